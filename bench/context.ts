@@ -1,0 +1,71 @@
+// One isolated run: a random namespace on the shared nats-server and fresh databases, all
+// removed at the end, so a bench never reads or leaves anything a test or a hub would see.
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { type ConnectionOptions, connect, type NatsConnection } from '@nats-io/transport-node';
+import pg from 'pg';
+import { createNames, type Names } from '../contracts/subjects.ts';
+
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export type BenchContext = {
+  runId: string;
+  nc: NatsConnection;
+  /** A namespace of its own per figure, so streams never mix events of two figures. */
+  names: (figure: string) => Names;
+  /** Creates hearth_bench_<run>_<figure> and returns its URL. */
+  database: (figure: string) => Promise<string>;
+  postgresVersion: () => Promise<string>;
+  cleanup: () => Promise<void>;
+};
+
+/** `nats` options beyond these defaults must match edge/hub.ts, or the figures flatter the hub. */
+export async function openContext(nats: Partial<ConnectionOptions> = {}): Promise<BenchContext> {
+  const runId = randomBytes(4).toString('hex');
+  const nc = await connect({ servers: NATS_URL, name: `bench-${runId}`, ...nats });
+  const databases: string[] = [];
+
+  const admin = async <T>(work: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const c = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+    await c.connect();
+    try {
+      return await work(c);
+    } finally {
+      await c.end();
+    }
+  };
+
+  return {
+    runId,
+    nc,
+    names: (figure) => createNames(`b${runId}${figure}`),
+    database: async (figure) => {
+      const name = `hearth_bench_${runId}_${figure}`;
+      await admin((c) => c.query(`CREATE DATABASE ${name}`));
+      databases.push(name);
+      const url = new URL(ADMIN_DATABASE_URL);
+      url.pathname = `/${name}`;
+      return url.toString();
+    },
+    postgresVersion: () =>
+      admin(
+        async (c) =>
+          (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ??
+          'unknown',
+      ),
+    cleanup: async () => {
+      // Every stream and KV bucket of this run starts with B<runId> (see createNames).
+      const upper = `B${runId.toUpperCase()}`;
+      const jsm = await jetstreamManager(nc);
+      for await (const s of jsm.streams.list()) {
+        const name = s.config.name;
+        if (name.startsWith(upper) || name.startsWith(`KV_${upper}`)) await jsm.streams.delete(name);
+      }
+      await nc.drain();
+      await admin(async (c) => {
+        for (const name of databases) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      });
+    },
+  };
+}

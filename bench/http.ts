@@ -1,0 +1,99 @@
+// Figure: HTTP command throughput and p50/p99 latency at 64 concurrent clients. A real hub on
+// an ephemeral port; each client flips the role of its own family member (no contention), and
+// every answer includes auth-sync applying the decision, as a family's admin would see it.
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { serve } from '@hono/node-server';
+import pino from 'pino';
+import { loadSettings } from '../edge/config.ts';
+import { createHub } from '../edge/hub.ts';
+import type { BenchContext } from './context.ts';
+import { inLanes, percentile, round } from './lanes.ts';
+import type { FigureResult } from './types.ts';
+
+const PASSWORD = 'bench password 123';
+
+export async function measureHttp({
+  ctx,
+  clients,
+  requests = 3000,
+}: {
+  ctx: BenchContext;
+  clients: number;
+  requests?: number;
+}): Promise<FigureResult> {
+  // The same namespace ctx.names('http') uses, so the run's cleanup removes these streams too.
+  const prefix = `b${ctx.runId}http`;
+  const settings = loadSettings({
+    HEARTH_NAMESPACE: prefix,
+    PORT: '0',
+    HEARTH_COMMAND_RATE_LIMIT: '1000000',
+    HEARTH_AUTH_RATE_LIMIT: 'off',
+  });
+  const hub = await createHub({
+    natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    databaseUrl: await ctx.database('http'),
+    authSecret: 'bench-secret-bench-secret-bench-secret-0123',
+    settings,
+    logger: pino({ level: 'silent' }),
+  });
+  await hub.start();
+  const server = serve({ fetch: hub.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = settings.hub.publicUrl;
+  try {
+    const admin = await signUp(base, origin, 'admin@bench.test');
+    const members: string[] = [];
+    for (let i = 0; i < clients; i++) {
+      const cookie = await signUp(base, origin, `member${i}@bench.test`);
+      const me = (await (await fetch(`${base}/api/v1/me`, { headers: { cookie } })).json()) as { id: string };
+      members.push(me.id);
+    }
+    const latencies: number[] = [];
+    let failures = 0;
+    const started = performance.now();
+    await inLanes(requests, clients, async (i) => {
+      const target = members[i % clients] as string;
+      const t0 = performance.now();
+      const res = await fetch(`${base}/api/v1/admin/users/${target}/role`, {
+        method: 'POST',
+        headers: { cookie: admin, origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ role: Math.floor(i / clients) % 2 === 0 ? 'child' : 'member' }),
+      });
+      await res.arrayBuffer();
+      latencies.push(performance.now() - t0);
+      if (res.status !== 200) failures++;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      id: 'http',
+      title: `HTTP command throughput, ${clients} clients`,
+      figure: {
+        label: 'POST /admin/users/:id/role, answered after auth-sync applied it',
+        unit: 'commands/s',
+        value: round(requests / seconds),
+        count: requests,
+        seconds: round(seconds, 2),
+        details: { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), failures },
+      },
+      baseline: null,
+    };
+  } finally {
+    server.close();
+    await hub.stop();
+  }
+}
+
+async function signUp(base: string, origin: string, email: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/sign-up/email`, {
+    method: 'POST',
+    headers: { origin, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD, name: email.split('@')[0] }),
+  });
+  if (res.status !== 200) throw new Error(`sign-up ${email}: ${res.status} ${await res.text()}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}

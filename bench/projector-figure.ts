@@ -1,0 +1,59 @@
+// Figures: raw JetStream publish (which also writes the history) and the users projector's
+// catch-up over it, beside Postgres UNNEST inserts measured half before and half after the
+// projector, so drifting load on a shared host falls on both alike.
+import { type Log, openLog } from '../writers/log.ts';
+import type { BenchContext } from './context.ts';
+import { measurePublish } from './jetstream.ts';
+import { openUnnestBaseline } from './postgres.ts';
+import { measureProjector } from './projector.ts';
+import { identitySeed } from './seed.ts';
+import type { FigureResult } from './types.ts';
+
+export async function measureProjectorFigures({
+  ctx,
+  events,
+  publishInFlight,
+  unnestBatch,
+  step,
+}: {
+  ctx: BenchContext;
+  events: number;
+  publishInFlight: number;
+  unnestBatch: number;
+  step: (text: string) => void;
+}): Promise<{ jetstream: FigureResult; projector: FigureResult }> {
+  step(`encoding ${events} identity events`);
+  const log: Log = await openLog({ nc: ctx.nc, names: ctx.names('p') });
+  const seed = identitySeed(log.names, events);
+  step('raw JetStream publish (writes the history the projector replays)');
+  const published = await measurePublish({ log, messages: seed.messages, inFlight: publishInFlight });
+
+  const url = await ctx.database('p');
+  const unnest = await openUnnestBaseline({ url, batchSize: unnestBatch });
+  try {
+    const half = Math.floor(events / 2);
+    step('Postgres UNNEST baseline, first half');
+    const before = { count: half, seconds: await unnest.insert(0, half) };
+    step('projector catch-up');
+    const projector = await measureProjector({ log, url, lastSeq: published.lastSeq, events });
+    step('Postgres UNNEST baseline, second half');
+    const after = { count: events - half, seconds: await unnest.insert(half, events - half) };
+    return {
+      jetstream: {
+        id: 'jetstream',
+        title: 'raw JetStream pipelined publish',
+        figure: published.measurement,
+        baseline: null,
+      },
+      projector: {
+        id: 'projector',
+        title: 'projector catch-up (users)',
+        figure: projector,
+        baseline: unnest.measurement([before, after]),
+        target: { description: '≥ 40% of the raw Postgres UNNEST batch rate', minRatio: 0.4 },
+      },
+    };
+  } finally {
+    await unnest.close();
+  }
+}

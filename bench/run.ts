@@ -1,0 +1,67 @@
+// npm run bench: every figure beside its baseline, measured in the same run on this machine.
+// Not a test: it takes minutes and its numbers depend on the host. BENCH_SCALE=0.1 for a dry run.
+import { loadavg } from 'node:os';
+import { measureChatFanout } from './chat-fanout.ts';
+import { measureChatHistory } from './chat-history.ts';
+import { openContext } from './context.ts';
+import { measureHttp } from './http.ts';
+import { round } from './lanes.ts';
+import { measureProjectorFigures } from './projector-figure.ts';
+import { machineInfo, printTable, writeResults } from './report.ts';
+import { measureWriterFigure } from './writer-figure.ts';
+
+const scale = Number(process.env.BENCH_SCALE ?? 1);
+const config = {
+  scale,
+  writer: { users: Math.round(2000 * scale), commandsPerUser: 6, lanes: 64 },
+  publishInFlight: 256,
+  projectorEvents: Math.round(200_000 * scale),
+  unnestBatch: 500,
+  httpClients: 64,
+  chat: {
+    fanout: { clients: Math.round(2000 * scale), people: 20, messages: 20, spacingMs: 400 },
+    history: {
+      rate: 500,
+      seconds: Math.max(1, Math.round(10 * scale)),
+      warmupSeconds: 1,
+      people: 10,
+      sockets: 50,
+    },
+  },
+};
+
+const step = (text: string) => console.error(`· ${text}`);
+
+async function main() {
+  // Other work on a small host skews every figure; the load beside the numbers says how much.
+  const loadBefore = loadavg()[0] ?? 0;
+  const ctx = await openContext({ noAsyncTraces: true });
+  try {
+    const commands = config.writer.users * config.writer.commandsPerUser;
+    step(`run ${ctx.runId}: writer append vs Emmett, ${commands} commands each, taking turns`);
+    const writer = await measureWriterFigure({ ctx, workload: config.writer });
+    const { jetstream, projector } = await measureProjectorFigures({
+      ctx,
+      events: config.projectorEvents,
+      publishInFlight: config.publishInFlight,
+      unnestBatch: config.unnestBatch,
+      step,
+    });
+    const http = await measureHttp({ ctx, clients: config.httpClients });
+    const fanout = await measureChatFanout({ ctx, ...config.chat.fanout, step });
+    const history = await measureChatHistory({ ctx, ...config.chat.history, step });
+    const figures = [jetstream, writer, projector, http, fanout.latency, fanout.memory, history];
+    const machine = machineInfo({
+      natsServer: ctx.nc.info?.version ?? 'unknown',
+      postgres: await ctx.postgresVersion(),
+      loadAverage1mBefore: round(loadBefore, 2),
+      loadAverage1mAfter: round(loadavg()[0] ?? 0, 2),
+    });
+    const rows = printTable(figures);
+    await writeResults(new URL('./results.json', import.meta.url), { machine, config, rows });
+  } finally {
+    await ctx.cleanup();
+  }
+}
+
+await main();

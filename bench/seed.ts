@@ -1,0 +1,48 @@
+// The identity history the projector replays: mostly registrations of distinct users, plus
+// sign-ins and role changes of users registered earlier. Encoded up front, so the publish
+// figure times JetStream and not protobuf.
+import { create } from '@bufbuild/protobuf';
+import type { MsgHdrs } from '@nats-io/transport-node';
+import { IdentityEventSchema, RoleChangedSchema } from '../contracts/gen/hearth/identity/v1/events_pb.ts';
+import type { Names } from '../contracts/subjects.ts';
+import { type IdentityBody, registered, signedIn } from '../test/events.ts';
+import { encode, eventHeaders } from '../writers/append.ts';
+
+export type SeedMessage = { subject: string; data: Uint8Array; headers: MsgHdrs };
+export type Seed = { messages: SeedMessage[]; users: number };
+
+export function identitySeed(names: Names, count: number, now = new Date()): Seed {
+  const messages: SeedMessage[] = [];
+  let users = 0;
+  // A fixed-step generator keeps runs comparable; Math.random would vary the mix.
+  let x = 12345;
+  const pick = () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % Math.max(users, 1);
+  };
+  for (let i = 0; i < count; i++) {
+    let event: IdentityBody;
+    if (i % 4 !== 3 || users === 0) {
+      event = registered(`u${users++}`, 'member');
+    } else {
+      const userId = `u${pick()}`;
+      event =
+        i % 12 === 3
+          ? {
+              case: 'roleChanged',
+              value: create(RoleChangedSchema, { userId, fromRole: 'member', toRole: 'child' }),
+            }
+          : signedIn(userId, `s${i}`);
+    }
+    const userId = event.value.userId;
+    const subject =
+      event.case === 'signedIn' ? names.identity.sessions(userId) : names.identity.account(userId);
+    const meta = { actorId: userId, correlationId: `seed-${i}`, now };
+    messages.push({
+      subject,
+      data: encode(IdentityEventSchema, event, meta),
+      headers: eventHeaders(event, meta),
+    });
+  }
+  return { messages, users };
+}

@@ -1,0 +1,29 @@
+// One envelope message per domain: metadata plus a oneof of that domain's events.
+import type { Message } from '@bufbuild/protobuf';
+import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
+import { ChatEventSchema } from './gen/hearth/chat/v1/events_pb.ts';
+import type { EventMetadata } from './gen/hearth/common/v1/metadata_pb.ts';
+import { IdentityEventSchema } from './gen/hearth/identity/v1/events_pb.ts';
+import type { Domain } from './subjects.ts';
+
+export type Envelope = Message & {
+  metadata?: EventMetadata;
+  event: { case: string; value: Message } | { case: undefined; value?: undefined };
+};
+
+/** The event union of an envelope, without the empty case. */
+export type EventOf<E extends Envelope> = Extract<E['event'], { case: string }>;
+
+export const ENVELOPES: { [D in Domain]: GenMessage<Envelope> } = {
+  identity: IdentityEventSchema as unknown as GenMessage<Envelope>,
+  chat: ChatEventSchema as unknown as GenMessage<Envelope>,
+};
+
+export const HEADERS = {
+  type: 'Hearth-Type',
+  actor: 'Hearth-Actor',
+  onBehalfOf: 'Hearth-On-Behalf-Of',
+  correlation: 'Hearth-Correlation-Id',
+  causation: 'Hearth-Causation-Id',
+  traceparent: 'traceparent',
+} as const;

@@ -1,0 +1,56 @@
+// Command bodies of the identity routes (edge/identity.routes.ts), checked before anything is decided.
+import type { JSONSchemaType } from 'ajv';
+
+export type SetRoleBody = { role: string };
+// Any string: an unknown role is the decider's refusal (identity.unknown_role), not a schema error.
+export const setRoleBody: JSONSchemaType<SetRoleBody> = {
+  type: 'object',
+  properties: { role: { type: 'string', minLength: 1, maxLength: 64 } },
+  required: ['role'],
+  additionalProperties: false,
+};
+
+export type BanBody = { reason?: string; expiresAt?: string };
+export const banBody: JSONSchemaType<BanBody> = {
+  type: 'object',
+  properties: {
+    reason: { type: 'string', nullable: true, maxLength: 500 },
+    expiresAt: { type: 'string', nullable: true, format: 'date-time' },
+  },
+  additionalProperties: false,
+};
+
+export type UpdateProfileBody = { name?: string; image?: string | null };
+export const updateProfileBody: JSONSchemaType<UpdateProfileBody> = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', nullable: true, minLength: 1, maxLength: 100, pattern: '\\S' },
+    // An avatar is fetched by browsers: web URLs only, never javascript: or data:.
+    image: { type: 'string', nullable: true, format: 'uri', maxLength: 2048, pattern: '^https?://' },
+  },
+  minProperties: 1,
+  additionalProperties: false,
+};
+
+export type ChangePasswordBody = {
+  currentPassword: string;
+  newPassword: string;
+  revokeOtherSessions?: boolean;
+};
+export const changePasswordBody: JSONSchemaType<ChangePasswordBody> = {
+  type: 'object',
+  properties: {
+    currentPassword: { type: 'string', minLength: 1, maxLength: 128 },
+    newPassword: { type: 'string', minLength: 8, maxLength: 128 },
+    revokeOtherSessions: { type: 'boolean', nullable: true },
+  },
+  required: ['currentPassword', 'newPassword'],
+  additionalProperties: false,
+};
+
+export type ListUsersQuery = { after?: string };
+export const listUsersQuery: JSONSchemaType<ListUsersQuery> = {
+  type: 'object',
+  properties: { after: { type: 'string', nullable: true, pattern: '^[0-9]{1,15}$' } },
+  additionalProperties: false,
+};

@@ -1,0 +1,65 @@
+// The subject catalogue. Subjects name aggregates: hearth.<domain>.<aggregate>.<id>[.<part>].
+// A namespace prefix isolates a whole deployment (or one test file) on a shared server.
+
+import { commonErrors } from './errors.ts';
+
+export const DOMAINS = ['identity', 'chat'] as const;
+export type Domain = (typeof DOMAINS)[number];
+
+export type Names = {
+  /** Stream holding one domain's events, e.g. IDENTITY. */
+  stream: (domain: Domain) => string;
+  /** Every subject of one domain, e.g. hearth.identity.> */
+  domainFilter: (domain: Domain) => string;
+  /** Core NATS subjects for ephemeral signals (presence, typing): never stored. */
+  ephemeral: (...tokens: string[]) => string;
+  kvBucket: (name: string) => string;
+  identity: {
+    account: (userId: string) => string;
+    sessions: (userId: string) => string;
+  };
+  chat: {
+    /** The channel aggregate: membership and archival (optimistic concurrency). */
+    members: (channelId: string) => string;
+    /** One message: posted, edited, deleted, reactions. */
+    message: (channelId: string, messageId: string) => string;
+    /** One person's read watermark in a channel. */
+    read: (channelId: string, userId: string) => string;
+    /** Every message subject of one channel (for backfill). */
+    channelMessages: (channelId: string) => string;
+    /** Everything about one channel, in order. */
+    channel: (channelId: string) => string;
+  };
+};
+
+const TOKEN = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Guards subject tokens: a dot or wildcard in an id would address another aggregate. */
+export function token(value: string): string {
+  if (!TOKEN.test(value)) throw commonErrors.invalidRequest('Not a valid id.', { field: 'id' });
+  return value;
+}
+
+export function createNames(prefix = ''): Names {
+  if (prefix && !/^[a-z0-9]{1,32}$/.test(prefix)) throw new Error('namespace prefix must be [a-z0-9]{1,32}');
+  const root = prefix ? `${prefix}.hearth` : 'hearth';
+  const upper = prefix ? `${prefix.toUpperCase()}_` : '';
+  return {
+    stream: (domain) => `${upper}${domain.toUpperCase()}`,
+    domainFilter: (domain) => `${root}.${domain}.>`,
+    ephemeral: (...tokens) => `${prefix ? `${prefix}.` : ''}hearth-live.${tokens.map(token).join('.')}`,
+    kvBucket: (name) => `${upper}hearth_${name}`,
+    identity: {
+      account: (userId) => `${root}.identity.user.${token(userId)}.account`,
+      sessions: (userId) => `${root}.identity.user.${token(userId)}.sessions`,
+    },
+    chat: {
+      members: (channelId) => `${root}.chat.channel.${token(channelId)}.members`,
+      message: (channelId, messageId) =>
+        `${root}.chat.channel.${token(channelId)}.message.${token(messageId)}`,
+      read: (channelId, userId) => `${root}.chat.channel.${token(channelId)}.read.${token(userId)}`,
+      channelMessages: (channelId) => `${root}.chat.channel.${token(channelId)}.message.*`,
+      channel: (channelId) => `${root}.chat.channel.${token(channelId)}.>`,
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// createApp(deps) → Hono. Thin: it authenticates, validates and translates; writers decide.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import { commonErrors } from '../contracts/errors.ts';
+import { adminRoutes } from './admin.routes.ts';
+import type { HubDeps } from './deps.ts';
+import { clientAddress } from './http/client-address.ts';
+import type { HubEnv } from './http/context.ts';
+import { errorResponse, notFound, onError } from './http/errors.ts';
+import { commandRateLimit } from './http/rate-limit.ts';
+import { requestId } from './http/request-id.ts';
+import { securityHeaders } from './http/security.ts';
+import { requireSession } from './http/session.ts';
+import { readiness } from './ready.ts';
+import { serveSpa } from './static.ts';
+
+export function createApp(deps: HubDeps): Hono<HubEnv> {
+  const app = new Hono<HubEnv>();
+  app.onError(onError);
+  app.notFound(notFound);
+  app.use(requestId(deps.logger));
+  app.use(accessLog);
+  app.use(deps.metrics.middleware);
+  app.use(securityHeaders);
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/ready', async (c) => {
+    const report = await readiness(deps);
+    return c.json(report, report.ready ? 200 : 503);
+  });
+  app.get('/metrics', async (c) =>
+    c.text(await deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
+  );
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: (c) => errorResponse(c, commonErrors.payloadTooLarge()),
+    }),
+  );
+  app.use('/api/auth/*', clientAddress(deps.config.trustedProxies));
+  app.on(['GET', 'POST'], '/api/auth/*', (c) => deps.auth.handler(c.req.raw));
+
+  const api = new Hono<HubEnv>();
+  api.use(jsonOnly);
+  api.use(requireSession(deps.auth));
+  api.use(commandRateLimit(deps.config.commandRateLimit));
+  api.route('/', adminRoutes(deps));
+  for (const routes of deps.apiRoutes) api.route('/', routes);
+  app.route('/api/v1', api);
+  // Last: the SPA answers only what no route above did.
+  app.get('*', serveSpa());
+  return app;
+}
+
+const accessLog = createMiddleware<HubEnv>(async (c, next) => {
+  const start = performance.now();
+  await next();
+  c.get('logger').info(
+    {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - start),
+    },
+    'request',
+  );
+});
+
+/** Commands are JSON; anything else with a body is refused before it is parsed. */
+const jsonOnly = createMiddleware<HubEnv>(async (c, next) => {
+  const type = c.req.header('Content-Type');
+  const length = c.req.header('Content-Length');
+  const hasBody =
+    type !== undefined ||
+    c.req.header('Transfer-Encoding') !== undefined ||
+    (length !== undefined && length !== '0');
+  if (c.req.method !== 'GET' && hasBody && !/^application\/json\b/i.test(type ?? '')) {
+    throw commonErrors.unsupportedMediaType();
+  }
+  await next();
+});

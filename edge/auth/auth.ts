@@ -1,0 +1,122 @@
+// better-auth for Hearth: email + password on Postgres (schema auth), roles through the admin
+// plugin's access control, the registration policy, its rate limiter, and the hooks that
+// feed the outbox what no table write shows.
+import { betterAuth } from 'better-auth';
+import { createAuthMiddleware, getIP, isAPIError } from 'better-auth/api';
+import { admin } from 'better-auth/plugins';
+import type { Logger } from 'pino';
+import { ac, roles } from './access.ts';
+import type { AuthDatabase } from './db.ts';
+import type { Mailer } from './mail.ts';
+import { beforeUserCreate, checkSignUp, type RegistrationPolicy } from './registration.ts';
+import { recordSignInFailure } from './sign-in-failures.ts';
+
+export type AuthSettings = RegistrationPolicy & {
+  secret: string;
+  baseURL: string;
+  trustedOrigins: string[];
+  rateLimit: { enabled: boolean; window: number; max: number };
+  /** Proxies whose X-Forwarded-For entries are skipped to find the client (IPs or CIDRs). */
+  trustedProxies?: string[] | undefined;
+};
+
+export function createAuth({
+  settings,
+  authDb,
+  mailer,
+  logger,
+}: {
+  settings: AuthSettings;
+  authDb: AuthDatabase;
+  mailer?: Mailer | undefined;
+  logger: Logger;
+}) {
+  return betterAuth({
+    appName: 'Hearth',
+    secret: settings.secret,
+    baseURL: settings.baseURL,
+    basePath: '/api/auth',
+    trustedOrigins: settings.trustedOrigins,
+    database: { db: authDb.db, type: 'postgres', transaction: true },
+    telemetry: { enabled: false },
+    logger: {
+      level: 'warn',
+      log: (level, message, ...args) => logger[level]({ args }, message),
+    },
+    onAPIError: {
+      // Refusals (4xx) are answers, not faults: only the rest deserve a log line.
+      onError: (err) => {
+        if (!isAPIError(err) || err.statusCode >= 500) logger.error({ err }, 'auth request failed');
+      },
+    },
+    emailAndPassword: {
+      enabled: true,
+      requireEmailVerification: mailer !== undefined,
+      autoSignIn: true,
+    },
+    ...(mailer && {
+      emailVerification: {
+        sendOnSignUp: true,
+        autoSignInAfterVerification: true,
+        sendVerificationEmail: ({ user, url }) =>
+          mailer.sendVerification({
+            to: user.email,
+            name: user.name,
+            url: absoluteCallback(url, settings.baseURL),
+          }),
+      },
+    }),
+    // In the database, not in memory: every hub process shares one budget, and a restart
+    // does not reset it. Other services validate sessions through get-session often, so it is
+    // not limited.
+    rateLimit: {
+      enabled: settings.rateLimit.enabled,
+      window: settings.rateLimit.window,
+      max: settings.rateLimit.max,
+      storage: 'database',
+      customRules: { '/get-session': false },
+    },
+    ...(settings.trustedProxies?.length
+      ? { advanced: { ipAddress: { trustedProxies: settings.trustedProxies } } }
+      : {}),
+    // No cookie cache: a revoked or banned session must end on its very next request.
+    session: { cookieCache: { enabled: false } },
+    plugins: [admin({ ac, roles, defaultRole: 'member', adminRoles: ['admin'] })],
+    databaseHooks: {
+      user: { create: { before: beforeUserCreate({ policy: settings, authDb }) } },
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === '/sign-up/email') checkSignUp(ctx.body, settings);
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== '/sign-in/email' || !isAPIError(ctx.context.returned)) return;
+        const email = (ctx.body as { email?: unknown } | undefined)?.email;
+        if (typeof email !== 'string') return;
+        const error = ctx.context.returned;
+        const source = ctx.request ?? ctx.headers;
+        await recordSignInFailure({
+          email,
+          ipAddress: (source && getIP(source, ctx.context.options)) || '',
+          reason: String((error.body as { code?: unknown } | undefined)?.code ?? error.status).toLowerCase(),
+          authDb,
+        }).catch((err) => logger.error({ err }, 'could not record a failed sign-in'));
+      }),
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/**
+ * better-auth puts a relative callbackURL ('/') in the link, and turning an expired link's
+ * error into a redirect needs an absolute one (a relative one ends in a 500).
+ */
+export function absoluteCallback(url: string, baseURL: string): string {
+  const link = new URL(url);
+  const callback = link.searchParams.get('callbackURL');
+  if (callback?.startsWith('/') && !callback.startsWith('//')) {
+    link.searchParams.set('callbackURL', new URL(callback, baseURL).toString());
+  }
+  return link.toString();
+}

@@ -1,0 +1,40 @@
+// better-auth speaks { message, code: 'UPPER_SNAKE' }; Hearth speaks { error, code }. Its codes
+// become identity.<lower_snake>, e.g. INVALID_EMAIL_OR_PASSWORD → identity.invalid_email_or_password.
+import { isAPIError } from 'better-auth/api';
+import { defineErrors, type ErrorStatus, HearthError } from '../../contracts/errors.ts';
+
+/** Identity errors the edge raises itself (the writer's are in writers/identity/errors.ts). */
+export const edgeIdentityErrors = defineErrors('identity', {
+  sessionNotFound: { status: 404, message: 'No such session for this user.' },
+});
+
+const STATUS_CODES: Partial<Record<number, string>> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+const HEARTH_STATUSES = new Set<number>([400, 401, 403, 404, 409, 413, 415, 422, 429, 503]);
+
+export function codeFor(status: number, authCode: unknown): string {
+  if (status === 429) return 'rate_limited';
+  if (typeof authCode === 'string' && /^[A-Za-z0-9_]{1,80}$/.test(authCode)) {
+    return `identity.${authCode.toLowerCase()}`;
+  }
+  return STATUS_CODES[status] ?? 'http_error';
+}
+
+/** An error thrown by a server-side auth.api call, as a HearthError; anything else unchanged. */
+export function fromAuthError(err: unknown): unknown {
+  if (!isAPIError(err) || !HEARTH_STATUSES.has(err.statusCode)) return err;
+  const body = (err.body ?? {}) as { message?: unknown; code?: unknown };
+  return new HearthError({
+    code: codeFor(err.statusCode, body.code),
+    status: err.statusCode as ErrorStatus,
+    message: typeof body.message === 'string' && body.message ? body.message : 'The request was refused.',
+  });
+}

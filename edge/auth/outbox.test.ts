@@ -1,0 +1,77 @@
+import { fromBinary } from '@bufbuild/protobuf';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { describe, expect, it } from 'vitest';
+import { HEADERS } from '../../contracts/events.ts';
+import { IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
+import { createNames } from '../../contracts/subjects.ts';
+import { type OutboxRow, toMessage, UNKNOWN_USER } from './outbox.ts';
+
+const names = createNames('t1');
+const at = new Date('2026-11-22T12:00:00Z');
+const row = (over: Partial<OutboxRow>): OutboxRow => ({
+  id: '42',
+  type: 'userRegistered',
+  user_id: 'u1',
+  payload: { userId: 'u1', email: 'ann@family.test', name: 'Ann', role: 'admin' },
+  actor_id: 'u1',
+  on_behalf_of: '',
+  occurred_at: at,
+  ...over,
+});
+
+describe('an outbox row', () => {
+  it('becomes the protobuf event on the account subject, deduplicated by its id', () => {
+    const msg = toMessage(row({}), names);
+    expect(msg.subject).toBe(names.identity.account('u1'));
+    expect(msg.msgID).toBe('outbox-42');
+    expect(msg.headers.get(HEADERS.type)).toBe('hearth.identity.v1.UserRegistered');
+    const envelope = fromBinary(IdentityEventSchema, msg.data);
+    expect(envelope.event).toMatchObject({
+      case: 'userRegistered',
+      value: { email: 'ann@family.test', role: 'admin' },
+    });
+    expect(envelope.metadata?.actorId).toBe('u1');
+    expect(envelope.metadata?.occurredAt && timestampDate(envelope.metadata.occurredAt)).toEqual(at);
+  });
+
+  it('puts sign-in facts on the sessions subject, with the admin as actor during impersonation', () => {
+    const msg = toMessage(
+      row({
+        type: 'signedIn',
+        payload: { userId: 'u1', sessionId: 's1', ipAddress: '10.0.0.1', userAgent: 'ua' },
+        actor_id: 'admin1',
+        on_behalf_of: 'u1',
+      }),
+      names,
+    );
+    expect(msg.subject).toBe(names.identity.sessions('u1'));
+    const envelope = fromBinary(IdentityEventSchema, msg.data);
+    expect(envelope.metadata).toMatchObject({ actorId: 'admin1', onBehalfOf: 'u1' });
+    expect(msg.headers.get(HEADERS.onBehalfOf)).toBe('u1');
+  });
+
+  it('files a failed sign-in for an unknown email under one shared subject', () => {
+    const msg = toMessage(
+      row({
+        type: 'signInFailed',
+        user_id: '',
+        payload: { userId: '', email: 'x@y.test', ipAddress: '', reason: 'invalid_email_or_password' },
+      }),
+      names,
+    );
+    expect(msg.subject).toBe(names.identity.sessions(UNKNOWN_USER));
+  });
+
+  it('keeps an emptied avatar apart from an untouched name', () => {
+    const msg = toMessage(row({ type: 'profileUpdated', payload: { userId: 'u1', image: '' } }), names);
+    const { event } = fromBinary(IdentityEventSchema, msg.data);
+    expect(event.case).toBe('profileUpdated');
+    expect(event.case === 'profileUpdated' && event.value.name).toBeUndefined();
+    expect(event.case === 'profileUpdated' && event.value.image).toBe('');
+  });
+
+  it('refuses a type the relay does not publish, or fields the event does not have', () => {
+    expect(() => toMessage(row({ type: 'roleChanged' }), names)).toThrow(/unknown outbox event type/);
+    expect(() => toMessage(row({ payload: { userId: 'u1', shoeSize: 9 } }), names)).toThrow();
+  });
+});

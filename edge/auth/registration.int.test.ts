@@ -1,0 +1,116 @@
+// The registration policy and the auth schema's migrations, on real Postgres.
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabase } from '../../test/services.ts';
+import { createAuth } from './auth.ts';
+import { type AuthDatabase, openAuthDatabase } from './db.ts';
+import { migrateAuth } from './migrate.ts';
+import { beforeUserCreate } from './registration.ts';
+
+const logger = pino({ level: 'silent' });
+const settings = {
+  secret: 'a-test-secret-that-is-long-enough-0123456789',
+  baseURL: 'http://localhost:3000',
+  trustedOrigins: ['http://localhost:3000'],
+  allowedEmailDomains: [],
+  rateLimit: { enabled: false, window: 60, max: 30 },
+};
+
+let database: Awaited<ReturnType<typeof testDatabase>>;
+const opened: AuthDatabase[] = [];
+
+async function open(): Promise<AuthDatabase> {
+  const authDb = await openAuthDatabase({ databaseUrl: database.url, logger });
+  opened.push(authDb);
+  return authDb;
+}
+
+beforeAll(async () => {
+  database = await testDatabase();
+});
+afterAll(async () => {
+  for (const authDb of opened) await authDb.close();
+  await database.cleanup();
+});
+
+describe('migrations', () => {
+  it('run once when two processes start together, and again as a no-op', async () => {
+    const [a, b] = [await open(), await open()];
+    await Promise.all([
+      migrateAuth({ auth: createAuth({ settings, authDb: a, logger }), authDb: a }),
+      migrateAuth({ auth: createAuth({ settings, authDb: b, logger }), authDb: b }),
+    ]);
+    await migrateAuth({ auth: createAuth({ settings, authDb: a, logger }), authDb: a });
+    const { rows } = await a.pool.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'auth' ORDER BY 1",
+    );
+    expect(rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(['account', 'outbox', 'rateLimit', 'session', 'user', 'verification']),
+    );
+  });
+});
+
+describe('the auth database', () => {
+  it('knows the transaction the current code runs in, however the transaction was built', async () => {
+    const authDb = await open();
+    expect(authDb.currentTransaction()).toBeUndefined();
+    const seen = await authDb.db
+      .transaction()
+      .setIsolationLevel('serializable')
+      .execute(async (trx) => authDb.currentTransaction() === trx);
+    expect(seen).toBe(true);
+    const { rows } = await authDb.pool.query<{ schema: string }>('SELECT current_schema() AS schema');
+    expect(rows[0]?.schema).toBe('auth');
+  });
+});
+
+describe('the first account', () => {
+  it('is decided under a lock held until its transaction commits', async () => {
+    const authDb = await open();
+    const decide = beforeUserCreate({ policy: { allowedEmailDomains: [] }, authDb });
+    const insert = (id: string, role: string) =>
+      authDb.db.insertInto('user').values({
+        id,
+        name: id,
+        email: `${id}@family.test`,
+        emailVerified: false,
+        image: null,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+        role,
+        banned: false,
+        banReason: null,
+        banExpires: null,
+      });
+
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let firstDecided = () => {};
+    const decided = new Promise<void>((r) => {
+      firstDecided = r;
+    });
+    const first = authDb.db.transaction().execute(async (trx) => {
+      const { data } = await decide({ email: 'first@family.test' });
+      await trx.executeQuery(insert('first', data.role).compile());
+      firstDecided();
+      await held;
+      return data.role;
+    });
+    await decided;
+
+    let secondDone = false;
+    const second = authDb.db.transaction().execute(async (trx) => {
+      const { data } = await decide({ email: 'second@family.test' });
+      secondDone = true;
+      await trx.executeQuery(insert('second', data.role).compile());
+      return data.role;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(secondDone).toBe(false);
+    release();
+    expect(await first).toBe('admin');
+    expect(await second).toBe('member');
+  });
+});

@@ -1,0 +1,28 @@
+// A failed sign-in writes nothing to better-auth's tables, so no trigger sees it: the
+// after-hook records it in the outbox itself.
+import { sql } from 'kysely';
+import type { AuthDatabase } from './db.ts';
+
+export async function recordSignInFailure({
+  email,
+  ipAddress,
+  reason,
+  authDb,
+}: {
+  email: string;
+  ipAddress: string;
+  reason: string;
+  authDb: AuthDatabase;
+}): Promise<void> {
+  const normalized = email.trim().toLowerCase().slice(0, 320);
+  const user = await authDb.db
+    .selectFrom('user')
+    .select('id')
+    .where('email', '=', normalized)
+    .executeTakeFirst();
+  const userId = user?.id ?? '';
+  const payload = { userId, email: normalized, ipAddress, reason };
+  await sql`SELECT auth.outbox_record('signInFailed', ${userId}, ${JSON.stringify(payload)}::jsonb, ${userId}, '')`.execute(
+    authDb.db,
+  );
+}

@@ -1,0 +1,158 @@
+// Every /api/v1 route × {anonymous, child, member, admin, banned} → the status it must answer.
+// A route missing from this table fails the test: nothing ships without its row.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, startTestHub, type TestClient, type TestHub } from '../test/hub.ts';
+
+type Who = 'anonymous' | 'child' | 'member' | 'admin' | 'banned';
+type Row = {
+  method: string;
+  path: string;
+  body?: unknown;
+  admin: number;
+  member?: number;
+  child?: number;
+  /** Whoever asks, signed in or not (routes that do not exist for anyone). */
+  anyone?: number;
+};
+
+// Chat: everyone in the family reads and writes; only members and admins create channels.
+// Unknown channels, messages and people answer 404 whatever the role, so these rows do not
+// race the reactor that puts new accounts in the family channel.
+const everyone = (status: number) => ({ admin: status, member: status, child: status });
+const CHAT_ROWS: Row[] = [
+  { method: 'POST', path: '/api/v1/ws-token', ...everyone(200) },
+  { method: 'GET', path: '/api/v1/messages', ...everyone(400) },
+  { method: 'POST', path: '/api/v1/messages', body: { channel: 'nosuch', content: 'x' }, ...everyone(404) },
+  { method: 'GET', path: '/api/v1/presence', ...everyone(400) },
+  { method: 'GET', path: '/api/v1/channels', ...everyone(200) },
+  { method: 'POST', path: '/api/v1/channels', body: { name: 'Matrix' }, admin: 201, member: 201 },
+  { method: 'POST', path: '/api/v1/dms', body: { user_id: 'nosuchuser' }, ...everyone(404) },
+  { method: 'GET', path: '/api/v1/channels/nosuch', ...everyone(404) },
+  { method: 'POST', path: '/api/v1/channels/nosuch/members', body: { user_id: 'x' }, ...everyone(404) },
+  { method: 'DELETE', path: '/api/v1/channels/nosuch/members/x', ...everyone(404) },
+  { method: 'POST', path: '/api/v1/channels/nosuch/archive', ...everyone(404) },
+  { method: 'POST', path: '/api/v1/channels/nosuch/read', body: { seq: 1 }, ...everyone(404) },
+  { method: 'PATCH', path: '/api/v1/channels/nosuch/messages/m1', body: { content: 'x' }, ...everyone(404) },
+  { method: 'DELETE', path: '/api/v1/channels/nosuch/messages/m1', ...everyone(404) },
+  { method: 'PUT', path: '/api/v1/channels/nosuch/messages/m1/reactions/x', ...everyone(404) },
+  { method: 'DELETE', path: '/api/v1/channels/nosuch/messages/m1/reactions/x', ...everyone(404) },
+  { method: 'GET', path: '/api/v1/mentions', ...everyone(200) },
+];
+
+// Signed-in non-admins are refused admin routes (403); banned accounts have no session (401).
+const ROWS = (target: string): Row[] => [
+  { method: 'GET', path: '/api/v1/me', admin: 200, member: 200, child: 200 },
+  { method: 'PATCH', path: '/api/v1/me', body: { name: 'Renamed' }, admin: 200, member: 200, child: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/me/password',
+    body: { currentPassword: PASSWORD, newPassword: PASSWORD },
+    admin: 200,
+    member: 200,
+    child: 200,
+  },
+  { method: 'GET', path: '/api/v1/people', admin: 200, member: 200, child: 200 },
+  { method: 'GET', path: '/api/v1/admin/users', admin: 200 },
+  { method: 'POST', path: `/api/v1/admin/users/${target}/role`, body: { role: 'member' }, admin: 200 },
+  { method: 'POST', path: `/api/v1/admin/users/${target}/ban`, body: {}, admin: 200 },
+  { method: 'POST', path: `/api/v1/admin/users/${target}/unban`, admin: 200 },
+  { method: 'GET', path: `/api/v1/admin/users/${target}/sessions`, admin: 200 },
+  { method: 'POST', path: `/api/v1/admin/users/${target}/sessions/nosuchsession/revoke`, admin: 404 },
+  { method: 'POST', path: `/api/v1/admin/users/${target}/sessions/revoke`, admin: 200 },
+  { method: 'GET', path: '/api/v1/admin/read-models', admin: 200 },
+  { method: 'POST', path: '/api/v1/admin/read-models/users/rebuild', admin: 202 },
+  { method: 'GET', path: '/api/v1/admin/read-models/users/rebuild', admin: 200 },
+  { method: 'GET', path: '/api/v1/admin/dead-letters', admin: 200 },
+  { method: 'POST', path: '/api/v1/admin/dead-letters/1/retry', admin: 404 },
+  { method: 'POST', path: '/api/v1/admin/dead-letters/1/skip', admin: 404 },
+  { method: 'GET', path: '/api/v1/admin/streams', admin: 200 },
+  { method: 'GET', path: '/api/v1/admin/streams/identity/events', admin: 200 },
+  // better-auth's own admin endpoints would bypass the log: they do not exist for anyone.
+  {
+    method: 'POST',
+    path: '/api/auth/admin/set-role',
+    body: { userId: target, role: 'admin' },
+    admin: 404,
+    anyone: 404,
+  },
+  { method: 'POST', path: '/api/auth/admin/ban-user', body: { userId: target }, admin: 404, anyone: 404 },
+  ...CHAT_ROWS,
+];
+
+let t: TestHub;
+const clients = {} as Record<Who, TestClient>;
+let targetId: string;
+
+beforeAll(async () => {
+  t = await startTestHub();
+  clients.anonymous = t.client();
+  clients.admin = t.client();
+  await clients.admin.signUp({ email: 'admin@family.test' });
+  for (const who of ['member', 'child', 'banned'] as const) {
+    clients[who] = t.client();
+    await clients[who].signUp({ email: `${who}@family.test` });
+  }
+  const target = t.client();
+  await target.signUp({ email: 'target@family.test' });
+  targetId = (await target.me()).id;
+  const childId = (await clients.child.me()).id;
+  const bannedId = (await clients.banned.me()).id;
+  expect(
+    (await clients.admin.request(`/api/v1/admin/users/${childId}/role`, { body: { role: 'child' } })).status,
+  ).toBe(200);
+  expect(
+    (await clients.admin.request(`/api/v1/admin/users/${bannedId}/ban`, { body: { reason: 'matrix' } }))
+      .status,
+  ).toBe(200);
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const expected = (row: Row, who: Who): number => {
+  if (row.anyone !== undefined) return row.anyone;
+  if (who === 'anonymous' || who === 'banned') return 401;
+  if (who === 'admin') return row.admin;
+  return row[who] ?? 403;
+};
+
+describe('the authorisation matrix', () => {
+  it('has a row for every /api/v1 route the app serves', () => {
+    const served = new Set(
+      t.hub.app.routes
+        .filter((r) => r.path.startsWith('/api/v1/') && r.method !== 'ALL')
+        .map((r) => `${r.method} ${r.path}`),
+    );
+    const listed = ROWS('someone').map((r) => `${r.method} ${r.path}`);
+    const missing = [...served].filter((route) => !listed.some((l) => matches(l, route)));
+    expect(missing).toEqual([]);
+  });
+
+  for (const who of ['anonymous', 'child', 'member', 'banned', 'admin'] as const) {
+    it(`answers ${who} as the table says, with the error envelope when refused`, async () => {
+      for (const row of ROWS(targetId)) {
+        const res = await clients[who].request(row.path, {
+          method: row.method,
+          ...(row.body !== undefined ? { body: row.body } : {}),
+        });
+        const want = expected(row, who);
+        expect({ route: `${row.method} ${row.path}`, status: res.status }).toEqual({
+          route: `${row.method} ${row.path}`,
+          status: want,
+        });
+        if (want >= 400)
+          expect(await res.json()).toMatchObject({ code: expect.any(String), error: expect.any(String) });
+      }
+    });
+  }
+});
+
+/** Does a concrete listed route match a served pattern like /admin/users/:id/role? */
+function matches(listed: string, served: string): boolean {
+  const [lm, lp = ''] = listed.split(' ');
+  const [sm, sp = ''] = served.split(' ');
+  if (lm !== sm) return false;
+  const a = lp.split('/');
+  const b = sp.split('/');
+  return a.length === b.length && b.every((seg, i) => seg.startsWith(':') || seg === a[i]);
+}

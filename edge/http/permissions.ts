@@ -1,0 +1,41 @@
+// What each role may do. The admin plugin's access control is built from these statements
+// (edge/auth), and every route checks one of them; an unknown role is granted nothing.
+export const statements = {
+  // better-auth's admin plugin statements, kept whole so its own checks agree with ours.
+  user: ['create', 'list', 'set-role', 'ban', 'impersonate', 'delete', 'set-password', 'get', 'update'],
+  session: ['list', 'revoke', 'delete'],
+  stream: ['read'],
+  readModel: ['read', 'rebuild'],
+  deadLetter: ['read', 'resolve'],
+  // Chat: moderate = delete anyone's message, archive or change any channel.
+  chat: ['read', 'write', 'create', 'moderate'],
+} as const;
+
+export type Statements = typeof statements;
+
+export const grants = {
+  admin: statements,
+  member: { chat: ['read', 'write', 'create'] },
+  child: { chat: ['read', 'write'] },
+} satisfies Record<string, Partial<{ [K in keyof Statements]: readonly Statements[K][number][] }>>;
+
+export const PERMISSIONS = {
+  listUsers: { user: ['list'] },
+  setRole: { user: ['set-role'] },
+  banUser: { user: ['ban'] },
+  listSessions: { session: ['list'] },
+  revokeSessions: { session: ['revoke'] },
+  readStreams: { stream: ['read'] },
+  readReadModels: { readModel: ['read'] },
+  rebuildReadModels: { readModel: ['rebuild'] },
+  readDeadLetters: { deadLetter: ['read'] },
+  resolveDeadLetters: { deadLetter: ['resolve'] },
+} as const;
+
+/** What the family does in chat; only moderate is admin-like. */
+export const CHAT_PERMISSIONS = {
+  read: { chat: ['read'] },
+  write: { chat: ['write'] },
+  createChannels: { chat: ['create'] },
+  moderate: { chat: ['moderate'] },
+} as const;

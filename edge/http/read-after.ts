@@ -1,0 +1,23 @@
+// Read-your-writes: a query may pass ?after=<seq> (the seq a command answered with) and
+// waits, up to 2 s, until its read model has applied that event.
+import { createMiddleware } from 'hono/factory';
+import { commonErrors } from '../../contracts/errors.ts';
+import type { ProjectorRunner } from '../../projectors/runner.ts';
+import type { HubEnv } from './context.ts';
+
+export const READ_AFTER_TIMEOUT_MS = 2000;
+
+export function readAfter(projectors: ProjectorRunner, readModel: string) {
+  return createMiddleware<HubEnv>(async (c, next) => {
+    const after = c.req.query('after');
+    if (after !== undefined) {
+      if (!/^\d{1,15}$/.test(after)) {
+        throw commonErrors.invalidRequest('after must be a stream sequence number.', { field: 'after' });
+      }
+      if (!(await projectors.waitFor(readModel, Number(after), READ_AFTER_TIMEOUT_MS))) {
+        throw commonErrors.notCaughtUp(undefined, { readModel, after: Number(after) });
+      }
+    }
+    await next();
+  });
+}

@@ -1,0 +1,37 @@
+import { sql } from 'kysely';
+import type { HubDeps } from './deps.ts';
+
+type Check = { ok: boolean; detail?: string };
+
+/** Ready means: the log answers, the database answers, and no read model lags far behind. */
+export async function readiness(deps: HubDeps): Promise<{ ready: boolean; checks: Record<string, Check> }> {
+  const checks: Record<string, Check> = {};
+  checks.nats = await check(async () => {
+    if (deps.log.nc.isClosed()) throw new Error('connection closed');
+    await deps.log.nc.rtt();
+  });
+  checks.postgres = await check(async () => {
+    await sql`SELECT 1`.execute(deps.db);
+  });
+  checks.projectors = await check(async () => {
+    const behind = (await deps.projectors.status()).filter((p) => p.lag > deps.config.readyMaxLag);
+    if (behind.length) throw new Error(behind.map((p) => `${p.name} lags ${p.lag} events`).join('; '));
+  });
+  return { ready: Object.values(checks).every((c) => c.ok), checks };
+}
+
+async function check(fn: () => Promise<void>): Promise<Check> {
+  try {
+    await withTimeout(fn(), 2000);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, detail: err instanceof Error ? err.message : 'failed' };
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref()),
+  ]);
+}

@@ -1,0 +1,96 @@
+// GET /ws?token=… on the node server: the ticket is spent before the upgrade, and a bad,
+// spent or expired one is refused with a plain 401 (the session cookie never rides in a URL).
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { TokenClaims, TokenStore } from './tokens.ts';
+
+export const WS_PATH = '/ws';
+/** 4,000 characters of at most 4 bytes each, plus the frame's JSON. */
+const MAX_FRAME_BYTES = 64 * 1024;
+const PING_EVERY_MS = 30_000;
+
+export type UpgradeHandler = {
+  attach: (server: Server) => void;
+  close: () => Promise<void>;
+};
+
+export function createUpgradeHandler({
+  tokens,
+  admit,
+  onConnection,
+  logger,
+}: {
+  tokens: TokenStore;
+  /** Last look at the person (banned since the ticket was issued?); null refuses. */
+  admit: (claims: TokenClaims) => Promise<TokenClaims | null>;
+  onConnection: (ws: WebSocket, claims: TokenClaims) => void;
+  logger: Logger;
+}): UpgradeHandler {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const alive = new WeakSet<WebSocket>();
+  // Dead peers (a phone that lost its network) are found by ping/pong and closed.
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, PING_EVERY_MS);
+  pinger.unref();
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== WS_PATH) return refuse(socket, 404, 'not_found', 'No such route.');
+    let claims: TokenClaims | null;
+    try {
+      claims = await tokens.consume(url.searchParams.get('token'));
+      if (claims) claims = await admit(claims);
+    } catch (err) {
+      logger.warn({ err }, 'ws-token check failed');
+      return refuse(socket, 503, 'unavailable', 'A backing service is unavailable; retry shortly.');
+    }
+    if (!claims) return refuse(socket, 401, 'unauthorized', 'A valid, unused ws-token is required.');
+    if (socket.destroyed) return;
+    const admitted = claims;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      alive.add(ws);
+      ws.on('pong', () => alive.add(ws));
+      onConnection(ws, admitted);
+    });
+  }
+
+  return {
+    attach: (server) => {
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        socket.on('error', () => socket.destroy());
+        upgrade(req, socket, head).catch((err) => {
+          logger.error({ err }, 'upgrade failed');
+          socket.destroy();
+        });
+      });
+    },
+    close: async () => {
+      clearInterval(pinger);
+      // Sockets were asked to close; a peer that does not answer the handshake within a second
+      // is cut, so a shutdown never waits for ws's 30 s close timeout.
+      for (let waited = 0; wss.clients.size > 0 && waited < 1000; waited += 50)
+        await new Promise((r) => setTimeout(r, 50));
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function refuse(socket: Duplex, status: 401 | 404 | 503, code: string, error: string) {
+  if (socket.destroyed) return;
+  const body = JSON.stringify({ error, code });
+  const reason = { 401: 'Unauthorized', 404: 'Not Found', 503: 'Service Unavailable' }[status];
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishIdentity, registered } from '../../test/events.ts';
+import { newId } from '../../writers/chat/ids.ts';
+import { type ChatHarness, startChatHarness } from '../chat-messages/harness.fixture.ts';
+import { channelDetail, channelsOf } from './queries.ts';
+
+let h: ChatHarness;
+beforeAll(async () => {
+  h = await startChatHarness();
+});
+afterAll(() => h.stop());
+
+const post = async (senderId: string, channelId = 'family', content = 'hi') => {
+  const id = newId();
+  const r = await h.chat.post({ channelId, messageId: id, senderId, content }, h.meta(senderId));
+  return { id, seq: r.seq };
+};
+const unread = async (userId: string, channelId = 'family') =>
+  (await channelsOf(h.db, userId)).find((c) => c.id === channelId)?.unread;
+
+describe('the family channel', () => {
+  it('takes in everyone who registers, once', async () => {
+    for (const u of ['ann', 'bob', 'cat']) await publishIdentity(h.log, registered(u));
+    const seq = await publishIdentity(h.log, registered('ann')); // a replayed registration
+    expect(await h.runner.waitFor('chat_family', seq, 5000)).toBe(true);
+    const last = (await h.log.jsm.streams.info(h.log.names.stream('chat'))).state.last_seq;
+    await h.settled(last);
+    const family = await channelDetail(h.db, 'family');
+    expect(family).toMatchObject({ kind: 'family', name: 'Family', archived: false });
+    expect(family?.members.map((m) => m.user_id)).toEqual(['ann', 'bob', 'cat']);
+  });
+});
+
+describe('unread counts', () => {
+  it('count messages after the watermark, not one’s own, not deleted ones', async () => {
+    await post('bob');
+    const second = await post('bob');
+    const third = await post('cat');
+    const gone = await post('cat');
+    const del = await h.chat.remove(
+      { channelId: 'family', messageId: gone.id, by: 'cat', canModerate: false },
+      h.meta('cat'),
+    );
+    await h.settled(del.seq);
+    expect(await unread('ann')).toBe(3);
+    expect(await unread('bob')).toBe(1); // his own do not count, nor cat's deleted one
+    const read = await h.chat.markRead({ channelId: 'family', userId: 'ann', upToSeq: second.seq }, h.meta());
+    await h.settled(read.seq);
+    expect(await unread('ann')).toBe(1);
+    expect(third.seq).toBeGreaterThan(second.seq);
+  });
+
+  it('clears when the reader posts', async () => {
+    const mine = await post('ann');
+    await h.settled(mine.seq);
+    expect(await unread('ann')).toBe(0);
+    const detail = await channelDetail(h.db, 'family');
+    expect(detail?.members.find((m) => m.user_id === 'ann')?.read_seq).toBe(mine.seq);
+  });
+
+  it('starts at zero for someone who joins later', async () => {
+    const created = await h.chat.createChannel(
+      { channelId: 'trip', name: 'Trip', memberIds: ['bob'], by: 'ann' },
+      h.meta(),
+    );
+    await post('bob', 'trip');
+    const joined = await h.chat.invite(
+      { channelId: 'trip', userId: 'cat', by: 'ann', canModerate: false },
+      h.meta(),
+    );
+    await h.settled(joined.seq);
+    expect(created.appended).toBe(3);
+    expect(await unread('cat', 'trip')).toBe(0);
+    expect(await unread('ann', 'trip')).toBe(1);
+  });
+});
+
+describe('membership', () => {
+  it('lists only the channels someone is in, and forgets a channel they left', async () => {
+    const left = await h.chat.removeMember(
+      { channelId: 'trip', userId: 'bob', by: 'bob', canModerate: false },
+      h.meta('bob'),
+    );
+    await h.settled(left.seq);
+    expect((await channelsOf(h.db, 'bob')).map((c) => c.id)).toEqual(['family']);
+    expect((await channelDetail(h.db, 'trip'))?.members.map((m) => m.user_id)).toEqual(['ann', 'cat']);
+  });
+
+  it('marks an archived channel', async () => {
+    const archived = await h.chat.archive({ channelId: 'trip', by: 'ann', canModerate: false }, h.meta());
+    await h.settled(archived.seq);
+    expect((await channelsOf(h.db, 'ann')).find((c) => c.id === 'trip')).toMatchObject({ archived: true });
+  });
+
+  it('rebuilds from the log into the same badges and members', async () => {
+    const before = await channelsOf(h.db, 'ann');
+    expect(await h.runner.rebuild('chat_channels')).toMatchObject({ status: 'done' });
+    expect(await channelsOf(h.db, 'ann')).toEqual(before);
+  });
+});

@@ -1,0 +1,194 @@
+// Channels, membership and read watermarks. A batch loads the rows it touches, folds its
+// events over them in memory, and writes them back with UNNEST: a few statements per batch.
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import type { Projection, StoredEvent } from '../types.ts';
+import * as m20261122 from './migrations/20261122T1700_chat_channels.ts';
+import type { ChannelRow, ChatChannelsDB, MemberRow } from './tables.ts';
+
+type Num<T, K extends keyof T> = Omit<T, K> & { [P in K]: number };
+export type Channel = Num<ChannelRow, 'last_message_seq' | 'last_seq'>;
+export type Member = Num<MemberRow, 'read_seq' | 'last_seq'>;
+type Event = StoredEvent<ChatEvent>;
+
+const memberKey = (channelId: string, userId: string) => `${channelId}\u0000${userId}`;
+
+export const chatChannelsProjection: Projection<ChatChannelsDB, ChatEvent> = {
+  name: 'chat_channels',
+  domain: 'chat',
+  migrations: { '20261122T1700_chat_channels': m20261122 },
+  apply: async (events, { db, schema }) => {
+    const { channels, members } = await loadTouched(db, schema, events);
+    const changedChannels = new Set<string>();
+    const changedMembers = new Set<string>();
+    for (const e of events) {
+      const v = e.event.value;
+      const channel = channels.get(v.channelId);
+      const touchChannel = (next: Channel) => {
+        channels.set(next.id, next);
+        changedChannels.add(next.id);
+      };
+      const touchMember = (userId: string, next: Member | null) => {
+        members.set(memberKey(v.channelId, userId), next);
+        changedMembers.add(memberKey(v.channelId, userId));
+      };
+      const member = (userId: string) => members.get(memberKey(v.channelId, userId)) ?? null;
+      switch (e.event.case) {
+        case 'channelCreated': {
+          const c = e.event.value;
+          touchChannel({
+            id: c.channelId,
+            name: c.name,
+            kind: c.kind,
+            created_by: c.createdBy,
+            archived: false,
+            created_at: e.occurredAt,
+            last_message_seq: 0,
+            last_message_at: null,
+            last_seq: e.seq,
+          });
+          break;
+        }
+        case 'memberJoined': {
+          const { userId } = e.event.value;
+          const had = member(userId);
+          // Whatever was said before someone joined is not news to them.
+          if (!had)
+            touchMember(userId, {
+              channel_id: v.channelId,
+              user_id: userId,
+              joined_at: e.occurredAt,
+              read_seq: e.seq,
+              last_seq: e.seq,
+            });
+          break;
+        }
+        case 'memberLeft':
+          touchMember(e.event.value.userId, null);
+          break;
+        case 'channelArchived':
+          if (channel) touchChannel({ ...channel, archived: true, last_seq: e.seq });
+          break;
+        case 'messagePosted': {
+          if (channel)
+            touchChannel({
+              ...channel,
+              last_message_seq: e.seq,
+              last_message_at: e.occurredAt,
+              last_seq: e.seq,
+            });
+          // Posting means having read the channel up to one's own message.
+          const sender = member(e.event.value.senderId);
+          if (sender)
+            touchMember(sender.user_id, {
+              ...sender,
+              read_seq: Math.max(sender.read_seq, e.seq),
+              last_seq: e.seq,
+            });
+          break;
+        }
+        case 'channelRead': {
+          const reader = member(e.event.value.userId);
+          const upTo = Number(e.event.value.upToSeq);
+          if (reader && upTo > reader.read_seq)
+            touchMember(reader.user_id, { ...reader, read_seq: upTo, last_seq: e.seq });
+          break;
+        }
+        case 'messageEdited':
+        case 'messageDeleted':
+        case 'reactionAdded':
+        case 'reactionRemoved':
+          break;
+        default: {
+          const unreachable: never = e.event;
+          return unreachable;
+        }
+      }
+    }
+    await writeChannels(
+      db,
+      schema,
+      [...changedChannels].map((id) => channels.get(id) as Channel),
+    );
+    const kept = [...changedMembers].map((k) => members.get(k)).filter((m): m is Member => !!m);
+    const gone = [...changedMembers]
+      .filter((k) => !members.get(k))
+      .map((k) => k.split('\u0000') as [string, string]);
+    await writeMembers(db, schema, kept);
+    await deleteMembers(db, schema, gone);
+  },
+};
+
+async function loadTouched(db: Kysely<ChatChannelsDB>, schema: string, events: Event[]) {
+  const channelIds = [...new Set(events.map((e) => e.event.value.channelId))];
+  const pairs = new Map<string, [string, string]>();
+  for (const e of events) {
+    const v = e.event;
+    const userId =
+      v.case === 'memberJoined' || v.case === 'memberLeft' || v.case === 'channelRead'
+        ? v.value.userId
+        : v.case === 'messagePosted'
+          ? v.value.senderId
+          : undefined;
+    if (userId) pairs.set(memberKey(v.value.channelId, userId), [v.value.channelId, userId]);
+  }
+  const channelRows = channelIds.length
+    ? await db.selectFrom('channels').selectAll().where('id', 'in', channelIds).execute()
+    : [];
+  const list = [...pairs.values()];
+  const memberRows = list.length
+    ? (
+        await sql<Selectable<MemberRow>>`
+          SELECT m.* FROM ${sql.table(`${schema}.members`)} m
+          JOIN unnest(${list.map((p) => p[0])}::text[], ${list.map((p) => p[1])}::text[]) AS t(channel_id, user_id)
+            ON m.channel_id = t.channel_id AND m.user_id = t.user_id`.execute(db)
+      ).rows
+    : [];
+  const channels = new Map<string, Channel>(
+    channelRows.map((r) => [
+      r.id,
+      { ...r, last_message_seq: Number(r.last_message_seq), last_seq: Number(r.last_seq) },
+    ]),
+  );
+  const members = new Map<string, Member | null>(
+    memberRows.map((r) => [
+      memberKey(r.channel_id, r.user_id),
+      { ...r, read_seq: Number(r.read_seq), last_seq: Number(r.last_seq) },
+    ]),
+  );
+  return { channels, members };
+}
+
+async function writeChannels(db: Kysely<ChatChannelsDB>, schema: string, rows: Channel[]) {
+  if (rows.length === 0) return;
+  const col = <K extends keyof Channel>(k: K) => rows.map((r) => r[k]);
+  // Raw SQL does not inherit withSchema: name the (live or rebuild) schema explicitly.
+  await sql`
+    INSERT INTO ${sql.table(`${schema}.channels`)} (id, name, kind, created_by, archived, created_at,
+      last_message_seq, last_message_at, last_seq)
+    SELECT * FROM unnest(${col('id')}::text[], ${col('name')}::text[], ${col('kind')}::text[],
+      ${col('created_by')}::text[], ${col('archived')}::boolean[], ${col('created_at')}::timestamptz[],
+      ${col('last_message_seq')}::bigint[], ${col('last_message_at')}::timestamptz[], ${col('last_seq')}::bigint[])
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, created_by = excluded.created_by,
+      archived = excluded.archived, created_at = excluded.created_at, last_message_seq = excluded.last_message_seq,
+      last_message_at = excluded.last_message_at, last_seq = excluded.last_seq`.execute(db);
+}
+
+async function writeMembers(db: Kysely<ChatChannelsDB>, schema: string, rows: Member[]) {
+  if (rows.length === 0) return;
+  const col = <K extends keyof Member>(k: K) => rows.map((r) => r[k]);
+  await sql`
+    INSERT INTO ${sql.table(`${schema}.members`)} (channel_id, user_id, joined_at, read_seq, last_seq)
+    SELECT * FROM unnest(${col('channel_id')}::text[], ${col('user_id')}::text[], ${col('joined_at')}::timestamptz[],
+      ${col('read_seq')}::bigint[], ${col('last_seq')}::bigint[])
+    ON CONFLICT (channel_id, user_id) DO UPDATE SET joined_at = excluded.joined_at,
+      read_seq = excluded.read_seq, last_seq = excluded.last_seq`.execute(db);
+}
+
+async function deleteMembers(db: Kysely<ChatChannelsDB>, schema: string, pairs: [string, string][]) {
+  if (pairs.length === 0) return;
+  await sql`
+    DELETE FROM ${sql.table(`${schema}.members`)} m
+    USING unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[]) AS gone(channel_id, user_id)
+    WHERE m.channel_id = gone.channel_id AND m.user_id = gone.user_id`.execute(db);
+}

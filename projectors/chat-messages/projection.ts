@@ -1,0 +1,149 @@
+// The message history. A batch loads the messages it touches, folds posts, edits, deletions
+// and reactions over them in memory, and writes each changed row once with UNNEST.
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import type { Projection, StoredEvent } from '../types.ts';
+import * as m20261122 from './migrations/20261122T1710_chat_messages.ts';
+import type { ChatMessagesDB, MessageRow } from './tables.ts';
+
+export type Row = Omit<MessageRow, 'seq' | 'last_seq'> & { seq: number; last_seq: number };
+type Event = StoredEvent<ChatEvent>;
+
+const key = (channelId: string, id: string) => `${channelId}\u0000${id}`;
+
+export const chatMessagesProjection: Projection<ChatMessagesDB, ChatEvent> = {
+  name: 'chat_messages',
+  domain: 'chat',
+  migrations: { '20261122T1710_chat_messages': m20261122 },
+  apply: async (events, { db, schema }) => {
+    const relevant = events.filter((e) => 'messageId' in e.event.value);
+    if (relevant.length === 0) return;
+    const rows = await loadTouched(db, schema, relevant);
+    const changed = new Set<string>();
+    for (const e of relevant) {
+      const k = key(e.event.value.channelId, (e.event.value as { messageId: string }).messageId);
+      const next = evolveRow(rows.get(k), e);
+      if (next) {
+        rows.set(k, next);
+        changed.add(k);
+      }
+    }
+    await write(
+      db,
+      schema,
+      [...changed].map((k) => rows.get(k) as Row),
+    );
+  },
+};
+
+export function evolveRow(row: Row | undefined, e: Event): Row | undefined {
+  const at = { last_seq: e.seq };
+  const { event } = e;
+  if (event.case === 'messagePosted') {
+    const v = event.value;
+    return {
+      channel_id: v.channelId,
+      id: v.messageId,
+      seq: e.seq,
+      sender_id: v.senderId,
+      content: v.content,
+      reply_to: v.replyToId || null,
+      mentions: v.mentionIds,
+      reactions: {},
+      created_at: e.occurredAt,
+      edited_at: null,
+      deleted: false,
+      deleted_by: null,
+      ...at,
+    };
+  }
+  if (!row) return undefined;
+  switch (event.case) {
+    case 'messageEdited':
+      if (row.deleted) return undefined;
+      return {
+        ...row,
+        content: event.value.content,
+        mentions: event.value.mentionIds,
+        edited_at: e.occurredAt,
+        ...at,
+      };
+    case 'messageDeleted':
+      // The tombstone keeps who, where and when, never what.
+      return {
+        ...row,
+        content: '',
+        mentions: [],
+        reactions: {},
+        deleted: true,
+        deleted_by: event.value.deletedBy,
+        ...at,
+      };
+    case 'reactionAdded': {
+      const { emoji, userId } = event.value;
+      const who = row.reactions[emoji] ?? [];
+      if (row.deleted || who.includes(userId)) return undefined;
+      return { ...row, reactions: { ...row.reactions, [emoji]: [...who, userId] }, ...at };
+    }
+    case 'reactionRemoved': {
+      const { emoji, userId } = event.value;
+      const who = (row.reactions[emoji] ?? []).filter((u) => u !== userId);
+      const { [emoji]: _, ...rest } = row.reactions;
+      return { ...row, reactions: who.length ? { ...rest, [emoji]: who } : rest, ...at };
+    }
+    case 'channelCreated':
+    case 'memberJoined':
+    case 'memberLeft':
+    case 'channelArchived':
+    case 'channelRead':
+      return undefined;
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+}
+
+async function loadTouched(db: Kysely<ChatMessagesDB>, schema: string, events: Event[]) {
+  const pairs = new Map<string, [string, string]>();
+  for (const e of events) {
+    const v = e.event.value as { channelId: string; messageId: string };
+    if (e.event.case !== 'messagePosted')
+      pairs.set(key(v.channelId, v.messageId), [v.channelId, v.messageId]);
+  }
+  const list = [...pairs.values()];
+  const found = list.length
+    ? (
+        await sql<Selectable<MessageRow>>`
+          SELECT m.* FROM ${sql.table(`${schema}.messages`)} m
+          JOIN unnest(${list.map((p) => p[0])}::text[], ${list.map((p) => p[1])}::text[]) AS t(channel_id, id)
+            ON m.channel_id = t.channel_id AND m.id = t.id`.execute(db)
+      ).rows
+    : [];
+  return new Map<string, Row>(
+    found.map((r) => [key(r.channel_id, r.id), { ...r, seq: Number(r.seq), last_seq: Number(r.last_seq) }]),
+  );
+}
+
+async function write(db: Kysely<ChatMessagesDB>, schema: string, rows: Row[]) {
+  if (rows.length === 0) return;
+  const col = <K extends keyof Row>(k: K) => rows.map((r) => r[k]);
+  // text[] columns cannot ride in an UNNEST of arrays (no ragged arrays): send them as JSON.
+  const mentions = rows.map((r) => JSON.stringify(r.mentions));
+  const reactions = rows.map((r) => JSON.stringify(r.reactions));
+  await sql`
+    INSERT INTO ${sql.table(`${schema}.messages`)} (channel_id, id, seq, sender_id, content, reply_to, mentions,
+      reactions, created_at, edited_at, deleted, deleted_by, last_seq)
+    SELECT t.channel_id, t.id, t.seq, t.sender_id, t.content, t.reply_to,
+      ARRAY(SELECT jsonb_array_elements_text(t.mentions)), t.reactions, t.created_at, t.edited_at, t.deleted,
+      t.deleted_by, t.last_seq
+    FROM unnest(${col('channel_id')}::text[], ${col('id')}::text[], ${col('seq')}::bigint[], ${col('sender_id')}::text[],
+      ${col('content')}::text[], ${col('reply_to')}::text[], ${mentions}::jsonb[], ${reactions}::jsonb[],
+      ${col('created_at')}::timestamptz[], ${col('edited_at')}::timestamptz[], ${col('deleted')}::boolean[],
+      ${col('deleted_by')}::text[], ${col('last_seq')}::bigint[])
+      AS t(channel_id, id, seq, sender_id, content, reply_to, mentions, reactions, created_at, edited_at, deleted,
+        deleted_by, last_seq)
+    ON CONFLICT (channel_id, id) DO UPDATE SET content = excluded.content, mentions = excluded.mentions,
+      reactions = excluded.reactions, edited_at = excluded.edited_at, deleted = excluded.deleted,
+      deleted_by = excluded.deleted_by, last_seq = excluded.last_seq`.execute(db);
+}

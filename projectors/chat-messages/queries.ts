@@ -1,0 +1,81 @@
+// The reads the edge makes about messages: pages of history, newest first when choosing
+// which, oldest first when returning them (the order a chat shows them in).
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { ChatMessagesDB, MessageRow } from './tables.ts';
+
+/** The seed contract's ChatMessage plus what Hearth adds (seq, edits, tombstones, …). */
+export type ChatMessage = {
+  id: string;
+  content: string;
+  sender_id: string;
+  channel_id: string;
+  created_at: string;
+  seq: number;
+  edited_at: string | null;
+  deleted: boolean;
+  reply_to: string | null;
+  mentions: string[];
+  reactions: Record<string, string[]>;
+};
+
+export function toChatMessage(r: Selectable<MessageRow>): ChatMessage {
+  return {
+    id: r.id,
+    content: r.content,
+    sender_id: r.sender_id,
+    channel_id: r.channel_id,
+    created_at: r.created_at.toISOString(),
+    seq: Number(r.seq),
+    edited_at: r.edited_at?.toISOString() ?? null,
+    deleted: r.deleted,
+    reply_to: r.reply_to,
+    mentions: r.mentions,
+    reactions: r.reactions,
+  };
+}
+
+const messages = (db: Kysely<unknown>) => (db as Kysely<ChatMessagesDB>).withSchema('chat_messages');
+
+/** The `limit` most recent messages older than `before` (and below `beforeSeq`), oldest first. */
+export async function history(
+  db: Kysely<unknown>,
+  q: { channelId: string; before: Date; beforeSeq?: number | undefined; limit: number },
+): Promise<ChatMessage[]> {
+  let query = messages(db)
+    .selectFrom('messages')
+    .selectAll()
+    .where('channel_id', '=', q.channelId)
+    .where('created_at', '<', q.before)
+    .orderBy('seq', 'desc')
+    .limit(q.limit);
+  if (q.beforeSeq !== undefined) query = query.where('seq', '<', String(q.beforeSeq));
+  const rows = await query.execute();
+  return rows.reverse().map(toChatMessage);
+}
+
+export async function findMessage(
+  db: Kysely<unknown>,
+  channelId: string,
+  id: string,
+): Promise<ChatMessage | undefined> {
+  const row = await messages(db)
+    .selectFrom('messages')
+    .selectAll()
+    .where('channel_id', '=', channelId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && toChatMessage(row);
+}
+
+/** Messages that mention someone, newest first: the "mentions" inbox. */
+export async function mentionsOf(db: Kysely<unknown>, userId: string, limit: number): Promise<ChatMessage[]> {
+  const rows = await messages(db)
+    .selectFrom('messages')
+    .selectAll()
+    .where(sql<boolean>`mentions @> ARRAY[${userId}]::text[]`)
+    .where('deleted', '=', false)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toChatMessage);
+}

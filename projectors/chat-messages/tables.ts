@@ -1,0 +1,21 @@
+import type { ColumnType } from 'kysely';
+
+type Seq = ColumnType<string, number, number>;
+
+export type MessageRow = {
+  channel_id: string;
+  id: string;
+  seq: Seq;
+  sender_id: string;
+  content: string;
+  reply_to: string | null;
+  mentions: string[];
+  reactions: Record<string, string[]>;
+  created_at: Date;
+  edited_at: Date | null;
+  deleted: boolean;
+  deleted_by: string | null;
+  last_seq: Seq;
+};
+
+export type ChatMessagesDB = { messages: MessageRow };

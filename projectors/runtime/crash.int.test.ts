@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishIdentity, registered, signedIn } from '../../test/events.ts';
+import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
+import { NATS_URL } from '../../test/services.ts';
+import type { Log } from '../../writers/log.ts';
+import type { AnyProjection } from '../types.ts';
+import { usersProjection } from '../users/projection.ts';
+import { findUser } from '../users/queries.ts';
+import { consumerName } from './worker.ts';
+
+let rt: TestRuntime;
+let db: Kysely<unknown>;
+let log: Log;
+
+beforeAll(async () => {
+  rt = await openTestRuntime();
+  ({ db, log } = rt);
+});
+afterAll(() => rt.cleanup());
+
+function runCrashingWorker(): Promise<{ code: number | null; signal: string | null; out: string }> {
+  const file = fileURLToPath(new URL('./crash-worker.fixture.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    env: { ...process.env, NATS_URL, DATABASE_URL: rt.databaseUrl, PREFIX: rt.prefix },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += String(d);
+  });
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out })));
+}
+
+describe('when a worker dies between commit and ack', () => {
+  it('the next worker skips the redelivered batch: nothing is applied twice or lost', async () => {
+    await publishIdentity(log, registered('dora'));
+    for (let i = 0; i < 5; i++) await publishIdentity(log, signedIn('dora', `s${i}`));
+    const lastBeforeCrash = (await log.jsm.streams.info(log.names.stream('identity'))).state.last_seq;
+
+    const crashed = await runCrashingWorker();
+    expect(crashed.signal).toBe('SIGKILL');
+    expect(crashed.out).toContain(`committed ${lastBeforeCrash}`);
+    // Committed, yet never acknowledged: the log will deliver the batch again.
+    const consumer = await log.jsm.consumers.info(
+      log.names.stream('identity'),
+      consumerName(usersProjection as unknown as AnyProjection),
+    );
+    expect(consumer.ack_floor.stream_seq).toBeLessThan(lastBeforeCrash);
+    expect(await findUser(db, 'dora')).toMatchObject({ signInCount: 5 });
+
+    const runner = await rt.runner([usersProjection as unknown as AnyProjection], { ackWaitMs: 1000 });
+    const seq = await publishIdentity(log, signedIn('dora', 'after'));
+    expect(await runner.waitFor('users', seq, 10_000)).toBe(true);
+    expect(await findUser(db, 'dora')).toMatchObject({ signInCount: 6 });
+    // The redelivered batch was acknowledged this time.
+    await expect
+      .poll(
+        async () =>
+          (await log.jsm.consumers.info(log.names.stream('identity'), 'rm_users')).ack_floor.stream_seq,
+        { timeout: 5000 },
+      )
+      .toBe(seq);
+  });
+});

@@ -1,0 +1,122 @@
+// Admins list parked events, retry one (re-read from the log and applied alone) or skip it.
+import { type Kysely, sql } from 'kysely';
+import { commonErrors } from '../../contracts/errors.ts';
+import type { Log } from '../../writers/log.ts';
+import type { AnyProjection } from '../types.ts';
+import { applyIsolating } from './apply.ts';
+import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
+
+export type DeadLetter = {
+  id: string;
+  readModel: string;
+  stream: string;
+  seq: number;
+  subject: string;
+  type: string;
+  error: string;
+  status: 'parked' | 'retried' | 'skipped';
+  attempts: number;
+  createdAt: Date;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
+};
+
+export async function listDeadLetters({
+  db,
+  readModel,
+  status,
+  id,
+  limit = 100,
+}: {
+  db: Kysely<RuntimeDB>;
+  id?: string;
+  readModel?: string | undefined;
+  status?: DeadLetter['status'] | undefined;
+  limit?: number;
+}): Promise<DeadLetter[]> {
+  let q = db.withSchema(RUNTIME_SCHEMA).selectFrom('dead_letters').selectAll().orderBy('id').limit(limit);
+  if (readModel) q = q.where('read_model', '=', readModel);
+  if (status) q = q.where('status', '=', status);
+  if (id) q = q.where('id', '=', id);
+  return (await q.execute()).map((r) => ({
+    id: String(r.id),
+    readModel: r.read_model,
+    stream: r.stream,
+    seq: Number(r.seq),
+    subject: r.subject,
+    type: r.type,
+    error: r.error,
+    status: r.status,
+    attempts: r.attempts,
+    createdAt: r.created_at,
+    resolvedAt: r.resolved_at,
+    resolvedBy: r.resolved_by,
+  }));
+}
+
+export async function countParked(db: Kysely<RuntimeDB>): Promise<Map<string, number>> {
+  const rows = await db
+    .withSchema(RUNTIME_SCHEMA)
+    .selectFrom('dead_letters')
+    .select(['read_model', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('status', '=', 'parked')
+    .groupBy('read_model')
+    .execute();
+  return new Map(rows.map((r) => [r.read_model, Number(r.n)]));
+}
+
+export async function resolveDeadLetter({
+  db,
+  log,
+  projections,
+  id,
+  action,
+  by,
+}: {
+  db: Kysely<RuntimeDB>;
+  log: Log;
+  projections: AnyProjection[];
+  id: string;
+  action: 'retry' | 'skip';
+  by: string;
+}): Promise<DeadLetter> {
+  if (!/^\d{1,18}$/.test(id)) throw commonErrors.notFound('No such dead letter.');
+  await db.transaction().execute(async (tx) => {
+    const row = await tx
+      .withSchema(RUNTIME_SCHEMA)
+      .selectFrom('dead_letters')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw commonErrors.notFound('No such dead letter.');
+    if (row.status !== 'parked') throw commonErrors.conflict(`This dead letter was already ${row.status}.`);
+    if (action === 'retry') {
+      const projection = projections.find((p) => p.name === row.read_model);
+      if (!projection) throw commonErrors.notFound(`No read model ${row.read_model}.`);
+      const msg = await log.jsm.direct.getMessage(row.stream, { seq: Number(row.seq) });
+      if (!msg) throw commonErrors.conflict('The event is no longer in the log.');
+      const parked = await applyIsolating({
+        tx,
+        projection,
+        stream: row.stream,
+        messages: [
+          { seq: msg.seq, subject: msg.subject, data: msg.data, header: msg.header, time: msg.time },
+        ],
+        schema: projection.name,
+        rebuilding: false,
+      });
+      // Still failing: applyIsolating updated the row's error and attempts; keep it parked.
+      if (parked > 0) return;
+    }
+    await tx
+      .withSchema(RUNTIME_SCHEMA)
+      .updateTable('dead_letters')
+      .set({ status: action === 'retry' ? 'retried' : 'skipped', resolved_at: sql`now()`, resolved_by: by })
+      .where('id', '=', id)
+      .execute();
+  });
+  const [after] = await listDeadLetters({ db, id });
+  if (!after) throw commonErrors.notFound('No such dead letter.');
+  return after;
+}

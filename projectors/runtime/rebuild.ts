@@ -1,0 +1,222 @@
+// Replays a read model from the log into a schema beside the live one, then swaps them in
+// one transaction that holds the checkpoint row, so the live worker pauses for the switch
+// and resumes exactly after the rebuilt position.
+import { DeliverPolicy } from '@nats-io/jetstream';
+import { type Kysely, sql } from 'kysely';
+import { commonErrors } from '../../contracts/errors.ts';
+import type { Log } from '../../writers/log.ts';
+import type { AnyProjection } from '../types.ts';
+import { applyCareful, applyFast, applyIsolating, isTransient } from './apply.ts';
+import type { RawMessage } from './decode.ts';
+import { migrateSchema } from './migrate.ts';
+import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
+
+export type RebuildProgress = {
+  readModel: string;
+  status: 'running' | 'switching' | 'done' | 'failed';
+  processed: number;
+  targetSeq: number;
+  eventsPerSecond: number;
+  remaining: number;
+  etaSeconds: number | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  error: string | null;
+};
+
+export async function rebuild({
+  db,
+  log,
+  projection,
+  batchSize = 500,
+  onProgress,
+}: {
+  db: Kysely<RuntimeDB>;
+  log: Log;
+  projection: AnyProjection;
+  batchSize?: number;
+  onProgress?: (p: RebuildProgress) => void;
+}): Promise<RebuildProgress> {
+  if (projection.rebuildable === false) {
+    throw commonErrors.invalidRequest(`Read model ${projection.name} cannot be rebuilt beside itself.`);
+  }
+  const stream = log.names.stream(projection.domain);
+  const target = `${projection.name}__next`;
+  const runtime = db.withSchema(RUNTIME_SCHEMA);
+  const claimed = await runtime
+    .insertInto('rebuilds')
+    .values({
+      read_model: projection.name,
+      status: 'running',
+      processed: 0,
+      target_seq: 0,
+      events_per_second: 0,
+      error: null,
+      finished_at: null,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('read_model')
+        .doUpdateSet({
+          status: 'running',
+          processed: 0,
+          target_seq: 0,
+          events_per_second: 0,
+          started_at: sql`now()`,
+          finished_at: null,
+          error: null,
+        })
+        .where('rebuilds.status', 'in', ['done', 'failed']),
+    )
+    .returning('read_model')
+    .executeTakeFirst();
+  if (!claimed) throw commonErrors.conflict(`A rebuild of ${projection.name} is already running.`);
+
+  const started = Date.now();
+  let processed = 0;
+  let position = 0;
+  let targetSeq = (await log.jsm.streams.info(stream)).state.last_seq;
+  const report = async (status: RebuildProgress['status'], error: string | null = null) => {
+    const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+    const rate = processed / seconds;
+    const remaining = Math.max(targetSeq - position, 0);
+    const progress: RebuildProgress = {
+      readModel: projection.name,
+      status,
+      processed,
+      targetSeq,
+      eventsPerSecond: Math.round(rate),
+      remaining,
+      etaSeconds: rate > 0 ? Math.ceil(remaining / rate) : null,
+      startedAt: new Date(started),
+      finishedAt: status === 'done' || status === 'failed' ? new Date() : null,
+      error,
+    };
+    await runtime
+      .updateTable('rebuilds')
+      .set({
+        status,
+        processed,
+        target_seq: targetSeq,
+        events_per_second: rate,
+        finished_at: progress.finishedAt,
+        error,
+      })
+      .where('read_model', '=', projection.name)
+      .execute();
+    onProgress?.(progress);
+    return progress;
+  };
+
+  try {
+    await sql`DROP SCHEMA IF EXISTS ${sql.id(target)} CASCADE`.execute(db);
+    await migrateSchema({
+      db: db as unknown as Kysely<unknown>,
+      schema: target,
+      migrations: projection.migrations,
+    });
+    const consumer = await log.js.consumers.get(stream, {
+      filter_subjects: log.names.domainFilter(projection.domain),
+      deliver_policy: DeliverPolicy.All,
+    });
+    const pull = async (upTo: number): Promise<RawMessage[]> => {
+      const out: RawMessage[] = [];
+      // Asking for no more than remains lets the last fetch return at once instead of expiring.
+      const max = Math.max(1, Math.min(batchSize, upTo - position));
+      const iter = await consumer.fetch({ max_messages: max, expires: 1000 });
+      for await (const m of iter)
+        out.push({ seq: m.seq, subject: m.subject, data: m.data, header: m.headers, time: m.time });
+      return out;
+    };
+
+    let lastReport = 0;
+    while (position < targetSeq) {
+      const batch = await pull(targetSeq);
+      if (batch.length === 0) {
+        // The tail may be gone (deleted or expired): stop when nothing is pending.
+        if ((await consumer.info()).num_pending === 0) break;
+        continue;
+      }
+      const into = { projection, stream, messages: batch, schema: target, rebuilding: true };
+      await db
+        .transaction()
+        .execute((tx) => applyFast({ tx, ...into }))
+        .catch(async (err: unknown) => {
+          if (isTransient(err)) throw err;
+          await db.transaction().execute((tx) => applyCareful({ tx, ...into }));
+        });
+      processed += batch.length;
+      position = (batch.at(-1) as RawMessage).seq;
+      if (Date.now() - lastReport > 500) {
+        lastReport = Date.now();
+        await report('running');
+      }
+    }
+
+    await report('switching');
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .withSchema(RUNTIME_SCHEMA)
+        .selectFrom('checkpoints')
+        .select('last_seq')
+        .where('read_model', '=', projection.name)
+        .forUpdate()
+        .execute();
+      // The live worker is paused on the row lock: catch up to the very end, then swap.
+      const end = (await log.jsm.streams.info(stream)).state.last_seq;
+      while (position < end) {
+        const batch = await pull(end);
+        if (batch.length === 0) break;
+        await applyIsolating({ tx, projection, stream, messages: batch, schema: target, rebuilding: true });
+        processed += batch.length;
+        position = (batch.at(-1) as RawMessage).seq;
+      }
+      position = Math.max(position, end);
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(projection.name)} CASCADE`.execute(tx);
+      await sql`ALTER SCHEMA ${sql.id(target)} RENAME TO ${sql.id(projection.name)}`.execute(tx);
+      await tx
+        .withSchema(RUNTIME_SCHEMA)
+        .insertInto('checkpoints')
+        .values({ read_model: projection.name, stream, last_seq: position })
+        .onConflict((oc) =>
+          oc.column('read_model').doUpdateSet({ last_seq: position, updated_at: sql`now()` }),
+        )
+        .execute();
+    });
+    targetSeq = position;
+    return await report('done');
+  } catch (err) {
+    const failed = await report('failed', err instanceof Error ? err.message : String(err)).catch(() => null);
+    if (failed)
+      throw Object.assign(err instanceof Error ? err : new Error(String(err)), { progress: failed });
+    throw err;
+  }
+}
+
+export async function rebuildStatus(
+  db: Kysely<RuntimeDB>,
+  readModel: string,
+): Promise<RebuildProgress | null> {
+  const row = await db
+    .withSchema(RUNTIME_SCHEMA)
+    .selectFrom('rebuilds')
+    .selectAll()
+    .where('read_model', '=', readModel)
+    .executeTakeFirst();
+  if (!row) return null;
+  const processed = Number(row.processed);
+  const targetSeq = Number(row.target_seq);
+  const remaining = row.status === 'done' ? 0 : Math.max(targetSeq - processed, 0);
+  return {
+    readModel,
+    status: row.status,
+    processed,
+    targetSeq,
+    eventsPerSecond: Math.round(row.events_per_second),
+    remaining,
+    etaSeconds: row.events_per_second > 0 ? Math.ceil(remaining / row.events_per_second) : null,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+  };
+}

@@ -1,0 +1,36 @@
+import type { ColumnType, Generated } from 'kysely';
+import * as runtime20261122 from './migrations/20261122T1600_runtime.ts';
+
+export const RUNTIME_SCHEMA = 'hearth';
+export const runtimeMigrations = { '20261122T1600_runtime': runtime20261122 };
+
+// bigint columns come back from pg as strings; Number() them at the edge of the module.
+type Seq = ColumnType<string, number | bigint | string, number | bigint | string>;
+
+export type RuntimeDB = {
+  checkpoints: { read_model: string; stream: string; last_seq: Seq; updated_at: Generated<Date> };
+  dead_letters: {
+    id: Generated<string>;
+    read_model: string;
+    stream: string;
+    seq: Seq;
+    subject: string;
+    type: string;
+    error: string;
+    status: Generated<'parked' | 'retried' | 'skipped'>;
+    attempts: Generated<number>;
+    created_at: Generated<Date>;
+    resolved_at: Date | null;
+    resolved_by: string | null;
+  };
+  rebuilds: {
+    read_model: string;
+    status: 'running' | 'switching' | 'done' | 'failed';
+    processed: Seq;
+    target_seq: Seq;
+    events_per_second: number;
+    started_at: Generated<Date>;
+    finished_at: Date | null;
+    error: string | null;
+  };
+};

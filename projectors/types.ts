@@ -1,0 +1,37 @@
+import type { Kysely, Migration } from 'kysely';
+import type { Envelope, EventOf } from '../contracts/events.ts';
+import type { Domain } from '../contracts/subjects.ts';
+
+export type StoredEvent<E extends Envelope = Envelope> = {
+  stream: string;
+  seq: number;
+  subject: string;
+  /** Protobuf full name of the event, as in the Hearth-Type header. */
+  type: string;
+  occurredAt: Date;
+  actorId: string;
+  event: EventOf<E>;
+};
+
+export type ProjectionContext<DB> = {
+  /** Bound to the read model's schema inside the batch transaction. */
+  db: Kysely<DB>;
+  schema: string;
+  /** True while replaying into a new version: side effects stay off. */
+  rebuilding: boolean;
+};
+
+export type Projection<DB = unknown, E extends Envelope = Envelope> = {
+  /** The read model's name; also its Postgres schema. */
+  name: string;
+  domain: Domain;
+  /** Frozen, timestamp-prefixed; they run inside the read model's schema. */
+  migrations: Record<string, Migration>;
+  /** Applies events in order. Throwing fails the batch; the runner isolates the culprit. */
+  apply: (events: StoredEvent<E>[], ctx: ProjectionContext<DB>) => Promise<void>;
+  /** False when the projection writes outside its own schema and cannot be rebuilt beside itself. */
+  rebuildable?: boolean;
+};
+
+// Projections of different domains and tables live in one list.
+export type AnyProjection = Projection<never, never>;

@@ -1,0 +1,142 @@
+// The deployment wiring, checked without a Docker engine: compose.yaml and the Dockerfile must
+// agree on names, ports and health, or `docker compose up` fails only on someone's server.
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+type Service = {
+  image?: string;
+  command?: string[] | string;
+  build?: { context: string; dockerfile: string };
+  ports?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  healthcheck?: { test: string[] | string };
+  depends_on?: Record<string, { condition: string }>;
+};
+
+const compose = parse(await readFile('compose.yaml', 'utf8')) as { services: Record<string, Service> };
+const dockerfile = await readFile('deploy/Dockerfile', 'utf8');
+const natsConf = await readFile('deploy/nats/nats.conf', 'utf8');
+
+function service(name: string): Service {
+  const s = compose.services[name];
+  if (!s) throw new Error(`compose.yaml has no service ${name}`);
+  return s;
+}
+
+/** What compose makes of `${VAR:-default}` and `${VAR:?message}` with VAR unset (or set). */
+function interpolate(value: string, env: Record<string, string> = {}): string {
+  return value.replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_, name: string, op?: string, rest?: string) => {
+    const set = env[name];
+    if (set !== undefined) return set;
+    if (op === '-') return rest ?? '';
+    throw new Error(`${name} is required: ${rest}`);
+  });
+}
+
+function env(name: string): string {
+  const value = service('hub').environment?.[name];
+  if (value === undefined) throw new Error(`hub has no ${name}`);
+  return interpolate(value, { HEARTH_AUTH_SECRET: 'test' });
+}
+
+/** Dockerfile instructions, with continuation lines joined. */
+function instructions(text: string): { op: string; args: string }[] {
+  return text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [op = '', ...rest] = line.split(/\s+/);
+      return { op: op.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+describe('compose.yaml', () => {
+  it('builds the hub from deploy/Dockerfile', () => {
+    expect(service('hub').build).toMatchObject({ context: '.', dockerfile: 'deploy/Dockerfile' });
+  });
+
+  it('points the hub at the nats and postgres services by name', () => {
+    expect(new URL(env('NATS_URL')).hostname).toBe('nats');
+    const db = new URL(env('DATABASE_URL'));
+    expect(db.hostname).toBe('postgres');
+    expect(db.pathname).toBe('/hearth');
+    expect(service('postgres').environment?.POSTGRES_DB).toBe('hearth');
+    const user = service('postgres').environment?.POSTGRES_USER ?? 'postgres';
+    expect(db.username).toBe(user);
+    const password = service('postgres').environment?.POSTGRES_PASSWORD ?? '';
+    expect(db.password).toBe(interpolate(password));
+  });
+
+  it('refuses to start without an auth secret rather than using a known one', () => {
+    expect(() => env('HEARTH_AUTH_SECRET')).not.toThrow();
+    const raw = service('hub').environment?.HEARTH_AUTH_SECRET ?? '';
+    expect(() => interpolate(raw)).toThrow(/HEARTH_AUTH_SECRET/);
+  });
+
+  it('runs NATS 2.11 or newer with JetStream on, from the mounted deploy/nats/nats.conf', () => {
+    const nats = service('nats');
+    const [major = 0, minor = 0] = (nats.image?.match(/^nats:(\d+)\.(\d+)/) ?? []).slice(1).map(Number);
+    expect(major).toBe(2);
+    expect(minor).toBeGreaterThanOrEqual(11);
+    expect(nats.volumes).toContain('./deploy/nats/nats.conf:/etc/nats/nats.conf:ro');
+    expect([nats.command].flat().join(' ')).toContain('/etc/nats/nats.conf');
+    expect(natsConf).toMatch(/^jetstream\s*\{[^}]*store_dir:\s*\/data/m);
+    expect(natsConf).toMatch(/^http_port:\s*8222/m);
+    expect(nats.volumes?.some((v) => v.endsWith(':/data'))).toBe(true);
+  });
+
+  it('runs Postgres 16', () => {
+    expect(service('postgres').image).toMatch(/^postgres:16(\.|-|$)/);
+  });
+
+  it('health-checks all three services', () => {
+    for (const name of ['nats', 'postgres', 'hub']) {
+      const check = name === 'hub' ? dockerfile.match(/^HEALTHCHECK\s/m) : service(name).healthcheck?.test;
+      expect(check, name).toBeTruthy();
+    }
+    expect([service('nats').healthcheck?.test].flat().join(' ')).toContain(':8222/healthz');
+    expect([service('postgres').healthcheck?.test].flat().join(' ')).toContain('pg_isready');
+  });
+
+  it('starts the hub only once nats and postgres are healthy', () => {
+    expect(service('hub').depends_on).toEqual({
+      nats: { condition: 'service_healthy' },
+      postgres: { condition: 'service_healthy' },
+    });
+  });
+});
+
+describe('deploy/Dockerfile', () => {
+  const all = instructions(dockerfile);
+  const lastFrom = all.map((i) => i.op).lastIndexOf('FROM');
+  const final = all.slice(lastFrom);
+
+  it('builds in at least two stages', () => {
+    expect(all.filter((i) => i.op === 'FROM').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs the final stage as a non-root user', () => {
+    const user = final.filter((i) => i.op === 'USER').at(-1)?.args;
+    expect(user).toBeDefined();
+    expect(['root', '0', '0:0']).not.toContain(user);
+  });
+
+  it('health-checks /health over the port it exposes, which compose maps and PORT names', () => {
+    const expose = final.find((i) => i.op === 'EXPOSE')?.args;
+    const check = final.find((i) => i.op === 'HEALTHCHECK')?.args ?? '';
+    expect(check).toContain(`127.0.0.1:${expose}/health`);
+    expect(env('PORT')).toBe(expose);
+    const [hostPort, containerPort] = (service('hub').ports?.[0] ?? '').split(':');
+    expect(containerPort).toBe(expose);
+    expect(hostPort).toBe(expose);
+  });
+
+  it('starts the edge in production mode', () => {
+    expect(final.some((i) => i.op === 'ENV' && /NODE_ENV=production/.test(i.args))).toBe(true);
+    expect(final.find((i) => i.op === 'CMD')?.args).toBe('["npx", "tsx", "edge/main.ts"]');
+  });
+});

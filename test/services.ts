@@ -1,0 +1,57 @@
+// Real services for tests. Each test file gets its own namespace (streams, subjects, KV)
+// and its own database, so files run in parallel and never see each other.
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import pg from 'pg';
+import { createNames, type Names } from '../contracts/subjects.ts';
+
+export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+export const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function uniquePrefix(): string {
+  return `t${randomBytes(5).toString('hex')}`;
+}
+
+export async function testNats(prefix = uniquePrefix()): Promise<{
+  nc: NatsConnection;
+  names: Names;
+  prefix: string;
+  cleanup: () => Promise<void>;
+}> {
+  const nc = await connect({ servers: NATS_URL, name: `test-${prefix}` });
+  const names = createNames(prefix);
+  const cleanup = async () => {
+    const jsm = await jetstreamManager(nc);
+    const upper = `${prefix.toUpperCase()}_`;
+    for await (const s of jsm.streams.list()) {
+      if (s.config.name.startsWith(upper) || s.config.name.startsWith(`KV_${upper}`)) {
+        await jsm.streams.delete(s.config.name).catch(() => undefined);
+      }
+    }
+    await nc.drain();
+  };
+  return { nc, names, prefix, cleanup };
+}
+
+/** A fresh database: creating one costs milliseconds, and dropping it leaves nothing behind. */
+export async function testDatabase(
+  prefix = uniquePrefix(),
+): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  const db = `hearth_${prefix}`;
+  await admin.query(`CREATE DATABASE ${db}`);
+  await admin.end();
+  const url = new URL(ADMIN_DATABASE_URL);
+  url.pathname = `/${db}`;
+  return {
+    url: url.toString(),
+    cleanup: async () => {
+      const c = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

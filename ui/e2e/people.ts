@@ -1,0 +1,46 @@
+// Helpers for browser tests: a person is a page in a context of their own (own cookies),
+// driven the way a person would, through labels and roles.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { DESKTOP, PHONE } from './browser.ts';
+
+export const PASSWORD = 'correct horse battery';
+const UI_TIMEOUT = 10_000;
+
+export async function openPage(
+  browser: Browser,
+  options: typeof DESKTOP | typeof PHONE,
+  contexts: BrowserContext[],
+): Promise<Page> {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(UI_TIMEOUT);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error('page error:', err));
+  // "Delete this message for everyone?" and the like: the person says yes.
+  page.on('dialog', (d) => void d.accept());
+  return page;
+}
+
+export async function signUp(page: Page, url: string, name: string, email: string): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByTestId('me').filter({ hasText: name }).waitFor();
+}
+
+export const composer = (page: Page) => page.getByRole('textbox', { name: 'Message', exact: true });
+export const row = (page: Page, channel: string) => page.locator(`nav a[data-channel="${channel}"]`);
+export const badge = (page: Page, channel: string) => row(page, channel).getByTestId('unread');
+export const messageText = (page: Page, text: string | RegExp) =>
+  page.getByTestId('message-text').filter({ hasText: text });
+/** The message whose own text (not a quote of it in a reply) has this text. */
+export const messageItem = (page: Page, text: string) =>
+  page.locator('article').filter({ has: messageText(page, text) });
+
+export async function send(page: Page, text: string): Promise<void> {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+}

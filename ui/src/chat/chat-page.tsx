@@ -1,0 +1,121 @@
+// The signed-in page: channel list and conversation side by side on a wide screen, one at a
+// time on a phone (the path says which).
+import { useEffect, useState } from 'react';
+import type { User } from '../auth/api.ts';
+import { useSession } from '../auth/session.tsx';
+import { takeWelcome } from '../auth/welcome.ts';
+import { Alert } from '../components/ui/alert.tsx';
+import { Button } from '../components/ui/button.tsx';
+import { navigate } from '../lib/route.ts';
+import { cn } from '../lib/utils.ts';
+import { createChatClient } from './client.ts';
+import { ConnectionBanner } from './connection-banner.tsx';
+import { Conversation } from './conversation.tsx';
+import { unreadOf } from './model.ts';
+import { loadPeople } from './people.ts';
+import { Sidebar } from './sidebar.tsx';
+import { ChatProvider, useChat, useChatClient } from './use-chat.tsx';
+
+const WIDE = '(min-width: 768px)';
+
+export function ChatPage({ user, channelId }: { user: User; channelId: string | null }) {
+  const { ended, refresh } = useSession();
+  const [client] = useState(() =>
+    createChatClient({
+      me: user.id,
+      loadPeople,
+      onSessionEnded: () => ended('Your session has ended. Please sign in again.'),
+      onRole: () => void refresh(),
+    }),
+  );
+  useEffect(() => {
+    client.start();
+    return () => client.stop();
+  }, [client]);
+
+  return (
+    <ChatProvider client={client}>
+      <Layout user={user} channelId={channelId} />
+    </ChatProvider>
+  );
+}
+
+function Layout({ user, channelId }: { user: User; channelId: string | null }) {
+  const channels = useChat((s) => s.channels);
+  const loaded = useChat((s) => s.channelsLoaded);
+
+  // On a wide screen there is room for a conversation from the start: the family's.
+  useEffect(() => {
+    if (channelId || !loaded || !window.matchMedia(WIDE).matches) return;
+    const first = channels.family ?? Object.values(channels)[0];
+    if (first) navigate(`/c/${first.id}`, { replace: true });
+  }, [channelId, loaded, channels]);
+
+  // The tab says when something is waiting, even while another tab is in front.
+  useEffect(() => {
+    const waiting = Object.values(channels).reduce((n, c) => n + unreadOf(c), 0);
+    document.title = waiting > 0 ? `(${waiting}) Hearth` : 'Hearth';
+  }, [channels]);
+
+  return (
+    <div className="flex h-dvh flex-col">
+      <ConnectionBanner />
+      <Welcome user={user} />
+      <Notice />
+      <div className="flex min-h-0 flex-1">
+        <aside
+          className={cn(
+            'w-full shrink-0 border-r bg-muted/30 md:flex md:w-72',
+            channelId ? 'hidden' : 'flex',
+          )}
+          aria-label="Sidebar"
+        >
+          <Sidebar me={user} activeId={channelId} />
+        </aside>
+        <main className={cn('min-w-0 flex-1 flex-col', channelId ? 'flex' : 'hidden md:flex')}>
+          {channelId ? (
+            <Conversation key={channelId} me={user} channelId={channelId} />
+          ) : (
+            <div className="flex flex-1 items-center justify-center text-sm text-muted-foreground">
+              Pick a channel to start talking.
+            </div>
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function Welcome({ user }: { user: User }) {
+  const [welcome, setWelcome] = useState(() => takeWelcome(user.id));
+  if (!welcome) return null;
+  return (
+    <Alert className="rounded-none border-x-0 border-t-0 bg-orange-50" data-testid="welcome">
+      <div className="flex items-center gap-2">
+        <span className="flex-1">
+          Welcome, {user.name}!{' '}
+          {welcome.admin
+            ? 'You are the first one here, so you are this Hearth’s admin: you manage the family’s accounts.'
+            : 'Say hello to your family in the family channel.'}
+        </span>
+        <Button variant="ghost" size="sm" onClick={() => setWelcome(null)}>
+          Got it
+        </Button>
+      </div>
+    </Alert>
+  );
+}
+
+function Notice() {
+  const client = useChatClient();
+  const notice = useChat((s) => s.notice);
+  if (!notice) return null;
+  return (
+    <Alert variant="destructive" className="flex items-center gap-2 rounded-none border-x-0 border-t-0">
+      <span className="flex-1">{notice}</span>
+      <Button variant="ghost" size="sm" onClick={client.dismissNotice}>
+        Dismiss
+      </Button>
+    </Alert>
+  );
+}

@@ -1,0 +1,85 @@
+// One open channel: who is in it, its history, who is typing, and the composer.
+import { ArrowLeft, Hash } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import type { User } from '../auth/api.ts';
+import { Avatar } from '../components/ui/avatar.tsx';
+import { Button } from '../components/ui/button.tsx';
+import { navigate } from '../lib/route.ts';
+import { Composer, type Draft } from './composer.tsx';
+import { MessageList } from './message-list.tsx';
+import { channelTitle, otherMember } from './names.ts';
+import { TypingIndicator } from './typing-indicator.tsx';
+import { useChat, useChatClient } from './use-chat.tsx';
+
+export function Conversation({ me, channelId }: { me: User; channelId: string }) {
+  const client = useChatClient();
+  const channel = useChat((s) => s.channels[channelId]);
+  const people = useChat((s) => s.people);
+  const presence = useChat((s) => s.presence);
+  const [draft, setDraft] = useState<Draft>({ kind: 'new' });
+
+  useEffect(() => {
+    void client.open(channelId);
+    setDraft({ kind: 'new' });
+    return () => {
+      client.stopTyping(channelId);
+      void client.open(null);
+    };
+  }, [client, channelId]);
+
+  if (!channel) {
+    return (
+      <div className="flex flex-1 items-center justify-center p-6 text-sm text-muted-foreground">
+        This channel is not one of yours, or it is still on its way.
+      </div>
+    );
+  }
+  const title = channelTitle(channel, me, people);
+  const other = otherMember(channel, me.id);
+  const online = (channel.members ?? []).filter((id) => id !== me.id && presence[id]).length;
+
+  return (
+    <section aria-label={title} className="flex min-h-0 flex-1 flex-col">
+      <header className="flex items-center gap-2 border-b px-2 py-2 md:px-4">
+        <Button
+          variant="ghost"
+          size="icon"
+          className="md:hidden"
+          aria-label="All channels"
+          onClick={() => navigate('/')}
+        >
+          <ArrowLeft />
+        </Button>
+        {other ? (
+          <Avatar name={title} seed={other} online={presence[other] === true} />
+        ) : (
+          <Hash className="size-5 text-muted-foreground" aria-hidden="true" />
+        )}
+        <div className="min-w-0">
+          <h1 className="truncate font-semibold" data-testid="channel-title">
+            {title}
+          </h1>
+          <p className="text-xs text-muted-foreground">
+            {other
+              ? presence[other]
+                ? 'online'
+                : 'offline'
+              : `${channel.members?.length ?? 0} members · ${online} online`}
+          </p>
+        </div>
+      </header>
+      <MessageList
+        me={me}
+        channel={channel}
+        onReply={(id) => setDraft({ kind: 'reply', id })}
+        onEdit={(id) => setDraft({ kind: 'edit', id })}
+      />
+      <TypingIndicator channel={channel} />
+      {channel.archived ? (
+        <p className="border-t p-3 text-center text-sm text-muted-foreground">This channel is archived.</p>
+      ) : (
+        <Composer me={me} channel={channel} draft={draft} onDraft={setDraft} />
+      )}
+    </section>
+  );
+}

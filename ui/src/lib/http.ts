@@ -1,0 +1,56 @@
+// The one way the SPA calls the edge: same origin, cookies included, JSON both ways. Errors
+// arrive as Hearth's envelope { error, code } or better-auth's { message, code }.
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+type Envelope = { error?: unknown; message?: unknown; code?: unknown };
+
+async function toError(res: Response): Promise<ApiError> {
+  let body: Envelope = {};
+  try {
+    body = (await res.json()) as Envelope;
+  } catch {
+    // Not JSON (a proxy's error page): the status says enough.
+  }
+  const message =
+    (typeof body.error === 'string' && body.error) ||
+    (typeof body.message === 'string' && body.message) ||
+    (res.status >= 500 ? 'Hearth could not do that just now. Try again in a moment.' : res.statusText);
+  const code = typeof body.code === 'string' ? body.code : `http_${res.status}`;
+  return new ApiError(res.status, code, message);
+}
+
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
+  const method = init.method ?? (init.body === undefined ? 'GET' : 'POST');
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: {
+      Accept: 'application/json',
+      ...(init.body !== undefined && { 'Content-Type': 'application/json' }),
+    },
+    ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+    ...(init.signal && { signal: init.signal }),
+  });
+  if (!res.ok) throw await toError(res);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof TypeError) return 'Hearth cannot be reached. Check the connection and try again.';
+  return err instanceof Error ? err.message : String(err);
+}

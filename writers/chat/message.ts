@@ -1,0 +1,161 @@
+// Decisions about one message. Each message is its own small aggregate, so posting never
+// waits on other senders, while edits, deletions and reactions still check author and state.
+// The channel's state arrives with the command: the caller loads it, the decider reads it.
+import { create } from '@bufbuild/protobuf';
+import {
+  type ChatEvent,
+  ChatEventSchema,
+  MessageDeletedSchema,
+  MessageEditedSchema,
+  MessagePostedSchema,
+  ReactionAddedSchema,
+  ReactionRemovedSchema,
+} from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import type { AggregateType } from '../append.ts';
+import { chatErrors } from './errors.ts';
+import { splitKey } from './ids.ts';
+import { type Channel, type ChatEventBody, evolveMessage, initialMessage, type Message } from './state.ts';
+
+export const MAX_MESSAGE_CHARS = 4000;
+export const MAX_MENTIONS = 50;
+const MAX_EMOJI_CHARS = 16;
+const MAX_DISTINCT_REACTIONS = 50;
+
+type On = { channelId: string; messageId: string; channel: Channel };
+
+export type MessageCommand =
+  | (On & {
+      type: 'post';
+      senderId: string;
+      content: string;
+      mentionIds: string[];
+      replyToId?: string | undefined;
+      /** The state of the message replied to, when there is one. */
+      replyTo?: Message | undefined;
+    })
+  | (On & { type: 'edit'; by: string; content: string; mentionIds: string[] })
+  | (On & { type: 'delete'; by: string; canModerate: boolean })
+  | (On & { type: 'react'; by: string; emoji: string; on: boolean });
+
+type Of<T extends MessageCommand['type']> = Extract<MessageCommand, { type: T }>;
+type Existing = Exclude<Message, { status: 'none' }>;
+
+export function decideMessage(command: MessageCommand, state: Message): ChatEventBody[] {
+  switch (command.type) {
+    case 'post':
+      return post(command, state);
+    case 'edit':
+      return edit(command, found(state));
+    case 'delete':
+      return remove(command, found(state));
+    case 'react':
+      return react(command, found(state));
+    default: {
+      const unreachable: never = command;
+      return unreachable;
+    }
+  }
+}
+
+function found(state: Message): Existing {
+  if (state.status === 'none') throw chatErrors.messageNotFound();
+  return state;
+}
+
+/** Writing into a channel needs it to exist, be open, and count the writer in. */
+export function requireOpenMember(channel: Channel, userId: string): Exclude<Channel, { status: 'none' }> {
+  if (channel.status === 'none') throw chatErrors.channelNotFound();
+  if (!channel.members.includes(userId)) throw chatErrors.notAMember();
+  if (channel.status === 'archived') throw chatErrors.channelArchived();
+  return channel;
+}
+
+function checkContent(content: string): string {
+  if (content.trim().length === 0) throw chatErrors.emptyMessage();
+  if ([...content].length > MAX_MESSAGE_CHARS) throw chatErrors.messageTooLong();
+  return content;
+}
+
+/** Only members can be mentioned; anyone else is dropped rather than failing the message. */
+export function mentionsIn(channel: Exclude<Channel, { status: 'none' }>, ids: string[]): string[] {
+  return [...new Set(ids)].filter((id) => channel.members.includes(id)).slice(0, MAX_MENTIONS);
+}
+
+function post(command: Of<'post'>, state: Message) {
+  const content = checkContent(command.content);
+  if (state.status !== 'none') {
+    // A retried post (same id, same sender, same text) has already happened.
+    if (state.senderId === command.senderId && (state.content === content || state.status === 'deleted'))
+      return [];
+    throw chatErrors.messageIdTaken();
+  }
+  const channel = requireOpenMember(command.channel, command.senderId);
+  if (command.replyToId) {
+    const target = command.replyTo;
+    if (target?.status !== 'posted' || target.channelId !== command.channelId)
+      throw chatErrors.replyTargetNotFound();
+  }
+  const value = create(MessagePostedSchema, {
+    channelId: command.channelId,
+    messageId: command.messageId,
+    senderId: command.senderId,
+    content,
+    replyToId: command.replyToId ?? '',
+    mentionIds: mentionsIn(channel, command.mentionIds),
+  });
+  return [{ case: 'messagePosted', value } as const];
+}
+
+function edit(command: Of<'edit'>, state: Existing) {
+  if (state.status === 'deleted') throw chatErrors.messageDeleted();
+  if (state.senderId !== command.by) throw chatErrors.notAuthor();
+  const channel = requireOpenMember(command.channel, command.by);
+  const content = checkContent(command.content);
+  if (content === state.content) return [];
+  const value = create(MessageEditedSchema, {
+    channelId: state.channelId,
+    messageId: state.id,
+    editorId: command.by,
+    content,
+    mentionIds: mentionsIn(channel, command.mentionIds),
+  });
+  return [{ case: 'messageEdited', value } as const];
+}
+
+function remove(command: Of<'delete'>, state: Existing) {
+  if (state.senderId !== command.by && !command.canModerate) throw chatErrors.notAuthor();
+  if (state.status === 'deleted') return [];
+  const value = create(MessageDeletedSchema, {
+    channelId: state.channelId,
+    messageId: state.id,
+    deletedBy: command.by,
+  });
+  return [{ case: 'messageDeleted', value } as const];
+}
+
+function react(command: Of<'react'>, state: Existing) {
+  const emoji = command.emoji;
+  if (emoji.length === 0 || [...emoji].length > MAX_EMOJI_CHARS || /\s/.test(emoji))
+    throw chatErrors.invalidEmoji();
+  if (state.status === 'deleted') throw chatErrors.messageDeleted();
+  requireOpenMember(command.channel, command.by);
+  const who = state.reactions[emoji] ?? [];
+  const ids = { channelId: state.channelId, messageId: state.id, userId: command.by, emoji };
+  if (command.on) {
+    if (who.includes(command.by)) return [];
+    if (!who.length && Object.keys(state.reactions).length >= MAX_DISTINCT_REACTIONS)
+      throw chatErrors.tooManyReactions();
+    return [{ case: 'reactionAdded', value: create(ReactionAddedSchema, ids) } as const];
+  }
+  if (!who.includes(command.by)) return [];
+  return [{ case: 'reactionRemoved', value: create(ReactionRemovedSchema, ids) } as const];
+}
+
+export const messageAggregate: AggregateType<Message, MessageCommand, ChatEvent> = {
+  domain: 'chat',
+  envelope: ChatEventSchema,
+  subject: (names, key) => names.chat.message(...splitKey(key)),
+  decider: { initialState: initialMessage, evolve: evolveMessage, decide: decideMessage },
+  // A new message expects sequence 0 on its own subject: two posts with one id cannot both land.
+  concurrency: 'optimistic',
+};
