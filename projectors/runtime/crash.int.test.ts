@@ -42,14 +42,18 @@ describe('when a worker dies between commit and ack', () => {
 
     const crashed = await runCrashingWorker();
     expect(crashed.signal).toBe('SIGKILL');
-    expect(crashed.out).toContain(`committed ${lastBeforeCrash}`);
+    // The first batch may hold all six events or only the first few that had arrived.
+    const committed = Number(/committed (\d+)/.exec(crashed.out)?.[1]);
+    expect(committed).toBeGreaterThanOrEqual(1);
+    expect(committed).toBeLessThanOrEqual(lastBeforeCrash);
     // Committed, yet never acknowledged: the log will deliver the batch again.
     const consumer = await log.jsm.consumers.info(
       log.names.stream('identity'),
       consumerName(usersProjection as unknown as AnyProjection),
     );
-    expect(consumer.ack_floor.stream_seq).toBeLessThan(lastBeforeCrash);
-    expect(await findUser(db, 'dora')).toMatchObject({ signInCount: 5 });
+    expect(consumer.ack_floor.stream_seq).toBeLessThan(committed);
+    // Seq 1 registered dora; each later seq is one sign-in.
+    expect(await findUser(db, 'dora')).toMatchObject({ signInCount: committed - 1 });
 
     const runner = await rt.runner([usersProjection as unknown as AnyProjection], { ackWaitMs: 1000 });
     const seq = await publishIdentity(log, signedIn('dora', 'after'));
