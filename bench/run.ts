@@ -8,9 +8,14 @@ import { measureHttp } from './http.ts';
 import { round } from './lanes.ts';
 import { measureProjectorFigures } from './projector-figure.ts';
 import { machineInfo, printTable, writeResults } from './report.ts';
+import type { FigureResult } from './types.ts';
 import { measureWriterFigure } from './writer-figure.ts';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
+// BENCH_ONLY=projector,http runs just those figure groups (a quick loop while tuning one);
+// unset, every figure runs. Groups: writer, projector (with jetstream), http, chat.
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? null;
+const wants = (group: string) => only === null || only.includes(group);
 const config = {
   scale,
   writer: { users: Math.round(2000 * scale), commandsPerUser: 6, lanes: 64 },
@@ -37,20 +42,30 @@ async function main() {
   const loadBefore = loadavg()[0] ?? 0;
   const ctx = await openContext({ noAsyncTraces: true });
   try {
-    const commands = config.writer.users * config.writer.commandsPerUser;
-    step(`run ${ctx.runId}: writer append vs Emmett, ${commands} commands each, taking turns`);
-    const writer = await measureWriterFigure({ ctx, workload: config.writer });
-    const { jetstream, projector } = await measureProjectorFigures({
-      ctx,
-      events: config.projectorEvents,
-      publishInFlight: config.publishInFlight,
-      unnestBatch: config.unnestBatch,
-      step,
-    });
-    const http = await measureHttp({ ctx, clients: config.httpClients });
-    const fanout = await measureChatFanout({ ctx, ...config.chat.fanout, step });
-    const history = await measureChatHistory({ ctx, ...config.chat.history, step });
-    const figures = [jetstream, writer, projector, http, fanout.latency, fanout.memory, history];
+    const figures: FigureResult[] = [];
+    if (wants('writer')) {
+      const commands = config.writer.users * config.writer.commandsPerUser;
+      step(`run ${ctx.runId}: writer append vs Emmett, ${commands} commands each, taking turns`);
+      figures.push(await measureWriterFigure({ ctx, workload: config.writer }));
+    }
+    if (wants('projector')) {
+      const { jetstream, projector } = await measureProjectorFigures({
+        ctx,
+        events: config.projectorEvents,
+        publishInFlight: config.publishInFlight,
+        unnestBatch: config.unnestBatch,
+        step,
+      });
+      // The table has always listed the raw publish ceiling first.
+      figures.unshift(jetstream);
+      figures.push(projector);
+    }
+    if (wants('http')) figures.push(await measureHttp({ ctx, clients: config.httpClients }));
+    if (wants('chat')) {
+      const fanout = await measureChatFanout({ ctx, ...config.chat.fanout, step });
+      const history = await measureChatHistory({ ctx, ...config.chat.history, step });
+      figures.push(fanout.latency, fanout.memory, history);
+    }
     const machine = machineInfo({
       natsServer: ctx.nc.info?.version ?? 'unknown',
       postgres: await ctx.postgresVersion(),
@@ -58,7 +73,9 @@ async function main() {
       loadAverage1mAfter: round(loadavg()[0] ?? 0, 2),
     });
     const rows = printTable(figures);
-    await writeResults(new URL('./results.json', import.meta.url), { machine, config, rows });
+    // A partial run only prints: it must not overwrite the full results.
+    if (only === null)
+      await writeResults(new URL('./results.json', import.meta.url), { machine, config, rows });
   } finally {
     await ctx.cleanup();
   }

@@ -69,6 +69,7 @@ beforeAll(async () => {
   await startNats();
   t = await startTestHub({ natsUrl: `nats://127.0.0.1:${port}` });
   db = new pg.Pool({ connectionString: t.databaseUrl, max: 2 });
+  db.on('error', () => undefined);
 });
 afterAll(async () => {
   if (!server) await startNats().catch(() => undefined);
