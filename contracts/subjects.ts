@@ -3,7 +3,7 @@
 
 import { commonErrors } from './errors.ts';
 
-export const DOMAINS = ['identity', 'chat'] as const;
+export const DOMAINS = ['identity', 'chat', 'play'] as const;
 export type Domain = (typeof DOMAINS)[number];
 
 export type Names = {
@@ -29,6 +29,18 @@ export type Names = {
     channelMessages: (channelId: string) => string;
     /** Everything about one channel, in order. */
     channel: (channelId: string) => string;
+  };
+  play: {
+    /** The rule set: XP, achievements, Elo K-factors (optimistic concurrency on its version). */
+    rules: () => string;
+    /** Family time zone and who is hidden from boards. */
+    settings: () => string;
+    match: (matchId: string) => string;
+    chore: (choreId: string) => string;
+    completion: (choreId: string, completionId: string) => string;
+    challenge: (challengeId: string) => string;
+    /** One member's reward for one challenge: at most one event ever. */
+    reward: (challengeId: string, memberId: string) => string;
   };
 };
 
@@ -60,6 +72,16 @@ export function createNames(prefix = ''): Names {
       read: (channelId, userId) => `${root}.chat.channel.${token(channelId)}.read.${token(userId)}`,
       channelMessages: (channelId) => `${root}.chat.channel.${token(channelId)}.message.*`,
       channel: (channelId) => `${root}.chat.channel.${token(channelId)}.>`,
+    },
+    play: {
+      rules: () => `${root}.play.rules`,
+      settings: () => `${root}.play.settings`,
+      match: (matchId) => `${root}.play.match.${token(matchId)}`,
+      chore: (choreId) => `${root}.play.chore.${token(choreId)}`,
+      completion: (choreId, completionId) => `${root}.play.chore.${token(choreId)}.done.${token(completionId)}`,
+      challenge: (challengeId) => `${root}.play.challenge.${token(challengeId)}`,
+      reward: (challengeId, memberId) =>
+        `${root}.play.challenge.${token(challengeId)}.reward.${token(memberId)}`,
     },
   };
 }
