@@ -1,0 +1,36 @@
+import { defineErrors } from '../../contracts/errors.ts';
+
+export const playErrors = defineErrors('play', {
+  invalidRules: { status: 400, message: 'The rule set is invalid.' },
+  invalidTimeZone: { status: 400, message: 'Not a known IANA time zone.' },
+  notAllowed: { status: 403, message: 'Only an admin may do this.' },
+  matchNotFound: { status: 404, message: 'No such match.' },
+  matchExists: { status: 409, message: 'A match with this id was already reported.' },
+  invalidGame: {
+    status: 400,
+    message: 'A game is 1 to 40 letters, digits, spaces or dashes, starting with a letter or digit.',
+  },
+  invalidPlayers: { status: 400, message: 'A match has 2 to 8 different players.' },
+  invalidPlacements: {
+    status: 400,
+    message: 'Places run from 1 (best); equal places are draws and the next place skips (1, 1, 3).',
+  },
+  notAPlayer: { status: 403, message: 'You did not play in this match.' },
+  matchClosed: { status: 409, message: 'This match was rejected or voided.' },
+  matchExpired: { status: 409, message: 'This match was not confirmed in time.' },
+  matchSettled: { status: 409, message: 'This match already counts; an admin may void it.' },
+  matchNotSettled: { status: 409, message: 'Only a match that counts can be voided.' },
+  choreNotFound: { status: 404, message: 'No such chore.' },
+  choreRetired: { status: 409, message: 'This chore was retired.' },
+  invalidTitle: { status: 400, message: 'A title has 1 to 80 characters.' },
+  invalidPoints: { status: 400, message: 'Points are a whole number from 1 to 10,000.' },
+  invalidRecurrence: { status: 400, message: "A chore recurs 'once', 'daily' or 'weekly'." },
+  completionNotFound: { status: 404, message: 'No such completion.' },
+  alreadyDone: { status: 409, message: 'This chore is already done for this period.' },
+  completionRejected: { status: 409, message: 'This completion was rejected.' },
+  invalidPeriod: { status: 400, message: "The completion does not match the chore's period." },
+  challengeNotFound: { status: 404, message: 'No such challenge.' },
+  challengeExists: { status: 409, message: 'A challenge with this id already exists.' },
+  invalidWeek: { status: 400, message: 'A week is given by its Monday (YYYY-MM-DD).' },
+  invalidChallenge: { status: 400, message: 'The challenge is invalid.' },
+});
