@@ -31,6 +31,12 @@ export type AggregateType<S, C, Env extends Envelope> = {
   concurrency: 'optimistic' | 'none';
   /** Keep a JSON snapshot every SNAPSHOT_EVERY events, so loading a long history stays short. */
   snapshot?: boolean;
+  /**
+   * Commands that create their subject (a new message): the first attempt decides on the
+   * initial state without loading, and the expected sequence 0 checks the guess. A subject
+   * that exists after all costs what a stale cache costs: one failed publish and a reload.
+   */
+  expectsNew?(command: C): boolean;
 };
 
 export type CommandMeta = {
@@ -135,13 +141,24 @@ export function createAppender({
     let raced = false;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const subjectCached = cache.has(subject);
-      const { state, seq, sinceSnapshot: loadedSince } = await loadFor(type, id);
+      const guessed =
+        attempt === 1 &&
+        !subjectCached &&
+        type.concurrency === 'optimistic' &&
+        type.expectsNew?.(command) === true;
+      const {
+        state,
+        seq,
+        sinceSnapshot: loadedSince,
+      } = guessed
+        ? { state: type.decider.initialState, seq: 0, sinceSnapshot: undefined }
+        : await loadFor(type, id);
       let events: EventOf<Env>[];
       try {
         events = type.decider.decide(command, state);
       } catch (err) {
-        // Cached state may be stale (another process appended): refuse only on fresh state.
-        if (subjectCached && err instanceof HearthError) {
+        // Cached or guessed state may be stale (another process appended): refuse only on fresh state.
+        if ((subjectCached || guessed) && err instanceof HearthError) {
           cache.delete(subject);
           continue;
         }
@@ -151,23 +168,34 @@ export function createAppender({
         }
         throw err;
       }
-      if (events.length === 0) return { stream, seq, appended: 0, duplicate: false };
+      if (events.length === 0) {
+        // Nothing to append answers with the subject's sequence, which a guess does not know.
+        if (guessed) continue;
+        return { stream, seq, appended: 0, duplicate: false };
+      }
 
       try {
         let expected = seq;
         let next = state;
         let duplicate = false;
+        let unknown = false;
         for (const [i, event] of events.entries()) {
           const ack: PubAck = await log.js.publish(subject, encode(type.envelope, event, meta), {
             msgID: events.length === 1 ? key : `${key}-${i}`,
             headers: eventHeaders(event, meta),
             ...(type.concurrency === 'optimistic' ? { expect: { lastSubjectSequence: expected } } : {}),
           });
+          // A duplicate of a guess says nothing of what is stored: decide again on the loaded state.
+          if (ack.duplicate && guessed) {
+            unknown = true;
+            break;
+          }
           duplicate ||= ack.duplicate;
           expected = ack.seq;
           next = type.decider.evolve(next, event);
           onAppended?.(event.value.$typeName);
         }
+        if (unknown) continue;
         const result = { stream, seq: expected, appended: events.length, duplicate };
         const since = (loadedSince ?? 0) + events.length;
         const snapshotDue = type.snapshot === true && !duplicate && since >= SNAPSHOT_EVERY;
@@ -186,7 +214,8 @@ export function createAppender({
       } catch (err) {
         if (isWrongLastSequence(err)) {
           cache.delete(subject);
-          raced = true;
+          // A wrong guess is no race: the reloaded decision answers for itself.
+          raced ||= !guessed;
           continue;
         }
         throw toUnavailable(err);

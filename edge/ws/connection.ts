@@ -1,7 +1,7 @@
 // What one socket may say, and what it is answered. Frames that write go through the chat
 // writer, in the order the client sent them; a refusal becomes an error frame and the
 // connection stays open.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ClientFrame } from '../../contracts/chat.schema.ts';
 import { commonErrors, HearthError } from '../../contracts/errors.ts';
@@ -83,9 +83,6 @@ export function createFrameHandler({
         const commandId = frame.id
           ? `${conn.claims.actorId}:chat-post:${frame.channel}:${frame.id}`
           : undefined;
-        const fingerprint = frame.id
-          ? createHash('sha256').update(frame.content).digest('base64url')
-          : undefined;
         const result = await writer.post(
           {
             channelId: frame.channel,
@@ -96,8 +93,9 @@ export function createFrameHandler({
             replyToId: frame.reply_to,
           },
           // The message is its own aggregate (new: expected sequence 0) and its decider treats
-          // a resend as done, so a resend lands once without the ledger's two round trips.
-          { ...meta(conn, commandId, fingerprint), retryable: false },
+          // a resend as done, so a resend lands once without the ledger's two round trips (and
+          // without the ledger, no fingerprint is needed).
+          { ...meta(conn, commandId), retryable: false },
         );
         return ack(conn, frame.ref, { id: messageId, seq: result.seq });
       }

@@ -88,13 +88,17 @@ export function createGateway({
       else cached.ids.delete(event.value.userId);
       cached.seq = e.seq;
     }
+    const followers = byChannel.get(channelId);
+    const membership = event.case === 'memberJoined' || event.case === 'memberLeft';
+    // Nobody here to tell: the frame is not worth building.
+    if (!followers && !membership) return;
     const frame = frameFor(e);
     if (!frame) return;
-    for (const conn of byChannel.get(channelId) ?? []) {
+    for (const conn of followers ?? []) {
       const sub = conn.subs.get(channelId);
       if (sub) deliver(conn, sub, frame);
     }
-    if (event.case === 'memberJoined' || event.case === 'memberLeft') {
+    if (membership) {
       // The person concerned learns of it on every socket, following the channel or not.
       for (const conn of byUser.get(event.value.userId) ?? []) {
         if (!conn.subs.has(channelId)) send(conn, frame.data);

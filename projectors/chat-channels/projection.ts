@@ -18,6 +18,7 @@ export const chatChannelsProjection: Projection<ChatChannelsDB, ChatEvent> = {
   domain: 'chat',
   migrations: { '20261122T1700_chat_channels': m20261122 },
   apply: async (events, { db, schema }) => {
+    if (events.every((e) => !TOUCHES_MEMBERSHIP.has(e.event.case))) return applyPosts(db, schema, events);
     const { channels, members } = await loadTouched(db, schema, events);
     const changedChannels = new Set<string>();
     const changedMembers = new Set<string>();
@@ -118,6 +119,48 @@ export const chatChannelsProjection: Projection<ChatChannelsDB, ChatEvent> = {
     await deleteMembers(db, schema, gone);
   },
 };
+
+/** Events that create, archive, join, leave or move a watermark: they need the fold below. */
+const TOUCHES_MEMBERSHIP = new Set<ChatEvent['event']['case']>([
+  'channelCreated',
+  'memberJoined',
+  'memberLeft',
+  'channelArchived',
+  'channelRead',
+]);
+
+/**
+ * The steady state is a stream of posts, and a post only moves numbers forward on rows that
+ * exist: one statement updates them in place, with no load and no fold. Same outcome as the
+ * fold: the channel takes its newest post, each sender's watermark its newest own post.
+ */
+async function applyPosts(db: Kysely<ChatChannelsDB>, schema: string, events: Event[]) {
+  const channels = new Map<string, { seq: number; at: Date }>();
+  const senders = new Map<string, { channelId: string; userId: string; seq: number }>();
+  for (const e of events) {
+    if (e.event.case !== 'messagePosted') continue;
+    const { channelId, senderId } = e.event.value;
+    channels.set(channelId, { seq: e.seq, at: e.occurredAt });
+    senders.set(memberKey(channelId, senderId), { channelId, userId: senderId, seq: e.seq });
+  }
+  if (channels.size === 0) return;
+  const ch = [...channels];
+  const who = [...senders.values()];
+  // A data-modifying WITH runs to completion whether or not the outer statement reads it.
+  await sql`
+    WITH posted AS (
+      UPDATE ${sql.table(`${schema}.channels`)} c
+      SET last_message_seq = t.seq, last_message_at = t.at, last_seq = t.seq
+      FROM unnest(${ch.map(([id]) => id)}::text[], ${ch.map(([, v]) => v.seq)}::bigint[],
+        ${ch.map(([, v]) => v.at)}::timestamptz[]) AS t(id, seq, at)
+      WHERE c.id = t.id
+    )
+    UPDATE ${sql.table(`${schema}.members`)} m
+    SET read_seq = GREATEST(m.read_seq, t.seq), last_seq = t.seq
+    FROM unnest(${who.map((w) => w.channelId)}::text[], ${who.map((w) => w.userId)}::text[],
+      ${who.map((w) => w.seq)}::bigint[]) AS t(channel_id, user_id, seq)
+    WHERE m.channel_id = t.channel_id AND m.user_id = t.user_id`.execute(db);
+}
 
 async function loadTouched(db: Kysely<ChatChannelsDB>, schema: string, events: Event[]) {
   const channelIds = [...new Set(events.map((e) => e.event.value.channelId))];

@@ -72,6 +72,22 @@ describe('posting into a channel', () => {
     });
   });
 
+  it('answers a resend with the same command id as the socket sends it, and refuses other text', async () => {
+    // The socket path: a deterministic command id (the server deduplicates it) and no ledger.
+    const id = newId();
+    const resend = (w: ChatWriter, content: string) =>
+      w.post(
+        { channelId: FAMILY_CHANNEL_ID, messageId: id, senderId: 'ann', content },
+        { ...meta('ann', `ann:chat-post:family:${id}`), retryable: false },
+      );
+    const first = await resend(edgeA, 'once');
+    expect(first.appended).toBe(1);
+    expect(await resend(edgeB, 'once')).toMatchObject({ seq: first.seq, appended: 0 });
+    await expect(resend(writerFor(), 'twice')).rejects.toMatchObject({
+      code: 'chat.message_id_taken',
+    });
+  });
+
   it('refuses ids that cannot name an aggregate as not found', async () => {
     await expect(post(edgeA, 'ann', 'no.such', 'x')).rejects.toMatchObject({
       code: 'chat.channel_not_found',

@@ -158,4 +158,6 @@ export const messageAggregate: AggregateType<Message, MessageCommand, ChatEvent>
   decider: { initialState: initialMessage, evolve: evolveMessage, decide: decideMessage },
   // A new message expects sequence 0 on its own subject: two posts with one id cannot both land.
   concurrency: 'optimistic',
+  // A post names a fresh id, so its subject is not read first: the expected sequence 0 is the check.
+  expectsNew: (command) => command.type === 'post',
 };
