@@ -79,7 +79,8 @@ export type EloRules = {
 export type RuleSet = { xp: XpRule[]; achievements: AchievementRule[]; elo: EloRules };
 
 const count = (max: number) => ({ type: 'integer', minimum: 0, maximum: max }) as const;
-const optionalCount = (max: number) => ({ type: 'integer', minimum: 0, maximum: max, nullable: true }) as const;
+const optionalCount = (max: number) =>
+  ({ type: 'integer', minimum: 0, maximum: max, nullable: true }) as const;
 
 export const ruleSetSchema: JSONSchemaType<RuleSet> = {
   type: 'object',

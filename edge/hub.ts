@@ -18,6 +18,7 @@ import type { HubDeps } from './deps.ts';
 import type { HubEnv } from './http/context.ts';
 import { createMetrics } from './http/metrics.ts';
 import { peopleRoutes } from './people.routes.ts';
+import { createPlay } from './play/index.ts';
 import { type ChatOptions, createChat } from './ws/index.ts';
 
 export type Hub = {
@@ -38,6 +39,7 @@ export async function createHub({
   ackWaitMs,
   duplicateWindowMs,
   chat: chatOptions,
+  playIntervalMs,
 }: {
   natsUrl: string;
   databaseUrl: string;
@@ -49,6 +51,8 @@ export async function createHub({
   duplicateWindowMs?: number;
   /** Tests shorten presence timings and the socket rate limit. */
   chat?: ChatOptions;
+  /** Tests look for play changes more often than once a second. */
+  playIntervalMs?: number;
 }): Promise<Hub> {
   // Async stack traces on every request cost the writer ~20% of its throughput.
   const nc = await connect({
@@ -75,12 +79,18 @@ export async function createHub({
     onPublished: (type) => metrics.eventsAppended.inc({ type }),
   });
   const chat = await createChat({ log, appender, db, auth: identity.gate, logger, options: chatOptions });
+  const play = createPlay({ log, appender, db, logger, push: chat.push, intervalMs: playIntervalMs });
   const projectors = createProjectorRunner({
     db,
     pool,
     log,
     logger,
-    projections: [usersProjection as unknown as AnyProjection, ...identity.projections, ...chat.projections],
+    projections: [
+      usersProjection as unknown as AnyProjection,
+      ...identity.projections,
+      ...chat.projections,
+      ...play.projections,
+    ],
     ...(ackWaitMs ? { ackWaitMs } : {}),
   });
   await projectors.migrate();
@@ -101,6 +111,7 @@ export async function createHub({
   deps.apiRoutes.push(identity.routes(deps));
   deps.apiRoutes.push(peopleRoutes(deps));
   deps.apiRoutes.push(chat.routes(deps));
+  deps.apiRoutes.push(play.routes(deps));
   const app = createApp(deps);
 
   return {
@@ -111,8 +122,10 @@ export async function createHub({
       await projectors.start();
       await identity.start();
       await chat.start();
+      play.start();
     },
     stop: async () => {
+      await play.stop();
       await chat.stop();
       await identity.stop();
       await projectors.stop();

@@ -9,14 +9,17 @@ export const statements = {
   deadLetter: ['read', 'resolve'],
   // Chat: moderate = delete anyone's message, archive or change any channel.
   chat: ['read', 'write', 'create', 'moderate'],
+  // Play: play = report and confirm matches, mark chores done; manage = rules, settings,
+  // challenges, chores, approvals, voiding matches.
+  play: ['read', 'play', 'manage'],
 } as const;
 
 export type Statements = typeof statements;
 
 export const grants = {
   admin: statements,
-  member: { chat: ['read', 'write', 'create'] },
-  child: { chat: ['read', 'write'] },
+  member: { chat: ['read', 'write', 'create'], play: ['read', 'play'] },
+  child: { chat: ['read', 'write'], play: ['read', 'play'] },
 } satisfies Record<string, Partial<{ [K in keyof Statements]: readonly Statements[K][number][] }>>;
 
 export const PERMISSIONS = {
@@ -38,4 +41,11 @@ export const CHAT_PERMISSIONS = {
   write: { chat: ['write'] },
   createChannels: { chat: ['create'] },
   moderate: { chat: ['moderate'] },
+} as const;
+
+/** Everyone plays; only admins manage (children cannot approve chores or create challenges). */
+export const PLAY_PERMISSIONS = {
+  read: { play: ['read'] },
+  play: { play: ['play'] },
+  manage: { play: ['manage'] },
 } as const;

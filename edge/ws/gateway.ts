@@ -211,6 +211,16 @@ export function createGateway({
         send(conn, encodeFrame({ type: 'role', role }));
       }
     },
+    /** A frame for one person's sockets here (play: level-ups, achievements). */
+    toUser: (userId: string, frame: object) => {
+      const data = encodeFrame(frame);
+      for (const conn of byUser.get(userId) ?? []) send(conn, data);
+    },
+    /** A frame for every socket here, serialised once (play: boards changed). */
+    toAll: (frame: object) => {
+      const data = encodeFrame(frame);
+      for (const conn of conns) send(conn, data);
+    },
     closeAll: () => closeWhere(() => true, CLOSE.goingAway, 'server shutting down'),
     size: () => conns.size,
     logger,

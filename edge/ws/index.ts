@@ -36,6 +36,11 @@ export type Chat = {
   start: () => Promise<void>;
   stop: () => Promise<void>;
   connections: () => number;
+  /** Frames that are not chat events, for the sockets of this process (play's live updates). */
+  push: {
+    toUser: (userId: string, frame: Record<string, unknown>) => void;
+    toAll: (frame: Record<string, unknown>) => void;
+  };
 };
 
 export async function createChat({
@@ -103,6 +108,7 @@ export async function createChat({
     writer,
     routes: (deps) => chatRoutes({ deps, chat: { writer, reader, tokens, presence } }),
     attach: upgrades.attach,
+    push: { toUser: gateway.toUser, toAll: gateway.toAll },
     start: async () => {
       typing = log.nc.subscribe(`${log.names.ephemeral('typing')}.*`, {
         callback: (err, msg) => {

@@ -1,0 +1,241 @@
+// Play at the edge: scores computed from the read models (cached until a read model moves or
+// the day changes), the rule-change preview, and a loop that notices what changed, pushes
+// level-ups, achievements and board changes live, and rewards completed challenges.
+import { type Kysely, sql } from 'kysely';
+import type { Logger } from 'pino';
+import { HearthError } from '../../contracts/errors.ts';
+import type { RuleSet } from '../../contracts/play.schema.ts';
+import { type CurrentRules, currentRules, loadFacts } from '../../projectors/play/facts.ts';
+import { PLAY } from '../../projectors/play/projection.ts';
+import { localDay } from '../../projectors/play/score/days.ts';
+import { computeScores, type Scores } from '../../projectors/play/score/engine.ts';
+import { PLAY_ACTIVITY } from '../../projectors/play-activity/projection.ts';
+import type { PlayWriter } from '../../writers/play/commands.ts';
+
+export type LivePush = {
+  toUser: (userId: string, frame: Record<string, unknown>) => void;
+  toAll: (frame: Record<string, unknown>) => void;
+};
+
+export type Scored = { rules: CurrentRules; scores: Scores; watermark: string };
+
+const WATCHED = [PLAY, PLAY_ACTIVITY, 'users'];
+const LIVE_INTERVAL_MS = 1000;
+/** Chat alone moves often; recomputing for it at most this often keeps busy chats cheap. */
+const ACTIVITY_ONLY_INTERVAL_MS = 3000;
+
+export type PlayService = ReturnType<typeof createPlayService>;
+
+export function createPlayService({
+  db,
+  writer,
+  logger,
+  push,
+  intervalMs = LIVE_INTERVAL_MS,
+}: {
+  db: Kysely<unknown>;
+  writer: PlayWriter;
+  logger: Logger;
+  push?: LivePush | undefined;
+  intervalMs?: number;
+}) {
+  let cached: { key: string; value: Promise<Scored> } | undefined;
+
+  async function watermark(): Promise<string> {
+    const rows = (
+      await sql<{ read_model: string; last_seq: string }>`
+        SELECT read_model, last_seq FROM hearth.checkpoints WHERE read_model = ANY(${WATCHED}::text[])
+        ORDER BY read_model, stream`.execute(db)
+    ).rows;
+    return rows.map((r) => `${r.read_model}:${r.last_seq}`).join(',');
+  }
+
+  async function compute(rules?: RuleSet): Promise<Scored> {
+    const mark = await watermark();
+    const live = await currentRules(db);
+    const scores = computeScores(
+      await loadFacts(db, { rules: rules ?? live.rules }),
+      rules ?? live.rules,
+      new Date(),
+    );
+    return { rules: live, scores, watermark: mark };
+  }
+
+  /** The live scores, recomputed only when a read model moved or a new day began. */
+  async function current(): Promise<Scored> {
+    const key = `${await watermark()}|${localDay(new Date(), 'UTC')}`;
+    if (cached?.key !== key) {
+      const value = compute();
+      cached = { key, value };
+      value.catch(() => {
+        if (cached?.value === value) cached = undefined;
+      });
+    }
+    return cached.value;
+  }
+
+  /** The same facts scored under the live rules and under a draft, member by member. */
+  async function preview(draft: RuleSet) {
+    // One watermark for both, so the two sides score exactly the same facts.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const live = await current();
+      const next = await compute(draft);
+      if (next.watermark === live.watermark)
+        return { live, next, diff: diffScores(live.scores, next.scores) };
+    }
+    throw new HearthError({
+      code: 'play.busy',
+      status: 503,
+      message: 'Scores kept changing while the preview was computed; try again.',
+    });
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let previous: Scores | undefined;
+  let lastPlayMark = '';
+  let lastComputed = 0;
+  let running = false;
+
+  async function tick() {
+    if (running) return;
+    running = true;
+    try {
+      const mark = await watermark();
+      const playMark = mark
+        .split(',')
+        .filter((p) => !p.startsWith(`${PLAY_ACTIVITY}:`))
+        .join(',');
+      const onlyActivity = playMark === lastPlayMark;
+      if (onlyActivity && Date.now() - lastComputed < ACTIVITY_ONLY_INTERVAL_MS) return;
+      const { scores, watermark: at } = await current();
+      if (previous && at === mark) announce(previous, scores);
+      if (at === mark) {
+        previous = scores;
+        lastPlayMark = playMark;
+        lastComputed = Date.now();
+      }
+      await rewardCompleted(scores);
+    } catch (err) {
+      logger.warn({ err }, 'play live update failed');
+    } finally {
+      running = false;
+    }
+  }
+
+  function announce(before: Scores, after: Scores) {
+    if (!push) return;
+    let changed = false;
+    for (const [id, now] of after.members) {
+      const was = before.members.get(id);
+      if (!was) continue;
+      if (now.level > was.level)
+        push.toUser(id, { type: 'play', event: 'level_up', user_id: id, level: now.level });
+      const had = new Set(was.achievements.map((a) => a.id));
+      for (const a of now.achievements) {
+        if (!had.has(a.id))
+          push.toUser(id, {
+            type: 'play',
+            event: 'achievement',
+            user_id: id,
+            achievement: a.id,
+            title: a.title,
+          });
+      }
+      if (now.xp !== was.xp || now.weekXp !== was.weekXp) changed = true;
+    }
+    if (changed || JSON.stringify(before.boards) !== JSON.stringify(after.boards)) {
+      push.toAll({ type: 'play', event: 'boards_changed' });
+    }
+    if (JSON.stringify(before.challenges) !== JSON.stringify(after.challenges)) {
+      push.toAll({ type: 'play', event: 'challenges_changed' });
+    }
+  }
+
+  /** Progress that reached its target earns the reward once: the command id is (challenge, member). */
+  async function rewardCompleted(scores: Scores) {
+    for (const p of scores.challenges) {
+      if (p.completed || p.progress < p.target) continue;
+      const reward = await rewardOf(p.challengeId);
+      if (reward === undefined) continue;
+      await writer.completeChallenge(
+        { challengeId: p.challengeId, memberId: p.memberId, rewardXp: reward },
+        {
+          commandId: `play-challenge-reward:${p.challengeId}:${p.memberId}`,
+          retryable: true,
+          actorId: '',
+          correlationId: `challenge-${p.challengeId}`,
+          now: new Date(),
+        },
+      );
+    }
+  }
+
+  async function rewardOf(challengeId: string): Promise<number | undefined> {
+    const row = (
+      await sql<{ reward_xp: number }>`
+        SELECT reward_xp FROM play.challenges WHERE challenge_id = ${challengeId} AND NOT cancelled`.execute(
+        db,
+      )
+    ).rows[0];
+    return row?.reward_xp;
+  }
+
+  return {
+    current,
+    preview,
+    /** Runs one live round now (tests; the loop runs it every second). */
+    tick,
+    start: () => {
+      timer ??= setInterval(() => void tick(), intervalMs);
+    },
+    stop: async () => {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      while (running) await new Promise((r) => setTimeout(r, 10));
+    },
+  };
+}
+
+export type MemberDiff = {
+  user_id: string;
+  name: string;
+  xp: [number, number];
+  level: [number, number];
+  rank: [number | null, number | null];
+  week_rank: [number | null, number | null];
+  ratings: { game: string; rating: [number | null, number | null] }[];
+  achievements_gained: string[];
+  achievements_lost: string[];
+};
+
+export function diffScores(before: Scores, after: Scores): MemberDiff[] {
+  const rankOf = (rows: Scores['boards']['xpAllTime'], id: string) =>
+    rows.find((r) => r.memberId === id)?.rank ?? null;
+  const out: MemberDiff[] = [];
+  const ids = new Set([...before.members.keys(), ...after.members.keys()]);
+  for (const id of ids) {
+    const b = before.members.get(id);
+    const a = after.members.get(id);
+    const games = new Set([...(b?.ratings ?? []), ...(a?.ratings ?? [])].map((r) => r.game));
+    const had = new Set(b?.achievements.map((x) => x.id));
+    const has = new Set(a?.achievements.map((x) => x.id));
+    out.push({
+      user_id: id,
+      name: a?.name ?? b?.name ?? id,
+      xp: [b?.xp ?? 0, a?.xp ?? 0],
+      level: [b?.level ?? 1, a?.level ?? 1],
+      rank: [rankOf(before.boards.xpAllTime, id), rankOf(after.boards.xpAllTime, id)],
+      week_rank: [rankOf(before.boards.xpWeek, id), rankOf(after.boards.xpWeek, id)],
+      ratings: [...games].sort().map((game) => ({
+        game,
+        rating: [
+          b?.ratings.find((r) => r.game === game)?.rating ?? null,
+          a?.ratings.find((r) => r.game === game)?.rating ?? null,
+        ],
+      })),
+      achievements_gained: [...has].filter((x) => !had.has(x)),
+      achievements_lost: [...had].filter((x) => !has.has(x)),
+    });
+  }
+  return out.sort((x, y) => x.name.localeCompare(y.name));
+}

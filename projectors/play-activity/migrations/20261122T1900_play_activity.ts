@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+
+// Frozen. What play counts from chat: one row per posted message (no text), and each
+// member's last message fingerprint, so a repeated identical message earns nothing.
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('messages')
+    .addColumn('seq', 'bigint', (c) => c.primaryKey())
+    .addColumn('member_id', 'text', (c) => c.notNull())
+    .addColumn('at', 'timestamptz', (c) => c.notNull())
+    // Identical (after trimming, case and spacing) to the member's previous message.
+    .addColumn('repeat', 'boolean', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('messages_by_member').on('messages').columns(['member_id', 'seq']).execute();
+  await db.schema
+    .createTable('last_message')
+    .addColumn('member_id', 'text', (c) => c.primaryKey())
+    .addColumn('fingerprint', 'text', (c) => c.notNull())
+    .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('last_message').execute();
+  await db.schema.dropTable('messages').execute();
+}
