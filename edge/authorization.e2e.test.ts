@@ -1,6 +1,7 @@
 // Every /api/v1 route × {anonymous, child, member, admin, banned} → the status it must answer.
 // A route missing from this table fails the test: nothing ships without its row.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RULES } from '../contracts/play.schema.ts';
 import { PASSWORD, startTestHub, type TestClient, type TestHub } from '../test/hub.ts';
 
 type Who = 'anonymous' | 'child' | 'member' | 'admin' | 'banned';
@@ -37,6 +38,53 @@ const CHAT_ROWS: Row[] = [
   { method: 'PUT', path: '/api/v1/channels/nosuch/messages/m1/reactions/x', ...everyone(404) },
   { method: 'DELETE', path: '/api/v1/channels/nosuch/messages/m1/reactions/x', ...everyone(404) },
   { method: 'GET', path: '/api/v1/mentions', ...everyone(200) },
+];
+
+// Play: everyone reads and plays; only admins manage (children cannot approve chores or
+// create challenges). Unknown matches, chores and people answer 404 to whoever may ask.
+const nobodies = [
+  { user_id: 'nosuch1', place: 1 },
+  { user_id: 'nosuch2', place: 2 },
+];
+const PLAY_ROWS: Row[] = [
+  { method: 'GET', path: '/api/v1/play/me', ...everyone(200) },
+  { method: 'GET', path: '/api/v1/play/members/nosuch', ...everyone(404) },
+  { method: 'GET', path: '/api/v1/play/members/nosuch/xp', ...everyone(404) },
+  { method: 'GET', path: '/api/v1/play/leaderboards', ...everyone(200) },
+  { method: 'GET', path: '/api/v1/play/matches', ...everyone(200) },
+  {
+    method: 'POST',
+    path: '/api/v1/play/matches',
+    body: { game: 'Chess', placements: nobodies },
+    ...everyone(404),
+  },
+  { method: 'POST', path: '/api/v1/play/matches/nosuch/confirm', ...everyone(404) },
+  { method: 'POST', path: '/api/v1/play/matches/nosuch/reject', ...everyone(404) },
+  { method: 'POST', path: '/api/v1/play/matches/nosuch/void', body: {}, admin: 404 },
+  { method: 'GET', path: '/api/v1/play/challenges', ...everyone(200) },
+  {
+    method: 'POST',
+    path: '/api/v1/play/challenges',
+    body: { title: 'Matrix', metric: 'messages_sent', target: 5, reward_xp: 10 },
+    admin: 201,
+  },
+  { method: 'POST', path: '/api/v1/play/challenges/nosuch/cancel', admin: 404 },
+  { method: 'GET', path: '/api/v1/play/chores', ...everyone(200) },
+  { method: 'POST', path: '/api/v1/play/chores', body: { title: 'Matrix', points: 5 }, admin: 201 },
+  { method: 'POST', path: '/api/v1/play/chores/nosuch/retire', admin: 404 },
+  { method: 'POST', path: '/api/v1/play/chores/nosuch/done', body: {}, ...everyone(404) },
+  { method: 'POST', path: '/api/v1/play/chores/nosuch/completions/x/approve', admin: 404 },
+  { method: 'POST', path: '/api/v1/play/chores/nosuch/completions/x/reject', body: {}, admin: 404 },
+  { method: 'GET', path: '/api/v1/play/rules', ...everyone(200) },
+  { method: 'POST', path: '/api/v1/play/rules/preview', body: { rules: DEFAULT_RULES }, admin: 200 },
+  {
+    method: 'PUT',
+    path: '/api/v1/play/rules',
+    body: { expected_version: 1, rules: DEFAULT_RULES },
+    admin: 200,
+  },
+  { method: 'GET', path: '/api/v1/play/settings', ...everyone(200) },
+  { method: 'PUT', path: '/api/v1/play/settings', body: { time_zone: 'UTC' }, admin: 200 },
 ];
 
 // Signed-in non-admins are refused admin routes (403); banned accounts have no session (401).
@@ -77,6 +125,7 @@ const ROWS = (target: string): Row[] => [
   },
   { method: 'POST', path: '/api/auth/admin/ban-user', body: { userId: target }, admin: 404, anyone: 404 },
   ...CHAT_ROWS,
+  ...PLAY_ROWS,
 ];
 
 let t: TestHub;
