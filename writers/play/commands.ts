@@ -28,18 +28,18 @@ export type PlayWriter = ReturnType<typeof createPlayWriter>;
 export function createPlayWriter({ appender, reader }: { appender: Appender; reader?: PlayReader }) {
   const read = reader ?? appenderReader(appender);
 
-  const onMatch = (command: MatchCommand, meta: CommandMeta): Promise<AppendResult> =>
+  const onMatch = async (command: MatchCommand, meta: CommandMeta): Promise<AppendResult> =>
     appender.append({ type: matchAggregate, id: checkedId(command.matchId, 'match'), command, meta });
-  const onChore = (command: ChoreCommand, meta: CommandMeta): Promise<AppendResult> =>
+  const onChore = async (command: ChoreCommand, meta: CommandMeta): Promise<AppendResult> =>
     appender.append({ type: choreAggregate, id: checkedId(command.choreId, 'chore'), command, meta });
-  const onCompletion = (command: CompletionCommand, meta: CommandMeta): Promise<AppendResult> =>
+  const onCompletion = async (command: CompletionCommand, meta: CommandMeta): Promise<AppendResult> =>
     appender.append({
       type: completionAggregate,
       id: pairKey(checkedId(command.choreId, 'chore'), checkedId(command.completionId, 'completion')),
       command,
       meta,
     });
-  const onChallenge = (command: ChallengeCommand, meta: CommandMeta): Promise<AppendResult> =>
+  const onChallenge = async (command: ChallengeCommand, meta: CommandMeta): Promise<AppendResult> =>
     appender.append({
       type: challengeAggregate,
       id: checkedId(command.challengeId, 'challenge'),
@@ -61,7 +61,7 @@ export function createPlayWriter({ appender, reader }: { appender: Appender; rea
       });
       return { ...result, version: input.expectedVersion + (result.appended > 0 ? 1 : 0) };
     },
-    changeSettings: (
+    changeSettings: async (
       input: { timeZone?: string | undefined; hiddenMemberIds?: string[] | undefined; by: string },
       meta: CommandMeta,
     ) =>
@@ -138,7 +138,7 @@ export function createPlayWriter({ appender, reader }: { appender: Appender; rea
     cancelChallenge: (input: { challengeId: string; by: string }, meta: CommandMeta) =>
       onChallenge({ type: 'cancel', ...input }, meta),
     /** Appends ChallengeCompleted at most once per (challenge, member), whatever the command id. */
-    completeChallenge: (
+    completeChallenge: async (
       input: { challengeId: string; memberId: string; rewardXp: number },
       meta: CommandMeta,
     ) =>

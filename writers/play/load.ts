@@ -87,16 +87,17 @@ export function appenderReader(appender: Appender): PlayReader {
   return readerOver((type, id) => appender.load(type, id));
 }
 
+// Async throughout: an id that names nothing rejects like any other read.
 function readerOver(load: Load): PlayReader {
   return {
-    rules: () => load(rulesAggregate, FAMILY_ID),
-    settings: () => load(settingsAggregate, FAMILY_ID),
-    match: (matchId) => load(matchAggregate, checkedId(matchId, 'match')),
-    chore: (choreId) => load(choreAggregate, checkedId(choreId, 'chore')),
-    completion: (choreId, completionId) =>
+    rules: async () => load(rulesAggregate, FAMILY_ID),
+    settings: async () => load(settingsAggregate, FAMILY_ID),
+    match: async (matchId) => load(matchAggregate, checkedId(matchId, 'match')),
+    chore: async (choreId) => load(choreAggregate, checkedId(choreId, 'chore')),
+    completion: async (choreId, completionId) =>
       load(completionAggregate, pairKey(checkedId(choreId, 'chore'), checkedId(completionId, 'completion'))),
-    challenge: (challengeId) => load(challengeAggregate, checkedId(challengeId, 'challenge')),
-    reward: (challengeId, memberId) =>
+    challenge: async (challengeId) => load(challengeAggregate, checkedId(challengeId, 'challenge')),
+    reward: async (challengeId, memberId) =>
       load(rewardAggregate, pairKey(checkedId(challengeId, 'challenge'), checkedId(memberId, 'challenge'))),
   };
 }
