@@ -22,12 +22,8 @@ export const DEFAULT_STREAK_MIN_DAYS = 2;
 export function decideRules(command: RulesCommand, state: RulesState): PlayEventBody[] {
   const next = normalizeRules(command.rules);
   if (command.expectedVersion !== state.version) {
-    throw commonErrors.conflict(
-      `The rules are at version ${state.version}, not ${command.expectedVersion}.`,
-      {
-        version: state.version,
-      },
-    );
+    const message = `The rules are at version ${state.version}, not ${command.expectedVersion}.`;
+    throw commonErrors.conflict(message, { version: state.version });
   }
   const versioned = assignVersions(next, state.rules);
   if (canonical(versioned) === canonical(state.rules)) return [];
