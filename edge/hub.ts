@@ -18,7 +18,7 @@ import type { HubDeps } from './deps.ts';
 import type { HubEnv } from './http/context.ts';
 import { createMetrics } from './http/metrics.ts';
 import { peopleRoutes } from './people.routes.ts';
-import { createPlay } from './play/index.ts';
+import { createPlay, type Play } from './play/index.ts';
 import { type ChatOptions, createChat } from './ws/index.ts';
 
 export type Hub = {
@@ -26,6 +26,8 @@ export type Hub = {
   deps: HubDeps;
   /** Serves the chat WebSocket (GET /ws) on the node server that serves `app`. */
   attach: (server: Server) => void;
+  /** Play's scores and live loop (tests run a round with play.service.tick()). */
+  play: Play;
   start: () => Promise<void>;
   stop: () => Promise<void>;
 };
@@ -118,6 +120,7 @@ export async function createHub({
     app,
     deps,
     attach: chat.attach,
+    play,
     start: async () => {
       await projectors.start();
       await identity.start();

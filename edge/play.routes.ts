@@ -22,6 +22,7 @@ import type { MemberScore, Scores } from '../projectors/play/score/engine.ts';
 import { findUser } from '../projectors/users/queries.ts';
 import type { PlayWriter } from '../writers/play/commands.ts';
 import { newId } from '../writers/play/ids.ts';
+import { assignVersions, normalizeRules } from '../writers/play/rules.ts';
 import type { HubDeps } from './deps.ts';
 import { commandMeta } from './http/command.ts';
 import type { HubEnv } from './http/context.ts';
@@ -432,7 +433,10 @@ export function playRoutes({
 
   app.post('/play/rules/preview', manage, jsonBody(previewRulesBody), async (c) => {
     const body = c.req.valid('json');
-    const { live, next, diff } = await service.preview(body.rules);
+    // The same checks and versions publishing would give, so the preview is what would land.
+    const { rules } = await service.current();
+    const draft = assignVersions(normalizeRules(body.rules), rules.rules);
+    const { live, next, diff } = await service.preview(draft);
     return c.json({
       based_on_version: live.rules.version,
       watermark: next.watermark,
