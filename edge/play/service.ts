@@ -96,7 +96,7 @@ export function createPlayService({
   let lastComputed = 0;
   let running = false;
 
-  async function tick() {
+  async function tick(force = false) {
     if (running) return;
     running = true;
     try {
@@ -106,7 +106,7 @@ export function createPlayService({
         .filter((p) => !p.startsWith(`${PLAY_ACTIVITY}:`))
         .join(',');
       const onlyActivity = playMark === lastPlayMark;
-      if (onlyActivity && Date.now() - lastComputed < ACTIVITY_ONLY_INTERVAL_MS) return;
+      if (!force && onlyActivity && Date.now() - lastComputed < ACTIVITY_ONLY_INTERVAL_MS) return;
       const { scores, watermark: at } = await current();
       if (previous && at === mark) announce(previous, scores);
       if (at === mark) {
@@ -183,10 +183,10 @@ export function createPlayService({
   return {
     current,
     preview,
-    /** Runs one live round now (tests; the loop runs it every second). */
+    /** Runs one live round now, even for chat alone (tests; the loop runs it every second). */
     tick,
     start: () => {
-      timer ??= setInterval(() => void tick(), intervalMs);
+      timer ??= setInterval(() => void tick(false), intervalMs);
     },
     stop: async () => {
       if (timer) clearInterval(timer);
