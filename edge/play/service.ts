@@ -96,9 +96,22 @@ export function createPlayService({
   let lastComputed = 0;
   let running = false;
 
-  async function tick(force = false) {
-    if (running) return;
+  let inFlight: Promise<void> = Promise.resolve();
+
+  /** One live round; a forced round waits for the one in flight and then runs anyway. */
+  async function tick(force = false): Promise<void> {
+    if (running) {
+      if (!force) return;
+      await inFlight;
+      return tick(true);
+    }
     running = true;
+    const round = liveRound(force);
+    inFlight = round;
+    return round;
+  }
+
+  async function liveRound(force: boolean): Promise<void> {
     try {
       const mark = await watermark();
       const playMark = mark
