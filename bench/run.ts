@@ -6,6 +6,7 @@ import { measureChatHistory } from './chat-history.ts';
 import { openContext } from './context.ts';
 import { measureHttp } from './http.ts';
 import { round } from './lanes.ts';
+import { measurePlayRebuild } from './play.ts';
 import { measureProjectorFigures } from './projector-figure.ts';
 import { machineInfo, printTable, writeResults } from './report.ts';
 import type { FigureResult } from './types.ts';
@@ -13,7 +14,7 @@ import { measureWriterFigure } from './writer-figure.ts';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 // BENCH_ONLY=projector,http runs just those figure groups (a quick loop while tuning one);
-// unset, every figure runs. Groups: writer, projector (with jetstream), http, chat.
+// unset, every figure runs. Groups: writer, projector (with jetstream), http, chat, play.
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? null;
 const wants = (group: string) => only === null || only.includes(group);
 const config = {
@@ -21,6 +22,7 @@ const config = {
   writer: { users: Math.round(2000 * scale), commandsPerUser: 6, lanes: 64 },
   publishInFlight: 256,
   projectorEvents: Math.round(200_000 * scale),
+  playEvents: Math.round(500_000 * scale),
   unnestBatch: 500,
   httpClients: 64,
   chat: {
@@ -66,6 +68,16 @@ async function main() {
       const history = await measureChatHistory({ ctx, ...config.chat.history, step });
       figures.push(fanout.latency, fanout.memory, history);
     }
+    if (wants('play'))
+      figures.push(
+        await measurePlayRebuild({
+          ctx,
+          events: config.playEvents,
+          publishInFlight: config.publishInFlight,
+          unnestBatch: config.unnestBatch,
+          step,
+        }),
+      );
     const machine = machineInfo({
       natsServer: ctx.nc.info?.version ?? 'unknown',
       postgres: await ctx.postgresVersion(),
