@@ -5,6 +5,7 @@ import { AuthPage } from './auth/auth-page.tsx';
 import { SessionProvider, useSession } from './auth/session.tsx';
 import { ChatPage } from './chat/chat-page.tsx';
 import { navigate, usePath } from './lib/route.ts';
+import { isPlayPath } from './play/play-page.tsx';
 
 export function App() {
   return (
@@ -30,7 +31,15 @@ function Screens() {
   if (state.status === 'loading') return <Splash />;
   if (state.status === 'signed-out') return <AuthPage mode={path === '/sign-up' ? 'sign-up' : 'sign-in'} />;
   const channel = /^\/c\/([A-Za-z0-9_-]{1,128})$/.exec(path)?.[1] ?? null;
-  return <ChatPage key={state.user.id} user={state.user} channelId={channel} />;
+  // Play shares the chat's page (and its socket): the sidebar stays, play takes the main pane.
+  return (
+    <ChatPage
+      key={state.user.id}
+      user={state.user}
+      channelId={channel}
+      playPath={isPlayPath(path) ? path : null}
+    />
+  );
 }
 
 function Splash() {

@@ -8,6 +8,9 @@ import { Alert } from '../components/ui/alert.tsx';
 import { Button } from '../components/ui/button.tsx';
 import { navigate } from '../lib/route.ts';
 import { cn } from '../lib/utils.ts';
+import { PlayPage } from '../play/play-page.tsx';
+import { PlayProvider } from '../play/store.tsx';
+import { PlayToasts } from '../play/toasts.tsx';
 import { createChatClient } from './client.ts';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { Conversation } from './conversation.tsx';
@@ -18,7 +21,16 @@ import { ChatProvider, useChat, useChatClient } from './use-chat.tsx';
 
 const WIDE = '(min-width: 768px)';
 
-export function ChatPage({ user, channelId }: { user: User; channelId: string | null }) {
+export function ChatPage({
+  user,
+  channelId,
+  playPath = null,
+}: {
+  user: User;
+  channelId: string | null;
+  /** A /play path: play's screens take the main pane. */
+  playPath?: string | null;
+}) {
   const { ended, refresh } = useSession();
   const [client] = useState(() =>
     createChatClient({
@@ -35,21 +47,32 @@ export function ChatPage({ user, channelId }: { user: User; channelId: string | 
 
   return (
     <ChatProvider client={client}>
-      <Layout user={user} channelId={channelId} />
+      <PlayProvider me={user.id}>
+        <Layout user={user} channelId={channelId} playPath={playPath} />
+        <PlayToasts />
+      </PlayProvider>
     </ChatProvider>
   );
 }
 
-function Layout({ user, channelId }: { user: User; channelId: string | null }) {
+function Layout({
+  user,
+  channelId,
+  playPath,
+}: {
+  user: User;
+  channelId: string | null;
+  playPath: string | null;
+}) {
   const channels = useChat((s) => s.channels);
   const loaded = useChat((s) => s.channelsLoaded);
 
   // On a wide screen there is room for a conversation from the start: the family's.
   useEffect(() => {
-    if (channelId || !loaded || !window.matchMedia(WIDE).matches) return;
+    if (channelId || playPath || !loaded || !window.matchMedia(WIDE).matches) return;
     const first = channels.family ?? Object.values(channels)[0];
     if (first) navigate(`/c/${first.id}`, { replace: true });
-  }, [channelId, loaded, channels]);
+  }, [channelId, playPath, loaded, channels]);
 
   // The tab says when something is waiting, even while another tab is in front.
   useEffect(() => {
@@ -57,6 +80,7 @@ function Layout({ user, channelId }: { user: User; channelId: string | null }) {
     document.title = waiting > 0 ? `(${waiting}) Hearth` : 'Hearth';
   }, [channels]);
 
+  const open = channelId !== null || playPath !== null;
   return (
     <div className="flex h-dvh flex-col">
       <ConnectionBanner />
@@ -64,16 +88,15 @@ function Layout({ user, channelId }: { user: User; channelId: string | null }) {
       <Notice />
       <div className="flex min-h-0 flex-1">
         <aside
-          className={cn(
-            'w-full shrink-0 border-r bg-muted/30 md:flex md:w-72',
-            channelId ? 'hidden' : 'flex',
-          )}
+          className={cn('w-full shrink-0 border-r bg-muted/30 md:flex md:w-72', open ? 'hidden' : 'flex')}
           aria-label="Sidebar"
         >
-          <Sidebar me={user} activeId={channelId} />
+          <Sidebar me={user} activeId={channelId} playing={playPath !== null} />
         </aside>
-        <main className={cn('min-w-0 flex-1 flex-col', channelId ? 'flex' : 'hidden md:flex')}>
-          {channelId ? (
+        <main className={cn('min-w-0 flex-1 flex-col', open ? 'flex' : 'hidden md:flex')}>
+          {playPath ? (
+            <PlayPage me={user} path={playPath} />
+          ) : channelId ? (
             <Conversation key={channelId} me={user} channelId={channelId} />
           ) : (
             <div className="flex flex-1 items-center justify-center text-sm text-muted-foreground">

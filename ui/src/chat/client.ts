@@ -48,6 +48,8 @@ export function createChatClient({
   const listeners = new Set<() => void>();
   const timers: ReturnType<typeof setTimeout>[] = [];
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Whoever else listens on this socket (play): frames chat does not know, raw. */
+  const otherFrameListeners = new Set<(data: string) => void>();
 
   const set = (next: ChatState) => {
     if (next === state) return;
@@ -167,6 +169,11 @@ export function createChatClient({
     },
     getState: () => state,
     me,
+    /** Frames for other parts of the page that arrive on the chat's socket (play's pushes). */
+    onOtherFrame: (l: (data: string) => void) => {
+      otherFrameListeners.add(l);
+      return () => otherFrameListeners.delete(l);
+    },
 
     start() {
       document.addEventListener('visibilitychange', visibility);
@@ -184,6 +191,9 @@ export function createChatClient({
             presence: status === 'online' ? state.presence : {},
           }),
         onSessionEnded,
+        onOtherFrame: (data) => {
+          for (const l of otherFrameListeners) l(data);
+        },
         onOpen: (s) => {
           send = s;
           joined.clear();

@@ -1,6 +1,6 @@
 // The channel list: the family channel and groups, then direct messages, each with its
 // unread badge; DMs show whether the other person is online.
-import { Flame, Hash, Plus } from 'lucide-react';
+import { Flame, Hash, Plus, Trophy } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import type { User } from '../auth/api.ts';
 import { Avatar } from '../components/ui/avatar.tsx';
@@ -15,7 +15,16 @@ import { PeoplePicker } from './people-picker.tsx';
 import { useChat } from './use-chat.tsx';
 import { UserMenu } from './user-menu.tsx';
 
-export function Sidebar({ me, activeId }: { me: User; activeId: string | null }) {
+export function Sidebar({
+  me,
+  activeId,
+  playing = false,
+}: {
+  me: User;
+  activeId: string | null;
+  /** A play screen is open. */
+  playing?: boolean;
+}) {
   const channels = useChat((s) => s.channels);
   const loaded = useChat((s) => s.channelsLoaded);
   const [picking, setPicking] = useState(false);
@@ -31,6 +40,22 @@ export function Sidebar({ me, activeId }: { me: User; activeId: string | null })
         <span className="font-semibold tracking-tight">Hearth</span>
       </header>
       <nav aria-label="Channels" className="flex-1 overflow-y-auto px-2 py-3">
+        <a
+          href="/play"
+          aria-current={playing ? 'page' : undefined}
+          onClick={(e) => {
+            e.preventDefault();
+            navigate('/play');
+          }}
+          className={cn(
+            'mb-3 flex items-center gap-2 rounded-md px-2 py-2 text-sm hover:bg-accent md:py-1.5',
+            playing && 'bg-accent font-medium text-accent-foreground',
+          )}
+        >
+          <Trophy className="size-4 shrink-0 text-primary" aria-hidden="true" />
+          <span className="flex-1">Play</span>
+          <span className="text-xs text-muted-foreground">levels, chores, games</span>
+        </a>
         <div className="flex items-center justify-between px-2 pb-1">
           <h2 className="text-xs font-semibold uppercase tracking-wide text-muted-foreground">Channels</h2>
           <Button variant="ghost" size="icon-sm" aria-label="New channel" onClick={() => setCreating(true)}>

@@ -11,6 +11,8 @@ export type SocketHandlers = {
   /** Connected: send joins here. */
   onOpen: (send: (frame: ClientFrame) => boolean) => void;
   onFrame: (frame: ServerFrame) => void;
+  /** A frame that is not chat's (play's live pushes share this socket), as it arrived. */
+  onOtherFrame?: (data: string) => void;
   onStatus: (status: ConnectionStatus, retryAt?: number) => void;
   /** The session is over (401 for a token, or the edge closed with 4401): stop for good. */
   onSessionEnded: () => void;
@@ -92,7 +94,9 @@ export function openChatSocket(h: SocketHandlers): ChatSocket {
     socket.onmessage = (e) => {
       lastHeard = Date.now();
       const frame = parseServerFrame(e.data);
-      if (frame && frame.type !== 'pong') h.onFrame(frame);
+      if (frame) {
+        if (frame.type !== 'pong') h.onFrame(frame);
+      } else if (typeof e.data === 'string') h.onOtherFrame?.(e.data);
     };
     socket.onclose = (e) => {
       if (e.code === SESSION_CLOSED) return end();

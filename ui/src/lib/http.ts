@@ -4,15 +4,18 @@
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** What the edge adds, such as the failing field ({ field: 'rules.xp.8.id' }). */
+  readonly details: Record<string, unknown> | undefined;
+  constructor(status: number, code: string, message: string, details?: Record<string, unknown>) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
-type Envelope = { error?: unknown; message?: unknown; code?: unknown };
+type Envelope = { error?: unknown; message?: unknown; code?: unknown; details?: unknown };
 
 async function toError(res: Response): Promise<ApiError> {
   let body: Envelope = {};
@@ -26,7 +29,9 @@ async function toError(res: Response): Promise<ApiError> {
     (typeof body.message === 'string' && body.message) ||
     (res.status >= 500 ? 'Hearth could not do that just now. Try again in a moment.' : res.statusText);
   const code = typeof body.code === 'string' ? body.code : `http_${res.status}`;
-  return new ApiError(res.status, code, message);
+  const details =
+    body.details && typeof body.details === 'object' ? (body.details as Record<string, unknown>) : undefined;
+  return new ApiError(res.status, code, message, details);
 }
 
 export async function api<T>(

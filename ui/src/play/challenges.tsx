@@ -1,0 +1,262 @@
+// This week's challenges: each participant's progress towards the target, and who has
+// completed it (the reward lands by itself). Admins create and cancel them.
+import { CheckCircle2, Gift, Plus, Target } from 'lucide-react';
+import { type FormEvent, useState } from 'react';
+import { CHALLENGE_METRICS, type ChallengeMetric } from '../../../contracts/play.schema.ts';
+import type { User } from '../auth/api.ts';
+import { Button } from '../components/ui/button.tsx';
+import { Input } from '../components/ui/input.tsx';
+import { Label } from '../components/ui/label.tsx';
+import { type Challenge, cancelChallenge, createChallenge, getChallenges } from './api.ts';
+import { formatDay, formatNumber, METRIC_LABELS } from './format.ts';
+import { Empty, FormError, LoadError, Loading, Pill, ProgressBar, Section, selectClass } from './parts.tsx';
+import { useFamily } from './people.ts';
+import { useCommand, usePlayData } from './store.tsx';
+
+export function ChallengesScreen({ me }: { me: User }) {
+  const { data, error, reload } = usePlayData('challenges', getChallenges);
+  const admin = me.role === 'admin';
+  const [creating, setCreating] = useState(false);
+
+  return (
+    <div className="flex flex-col gap-4">
+      <Section
+        title="This week’s challenges"
+        description={
+          data ? `Week starting ${formatDay(data.week)}. Reach the target to earn the reward.` : undefined
+        }
+        actions={
+          admin &&
+          !creating && (
+            <Button size="sm" onClick={() => setCreating(true)}>
+              <Plus /> New challenge
+            </Button>
+          )
+        }
+      >
+        {admin && creating && <NewChallenge me={me} onClose={() => setCreating(false)} />}
+        {error && !data && <LoadError message={error} onRetry={reload} />}
+        {!data && !error && <Loading what="challenges" />}
+        {data?.challenges.length === 0 && (
+          <Empty>
+            {admin ? 'No challenges this week. Create one for the family.' : 'No challenges this week.'}
+          </Empty>
+        )}
+        {data && data.challenges.length > 0 && (
+          <ul className="flex flex-col gap-3">
+            {data.challenges.map((c) => (
+              <li key={c.id}>
+                <ChallengeCard challenge={c} me={me} admin={admin} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+    </div>
+  );
+}
+
+function ChallengeCard({ challenge: c, me, admin }: { challenge: Challenge; me: User; admin: boolean }) {
+  const { run, busy, error } = useCommand();
+  const [confirming, setConfirming] = useState(false);
+  const done = c.progress.filter((p) => p.completed).length;
+  return (
+    <article aria-label={c.title} className="rounded-lg border p-3">
+      <header className="flex flex-wrap items-start gap-2">
+        <Target className="mt-0.5 size-5 shrink-0 text-primary" aria-hidden="true" />
+        <div className="min-w-0 flex-1">
+          <h3 className="font-semibold">{c.title}</h3>
+          <p className="text-xs text-muted-foreground">
+            {METRIC_LABELS[c.metric]}: {formatNumber(c.target)} this week
+            {c.member_ids && c.member_ids.length > 0 ? ' · for some of the family' : ' · for everyone'}
+          </p>
+        </div>
+        <Pill tone="good">
+          <Gift className="size-3.5" aria-hidden="true" /> {formatNumber(c.reward_xp)} XP
+        </Pill>
+      </header>
+      {c.progress.length === 0 ? (
+        <p className="mt-2 text-sm text-muted-foreground">Nobody is taking part yet.</p>
+      ) : (
+        <ul className="mt-3 flex flex-col gap-2" aria-label={`Progress on ${c.title}`}>
+          {c.progress.map((p) => (
+            <li
+              key={p.user_id}
+              className="grid grid-cols-[minmax(0,8rem)_1fr_auto] items-center gap-2 text-sm"
+            >
+              <span className="truncate">
+                {p.name}
+                {p.user_id === me.id && <span className="text-muted-foreground"> (you)</span>}
+              </span>
+              <ProgressBar
+                label={`${p.name}: ${c.title}`}
+                value={p.progress}
+                max={c.target}
+                tone={p.completed ? 'done' : 'primary'}
+              />
+              <span className="flex w-24 items-center justify-end gap-1 text-xs tabular-nums">
+                {p.completed ? (
+                  <span className="flex items-center gap-1 font-medium text-emerald-700">
+                    <CheckCircle2 className="size-3.5" aria-hidden="true" /> Completed
+                  </span>
+                ) : (
+                  `${formatNumber(p.progress)} / ${formatNumber(c.target)}`
+                )}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {c.progress.length > 0 && (
+        <p className="mt-2 text-xs text-muted-foreground">
+          {done} of {c.progress.length} completed
+        </p>
+      )}
+      <FormError message={error?.message} />
+      {admin && (
+        <div className="mt-2 flex justify-end gap-2">
+          {confirming ? (
+            <>
+              <span className="self-center text-sm">Cancel this challenge?</span>
+              <Button
+                size="sm"
+                variant="destructive"
+                disabled={busy !== null}
+                onClick={() => void run('cancel', () => cancelChallenge(c.id))}
+              >
+                Yes, cancel it
+              </Button>
+              <Button size="sm" variant="ghost" onClick={() => setConfirming(false)}>
+                Keep it
+              </Button>
+            </>
+          ) : (
+            <Button size="sm" variant="ghost" onClick={() => setConfirming(true)}>
+              Cancel challenge
+            </Button>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}
+
+function NewChallenge({ me, onClose }: { me: User; onClose: () => void }) {
+  const family = useFamily(me);
+  const { run, busy, error } = useCommand();
+  const [title, setTitle] = useState('');
+  const [metric, setMetric] = useState<ChallengeMetric>('chores_approved');
+  const [target, setTarget] = useState('3');
+  const [reward, setReward] = useState('50');
+  const [everyone, setEveryone] = useState(true);
+  const [members, setMembers] = useState<string[]>([]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const ok = await run('create', () =>
+      createChallenge({
+        title: title.trim(),
+        metric,
+        target: Number(target),
+        reward_xp: Number(reward),
+        ...(!everyone && members.length > 0 && { member_ids: members }),
+      }),
+    );
+    if (ok) onClose();
+  };
+
+  return (
+    <form
+      aria-label="New challenge"
+      onSubmit={submit}
+      className="mb-4 flex flex-col gap-3 rounded-lg border bg-muted/40 p-3"
+    >
+      <div className="flex flex-col gap-2">
+        <Label htmlFor="challenge-title">Title</Label>
+        <Input
+          id="challenge-title"
+          required
+          maxLength={80}
+          placeholder="Three chores this week"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+        />
+      </div>
+      <div className="grid gap-3 sm:grid-cols-3">
+        <div className="flex flex-col gap-2">
+          <Label htmlFor="challenge-metric">What counts</Label>
+          <select
+            id="challenge-metric"
+            className={selectClass()}
+            value={metric}
+            onChange={(e) => setMetric(e.target.value as ChallengeMetric)}
+          >
+            {CHALLENGE_METRICS.map((m) => (
+              <option key={m} value={m}>
+                {METRIC_LABELS[m]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="flex flex-col gap-2">
+          <Label htmlFor="challenge-target">Target</Label>
+          <Input
+            id="challenge-target"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={100000}
+            required
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+          />
+        </div>
+        <div className="flex flex-col gap-2">
+          <Label htmlFor="challenge-reward">Reward XP</Label>
+          <Input
+            id="challenge-reward"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={100000}
+            required
+            value={reward}
+            onChange={(e) => setReward(e.target.value)}
+          />
+        </div>
+      </div>
+      <fieldset className="flex flex-col gap-2">
+        <legend className="mb-1 text-sm font-medium">Who takes part</legend>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={everyone} onChange={(e) => setEveryone(e.target.checked)} />
+          Everyone
+        </label>
+        {!everyone && (
+          <div className="flex flex-wrap gap-x-4 gap-y-1 pl-1">
+            {family.map((p) => (
+              <label key={p.id} className="flex items-center gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  checked={members.includes(p.id)}
+                  onChange={(e) =>
+                    setMembers((ms) => (e.target.checked ? [...ms, p.id] : ms.filter((x) => x !== p.id)))
+                  }
+                />
+                {p.name}
+              </label>
+            ))}
+          </div>
+        )}
+      </fieldset>
+      <FormError message={error?.message} />
+      <div className="flex gap-2">
+        <Button type="submit" disabled={busy !== null || (!everyone && members.length === 0)}>
+          {busy ? 'Creating…' : 'Create challenge'}
+        </Button>
+        <Button variant="ghost" onClick={onClose}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,352 @@
+// Chores: the board with "Mark done" for everyone, the completions waiting for an admin's
+// approval (which is when the points count), and the history. Admins define and retire chores.
+import { Check, ClipboardCheck, Hourglass, Plus, X } from 'lucide-react';
+import { type FormEvent, useState } from 'react';
+import { RECURRENCES, type Recurrence } from '../../../contracts/play.schema.ts';
+import type { User } from '../auth/api.ts';
+import { Button } from '../components/ui/button.tsx';
+import { Input } from '../components/ui/input.tsx';
+import { Label } from '../components/ui/label.tsx';
+import {
+  approveCompletion,
+  type Chore,
+  type Completion,
+  defineChore,
+  getChores,
+  markChoreDone,
+  rejectCompletion,
+  retireChore,
+} from './api.ts';
+import { formatNumber, formatWhen, RECURRENCE_LABELS } from './format.ts';
+import { Empty, FormError, LoadError, Loading, Pill, Section, selectClass } from './parts.tsx';
+import { useFamily } from './people.ts';
+import { useCommand, usePlayData } from './store.tsx';
+
+export function ChoresScreen({ me }: { me: User }) {
+  const { data, error, reload } = usePlayData('chores', getChores);
+  const family = useFamily(me);
+  const admin = me.role === 'admin';
+  const [defining, setDefining] = useState(false);
+  const nameOf = (id: string) =>
+    id === me.id ? 'You' : (family.find((p) => p.id === id)?.name ?? 'Family member');
+
+  if (error && !data) return <LoadError message={error} onRetry={reload} />;
+  if (!data) return <Loading what="chores" />;
+  const titleOf = (id: string) => data.chores.find((c) => c.id === id)?.title ?? 'A retired chore';
+  const pending = data.completions.filter((c) => c.status === 'pending');
+  const history = data.completions.filter((c) => c.status !== 'pending');
+
+  return (
+    <div className="flex flex-col gap-4">
+      <Section
+        title="Chore board"
+        description="Done one? Mark it done: the points count once an admin approves."
+        actions={
+          admin &&
+          !defining && (
+            <Button size="sm" onClick={() => setDefining(true)}>
+              <Plus /> New chore
+            </Button>
+          )
+        }
+      >
+        {admin && defining && <NewChore onClose={() => setDefining(false)} />}
+        {data.chores.length === 0 ? (
+          <Empty>{admin ? 'No chores yet. Define the first one.' : 'No chores yet.'}</Empty>
+        ) : (
+          <ul className="grid gap-3 sm:grid-cols-2">
+            {data.chores.map((c) => (
+              <li key={c.id}>
+                <ChoreCard chore={c} me={me} admin={admin} completions={data.completions} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+
+      <Section
+        title="Waiting for approval"
+        description={
+          admin ? 'Approve what was done; the points count from then on.' : 'An admin approves these.'
+        }
+      >
+        {pending.length === 0 ? (
+          <Empty>Nothing is waiting.</Empty>
+        ) : (
+          <ul className="flex flex-col gap-2">
+            {pending.map((c) => (
+              <li key={c.id}>
+                <PendingCompletion
+                  completion={c}
+                  who={nameOf(c.user_id)}
+                  title={titleOf(c.chore_id)}
+                  admin={admin}
+                />
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+
+      <Section title="History">
+        {history.length === 0 ? (
+          <Empty>No approved or rejected chores yet.</Empty>
+        ) : (
+          <ul className="divide-y" aria-label="Chore history">
+            {history.map((c) => (
+              <li key={c.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2 text-sm">
+                <span className="min-w-0 flex-1">
+                  <span className="font-medium">{nameOf(c.user_id)}</span> · {titleOf(c.chore_id)}
+                  {c.reason && <span className="text-muted-foreground"> · “{c.reason}”</span>}
+                </span>
+                <span className="text-xs text-muted-foreground">
+                  {formatWhen(c.decided_at ?? c.marked_at)}
+                </span>
+                <StatusPill status={c.status} points={c.points} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+    </div>
+  );
+}
+
+function StatusPill({ status, points }: { status: Completion['status']; points: number }) {
+  if (status === 'approved') return <Pill tone="good">approved · +{formatNumber(points)} XP</Pill>;
+  if (status === 'rejected') return <Pill tone="bad">rejected</Pill>;
+  return <Pill tone="waiting">pending</Pill>;
+}
+
+function ChoreCard({
+  chore: c,
+  me,
+  admin,
+  completions,
+}: {
+  chore: Chore;
+  me: User;
+  admin: boolean;
+  completions: Completion[];
+}) {
+  const { run, busy, error } = useCommand();
+  const [marking, setMarking] = useState(false);
+  const [retiring, setRetiring] = useState(false);
+  const [note, setNote] = useState('');
+  const waiting = completions.some(
+    (x) => x.chore_id === c.id && x.user_id === me.id && x.status === 'pending',
+  );
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await run('done', () => markChoreDone(c.id, note.trim() || undefined))) {
+      setMarking(false);
+      setNote('');
+    }
+  };
+
+  return (
+    <article aria-label={c.title} className="flex h-full flex-col gap-2 rounded-lg border p-3">
+      <header className="flex items-start gap-2">
+        <ClipboardCheck className="mt-0.5 size-5 shrink-0 text-primary" aria-hidden="true" />
+        <h3 className="min-w-0 flex-1 font-semibold">{c.title}</h3>
+        <Pill tone="good">{formatNumber(c.points)} XP</Pill>
+      </header>
+      <p className="text-xs text-muted-foreground">{RECURRENCE_LABELS[c.recurrence]}</p>
+      <FormError message={error?.message} />
+      {marking ? (
+        <form className="flex flex-col gap-2" onSubmit={submit} aria-label={`Mark ${c.title} done`}>
+          <Input
+            aria-label="Note (optional)"
+            placeholder="A note for the admin (optional)"
+            maxLength={200}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            autoFocus
+          />
+          <div className="flex gap-2">
+            <Button type="submit" size="sm" disabled={busy !== null}>
+              <Check /> Send for approval
+            </Button>
+            <Button size="sm" variant="ghost" onClick={() => setMarking(false)}>
+              Not yet
+            </Button>
+          </div>
+        </form>
+      ) : (
+        <div className="mt-auto flex flex-wrap items-center gap-2">
+          {waiting ? (
+            <span className="flex items-center gap-1 text-sm text-amber-800">
+              <Hourglass className="size-4" aria-hidden="true" /> Waiting for approval
+            </span>
+          ) : (
+            <Button size="sm" variant="outline" onClick={() => setMarking(true)}>
+              <Check /> Mark done
+            </Button>
+          )}
+          {admin &&
+            (retiring ? (
+              <span className="ml-auto flex items-center gap-1">
+                <Button
+                  size="sm"
+                  variant="destructive"
+                  disabled={busy !== null}
+                  onClick={() => void run('retire', () => retireChore(c.id))}
+                >
+                  Retire it
+                </Button>
+                <Button size="sm" variant="ghost" onClick={() => setRetiring(false)}>
+                  Keep
+                </Button>
+              </span>
+            ) : (
+              <Button size="sm" variant="ghost" className="ml-auto" onClick={() => setRetiring(true)}>
+                Retire
+              </Button>
+            ))}
+        </div>
+      )}
+    </article>
+  );
+}
+
+function PendingCompletion({
+  completion: c,
+  who,
+  title,
+  admin,
+}: {
+  completion: Completion;
+  who: string;
+  title: string;
+  admin: boolean;
+}) {
+  const { run, busy, error } = useCommand();
+  const [rejecting, setRejecting] = useState(false);
+  const [reason, setReason] = useState('');
+  return (
+    <article aria-label={`${who}: ${title}`} className="rounded-lg border p-3">
+      <div className="flex flex-wrap items-center gap-2">
+        <p className="min-w-0 flex-1 text-sm">
+          <span className="font-medium">{who}</span> did <span className="font-medium">{title}</span>
+          <span className="text-muted-foreground"> · {formatWhen(c.marked_at)}</span>
+        </p>
+        <Pill tone="waiting">+{formatNumber(c.points)} XP once approved</Pill>
+      </div>
+      {c.note && <p className="mt-1 text-sm text-muted-foreground">“{c.note}”</p>}
+      <FormError message={error?.message} />
+      {admin && !rejecting && (
+        <div className="mt-2 flex gap-2">
+          <Button
+            size="sm"
+            disabled={busy !== null}
+            onClick={() => void run('approve', () => approveCompletion(c.chore_id, c.id))}
+          >
+            <Check /> Approve
+          </Button>
+          <Button size="sm" variant="outline" disabled={busy !== null} onClick={() => setRejecting(true)}>
+            <X /> Reject
+          </Button>
+        </div>
+      )}
+      {admin && rejecting && (
+        <form
+          className="mt-2 flex flex-wrap items-center gap-2"
+          aria-label="Reject this chore"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            if (await run('reject', () => rejectCompletion(c.chore_id, c.id, reason.trim() || undefined)))
+              setRejecting(false);
+          }}
+        >
+          <Input
+            aria-label="Why? (optional)"
+            placeholder="Why? (optional)"
+            maxLength={200}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            className="h-8 min-w-40 flex-1"
+          />
+          <Button type="submit" size="sm" variant="destructive" disabled={busy !== null}>
+            Reject it
+          </Button>
+          <Button size="sm" variant="ghost" onClick={() => setRejecting(false)}>
+            Cancel
+          </Button>
+        </form>
+      )}
+    </article>
+  );
+}
+
+function NewChore({ onClose }: { onClose: () => void }) {
+  const { run, busy, error } = useCommand();
+  const [title, setTitle] = useState('');
+  const [points, setPoints] = useState('20');
+  const [recurrence, setRecurrence] = useState<Recurrence>('weekly');
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await run('define', () => defineChore({ title: title.trim(), points: Number(points), recurrence })))
+      onClose();
+  };
+
+  return (
+    <form
+      aria-label="New chore"
+      onSubmit={submit}
+      className="mb-4 flex flex-col gap-3 rounded-lg border bg-muted/40 p-3"
+    >
+      <div className="grid gap-3 sm:grid-cols-[1fr_8rem_10rem]">
+        <div className="flex flex-col gap-2">
+          <Label htmlFor="chore-title">Chore</Label>
+          <Input
+            id="chore-title"
+            required
+            maxLength={80}
+            placeholder="Feed the cat"
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+          />
+        </div>
+        <div className="flex flex-col gap-2">
+          <Label htmlFor="chore-points">Points</Label>
+          <Input
+            id="chore-points"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={10000}
+            required
+            value={points}
+            onChange={(e) => setPoints(e.target.value)}
+          />
+        </div>
+        <div className="flex flex-col gap-2">
+          <Label htmlFor="chore-recurrence">Repeats</Label>
+          <select
+            id="chore-recurrence"
+            className={selectClass()}
+            value={recurrence}
+            onChange={(e) => setRecurrence(e.target.value as Recurrence)}
+          >
+            {RECURRENCES.map((r) => (
+              <option key={r} value={r}>
+                {RECURRENCE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <FormError message={error?.message} />
+      <div className="flex gap-2">
+        <Button type="submit" disabled={busy !== null}>
+          {busy ? 'Adding…' : 'Add chore'}
+        </Button>
+        <Button variant="ghost" onClick={onClose}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,13 @@
+// The family as play screens need it: everyone (the signed-in person included), by name.
+import { useMemo } from 'react';
+import type { User } from '../auth/api.ts';
+import type { Person } from '../chat/model.ts';
+import { useChat } from '../chat/use-chat.tsx';
+
+export function useFamily(me: User): Person[] {
+  const people = useChat((s) => s.people);
+  return useMemo(() => {
+    const all = { ...people, [me.id]: { id: me.id, name: me.name, role: me.role } };
+    return Object.values(all).sort((a, b) => a.name.localeCompare(b.name));
+  }, [people, me.id, me.name, me.role]);
+}
