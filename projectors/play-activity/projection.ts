@@ -45,10 +45,20 @@ export const playActivityProjection: Projection<PlayActivityDB, ChatEvent> = {
       repeats.push(last.get(member) === print);
       last.set(member, print);
     }
+    // Only rows that are new count into their quarter hour, so a redelivered batch adds nothing.
     await sql`
-      INSERT INTO ${sql.table(`${schema}.messages`)} (seq, member_id, at, repeat)
-      SELECT * FROM unnest(${seqs}::bigint[], ${members}::text[], ${ats}::timestamptz[], ${repeats}::boolean[])
-      ON CONFLICT (seq) DO NOTHING`.execute(db);
+      WITH added AS (
+        INSERT INTO ${sql.table(`${schema}.messages`)} (seq, member_id, at, repeat)
+        SELECT * FROM unnest(${seqs}::bigint[], ${members}::text[], ${ats}::timestamptz[], ${repeats}::boolean[])
+        ON CONFLICT (seq) DO NOTHING
+        RETURNING member_id, at, repeat)
+      INSERT INTO ${sql.table(`${schema}.buckets`)} (member_id, bucket, messages, unique_messages, first_at)
+      SELECT member_id, date_bin('15 minutes', at, TIMESTAMPTZ '2000-01-01 00:00:00+00'), count(*),
+        count(*) FILTER (WHERE NOT repeat), min(at)
+      FROM added GROUP BY 1, 2
+      ON CONFLICT (member_id, bucket) DO UPDATE SET messages = buckets.messages + excluded.messages,
+        unique_messages = buckets.unique_messages + excluded.unique_messages,
+        first_at = least(buckets.first_at, excluded.first_at)`.execute(db);
     const touched = [...new Set(members)];
     await sql`
       INSERT INTO ${sql.table(`${schema}.last_message`)} (member_id, fingerprint)

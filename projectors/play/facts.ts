@@ -56,9 +56,9 @@ export async function loadFacts(
     sql<{ id: string; name: string }>`
       SELECT id, name FROM users.users WHERE NOT banned ORDER BY registered_at, id`.execute(db),
     sql<{ member_id: string; day: string; messages: number; unique: number; first_at: Date }>`
-      SELECT member_id, to_char(at AT TIME ZONE ${tz}, 'YYYY-MM-DD') AS day, count(*)::int AS messages,
-        (count(*) FILTER (WHERE NOT repeat))::int AS unique, min(at) AS first_at
-      FROM ${a('messages')} GROUP BY 1, 2 ORDER BY 1, 2`.execute(db),
+      SELECT member_id, to_char(bucket AT TIME ZONE ${tz}, 'YYYY-MM-DD') AS day, sum(messages)::int AS messages,
+        sum(unique_messages)::int AS unique, min(first_at) AS first_at
+      FROM ${a('buckets')} GROUP BY 1, 2 ORDER BY 1, 2`.execute(db),
     thresholds.length === 0
       ? { rows: [] as { member_id: string; n: number; at: Date }[] }
       : sql<{ member_id: string; n: number; at: Date }>`
@@ -184,6 +184,7 @@ export async function hashPlayTables(db: Kysely<unknown>, schemas: Schemas = LIV
     `${schemas.play}.rewards`,
     `${schemas.activity}.messages`,
     `${schemas.activity}.last_message`,
+    `${schemas.activity}.buckets`,
   ];
   const parts: string[] = [];
   for (const table of tables) {

@@ -12,6 +12,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('repeat', 'boolean', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('messages_by_member').on('messages').columns(['member_id', 'seq']).execute();
+  // Per member and quarter hour: any family time zone's days are whole quarters, so scores
+  // group these instead of every message.
+  await db.schema
+    .createTable('buckets')
+    .addColumn('member_id', 'text', (c) => c.notNull())
+    .addColumn('bucket', 'timestamptz', (c) => c.notNull())
+    .addColumn('messages', 'integer', (c) => c.notNull())
+    .addColumn('unique_messages', 'integer', (c) => c.notNull())
+    .addColumn('first_at', 'timestamptz', (c) => c.notNull())
+    .addPrimaryKeyConstraint('buckets_pk', ['member_id', 'bucket'])
+    .execute();
   await db.schema
     .createTable('last_message')
     .addColumn('member_id', 'text', (c) => c.primaryKey())
@@ -20,6 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('buckets').execute();
   await db.schema.dropTable('last_message').execute();
   await db.schema.dropTable('messages').execute();
 }
