@@ -61,11 +61,14 @@ export async function loadFacts(
       FROM ${a('buckets')} GROUP BY 1, 2 ORDER BY 1, 2`.execute(db),
     thresholds.length === 0
       ? { rows: [] as { member_id: string; n: number; at: Date }[] }
-      : sql<{ member_id: string; n: number; at: Date }>`
-          SELECT member_id, n::int, at FROM (
-            SELECT member_id, at, row_number() OVER (PARTITION BY member_id ORDER BY seq) AS n
-            FROM ${a('messages')} WHERE NOT repeat) m
-          WHERE n = ANY(${thresholds}::bigint[])`.execute(db),
+      : // One index walk per member and threshold, instead of numbering every message.
+        sql<{ member_id: string; n: number; at: Date }>`
+          SELECT m.member_id, t.n::int AS n, x.at
+          FROM (SELECT DISTINCT member_id FROM ${a('buckets')}) m
+          CROSS JOIN unnest(${thresholds}::int[]) AS t(n)
+          CROSS JOIN LATERAL (
+            SELECT at FROM ${a('messages')} WHERE member_id = m.member_id AND NOT repeat
+            ORDER BY seq OFFSET t.n - 1 LIMIT 1) x`.execute(db),
     sql<{
       match_id: string;
       game: string;
