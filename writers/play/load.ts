@@ -2,12 +2,11 @@
 // the settings' time zone), and what the edge shows or answers 404s with. The appender's
 // cache is per process and only corrected by a failed expectation, which never happens on a
 // subject nobody appends to here: a chore retired through another edge would still look
-// active. So, as the chat reader does, one direct get of the subject's last sequence tells
-// whether the cached state is current, and only newer events are folded.
-import { fromBinary } from '@bufbuild/protobuf';
+// active. So the reader goes through the log (writers/read-through.ts).
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
-import { type AggregateType, type Appender, hashKey } from '../append.ts';
+import type { AggregateType, Appender } from '../append.ts';
 import type { Log } from '../log.ts';
+import { createReadThrough, type Loaded } from '../read-through.ts';
 import { challengeAggregate, rewardAggregate } from './challenge.ts';
 import { choreAggregate } from './chore.ts';
 import { completionAggregate } from './completion.ts';
@@ -15,18 +14,9 @@ import { checkedId, FAMILY_ID, pairKey } from './ids.ts';
 import { matchAggregate } from './match.ts';
 import { rulesAggregate } from './rules.ts';
 import { settingsAggregate } from './settings.ts';
-import type {
-  Challenge,
-  Chore,
-  Completion,
-  Match,
-  PlayEventBody,
-  Reward,
-  RulesState,
-  Settings,
-} from './state.ts';
+import type { Challenge, Chore, Completion, Match, Reward, RulesState, Settings } from './state.ts';
 
-export type Loaded<S> = { state: S; seq: number };
+export type { Loaded };
 
 export type PlayReader = {
   rules: () => Promise<Loaded<RulesState>>;
@@ -40,42 +30,9 @@ export type PlayReader = {
 
 type Load = <S, C>(type: AggregateType<S, C, PlayEvent>, id: string) => Promise<Loaded<S>>;
 
-const CACHE_LIMIT = 10_000;
-
 /** Reads through the log, always current (one direct get when nothing changed). */
 export function createPlayReader({ log }: { log: Log }): PlayReader {
-  const cache = new Map<string, Loaded<unknown>>();
-  const stream = log.names.stream('play');
-
-  async function load<S, C>(type: AggregateType<S, C, PlayEvent>, id: string): Promise<Loaded<S>> {
-    const subject = type.subject(log.names, id);
-    let current = cache.get(subject) as Loaded<S> | undefined;
-    if (!current) {
-      current = { state: type.decider.initialState, seq: 0 };
-      if (type.snapshot) {
-        const entry = await log.snapshots.get(hashKey(subject));
-        if (entry && entry.length > 0) current = entry.json<Loaded<S>>();
-      }
-    }
-    const last = await log.jsm.direct.getMessage(stream, { last_by_subj: subject });
-    if (!last || last.seq <= current.seq) return remember(subject, current);
-    let { state, seq } = current;
-    while (seq < last.seq) {
-      const msg = (await log.jsm.direct.getMessage(stream, { seq: seq + 1, next_by_subj: subject })) ?? last;
-      const event = fromBinary(type.envelope, msg.data).event as PlayEventBody | { case: undefined };
-      if (event.case !== undefined) state = type.decider.evolve(state, event);
-      seq = msg.seq;
-    }
-    return remember(subject, { state, seq });
-  }
-
-  function remember<S>(subject: string, loaded: Loaded<S>): Loaded<S> {
-    cache.delete(subject);
-    cache.set(subject, loaded);
-    if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-    return loaded;
-  }
-
+  const { load } = createReadThrough({ log, domain: 'play' });
   return readerOver(load);
 }
 
