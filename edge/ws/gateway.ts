@@ -79,6 +79,17 @@ export function createGateway({
     if (!byChannel.has(channelId)) members.delete(channelId);
   }
 
+  // "<namespace>.hearth.chat.channel.": every chat subject names its channel right after it.
+  const channelPrefix = `${log.names.domainFilter('chat').slice(0, -1)}channel.`;
+
+  /** Membership always matters here (member cache, the person's own sockets); the rest only to followers. */
+  function wants(subject: string): boolean {
+    if (!subject.startsWith(channelPrefix)) return true;
+    const end = subject.indexOf('.', channelPrefix.length);
+    if (end < 0 || subject.startsWith('members', end + 1)) return true;
+    return byChannel.has(subject.slice(channelPrefix.length, end));
+  }
+
   function onEvent(e: ChatStored) {
     const { event } = e;
     const channelId = event.value.channelId;
@@ -197,6 +208,7 @@ export function createGateway({
     join,
     leave: (conn: Conn, channelId: string) => unsubscribe(conn, channelId),
     onEvent,
+    wants,
     onTyping,
     publishTyping,
     isMemberNow,

@@ -133,7 +133,7 @@ export async function createChat({
           sessionEnded: (sessionId) => gateway.closeSession(sessionId, 'signed out'),
         },
       });
-      follower = await followChat({ log, logger, onEvent: gateway.onEvent });
+      follower = await followChat({ log, logger, onEvent: gateway.onEvent, wants: gateway.wants });
     },
     stop: async () => {
       gateway.closeAll();

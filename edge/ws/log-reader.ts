@@ -19,10 +19,13 @@ export async function followChat({
   log,
   logger,
   onEvent,
+  wants = () => true,
 }: {
   log: Log;
   logger: Logger;
   onEvent: (e: ChatStored) => void;
+  /** False for a subject nobody here needs: its event is not even decoded. */
+  wants?: (subject: string) => boolean;
 }): Promise<{ stop: () => Promise<void> }> {
   const stream = log.names.stream('chat');
   let lastSeq = 0;
@@ -41,6 +44,7 @@ export async function followChat({
     while (!stopping) {
       for await (const m of messages) {
         lastSeq = m.seq;
+        if (!wants(m.subject)) continue;
         let e: ChatStored;
         try {
           e = decodeEvent('chat', stream, m) as ChatStored;

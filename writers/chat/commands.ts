@@ -24,8 +24,17 @@ type OnMessage = { channelId: string; messageId: string };
 export type ChatWriter = ReturnType<typeof createChatWriter>;
 
 export function createChatWriter({ appender, reader }: { appender: Appender; reader: ChatReader }) {
-  const onChannel = (command: ChannelCommand, meta: CommandMeta): Promise<AppendResult> =>
-    appender.append({ type: channelAggregate, id: checkedId(command.channelId, 'channel'), command, meta });
+  const onChannel = async (command: ChannelCommand, meta: CommandMeta): Promise<AppendResult> => {
+    const result = await appender.append({
+      type: channelAggregate,
+      id: checkedId(command.channelId, 'channel'),
+      command,
+      meta,
+    });
+    // Whoever acts on this answer (an invitee posting, say) must be decided on the new state.
+    reader.changed(command.channelId);
+    return result;
+  };
 
   /** Also answers the mentions as the decider kept them (members only). */
   async function post(input: PostInput, meta: CommandMeta): Promise<AppendResult & { mentionIds: string[] }> {

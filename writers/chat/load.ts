@@ -17,16 +17,32 @@ export type Loaded<S> = { state: S; seq: number };
 export type ChatReader = {
   channel: (channelId: string) => Promise<Loaded<Channel>>;
   message: (channelId: string, messageId: string) => Promise<Loaded<Message>>;
+  /** The channel was just changed through this process: later reads must not share an older one. */
+  changed: (channelId: string) => void;
 };
 
 const CACHE_LIMIT = 10_000;
 
 export function createChatReader({ log }: { log: Log }): ChatReader {
   const cache = new Map<string, Loaded<unknown>>();
+  const reading = new Map<string, Promise<Loaded<unknown>>>();
   const stream = log.names.stream('chat');
 
-  async function load<S, C>(type: AggregateType<S, C, ChatEvent>, id: string): Promise<Loaded<S>> {
+  /**
+   * Posts to one channel arrive faster than a round trip: a read already on its way answers
+   * every caller that asks meanwhile. Its answer is at most one round trip older than the
+   * caller, the same margin a read of one's own has against a change landing just after it.
+   */
+  function load<S, C>(type: AggregateType<S, C, ChatEvent>, id: string): Promise<Loaded<S>> {
     const subject = type.subject(log.names, id);
+    const pending = reading.get(subject);
+    if (pending) return pending as Promise<Loaded<S>>;
+    const read = refresh(type, subject).finally(() => reading.delete(subject));
+    reading.set(subject, read);
+    return read;
+  }
+
+  async function refresh<S, C>(type: AggregateType<S, C, ChatEvent>, subject: string): Promise<Loaded<S>> {
     let current = cache.get(subject) as Loaded<S> | undefined;
     if (!current) {
       current = { state: type.decider.initialState, seq: 0 };
@@ -58,5 +74,8 @@ export function createChatReader({ log }: { log: Log }): ChatReader {
     channel: (channelId) => load(channelAggregate, checkedId(channelId, 'channel')),
     message: (channelId, messageId) =>
       load(messageAggregate, messageKey(checkedId(channelId, 'channel'), checkedId(messageId, 'message'))),
+    changed: (channelId) => {
+      reading.delete(channelAggregate.subject(log.names, checkedId(channelId, 'channel')));
+    },
   };
 }
