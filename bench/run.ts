@@ -14,7 +14,8 @@ import { measureWriterFigure } from './writer-figure.ts';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 // BENCH_ONLY=projector,http runs just those figure groups (a quick loop while tuning one);
-// unset, every figure runs. Groups: writer, projector (with jetstream), http, chat, play.
+// unset, every figure runs. Groups: writer, projector (with jetstream), http, chat (or just
+// one of its figures: fanout, history), play.
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? null;
 const wants = (group: string) => only === null || only.includes(group);
 const config = {
@@ -63,11 +64,12 @@ async function main() {
       figures.push(projector);
     }
     if (wants('http')) figures.push(await measureHttp({ ctx, clients: config.httpClients }));
-    if (wants('chat')) {
+    if (wants('chat') || wants('fanout')) {
       const fanout = await measureChatFanout({ ctx, ...config.chat.fanout, step });
-      const history = await measureChatHistory({ ctx, ...config.chat.history, step });
-      figures.push(fanout.latency, fanout.memory, history);
+      figures.push(fanout.latency, fanout.memory);
     }
+    if (wants('chat') || wants('history'))
+      figures.push(await measureChatHistory({ ctx, ...config.chat.history, step }));
     if (wants('play'))
       figures.push(
         await measurePlayRebuild({
