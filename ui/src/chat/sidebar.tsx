@@ -54,7 +54,9 @@ export function Sidebar({
         >
           <Trophy className="size-4 shrink-0 text-primary" aria-hidden="true" />
           <span className="flex-1">Play</span>
-          <span className="text-xs text-muted-foreground">levels, chores, games</span>
+          <span className="text-xs text-muted-foreground" aria-hidden="true">
+            levels, chores, games
+          </span>
         </a>
         <div className="flex items-center justify-between px-2 pb-1">
           <h2 className="text-xs font-semibold uppercase tracking-wide text-muted-foreground">Channels</h2>

@@ -82,7 +82,7 @@ function ChallengeCard({ challenge: c, me, admin }: { challenge: Challenge; me: 
           {c.progress.map((p) => (
             <li
               key={p.user_id}
-              className="grid grid-cols-[minmax(0,8rem)_1fr_auto] items-center gap-2 text-sm"
+              className="grid grid-cols-[minmax(5rem,11rem)_1fr_auto] items-center gap-2 text-sm"
             >
               <span className="truncate">
                 {p.name}

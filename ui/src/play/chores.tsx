@@ -22,8 +22,11 @@ import { Empty, FormError, LoadError, Loading, Pill, Section, selectClass } from
 import { useFamily } from './people.ts';
 import { useCommand, usePlayData } from './store.tsx';
 
+/** Chores marked done are not pushed: an admin's list looks again this often. */
+const POLL_MS = 15_000;
+
 export function ChoresScreen({ me }: { me: User }) {
-  const { data, error, reload } = usePlayData('chores', getChores);
+  const { data, error, reload } = usePlayData('chores', getChores, { everyMs: POLL_MS });
   const family = useFamily(me);
   const admin = me.role === 'admin';
   const [defining, setDefining] = useState(false);
@@ -227,10 +230,14 @@ function PendingCompletion({
   return (
     <article aria-label={`${who}: ${title}`} className="rounded-lg border p-3">
       <div className="flex flex-wrap items-center gap-2">
-        <p className="min-w-0 flex-1 text-sm">
-          <span className="font-medium">{who}</span> did <span className="font-medium">{title}</span>
-          <span className="text-muted-foreground"> · {formatWhen(c.marked_at)}</span>
-        </p>
+        <div className="min-w-0 flex-1 text-sm">
+          <p>
+            <span className="font-medium">{who}</span> did <span className="font-medium">{title}</span>
+          </p>
+          <p className="text-xs text-muted-foreground">
+            <time dateTime={c.marked_at}>{formatWhen(c.marked_at)}</time>
+          </p>
+        </div>
         <Pill tone="waiting">+{formatNumber(c.points)} XP once approved</Pill>
       </div>
       {c.note && <p className="mt-1 text-sm text-muted-foreground">“{c.note}”</p>}

@@ -38,15 +38,26 @@ export function formatDelta(n: number): string {
   return `${n > 0 ? '+' : '−'}${abs}`;
 }
 
+/** Ratings are written without grouping, as chess players do: 1220, 1187.5. */
 export function formatRating(n: number): string {
-  return Number.isInteger(n) ? number.format(n) : n.toFixed(1);
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const thisYear = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+});
+const otherYear = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const dayMonth = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
 
-export const formatWhen = (iso: string) => dateTime.format(new Date(iso));
+/** A moment, short: "Nov 22, 6:48 PM" (with the year when it is not this one). */
+export function formatWhen(iso: string): string {
+  const at = new Date(iso);
+  return (at.getFullYear() === new Date().getFullYear() ? thisYear : otherYear).format(at);
+}
 export const formatDate = (iso: string) => dateOnly.format(new Date(iso));
 
 /** A YYYY-MM-DD day, as the family would say it ("Mon 12 May"). */

@@ -14,9 +14,11 @@ import { useFamily } from './people.ts';
 import { useCommand, usePlayData } from './store.tsx';
 
 const MAX_PLAYERS = 8;
+/** Reports waiting for someone's confirmation are not pushed: look again this often. */
+const POLL_MS = 15_000;
 
 export function MatchesScreen({ me }: { me: User }) {
-  const { data, error, reload } = usePlayData('matches', getMatches);
+  const { data, error, reload } = usePlayData('matches', getMatches, { everyMs: POLL_MS });
   const admin = me.role === 'admin';
   const games = useMemo(() => [...new Set((data ?? []).map((m) => m.game_name))].sort(), [data]);
   const waiting = (data ?? []).filter(

@@ -174,7 +174,7 @@ function Grants({ userId, mine }: { userId: string; mine: boolean }) {
     );
   const grants = [...data.grants].reverse();
   return (
-    <div className="overflow-x-auto">
+    <div>
       <p className="mb-2 text-sm text-muted-foreground">
         Every grant of XP under the rules in force (version {data.rules_version}), newest first.
       </p>
@@ -182,13 +182,7 @@ function Grants({ userId, mine }: { userId: string; mine: boolean }) {
         <thead className="text-left text-xs text-muted-foreground">
           <tr>
             <th scope="col" className="py-1 pr-3 font-medium">
-              When
-            </th>
-            <th scope="col" className="py-1 pr-3 font-medium">
               For
-            </th>
-            <th scope="col" className="py-1 pr-3 font-medium">
-              Rule
             </th>
             <th scope="col" className="py-1 text-right font-medium">
               XP
@@ -197,12 +191,18 @@ function Grants({ userId, mine }: { userId: string; mine: boolean }) {
         </thead>
         <tbody>
           {grants.map((g) => (
-            <tr key={`${g.rule_id}:${g.source.kind === 'event' ? g.source.seq : g.day}`} className="border-t">
-              <td className="py-1.5 pr-3 whitespace-nowrap text-muted-foreground">{formatWhen(g.at)}</td>
-              <td className="py-1.5 pr-3">{describeSource(g.source)}</td>
-              <td className="py-1.5 pr-3 whitespace-nowrap">
-                <code className="rounded bg-muted px-1 text-xs">{g.rule_id}</code>{' '}
-                <span className="text-xs text-muted-foreground">v{g.rule_version}</span>
+            <tr
+              key={`${g.rule_id}:${g.source.kind === 'event' ? g.source.seq : g.day}`}
+              className="border-t align-top"
+            >
+              <td className="py-1.5 pr-3">
+                <p>{describeSource(g.source)}</p>
+                <p className="text-xs text-muted-foreground">
+                  <span className="sr-only">Rule </span>
+                  <code className="rounded bg-muted px-1 text-foreground">{g.rule_id}</code> v{g.rule_version}
+                  {' · '}
+                  <time dateTime={g.at}>{formatWhen(g.at)}</time>
+                </p>
               </td>
               <td className="py-1.5 text-right font-medium tabular-nums">+{formatNumber(g.xp)}</td>
             </tr>
@@ -210,10 +210,8 @@ function Grants({ userId, mine }: { userId: string; mine: boolean }) {
         </tbody>
         <tfoot>
           <tr className="border-t font-semibold">
-            <td colSpan={3} className="py-1.5">
-              Total
-            </td>
-            <td className="py-1.5 text-right tabular-nums">{formatNumber(data.xp)}</td>
+            <td className="py-1.5">Total</td>
+            <td className="py-1.5 text-right tabular-nums">{formatNumber(data.xp)} XP</td>
           </tr>
         </tfoot>
       </table>

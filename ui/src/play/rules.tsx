@@ -348,10 +348,16 @@ function Change({
   show?: (n: number) => string;
 }) {
   const text = (n: number | null) => (n === null ? '—' : show(n));
-  if (before === after) return <span className="text-muted-foreground">{text(before)}</span>;
+  const data = { 'data-before': before ?? '', 'data-after': after ?? '' };
+  if (before === after)
+    return (
+      <span className="text-muted-foreground" {...data}>
+        {text(before)}
+      </span>
+    );
   const up = before !== null && after !== null && after > before;
   return (
-    <span className="inline-flex items-center gap-1 whitespace-nowrap font-medium">
+    <span className="inline-flex items-center gap-1 whitespace-nowrap font-medium" {...data}>
       <span>{text(before)}</span>
       <ArrowRight className="size-3.5 text-muted-foreground" aria-label="to" />
       <span className={up ? 'text-emerald-700' : 'text-rose-700'}>{text(after)}</span>

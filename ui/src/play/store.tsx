@@ -138,9 +138,23 @@ export type Loaded<T> = {
  * stays while the next read is under way; `key` names what is read (another member's
  * profile is another key, and shows nothing stale while it loads).
  */
-export function usePlayData<T>(key: string, load: (after?: number) => Promise<T>): Loaded<T> {
+export function usePlayData<T>(
+  key: string,
+  load: (after?: number) => Promise<T>,
+  { everyMs }: { everyMs?: number } = {},
+): Loaded<T> {
   const store = usePlay();
   const version = useSyncExternalStore(store.subscribe, store.version);
+  // What no push announces (a report waiting for me, a chore waiting for approval) shows
+  // up within this long while the screen is open.
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!everyMs) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') setTick((n) => n + 1);
+    }, everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
   const loader = useRef(load);
   loader.current = load;
   const [state, setState] = useState<{ key: string; data?: T; error: string | null }>({
@@ -151,6 +165,7 @@ export function usePlayData<T>(key: string, load: (after?: number) => Promise<T>
   useEffect(() => {
     let live = true;
     void version;
+    void tick;
     loader.current(store.after()).then(
       (data) => {
         if (live) setState({ key, data, error: null });
@@ -165,7 +180,7 @@ export function usePlayData<T>(key: string, load: (after?: number) => Promise<T>
     return () => {
       live = false;
     };
-  }, [key, version, store]);
+  }, [key, version, tick, store]);
 
   const reload = useCallback(() => store.changed(), [store]);
   const current = state.key === key;

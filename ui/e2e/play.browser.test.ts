@@ -1,0 +1,258 @@
+// Play in real Chromium pages on a real hub: an admin (desktop), a member (desktop) and a
+// child (phone). The child's profile and the boards, a match the member confirms, a chore
+// only the admin may approve, a challenge's progress, and a rule change whose preview is what
+// the profile shows once it is published.
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureUiBuilt } from '../build.ts';
+import { DESKTOP, hasChromium, launchChromium, PHONE } from './browser.ts';
+import { type BrowserHub, startBrowserHub } from './hub.ts';
+import { openPage, row, signUp } from './people.ts';
+
+const SHOTS = process.env.HEARTH_SCREENSHOTS ?? join(tmpdir(), 'hearth-screenshots');
+
+let hub: BrowserHub;
+let browser: Browser;
+let ana: Page; // desktop, the first account: the admin
+let mia: Page; // desktop, a member
+let kit: Page; // phone, a child
+const contexts: BrowserContext[] = [];
+
+/** Open a play section the way a person would: the sidebar's Play, then the section. */
+async function play(page: Page, section: string) {
+  if (!new URL(page.url()).pathname.startsWith('/play')) {
+    const link = page.getByRole('link', { name: 'Play', exact: true });
+    // A phone shows the sidebar only on its home screen.
+    if (!(await link.isVisible())) await page.getByRole('button', { name: 'All channels' }).click();
+    await link.click();
+  }
+  await page.getByRole('navigation', { name: 'Play sections' }).getByRole('link', { name: section }).click();
+}
+
+const xpOf = async (page: Page) =>
+  Number(await page.getByRole('progressbar', { name: 'Level progress' }).getAttribute('aria-valuenow'));
+
+describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);
+    await mkdir(SHOTS, { recursive: true });
+    [ana, mia, kit] = await Promise.all([
+      openPage(browser, DESKTOP, contexts),
+      openPage(browser, DESKTOP, contexts),
+      openPage(browser, PHONE, contexts),
+    ]);
+    await signUp(ana, hub.url, 'Ana Example', 'ana@example.com');
+    await Promise.all([
+      signUp(mia, hub.url, 'Mia Example', 'mia@example.com'),
+      signUp(kit, hub.url, 'Kit Example', 'kit@example.com'),
+    ]);
+    // The admin makes Kit a child, over the API from her own page.
+    const status = await ana.evaluate(async () => {
+      const people = (await (await fetch('/api/v1/people?after=0')).json()) as { id: string; name: string }[];
+      const kitId = people.find((p) => p.name === 'Kit Example')?.id;
+      const res = await fetch(`/api/v1/admin/users/${kitId}/role`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ role: 'child' }),
+      });
+      return res.status;
+    });
+    expect(status).toBeLessThan(300);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await hub?.stop();
+  });
+
+  it('shows the child a profile and the leaderboards, ties sharing a rank', async () => {
+    await row(kit, 'family').waitFor();
+    await play(kit, 'Profile');
+    await expect.poll(() => kit.getByTestId('level').textContent()).toBe('1');
+    await kit.getByRole('progressbar', { name: 'Level progress' }).waitFor();
+    expect(await xpOf(kit)).toBe(0);
+    await kit.getByRole('list', { name: 'Available achievements' }).getByText('Helping hand').waitFor();
+    // A child manages nothing: no rules section.
+    expect(
+      await kit
+        .getByRole('navigation', { name: 'Play sections' })
+        .getByRole('link', { name: 'Rules' })
+        .count(),
+    ).toBe(0);
+    await kit.screenshot({ path: join(SHOTS, 'phone-play-profile.png') });
+
+    await play(kit, 'Leaderboards');
+    await kit.getByRole('tab', { name: 'This week', selected: true }).waitFor();
+    await kit.getByRole('tab', { name: 'All time' }).click();
+    // Nobody has XP yet: all three share first place.
+    for (const name of ['Ana Example', 'Kit Example', 'Mia Example'])
+      await kit.getByRole('listitem', { name: `1. ${name}` }).waitFor();
+  });
+
+  it('lets the child report a match that the member confirms, and rates both', async () => {
+    await play(kit, 'Matches');
+    await kit.getByLabel('Game', { exact: true }).fill('Chess');
+    await kit.getByLabel('Opponent', { exact: true }).selectOption({ label: 'Mia Example' });
+    await kit.getByText('I won').click();
+    await kit.getByRole('button', { name: 'Report match' }).click();
+    await kit.getByRole('status').filter({ hasText: 'once Mia Example confirms' }).waitFor();
+    const mine = kit.getByRole('article', { name: 'Chess: Kit Example vs Mia Example' });
+    await mine.getByText('reported').waitFor();
+    // The reporter has nothing to confirm.
+    expect(await mine.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
+
+    await play(mia, 'Matches');
+    const hers = mia.getByRole('article', { name: 'Chess: Kit Example vs Mia Example' });
+    await hers.getByRole('button', { name: 'Confirm' }).click();
+    await hers.getByText('settled').waitFor();
+    await hers.getByTestId('rating-change').filter({ hasText: '+20' }).waitFor();
+    await hers.getByTestId('rating-change').filter({ hasText: '−20' }).waitFor();
+    // The admin may void a match that counts; the member may not.
+    expect(await hers.getByRole('button', { name: 'Void' }).count()).toBe(0);
+
+    await mia.screenshot({ path: join(SHOTS, 'desktop-play-matches.png') });
+    // Kit's page hears of it live.
+    await mine.getByText('settled').waitFor();
+    await kit.screenshot({ path: join(SHOTS, 'phone-play-matches.png'), fullPage: true });
+    await play(kit, 'Profile');
+    const chess = kit.getByRole('listitem', { name: 'Chess rating' });
+    await chess.getByTestId('rating').filter({ hasText: '1220' }).waitFor();
+    await chess.getByText('provisional').waitFor();
+    await kit.getByRole('button', { name: 'Why this XP?' }).click();
+    const grants = kit.getByRole('table', { name: 'XP grants' });
+    await grants.getByRole('row').filter({ hasText: 'match-won' }).filter({ hasText: '+15' }).waitFor();
+    await grants.getByRole('row').filter({ hasText: 'match-played' }).filter({ hasText: 'v1' }).waitFor();
+    await kit.screenshot({ path: join(SHOTS, 'phone-play-xp.png'), fullPage: true });
+  });
+
+  it('counts a chore once the admin approves it, and only the admin can', async () => {
+    await play(ana, 'Chores');
+    await ana.getByRole('button', { name: 'New chore' }).click();
+    await ana.getByLabel('Chore', { exact: true }).fill('Feed the cat');
+    await ana.getByLabel('Points', { exact: true }).fill('40');
+    await ana.getByLabel('Repeats', { exact: true }).selectOption('daily');
+    await ana.getByRole('button', { name: 'Add chore' }).click();
+    await ana.getByRole('article', { name: 'Feed the cat' }).waitFor();
+
+    await play(kit, 'Profile');
+    await kit.getByTestId('level').waitFor();
+    const before = await xpOf(kit);
+    await play(kit, 'Chores');
+    const chore = kit.getByRole('article', { name: 'Feed the cat' });
+    await chore.getByRole('button', { name: 'Mark done' }).click();
+    await chore.getByLabel('Note (optional)', { exact: true }).fill('All fed');
+    await chore.getByRole('button', { name: 'Send for approval' }).click();
+    await chore.getByText('Waiting for approval').waitFor();
+    await kit.getByRole('article', { name: 'You: Feed the cat' }).getByText('All fed').waitFor();
+    expect(await kit.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await kit.screenshot({ path: join(SHOTS, 'phone-play-chores.png'), fullPage: true });
+
+    await ana.reload();
+    const pending = ana.getByRole('article', { name: 'Kit Example: Feed the cat' });
+    await pending.getByText('All fed').waitFor();
+    await pending.getByRole('button', { name: 'Approve' }).click();
+    await ana.getByRole('list', { name: 'Chore history' }).getByText('approved · +40 XP').waitFor();
+
+    // Kit's page: the first chore is an achievement, announced at once, and the XP follows.
+    await kit.getByTestId('play-toast').filter({ hasText: 'Helping hand' }).waitFor();
+    await play(kit, 'Profile');
+    await expect.poll(() => xpOf(kit)).toBe(before + 40);
+    await kit.getByRole('list', { name: 'Earned achievements' }).getByText('Helping hand').waitFor();
+  });
+
+  it('shows the admin a new challenge and everyone’s progress on it', async () => {
+    await play(ana, 'Challenges');
+    await ana.getByRole('button', { name: 'New challenge' }).click();
+    await ana.getByLabel('Title', { exact: true }).fill('Play a match');
+    await ana.getByLabel('What counts', { exact: true }).selectOption({ label: 'Matches played' });
+    await ana.getByLabel('Target', { exact: true }).fill('1');
+    await ana.getByLabel('Reward XP', { exact: true }).fill('30');
+    await ana.getByRole('button', { name: 'Create challenge' }).click();
+    const card = ana.getByRole('article', { name: 'Play a match' });
+    const progress = (name: string) => card.getByRole('progressbar', { name: `${name}: Play a match` });
+    await progress('Ana Example').waitFor();
+    expect(await progress('Ana Example').getAttribute('aria-valuenow')).toBe('0');
+    expect(await progress('Kit Example').getAttribute('aria-valuenow')).toBe('1');
+    // Kit and Mia have played one: the reward lands by itself, and the page hears of it.
+    await card.getByText('2 of 3 completed').waitFor();
+    await ana.screenshot({ path: join(SHOTS, 'desktop-play-challenges.png'), fullPage: true });
+  });
+
+  it('previews a rule change before → after, publishes it, and the profile lands there', async () => {
+    await play(ana, 'Rules');
+    const editor = ana.getByLabel('Rule set (JSON)', { exact: true });
+    await expect.poll(async () => (await editor.inputValue()).length).toBeGreaterThan(10);
+    const rules = JSON.parse(await editor.inputValue()) as { xp: { id: string; xp?: number }[] };
+
+    // A mistake first: a friendly message that says where it is.
+    await editor.fill(
+      JSON.stringify({ ...rules, xp: [...rules.xp, { id: 'message', on: 'message_posted' }] }),
+    );
+    await ana.getByRole('button', { name: 'Preview' }).click();
+    await ana.getByRole('alert').filter({ hasText: 'XP rule 9 (“message”) › id' }).waitFor();
+
+    const draft = { ...rules, xp: rules.xp.map((r) => (r.id === 'match-played' ? { ...r, xp: 100 } : r)) };
+    await editor.fill(JSON.stringify(draft, null, 2));
+    await ana.getByRole('button', { name: 'Preview' }).click();
+    const kitRow = ana.getByRole('table', { name: 'Before and after, per member' }).getByRole('row', {
+      name: /Kit Example/,
+    });
+    const change = async (cell: string) => {
+      const el = kitRow.getByTestId(cell).locator('[data-before]');
+      return [await el.getAttribute('data-before'), await el.getAttribute('data-after')];
+    };
+    const [xpBefore, xpAfter] = (await change('preview-xp')).map(Number);
+    expect(xpAfter).toBe((xpBefore ?? 0) + 90);
+    // 25 for the match, 40 for the chore, 30 for the challenge: 95; with 100 per match, 185.
+    expect(await change('preview-level')).toEqual(['1', '2']);
+    await ana.screenshot({ path: join(SHOTS, 'desktop-play-rules-preview.png'), fullPage: true });
+
+    await play(kit, 'Profile');
+    expect(await xpOf(kit)).toBe(xpBefore);
+    await ana.getByRole('button', { name: 'Publish' }).click();
+    await ana.getByRole('status').filter({ hasText: 'Version 2 is in force' }).waitFor();
+
+    await expect.poll(() => xpOf(kit)).toBe(xpAfter);
+    expect(await kit.getByTestId('level').textContent()).toBe('2');
+    await kit.getByTestId('play-toast').filter({ hasText: 'You reached level 2' }).waitFor();
+    await kit.screenshot({ path: join(SHOTS, 'phone-play-level-up.png') });
+  });
+
+  it('says so when another admin published first, and loads their rules', async () => {
+    await ana.getByText('Version 2 is in force').first().waitFor();
+    const editor = ana.getByLabel('Rule set (JSON)', { exact: true });
+    await expect.poll(async () => (await editor.inputValue()).length).toBeGreaterThan(10);
+    const rules = JSON.parse(await editor.inputValue()) as { elo: Record<string, number> };
+    await editor.fill(JSON.stringify({ ...rules, elo: { ...rules.elo, k_provisional: 32 } }, null, 2));
+    await ana.getByRole('button', { name: 'Preview' }).click();
+    await ana.getByRole('table', { name: 'Before and after, per member' }).waitFor();
+
+    // Meanwhile, someone else publishes other rules.
+    const status = await ana.evaluate(async (rules) => {
+      const res = await fetch('/api/v1/play/rules', {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          expected_version: 2,
+          rules: { ...rules, elo: { ...rules.elo, initial: 1000 } },
+        }),
+      });
+      return res.status;
+    }, rules);
+    expect(status).toBe(201);
+
+    await ana.getByRole('button', { name: 'Publish' }).click();
+    const stale = ana
+      .getByRole('alert')
+      .filter({ hasText: 'Someone else published the rules (now version 3)' });
+    await stale.waitFor();
+    await stale.getByRole('button', { name: 'Load the latest rules' }).click();
+    await ana.getByText('Version 3 is in force').first().waitFor();
+    await expect.poll(async () => JSON.parse(await editor.inputValue()).elo.initial).toBe(1000);
+  });
+});
