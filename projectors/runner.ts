@@ -112,7 +112,7 @@ export function createProjectorRunner({
           await ensureConsumer({ log, db: rdb, projection: p, ackWaitMs, batchSize });
           await runWorker({
             log,
-            db: rdb,
+            pool,
             projection: p,
             logger,
             signal,

@@ -1,7 +1,8 @@
 // Applies a batch and the checkpoint in one transaction. Events at or below the checkpoint
 // are skipped, so a redelivered batch changes nothing; a poison event is parked, not retried.
 // The fast path applies the batch in one go; only a failing batch pays for savepoints.
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type pg from 'pg';
 import type { Domain } from '../../contracts/subjects.ts';
 import type { AnyProjection, StoredEvent } from '../types.ts';
 import { decodeEvent, type RawMessage } from './decode.ts';
@@ -9,36 +10,61 @@ import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
 
 export type BatchOutcome = { lastSeq: number; applied: number; skipped: number; parked: number };
 
+/**
+ * The live worker's careful path (the pipeline in pipeline.ts is its fast one), on a pooled
+ * connection of its own: BEGIN, the checkpoint lock and its move travel as one simple query.
+ * The checkpoint is moved before the events are applied; both commit or roll back together,
+ * so the order inside the transaction does not matter.
+ */
 export async function applyBatch({
-  db,
+  pool,
   projection,
   stream,
   messages,
 }: {
-  db: Kysely<RuntimeDB>;
+  pool: pg.Pool;
   projection: AnyProjection;
   stream: string;
   messages: RawMessage[];
 }): Promise<BatchOutcome> {
-  const last = Math.max(...messages.map((m) => m.seq));
-  const attempt = (careful: boolean) =>
-    db.transaction().execute(async (tx) => {
-      const checkpoint = await lockCheckpoint(tx, projection.name);
+  let last = 0;
+  for (const m of messages) if (m.seq > last) last = m.seq;
+  const attempt = async (careful: boolean): Promise<BatchOutcome> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      const checkpoint = await beginBatch(client, projection.name, last);
       const fresh = messages.filter((m) => m.seq > checkpoint);
-      if (fresh.length === 0) return { lastSeq: checkpoint, applied: 0, skipped: messages.length, parked: 0 };
-      const target = { tx, projection, stream, messages: fresh, schema: projection.name, rebuilding: false };
+      if (fresh.length === 0) {
+        await client.query('ROLLBACK');
+        return { lastSeq: checkpoint, applied: 0, skipped: messages.length, parked: 0 };
+      }
+      const target = {
+        tx: boundTo(client),
+        projection,
+        stream,
+        messages: fresh,
+        schema: projection.name,
+        rebuilding: false,
+      };
       let parked = 0;
       if (careful) parked = await applyCareful(target);
       else await applyFast(target);
+      await client.query('COMMIT');
       const lastSeq = Math.max(checkpoint, last);
-      await tx
-        .withSchema(RUNTIME_SCHEMA)
-        .updateTable('checkpoints')
-        .set({ last_seq: lastSeq, updated_at: sql`now()` })
-        .where('read_model', '=', projection.name)
-        .execute();
       return { lastSeq, applied: fresh.length - parked, skipped: messages.length - fresh.length, parked };
-    });
+    } catch (err) {
+      // ROLLBACK outside a transaction only warns. A connection that cannot roll back, or
+      // failed on the wire, must not go back to the pool.
+      await client.query('ROLLBACK').catch((e: Error) => {
+        broken = e;
+      });
+      if (isTransient(err)) broken ??= err as Error;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  };
   try {
     return await attempt(false);
   } catch (err) {
@@ -48,19 +74,47 @@ export async function applyBatch({
   }
 }
 
-async function lockCheckpoint(tx: Transaction<RuntimeDB>, readModel: string): Promise<number> {
-  const row = await tx
-    .withSchema(RUNTIME_SCHEMA)
-    .selectFrom('checkpoints')
-    .select('last_seq')
-    .where('read_model', '=', readModel)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
+/**
+ * Opens the transaction, waits for the checkpoint row lock (a rebuild's switch holds it),
+ * reads the checkpoint as it is after that wait and moves it to `last`. A simple query may
+ * carry several statements, each with its own snapshot, in one round trip; it takes no
+ * parameters, so the two values are inlined: an escaped name and a checked integer.
+ */
+export async function beginBatch(client: pg.ClientBase, readModel: string, last: number): Promise<number> {
+  if (!Number.isSafeInteger(last) || last < 0) throw new Error(`bad stream sequence ${last}`);
+  const name = client.escapeLiteral(readModel);
+  const results = (await client.query(
+    `BEGIN;
+    SELECT last_seq FROM ${RUNTIME_SCHEMA}.checkpoints WHERE read_model = ${name} FOR UPDATE;
+    UPDATE ${RUNTIME_SCHEMA}.checkpoints SET last_seq = GREATEST(last_seq, ${last}), updated_at = now()
+      WHERE read_model = ${name}`,
+  )) as unknown as pg.QueryResult<{ last_seq: string }>[];
+  const row = results[1]?.rows[0];
+  if (!row) throw new Error(`no checkpoint row for read model ${readModel}`);
   return Number(row.last_seq);
 }
 
+const bound = new WeakMap<pg.ClientBase, Kysely<RuntimeDB>>();
+
+/**
+ * A Kysely whose every query runs on this one pooled connection, inside the transaction the
+ * runtime opened on it. Kept per connection: the pool hands the same few out again and again.
+ */
+export function boundTo(client: pg.ClientBase): Kysely<RuntimeDB> {
+  let db = bound.get(client);
+  if (!db) {
+    // Kysely releases its "pool client" after each query; the runtime releases the real one.
+    const lease = { query: client.query.bind(client), release: () => {} };
+    const pool = { connect: async () => lease, end: async () => {} };
+    db = new Kysely<RuntimeDB>({ dialect: new PostgresDialect({ pool: pool as never }) });
+    bound.set(client, db);
+  }
+  return db;
+}
+
 type Target = {
-  tx: Transaction<RuntimeDB>;
+  /** Bound to the transaction: kysely's own, or a connection the runtime holds in one. */
+  tx: Kysely<RuntimeDB>;
   projection: AnyProjection;
   stream: string;
   messages: RawMessage[];
@@ -146,7 +200,7 @@ async function park({
   type,
   error,
 }: {
-  tx: Transaction<RuntimeDB>;
+  tx: Kysely<RuntimeDB>;
   projection: AnyProjection;
   stream: string;
   msg: RawMessage;

@@ -1,11 +1,15 @@
 // The live worker of one read model: a durable pull consumer, batches, checkpoint, then ack.
+
+import { setImmediate } from 'node:timers/promises';
 import { AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Log } from '../../writers/log.ts';
 import type { AnyProjection } from '../types.ts';
-import { applyBatch, decoded, isTransient } from './apply.ts';
+import { applyBatch, type BatchOutcome, decoded, isTransient } from './apply.ts';
 import type { RawMessage } from './decode.ts';
+import { createPipeline } from './pipeline.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
 
 export type WorkerOptions = {
@@ -17,6 +21,8 @@ export type WorkerOptions = {
 };
 
 const NANOS = 1_000_000;
+/** Messages decoded between two turns of the event loop. */
+const YIELD_EVERY = 50;
 
 export function consumerName(projection: AnyProjection): string {
   return `rm_${projection.name}`;
@@ -63,16 +69,26 @@ export async function ensureConsumer({
   });
 }
 
+/** A batch on its way: the next batch goes out behind it once it has sent its last statement. */
+type Flight = {
+  /** Resolves once the batch sends nothing more: its COMMIT is on the wire, or it is done. */
+  sent: Promise<void>;
+  /** Resolves once the batch is committed and acknowledged (or the worker stops). */
+  done: Promise<void>;
+  /** The checkpoint this batch commits, once known: the next batch's guess (see pipeline.ts). */
+  end: number | undefined;
+};
+
 export async function runWorker({
   log,
-  db,
+  pool,
   projection,
   logger,
   options,
   signal,
 }: {
   log: Log;
-  db: Kysely<RuntimeDB>;
+  pool: pg.Pool;
   projection: AnyProjection;
   logger: Logger;
   options: WorkerOptions;
@@ -82,66 +98,117 @@ export async function runWorker({
   const consumer = await log.js.consumers.get(stream, consumerName(projection));
   const messages = await consumer.consume({ max_messages: options.batchSize * 2, expires: 30_000 });
   signal.addEventListener('abort', () => messages.stop(), { once: true });
-  let batch: JsMsg[] = [];
-  let inflight: Promise<void> = Promise.resolve();
-  for await (const m of messages) {
-    batch.push(m);
-    // Apply as soon as nothing more is buffered: a lone event is not kept waiting for a full
-    // batch, and a backlog still goes through in large transactions. (getPending() would also
-    // count open pull requests, so compare what arrived with what was handed out.)
-    const buffered = messages.getReceived() - messages.getProcessed();
-    if (batch.length < options.batchSize && buffered > 0) continue;
-    const current = batch;
-    batch = [];
-    const raw = current.map(toRaw);
-    // Decode this batch while the previous one commits, then keep batches strictly in order.
-    for (const r of raw) decoded(projection.domain, stream, r);
-    await inflight;
-    if (signal.aborted) break;
-    inflight = applyWithRetry({ db, projection, stream, batch: current, raw, logger, options, signal });
+  const pipeline = createPipeline({ pool, projection, stream });
+
+  // The first batch has no guess of the checkpoint: it takes the careful path.
+  const start = (previous: Flight, raw: RawMessage[], last: JsMsg): Flight => {
+    let markSent = () => {};
+    const flight: Flight = {
+      sent: new Promise<void>((resolve) => {
+        markSent = resolve;
+      }),
+      done: Promise.resolve(),
+      end: undefined,
+    };
+    const run = async () => {
+      try {
+        const guess = previous.end;
+        let outcome: BatchOutcome | null | undefined =
+          guess === undefined
+            ? null
+            : await pipeline.apply(raw, guess, (end) => {
+                flight.end = end;
+                markSent();
+              });
+        // Acknowledgements and read-your-writes positions stay in log order.
+        await previous.done;
+        if (!outcome) {
+          outcome = await applyWithRetry({ pool, projection, stream, raw, logger, signal });
+          if (!outcome) return; // stopping
+        }
+        flight.end = outcome.lastSeq;
+        options.afterCommit?.(projection.name, outcome.lastSeq);
+        last.ack();
+        options.onApplied(projection.name, outcome.lastSeq);
+        if (outcome.parked > 0)
+          logger.error(
+            { readModel: projection.name, parked: outcome.parked },
+            'events parked as dead letters',
+          );
+      } finally {
+        // A batch that took the careful path lets the next one out only now, with a guess.
+        markSent();
+      }
+    };
+    flight.done = run().catch((err: unknown) => {
+      logger.error({ err, readModel: projection.name }, 'batch bookkeeping failed');
+    });
+    return flight;
+  };
+
+  let previous: Flight = { sent: Promise.resolve(), done: Promise.resolve(), end: undefined };
+  let batch: RawMessage[] = [];
+  let sinceYield = 0;
+  try {
+    for await (const m of messages) {
+      // Decode on arrival, while the previous batch is in the database.
+      const msg = toRaw(m);
+      decoded(projection.domain, stream, msg);
+      batch.push(msg);
+      // A backlog arrives in bursts handed out without a pause; the batch in flight is the
+      // critical path, so let its database replies through every few messages.
+      if (++sinceYield === YIELD_EVERY) {
+        sinceYield = 0;
+        await setImmediate();
+      }
+      // Apply as soon as nothing more is buffered: a lone event is not kept waiting for a full
+      // batch, and a backlog still goes through in large transactions. (getPending() would also
+      // count open pull requests, so compare what arrived with what was handed out.)
+      const buffered = messages.getReceived() - messages.getProcessed();
+      if (batch.length < options.batchSize && buffered > 0) continue;
+      const raw = batch;
+      batch = [];
+      await previous.sent;
+      if (signal.aborted) break;
+      previous = start(previous, raw, m);
+    }
+    await previous.done;
+  } finally {
+    await pipeline.close();
   }
-  await inflight;
 }
 
 function toRaw(m: JsMsg): RawMessage {
   return { seq: m.seq, subject: m.subject, data: m.data };
 }
 
+/** The careful path: one batch at a time, retried in place until it commits or the worker stops. */
 async function applyWithRetry({
-  db,
+  pool,
   projection,
   stream,
-  batch,
   raw,
   logger,
-  options,
   signal,
 }: {
-  db: Kysely<RuntimeDB>;
+  pool: pg.Pool;
   projection: AnyProjection;
   stream: string;
-  batch: JsMsg[];
   raw: RawMessage[];
   logger: Logger;
-  options: WorkerOptions;
   signal: AbortSignal;
-}): Promise<void> {
+}): Promise<BatchOutcome | undefined> {
   // A transient failure keeps the batch in hand and retries it with backoff; the
   // checkpoint makes any earlier partial attempt harmless.
   for (let backoff = 100; !signal.aborted; backoff = Math.min(backoff * 2, 10_000)) {
     try {
-      const outcome = await applyBatch({ db, projection, stream, messages: raw });
-      options.afterCommit?.(projection.name, outcome.lastSeq);
-      (batch.at(-1) as JsMsg).ack();
-      options.onApplied(projection.name, outcome.lastSeq);
-      if (outcome.parked > 0)
-        logger.error({ readModel: projection.name, parked: outcome.parked }, 'events parked as dead letters');
-      return;
+      return await applyBatch({ pool, projection, stream, messages: raw });
     } catch (err) {
       logger.warn({ err, readModel: projection.name, transient: isTransient(err) }, 'batch failed; retrying');
       await sleep(backoff, signal);
     }
   }
+  return undefined;
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,37 +1,80 @@
-// The family directory. A batch loads the rows it touches, folds its events over them in
-// memory, and writes them back in one statement: three round trips per batch, not per event.
+// The family directory. A batch folds its events per account into what it changes, then
+// writes everything in one statement: one round trip per batch, with no read of the rows
+// first. An account the batch registers gets the row the batch builds for it, unless it
+// already exists; an existing account gets the batch's changes applied in place.
 import { type Kysely, sql } from 'kysely';
 import type { IdentityEvent } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
+import { booleanArray, numberArray, textArray, timestampArray } from '../runtime/arrays.ts';
 import type { Projection, StoredEvent } from '../types.ts';
 import * as m20261122 from './migrations/20261122T1610_users.ts';
 import type { UserRow, UsersDB } from './tables.ts';
 
-type Row = Omit<UserRow, 'last_seq'> & { last_seq: number };
+export type Row = Omit<UserRow, 'last_seq'> & { last_seq: number };
+
+/**
+ * What a batch does to an account that already has a row: fields it sets (absent: left as
+ * they are) and counters it adds to. It must agree with evolveRow event by event; the SQL in
+ * patch() applies it.
+ */
+export type Patch = {
+  id: string;
+  last_seq: number;
+  role?: string;
+  /** The three ban columns move together. */
+  ban?: true;
+  banned?: boolean;
+  banned_until?: Date | null;
+  ban_reason?: string | null;
+  name?: string;
+  image_set?: true;
+  image?: string | null;
+  last_sign_in_at?: Date;
+  sign_ins?: number;
+  failed?: number;
+};
+
+type Account = { patch: Patch; created: Row | undefined };
 
 export const usersProjection: Projection<UsersDB, IdentityEvent> = {
   name: 'users',
   domain: 'identity',
   migrations: { '20261122T1610_users': m20261122 },
   apply: async (events, { db, schema }) => {
-    const ids = [...new Set(events.map((e) => e.event.value.userId).filter(Boolean))];
-    if (ids.length === 0) return;
-    const existing = await db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
-    const rows = new Map<string, Row>(existing.map((r) => [r.id, { ...r, last_seq: Number(r.last_seq) }]));
-    const touched = new Set<string>();
+    const accounts = new Map<string, Account>();
     for (const e of events) {
       const id = e.event.value.userId;
-      const next = evolveRow(rows.get(id), e);
-      if (next) {
-        rows.set(id, next);
-        touched.add(id);
+      let account = accounts.get(id);
+      if (!account) {
+        account = { patch: { id, last_seq: 0 }, created: undefined };
+        accounts.set(id, account);
+      }
+      evolvePatch(account.patch, e);
+      // The row this batch creates if the account has none yet: facts before its
+      // registration are ignored, as evolveRow ignores facts about unknown accounts.
+      account.created = evolveRow(account.created, e) ?? account.created;
+    }
+    const patches: Patch[] = [];
+    const created: Row[] = [];
+    const patchOf = new Map<string, Patch>();
+    for (const { patch, created: row } of accounts.values()) {
+      // An account the batch registers is patched only if it turns out to exist already.
+      if (row) {
+        created.push(row);
+        patchOf.set(row.id, patch);
+      } else if (patch.last_seq > 0 && patch.id !== '') {
+        // (No account has an empty id: a sign-in failure for an unknown email carries one.)
+        patches.push(patch);
       }
     }
-    if (touched.size > 0)
-      await upsert(
-        db,
+    if (patches.length === 0 && created.length === 0) return;
+    const existed = await write(db, schema, patches, created);
+    // A registration of an account that already has a row (a repeated fact) changes that row
+    // as the batch's other facts do, and nothing else: rare, so it costs a second statement.
+    if (existed.length > 0)
+      await patch(
         schema,
-        [...touched].map((id) => rows.get(id) as Row),
-      );
+        existed.map((id) => patchOf.get(id) as Patch),
+      ).execute(db);
   },
 };
 
@@ -95,21 +138,122 @@ export function evolveRow(row: Row | undefined, e: StoredEvent<IdentityEvent>): 
   }
 }
 
-async function upsert(db: Kysely<UsersDB>, schema: string, rows: Row[]): Promise<void> {
-  const col = <K extends keyof Row>(k: K) => rows.map((r) => r[k]);
+/** evolveRow for a row that exists but is not read: records the change instead of making it. */
+export function evolvePatch(p: Patch, e: StoredEvent<IdentityEvent>): void {
+  const { event } = e;
+  switch (event.case) {
+    case 'userRegistered':
+      break; // an existing account keeps its row
+    case 'roleChanged':
+      p.role = event.value.toRole;
+      break;
+    case 'userBanned': {
+      const ms = Number(event.value.expiresAtMs);
+      p.ban = true;
+      p.banned = true;
+      p.banned_until = ms ? new Date(ms) : null;
+      p.ban_reason = event.value.reason;
+      break;
+    }
+    case 'userUnbanned':
+      p.ban = true;
+      p.banned = false;
+      p.banned_until = null;
+      p.ban_reason = null;
+      break;
+    case 'profileUpdated':
+      if (event.value.name !== undefined) p.name = event.value.name;
+      if (event.value.image !== undefined) {
+        p.image_set = true;
+        p.image = event.value.image || null;
+      }
+      break;
+    case 'signedIn':
+      p.last_sign_in_at = e.occurredAt;
+      p.sign_ins = (p.sign_ins ?? 0) + 1;
+      break;
+    case 'signInFailed':
+      p.failed = (p.failed ?? 0) + 1;
+      break;
+    case 'passwordChanged':
+    case 'signedOut':
+    case 'sessionRevoked':
+      return; // changes nothing, not even last_seq
+    default: {
+      const unreachable: never = event;
+      throw new Error(`unknown identity event ${String(unreachable)}`);
+    }
+  }
+  p.last_seq = e.seq;
+}
+
+/**
+ * One statement: inserts the rows of accounts registered in this batch, unless they exist,
+ * and patches the other accounts. Both read the statement's snapshot, so neither sees the
+ * other's rows. Returns the registered accounts that did exist, which still need their patch.
+ */
+async function write(
+  db: Kysely<UsersDB>,
+  schema: string,
+  patches: Patch[],
+  created: Row[],
+): Promise<string[]> {
   // Raw SQL does not inherit withSchema: name the (live or rebuild) schema explicitly.
   const users = sql.table(`${schema}.users`);
-  await sql`
-    INSERT INTO ${users} (id, email, name, image, role, banned, banned_until, ban_reason,
-      registered_at, last_sign_in_at, sign_in_count, failed_sign_ins, last_seq)
-    SELECT * FROM unnest(
-      ${col('id')}::text[], ${col('email')}::text[], ${col('name')}::text[], ${col('image')}::text[],
-      ${col('role')}::text[], ${col('banned')}::boolean[], ${col('banned_until')}::timestamptz[],
-      ${col('ban_reason')}::text[], ${col('registered_at')}::timestamptz[], ${col('last_sign_in_at')}::timestamptz[],
-      ${col('sign_in_count')}::int[], ${col('failed_sign_ins')}::int[], ${col('last_seq')}::bigint[])
-    ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, image = excluded.image,
-      role = excluded.role, banned = excluded.banned, banned_until = excluded.banned_until,
-      ban_reason = excluded.ban_reason, registered_at = excluded.registered_at,
-      last_sign_in_at = excluded.last_sign_in_at, sign_in_count = excluded.sign_in_count,
-      failed_sign_ins = excluded.failed_sign_ins, last_seq = excluded.last_seq`.execute(db);
+  const col = <K extends keyof Row>(k: K) => created.map((r) => r[k]);
+  const { rows } = await sql<{ id: string }>`
+    WITH created AS MATERIALIZED (
+      SELECT * FROM unnest(${textArray(col('id'))}::text[], ${textArray(col('email'))}::text[],
+        ${textArray(col('name'))}::text[], ${textArray(col('image'))}::text[],
+        ${textArray(col('role'))}::text[], ${booleanArray(col('banned'))}::boolean[],
+        ${timestampArray(col('banned_until'))}::timestamptz[], ${textArray(col('ban_reason'))}::text[],
+        ${timestampArray(col('registered_at'))}::timestamptz[],
+        ${timestampArray(col('last_sign_in_at'))}::timestamptz[], ${numberArray(col('sign_in_count'))}::int[],
+        ${numberArray(col('failed_sign_ins'))}::int[], ${numberArray(col('last_seq'))}::bigint[])
+      AS r(id, email, name, image, role, banned, banned_until, ban_reason, registered_at,
+        last_sign_in_at, sign_in_count, failed_sign_ins, last_seq)
+    ), inserted AS (
+      INSERT INTO ${users} (id, email, name, image, role, banned, banned_until, ban_reason,
+        registered_at, last_sign_in_at, sign_in_count, failed_sign_ins, last_seq)
+      SELECT * FROM created
+      ON CONFLICT (id) DO NOTHING
+      RETURNING id
+    ), patched AS (${patch(schema, patches)})
+    SELECT id FROM created WHERE id NOT IN (SELECT id FROM inserted)`.execute(db);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Applies patches to the rows that exist. Each account is found by its own index probe (a
+ * LIMIT 1 subquery per id, then its ctid): a table filled in bulk has no statistics yet, and a
+ * plain join then hashes a full scan of it, slower with every batch. The live worker is the
+ * only writer of the schema (the checkpoint lock serialises it with rebuilds), so a ctid read
+ * here is still current.
+ */
+function patch(schema: string, patches: Patch[]) {
+  const users = sql.table(`${schema}.users`);
+  const col = <K extends keyof Patch>(k: K) => patches.map((p) => p[k] ?? null);
+  return sql`
+    UPDATE ${users} u SET
+      role = coalesce(p.role, u.role),
+      banned = CASE WHEN p.ban THEN p.banned ELSE u.banned END,
+      banned_until = CASE WHEN p.ban THEN p.banned_until ELSE u.banned_until END,
+      ban_reason = CASE WHEN p.ban THEN p.ban_reason ELSE u.ban_reason END,
+      name = coalesce(p.name, u.name),
+      image = CASE WHEN p.image_set THEN p.image ELSE u.image END,
+      last_sign_in_at = coalesce(p.last_sign_in_at, u.last_sign_in_at),
+      sign_in_count = u.sign_in_count + coalesce(p.sign_ins, 0),
+      failed_sign_ins = u.failed_sign_ins + coalesce(p.failed, 0),
+      last_seq = p.last_seq
+    FROM unnest(${textArray(col('id'))}::text[], ${numberArray(col('last_seq'))}::bigint[],
+      ${textArray(col('role'))}::text[], ${booleanArray(col('ban'))}::boolean[],
+      ${booleanArray(col('banned'))}::boolean[], ${timestampArray(col('banned_until'))}::timestamptz[],
+      ${textArray(col('ban_reason'))}::text[], ${textArray(col('name'))}::text[],
+      ${booleanArray(col('image_set'))}::boolean[], ${textArray(col('image'))}::text[],
+      ${timestampArray(col('last_sign_in_at'))}::timestamptz[], ${numberArray(col('sign_ins'))}::int[],
+      ${numberArray(col('failed'))}::int[])
+      AS p(id, last_seq, role, ban, banned, banned_until, ban_reason, name, image_set, image,
+        last_sign_in_at, sign_ins, failed)
+    CROSS JOIN LATERAL (SELECT ctid AS tid FROM ${users} WHERE id = p.id LIMIT 1) hit
+    WHERE u.ctid = hit.tid AND u.id = p.id`;
 }

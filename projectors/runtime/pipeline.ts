@@ -1,0 +1,118 @@
+// The live worker's fast path: batches as pipelined transactions on one connection of its
+// own. A batch's statements go out behind the previous batch's COMMIT without waiting for its
+// reply, and its checkpoint lock goes out with its first statement, so while a backlog lasts
+// the database is not left waiting on round trips between batches.
+//
+// A batch goes ahead on a guess: that the checkpoint is where the previous batch (in delivery
+// order) ends. It commits only once the checkpoint it locked proves the guess right; anything
+// else (a wrong guess, an error, a lost connection) rolls it back and returns null, and the
+// worker takes applyBatch, the one-batch-at-a-time path, after the previous batch is done.
+import pg from 'pg';
+import type { AnyProjection } from '../types.ts';
+import { type BatchOutcome, beginBatch, boundTo, decoded, isTransient } from './apply.ts';
+import type { RawMessage } from './decode.ts';
+
+export type Pipeline = {
+  /**
+   * Applies and commits the batch if the checkpoint is `expected`, else rolls back and returns
+   * null. Calls `sent(end)` once its COMMIT is on the wire, `end` being the checkpoint it
+   * commits: the next batch may then go out behind it, guessing `end`.
+   */
+  apply: (
+    messages: RawMessage[],
+    expected: number,
+    sent: (end: number) => void,
+  ) => Promise<BatchOutcome | null>;
+  close: () => Promise<void>;
+};
+
+type Connection = { client: pg.Client; ready: Promise<unknown>; broken: boolean };
+
+export function createPipeline({
+  pool,
+  projection,
+  stream,
+}: {
+  pool: pg.Pool;
+  projection: AnyProjection;
+  stream: string;
+}): Pipeline {
+  let connection: Connection | undefined;
+
+  // Not from the pool: it stays with the worker, and queries on it do not wait for replies.
+  // The pool's options are what the pool itself builds its clients from.
+  const connect = (): Connection => {
+    if (connection && !connection.broken) return connection;
+    const client = new pg.Client({ ...pool.options, pipeline: true });
+    const c: Connection = { client, ready: client.connect(), broken: false };
+    // An idle connection that drops emits 'error'; the next batch opens a new one.
+    client.on('error', () => {
+      c.broken = true;
+    });
+    c.ready.catch(() => {
+      c.broken = true;
+    });
+    connection = c;
+    return c;
+  };
+  const discard = (c: Connection) => {
+    if (c.broken) return;
+    c.broken = true;
+    c.client.end().catch(() => undefined);
+  };
+
+  return {
+    apply: async (messages, expected, sent) => {
+      let last = 0;
+      for (const m of messages) if (m.seq > last) last = m.seq;
+      const fresh = messages.filter((m) => m.seq > expected);
+      const events = [];
+      for (const m of fresh) {
+        const e = decoded(projection.domain, stream, m);
+        // Poison and redeliveries are the careful path's business.
+        if (e instanceof Error) return null;
+        events.push(e);
+      }
+      if (events.length === 0) return null;
+      const c = connect();
+      const { client } = c;
+      try {
+        await c.ready;
+        const lock = beginBatch(client, projection.name, last);
+        // Settled below, or left behind when the batch fails first: never unhandled.
+        lock.catch(() => undefined);
+        const db = boundTo(client).withSchema(projection.name);
+        const ctx = { db: db as never, schema: projection.name, rebuilding: false };
+        let checkpoint: number;
+        try {
+          await projection.apply(events as never, ctx);
+          checkpoint = await lock;
+        } catch (err) {
+          if (isTransient(err)) discard(c);
+          else await client.query('ROLLBACK').catch(() => discard(c));
+          return null;
+        }
+        // The guess holds if it splits the batch exactly where the checkpoint does.
+        if (messages.some((m) => m.seq > checkpoint !== m.seq > expected)) {
+          await client.query('ROLLBACK').catch(() => discard(c));
+          return null;
+        }
+        const end = Math.max(checkpoint, last);
+        const commit = client.query('COMMIT');
+        sent(end);
+        await commit;
+        return { lastSeq: end, applied: fresh.length, skipped: messages.length - fresh.length, parked: 0 };
+      } catch {
+        // The connection or its COMMIT failed: whatever went out behind it fails its own check.
+        discard(c);
+        return null;
+      }
+    },
+    close: async () => {
+      if (connection && !connection.broken) {
+        connection.broken = true;
+        await connection.client.end().catch(() => undefined);
+      }
+    },
+  };
+}
