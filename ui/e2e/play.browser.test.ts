@@ -23,6 +23,7 @@ const contexts: BrowserContext[] = [];
 
 /** Open a play section the way a person would: the sidebar's Play, then the section. */
 async function play(page: Page, section: string) {
+  await dismissToasts(page);
   if (!new URL(page.url()).pathname.startsWith('/play')) {
     const link = page.getByRole('link', { name: 'Play', exact: true });
     // A phone shows the sidebar only on its home screen.
@@ -30,6 +31,15 @@ async function play(page: Page, section: string) {
     await link.click();
   }
   await page.getByRole('navigation', { name: 'Play sections' }).getByRole('link', { name: section }).click();
+}
+
+/** Good news covers the top of a phone's screen for a few seconds: tap it away, as people do. */
+async function dismissToasts(page: Page) {
+  for (const toast of await page.getByTestId('play-toast').all())
+    await toast
+      .getByRole('button', { name: 'Dismiss' })
+      .click({ timeout: 1000 })
+      .catch(() => undefined);
 }
 
 const xpOf = async (page: Page) =>
@@ -128,6 +138,14 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
     await grants.getByRole('row').filter({ hasText: 'match-won' }).filter({ hasText: '+15' }).waitFor();
     await grants.getByRole('row').filter({ hasText: 'match-played' }).filter({ hasText: 'v1' }).waitFor();
     await kit.screenshot({ path: join(SHOTS, 'phone-play-xp.png'), fullPage: true });
+
+    // A board per game, by Elo.
+    await play(kit, 'Leaderboards');
+    await kit.getByRole('tab', { name: 'Chess' }).click();
+    const chessBoard = kit.getByRole('tabpanel', { name: 'Chess' });
+    await chessBoard.getByRole('listitem', { name: '1. Kit Example' }).getByText('1220').waitFor();
+    await chessBoard.getByRole('listitem', { name: '2. Mia Example' }).getByText('1180').waitFor();
+    await kit.screenshot({ path: join(SHOTS, 'phone-play-boards.png') });
   });
 
   it('counts a chore once the admin approves it, and only the admin can', async () => {
@@ -180,6 +198,8 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
     expect(await progress('Kit Example').getAttribute('aria-valuenow')).toBe('1');
     // Kit and Mia have played one: the reward lands by itself, and the page hears of it.
     await card.getByText('2 of 3 completed').waitFor();
+    // Kit's first challenge is an achievement.
+    await kit.getByTestId('play-toast').filter({ hasText: 'Challenge accepted' }).waitFor();
     await ana.screenshot({ path: join(SHOTS, 'desktop-play-challenges.png'), fullPage: true });
   });
 

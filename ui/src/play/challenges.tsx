@@ -226,7 +226,7 @@ function NewChallenge({ me, onClose }: { me: User; onClose: () => void }) {
         </div>
       </div>
       <fieldset className="flex flex-col gap-2">
-        <legend className="mb-1 text-sm font-medium">Who takes part</legend>
+        <legend className="mb-2 text-sm leading-none font-medium">Who takes part</legend>
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={everyone} onChange={(e) => setEveryone(e.target.checked)} />
           Everyone

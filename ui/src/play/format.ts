@@ -22,7 +22,7 @@ export const RECURRENCE_LABELS: Record<Recurrence, string> = {
 
 export const MATCH_STATUS_LABELS: Record<MatchStatus, string> = {
   reported: 'Waiting for confirmation',
-  settled: 'Counts',
+  settled: 'Counts towards the ratings',
   rejected: 'Rejected',
   voided: 'Voided',
   expired: 'Expired',

@@ -125,7 +125,7 @@ function ReportMatch({ me, games }: { me: User; games: string[] }) {
             </datalist>
           </div>
           <fieldset className="flex flex-col gap-2">
-            <legend className="mb-2 text-sm font-medium">Kind of match</legend>
+            <legend className="mb-2 text-sm leading-none font-medium">Kind of match</legend>
             <Segmented
               name="match-kind"
               value={kind}
@@ -158,7 +158,7 @@ function ReportMatch({ me, games }: { me: User; games: string[] }) {
               </select>
             </div>
             <fieldset className="flex flex-col gap-2">
-              <legend className="mb-2 text-sm font-medium">Result</legend>
+              <legend className="mb-2 text-sm leading-none font-medium">Result</legend>
               <Segmented
                 name="match-result"
                 value={result}
@@ -173,7 +173,7 @@ function ReportMatch({ me, games }: { me: User; games: string[] }) {
           </div>
         ) : (
           <fieldset>
-            <legend className="mb-2 text-sm font-medium">Players and places</legend>
+            <legend className="mb-2 text-sm leading-none font-medium">Players and places</legend>
             <p className="mb-2 text-xs text-muted-foreground">
               1 is best; equal places are a draw, and the next place skips (1, 1, 3).
             </p>

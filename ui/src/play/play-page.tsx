@@ -1,7 +1,7 @@
 // Play inside the signed-in page: a header with the sections (profile, boards, matches,
 // challenges, chores, and the rules for admins) and the section the path names.
 import { ArrowLeft, ClipboardCheck, Scale, Swords, Target, Trophy, UserRound } from 'lucide-react';
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import type { User } from '../auth/api.ts';
 import { Button } from '../components/ui/button.tsx';
 import { navigate } from '../lib/route.ts';
@@ -27,7 +27,8 @@ const TABS: Tab[] = [
 /** Whether a path is one of play's. */
 export const isPlayPath = (path: string) => path === '/play' || path.startsWith('/play/');
 
-export function PlayPage({ me, path }: { me: User; path: string }) {
+/** Memoised: the chat's page re-renders on every chat frame; play's screens need not. */
+export const PlayPage = memo(function PlayPage({ me, path }: { me: User; path: string }) {
   const member = /^\/play\/members\/([A-Za-z0-9_-]{1,128})$/.exec(path)?.[1] ?? null;
   const tabs = TABS.filter((t) => !t.admin || me.role === 'admin');
   const active = member ? (member === me.id ? '/play' : '/play/boards') : path;
@@ -84,7 +85,7 @@ export function PlayPage({ me, path }: { me: User; path: string }) {
       </div>
     </section>
   );
-}
+});
 
 function Screen({ me, path, member }: { me: User; path: string; member: string | null }) {
   if (member) return <ProfileScreen key={member} me={me} userId={member} />;

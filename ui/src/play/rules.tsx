@@ -422,7 +422,7 @@ function SettingsForm({ me }: { me: User }) {
           </datalist>
         </div>
         <fieldset>
-          <legend className="mb-1 text-sm font-medium">Hidden from the leaderboards</legend>
+          <legend className="mb-2 text-sm leading-none font-medium">Hidden from the leaderboards</legend>
           <p className="mb-2 text-xs text-muted-foreground">
             They still earn XP and see their own profile; the boards leave them off.
           </p>

@@ -18,7 +18,7 @@ import { type PlayFrame, parsePlayFrame } from './frames.ts';
 
 export type Toast = { id: number; kind: 'level' | 'achievement'; title: string; body: string };
 
-const TOAST_MS = 8_000;
+const TOAST_MS = 6_000;
 
 export type PlayStore = ReturnType<typeof createPlayStore>;
 
