@@ -121,7 +121,11 @@ export function createPlayService({
       const onlyActivity = playMark === lastPlayMark;
       if (!force && onlyActivity && Date.now() - lastComputed < ACTIVITY_ONLY_INTERVAL_MS) return;
       const { scores, watermark: at } = await current();
-      if (previous && at === mark) announce(previous, scores);
+      if (previous && at === mark) {
+        announce(previous, scores);
+        // A report, a chore marked done, a new chore: lists change even when no score does.
+        if (!onlyActivity) push?.toAll({ type: 'play', event: 'changed' });
+      }
       if (at === mark) {
         previous = scores;
         lastPlayMark = playMark;

@@ -33,6 +33,7 @@ describe('play frames', () => {
       type: 'play',
       event: 'boards_changed',
     });
+    expect(parsePlayFrame(raw({ type: 'play', event: 'changed' }))?.event).toBe('changed');
     expect(parsePlayFrame(raw({ type: 'play', event: 'challenges_changed' }))?.event).toBe(
       'challenges_changed',
     );

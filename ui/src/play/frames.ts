@@ -6,7 +6,9 @@ export type PlayFrame =
   | { type: 'play'; event: 'level_up'; user_id: string; level: number }
   | { type: 'play'; event: 'achievement'; user_id: string; achievement: string; title: string }
   | { type: 'play'; event: 'boards_changed' }
-  | { type: 'play'; event: 'challenges_changed' };
+  | { type: 'play'; event: 'challenges_changed' }
+  /** Something of play changed (a match reported, a chore marked done): lists re-read. */
+  | { type: 'play'; event: 'changed' };
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
@@ -38,6 +40,7 @@ export function parsePlayFrame(data: string): PlayFrame | null {
         : null;
     case 'boards_changed':
     case 'challenges_changed':
+    case 'changed':
       return { type: 'play', event: value.event };
     default:
       return null;
