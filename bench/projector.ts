@@ -72,6 +72,7 @@ export async function measureProjector({
         // The longest wait between two commits (from start), and the rate without it: a
         // stalled tail shows as a gap of about the consumer's ack wait.
         longestGapMs: Math.round(gapMs),
+        firstCommitMs: Math.round((commits[0]?.at ?? started) - started),
         rateWithoutLongestGap: Math.round(events / Math.max(seconds - gapMs / 1000, 0.001)),
         msPerBatch: round((seconds * 1000 - gapMs) / Math.max(batches - 1, 1), 2),
         cpuUsPerEvent: Math.round((used.user + used.system) / events),

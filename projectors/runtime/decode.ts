@@ -1,8 +1,8 @@
-import { fromBinary } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { ENVELOPES } from '../../contracts/events.ts';
 import type { Domain } from '../../contracts/subjects.ts';
 import type { StoredEvent } from '../types.ts';
+import { decodeMessage } from './fast-decode.ts';
 
 export type RawMessage = {
   seq: number;
@@ -16,7 +16,8 @@ export type RawMessage = {
 
 /** Throws on a payload that does not decode: the runner parks such an event as poison. */
 export function decodeEvent(domain: Domain, stream: string, msg: RawMessage): StoredEvent {
-  const envelope = fromBinary(ENVELOPES[domain], msg.data);
+  // Same result as fromBinary, a few times faster: see fast-decode.ts.
+  const envelope = decodeMessage(ENVELOPES[domain], msg.data);
   const event = envelope.event;
   if (event.case === undefined) throw new Error('payload carries no known event');
   const occurred = envelope.metadata?.occurredAt;
