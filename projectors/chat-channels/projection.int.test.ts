@@ -1,8 +1,14 @@
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { publishIdentity, registered } from '../../test/events.ts';
+import { ev } from '../../writers/chat/events.fixture.ts';
 import { newId } from '../../writers/chat/ids.ts';
 import { type ChatHarness, startChatHarness } from '../chat-messages/harness.fixture.ts';
+import type { StoredEvent } from '../types.ts';
+import { chatChannelsProjection } from './projection.ts';
 import { channelDetail, channelsOf } from './queries.ts';
+import type { ChatChannelsDB } from './tables.ts';
 
 let h: ChatHarness;
 beforeAll(async () => {
@@ -96,5 +102,67 @@ describe('membership', () => {
     const before = await channelsOf(h.db, 'ann');
     expect(await h.runner.rebuild('chat_channels')).toMatchObject({ status: 'done' });
     expect(await channelsOf(h.db, 'ann')).toEqual(before);
+  });
+});
+
+describe('a batch of posts only', () => {
+  // Applied straight to the live tables inside a transaction that is rolled back afterwards.
+  const applyRolledBack = async (
+    events: StoredEvent<ChatEvent>[],
+    check: (db: Kysely<unknown>) => Promise<void>,
+  ) => {
+    const rollback = new Error('rollback');
+    await h.db
+      .transaction()
+      .execute(async (tx) => {
+        const db = tx.withSchema('chat_channels') as unknown as Kysely<ChatChannelsDB>;
+        await chatChannelsProjection.apply(events, { db, schema: 'chat_channels', rebuilding: false });
+        await check(tx);
+        throw rollback;
+      })
+      .catch((err: unknown) => {
+        if (err !== rollback) throw err;
+      });
+  };
+  const at = new Date('2030-01-01T00:00:00Z');
+  const stored = (seq: number, event: ReturnType<(typeof ev)['posted']>): StoredEvent<ChatEvent> =>
+    ({
+      stream: 'CHAT',
+      seq,
+      subject: 's',
+      type: '',
+      occurredAt: at,
+      actorId: '',
+      event,
+    }) as StoredEvent<ChatEvent>;
+  const readSeq = async (db: Kysely<unknown>, channelId: string, userId: string) =>
+    (await channelDetail(db, channelId))?.members.find((m) => m.user_id === userId)?.read_seq;
+
+  it('moves the channel and the sender by one statement', async () => {
+    await applyRolledBack([stored(1_000_001, ev.posted('family', 'x1', 'ann'))], async (db) => {
+      expect(await channelDetail(db, 'family')).toMatchObject({
+        last_seq: 1_000_001,
+        last_message_at: at.toISOString(),
+      });
+      expect(await readSeq(db, 'family', 'ann')).toBe(1_000_001);
+    });
+  });
+
+  it('moves every channel to its newest post and every sender to their own newest', async () => {
+    const events = [
+      stored(1_000_001, ev.posted('family', 'y1', 'ann')),
+      stored(1_000_002, ev.posted('trip', 'y2', 'cat')),
+      stored(1_000_003, ev.posted('family', 'y3', 'cat')),
+      stored(1_000_004, ev.posted('family', 'y4', 'ann')),
+      stored(1_000_005, ev.posted('family', 'y5', 'nobody')), // not a member: no row appears
+    ];
+    await applyRolledBack(events, async (db) => {
+      expect((await channelDetail(db, 'family'))?.last_seq).toBe(1_000_005);
+      expect((await channelDetail(db, 'trip'))?.last_seq).toBe(1_000_002);
+      expect(await readSeq(db, 'family', 'ann')).toBe(1_000_004);
+      expect(await readSeq(db, 'family', 'cat')).toBe(1_000_003);
+      expect(await readSeq(db, 'trip', 'cat')).toBe(1_000_002);
+      expect(await readSeq(db, 'family', 'nobody')).toBeUndefined();
+    });
   });
 });

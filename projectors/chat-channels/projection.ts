@@ -146,6 +146,24 @@ async function applyPosts(db: Kysely<ChatChannelsDB>, schema: string, events: Ev
   if (channels.size === 0) return;
   const ch = [...channels];
   const who = [...senders.values()];
+  const only = ch.length === 1 && who.length === 1 ? who[0] : undefined;
+  const last = only && channels.get(only.channelId);
+  if (only && last) {
+    // The live stream's usual batch: one post, or a few by one person. Plain parameters plan
+    // in half the time the joins with UNNEST below take.
+    const id = only.channelId;
+    await sql`
+      WITH posted AS (
+        UPDATE ${sql.table(`${schema}.channels`)}
+        SET last_message_seq = ${last.seq}::bigint, last_message_at = ${last.at}::timestamptz,
+          last_seq = ${last.seq}::bigint
+        WHERE id = ${id}
+      )
+      UPDATE ${sql.table(`${schema}.members`)}
+      SET read_seq = GREATEST(read_seq, ${only.seq}::bigint), last_seq = ${only.seq}::bigint
+      WHERE channel_id = ${id} AND user_id = ${only.userId}`.execute(db);
+    return;
+  }
   // A data-modifying WITH runs to completion whether or not the outer statement reads it.
   await sql`
     WITH posted AS (
