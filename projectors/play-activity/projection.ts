@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
-import type { Projection } from '../types.ts';
+import type { Projection, StoredEvent } from '../types.ts';
 import * as m20261122 from './migrations/20261122T1900_play_activity.ts';
 import type { PlayActivityDB } from './tables.ts';
 
@@ -21,51 +21,54 @@ export const playActivityProjection: Projection<PlayActivityDB, ChatEvent> = {
   domain: 'chat',
   migrations: { '20261122T1900_play_activity': m20261122 },
   apply: async (events, { db, schema }) => {
-    const posts = events.filter((e) => e.event.case === 'messagePosted');
-    if (posts.length === 0) return;
-    const senders = [...new Set(posts.map((e) => senderOf(e.event)))];
-    const last = new Map(
-      (
-        await sql<{ member_id: string; fingerprint: string }>`
-          SELECT member_id, fingerprint FROM ${sql.table(`${schema}.last_message`)}
-          WHERE member_id = ANY(${senders}::text[])`.execute(db)
-      ).rows.map((r) => [r.member_id, r.fingerprint]),
-    );
-    const seqs: number[] = [];
-    const members: string[] = [];
-    const ats: Date[] = [];
-    const repeats: boolean[] = [];
-    for (const e of posts) {
-      if (e.event.case !== 'messagePosted') continue;
-      const member = e.event.value.senderId;
-      const print = fingerprint(e.event.value.content);
-      seqs.push(e.seq);
-      members.push(member);
-      ats.push(e.occurredAt);
-      repeats.push(last.get(member) === print);
-      last.set(member, print);
-    }
-    // Only rows that are new count into their quarter hour, so a redelivered batch adds nothing.
-    await sql`
-      WITH added AS (
-        INSERT INTO ${sql.table(`${schema}.messages`)} (seq, member_id, at, repeat)
-        SELECT * FROM unnest(${seqs}::bigint[], ${members}::text[], ${ats}::timestamptz[], ${repeats}::boolean[])
-        ON CONFLICT (seq) DO NOTHING
-        RETURNING member_id, at, repeat)
-      INSERT INTO ${sql.table(`${schema}.buckets`)} (member_id, bucket, messages, unique_messages, first_at)
-      SELECT member_id, date_bin('15 minutes', at, TIMESTAMPTZ '2000-01-01 00:00:00+00'), count(*),
-        count(*) FILTER (WHERE NOT repeat), min(at)
-      FROM added GROUP BY 1, 2
-      ON CONFLICT (member_id, bucket) DO UPDATE SET messages = buckets.messages + excluded.messages,
-        unique_messages = buckets.unique_messages + excluded.unique_messages,
-        first_at = least(buckets.first_at, excluded.first_at)`.execute(db);
-    const touched = [...new Set(members)];
-    await sql`
-      INSERT INTO ${sql.table(`${schema}.last_message`)} (member_id, fingerprint)
-      SELECT * FROM unnest(${touched}::text[], ${touched.map((m) => last.get(m) as string)}::text[])
-      ON CONFLICT (member_id) DO UPDATE SET fingerprint = excluded.fingerprint`.execute(db);
+    const statement = batchStatement(events, schema);
+    if (statement) await statement.execute(db);
   },
 };
 
-const senderOf = (event: ChatEvent['event']): string =>
-  event.case === 'messagePosted' ? event.value.senderId : '';
+/**
+ * The whole batch as one statement: whether a post repeats its sender's previous message is
+ * decided in SQL (the previous post in the batch, else the stored last fingerprint), so no
+ * read has to come back before the write goes out.
+ */
+function batchStatement(events: StoredEvent<ChatEvent>[], schema: string) {
+  const seqs: number[] = [];
+  const members: string[] = [];
+  const ats: Date[] = [];
+  const prints: string[] = [];
+  for (const e of events) {
+    if (e.event.case !== 'messagePosted') continue;
+    seqs.push(e.seq);
+    members.push(e.event.value.senderId);
+    ats.push(e.occurredAt);
+    prints.push(fingerprint(e.event.value.content));
+  }
+  if (seqs.length === 0) return null;
+  const t = (name: string) => sql.table(`${schema}.${name}`);
+  // Only rows that are new count into their quarter hour, so a redelivered batch adds nothing.
+  return sql`
+    WITH b AS (
+      SELECT * FROM unnest(${seqs}::bigint[], ${members}::text[], ${ats}::timestamptz[], ${prints}::text[])
+        AS b(seq, member_id, at, fp)),
+    p AS (
+      SELECT b.seq, b.member_id, b.at, b.fp,
+        coalesce(lag(b.fp) OVER (PARTITION BY b.member_id ORDER BY b.seq),
+          (SELECT l.fingerprint FROM ${t('last_message')} l WHERE l.member_id = b.member_id)) AS prev
+      FROM b),
+    added AS (
+      INSERT INTO ${t('messages')} (seq, member_id, at, repeat)
+      SELECT seq, member_id, at, coalesce(fp = prev, false) FROM p
+      ON CONFLICT (seq) DO NOTHING
+      RETURNING member_id, at, repeat),
+    counted AS (
+      INSERT INTO ${t('buckets')} AS k (member_id, bucket, messages, unique_messages, first_at)
+      SELECT member_id, date_bin('15 minutes', at, TIMESTAMPTZ '2000-01-01 00:00:00+00'), count(*),
+        count(*) FILTER (WHERE NOT repeat), min(at)
+      FROM added GROUP BY 1, 2
+      ON CONFLICT (member_id, bucket) DO UPDATE SET messages = k.messages + excluded.messages,
+        unique_messages = k.unique_messages + excluded.unique_messages,
+        first_at = least(k.first_at, excluded.first_at))
+    INSERT INTO ${t('last_message')} AS l (member_id, fingerprint)
+    SELECT DISTINCT ON (member_id) member_id, fp FROM b ORDER BY member_id, seq DESC
+    ON CONFLICT (member_id) DO UPDATE SET fingerprint = excluded.fingerprint`;
+}
