@@ -440,6 +440,10 @@ export function playRoutes({
     return c.json({
       based_on_version: live.rules.version,
       watermark: next.watermark,
+      // Titles of every achievement either rule set names, for showing gains and losses.
+      achievement_titles: Object.fromEntries(
+        [...live.rules.rules.achievements, ...draft.achievements].map((a) => [a.id, a.title]),
+      ),
       members: diff,
       changed: diff.filter(
         (d) =>

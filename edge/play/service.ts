@@ -220,7 +220,7 @@ export type MemberDiff = {
   level: [number, number];
   rank: [number | null, number | null];
   week_rank: [number | null, number | null];
-  ratings: { game: string; rating: [number | null, number | null] }[];
+  ratings: { game: string; game_name: string; rating: [number | null, number | null] }[];
   achievements_gained: string[];
   achievements_lost: string[];
 };
@@ -245,6 +245,8 @@ export function diffScores(before: Scores, after: Scores): MemberDiff[] {
       week_rank: [rankOf(before.boards.xpWeek, id), rankOf(after.boards.xpWeek, id)],
       ratings: [...games].sort().map((game) => ({
         game,
+        game_name:
+          [...(a?.ratings ?? []), ...(b?.ratings ?? [])].find((r) => r.game === game)?.gameName ?? game,
         rating: [
           b?.ratings.find((r) => r.game === game)?.rating ?? null,
           a?.ratings.find((r) => r.game === game)?.rating ?? null,

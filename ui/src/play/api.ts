@@ -140,7 +140,7 @@ export type MemberDiff = {
   level: [number, number];
   rank: [number | null, number | null];
   week_rank: [number | null, number | null];
-  ratings: { game: string; rating: [number | null, number | null] }[];
+  ratings: { game: string; game_name?: string; rating: [number | null, number | null] }[];
   achievements_gained: string[];
   achievements_lost: string[];
 };
@@ -148,6 +148,7 @@ export type MemberDiff = {
 export type RulesPreview = {
   based_on_version: number;
   watermark: string;
+  achievement_titles?: Record<string, string>;
   members: MemberDiff[];
   changed: number;
 };

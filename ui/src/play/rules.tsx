@@ -217,6 +217,7 @@ function RulesEditor({ me }: { me: User }) {
 }
 
 function PreviewTable({ preview, outdated }: { preview: RulesPreview; outdated: boolean }) {
+  const titles = preview.achievement_titles ?? {};
   const [all, setAll] = useState(true);
   const rows = useMemo(
     () => (all ? preview.members : preview.members.filter(changed)),
@@ -293,7 +294,7 @@ function PreviewTable({ preview, outdated }: { preview: RulesPreview; outdated: 
                       <ul className="flex flex-col gap-0.5">
                         {m.ratings.map((r) => (
                           <li key={r.game} className="whitespace-nowrap">
-                            <span className="text-muted-foreground">{r.game}: </span>
+                            <span className="text-muted-foreground">{r.game_name ?? r.game}: </span>
                             <Change pair={r.rating} show={formatRating} />
                           </li>
                         ))}
@@ -307,12 +308,12 @@ function PreviewTable({ preview, outdated }: { preview: RulesPreview; outdated: 
                       <div className="flex flex-wrap gap-1">
                         {m.achievements_gained.map((a) => (
                           <Pill key={`+${a}`} tone="good">
-                            + {a}
+                            + {titles[a] ?? a}
                           </Pill>
                         ))}
                         {m.achievements_lost.map((a) => (
                           <Pill key={`-${a}`} tone="bad">
-                            − {a}
+                            − {titles[a] ?? a}
                           </Pill>
                         ))}
                       </div>
