@@ -140,6 +140,12 @@ describe('chores', () => {
     expect(after.xp).toBe(before.xp + 40 + (after.xp - before.xp - 40));
     expect(after.xp - before.xp).toBeGreaterThanOrEqual(40);
     expect(after.achievements.map((a) => a.id)).toContain('first-chore');
+    const board = (await get(cy, '/play/chores')) as {
+      chores: { id: string; current: { status: string } | null }[];
+    };
+    expect(board.chores.find((x) => x.id === chore.id)?.current).toMatchObject({ status: 'approved' });
+    const forBob = (await get(bob, '/play/chores')) as typeof board;
+    expect(forBob.chores.find((x) => x.id === chore.id)?.current).toBeNull();
 
     const rejected = await post(admin, `/play/chores/${chore.id}/completions/${done.id}/reject`, {
       reason: 'the cat says otherwise',

@@ -11,6 +11,7 @@ import {
   playQuery,
   previewRulesBody,
   publishRulesBody,
+  type Recurrence,
   reasonBody,
   reportMatchBody,
   settingsBody,
@@ -22,6 +23,7 @@ import type { MemberScore, Scores } from '../projectors/play/score/engine.ts';
 import { findUser } from '../projectors/users/queries.ts';
 import type { PlayWriter } from '../writers/play/commands.ts';
 import { newId } from '../writers/play/ids.ts';
+import { completionIdFor, periodOf } from '../writers/play/period.ts';
 import { assignVersions, normalizeRules } from '../writers/play/rules.ts';
 import type { HubDeps } from './deps.ts';
 import { commandMeta } from './http/command.ts';
@@ -344,13 +346,40 @@ export function playRoutes({
         db,
       )
     ).rows;
+    // Where each chore stands for the asker this period (for a one-off chore: for the family).
+    const { timeZone } = await currentSettings(db);
+    const now = new Date();
+    const currentIds = chores.map((r) => {
+      const recurrence = r.recurrence as Recurrence;
+      return completionIdFor(recurrence, periodOf(recurrence, now, timeZone), me(c));
+    });
+    const current = new Map(
+      (
+        await sql<{
+          chore_id: string;
+          completion_id: string;
+          member_id: string;
+          status: string;
+          period: string;
+        }>`
+          SELECT c.chore_id, c.completion_id, c.member_id, c.status, c.period FROM play.completions c
+          JOIN unnest(${chores.map((r) => r.chore_id)}::text[], ${currentIds}::text[]) AS k(chore_id, completion_id)
+          USING (chore_id, completion_id)`.execute(db)
+      ).rows.map((r) => [r.chore_id, r]),
+    );
     return c.json({
-      chores: chores.map((r) => ({
-        id: r.chore_id,
-        title: r.title,
-        points: r.points,
-        recurrence: r.recurrence,
-      })),
+      chores: chores.map((r) => {
+        const mine = current.get(r.chore_id);
+        return {
+          id: r.chore_id,
+          title: r.title,
+          points: r.points,
+          recurrence: r.recurrence,
+          current: mine
+            ? { id: mine.completion_id, user_id: mine.member_id, status: mine.status, period: mine.period }
+            : null,
+        };
+      }),
       completions: completions.map((r) => ({
         chore_id: r.chore_id,
         id: r.completion_id,

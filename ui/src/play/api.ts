@@ -107,7 +107,19 @@ export type Challenge = {
   progress: { user_id: string; name: string; progress: number; completed: boolean }[];
 };
 
-export type Chore = { id: string; title: string; points: number; recurrence: Recurrence };
+export type Chore = {
+  id: string;
+  title: string;
+  points: number;
+  recurrence: Recurrence;
+  /** This period's completion (yours; for a one-off chore, anyone's), if there is one. */
+  current?: {
+    id: string;
+    user_id: string;
+    status: 'pending' | 'approved' | 'rejected';
+    period: string;
+  } | null;
+};
 
 export type CompletionStatus = 'pending' | 'approved' | 'rejected';
 

@@ -136,9 +136,10 @@ function ChoreCard({
   const [marking, setMarking] = useState(false);
   const [retiring, setRetiring] = useState(false);
   const [note, setNote] = useState('');
-  const waiting = completions.some(
-    (x) => x.chore_id === c.id && x.user_id === me.id && x.status === 'pending',
-  );
+  const waiting =
+    c.current?.status === 'pending' ||
+    completions.some((x) => x.chore_id === c.id && x.user_id === me.id && x.status === 'pending');
+  const done = c.current?.status === 'approved';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -178,7 +179,12 @@ function ChoreCard({
         </form>
       ) : (
         <div className="mt-auto flex flex-wrap items-center gap-2">
-          {waiting ? (
+          {done ? (
+            <span className="flex items-center gap-1 text-sm text-emerald-700">
+              <Check className="size-4" aria-hidden="true" />{' '}
+              {c.recurrence === 'once' ? 'Done' : `Done ${c.recurrence === 'daily' ? 'today' : 'this week'}`}
+            </span>
+          ) : waiting ? (
             <span className="flex items-center gap-1 text-sm text-amber-800">
               <Hourglass className="size-4" aria-hidden="true" /> Waiting for approval
             </span>
