@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import type { CompiledQuery, Kysely, Migration } from 'kysely';
 import type { Envelope, EventOf } from '../contracts/events.ts';
 import type { Domain } from '../contracts/subjects.ts';
 
@@ -29,6 +29,14 @@ export type Projection<DB = unknown, E extends Envelope = Envelope> = {
   migrations: Record<string, Migration>;
   /** Applies events in order. Throwing fails the batch; the runner isolates the culprit. */
   apply: (events: StoredEvent<E>[], ctx: ProjectionContext<DB>) => Promise<void>;
+  /**
+   * Optional, for a projection whose batch is one statement that needs no reply before it is
+   * sent: that statement (null: nothing to write), with the same effect as apply. The live
+   * worker then sends it between BEGIN and COMMIT without waiting, so batches follow each
+   * other in the database with no round trip between them. apply still serves rebuilds and
+   * failing batches.
+   */
+  batchStatement?: (events: StoredEvent<E>[], ctx: ProjectionContext<DB>) => CompiledQuery | null;
   /** False when the projection writes outside its own schema and cannot be rebuilt beside itself. */
   rebuildable?: boolean;
 };

@@ -125,3 +125,72 @@ describe('a transient failure', () => {
     ).toEqual([]);
   });
 });
+
+// The same read model written as one statement per batch: the live worker then sends each
+// batch whole, BEGIN to COMMIT, on a guess of the checkpoint (see pipeline.ts).
+const oneShot: Projection<{ seen: { seq: number; session: string } }, IdentityEvent> = {
+  name: 'sessions_one_shot',
+  domain: 'identity',
+  migrations: sessions.migrations,
+  apply: async (events, ctx) => {
+    const statement = oneShot.batchStatement?.(events, ctx);
+    if (statement) await ctx.db.executeQuery(statement);
+  },
+  batchStatement: (events, { db, schema }) => {
+    const rows = events.flatMap((e) =>
+      e.event.case === 'signedIn' ? [{ seq: e.seq, session: e.event.value.sessionId }] : [],
+    );
+    if (rows.length === 0) return null;
+    // 'poison' fails the cast: the whole statement fails, as a bad row would.
+    return sql`INSERT INTO ${sql.table(`${schema}.seen`)} (seq, session)
+      SELECT seq, CASE WHEN session = 'poison' THEN session::int::text ELSE session END
+      FROM unnest(${rows.map((r) => r.seq)}::bigint[], ${rows.map((r) => r.session)}::text[]) AS r(seq, session)`.compile(
+      db,
+    );
+  },
+};
+
+describe('a read model written one statement per batch', () => {
+  let oneShotRunner: ProjectorRunner;
+  const seenOneShot = async () =>
+    (
+      await sql<{ session: string }>`SELECT session FROM sessions_one_shot.seen ORDER BY seq`.execute(db)
+    ).rows.map((r) => r.session);
+
+  beforeAll(async () => {
+    oneShotRunner = await rt.runner([oneShot as unknown as AnyProjection]);
+  });
+
+  it('parks a poison event and applies the rest of its batch', async () => {
+    const first = await publishIdentity(log, signedIn('u', 'one-a'));
+    expect(await oneShotRunner.waitFor('sessions_one_shot', first, 5000)).toBe(true);
+    const poisonSeq = await publishIdentity(log, signedIn('u', 'poison'));
+    const last = await publishIdentity(log, signedIn('u', 'one-b'));
+    expect(await oneShotRunner.waitFor('sessions_one_shot', last, 5000)).toBe(true);
+    expect(await seenOneShot()).toEqual(expect.arrayContaining(['one-a', 'one-b']));
+    expect(await seenOneShot()).not.toContain('poison');
+    const letters = await oneShotRunner.deadLetters.list({ readModel: 'sessions_one_shot' });
+    expect(letters.map((l) => l.seq)).toContain(poisonSeq);
+  });
+
+  it('skips events below a checkpoint that moved behind its back', async () => {
+    const before = await publishIdentity(log, signedIn('u', 'one-c'));
+    expect(await oneShotRunner.waitFor('sessions_one_shot', before, 5000)).toBe(true);
+    // As a rebuild's switch does: hold the checkpoint row while the next event arrives, and
+    // move the checkpoint past it. The worker's batch waits on the row, then must skip it.
+    await db.transaction().execute(async (tx) => {
+      await sql`SELECT 1 FROM hearth.checkpoints WHERE read_model = 'sessions_one_shot' FOR UPDATE`.execute(
+        tx,
+      );
+      const skipped = await publishIdentity(log, signedIn('u', 'one-skipped'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sql`UPDATE hearth.checkpoints SET last_seq = ${skipped} WHERE read_model = 'sessions_one_shot'`.execute(
+        tx,
+      );
+    });
+    const after = await publishIdentity(log, signedIn('u', 'one-d'));
+    expect(await oneShotRunner.waitFor('sessions_one_shot', after, 5000)).toBe(true);
+    expect(await seenOneShot()).toContain('one-d');
+    expect(await seenOneShot()).not.toContain('one-skipped');
+  });
+});

@@ -7,10 +7,12 @@
 // order) ends. It commits only once the checkpoint it locked proves the guess right; anything
 // else (a wrong guess, an error, a lost connection) rolls it back and returns null, and the
 // worker takes applyBatch, the one-batch-at-a-time path, after the previous batch is done.
+import type { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { AnyProjection } from '../types.ts';
 import { type BatchOutcome, beginBatch, boundTo, decoded, isTransient } from './apply.ts';
 import type { RawMessage } from './decode.ts';
+import { RUNTIME_SCHEMA } from './tables.ts';
 
 export type Pipeline = {
   /**
@@ -26,7 +28,30 @@ export type Pipeline = {
   close: () => Promise<void>;
 };
 
-type Connection = { client: pg.Client; ready: Promise<unknown>; broken: boolean };
+type Connection = {
+  client: pg.Client;
+  ready: Promise<unknown>;
+  broken: boolean;
+  /** Statement text → prepared statement name, on this connection. */
+  names: Map<string, string>;
+};
+
+/** Enough for any projection's batch statement; texts beyond it go unprepared. */
+const MAX_PREPARED = 16;
+
+/**
+ * A batch statement's text is the same batch after batch: prepared on the connection, the
+ * database parses and plans it once instead of every time.
+ */
+function prepared(c: Connection, statement: CompiledQuery): pg.QueryConfig {
+  const values = [...statement.parameters];
+  let name = c.names.get(statement.sql);
+  if (!name && c.names.size < MAX_PREPARED) {
+    name = `hearth_batch_${c.names.size + 1}`;
+    c.names.set(statement.sql, name);
+  }
+  return name ? { name, text: statement.sql, values } : { text: statement.sql, values };
+}
 
 export function createPipeline({
   pool,
@@ -44,7 +69,7 @@ export function createPipeline({
   const connect = (): Connection => {
     if (connection && !connection.broken) return connection;
     const client = new pg.Client({ ...pool.options, pipeline: true });
-    const c: Connection = { client, ready: client.connect(), broken: false };
+    const c: Connection = { client, ready: client.connect(), broken: false, names: new Map() };
     // An idle connection that drops emits 'error'; the next batch opens a new one.
     client.on('error', () => {
       c.broken = true;
@@ -59,6 +84,45 @@ export function createPipeline({
     if (c.broken) return;
     c.broken = true;
     c.client.end().catch(() => undefined);
+  };
+
+  /**
+   * A batch that is one statement goes out whole: BEGIN with the checkpoint's move, the
+   * statement and COMMIT, without waiting for any reply. The guess is checked in the database:
+   * the move only matches a checkpoint at `expected`, and when it matches nothing it divides
+   * by zero, which aborts the transaction, so the COMMIT behind it can only roll back.
+   */
+  const oneShot = async (
+    c: Connection,
+    statement: CompiledQuery | null,
+    expected: number,
+    last: number,
+    sent: (end: number) => void,
+    counts: { applied: number; skipped: number },
+  ): Promise<BatchOutcome | null> => {
+    const { client } = c;
+    if (!Number.isSafeInteger(expected) || !Number.isSafeInteger(last)) return null;
+    const name = client.escapeLiteral(projection.name);
+    const replies = [
+      client.query(`BEGIN;
+        WITH moved AS (
+          UPDATE ${RUNTIME_SCHEMA}.checkpoints SET last_seq = ${last}, updated_at = now()
+          WHERE read_model = ${name} AND last_seq = ${expected} RETURNING 1)
+        SELECT 1 / count(*)::int AS moved FROM moved`),
+      statement ? client.query(prepared(c, statement)) : null,
+      client.query('COMMIT'),
+    ];
+    sent(last);
+    const settled = await Promise.allSettled(replies);
+    const failure = settled.find((r) => r.status === 'rejected');
+    if (failure) {
+      if (isTransient(failure.reason)) discard(c);
+      return null;
+    }
+    // COMMIT in a failed transaction rolls back, and says so.
+    const commit = settled[2] as PromiseFulfilledResult<pg.QueryResult>;
+    if (commit.value.command !== 'COMMIT') return null;
+    return { lastSeq: last, ...counts, parked: 0 };
   };
 
   return {
@@ -78,11 +142,16 @@ export function createPipeline({
       const { client } = c;
       try {
         await c.ready;
+        const db = boundTo(client).withSchema(projection.name);
+        const ctx = { db: db as never, schema: projection.name, rebuilding: false };
+        if (projection.batchStatement) {
+          const statement = projection.batchStatement(events as never, ctx);
+          const counts = { applied: fresh.length, skipped: messages.length - fresh.length };
+          return await oneShot(c, statement, expected, last, sent, counts);
+        }
         const lock = beginBatch(client, projection.name, last);
         // Settled below, or left behind when the batch fails first: never unhandled.
         lock.catch(() => undefined);
-        const db = boundTo(client).withSchema(projection.name);
-        const ctx = { db: db as never, schema: projection.name, rebuilding: false };
         let checkpoint: number;
         try {
           await projection.apply(events as never, ctx);

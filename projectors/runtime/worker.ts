@@ -75,6 +75,8 @@ type Flight = {
   sent: Promise<void>;
   /** Resolves once the batch is committed and acknowledged (or the worker stops). */
   done: Promise<void>;
+  /** The previous batch's done: no batch goes out before the one two places ahead is done. */
+  before: Promise<void>;
   /** The checkpoint this batch commits, once known: the next batch's guess (see pipeline.ts). */
   end: number | undefined;
 };
@@ -96,7 +98,13 @@ export async function runWorker({
 }): Promise<void> {
   const stream = log.names.stream(projection.domain);
   const consumer = await log.js.consumers.get(stream, consumerName(projection));
-  const messages = await consumer.consume({ max_messages: options.batchSize * 2, expires: 30_000 });
+  // Pull requests cost the server and this process a message each way: ask for four
+  // batches and top up at two (the default tops up every quarter of max_messages).
+  const messages = await consumer.consume({
+    max_messages: options.batchSize * 4,
+    threshold_messages: options.batchSize * 2,
+    expires: 30_000,
+  });
   signal.addEventListener('abort', () => messages.stop(), { once: true });
   const pipeline = createPipeline({ pool, projection, stream });
 
@@ -108,6 +116,7 @@ export async function runWorker({
         markSent = resolve;
       }),
       done: Promise.resolve(),
+      before: previous.done,
       end: undefined,
     };
     const run = async () => {
@@ -146,7 +155,12 @@ export async function runWorker({
     return flight;
   };
 
-  let previous: Flight = { sent: Promise.resolve(), done: Promise.resolve(), end: undefined };
+  let previous: Flight = {
+    sent: Promise.resolve(),
+    done: Promise.resolve(),
+    before: Promise.resolve(),
+    end: undefined,
+  };
   let batch: RawMessage[] = [];
   let sinceYield = 0;
   try {
@@ -168,7 +182,9 @@ export async function runWorker({
       if (batch.length < options.batchSize && buffered > 0) continue;
       const raw = batch;
       batch = [];
+      // At most two batches in flight: a failure sends everything behind it the slow way.
       await previous.sent;
+      await previous.before;
       if (signal.aborted) break;
       previous = start(previous, raw, m);
     }

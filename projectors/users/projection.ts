@@ -1,11 +1,12 @@
 // The family directory. A batch folds its events per account into what it changes, then
-// writes everything in one statement: one round trip per batch, with no read of the rows
-// first. An account the batch registers gets the row the batch builds for it, unless it
-// already exists; an existing account gets the batch's changes applied in place.
-import { type Kysely, sql } from 'kysely';
+// writes everything in one statement, with no read of the rows first: an account the batch
+// registers gets the row the batch builds for it, unless it already exists; an existing
+// account gets the batch's changes applied in place. Being one statement, the live worker
+// can send it together with BEGIN and COMMIT (see batchStatement in ../types.ts).
+import { type CompiledQuery, sql } from 'kysely';
 import type { IdentityEvent } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import { booleanArray, numberArray, textArray, timestampArray } from '../runtime/arrays.ts';
-import type { Projection, StoredEvent } from '../types.ts';
+import type { Projection, ProjectionContext, StoredEvent } from '../types.ts';
 import * as m20261122 from './migrations/20261122T1610_users.ts';
 import type { UserRow, UsersDB } from './tables.ts';
 
@@ -18,6 +19,8 @@ export type Row = Omit<UserRow, 'last_seq'> & { last_seq: number };
  */
 export type Patch = {
   id: string;
+  /** The batch also builds a row for the account: patch it only if a row existed before. */
+  created?: true;
   last_seq: number;
   role?: string;
   /** The three ban columns move together. */
@@ -39,44 +42,43 @@ export const usersProjection: Projection<UsersDB, IdentityEvent> = {
   name: 'users',
   domain: 'identity',
   migrations: { '20261122T1610_users': m20261122 },
-  apply: async (events, { db, schema }) => {
-    const accounts = new Map<string, Account>();
-    for (const e of events) {
-      const id = e.event.value.userId;
-      let account = accounts.get(id);
-      if (!account) {
-        account = { patch: { id, last_seq: 0 }, created: undefined };
-        accounts.set(id, account);
-      }
-      evolvePatch(account.patch, e);
-      // The row this batch creates if the account has none yet: facts before its
-      // registration are ignored, as evolveRow ignores facts about unknown accounts.
-      account.created = evolveRow(account.created, e) ?? account.created;
-    }
-    const patches: Patch[] = [];
-    const created: Row[] = [];
-    const patchOf = new Map<string, Patch>();
-    for (const { patch, created: row } of accounts.values()) {
-      // An account the batch registers is patched only if it turns out to exist already.
-      if (row) {
-        created.push(row);
-        patchOf.set(row.id, patch);
-      } else if (patch.last_seq > 0 && patch.id !== '') {
-        // (No account has an empty id: a sign-in failure for an unknown email carries one.)
-        patches.push(patch);
-      }
-    }
-    if (patches.length === 0 && created.length === 0) return;
-    const existed = await write(db, schema, patches, created);
-    // A registration of an account that already has a row (a repeated fact) changes that row
-    // as the batch's other facts do, and nothing else: rare, so it costs a second statement.
-    if (existed.length > 0)
-      await patch(
-        schema,
-        existed.map((id) => patchOf.get(id) as Patch),
-      ).execute(db);
+  apply: async (events, ctx) => {
+    const statement = batchStatement(events, ctx);
+    if (statement) await ctx.db.executeQuery(statement);
   },
+  batchStatement: (events, ctx) => batchStatement(events, ctx),
 };
+
+function batchStatement(
+  events: StoredEvent<IdentityEvent>[],
+  { db, schema }: ProjectionContext<UsersDB>,
+): CompiledQuery | null {
+  const accounts = new Map<string, Account>();
+  for (const e of events) {
+    const id = e.event.value.userId;
+    let account = accounts.get(id);
+    if (!account) {
+      account = { patch: { id, last_seq: 0 }, created: undefined };
+      accounts.set(id, account);
+    }
+    evolvePatch(account.patch, e);
+    // The row this batch creates if the account has none yet: facts before its
+    // registration are ignored, as evolveRow ignores facts about unknown accounts.
+    account.created = evolveRow(account.created, e) ?? account.created;
+  }
+  const patches: Patch[] = [];
+  const created: Row[] = [];
+  for (const { patch, created: row } of accounts.values()) {
+    if (row) {
+      created.push(row);
+      patch.created = true;
+    }
+    // No account has an empty id: a sign-in failure for an unknown email carries one.
+    if (patch.last_seq > 0 && patch.id !== '') patches.push(patch);
+  }
+  if (patches.length === 0 && created.length === 0) return null;
+  return statement(schema, patches, created).compile(db);
+}
 
 export function evolveRow(row: Row | undefined, e: StoredEvent<IdentityEvent>): Row | undefined {
   const { event } = e;
@@ -188,52 +190,37 @@ export function evolvePatch(p: Patch, e: StoredEvent<IdentityEvent>): void {
 }
 
 /**
- * One statement: inserts the rows of accounts registered in this batch, unless they exist,
- * and patches the other accounts. Both read the statement's snapshot, so neither sees the
- * other's rows. Returns the registered accounts that did exist, which still need their patch.
+ * One statement. The INSERT adds the rows of accounts registered in this batch, unless they
+ * exist; the UPDATE patches the accounts that existed before the statement: those the batch
+ * did not register, and any it registered again. Both read the statement's snapshot, so the
+ * UPDATE cannot see the inserted rows; it skips them to spare their index probes.
+ *
+ * Each account to patch is found by its own index probe (a LIMIT 1 subquery per id), and its
+ * row by the ctid that probe read: a table filled in bulk has no statistics yet, and a plain
+ * join on id then hashes a full scan of it, slower with every batch. (Do not add u.id = p.id:
+ * the planner takes that as the join and is back to the full scan.) The live worker is the
+ * only writer of the schema (the checkpoint lock serialises it with rebuilds), so the ctid is
+ * current; were it not, the UPDATE would skip that row, never touch another.
  */
-async function write(
-  db: Kysely<UsersDB>,
-  schema: string,
-  patches: Patch[],
-  created: Row[],
-): Promise<string[]> {
+function statement(schema: string, patches: Patch[], created: Row[]) {
   // Raw SQL does not inherit withSchema: name the (live or rebuild) schema explicitly.
   const users = sql.table(`${schema}.users`);
-  const col = <K extends keyof Row>(k: K) => created.map((r) => r[k]);
-  const { rows } = await sql<{ id: string }>`
-    WITH created AS MATERIALIZED (
-      SELECT * FROM unnest(${textArray(col('id'))}::text[], ${textArray(col('email'))}::text[],
-        ${textArray(col('name'))}::text[], ${textArray(col('image'))}::text[],
-        ${textArray(col('role'))}::text[], ${booleanArray(col('banned'))}::boolean[],
-        ${timestampArray(col('banned_until'))}::timestamptz[], ${textArray(col('ban_reason'))}::text[],
-        ${timestampArray(col('registered_at'))}::timestamptz[],
-        ${timestampArray(col('last_sign_in_at'))}::timestamptz[], ${numberArray(col('sign_in_count'))}::int[],
-        ${numberArray(col('failed_sign_ins'))}::int[], ${numberArray(col('last_seq'))}::bigint[])
-      AS r(id, email, name, image, role, banned, banned_until, ban_reason, registered_at,
-        last_sign_in_at, sign_in_count, failed_sign_ins, last_seq)
-    ), inserted AS (
+  const row = <K extends keyof Row>(k: K) => created.map((r) => r[k]);
+  const patch = <K extends keyof Patch>(k: K) => patches.map((p) => p[k] ?? null);
+  return sql`
+    WITH inserted AS (
       INSERT INTO ${users} (id, email, name, image, role, banned, banned_until, ban_reason,
         registered_at, last_sign_in_at, sign_in_count, failed_sign_ins, last_seq)
-      SELECT * FROM created
+      SELECT * FROM unnest(${textArray(row('id'))}::text[], ${textArray(row('email'))}::text[],
+        ${textArray(row('name'))}::text[], ${textArray(row('image'))}::text[],
+        ${textArray(row('role'))}::text[], ${booleanArray(row('banned'))}::boolean[],
+        ${timestampArray(row('banned_until'))}::timestamptz[], ${textArray(row('ban_reason'))}::text[],
+        ${timestampArray(row('registered_at'))}::timestamptz[],
+        ${timestampArray(row('last_sign_in_at'))}::timestamptz[], ${numberArray(row('sign_in_count'))}::int[],
+        ${numberArray(row('failed_sign_ins'))}::int[], ${numberArray(row('last_seq'))}::bigint[])
       ON CONFLICT (id) DO NOTHING
       RETURNING id
-    ), patched AS (${patch(schema, patches)})
-    SELECT id FROM created WHERE id NOT IN (SELECT id FROM inserted)`.execute(db);
-  return rows.map((r) => r.id);
-}
-
-/**
- * Applies patches to the rows that exist. Each account is found by its own index probe (a
- * LIMIT 1 subquery per id, then its ctid): a table filled in bulk has no statistics yet, and a
- * plain join then hashes a full scan of it, slower with every batch. The live worker is the
- * only writer of the schema (the checkpoint lock serialises it with rebuilds), so a ctid read
- * here is still current.
- */
-function patch(schema: string, patches: Patch[]) {
-  const users = sql.table(`${schema}.users`);
-  const col = <K extends keyof Patch>(k: K) => patches.map((p) => p[k] ?? null);
-  return sql`
+    )
     UPDATE ${users} u SET
       role = coalesce(p.role, u.role),
       banned = CASE WHEN p.ban THEN p.banned ELSE u.banned END,
@@ -245,15 +232,15 @@ function patch(schema: string, patches: Patch[]) {
       sign_in_count = u.sign_in_count + coalesce(p.sign_ins, 0),
       failed_sign_ins = u.failed_sign_ins + coalesce(p.failed, 0),
       last_seq = p.last_seq
-    FROM unnest(${textArray(col('id'))}::text[], ${numberArray(col('last_seq'))}::bigint[],
-      ${textArray(col('role'))}::text[], ${booleanArray(col('ban'))}::boolean[],
-      ${booleanArray(col('banned'))}::boolean[], ${timestampArray(col('banned_until'))}::timestamptz[],
-      ${textArray(col('ban_reason'))}::text[], ${textArray(col('name'))}::text[],
-      ${booleanArray(col('image_set'))}::boolean[], ${textArray(col('image'))}::text[],
-      ${timestampArray(col('last_sign_in_at'))}::timestamptz[], ${numberArray(col('sign_ins'))}::int[],
-      ${numberArray(col('failed'))}::int[])
-      AS p(id, last_seq, role, ban, banned, banned_until, ban_reason, name, image_set, image,
-        last_sign_in_at, sign_ins, failed)
+    FROM unnest(${textArray(patch('id'))}::text[], ${booleanArray(patch('created'))}::boolean[],
+      ${numberArray(patch('last_seq'))}::bigint[], ${textArray(patch('role'))}::text[],
+      ${booleanArray(patch('ban'))}::boolean[], ${booleanArray(patch('banned'))}::boolean[],
+      ${timestampArray(patch('banned_until'))}::timestamptz[], ${textArray(patch('ban_reason'))}::text[],
+      ${textArray(patch('name'))}::text[], ${booleanArray(patch('image_set'))}::boolean[],
+      ${textArray(patch('image'))}::text[], ${timestampArray(patch('last_sign_in_at'))}::timestamptz[],
+      ${numberArray(patch('sign_ins'))}::int[], ${numberArray(patch('failed'))}::int[])
+      AS p(id, created, last_seq, role, ban, banned, banned_until, ban_reason, name, image_set,
+        image, last_sign_in_at, sign_ins, failed)
     CROSS JOIN LATERAL (SELECT ctid AS tid FROM ${users} WHERE id = p.id LIMIT 1) hit
-    WHERE u.ctid = hit.tid AND u.id = p.id`;
+    WHERE (p.created IS NULL OR p.id NOT IN (SELECT id FROM inserted)) AND u.ctid = hit.tid`;
 }
