@@ -24,6 +24,8 @@ export const playActivityProjection: Projection<PlayActivityDB, ChatEvent> = {
     const statement = batchStatement(events, schema);
     if (statement) await statement.execute(db);
   },
+  // The live worker sends it with BEGIN and COMMIT without waiting in between.
+  batchStatement: (events, { db, schema }) => batchStatement(events, schema)?.compile(db) ?? null,
 };
 
 /**
