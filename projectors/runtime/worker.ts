@@ -9,7 +9,7 @@ import type { Log } from '../../writers/log.ts';
 import type { AnyProjection } from '../types.ts';
 import { applyBatch, type BatchOutcome, decoded, isTransient } from './apply.ts';
 import type { RawMessage } from './decode.ts';
-import { createPipeline } from './pipeline.ts';
+import { createPipeline, type Pipeline } from './pipeline.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
 
 export type WorkerOptions = {
@@ -97,6 +97,36 @@ export async function runWorker({
   signal: AbortSignal;
 }): Promise<void> {
   const stream = log.names.stream(projection.domain);
+  // The worker's own connection opens while the consumer is set up, and its first guess of
+  // the checkpoint lets the first batch go out whole too.
+  const pipeline = createPipeline({ pool, projection, stream });
+  try {
+    await consume({ log, pool, projection, logger, options, signal, stream, pipeline });
+  } finally {
+    await pipeline.close();
+  }
+}
+
+async function consume({
+  log,
+  pool,
+  projection,
+  logger,
+  options,
+  signal,
+  stream,
+  pipeline,
+}: {
+  log: Log;
+  pool: pg.Pool;
+  projection: AnyProjection;
+  logger: Logger;
+  options: WorkerOptions;
+  signal: AbortSignal;
+  stream: string;
+  pipeline: Pipeline;
+}): Promise<void> {
+  const firstGuess = pipeline.checkpoint();
   const consumer = await log.js.consumers.get(stream, consumerName(projection));
   // Pull requests cost the server and this process a message each way: ask for four
   // batches and top up at two (the default tops up every quarter of max_messages).
@@ -106,9 +136,7 @@ export async function runWorker({
     expires: 30_000,
   });
   signal.addEventListener('abort', () => messages.stop(), { once: true });
-  const pipeline = createPipeline({ pool, projection, stream });
 
-  // The first batch has no guess of the checkpoint: it takes the careful path.
   const start = (previous: Flight, raw: RawMessage[], last: JsMsg): Flight => {
     let markSent = () => {};
     const flight: Flight = {
@@ -159,43 +187,58 @@ export async function runWorker({
     sent: Promise.resolve(),
     done: Promise.resolve(),
     before: Promise.resolve(),
-    end: undefined,
+    end: await firstGuess,
   };
   let batch: RawMessage[] = [];
   let sinceYield = 0;
-  try {
-    for await (const m of messages) {
-      // Decode on arrival, while the previous batch is in the database.
-      const msg = toRaw(m);
-      decoded(projection.domain, stream, msg);
-      batch.push(msg);
-      // A backlog arrives in bursts handed out without a pause; the batch in flight is the
-      // critical path, so let its database replies through every few messages.
-      if (++sinceYield === YIELD_EVERY) {
-        sinceYield = 0;
-        await setImmediate();
-      }
-      // Apply as soon as nothing more is buffered: a lone event is not kept waiting for a full
-      // batch, and a backlog still goes through in large transactions. (getPending() would also
-      // count open pull requests, so compare what arrived with what was handed out.)
-      const buffered = messages.getReceived() - messages.getProcessed();
-      if (batch.length < options.batchSize && buffered > 0) continue;
-      const raw = batch;
-      batch = [];
-      // At most two batches in flight: a failure sends everything behind it the slow way.
-      await previous.sent;
-      await previous.before;
-      if (signal.aborted) break;
-      previous = start(previous, raw, m);
+  for await (const m of messages) {
+    // Decode on arrival, while the previous batch is in the database.
+    const msg = toRaw(m);
+    decoded(projection.domain, stream, msg);
+    batch.push(msg);
+    // A backlog arrives in bursts handed out without a pause; the batch in flight is the
+    // critical path, so let its database replies through every few messages.
+    if (++sinceYield === YIELD_EVERY) {
+      sinceYield = 0;
+      await setImmediate();
     }
-    await previous.done;
-  } finally {
-    await pipeline.close();
+    // Apply as soon as nothing more is buffered: a lone event is not kept waiting for a full
+    // batch, and a backlog still goes through in large transactions. (getPending() would also
+    // count open pull requests, so compare what arrived with what was handed out.)
+    const buffered = messages.getReceived() - messages.getProcessed();
+    if (batch.length < options.batchSize && buffered > 0) continue;
+    const raw = batch;
+    batch = [];
+    // At most two batches in flight: a failure sends everything behind it the slow way.
+    await previous.sent;
+    await previous.before;
+    if (signal.aborted) break;
+    previous = start(previous, raw, m);
   }
+  await previous.done;
 }
 
 function toRaw(m: JsMsg): RawMessage {
-  return { seq: m.seq, subject: m.subject, data: m.data };
+  return { seq: streamSeq(m), subject: m.subject, data: m.data };
+}
+
+/**
+ * JsMsg.seq, without the full delivery info it parses for it (a split and a dozen fields,
+ * for every message). The ack subject is $JS.ACK.<stream>.<consumer>.<delivered>.<seq>...
+ * (nine tokens), or carries a domain and an account hash after ACK (eleven or more).
+ */
+export function streamSeq(m: JsMsg): number {
+  // JsMsgImpl has it; the JsMsg interface does not promise it.
+  const reply = (m as { reply?: unknown }).reply;
+  if (typeof reply !== 'string' || !reply.startsWith('$JS.ACK.')) return m.seq;
+  let dots = 0;
+  for (let i = 0; i < reply.length; i++) if (reply.charCodeAt(i) === 46) dots++;
+  const token = dots === 8 ? 5 : dots >= 10 ? 7 : -1;
+  if (token < 0) return m.seq; // not a form it knows: let JsMsg say what is wrong
+  let start = 0;
+  for (let seen = 0; seen < token; start++) if (reply.charCodeAt(start) === 46) seen++;
+  const end = reply.indexOf('.', start);
+  return Number.parseInt(reply.slice(start, end), 10);
 }
 
 /** The careful path: one batch at a time, retried in place until it commits or the worker stops. */
