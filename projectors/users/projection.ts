@@ -213,19 +213,18 @@ export function evolvePatch(p: Patch, e: StoredEvent<IdentityEvent>): void {
 function statement(schema: string, patches: Patch[], created: Row[], lean: boolean) {
   // Raw SQL does not inherit withSchema: name the (live or rebuild) schema explicitly.
   const users = sql.table(`${schema}.users`);
-  const row = <K extends keyof Row>(k: K) => created.map((r) => r[k]);
-  const patch = <K extends keyof Patch>(k: K) => patches.map((p) => p[k] ?? null);
+  const rows = created;
   return sql`
     WITH inserted AS (
       INSERT INTO ${users} (id, email, name, image, role, banned, banned_until, ban_reason,
         registered_at, last_sign_in_at, sign_in_count, failed_sign_ins, last_seq)
-      SELECT * FROM unnest(${textArray(row('id'))}::text[], ${textArray(row('email'))}::text[],
-        ${textArray(row('name'))}::text[], ${textArray(row('image'))}::text[],
-        ${textArray(row('role'))}::text[], ${booleanArray(row('banned'))}::boolean[],
-        ${timestampArray(row('banned_until'))}::timestamptz[], ${textArray(row('ban_reason'))}::text[],
-        ${timestampArray(row('registered_at'))}::timestamptz[],
-        ${timestampArray(row('last_sign_in_at'))}::timestamptz[], ${numberArray(row('sign_in_count'))}::int[],
-        ${numberArray(row('failed_sign_ins'))}::int[], ${numberArray(row('last_seq'))}::bigint[])
+      SELECT * FROM unnest(${textArray(rows, (r) => r.id)}::text[], ${textArray(rows, (r) => r.email)}::text[],
+        ${textArray(rows, (r) => r.name)}::text[], ${textArray(rows, (r) => r.image)}::text[],
+        ${textArray(rows, (r) => r.role)}::text[], ${booleanArray(rows, (r) => r.banned)}::boolean[],
+        ${timestampArray(rows, (r) => r.banned_until)}::timestamptz[], ${textArray(rows, (r) => r.ban_reason)}::text[],
+        ${timestampArray(rows, (r) => r.registered_at)}::timestamptz[],
+        ${timestampArray(rows, (r) => r.last_sign_in_at)}::timestamptz[], ${numberArray(rows, (r) => r.sign_in_count)}::int[],
+        ${numberArray(rows, (r) => r.failed_sign_ins)}::int[], ${numberArray(rows, (r) => r.last_seq)}::bigint[])
       ${lean ? sql`` : sql`ON CONFLICT (id) DO NOTHING RETURNING id`}
     )
     UPDATE ${users} u SET
@@ -239,13 +238,13 @@ function statement(schema: string, patches: Patch[], created: Row[], lean: boole
       sign_in_count = u.sign_in_count + coalesce(p.sign_ins, 0),
       failed_sign_ins = u.failed_sign_ins + coalesce(p.failed, 0),
       last_seq = p.last_seq
-    FROM unnest(${textArray(patch('id'))}::text[], ${booleanArray(patch('created'))}::boolean[],
-      ${numberArray(patch('last_seq'))}::bigint[], ${textArray(patch('role'))}::text[],
-      ${booleanArray(patch('ban'))}::boolean[], ${booleanArray(patch('banned'))}::boolean[],
-      ${timestampArray(patch('banned_until'))}::timestamptz[], ${textArray(patch('ban_reason'))}::text[],
-      ${textArray(patch('name'))}::text[], ${booleanArray(patch('image_set'))}::boolean[],
-      ${textArray(patch('image'))}::text[], ${timestampArray(patch('last_sign_in_at'))}::timestamptz[],
-      ${numberArray(patch('sign_ins'))}::int[], ${numberArray(patch('failed'))}::int[])
+    FROM unnest(${textArray(patches, (p) => p.id)}::text[], ${booleanArray(patches, (p) => p.created)}::boolean[],
+      ${numberArray(patches, (p) => p.last_seq)}::bigint[], ${textArray(patches, (p) => p.role)}::text[],
+      ${booleanArray(patches, (p) => p.ban)}::boolean[], ${booleanArray(patches, (p) => p.banned)}::boolean[],
+      ${timestampArray(patches, (p) => p.banned_until)}::timestamptz[], ${textArray(patches, (p) => p.ban_reason)}::text[],
+      ${textArray(patches, (p) => p.name)}::text[], ${booleanArray(patches, (p) => p.image_set)}::boolean[],
+      ${textArray(patches, (p) => p.image)}::text[], ${timestampArray(patches, (p) => p.last_sign_in_at)}::timestamptz[],
+      ${numberArray(patches, (p) => p.sign_ins)}::int[], ${numberArray(patches, (p) => p.failed)}::int[])
       AS p(id, created, last_seq, role, ban, banned, banned_until, ban_reason, name, image_set,
         image, last_sign_in_at, sign_ins, failed)
     CROSS JOIN LATERAL (SELECT ctid AS tid FROM ${users} WHERE id = p.id LIMIT 1) hit
