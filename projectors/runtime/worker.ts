@@ -1,6 +1,5 @@
 // The live worker of one read model: a durable pull consumer, batches, checkpoint, then ack.
 
-import { setImmediate } from 'node:timers/promises';
 import { AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
@@ -21,8 +20,6 @@ export type WorkerOptions = {
 };
 
 const NANOS = 1_000_000;
-/** Messages decoded between two turns of the event loop. */
-const YIELD_EVERY = 50;
 
 export function consumerName(projection: AnyProjection): string {
   return `rm_${projection.name}`;
@@ -68,6 +65,8 @@ export async function ensureConsumer({
       : { deliver_policy: DeliverPolicy.All }),
   });
 }
+
+type Pending = { raw: RawMessage[]; last: JsMsg };
 
 /** A batch on its way: the next batch goes out behind it once it has sent its last statement. */
 type Flight = {
@@ -128,15 +127,6 @@ async function consume({
 }): Promise<void> {
   const firstGuess = pipeline.checkpoint();
   const consumer = await log.js.consumers.get(stream, consumerName(projection));
-  // Pull requests cost the server and this process a message each way: ask for four
-  // batches and top up at two (the default tops up every quarter of max_messages).
-  const messages = await consumer.consume({
-    max_messages: options.batchSize * 4,
-    threshold_messages: options.batchSize * 2,
-    expires: 30_000,
-  });
-  signal.addEventListener('abort', () => messages.stop(), { once: true });
-
   const start = (previous: Flight, raw: RawMessage[], last: JsMsg): Flight => {
     let markSent = () => {};
     const flight: Flight = {
@@ -189,33 +179,75 @@ async function consume({
     before: Promise.resolve(),
     end: await firstGuess,
   };
-  let batch: RawMessage[] = [];
-  let sinceYield = 0;
-  for await (const m of messages) {
-    // Decode on arrival, while the previous batch is in the database.
-    const msg = toRaw(m);
-    decoded(projection.domain, stream, msg);
-    batch.push(msg);
-    // A backlog arrives in bursts handed out without a pause; the batch in flight is the
-    // critical path, so let its database replies through every few messages.
-    if (++sinceYield === YIELD_EVERY) {
-      sinceYield = 0;
-      await setImmediate();
-    }
-    // Apply as soon as nothing more is buffered: a lone event is not kept waiting for a full
-    // batch, and a backlog still goes through in large transactions. (getPending() would also
-    // count open pull requests, so compare what arrived with what was handed out.)
-    const buffered = messages.getReceived() - messages.getProcessed();
-    if (batch.length < options.batchSize && buffered > 0) continue;
-    const raw = batch;
-    batch = [];
-    // At most two batches in flight: a failure sends everything behind it the slow way.
-    await previous.sent;
-    await previous.before;
-    if (signal.aborted) break;
-    previous = start(previous, raw, m);
-  }
+  // Full batches waiting for room in the pipeline, and the one filling up.
+  const waiting: Pending[] = [];
+  let filling: Pending | undefined;
+  let stopped = false;
+  const take = () => {
+    const batch = filling;
+    filling = undefined;
+    return batch;
+  };
+
+  // Room for the next batch: the previous one has sent its last statement and the one before
+  // it is done (at most two in flight, so a failure sends few behind it the slow way). A
+  // partial batch goes out as soon as there is room, so a lone event is not kept waiting;
+  // while there is none, it keeps filling and a backlog goes in large transactions.
+  let pumping: Promise<void> | undefined;
+  const pump = () => {
+    pumping ??= (async () => {
+      try {
+        for (;;) {
+          await previous.sent;
+          await previous.before;
+          if (stopped || signal.aborted) return;
+          const next = waiting.shift() ?? take();
+          if (!next) return;
+          previous = start(previous, next.raw, next.last);
+        }
+      } finally {
+        pumping = undefined;
+      }
+    })();
+    return pumping;
+  };
+  let pumpScheduled = false;
+  const schedulePump = () => {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    // After the burst of deliveries this one came in with, not within it.
+    setImmediate(() => {
+      pumpScheduled = false;
+      void pump();
+    });
+  };
+
+  // Messages arrive through a callback, in bursts as the socket reads them: no async
+  // iteration per message. The consumer's max_ack_pending bounds how many wait unacknowledged.
+  const messages = await consumer.consume({
+    // Pull requests cost the server and this process a message each way: ask for four
+    // batches and top up at two (the default tops up every quarter of max_messages).
+    max_messages: options.batchSize * 4,
+    threshold_messages: options.batchSize * 2,
+    expires: 30_000,
+    callback: (m) => {
+      // Decoded on arrival, while the batches ahead are in the database.
+      const msg = toRaw(m);
+      decoded(projection.domain, stream, msg);
+      filling ??= { raw: [], last: m };
+      filling.raw.push(msg);
+      filling.last = m;
+      if (filling.raw.length >= options.batchSize) waiting.push(take() as Pending);
+      schedulePump();
+    },
+  });
+  signal.addEventListener('abort', () => messages.stop(), { once: true });
+  if (signal.aborted) messages.stop();
+  const closed = await messages.closed();
+  stopped = true;
+  await pumping;
   await previous.done;
+  if (closed instanceof Error) throw closed;
 }
 
 function toRaw(m: JsMsg): RawMessage {
