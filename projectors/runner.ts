@@ -10,7 +10,7 @@ import { countParked, type DeadLetter, listDeadLetters, resolveDeadLetter } from
 import { migrateSchema } from './runtime/migrate.ts';
 import { type RebuildProgress, rebuild, rebuildStatus } from './runtime/rebuild.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './runtime/tables.ts';
-import { ensureConsumer, runWorker, sleep } from './runtime/worker.ts';
+import { runWorker, sleep } from './runtime/worker.ts';
 import type { AnyProjection } from './types.ts';
 
 export type ProjectorStatus = {
@@ -109,7 +109,6 @@ export function createProjectorRunner({
         held = rows[0]?.ok === true;
         if (held) {
           leaders.add(p.name);
-          await ensureConsumer({ log, db: rdb, projection: p, ackWaitMs, batchSize });
           await runWorker({
             log,
             pool,

@@ -25,7 +25,7 @@ export type Pipeline = {
     expected: number,
     sent: (end: number) => void,
   ) => Promise<BatchOutcome | null>;
-  /** The checkpoint as the database has it now (undefined if it cannot say): a first guess. */
+  /** The checkpoint as the database has it now (undefined: no row yet). */
   checkpoint: () => Promise<number | undefined>;
   close: () => Promise<void>;
 };
@@ -145,9 +145,9 @@ export function createPipeline({
           [projection.name],
         );
         return rows[0] ? Number(rows[0].last_seq) : undefined;
-      } catch {
+      } catch (err) {
         discard(c);
-        return undefined;
+        throw err;
       }
     },
     apply: async (messages, expected, sent) => {

@@ -1,7 +1,6 @@
 // The live worker of one read model: a durable pull consumer, batches, checkpoint, then ack.
 
 import { AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
-import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Log } from '../../writers/log.ts';
@@ -9,7 +8,6 @@ import type { AnyProjection } from '../types.ts';
 import { applyBatch, type BatchOutcome, decoded, isTransient } from './apply.ts';
 import type { RawMessage } from './decode.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
-import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
 
 export type WorkerOptions = {
   batchSize: number;
@@ -31,26 +29,19 @@ export function consumerName(projection: AnyProjection): string {
  */
 export async function ensureConsumer({
   log,
-  db,
   projection,
   ackWaitMs,
   batchSize,
+  checkpoint,
 }: {
   log: Log;
-  db: Kysely<RuntimeDB>;
   projection: AnyProjection;
   ackWaitMs: number;
   batchSize: number;
+  checkpoint: number;
 }): Promise<void> {
   const stream = log.names.stream(projection.domain);
   const name = consumerName(projection);
-  const row = await db
-    .withSchema(RUNTIME_SCHEMA)
-    .selectFrom('checkpoints')
-    .select('last_seq')
-    .where('read_model', '=', projection.name)
-    .executeTakeFirst();
-  const checkpoint = Number(row?.last_seq ?? 0);
   const existing = await log.jsm.consumers.info(stream, name).catch(() => null);
   if (existing && existing.ack_floor.stream_seq <= checkpoint) return;
   if (existing) await log.jsm.consumers.delete(stream, name);
@@ -96,11 +87,14 @@ export async function runWorker({
   signal: AbortSignal;
 }): Promise<void> {
   const stream = log.names.stream(projection.domain);
-  // The worker's own connection opens while the consumer is set up, and its first guess of
-  // the checkpoint lets the first batch go out whole too.
   const pipeline = createPipeline({ pool, projection, stream });
   try {
-    await consume({ log, pool, projection, logger, options, signal, stream, pipeline });
+    // One read, on the worker's own connection, serves the consumer's check and the first
+    // batch's guess (so the first batch goes out whole too).
+    const checkpoint = await pipeline.checkpoint();
+    const { ackWaitMs, batchSize } = options;
+    await ensureConsumer({ log, projection, ackWaitMs, batchSize, checkpoint: checkpoint ?? 0 });
+    await consume({ log, pool, projection, logger, options, signal, stream, pipeline, checkpoint });
   } finally {
     await pipeline.close();
   }
@@ -115,6 +109,7 @@ async function consume({
   signal,
   stream,
   pipeline,
+  checkpoint,
 }: {
   log: Log;
   pool: pg.Pool;
@@ -124,8 +119,8 @@ async function consume({
   signal: AbortSignal;
   stream: string;
   pipeline: Pipeline;
+  checkpoint: number | undefined;
 }): Promise<void> {
-  const firstGuess = pipeline.checkpoint();
   const consumer = await log.js.consumers.get(stream, consumerName(projection));
   const start = (previous: Flight, raw: RawMessage[], last: JsMsg): Flight => {
     let markSent = () => {};
@@ -177,7 +172,7 @@ async function consume({
     sent: Promise.resolve(),
     done: Promise.resolve(),
     before: Promise.resolve(),
-    end: await firstGuess,
+    end: checkpoint,
   };
   // Full batches waiting for room in the pipeline, and the one filling up.
   const waiting: Pending[] = [];
