@@ -11,10 +11,10 @@ import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
 export type BatchOutcome = { lastSeq: number; applied: number; skipped: number; parked: number };
 
 /**
- * The live worker's careful path (the pipeline in pipeline.ts is its fast one), on a pooled
- * connection of its own: BEGIN, the checkpoint lock and its move travel as one simple query.
- * The checkpoint is moved before the events are applied; both commit or roll back together,
- * so the order inside the transaction does not matter.
+ * A batch on its own, for whatever the live worker's pipeline (pipeline.ts) gives back, on a
+ * pooled connection: BEGIN, the checkpoint lock and its move travel as one simple query. The
+ * checkpoint is moved before the events are applied; both commit or roll back together, so
+ * the order inside the transaction does not matter.
  */
 export async function applyBatch({
   pool,

@@ -4,9 +4,10 @@
 // the database is not left waiting on round trips between batches.
 //
 // A batch goes ahead on a guess: that the checkpoint is where the previous batch (in delivery
-// order) ends. It commits only once the checkpoint it locked proves the guess right; anything
-// else (a wrong guess, an error, a lost connection) rolls it back and returns null, and the
-// worker takes applyBatch, the one-batch-at-a-time path, after the previous batch is done.
+// order) ends. It commits only if the checkpoint proves the guess right (checked in the
+// database for a one-statement batch, on the locked row's value otherwise); anything else (a
+// wrong guess, an error, a lost connection) rolls it back and returns null, and the worker
+// takes applyBatch, the one-batch-at-a-time path, after the previous batch is done.
 import type { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { AnyProjection } from '../types.ts';
@@ -157,7 +158,7 @@ export function createPipeline({
       const events = [];
       for (const m of fresh) {
         const e = decoded(projection.domain, stream, m);
-        // Poison and redeliveries are the careful path's business.
+        // Poison and redeliveries are applyBatch's business.
         if (e instanceof Error) return null;
         events.push(e);
       }
@@ -169,7 +170,12 @@ export function createPipeline({
         const db = boundTo(client).withSchema(projection.name);
         const ctx = { db: db as never, schema: projection.name, rebuilding: false };
         if (projection.batchStatement) {
-          const statement = projection.batchStatement(events as never, ctx);
+          let statement: CompiledQuery | null;
+          try {
+            statement = projection.batchStatement(events as never, ctx);
+          } catch {
+            return null; // nothing sent yet; applyBatch will say what is wrong
+          }
           const counts = { applied: fresh.length, skipped: messages.length - fresh.length };
           return await oneShot(c, statement, expected, last, sent, counts);
         }

@@ -1,5 +1,7 @@
 // The live worker of one read model: a durable pull consumer, batches, checkpoint, then ack.
-
+// Messages are decoded as they arrive and cut into batches; each batch goes to the pipeline
+// (pipeline.ts), which sends it behind the one before on the worker's own connection, and
+// any batch the pipeline gives back takes applyBatch, one batch at a time, with retries.
 import { AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -158,7 +160,7 @@ async function consume({
             'events parked as dead letters',
           );
       } finally {
-        // A batch that took the careful path lets the next one out only now, with a guess.
+        // A batch that went on its own lets the next one out only now, with a guess.
         markSent();
       }
     };
@@ -268,7 +270,7 @@ export function streamSeq(m: JsMsg): number {
   return Number.parseInt(reply.slice(start, end), 10);
 }
 
-/** The careful path: one batch at a time, retried in place until it commits or the worker stops. */
+/** One batch on its own (applyBatch), retried in place until it commits or the worker stops. */
 async function applyWithRetry({
   pool,
   projection,
