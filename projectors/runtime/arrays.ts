@@ -57,7 +57,7 @@ const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 const YEARS = new Map<number, string>();
 
-/** Date.toISOString, three times faster: it was a third of a batch's formatting. */
+/** Date.toISOString, three times faster: it was a third of the time spent on array literals. */
 function iso(d: Date): string {
   const year = d.getUTCFullYear();
   // Other years (and invalid dates, which throw) keep toISOString's forms.
@@ -67,5 +67,6 @@ function iso(d: Date): string {
     y = String(year);
     YEARS.set(year, y);
   }
-  return `${y}-${TWO[d.getUTCMonth() + 1]}-${TWO[d.getUTCDate()]}T${TWO[d.getUTCHours()]}:${TWO[d.getUTCMinutes()]}:${TWO[d.getUTCSeconds()]}.${THREE[d.getUTCMilliseconds()]}Z`;
+  const date = `${y}-${TWO[d.getUTCMonth() + 1]}-${TWO[d.getUTCDate()]}`;
+  return `${date}T${TWO[d.getUTCHours()]}:${TWO[d.getUTCMinutes()]}:${TWO[d.getUTCSeconds()]}.${THREE[d.getUTCMilliseconds()]}Z`;
 }

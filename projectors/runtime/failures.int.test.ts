@@ -142,11 +142,11 @@ const oneShot: Projection<{ seen: { seq: number; session: string } }, IdentityEv
     );
     if (rows.length === 0) return null;
     // 'poison' fails the cast: the whole statement fails, as a bad row would.
+    const seqs = rows.map((r) => r.seq);
+    const ids = rows.map((r) => r.session);
     return sql`INSERT INTO ${sql.table(`${schema}.seen`)} (seq, session)
       SELECT seq, CASE WHEN session = 'poison' THEN session::int::text ELSE session END
-      FROM unnest(${rows.map((r) => r.seq)}::bigint[], ${rows.map((r) => r.session)}::text[]) AS r(seq, session)`.compile(
-      db,
-    );
+      FROM unnest(${seqs}::bigint[], ${ids}::text[]) AS r(seq, session)`.compile(db);
   },
 };
 

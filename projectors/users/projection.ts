@@ -14,8 +14,8 @@ export type Row = Omit<UserRow, 'last_seq'> & { last_seq: number };
 
 /**
  * What a batch does to an account that already has a row: fields it sets (absent: left as
- * they are) and counters it adds to. It must agree with evolveRow event by event; the SQL in
- * patch() applies it.
+ * they are) and counters it adds to. It must agree with evolveRow event by event; the UPDATE
+ * in statement() applies it.
  */
 export type Patch = {
   id: string;
@@ -213,18 +213,17 @@ export function evolvePatch(p: Patch, e: StoredEvent<IdentityEvent>): void {
 function statement(schema: string, patches: Patch[], created: Row[], lean: boolean) {
   // Raw SQL does not inherit withSchema: name the (live or rebuild) schema explicitly.
   const users = sql.table(`${schema}.users`);
-  const rows = created;
+  const r = columns(created);
+  const p = columns(patches);
   return sql`
     WITH inserted AS (
       INSERT INTO ${users} (id, email, name, image, role, banned, banned_until, ban_reason,
         registered_at, last_sign_in_at, sign_in_count, failed_sign_ins, last_seq)
-      SELECT * FROM unnest(${textArray(rows, (r) => r.id)}::text[], ${textArray(rows, (r) => r.email)}::text[],
-        ${textArray(rows, (r) => r.name)}::text[], ${textArray(rows, (r) => r.image)}::text[],
-        ${textArray(rows, (r) => r.role)}::text[], ${booleanArray(rows, (r) => r.banned)}::boolean[],
-        ${timestampArray(rows, (r) => r.banned_until)}::timestamptz[], ${textArray(rows, (r) => r.ban_reason)}::text[],
-        ${timestampArray(rows, (r) => r.registered_at)}::timestamptz[],
-        ${timestampArray(rows, (r) => r.last_sign_in_at)}::timestamptz[], ${numberArray(rows, (r) => r.sign_in_count)}::int[],
-        ${numberArray(rows, (r) => r.failed_sign_ins)}::int[], ${numberArray(rows, (r) => r.last_seq)}::bigint[])
+      SELECT * FROM unnest(${r.text((x) => x.id)}, ${r.text((x) => x.email)}, ${r.text((x) => x.name)},
+        ${r.text((x) => x.image)}, ${r.text((x) => x.role)}, ${r.bool((x) => x.banned)},
+        ${r.time((x) => x.banned_until)}, ${r.text((x) => x.ban_reason)}, ${r.time((x) => x.registered_at)},
+        ${r.time((x) => x.last_sign_in_at)}, ${r.int((x) => x.sign_in_count)},
+        ${r.int((x) => x.failed_sign_ins)}, ${r.bigint((x) => x.last_seq)})
       ${lean ? sql`` : sql`ON CONFLICT (id) DO NOTHING RETURNING id`}
     )
     UPDATE ${users} u SET
@@ -238,16 +237,26 @@ function statement(schema: string, patches: Patch[], created: Row[], lean: boole
       sign_in_count = u.sign_in_count + coalesce(p.sign_ins, 0),
       failed_sign_ins = u.failed_sign_ins + coalesce(p.failed, 0),
       last_seq = p.last_seq
-    FROM unnest(${textArray(patches, (p) => p.id)}::text[], ${booleanArray(patches, (p) => p.created)}::boolean[],
-      ${numberArray(patches, (p) => p.last_seq)}::bigint[], ${textArray(patches, (p) => p.role)}::text[],
-      ${booleanArray(patches, (p) => p.ban)}::boolean[], ${booleanArray(patches, (p) => p.banned)}::boolean[],
-      ${timestampArray(patches, (p) => p.banned_until)}::timestamptz[], ${textArray(patches, (p) => p.ban_reason)}::text[],
-      ${textArray(patches, (p) => p.name)}::text[], ${booleanArray(patches, (p) => p.image_set)}::boolean[],
-      ${textArray(patches, (p) => p.image)}::text[], ${timestampArray(patches, (p) => p.last_sign_in_at)}::timestamptz[],
-      ${numberArray(patches, (p) => p.sign_ins)}::int[], ${numberArray(patches, (p) => p.failed)}::int[])
+    FROM unnest(${p.text((x) => x.id)}, ${p.bool((x) => x.created)}, ${p.bigint((x) => x.last_seq)},
+      ${p.text((x) => x.role)}, ${p.bool((x) => x.ban)}, ${p.bool((x) => x.banned)},
+      ${p.time((x) => x.banned_until)}, ${p.text((x) => x.ban_reason)}, ${p.text((x) => x.name)},
+      ${p.bool((x) => x.image_set)}, ${p.text((x) => x.image)}, ${p.time((x) => x.last_sign_in_at)},
+      ${p.int((x) => x.sign_ins)}, ${p.int((x) => x.failed)})
       AS p(id, created, last_seq, role, ban, banned, banned_until, ban_reason, name, image_set,
         image, last_sign_in_at, sign_ins, failed)
     CROSS JOIN LATERAL (SELECT ctid AS tid FROM ${users} WHERE id = p.id LIMIT 1) hit
     WHERE ${lean ? sql`` : sql`(p.created IS NULL OR p.id NOT IN (SELECT id FROM inserted)) AND`}
       u.ctid = hit.tid`;
+}
+
+/** One UNNEST argument per column, typed, read straight off the rows (see arrays.ts). */
+function columns<T>(rows: T[]) {
+  type Get<V> = (row: T) => V | null | undefined;
+  return {
+    text: (get: Get<string>) => sql`${textArray(rows, get)}::text[]`,
+    bool: (get: Get<boolean>) => sql`${booleanArray(rows, get)}::boolean[]`,
+    time: (get: Get<Date>) => sql`${timestampArray(rows, get)}::timestamptz[]`,
+    int: (get: Get<number>) => sql`${numberArray(rows, get)}::int[]`,
+    bigint: (get: Get<number>) => sql`${numberArray(rows, get)}::bigint[]`,
+  };
 }
