@@ -75,7 +75,8 @@ export async function rebuild({
   const started = Date.now();
   let processed = 0;
   let position = 0;
-  let targetSeq = (await log.jsm.streams.info(stream)).state.last_seq;
+  const streamInfo = await log.jsm.streams.info(stream);
+  let targetSeq = streamInfo.state.last_seq;
   const report = async (status: RebuildProgress['status'], error: string | null = null) => {
     const seconds = Math.max((Date.now() - started) / 1000, 0.001);
     const rate = processed / seconds;
@@ -115,8 +116,13 @@ export async function rebuild({
       schema: target,
       migrations: projection.migrations,
     });
+    // No filter when it is all the stream holds: nats-server 2.9 walks every subject of the
+    // stream for a filtered consumer's pending count (see ensureConsumer in worker.ts).
+    const filter = log.names.domainFilter(projection.domain);
+    const { subjects = [] } = streamInfo.config;
+    const whole = subjects.length === 1 && subjects[0] === filter;
     const consumer = await log.js.consumers.get(stream, {
-      filter_subjects: log.names.domainFilter(projection.domain),
+      ...(whole ? {} : { filter_subjects: filter }),
       deliver_policy: DeliverPolicy.All,
     });
     const pull = async (upTo: number): Promise<RawMessage[]> => {
