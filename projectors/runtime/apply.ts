@@ -96,15 +96,28 @@ export async function beginBatch(client: pg.ClientBase, readModel: string, last:
 
 const bound = new WeakMap<pg.ClientBase, Kysely<RuntimeDB>>();
 
+/** Kysely's transaction() and connection().transaction() begin with one of these. */
+const BEGIN = /^\s*(begin|start transaction)\b/i;
+
 /**
- * A Kysely whose every query runs on this one pooled connection, inside the transaction the
- * runtime opened on it. Kept per connection: the pool hands the same few out again and again.
+ * A Kysely whose every query runs on this one connection, inside the transaction the runtime
+ * opened on it. Kept per connection: the pool hands the same few out again and again.
  */
 export function boundTo(client: pg.ClientBase): Kysely<RuntimeDB> {
   let db = bound.get(client);
   if (!db) {
     // Kysely releases its "pool client" after each query; the runtime releases the real one.
-    const lease = { query: client.query.bind(client), release: () => {} };
+    // A projection's own transaction would end the batch's (a nested BEGIN only warns, and its
+    // COMMIT commits the batch): refuse it, as a kysely Transaction refuses transaction().
+    const lease = {
+      query: (text: string, values?: unknown[]) =>
+        BEGIN.test(text)
+          ? Promise.reject(
+              new Error('a projection runs inside the batch transaction; it cannot open its own'),
+            )
+          : client.query(text, values),
+      release: () => {},
+    };
     const pool = { connect: async () => lease, end: async () => {} };
     db = new Kysely<RuntimeDB>({ dialect: new PostgresDialect({ pool: pool as never }) });
     bound.set(client, db);

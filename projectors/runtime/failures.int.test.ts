@@ -194,3 +194,25 @@ describe('a read model written one statement per batch', () => {
     expect(await seenOneShot()).not.toContain('one-skipped');
   });
 });
+
+describe('a read model that opens a transaction of its own', () => {
+  it('fails the event instead of ending the batch transaction early', async () => {
+    const nested: Projection<{ seen: { seq: number; session: string } }, IdentityEvent> = {
+      name: 'sessions_nested',
+      domain: 'identity',
+      migrations: sessions.migrations,
+      apply: async (events, { db }) => {
+        await db.transaction().execute(async (tx) => {
+          for (const e of events) await tx.insertInto('seen').values({ seq: e.seq, session: 'x' }).execute();
+        });
+      },
+    };
+    const runner = await rt.runner([nested as unknown as AnyProjection]);
+    const seq = await publishIdentity(log, signedIn('u', 'nested'));
+    expect(await runner.waitFor('sessions_nested', seq, 5000)).toBe(true);
+    const rows = await sql<{ n: string }>`SELECT count(*) AS n FROM sessions_nested.seen`.execute(db);
+    expect(Number(rows.rows[0]?.n)).toBe(0);
+    const letters = await runner.deadLetters.list({ readModel: 'sessions_nested' });
+    expect(letters.map((l) => l.seq)).toContain(seq);
+  });
+});
