@@ -6,7 +6,7 @@ import { type Kysely, sql } from 'kysely';
 import { commonErrors } from '../../contracts/errors.ts';
 import type { Log } from '../../writers/log.ts';
 import type { AnyProjection } from '../types.ts';
-import { applyCareful, applyFast, applyIsolating, isTransient } from './apply.ts';
+import { applyCareful, applyFast, applyIsolating, decoded, isTransient } from './apply.ts';
 import type { RawMessage } from './decode.ts';
 import { migrateSchema } from './migrate.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
@@ -125,24 +125,39 @@ export async function rebuild({
       ...(whole ? {} : { filter_subjects: filter }),
       deliver_policy: DeliverPolicy.All,
     });
+    // The highest sequence fetched so far: the next batch is fetched while this one is written.
+    let fetched = 0;
     const pull = async (upTo: number): Promise<RawMessage[]> => {
       const out: RawMessage[] = [];
       // Asking for no more than remains lets the last fetch return at once instead of expiring.
-      const max = Math.max(1, Math.min(batchSize, upTo - position));
+      const max = Math.max(1, Math.min(batchSize, upTo - fetched));
       const iter = await consumer.fetch({ max_messages: max, expires: 1000 });
       for await (const m of iter)
         out.push({ seq: m.seq, subject: m.subject, data: m.data, header: m.headers, time: m.time });
+      if (out.length > 0) fetched = (out.at(-1) as RawMessage).seq;
       return out;
+    };
+    // Fetched and decoded ahead, so the log and the decoding overlap the database's work.
+    const ahead = (upTo: number): Promise<RawMessage[]> => {
+      const next = pull(upTo).then((batch) => {
+        for (const m of batch) decoded(projection.domain, stream, m);
+        return batch;
+      });
+      next.catch(() => undefined); // awaited below; never left unhandled if the batch fails first
+      return next;
     };
 
     let lastReport = 0;
+    let next = ahead(targetSeq);
     while (position < targetSeq) {
-      const batch = await pull(targetSeq);
+      const batch = await next;
       if (batch.length === 0) {
         // The tail may be gone (deleted or expired): stop when nothing is pending.
         if ((await consumer.info()).num_pending === 0) break;
+        next = ahead(targetSeq);
         continue;
       }
+      next = fetched < targetSeq ? ahead(targetSeq) : Promise.resolve([]);
       const into = { projection, stream, messages: batch, schema: target, rebuilding: true };
       await db
         .transaction()
@@ -158,6 +173,8 @@ export async function rebuild({
         await report('running');
       }
     }
+    // Nothing may still be on its way when the switch pulls the tail.
+    await next;
 
     await report('switching');
     await db.transaction().execute(async (tx) => {
