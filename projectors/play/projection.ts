@@ -82,45 +82,62 @@ export const playProjection: Projection<unknown, PlayEvent> = {
   migrations: { '20261122T1905_play': m20261122 },
   apply: async (events, { db, schema }) => {
     const t = (name: string) => sql.table(`${schema}.${name}`);
-    const matchIds = new Set<string>();
+    // Which rows the batch touches, and whether each must be read first. A row whose first
+    // event here creates it needs no read: each subject is created once (the deciders see to
+    // it), and marking a chore done starts its completion afresh.
+    const matchIds = new Map<string, boolean>();
     const choreIds = new Set<string>();
-    const completionKeys = new Map<string, [string, string]>();
-    const challengeIds = new Set<string>();
+    const completionKeys = new Map<string, { ids: [string, string]; read: boolean }>();
+    const challengeIds = new Map<string, boolean>();
+    const first = (map: Map<string, boolean>, id: string, creates: boolean) => {
+      if (!map.has(id)) map.set(id, !creates);
+    };
     for (const { event } of events) {
       const v = event.value as Partial<
         Record<'matchId' | 'choreId' | 'completionId' | 'challengeId', string>
       >;
-      if (event.case?.startsWith('match') && v.matchId) matchIds.add(v.matchId);
+      if (event.case?.startsWith('match') && v.matchId)
+        first(matchIds, v.matchId, event.case === 'matchReported');
       if (event.case === 'choreDefined' || event.case === 'choreRetired') choreIds.add(v.choreId as string);
-      if (v.completionId && v.choreId)
-        completionKeys.set(pair(v.choreId, v.completionId), [v.choreId, v.completionId]);
+      if (v.completionId && v.choreId) {
+        const k = pair(v.choreId, v.completionId);
+        if (!completionKeys.has(k))
+          completionKeys.set(k, { ids: [v.choreId, v.completionId], read: event.case !== 'choreMarkedDone' });
+      }
       if (event.case === 'challengeCreated' || event.case === 'challengeCancelled')
-        challengeIds.add(v.challengeId as string);
+        first(challengeIds, v.challengeId as string, event.case === 'challengeCreated');
     }
+    const toRead = (map: Map<string, boolean>) => [...map].filter(([, read]) => read).map(([id]) => id);
+    const matchReads = toRead(matchIds);
+    const challengeReads = toRead(challengeIds);
+    const completionReads = [...completionKeys.values()].filter((c) => c.read).map((c) => c.ids);
     const [matches, chores, completions, challenges] = await Promise.all([
       load<MatchRow>(
         db,
-        sql`SELECT * FROM ${t('matches')} WHERE match_id = ANY(${[...matchIds]}::text[])`,
+        sql`SELECT * FROM ${t('matches')} WHERE match_id = ANY(${matchReads}::text[])`,
         (r) => r.match_id,
+        matchReads.length === 0,
       ),
       load<ChoreRow>(
         db,
         sql`SELECT * FROM ${t('chores')} WHERE chore_id = ANY(${[...choreIds]}::text[])`,
         (r) => r.chore_id,
+        choreIds.size === 0,
       ),
       load<CompletionRow>(
         db,
         sql`SELECT c.* FROM ${t('completions')} c
-          JOIN unnest(${[...completionKeys.values()].map((k) => k[0])}::text[],
-            ${[...completionKeys.values()].map((k) => k[1])}::text[]) AS k(chore_id, completion_id)
+          JOIN unnest(${completionReads.map((k) => k[0])}::text[],
+            ${completionReads.map((k) => k[1])}::text[]) AS k(chore_id, completion_id)
           USING (chore_id, completion_id)`,
         (r) => pair(r.chore_id, r.completion_id),
-        completionKeys.size === 0,
+        completionReads.length === 0,
       ),
       load<ChallengeRow>(
         db,
-        sql`SELECT * FROM ${t('challenges')} WHERE challenge_id = ANY(${[...challengeIds]}::text[])`,
+        sql`SELECT * FROM ${t('challenges')} WHERE challenge_id = ANY(${challengeReads}::text[])`,
         (r) => r.challenge_id,
+        challengeReads.length === 0,
       ),
     ]);
     const changed = {
