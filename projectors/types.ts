@@ -35,8 +35,12 @@ export type Projection<DB = unknown, E extends Envelope = Envelope> = {
    * worker then sends it between BEGIN and COMMIT without waiting, so batches follow each
    * other in the database with no round trip between them. apply still serves rebuilds and
    * failing batches.
+   *
+   * undefined: this batch is not one statement (say, it needs rows read first); the live
+   * worker applies it with apply instead, in the same pipelined transaction. A projection can
+   * so take the fast path only for the batches that make up its steady state.
    */
-  batchStatement?: (events: StoredEvent<E>[], ctx: ProjectionContext<DB>) => CompiledQuery | null;
+  batchStatement?: (events: StoredEvent<E>[], ctx: ProjectionContext<DB>) => CompiledQuery | null | undefined;
   /** False when the projection writes outside its own schema and cannot be rebuilt beside itself. */
   rebuildable?: boolean;
 };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { publishIdentity, registered } from '../../test/events.ts';
@@ -164,5 +164,85 @@ describe('a batch of posts only', () => {
       expect(await readSeq(db, 'trip', 'cat')).toBe(1_000_002);
       expect(await readSeq(db, 'family', 'nobody')).toBeUndefined();
     });
+  });
+  // The live worker sends such a batch as one statement (batchStatement): the same effect.
+  it('is one statement with the same effect as apply, whatever the batch', async () => {
+    const snapshot = async (db: Kysely<unknown>) => ({
+      channels: (await sql`SELECT * FROM chat_channels.channels ORDER BY id`.execute(db)).rows,
+      members: (await sql`SELECT * FROM chat_channels.members ORDER BY channel_id, user_id`.execute(db)).rows,
+    });
+    const byStatement = async (events: StoredEvent<ChatEvent>[]) => {
+      let after: unknown;
+      const rollback = new Error('rollback');
+      await h.db
+        .transaction()
+        .execute(async (tx) => {
+          const db = tx.withSchema('chat_channels') as unknown as Kysely<ChatChannelsDB>;
+          const statement = chatChannelsProjection.batchStatement?.(events, {
+            db,
+            schema: 'chat_channels',
+            rebuilding: false,
+          });
+          if (!statement) throw new Error('a batch of posts is one statement');
+          await tx.executeQuery(statement);
+          after = await snapshot(tx);
+          throw rollback;
+        })
+        .catch((err: unknown) => {
+          if (err !== rollback) throw err;
+        });
+      return after;
+    };
+    let x = 11;
+    const r = () => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x / 2147483648;
+    };
+    const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)] as T;
+    for (const size of [1, 2, 3, 7, 25]) {
+      const events = Array.from({ length: size }, (_, i) =>
+        stored(
+          1_000_001 + i,
+          r() < 0.8
+            ? ev.posted(pick(['family', 'trip', 'none']), `z${i}`, pick(['ann', 'bob', 'cat', 'nobody']))
+            : ev.reacted('family', 'z0', 'ann', '👍'), // ignored here: still one statement
+        ),
+      );
+      events.push(stored(1_000_001 + size, ev.posted('family', 'z', 'cat')));
+      let byApply: unknown;
+      await applyRolledBack(events, async (db) => {
+        byApply = await snapshot(db);
+      });
+      expect(await byStatement(events)).toEqual(byApply);
+    }
+  });
+
+  it('leaves everything but posts to apply, and has nothing to write without posts', () => {
+    const bs = chatChannelsProjection.batchStatement;
+    const c = { db: h.db as Kysely<ChatChannelsDB>, schema: 'chat_channels', rebuilding: false };
+    expect(bs?.([stored(1, ev.reacted('family', 'm', 'ann', '👍'))], c)).toBeNull();
+    for (const other of [
+      ev.created('x'),
+      ev.joined('family', 'ann'),
+      ev.left('family', 'ann'),
+      ev.archived('x'),
+      ev.read('family', 'ann', 1),
+    ])
+      expect(bs?.([stored(1, ev.posted('family', 'm', 'ann')), stored(2, other)], c)).toBeUndefined();
+  });
+
+  it('a mixed batch on the live worker still folds membership and posts', async () => {
+    await h.chat.createChannel({ channelId: 'mix', name: 'Mix', memberIds: ['bob'], by: 'ann' }, h.meta());
+    // Sent without waiting in between, so the worker is likely to take them in one batch.
+    const [joined, posted, read] = await Promise.all([
+      h.chat.invite({ channelId: 'mix', userId: 'dan', by: 'ann', canModerate: false }, h.meta()),
+      post('bob', 'mix'),
+      h.chat.markRead({ channelId: 'mix', userId: 'ann', upToSeq: 1 }, h.meta()),
+    ]);
+    const dan = await post('dan', 'mix');
+    await h.settled(Math.max(joined.seq, posted.seq, read.seq, dan.seq));
+    expect(await readSeq(h.db, 'mix', 'dan')).toBe(dan.seq);
+    expect(await readSeq(h.db, 'mix', 'bob')).toBe(posted.seq);
+    expect((await channelDetail(h.db, 'mix'))?.last_seq).toBe(dan.seq);
   });
 });

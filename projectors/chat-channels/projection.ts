@@ -1,6 +1,6 @@
 // Channels, membership and read watermarks. A batch loads the rows it touches, folds its
 // events over them in memory, and writes them back with UNNEST: a few statements per batch.
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import type { Projection, StoredEvent } from '../types.ts';
 import * as m20261122 from './migrations/20261122T1700_chat_channels.ts';
@@ -18,7 +18,11 @@ export const chatChannelsProjection: Projection<ChatChannelsDB, ChatEvent> = {
   domain: 'chat',
   migrations: { '20261122T1700_chat_channels': m20261122 },
   apply: async (events, { db, schema }) => {
-    if (events.every((e) => !TOUCHES_MEMBERSHIP.has(e.event.case))) return applyPosts(db, schema, events);
+    if (onlyPosts(events)) {
+      const statement = postsStatement(schema, events, false);
+      if (statement) await statement.execute(db);
+      return;
+    }
     const { channels, members } = await loadTouched(db, schema, events);
     const changedChannels = new Set<string>();
     const changedMembers = new Set<string>();
@@ -118,6 +122,10 @@ export const chatChannelsProjection: Projection<ChatChannelsDB, ChatEvent> = {
     await writeMembers(db, schema, kept);
     await deleteMembers(db, schema, gone);
   },
+  // Posts are one statement with nothing to read first (postsStatement); the rest needs the
+  // fold: apply.
+  batchStatement: (events, { db, schema }) =>
+    onlyPosts(events) ? (postsStatement(schema, events, true)?.compile(db) ?? null) : undefined,
 };
 
 /** Events that create, archive, join, leave or move a watermark: they need the fold below. */
@@ -129,12 +137,17 @@ const TOUCHES_MEMBERSHIP = new Set<ChatEvent['event']['case']>([
   'channelRead',
 ]);
 
+/** Posts and events this read model ignores (edits, deletions, reactions): no fold needed. */
+const onlyPosts = (events: Event[]) => events.every((e) => !TOUCHES_MEMBERSHIP.has(e.event.case));
+
 /**
  * The steady state is a stream of posts, and a post only moves numbers forward on rows that
  * exist: one statement updates them in place, with no load and no fold. Same outcome as the
- * fold: the channel takes its newest post, each sender's watermark its newest own post.
+ * fold: the channel takes its newest post, each sender's watermark its newest own post. Null
+ * when the batch posts nothing. `unnest` keeps the statement's text the same whatever the
+ * batch, for the live worker to prepare it once.
  */
-async function applyPosts(db: Kysely<ChatChannelsDB>, schema: string, events: Event[]) {
+function postsStatement(schema: string, events: Event[], unnest: boolean): RawBuilder<unknown> | null {
   const channels = new Map<string, { seq: number; at: Date }>();
   const senders = new Map<string, { channelId: string; userId: string; seq: number }>();
   for (const e of events) {
@@ -143,16 +156,16 @@ async function applyPosts(db: Kysely<ChatChannelsDB>, schema: string, events: Ev
     channels.set(channelId, { seq: e.seq, at: e.occurredAt });
     senders.set(memberKey(channelId, senderId), { channelId, userId: senderId, seq: e.seq });
   }
-  if (channels.size === 0) return;
+  if (channels.size === 0) return null;
   const ch = [...channels];
   const who = [...senders.values()];
-  const only = ch.length === 1 && who.length === 1 ? who[0] : undefined;
+  const only = !unnest && ch.length === 1 && who.length === 1 ? who[0] : undefined;
   const last = only && channels.get(only.channelId);
   if (only && last) {
     // The live stream's usual batch: one post, or a few by one person. Plain parameters plan
     // in half the time the joins with UNNEST below take.
     const id = only.channelId;
-    await sql`
+    return sql`
       WITH posted AS (
         UPDATE ${sql.table(`${schema}.channels`)}
         SET last_message_seq = ${last.seq}::bigint, last_message_at = ${last.at}::timestamptz,
@@ -161,11 +174,10 @@ async function applyPosts(db: Kysely<ChatChannelsDB>, schema: string, events: Ev
       )
       UPDATE ${sql.table(`${schema}.members`)}
       SET read_seq = GREATEST(read_seq, ${only.seq}::bigint), last_seq = ${only.seq}::bigint
-      WHERE channel_id = ${id} AND user_id = ${only.userId}`.execute(db);
-    return;
+      WHERE channel_id = ${id} AND user_id = ${only.userId}`;
   }
   // A data-modifying WITH runs to completion whether or not the outer statement reads it.
-  await sql`
+  return sql`
     WITH posted AS (
       UPDATE ${sql.table(`${schema}.channels`)} c
       SET last_message_seq = t.seq, last_message_at = t.at, last_seq = t.seq
@@ -177,7 +189,7 @@ async function applyPosts(db: Kysely<ChatChannelsDB>, schema: string, events: Ev
     SET read_seq = GREATEST(m.read_seq, t.seq), last_seq = t.seq
     FROM unnest(${who.map((w) => w.channelId)}::text[], ${who.map((w) => w.userId)}::text[],
       ${who.map((w) => w.seq)}::bigint[]) AS t(channel_id, user_id, seq)
-    WHERE m.channel_id = t.channel_id AND m.user_id = t.user_id`.execute(db);
+    WHERE m.channel_id = t.channel_id AND m.user_id = t.user_id`;
 }
 
 async function loadTouched(db: Kysely<ChatChannelsDB>, schema: string, events: Event[]) {

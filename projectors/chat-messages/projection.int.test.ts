@@ -1,7 +1,15 @@
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChatEvent, ChatEventSchema } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import { encode, eventHeaders } from '../../writers/append.ts';
+import { ev } from '../../writers/chat/events.fixture.ts';
 import { newId } from '../../writers/chat/ids.ts';
+import type { ChatEventBody } from '../../writers/chat/state.ts';
+import type { StoredEvent } from '../types.ts';
 import { type ChatHarness, startChatHarness } from './harness.fixture.ts';
+import { chatMessagesProjection } from './projection.ts';
 import { findMessage, history, mentionsOf } from './queries.ts';
+import type { ChatMessagesDB } from './tables.ts';
 
 let h: ChatHarness;
 beforeAll(async () => {
@@ -103,5 +111,129 @@ describe('the message history', () => {
     expect(
       await history(h.db, { channelId: 'family', before: new Date(Date.now() + 1000), limit: 100 }),
     ).toEqual(before);
+  });
+});
+
+// The live worker sends a batch of posts as one statement (batchStatement); apply serves
+// everything else, rebuilds and failing batches. Both must leave the same rows.
+describe('a batch of posts as one statement', () => {
+  const at = new Date('2030-01-01T00:00:00Z');
+  const stored = (seq: number, event: ChatEventBody): StoredEvent<ChatEvent> =>
+    ({
+      stream: 'CHAT',
+      seq,
+      subject: 's',
+      type: '',
+      occurredAt: new Date(at.getTime() + seq),
+      actorId: '',
+      event,
+    }) as StoredEvent<ChatEvent>;
+  /** The table after `write`, in a transaction rolled back afterwards. */
+  const rowsAfter = async (write: (db: Kysely<ChatMessagesDB>) => Promise<void>) => {
+    let rows: unknown[] = [];
+    const rollback = new Error('rollback');
+    await h.db
+      .transaction()
+      .execute(async (tx) => {
+        await write(tx.withSchema('chat_messages') as unknown as Kysely<ChatMessagesDB>);
+        rows = (await sql`SELECT * FROM chat_messages.messages ORDER BY channel_id, id`.execute(tx)).rows;
+        throw rollback;
+      })
+      .catch((err: unknown) => {
+        if (err !== rollback) throw err;
+      });
+    return rows;
+  };
+  const ctx = (db: Kysely<ChatMessagesDB>) => ({ db, schema: 'chat_messages', rebuilding: false });
+
+  it('leaves the same rows as apply, for random posts', async () => {
+    // An existing message, posted again (a redelivery), must be overwritten the same way.
+    const existing = await post('ann', 'already here', { mentionIds: ['bob'] });
+    await h.settled(existing.seq);
+    let x = 7;
+    const r = () => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x / 2147483648;
+    };
+    const ids = [existing.id, ...Array.from({ length: 30 }, () => newId())];
+    const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)] as T;
+    for (let round = 0; round < 5; round++) {
+      const events: StoredEvent<ChatEvent>[] = [];
+      const size = 1 + Math.floor(r() * 40);
+      for (let i = 0; i < size; i++) {
+        // Some ids repeat within the batch: the last post of a message wins.
+        const mentions = r() < 0.3 ? [pick(['ann', 'bob', 'cat'])] : [];
+        const reply = r() < 0.2 ? { replyToId: pick(ids) } : {};
+        const body = ev.posted(
+          pick(['family', 'trip']),
+          pick(ids),
+          pick(['ann', 'bob']),
+          `m${round}-${i} ✓`,
+          {
+            mentionIds: mentions,
+            ...reply,
+          },
+        );
+        events.push(stored(2_000_000 + round * 100 + i, body));
+      }
+      // Events this read model ignores do not stop a batch from being one statement.
+      events.push(stored(2_000_099 + round * 100, ev.read('family', 'ann', 1)));
+      const byApply = await rowsAfter((db) => chatMessagesProjection.apply(events, ctx(db)));
+      const byStatement = await rowsAfter(async (db) => {
+        const statement = chatMessagesProjection.batchStatement?.(events, ctx(db));
+        if (!statement) throw new Error('a batch of posts is one statement');
+        await db.executeQuery(statement);
+      });
+      expect(byStatement).toEqual(byApply);
+      expect(byStatement.length).toBeGreaterThan(1);
+    }
+  });
+
+  it('is nothing to write without posts, and apply for edits, deletions and reactions', async () => {
+    const bs = chatMessagesProjection.batchStatement;
+    await h.db.transaction().execute(async (tx) => {
+      const c = ctx(tx.withSchema('chat_messages') as unknown as Kysely<ChatMessagesDB>);
+      expect(
+        bs?.([stored(1, ev.joined('family', 'ann')), stored(2, ev.read('family', 'ann', 1))], c),
+      ).toBeNull();
+      for (const other of [
+        ev.edited('family', 'm', 'ann', 'x'),
+        ev.deleted('family', 'm', 'ann'),
+        ev.reacted('family', 'm', 'ann', '👍'),
+        ev.unreacted('family', 'm', 'ann', '👍'),
+      ])
+        expect(bs?.([stored(1, ev.posted('family', 'm', 'ann')), stored(2, other)], c)).toBeUndefined();
+    });
+  });
+
+  it('a mixed batch on the live worker still folds over the stored rows', async () => {
+    const [a, b, c] = [newId(), newId(), newId()];
+    const bodies = [
+      ev.posted('family', a, 'ann', 'first'),
+      ev.posted('family', b, 'bob', 'second'),
+      ev.edited('family', a, 'ann', 'first, edited'),
+      ev.reacted('family', b, 'ann', '👍'),
+      ev.posted('family', c, 'bob', 'third', { mentionIds: ['ann'] }),
+      ev.deleted('family', c, 'bob'),
+      ev.posted('family', newId(), 'ann', 'fourth'),
+    ];
+    // Published without waiting in between: the worker takes them in as few batches as it can.
+    const meta = { actorId: 'ann', correlationId: 'test', now: new Date() };
+    const acks = await Promise.all(
+      bodies.map((body) =>
+        h.log.js.publish(
+          h.log.names.chat.message(body.value.channelId, (body.value as { messageId: string }).messageId),
+          encode(ChatEventSchema, body as never, meta),
+          { headers: eventHeaders(body, meta) },
+        ),
+      ),
+    );
+    await h.settled(Math.max(...acks.map((k) => k.seq)));
+    expect(await findMessage(h.db, 'family', a)).toMatchObject({ content: 'first, edited' });
+    expect(await findMessage(h.db, 'family', b)).toMatchObject({
+      content: 'second',
+      reactions: { '👍': ['ann'] },
+    });
+    expect(await findMessage(h.db, 'family', c)).toMatchObject({ content: '', deleted: true, mentions: [] });
   });
 });

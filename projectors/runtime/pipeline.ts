@@ -169,13 +169,14 @@ export function createPipeline({
         await c.ready;
         const db = boundTo(client).withSchema(projection.name);
         const ctx = { db: db as never, schema: projection.name, rebuilding: false };
-        if (projection.batchStatement) {
-          let statement: CompiledQuery | null;
-          try {
-            statement = projection.batchStatement(events as never, ctx);
-          } catch {
-            return null; // nothing sent yet; applyBatch will say what is wrong
-          }
+        let statement: CompiledQuery | null | undefined;
+        try {
+          statement = projection.batchStatement?.(events as never, ctx);
+        } catch {
+          return null; // nothing sent yet; applyBatch will say what is wrong
+        }
+        // undefined: no statement for this batch (or no batchStatement at all); apply below.
+        if (statement !== undefined) {
           const counts = { applied: fresh.length, skipped: messages.length - fresh.length };
           return await oneShot(c, statement, expected, last, sent, counts);
         }
