@@ -391,8 +391,11 @@ async function load<R extends { seq: number | string }>(
 type Table = (name: string) => ReturnType<typeof sql.table>;
 const col = <R, K extends keyof R>(rows: R[], k: K) => rows.map((r) => r[k]);
 const json = <R, K extends keyof R>(rows: R[], k: K) => rows.map((r) => JSON.stringify(r[k]));
-// text[] columns cannot ride in an UNNEST of arrays (no ragged arrays): they travel as JSON.
-const textArray = (column: string) => sql.raw(`ARRAY(SELECT jsonb_array_elements_text(t.${column}))`);
+// text[] columns cannot ride in an UNNEST of arrays (no ragged arrays): they travel joined.
+// Ids are subject tokens ([A-Za-z0-9_-]), so a comma joins them unambiguously.
+const joined = <R, K extends keyof R>(rows: R[], k: K) => rows.map((r) => (r[k] as string[]).join(','));
+const textArray = (column: string) =>
+  sql.raw(`coalesce(string_to_array(nullif(t.${column}, ''), ','), '{}')`);
 
 async function writeMatches(db: Db, t: Table, rows: MatchRow[]) {
   if (rows.length === 0) return;
@@ -403,7 +406,7 @@ async function writeMatches(db: Db, t: Table, rows: MatchRow[]) {
       t.reported_by, t.reported_at, t.expires_at, t.status, t.settled_seq, t.settled_at, t.settled_by_admin,
       t.closed_by, t.closed_at, t.reason, t.seq
     FROM unnest(${col(rows, 'match_id')}::text[], ${col(rows, 'game')}::text[], ${col(rows, 'game_name')}::text[],
-      ${json(rows, 'placements')}::jsonb[], ${json(rows, 'player_ids')}::jsonb[], ${json(rows, 'confirmed_by')}::jsonb[],
+      ${json(rows, 'placements')}::jsonb[], ${joined(rows, 'player_ids')}::text[], ${joined(rows, 'confirmed_by')}::text[],
       ${col(rows, 'reported_by')}::text[], ${col(rows, 'reported_at')}::timestamptz[],
       ${col(rows, 'expires_at')}::timestamptz[], ${col(rows, 'status')}::text[], ${col(rows, 'settled_seq')}::bigint[],
       ${col(rows, 'settled_at')}::timestamptz[], ${col(rows, 'settled_by_admin')}::text[],
@@ -454,7 +457,7 @@ async function writeChallenges(db: Db, t: Table, rows: ChallengeRow[]) {
       t.created_by, t.created_at, t.seq
     FROM unnest(${col(rows, 'challenge_id')}::text[], ${col(rows, 'title')}::text[], ${col(rows, 'week')}::text[],
       ${col(rows, 'metric')}::text[], ${col(rows, 'target')}::int[], ${col(rows, 'reward_xp')}::int[],
-      ${json(rows, 'member_ids')}::jsonb[], ${col(rows, 'cancelled')}::boolean[], ${col(rows, 'created_by')}::text[],
+      ${joined(rows, 'member_ids')}::text[], ${col(rows, 'cancelled')}::boolean[], ${col(rows, 'created_by')}::text[],
       ${col(rows, 'created_at')}::timestamptz[], ${col(rows, 'seq')}::bigint[])
       AS t(challenge_id, title, week, metric, target, reward_xp, member_ids, cancelled, created_by, created_at, seq)
     ON CONFLICT (challenge_id) DO UPDATE SET cancelled = excluded.cancelled, seq = excluded.seq`.execute(db);
