@@ -126,10 +126,10 @@ export const playProjection: Projection<unknown, PlayEvent> = {
       ),
       load<CompletionRow>(
         db,
-        sql`SELECT c.* FROM ${t('completions')} c
-          JOIN unnest(${completionReads.map((k) => k[0])}::text[],
-            ${completionReads.map((k) => k[1])}::text[]) AS k(chore_id, completion_id)
-          USING (chore_id, completion_id)`,
+        // Both keys as index conditions: a join against the list may scan a table without statistics.
+        sql`SELECT * FROM ${t('completions')}
+          WHERE chore_id = ANY(${[...new Set(completionReads.map((k) => k[0]))]}::text[])
+            AND completion_id = ANY(${completionReads.map((k) => k[1])}::text[])`,
         (r) => pair(r.chore_id, r.completion_id),
         completionReads.length === 0,
       ),
