@@ -58,9 +58,9 @@ function batchStatement(events: StoredEvent<ChatEvent>[], schema: string) {
           (SELECT l.fingerprint FROM ${t('last_message')} l WHERE l.member_id = b.member_id)) AS prev
       FROM b),
     added AS (
-      INSERT INTO ${t('messages')} (seq, member_id, at, repeat)
-      SELECT seq, member_id, at, coalesce(fp = prev, false) FROM p
-      ON CONFLICT (seq) DO NOTHING
+      INSERT INTO ${t('messages')} (member_id, seq, at, repeat)
+      SELECT member_id, seq, at, coalesce(fp = prev, false) FROM p
+      ON CONFLICT (member_id, seq) DO NOTHING
       RETURNING member_id, at, repeat),
     counted AS (
       INSERT INTO ${t('buckets')} AS k (member_id, bucket, messages, unique_messages, first_at)

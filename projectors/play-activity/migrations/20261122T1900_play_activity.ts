@@ -5,13 +5,15 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('messages')
-    .addColumn('seq', 'bigint', (c) => c.primaryKey())
     .addColumn('member_id', 'text', (c) => c.notNull())
+    .addColumn('seq', 'bigint', (c) => c.notNull())
     .addColumn('at', 'timestamptz', (c) => c.notNull())
     // Identical (after trimming, case and spacing) to the member's previous message.
     .addColumn('repeat', 'boolean', (c) => c.notNull())
+    // One index serves both: a sequence always belongs to the same member, so (member, seq)
+    // is as unique as seq, and it walks one member's messages in order.
+    .addPrimaryKeyConstraint('messages_pk', ['member_id', 'seq'])
     .execute();
-  await db.schema.createIndex('messages_by_member').on('messages').columns(['member_id', 'seq']).execute();
   // Per member and quarter hour: any family time zone's days are whole quarters, so scores
   // group these instead of every message.
   await db.schema
