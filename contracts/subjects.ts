@@ -78,7 +78,8 @@ export function createNames(prefix = ''): Names {
       settings: () => `${root}.play.settings`,
       match: (matchId) => `${root}.play.match.${token(matchId)}`,
       chore: (choreId) => `${root}.play.chore.${token(choreId)}`,
-      completion: (choreId, completionId) => `${root}.play.chore.${token(choreId)}.done.${token(completionId)}`,
+      completion: (choreId, completionId) =>
+        `${root}.play.chore.${token(choreId)}.done.${token(completionId)}`,
       challenge: (challengeId) => `${root}.play.challenge.${token(challengeId)}`,
       reward: (challengeId, memberId) =>
         `${root}.play.challenge.${token(challengeId)}.reward.${token(memberId)}`,
