@@ -62,8 +62,13 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
     ]);
     // The admin makes Kit a child, over the API from her own page.
     const status = await ana.evaluate(async () => {
-      const people = (await (await fetch('/api/v1/people?after=0')).json()) as { id: string; name: string }[];
-      const kitId = people.find((p) => p.name === 'Kit Example')?.id;
+      // Kit's sign-up reaches the directory a moment after it is answered.
+      let kitId: string | undefined;
+      for (let i = 0; i < 100 && !kitId; i++) {
+        const people = (await (await fetch('/api/v1/people')).json()) as { id: string; name: string }[];
+        kitId = people.find((p) => p.name === 'Kit Example')?.id;
+        if (!kitId) await new Promise((r) => setTimeout(r, 100));
+      }
       const res = await fetch(`/api/v1/admin/users/${kitId}/role`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
