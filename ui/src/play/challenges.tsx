@@ -8,6 +8,7 @@ import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import { Label } from '../components/ui/label.tsx';
 import { type Challenge, cancelChallenge, createChallenge, getChallenges } from './api.ts';
+import { NumberField } from './fields.tsx';
 import { formatDay, formatNumber, METRIC_LABELS } from './format.ts';
 import { Empty, FormError, LoadError, Loading, Pill, ProgressBar, Section, selectClass } from './parts.tsx';
 import { useFamily } from './people.ts';
@@ -198,32 +199,22 @@ function NewChallenge({ me, onClose }: { me: User; onClose: () => void }) {
             ))}
           </select>
         </div>
-        <div className="flex flex-col gap-2">
-          <Label htmlFor="challenge-target">Target</Label>
-          <Input
-            id="challenge-target"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={100000}
-            required
-            value={target}
-            onChange={(e) => setTarget(e.target.value)}
-          />
-        </div>
-        <div className="flex flex-col gap-2">
-          <Label htmlFor="challenge-reward">Reward XP</Label>
-          <Input
-            id="challenge-reward"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={100000}
-            required
-            value={reward}
-            onChange={(e) => setReward(e.target.value)}
-          />
-        </div>
+        <NumberField
+          id="challenge-target"
+          label="Target"
+          min={1}
+          max={100000}
+          value={target}
+          onChange={setTarget}
+        />
+        <NumberField
+          id="challenge-reward"
+          label="Reward XP"
+          min={1}
+          max={100000}
+          value={reward}
+          onChange={setReward}
+        />
       </div>
       <fieldset className="flex flex-col gap-2">
         <legend className="mb-2 text-sm leading-none font-medium">Who takes part</legend>

@@ -17,6 +17,7 @@ import {
   rejectCompletion,
   retireChore,
 } from './api.ts';
+import { NumberField, ReasonForm } from './fields.tsx';
 import { formatNumber, formatWhen, RECURRENCE_LABELS } from './format.ts';
 import { Empty, FormError, LoadError, Loading, Pill, Section, selectClass } from './parts.tsx';
 import { useFamily } from './people.ts';
@@ -263,30 +264,20 @@ function PendingCompletion({
         </div>
       )}
       {admin && rejecting && (
-        <form
-          className="mt-2 flex flex-wrap items-center gap-2"
-          aria-label="Reject this chore"
-          onSubmit={async (e) => {
-            e.preventDefault();
+        <ReasonForm
+          label="Reject this chore"
+          reasonLabel="Why? (optional)"
+          reason={reason}
+          onReason={setReason}
+          submitLabel="Reject it"
+          cancelLabel="Cancel"
+          busy={busy !== null}
+          onSubmit={async () => {
             if (await run('reject', () => rejectCompletion(c.chore_id, c.id, reason.trim() || undefined)))
               setRejecting(false);
           }}
-        >
-          <Input
-            aria-label="Why? (optional)"
-            placeholder="Why? (optional)"
-            maxLength={200}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            className="h-8 min-w-40 flex-1"
-          />
-          <Button type="submit" size="sm" variant="destructive" disabled={busy !== null}>
-            Reject it
-          </Button>
-          <Button size="sm" variant="ghost" onClick={() => setRejecting(false)}>
-            Cancel
-          </Button>
-        </form>
+          onCancel={() => setRejecting(false)}
+        />
       )}
     </article>
   );
@@ -322,19 +313,14 @@ function NewChore({ onClose }: { onClose: () => void }) {
             onChange={(e) => setTitle(e.target.value)}
           />
         </div>
-        <div className="flex flex-col gap-2">
-          <Label htmlFor="chore-points">Points</Label>
-          <Input
-            id="chore-points"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={10000}
-            required
-            value={points}
-            onChange={(e) => setPoints(e.target.value)}
-          />
-        </div>
+        <NumberField
+          id="chore-points"
+          label="Points"
+          min={1}
+          max={10000}
+          value={points}
+          onChange={setPoints}
+        />
         <div className="flex flex-col gap-2">
           <Label htmlFor="chore-recurrence">Repeats</Label>
           <select

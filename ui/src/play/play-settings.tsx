@@ -1,0 +1,104 @@
+// Admin: the family's play settings (time zone, who is left off the boards).
+import { type FormEvent, useMemo, useState } from 'react';
+import type { User } from '../auth/api.ts';
+import { Button } from '../components/ui/button.tsx';
+import { Input } from '../components/ui/input.tsx';
+import { Label } from '../components/ui/label.tsx';
+import { ApiError } from '../lib/http.ts';
+import { getSettings, saveSettings } from './api.ts';
+import { FormError, LoadError, Loading, Section } from './parts.tsx';
+import { useFamily } from './people.ts';
+import { useCommand, usePlayData } from './store.tsx';
+
+export function SettingsForm({ me }: { me: User }) {
+  const family = useFamily(me);
+  const { data, error, reload } = usePlayData('settings', getSettings);
+  const { run, busy, error: saveError } = useCommand();
+  const [zone, setZone] = useState<string | null>(null);
+  const [hidden, setHidden] = useState<string[] | null>(null);
+  const [saved, setSaved] = useState(false);
+  const zones = useMemo(() => {
+    try {
+      return Intl.supportedValuesOf('timeZone');
+    } catch {
+      return [];
+    }
+  }, []);
+
+  if (error && !data) return <LoadError message={error} onRetry={reload} />;
+  if (!data) return <Loading what="the settings" />;
+  const timeZone = zone ?? data.time_zone;
+  const hiddenIds = hidden ?? data.hidden_member_ids;
+  const field = saveError?.err instanceof ApiError ? saveError.err.details?.field : undefined;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    const ok = await run('save', () =>
+      saveSettings({ time_zone: timeZone.trim(), hidden_member_ids: hiddenIds }),
+    );
+    if (ok) {
+      setZone(null);
+      setHidden(null);
+      setSaved(true);
+    }
+  };
+
+  return (
+    <Section title="Settings" description="Days and weeks follow the family’s time zone.">
+      <form className="flex flex-col gap-4" onSubmit={submit} aria-label="Play settings">
+        <div className="flex max-w-sm flex-col gap-2">
+          <Label htmlFor="play-time-zone">Family time zone</Label>
+          <Input
+            id="play-time-zone"
+            list="play-time-zones"
+            required
+            value={timeZone}
+            aria-invalid={field === 'time_zone' ? true : undefined}
+            onChange={(e) => {
+              setZone(e.target.value);
+              setSaved(false);
+            }}
+          />
+          <datalist id="play-time-zones">
+            {zones.map((z) => (
+              <option key={z} value={z} />
+            ))}
+          </datalist>
+        </div>
+        <fieldset>
+          <legend className="mb-2 text-sm leading-none font-medium">Hidden from the leaderboards</legend>
+          <p className="mb-2 text-xs text-muted-foreground">
+            They still earn XP and see their own profile; the boards leave them off.
+          </p>
+          <div className="flex flex-wrap gap-x-4 gap-y-1">
+            {family.map((p) => (
+              <label key={p.id} className="flex items-center gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  checked={hiddenIds.includes(p.id)}
+                  onChange={(e) => {
+                    setSaved(false);
+                    setHidden(e.target.checked ? [...hiddenIds, p.id] : hiddenIds.filter((x) => x !== p.id));
+                  }}
+                />
+                {p.name}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <FormError message={saveError?.message} />
+        {saved && (
+          <p role="status" className="text-sm text-emerald-700">
+            Settings saved.
+          </p>
+        )}
+        <div>
+          <Button type="submit" disabled={busy !== null}>
+            {busy ? 'Saving…' : 'Save settings'}
+          </Button>
+        </div>
+      </form>
+    </Section>
+  );
+}
