@@ -1,0 +1,82 @@
+// Weekly challenges: the week's challenges with everyone's progress, creating and cancelling.
+import type { Hono } from 'hono';
+import { sql } from 'kysely';
+import { createChallengeBody, playQuery } from '../../contracts/play.schema.ts';
+import { currentSettings } from '../../projectors/play/facts.ts';
+import { localDay, mondayOf } from '../../projectors/play/score/days.ts';
+import { newId } from '../../writers/play/ids.ts';
+import { commandMeta } from '../http/command.ts';
+import type { HubEnv } from '../http/context.ts';
+import { jsonBody, queryParams } from '../http/validate.ts';
+import type { PlayKit } from './shared.ts';
+
+export function challengeRoutes(
+  app: Hono<HubEnv>,
+  { db, writer, service, read, manage, after, me, param, accepted, existingUser }: PlayKit,
+): void {
+  app.get('/play/challenges', read, queryParams(playQuery), after, async (c) => {
+    const { scores } = await service.current();
+    const { timeZone } = await currentSettings(db);
+    const week = c.req.valid('query').week ?? mondayOf(localDay(new Date(), timeZone));
+    const rows = (
+      await sql<{
+        challenge_id: string;
+        title: string;
+        week: string;
+        metric: string;
+        target: number;
+        reward_xp: number;
+        member_ids: string[];
+        cancelled: boolean;
+      }>`SELECT * FROM play.challenges WHERE week = ${week} AND NOT cancelled ORDER BY created_at, challenge_id`.execute(
+        db,
+      )
+    ).rows;
+    return c.json({
+      week,
+      challenges: rows.map((r) => ({
+        id: r.challenge_id,
+        title: r.title,
+        week: r.week,
+        metric: r.metric,
+        target: r.target,
+        reward_xp: r.reward_xp,
+        member_ids: r.member_ids,
+        progress: scores.challenges
+          .filter((p) => p.challengeId === r.challenge_id)
+          .map((p) => ({
+            user_id: p.memberId,
+            name: scores.members.get(p.memberId)?.name ?? p.memberId,
+            progress: Math.min(p.progress, p.target),
+            completed: p.completed,
+          })),
+      })),
+    });
+  });
+
+  app.post('/play/challenges', manage, jsonBody(createChallengeBody), async (c) => {
+    const body = c.req.valid('json');
+    for (const id of body.member_ids ?? []) await existingUser(id, 'member_ids');
+    const challengeId = body.id ?? newId();
+    const result = await writer.createChallenge(
+      {
+        challengeId,
+        title: body.title,
+        week: body.week,
+        metric: body.metric,
+        target: body.target,
+        rewardXp: body.reward_xp,
+        memberIds: body.member_ids,
+        by: me(c),
+      },
+      commandMeta(c, body),
+    );
+    return accepted(c, result, { id: challengeId, week: result.week });
+  });
+
+  app.post('/play/challenges/:challenge_id/cancel', manage, async (c) => {
+    const challengeId = param(c, 'challenge_id');
+    const result = await writer.cancelChallenge({ challengeId, by: me(c) }, commandMeta(c));
+    return accepted(c, result, { id: challengeId });
+  });
+}

@@ -1,0 +1,160 @@
+// Profiles and the XP explanation, and the leaderboards: every score read is computed from the
+// read models by the engine.
+import type { Hono } from 'hono';
+import { playQuery } from '../../contracts/play.schema.ts';
+import { currentSettings, earningMessages } from '../../projectors/play/facts.ts';
+import type { MemberScore, Scores } from '../../projectors/play/score/engine.ts';
+import type { HubEnv } from '../http/context.ts';
+import { queryParams } from '../http/validate.ts';
+import type { PlayKit } from './shared.ts';
+
+export function scoreRoutes(
+  app: Hono<HubEnv>,
+  { db, service, read, after, me, param, existingUser }: PlayKit,
+): void {
+  app.get('/play/me', read, queryParams(playQuery), after, async (c) => c.json(await profile(me(c))));
+
+  app.get('/play/members/:user_id', read, queryParams(playQuery), after, async (c) => {
+    const id = param(c, 'user_id');
+    await existingUser(id, 'user_id');
+    return c.json(await profile(id));
+  });
+
+  async function profile(userId: string) {
+    const { scores, rules } = await service.current();
+    const m = scores.members.get(userId) ?? emptyScore(userId);
+    return {
+      ...memberView(m, scores),
+      rules_version: rules.version,
+      achievements_available: rules.rules.achievements.map((a) => ({
+        id: a.id,
+        title: a.title,
+        description: a.description ?? null,
+        metric: a.metric,
+        threshold: a.threshold,
+        progress: Math.min(a.threshold, m.metrics[a.metric]),
+        earned_at: m.achievements.find((x) => x.id === a.id)?.earnedAt.toISOString() ?? null,
+      })),
+    };
+  }
+
+  app.get('/play/members/:user_id/xp', read, queryParams(playQuery), after, async (c) => {
+    const id = param(c, 'user_id');
+    await existingUser(id, 'user_id');
+    const { scores, rules } = await service.current();
+    const m = scores.members.get(id) ?? emptyScore(id);
+    const messageRule = rules.rules.xp.find((r) => r.on === 'message_posted' && r.xp);
+    const perDay = messageRule?.xp ? Math.ceil((messageRule.daily_cap ?? 1_000_000) / messageRule.xp) : 0;
+    const { timeZone } = await currentSettings(db);
+    const seqs = perDay > 0 ? await earningMessages(db, { memberId: id, timeZone, perDay }) : new Map();
+    return c.json({
+      user_id: id,
+      xp: m.xp,
+      level: m.level,
+      rules_version: rules.version,
+      grants: m.grants.map((g) => ({
+        rule_id: g.ruleId,
+        rule_version: g.ruleVersion,
+        xp: g.xp,
+        at: g.at.toISOString(),
+        day: g.day,
+        source:
+          g.source.kind === 'messages'
+            ? {
+                ...g.source,
+                // The chat events that earned it (the first ones of the day that count).
+                stream: 'chat',
+                seqs: (seqs.get(g.source.day) ?? []).slice(0, Math.ceil(g.xp / (messageRule?.xp ?? 1))),
+              }
+            : g.source,
+      })),
+    });
+  });
+
+  app.get('/play/leaderboards', read, queryParams(playQuery), after, async (c) => {
+    const { scores } = await service.current();
+    const row = (r: Scores['boards']['xpAllTime'][number]) => ({
+      user_id: r.memberId,
+      name: r.name,
+      rank: r.rank,
+      value: r.value,
+    });
+    const elo = Object.fromEntries(
+      Object.entries(scores.boards.elo).map(([game, rows]) => [
+        game,
+        rows.map((r) => {
+          const rating = scores.members.get(r.memberId)?.ratings.find((x) => x.game === game);
+          return { ...row(r), games: rating?.games ?? 0, provisional: rating?.provisional ?? true };
+        }),
+      ]),
+    );
+    return c.json({
+      week: scores.week,
+      xp_week: scores.boards.xpWeek.map(row),
+      xp_all_time: scores.boards.xpAllTime.map(row),
+      elo,
+      games: Object.fromEntries(
+        [...scores.members.values()].flatMap((m) => m.ratings.map((r) => [r.game, r.gameName])),
+      ),
+    });
+  });
+}
+
+function emptyScore(userId: string): MemberScore {
+  return {
+    memberId: userId,
+    name: userId,
+    xp: 0,
+    weekXp: 0,
+    level: 1,
+    levelStartXp: 0,
+    nextLevelXp: 151,
+    levelsReachedAt: [],
+    achievements: [],
+    metrics: {
+      messages_sent: 0,
+      photos_shared: 0,
+      files_shared: 0,
+      matches_played: 0,
+      matches_won: 0,
+      challenges_completed: 0,
+      chores_approved: 0,
+      streak_days: 0,
+      level: 1,
+    },
+    streak: { current: 0, longest: 0 },
+    ratings: [],
+    grants: [],
+  };
+}
+
+function memberView(m: MemberScore, scores: Scores) {
+  const rank = (rows: Scores['boards']['xpAllTime']) =>
+    rows.find((r) => r.memberId === m.memberId)?.rank ?? null;
+  return {
+    user_id: m.memberId,
+    name: m.name,
+    xp: m.xp,
+    week_xp: m.weekXp,
+    level: m.level,
+    level_start_xp: m.levelStartXp,
+    next_level_xp: m.nextLevelXp,
+    rank: rank(scores.boards.xpAllTime),
+    week_rank: rank(scores.boards.xpWeek),
+    streak: m.streak,
+    metrics: m.metrics,
+    achievements: m.achievements.map((a) => ({
+      id: a.id,
+      title: a.title,
+      version: a.version,
+      earned_at: a.earnedAt.toISOString(),
+    })),
+    ratings: m.ratings.map((r) => ({
+      game: r.game,
+      game_name: r.gameName,
+      rating: r.rating,
+      games: r.games,
+      provisional: r.provisional,
+    })),
+  };
+}

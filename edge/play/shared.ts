@@ -1,0 +1,66 @@
+// What every play route file uses: the permission middlewares, the read-after wait, and the
+// small helpers for the asker, ids in the path, command acknowledgements and person checks.
+import type { Context } from 'hono';
+import { commonErrors } from '../../contracts/errors.ts';
+import { PLAY } from '../../projectors/play/projection.ts';
+import { findUser } from '../../projectors/users/queries.ts';
+import type { PlayWriter } from '../../writers/play/commands.ts';
+import type { HubDeps } from '../deps.ts';
+import type { HubEnv } from '../http/context.ts';
+import { PLAY_PERMISSIONS } from '../http/permissions.ts';
+import { readAfter } from '../http/read-after.ts';
+import { requirePermission } from '../http/session.ts';
+import type { PlayService } from './service.ts';
+
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export type PlayKit = ReturnType<typeof playKit>;
+
+export function playKit({
+  deps,
+  writer,
+  service,
+}: {
+  deps: HubDeps;
+  writer: PlayWriter;
+  service: PlayService;
+}) {
+  const { auth, db, projectors } = deps;
+  const read = requirePermission(auth, PLAY_PERMISSIONS.read);
+  const play = requirePermission(auth, PLAY_PERMISSIONS.play);
+  const manage = requirePermission(auth, PLAY_PERMISSIONS.manage);
+  const after = readAfter(projectors, PLAY);
+  const me = (c: Context<HubEnv>) => c.get('user').id;
+  const canManage = (c: Context<HubEnv>) => auth.can(c.get('user').role, PLAY_PERMISSIONS.manage);
+  const param = (c: Context<HubEnv>, name: string) => {
+    const value = c.req.param(name) ?? '';
+    if (!ID.test(value)) throw commonErrors.notFound(`No such ${name.replace('_id', '')}.`, { field: name });
+    return value;
+  };
+  const accepted = (
+    c: Context<HubEnv>,
+    result: { seq: number; appended: number; duplicate: boolean },
+    extra = {},
+  ) => c.json({ seq: result.seq, ...extra }, result.appended > 0 && !result.duplicate ? 201 : 200);
+
+  async function existingUser(userId: string, field: string) {
+    const user = await findUser(db, userId);
+    if (!user) throw commonErrors.notFound(`No such person: ${userId}.`, { field });
+    return user;
+  }
+
+  return {
+    db,
+    writer,
+    service,
+    read,
+    play,
+    manage,
+    after,
+    me,
+    canManage,
+    param,
+    accepted,
+    existingUser,
+  };
+}
