@@ -3,76 +3,31 @@
 // a rebuild, a rule change and a preview can never disagree with the live numbers.
 // A batch loads the rows its events touch, folds the events over them in log order, and
 // writes each changed row once, one UNNEST statement per table.
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
 import type { Projection, StoredEvent } from '../types.ts';
 import * as m20261122 from './migrations/20261122T1905_play.ts';
+import {
+  type ChallengeRow,
+  type ChoreRow,
+  type CompletionRow,
+  load,
+  type MatchRow,
+  type RewardRow,
+  type RulesRow,
+  type SettingsRow,
+  writeChallenges,
+  writeChores,
+  writeCompletions,
+  writeMatches,
+  writeRewards,
+  writeRules,
+  writeSettings,
+} from './rows.ts';
 
 export const PLAY = 'play';
 
 type Event = StoredEvent<PlayEvent>;
-type Db = Kysely<unknown>;
-
-type MatchRow = {
-  match_id: string;
-  game: string;
-  game_name: string;
-  placements: { user_id: string; place: number }[];
-  player_ids: string[];
-  confirmed_by: string[];
-  reported_by: string;
-  reported_at: Date;
-  expires_at: Date;
-  status: string;
-  settled_seq: number | null;
-  settled_at: Date | null;
-  settled_by_admin: string | null;
-  closed_by: string | null;
-  closed_at: Date | null;
-  reason: string | null;
-  seq: number;
-};
-type ChoreRow = {
-  chore_id: string;
-  title: string;
-  points: number;
-  recurrence: string;
-  retired: boolean;
-  defined_at: Date;
-  seq: number;
-};
-type CompletionRow = {
-  chore_id: string;
-  completion_id: string;
-  member_id: string;
-  period: string;
-  points: number;
-  photo_id: string | null;
-  note: string | null;
-  status: string;
-  marked_at: Date;
-  decided_by: string | null;
-  decided_at: Date | null;
-  approved_seq: number | null;
-  reason: string | null;
-  seq: number;
-};
-type ChallengeRow = {
-  challenge_id: string;
-  title: string;
-  week: string;
-  metric: string;
-  target: number;
-  reward_xp: number;
-  member_ids: string[];
-  cancelled: boolean;
-  created_by: string;
-  created_at: Date;
-  seq: number;
-};
-type RewardRow = { challenge_id: string; member_id: string; reward_xp: number; at: Date; seq: number };
-type RulesRow = { version: number; rules: string; published_by: string; published_at: Date; seq: number };
-type SettingsRow = { time_zone: string; hidden_member_ids: string[]; seq: number };
 
 const pair = (a: string, b: string) => `${a}\u0000${b}`;
 
@@ -373,118 +328,3 @@ export const playProjection: Projection<unknown, PlayEvent> = {
     }
   },
 };
-
-async function load<R extends { seq: number | string }>(
-  db: Db,
-  query: ReturnType<typeof sql>,
-  key: (row: R) => string,
-  skip = false,
-): Promise<Map<string, R>> {
-  const out = new Map<string, R>();
-  if (skip) return out;
-  for (const row of (await (query as ReturnType<typeof sql<R>>).execute(db)).rows) {
-    out.set(key(row), row);
-  }
-  return out;
-}
-
-type Table = (name: string) => ReturnType<typeof sql.table>;
-const col = <R, K extends keyof R>(rows: R[], k: K) => rows.map((r) => r[k]);
-const json = <R, K extends keyof R>(rows: R[], k: K) => rows.map((r) => JSON.stringify(r[k]));
-// text[] columns cannot ride in an UNNEST of arrays (no ragged arrays): they travel joined.
-// Ids are subject tokens ([A-Za-z0-9_-]), so a comma joins them unambiguously.
-const joined = <R, K extends keyof R>(rows: R[], k: K) => rows.map((r) => (r[k] as string[]).join(','));
-const textArray = (column: string) =>
-  sql.raw(`coalesce(string_to_array(nullif(t.${column}, ''), ','), '{}')`);
-
-async function writeMatches(db: Db, t: Table, rows: MatchRow[]) {
-  if (rows.length === 0) return;
-  await sql`
-    INSERT INTO ${t('matches')} (match_id, game, game_name, placements, player_ids, confirmed_by, reported_by,
-      reported_at, expires_at, status, settled_seq, settled_at, settled_by_admin, closed_by, closed_at, reason, seq)
-    SELECT t.match_id, t.game, t.game_name, t.placements, ${textArray('player_ids')}, ${textArray('confirmed_by')},
-      t.reported_by, t.reported_at, t.expires_at, t.status, t.settled_seq, t.settled_at, t.settled_by_admin,
-      t.closed_by, t.closed_at, t.reason, t.seq
-    FROM unnest(${col(rows, 'match_id')}::text[], ${col(rows, 'game')}::text[], ${col(rows, 'game_name')}::text[],
-      ${json(rows, 'placements')}::jsonb[], ${joined(rows, 'player_ids')}::text[], ${joined(rows, 'confirmed_by')}::text[],
-      ${col(rows, 'reported_by')}::text[], ${col(rows, 'reported_at')}::timestamptz[],
-      ${col(rows, 'expires_at')}::timestamptz[], ${col(rows, 'status')}::text[], ${col(rows, 'settled_seq')}::bigint[],
-      ${col(rows, 'settled_at')}::timestamptz[], ${col(rows, 'settled_by_admin')}::text[],
-      ${col(rows, 'closed_by')}::text[], ${col(rows, 'closed_at')}::timestamptz[], ${col(rows, 'reason')}::text[],
-      ${col(rows, 'seq')}::bigint[])
-      AS t(match_id, game, game_name, placements, player_ids, confirmed_by, reported_by, reported_at, expires_at,
-        status, settled_seq, settled_at, settled_by_admin, closed_by, closed_at, reason, seq)
-    ON CONFLICT (match_id) DO UPDATE SET confirmed_by = excluded.confirmed_by, status = excluded.status,
-      settled_seq = excluded.settled_seq, settled_at = excluded.settled_at,
-      settled_by_admin = excluded.settled_by_admin, closed_by = excluded.closed_by, closed_at = excluded.closed_at,
-      reason = excluded.reason, seq = excluded.seq`.execute(db);
-}
-
-async function writeChores(db: Db, t: Table, rows: ChoreRow[]) {
-  if (rows.length === 0) return;
-  await sql`
-    INSERT INTO ${t('chores')} (chore_id, title, points, recurrence, retired, defined_at, seq)
-    SELECT * FROM unnest(${col(rows, 'chore_id')}::text[], ${col(rows, 'title')}::text[], ${col(rows, 'points')}::int[],
-      ${col(rows, 'recurrence')}::text[], ${col(rows, 'retired')}::boolean[], ${col(rows, 'defined_at')}::timestamptz[],
-      ${col(rows, 'seq')}::bigint[])
-    ON CONFLICT (chore_id) DO UPDATE SET title = excluded.title, points = excluded.points,
-      recurrence = excluded.recurrence, retired = excluded.retired, seq = excluded.seq`.execute(db);
-}
-
-async function writeCompletions(db: Db, t: Table, rows: CompletionRow[]) {
-  if (rows.length === 0) return;
-  await sql`
-    INSERT INTO ${t('completions')} (chore_id, completion_id, member_id, period, points, photo_id, note, status,
-      marked_at, decided_by, decided_at, approved_seq, reason, seq)
-    SELECT * FROM unnest(${col(rows, 'chore_id')}::text[], ${col(rows, 'completion_id')}::text[],
-      ${col(rows, 'member_id')}::text[], ${col(rows, 'period')}::text[], ${col(rows, 'points')}::int[],
-      ${col(rows, 'photo_id')}::text[], ${col(rows, 'note')}::text[], ${col(rows, 'status')}::text[],
-      ${col(rows, 'marked_at')}::timestamptz[], ${col(rows, 'decided_by')}::text[],
-      ${col(rows, 'decided_at')}::timestamptz[], ${col(rows, 'approved_seq')}::bigint[], ${col(rows, 'reason')}::text[],
-      ${col(rows, 'seq')}::bigint[])
-    ON CONFLICT (chore_id, completion_id) DO UPDATE SET member_id = excluded.member_id, period = excluded.period,
-      points = excluded.points, photo_id = excluded.photo_id, note = excluded.note, status = excluded.status,
-      marked_at = excluded.marked_at, decided_by = excluded.decided_by, decided_at = excluded.decided_at,
-      approved_seq = excluded.approved_seq, reason = excluded.reason, seq = excluded.seq`.execute(db);
-}
-
-async function writeChallenges(db: Db, t: Table, rows: ChallengeRow[]) {
-  if (rows.length === 0) return;
-  await sql`
-    INSERT INTO ${t('challenges')} (challenge_id, title, week, metric, target, reward_xp, member_ids, cancelled,
-      created_by, created_at, seq)
-    SELECT t.challenge_id, t.title, t.week, t.metric, t.target, t.reward_xp, ${textArray('member_ids')}, t.cancelled,
-      t.created_by, t.created_at, t.seq
-    FROM unnest(${col(rows, 'challenge_id')}::text[], ${col(rows, 'title')}::text[], ${col(rows, 'week')}::text[],
-      ${col(rows, 'metric')}::text[], ${col(rows, 'target')}::int[], ${col(rows, 'reward_xp')}::int[],
-      ${joined(rows, 'member_ids')}::text[], ${col(rows, 'cancelled')}::boolean[], ${col(rows, 'created_by')}::text[],
-      ${col(rows, 'created_at')}::timestamptz[], ${col(rows, 'seq')}::bigint[])
-      AS t(challenge_id, title, week, metric, target, reward_xp, member_ids, cancelled, created_by, created_at, seq)
-    ON CONFLICT (challenge_id) DO UPDATE SET cancelled = excluded.cancelled, seq = excluded.seq`.execute(db);
-}
-
-async function writeRewards(db: Db, t: Table, rows: RewardRow[]) {
-  if (rows.length === 0) return;
-  await sql`
-    INSERT INTO ${t('rewards')} (challenge_id, member_id, reward_xp, at, seq)
-    SELECT * FROM unnest(${col(rows, 'challenge_id')}::text[], ${col(rows, 'member_id')}::text[],
-      ${col(rows, 'reward_xp')}::int[], ${col(rows, 'at')}::timestamptz[], ${col(rows, 'seq')}::bigint[])
-    ON CONFLICT (challenge_id, member_id) DO NOTHING`.execute(db);
-}
-
-async function writeRules(db: Db, t: Table, rows: RulesRow[]) {
-  if (rows.length === 0) return;
-  await sql`
-    INSERT INTO ${t('rules')} (version, rules, published_by, published_at, seq)
-    SELECT * FROM unnest(${col(rows, 'version')}::int[], ${col(rows, 'rules')}::jsonb[],
-      ${col(rows, 'published_by')}::text[], ${col(rows, 'published_at')}::timestamptz[], ${col(rows, 'seq')}::bigint[])
-    ON CONFLICT (version) DO NOTHING`.execute(db);
-}
-
-async function writeSettings(db: Db, t: Table, row: SettingsRow) {
-  await sql`
-    INSERT INTO ${t('settings')} (id, time_zone, hidden_member_ids, seq)
-    VALUES (1, ${row.time_zone}, ${row.hidden_member_ids}::text[], ${row.seq})
-    ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, hidden_member_ids = excluded.hidden_member_ids,
-      seq = excluded.seq`.execute(db);
-}

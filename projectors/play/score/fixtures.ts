@@ -1,0 +1,39 @@
+// Shared facts for the scoring tests: three members, a Friday "now", chess matches.
+import type { MatchFact, PlayFacts } from './engine.ts';
+
+export const NOW = new Date('2026-11-20T18:00:00Z'); // a Friday
+export const at = (iso: string) => new Date(iso);
+
+export function facts(over: Partial<PlayFacts> = {}): PlayFacts {
+  return {
+    timeZone: 'UTC',
+    hiddenMemberIds: [],
+    members: [
+      { id: 'ann', name: 'Ann' },
+      { id: 'bob', name: 'Bob' },
+      { id: 'cy', name: 'Cy' },
+    ],
+    messageDays: [],
+    messageMilestones: [],
+    media: [],
+    matches: [],
+    chores: [],
+    rewards: [],
+    challenges: [],
+    ...over,
+  };
+}
+
+export const match = (
+  id: string,
+  seq: number,
+  placements: [string, number][],
+  when = '2026-11-19T10:00:00Z',
+): MatchFact => ({
+  matchId: id,
+  game: 'chess',
+  gameName: 'Chess',
+  settledAt: at(when),
+  settledSeq: seq,
+  placements: placements.map(([userId, place]) => ({ userId, place })),
+});
