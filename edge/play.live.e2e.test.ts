@@ -73,7 +73,7 @@ describe('play, live', () => {
     const seq = await say('seven');
     expect(await hub().deps.projectors.waitFor('play_activity', seq, 5000)).toBe(true);
     const pushed = async (event: string) => {
-      for (let i = 0; i < 50 && !bobWs.frames.some((f) => f.event === event); i++) {
+      for (let i = 0; i < 150 && !bobWs.frames.some((f) => f.event === event); i++) {
         await hub().play.service.tick(true);
         await new Promise((r) => setTimeout(r, 100));
       }
