@@ -1,7 +1,7 @@
 // Play's view of chat: who posted when, and whether it repeated their previous message.
 // No text is kept. A batch loads the senders' last fingerprints, walks the posts in log order
 // and writes every row with one UNNEST.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import type { Projection, StoredEvent } from '../types.ts';
@@ -13,7 +13,8 @@ export const PLAY_ACTIVITY = 'play_activity';
 /** Case, surrounding and repeated spaces do not make a message different. */
 export function fingerprint(content: string): string {
   const normal = content.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
-  return createHash('sha256').update(normal).digest('base64url').slice(0, 22);
+  // The one-shot hash: a third of createHash's cost per message.
+  return hash('sha256', normal, 'base64url').slice(0, 22);
 }
 
 export const playActivityProjection: Projection<PlayActivityDB, ChatEvent> = {

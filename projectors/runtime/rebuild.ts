@@ -133,7 +133,18 @@ export async function rebuild({
       const max = Math.max(1, Math.min(batchSize, upTo - fetched));
       const iter = await consumer.fetch({ max_messages: max, expires: 1000 });
       for await (const m of iter)
-        out.push({ seq: m.seq, subject: m.subject, data: m.data, header: m.headers, time: m.time });
+        out.push({
+          seq: m.seq,
+          subject: m.subject,
+          data: m.data,
+          // Parsed only if asked for (a poison event's type, a payload without a time): most never are.
+          get header() {
+            return m.headers;
+          },
+          get time() {
+            return m.time;
+          },
+        });
       if (out.length > 0) fetched = (out.at(-1) as RawMessage).seq;
       return out;
     };
