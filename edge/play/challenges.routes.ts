@@ -1,9 +1,9 @@
 // Weekly challenges: the week's challenges with everyone's progress, creating and cancelling.
 import type { Hono } from 'hono';
 import { sql } from 'kysely';
+import { localDay, mondayOf } from '../../contracts/days.ts';
 import { createChallengeBody, playQuery } from '../../contracts/play.schema.ts';
 import { currentSettings } from '../../projectors/play/facts.ts';
-import { localDay, mondayOf } from '../../projectors/play/score/days.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';

@@ -3,11 +3,11 @@
 // level-ups, achievements and board changes live, and rewards completed challenges.
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
+import { localDay } from '../../contracts/days.ts';
 import { HearthError } from '../../contracts/errors.ts';
 import type { RuleSet } from '../../contracts/play.schema.ts';
 import { type CurrentRules, currentRules, loadFacts } from '../../projectors/play/facts.ts';
 import { PLAY } from '../../projectors/play/projection.ts';
-import { localDay } from '../../projectors/play/score/days.ts';
 import { computeScores, type Scores } from '../../projectors/play/score/engine.ts';
 import { PLAY_ACTIVITY } from '../../projectors/play-activity/projection.ts';
 import type { PlayWriter } from '../../writers/play/commands.ts';

@@ -1,5 +1,5 @@
 // Ranks and boards (all-time and weekly XP, Elo per game), and weekly challenge progress.
-import { addDays } from './days.ts';
+import { addDays } from '../../../contracts/days.ts';
 import type { Rating } from './elo.ts';
 import type { BoardRow, ChallengeProgress, GameRating, PlayFacts } from './types.ts';
 

@@ -1,8 +1,8 @@
 // The scoring rules as pure functions: caps, streaks, achievements, the week in the family time
 // zone, and what recomputes when a fact disappears (a chore taken back).
 import { describe, expect, it } from 'vitest';
+import { isMonday, localDay, mondayOf } from '../../../contracts/days.ts';
 import { DEFAULT_RULES, type RuleSet } from '../../../contracts/play.schema.ts';
-import { isMonday, localDay, mondayOf } from './days.ts';
 import { computeScores } from './engine.ts';
 import { at, facts, match, NOW } from './fixtures.ts';
 

@@ -3,10 +3,11 @@
 // earned, streaks, Elo ratings, weekly progress and the boards. Nothing here depends on the
 // order facts arrived in, so a rebuild, an incremental build and a preview under other rules
 // all agree exactly.
+
+import { addDays, localDay, mondayOf } from '../../../contracts/days.ts';
 import type { RuleSet } from '../../../contracts/play.schema.ts';
 import { memberAchievements } from './achievements.ts';
 import { challengeProgress, eloBoards, gameRating, rank } from './boards.ts';
-import { addDays, localDay, mondayOf } from './days.ts';
 import { rateMatches } from './elo.ts';
 import { levelFor, levelView } from './level.ts';
 import { activeRuns, streakGrants, streakOf } from './streaks.ts';

@@ -1,6 +1,7 @@
 // Active days, the runs of consecutive active days, and the streak XP and streak they earn.
+
+import { daysBetween } from '../../../contracts/days.ts';
 import type { RuleSet } from '../../../contracts/play.schema.ts';
-import { daysBetween } from './days.ts';
 import type { Grant, PlayFacts } from './types.ts';
 
 type Activity = { memberId: string; day: string; at: Date };

@@ -1,10 +1,14 @@
-// Days and weeks in the family's time zone, as YYYY-MM-DD strings (weeks start on Monday).
+// Days and weeks in the family's time zone, as YYYY-MM-DD strings; a week starts on Monday
+// 00:00 local time. Writers decide chore periods and challenge weeks with these, and the
+// scores count days and weeks with the same ones.
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
+/** The local date of an instant. Throws a RangeError for a time zone Intl does not know. */
 export function localDay(at: Date, timeZone: string): string {
   let format = formats.get(timeZone);
   if (!format) {
+    // en-CA formats a date as YYYY-MM-DD.
     format = new Intl.DateTimeFormat('en-CA', {
       timeZone,
       year: 'numeric',
@@ -16,18 +20,22 @@ export function localDay(at: Date, timeZone: string): string {
   return format.format(at);
 }
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 const toUtc = (day: string): number => Date.parse(`${day}T00:00:00Z`);
 const fromUtc = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** A real calendar date in YYYY-MM-DD form (2026-02-30 is not). */
+export const isDay = (day: string): boolean => DAY.test(day) && fromUtc(toUtc(day)) === day;
 
 export const addDays = (day: string, n: number): string => fromUtc(toUtc(day) + n * DAY_MS);
 export const daysBetween = (from: string, to: string): number =>
   Math.round((toUtc(to) - toUtc(from)) / DAY_MS);
 
 export function mondayOf(day: string): string {
+  if (!isDay(day)) throw new Error(`not a date: ${day}`);
   const weekday = new Date(toUtc(day)).getUTCDay(); // 0 = Sunday
   return addDays(day, -((weekday + 6) % 7));
 }
 
-export const isMonday = (day: string): boolean =>
-  /^\d{4}-\d{2}-\d{2}$/.test(day) && fromUtc(toUtc(day)) === day && mondayOf(day) === day;
+export const isMonday = (day: string): boolean => isDay(day) && mondayOf(day) === day;
