@@ -1,9 +1,8 @@
 // Play at the edge: scores computed from the read models (cached until a read model moves or
-// the day changes), the rule-change preview, and a loop that notices what changed, pushes
+// a quarter hour passes), the rule-change preview, and a loop that notices what changed, pushes
 // level-ups, achievements and board changes live, and rewards completed challenges.
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
-import { localDay } from '../../contracts/days.ts';
 import { HearthError } from '../../contracts/errors.ts';
 import type { RuleSet } from '../../contracts/play.schema.ts';
 import { type CurrentRules, currentRules, loadFacts } from '../../projectors/play/facts.ts';
@@ -21,6 +20,7 @@ export type Scored = { rules: CurrentRules; scores: Scores; watermark: string };
 
 const WATCHED = [PLAY, PLAY_ACTIVITY, 'users'];
 const LIVE_INTERVAL_MS = 1000;
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
 /** Chat alone moves often; recomputing for it at most this often keeps busy chats cheap. */
 const ACTIVITY_ONLY_INTERVAL_MS = 3000;
 
@@ -50,8 +50,7 @@ export function createPlayService({
     return rows.map((r) => `${r.read_model}:${r.last_seq}`).join(',');
   }
 
-  async function compute(rules?: RuleSet): Promise<Scored> {
-    const mark = await watermark();
+  async function compute(mark: string, rules?: RuleSet): Promise<Scored> {
     const live = await currentRules(db);
     const scores = computeScores(
       await loadFacts(db, { rules: rules ?? live.rules }),
@@ -61,11 +60,15 @@ export function createPlayService({
     return { rules: live, scores, watermark: mark };
   }
 
-  /** The live scores, recomputed only when a read model moved or a new day began. */
-  async function current(): Promise<Scored> {
-    const key = `${await watermark()}|${localDay(new Date(), 'UTC')}`;
+  /**
+   * The live scores, recomputed only when a read model moved or a quarter hour passed (days
+   * and weeks turn at quarter hours in every time zone). `mark`: a watermark just read.
+   */
+  async function current(mark?: string): Promise<Scored> {
+    const at = mark ?? (await watermark());
+    const key = `${at}|${Math.floor(Date.now() / QUARTER_HOUR_MS)}`;
     if (cached?.key !== key) {
-      const value = compute();
+      const value = compute(at);
       cached = { key, value };
       value.catch(() => {
         if (cached?.value === value) cached = undefined;
@@ -76,11 +79,11 @@ export function createPlayService({
 
   /** The same facts scored under the live rules and under a draft, member by member. */
   async function preview(draft: RuleSet) {
-    // One watermark for both, so the two sides score exactly the same facts.
+    // Nothing moved while the draft was scored: both sides scored exactly the same facts.
     for (let attempt = 0; attempt < 3; attempt++) {
       const live = await current();
-      const next = await compute(draft);
-      if (next.watermark === live.watermark)
+      const next = await compute(live.watermark, draft);
+      if ((await watermark()) === live.watermark)
         return { live, next, diff: diffScores(live.scores, next.scores) };
     }
     throw new HearthError({
@@ -120,7 +123,7 @@ export function createPlayService({
         .join(',');
       const onlyActivity = playMark === lastPlayMark;
       if (!force && onlyActivity && Date.now() - lastComputed < ACTIVITY_ONLY_INTERVAL_MS) return;
-      const { scores, watermark: at } = await current();
+      const { scores, watermark: at } = await current(mark);
       if (previous && at === mark) {
         announce(previous, scores);
         // A report, a chore marked done, a new chore: lists change even when no score does.
@@ -172,10 +175,8 @@ export function createPlayService({
   async function rewardCompleted(scores: Scores) {
     for (const p of scores.challenges) {
       if (p.completed || p.progress < p.target) continue;
-      const reward = await rewardOf(p.challengeId);
-      if (reward === undefined) continue;
       await writer.completeChallenge(
-        { challengeId: p.challengeId, memberId: p.memberId, rewardXp: reward },
+        { challengeId: p.challengeId, memberId: p.memberId, rewardXp: p.rewardXp },
         {
           commandId: `play-challenge-reward:${p.challengeId}:${p.memberId}`,
           retryable: true,
@@ -185,16 +186,6 @@ export function createPlayService({
         },
       );
     }
-  }
-
-  async function rewardOf(challengeId: string): Promise<number | undefined> {
-    const row = (
-      await sql<{ reward_xp: number }>`
-        SELECT reward_xp FROM play.challenges WHERE challenge_id = ${challengeId} AND NOT cancelled`.execute(
-        db,
-      )
-    ).rows[0];
-    return row?.reward_xp;
   }
 
   return {

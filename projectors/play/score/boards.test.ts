@@ -92,8 +92,8 @@ describe('weekly challenges', () => {
       NOW,
     );
     expect(s.challenges).toEqual([
-      { challengeId: 'ch', memberId: 'ann', progress: 2, target: 2, completed: true },
-      { challengeId: 'ch', memberId: 'bob', progress: 0, target: 2, completed: false },
+      { challengeId: 'ch', memberId: 'ann', progress: 2, target: 2, rewardXp: 50, completed: true },
+      { challengeId: 'ch', memberId: 'bob', progress: 0, target: 2, rewardXp: 50, completed: false },
     ]);
   });
 });

@@ -61,6 +61,7 @@ export function challengeProgress(facts: PlayFacts, day: (at: Date) => string): 
         memberId,
         progress: metricInWeek(facts, c.metric, memberId, inWeek, day),
         target: c.target,
+        rewardXp: c.rewardXp,
         completed: rewarded.has(`${c.challengeId} ${memberId}`),
       });
     }

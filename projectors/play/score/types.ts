@@ -104,6 +104,8 @@ export type ChallengeProgress = {
   memberId: string;
   progress: number;
   target: number;
+  /** What completing it earns (the reward command needs it). */
+  rewardXp: number;
   completed: boolean;
 };
 
