@@ -233,27 +233,25 @@ export async function measurePlayRebuild({
   });
   try {
     await runner.migrate();
-    const half = Math.floor(events / 2);
-    step('Postgres UNNEST baseline, first half');
-    const before = { count: half, seconds: await unnest.insert(0, half) };
-    step('rebuilding play and play_activity from the log, then scoring');
     let members = 0;
     const parts: Record<string, number> = {};
-    const { seconds } = await timed(async () => {
-      await Promise.all(
-        [PLAY, PLAY_ACTIVITY].map(async (name) => {
-          const { seconds: s } = await timed(() => runner.rebuild(name));
-          parts[name] = s;
-        }),
-      );
-      const { seconds: s } = await timed(async () => {
-        const facts = await loadFacts(db, { rules: DEFAULT_RULES });
-        members = computeScores(facts, DEFAULT_RULES, new Date()).members.size;
+    const { result: seconds, baseline } = await unnest.around(events, step, async () => {
+      step('rebuilding play and play_activity from the log, then scoring');
+      const { seconds } = await timed(async () => {
+        await Promise.all(
+          [PLAY, PLAY_ACTIVITY].map(async (name) => {
+            const { seconds: s } = await timed(() => runner.rebuild(name));
+            parts[name] = s;
+          }),
+        );
+        const { seconds: s } = await timed(async () => {
+          const facts = await loadFacts(db, { rules: DEFAULT_RULES });
+          members = computeScores(facts, DEFAULT_RULES, new Date()).members.size;
+        });
+        parts.scores = s;
       });
-      parts.scores = s;
+      return seconds;
     });
-    step('Postgres UNNEST baseline, second half');
-    const after = { count: events - half, seconds: await unnest.insert(half, events - half) };
     return {
       id: 'play-rebuild',
       title: 'play read models rebuilt from the log',
@@ -274,7 +272,7 @@ export async function measurePlayRebuild({
           members,
         },
       },
-      baseline: unnest.measurement([before, after]),
+      baseline,
       target: { description: '≥ 30% of the raw Postgres UNNEST batch rate', minRatio: 0.3 },
     };
   } finally {

@@ -24,6 +24,15 @@ export type UnnestBaseline = {
   /** Inserts rows [from, from + count) and returns the seconds it took. */
   insert: (from: number, count: number) => Promise<number>;
   measurement: (parts: { count: number; seconds: number }[]) => Measurement;
+  /**
+   * Inserts `rows` rows, half before `work` and half after it, so drifting load on a shared
+   * host falls on the figure and its baseline alike.
+   */
+  around: <T>(
+    rows: number,
+    step: (text: string) => void,
+    work: () => Promise<T>,
+  ) => Promise<{ result: T; baseline: Measurement }>;
   close: () => Promise<void>;
 };
 
@@ -38,7 +47,7 @@ export async function openUnnestBaseline({
   await client.connect();
   await client.query(DDL);
   const now = new Date();
-  return {
+  const baseline: UnnestBaseline = {
     insert: async (from, count) => {
       // Parameters are built before timing: the baseline is the database, not JavaScript.
       const batches: unknown[][] = [];
@@ -79,6 +88,16 @@ export async function openUnnestBaseline({
         details: { batchSize, partRates: parts.map((p) => Math.round(p.count / p.seconds)).join('/') },
       };
     },
+    around: async (rows, step, work) => {
+      const half = Math.floor(rows / 2);
+      step('Postgres UNNEST baseline, first half');
+      const before = { count: half, seconds: await baseline.insert(0, half) };
+      const result = await work();
+      step('Postgres UNNEST baseline, second half');
+      const after = { count: rows - half, seconds: await baseline.insert(half, rows - half) };
+      return { result, baseline: baseline.measurement([before, after]) };
+    },
     close: () => client.end(),
   };
+  return baseline;
 }

@@ -31,13 +31,10 @@ export async function measureProjectorFigures({
   const url = await ctx.database('p');
   const unnest = await openUnnestBaseline({ url, batchSize: unnestBatch });
   try {
-    const half = Math.floor(events / 2);
-    step('Postgres UNNEST baseline, first half');
-    const before = { count: half, seconds: await unnest.insert(0, half) };
-    step('projector catch-up');
-    const projector = await measureProjector({ log, url, lastSeq: published.lastSeq, events });
-    step('Postgres UNNEST baseline, second half');
-    const after = { count: events - half, seconds: await unnest.insert(half, events - half) };
+    const { result: projector, baseline } = await unnest.around(events, step, () => {
+      step('projector catch-up');
+      return measureProjector({ log, url, lastSeq: published.lastSeq, events });
+    });
     return {
       jetstream: {
         id: 'jetstream',
@@ -49,7 +46,7 @@ export async function measureProjectorFigures({
         id: 'projector',
         title: 'projector catch-up (users)',
         figure: projector,
-        baseline: unnest.measurement([before, after]),
+        baseline,
         target: { description: '≥ 40% of the raw Postgres UNNEST batch rate', minRatio: 0.4 },
       },
     };
