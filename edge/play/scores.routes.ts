@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import { playQuery } from '../../contracts/play.schema.ts';
 import { currentSettings, earningMessages } from '../../projectors/play/facts.ts';
 import type { MemberScore, Scores } from '../../projectors/play/score/engine.ts';
+import { levelView } from '../../projectors/play/score/level.ts';
 import type { HubEnv } from '../http/context.ts';
 import { queryParams } from '../http/validate.ts';
 import type { PlayKit } from './shared.ts';
@@ -106,9 +107,7 @@ function emptyScore(userId: string): MemberScore {
     name: userId,
     xp: 0,
     weekXp: 0,
-    level: 1,
-    levelStartXp: 0,
-    nextLevelXp: 151,
+    ...levelView(0),
     levelsReachedAt: [],
     achievements: [],
     metrics: {
