@@ -4,6 +4,7 @@
 import { hash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import { numberArray, textArray, timestampArray } from '../runtime/arrays.ts';
 import type { Projection, StoredEvent } from '../types.ts';
 import * as m20261122 from './migrations/20261122T1900_play_activity.ts';
 import type { PlayActivityDB } from './tables.ts';
@@ -35,23 +36,18 @@ export const playActivityProjection: Projection<PlayActivityDB, ChatEvent> = {
  * read has to come back before the write goes out.
  */
 function batchStatement(events: StoredEvent<ChatEvent>[], schema: string) {
-  const seqs: number[] = [];
-  const members: string[] = [];
-  const ats: Date[] = [];
-  const prints: string[] = [];
+  const posts: { e: StoredEvent<ChatEvent>; sender: string; fp: string }[] = [];
   for (const e of events) {
     if (e.event.case !== 'messagePosted') continue;
-    seqs.push(e.seq);
-    members.push(e.event.value.senderId);
-    ats.push(e.occurredAt);
-    prints.push(fingerprint(e.event.value.content));
+    posts.push({ e, sender: e.event.value.senderId, fp: fingerprint(e.event.value.content) });
   }
-  if (seqs.length === 0) return null;
+  if (posts.length === 0) return null;
   const t = (name: string) => sql.table(`${schema}.${name}`);
   // Only rows that are new count into their quarter hour, so a redelivered batch adds nothing.
   return sql`
     WITH b AS (
-      SELECT * FROM unnest(${seqs}::bigint[], ${members}::text[], ${ats}::timestamptz[], ${prints}::text[])
+      SELECT * FROM unnest(${numberArray(posts, (p) => p.e.seq)}::bigint[], ${textArray(posts, (p) => p.sender)}::text[],
+        ${timestampArray(posts, (p) => p.e.occurredAt)}::timestamptz[], ${textArray(posts, (p) => p.fp)}::text[])
         AS b(seq, member_id, at, fp)),
     p AS (
       SELECT b.seq, b.member_id, b.at, b.fp,

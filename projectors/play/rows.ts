@@ -1,6 +1,7 @@
 // The play tables' rows, how a batch reads them, and how it writes each changed row once:
 // one UNNEST statement per table.
 import { type Kysely, sql } from 'kysely';
+import { booleanArray, numberArray, textArray, timestampArray } from '../runtime/arrays.ts';
 
 type Db = Kysely<unknown>;
 
@@ -86,12 +87,19 @@ export async function load<R extends { seq: number | string }>(
 }
 
 export type Table = (name: string) => ReturnType<typeof sql.table>;
-const col = <R, K extends keyof R>(rows: R[], k: K) => rows.map((r) => r[k]);
-const json = <R, K extends keyof R>(rows: R[], k: K) => rows.map((r) => JSON.stringify(r[k]));
+// One array literal per column, read straight off the rows (see runtime/arrays.ts).
+type Key<R, V> = { [K in keyof R]: R[K] extends V ? K : never }[keyof R];
+const text = <R>(rows: R[], k: Key<R, string | null>) => textArray(rows, (r) => r[k] as string | null);
+// Rows read back carry bigint columns as strings (pg's default): Number makes both forms one.
+const num = <R>(rows: R[], k: Key<R, number | null>) =>
+  numberArray(rows, (r) => (r[k] === null ? null : Number(r[k])));
+const ts = <R>(rows: R[], k: Key<R, Date | null>) => timestampArray(rows, (r) => r[k] as Date | null);
+const bool = <R>(rows: R[], k: Key<R, boolean>) => booleanArray(rows, (r) => r[k] as boolean);
+const json = <R>(rows: R[], k: keyof R) => textArray(rows, (r) => JSON.stringify(r[k]));
 // text[] columns cannot ride in an UNNEST of arrays (no ragged arrays): they travel joined.
 // Ids are subject tokens ([A-Za-z0-9_-]), so a comma joins them unambiguously.
-const joined = <R, K extends keyof R>(rows: R[], k: K) => rows.map((r) => (r[k] as string[]).join(','));
-const textArray = (column: string) =>
+const joined = <R>(rows: R[], k: Key<R, string[]>) => textArray(rows, (r) => (r[k] as string[]).join(','));
+const splitText = (column: string) =>
   sql.raw(`coalesce(string_to_array(nullif(t.${column}, ''), ','), '{}')`);
 
 export async function writeMatches(db: Db, t: Table, rows: MatchRow[]) {
@@ -99,16 +107,16 @@ export async function writeMatches(db: Db, t: Table, rows: MatchRow[]) {
   await sql`
     INSERT INTO ${t('matches')} (match_id, game, game_name, placements, player_ids, confirmed_by, reported_by,
       reported_at, expires_at, status, settled_seq, settled_at, settled_by_admin, closed_by, closed_at, reason, seq)
-    SELECT t.match_id, t.game, t.game_name, t.placements, ${textArray('player_ids')}, ${textArray('confirmed_by')},
+    SELECT t.match_id, t.game, t.game_name, t.placements, ${splitText('player_ids')}, ${splitText('confirmed_by')},
       t.reported_by, t.reported_at, t.expires_at, t.status, t.settled_seq, t.settled_at, t.settled_by_admin,
       t.closed_by, t.closed_at, t.reason, t.seq
-    FROM unnest(${col(rows, 'match_id')}::text[], ${col(rows, 'game')}::text[], ${col(rows, 'game_name')}::text[],
+    FROM unnest(${text(rows, 'match_id')}::text[], ${text(rows, 'game')}::text[], ${text(rows, 'game_name')}::text[],
       ${json(rows, 'placements')}::jsonb[], ${joined(rows, 'player_ids')}::text[], ${joined(rows, 'confirmed_by')}::text[],
-      ${col(rows, 'reported_by')}::text[], ${col(rows, 'reported_at')}::timestamptz[],
-      ${col(rows, 'expires_at')}::timestamptz[], ${col(rows, 'status')}::text[], ${col(rows, 'settled_seq')}::bigint[],
-      ${col(rows, 'settled_at')}::timestamptz[], ${col(rows, 'settled_by_admin')}::text[],
-      ${col(rows, 'closed_by')}::text[], ${col(rows, 'closed_at')}::timestamptz[], ${col(rows, 'reason')}::text[],
-      ${col(rows, 'seq')}::bigint[])
+      ${text(rows, 'reported_by')}::text[], ${ts(rows, 'reported_at')}::timestamptz[],
+      ${ts(rows, 'expires_at')}::timestamptz[], ${text(rows, 'status')}::text[], ${num(rows, 'settled_seq')}::bigint[],
+      ${ts(rows, 'settled_at')}::timestamptz[], ${text(rows, 'settled_by_admin')}::text[],
+      ${text(rows, 'closed_by')}::text[], ${ts(rows, 'closed_at')}::timestamptz[], ${text(rows, 'reason')}::text[],
+      ${num(rows, 'seq')}::bigint[])
       AS t(match_id, game, game_name, placements, player_ids, confirmed_by, reported_by, reported_at, expires_at,
         status, settled_seq, settled_at, settled_by_admin, closed_by, closed_at, reason, seq)
     ON CONFLICT (match_id) DO UPDATE SET confirmed_by = excluded.confirmed_by, status = excluded.status,
@@ -121,9 +129,9 @@ export async function writeChores(db: Db, t: Table, rows: ChoreRow[]) {
   if (rows.length === 0) return;
   await sql`
     INSERT INTO ${t('chores')} (chore_id, title, points, recurrence, retired, defined_at, seq)
-    SELECT * FROM unnest(${col(rows, 'chore_id')}::text[], ${col(rows, 'title')}::text[], ${col(rows, 'points')}::int[],
-      ${col(rows, 'recurrence')}::text[], ${col(rows, 'retired')}::boolean[], ${col(rows, 'defined_at')}::timestamptz[],
-      ${col(rows, 'seq')}::bigint[])
+    SELECT * FROM unnest(${text(rows, 'chore_id')}::text[], ${text(rows, 'title')}::text[], ${num(rows, 'points')}::int[],
+      ${text(rows, 'recurrence')}::text[], ${bool(rows, 'retired')}::boolean[], ${ts(rows, 'defined_at')}::timestamptz[],
+      ${num(rows, 'seq')}::bigint[])
     ON CONFLICT (chore_id) DO UPDATE SET title = excluded.title, points = excluded.points,
       recurrence = excluded.recurrence, retired = excluded.retired, seq = excluded.seq`.execute(db);
 }
@@ -133,12 +141,12 @@ export async function writeCompletions(db: Db, t: Table, rows: CompletionRow[]) 
   await sql`
     INSERT INTO ${t('completions')} (chore_id, completion_id, member_id, period, points, photo_id, note, status,
       marked_at, decided_by, decided_at, approved_seq, reason, seq)
-    SELECT * FROM unnest(${col(rows, 'chore_id')}::text[], ${col(rows, 'completion_id')}::text[],
-      ${col(rows, 'member_id')}::text[], ${col(rows, 'period')}::text[], ${col(rows, 'points')}::int[],
-      ${col(rows, 'photo_id')}::text[], ${col(rows, 'note')}::text[], ${col(rows, 'status')}::text[],
-      ${col(rows, 'marked_at')}::timestamptz[], ${col(rows, 'decided_by')}::text[],
-      ${col(rows, 'decided_at')}::timestamptz[], ${col(rows, 'approved_seq')}::bigint[], ${col(rows, 'reason')}::text[],
-      ${col(rows, 'seq')}::bigint[])
+    SELECT * FROM unnest(${text(rows, 'chore_id')}::text[], ${text(rows, 'completion_id')}::text[],
+      ${text(rows, 'member_id')}::text[], ${text(rows, 'period')}::text[], ${num(rows, 'points')}::int[],
+      ${text(rows, 'photo_id')}::text[], ${text(rows, 'note')}::text[], ${text(rows, 'status')}::text[],
+      ${ts(rows, 'marked_at')}::timestamptz[], ${text(rows, 'decided_by')}::text[],
+      ${ts(rows, 'decided_at')}::timestamptz[], ${num(rows, 'approved_seq')}::bigint[], ${text(rows, 'reason')}::text[],
+      ${num(rows, 'seq')}::bigint[])
     ON CONFLICT (chore_id, completion_id) DO UPDATE SET member_id = excluded.member_id, period = excluded.period,
       points = excluded.points, photo_id = excluded.photo_id, note = excluded.note, status = excluded.status,
       marked_at = excluded.marked_at, decided_by = excluded.decided_by, decided_at = excluded.decided_at,
@@ -150,12 +158,12 @@ export async function writeChallenges(db: Db, t: Table, rows: ChallengeRow[]) {
   await sql`
     INSERT INTO ${t('challenges')} (challenge_id, title, week, metric, target, reward_xp, member_ids, cancelled,
       created_by, created_at, seq)
-    SELECT t.challenge_id, t.title, t.week, t.metric, t.target, t.reward_xp, ${textArray('member_ids')}, t.cancelled,
+    SELECT t.challenge_id, t.title, t.week, t.metric, t.target, t.reward_xp, ${splitText('member_ids')}, t.cancelled,
       t.created_by, t.created_at, t.seq
-    FROM unnest(${col(rows, 'challenge_id')}::text[], ${col(rows, 'title')}::text[], ${col(rows, 'week')}::text[],
-      ${col(rows, 'metric')}::text[], ${col(rows, 'target')}::int[], ${col(rows, 'reward_xp')}::int[],
-      ${joined(rows, 'member_ids')}::text[], ${col(rows, 'cancelled')}::boolean[], ${col(rows, 'created_by')}::text[],
-      ${col(rows, 'created_at')}::timestamptz[], ${col(rows, 'seq')}::bigint[])
+    FROM unnest(${text(rows, 'challenge_id')}::text[], ${text(rows, 'title')}::text[], ${text(rows, 'week')}::text[],
+      ${text(rows, 'metric')}::text[], ${num(rows, 'target')}::int[], ${num(rows, 'reward_xp')}::int[],
+      ${joined(rows, 'member_ids')}::text[], ${bool(rows, 'cancelled')}::boolean[], ${text(rows, 'created_by')}::text[],
+      ${ts(rows, 'created_at')}::timestamptz[], ${num(rows, 'seq')}::bigint[])
       AS t(challenge_id, title, week, metric, target, reward_xp, member_ids, cancelled, created_by, created_at, seq)
     ON CONFLICT (challenge_id) DO UPDATE SET cancelled = excluded.cancelled, seq = excluded.seq`.execute(db);
 }
@@ -164,8 +172,8 @@ export async function writeRewards(db: Db, t: Table, rows: RewardRow[]) {
   if (rows.length === 0) return;
   await sql`
     INSERT INTO ${t('rewards')} (challenge_id, member_id, reward_xp, at, seq)
-    SELECT * FROM unnest(${col(rows, 'challenge_id')}::text[], ${col(rows, 'member_id')}::text[],
-      ${col(rows, 'reward_xp')}::int[], ${col(rows, 'at')}::timestamptz[], ${col(rows, 'seq')}::bigint[])
+    SELECT * FROM unnest(${text(rows, 'challenge_id')}::text[], ${text(rows, 'member_id')}::text[],
+      ${num(rows, 'reward_xp')}::int[], ${ts(rows, 'at')}::timestamptz[], ${num(rows, 'seq')}::bigint[])
     ON CONFLICT (challenge_id, member_id) DO NOTHING`.execute(db);
 }
 
@@ -173,8 +181,8 @@ export async function writeRules(db: Db, t: Table, rows: RulesRow[]) {
   if (rows.length === 0) return;
   await sql`
     INSERT INTO ${t('rules')} (version, rules, published_by, published_at, seq)
-    SELECT * FROM unnest(${col(rows, 'version')}::int[], ${col(rows, 'rules')}::jsonb[],
-      ${col(rows, 'published_by')}::text[], ${col(rows, 'published_at')}::timestamptz[], ${col(rows, 'seq')}::bigint[])
+    SELECT * FROM unnest(${num(rows, 'version')}::int[], ${text(rows, 'rules')}::jsonb[],
+      ${text(rows, 'published_by')}::text[], ${ts(rows, 'published_at')}::timestamptz[], ${num(rows, 'seq')}::bigint[])
     ON CONFLICT (version) DO NOTHING`.execute(db);
 }
 

@@ -7,7 +7,7 @@ import { commonErrors } from '../../contracts/errors.ts';
 import type { Log } from '../../writers/log.ts';
 import type { AnyProjection } from '../types.ts';
 import { applyCareful, applyFast, applyIsolating, decoded, isTransient } from './apply.ts';
-import type { RawMessage } from './decode.ts';
+import { type RawMessage, toRaw } from './decode.ts';
 import { migrateSchema } from './migrate.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
 
@@ -132,19 +132,7 @@ export async function rebuild({
       // Asking for no more than remains lets the last fetch return at once instead of expiring.
       const max = Math.max(1, Math.min(batchSize, upTo - fetched));
       const iter = await consumer.fetch({ max_messages: max, expires: 1000 });
-      for await (const m of iter)
-        out.push({
-          seq: m.seq,
-          subject: m.subject,
-          data: m.data,
-          // Parsed only if asked for (a poison event's type, a payload without a time): most never are.
-          get header() {
-            return m.headers;
-          },
-          get time() {
-            return m.time;
-          },
-        });
+      for await (const m of iter) out.push(toRaw(m));
       if (out.length > 0) fetched = (out.at(-1) as RawMessage).seq;
       return out;
     };

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Log } from '../../writers/log.ts';
 import type { AnyProjection } from '../types.ts';
 import { applyBatch, type BatchOutcome, decoded, isTransient } from './apply.ts';
-import type { RawMessage } from './decode.ts';
+import { type RawMessage, toRaw } from './decode.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 
 export type WorkerOptions = {
@@ -252,29 +252,6 @@ async function consume({
   await pumping;
   await previous.done;
   if (closed instanceof Error) throw closed;
-}
-
-function toRaw(m: JsMsg): RawMessage {
-  return { seq: streamSeq(m), subject: m.subject, data: m.data };
-}
-
-/**
- * JsMsg.seq, without the full delivery info it parses for it (a split and a dozen fields,
- * for every message). The ack subject is $JS.ACK.<stream>.<consumer>.<delivered>.<seq>...
- * (nine tokens), or carries a domain and an account hash after ACK (eleven or more).
- */
-export function streamSeq(m: JsMsg): number {
-  // JsMsgImpl has it; the JsMsg interface does not promise it.
-  const reply = (m as { reply?: unknown }).reply;
-  if (typeof reply !== 'string' || !reply.startsWith('$JS.ACK.')) return m.seq;
-  let dots = 0;
-  for (let i = 0; i < reply.length; i++) if (reply.charCodeAt(i) === 46) dots++;
-  const token = dots === 8 ? 5 : dots >= 10 ? 7 : -1;
-  if (token < 0) return m.seq; // not a form it knows: let JsMsg say what is wrong
-  let start = 0;
-  for (let seen = 0; seen < token; start++) if (reply.charCodeAt(start) === 46) seen++;
-  const end = reply.indexOf('.', start);
-  return Number.parseInt(reply.slice(start, end), 10);
 }
 
 /** One batch on its own (applyBatch), retried in place until it commits or the worker stops. */

@@ -1,6 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
-import { streamSeq } from './worker.ts';
+import { streamSeq } from './decode.ts';
 
 // JsMsgImpl exposes the ack subject as `reply`; `seq` stands for JsMsg's own parse.
 const delivered = (reply: string): JsMsg => ({ reply, seq: -1 }) as unknown as JsMsg;
