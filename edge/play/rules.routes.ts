@@ -2,7 +2,6 @@
 import type { Hono } from 'hono';
 import { playQuery, previewRulesBody, publishRulesBody, settingsBody } from '../../contracts/play.schema.ts';
 import { currentSettings } from '../../projectors/play/facts.ts';
-import { assignVersions, normalizeRules } from '../../writers/play/rules.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
@@ -25,8 +24,7 @@ export function ruleRoutes(
   app.post('/play/rules/preview', manage, jsonBody(previewRulesBody), async (c) => {
     const body = c.req.valid('json');
     // The same checks and versions publishing would give, so the preview is what would land.
-    const { rules } = await service.current();
-    const draft = assignVersions(normalizeRules(body.rules), rules.rules);
+    const draft = await writer.draftRules(body.rules);
     const { live, next, diff } = await service.preview(draft);
     return c.json({
       based_on_version: live.rules.version,

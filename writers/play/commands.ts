@@ -10,7 +10,7 @@ import { checkedId, FAMILY_ID, pairKey } from './ids.ts';
 import { appenderReader, type PlayReader } from './load.ts';
 import { type MatchCommand, matchAggregate, type PlacementInput } from './match.ts';
 import { completionIdFor, periodOf } from './period.ts';
-import { rulesAggregate } from './rules.ts';
+import { assignVersions, normalizeRules, rulesAggregate } from './rules.ts';
 import { settingsAggregate } from './settings.ts';
 
 /** canManage: the actor's role may manage play (admins); the edge asks the permissions. */
@@ -48,6 +48,11 @@ export function createPlayWriter({ appender, reader }: { appender: Appender; rea
     });
 
   return {
+    /** The rule set as publishing it now would store it: checked, and each rule versioned. */
+    draftRules: async (rules: RuleSet): Promise<RuleSet> => {
+      const next = normalizeRules(rules);
+      return assignVersions(next, (await read.rules()).state);
+    },
     /** Also answers the version now in force (unchanged when nothing changed). */
     publishRules: async (
       input: { rules: RuleSet; expectedVersion: number; by: string },

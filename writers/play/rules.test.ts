@@ -30,13 +30,17 @@ const published = (given: PlayEventBody[], command: RulesCommand) => {
 
 describe('the rules in force', () => {
   it('are the defaults, as version 1, until something is published', () => {
-    expect(decider.initialState).toEqual({ version: 1, rules: DEFAULT_RULES });
+    expect(decider.initialState).toEqual({
+      version: 1,
+      rules: DEFAULT_RULES,
+      retired: { xp: {}, achievements: {} },
+    });
   });
 
   it('are the last published set', () => {
     const rules = { ...clone(DEFAULT_RULES), xp: [] };
     const state = [ev.rulesPublished(2, rules)].reduce(decider.evolve, decider.initialState);
-    expect(state).toEqual({ version: 2, rules });
+    expect(state).toMatchObject({ version: 2, rules });
   });
 });
 
@@ -123,6 +127,23 @@ describe('publishing rules', () => {
     const out = published([], publish({ ...unversioned(), xp: unversioned().xp.slice(1) }));
     expect(out.version).toBe(2);
     expect(out.rules.xp.map((r) => r.id)).not.toContain('message');
+  });
+
+  it('continues the versions of a rule put back after it was removed', () => {
+    const message = unversioned().xp[0] as RuleSet['xp'][number];
+    // message at 1, then changed (2), removed, put back unchanged, put back changed.
+    const v2 = published([], publish({ ...unversioned(), xp: [{ ...message, xp: 3 }] }));
+    expect(v2.rules.xp).toEqual([{ ...message, version: 2, xp: 3 }]);
+    const history = [ev.rulesPublished(2, v2.rules)];
+    const v3 = published(history, publish({ ...unversioned(), xp: [] }, 2));
+    history.push(ev.rulesPublished(3, v3.rules));
+    const same = published(history, publish({ ...unversioned(), xp: [{ ...message, xp: 3 }] }, 3));
+    expect(same.rules.xp).toEqual([{ ...message, version: 2, xp: 3 }]);
+    const changed = published(history, publish({ ...unversioned(), xp: [{ ...message, xp: 4 }] }, 3));
+    expect(changed.rules.xp).toEqual([{ ...message, version: 3, xp: 4 }]);
+    // Also across a snapshot taken before retired rules were kept: those count as new.
+    const { retired: _, ...old } = history.reduce(decider.evolve, decider.initialState);
+    expect(decider.decide(publish({ ...unversioned(), xp: [message] }, 3), old)).toHaveLength(1);
   });
 
   it('refuses a stale expected version', () => {

@@ -11,7 +11,7 @@ import {
 import type { AchievementRule, EloRules, RuleSet, XpEvent, XpRule } from '../../contracts/play.schema.ts';
 import type { AggregateType } from '../append.ts';
 import { playErrors } from './errors.ts';
-import { evolveRules, initialRules, type PlayEventBody, type RulesState } from './state.ts';
+import { evolveRules, initialRules, NO_RETIRED_RULES, type PlayEventBody, type RulesState } from './state.ts';
 
 export type RulesCommand = { type: 'publish'; rules: RuleSet; expectedVersion: number; by: string };
 
@@ -25,7 +25,7 @@ export function decideRules(command: RulesCommand, state: RulesState): PlayEvent
     const message = `The rules are at version ${state.version}, not ${command.expectedVersion}.`;
     throw commonErrors.conflict(message, { version: state.version });
   }
-  const versioned = assignVersions(next, state.rules);
+  const versioned = assignVersions(next, state);
   if (canonical(versioned) === canonical(state.rules)) return [];
   const value = create(RulesPublishedSchema, {
     version: state.version + 1,
@@ -96,10 +96,11 @@ export function normalizeRules(rules: RuleSet): RuleSet {
 
 /**
  * Each rule (and the Elo settings) keeps its previous version when its content is unchanged,
- * takes the previous version + 1 when it changed, and 1 when it is new. The version goes
- * second in every rule, so the published JSON has a stable key order.
+ * takes the previous version + 1 when it changed, and 1 when it is new. A rule put back after
+ * a publish removed it counts from its retired definition. The version goes second in every
+ * rule, so the published JSON has a stable key order.
  */
-export function assignVersions(next: RuleSet, previous: RuleSet): RuleSet {
+export function assignVersions(next: RuleSet, previous: Pick<RulesState, 'rules' | 'retired'>): RuleSet {
   const bump = <T extends { version?: number }>(rule: T, before: T | undefined): number => {
     if (!before) return 1;
     const was = before.version ?? 1;
@@ -109,13 +110,17 @@ export function assignVersions(next: RuleSet, previous: RuleSet): RuleSet {
     const { id, version: _, ...rest } = rule;
     return { id, version, ...rest } as T;
   };
-  const xpBefore = new Map(previous.xp.map((r) => [r.id, r]));
-  const achievementsBefore = new Map(previous.achievements.map((r) => [r.id, r]));
+  const { rules, retired = NO_RETIRED_RULES } = previous;
+  const xpBefore = new Map([...Object.entries(retired.xp), ...rules.xp.map((r) => [r.id, r] as const)]);
+  const achievementsBefore = new Map([
+    ...Object.entries(retired.achievements),
+    ...rules.achievements.map((r) => [r.id, r] as const),
+  ]);
   const { version: _, ...elo } = next.elo;
   return {
     xp: next.xp.map((r) => withVersion(r, bump(r, xpBefore.get(r.id)))),
     achievements: next.achievements.map((r) => withVersion(r, bump(r, achievementsBefore.get(r.id)))),
-    elo: { version: bump(next.elo, previous.elo), ...elo } as EloRules,
+    elo: { version: bump(next.elo, rules.elo), ...elo } as EloRules,
   };
 }
 

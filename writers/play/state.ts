@@ -3,17 +3,46 @@
 import { timestampMs } from '@bufbuild/protobuf/wkt';
 import type { EventOf } from '../../contracts/events.ts';
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
-import { DEFAULT_RULES, type Recurrence, type RuleSet } from '../../contracts/play.schema.ts';
+import {
+  type AchievementRule,
+  DEFAULT_RULES,
+  type Recurrence,
+  type RuleSet,
+  type XpRule,
+} from '../../contracts/play.schema.ts';
 
 export type PlayEventBody = EventOf<PlayEvent>;
 
-/** Version 1 is the defaults, in force until a rule set is published. */
-export type RulesState = { version: number; rules: RuleSet };
-export const initialRules: RulesState = { version: 1, rules: DEFAULT_RULES };
+/**
+ * Version 1 is the defaults, in force until a rule set is published. `retired` keeps the last
+ * definition of every rule a publish removed, so one put back continues its own versions: an
+ * (id, version) pair always names one definition.
+ */
+export type RetiredRules = { xp: Record<string, XpRule>; achievements: Record<string, AchievementRule> };
+/** `retired` is absent from snapshots taken before it was kept: read as none. */
+export type RulesState = { version: number; rules: RuleSet; retired?: RetiredRules };
+export const NO_RETIRED_RULES: RetiredRules = { xp: {}, achievements: {} };
+export const initialRules: RulesState = { version: 1, rules: DEFAULT_RULES, retired: NO_RETIRED_RULES };
 
 export function evolveRules(state: RulesState, event: PlayEventBody): RulesState {
   if (event.case !== 'rulesPublished') return state;
-  return { version: event.value.version, rules: JSON.parse(event.value.rulesJson) as RuleSet };
+  const rules = JSON.parse(event.value.rulesJson) as RuleSet;
+  const retired = state.retired ?? NO_RETIRED_RULES;
+  const retire = <R extends { id: string }>(was: Record<string, R>, before: R[], now: R[]) => {
+    const kept = new Set(now.map((r) => r.id));
+    const out: Record<string, R> = {};
+    for (const [id, rule] of Object.entries(was)) if (!kept.has(id)) out[id] = rule;
+    for (const rule of before) if (!kept.has(rule.id)) out[rule.id] = rule;
+    return out;
+  };
+  return {
+    version: event.value.version,
+    rules,
+    retired: {
+      xp: retire(retired.xp, state.rules.xp, rules.xp),
+      achievements: retire(retired.achievements, state.rules.achievements, rules.achievements),
+    },
+  };
 }
 
 export type Settings = { timeZone: string; hiddenMemberIds: string[] };
