@@ -26,9 +26,11 @@ export function consumerName(projection: AnyProjection): string {
 }
 
 /**
- * Makes the durable consumer agree with the checkpoint: the checkpoint is the truth, so a
- * consumer whose ack floor ran ahead of it (a restored database) is recreated behind it.
- * Returns its info, which the worker consumes with (a consumer info is not free: see below).
+ * Makes the durable consumer agree with the checkpoint and with the configuration this code
+ * gives it: the checkpoint is the truth, so a consumer whose ack floor ran ahead of it (a
+ * restored database), or that was made with other settings (an older release's filter, say),
+ * is recreated to deliver from just after the checkpoint. Returns its info, which the worker
+ * consumes with (a consumer info is not free: see below).
  */
 export async function ensureConsumer({
   log,
@@ -45,21 +47,33 @@ export async function ensureConsumer({
 }): Promise<ConsumerInfo> {
   const stream = log.names.stream(projection.domain);
   const name = consumerName(projection);
-  const existing = await log.jsm.consumers.info(stream, name).catch(() => null);
-  if (existing && existing.ack_floor.stream_seq <= checkpoint) return existing;
-  if (existing) await log.jsm.consumers.delete(stream, name);
   // A filter that is all the stream holds selects nothing less, yet nats-server 2.9 walks
   // every subject of the stream for a filtered consumer's pending count, on creation and on
   // each info: a tenth of a second on a stream of 200k events. Leave it off then.
   const filter = log.names.domainFilter(projection.domain);
   const { subjects = [] } = (await log.jsm.streams.info(stream)).config;
   const whole = subjects.length === 1 && subjects[0] === filter;
-  return log.jsm.consumers.add(stream, {
-    durable_name: name,
+  const settings = {
     ack_policy: AckPolicy.All,
     ack_wait: ackWaitMs * NANOS,
     max_ack_pending: Math.max(batchSize * 4, 1000),
     ...(whole ? {} : { filter_subject: filter }),
+  };
+  const existing = await log.jsm.consumers.info(stream, name).catch(() => null);
+  if (existing) {
+    const { config } = existing;
+    const same =
+      config.ack_policy === settings.ack_policy &&
+      config.ack_wait === settings.ack_wait &&
+      config.max_ack_pending === settings.max_ack_pending &&
+      (config.filter_subject || undefined) === settings.filter_subject &&
+      (config.filter_subjects ?? []).length === 0;
+    if (same && existing.ack_floor.stream_seq <= checkpoint) return existing;
+    await log.jsm.consumers.delete(stream, name);
+  }
+  return log.jsm.consumers.add(stream, {
+    durable_name: name,
+    ...settings,
     ...(checkpoint > 0
       ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: checkpoint + 1 }
       : { deliver_policy: DeliverPolicy.All }),
