@@ -13,6 +13,9 @@ import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './runtime/tab
 import { runWorker, sleep } from './runtime/worker.ts';
 import type { AnyProjection } from './types.ts';
 
+/** How often a leader checks that its lock's connection still lives, besides its errors. */
+const LOCK_CHECK_MS = 5000;
+
 export type ProjectorStatus = {
   name: string;
   stream: string;
@@ -101,6 +104,20 @@ export function createProjectorRunner({
         continue;
       }
       let held = false;
+      // The lock lives as long as its connection. When that connection is lost (a database
+      // restart, a terminated backend), another process may take the lead at once: this
+      // worker stops, and this process tries for the lead again.
+      let lost: Error | undefined;
+      const leading = new AbortController();
+      const onLost = (err: Error) => {
+        lost ??= err;
+        if (held) logger.warn({ err, readModel: p.name }, 'leader lock connection lost; worker stops');
+        leading.abort();
+      };
+      client.on('error', onLost);
+      const alive = setInterval(() => {
+        client.query('SELECT 1').catch(onLost);
+      }, LOCK_CHECK_MS);
       try {
         const { rows } = await client.query<{ ok: boolean }>(
           'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
@@ -114,7 +131,7 @@ export function createProjectorRunner({
             pool,
             projection: p,
             logger,
-            signal,
+            signal: AbortSignal.any([signal, leading.signal]),
             options: {
               batchSize,
               ackWaitMs,
@@ -129,12 +146,16 @@ export function createProjectorRunner({
       } catch (err) {
         logger.error({ err, readModel: p.name }, 'projector worker stopped; restarting');
       } finally {
+        clearInterval(alive);
         leaders.delete(p.name);
-        if (held)
+        if (held && !lost)
           await client
             .query('SELECT pg_advisory_unlock(hashtext($1))', [`hearth.projector.${p.name}`])
-            .catch(() => undefined);
-        client.release();
+            .catch(onLost);
+        client.off('error', onLost);
+        // A lost connection goes, not back to the pool; its late errors are already told.
+        if (lost) client.on('error', () => undefined);
+        client.release(lost);
       }
       await sleep(held ? 500 : 2000, signal);
     }

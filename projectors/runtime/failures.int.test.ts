@@ -195,6 +195,31 @@ describe('a read model written one statement per batch', () => {
   });
 });
 
+describe('a leader whose lock connection is lost', () => {
+  it('stops its worker, takes the lead again and goes on, without the process failing', async () => {
+    const lead = { ...sessions, name: 'sessions_lead' };
+    // A short ack wait: what the stopped worker had asked for is redelivered after it.
+    const leadRunner = await rt.runner([lead as unknown as AnyProjection], { ackWaitMs: 1000 });
+    const before = await publishIdentity(log, signedIn('u', 'lead-a'));
+    expect(await leadRunner.waitFor('sessions_lead', before, 5000)).toBe(true);
+    // The lock's backend, ended as a database restart or an operator would end it.
+    const ended = await sql<{ ended: boolean }>`
+      SELECT pg_terminate_backend(pid) AS ended FROM pg_locks
+      WHERE locktype = 'advisory' AND granted AND objsubid = 1
+        AND objid::bigint = (hashtext('hearth.projector.sessions_lead')::bigint & 4294967295)
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`.execute(db);
+    expect(ended.rows).toEqual([{ ended: true }]);
+    const after = await publishIdentity(log, signedIn('u', 'lead-b'));
+    expect(await leadRunner.waitFor('sessions_lead', after, 10_000)).toBe(true);
+    const rows = await sql<{ session: string }>`SELECT session FROM sessions_lead.seen ORDER BY seq`.execute(
+      db,
+    );
+    expect(rows.rows.map((r) => r.session)).toEqual(expect.arrayContaining(['lead-a', 'lead-b']));
+    const status = (await leadRunner.status()).find((s) => s.name === 'sessions_lead');
+    expect(status?.leader).toBe(true);
+  });
+});
+
 describe('a read model that opens a transaction of its own', () => {
   it('fails the event instead of ending the batch transaction early', async () => {
     const nested: Projection<{ seen: { seq: number; session: string } }, IdentityEvent> = {
