@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import { connect } from '@nats-io/transport-node';
 import type { Hono } from 'hono';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import type { Logger } from 'pino';
 import { createNames } from '../contracts/subjects.ts';
 import { createProjectorRunner } from '../projectors/runner.ts';
@@ -19,6 +18,7 @@ import type { HubEnv } from './http/context.ts';
 import { createMetrics } from './http/metrics.ts';
 import { peopleRoutes } from './people.routes.ts';
 import { createPlay, type Play } from './play/index.ts';
+import { openPool } from './pool.ts';
 import { type ChatOptions, createChat } from './ws/index.ts';
 
 export type Hub = {
@@ -65,8 +65,9 @@ export async function createHub({
   });
   const names = createNames(settings.namespace);
   const log = await openLog({ nc, names, ...(duplicateWindowMs ? { duplicateWindowMs } : {}) });
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
-  pool.on('error', (err) => logger.warn({ err }, 'idle database client failed'));
+  const pool = openPool({ connectionString: databaseUrl, max: 20 }, (err) =>
+    logger.warn({ err }, 'database connection lost'),
+  );
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   const metrics = createMetrics();
   const appender = createAppender({ log, onAppended: (type) => metrics.eventsAppended.inc({ type }) });

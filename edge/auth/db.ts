@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, type Transaction, TransactionBuilder } from 'k
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { AUTH_SCHEMA } from '../../projectors/auth-sync/projection.ts';
+import { openPool } from '../pool.ts';
 import type { AuthDB } from './tables.ts';
 
 export type AuthDatabase = {
@@ -26,8 +27,10 @@ export async function openAuthDatabase({
   max?: number;
 }): Promise<AuthDatabase> {
   await createSchema(databaseUrl);
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, options: `-c search_path=${AUTH_SCHEMA}` });
-  pool.on('error', (err) => logger.warn({ err }, 'idle auth database client failed'));
+  const pool = openPool(
+    { connectionString: databaseUrl, max, options: `-c search_path=${AUTH_SCHEMA}` },
+    (err) => logger.warn({ err }, 'auth database connection lost'),
+  );
   const base = new Kysely<AuthDB>({ dialect: new PostgresDialect({ pool }) });
   const scope = new AsyncLocalStorage<Transaction<AuthDB>>();
   // Every transaction runs its callback inside `scope`; everything else stays Kysely's own.
