@@ -8,9 +8,9 @@ import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import { Label } from '../components/ui/label.tsx';
 import { type Challenge, cancelChallenge, createChallenge, getChallenges } from './api.ts';
-import { NumberField } from './fields.tsx';
+import { NumberField, SelectField } from './fields.tsx';
 import { formatDay, formatNumber, METRIC_LABELS } from './format.ts';
-import { Empty, FormError, LoadError, Loading, Pill, ProgressBar, Section, selectClass } from './parts.tsx';
+import { Empty, FormError, LoadError, Loading, Pill, ProgressBar, Section } from './parts.tsx';
 import { useFamily } from './people.ts';
 import { useCommand, usePlayData } from './store.tsx';
 
@@ -184,21 +184,13 @@ function NewChallenge({ me, onClose }: { me: User; onClose: () => void }) {
         />
       </div>
       <div className="grid gap-3 sm:grid-cols-3">
-        <div className="flex flex-col gap-2">
-          <Label htmlFor="challenge-metric">What counts</Label>
-          <select
-            id="challenge-metric"
-            className={selectClass()}
-            value={metric}
-            onChange={(e) => setMetric(e.target.value as ChallengeMetric)}
-          >
-            {CHALLENGE_METRICS.map((m) => (
-              <option key={m} value={m}>
-                {METRIC_LABELS[m]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="challenge-metric"
+          label="What counts"
+          value={metric}
+          options={CHALLENGE_METRICS.map((m) => ({ value: m, label: METRIC_LABELS[m] }))}
+          onChange={setMetric}
+        />
         <NumberField
           id="challenge-target"
           label="Target"

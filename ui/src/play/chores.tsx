@@ -17,9 +17,9 @@ import {
   rejectCompletion,
   retireChore,
 } from './api.ts';
-import { NumberField, ReasonForm } from './fields.tsx';
+import { NumberField, ReasonForm, SelectField } from './fields.tsx';
 import { formatNumber, formatWhen, RECURRENCE_LABELS } from './format.ts';
-import { Empty, FormError, LoadError, Loading, Pill, Section, selectClass } from './parts.tsx';
+import { Empty, FormError, LoadError, Loading, Pill, Section } from './parts.tsx';
 import { useFamily } from './people.ts';
 import { useCommand, usePlayData } from './store.tsx';
 
@@ -321,21 +321,13 @@ function NewChore({ onClose }: { onClose: () => void }) {
           value={points}
           onChange={setPoints}
         />
-        <div className="flex flex-col gap-2">
-          <Label htmlFor="chore-recurrence">Repeats</Label>
-          <select
-            id="chore-recurrence"
-            className={selectClass()}
-            value={recurrence}
-            onChange={(e) => setRecurrence(e.target.value as Recurrence)}
-          >
-            {RECURRENCES.map((r) => (
-              <option key={r} value={r}>
-                {RECURRENCE_LABELS[r]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="chore-recurrence"
+          label="Repeats"
+          value={recurrence}
+          options={RECURRENCES.map((r) => ({ value: r, label: RECURRENCE_LABELS[r] }))}
+          onChange={setRecurrence}
+        />
       </div>
       <FormError message={error?.message} />
       <div className="flex gap-2">

@@ -1,10 +1,11 @@
-// Small form pieces the play screens share: labelled number inputs, segmented radios and
-// the inline "reason + destructive button + cancel" form.
+// Small form pieces the play screens share: labelled number inputs and selects, segmented
+// radios and the inline "reason + destructive button + cancel" form.
 import type { FormEvent } from 'react';
 import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import { Label } from '../components/ui/label.tsx';
 import { cn } from '../lib/utils.ts';
+import { selectClass } from './parts.tsx';
 
 /** A required whole-number input with its label above it. */
 export function NumberField({
@@ -35,6 +36,43 @@ export function NumberField({
         value={value}
         onChange={(e) => onChange(e.target.value)}
       />
+    </div>
+  );
+}
+
+/** A select with its label above it; `placeholder` adds an empty first choice. */
+export function SelectField<T extends string>({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+  placeholder,
+}: {
+  id: string;
+  label: string;
+  value: T | '';
+  options: readonly { value: T; label: string }[];
+  onChange: (value: T) => void;
+  placeholder?: string;
+}) {
+  return (
+    <div className="flex flex-col gap-2">
+      <Label htmlFor={id}>{label}</Label>
+      <select
+        id={id}
+        className={selectClass()}
+        value={value}
+        required
+        onChange={(e) => onChange(e.target.value as T)}
+      >
+        {placeholder !== undefined && <option value="">{placeholder}</option>}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

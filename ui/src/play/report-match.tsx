@@ -6,7 +6,7 @@ import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import { Label } from '../components/ui/label.tsx';
 import { reportMatch } from './api.ts';
-import { Segmented } from './fields.tsx';
+import { Segmented, SelectField } from './fields.tsx';
 import { ordinal } from './format.ts';
 import { FormError, Section, selectClass } from './parts.tsx';
 import { useFamily } from './people.ts';
@@ -101,23 +101,14 @@ export function ReportMatch({ me, games }: { me: User; games: string[] }) {
 
         {kind === 'duel' ? (
           <div className="grid gap-4 sm:grid-cols-2">
-            <div className="flex flex-col gap-2">
-              <Label htmlFor="match-opponent">Opponent</Label>
-              <select
-                id="match-opponent"
-                className={selectClass()}
-                value={opponent}
-                required
-                onChange={(e) => setOpponent(e.target.value)}
-              >
-                <option value="">Choose someone…</option>
-                {others.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              id="match-opponent"
+              label="Opponent"
+              value={opponent}
+              placeholder="Choose someone…"
+              options={others.map((p) => ({ value: p.id, label: p.name }))}
+              onChange={setOpponent}
+            />
             <fieldset className="flex flex-col gap-2">
               <legend className="mb-2 text-sm leading-none font-medium">Result</legend>
               <Segmented
