@@ -126,7 +126,7 @@ describe('chores', () => {
       recurrence: 'daily',
     });
     const before = await profile(cy, chore.seq);
-    const done = await post(cy, `/play/chores/${chore.id}/done`, { note: 'all done' });
+    const done = await post(cy, `/play/chores/${chore.id}/done`, { note: 'all done', photo_id: null });
     expect((await profile(cy, done.seq)).xp).toBe(before.xp);
 
     // A child cannot approve it, not even their own.
@@ -282,5 +282,19 @@ describe('settings', () => {
     });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'play.invalid_time_zone' });
+    // A null is a field left out: nothing changes, and nobody is quietly unhidden.
+    const nulls = await ok(
+      admin.request('/api/v1/play/settings', {
+        method: 'PUT',
+        body: { time_zone: null, hidden_member_ids: null },
+      }),
+    );
+    const still = (await get(bob, '/play/leaderboards', nulls.seq)) as typeof boards;
+    expect(still.xp_all_time.map((r) => r.user_id)).not.toContain(ids.cy);
+    const settings = (await get(admin, '/play/settings')) as {
+      time_zone: string;
+      hidden_member_ids: string[];
+    };
+    expect(settings).toMatchObject({ time_zone: 'UTC', hidden_member_ids: [ids.cy] });
   });
 });

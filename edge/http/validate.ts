@@ -28,16 +28,28 @@ export function describeError(error: ErrorObject | undefined): { message: string
   return { message: `Field '${path || '(body)'}' ${error.message ?? 'is invalid'}.`, field: path };
 }
 
-/** Validates a JSON body; a bad one is a 400 invalid_request that names the failing field. */
-export function jsonBody<T>(schema: JSONSchemaType<T>) {
+/**
+ * Validates a JSON body; a bad one is a 400 invalid_request that names the failing field.
+ * JSONSchemaType makes every optional field nullable; with `nullIsAbsent` a null anywhere in
+ * the body counts as the field left out, for bodies where null means nothing else.
+ */
+export function jsonBody<T>(schema: JSONSchemaType<T>, { nullIsAbsent = false } = {}) {
   const validate = compileSchema(schema);
   return validator('json', (value) => {
     if (!validate(value)) {
       const { message, field } = describeError(validate.errors?.[0]);
       throw commonErrors.invalidRequest(message, { field });
     }
-    return value as T;
+    return (nullIsAbsent ? withoutNulls(value) : value) as T;
   });
+}
+
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
 }
 
 /** Validates query parameters the same way (all values arrive as strings). */

@@ -7,8 +7,8 @@ import { currentSettings } from '../../projectors/play/facts.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
-import type { PlayKit } from './shared.ts';
+import { queryParams } from '../http/validate.ts';
+import { type PlayKit, playBody } from './shared.ts';
 
 export function challengeRoutes(
   app: Hono<HubEnv>,
@@ -54,7 +54,7 @@ export function challengeRoutes(
     });
   });
 
-  app.post('/play/challenges', manage, jsonBody(createChallengeBody), async (c) => {
+  app.post('/play/challenges', manage, playBody(createChallengeBody), async (c) => {
     const body = c.req.valid('json');
     for (const id of body.member_ids ?? []) await existingUser(id, 'member_ids');
     const challengeId = body.id ?? newId();

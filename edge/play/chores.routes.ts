@@ -14,8 +14,8 @@ import { newId } from '../../writers/play/ids.ts';
 import { completionIdFor, periodOf } from '../../writers/play/period.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
-import type { PlayKit } from './shared.ts';
+import { queryParams } from '../http/validate.ts';
+import { type PlayKit, playBody } from './shared.ts';
 
 export function choreRoutes(
   app: Hono<HubEnv>,
@@ -97,7 +97,7 @@ export function choreRoutes(
     });
   });
 
-  app.post('/play/chores', manage, jsonBody(defineChoreBody), async (c) => {
+  app.post('/play/chores', manage, playBody(defineChoreBody), async (c) => {
     const body = c.req.valid('json');
     const choreId = body.id ?? newId();
     const result = await writer.defineChore(
@@ -112,7 +112,7 @@ export function choreRoutes(
     return accepted(c, await writer.retireChore({ choreId, by: me(c) }, commandMeta(c)), { id: choreId });
   });
 
-  app.post('/play/chores/:chore_id/done', play, jsonBody(markDoneBody), async (c) => {
+  app.post('/play/chores/:chore_id/done', play, playBody(markDoneBody), async (c) => {
     const choreId = param(c, 'chore_id');
     const body = c.req.valid('json');
     const result = await writer.markChoreDone(
@@ -135,7 +135,7 @@ export function choreRoutes(
   app.post(
     '/play/chores/:chore_id/completions/:completion_id/reject',
     manage,
-    jsonBody(reasonBody),
+    playBody(reasonBody),
     async (c) => {
       const choreId = param(c, 'chore_id');
       const completionId = param(c, 'completion_id');

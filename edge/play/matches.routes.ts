@@ -5,8 +5,8 @@ import { playQuery, reasonBody, reportMatchBody } from '../../contracts/play.sch
 import { newId } from '../../writers/play/ids.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
-import type { PlayKit } from './shared.ts';
+import { queryParams } from '../http/validate.ts';
+import { type PlayKit, playBody } from './shared.ts';
 
 export function matchRoutes(
   app: Hono<HubEnv>,
@@ -62,7 +62,7 @@ export function matchRoutes(
     );
   });
 
-  app.post('/play/matches', play, jsonBody(reportMatchBody), async (c) => {
+  app.post('/play/matches', play, playBody(reportMatchBody), async (c) => {
     const body = c.req.valid('json');
     for (const p of body.placements) await existingUser(p.user_id, 'placements.user_id');
     const matchId = body.id ?? newId();
@@ -92,7 +92,7 @@ export function matchRoutes(
     return accepted(c, result, { id: matchId });
   });
 
-  app.post('/play/matches/:match_id/void', manage, jsonBody(reasonBody), async (c) => {
+  app.post('/play/matches/:match_id/void', manage, playBody(reasonBody), async (c) => {
     const matchId = param(c, 'match_id');
     const body = c.req.valid('json');
     const result = await writer.voidMatch(

@@ -4,8 +4,8 @@ import { playQuery, previewRulesBody, publishRulesBody, settingsBody } from '../
 import { currentSettings } from '../../projectors/play/facts.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
-import type { PlayKit } from './shared.ts';
+import { queryParams } from '../http/validate.ts';
+import { type PlayKit, playBody } from './shared.ts';
 
 export function ruleRoutes(
   app: Hono<HubEnv>,
@@ -21,7 +21,7 @@ export function ruleRoutes(
     });
   });
 
-  app.post('/play/rules/preview', manage, jsonBody(previewRulesBody), async (c) => {
+  app.post('/play/rules/preview', manage, playBody(previewRulesBody), async (c) => {
     const body = c.req.valid('json');
     // The same checks and versions publishing would give, so the preview is what would land.
     const draft = await writer.draftRules(body.rules);
@@ -47,7 +47,7 @@ export function ruleRoutes(
     });
   });
 
-  app.put('/play/rules', manage, jsonBody(publishRulesBody), async (c) => {
+  app.put('/play/rules', manage, playBody(publishRulesBody), async (c) => {
     const body = c.req.valid('json');
     const result = await writer.publishRules(
       { rules: body.rules, expectedVersion: body.expected_version, by: me(c) },
@@ -61,7 +61,7 @@ export function ruleRoutes(
     return c.json({ time_zone: s.timeZone, hidden_member_ids: s.hiddenMemberIds });
   });
 
-  app.put('/play/settings', manage, jsonBody(settingsBody), async (c) => {
+  app.put('/play/settings', manage, playBody(settingsBody), async (c) => {
     const body = c.req.valid('json');
     for (const id of body.hidden_member_ids ?? []) await existingUser(id, 'hidden_member_ids');
     const result = await writer.changeSettings(

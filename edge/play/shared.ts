@@ -1,5 +1,6 @@
 // What every play route file uses: the permission middlewares, the read-after wait, and the
 // small helpers for the asker, ids in the path, command acknowledgements and person checks.
+import type { JSONSchemaType } from 'ajv';
 import type { Context } from 'hono';
 import { commonErrors } from '../../contracts/errors.ts';
 import { PLAY } from '../../projectors/play/projection.ts';
@@ -10,9 +11,13 @@ import type { HubEnv } from '../http/context.ts';
 import { PLAY_PERMISSIONS } from '../http/permissions.ts';
 import { readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
+import { jsonBody } from '../http/validate.ts';
 import type { PlayService } from './service.ts';
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** No play field gives null a meaning of its own: null is the field left out. */
+export const playBody = <T>(schema: JSONSchemaType<T>) => jsonBody(schema, { nullIsAbsent: true });
 
 export type PlayKit = ReturnType<typeof playKit>;
 
