@@ -119,7 +119,14 @@ describe('matches', () => {
 });
 
 describe('chores', () => {
-  it('count only once approved, and taking an approval back reverses its XP', async () => {
+  it('count only once approved, and taking an approval back reverses its XP and its challenge reward', async () => {
+    const challenge = await post(admin, '/play/challenges', {
+      title: 'One chore',
+      metric: 'chores_approved',
+      target: 1,
+      reward_xp: 30,
+      member_ids: [ids.cy],
+    });
     const chore = await post(admin, '/play/chores', {
       title: 'Feed the cat',
       points: 40,
@@ -136,9 +143,17 @@ describe('chores', () => {
     expect(self.status).toBe(403);
 
     const approved = await post(admin, `/play/chores/${chore.id}/completions/${done.id}/approve`);
-    const after = await profile(cy, approved.seq);
-    expect(after.xp).toBe(before.xp + 40 + (after.xp - before.xp - 40));
-    expect(after.xp - before.xp).toBeGreaterThanOrEqual(40);
+    await get(cy, '/play/challenges', approved.seq);
+    await t.hub.play.service.tick();
+    const cyProgress = async () => {
+      const week = (await get(cy, '/play/challenges')) as {
+        challenges: { id: string; progress: { user_id: string; completed: boolean }[] }[];
+      };
+      return week.challenges.find((x) => x.id === challenge.id)?.progress[0];
+    };
+    await eventually(async () => ((await cyProgress())?.completed ? true : undefined));
+    const after = await profile(cy);
+    expect(after.xp - before.xp).toBeGreaterThanOrEqual(40 + 30);
     expect(after.achievements.map((a) => a.id)).toContain('first-chore');
     const board = (await get(cy, '/play/chores')) as {
       chores: { id: string; current: { status: string } | null }[];
@@ -153,6 +168,8 @@ describe('chores', () => {
     const reverted = await profile(cy, rejected.seq);
     expect(reverted.xp).toBe(before.xp);
     expect(reverted.achievements.map((a) => a.id)).not.toContain('first-chore');
+    expect(reverted.achievements.map((a) => a.id)).not.toContain('first-challenge');
+    expect(await cyProgress()).toMatchObject({ completed: false });
   });
 });
 

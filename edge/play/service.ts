@@ -175,16 +175,21 @@ export function createPlayService({
   async function rewardCompleted(scores: Scores) {
     for (const p of scores.challenges) {
       if (p.completed || p.progress < p.target) continue;
-      await writer.completeChallenge(
-        { challengeId: p.challengeId, memberId: p.memberId, rewardXp: p.rewardXp },
-        {
-          commandId: `play-challenge-reward:${p.challengeId}:${p.memberId}`,
-          retryable: true,
-          actorId: '',
-          correlationId: `challenge-${p.challengeId}`,
-          now: new Date(),
-        },
-      );
+      // A reward appended earlier that no longer stands (its target was unmet for a while)
+      // stands again by itself: asking again appends nothing.
+      await writer
+        .completeChallenge(
+          { challengeId: p.challengeId, memberId: p.memberId },
+          {
+            commandId: `play-challenge-reward:${p.challengeId}:${p.memberId}`,
+            retryable: true,
+            actorId: '',
+            correlationId: `challenge-${p.challengeId}`,
+            now: new Date(),
+          },
+        )
+        // Cancelled since the scores were read: the next round no longer sees it.
+        .catch((err: unknown) => logger.warn({ err, challenge: p.challengeId }, 'challenge reward refused'));
     }
   }
 

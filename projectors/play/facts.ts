@@ -103,9 +103,10 @@ export async function loadFacts(
       target: number;
       reward_xp: number;
       member_ids: string[];
-      cancelled: boolean;
+      cancelled_seq: string | null;
     }>`
-      SELECT challenge_id, title, week, metric, target, reward_xp, member_ids, cancelled
+      SELECT challenge_id, title, week, metric, target, reward_xp, member_ids,
+        CASE WHEN cancelled THEN seq END AS cancelled_seq
       FROM ${p('challenges')} ORDER BY week, seq`.execute(db),
   ]);
   return {
@@ -155,7 +156,7 @@ export async function loadFacts(
       target: c.target,
       rewardXp: c.reward_xp,
       memberIds: c.member_ids,
-      cancelled: c.cancelled,
+      cancelledSeq: c.cancelled_seq === null ? null : Number(c.cancelled_seq),
     })),
   };
 }

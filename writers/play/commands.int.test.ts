@@ -173,7 +173,7 @@ describe('challenge rewards', () => {
       meta('admin'),
     );
     expect(created.week).toBe('2025-03-17'); // this week in Paris
-    const reward = { challengeId: 'talk', memberId: 'ann', rewardXp: 40 };
+    const reward = { challengeId: 'talk', memberId: 'ann' };
     const commandId = randomUUID();
     const first = await edgeA.completeChallenge(reward, meta('', commandId));
     expect(first).toMatchObject({ appended: 1, duplicate: false });
@@ -185,7 +185,7 @@ describe('challenge rewards', () => {
   });
 
   it('land once when two edges race with different command ids', async () => {
-    const reward = { challengeId: 'talk', memberId: 'bob', rewardXp: 40 };
+    const reward = { challengeId: 'talk', memberId: 'bob' };
     const results = await Promise.all([
       edgeA.completeChallenge(reward, meta()),
       edgeB.completeChallenge(reward, meta()),
@@ -193,5 +193,37 @@ describe('challenge rewards', () => {
     expect(results.map((r) => r.appended).sort()).toEqual([0, 1]);
     expect(await eventsOn(log.names.play.reward('talk', 'bob'))).toBe(1);
     expect((await reader.reward('talk', 'bob')).state).toEqual({ status: 'completed', rewardXp: 40 });
+  });
+
+  it('come only from a running challenge, to its members', async () => {
+    await edgeA.createChallenge(
+      {
+        challengeId: 'duo',
+        title: 'Duo',
+        metric: 'matches_won',
+        target: 1,
+        rewardXp: 10,
+        memberIds: ['ann'],
+        by: 'admin',
+      },
+      meta('admin'),
+    );
+    await expect(
+      edgeA.completeChallenge({ challengeId: 'duo', memberId: 'bob' }, meta()),
+    ).rejects.toMatchObject({
+      code: 'play.not_in_challenge',
+    });
+    await edgeA.cancelChallenge({ challengeId: 'duo', by: 'admin' }, meta('admin'));
+    await expect(
+      edgeB.completeChallenge({ challengeId: 'duo', memberId: 'ann' }, meta()),
+    ).rejects.toMatchObject({
+      code: 'play.challenge_cancelled',
+    });
+    await expect(
+      edgeA.completeChallenge({ challengeId: 'nope', memberId: 'ann' }, meta()),
+    ).rejects.toMatchObject({
+      code: 'play.challenge_not_found',
+    });
+    expect(await eventsOn(log.names.play.reward('duo', 'ann'))).toBe(0);
   });
 });

@@ -142,16 +142,23 @@ export function createPlayWriter({ appender, reader }: { appender: Appender; rea
     },
     cancelChallenge: (input: { challengeId: string; by: string }, meta: CommandMeta) =>
       onChallenge({ type: 'cancel', ...input }, meta),
-    /** Appends ChallengeCompleted at most once per (challenge, member), whatever the command id. */
-    completeChallenge: async (
-      input: { challengeId: string; memberId: string; rewardXp: number },
-      meta: CommandMeta,
-    ) =>
-      appender.append({
+    /**
+     * Appends ChallengeCompleted at most once per (challenge, member), whatever the command id,
+     * with the challenge's own reward. Only a running challenge rewards, and only its members.
+     */
+    completeChallenge: async (input: { challengeId: string; memberId: string }, meta: CommandMeta) => {
+      const challengeId = checkedId(input.challengeId, 'challenge');
+      const { state: challenge } = await read.challenge(challengeId);
+      if (challenge.status === 'none') throw playErrors.challengeNotFound();
+      if (challenge.status === 'cancelled') throw playErrors.challengeCancelled();
+      if (challenge.memberIds.length > 0 && !challenge.memberIds.includes(input.memberId))
+        throw playErrors.notInChallenge();
+      return appender.append({
         type: rewardAggregate,
-        id: pairKey(checkedId(input.challengeId, 'challenge'), checkedId(input.memberId, 'challenge')),
-        command: { type: 'complete', ...input },
+        id: pairKey(challengeId, checkedId(input.memberId, 'challenge')),
+        command: { type: 'complete', ...input, rewardXp: challenge.rewardXp },
         meta,
-      }),
+      });
+    },
   };
 }

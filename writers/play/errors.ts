@@ -31,6 +31,8 @@ export const playErrors = defineErrors('play', {
   invalidPeriod: { status: 400, message: "The completion does not match the chore's period." },
   challengeNotFound: { status: 404, message: 'No such challenge.' },
   challengeExists: { status: 409, message: 'A challenge with this id already exists.' },
+  challengeCancelled: { status: 409, message: 'This challenge was cancelled.' },
+  notInChallenge: { status: 403, message: 'This challenge is for other members.' },
   invalidWeek: { status: 400, message: 'A week is given by its Monday (YYYY-MM-DD).' },
   invalidChallenge: { status: 400, message: 'The challenge is invalid.' },
 });

@@ -7,7 +7,7 @@
 import { addDays, localDay, mondayOf } from '../../../contracts/days.ts';
 import type { RuleSet } from '../../../contracts/play.schema.ts';
 import { memberAchievements } from './achievements.ts';
-import { challengeProgress, eloBoards, gameRating, rank } from './boards.ts';
+import { challengeProgress, eloBoards, gameRating, rank, standingRewards } from './boards.ts';
 import { rateMatches } from './elo.ts';
 import { levelFor, levelView } from './level.ts';
 import { activeRuns, streakGrants, streakOf } from './streaks.ts';
@@ -40,9 +40,11 @@ export type {
   Scores,
 } from './types.ts';
 
-export function computeScores(facts: PlayFacts, rules: RuleSet, now: Date): Scores {
-  const tz = facts.timeZone;
+export function computeScores(logged: PlayFacts, rules: RuleSet, now: Date): Scores {
+  const tz = logged.timeZone;
   const day = (at: Date) => localDay(at, tz);
+  // From here on a reward is one that stands: XP, achievements and progress all see the same.
+  const facts: PlayFacts = { ...logged, rewards: standingRewards(logged, day) };
   const week = mondayOf(day(now));
   // Streak grants come once the active days are known.
   const runs = activeRuns(facts, day);
@@ -128,7 +130,7 @@ export function computeScores(facts: PlayFacts, rules: RuleSet, now: Date): Scor
       elo,
     },
     matchDeltas: deltas,
-    challenges: challengeProgress(facts, day),
+    challenges: challengeProgress(facts, facts.rewards, day),
   };
 }
 

@@ -37,7 +37,8 @@ export type ChallengeFact = {
   target: number;
   rewardXp: number;
   memberIds: string[];
-  cancelled: boolean;
+  /** The log position of its cancellation; null while it runs. */
+  cancelledSeq: number | null;
 };
 
 export type PlayFacts = {
@@ -53,6 +54,7 @@ export type PlayFacts = {
   matches: MatchFact[];
   /** Approved and not taken back. */
   chores: ChoreFact[];
+  /** As the log has them; the engine counts only those that stand (see standingRewards). */
   rewards: RewardFact[];
   challenges: ChallengeFact[];
 };
