@@ -274,6 +274,24 @@ describe('confirming a match', () => {
     spec.given(settled).when(confirm('admin', true)).thenNothing();
   });
 
+  it('settles a match every player confirmed whose settlement was not written, when asked again', () => {
+    const unsettled = [...twoPlayers, ev.matchConfirmed('m1', 'bob')];
+    spec
+      .given(unsettled)
+      .when(confirm('bob'))
+      .thenEmits([ev.matchSettled('m1')]);
+    spec
+      .given(unsettled)
+      .when(confirm('ann'))
+      .thenEmits([ev.matchSettled('m1')]);
+    const late = new Date(WEEK_LATER.getTime() + 1);
+    spec
+      .given(unsettled)
+      .when(confirm('bob', false, late))
+      .thenEmits([ev.matchSettled('m1')]);
+    spec.given(unsettled).when(confirm('cat')).thenFails('play.not_a_player');
+  });
+
   it('refuses someone who did not play', () =>
     spec.given(twoPlayers).when(confirm('cat')).thenFails('play.not_a_player'));
 

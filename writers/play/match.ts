@@ -122,19 +122,24 @@ function settled(state: Existing, settledByAdmin: string): PlayEventBody {
   };
 }
 
+/** Whether every player but the reporter (whose report is their confirmation) confirmed. */
+const everyoneConfirmed = (state: Existing, confirmations = state.confirmations) =>
+  state.players.every((p) => p === state.reporter || confirmations.includes(p));
+
 function confirm(command: Of<'confirm'>, state: Existing): PlayEventBody[] {
   if (state.status === 'rejected' || state.status === 'voided') throw playErrors.matchClosed();
   if (state.status === 'settled') return [];
-  if (command.now.getTime() > state.expiresAt) throw playErrors.matchExpired();
   const isPlayer = state.players.includes(command.by);
+  // The last confirmation and the settlement are two appends: when only the first got
+  // written, any player asking again (a retry, the reporter) settles it, even after the window.
+  if (isPlayer && everyoneConfirmed(state)) return [settled(state, '')];
+  if (command.now.getTime() > state.expiresAt) throw playErrors.matchExpired();
   if (!isPlayer) {
     if (!command.canManage) throw playErrors.notAPlayer();
     return [settled(state, command.by)];
   }
-  // The reporter's report is their confirmation.
   if (command.by === state.reporter || state.confirmations.includes(command.by)) return [];
-  const confirmed = [...state.confirmations, command.by];
-  const everyone = state.players.every((p) => p === state.reporter || confirmed.includes(p));
+  const everyone = everyoneConfirmed(state, [...state.confirmations, command.by]);
   const value = create(MatchConfirmedSchema, { matchId: state.id, confirmedBy: command.by });
   return [{ case: 'matchConfirmed', value }, ...(everyone ? [settled(state, '')] : [])];
 }

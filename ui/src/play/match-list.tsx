@@ -36,7 +36,10 @@ function MatchCard({ match: m, me, admin }: { match: Match; me: User; admin: boo
   const [voiding, setVoiding] = useState(false);
   const [reason, setReason] = useState('');
   const mine = m.placements.find((p) => p.user_id === me.id);
-  const mustConfirm = m.status === 'reported' && mine !== undefined && !mine.confirmed;
+  // Confirmed by everyone yet still reported: the settlement did not get written, and any
+  // player's confirmation writes it.
+  const unsettled = m.status === 'reported' && m.placements.every((p) => p.confirmed);
+  const mustConfirm = m.status === 'reported' && mine !== undefined && (!mine.confirmed || unsettled);
   const names = m.placements.map((p) => p.name);
   const placements = [...m.placements].sort((a, b) => a.place - b.place);
 
