@@ -29,6 +29,23 @@ describe('XP', () => {
     expect(ann?.xp).toBe(65);
   });
 
+  it('keeps no streak on days of repeated messages only', () => {
+    const s = computeScores(
+      facts({
+        messageDays: [
+          day('ann', '2026-11-18', 1),
+          day('ann', '2026-11-19', 0, 3),
+          day('ann', '2026-11-20', 0, 1),
+        ],
+      }),
+      DEFAULT_RULES,
+      NOW,
+    );
+    const ann = s.members.get('ann');
+    expect(ann?.grants.filter((g) => g.ruleId === 'streak')).toEqual([]);
+    expect(ann?.streak).toEqual({ current: 0, longest: 1 });
+  });
+
   it('caps per-event rules per day, and every grant names its rule and version', () => {
     const rules: RuleSet = {
       ...DEFAULT_RULES,

@@ -9,10 +9,11 @@ export type Run = { day: string; run: number; at: Date };
 
 /** Per member, each active day with the run ending on it and its first activity, oldest first. */
 export function activeRuns(facts: PlayFacts, day: (at: Date) => string): Map<string, Run[]> {
-  // Active days: any message, shared file, settled match or approved chore (the day it was done).
+  // Active days: any message that counts, shared file, settled match or approved chore (the
+  // day it was done).
   const activity: Activity[] = [
     ...facts.messageDays
-      .filter((d) => d.messages > 0)
+      .filter((d) => d.unique > 0) // a repeated message is no activity
       .map((d) => ({ memberId: d.memberId, day: d.day, at: d.firstAt })),
     ...facts.media.map((m) => ({ memberId: m.memberId, day: day(m.at), at: m.at })),
     ...facts.matches.flatMap((m) =>
