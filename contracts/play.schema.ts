@@ -227,6 +227,23 @@ export const reasonBody: JSONSchemaType<ReasonBody> = {
   additionalProperties: false,
 };
 
+/** An admin's decision on a completion: member_id is whose completion they looked at. */
+export type ApproveCompletionBody = { member_id?: string };
+export const approveCompletionBody: JSONSchemaType<ApproveCompletionBody> = {
+  type: 'object',
+  properties: { member_id: { ...id, nullable: true } },
+  additionalProperties: false,
+};
+export type RejectCompletionBody = { member_id?: string; reason?: string };
+export const rejectCompletionBody: JSONSchemaType<RejectCompletionBody> = {
+  type: 'object',
+  properties: {
+    member_id: { ...id, nullable: true },
+    reason: { type: 'string', maxLength: 200, nullable: true },
+  },
+  additionalProperties: false,
+};
+
 export const RECURRENCES = ['once', 'daily', 'weekly'] as const;
 export type Recurrence = (typeof RECURRENCES)[number];
 

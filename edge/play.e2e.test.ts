@@ -142,7 +142,15 @@ describe('chores', () => {
     });
     expect(self.status).toBe(403);
 
-    const approved = await post(admin, `/play/chores/${chore.id}/completions/${done.id}/approve`);
+    // An approval meant for someone else's completion is refused.
+    const stale = await admin.request(`/api/v1/play/chores/${chore.id}/completions/${done.id}/approve`, {
+      body: { member_id: ids.bob },
+    });
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ code: 'play.completion_changed' });
+    const approved = await post(admin, `/play/chores/${chore.id}/completions/${done.id}/approve`, {
+      member_id: ids.cy,
+    });
     await get(cy, '/play/challenges', approved.seq);
     await t.hub.play.service.tick();
     const cyProgress = async () => {

@@ -3,11 +3,12 @@
 import type { Hono } from 'hono';
 import { sql } from 'kysely';
 import {
+  approveCompletionBody,
   defineChoreBody,
   markDoneBody,
   playQuery,
   type Recurrence,
-  reasonBody,
+  rejectCompletionBody,
 } from '../../contracts/play.schema.ts';
 import { currentSettings } from '../../projectors/play/facts.ts';
 import { newId } from '../../writers/play/ids.ts';
@@ -122,26 +123,32 @@ export function choreRoutes(
     return accepted(c, result, { chore_id: choreId, id: result.completionId, period: result.period });
   });
 
-  app.post('/play/chores/:chore_id/completions/:completion_id/approve', manage, async (c) => {
-    const choreId = param(c, 'chore_id');
-    const completionId = param(c, 'completion_id');
-    const result = await writer.approveCompletion(
-      { choreId, completionId, by: me(c), canManage: true },
-      commandMeta(c),
-    );
-    return accepted(c, result, { chore_id: choreId, id: completionId });
-  });
+  app.post(
+    '/play/chores/:chore_id/completions/:completion_id/approve',
+    manage,
+    playBody(approveCompletionBody),
+    async (c) => {
+      const choreId = param(c, 'chore_id');
+      const completionId = param(c, 'completion_id');
+      const body = c.req.valid('json');
+      const result = await writer.approveCompletion(
+        { choreId, completionId, by: me(c), canManage: true, memberId: body.member_id },
+        commandMeta(c, body),
+      );
+      return accepted(c, result, { chore_id: choreId, id: completionId });
+    },
+  );
 
   app.post(
     '/play/chores/:chore_id/completions/:completion_id/reject',
     manage,
-    playBody(reasonBody),
+    playBody(rejectCompletionBody),
     async (c) => {
       const choreId = param(c, 'chore_id');
       const completionId = param(c, 'completion_id');
       const body = c.req.valid('json');
       const result = await writer.rejectCompletion(
-        { choreId, completionId, by: me(c), canManage: true, reason: body.reason },
+        { choreId, completionId, by: me(c), canManage: true, memberId: body.member_id, reason: body.reason },
         commandMeta(c, body),
       );
       return accepted(c, result, { chore_id: choreId, id: completionId });

@@ -120,10 +120,13 @@ export function createPlayWriter({ appender, reader }: { appender: Appender; rea
       );
       return { ...result, completionId, period };
     },
-    approveCompletion: (input: OnCompletion & By, meta: CommandMeta) =>
+    /** memberId: whose completion the admin decides on (see completion.ts). */
+    approveCompletion: (input: OnCompletion & By & { memberId?: string | undefined }, meta: CommandMeta) =>
       onCompletion({ type: 'approve', ...input }, meta),
-    rejectCompletion: (input: OnCompletion & By & { reason?: string | undefined }, meta: CommandMeta) =>
-      onCompletion({ type: 'reject', ...input, reason: input.reason ?? '' }, meta),
+    rejectCompletion: (
+      input: OnCompletion & By & { memberId?: string | undefined; reason?: string | undefined },
+      meta: CommandMeta,
+    ) => onCompletion({ type: 'reject', ...input, reason: input.reason ?? '' }, meta),
 
     /** Without a week, this week (family time zone); answers the week it is for. */
     createChallenge: async (

@@ -120,6 +120,28 @@ describe('approving a completion', () => {
     spec.given([]).when(approve()).thenFails('play.completion_not_found');
     spec.given(rejected).when(approve()).thenFails('play.completion_rejected');
   });
+
+  it("refuses a decision on someone else's completion of a one-off chore than the admin saw", () => {
+    const attic = { choreId: 'attic', completionId: 'once' };
+    const bobsTurn = [
+      ev.choreMarkedDone('attic', 'once', 'ann', 'once', { points: 50 }),
+      ev.choreRejected('attic', 'once', 'ann'),
+      ev.choreMarkedDone('attic', 'once', 'bob', 'once', { points: 50 }),
+    ];
+    const decide = { ...attic, by: 'admin', canManage: true, memberId: 'ann' };
+    spec
+      .given(bobsTurn)
+      .when({ type: 'approve', ...decide })
+      .thenFails('play.completion_changed');
+    spec
+      .given(bobsTurn)
+      .when({ type: 'reject', ...decide, reason: '' })
+      .thenFails('play.completion_changed');
+    spec
+      .given(bobsTurn)
+      .when({ type: 'approve', ...decide, memberId: 'bob' })
+      .thenEmits([ev.choreApproved('attic', 'once', 'bob')]);
+  });
 });
 
 describe('rejecting a completion', () => {

@@ -33,8 +33,14 @@ export type CompletionCommand =
       note?: string | undefined;
       chore: Chore;
     })
-  | (On & { type: 'approve'; by: string; canManage: boolean })
-  | (On & { type: 'reject'; by: string; canManage: boolean; reason: string });
+  | (On & Decision & { type: 'approve' })
+  | (On & Decision & { type: 'reject'; reason: string });
+
+/**
+ * An admin's decision on what they saw: when it names the member, a completion marked done
+ * since by someone else (a one-off chore is one completion for everyone) is refused.
+ */
+type Decision = { by: string; canManage: boolean; memberId?: string | undefined };
 
 type Of<T extends CompletionCommand['type']> = Extract<CompletionCommand, { type: T }>;
 type Existing = Exclude<Completion, { status: 'none' }>;
@@ -55,9 +61,11 @@ export function decideCompletion(command: CompletionCommand, state: Completion):
 }
 
 /** Admins only, checked first: nobody else learns whether the completion exists. */
-function existing(command: { canManage: boolean }, state: Completion): Existing {
+function existing(command: Decision, state: Completion): Existing {
   if (!command.canManage) throw playErrors.notAllowed();
   if (state.status === 'none') throw playErrors.completionNotFound();
+  if (command.memberId !== undefined && command.memberId !== state.memberId)
+    throw playErrors.completionChanged();
   return state;
 }
 

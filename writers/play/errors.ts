@@ -28,6 +28,10 @@ export const playErrors = defineErrors('play', {
   completionNotFound: { status: 404, message: 'No such completion.' },
   alreadyDone: { status: 409, message: 'This chore is already done for this period.' },
   completionRejected: { status: 409, message: 'This completion was rejected.' },
+  completionChanged: {
+    status: 409,
+    message: 'Someone else has marked this chore done since; look at it again before deciding.',
+  },
   invalidPeriod: { status: 400, message: "The completion does not match the chore's period." },
   challengeNotFound: { status: 404, message: 'No such challenge.' },
   challengeExists: { status: 409, message: 'A challenge with this id already exists.' },

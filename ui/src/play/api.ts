@@ -202,10 +202,14 @@ export const defineChore = (body: DefineChoreBody) => command('/chores', body);
 export const retireChore = (id: string) => command(`/chores/${part(id)}/retire`);
 export const markChoreDone = (id: string, note?: string) =>
   command(`/chores/${part(id)}/done`, note ? { note } : {});
-export const approveCompletion = (choreId: string, id: string) =>
-  command(`/chores/${part(choreId)}/completions/${part(id)}/approve`);
-export const rejectCompletion = (choreId: string, id: string, reason?: string) =>
-  command(`/chores/${part(choreId)}/completions/${part(id)}/reject`, reason ? { reason } : {});
+/** memberId: whose completion the admin looked at; someone else's since is refused. */
+export const approveCompletion = (choreId: string, id: string, memberId: string) =>
+  command(`/chores/${part(choreId)}/completions/${part(id)}/approve`, { member_id: memberId });
+export const rejectCompletion = (choreId: string, id: string, memberId: string, reason?: string) =>
+  command(`/chores/${part(choreId)}/completions/${part(id)}/reject`, {
+    member_id: memberId,
+    ...(reason ? { reason } : {}),
+  });
 
 export const getRules = (after?: number) => read<LiveRules>('/rules', after);
 export const previewRules = (rules: unknown) =>

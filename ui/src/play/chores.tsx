@@ -254,7 +254,7 @@ function PendingCompletion({
           <Button
             size="sm"
             disabled={busy !== null}
-            onClick={() => void run('approve', () => approveCompletion(c.chore_id, c.id))}
+            onClick={() => void run('approve', () => approveCompletion(c.chore_id, c.id, c.user_id))}
           >
             <Check /> Approve
           </Button>
@@ -273,7 +273,11 @@ function PendingCompletion({
           cancelLabel="Cancel"
           busy={busy !== null}
           onSubmit={async () => {
-            if (await run('reject', () => rejectCompletion(c.chore_id, c.id, reason.trim() || undefined)))
+            if (
+              await run('reject', () =>
+                rejectCompletion(c.chore_id, c.id, c.user_id, reason.trim() || undefined),
+              )
+            )
               setRejecting(false);
           }}
           onCancel={() => setRejecting(false)}
