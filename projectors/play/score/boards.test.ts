@@ -4,6 +4,17 @@ import { DEFAULT_RULES } from '../../../contracts/play.schema.ts';
 import { computeScores, type PlayFacts, rank } from './engine.ts';
 import { at, facts, match, NOW } from './fixtures.ts';
 
+const annBeatsBob = (id: string, seq: number, when: string) =>
+  match(
+    id,
+    seq,
+    [
+      ['ann', 1],
+      ['bob', 2],
+    ],
+    when,
+  );
+
 describe('boards', () => {
   it('share a rank between ties', () => {
     expect(
@@ -58,33 +69,9 @@ describe('weekly challenges', () => {
           },
         ],
         matches: [
-          match(
-            'm0',
-            1,
-            [
-              ['ann', 1],
-              ['bob', 2],
-            ],
-            '2026-11-15T12:00:00Z',
-          ),
-          match(
-            'm1',
-            2,
-            [
-              ['ann', 1],
-              ['bob', 2],
-            ],
-            '2026-11-16T12:00:00Z',
-          ),
-          match(
-            'm2',
-            3,
-            [
-              ['ann', 1],
-              ['bob', 2],
-            ],
-            '2026-11-18T12:00:00Z',
-          ),
+          annBeatsBob('m0', 1, '2026-11-15T12:00:00Z'),
+          annBeatsBob('m1', 2, '2026-11-16T12:00:00Z'),
+          annBeatsBob('m2', 3, '2026-11-18T12:00:00Z'),
         ],
         rewards: [{ challengeId: 'ch', title: 'Win 2', memberId: 'ann', rewardXp: 50, at: NOW, seq: 4 }],
       }),
@@ -110,26 +97,7 @@ describe('a challenge reward', () => {
     memberIds: [],
     cancelledSeq: null as number | null,
   };
-  const wins = [
-    match(
-      'm1',
-      1,
-      [
-        ['ann', 1],
-        ['bob', 2],
-      ],
-      '2026-11-16T12:00:00Z',
-    ),
-    match(
-      'm2',
-      2,
-      [
-        ['ann', 1],
-        ['bob', 2],
-      ],
-      '2026-11-18T12:00:00Z',
-    ),
-  ];
+  const wins = [annBeatsBob('m1', 1, '2026-11-16T12:00:00Z'), annBeatsBob('m2', 2, '2026-11-18T12:00:00Z')];
   const reward = {
     challengeId: 'ch',
     title: 'Win 2',
