@@ -34,6 +34,15 @@ type Profile = {
 };
 const profile = async (who: TestClient, after?: number) =>
   (await get(who, '/play/me', after)) as unknown as Profile;
+/** A one-member challenge: that member's progress on it, as the week's list shows it. */
+const progress = async (who: TestClient, challengeId: unknown) => {
+  const week = (await get(who, '/play/challenges')) as {
+    challenges: { id: string; progress: { user_id: string; completed: boolean }[] }[];
+  };
+  return week.challenges.find((c) => c.id === challengeId)?.progress[0];
+};
+const challengeFor = (memberId: string, title: string, metric: string, rewardXp: number) =>
+  post(admin, '/play/challenges', { title, metric, target: 1, reward_xp: rewardXp, member_ids: [memberId] });
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -120,13 +129,7 @@ describe('matches', () => {
 
 describe('chores', () => {
   it('count only once approved, and taking an approval back reverses its XP and its challenge reward', async () => {
-    const challenge = await post(admin, '/play/challenges', {
-      title: 'One chore',
-      metric: 'chores_approved',
-      target: 1,
-      reward_xp: 30,
-      member_ids: [ids.cy],
-    });
+    const challenge = await challengeFor(ids.cy, 'One chore', 'chores_approved', 30);
     const chore = await post(admin, '/play/chores', {
       title: 'Feed the cat',
       points: 40,
@@ -153,13 +156,7 @@ describe('chores', () => {
     });
     await get(cy, '/play/challenges', approved.seq);
     await t.hub.play.service.tick();
-    const cyProgress = async () => {
-      const week = (await get(cy, '/play/challenges')) as {
-        challenges: { id: string; progress: { user_id: string; completed: boolean }[] }[];
-      };
-      return week.challenges.find((x) => x.id === challenge.id)?.progress[0];
-    };
-    await eventually(async () => ((await cyProgress())?.completed ? true : undefined));
+    await eventually(async () => ((await progress(cy, challenge.id))?.completed ? true : undefined));
     const after = await profile(cy);
     expect(after.xp - before.xp).toBeGreaterThanOrEqual(40 + 30);
     expect(after.achievements.map((a) => a.id)).toContain('first-chore');
@@ -177,26 +174,17 @@ describe('chores', () => {
     expect(reverted.xp).toBe(before.xp);
     expect(reverted.achievements.map((a) => a.id)).not.toContain('first-chore');
     expect(reverted.achievements.map((a) => a.id)).not.toContain('first-challenge');
-    expect(await cyProgress()).toMatchObject({ completed: false });
+    expect(await progress(cy, challenge.id)).toMatchObject({ completed: false });
   });
 });
 
 describe('weekly challenges', () => {
   it('reward a member exactly once, whatever the live loop does again', async () => {
-    const challenge = await post(admin, '/play/challenges', {
-      title: 'Play a match',
-      metric: 'matches_played',
-      target: 1,
-      reward_xp: 70,
-      member_ids: [ids.bob],
-    });
+    const challenge = await challengeFor(ids.bob, 'Play a match', 'matches_played', 70);
     await get(bob, '/play/challenges', challenge.seq);
     for (let i = 0; i < 3; i++) await t.hub.play.service.tick();
     const listed = await eventually(async () => {
-      const week = (await get(bob, '/play/challenges')) as {
-        challenges: { id: string; progress: { user_id: string; completed: boolean }[] }[];
-      };
-      const mine = week.challenges.find((c) => c.id === challenge.id)?.progress[0];
+      const mine = await progress(bob, challenge.id);
       return mine?.completed ? mine : undefined;
     });
     expect(listed.user_id).toBe(ids.bob);
