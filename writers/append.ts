@@ -179,6 +179,9 @@ export function createAppender({
         let next = state;
         let duplicate = false;
         let unknown = false;
+        // One publish per event: nats-server 2.9 has no atomic batch. A decider that emits more
+        // than one must finish the rest when asked again after only the first got written
+        // (the match's last confirmation and its settlement do).
         for (const [i, event] of events.entries()) {
           const ack: PubAck = await log.js.publish(subject, encode(type.envelope, event, meta), {
             msgID: events.length === 1 ? key : `${key}-${i}`,
