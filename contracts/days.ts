@@ -3,9 +3,23 @@
 // scores count days and weeks with the same ones.
 
 const formats = new Map<string, Intl.DateTimeFormat>();
+const QUARTER_MS = 15 * 60_000;
+/** Since 1972 every zone's offsets, and the moments they change, fall on whole quarter hours. */
+const WHOLE_QUARTERS_SINCE = Date.UTC(1972, 0, 1);
+const CACHE_LIMIT = 200_000;
+const known = new Map<string, Map<number, string>>(); // zone → UTC quarter hour → local day
 
-/** The local date of an instant. Throws a RangeError for a time zone Intl does not know. */
+/**
+ * The local date of an instant. Throws a RangeError for a time zone Intl does not know.
+ * Every instant of one UTC quarter hour has the same local day, so each quarter hour is
+ * formatted once: scoring asks for the day of every fact it counts.
+ */
 export function localDay(at: Date, timeZone: string): string {
+  const ms = at.getTime();
+  const quarter = Math.floor(ms / QUARTER_MS);
+  let days = known.get(timeZone);
+  const seen = ms >= WHOLE_QUARTERS_SINCE ? days?.get(quarter) : undefined;
+  if (seen !== undefined) return seen;
   let format = formats.get(timeZone);
   if (!format) {
     // en-CA formats a date as YYYY-MM-DD.
@@ -17,7 +31,16 @@ export function localDay(at: Date, timeZone: string): string {
     });
     formats.set(timeZone, format);
   }
-  return format.format(at);
+  const day = format.format(at);
+  if (ms >= WHOLE_QUARTERS_SINCE) {
+    if (!days) {
+      days = new Map();
+      known.set(timeZone, days);
+    }
+    if (days.size >= CACHE_LIMIT) days.clear();
+    days.set(quarter, day);
+  }
+  return day;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

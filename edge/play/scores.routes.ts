@@ -2,8 +2,7 @@
 // read models by the engine.
 import type { Hono } from 'hono';
 import { playQuery } from '../../contracts/play.schema.ts';
-import { currentSettings, earningMessages } from '../../projectors/play/facts.ts';
-import type { MemberScore, Scores } from '../../projectors/play/score/engine.ts';
+import type { Grant, MemberScore, Scores } from '../../projectors/play/score/engine.ts';
 import { levelView } from '../../projectors/play/score/level.ts';
 import type { HubEnv } from '../http/context.ts';
 import { queryParams } from '../http/validate.ts';
@@ -11,7 +10,7 @@ import type { PlayKit } from './shared.ts';
 
 export function scoreRoutes(
   app: Hono<HubEnv>,
-  { db, service, read, after, me, param, existingUser }: PlayKit,
+  { service, read, after, me, param, existingUser }: PlayKit,
 ): void {
   app.get('/play/me', read, queryParams(playQuery), after, async (c) => c.json(await profile(me(c))));
 
@@ -44,31 +43,12 @@ export function scoreRoutes(
     await existingUser(id, 'user_id');
     const { scores, rules } = await service.current();
     const m = scores.members.get(id) ?? emptyScore(id);
-    const messageRule = rules.rules.xp.find((r) => r.on === 'message_posted' && r.xp);
-    const perDay = messageRule?.xp ? Math.ceil((messageRule.daily_cap ?? 1_000_000) / messageRule.xp) : 0;
-    const { timeZone } = await currentSettings(db);
-    const seqs = perDay > 0 ? await earningMessages(db, { memberId: id, timeZone, perDay }) : new Map();
     return c.json({
       user_id: id,
       xp: m.xp,
       level: m.level,
       rules_version: rules.version,
-      grants: m.grants.map((g) => ({
-        rule_id: g.ruleId,
-        rule_version: g.ruleVersion,
-        xp: g.xp,
-        at: g.at.toISOString(),
-        day: g.day,
-        source:
-          g.source.kind === 'messages'
-            ? {
-                ...g.source,
-                // The chat events that earned it (the first ones of the day that count).
-                stream: 'chat',
-                seqs: (seqs.get(g.source.day) ?? []).slice(0, Math.ceil(g.xp / (messageRule?.xp ?? 1))),
-              }
-            : g.source,
-      })),
+      grants: explained(m.grants),
     });
   });
 
@@ -156,4 +136,58 @@ function memberView(m: MemberScore, scores: Scores) {
       provisional: r.provisional,
     })),
   };
+}
+
+type GrantJson = {
+  rule_id: string;
+  rule_version: number;
+  xp: number;
+  at: string;
+  day: string;
+  source:
+    | Exclude<Grant['source'], { kind: 'message' }>
+    | { kind: 'messages'; day: string; messages: number; stream: 'chat'; seqs: number[] };
+};
+
+/**
+ * The grants as the explanation lists them: one row per event, and a day's messages under
+ * one rule as one row with the chat events that earned it (the scores grant them one by one).
+ */
+function explained(grants: Grant[]): GrantJson[] {
+  const out: GrantJson[] = [];
+  const messageRows = new Map<string, GrantJson & { source: { kind: 'messages'; seqs: number[] } }>();
+  for (const g of grants) {
+    const row = {
+      rule_id: g.ruleId,
+      rule_version: g.ruleVersion,
+      xp: g.xp,
+      at: g.at.toISOString(),
+      day: g.day,
+    };
+    if (g.source.kind !== 'message') {
+      out.push({ ...row, source: g.source });
+      continue;
+    }
+    const key = `${g.ruleId} ${g.day}`;
+    const seen = messageRows.get(key);
+    if (seen) {
+      seen.xp += g.xp;
+      seen.source.seqs.push(g.source.seq);
+      seen.source.messages += 1;
+      continue;
+    }
+    const first = {
+      ...row,
+      source: {
+        kind: 'messages' as const,
+        day: g.day,
+        messages: 1,
+        stream: 'chat' as const,
+        seqs: [g.source.seq],
+      },
+    };
+    messageRows.set(key, first);
+    out.push(first);
+  }
+  return out;
 }

@@ -38,6 +38,8 @@ export async function currentSettings(db: Kysely<unknown>, schema = 'play'): Pro
 }
 
 type Schemas = { play: string; activity: string };
+/** No message rule pays for more in a day than this (postgres' largest array index). */
+const MAX_PER_DAY = 2_147_483_647;
 const LIVE: Schemas = { play: 'play', activity: 'play_activity' };
 
 /** Everything the engine needs, with message days counted in the family's time zone. */
@@ -52,13 +54,30 @@ export async function loadFacts(
   const thresholds = [
     ...new Set(rules.achievements.filter((r) => r.metric === 'messages_sent').map((r) => r.threshold)),
   ];
-  const [members, days, milestones, matches, chores, rewards, challenges] = await Promise.all([
+  // How many of a day's messages XP can pay for: the engine grants them one by one.
+  const payable = Math.max(
+    0,
+    ...rules.xp
+      .filter((r) => r.on === 'message_posted' && (r.xp ?? 0) > 0)
+      .map((r) => (r.daily_cap === undefined ? MAX_PER_DAY : Math.ceil(r.daily_cap / (r.xp ?? 1)))),
+  );
+  const [members, days, counted, milestones, matches, chores, rewards, challenges] = await Promise.all([
     sql<{ id: string; name: string }>`
       SELECT id, name FROM users.users WHERE NOT banned ORDER BY registered_at, id`.execute(db),
     sql<{ member_id: string; day: string; messages: number; unique: number; first_at: Date }>`
-      SELECT member_id, to_char(bucket AT TIME ZONE ${tz}, 'YYYY-MM-DD') AS day, sum(messages)::int AS messages,
+      SELECT member_id, to_char(day, 'YYYY-MM-DD') AS day, sum(messages)::int AS messages,
         sum(unique_messages)::int AS unique, min(first_at) AS first_at
-      FROM ${a('buckets')} GROUP BY 1, 2 ORDER BY 1, 2`.execute(db),
+      FROM (SELECT *, (bucket AT TIME ZONE ${tz})::date AS day FROM ${a('buckets')}) b
+      GROUP BY member_id, b.day ORDER BY 1, 2`.execute(db),
+    payable === 0
+      ? { rows: [] as { member_id: string; day: string; seqs: string[]; ats: string[] }[] }
+      : sql<{ member_id: string; day: string; seqs: string[]; ats: string[] }>`
+          SELECT member_id, to_char(day, 'YYYY-MM-DD') AS day, (array_agg(seq ORDER BY seq))[1:${payable}] AS seqs,
+            (array_agg(ms ORDER BY seq))[1:${payable}] AS ats
+          FROM (
+            SELECT member_id, seq, (extract(epoch FROM at) * 1000)::bigint AS ms, (at AT TIME ZONE ${tz})::date AS day
+            FROM ${a('messages')} WHERE NOT repeat) m
+          GROUP BY member_id, m.day`.execute(db),
     thresholds.length === 0
       ? { rows: [] as { member_id: string; n: number; at: Date }[] }
       : // One index walk per member and threshold, instead of numbering every message.
@@ -109,6 +128,12 @@ export async function loadFacts(
         CASE WHEN cancelled THEN seq END AS cancelled_seq
       FROM ${p('challenges')} ORDER BY week, seq`.execute(db),
   ]);
+  const countedOn = new Map(
+    counted.rows.map((r) => [
+      `${r.member_id} ${r.day}`,
+      r.seqs.map((seq, i) => ({ seq: Number(seq), at: new Date(Number(r.ats[i])) })),
+    ]),
+  );
   return {
     timeZone: tz,
     hiddenMemberIds: settings.hiddenMemberIds,
@@ -119,6 +144,7 @@ export async function loadFacts(
       messages: d.messages,
       unique: d.unique,
       firstAt: d.first_at,
+      counted: countedOn.get(`${d.member_id} ${d.day}`) ?? [],
     })),
     messageMilestones: milestones.rows.map((m) => ({ memberId: m.member_id, n: m.n, at: m.at })),
     media: [],
@@ -159,21 +185,6 @@ export async function loadFacts(
       cancelledSeq: c.cancelled_seq === null ? null : Number(c.cancelled_seq),
     })),
   };
-}
-
-/** The seqs of one member's messages that earned XP on each day (the first ones that count). */
-export async function earningMessages(
-  db: Kysely<unknown>,
-  { memberId, timeZone, perDay }: { memberId: string; timeZone: string; perDay: number },
-): Promise<Map<string, number[]>> {
-  const rows = (
-    await sql<{ day: string; seqs: string[] }>`
-      SELECT day, (array_agg(seq ORDER BY seq))[1:${perDay}] AS seqs FROM (
-        SELECT to_char(at AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS day, seq
-        FROM play_activity.messages WHERE member_id = ${memberId} AND NOT repeat) m
-      GROUP BY day`.execute(db)
-  ).rows;
-  return new Map(rows.map((r) => [r.day, r.seqs.map(Number)]));
 }
 
 /** A fingerprint of every play table, to compare a rebuild with the live model. */

@@ -4,16 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { isMonday, localDay, mondayOf } from '../../../contracts/days.ts';
 import { DEFAULT_RULES, type RuleSet } from '../../../contracts/play.schema.ts';
 import { computeScores } from './engine.ts';
-import { at, facts, match, NOW } from './fixtures.ts';
+import { at, facts, match, messageDay, NOW } from './fixtures.ts';
 
 describe('XP', () => {
-  const day = (memberId: string, d: string, unique: number, messages = unique) => ({
-    memberId,
-    day: d,
-    unique,
-    messages,
-    firstAt: at(`${d}T08:00:00Z`),
-  });
+  const day = (memberId: string, d: string, unique: number, messages = unique) =>
+    messageDay(memberId, d, unique, { messages });
 
   it('gives 1 XP per message up to 50 a day, and nothing for repeats', () => {
     const s = computeScores(
@@ -22,11 +17,29 @@ describe('XP', () => {
       NOW,
     );
     const ann = s.members.get('ann');
-    const messageXp = ann?.grants.filter((g) => g.ruleId === 'message').map((g) => g.xp);
-    expect(messageXp).toEqual([50, 10]);
+    const messageXp = new Map<string, number>();
+    for (const g of ann?.grants ?? [])
+      if (g.ruleId === 'message') messageXp.set(g.day, (messageXp.get(g.day) ?? 0) + g.xp);
+    expect([...messageXp]).toEqual([
+      ['2026-11-18', 50],
+      ['2026-11-19', 10],
+    ]);
     // Two active days in a row: the streak bonus on the second.
     expect(ann?.grants.find((g) => g.ruleId === 'streak')).toMatchObject({ xp: 5, day: '2026-11-19' });
     expect(ann?.xp).toBe(65);
+  });
+
+  it('reaches a level with the message that made it, not at the day’s first', () => {
+    // 151 XP make level 2. Three days of 50 messages, one a minute from 08:00.
+    const first = messageDay('ann', '2026-11-18', 50, { first: '2026-11-18T08:00:00Z' });
+    const second = messageDay('ann', '2026-11-19', 50, { first: '2026-11-19T08:00:00Z' });
+    const third = messageDay('ann', '2026-11-20', 50, { first: '2026-11-20T08:00:00Z' });
+    const s = computeScores(facts({ messageDays: [first, second, third] }), DEFAULT_RULES, NOW);
+    const ann = s.members.get('ann');
+    // Day 1: 50 (the cap). Day 2: 5 for the streak and 50: 105. Day 3: 5 for the streak, and
+    // the 41st message brings 151, at 08:40 (the day's first was at 08:00).
+    expect(ann?.xp).toBe(160);
+    expect(ann?.levelsReachedAt).toEqual([at('2026-11-20T08:40:00Z')]);
   });
 
   it('keeps no streak on days of repeated messages only', () => {
@@ -93,20 +106,8 @@ describe('achievements', () => {
     const s = computeScores(
       facts({
         messageDays: [
-          {
-            memberId: 'ann',
-            day: '2026-11-01',
-            unique: 60,
-            messages: 60,
-            firstAt: at('2026-11-01T07:00:00Z'),
-          },
-          {
-            memberId: 'ann',
-            day: '2026-11-02',
-            unique: 60,
-            messages: 60,
-            firstAt: at('2026-11-02T07:00:00Z'),
-          },
+          messageDay('ann', '2026-11-01', 60, { first: '2026-11-01T07:00:00Z' }),
+          messageDay('ann', '2026-11-02', 60, { first: '2026-11-02T07:00:00Z' }),
         ],
         messageMilestones: [
           { memberId: 'ann', n: 1, at: at('2026-11-01T07:00:00Z') },
@@ -149,13 +150,9 @@ describe('achievements', () => {
   });
 
   it('earns a 7-day streak on the first activity of the seventh day', () => {
-    const days = Array.from({ length: 7 }, (_, i) => ({
-      memberId: 'cy',
-      day: `2026-11-0${i + 1}`,
-      unique: 1,
-      messages: 1,
-      firstAt: at(`2026-11-0${i + 1}T1${i}:00:00Z`),
-    }));
+    const days = Array.from({ length: 7 }, (_, i) =>
+      messageDay('cy', `2026-11-0${i + 1}`, 1, { first: `2026-11-0${i + 1}T1${i}:00:00Z` }),
+    );
     const s = computeScores(facts({ messageDays: days }), DEFAULT_RULES, NOW);
     const cy = s.members.get('cy');
     expect(cy?.achievements.find((a) => a.id === 'week-streak')?.earnedAt).toEqual(
@@ -179,8 +176,8 @@ describe('a chore taken back', () => {
     };
     const base = {
       messageDays: [
-        { memberId: 'bob', day: '2026-11-16', unique: 3, messages: 3, firstAt: at('2026-11-16T09:00:00Z') },
-        { memberId: 'ann', day: '2026-11-16', unique: 40, messages: 40, firstAt: at('2026-11-16T09:00:00Z') },
+        messageDay('bob', '2026-11-16', 3, { first: '2026-11-16T09:00:00Z' }),
+        messageDay('ann', '2026-11-16', 40, { first: '2026-11-16T09:00:00Z' }),
       ],
     };
     const approved = computeScores(facts({ ...base, chores: [chore] }), DEFAULT_RULES, NOW);

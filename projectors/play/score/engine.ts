@@ -9,17 +9,10 @@ import type { RuleSet } from '../../../contracts/play.schema.ts';
 import { memberAchievements } from './achievements.ts';
 import { challengeProgress, eloBoards, gameRating, rank, standingRewards } from './boards.ts';
 import { rateMatches } from './elo.ts';
-import { levelFor, levelView } from './level.ts';
+import { levelView, xpForLevel } from './level.ts';
 import { activeRuns, streakGrants, streakOf } from './streaks.ts';
-import {
-  byTime,
-  type GameRating,
-  type Grant,
-  type MemberScore,
-  type PlayFacts,
-  type Scores,
-} from './types.ts';
-import { grantKey, xpGrants } from './xp.ts';
+import type { GameRating, Grant, MemberScore, PlayFacts, Scores } from './types.ts';
+import { byGrantOrder, xpGrants } from './xp.ts';
 
 export { rank } from './boards.ts';
 export type {
@@ -46,10 +39,11 @@ export function computeScores(logged: PlayFacts, rules: RuleSet, now: Date): Sco
   // From here on a reward is one that stands: XP, achievements and progress all see the same.
   const facts: PlayFacts = { ...logged, rewards: standingRewards(logged, day) };
   const week = mondayOf(day(now));
+  const weekEnd = addDays(week, 6);
   // Streak grants come once the active days are known.
   const runs = activeRuns(facts, day);
   const grants: Grant[] = [...xpGrants(facts, rules, day), ...streakGrants(rules, runs)];
-  grants.sort((a, b) => byTime(a, b) || grantKey(a).localeCompare(grantKey(b)));
+  grants.sort(byGrantOrder);
 
   const { ratings, deltas } = rateMatches(
     facts.matches.map((m) => ({ matchId: m.matchId, game: m.game, placements: m.placements })),
@@ -77,11 +71,14 @@ export function computeScores(logged: PlayFacts, rules: RuleSet, now: Date): Sco
     let xp = 0;
     let weekXp = 0;
     const levelsReachedAt: Date[] = [];
+    let next = xpForLevel(2);
     for (const g of own) {
-      const before = levelFor(xp);
       xp += g.xp;
-      for (let l = before + 1; l <= levelFor(xp); l++) levelsReachedAt.push(g.at);
-      if (g.day >= week && g.day <= addDays(week, 6)) weekXp += g.xp;
+      while (xp >= next) {
+        levelsReachedAt.push(g.at);
+        next = xpForLevel(levelsReachedAt.length + 2);
+      }
+      if (g.day >= week && g.day <= weekEnd) weekXp += g.xp;
     }
     const memberRuns = runs.get(memberId) ?? [];
     const { current, longest } = streakOf(memberRuns, today);

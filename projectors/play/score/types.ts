@@ -1,7 +1,15 @@
 // The facts the scoring engine reads and the scores it returns (see engine.ts).
 import type { Metric } from '../../../contracts/play.schema.ts';
 
-export type MessageDay = { memberId: string; day: string; messages: number; unique: number; firstAt: Date };
+export type MessageDay = {
+  memberId: string;
+  day: string;
+  messages: number;
+  unique: number;
+  firstAt: Date;
+  /** The day's first messages that count (not repeats), in log order: as many as XP can pay for. */
+  counted: { seq: number; at: Date }[];
+};
 export type MediaFact = { memberId: string; kind: 'photo' | 'file'; at: Date; seq: number };
 export type MatchFact = {
   matchId: string;
@@ -60,7 +68,7 @@ export type PlayFacts = {
 };
 
 export type GrantSource =
-  | { kind: 'messages'; day: string; messages: number }
+  | { kind: 'message'; day: string; seq: number }
   | { kind: 'event'; stream: 'play' | 'media'; seq: number; label: string }
   | { kind: 'streak'; day: string; run: number };
 

@@ -38,18 +38,24 @@ export function xpGrants(facts: PlayFacts, rules: RuleSet, day: (at: Date) => st
     const version = rule.version ?? 1;
     switch (rule.on as XpEvent) {
       case 'message_posted':
+        // Message by message, so a level or an achievement is reached when the message that
+        // made it was sent; the cap counts the day's first ones.
         for (const d of facts.messageDays) {
-          const xp = Math.min(d.unique * (rule.xp ?? 0), rule.daily_cap ?? Number.POSITIVE_INFINITY);
-          if (xp > 0)
+          let left = rule.daily_cap ?? Number.POSITIVE_INFINITY;
+          for (const m of d.counted) {
+            const xp = Math.min(rule.xp ?? 0, left);
+            if (xp <= 0) break;
+            left -= xp;
             grants.push({
               memberId: d.memberId,
               ruleId: rule.id,
               ruleVersion: version,
               xp,
-              at: d.firstAt,
+              at: m.at,
               day: d.day,
-              source: { kind: 'messages', day: d.day, messages: d.unique },
+              source: { kind: 'message', day: d.day, seq: m.seq },
             });
+          }
         }
         break;
       case 'photo_shared':
@@ -122,6 +128,19 @@ export function xpGrants(facts: PlayFacts, rules: RuleSet, day: (at: Date) => st
   return grants;
 }
 
-/** Ties grants at the same time: member, rule, then log position or day. */
-export const grantKey = (g: Grant) =>
-  `${g.memberId} ${g.ruleId} ${g.source.kind === 'event' ? String(g.source.seq).padStart(15, '0') : g.source.day}`;
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Grants in time order; ties by member, rule, then log position or day: one order, always. */
+export function byGrantOrder(a: Grant, b: Grant): number {
+  const time = a.at.getTime() - b.at.getTime();
+  if (time !== 0) return time;
+  const member = compare(a.memberId, b.memberId) || compare(a.ruleId, b.ruleId);
+  if (member !== 0) return member;
+  // One rule grants for one kind of source.
+  if (a.source.kind === 'streak' || b.source.kind === 'streak')
+    return compare(
+      a.source.kind === 'streak' ? a.source.day : '',
+      b.source.kind === 'streak' ? b.source.day : '',
+    );
+  return a.source.seq - b.source.seq;
+}
