@@ -14,7 +14,7 @@ export function activeRuns(facts: PlayFacts, day: (at: Date) => string): Map<str
   const activity: Activity[] = [
     ...facts.messageDays
       .filter((d) => d.unique > 0) // a repeated message is no activity
-      .map((d) => ({ memberId: d.memberId, day: d.day, at: d.firstAt })),
+      .map((d) => ({ memberId: d.memberId, day: d.day, at: d.counted[0]?.at ?? d.firstAt })),
     ...facts.media.map((m) => ({ memberId: m.memberId, day: day(m.at), at: m.at })),
     ...facts.matches.flatMap((m) =>
       m.placements.map((p) => ({ memberId: p.userId, day: day(m.settledAt), at: m.settledAt })),

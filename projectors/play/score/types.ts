@@ -7,7 +7,10 @@ export type MessageDay = {
   messages: number;
   unique: number;
   firstAt: Date;
-  /** The day's first messages that count (not repeats), in log order: as many as XP can pay for. */
+  /**
+   * The day's first messages that count (not repeats), in log order, as many as XP can pay
+   * for; firstAt is the first message of any kind.
+   */
   counted: { seq: number; at: Date }[];
 };
 export type MediaFact = { memberId: string; kind: 'photo' | 'file'; at: Date; seq: number };
