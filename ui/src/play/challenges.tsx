@@ -5,10 +5,8 @@ import { type FormEvent, useState } from 'react';
 import { CHALLENGE_METRICS, type ChallengeMetric } from '../../../contracts/play.schema.ts';
 import type { User } from '../auth/api.ts';
 import { Button } from '../components/ui/button.tsx';
-import { Input } from '../components/ui/input.tsx';
-import { Label } from '../components/ui/label.tsx';
 import { type Challenge, cancelChallenge, createChallenge, getChallenges } from './api.ts';
-import { NumberField, SelectField } from './fields.tsx';
+import { NumberField, SelectField, TextField } from './fields.tsx';
 import { formatDay, formatNumber, METRIC_LABELS } from './format.ts';
 import { Empty, FormError, LoadError, Loading, Pill, ProgressBar, Section } from './parts.tsx';
 import { useFamily } from './people.ts';
@@ -172,17 +170,14 @@ function NewChallenge({ me, onClose }: { me: User; onClose: () => void }) {
       onSubmit={submit}
       className="mb-4 flex flex-col gap-3 rounded-lg border bg-muted/40 p-3"
     >
-      <div className="flex flex-col gap-2">
-        <Label htmlFor="challenge-title">Title</Label>
-        <Input
-          id="challenge-title"
-          required
-          maxLength={80}
-          placeholder="Three chores this week"
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-        />
-      </div>
+      <TextField
+        id="challenge-title"
+        label="Title"
+        maxLength={80}
+        placeholder="Three chores this week"
+        value={title}
+        onChange={setTitle}
+      />
       <div className="grid gap-3 sm:grid-cols-3">
         <SelectField
           id="challenge-metric"

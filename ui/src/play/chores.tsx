@@ -6,7 +6,6 @@ import { RECURRENCES, type Recurrence } from '../../../contracts/play.schema.ts'
 import type { User } from '../auth/api.ts';
 import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
-import { Label } from '../components/ui/label.tsx';
 import {
   approveCompletion,
   type Chore,
@@ -17,7 +16,7 @@ import {
   rejectCompletion,
   retireChore,
 } from './api.ts';
-import { NumberField, ReasonForm, SelectField } from './fields.tsx';
+import { NumberField, ReasonForm, SelectField, TextField } from './fields.tsx';
 import { formatNumber, formatWhen, RECURRENCE_LABELS } from './format.ts';
 import { Empty, FormError, LoadError, Loading, Pill, Section } from './parts.tsx';
 import { useFamily } from './people.ts';
@@ -306,17 +305,14 @@ function NewChore({ onClose }: { onClose: () => void }) {
       className="mb-4 flex flex-col gap-3 rounded-lg border bg-muted/40 p-3"
     >
       <div className="grid gap-3 sm:grid-cols-[1fr_8rem_10rem]">
-        <div className="flex flex-col gap-2">
-          <Label htmlFor="chore-title">Chore</Label>
-          <Input
-            id="chore-title"
-            required
-            maxLength={80}
-            placeholder="Feed the cat"
-            value={title}
-            onChange={(e) => setTitle(e.target.value)}
-          />
-        </div>
+        <TextField
+          id="chore-title"
+          label="Chore"
+          maxLength={80}
+          placeholder="Feed the cat"
+          value={title}
+          onChange={setTitle}
+        />
         <NumberField
           id="chore-points"
           label="Points"

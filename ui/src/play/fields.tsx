@@ -1,11 +1,57 @@
-// Small form pieces the play screens share: labelled number inputs and selects, segmented
-// radios and the inline "reason + destructive button + cancel" form.
+// Small form pieces the play screens share: labelled text and number inputs and selects,
+// segmented radios and the inline "reason + destructive button + cancel" form.
 import type { FormEvent } from 'react';
 import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import { Label } from '../components/ui/label.tsx';
 import { cn } from '../lib/utils.ts';
 import { selectClass } from './parts.tsx';
+
+/** A required text input with its label above it; `suggestions` offers choices as you type. */
+export function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  maxLength,
+  placeholder,
+  suggestions,
+  invalid,
+  className,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  maxLength?: number;
+  placeholder?: string;
+  suggestions?: readonly string[];
+  invalid?: boolean;
+  className?: string;
+}) {
+  return (
+    <div className={cn('flex flex-col gap-2', className)}>
+      <Label htmlFor={id}>{label}</Label>
+      <Input
+        id={id}
+        required
+        maxLength={maxLength}
+        placeholder={placeholder}
+        list={suggestions ? `${id}-suggestions` : undefined}
+        aria-invalid={invalid ? true : undefined}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      {suggestions && (
+        <datalist id={`${id}-suggestions`}>
+          {suggestions.map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+      )}
+    </div>
+  );
+}
 
 /** A required whole-number input with its label above it. */
 export function NumberField({

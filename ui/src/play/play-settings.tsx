@@ -2,10 +2,9 @@
 import { type FormEvent, useMemo, useState } from 'react';
 import type { User } from '../auth/api.ts';
 import { Button } from '../components/ui/button.tsx';
-import { Input } from '../components/ui/input.tsx';
-import { Label } from '../components/ui/label.tsx';
 import { ApiError } from '../lib/http.ts';
 import { getSettings, saveSettings } from './api.ts';
+import { TextField } from './fields.tsx';
 import { FormError, LoadError, Loading, Section } from './parts.tsx';
 import { useFamily } from './people.ts';
 import { useCommand, usePlayData } from './store.tsx';
@@ -47,25 +46,18 @@ export function SettingsForm({ me }: { me: User }) {
   return (
     <Section title="Settings" description="Days and weeks follow the family’s time zone.">
       <form className="flex flex-col gap-4" onSubmit={submit} aria-label="Play settings">
-        <div className="flex max-w-sm flex-col gap-2">
-          <Label htmlFor="play-time-zone">Family time zone</Label>
-          <Input
-            id="play-time-zone"
-            list="play-time-zones"
-            required
-            value={timeZone}
-            aria-invalid={field === 'time_zone' ? true : undefined}
-            onChange={(e) => {
-              setZone(e.target.value);
-              setSaved(false);
-            }}
-          />
-          <datalist id="play-time-zones">
-            {zones.map((z) => (
-              <option key={z} value={z} />
-            ))}
-          </datalist>
-        </div>
+        <TextField
+          id="play-time-zone"
+          label="Family time zone"
+          className="max-w-sm"
+          suggestions={zones}
+          invalid={field === 'time_zone'}
+          value={timeZone}
+          onChange={(zone) => {
+            setZone(zone);
+            setSaved(false);
+          }}
+        />
         <fieldset>
           <legend className="mb-2 text-sm leading-none font-medium">Hidden from the leaderboards</legend>
           <p className="mb-2 text-xs text-muted-foreground">

@@ -3,10 +3,8 @@ import { Plus, Swords, X } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import type { User } from '../auth/api.ts';
 import { Button } from '../components/ui/button.tsx';
-import { Input } from '../components/ui/input.tsx';
-import { Label } from '../components/ui/label.tsx';
 import { reportMatch } from './api.ts';
-import { Segmented, SelectField } from './fields.tsx';
+import { Segmented, SelectField, TextField } from './fields.tsx';
 import { ordinal } from './format.ts';
 import { FormError, Section, selectClass } from './parts.tsx';
 import { useFamily } from './people.ts';
@@ -68,23 +66,15 @@ export function ReportMatch({ me, games }: { me: User; games: string[] }) {
     <Section title="Report a match" description="Who played, and who came where. The others confirm it.">
       <form className="flex flex-col gap-4" onSubmit={submit} aria-label="Report a match">
         <div className="grid gap-4 sm:grid-cols-2">
-          <div className="flex flex-col gap-2">
-            <Label htmlFor="match-game">Game</Label>
-            <Input
-              id="match-game"
-              list="match-games"
-              placeholder="Chess, Uno, Mario Kart…"
-              maxLength={40}
-              required
-              value={game}
-              onChange={(e) => setGame(e.target.value)}
-            />
-            <datalist id="match-games">
-              {games.map((g) => (
-                <option key={g} value={g} />
-              ))}
-            </datalist>
-          </div>
+          <TextField
+            id="match-game"
+            label="Game"
+            maxLength={40}
+            placeholder="Chess, Uno, Mario Kart…"
+            suggestions={games}
+            value={game}
+            onChange={setGame}
+          />
           <fieldset className="flex flex-col gap-2">
             <legend className="mb-2 text-sm leading-none font-medium">Kind of match</legend>
             <Segmented
