@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { localDay, mondayOf } from '../../contracts/days.ts';
 import { createChallengeBody, playQuery } from '../../contracts/play.schema.ts';
 import { currentSettings } from '../../projectors/play/facts.ts';
+import type { ChallengeRow } from '../../projectors/play/rows.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
@@ -19,16 +20,7 @@ export function challengeRoutes(
     const { timeZone } = await currentSettings(db);
     const week = c.req.valid('query').week ?? mondayOf(localDay(new Date(), timeZone));
     const rows = (
-      await sql<{
-        challenge_id: string;
-        title: string;
-        week: string;
-        metric: string;
-        target: number;
-        reward_xp: number;
-        member_ids: string[];
-        cancelled: boolean;
-      }>`SELECT * FROM play.challenges WHERE week = ${week} AND NOT cancelled ORDER BY created_at, challenge_id`.execute(
+      await sql<ChallengeRow>`SELECT * FROM play.challenges WHERE week = ${week} AND NOT cancelled ORDER BY created_at, challenge_id`.execute(
         db,
       )
     ).rows;

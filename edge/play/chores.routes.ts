@@ -11,6 +11,7 @@ import {
   rejectCompletionBody,
 } from '../../contracts/play.schema.ts';
 import { currentSettings } from '../../projectors/play/facts.ts';
+import type { ChoreRow, CompletionRow } from '../../projectors/play/rows.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { completionIdFor, periodOf } from '../../writers/play/period.ts';
 import { commandMeta } from '../http/command.ts';
@@ -24,26 +25,13 @@ export function choreRoutes(
 ): void {
   app.get('/play/chores', read, queryParams(playQuery), after, async (c) => {
     const chores = (
-      await sql<{ chore_id: string; title: string; points: number; recurrence: string }>`
+      await sql<Pick<ChoreRow, 'chore_id' | 'title' | 'points' | 'recurrence'>>`
         SELECT chore_id, title, points, recurrence FROM play.chores WHERE NOT retired ORDER BY title, chore_id`.execute(
         db,
       )
     ).rows;
     const completions = (
-      await sql<{
-        chore_id: string;
-        completion_id: string;
-        member_id: string;
-        period: string;
-        points: number;
-        photo_id: string | null;
-        note: string | null;
-        status: string;
-        marked_at: Date;
-        decided_by: string | null;
-        decided_at: Date | null;
-        reason: string | null;
-      }>`SELECT * FROM play.completions ORDER BY (status = 'pending') DESC, marked_at DESC LIMIT 200`.execute(
+      await sql<CompletionRow>`SELECT * FROM play.completions ORDER BY (status = 'pending') DESC, marked_at DESC LIMIT 200`.execute(
         db,
       )
     ).rows;
