@@ -38,12 +38,11 @@ import { usersProjection } from '../projectors/users/projection.ts';
 import { openDb } from '../test/db.ts';
 import { encode, eventHeaders } from '../writers/append.ts';
 import { openLog } from '../writers/log.ts';
-import type { BenchContext } from './context.ts';
 import { measurePublish } from './jetstream.ts';
 import { round, timed } from './lanes.ts';
 import { openUnnestBaseline } from './postgres.ts';
 import type { SeedMessage } from './seed.ts';
-import type { FigureResult } from './types.ts';
+import type { FigureResult, ReplayFigureOptions } from './types.ts';
 
 type PlayBody = EventOf<PlayEvent>;
 const MEMBERS = Array.from({ length: 12 }, (_, i) => `m${i}`);
@@ -195,13 +194,7 @@ export async function measurePlayRebuild({
   publishInFlight,
   unnestBatch,
   step,
-}: {
-  ctx: BenchContext;
-  events: number;
-  publishInFlight: number;
-  unnestBatch: number;
-  step: (text: string) => void;
-}): Promise<FigureResult> {
+}: ReplayFigureOptions): Promise<FigureResult> {
   step(`encoding ${events} mixed chat and play events`);
   const log = await openLog({ nc: ctx.nc, names: ctx.names('g') });
   const seed = mixedSeed(log.names, events);

@@ -2,12 +2,11 @@
 // catch-up over it, beside Postgres UNNEST inserts measured half before and half after the
 // projector, so drifting load on a shared host falls on both alike.
 import { type Log, openLog } from '../writers/log.ts';
-import type { BenchContext } from './context.ts';
 import { measurePublish } from './jetstream.ts';
 import { openUnnestBaseline } from './postgres.ts';
 import { measureProjector } from './projector.ts';
 import { identitySeed } from './seed.ts';
-import type { FigureResult } from './types.ts';
+import type { FigureResult, ReplayFigureOptions } from './types.ts';
 
 export async function measureProjectorFigures({
   ctx,
@@ -15,13 +14,7 @@ export async function measureProjectorFigures({
   publishInFlight,
   unnestBatch,
   step,
-}: {
-  ctx: BenchContext;
-  events: number;
-  publishInFlight: number;
-  unnestBatch: number;
-  step: (text: string) => void;
-}): Promise<{ jetstream: FigureResult; projector: FigureResult }> {
+}: ReplayFigureOptions): Promise<{ jetstream: FigureResult; projector: FigureResult }> {
   step(`encoding ${events} identity events`);
   const log: Log = await openLog({ nc: ctx.nc, names: ctx.names('p') });
   const seed = identitySeed(log.names, events);

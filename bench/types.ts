@@ -1,4 +1,14 @@
 // What every figure module hands back to run.ts, so the report is built in one place.
+import type { BenchContext } from './context.ts';
+
+/** What a figure that replays a published history beside UNNEST takes from run.ts. */
+export type ReplayFigureOptions = {
+  ctx: BenchContext;
+  events: number;
+  publishInFlight: number;
+  unnestBatch: number;
+  step: (text: string) => void;
+};
 
 export type Measurement = {
   label: string;
