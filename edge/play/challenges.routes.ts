@@ -1,9 +1,7 @@
 // Weekly challenges: the week's challenges with everyone's progress, creating and cancelling.
 import type { Hono } from 'hono';
 import { sql } from 'kysely';
-import { localDay, mondayOf } from '../../contracts/days.ts';
 import { createChallengeBody, playQuery } from '../../contracts/play.schema.ts';
-import { currentSettings } from '../../projectors/play/facts.ts';
 import type { ChallengeRow } from '../../projectors/play/rows.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { commandMeta } from '../http/command.ts';
@@ -17,8 +15,7 @@ export function challengeRoutes(
 ): void {
   app.get('/play/challenges', read, queryParams(playQuery), after, async (c) => {
     const { scores } = await service.current();
-    const { timeZone } = await currentSettings(db);
-    const week = c.req.valid('query').week ?? mondayOf(localDay(new Date(), timeZone));
+    const week = c.req.valid('query').week ?? scores.week;
     const rows = (
       await sql<ChallengeRow>`SELECT * FROM play.challenges WHERE week = ${week} AND NOT cancelled ORDER BY created_at, challenge_id`.execute(
         db,

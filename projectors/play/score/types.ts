@@ -123,6 +123,7 @@ export type ChallengeProgress = {
 };
 
 export type Scores = {
+  /** This week's Monday in the family time zone: the week the boards and progress count. */
   week: string;
   members: Map<string, MemberScore>;
   boards: { xpAllTime: BoardRow[]; xpWeek: BoardRow[]; elo: Record<string, BoardRow[]> };
