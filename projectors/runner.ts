@@ -13,9 +13,6 @@ import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './runtime/tab
 import { runWorker, sleep } from './runtime/worker.ts';
 import type { AnyProjection } from './types.ts';
 
-/** How often a leader checks that its lock's connection still lives, besides its errors. */
-const LOCK_CHECK_MS = 5000;
-
 export type ProjectorStatus = {
   name: string;
   stream: string;
@@ -105,8 +102,9 @@ export function createProjectorRunner({
       }
       let held = false;
       // The lock lives as long as its connection. When that connection is lost (a database
-      // restart, a terminated backend), another process may take the lead at once: this
-      // worker stops, and this process tries for the lead again.
+      // restart, a terminated backend: node-postgres tells it as an error on the idle client),
+      // another process may take the lead at once: this worker stops, and this process tries
+      // for the lead again.
       let lost: Error | undefined;
       const leading = new AbortController();
       const onLost = (err: Error) => {
@@ -115,9 +113,6 @@ export function createProjectorRunner({
         leading.abort();
       };
       client.on('error', onLost);
-      const alive = setInterval(() => {
-        client.query('SELECT 1').catch(onLost);
-      }, LOCK_CHECK_MS);
       try {
         const { rows } = await client.query<{ ok: boolean }>(
           'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
@@ -146,7 +141,6 @@ export function createProjectorRunner({
       } catch (err) {
         logger.error({ err, readModel: p.name }, 'projector worker stopped; restarting');
       } finally {
-        clearInterval(alive);
         leaders.delete(p.name);
         if (held && !lost)
           await client
