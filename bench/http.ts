@@ -1,6 +1,6 @@
 // Figure: HTTP command throughput and p50/p99 latency at 64 concurrent clients. A real hub on
 // an ephemeral port; each client flips the role of its own family member (no contention), and
-// every answer includes auth-sync applying the decision, as a family's admin would see it.
+// every answer includes identity_access applying the decision, as a family's admin would see it.
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
@@ -70,7 +70,7 @@ export async function measureHttp({
       id: 'http',
       title: `HTTP command throughput, ${clients} clients`,
       figure: {
-        label: 'POST /admin/users/:id/role, answered after auth-sync applied it',
+        label: 'POST /admin/users/:id/role, answered after identity_access applied it',
         unit: 'commands/s',
         value: round(requests / seconds),
         count: requests,

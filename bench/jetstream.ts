@@ -1,6 +1,6 @@
 // Figure: raw JetStream publish rate with many publishes in flight. No writer logic at all:
 // this is the ceiling every append path on this server is measured against.
-import type { Log } from '../writers/log.ts';
+import type { Log } from '../writers/log/open.ts';
 import { inLanes, round, timed } from './lanes.ts';
 import type { SeedMessage } from './seed.ts';
 import type { Measurement } from './types.ts';

@@ -28,16 +28,16 @@ import {
 } from '../contracts/gen/hearth/play/v1/events_pb.ts';
 import { DEFAULT_RULES } from '../contracts/play.schema.ts';
 import type { Names } from '../contracts/subjects.ts';
-import { loadFacts } from '../projectors/play/facts.ts';
-import { PLAY, playProjection } from '../projectors/play/projection.ts';
-import { computeScores } from '../projectors/play/score/engine.ts';
+import { identityUsersProjection } from '../projectors/identity-users/projection.ts';
 import { PLAY_ACTIVITY, playActivityProjection } from '../projectors/play-activity/projection.ts';
-import { createProjectorRunner } from '../projectors/runner.ts';
-import type { AnyProjection } from '../projectors/types.ts';
-import { usersProjection } from '../projectors/users/projection.ts';
+import { PLAY, playRecordsProjection } from '../projectors/play-records/projection.ts';
+import { computeScores } from '../projectors/play-scores/engine.ts';
+import { loadFacts } from '../projectors/play-scores/facts.ts';
+import { createProjectorRunner } from '../projectors/runtime/runner.ts';
+import type { AnyProjection } from '../projectors/runtime/types.ts';
 import { openDb } from '../test/db.ts';
-import { encode, eventHeaders } from '../writers/append.ts';
-import { openLog } from '../writers/log.ts';
+import { encode, eventHeaders } from '../writers/log/append.ts';
+import { openLog } from '../writers/log/open.ts';
 import { measurePublish } from './jetstream.ts';
 import { round, timed } from './lanes.ts';
 import { openUnnestBaseline } from './postgres.ts';
@@ -218,8 +218,8 @@ export async function measurePlayRebuild({
     pool,
     log,
     projections: [
-      usersProjection,
-      timedApply(playProjection),
+      identityUsersProjection,
+      timedApply(playRecordsProjection),
       timedApply(playActivityProjection),
     ] as unknown as AnyProjection[],
     logger: pino({ level: 'silent' }),

@@ -1,7 +1,7 @@
 // Figures: raw JetStream publish (which also writes the history) and the users projector's
 // catch-up over it, beside Postgres UNNEST inserts measured half before and half after the
 // projector, so drifting load on a shared host falls on both alike.
-import { type Log, openLog } from '../writers/log.ts';
+import { type Log, openLog } from '../writers/log/open.ts';
 import { measurePublish } from './jetstream.ts';
 import { openUnnestBaseline } from './postgres.ts';
 import { measureProjector } from './projector.ts';

@@ -2,11 +2,11 @@
 // runner.start() until runner.waitFor sees the last sequence applied.
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { createProjectorRunner } from '../projectors/runner.ts';
-import type { AnyProjection } from '../projectors/types.ts';
-import { usersProjection } from '../projectors/users/projection.ts';
+import { identityUsersProjection } from '../projectors/identity-users/projection.ts';
+import { createProjectorRunner } from '../projectors/runtime/runner.ts';
+import type { AnyProjection } from '../projectors/runtime/types.ts';
 import { openDb } from '../test/db.ts';
-import type { Log } from '../writers/log.ts';
+import type { Log } from '../writers/log/open.ts';
 import { round, timed } from './lanes.ts';
 import type { Measurement } from './types.ts';
 
@@ -36,16 +36,16 @@ export async function measureProjector({
     return result;
   };
   const projection = {
-    ...usersProjection,
+    ...identityUsersProjection,
     apply: async (batch, ctx) => {
       const start = performance.now();
-      await usersProjection.apply(batch, ctx);
+      await identityUsersProjection.apply(batch, ctx);
       applyStats.ms += performance.now() - start;
       applyStats.calls++;
     },
     batchStatement: (batch, ctx) =>
-      timedCall(statementStats, () => usersProjection.batchStatement?.(batch, ctx) ?? null),
-  } satisfies typeof usersProjection;
+      timedCall(statementStats, () => identityUsersProjection.batchStatement?.(batch, ctx) ?? null),
+  } satisfies typeof identityUsersProjection;
   // Commit times show the steady rate and any stall apart from each other.
   const commits: { at: number }[] = [];
   const runner = createProjectorRunner({
@@ -64,10 +64,10 @@ export async function measureProjector({
     const started = performance.now();
     const { result: caughtUp, seconds } = await timed(async () => {
       await runner.start();
-      return runner.waitFor('users', lastSeq, 120_000);
+      return runner.waitFor('identity_users', lastSeq, 120_000);
     });
     if (!caughtUp) throw new Error(`users read model did not reach seq ${lastSeq}`);
-    const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM users.users');
+    const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM identity_users.users');
     const used = process.cpuUsage(cpu);
     const gapMs = longestGap(started, commits);
     const batches = commits.length;

@@ -1,7 +1,7 @@
 // Figure: writer append rate beside Emmett's, same workload and concurrency. The two take
 // turns (Hearth, Emmett, floor, floor, Emmett, Hearth) so drifting load on a shared host
 // falls on both alike instead of on whichever ran second.
-import { openLog } from '../writers/log.ts';
+import { openLog } from '../writers/log/open.ts';
 import type { BenchContext } from './context.ts';
 import { prepareEmmett } from './emmett.ts';
 import { round } from './lanes.ts';

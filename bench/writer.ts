@@ -3,9 +3,9 @@
 // a client Idempotency-Key takes it; keyed commands add the ledger's get and put.
 import { randomUUID } from 'node:crypto';
 import { publishIdentity, registered } from '../test/events.ts';
-import { createAppender } from '../writers/append.ts';
 import { type AccountCommand, accountAggregate } from '../writers/identity/decide.ts';
-import type { Log } from '../writers/log.ts';
+import { createAppender } from '../writers/log/append.ts';
+import type { Log } from '../writers/log/open.ts';
 import { inLanes } from './lanes.ts';
 import { type AccountStep, type Step, userId } from './workload.ts';
 

@@ -3,17 +3,17 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { commonErrors } from '../contracts/errors.ts';
-import { adminRoutes } from './admin.routes.ts';
-import type { HubDeps } from './deps.ts';
+import { adminRoutes } from './admin/routes.ts';
 import { clientAddress } from './http/client-address.ts';
 import type { HubEnv } from './http/context.ts';
+import type { HubDeps } from './http/deps.ts';
 import { errorResponse, notFound, onError } from './http/errors.ts';
 import { commandRateLimit } from './http/rate-limit.ts';
+import { readiness } from './http/ready.ts';
 import { requestId } from './http/request-id.ts';
 import { securityHeaders } from './http/security.ts';
 import { requireSession } from './http/session.ts';
-import { readiness } from './ready.ts';
-import { serveSpa } from './static.ts';
+import { serveSpa } from './http/static.ts';
 
 export function createApp(deps: HubDeps): Hono<HubEnv> {
   const app = new Hono<HubEnv>();

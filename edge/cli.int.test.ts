@@ -36,14 +36,14 @@ describe('the hearth CLI', () => {
   });
 
   it('rebuilds a read model and reports progress', async () => {
-    const { stdout, stderr } = await hearth('rebuild', 'users');
+    const { stdout, stderr } = await hearth('rebuild', 'identity_users');
     expect(stdout).toContain('rebuilt users');
     expect(stderr).toContain('done');
   });
 
   it('lists users and read models', async () => {
     expect((await hearth('users')).stdout).toContain('(none)');
-    expect((await hearth('read-models')).stdout).toContain('users');
+    expect((await hearth('read-models')).stdout).toContain('identity_users');
   });
 
   it('refuses an unknown read model with a clear message', async () => {

@@ -2,11 +2,11 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { DOMAINS } from '../contracts/subjects.ts';
-import { listUsers } from '../projectors/users/queries.ts';
+import { listUsers } from '../projectors/identity-users/queries.ts';
 import { resolveInfra } from './boot/infra.ts';
+import { readRuntimeFile } from './boot/runtime-file.ts';
 import { loadSettings } from './config.ts';
 import { createHub, type Hub } from './hub.ts';
-import { readRuntimeFile } from './runtime-file.ts';
 
 const USAGE = `Usage: hearth <command>
 

@@ -1,7 +1,7 @@
 // Everything the hub reads from its environment, in one place (the README lists it).
 
-import type { IdentityConfig } from './auth/index.ts';
-import type { HubConfig } from './deps.ts';
+import type { HubConfig } from './http/deps.ts';
+import type { IdentityConfig } from './identity/index.ts';
 
 export type HubSettings = {
   port: number;

@@ -5,21 +5,21 @@ import type { Hono } from 'hono';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Logger } from 'pino';
 import { createNames } from '../contracts/subjects.ts';
-import { createProjectorRunner } from '../projectors/runner.ts';
-import type { AnyProjection } from '../projectors/types.ts';
-import { usersProjection } from '../projectors/users/projection.ts';
-import { createAppender } from '../writers/append.ts';
-import { openLog } from '../writers/log.ts';
+import { identityUsersProjection } from '../projectors/identity-users/projection.ts';
+import { openPool } from '../projectors/runtime/pool.ts';
+import { createProjectorRunner } from '../projectors/runtime/runner.ts';
+import type { AnyProjection } from '../projectors/runtime/types.ts';
+import { createAppender } from '../writers/log/append.ts';
+import { openLog } from '../writers/log/open.ts';
 import { createApp } from './app.ts';
-import { createIdentity } from './auth/index.ts';
+import { type ChatOptions, createChat } from './chat/index.ts';
 import type { HubSettings } from './config.ts';
-import type { HubDeps } from './deps.ts';
 import type { HubEnv } from './http/context.ts';
+import type { HubDeps } from './http/deps.ts';
 import { createMetrics } from './http/metrics.ts';
-import { peopleRoutes } from './people.routes.ts';
+import { createIdentity } from './identity/index.ts';
+import { peopleRoutes } from './identity/people.routes.ts';
 import { createPlay, type Play } from './play/index.ts';
-import { openPool } from './pool.ts';
-import { type ChatOptions, createChat } from './ws/index.ts';
 
 export type Hub = {
   app: Hono<HubEnv>;
@@ -89,7 +89,7 @@ export async function createHub({
     log,
     logger,
     projections: [
-      usersProjection as unknown as AnyProjection,
+      identityUsersProjection as unknown as AnyProjection,
       ...identity.projections,
       ...chat.projections,
       ...play.projections,

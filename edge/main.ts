@@ -3,9 +3,9 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { resolveInfra } from './boot/infra.ts';
+import { writeRuntimeFile } from './boot/runtime-file.ts';
 import { loadSettings } from './config.ts';
 import { createHub } from './hub.ts';
-import { writeRuntimeFile } from './runtime-file.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'hearth' } });
 

@@ -41,9 +41,9 @@ describe('metrics', () => {
         : undefined;
     });
     expect(text).toMatch(/hearth_http_request_duration_seconds_bucket\{.*route="\/health".*status="200"/);
-    expect(text).toMatch(/hearth_projector_lag_events\{read_model="users"\} \d+/);
-    expect(text).toMatch(/hearth_projector_last_seq\{read_model="users"\} \d+/);
-    expect(text).toMatch(/hearth_dead_letters\{read_model="users"\} 0/);
+    expect(text).toMatch(/hearth_projector_lag_events\{read_model="identity_users"\} \d+/);
+    expect(text).toMatch(/hearth_projector_last_seq\{read_model="identity_users"\} \d+/);
+    expect(text).toMatch(/hearth_dead_letters\{read_model="identity_users"\} 0/);
   });
 });
 

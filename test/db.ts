@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import { openPool } from '../edge/pool.ts';
+import { openPool } from '../projectors/runtime/pool.ts';
 
 // int8 sequences fit in a JS number for any realistic log; parse them as numbers? No: keep
 // strings from the driver and convert where read, so nothing silently loses precision.

@@ -1,7 +1,7 @@
 // given(events).when(command).then(events | error), after Emmett's DeciderSpecification.
 import { expect } from 'vitest';
 import { HearthError } from '../contracts/errors.ts';
-import type { Decider } from '../writers/append.ts';
+import type { Decider } from '../writers/log/append.ts';
 
 export function deciderSpec<S, C, E>(decider: Decider<S, C, E>) {
   return {

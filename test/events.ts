@@ -7,8 +7,8 @@ import {
   SignedInSchema,
   UserRegisteredSchema,
 } from '../contracts/gen/hearth/identity/v1/events_pb.ts';
-import { encode, eventHeaders } from '../writers/append.ts';
-import type { Log } from '../writers/log.ts';
+import { encode, eventHeaders } from '../writers/log/append.ts';
+import type { Log } from '../writers/log/open.ts';
 
 export type IdentityBody = EventOf<IdentityEvent>;
 

@@ -4,9 +4,9 @@ import { fromBinary } from '@bufbuild/protobuf';
 import pino from 'pino';
 import type { EventMetadata } from '../contracts/gen/hearth/common/v1/metadata_pb.ts';
 import { IdentityEventSchema } from '../contracts/gen/hearth/identity/v1/events_pb.ts';
-import type { IdentityConfig } from '../edge/auth/index.ts';
 import { loadSettings } from '../edge/config.ts';
 import { createHub, type Hub } from '../edge/hub.ts';
+import type { IdentityConfig } from '../edge/identity/index.ts';
 import type { IdentityEventBody } from '../writers/identity/state.ts';
 import { testDatabase, testNats, uniquePrefix } from './services.ts';
 

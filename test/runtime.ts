@@ -2,9 +2,9 @@
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import pino from 'pino';
-import { createProjectorRunner, type ProjectorRunner } from '../projectors/runner.ts';
-import type { AnyProjection } from '../projectors/types.ts';
-import { type Log, openLog } from '../writers/log.ts';
+import { createProjectorRunner, type ProjectorRunner } from '../projectors/runtime/runner.ts';
+import type { AnyProjection } from '../projectors/runtime/types.ts';
+import { type Log, openLog } from '../writers/log/open.ts';
 import { openDb } from './db.ts';
 import { testDatabase, testNats } from './services.ts';
 

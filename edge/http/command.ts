@@ -2,7 +2,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { commonErrors } from '../../contracts/errors.ts';
-import type { CommandMeta } from '../../writers/append.ts';
+import type { CommandMeta } from '../../writers/log/append.ts';
 import type { HubEnv } from './context.ts';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;

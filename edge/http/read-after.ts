@@ -2,7 +2,7 @@
 // waits, up to 2 s, until its read model has applied that event.
 import { createMiddleware } from 'hono/factory';
 import { commonErrors } from '../../contracts/errors.ts';
-import type { ProjectorRunner } from '../../projectors/runner.ts';
+import type { ProjectorRunner } from '../../projectors/runtime/runner.ts';
 import type { HubEnv } from './context.ts';
 
 export const READ_AFTER_TIMEOUT_MS = 2000;

@@ -2,8 +2,8 @@
 // permission gets 403, whatever the route.
 import { createMiddleware } from 'hono/factory';
 import { commonErrors } from '../../contracts/errors.ts';
-import type { AuthGate, Permission } from '../deps.ts';
 import type { HubEnv } from './context.ts';
+import type { AuthGate, Permission } from './deps.ts';
 
 export function requireSession(auth: AuthGate) {
   return createMiddleware<HubEnv>(async (c, next) => {

@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import { sql } from 'kysely';
 import { createChallengeBody, playQuery } from '../../contracts/play.schema.ts';
-import type { ChallengeRow } from '../../projectors/play/rows.ts';
+import type { ChallengeRow } from '../../projectors/play-records/rows.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
@@ -17,7 +17,7 @@ export function challengeRoutes(
     const { scores } = await service.current();
     const week = c.req.valid('query').week ?? scores.week;
     const rows = (
-      await sql<ChallengeRow>`SELECT * FROM play.challenges WHERE week = ${week} AND NOT cancelled ORDER BY created_at, challenge_id`.execute(
+      await sql<ChallengeRow>`SELECT * FROM play_records.challenges WHERE week = ${week} AND NOT cancelled ORDER BY created_at, challenge_id`.execute(
         db,
       )
     ).rows;

@@ -10,8 +10,8 @@ import {
   type Recurrence,
   rejectCompletionBody,
 } from '../../contracts/play.schema.ts';
-import { currentSettings } from '../../projectors/play/facts.ts';
-import type { ChoreRow, CompletionRow } from '../../projectors/play/rows.ts';
+import type { ChoreRow, CompletionRow } from '../../projectors/play-records/rows.ts';
+import { currentSettings } from '../../projectors/play-scores/facts.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { completionIdFor, periodOf } from '../../writers/play/period.ts';
 import { commandMeta } from '../http/command.ts';
@@ -26,12 +26,12 @@ export function choreRoutes(
   app.get('/play/chores', read, queryParams(playQuery), after, async (c) => {
     const chores = (
       await sql<Pick<ChoreRow, 'chore_id' | 'title' | 'points' | 'recurrence'>>`
-        SELECT chore_id, title, points, recurrence FROM play.chores WHERE NOT retired ORDER BY title, chore_id`.execute(
+        SELECT chore_id, title, points, recurrence FROM play_records.chores WHERE NOT retired ORDER BY title, chore_id`.execute(
         db,
       )
     ).rows;
     const completions = (
-      await sql<CompletionRow>`SELECT * FROM play.completions ORDER BY (status = 'pending') DESC, marked_at DESC LIMIT 200`.execute(
+      await sql<CompletionRow>`SELECT * FROM play_records.completions ORDER BY (status = 'pending') DESC, marked_at DESC LIMIT 200`.execute(
         db,
       )
     ).rows;
@@ -51,7 +51,7 @@ export function choreRoutes(
           status: string;
           period: string;
         }>`
-          SELECT c.chore_id, c.completion_id, c.member_id, c.status, c.period FROM play.completions c
+          SELECT c.chore_id, c.completion_id, c.member_id, c.status, c.period FROM play_records.completions c
           JOIN unnest(${chores.map((r) => r.chore_id)}::text[], ${currentIds}::text[]) AS k(chore_id, completion_id)
           USING (chore_id, completion_id)`.execute(db)
       ).rows.map((r) => [r.chore_id, r]),

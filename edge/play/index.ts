@@ -2,16 +2,16 @@
 import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { playProjection } from '../../projectors/play/projection.ts';
 import { playActivityProjection } from '../../projectors/play-activity/projection.ts';
-import type { AnyProjection } from '../../projectors/types.ts';
-import type { Appender } from '../../writers/append.ts';
-import type { Log } from '../../writers/log.ts';
+import { playRecordsProjection } from '../../projectors/play-records/projection.ts';
+import type { AnyProjection } from '../../projectors/runtime/types.ts';
+import type { Appender } from '../../writers/log/append.ts';
+import type { Log } from '../../writers/log/open.ts';
 import { createPlayWriter } from '../../writers/play/commands.ts';
 import { createPlayReader } from '../../writers/play/load.ts';
-import type { HubDeps } from '../deps.ts';
 import type { HubEnv } from '../http/context.ts';
-import { playRoutes } from '../play.routes.ts';
+import type { HubDeps } from '../http/deps.ts';
+import { playRoutes } from './routes.ts';
 import { createPlayService, type LivePush, type PlayService } from './service.ts';
 
 export type Play = {
@@ -40,7 +40,7 @@ export function createPlay({
   const writer = createPlayWriter({ appender, reader: createPlayReader({ log }) });
   const service = createPlayService({ db, writer, logger, push, ...(intervalMs ? { intervalMs } : {}) });
   return {
-    projections: [playProjection, playActivityProjection] as unknown as AnyProjection[],
+    projections: [playRecordsProjection, playActivityProjection] as unknown as AnyProjection[],
     service,
     routes: (deps) => playRoutes({ deps, writer, service }),
     start: service.start,

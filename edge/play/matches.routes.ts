@@ -30,7 +30,7 @@ export function matchRoutes(
         closed_by: string | null;
         reason: string | null;
         seq: string;
-      }>`SELECT * FROM play.matches ORDER BY reported_at DESC, match_id LIMIT 200`.execute(db)
+      }>`SELECT * FROM play_records.matches ORDER BY reported_at DESC, match_id LIMIT 200`.execute(db)
     ).rows;
     const now = Date.now();
     return c.json(

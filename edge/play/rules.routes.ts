@@ -1,7 +1,7 @@
 // The rules with their before → after preview, and the play settings.
 import type { Hono } from 'hono';
 import { playQuery, previewRulesBody, publishRulesBody, settingsBody } from '../../contracts/play.schema.ts';
-import { currentSettings } from '../../projectors/play/facts.ts';
+import { currentSettings } from '../../projectors/play-scores/facts.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import { queryParams } from '../http/validate.ts';

@@ -2,8 +2,8 @@
 // read models by the engine.
 import type { Hono } from 'hono';
 import { playQuery } from '../../contracts/play.schema.ts';
-import type { Grant, MemberScore, Scores } from '../../projectors/play/score/engine.ts';
-import { levelView } from '../../projectors/play/score/level.ts';
+import type { Grant, MemberScore, Scores } from '../../projectors/play-scores/engine.ts';
+import { levelView } from '../../projectors/play-scores/level.ts';
 import type { HubEnv } from '../http/context.ts';
 import { queryParams } from '../http/validate.ts';
 import type { PlayKit } from './shared.ts';

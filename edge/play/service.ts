@@ -5,10 +5,10 @@ import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { HearthError } from '../../contracts/errors.ts';
 import type { RuleSet } from '../../contracts/play.schema.ts';
-import { type CurrentRules, currentRules, loadFacts } from '../../projectors/play/facts.ts';
-import { PLAY } from '../../projectors/play/projection.ts';
-import { computeScores, type Scores } from '../../projectors/play/score/engine.ts';
 import { PLAY_ACTIVITY } from '../../projectors/play-activity/projection.ts';
+import { PLAY } from '../../projectors/play-records/projection.ts';
+import { computeScores, type Scores } from '../../projectors/play-scores/engine.ts';
+import { type CurrentRules, currentRules, loadFacts } from '../../projectors/play-scores/facts.ts';
 import type { PlayWriter } from '../../writers/play/commands.ts';
 
 export type LivePush = {
@@ -18,7 +18,7 @@ export type LivePush = {
 
 export type Scored = { rules: CurrentRules; scores: Scores; watermark: string };
 
-const WATCHED = [PLAY, PLAY_ACTIVITY, 'users'];
+const WATCHED = [PLAY, PLAY_ACTIVITY, 'identity_users'];
 const LIVE_INTERVAL_MS = 1000;
 const QUARTER_HOUR_MS = 15 * 60 * 1000;
 /** Chat alone moves often; recomputing for it at most this often keeps busy chats cheap. */

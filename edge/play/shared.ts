@@ -3,11 +3,11 @@
 import type { JSONSchemaType } from 'ajv';
 import type { Context } from 'hono';
 import { commonErrors } from '../../contracts/errors.ts';
-import { PLAY } from '../../projectors/play/projection.ts';
-import { findUser } from '../../projectors/users/queries.ts';
+import { findUser } from '../../projectors/identity-users/queries.ts';
+import { PLAY } from '../../projectors/play-records/projection.ts';
 import type { PlayWriter } from '../../writers/play/commands.ts';
-import type { HubDeps } from '../deps.ts';
 import type { HubEnv } from '../http/context.ts';
+import type { HubDeps } from '../http/deps.ts';
 import { PLAY_PERMISSIONS } from '../http/permissions.ts';
 import { readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';

@@ -5,7 +5,7 @@ import { publishIdentity, registered } from '../../test/events.ts';
 import { ev } from '../../writers/chat/events.fixture.ts';
 import { newId } from '../../writers/chat/ids.ts';
 import { type ChatHarness, startChatHarness } from '../chat-messages/harness.fixture.ts';
-import type { StoredEvent } from '../types.ts';
+import type { StoredEvent } from '../runtime/types.ts';
 import { chatChannelsProjection } from './projection.ts';
 import { channelDetail, channelsOf } from './queries.ts';
 import type { ChatChannelsDB } from './tables.ts';

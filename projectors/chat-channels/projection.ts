@@ -2,7 +2,7 @@
 // events over them in memory, and writes them back with UNNEST: a few statements per batch.
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
-import type { Projection, StoredEvent } from '../types.ts';
+import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1700_chat_channels.ts';
 import type { ChannelRow, ChatChannelsDB, MemberRow } from './tables.ts';
 

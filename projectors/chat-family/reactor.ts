@@ -4,8 +4,8 @@
 import { HearthError } from '../../contracts/errors.ts';
 import type { IdentityEvent } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import type { ChatWriter } from '../../writers/chat/commands.ts';
+import type { Projection } from '../runtime/types.ts';
 import { sleep } from '../runtime/worker.ts';
-import type { Projection } from '../types.ts';
 
 const RETRY_FOR_MS = 10_000;
 

@@ -6,14 +6,14 @@ import type pg from 'pg';
 import pino from 'pino';
 import { openDb } from '../../test/db.ts';
 import { testDatabase, testNats } from '../../test/services.ts';
-import { type CommandMeta, createAppender } from '../../writers/append.ts';
 import { type ChatWriter, createChatWriter } from '../../writers/chat/commands.ts';
 import { createChatReader } from '../../writers/chat/load.ts';
-import { type Log, openLog } from '../../writers/log.ts';
+import { type CommandMeta, createAppender } from '../../writers/log/append.ts';
+import { type Log, openLog } from '../../writers/log/open.ts';
 import { chatChannelsProjection } from '../chat-channels/projection.ts';
 import { familyReactor } from '../chat-family/reactor.ts';
-import { createProjectorRunner, type ProjectorRunner } from '../runner.ts';
-import type { AnyProjection } from '../types.ts';
+import { createProjectorRunner, type ProjectorRunner } from '../runtime/runner.ts';
+import type { AnyProjection } from '../runtime/types.ts';
 import { chatMessagesProjection } from './projection.ts';
 
 export type ChatHarness = {

@@ -1,11 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatEvent, ChatEventSchema } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
-import { encode, eventHeaders } from '../../writers/append.ts';
 import { ev } from '../../writers/chat/events.fixture.ts';
 import { newId } from '../../writers/chat/ids.ts';
 import type { ChatEventBody } from '../../writers/chat/state.ts';
-import type { StoredEvent } from '../types.ts';
+import { encode, eventHeaders } from '../../writers/log/append.ts';
+import type { StoredEvent } from '../runtime/types.ts';
 import { type ChatHarness, startChatHarness } from './harness.fixture.ts';
 import { chatMessagesProjection } from './projection.ts';
 import { findMessage, history, mentionsOf } from './queries.ts';

@@ -3,7 +3,7 @@
 // posts reads nothing, so the live worker sends it as one statement (batchStatement).
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
-import type { Projection, StoredEvent } from '../types.ts';
+import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1710_chat_messages.ts';
 import type { ChatMessagesDB, MessageRow } from './tables.ts';
 

@@ -5,7 +5,7 @@ import { hash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { numberArray, textArray, timestampArray } from '../runtime/arrays.ts';
-import type { Projection, StoredEvent } from '../types.ts';
+import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1900_play_activity.ts';
 import type { PlayActivityDB } from './tables.ts';
 

@@ -4,9 +4,9 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import type { Domain } from '../../contracts/subjects.ts';
-import type { AnyProjection, StoredEvent } from '../types.ts';
-import { decodeEvent, type RawMessage } from './decode.ts';
+import { decodeEvent, type RawMessage } from '../../writers/log/decode.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
+import type { AnyProjection, StoredEvent } from './types.ts';
 
 export type BatchOutcome = { lastSeq: number; applied: number; skipped: number; parked: number };
 

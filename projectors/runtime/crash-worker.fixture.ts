@@ -4,10 +4,10 @@ import { connect } from '@nats-io/transport-node';
 import pino from 'pino';
 import { createNames } from '../../contracts/subjects.ts';
 import { openDb } from '../../test/db.ts';
-import { openLog } from '../../writers/log.ts';
-import { createProjectorRunner } from '../runner.ts';
-import type { AnyProjection } from '../types.ts';
-import { usersProjection } from '../users/projection.ts';
+import { openLog } from '../../writers/log/open.ts';
+import { identityUsersProjection } from '../identity-users/projection.ts';
+import { createProjectorRunner } from './runner.ts';
+import type { AnyProjection } from './types.ts';
 
 const { NATS_URL, DATABASE_URL, PREFIX } = process.env;
 const nc = await connect({ servers: NATS_URL });
@@ -17,7 +17,7 @@ const runner = createProjectorRunner({
   db,
   pool,
   log,
-  projections: [usersProjection as unknown as AnyProjection],
+  projections: [identityUsersProjection as unknown as AnyProjection],
   logger: pino({ level: 'silent' }),
   ackWaitMs: 1000,
   afterCommit: (_name, lastSeq) => {

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishIdentity, registered, signedIn } from '../../test/events.ts';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
 import { NATS_URL } from '../../test/services.ts';
-import type { Log } from '../../writers/log.ts';
-import type { AnyProjection } from '../types.ts';
-import { usersProjection } from '../users/projection.ts';
-import { findUser } from '../users/queries.ts';
+import type { Log } from '../../writers/log/open.ts';
+import { identityUsersProjection } from '../identity-users/projection.ts';
+import { findUser } from '../identity-users/queries.ts';
+import type { AnyProjection } from './types.ts';
 import { consumerName } from './worker.ts';
 
 let rt: TestRuntime;
@@ -49,21 +49,23 @@ describe('when a worker dies between commit and ack', () => {
     // Committed, yet never acknowledged: the log will deliver the batch again.
     const consumer = await log.jsm.consumers.info(
       log.names.stream('identity'),
-      consumerName(usersProjection as unknown as AnyProjection),
+      consumerName(identityUsersProjection as unknown as AnyProjection),
     );
     expect(consumer.ack_floor.stream_seq).toBeLessThan(committed);
     // A batch sent whole behind the first may have committed too before the kill (the worker
     // pipelines them); either way the read model holds exactly what its checkpoint says.
     const { rows } = await sql<{ last_seq: string }>`
-      SELECT last_seq FROM hearth.checkpoints WHERE read_model = 'users'`.execute(db);
+      SELECT last_seq FROM hearth.checkpoints WHERE read_model = 'identity_users'`.execute(db);
     const checkpoint = Number(rows[0]?.last_seq);
     expect(checkpoint).toBeGreaterThanOrEqual(committed);
     // Seq 1 registered dora; each later seq is one sign-in.
     expect(await findUser(db, 'dora')).toMatchObject({ signInCount: checkpoint - 1 });
 
-    const runner = await rt.runner([usersProjection as unknown as AnyProjection], { ackWaitMs: 1000 });
+    const runner = await rt.runner([identityUsersProjection as unknown as AnyProjection], {
+      ackWaitMs: 1000,
+    });
     const seq = await publishIdentity(log, signedIn('dora', 'after'));
-    expect(await runner.waitFor('users', seq, 10_000)).toBe(true);
+    expect(await runner.waitFor('identity_users', seq, 10_000)).toBe(true);
     expect(await findUser(db, 'dora')).toMatchObject({ signInCount: 6 });
     // The redelivered batch was acknowledged this time.
     await expect

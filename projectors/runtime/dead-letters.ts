@@ -1,10 +1,10 @@
 // Admins list parked events, retry one (re-read from the log and applied alone) or skip it.
 import { type Kysely, sql } from 'kysely';
 import { commonErrors } from '../../contracts/errors.ts';
-import type { Log } from '../../writers/log.ts';
-import type { AnyProjection } from '../types.ts';
+import type { Log } from '../../writers/log/open.ts';
 import { applyIsolating } from './apply.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
+import type { AnyProjection } from './types.ts';
 
 export type DeadLetter = {
   id: string;

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityEvent } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import { publishIdentity, signedIn } from '../../test/events.ts';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
-import type { Log } from '../../writers/log.ts';
-import type { ProjectorRunner } from '../runner.ts';
-import type { AnyProjection, Projection } from '../types.ts';
+import type { Log } from '../../writers/log/open.ts';
+import type { ProjectorRunner } from './runner.ts';
+import type { AnyProjection, Projection } from './types.ts';
 
 // A read model that records every session id it sees; some ids misbehave on purpose.
 let flakyLeft = 2;

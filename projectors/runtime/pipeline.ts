@@ -10,10 +10,10 @@
 // takes applyBatch, the one-batch-at-a-time path, after the previous batch is done.
 import type { CompiledQuery } from 'kysely';
 import pg from 'pg';
-import type { AnyProjection } from '../types.ts';
+import type { RawMessage } from '../../writers/log/decode.ts';
 import { type BatchOutcome, beginBatch, boundTo, decoded, isTransient } from './apply.ts';
-import type { RawMessage } from './decode.ts';
 import { RUNTIME_SCHEMA } from './tables.ts';
+import type { AnyProjection } from './types.ts';
 
 export type Pipeline = {
   /**

@@ -4,12 +4,12 @@
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import { commonErrors } from '../../contracts/errors.ts';
-import type { Log } from '../../writers/log.ts';
-import type { AnyProjection } from '../types.ts';
+import { type RawMessage, toRaw } from '../../writers/log/decode.ts';
+import type { Log } from '../../writers/log/open.ts';
 import { applyCareful, applyFast, applyIsolating, decoded, isTransient } from './apply.ts';
-import { type RawMessage, toRaw } from './decode.ts';
 import { migrateSchema } from './migrate.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
+import type { AnyProjection } from './types.ts';
 
 export type RebuildProgress = {
   readModel: string;

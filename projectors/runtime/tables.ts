@@ -1,8 +1,12 @@
 import type { ColumnType, Generated } from 'kysely';
 import * as runtime20261122 from './migrations/20261122T1600_runtime.ts';
+import * as names20261206 from './migrations/20261206T2100_read_model_names.ts';
 
 export const RUNTIME_SCHEMA = 'hearth';
-export const runtimeMigrations = { '20261122T1600_runtime': runtime20261122 };
+export const runtimeMigrations = {
+  '20261122T1600_runtime': runtime20261122,
+  '20261206T2100_read_model_names': names20261206,
+};
 
 // bigint columns come back from pg as strings; Number() them at the edge of the module.
 type Seq = ColumnType<string, number | bigint | string, number | bigint | string>;

@@ -5,11 +5,11 @@
 import { AckPolicy, type Consumer, type ConsumerInfo, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { Log } from '../../writers/log.ts';
-import type { AnyProjection } from '../types.ts';
+import { type RawMessage, toRaw } from '../../writers/log/decode.ts';
+import type { Log } from '../../writers/log/open.ts';
 import { applyBatch, type BatchOutcome, decoded, isTransient } from './apply.ts';
-import { type RawMessage, toRaw } from './decode.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
+import type { AnyProjection } from './types.ts';
 
 export type WorkerOptions = {
   batchSize: number;

@@ -8,7 +8,7 @@ import {
   MemberJoinedSchema,
   MemberLeftSchema,
 } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
-import type { AggregateType } from '../append.ts';
+import type { AggregateType } from '../log/append.ts';
 import { chatErrors } from './errors.ts';
 import { type Channel, type ChatEventBody, evolveChannel, initialChannel } from './state.ts';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testNats } from '../../test/services.ts';
-import { type CommandMeta, createAppender } from '../append.ts';
-import { type Log, openLog } from '../log.ts';
+import { type CommandMeta, createAppender } from '../log/append.ts';
+import { type Log, openLog } from '../log/open.ts';
 import { type ChatWriter, createChatWriter } from './commands.ts';
 import { FAMILY_CHANNEL_ID, newId } from './ids.ts';
 import { createChatReader } from './load.ts';

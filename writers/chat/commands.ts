@@ -1,6 +1,6 @@
 // The chat commands as the edge calls them (REST and WebSocket alike): load what the decision
 // reads, then append through the appender (OCC and idempotency live there).
-import type { Appender, AppendResult, CommandMeta } from '../append.ts';
+import type { Appender, AppendResult, CommandMeta } from '../log/append.ts';
 import { type ChannelCommand, channelAggregate } from './channel.ts';
 import { chatErrors } from './errors.ts';
 import { checkedId, dmChannelId, FAMILY_CHANNEL_ID, messageKey, readerKey } from './ids.ts';

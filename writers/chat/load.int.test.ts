@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testNats } from '../../test/services.ts';
-import { type CommandMeta, createAppender } from '../append.ts';
-import { type Log, openLog } from '../log.ts';
+import { type CommandMeta, createAppender } from '../log/append.ts';
+import { type Log, openLog } from '../log/open.ts';
 import { createChatWriter } from './commands.ts';
 import { FAMILY_CHANNEL_ID } from './ids.ts';
 import { createChatReader } from './load.ts';

@@ -4,8 +4,8 @@
 // removed through another edge could keep posting. So the reader goes through the log
 // (writers/read-through.ts): one direct get says whether the cached state is current.
 
-import type { Log } from '../log.ts';
-import { createReadThrough, type Loaded } from '../read-through.ts';
+import type { Log } from '../log/open.ts';
+import { createReadThrough, type Loaded } from '../log/read-through.ts';
 import { channelAggregate } from './channel.ts';
 import { checkedId, messageKey } from './ids.ts';
 import { messageAggregate } from './message.ts';

@@ -11,7 +11,7 @@ import {
   ReactionAddedSchema,
   ReactionRemovedSchema,
 } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
-import type { AggregateType } from '../append.ts';
+import type { AggregateType } from '../log/append.ts';
 import { chatErrors } from './errors.ts';
 import { splitKey } from './ids.ts';
 import { type Channel, type ChatEventBody, evolveMessage, initialMessage, type Message } from './state.ts';

@@ -6,7 +6,7 @@ import {
   type ChatEvent,
   ChatEventSchema,
 } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
-import type { AggregateType } from '../append.ts';
+import type { AggregateType } from '../log/append.ts';
 import { chatErrors } from './errors.ts';
 import { splitKey } from './ids.ts';
 import {

@@ -9,7 +9,7 @@ import {
   UserBannedSchema,
   UserUnbannedSchema,
 } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
-import type { AggregateType } from '../append.ts';
+import type { AggregateType } from '../log/append.ts';
 import { identityErrors } from './errors.ts';
 import { isRole } from './roles.ts';
 import { type Account, evolveAccount, type IdentityEventBody, initialAccount, isBanned } from './state.ts';

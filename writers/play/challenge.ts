@@ -9,7 +9,7 @@ import {
   PlayEventSchema,
 } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
 import { CHALLENGE_METRICS, type ChallengeMetric } from '../../contracts/play.schema.ts';
-import type { AggregateType } from '../append.ts';
+import type { AggregateType } from '../log/append.ts';
 import { checkedTitle } from './chore.ts';
 import { playErrors } from './errors.ts';
 import { splitPair } from './ids.ts';

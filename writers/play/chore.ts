@@ -7,7 +7,7 @@ import {
   PlayEventSchema,
 } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
 import type { Recurrence } from '../../contracts/play.schema.ts';
-import type { AggregateType } from '../append.ts';
+import type { AggregateType } from '../log/append.ts';
 import { playErrors } from './errors.ts';
 import { type Chore, evolveChore, initialChore, isRecurrence, type PlayEventBody } from './state.ts';
 

@@ -1,7 +1,7 @@
 // The play commands as the edge calls them: load what the decision reads, then append
 // through the appender (OCC and idempotency live there).
 import type { RuleSet } from '../../contracts/play.schema.ts';
-import type { Appender, AppendResult, CommandMeta } from '../append.ts';
+import type { Appender, AppendResult, CommandMeta } from '../log/append.ts';
 import { type ChallengeCommand, challengeAggregate, rewardAggregate } from './challenge.ts';
 import { type ChoreCommand, choreAggregate } from './chore.ts';
 import { type CompletionCommand, completionAggregate } from './completion.ts';

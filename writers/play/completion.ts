@@ -8,7 +8,7 @@ import {
   type PlayEvent,
   PlayEventSchema,
 } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
-import type { AggregateType } from '../append.ts';
+import type { AggregateType } from '../log/append.ts';
 import { playErrors } from './errors.ts';
 import { splitPair } from './ids.ts';
 import { completionIdFor, periodFits } from './period.ts';

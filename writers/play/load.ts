@@ -4,9 +4,9 @@
 // subject nobody appends to here: a chore retired through another edge would still look
 // active. So the reader goes through the log (writers/read-through.ts).
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
-import type { AggregateType, Appender } from '../append.ts';
-import type { Log } from '../log.ts';
-import { createReadThrough, type Loaded } from '../read-through.ts';
+import type { AggregateType, Appender } from '../log/append.ts';
+import type { Log } from '../log/open.ts';
+import { createReadThrough, type Loaded } from '../log/read-through.ts';
 import { challengeAggregate, rewardAggregate } from './challenge.ts';
 import { choreAggregate } from './chore.ts';
 import { completionAggregate } from './completion.ts';

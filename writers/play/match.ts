@@ -12,7 +12,7 @@ import {
   type PlayEvent,
   PlayEventSchema,
 } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
-import type { AggregateType } from '../append.ts';
+import type { AggregateType } from '../log/append.ts';
 import { playErrors } from './errors.ts';
 import { evolveMatch, initialMatch, type Match, type PlayEventBody } from './state.ts';
 

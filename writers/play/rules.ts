@@ -9,7 +9,7 @@ import {
   RulesPublishedSchema,
 } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
 import type { AchievementRule, EloRules, RuleSet, XpEvent, XpRule } from '../../contracts/play.schema.ts';
-import type { AggregateType } from '../append.ts';
+import type { AggregateType } from '../log/append.ts';
 import { playErrors } from './errors.ts';
 import { evolveRules, initialRules, NO_RETIRED_RULES, type PlayEventBody, type RulesState } from './state.ts';
 

@@ -6,7 +6,7 @@ import {
   PlayEventSchema,
   SettingsChangedSchema,
 } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
-import type { AggregateType } from '../append.ts';
+import type { AggregateType } from '../log/append.ts';
 import { playErrors } from './errors.ts';
 import { evolveSettings, initialSettings, type PlayEventBody, type Settings } from './state.ts';
 

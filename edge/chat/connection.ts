@@ -1,0 +1,187 @@
+// What one socket may say, and what it is answered. Frames that write go through the chat
+// writer, in the order the client sent them; a refusal becomes an error frame and the
+// connection stays open.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ClientFrame } from '../../contracts/chat.schema.ts';
+import { commonErrors, HearthError } from '../../contracts/errors.ts';
+import type { ChatWriter } from '../../writers/chat/commands.ts';
+import { chatErrors } from '../../writers/chat/errors.ts';
+import { newId } from '../../writers/chat/ids.ts';
+import type { CommandMeta } from '../../writers/log/append.ts';
+import type { AuthGate } from '../http/deps.ts';
+import { CHAT_PERMISSIONS } from '../http/permissions.ts';
+import { encodeFrame, errorFrame, PONG, parseClientFrame } from './frames.ts';
+import type { Conn, Gateway } from './gateway.ts';
+
+export type RateLimit = { burst: number; perSecond: number };
+export const RATE_LIMIT_DEFAULTS: RateLimit = { burst: 20, perSecond: 5 };
+
+type Bucket = { tokens: number; at: number };
+
+/**
+ * A fresh W3C trace context per frame, a few times cheaper than newTraceparent's randomBytes
+ * (edge/http/command.ts): randomUUID draws on a cached entropy pool. A UUID's fixed version
+ * and variant bits still leave 122 random bits in the trace id and 60 in the span id.
+ */
+function traceparent(): string {
+  return `00-${randomUUID().replaceAll('-', '')}-${randomUUID().replaceAll('-', '').slice(0, 16)}-01`;
+}
+
+export type FrameHandler = { handle: (conn: Conn, raw: string) => void };
+
+export function createFrameHandler({
+  gateway,
+  writer,
+  auth,
+  logger,
+  rateLimit = RATE_LIMIT_DEFAULTS,
+}: {
+  gateway: Gateway;
+  writer: ChatWriter;
+  auth: Pick<AuthGate, 'can'>;
+  logger: Logger;
+  rateLimit?: RateLimit;
+}): FrameHandler {
+  // Per person, shared by all their sockets on this edge.
+  const buckets = new Map<string, Bucket>();
+  const queues = new WeakMap<Conn, Promise<void>>();
+
+  function take(userId: string): boolean {
+    const now = Date.now();
+    const b = buckets.get(userId) ?? { tokens: rateLimit.burst, at: now };
+    b.tokens = Math.min(rateLimit.burst, b.tokens + ((now - b.at) / 1000) * rateLimit.perSecond);
+    b.at = now;
+    buckets.set(userId, b);
+    if (buckets.size > 50_000) buckets.clear();
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+  const meta = (conn: Conn, commandId?: string, fingerprint?: string): CommandMeta => ({
+    commandId: commandId ?? randomUUID(),
+    // Only a client-chosen id can come back in a retry; a generated one skips the ledger.
+    retryable: commandId !== undefined,
+    actorId: conn.claims.actorId,
+    onBehalfOf: conn.claims.onBehalfOf,
+    correlationId: randomUUID(),
+    now: new Date(),
+    traceparent: traceparent(),
+    fingerprint,
+  });
+
+  const ack = (conn: Conn, ref: string | undefined, body: object) => {
+    if (ref !== undefined) gateway.send(conn, encodeFrame({ type: 'ack', ref, ...body }));
+  };
+
+  async function dispatch(conn: Conn, frame: ClientFrame): Promise<void> {
+    const userId = conn.claims.userId;
+    const may = (permission: keyof typeof CHAT_PERMISSIONS) =>
+      auth.can(conn.role, CHAT_PERMISSIONS[permission]);
+    if (frame.type !== 'ping' && !may('read')) throw commonErrors.forbidden();
+    const writes =
+      frame.type === 'message' || frame.type === 'edit' || frame.type === 'delete' || frame.type === 'react';
+    if (writes && !may('write')) throw commonErrors.forbidden();
+    if (writes && !take(userId)) throw commonErrors.rateLimited('Too many messages; slow down.');
+    switch (frame.type) {
+      case 'message': {
+        const messageId = frame.id ?? newId();
+        // A client-chosen id makes a resend after a reconnect land once.
+        const commandId = frame.id
+          ? `${conn.claims.actorId}:chat-post:${frame.channel}:${frame.id}`
+          : undefined;
+        const result = await writer.post(
+          {
+            channelId: frame.channel,
+            messageId,
+            senderId: userId,
+            content: frame.content,
+            mentionIds: frame.mentions,
+            replyToId: frame.reply_to,
+          },
+          // The message is its own aggregate (new: expected sequence 0) and its decider treats
+          // a resend as done, so a resend lands once without the ledger's two round trips (and
+          // without the ledger, no fingerprint is needed).
+          { ...meta(conn, commandId), retryable: false },
+        );
+        return ack(conn, frame.ref, { id: messageId, seq: result.seq });
+      }
+      case 'edit': {
+        const on = { channelId: frame.channel, messageId: frame.id };
+        const result = await writer.edit(
+          { ...on, by: userId, content: frame.content, mentionIds: frame.mentions ?? [] },
+          meta(conn),
+        );
+        return ack(conn, frame.ref, { id: frame.id, seq: result.seq });
+      }
+      case 'delete': {
+        const on = { channelId: frame.channel, messageId: frame.id };
+        const result = await writer.remove({ ...on, by: userId, canModerate: may('moderate') }, meta(conn));
+        return ack(conn, frame.ref, { id: frame.id, seq: result.seq });
+      }
+      case 'react': {
+        const on = { channelId: frame.channel, messageId: frame.id };
+        const result = await writer.react(
+          { ...on, by: userId, emoji: frame.emoji, on: frame.on ?? true },
+          meta(conn),
+        );
+        return ack(conn, frame.ref, { id: frame.id, seq: result.seq });
+      }
+      case 'read':
+        await writer.markRead({ channelId: frame.channel, userId, upToSeq: frame.seq }, meta(conn));
+        return;
+      case 'join':
+        return gateway.join(conn, frame.channel, frame.after_seq);
+      case 'leave':
+        gateway.leave(conn, frame.channel);
+        return;
+      case 'typing': {
+        if (!(await gateway.isMemberNow(userId, frame.channel))) throw chatErrors.notAMember();
+        if (frame.typing) conn.typingIn.add(frame.channel);
+        else conn.typingIn.delete(frame.channel);
+        gateway.publishTyping(userId, frame.channel, frame.typing);
+        return;
+      }
+      case 'ping':
+        gateway.send(conn, PONG);
+        return;
+      default: {
+        const unreachable: never = frame;
+        return unreachable;
+      }
+    }
+  }
+
+  async function run(conn: Conn, frame: ClientFrame) {
+    try {
+      await dispatch(conn, frame);
+    } catch (err) {
+      const ref = 'ref' in frame ? frame.ref : undefined;
+      if (err instanceof HearthError) {
+        gateway.send(conn, errorFrame(err.code, err.message, ref));
+        return;
+      }
+      logger.error({ err, frame: frame.type }, 'socket frame failed');
+      gateway.send(conn, errorFrame('internal', 'Something went wrong on our side.', ref));
+    }
+  }
+
+  return {
+    handle: (conn, raw) => {
+      const parsed = parseClientFrame(raw);
+      if (!parsed.ok) {
+        gateway.send(conn, parsed.error);
+        return;
+      }
+      const frame = parsed.frame;
+      // Pings and typing are answered at once; everything else keeps the client's order.
+      if (frame.type === 'ping' || frame.type === 'typing') {
+        void run(conn, frame);
+        return;
+      }
+      const next = (queues.get(conn) ?? Promise.resolve()).then(() => run(conn, frame));
+      queues.set(conn, next);
+    },
+  };
+}

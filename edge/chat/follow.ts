@@ -1,0 +1,104 @@
+// The two ways an edge reads chat events from the log: live, following every chat subject
+// from the current end (one ordered consumer per edge process), and back, replaying one
+// channel after a sequence for a client that reconnects.
+import { DeliverPolicy } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import type { StoredEvent } from '../../projectors/runtime/types.ts';
+import { decodeEvent } from '../../writers/log/decode.ts';
+import type { Log } from '../../writers/log/open.ts';
+
+export type ChatStored = StoredEvent<ChatEvent>;
+
+/**
+ * Starts following; resolves once the consumer exists, so nothing published later is missed.
+ * Should the consumer end under it (the server lost it), it follows again from the next
+ * sequence it has not seen, so fan-out skips nothing.
+ */
+export async function followChat({
+  log,
+  logger,
+  onEvent,
+  wants = () => true,
+}: {
+  log: Log;
+  logger: Logger;
+  onEvent: (e: ChatStored) => void;
+  /** False for a subject nobody here needs: its event is not even decoded. */
+  wants?: (subject: string) => boolean;
+}): Promise<{ stop: () => Promise<void> }> {
+  const stream = log.names.stream('chat');
+  let lastSeq = 0;
+  let stopping = false;
+  const open = async () => {
+    const consumer = await log.js.consumers.get(stream, {
+      filter_subjects: log.names.domainFilter('chat'),
+      ...(lastSeq > 0
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSeq + 1 }
+        : { deliver_policy: DeliverPolicy.New }),
+    });
+    return consumer.consume({ max_messages: 1000 });
+  };
+  let messages = await open();
+  const done = (async () => {
+    while (!stopping) {
+      for await (const m of messages) {
+        lastSeq = m.seq;
+        if (!wants(m.subject)) continue;
+        let e: ChatStored;
+        try {
+          e = decodeEvent('chat', stream, m) as ChatStored;
+        } catch (err) {
+          logger.warn({ err, seq: m.seq }, 'undecodable chat event not fanned out');
+          continue;
+        }
+        try {
+          onEvent(e);
+        } catch (err) {
+          logger.error({ err, seq: m.seq }, 'chat fan-out failed');
+        }
+      }
+      if (stopping) break;
+      logger.error({ lastSeq }, 'chat follower ended; following again');
+      await new Promise((r) => setTimeout(r, 1000));
+      messages = await open().catch((err) => {
+        logger.error({ err }, 'chat follower could not restart');
+        return messages;
+      });
+    }
+  })();
+  return {
+    stop: async () => {
+      stopping = true;
+      await messages.close();
+      await done;
+    },
+  };
+}
+
+/** Every event of one channel after `afterSeq`, in order, up to the end of the log as it is now. */
+export async function* channelEventsAfter({
+  log,
+  channelId,
+  afterSeq,
+}: {
+  log: Log;
+  channelId: string;
+  afterSeq: number;
+}): AsyncGenerator<ChatStored> {
+  const stream = log.names.stream('chat');
+  const filter = log.names.chat.channel(channelId);
+  let cursor = afterSeq + 1;
+  for (;;) {
+    const msg = await log.jsm.direct.getMessage(stream, { seq: cursor, next_by_subj: filter });
+    if (!msg) return;
+    yield decodeEvent('chat', stream, {
+      seq: msg.seq,
+      subject: msg.subject,
+      data: msg.data,
+      header: msg.header,
+      time: msg.time,
+    }) as ChatStored;
+    cursor = msg.seq + 1;
+  }
+}

@@ -1,0 +1,55 @@
+// Bans, role changes and ended sessions reach open sockets at once. A JetStream publish is
+// also delivered to core subscribers of its subject, so each edge listens to the identity
+// subjects directly, with no consumer and no lag behind a read model.
+import { fromBinary } from '@bufbuild/protobuf';
+import type { Subscription } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import { IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
+import type { Log } from '../../writers/log/open.ts';
+
+export type IdentityReactions = {
+  banned: (userId: string) => void;
+  roleChanged: (userId: string, role: string) => void;
+  sessionEnded: (sessionId: string) => void;
+};
+
+export function watchIdentity({ log, logger, on }: { log: Log; logger: Logger; on: IdentityReactions }): {
+  stop: () => void;
+} {
+  // hearth.identity.> → hearth.identity.user.*.account and …sessions (see contracts/subjects.ts)
+  const root = log.names.domainFilter('identity').slice(0, -1);
+  const subs: Subscription[] = ['account', 'sessions'].map((part) =>
+    log.nc.subscribe(`${root}user.*.${part}`, {
+      callback: (err, msg) => {
+        if (err) return;
+        try {
+          const { event } = fromBinary(IdentityEventSchema, msg.data);
+          switch (event.case) {
+            case 'userBanned': {
+              // A ban that has already run out changes nothing.
+              const until = Number(event.value.expiresAtMs);
+              if (until === 0 || until > Date.now()) on.banned(event.value.userId);
+              break;
+            }
+            case 'roleChanged':
+              on.roleChanged(event.value.userId, event.value.toRole);
+              break;
+            case 'sessionRevoked':
+            case 'signedOut':
+              on.sessionEnded(event.value.sessionId);
+              break;
+            default:
+              break;
+          }
+        } catch (e) {
+          logger.warn({ err: e, subject: msg.subject }, 'undecodable identity event ignored');
+        }
+      },
+    }),
+  );
+  return {
+    stop: () => {
+      for (const s of subs) s.unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+// Chat in one hub process: the read models and the family reactor for the projector runner,
+// the REST routes, and the WebSocket gateway (tickets, presence, typing, live fan-out).
+import type { Server } from 'node:http';
+import type { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { chatChannelsProjection } from '../../projectors/chat-channels/projection.ts';
+import { familyReactor } from '../../projectors/chat-family/reactor.ts';
+import { chatMessagesProjection } from '../../projectors/chat-messages/projection.ts';
+import { findUser } from '../../projectors/identity-users/queries.ts';
+import type { AnyProjection } from '../../projectors/runtime/types.ts';
+import { type ChatWriter, createChatWriter } from '../../writers/chat/commands.ts';
+import { createChatReader } from '../../writers/chat/load.ts';
+import type { Appender } from '../../writers/log/append.ts';
+import type { Log } from '../../writers/log/open.ts';
+import type { HubEnv } from '../http/context.ts';
+import type { AuthGate, HubDeps } from '../http/deps.ts';
+import { createTokenStore } from '../socket/tokens.ts';
+import { createUpgradeHandler } from '../socket/upgrade.ts';
+import { createFrameHandler, RATE_LIMIT_DEFAULTS, type RateLimit } from './connection.ts';
+import { followChat } from './follow.ts';
+import { createGateway } from './gateway.ts';
+import { watchIdentity } from './identity-watch.ts';
+import { createPresence, PRESENCE_DEFAULTS, type PresenceOptions } from './presence.ts';
+import { chatRoutes } from './routes.ts';
+
+export type ChatOptions = { presence?: Partial<PresenceOptions>; rateLimit?: RateLimit };
+
+export type Chat = {
+  projections: AnyProjection[];
+  writer: ChatWriter;
+  routes: (deps: HubDeps) => Hono<HubEnv>;
+  /** Serves GET /ws on the node server. */
+  attach: (server: Server) => void;
+  /** Starts following the log; sockets are accepted only after. */
+  start: () => Promise<void>;
+  stop: () => Promise<void>;
+  connections: () => number;
+  /** Frames that are not chat events, for the sockets of this process (play's live updates). */
+  push: {
+    toUser: (userId: string, frame: Record<string, unknown>) => void;
+    toAll: (frame: Record<string, unknown>) => void;
+  };
+};
+
+export async function createChat({
+  log,
+  appender,
+  db,
+  auth,
+  logger,
+  options = {},
+}: {
+  log: Log;
+  appender: Appender;
+  db: Kysely<unknown>;
+  auth: Pick<AuthGate, 'can'>;
+  logger: Logger;
+  options?: ChatOptions;
+}): Promise<Chat> {
+  const reader = createChatReader({ log });
+  const writer = createChatWriter({ appender, reader });
+  const tokens = await createTokenStore({ log });
+  const presence = await createPresence({
+    log,
+    logger,
+    options: { ...PRESENCE_DEFAULTS, ...options.presence },
+  });
+  const gateway = createGateway({ log, reader, presence, logger });
+  const frames = createFrameHandler({
+    gateway,
+    writer,
+    auth,
+    logger,
+    rateLimit: options.rateLimit ?? RATE_LIMIT_DEFAULTS,
+  });
+  // Banned since the ticket was issued: the read model may not know yet, this edge may.
+  const recentlyBanned = new Map<string, number>();
+  let follower: { stop: () => Promise<void> } | undefined;
+  let identity: { stop: () => void } | undefined;
+  let typing: { unsubscribe: () => void } | undefined;
+
+  const upgrades = createUpgradeHandler({
+    tokens,
+    logger,
+    admit: async (claims) => {
+      if ((recentlyBanned.get(claims.userId) ?? 0) > Date.now()) return null;
+      const user = await findUser(db, claims.userId);
+      if (user?.banned && (!user.bannedUntil || Date.parse(user.bannedUntil) > Date.now())) return null;
+      return { ...claims, role: user?.role ?? claims.role };
+    },
+    onConnection: (ws, claims) => {
+      if (!follower) {
+        ws.close(1013, 'starting; try again shortly');
+        return;
+      }
+      const conn = gateway.accept(ws, claims);
+      ws.on('message', (data, isBinary) => frames.handle(conn, isBinary ? '' : data.toString()));
+    },
+  });
+
+  return {
+    projections: [
+      chatChannelsProjection,
+      chatMessagesProjection,
+      familyReactor({ chat: writer }),
+    ] as unknown as AnyProjection[],
+    writer,
+    routes: (deps) => chatRoutes({ deps, chat: { writer, reader, tokens, presence } }),
+    attach: upgrades.attach,
+    push: { toUser: gateway.toUser, toAll: gateway.toAll },
+    start: async () => {
+      typing = log.nc.subscribe(`${log.names.ephemeral('typing')}.*`, {
+        callback: (err, msg) => {
+          if (err) return;
+          try {
+            const t = msg.json<{ user_id: string; channel: string; typing: boolean }>();
+            gateway.onTyping(t.user_id, t.channel, t.typing === true);
+          } catch {
+            // Not a typing signal we understand.
+          }
+        },
+      });
+      identity = watchIdentity({
+        log,
+        logger,
+        on: {
+          banned: (userId) => {
+            recentlyBanned.set(userId, Date.now() + 60_000);
+            gateway.closeUser(userId, 'banned');
+          },
+          roleChanged: (userId, role) => gateway.setRole(userId, role),
+          sessionEnded: (sessionId) => gateway.closeSession(sessionId, 'signed out'),
+        },
+      });
+      follower = await followChat({ log, logger, onEvent: gateway.onEvent, wants: gateway.wants });
+    },
+    stop: async () => {
+      gateway.closeAll();
+      await upgrades.close();
+      typing?.unsubscribe();
+      identity?.stop();
+      await follower?.stop();
+      follower = undefined;
+      await presence.stop();
+    },
+    connections: gateway.size,
+  };
+}

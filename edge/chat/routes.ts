@@ -1,0 +1,256 @@
+// The chat API under /api/v1: the seed contract (ws-token, messages, presence) plus channels,
+// DMs, edits, reactions and read marks. Membership is checked on every read and write against
+// the channel aggregate itself, not a read model that might lag a removal.
+import { createHash } from 'node:crypto';
+import { type Context, Hono } from 'hono';
+import {
+  afterQuery,
+  channelQuery,
+  createChannelBody,
+  editMessageBody,
+  historyQuery,
+  markReadBody,
+  postMessageBody,
+  userBody,
+} from '../../contracts/chat.schema.ts';
+import { commonErrors } from '../../contracts/errors.ts';
+import { channelDetail, channelsOf } from '../../projectors/chat-channels/queries.ts';
+import { type ChatMessage, history, mentionsOf } from '../../projectors/chat-messages/queries.ts';
+import { findUser } from '../../projectors/identity-users/queries.ts';
+import type { ChatWriter } from '../../writers/chat/commands.ts';
+import { chatErrors } from '../../writers/chat/errors.ts';
+import { newId } from '../../writers/chat/ids.ts';
+import type { ChatReader } from '../../writers/chat/load.ts';
+import type { Channel } from '../../writers/chat/state.ts';
+import { commandMeta } from '../http/command.ts';
+import type { HubEnv } from '../http/context.ts';
+import type { HubDeps } from '../http/deps.ts';
+import { CHAT_PERMISSIONS } from '../http/permissions.ts';
+import { readAfter } from '../http/read-after.ts';
+import { requirePermission } from '../http/session.ts';
+import { jsonBody, queryParams } from '../http/validate.ts';
+import type { TokenStore } from '../socket/tokens.ts';
+import type { Presence } from './presence.ts';
+
+export type ChatServices = { writer: ChatWriter; reader: ChatReader; tokens: TokenStore; presence: Presence };
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 200;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }): Hono<HubEnv> {
+  const { auth, db, projectors } = deps;
+  const { writer, reader, tokens, presence } = chat;
+  const app = new Hono<HubEnv>();
+  const read = requirePermission(auth, CHAT_PERMISSIONS.read);
+  const write = requirePermission(auth, CHAT_PERMISSIONS.write);
+  const me = (c: Context<HubEnv>) => c.get('user').id;
+  const canModerate = (c: Context<HubEnv>) => auth.can(c.get('user').role, CHAT_PERMISSIONS.moderate);
+
+  async function memberOf(channelId: string, userId: string): Promise<Exclude<Channel, { status: 'none' }>> {
+    const { state } = await reader.channel(channelId);
+    if (state.status === 'none') throw chatErrors.channelNotFound();
+    if (!state.members.includes(userId)) throw chatErrors.notAMember();
+    return state;
+  }
+
+  async function existingUser(userId: string) {
+    if (!(await findUser(db, userId)))
+      throw commonErrors.notFound(`No such person: ${userId}.`, { field: 'user_id' });
+  }
+
+  app.post('/ws-token', read, async (c) => {
+    const user = c.get('user');
+    const { impersonatedBy, id: sessionId } = c.get('session');
+    const { token, expiresAt } = await tokens.issue({
+      userId: user.id,
+      sessionId,
+      actorId: impersonatedBy ?? user.id,
+      onBehalfOf: impersonatedBy ? user.id : undefined,
+      role: user.role,
+    });
+    return c.json({ token, expires_at: expiresAt.toISOString() });
+  });
+
+  app.get('/messages', read, queryParams(historyQuery), readAfter(projectors, 'chat_messages'), async (c) => {
+    const q = c.req.valid('query');
+    await memberOf(q.channel, me(c));
+    const limit = q.limit === undefined ? DEFAULT_LIMIT : Number(q.limit);
+    if (limit < 1 || limit > MAX_LIMIT)
+      throw commonErrors.invalidRequest(`limit must be between 1 and ${MAX_LIMIT}.`, { field: 'limit' });
+    const beforeSeq = q.before_seq === undefined ? undefined : Number(q.before_seq);
+    return c.json(
+      await history(db, { channelId: q.channel, before: parseBefore(q.before), beforeSeq, limit }),
+    );
+  });
+
+  app.post('/messages', write, jsonBody(postMessageBody), async (c) => {
+    const body = c.req.valid('json');
+    const meta = commandMeta(c, body);
+    // A client-chosen id is its own idempotency key when no Idempotency-Key header came.
+    if (body.id && !c.req.header('Idempotency-Key')) {
+      meta.commandId = `${meta.actorId}:chat-post:${body.channel}:${body.id}`;
+      meta.retryable = true;
+      meta.fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
+    }
+    const id = body.id ?? newId();
+    const result = await writer.post(
+      {
+        channelId: body.channel,
+        messageId: id,
+        senderId: me(c),
+        content: body.content,
+        mentionIds: body.mentions,
+        replyToId: body.reply_to,
+      },
+      meta,
+    );
+    const message: ChatMessage = {
+      id,
+      content: body.content,
+      sender_id: me(c),
+      channel_id: body.channel,
+      created_at: meta.now.toISOString(),
+      seq: result.seq,
+      edited_at: null,
+      deleted: false,
+      reply_to: body.reply_to ?? null,
+      mentions: result.mentionIds,
+      reactions: {},
+    };
+    return c.json(message, result.appended > 0 && !result.duplicate ? 201 : 200);
+  });
+
+  app.get('/presence', read, queryParams(channelQuery), async (c) => {
+    const { channel } = c.req.valid('query');
+    const state = await memberOf(channel, me(c));
+    return c.json(
+      // The same shape as the presence frame, so a client handles both with one function.
+      state.members.map((userId) => ({
+        type: 'presence',
+        user_id: userId,
+        online: presence.isOnline(userId),
+        channel,
+      })),
+    );
+  });
+
+  app.get('/channels', read, queryParams(afterQuery), readAfter(projectors, 'chat_channels'), async (c) =>
+    c.json(await channelsOf(db, me(c))),
+  );
+
+  app.post(
+    '/channels',
+    requirePermission(auth, CHAT_PERMISSIONS.createChannels),
+    jsonBody(createChannelBody),
+    async (c) => {
+      const body = c.req.valid('json');
+      for (const userId of body.members ?? []) await existingUser(userId);
+      const id = newId();
+      const result = await writer.createChannel(
+        { channelId: id, name: body.name, memberIds: body.members ?? [], by: me(c) },
+        commandMeta(c, body),
+      );
+      return c.json({ id, seq: result.seq }, 201);
+    },
+  );
+
+  app.post('/dms', write, jsonBody(userBody), async (c) => {
+    const body = c.req.valid('json');
+    await existingUser(body.user_id);
+    const result = await writer.openDm({ with: body.user_id, by: me(c) }, commandMeta(c, body));
+    return c.json(
+      { id: result.channelId, seq: result.seq },
+      result.appended > 0 && !result.duplicate ? 201 : 200,
+    );
+  });
+
+  app.get(
+    '/channels/:id',
+    read,
+    queryParams(afterQuery),
+    readAfter(projectors, 'chat_channels'),
+    async (c) => {
+      await memberOf(c.req.param('id'), me(c));
+      const detail = await channelDetail(db, c.req.param('id'));
+      if (!detail) throw commonErrors.notCaughtUp(undefined, { readModel: 'chat_channels' });
+      return c.json(detail);
+    },
+  );
+
+  app.post('/channels/:id/members', write, jsonBody(userBody), async (c) => {
+    const body = c.req.valid('json');
+    await existingUser(body.user_id);
+    const input = {
+      channelId: c.req.param('id'),
+      userId: body.user_id,
+      by: me(c),
+      canModerate: canModerate(c),
+    };
+    return c.json({ seq: (await writer.invite(input, commandMeta(c, body))).seq });
+  });
+
+  app.delete('/channels/:id/members/:userId', write, async (c) => {
+    const input = {
+      channelId: c.req.param('id'),
+      userId: c.req.param('userId'),
+      by: me(c),
+      canModerate: canModerate(c),
+    };
+    return c.json({ seq: (await writer.removeMember(input, commandMeta(c))).seq });
+  });
+
+  app.post('/channels/:id/archive', write, async (c) => {
+    const input = { channelId: c.req.param('id'), by: me(c), canModerate: canModerate(c) };
+    return c.json({ seq: (await writer.archive(input, commandMeta(c))).seq });
+  });
+
+  app.post('/channels/:id/read', write, jsonBody(markReadBody), async (c) => {
+    const body = c.req.valid('json');
+    const input = { channelId: c.req.param('id'), userId: me(c), upToSeq: body.seq };
+    return c.json({ seq: (await writer.markRead(input, commandMeta(c, body))).seq });
+  });
+
+  const on = (c: Context<HubEnv>) => ({
+    channelId: c.req.param('channel') ?? '',
+    messageId: c.req.param('message') ?? '',
+  });
+
+  app.patch('/channels/:channel/messages/:message', write, jsonBody(editMessageBody), async (c) => {
+    const body = c.req.valid('json');
+    const input = { ...on(c), by: me(c), content: body.content, mentionIds: body.mentions ?? [] };
+    return c.json({ seq: (await writer.edit(input, commandMeta(c, body))).seq });
+  });
+
+  app.delete('/channels/:channel/messages/:message', write, async (c) =>
+    c.json({
+      seq: (await writer.remove({ ...on(c), by: me(c), canModerate: canModerate(c) }, commandMeta(c))).seq,
+    }),
+  );
+
+  for (const [method, isOn] of [
+    ['put', true],
+    ['delete', false],
+  ] as const) {
+    app[method]('/channels/:channel/messages/:message/reactions/:emoji', write, async (c) => {
+      const input = { ...on(c), by: me(c), emoji: c.req.param('emoji'), on: isOn };
+      return c.json({ seq: (await writer.react(input, commandMeta(c))).seq });
+    });
+  }
+
+  app.get('/mentions', read, readAfter(projectors, 'chat_messages'), async (c) => {
+    const mine = new Set((await channelsOf(db, me(c))).map((ch) => ch.id));
+    return c.json((await mentionsOf(db, me(c), 100)).filter((m) => mine.has(m.channel_id)));
+  });
+
+  return app;
+}
+
+/** `before` is ISO 8601 (the seed contract) or Unix milliseconds; absent means now. */
+function parseBefore(value: string | undefined): Date {
+  if (value === undefined) return new Date();
+  const ms = /^\d{1,15}$/.test(value) ? Number(value) : ISO.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms))
+    throw commonErrors.invalidRequest('before must be an ISO 8601 time.', { field: 'before' });
+  return new Date(ms);
+}

@@ -1,0 +1,79 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { securityHeaders } from './security.ts';
+import { serveSpa } from './static.ts';
+
+let root: string;
+let app: Hono;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'hearth-ui-'));
+  await mkdir(join(root, 'assets'));
+  await writeFile(join(root, 'index.html'), '<!doctype html><title>Hearth</title>');
+  await writeFile(join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
+  await writeFile(join(root, 'favicon.svg'), '<svg/>');
+  await writeFile(join(root, '..', 'secret.txt'), 'no');
+  app = new Hono();
+  app.use(securityHeaders);
+  app.get('/api/v1/known', (c) => c.json({ ok: true }));
+  app.get('*', serveSpa({ root }));
+  app.notFound((c) => c.json({ error: 'Not found.', code: 'not_found' }, 404));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+  await rm(join(root, '..', 'secret.txt'), { force: true });
+});
+
+describe('serving the built SPA', () => {
+  it('answers a page path with index.html, not cached, under the CSP', async () => {
+    const res = await app.request('/c/family');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('Cache-Control')).toBe('no-cache');
+    expect(res.headers.get('Content-Security-Policy')).toContain("script-src 'self'");
+    expect(await res.text()).toContain('<title>Hearth</title>');
+  });
+
+  it('caches hashed assets for a year', async () => {
+    const res = await app.request('/assets/index-abc123.js');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toBe('text/javascript; charset=utf-8');
+    expect(res.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('revalidates unhashed files and answers 304 to a matching ETag', async () => {
+    const first = await app.request('/favicon.svg');
+    expect(first.headers.get('Cache-Control')).toBe('no-cache');
+    const etag = first.headers.get('ETag') ?? '';
+    const again = await app.request('/favicon.svg', { headers: { 'If-None-Match': etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it('leaves the API, the socket and health to the server', async () => {
+    expect((await app.request('/api/v1/known')).status).toBe(200);
+    for (const path of ['/api/v1/nothing', '/api/auth/x', '/ws', '/metrics', '/health']) {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('Content-Type'), path).toContain('application/json');
+    }
+  });
+
+  it('answers a missing file with 404 rather than the page', async () => {
+    expect((await app.request('/assets/gone-123.js')).status).toBe(404);
+  });
+
+  it('never serves a file outside the build folder', async () => {
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e/%2e%2e/secret.txt']) {
+      const res = await app.request(path);
+      expect(await res.text(), path).not.toBe('no');
+    }
+  });
+
+  it('does not answer writes', async () => {
+    expect((await app.request('/c/family', { method: 'POST' })).status).toBe(404);
+  });
+});

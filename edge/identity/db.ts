@@ -1,0 +1,79 @@
+// better-auth's own connection pool: every connection sees the `auth` schema first, so its
+// tables never mix with the read models. Its Kysely instance remembers the transaction it runs
+// in, so a database hook can lock inside the very transaction that inserts the row.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Kysely, PostgresDialect, type Transaction, TransactionBuilder } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { AUTH_SCHEMA } from '../../projectors/identity-access/projection.ts';
+import { openPool } from '../../projectors/runtime/pool.ts';
+import type { AuthDB } from './tables.ts';
+
+export type AuthDatabase = {
+  pool: pg.Pool;
+  db: Kysely<AuthDB>;
+  /** The transaction better-auth is running the current code in, if any. */
+  currentTransaction: () => Transaction<AuthDB> | undefined;
+  close: () => Promise<void>;
+};
+
+export async function openAuthDatabase({
+  databaseUrl,
+  logger,
+  max = 10,
+}: {
+  databaseUrl: string;
+  logger: Logger;
+  max?: number;
+}): Promise<AuthDatabase> {
+  await createSchema(databaseUrl);
+  const pool = openPool(
+    { connectionString: databaseUrl, max, options: `-c search_path=${AUTH_SCHEMA}` },
+    (err) => logger.warn({ err }, 'auth database connection lost'),
+  );
+  const base = new Kysely<AuthDB>({ dialect: new PostgresDialect({ pool }) });
+  const scope = new AsyncLocalStorage<Transaction<AuthDB>>();
+  // Every transaction runs its callback inside `scope`; everything else stays Kysely's own.
+  const inScope = (builder: TransactionBuilder<AuthDB>): TransactionBuilder<AuthDB> =>
+    new Proxy(builder, {
+      get(target, prop) {
+        if (prop === 'execute') {
+          return <T>(fn: (trx: Transaction<AuthDB>) => Promise<T>) =>
+            target.execute((trx) => scope.run(trx, () => fn(trx)));
+        }
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const result = value.apply(target, args);
+          return result instanceof TransactionBuilder ? inScope(result) : result;
+        };
+      },
+    });
+  const db = new Proxy(base, {
+    get(target, prop) {
+      if (prop === 'transaction') return () => inScope(target.transaction());
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return {
+    pool,
+    db,
+    currentTransaction: () => scope.getStore(),
+    close: () => base.destroy(),
+  };
+}
+
+/** The schema must exist before a connection whose search_path names it can use it. */
+async function createSchema(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${AUTH_SCHEMA}`).catch((err: { code?: string }) => {
+      // Two processes starting together may race to create it; one of them wins.
+      if (err.code !== '23505' && err.code !== '42P06') throw err;
+    });
+  } finally {
+    await client.end();
+  }
+}

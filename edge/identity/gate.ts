@@ -1,0 +1,92 @@
+// The AuthGate the app uses: better-auth's handler behind Hearth's rules, session lookup for
+// /api/v1, and the permission check.
+import type { Logger } from 'pino';
+import type { AuthGate } from '../http/deps.ts';
+import { can } from './access.ts';
+import { type Auth, absoluteCallback } from './auth.ts';
+import { codeFor } from './errors.ts';
+import { findSession, publicSession, toCurrentSession } from './session.ts';
+
+const BASE_PATH = '/api/auth';
+
+// Admin actions go through Hearth's commands, so every one is checked and lands on the log.
+// Profile and password changes go through /api/v1/me; email changes and account deletion
+// are not offered.
+const BLOCKED = new Set(['/update-user', '/change-email', '/change-password', '/delete-user']);
+
+export function createGate({ auth, logger }: { auth: Auth; logger: Logger }): AuthGate {
+  const baseURL = String(auth.options.baseURL);
+  const getSessionBody = async (request: Request): Promise<Response> => {
+    const { headers, response } = await findSession(auth, request.headers);
+    const current = toCurrentSession(response);
+    if (!current) return json(401, { user: null, session: null }, headers);
+    return json(200, publicSession(current), headers);
+  };
+
+  return {
+    handler: async (request) => {
+      const path = authPath(request.url);
+      if (path === '/admin' || path.startsWith('/admin/') || BLOCKED.has(path)) {
+        return json(404, { error: 'No such route.', code: 'not_found' });
+      }
+      try {
+        if (path === '/get-session') return await getSessionBody(request);
+        // Links mailed before callbacks were made absolute still end in a redirect, not a 500.
+        const forwarded =
+          path === '/verify-email' ? new Request(absoluteCallback(request.url, baseURL), request) : request;
+        return await toEnvelope(await auth.handler(forwarded), logger);
+      } catch (err) {
+        logger.error({ err, path }, 'auth request failed');
+        return json(500, { error: 'Something went wrong on our side.', code: 'internal' });
+      }
+    },
+    getSession: async (headers) => toCurrentSession((await findSession(auth, headers)).response),
+    can,
+  };
+}
+
+/** The path below /api/auth, decoded and normalised the way a router might read it. */
+export function authPath(url: string): string {
+  let path = new URL(url).pathname;
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // Malformed escapes reach better-auth unchanged and match nothing there either.
+  }
+  path = path
+    .replace(/\/{2,}/g, '/')
+    .replace(/\/+$/, '')
+    .toLowerCase();
+  return path.startsWith(BASE_PATH) ? path.slice(BASE_PATH.length) : path;
+}
+
+/** Error bodies become { error, code }; nothing of better-auth's internals gets out. */
+export async function toEnvelope(res: Response, logger: Logger): Promise<Response> {
+  if (res.status < 400) return res;
+  const headers = new Headers(res.headers);
+  headers.delete('content-length');
+  if (res.status === 429) {
+    headers.set('Retry-After', headers.get('x-retry-after') ?? '60');
+    return json(429, { error: 'Too many requests; slow down.', code: 'rate_limited' }, headers);
+  }
+  const text = await res.text();
+  if (res.status >= 500) {
+    logger.error({ status: res.status, body: text.slice(0, 500) }, 'auth request failed');
+    return json(500, { error: 'Something went wrong on our side.', code: 'internal' }, headers);
+  }
+  let body: { message?: unknown; code?: unknown } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    // Not JSON: the status alone says what happened.
+  }
+  const error =
+    typeof body.message === 'string' && body.message ? body.message : res.statusText || 'Request failed.';
+  return json(res.status, { error, code: codeFor(res.status, body.code) }, headers);
+}
+
+function json(status: number, body: unknown, init?: Headers | null): Response {
+  const headers = new Headers(init ?? undefined);
+  headers.set('Content-Type', 'application/json');
+  return new Response(JSON.stringify(body), { status, headers });
+}

@@ -1,0 +1,89 @@
+// The identity module: better-auth (sessions, roles, registration policy) on its own Postgres
+// schema, the outbox that puts its facts on the log, the identity_access reactor that applies admin
+// decisions from the log, and the identity routes.
+import type { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { identityAccessProjection } from '../../projectors/identity-access/projection.ts';
+import type { AnyProjection } from '../../projectors/runtime/types.ts';
+import type { Appender } from '../../writers/log/append.ts';
+import type { Log } from '../../writers/log/open.ts';
+import type { HubEnv } from '../http/context.ts';
+import type { AuthGate, HubDeps } from '../http/deps.ts';
+import { createAuth } from './auth.ts';
+import { openAuthDatabase } from './db.ts';
+import { createGate } from './gate.ts';
+import { createMailer } from './mail.ts';
+import { migrateAuth } from './migrate.ts';
+import { createRelay } from './relay.ts';
+import { identityRoutes } from './routes.ts';
+
+export type IdentityConfig = {
+  secret: string;
+  baseURL: string;
+  trustedOrigins: string[];
+  adminEmail?: string | undefined;
+  allowedEmailDomains: string[];
+  smtpUrl?: string | undefined;
+  mailFrom?: string | undefined;
+  /** better-auth's limiter on /api/auth/*. */
+  rateLimit: { enabled: boolean; window: number; max: number };
+  /**
+   * Reverse proxies in front of the hub (IPs or CIDRs): the client address is the first
+   * X-Forwarded-For entry, from the right, that is not one of them. Without it, a single
+   * X-Forwarded-For value is taken as the client.
+   */
+  trustedProxies?: string[] | undefined;
+};
+
+export type Identity = {
+  gate: AuthGate;
+  /** Read models and reactors the identity domain needs run by the projector runner. */
+  projections: AnyProjection[];
+  /** Mounted under /api/v1, behind requireSession and the command rate limit. */
+  routes: (deps: HubDeps) => Hono<HubEnv>;
+  /** Starts the outbox relay. */
+  start: () => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+export async function createIdentity({
+  databaseUrl,
+  log,
+  logger,
+  config,
+  onPublished,
+}: {
+  db: Kysely<unknown>;
+  pool: pg.Pool;
+  databaseUrl: string;
+  log: Log;
+  appender: Appender;
+  logger: Logger;
+  config: IdentityConfig;
+  onPublished?: (typeName: string) => void;
+}): Promise<Identity> {
+  const authDb = await openAuthDatabase({ databaseUrl, logger });
+  const mailer = config.smtpUrl
+    ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom ?? 'Hearth <hearth@localhost>' })
+    : undefined;
+  const auth = createAuth({ settings: config, authDb, mailer, logger });
+  try {
+    await migrateAuth({ auth, authDb });
+  } catch (err) {
+    await authDb.close();
+    throw err;
+  }
+  const relay = createRelay({ authDb, databaseUrl, log, logger, onPublished });
+  return {
+    gate: createGate({ auth, logger }),
+    projections: [identityAccessProjection as unknown as AnyProjection],
+    routes: (deps) => identityRoutes({ deps, betterAuth: auth, authDb, relay }),
+    start: relay.start,
+    stop: async () => {
+      await relay.stop();
+      await authDb.close();
+    },
+  };
+}

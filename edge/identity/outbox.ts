@@ -1,0 +1,56 @@
+// An outbox row (JSON written by a trigger or a hook) becomes the protobuf message the relay
+// publishes: the same envelope, metadata and headers as the writers' events.
+import { fromJson, type JsonObject } from '@bufbuild/protobuf';
+import type { MsgHdrs } from '@nats-io/transport-node';
+import { IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
+import type { Names } from '../../contracts/subjects.ts';
+import { encode, eventHeaders } from '../../writers/log/append.ts';
+
+export type OutboxRow = {
+  id: string;
+  type: string;
+  user_id: string;
+  payload: Record<string, unknown>;
+  actor_id: string;
+  on_behalf_of: string;
+  occurred_at: Date;
+};
+
+export type OutboxMessage = { subject: string; data: Uint8Array; headers: MsgHdrs; msgID: string };
+
+const SESSION_FACTS = new Set(['signedIn', 'signInFailed', 'signedOut', 'sessionRevoked']);
+const ACCOUNT_FACTS = new Set(['userRegistered', 'profileUpdated', 'passwordChanged']);
+
+/** Failed sign-ins for an email that matches no account share one subject. */
+export const UNKNOWN_USER = '_unknown';
+
+/** JetStream drops a second message with the same id: a crash between publish and mark is harmless. */
+export function outboxMsgId(id: string): string {
+  return `outbox-${id}`;
+}
+
+/** Throws when the row does not describe a known event; the relay then skips it. */
+export function toMessage(row: OutboxRow, names: Names): OutboxMessage {
+  if (!SESSION_FACTS.has(row.type) && !ACCOUNT_FACTS.has(row.type)) {
+    throw new Error(`unknown outbox event type ${row.type}`);
+  }
+  const envelope = fromJson(IdentityEventSchema, { [row.type]: row.payload as JsonObject });
+  const event = envelope.event;
+  if (event.case === undefined) throw new Error('outbox row carries no event');
+  const userId = row.user_id || UNKNOWN_USER;
+  const subject = SESSION_FACTS.has(row.type)
+    ? names.identity.sessions(userId)
+    : names.identity.account(userId);
+  const meta = {
+    now: row.occurred_at,
+    actorId: row.actor_id,
+    onBehalfOf: row.on_behalf_of || undefined,
+    correlationId: outboxMsgId(row.id),
+  };
+  return {
+    subject,
+    data: encode(IdentityEventSchema, event, meta),
+    headers: eventHeaders(event, meta),
+    msgID: outboxMsgId(row.id),
+  };
+}

@@ -1,0 +1,60 @@
+// WebSocket tickets: POST /api/v1/ws-token issues one, GET /ws?token= spends it. Single use,
+// valid 60 s, bound to the session that asked. They live in a KV bucket with a 60 s TTL, so
+// every edge process sees them, and a delete that expects the entry's revision makes spending
+// atomic: of two edges racing with one ticket, exactly one wins.
+import { randomBytes } from 'node:crypto';
+import { StorageType } from '@nats-io/jetstream';
+import { type KV, Kvm } from '@nats-io/kv';
+import { hashKey } from '../../writers/log/append.ts';
+import type { Log } from '../../writers/log/open.ts';
+
+export const WS_TOKEN_TTL_MS = 60_000;
+
+export type TokenClaims = {
+  userId: string;
+  sessionId: string;
+  /** Who acts: the admin while impersonating, else the user. */
+  actorId: string;
+  onBehalfOf?: string | undefined;
+  role: string;
+  issuedAt: number;
+};
+
+export type TokenStore = {
+  issue: (claims: Omit<TokenClaims, 'issuedAt'>) => Promise<{ token: string; expiresAt: Date }>;
+  /** The claims, once; null for an unknown, spent or expired token. */
+  consume: (token: string | null | undefined) => Promise<TokenClaims | null>;
+};
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+export async function createTokenStore({ log }: { log: Log }): Promise<TokenStore> {
+  const kv: KV = await new Kvm(log.js).create(log.names.kvBucket('ws_tokens'), {
+    ttl: WS_TOKEN_TTL_MS,
+    history: 1,
+    storage: StorageType.Memory,
+  });
+  return {
+    issue: async (claims) => {
+      const token = randomBytes(32).toString('base64url');
+      const issuedAt = Date.now();
+      // Only a hash is stored: reading the bucket does not hand out usable tickets.
+      await kv.create(hashKey(token), JSON.stringify({ ...claims, issuedAt }));
+      return { token, expiresAt: new Date(issuedAt + WS_TOKEN_TTL_MS) };
+    },
+    consume: async (token) => {
+      if (!token || !TOKEN.test(token)) return null;
+      const key = hashKey(token);
+      const entry = await kv.get(key);
+      if (entry?.operation !== 'PUT' || entry.length === 0) return null;
+      try {
+        await kv.delete(key, { previousSeq: entry.revision });
+      } catch {
+        return null; // spent by someone else a moment ago
+      }
+      const claims = entry.json<TokenClaims>();
+      // The TTL sweeps lazily; the clock decides.
+      return Date.now() - claims.issuedAt <= WS_TOKEN_TTL_MS ? claims : null;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { UserRow, UsersDB } from './tables.ts';
+
+export type DirectoryEntry = {
+  id: string;
+  email: string;
+  name: string;
+  image: string | null;
+  role: string;
+  banned: boolean;
+  bannedUntil: string | null;
+  registeredAt: string;
+  lastSignInAt: string | null;
+  signInCount: number;
+};
+
+const toEntry = (r: Selectable<UserRow>): DirectoryEntry => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  image: r.image,
+  role: r.role,
+  banned: r.banned,
+  bannedUntil: r.banned_until?.toISOString() ?? null,
+  registeredAt: r.registered_at.toISOString(),
+  lastSignInAt: r.last_sign_in_at?.toISOString() ?? null,
+  signInCount: r.sign_in_count,
+});
+
+export async function listUsers(db: Kysely<unknown>): Promise<DirectoryEntry[]> {
+  const rows = await (db as Kysely<UsersDB>)
+    .withSchema('identity_users')
+    .selectFrom('users')
+    .selectAll()
+    .orderBy('registered_at')
+    .execute();
+  return rows.map(toEntry);
+}
+
+export async function findUser(db: Kysely<unknown>, id: string): Promise<DirectoryEntry | undefined> {
+  const row = await (db as Kysely<UsersDB>)
+    .withSchema('identity_users')
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && toEntry(row);
+}

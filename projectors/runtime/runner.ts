@@ -1,0 +1,249 @@
+// Owns the read models' lifecycle: migrations, one leader-elected worker per read model,
+// read-your-writes waits, status, rebuilds and dead letters.
+import { EventEmitter } from 'node:events';
+import type { Kysely } from 'kysely';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { commonErrors } from '../../contracts/errors.ts';
+import type { Log } from '../../writers/log/open.ts';
+import { countParked, type DeadLetter, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
+import { migrateSchema } from './migrate.ts';
+import { type RebuildProgress, rebuild, rebuildStatus } from './rebuild.ts';
+import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
+import type { AnyProjection } from './types.ts';
+import { runWorker, sleep } from './worker.ts';
+
+export type ProjectorStatus = {
+  name: string;
+  stream: string;
+  lastSeq: number;
+  streamLastSeq: number;
+  lag: number;
+  deadLetters: number;
+  leader: boolean;
+};
+
+export type ProjectorRunner = {
+  /** Migrates the runtime tables and every read model's schema. */
+  migrate: () => Promise<void>;
+  /** Starts workers; each runs only while this process holds its read model's leader lock. */
+  start: () => Promise<void>;
+  stop: () => Promise<void>;
+  status: () => Promise<ProjectorStatus[]>;
+  /** Resolves true once the read model has applied `seq`, false after `timeoutMs`. */
+  waitFor: (name: string, seq: number, timeoutMs: number) => Promise<boolean>;
+  rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<RebuildProgress>;
+  rebuildStatus: (name: string) => Promise<RebuildProgress | null>;
+  deadLetters: {
+    list: (filter: {
+      readModel?: string;
+      status?: DeadLetter['status'];
+      limit?: number;
+    }) => Promise<DeadLetter[]>;
+    resolve: (input: { id: string; action: 'retry' | 'skip'; by: string }) => Promise<DeadLetter>;
+  };
+  names: () => string[];
+};
+
+export function createProjectorRunner({
+  db,
+  pool,
+  log,
+  projections,
+  logger,
+  batchSize = 500,
+  ackWaitMs = 30_000,
+  afterCommit,
+}: {
+  db: Kysely<unknown>;
+  pool: pg.Pool;
+  log: Log;
+  projections: AnyProjection[];
+  logger: Logger;
+  batchSize?: number;
+  ackWaitMs?: number;
+  afterCommit?: (name: string, lastSeq: number) => void;
+}): ProjectorRunner {
+  const rdb = db as unknown as Kysely<RuntimeDB>;
+  const applied = new EventEmitter().setMaxListeners(0);
+  const positions = new Map<string, number>();
+  const leaders = new Set<string>();
+  const controller = new AbortController();
+  const running: Promise<void>[] = [];
+
+  const find = (name: string) => {
+    const p = projections.find((x) => x.name === name);
+    if (!p) throw commonErrors.notFound(`No read model named ${name}.`);
+    return p;
+  };
+
+  async function migrate() {
+    await migrateSchema({ db, schema: RUNTIME_SCHEMA, migrations: runtimeMigrations });
+    for (const p of projections) {
+      await migrateSchema({ db, schema: p.name, migrations: p.migrations });
+      await rdb
+        .withSchema(RUNTIME_SCHEMA)
+        .insertInto('checkpoints')
+        .values({ read_model: p.name, stream: log.names.stream(p.domain), last_seq: 0 })
+        .onConflict((oc) => oc.column('read_model').doNothing())
+        .execute();
+    }
+  }
+
+  // One leader per read model across all processes: two workers on one durable consumer
+  // could commit batches out of order, and the checkpoint would then skip events.
+  async function lead(p: AnyProjection) {
+    const signal = controller.signal;
+    while (!signal.aborted) {
+      const client = await pool.connect().catch(() => null);
+      if (!client) {
+        await sleep(1000, signal);
+        continue;
+      }
+      let held = false;
+      // The lock lives as long as its connection. When that connection is lost (a database
+      // restart, a terminated backend: node-postgres tells it as an error on the idle client),
+      // another process may take the lead at once: this worker stops, and this process tries
+      // for the lead again.
+      let lost: Error | undefined;
+      const leading = new AbortController();
+      const onLost = (err: Error) => {
+        lost ??= err;
+        if (held) logger.warn({ err, readModel: p.name }, 'leader lock connection lost; worker stops');
+        leading.abort();
+      };
+      client.on('error', onLost);
+      try {
+        const { rows } = await client.query<{ ok: boolean }>(
+          'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
+          [`hearth.projector.${p.name}`],
+        );
+        held = rows[0]?.ok === true;
+        if (held) {
+          leaders.add(p.name);
+          await runWorker({
+            log,
+            pool,
+            projection: p,
+            logger,
+            signal: AbortSignal.any([signal, leading.signal]),
+            options: {
+              batchSize,
+              ackWaitMs,
+              afterCommit,
+              onApplied: (name, seq) => {
+                positions.set(name, seq);
+                applied.emit(name, seq);
+              },
+            },
+          });
+        }
+      } catch (err) {
+        logger.error({ err, readModel: p.name }, 'projector worker stopped; restarting');
+      } finally {
+        leaders.delete(p.name);
+        if (held && !lost)
+          await client
+            .query('SELECT pg_advisory_unlock(hashtext($1))', [`hearth.projector.${p.name}`])
+            .catch(onLost);
+        client.off('error', onLost);
+        // A lost connection goes, not back to the pool; its late errors are already told.
+        if (lost) client.on('error', () => undefined);
+        client.release(lost);
+      }
+      await sleep(held ? 500 : 2000, signal);
+    }
+  }
+
+  async function checkpoint(name: string): Promise<number> {
+    const row = await rdb
+      .withSchema(RUNTIME_SCHEMA)
+      .selectFrom('checkpoints')
+      .select('last_seq')
+      .where('read_model', '=', name)
+      .executeTakeFirst();
+    return Number(row?.last_seq ?? 0);
+  }
+
+  async function waitFor(name: string, seq: number, timeoutMs: number): Promise<boolean> {
+    find(name);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if ((positions.get(name) ?? 0) >= seq) return true;
+      const left = deadline - Date.now();
+      // Listen before reading the checkpoint, so a commit during the read still wakes us.
+      let wake = () => {};
+      const woken = new Promise<void>((resolve) => {
+        const t = setTimeout(() => wake(), Math.min(Math.max(left, 0), 50));
+        wake = () => {
+          clearTimeout(t);
+          applied.off(name, wake);
+          resolve();
+        };
+        applied.on(name, wake);
+      });
+      // This process's worker reports in memory; only another process's needs the database.
+      if (!leaders.has(name) && (await checkpoint(name)) >= seq) {
+        wake();
+        return true;
+      }
+      if (left <= 0) {
+        wake();
+        return (positions.get(name) ?? 0) >= seq;
+      }
+      await woken;
+    }
+  }
+
+  async function status(): Promise<ProjectorStatus[]> {
+    const parked = await countParked(rdb);
+    const rows = await rdb.withSchema(RUNTIME_SCHEMA).selectFrom('checkpoints').selectAll().execute();
+    const out: ProjectorStatus[] = [];
+    for (const p of projections) {
+      const stream = log.names.stream(p.domain);
+      const lastSeq = Number(rows.find((r) => r.read_model === p.name)?.last_seq ?? 0);
+      const streamLastSeq = (await log.jsm.streams.info(stream)).state.last_seq;
+      out.push({
+        name: p.name,
+        stream,
+        lastSeq,
+        streamLastSeq,
+        lag: Math.max(streamLastSeq - lastSeq, 0),
+        deadLetters: parked.get(p.name) ?? 0,
+        leader: leaders.has(p.name),
+      });
+    }
+    return out;
+  }
+
+  return {
+    migrate,
+    start: async () => {
+      for (const p of projections) running.push(lead(p));
+    },
+    stop: async () => {
+      controller.abort();
+      await Promise.allSettled(running);
+    },
+    status,
+    waitFor,
+    rebuild: async (name, onProgress) => {
+      const done = await rebuild({ db: rdb, log, projection: find(name), batchSize, onProgress });
+      // The switch moved the checkpoint; waiters on this process learn it here.
+      if (done.targetSeq > (positions.get(name) ?? 0)) {
+        positions.set(name, done.targetSeq);
+        applied.emit(name, done.targetSeq);
+      }
+      return done;
+    },
+    rebuildStatus: (name) => {
+      find(name);
+      return rebuildStatus(rdb, name);
+    },
+    deadLetters: {
+      list: (filter) => listDeadLetters({ db: rdb, ...filter }),
+      resolve: ({ id, action, by }) => resolveDeadLetter({ db: rdb, log, projections, id, action, by }),
+    },
+    names: () => projections.map((p) => p.name),
+  };
+}

@@ -1,0 +1,318 @@
+// load → fold → decide → append, with optimistic concurrency per aggregate subject and
+// idempotency per command (Nats-Msg-Id inside the duplicate window, the KV ledger beyond it).
+import { createHash } from 'node:crypto';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { JetStreamApiCodes, JetStreamApiError, type PubAck } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { commonErrors, HearthError } from '../../contracts/errors.ts';
+import { type Envelope, type EventOf, HEADERS } from '../../contracts/events.ts';
+import { EventMetadataSchema } from '../../contracts/gen/hearth/common/v1/metadata_pb.ts';
+import type { Domain, Names } from '../../contracts/subjects.ts';
+import type { Log } from './open.ts';
+
+export type Decider<S, C, E> = {
+  initialState: S;
+  evolve: (state: S, event: E) => S;
+  /** Pure and synchronous: no I/O, no clock. Throws a HearthError when the command is refused. */
+  decide: (command: C, state: S) => E[];
+};
+
+export type AggregateType<S, C, Env extends Envelope> = {
+  domain: Domain;
+  envelope: GenMessage<Env>;
+  subject: (names: Names, id: string) => string;
+  decider: Decider<S, C, EventOf<Env>>;
+  /**
+   * 'optimistic' when decisions read state; 'none' for subjects that only accumulate facts,
+   * where serialising writers would buy nothing (their decisions get the initial state).
+   */
+  concurrency: 'optimistic' | 'none';
+  /** Keep a JSON snapshot every SNAPSHOT_EVERY events, so loading a long history stays short. */
+  snapshot?: boolean;
+  /**
+   * Commands that create their subject (a new message): the first attempt decides on the
+   * initial state without loading, and the expected sequence 0 checks the guess. A subject
+   * that exists after all costs what a stale cache costs: one failed publish and a reload.
+   */
+  expectsNew?(command: C): boolean;
+};
+
+export type CommandMeta = {
+  /** From the Idempotency-Key (scoped to the actor) or generated; becomes Nats-Msg-Id. */
+  commandId: string;
+  actorId: string;
+  onBehalfOf?: string | undefined;
+  correlationId: string;
+  causationId?: string | undefined;
+  now: Date;
+  traceparent?: string | undefined;
+  /** Hash of the request; a reused key with another request is refused. */
+  fingerprint?: string | undefined;
+  /**
+   * False when the id was generated here, so no retry can ever present it again and the
+   * ledger round trips are skipped. Client keys and keys derived by reactors keep the ledger.
+   */
+  retryable?: boolean | undefined;
+};
+
+export type AppendResult = {
+  stream: string;
+  /** Stream sequence of the aggregate's last event after this command. */
+  seq: number;
+  appended: number;
+  duplicate: boolean;
+};
+
+type LedgerEntry = { seq: number; appended: number; fingerprint?: string | undefined };
+
+const MAX_ATTEMPTS = 5;
+export const SNAPSHOT_EVERY = 20;
+const CACHE_LIMIT = 10_000;
+
+export type Appender = {
+  append: <S, C, Env extends Envelope>(input: {
+    type: AggregateType<S, C, Env>;
+    id: string;
+    command: C;
+    meta: CommandMeta;
+  }) => Promise<AppendResult>;
+  load: <S, C, Env extends Envelope>(type: AggregateType<S, C, Env>, id: string) => Promise<Loaded<S>>;
+};
+
+type Loaded<S> = { state: S; seq: number; sinceSnapshot?: number };
+
+export function createAppender({
+  log,
+  onAppended,
+}: {
+  log: Log;
+  onAppended?: (typeName: string) => void;
+}): Appender {
+  // Last known state per aggregate subject. A stale entry only costs one failed
+  // expectation and a reload, so it is safe across processes.
+  const cache = new Map<string, Loaded<unknown>>();
+  const remember = (subject: string, loaded: Loaded<unknown>) => {
+    cache.delete(subject);
+    cache.set(subject, loaded);
+    if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  };
+
+  async function load<S, C, Env extends Envelope>(type: AggregateType<S, C, Env>, id: string) {
+    const subject = type.subject(log.names, id);
+    const hit = cache.get(subject) as Loaded<S> | undefined;
+    if (hit) return hit;
+    const loaded = await loadFromLog(log, type, subject);
+    remember(subject, loaded);
+    return loaded;
+  }
+
+  // Decisions on subjects without concurrency control read no state: skip loading it.
+  const loadFor = async <S, C, Env extends Envelope>(
+    type: AggregateType<S, C, Env>,
+    id: string,
+  ): Promise<Loaded<S>> =>
+    type.concurrency === 'none' ? { state: type.decider.initialState, seq: 0 } : load(type, id);
+
+  async function append<S, C, Env extends Envelope>({
+    type,
+    id,
+    command,
+    meta,
+  }: {
+    type: AggregateType<S, C, Env>;
+    id: string;
+    command: C;
+    meta: CommandMeta;
+  }): Promise<AppendResult> {
+    const stream = log.names.stream(type.domain);
+    const subject = type.subject(log.names, id);
+    const key = hashKey(meta.commandId);
+    const ledgered = meta.retryable !== false;
+    const previous = ledgered ? await readLedger(log, key) : undefined;
+    if (previous) {
+      if (previous.fingerprint && meta.fingerprint && previous.fingerprint !== meta.fingerprint) {
+        throw commonErrors.idempotencyKeyReused();
+      }
+      return { stream, seq: previous.seq, appended: previous.appended, duplicate: true };
+    }
+
+    let raced = false;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const subjectCached = cache.has(subject);
+      const guessed =
+        attempt === 1 &&
+        !subjectCached &&
+        type.concurrency === 'optimistic' &&
+        type.expectsNew?.(command) === true;
+      const {
+        state,
+        seq,
+        sinceSnapshot: loadedSince,
+      } = guessed
+        ? { state: type.decider.initialState, seq: 0, sinceSnapshot: undefined }
+        : await loadFor(type, id);
+      let events: EventOf<Env>[];
+      try {
+        events = type.decider.decide(command, state);
+      } catch (err) {
+        // Cached or guessed state may be stale (another process appended): refuse only on fresh state.
+        if ((subjectCached || guessed) && err instanceof HearthError) {
+          cache.delete(subject);
+          continue;
+        }
+        // A refusal after a lost race means the decision no longer holds.
+        if (raced && err instanceof HearthError) {
+          throw commonErrors.conflict(`Changed concurrently: ${err.message}`, { reason: err.code });
+        }
+        throw err;
+      }
+      if (events.length === 0) {
+        // Nothing to append answers with the subject's sequence, which a guess does not know.
+        if (guessed) continue;
+        return { stream, seq, appended: 0, duplicate: false };
+      }
+
+      try {
+        let expected = seq;
+        let next = state;
+        let duplicate = false;
+        let unknown = false;
+        // One publish per event: nats-server 2.9 has no atomic batch. A decider that emits more
+        // than one must finish the rest when asked again after only the first got written
+        // (the match's last confirmation and its settlement do).
+        for (const [i, event] of events.entries()) {
+          const ack: PubAck = await log.js.publish(subject, encode(type.envelope, event, meta), {
+            msgID: events.length === 1 ? key : `${key}-${i}`,
+            headers: eventHeaders(event, meta),
+            ...(type.concurrency === 'optimistic' ? { expect: { lastSubjectSequence: expected } } : {}),
+          });
+          // A duplicate of a guess says nothing of what is stored: decide again on the loaded state.
+          if (ack.duplicate && guessed) {
+            unknown = true;
+            break;
+          }
+          duplicate ||= ack.duplicate;
+          expected = ack.seq;
+          next = type.decider.evolve(next, event);
+          onAppended?.(event.value.$typeName);
+        }
+        if (unknown) continue;
+        const result = { stream, seq: expected, appended: events.length, duplicate };
+        const since = (loadedSince ?? 0) + events.length;
+        const snapshotDue = type.snapshot === true && !duplicate && since >= SNAPSHOT_EVERY;
+        if (duplicate || type.concurrency === 'none') cache.delete(subject);
+        else remember(subject, { state: next, seq: expected, sinceSnapshot: snapshotDue ? 0 : since });
+        if (ledgered) {
+          await log.ledger.put(
+            key,
+            JSON.stringify({ seq: expected, appended: events.length, fingerprint: meta.fingerprint }),
+          );
+        }
+        if (snapshotDue) {
+          await log.snapshots.put(hashKey(subject), JSON.stringify({ seq: expected, state: next }));
+        }
+        return result;
+      } catch (err) {
+        if (isWrongLastSequence(err)) {
+          cache.delete(subject);
+          // A wrong guess is no race: the reloaded decision answers for itself.
+          raced ||= !guessed;
+          continue;
+        }
+        throw toUnavailable(err);
+      }
+    }
+    throw commonErrors.conflict();
+  }
+
+  return { append, load };
+}
+
+async function loadFromLog<S, C, Env extends Envelope>(
+  log: Log,
+  type: AggregateType<S, C, Env>,
+  subject: string,
+): Promise<Loaded<S>> {
+  const stream = log.names.stream(type.domain);
+  let state = type.decider.initialState;
+  let seq = 0;
+  if (type.snapshot) {
+    const entry = await log.snapshots.get(hashKey(subject));
+    if (entry && entry.length > 0) ({ state, seq } = entry.json<Loaded<S>>());
+  }
+  // Direct gets address the aggregate's subject only: loading never scans the stream.
+  const last = await log.jsm.direct.getMessage(stream, { last_by_subj: subject });
+  if (!last || last.seq <= seq) return { state, seq: last ? Math.max(seq, last.seq) : seq };
+  let cursor = seq + 1;
+  let sinceSnapshot = 0;
+  for (;;) {
+    const msg =
+      cursor === last.seq
+        ? last
+        : await log.jsm.direct.getMessage(stream, { seq: cursor, next_by_subj: subject });
+    if (!msg) break;
+    const event = fromBinary(type.envelope, msg.data).event;
+    if (event.case !== undefined) state = type.decider.evolve(state, event as EventOf<Env>);
+    seq = msg.seq;
+    sinceSnapshot++;
+    if (seq >= last.seq) break;
+    cursor = seq + 1;
+  }
+  return { state, seq, sinceSnapshot };
+}
+
+export function encode<Env extends Envelope>(
+  envelope: GenMessage<Env>,
+  event: EventOf<Env>,
+  meta: Pick<CommandMeta, 'now' | 'actorId' | 'onBehalfOf' | 'correlationId' | 'causationId'>,
+): Uint8Array {
+  const metadata = create(EventMetadataSchema, {
+    occurredAt: timestampFromDate(meta.now),
+    actorId: meta.actorId,
+    onBehalfOf: meta.onBehalfOf ?? '',
+    correlationId: meta.correlationId,
+    causationId: meta.causationId ?? '',
+  });
+  return toBinary(envelope, create(envelope, { metadata, event } as never));
+}
+
+export function eventHeaders(
+  event: { value: { $typeName: string } },
+  meta: Pick<CommandMeta, 'actorId' | 'onBehalfOf' | 'correlationId' | 'causationId' | 'traceparent'>,
+) {
+  const h = natsHeaders();
+  h.set(HEADERS.type, event.value.$typeName);
+  if (meta.actorId) h.set(HEADERS.actor, meta.actorId);
+  if (meta.onBehalfOf) h.set(HEADERS.onBehalfOf, meta.onBehalfOf);
+  h.set(HEADERS.correlation, meta.correlationId);
+  if (meta.causationId) h.set(HEADERS.causation, meta.causationId);
+  if (meta.traceparent) h.set(HEADERS.traceparent, meta.traceparent);
+  return h;
+}
+
+async function readLedger(log: Log, key: string): Promise<LedgerEntry | undefined> {
+  try {
+    const entry = await log.ledger.get(key);
+    return entry && entry.length > 0 ? entry.json<LedgerEntry>() : undefined;
+  } catch (err) {
+    throw toUnavailable(err);
+  }
+}
+
+/** KV keys and message ids accept a narrow alphabet; any client key is hashed into it. */
+export function hashKey(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+function isWrongLastSequence(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence;
+}
+
+function toUnavailable(err: unknown): Error {
+  if (err instanceof HearthError) return err;
+  const unavailable = commonErrors.unavailable('The event log is unavailable; retry shortly.');
+  unavailable.cause = err;
+  return unavailable;
+}

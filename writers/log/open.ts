@@ -1,0 +1,109 @@
+// The event log: one JetStream stream per domain, plus the KV buckets the writers use.
+import {
+  DiscardPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { type KV, Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { DOMAINS, type Domain, type Names } from '../../contracts/subjects.ts';
+
+const NANOS_PER_MS = 1_000_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The retained streams are the audit log: keep 365 days. */
+export const RETENTION_MS = 365 * DAY_MS;
+export const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
+/** Idempotency beyond the duplicate window: a ledger entry lives 24 hours. */
+export const LEDGER_TTL_MS = DAY_MS;
+
+export type Log = {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  names: Names;
+  /** Command id → result, so a retry after the duplicate window still answers the first result. */
+  ledger: KV;
+  /** Aggregate snapshots; no TTL, so state outlives the stream's retention. */
+  snapshots: KV;
+};
+
+export async function openLog({
+  nc,
+  names,
+  replicas = 1,
+  duplicateWindowMs = DUPLICATE_WINDOW_MS,
+}: {
+  nc: NatsConnection;
+  names: Names;
+  replicas?: number;
+  /** Tests shorten it to prove the ledger answers once the window has passed. */
+  duplicateWindowMs?: number;
+}): Promise<Log> {
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
+  for (const domain of DOMAINS) await ensureStream({ jsm, names, domain, replicas, duplicateWindowMs });
+  const kvm = new Kvm(js);
+  const ledger = await kvm.create(names.kvBucket('ledger'), {
+    ttl: LEDGER_TTL_MS,
+    history: 1,
+    replicas,
+    storage: StorageType.File,
+  });
+  const snapshots = await kvm.create(names.kvBucket('snapshots'), {
+    history: 1,
+    replicas,
+    storage: StorageType.File,
+  });
+  return { nc, js, jsm, names, ledger, snapshots };
+}
+
+/** Creates the domain's stream, or brings an existing one to the configuration below. */
+export async function ensureStream({
+  jsm,
+  names,
+  domain,
+  replicas,
+  duplicateWindowMs = DUPLICATE_WINDOW_MS,
+}: {
+  jsm: JetStreamManager;
+  names: Names;
+  domain: Domain;
+  replicas: number;
+  duplicateWindowMs?: number;
+}): Promise<void> {
+  const name = names.stream(domain);
+  const config: Partial<StreamConfig> & { subjects: string[] } = {
+    subjects: [names.domainFilter(domain)],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: RETENTION_MS * NANOS_PER_MS,
+    duplicate_window: duplicateWindowMs * NANOS_PER_MS,
+    allow_direct: true,
+    num_replicas: replicas,
+  };
+  try {
+    const info = await jsm.streams.info(name);
+    const c = info.config;
+    const same =
+      c.max_age === config.max_age &&
+      c.duplicate_window === config.duplicate_window &&
+      c.allow_direct === true &&
+      c.subjects?.join() === config.subjects.join();
+    if (!same) await jsm.streams.update(name, { ...c, ...config });
+  } catch (err) {
+    if (!isStreamNotFound(err)) throw err;
+    await jsm.streams.add({ name, ...config });
+  }
+}
+
+function isStreamNotFound(err: unknown): boolean {
+  return (
+    err instanceof Error && (err.name === 'StreamNotFoundError' || /stream not found/i.test(err.message))
+  );
+}

@@ -1,0 +1,68 @@
+// Reads the log for admins and integrators: events decoded to JSON, in stream order.
+import { fromBinary, toJson } from '@bufbuild/protobuf';
+import { commonErrors } from '../../contracts/errors.ts';
+import { ENVELOPES, HEADERS } from '../../contracts/events.ts';
+import type { Domain } from '../../contracts/subjects.ts';
+import type { Log } from './open.ts';
+
+export type LoggedEvent = {
+  seq: number;
+  subject: string;
+  type: string;
+  time: string;
+  actor: string | null;
+  onBehalfOf: string | null;
+  correlationId: string | null;
+  payload: unknown;
+};
+
+export async function readEvents({
+  log,
+  domain,
+  afterSeq,
+  limit,
+  subject,
+}: {
+  log: Log;
+  domain: Domain;
+  afterSeq: number;
+  limit: number;
+  subject?: string | undefined;
+}): Promise<{ events: LoggedEvent[]; nextAfterSeq: number; lastSeq: number }> {
+  const stream = log.names.stream(domain);
+  const filter = subject ? scoped(log, domain, subject) : log.names.domainFilter(domain);
+  const { last_seq: lastSeq } = (await log.jsm.streams.info(stream)).state;
+  const events: LoggedEvent[] = [];
+  let cursor = afterSeq + 1;
+  while (events.length < limit && cursor <= lastSeq) {
+    const msg = await log.jsm.direct.getMessage(stream, { seq: cursor, next_by_subj: filter });
+    if (!msg) break;
+    let payload: unknown;
+    try {
+      payload = toJson(ENVELOPES[domain], fromBinary(ENVELOPES[domain], msg.data));
+    } catch {
+      payload = { undecodable: true };
+    }
+    events.push({
+      seq: msg.seq,
+      subject: msg.subject,
+      type: msg.header.get(HEADERS.type),
+      time: msg.time.toISOString(),
+      actor: msg.header.get(HEADERS.actor) || null,
+      onBehalfOf: msg.header.get(HEADERS.onBehalfOf) || null,
+      correlationId: msg.header.get(HEADERS.correlation) || null,
+      payload,
+    });
+    cursor = msg.seq + 1;
+  }
+  return { events, nextAfterSeq: events.at(-1)?.seq ?? afterSeq, lastSeq };
+}
+
+/** A subject filter from a client must stay inside the domain it asked for. */
+function scoped(log: Log, domain: Domain, subject: string): string {
+  const root = log.names.domainFilter(domain).slice(0, -1); // "hearth.identity."
+  const full = subject.startsWith(root) ? subject : `${root}${subject}`;
+  if (!full.startsWith(root) || full.includes('..'))
+    throw commonErrors.invalidRequest('Subject outside this stream.', { field: 'subject' });
+  return full;
+}
