@@ -12,7 +12,7 @@ export type CurrentRules = {
   publishedBy: string | null;
 };
 
-export async function currentRules(db: Kysely<unknown>, schema = 'play'): Promise<CurrentRules> {
+export async function currentRules(db: Kysely<unknown>, schema = 'play_records'): Promise<CurrentRules> {
   const row = (
     await sql<{ version: number; rules: RuleSet; published_at: Date; published_by: string }>`
       SELECT version, rules, published_at, published_by FROM ${sql.table(`${schema}.rules`)}
@@ -27,7 +27,7 @@ export async function currentRules(db: Kysely<unknown>, schema = 'play'): Promis
   };
 }
 
-export async function currentSettings(db: Kysely<unknown>, schema = 'play'): Promise<PlaySettings> {
+export async function currentSettings(db: Kysely<unknown>, schema = 'play_records'): Promise<PlaySettings> {
   const row = (
     await sql<{ time_zone: string; hidden_member_ids: string[] }>`
       SELECT time_zone, hidden_member_ids FROM ${sql.table(`${schema}.settings`)} WHERE id = 1`.execute(db)
@@ -40,7 +40,7 @@ export async function currentSettings(db: Kysely<unknown>, schema = 'play'): Pro
 type Schemas = { play: string; activity: string };
 /** No message rule pays for more in a day than this (postgres' largest array index). */
 const MAX_PER_DAY = 2_147_483_647;
-const LIVE: Schemas = { play: 'play', activity: 'play_activity' };
+const LIVE: Schemas = { play: 'play_records', activity: 'play_activity' };
 
 /** Everything the engine needs, with message days counted in the family's time zone. */
 export async function loadFacts(
