@@ -1,9 +1,9 @@
 // The page: who is signed in decides what shows; the path decides where.
 import { Flame } from 'lucide-react';
 import { useEffect } from 'react';
-import { AuthPage } from './auth/auth-page.tsx';
-import { SessionProvider, useSession } from './auth/session.tsx';
 import { ChatPage } from './chat/chat-page.tsx';
+import { AuthPage } from './identity/auth-page.tsx';
+import { SessionProvider, useSession } from './identity/session.tsx';
 import { navigate, usePath } from './lib/route.ts';
 import { isPlayPath } from './play/play-page.tsx';
 

@@ -1,11 +1,11 @@
 // The signed-in page: channel list and conversation side by side on a wide screen, one at a
 // time on a phone (the path says which).
 import { useEffect, useState } from 'react';
-import type { User } from '../auth/api.ts';
-import { useSession } from '../auth/session.tsx';
-import { takeWelcome } from '../auth/welcome.ts';
 import { Alert } from '../components/ui/alert.tsx';
 import { Button } from '../components/ui/button.tsx';
+import type { User } from '../identity/api.ts';
+import { useSession } from '../identity/session.tsx';
+import { takeWelcome } from '../identity/welcome.ts';
 import { navigate } from '../lib/route.ts';
 import { cn } from '../lib/utils.ts';
 import { PlayPage } from '../play/play-page.tsx';

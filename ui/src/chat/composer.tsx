@@ -2,9 +2,9 @@
 // starts a new line, "@" suggests people, Escape cancels a reply or an edit.
 import { SendHorizontal, X } from 'lucide-react';
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
-import type { User } from '../auth/api.ts';
 import { Button } from '../components/ui/button.tsx';
 import { Textarea } from '../components/ui/textarea.tsx';
+import type { User } from '../identity/api.ts';
 import { cn } from '../lib/utils.ts';
 import { mentionedIds, mentionQuery, suggest } from './mentions.ts';
 import type { ChannelView, Person } from './model.ts';

@@ -1,9 +1,9 @@
 // One open channel: who is in it, its history, who is typing, and the composer.
 import { ArrowLeft, Hash } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import type { User } from '../auth/api.ts';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Button } from '../components/ui/button.tsx';
+import type { User } from '../identity/api.ts';
 import { navigate } from '../lib/route.ts';
 import { Composer, type Draft } from './composer.tsx';
 import { MessageList } from './message-list.tsx';

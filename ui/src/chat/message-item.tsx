@@ -2,9 +2,9 @@
 // its actions (reply, react, edit, delete), shown on hover, focus, or a tap on a phone.
 import { AlertCircle, Clock, CornerUpLeft, Pencil, SmilePlus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
-import type { User } from '../auth/api.ts';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Button } from '../components/ui/button.tsx';
+import type { User } from '../identity/api.ts';
 import { cn } from '../lib/utils.ts';
 import { MessageText } from './message-text.tsx';
 import type { Message } from './model.ts';

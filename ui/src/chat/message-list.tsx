@@ -2,7 +2,7 @@
 // reader scrolled up), and loads the page before the oldest one when scrolled near the top,
 // keeping the reader's place.
 import { useLayoutEffect, useRef, useState } from 'react';
-import type { User } from '../auth/api.ts';
+import type { User } from '../identity/api.ts';
 import { MessageItem } from './message-item.tsx';
 import type { ChannelView } from './model.ts';
 import { useChatClient } from './use-chat.tsx';

@@ -1,6 +1,6 @@
 // Message text with @mentions picked out. A mention is "@Name" in the text plus the person's
 // id in the message's mentions, so renaming someone never breaks old messages' meaning.
-import type { User } from '../auth/api.ts';
+import type { User } from '../identity/api.ts';
 import { cn } from '../lib/utils.ts';
 import { useChat } from './use-chat.tsx';
 

@@ -1,5 +1,5 @@
 // What a channel is called on screen: a DM is named after the other person.
-import type { User } from '../auth/api.ts';
+import type { User } from '../identity/api.ts';
 import type { ChannelView, Person } from './model.ts';
 import { nameOf } from './people.ts';
 

@@ -1,10 +1,10 @@
 // Create a group channel: a name and who to invite (everyone can be added later too).
 import { X } from 'lucide-react';
 import { type FormEvent, useEffect, useState } from 'react';
-import type { User } from '../auth/api.ts';
 import { Alert } from '../components/ui/alert.tsx';
 import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
+import type { User } from '../identity/api.ts';
 import { errorMessage } from '../lib/http.ts';
 import { navigate } from '../lib/route.ts';
 import { createChannel } from './api.ts';

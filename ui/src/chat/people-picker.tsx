@@ -1,11 +1,11 @@
 // Start a direct message: pick someone from the family.
 import { X } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
-import type { User } from '../auth/api.ts';
 import { Alert } from '../components/ui/alert.tsx';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
+import type { User } from '../identity/api.ts';
 import { errorMessage } from '../lib/http.ts';
 import { navigate } from '../lib/route.ts';
 import { openDm } from './api.ts';

@@ -2,10 +2,10 @@
 // unread badge; DMs show whether the other person is online.
 import { Flame, Hash, Plus, Trophy } from 'lucide-react';
 import { useMemo, useState } from 'react';
-import type { User } from '../auth/api.ts';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Badge } from '../components/ui/badge.tsx';
 import { Button } from '../components/ui/button.tsx';
+import type { User } from '../identity/api.ts';
 import { navigate } from '../lib/route.ts';
 import { cn } from '../lib/utils.ts';
 import { type ChannelView, unreadOf } from './model.ts';

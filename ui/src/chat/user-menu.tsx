@@ -1,10 +1,10 @@
 // Who is signed in, whether they are the admin, and the way out: the foot of the sidebar.
 import { LogOut } from 'lucide-react';
-import type { User } from '../auth/api.ts';
-import { useSession } from '../auth/session.tsx';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Badge } from '../components/ui/badge.tsx';
 import { Button } from '../components/ui/button.tsx';
+import type { User } from '../identity/api.ts';
+import { useSession } from '../identity/session.tsx';
 
 export function UserMenu({ me }: { me: User }) {
   const { signOut } = useSession();

@@ -3,8 +3,8 @@
 import { CheckCircle2, Gift, Plus, Target } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import { CHALLENGE_METRICS, type ChallengeMetric } from '../../../contracts/play.schema.ts';
-import type { User } from '../auth/api.ts';
 import { Button } from '../components/ui/button.tsx';
+import type { User } from '../identity/api.ts';
 import { type Challenge, cancelChallenge, createChallenge, getChallenges } from './api.ts';
 import { NumberField, SelectField, TextField } from './fields.tsx';
 import { formatDay, formatNumber, METRIC_LABELS } from './format.ts';

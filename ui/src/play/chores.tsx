@@ -3,9 +3,9 @@
 import { Check, ClipboardCheck, Hourglass, Plus, X } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import { RECURRENCES, type Recurrence } from '../../../contracts/play.schema.ts';
-import type { User } from '../auth/api.ts';
 import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
+import type { User } from '../identity/api.ts';
 import {
   approveCompletion,
   type Chore,

@@ -2,8 +2,8 @@
 // a tie shares its rank (1, 1, 3). Live: a boards_changed push reads them again.
 import { Crown } from 'lucide-react';
 import { useState } from 'react';
-import type { User } from '../auth/api.ts';
 import { Avatar } from '../components/ui/avatar.tsx';
+import type { User } from '../identity/api.ts';
 import { navigate } from '../lib/route.ts';
 import { cn } from '../lib/utils.ts';
 import { type BoardRow, type EloRow, getBoards } from './api.ts';

@@ -2,8 +2,8 @@
 // counts, and the confirm / reject / void actions.
 import { Check, Clock, X } from 'lucide-react';
 import { useState } from 'react';
-import type { User } from '../auth/api.ts';
 import { Button } from '../components/ui/button.tsx';
+import type { User } from '../identity/api.ts';
 import { cn } from '../lib/utils.ts';
 import { confirmMatch, type Match, rejectMatch, voidMatch } from './api.ts';
 import { ReasonForm } from './fields.tsx';

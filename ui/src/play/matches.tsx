@@ -1,7 +1,7 @@
 // Matches: report one (1 v 1, or a free-for-all of up to 8), confirm or reject what others
 // reported, and (admins) void one that counts. A settled match shows each rating change.
 import { useMemo } from 'react';
-import type { User } from '../auth/api.ts';
+import type { User } from '../identity/api.ts';
 import { getMatches } from './api.ts';
 import { MatchList } from './match-list.tsx';
 import { Empty, LoadError, Loading, Section } from './parts.tsx';

@@ -1,8 +1,8 @@
 // The family as play screens need it: everyone (the signed-in person included), by name.
 import { useMemo } from 'react';
-import type { User } from '../auth/api.ts';
 import type { Person } from '../chat/model.ts';
 import { useChat } from '../chat/use-chat.tsx';
+import type { User } from '../identity/api.ts';
 
 export function useFamily(me: User): Person[] {
   const people = useChat((s) => s.people);

@@ -2,8 +2,8 @@
 // challenges, chores, and the rules for admins) and the section the path names.
 import { ArrowLeft, ClipboardCheck, Scale, Swords, Target, Trophy, UserRound } from 'lucide-react';
 import { memo, type ReactNode } from 'react';
-import type { User } from '../auth/api.ts';
 import { Button } from '../components/ui/button.tsx';
+import type { User } from '../identity/api.ts';
 import { navigate } from '../lib/route.ts';
 import { cn } from '../lib/utils.ts';
 import { ChallengesScreen } from './challenges.tsx';

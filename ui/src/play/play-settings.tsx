@@ -1,7 +1,7 @@
 // Admin: the family's play settings (time zone, who is left off the boards).
 import { type FormEvent, useMemo, useState } from 'react';
-import type { User } from '../auth/api.ts';
 import { Button } from '../components/ui/button.tsx';
+import type { User } from '../identity/api.ts';
 import { ApiError } from '../lib/http.ts';
 import { getSettings, saveSettings } from './api.ts';
 import { TextField } from './fields.tsx';

@@ -1,8 +1,8 @@
 // Reporting a match: 1 v 1 (won, lost or draw) or a free-for-all of up to 8 players by place.
 import { Plus, Swords, X } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
-import type { User } from '../auth/api.ts';
 import { Button } from '../components/ui/button.tsx';
+import type { User } from '../identity/api.ts';
 import { reportMatch } from './api.ts';
 import { Segmented, SelectField, TextField } from './fields.tsx';
 import { ordinal } from './format.ts';
