@@ -2,9 +2,10 @@
 // removed at the end, so a bench never reads or leaves anything a test or a hub would see.
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { type ConnectionOptions, connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { createNames, type Names } from '../contracts/subjects.ts';
+import { connectNats } from '../writers/log/connect.ts';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -20,10 +21,10 @@ export type BenchContext = {
   cleanup: () => Promise<void>;
 };
 
-/** `nats` options beyond these defaults must match edge/hub.ts, or the figures flatter the hub. */
-export async function openContext(nats: Partial<ConnectionOptions> = {}): Promise<BenchContext> {
+/** Connects as the hub does (connectNats), so the figures neither flatter nor wrong it. */
+export async function openContext(): Promise<BenchContext> {
   const runId = randomBytes(4).toString('hex');
-  const nc = await connect({ servers: NATS_URL, name: `bench-${runId}`, ...nats });
+  const nc = await connectNats({ servers: NATS_URL, name: `bench-${runId}` });
   const databases: string[] = [];
 
   const admin = async <T>(work: (c: pg.Client) => Promise<T>): Promise<T> => {

@@ -43,7 +43,7 @@ const step = (text: string) => console.error(`· ${text}`);
 async function main() {
   // Other work on a small host skews every figure; the load beside the numbers says how much.
   const loadBefore = loadavg()[0] ?? 0;
-  const ctx = await openContext({ noAsyncTraces: true });
+  const ctx = await openContext();
   try {
     const figures: FigureResult[] = [];
     if (wants('writer')) {

@@ -2,9 +2,10 @@
 // and its own database, so files run in parallel and never see each other.
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { createNames, type Names } from '../contracts/subjects.ts';
+import { connectNats } from '../writers/log/connect.ts';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 export const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -19,7 +20,8 @@ export async function testNats(prefix = uniquePrefix()): Promise<{
   prefix: string;
   cleanup: () => Promise<void>;
 }> {
-  const nc = await connect({ servers: NATS_URL, name: `test-${prefix}` });
+  // As the hub connects, so tests run what production runs.
+  const nc = await connectNats({ servers: NATS_URL, name: `test-${prefix}` });
   const names = createNames(prefix);
   const cleanup = async () => {
     const jsm = await jetstreamManager(nc);

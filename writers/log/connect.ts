@@ -1,0 +1,54 @@
+// Connecting to the log: one set of connection options for the hub, the CLI, the bench and the
+// tests, so what is measured and tested is what runs.
+import { type ConnectionOptions, connect, type NatsConnection } from '@nats-io/transport-node';
+import { createNames } from '../../contracts/subjects.ts';
+import { type Log, openLog } from './open.ts';
+
+/**
+ * Reconnect for as long as the process lives (a restarted nats-server must not end the hub),
+ * and no async stack traces: capturing one per request costs the writer ~20% of its throughput.
+ */
+export const CONNECTION_OPTIONS = {
+  maxReconnectAttempts: -1,
+  noAsyncTraces: true,
+} as const satisfies Partial<ConnectionOptions>;
+
+export function connectNats({
+  servers,
+  name,
+}: {
+  servers: string | string[];
+  /** Shown by the server (connz), so an operator sees which process holds a connection. */
+  name: string;
+}): Promise<NatsConnection> {
+  return connect({ servers, name, ...CONNECTION_OPTIONS });
+}
+
+/** Connects and opens the log of one namespace; `log.nc.drain()` closes it. */
+export async function connectLog({
+  servers,
+  namespace,
+  name,
+  replicas,
+  duplicateWindowMs,
+}: {
+  servers: string | string[];
+  namespace: string;
+  name: string;
+  replicas?: number | undefined;
+  /** Tests shorten it to prove the ledger answers once the window has passed. */
+  duplicateWindowMs?: number | undefined;
+}): Promise<Log> {
+  const nc = await connectNats({ servers, name });
+  try {
+    return await openLog({
+      nc,
+      names: createNames(namespace),
+      ...(replicas ? { replicas } : {}),
+      ...(duplicateWindowMs ? { duplicateWindowMs } : {}),
+    });
+  } catch (err) {
+    await nc.close().catch(() => undefined);
+    throw err;
+  }
+}
