@@ -2,7 +2,7 @@
 // the message replied to. The appender's cache is per process and is only corrected by a
 // failed expectation, which never happens on a subject nobody appends to here, so a member
 // removed through another edge could keep posting. So the reader goes through the log
-// (writers/read-through.ts): one direct get says whether the cached state is current.
+// (writers/log/read-through.ts): one direct get says whether the cached state is current.
 
 import type { Log } from '../log/open.ts';
 import { createReadThrough, type Loaded } from '../log/read-through.ts';
@@ -21,7 +21,7 @@ export type ChatReader = {
 };
 
 export function createChatReader({ log }: { log: Log }): ChatReader {
-  const { load, forget } = createReadThrough({ log, domain: 'chat' });
+  const { load, forget } = createReadThrough({ log });
   return {
     channel: (channelId) => load(channelAggregate, checkedId(channelId, 'channel')),
     message: (channelId, messageId) =>

@@ -1,16 +1,19 @@
 // load → fold → decide → append, with optimistic concurrency per aggregate subject and
 // idempotency per command (Nats-Msg-Id inside the duplicate window, the KV ledger beyond it).
-import { createHash } from 'node:crypto';
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { JetStreamApiCodes, JetStreamApiError, type PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
+import { LRUCache } from 'lru-cache';
 import { commonErrors, HearthError } from '../../contracts/errors.ts';
 import { type Envelope, type EventOf, HEADERS } from '../../contracts/events.ts';
 import { EventMetadataSchema } from '../../contracts/gen/hearth/common/v1/metadata_pb.ts';
 import type { Domain, Names } from '../../contracts/subjects.ts';
-import type { Log } from './open.ts';
+import { foldAggregate } from './fold.ts';
+import { hashKey, type Log } from './open.ts';
+
+export { hashKey };
 
 export type Decider<S, C, E> = {
   initialState: S;
@@ -92,19 +95,16 @@ export function createAppender({
 }): Appender {
   // Last known state per aggregate subject. A stale entry only costs one failed
   // expectation and a reload, so it is safe across processes.
-  const cache = new Map<string, Loaded<unknown>>();
-  const remember = (subject: string, loaded: Loaded<unknown>) => {
-    cache.delete(subject);
-    cache.set(subject, loaded);
-    if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  };
+  const cache = new LRUCache<string, Loaded<unknown>>({ max: CACHE_LIMIT });
 
   async function load<S, C, Env extends Envelope>(type: AggregateType<S, C, Env>, id: string) {
     const subject = type.subject(log.names, id);
     const hit = cache.get(subject) as Loaded<S> | undefined;
     if (hit) return hit;
-    const loaded = await loadFromLog(log, type, subject);
-    remember(subject, loaded);
+    const { state, seq, folded } = await foldAggregate({ log, type, subject });
+    // Counted from the snapshot, so the next one is written on time.
+    const loaded: Loaded<S> = { state, seq, sinceSnapshot: folded };
+    cache.set(subject, loaded);
     return loaded;
   }
 
@@ -203,7 +203,7 @@ export function createAppender({
         const since = (loadedSince ?? 0) + events.length;
         const snapshotDue = type.snapshot === true && !duplicate && since >= SNAPSHOT_EVERY;
         if (duplicate || type.concurrency === 'none') cache.delete(subject);
-        else remember(subject, { state: next, seq: expected, sinceSnapshot: snapshotDue ? 0 : since });
+        else cache.set(subject, { state: next, seq: expected, sinceSnapshot: snapshotDue ? 0 : since });
         if (ledgered) {
           await log.ledger.put(
             key,
@@ -228,39 +228,6 @@ export function createAppender({
   }
 
   return { append, load };
-}
-
-async function loadFromLog<S, C, Env extends Envelope>(
-  log: Log,
-  type: AggregateType<S, C, Env>,
-  subject: string,
-): Promise<Loaded<S>> {
-  const stream = log.names.stream(type.domain);
-  let state = type.decider.initialState;
-  let seq = 0;
-  if (type.snapshot) {
-    const entry = await log.snapshots.get(hashKey(subject));
-    if (entry && entry.length > 0) ({ state, seq } = entry.json<Loaded<S>>());
-  }
-  // Direct gets address the aggregate's subject only: loading never scans the stream.
-  const last = await log.jsm.direct.getMessage(stream, { last_by_subj: subject });
-  if (!last || last.seq <= seq) return { state, seq: last ? Math.max(seq, last.seq) : seq };
-  let cursor = seq + 1;
-  let sinceSnapshot = 0;
-  for (;;) {
-    const msg =
-      cursor === last.seq
-        ? last
-        : await log.jsm.direct.getMessage(stream, { seq: cursor, next_by_subj: subject });
-    if (!msg) break;
-    const event = fromBinary(type.envelope, msg.data).event;
-    if (event.case !== undefined) state = type.decider.evolve(state, event as EventOf<Env>);
-    seq = msg.seq;
-    sinceSnapshot++;
-    if (seq >= last.seq) break;
-    cursor = seq + 1;
-  }
-  return { state, seq, sinceSnapshot };
 }
 
 export function encode<Env extends Envelope>(
@@ -299,11 +266,6 @@ async function readLedger(log: Log, key: string): Promise<LedgerEntry | undefine
   } catch (err) {
     throw toUnavailable(err);
   }
-}
-
-/** KV keys and message ids accept a narrow alphabet; any client key is hashed into it. */
-export function hashKey(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
 }
 
 function isWrongLastSequence(err: unknown): boolean {

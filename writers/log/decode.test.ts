@@ -1,6 +1,10 @@
+import { fromBinary } from '@bufbuild/protobuf';
 import type { JsMsg } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
-import { streamSeq } from './decode.ts';
+import { IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
+import { registered } from '../../test/events.ts';
+import { encode } from './append.ts';
+import { decodeEnvelope, decodeEvent, streamSeq } from './decode.ts';
 
 // JsMsgImpl exposes the ack subject as `reply`; `seq` stands for JsMsg's own parse.
 const delivered = (reply: string): JsMsg => ({ reply, seq: -1 }) as unknown as JsMsg;
@@ -20,5 +24,34 @@ describe('the stream sequence of a delivered message', () => {
     expect(streamSeq(delivered('$JS.ACK.too.short'))).toBe(-1);
     expect(streamSeq(delivered('_INBOX.abc'))).toBe(-1);
     expect(streamSeq({ seq: 7 } as unknown as JsMsg)).toBe(7);
+  });
+});
+
+describe('a payload read back from the log', () => {
+  const now = new Date('2024-05-01T10:00:00Z');
+  const bytes = encode(IdentityEventSchema, registered('u1'), { actorId: 'admin', correlationId: 'c', now });
+
+  it('decodes to the envelope fromBinary gives', () => {
+    expect(decodeEnvelope(IdentityEventSchema, bytes)).toStrictEqual(fromBinary(IdentityEventSchema, bytes));
+  });
+
+  it('becomes a stored event with its type, time and actor', () => {
+    const stored = decodeEvent('identity', 'S', {
+      seq: 7,
+      subject: 'x.identity.user.u1.account',
+      data: bytes,
+    });
+    expect(stored).toMatchObject({
+      stream: 'S',
+      seq: 7,
+      type: 'hearth.identity.v1.UserRegistered',
+      occurredAt: now,
+      actorId: 'admin',
+      event: { case: 'userRegistered', value: { userId: 'u1' } },
+    });
+  });
+
+  it('refuses bytes that are not an envelope', () => {
+    expect(() => decodeEnvelope(IdentityEventSchema, new Uint8Array([0xff, 0xff, 0xff]))).toThrow();
   });
 });

@@ -1,3 +1,7 @@
+// Decoding what the log holds: a payload to its domain's envelope, a delivered or fetched
+// message to a StoredEvent. Writers folding, projectors applying and the edge fanning out all
+// decode here, with the compiled decoder of fast-decode.ts.
+import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Envelope, EventOf } from '../../contracts/events.ts';
@@ -75,10 +79,14 @@ export function streamSeq(m: JsMsg): number {
   return Number.parseInt(reply.slice(start, end), 10);
 }
 
+/** A payload as its envelope: the same result as fromBinary, a few times faster. Throws on bad bytes. */
+export function decodeEnvelope<E extends Envelope>(envelope: GenMessage<E>, data: Uint8Array): E {
+  return decodeMessage(envelope, data);
+}
+
 /** Throws on a payload that does not decode: the runner parks such an event as poison. */
 export function decodeEvent(domain: Domain, stream: string, msg: RawMessage): StoredEvent {
-  // Same result as fromBinary, a few times faster: see fast-decode.ts.
-  const envelope = decodeMessage(ENVELOPES[domain], msg.data);
+  const envelope = decodeEnvelope(ENVELOPES[domain], msg.data);
   const event = envelope.event;
   if (event.case === undefined) throw new Error('payload carries no known event');
   const occurred = envelope.metadata?.occurredAt;

@@ -1,4 +1,5 @@
 // The event log: one JetStream stream per domain, plus the KV buckets the writers use.
+import { createHash } from 'node:crypto';
 import {
   DiscardPolicy,
   type JetStreamClient,
@@ -60,6 +61,11 @@ export async function openLog({
     storage: StorageType.File,
   });
   return { nc, js, jsm, names, ledger, snapshots };
+}
+
+/** KV keys and message ids accept a narrow alphabet; any client key is hashed into it. */
+export function hashKey(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
 }
 
 /** Creates the domain's stream, or brings an existing one to the configuration below. */

@@ -1,8 +1,10 @@
 // Reads the log for admins and integrators: events decoded to JSON, in stream order.
-import { fromBinary, toJson } from '@bufbuild/protobuf';
+import { toJson } from '@bufbuild/protobuf';
 import { commonErrors } from '../../contracts/errors.ts';
 import { ENVELOPES, HEADERS } from '../../contracts/events.ts';
 import type { Domain } from '../../contracts/subjects.ts';
+import { decodeEnvelope } from './decode.ts';
+import { messagesAfter } from './fold.ts';
 import type { Log } from './open.ts';
 
 export type LoggedEvent = {
@@ -33,13 +35,11 @@ export async function readEvents({
   const filter = subject ? scoped(log, domain, subject) : log.names.domainFilter(domain);
   const { last_seq: lastSeq } = (await log.jsm.streams.info(stream)).state;
   const events: LoggedEvent[] = [];
-  let cursor = afterSeq + 1;
-  while (events.length < limit && cursor <= lastSeq) {
-    const msg = await log.jsm.direct.getMessage(stream, { seq: cursor, next_by_subj: filter });
-    if (!msg) break;
+  if (limit < 1) return { events, nextAfterSeq: afterSeq, lastSeq };
+  for await (const msg of messagesAfter({ log, stream, filter, afterSeq, untilSeq: lastSeq })) {
     let payload: unknown;
     try {
-      payload = toJson(ENVELOPES[domain], fromBinary(ENVELOPES[domain], msg.data));
+      payload = toJson(ENVELOPES[domain], decodeEnvelope(ENVELOPES[domain], msg.data));
     } catch {
       payload = { undecodable: true };
     }
@@ -53,7 +53,7 @@ export async function readEvents({
       correlationId: msg.header.get(HEADERS.correlation) || null,
       payload,
     });
-    cursor = msg.seq + 1;
+    if (events.length >= limit) break;
   }
   return { events, nextAfterSeq: events.at(-1)?.seq ?? afterSeq, lastSeq };
 }

@@ -2,7 +2,7 @@
 // the settings' time zone), and what the edge shows or answers 404s with. The appender's
 // cache is per process and only corrected by a failed expectation, which never happens on a
 // subject nobody appends to here: a chore retired through another edge would still look
-// active. So the reader goes through the log (writers/read-through.ts).
+// active. So the reader goes through the log (writers/log/read-through.ts).
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
 import type { AggregateType, Appender } from '../log/append.ts';
 import type { Log } from '../log/open.ts';
@@ -32,7 +32,7 @@ type Load = <S, C>(type: AggregateType<S, C, PlayEvent>, id: string) => Promise<
 
 /** Reads through the log, always current (one direct get when nothing changed). */
 export function createPlayReader({ log }: { log: Log }): PlayReader {
-  const { load } = createReadThrough({ log, domain: 'play' });
+  const { load } = createReadThrough({ log });
   return readerOver(load);
 }
 

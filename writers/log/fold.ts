@@ -1,0 +1,91 @@
+// The one read loop over the log: walking a subject forward with direct gets, and folding an
+// aggregate from its snapshot (or a state already known) through its newer events. The
+// appender and the read-through load with it, a reconnecting chat client replays with it.
+import type { StoredMsg } from '@nats-io/jetstream';
+import type { Envelope, EventOf } from '../../contracts/events.ts';
+import type { AggregateType } from './append.ts';
+import { decodeEnvelope } from './decode.ts';
+import { hashKey, type Log } from './open.ts';
+
+/**
+ * The messages of `filter` after `afterSeq`, in stream order, up to the end of the stream as
+ * each get finds it, or to `untilSeq`. Direct gets address the filter only: nothing else in the
+ * stream is read. `last`, a message already fetched, is reused when the walk reaches it.
+ */
+export async function* messagesAfter({
+  log,
+  stream,
+  filter,
+  afterSeq,
+  untilSeq = Number.POSITIVE_INFINITY,
+  last,
+}: {
+  log: Log;
+  stream: string;
+  filter: string;
+  afterSeq: number;
+  untilSeq?: number;
+  last?: StoredMsg | undefined;
+}): AsyncGenerator<StoredMsg> {
+  let cursor = afterSeq + 1;
+  while (cursor <= untilSeq) {
+    const msg =
+      cursor === last?.seq
+        ? last
+        : await log.jsm.direct.getMessage(stream, { seq: cursor, next_by_subj: filter });
+    if (!msg) return;
+    yield msg;
+    cursor = msg.seq + 1;
+  }
+}
+
+export type Folded<S> = {
+  state: S;
+  /** Stream sequence of the aggregate's last event (0 for a subject with none). */
+  seq: number;
+  /** Events folded by this call on top of the state it started from. */
+  folded: number;
+};
+
+/**
+ * The aggregate's current state: from `known` if given (a cached state, so no snapshot read),
+ * else from its snapshot or initial state, then one direct get of the subject's last message
+ * and a walk through whatever came after.
+ */
+export async function foldAggregate<S, C, Env extends Envelope>({
+  log,
+  type,
+  subject,
+  known,
+}: {
+  log: Log;
+  type: AggregateType<S, C, Env>;
+  subject: string;
+  known?: { state: S; seq: number } | undefined;
+}): Promise<Folded<S>> {
+  const stream = log.names.stream(type.domain);
+  let state = type.decider.initialState;
+  let seq = 0;
+  if (known) ({ state, seq } = known);
+  else if (type.snapshot) {
+    const entry = await log.snapshots.get(hashKey(subject));
+    if (entry && entry.length > 0) ({ state, seq } = entry.json<{ state: S; seq: number }>());
+  }
+  const last = await log.jsm.direct.getMessage(stream, { last_by_subj: subject });
+  if (!last || last.seq <= seq) return { state, seq: Math.max(seq, last?.seq ?? 0), folded: 0 };
+  let folded = 0;
+  for await (const msg of messagesAfter({
+    log,
+    stream,
+    filter: subject,
+    afterSeq: seq,
+    untilSeq: last.seq,
+    last,
+  })) {
+    const event = decodeEnvelope(type.envelope, msg.data).event;
+    if (event.case !== undefined) state = type.decider.evolve(state, event as EventOf<Env>);
+    seq = msg.seq;
+    folded++;
+  }
+  return { state, seq, folded };
+}
