@@ -4,8 +4,8 @@
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
-import type { StoredEvent } from '../../projectors/runtime/types.ts';
-import { decodeEvent } from '../../writers/log/decode.ts';
+import { decodeEvent, type StoredEvent } from '../../writers/log/decode.ts';
+import { messagesAfter } from '../../writers/log/fold.ts';
 import type { Log } from '../../writers/log/open.ts';
 
 export type ChatStored = StoredEvent<ChatEvent>;
@@ -88,17 +88,7 @@ export async function* channelEventsAfter({
 }): AsyncGenerator<ChatStored> {
   const stream = log.names.stream('chat');
   const filter = log.names.chat.channel(channelId);
-  let cursor = afterSeq + 1;
-  for (;;) {
-    const msg = await log.jsm.direct.getMessage(stream, { seq: cursor, next_by_subj: filter });
-    if (!msg) return;
-    yield decodeEvent('chat', stream, {
-      seq: msg.seq,
-      subject: msg.subject,
-      data: msg.data,
-      header: msg.header,
-      time: msg.time,
-    }) as ChatStored;
-    cursor = msg.seq + 1;
+  for await (const msg of messagesAfter({ log, stream, filter, afterSeq })) {
+    yield decodeEvent('chat', stream, msg) as ChatStored;
   }
 }

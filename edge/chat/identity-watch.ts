@@ -1,10 +1,10 @@
 // Bans, role changes and ended sessions reach open sockets at once. A JetStream publish is
 // also delivered to core subscribers of its subject, so each edge listens to the identity
 // subjects directly, with no consumer and no lag behind a read model.
-import { fromBinary } from '@bufbuild/protobuf';
 import type { Subscription } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
+import { decodeEnvelope } from '../../writers/log/decode.ts';
 import type { Log } from '../../writers/log/open.ts';
 
 export type IdentityReactions = {
@@ -23,7 +23,7 @@ export function watchIdentity({ log, logger, on }: { log: Log; logger: Logger; o
       callback: (err, msg) => {
         if (err) return;
         try {
-          const { event } = fromBinary(IdentityEventSchema, msg.data);
+          const { event } = decodeEnvelope(IdentityEventSchema, msg.data);
           switch (event.case) {
             case 'userBanned': {
               // A ban that has already run out changes nothing.
