@@ -37,7 +37,7 @@ describe('the hearth CLI', () => {
 
   it('rebuilds a read model and reports progress', async () => {
     const { stdout, stderr } = await hearth('rebuild', 'identity_users');
-    expect(stdout).toContain('rebuilt users');
+    expect(stdout).toContain('rebuilt identity_users');
     expect(stderr).toContain('done');
   });
 
