@@ -2,6 +2,16 @@
 // event, whoever receives them; client frames are parsed and checked here, and a bad one is
 // answered with an error frame while the connection stays open.
 import { Ajv, type ValidateFunction } from 'ajv';
+import type {
+  AckFrame,
+  ErrorFrame,
+  EventFrame,
+  JoinedFrame,
+  PongFrame,
+  PresenceFrame,
+  RoleFrame,
+  TypingFrame,
+} from '../../contracts/chat.frames.ts';
 import {
   CLIENT_FRAME_TYPES,
   type ClientFrame,
@@ -15,8 +25,6 @@ import { describeError } from '../http/validate.ts';
 /** A frame ready to send: serialised once, with the stream sequence it carries. */
 export type Prepared = { channelId: string; seq: number; data: Buffer };
 
-export type ErrorFrame = { type: 'error'; code: string; message: string; ref?: string };
-
 export function encodeFrame(frame: object): Buffer {
   return Buffer.from(JSON.stringify(frame));
 }
@@ -27,7 +35,7 @@ export function frameFor(e: StoredEvent<ChatEvent>): Prepared | null {
   return body && { channelId: e.event.value.channelId, seq: e.seq, data: encodeFrame(body) };
 }
 
-function frameBody(e: StoredEvent<ChatEvent>): object | null {
+function frameBody(e: StoredEvent<ChatEvent>): EventFrame | null {
   const { event, seq } = e;
   const timestamp = e.occurredAt.toISOString();
   switch (event.case) {
@@ -111,12 +119,20 @@ function frameBody(e: StoredEvent<ChatEvent>): object | null {
 }
 
 export const presenceFrame = (userId: string, online: boolean, channel: string) =>
-  encodeFrame({ type: 'presence', user_id: userId, online, channel });
+  encodeFrame({ type: 'presence', user_id: userId, online, channel } satisfies PresenceFrame);
 
 export const typingFrame = (userId: string, channel: string, typing: boolean) =>
-  encodeFrame({ type: 'typing', user_id: userId, channel, typing });
+  encodeFrame({ type: 'typing', user_id: userId, channel, typing } satisfies TypingFrame);
 
-export const PONG = encodeFrame({ type: 'pong' });
+export const joinedFrame = (channel: string, seq: number) =>
+  encodeFrame({ type: 'joined', channel, seq } satisfies JoinedFrame);
+
+export const roleFrame = (role: string) => encodeFrame({ type: 'role', role } satisfies RoleFrame);
+
+export const ackFrame = (ref: string, made: { id: string; seq: number }) =>
+  encodeFrame({ type: 'ack', ref, ...made } satisfies AckFrame);
+
+export const PONG = encodeFrame({ type: 'pong' } satisfies PongFrame);
 
 export function errorFrame(code: string, message: string, ref?: string): Buffer {
   const frame: ErrorFrame = { type: 'error', code, message };

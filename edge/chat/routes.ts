@@ -3,6 +3,15 @@
 // the channel aggregate itself, not a read model that might lag a removal.
 import { createHash } from 'node:crypto';
 import { type Context, Hono } from 'hono';
+import type {
+  Accepted,
+  ChannelCreated,
+  ChannelDetail,
+  ChannelSummary,
+  ChatMessage,
+  PresenceList,
+  WsToken,
+} from '../../contracts/chat.api.ts';
 import {
   afterQuery,
   channelQuery,
@@ -15,7 +24,7 @@ import {
 } from '../../contracts/chat.schema.ts';
 import { commonErrors } from '../../contracts/errors.ts';
 import { channelDetail, channelsOf } from '../../projectors/chat-channels/queries.ts';
-import { type ChatMessage, history, mentionsOf } from '../../projectors/chat-messages/queries.ts';
+import { history, mentionsOf } from '../../projectors/chat-messages/queries.ts';
 import { findUser } from '../../projectors/identity-users/queries.ts';
 import type { ChatWriter } from '../../writers/chat/commands.ts';
 import { chatErrors } from '../../writers/chat/errors.ts';
@@ -69,7 +78,7 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
       onBehalfOf: impersonatedBy ? user.id : undefined,
       role: user.role,
     });
-    return c.json({ token, expires_at: expiresAt.toISOString() });
+    return c.json({ token, expires_at: expiresAt.toISOString() } satisfies WsToken);
   });
 
   app.get('/messages', read, queryParams(historyQuery), readAfter(projectors, 'chat_messages'), async (c) => {
@@ -80,7 +89,12 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
       throw commonErrors.invalidRequest(`limit must be between 1 and ${MAX_LIMIT}.`, { field: 'limit' });
     const beforeSeq = q.before_seq === undefined ? undefined : Number(q.before_seq);
     return c.json(
-      await history(db, { channelId: q.channel, before: parseBefore(q.before), beforeSeq, limit }),
+      (await history(db, {
+        channelId: q.channel,
+        before: parseBefore(q.before),
+        beforeSeq,
+        limit,
+      })) satisfies ChatMessage[],
     );
   });
 
@@ -131,12 +145,12 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
         user_id: userId,
         online: presence.isOnline(userId),
         channel,
-      })),
+      })) satisfies PresenceList,
     );
   });
 
   app.get('/channels', read, queryParams(afterQuery), readAfter(projectors, 'chat_channels'), async (c) =>
-    c.json(await channelsOf(db, me(c))),
+    c.json((await channelsOf(db, me(c))) satisfies ChannelSummary[]),
   );
 
   app.post(
@@ -151,7 +165,7 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
         { channelId: id, name: body.name, memberIds: body.members ?? [], by: me(c) },
         commandMeta(c, body),
       );
-      return c.json({ id, seq: result.seq }, 201);
+      return c.json({ id, seq: result.seq } satisfies ChannelCreated, 201);
     },
   );
 
@@ -160,7 +174,7 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
     await existingUser(body.user_id);
     const result = await writer.openDm({ with: body.user_id, by: me(c) }, commandMeta(c, body));
     return c.json(
-      { id: result.channelId, seq: result.seq },
+      { id: result.channelId, seq: result.seq } satisfies ChannelCreated,
       result.appended > 0 && !result.duplicate ? 201 : 200,
     );
   });
@@ -174,7 +188,7 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
       await memberOf(c.req.param('id'), me(c));
       const detail = await channelDetail(db, c.req.param('id'));
       if (!detail) throw commonErrors.notCaughtUp(undefined, { readModel: 'chat_channels' });
-      return c.json(detail);
+      return c.json(detail satisfies ChannelDetail);
     },
   );
 
@@ -187,7 +201,7 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
       by: me(c),
       canModerate: canModerate(c),
     };
-    return c.json({ seq: (await writer.invite(input, commandMeta(c, body))).seq });
+    return c.json({ seq: (await writer.invite(input, commandMeta(c, body))).seq } satisfies Accepted);
   });
 
   app.delete('/channels/:id/members/:userId', write, async (c) => {
@@ -197,18 +211,18 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
       by: me(c),
       canModerate: canModerate(c),
     };
-    return c.json({ seq: (await writer.removeMember(input, commandMeta(c))).seq });
+    return c.json({ seq: (await writer.removeMember(input, commandMeta(c))).seq } satisfies Accepted);
   });
 
   app.post('/channels/:id/archive', write, async (c) => {
     const input = { channelId: c.req.param('id'), by: me(c), canModerate: canModerate(c) };
-    return c.json({ seq: (await writer.archive(input, commandMeta(c))).seq });
+    return c.json({ seq: (await writer.archive(input, commandMeta(c))).seq } satisfies Accepted);
   });
 
   app.post('/channels/:id/read', write, jsonBody(markReadBody), async (c) => {
     const body = c.req.valid('json');
     const input = { channelId: c.req.param('id'), userId: me(c), upToSeq: body.seq };
-    return c.json({ seq: (await writer.markRead(input, commandMeta(c, body))).seq });
+    return c.json({ seq: (await writer.markRead(input, commandMeta(c, body))).seq } satisfies Accepted);
   });
 
   const on = (c: Context<HubEnv>) => ({
@@ -219,13 +233,13 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
   app.patch('/channels/:channel/messages/:message', write, jsonBody(editMessageBody), async (c) => {
     const body = c.req.valid('json');
     const input = { ...on(c), by: me(c), content: body.content, mentionIds: body.mentions ?? [] };
-    return c.json({ seq: (await writer.edit(input, commandMeta(c, body))).seq });
+    return c.json({ seq: (await writer.edit(input, commandMeta(c, body))).seq } satisfies Accepted);
   });
 
   app.delete('/channels/:channel/messages/:message', write, async (c) =>
     c.json({
       seq: (await writer.remove({ ...on(c), by: me(c), canModerate: canModerate(c) }, commandMeta(c))).seq,
-    }),
+    } satisfies Accepted),
   );
 
   for (const [method, isOn] of [
@@ -234,13 +248,15 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
   ] as const) {
     app[method]('/channels/:channel/messages/:message/reactions/:emoji', write, async (c) => {
       const input = { ...on(c), by: me(c), emoji: c.req.param('emoji'), on: isOn };
-      return c.json({ seq: (await writer.react(input, commandMeta(c))).seq });
+      return c.json({ seq: (await writer.react(input, commandMeta(c))).seq } satisfies Accepted);
     });
   }
 
   app.get('/mentions', read, readAfter(projectors, 'chat_messages'), async (c) => {
     const mine = new Set((await channelsOf(db, me(c))).map((ch) => ch.id));
-    return c.json((await mentionsOf(db, me(c), 100)).filter((m) => mine.has(m.channel_id)));
+    return c.json(
+      (await mentionsOf(db, me(c), 100)).filter((m) => mine.has(m.channel_id)) satisfies ChatMessage[],
+    );
   });
 
   return app;

@@ -3,6 +3,7 @@
 // with the event's stream sequence once the relay has published it.
 import { type Context, Hono } from 'hono';
 import { commonErrors } from '../../contracts/errors.ts';
+import type { SelfServiceAccepted, SessionBody } from '../../contracts/identity.api.ts';
 import { changePasswordBody, updateProfileBody } from '../../contracts/identity.schema.ts';
 import type { HubEnv } from '../http/context.ts';
 import { jsonBody } from '../http/validate.ts';
@@ -38,12 +39,15 @@ export function meRoutes({
   /** 200 { seq } once the fact is on the log; 202 { seq: null } while it waits in the outbox. */
   const answer = async (c: Context<HubEnv>, { type, before }: { type: string; before: string }) => {
     const after = await lastFact(c.get('user').id, type);
-    if (BigInt(after) <= BigInt(before)) return c.json({ seq: null });
+    if (BigInt(after) <= BigInt(before)) return c.json({ seq: null } satisfies SelfServiceAccepted);
     const seq = await relay.waitForPublished(after, PUBLISH_TIMEOUT_MS);
-    return c.json({ seq }, seq === null ? 202 : 200);
+    return c.json({ seq } satisfies SelfServiceAccepted, seq === null ? 202 : 200);
   };
 
-  app.get('/me', (c) => c.json(publicSession({ user: c.get('user'), session: c.get('session') }).user));
+  // The same body get-session answers (edge/identity/gate.ts), user only.
+  app.get('/me', (c) =>
+    c.json((publicSession({ user: c.get('user'), session: c.get('session') }) satisfies SessionBody).user),
+  );
 
   app.patch('/me', jsonBody(updateProfileBody), async (c) => {
     const body = c.req.valid('json');

@@ -1,12 +1,11 @@
 // The family directory every signed-in member may read: who is who in chat. No emails, and
 // nobody banned, so a child never sees more than names and faces.
 import { Hono } from 'hono';
+import type { Person } from '../../contracts/identity.api.ts';
 import { listUsers } from '../../projectors/identity-users/queries.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
 import { readAfter } from '../http/read-after.ts';
-
-export type Person = { id: string; name: string; image: string | null; role: string };
 
 export function peopleRoutes(deps: HubDeps): Hono<HubEnv> {
   const app = new Hono<HubEnv>();

@@ -2,6 +2,7 @@
 // wait, briefly, for identity_access to apply them); everyone manages their own profile and
 // password through better-auth, whose writes the outbox records.
 import { type Context, Hono } from 'hono';
+import type { Accepted, AdminUser, SessionsRevoked } from '../../contracts/identity.api.ts';
 import { banBody, listUsersQuery, setRoleBody } from '../../contracts/identity.schema.ts';
 import { IDENTITY_ACCESS } from '../../projectors/identity-access/projection.ts';
 import { listUsers } from '../../projectors/identity-users/queries.ts';
@@ -43,7 +44,7 @@ export function identityRoutes({
   /** 200 once identity_access has applied the event (a ban has ended the sessions), else 202. */
   const answer = async (c: Context<HubEnv>, seq: number) => {
     const applied = await projectors.waitFor(IDENTITY_ACCESS, seq, APPLY_TIMEOUT_MS);
-    return c.json({ seq }, applied ? 200 : 202);
+    return c.json({ seq } satisfies Accepted, applied ? 200 : 202);
   };
 
   const decideAccount = async (
@@ -89,7 +90,7 @@ export function identityRoutes({
     requirePermission(auth, PERMISSIONS.listUsers),
     queryParams(listUsersQuery),
     readAfter(projectors, 'identity_users'),
-    async (c) => c.json(await listUsers(deps.db)),
+    async (c) => c.json((await listUsers(deps.db)) satisfies AdminUser[]),
   );
 
   app.post(
@@ -161,9 +162,9 @@ export function identityRoutes({
         });
         seq = result.seq;
       }
-      if (sessions.length === 0) return c.json({ seq, revoked: 0 });
+      if (sessions.length === 0) return c.json({ seq, revoked: 0 } satisfies SessionsRevoked);
       const applied = await projectors.waitFor(IDENTITY_ACCESS, seq, APPLY_TIMEOUT_MS);
-      return c.json({ seq, revoked: sessions.length }, applied ? 200 : 202);
+      return c.json({ seq, revoked: sessions.length } satisfies SessionsRevoked, applied ? 200 : 202);
     },
   );
 

@@ -1,7 +1,8 @@
 // Weekly challenges: the week's challenges with everyone's progress, creating and cancelling.
 import type { Hono } from 'hono';
 import { sql } from 'kysely';
-import { createChallengeBody, playQuery } from '../../contracts/play.schema.ts';
+import type { ChallengeList } from '../../contracts/play.api.ts';
+import { type ChallengeMetric, createChallengeBody, playQuery } from '../../contracts/play.schema.ts';
 import type { ChallengeRow } from '../../projectors/play-records/rows.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { commandMeta } from '../http/command.ts';
@@ -27,7 +28,7 @@ export function challengeRoutes(
         id: r.challenge_id,
         title: r.title,
         week: r.week,
-        metric: r.metric,
+        metric: r.metric as ChallengeMetric,
         target: r.target,
         reward_xp: r.reward_xp,
         member_ids: r.member_ids,
@@ -40,7 +41,7 @@ export function challengeRoutes(
             completed: p.completed,
           })),
       })),
-    });
+    } satisfies ChallengeList);
   });
 
   app.post('/play/challenges', manage, playBody(createChallengeBody), async (c) => {

@@ -2,6 +2,7 @@
 // approving or rejecting completions.
 import type { Hono } from 'hono';
 import { sql } from 'kysely';
+import type { ChoreBoard, CompletionStatus } from '../../contracts/play.api.ts';
 import {
   approveCompletionBody,
   defineChoreBody,
@@ -63,9 +64,14 @@ export function choreRoutes(
           id: r.chore_id,
           title: r.title,
           points: r.points,
-          recurrence: r.recurrence,
+          recurrence: r.recurrence as Recurrence,
           current: mine
-            ? { id: mine.completion_id, user_id: mine.member_id, status: mine.status, period: mine.period }
+            ? {
+                id: mine.completion_id,
+                user_id: mine.member_id,
+                status: mine.status as CompletionStatus,
+                period: mine.period,
+              }
             : null,
         };
       }),
@@ -77,13 +83,13 @@ export function choreRoutes(
         points: r.points,
         photo_id: r.photo_id,
         note: r.note,
-        status: r.status,
+        status: r.status as CompletionStatus,
         marked_at: r.marked_at.toISOString(),
         decided_by: r.decided_by,
         decided_at: r.decided_at?.toISOString() ?? null,
         reason: r.reason,
       })),
-    });
+    } satisfies ChoreBoard);
   });
 
   app.post('/play/chores', manage, playBody(defineChoreBody), async (c) => {

@@ -1,6 +1,7 @@
 // Matches: the list with rating changes, reporting, confirming, rejecting and voiding.
 import type { Hono } from 'hono';
 import { sql } from 'kysely';
+import type { Match, MatchStatus } from '../../contracts/play.api.ts';
 import { playQuery, reasonBody, reportMatchBody } from '../../contracts/play.schema.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { commandMeta } from '../http/command.ts';
@@ -41,7 +42,7 @@ export function matchRoutes(
           id: r.match_id,
           game: r.game,
           game_name: r.game_name,
-          status: expired ? 'expired' : r.status,
+          status: expired ? 'expired' : (r.status as MatchStatus),
           placements: r.placements.map((p) => ({
             user_id: p.user_id,
             name: scores.members.get(p.user_id)?.name ?? p.user_id,
@@ -58,7 +59,7 @@ export function matchRoutes(
           reason: r.reason,
           seq: Number(r.seq),
         };
-      }),
+      }) satisfies Match[],
     );
   });
 

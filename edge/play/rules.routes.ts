@@ -1,5 +1,6 @@
 // The rules with their before → after preview, and the play settings.
 import type { Hono } from 'hono';
+import type { LiveRules, PlaySettings, RulesPreview } from '../../contracts/play.api.ts';
 import { playQuery, previewRulesBody, publishRulesBody, settingsBody } from '../../contracts/play.schema.ts';
 import { currentSettings } from '../../projectors/play-scores/facts.ts';
 import { commandMeta } from '../http/command.ts';
@@ -18,7 +19,7 @@ export function ruleRoutes(
       rules: rules.rules,
       published_at: rules.publishedAt,
       published_by: rules.publishedBy,
-    });
+    } satisfies LiveRules);
   });
 
   app.post('/play/rules/preview', manage, playBody(previewRulesBody), async (c) => {
@@ -44,7 +45,7 @@ export function ruleRoutes(
           d.achievements_gained.length > 0 ||
           d.achievements_lost.length > 0,
       ).length,
-    });
+    } satisfies RulesPreview);
   });
 
   app.put('/play/rules', manage, playBody(publishRulesBody), async (c) => {
@@ -58,7 +59,7 @@ export function ruleRoutes(
 
   app.get('/play/settings', read, queryParams(playQuery), after, async (c) => {
     const s = await currentSettings(db);
-    return c.json({ time_zone: s.timeZone, hidden_member_ids: s.hiddenMemberIds });
+    return c.json({ time_zone: s.timeZone, hidden_member_ids: s.hiddenMemberIds } satisfies PlaySettings);
   });
 
   app.put('/play/settings', manage, playBody(settingsBody), async (c) => {

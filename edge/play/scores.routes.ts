@@ -1,6 +1,7 @@
 // Profiles and the XP explanation, and the leaderboards: every score read is computed from the
 // read models by the engine.
 import type { Hono } from 'hono';
+import type { Boards, Profile, XpExplanation } from '../../contracts/play.api.ts';
 import { playQuery } from '../../contracts/play.schema.ts';
 import type { Grant, MemberScore, Scores } from '../../projectors/play-scores/engine.ts';
 import { levelView } from '../../projectors/play-scores/level.ts';
@@ -20,7 +21,7 @@ export function scoreRoutes(
     return c.json(await profile(id));
   });
 
-  async function profile(userId: string) {
+  async function profile(userId: string): Promise<Profile> {
     const { scores, rules } = await service.current();
     const m = scores.members.get(userId) ?? emptyScore(userId);
     return {
@@ -49,7 +50,7 @@ export function scoreRoutes(
       level: m.level,
       rules_version: rules.version,
       grants: explained(m.grants),
-    });
+    } satisfies XpExplanation);
   });
 
   app.get('/play/leaderboards', read, queryParams(playQuery), after, async (c) => {
@@ -77,7 +78,7 @@ export function scoreRoutes(
       games: Object.fromEntries(
         [...scores.members.values()].flatMap((m) => m.ratings.map((r) => [r.game, r.gameName])),
       ),
-    });
+    } satisfies Boards);
   });
 }
 

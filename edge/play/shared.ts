@@ -3,6 +3,7 @@
 import type { JSONSchemaType } from 'ajv';
 import type { Context } from 'hono';
 import { commonErrors } from '../../contracts/errors.ts';
+import type { Accepted } from '../../contracts/play.api.ts';
 import { findUser } from '../../projectors/identity-users/queries.ts';
 import { PLAY } from '../../projectors/play-records/projection.ts';
 import type { PlayWriter } from '../../writers/play/commands.ts';
@@ -45,8 +46,12 @@ export function playKit({
   const accepted = (
     c: Context<HubEnv>,
     result: { seq: number; appended: number; duplicate: boolean },
-    extra = {},
-  ) => c.json({ seq: result.seq, ...extra }, result.appended > 0 && !result.duplicate ? 201 : 200);
+    extra: Omit<Accepted, 'seq'> = {},
+  ) =>
+    c.json(
+      { seq: result.seq, ...extra } satisfies Accepted,
+      result.appended > 0 && !result.duplicate ? 201 : 200,
+    );
 
   async function existingUser(userId: string, field: string) {
     const user = await findUser(db, userId);

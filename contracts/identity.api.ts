@@ -1,0 +1,57 @@
+// What the identity routes answer (edge/identity/*.routes.ts, and GET /api/auth/get-session,
+// which the edge answers itself so other family services can validate sessions against a
+// body that never changes under them). Types only.
+
+/** The signed-in person, as GET /api/auth/get-session and GET /api/v1/me show them. */
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  image: string | null;
+  role: string;
+  emailVerified: boolean;
+  banned: boolean;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** GET /api/auth/get-session: exactly these keys (401 with both null when signed out). */
+export type SessionBody = {
+  user: SessionUser;
+  session: {
+    id: string;
+    userId: string;
+    expiresAt: string;
+    ipAddress: string | null;
+    userAgent: string | null;
+  };
+};
+
+/** GET /api/v1/people: the family directory every member may read. No emails, nobody banned. */
+export type Person = { id: string; name: string; image: string | null; role: string };
+
+/** GET /api/v1/admin/users: every account, for the admin. */
+export type AdminUser = {
+  id: string;
+  email: string;
+  name: string;
+  image: string | null;
+  role: string;
+  banned: boolean;
+  bannedUntil: string | null;
+  registeredAt: string;
+  lastSignInAt: string | null;
+  signInCount: number;
+};
+
+/**
+ * An admin command's answer (role, ban, unban, revoke): the stream sequence of its event.
+ * 200 once its effect is applied (a ban has ended the sessions), 202 while it is on its way.
+ */
+export type Accepted = { seq: number };
+
+/** POST /api/v1/admin/users/:id/sessions/revoke: how many sessions were ended. */
+export type SessionsRevoked = { seq: number; revoked: number };
+
+/** PATCH /api/v1/me and POST /api/v1/me/password: null while the change waits in the outbox (202). */
+export type SelfServiceAccepted = { seq: number | null };
