@@ -2,10 +2,11 @@
 // completed it (the reward lands by itself). Admins create and cancel them.
 import { CheckCircle2, Gift, Plus, Target } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
+import type { Challenge } from '../../../contracts/play.api.ts';
 import { CHALLENGE_METRICS, type ChallengeMetric } from '../../../contracts/play.schema.ts';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
-import { type Challenge, cancelChallenge, createChallenge, getChallenges } from './api.ts';
+import { cancelChallenge, createChallenge, getChallenges } from './api.ts';
 import { NumberField, SelectField, TextField } from './fields.tsx';
 import { formatDay, formatNumber, METRIC_LABELS } from './format.ts';
 import { Empty, FormError, LoadError, Loading, Pill, ProgressBar, Section } from './parts.tsx';

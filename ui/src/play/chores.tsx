@@ -2,14 +2,13 @@
 // approval (which is when the points count), and the history. Admins define and retire chores.
 import { Check, ClipboardCheck, Hourglass, Plus, X } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
+import type { Chore, Completion } from '../../../contracts/play.api.ts';
 import { RECURRENCES, type Recurrence } from '../../../contracts/play.schema.ts';
 import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import type { User } from '../identity/api.ts';
 import {
   approveCompletion,
-  type Chore,
-  type Completion,
   defineChore,
   getChores,
   markChoreDone,

@@ -1,6 +1,7 @@
 // Words and numbers for play screens.
+
+import type { GrantSource, MatchStatus } from '../../../contracts/play.api.ts';
 import type { Metric, Recurrence } from '../../../contracts/play.schema.ts';
-import type { GrantSource, MatchStatus } from './api.ts';
 
 export const METRIC_LABELS: Record<Metric, string> = {
   messages_sent: 'Messages sent',

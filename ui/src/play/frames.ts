@@ -1,14 +1,7 @@
-// Play's live pushes, which arrive on the chat's socket: someone levelled up or earned an
-// achievement (sent to that person only), or the boards or challenges moved (sent to all).
-// Kept apart from chat's frames, which come from the chat contract.
-
-export type PlayFrame =
-  | { type: 'play'; event: 'level_up'; user_id: string; level: number }
-  | { type: 'play'; event: 'achievement'; user_id: string; achievement: string; title: string }
-  | { type: 'play'; event: 'boards_changed' }
-  | { type: 'play'; event: 'challenges_changed' }
-  /** Something of play changed (a match reported, a chore marked done): lists re-read. */
-  | { type: 'play'; event: 'changed' };
+// Play's live pushes, which arrive on the chat's socket (contracts/play.frames.ts): someone
+// levelled up or earned an achievement (sent to that person only), or the boards, challenges
+// or lists moved (sent to all). Checked here: a frame is untrusted until it is.
+import type { PlayFrame } from '../../../contracts/play.frames.ts';
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 

@@ -2,11 +2,12 @@
 // a tie shares its rank (1, 1, 3). Live: a boards_changed push reads them again.
 import { Crown } from 'lucide-react';
 import { useState } from 'react';
+import type { BoardRow, EloRow } from '../../../contracts/play.api.ts';
 import { Avatar } from '../components/ui/avatar.tsx';
 import type { User } from '../identity/api.ts';
 import { navigate } from '../lib/route.ts';
 import { cn } from '../lib/utils.ts';
-import { type BoardRow, type EloRow, getBoards } from './api.ts';
+import { getBoards } from './api.ts';
 import { formatDay, formatNumber, formatRating, plural } from './format.ts';
 import { Empty, LoadError, Loading, Pill } from './parts.tsx';
 import { usePlayData } from './store.tsx';

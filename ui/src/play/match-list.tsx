@@ -2,10 +2,11 @@
 // counts, and the confirm / reject / void actions.
 import { Check, Clock, X } from 'lucide-react';
 import { useState } from 'react';
+import type { Match } from '../../../contracts/play.api.ts';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
 import { cn } from '../lib/utils.ts';
-import { confirmMatch, type Match, rejectMatch, voidMatch } from './api.ts';
+import { confirmMatch, rejectMatch, voidMatch } from './api.ts';
 import { ReasonForm } from './fields.tsx';
 import { formatDelta, formatWhen, MATCH_STATUS_LABELS, ordinal } from './format.ts';
 import { FormError, Pill } from './parts.tsx';

@@ -2,11 +2,12 @@
 // achievements earned and within reach, and "Why this XP?": every grant with its rule.
 import { Award, ChevronDown, Flame, Lock, Medal, Sparkles, Trophy } from 'lucide-react';
 import { type ReactNode, useState } from 'react';
+import type { Profile } from '../../../contracts/play.api.ts';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
 import { cn } from '../lib/utils.ts';
-import { getMyProfile, getProfile, getXp, type Profile } from './api.ts';
+import { getMyProfile, getProfile, getXp } from './api.ts';
 import {
   describeSource,
   formatDate,

@@ -1,8 +1,8 @@
 // The rules preview: each member's XP, level, ranks, ratings and achievements, before → after.
 import { ArrowRight } from 'lucide-react';
 import { useMemo, useState } from 'react';
+import type { MemberDiff, RulesPreview } from '../../../contracts/play.api.ts';
 import { cn } from '../lib/utils.ts';
-import type { MemberDiff, RulesPreview } from './api.ts';
 import { formatRating, ordinal } from './format.ts';
 import { Empty, Pill } from './parts.tsx';
 

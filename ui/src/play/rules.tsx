@@ -3,13 +3,14 @@
 // based on; and the family's play settings (time zone, who is left off the boards).
 import { Eye, RotateCcw, Send } from 'lucide-react';
 import { useEffect, useState } from 'react';
+import type { RulesPreview } from '../../../contracts/play.api.ts';
 import { Alert } from '../components/ui/alert.tsx';
 import { Button } from '../components/ui/button.tsx';
 import { Label } from '../components/ui/label.tsx';
 import { Textarea } from '../components/ui/textarea.tsx';
 import type { User } from '../identity/api.ts';
 import { ApiError, errorMessage } from '../lib/http.ts';
-import { getRules, previewRules, publishRules, type RulesPreview } from './api.ts';
+import { getRules, previewRules, publishRules } from './api.ts';
 import { formatWhen } from './format.ts';
 import { LoadError, Loading, Section } from './parts.tsx';
 import { useFamily } from './people.ts';

@@ -11,10 +11,11 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
+import type { Accepted } from '../../../contracts/play.api.ts';
+import type { PlayFrame } from '../../../contracts/play.frames.ts';
 import { useChatClient } from '../chat/use-chat.tsx';
 import { errorMessage } from '../lib/http.ts';
-import type { Accepted } from './api.ts';
-import { type PlayFrame, parsePlayFrame } from './frames.ts';
+import { parsePlayFrame } from './frames.ts';
 
 export type Toast = { id: number; kind: 'level' | 'achievement'; title: string; body: string };
 
