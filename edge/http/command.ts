@@ -1,9 +1,10 @@
 // Builds the metadata every command carries: its id (idempotency), actor, correlation, trace.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { commonErrors } from '../../contracts/errors.ts';
 import type { CommandMeta } from '../../writers/log/append.ts';
 import type { HubEnv } from './context.ts';
+import { traceparentOf } from './trace.ts';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -30,17 +31,6 @@ export function commandMeta(c: Context<HubEnv>, body?: unknown): CommandMeta {
     onBehalfOf: session.impersonatedBy ? user.id : undefined,
     correlationId: c.get('requestId'),
     now: new Date(),
-    traceparent: validTraceparent(c.req.header('traceparent')) ?? newTraceparent(),
+    traceparent: traceparentOf(c.req.header('traceparent')),
   };
-}
-
-const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
-
-function validTraceparent(value: string | undefined): string | undefined {
-  return value && TRACEPARENT.test(value) ? value : undefined;
-}
-
-/** Starts a W3C trace when the caller sent none, so the event and its projections share one id. */
-export function newTraceparent(): string {
-  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 }
