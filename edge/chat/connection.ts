@@ -11,22 +11,13 @@ import { newId } from '../../writers/chat/ids.ts';
 import type { CommandMeta } from '../../writers/log/append.ts';
 import type { AuthGate } from '../http/deps.ts';
 import { CHAT_PERMISSIONS } from '../http/permissions.ts';
+import { createLimiter } from '../http/rate-limit.ts';
+import { newTraceparent } from '../http/trace.ts';
 import { encodeFrame, errorFrame, PONG, parseClientFrame } from './frames.ts';
 import type { Conn, Gateway } from './gateway.ts';
 
 export type RateLimit = { burst: number; perSecond: number };
 export const RATE_LIMIT_DEFAULTS: RateLimit = { burst: 20, perSecond: 5 };
-
-type Bucket = { tokens: number; at: number };
-
-/**
- * A fresh W3C trace context per frame, a few times cheaper than newTraceparent's randomBytes
- * (edge/http/command.ts): randomUUID draws on a cached entropy pool. A UUID's fixed version
- * and variant bits still leave 122 random bits in the trace id and 60 in the span id.
- */
-function traceparent(): string {
-  return `00-${randomUUID().replaceAll('-', '')}-${randomUUID().replaceAll('-', '').slice(0, 16)}-01`;
-}
 
 export type FrameHandler = { handle: (conn: Conn, raw: string) => void };
 
@@ -43,21 +34,14 @@ export function createFrameHandler({
   logger: Logger;
   rateLimit?: RateLimit;
 }): FrameHandler {
-  // Per person, shared by all their sockets on this edge.
-  const buckets = new Map<string, Bucket>();
+  // Per person, shared by all their sockets on this edge: `burst` frames at once, then one
+  // every 1/perSecond s, as a bucket of `burst` tokens refilled at `perSecond` would allow.
+  const take = createLimiter({
+    points: 1,
+    windowMs: 1000 / rateLimit.perSecond,
+    burst: rateLimit.burst - 1,
+  });
   const queues = new WeakMap<Conn, Promise<void>>();
-
-  function take(userId: string): boolean {
-    const now = Date.now();
-    const b = buckets.get(userId) ?? { tokens: rateLimit.burst, at: now };
-    b.tokens = Math.min(rateLimit.burst, b.tokens + ((now - b.at) / 1000) * rateLimit.perSecond);
-    b.at = now;
-    buckets.set(userId, b);
-    if (buckets.size > 50_000) buckets.clear();
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
-  }
 
   const meta = (conn: Conn, commandId?: string, fingerprint?: string): CommandMeta => ({
     commandId: commandId ?? randomUUID(),
@@ -67,7 +51,7 @@ export function createFrameHandler({
     onBehalfOf: conn.claims.onBehalfOf,
     correlationId: randomUUID(),
     now: new Date(),
-    traceparent: traceparent(),
+    traceparent: newTraceparent(),
     fingerprint,
   });
 
@@ -83,7 +67,7 @@ export function createFrameHandler({
     const writes =
       frame.type === 'message' || frame.type === 'edit' || frame.type === 'delete' || frame.type === 'react';
     if (writes && !may('write')) throw commonErrors.forbidden();
-    if (writes && !take(userId)) throw commonErrors.rateLimited('Too many messages; slow down.');
+    if (writes && (await take(userId)) > 0) throw commonErrors.rateLimited('Too many messages; slow down.');
     switch (frame.type) {
       case 'message': {
         const messageId = frame.id ?? newId();

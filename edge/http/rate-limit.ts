@@ -1,29 +1,53 @@
-// A per-user budget for commands (writes). Auth routes have better-auth's own limiter.
+// Per-person budgets: commands over HTTP here, chat frames over the socket (edge/chat). Auth
+// routes have better-auth's own limiter.
 import { createMiddleware } from 'hono/factory';
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { commonErrors } from '../../contracts/errors.ts';
 import type { HubEnv } from './context.ts';
 
+/** Takes one action from a key's budget: 0 when it may go ahead, else the ms until it may. */
+export type Limiter = (key: string) => Promise<number>;
+
+/**
+ * `points` actions per key in each fixed window of `windowMs`, a window starting at the key's
+ * first action in it; refused actions count too. With `burst`, a key that has used its window
+ * may take that many more at once, earned back in the time the steady rate takes to earn as
+ * many: close to a token bucket of `points + burst` that refills at the steady rate.
+ */
+export function createLimiter({
+  points,
+  windowMs,
+  burst = 0,
+}: {
+  points: number;
+  windowMs: number;
+  burst?: number;
+}): Limiter {
+  const steady = inMemory(points, windowMs);
+  const limiter =
+    burst > 0 ? new BurstyRateLimiter(steady, inMemory(burst, (burst / points) * windowMs)) : steady;
+  return (key) => limiter.consume(key).then(allowed, refused);
+}
+
+// No key prefix: the key is used as it is, without a string built per action.
+const inMemory = (points: number, windowMs: number) =>
+  new RateLimiterMemory({ points, duration: windowMs / 1000, keyPrefix: '' });
+
+const allowed = () => 0;
+
+function refused(outcome: unknown): number {
+  if (outcome instanceof RateLimiterRes) return Math.max(outcome.msBeforeNext, 1);
+  throw outcome;
+}
+
 export function commandRateLimit({ limit, windowMs }: { limit: number; windowMs: number }) {
-  const windows = new Map<string, { start: number; count: number }>();
+  const take = createLimiter({ points: limit, windowMs });
   return createMiddleware<HubEnv>(async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const now = Date.now();
-    const key = c.get('user').id;
-    let w = windows.get(key);
-    if (!w || now - w.start >= windowMs) {
-      w = { start: now, count: 0 };
-      windows.set(key, w);
-      if (windows.size > 50_000) prune(windows, now, windowMs);
-    }
-    w.count += 1;
-    if (w.count > limit) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((w.start + windowMs - now) / 1000));
-      throw commonErrors.rateLimited(undefined, { retryAfterSeconds });
+    const waitMs = await take(c.get('user').id);
+    if (waitMs > 0) {
+      throw commonErrors.rateLimited(undefined, { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) });
     }
     await next();
   });
-}
-
-function prune(windows: Map<string, { start: number }>, now: number, windowMs: number) {
-  for (const [k, w] of windows) if (now - w.start >= windowMs) windows.delete(k);
 }

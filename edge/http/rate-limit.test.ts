@@ -1,0 +1,82 @@
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HubEnv } from './context.ts';
+import { onError } from './errors.ts';
+import { commandRateLimit, createLimiter } from './rate-limit.ts';
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: Date.UTC(2025, 0, 1) });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('a limiter', () => {
+  it('lets a key take its points in a window, then says how long to wait', async () => {
+    const take = createLimiter({ points: 3, windowMs: 4000 });
+    expect([await take('ann'), await take('ann'), await take('ann')]).toEqual([0, 0, 0]);
+    expect(await take('ann')).toBe(4000);
+    expect(await take('bob')).toBe(0);
+    vi.advanceTimersByTime(2500);
+    expect(await take('ann')).toBe(1500);
+    vi.advanceTimersByTime(1500);
+    expect(await take('ann')).toBe(0);
+  });
+});
+
+describe('a limiter with a burst', () => {
+  const takeMany = async (take: (key: string) => Promise<number>, n: number) => {
+    let allowed = 0;
+    for (let i = 0; i < n; i++) if ((await take('ann')) === 0) allowed++;
+    return allowed;
+  };
+
+  it('allows the burst at once, then the steady rate, and the burst again after a pause', async () => {
+    const take = createLimiter({ points: 1, windowMs: 200, burst: 19 });
+    expect(await takeMany(take, 25)).toBe(20);
+    for (let i = 0; i < 5; i++) {
+      vi.advanceTimersByTime(200);
+      expect(await takeMany(take, 3)).toBe(1);
+    }
+    vi.advanceTimersByTime(3800);
+    expect(await takeMany(take, 25)).toBe(20);
+  });
+});
+
+function app(limit: number) {
+  const app = new Hono<HubEnv>();
+  app.onError(onError);
+  app.use(
+    createMiddleware<HubEnv>(async (c, next) => {
+      c.set('user', { id: c.req.header('X-User') ?? 'ann' } as HubEnv['Variables']['user']);
+      await next();
+    }),
+  );
+  app.use(commandRateLimit({ limit, windowMs: 60_000 }));
+  app.all('/', (c) => c.json({ ok: true }));
+  return app;
+}
+
+describe('the command rate limit', () => {
+  it('answers 429 rate_limited with Retry-After once a person is over the limit', async () => {
+    const hub = app(2);
+    expect((await hub.request('/', { method: 'POST' })).status).toBe(200);
+    vi.advanceTimersByTime(20_000);
+    expect((await hub.request('/', { method: 'POST' })).status).toBe(200);
+    const limited = await hub.request('/', { method: 'POST' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('Retry-After')).toBe('40');
+    expect(await limited.json()).toMatchObject({ code: 'rate_limited' });
+    expect((await hub.request('/', { method: 'POST', headers: { 'X-User': 'bob' } })).status).toBe(200);
+    vi.advanceTimersByTime(40_000);
+    expect((await hub.request('/', { method: 'POST' })).status).toBe(200);
+  });
+
+  it('counts writes only', async () => {
+    const hub = app(1);
+    for (let i = 0; i < 5; i++) expect((await hub.request('/')).status).toBe(200);
+    expect((await hub.request('/', { method: 'DELETE' })).status).toBe(200);
+    expect((await hub.request('/', { method: 'PATCH' })).status).toBe(429);
+  });
+});
