@@ -2,7 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { clientAddress, inRange } from './client-address.ts';
+import { clientAddress, trustedBy } from './client-address.ts';
+
+const inRange = (address: string, range: string) => trustedBy([range])(address);
 
 describe('matching a client address against trusted proxies', () => {
   it('matches IPv4 ranges and exact addresses', () => {
@@ -14,17 +16,40 @@ describe('matching a client address against trusted proxies', () => {
     expect(inRange('::2', '::1')).toBe(false);
     expect(inRange('1.2.3.4', '0.0.0.0/0')).toBe(true);
   });
+
+  it('matches IPv6 addresses and ranges, in any spelling', () => {
+    expect(inRange('2001:db8::7', '2001:db8::/32')).toBe(true);
+    expect(inRange('2001:0db8:0:0:0:0:0:7', '2001:db8::/32')).toBe(true);
+    expect(inRange('2001:db9::7', '2001:db8::/32')).toBe(false);
+    expect(inRange('fd00::1:2', 'fd00::/8')).toBe(true);
+    expect(inRange('0:0:0:0:0:0:0:1', '::1')).toBe(true);
+    expect(inRange('fe80::1', '::/0')).toBe(true);
+    expect(inRange('1.2.3.4', '2001:db8::/32')).toBe(false);
+  });
+
+  it('matches an IPv4 address that arrives IPv6-mapped', () => {
+    expect(inRange('::ffff:10.1.2.3', '10.0.0.0/8')).toBe(true);
+    expect(inRange('::ffff:11.1.2.3', '10.0.0.0/8')).toBe(false);
+    expect(trustedBy(['loopback'])('::ffff:127.0.0.1')).toBe(true);
+  });
+
+  it('matches no malformed address, and refuses a malformed range', () => {
+    expect(inRange('not-an-ip', '0.0.0.0/0')).toBe(false);
+    expect(() => trustedBy(['10.0.0.0/33'])).toThrow();
+    expect(() => trustedBy(['proxy.example'])).toThrow();
+  });
 });
 
-async function echo(trustLoopback: boolean, trusted: string[] = []) {
+async function echo(trustLoopback: boolean, trusted: string[] = [], host = '127.0.0.1') {
   const app = new Hono();
   app.use(clientAddress(trusted, { trustLoopback }));
   app.get('/', (c) => c.text(c.req.header('X-Forwarded-For') ?? ''));
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: host });
   await new Promise((r) => server.once('listening', r));
   const { port } = server.address() as AddressInfo;
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { 'X-Forwarded-For': '6.6.6.6' } });
+    const url = host.includes(':') ? `http://[${host}]:${port}/` : `http://${host}:${port}/`;
+    const res = await fetch(url, { headers: { 'X-Forwarded-For': '6.6.6.6' } });
     return await res.text();
   } finally {
     server.close();
@@ -39,5 +64,11 @@ describe('the client address seen by rate limits', () => {
   it('believes X-Forwarded-For from a trusted proxy', async () => {
     expect(await echo(true)).toBe('6.6.6.6');
     expect(await echo(false, ['127.0.0.0/8'])).toBe('6.6.6.6');
+  });
+
+  it('does the same for a peer on IPv6', async () => {
+    expect(await echo(false, [], '::1')).toBe('::1');
+    expect(await echo(true, [], '::1')).toBe('6.6.6.6');
+    expect(await echo(false, ['::/64'], '::1')).toBe('6.6.6.6');
   });
 });

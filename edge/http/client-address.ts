@@ -3,12 +3,11 @@
 import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createMiddleware } from 'hono/factory';
+import proxyAddr from 'proxy-addr';
 import type { HubEnv } from './context.ts';
 
-const LOOPBACK = ['127.0.0.0/8', '::1', '::ffff:127.0.0.1'];
-
 export function clientAddress(trustedProxies: string[], { trustLoopback = true } = {}) {
-  const trusted = [...(trustLoopback ? LOOPBACK : []), ...trustedProxies];
+  const trusted = trustedBy([...(trustLoopback ? ['loopback'] : []), ...trustedProxies]);
   return createMiddleware<HubEnv>(async (c, next) => {
     let remote: string | undefined;
     try {
@@ -16,7 +15,7 @@ export function clientAddress(trustedProxies: string[], { trustLoopback = true }
     } catch {
       remote = undefined; // no socket: an in-process request (tests)
     }
-    if (remote && !trusted.some((range) => inRange(remote, range))) {
+    if (remote && !trusted(remote)) {
       const headers = new Headers(c.req.raw.headers);
       headers.set('X-Forwarded-For', remote);
       c.req.raw = new Request(c.req.raw, { headers });
@@ -25,13 +24,21 @@ export function clientAddress(trustedProxies: string[], { trustLoopback = true }
   });
 }
 
-export function inRange(address: string, range: string): boolean {
-  const [base = '', bits] = range.split('/');
-  if (bits === undefined || isIP(base) !== 4 || isIP(address) !== 4) return address === base;
-  const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
-  return (toInt(address) & mask) >>> 0 === (toInt(base) & mask) >>> 0;
+/**
+ * Whether an address is in one of `ranges`: IPv4 or IPv6 addresses and CIDRs (an IPv4 address
+ * also matches in its IPv6-mapped form), or proxy-addr's names such as 'loopback'. Throws on a
+ * range that is none of these.
+ */
+export function trustedBy(ranges: string[]): (address: string) => boolean {
+  const trust = proxyAddr.compile(ranges.flatMap(halves));
+  return (address) => trust(address, 0);
 }
 
-function toInt(ip: string): number {
-  return ip.split('.').reduce((n, part) => ((n << 8) + Number(part)) >>> 0, 0);
+/** proxy-addr refuses a /0 prefix; the two halves of that address family say the same. */
+function halves(range: string): string[] {
+  if (!range.endsWith('/0')) return [range];
+  const family = isIP(range.slice(0, -2));
+  if (family === 4) return ['0.0.0.0/1', '128.0.0.0/1'];
+  if (family === 6) return ['::/1', '8000::/1'];
+  return [range];
 }

@@ -25,7 +25,7 @@ export type HubConfig = {
   publicUrl: string;
   commandRateLimit: { limit: number; windowMs: number };
   bodyLimitBytes: number;
-  /** Reverse proxies (IPs or IPv4 CIDRs) whose X-Forwarded-For is believed; loopback always is. */
+  /** Reverse proxies (IPv4 or IPv6 addresses or CIDRs) whose X-Forwarded-For is believed; loopback always is. */
   trustedProxies: string[];
   /** /ready fails while any read model lags the log by more than this many events. */
   readyMaxLag: number;
