@@ -3,6 +3,7 @@
 // order, so one user's facts reach the log in the order they were committed.
 import { EventEmitter } from 'node:events';
 import { type Kysely, sql } from 'kysely';
+import pRetry from 'p-retry';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { HEADERS } from '../../contracts/events.ts';
@@ -22,6 +23,7 @@ export type Relay = {
 
 const CHANNEL = 'hearth_outbox';
 const LOCK = 'hearth.outbox.relay';
+const MIN_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 /** Published rows are kept a while for read-your-writes and inspection; the log is the record. */
@@ -47,6 +49,7 @@ export function createRelay({
 }): Relay {
   const signals = new EventEmitter().setMaxListeners(0);
   let stopping = false;
+  let stopped = new AbortController();
   let loop: Promise<void> | undefined;
   let listener: pg.Client | undefined;
 
@@ -64,30 +67,38 @@ export function createRelay({
       signals.once('stop', done);
     });
 
-  async function run() {
-    let backoff = 100;
-    let pruned = 0;
+  let pruned = 0;
+  async function relayOnce() {
+    const outcome = await relayBatch({ db: authDb.db, log, batchSize, onPublished });
+    if (outcome.published > 0) signals.emit('published');
+    for (const skipped of outcome.skipped) {
+      logger.error(skipped, 'outbox row could not be encoded; skipped');
+    }
+    if (Date.now() - pruned > PRUNE_EVERY_MS) {
+      pruned = Date.now();
+      await sql`DELETE FROM auth.outbox WHERE published_at < now() - ${KEEP_PUBLISHED}::interval`.execute(
+        authDb.db,
+      );
+    }
+    return outcome;
+  }
+
+  async function run(signal: AbortSignal) {
     while (!stopping) {
-      try {
-        const outcome = await relayBatch({ db: authDb.db, log, batchSize, onPublished });
-        backoff = 100;
-        if (outcome.published > 0) signals.emit('published');
-        for (const skipped of outcome.skipped) {
-          logger.error(skipped, 'outbox row could not be encoded; skipped');
-        }
-        if (Date.now() - pruned > PRUNE_EVERY_MS) {
-          pruned = Date.now();
-          await sql`DELETE FROM auth.outbox WHERE published_at < now() - ${KEEP_PUBLISHED}::interval`.execute(
-            authDb.db,
-          );
-        }
-        if (!outcome.full) await pause(pollMs, 'wake');
-      } catch (err) {
-        // NATS or Postgres is away: nothing is lost, the rows wait in the outbox.
-        logger.warn({ err, retryInMs: backoff }, 'outbox relay could not publish; retrying');
-        await pause(backoff);
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-      }
+      // NATS or Postgres is away: nothing is lost, the rows wait in the outbox. Each round
+      // starts its backoff afresh.
+      const outcome = await pRetry(() => relayOnce().catch(retryable), {
+        retries: Number.POSITIVE_INFINITY,
+        minTimeout: MIN_BACKOFF_MS,
+        maxTimeout: MAX_BACKOFF_MS,
+        signal,
+        onFailedAttempt: ({ error, retriesConsumed }) => {
+          const retryInMs = Math.min(MIN_BACKOFF_MS * 2 ** retriesConsumed, MAX_BACKOFF_MS);
+          logger.warn({ err: error, retryInMs }, 'outbox relay could not publish; retrying');
+        },
+      }).catch(() => undefined); // only a stop ends the retries
+      if (!outcome) return;
+      if (!outcome.full) await pause(pollMs, 'wake');
     }
   }
 
@@ -145,11 +156,13 @@ export function createRelay({
   return {
     start: async () => {
       stopping = false;
+      stopped = new AbortController();
       await listen();
-      loop = run();
+      loop = run(stopped.signal);
     },
     stop: async () => {
       stopping = true;
+      stopped.abort();
       signals.emit('stop');
       await loop;
       await listener?.end().catch(() => undefined);
@@ -227,4 +240,12 @@ export async function relayBatch({
   });
   if (outcome.failure !== undefined) throw outcome.failure;
   return { published: outcome.published, full: outcome.full, skipped: outcome.skipped };
+}
+
+/**
+ * p-retry gives up at once on a TypeError, taking it for a bug; here any failure is worth
+ * another try (the loop it replaces retried everything), so one is passed on wrapped.
+ */
+function retryable(err: unknown): never {
+  throw err instanceof Error && !(err instanceof TypeError) ? err : new Error(String(err), { cause: err });
 }
