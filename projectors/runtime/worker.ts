@@ -3,6 +3,7 @@
 // (pipeline.ts), which sends it behind the one before on the worker's own connection, and
 // any batch the pipeline gives back takes applyBatch, one batch at a time, with retries.
 import { AckPolicy, type Consumer, type ConsumerInfo, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
+import pRetry from 'p-retry';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { type RawMessage, toRaw } from '../../writers/log/decode.ts';
@@ -284,17 +285,36 @@ async function applyWithRetry({
   logger: Logger;
   signal: AbortSignal;
 }): Promise<BatchOutcome | undefined> {
-  // A transient failure keeps the batch in hand and retries it with backoff; the
-  // checkpoint makes any earlier partial attempt harmless.
-  for (let backoff = 100; !signal.aborted; backoff = Math.min(backoff * 2, 10_000)) {
+  // A transient failure keeps the batch in hand and retries it with backoff, 100 ms doubling
+  // to 10 s; the checkpoint makes any earlier partial attempt harmless.
+  let outcome: BatchOutcome | undefined;
+  const attempt = async () => {
     try {
-      return await applyBatch({ pool, projection, stream, messages: raw });
+      outcome = await applyBatch({ pool, projection, stream, messages: raw });
     } catch (err) {
-      logger.warn({ err, readModel: projection.name, transient: isTransient(err) }, 'batch failed; retrying');
-      await sleep(backoff, signal);
+      // p-retry gives up at once on a TypeError (or a non-error), taking it for a bug; this
+      // loop retries every failure, as it always has.
+      throw err instanceof Error && !(err instanceof TypeError)
+        ? err
+        : new Error(String(err), { cause: err });
     }
-  }
-  return undefined;
+  };
+  await pRetry(attempt, {
+    retries: Number.POSITIVE_INFINITY,
+    minTimeout: 100,
+    maxTimeout: 10_000,
+    signal,
+    onFailedAttempt: ({ error }) => {
+      logger.warn(
+        { err: error, readModel: projection.name, transient: isTransient(error) },
+        'batch failed; retrying',
+      );
+    },
+  }).catch((err: unknown) => {
+    if (!signal.aborted) throw err;
+  });
+  // Set once a batch commits, even if the worker was told to stop meanwhile.
+  return outcome;
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
