@@ -4,7 +4,7 @@
 import { errorMessage } from '../lib/http.ts';
 import { newId } from '../lib/ids.ts';
 import { listChannels, wsToken } from './api.ts';
-import { applyFrame, TYPING_TTL_MS } from './frames.ts';
+import { applyFrame, type ClientFrame, TYPING_TTL_MS } from './frames.ts';
 import { createHistory } from './history.ts';
 import {
   type ChannelView,
@@ -19,7 +19,6 @@ import {
   updateMessage,
 } from './model.ts';
 import { createPeopleSync } from './people-sync.ts';
-import type { ClientFrame } from './protocol.ts';
 import { type ChatSocket, openChatSocket } from './socket.ts';
 import { createTyping } from './typing.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyFrame, type FrameContext, TYPING_TTL_MS } from './frames.ts';
+import type { ServerFrame } from '../../../contracts/chat.frames.ts';
+import { applyFrame, type FrameContext, parseServerFrame, TYPING_TTL_MS } from './frames.ts';
 import { type ChatState, channelView, initialChatState, type Message, unreadOf } from './model.ts';
-import type { ServerFrame } from './protocol.ts';
 
 const ME = 'me';
 const ANA = 'ana';
@@ -11,8 +11,11 @@ function given(opts: { last_seq?: number; unread?: number; messages?: Message[] 
     id: 'family',
     name: 'Family',
     kind: 'family',
+    archived: false,
     unread: opts.unread ?? 0,
     last_seq: opts.last_seq ?? 10,
+    last_message_at: null,
+    read_seq: 0,
     members: [ME, ANA],
   });
   return { ...initialChatState, channels: { family: { ...family, messages: opts.messages ?? [] } } };
@@ -27,6 +30,8 @@ const posted = (seq: number, sender = ANA, id = `m${seq}`): ServerFrame => ({
   channel: 'family',
   timestamp: new Date(seq * 1000).toISOString(),
   seq,
+  reply_to: null,
+  mentions: [],
 });
 const family = (s: ChatState) => s.channels.family ?? expect.fail('no family channel');
 
@@ -93,6 +98,7 @@ describe('other frames', () => {
       type: 'message_deleted',
       id: 'm11',
       channel: 'family',
+      deleted_by: ANA,
       timestamp: '',
       seq: 12,
     };
@@ -105,7 +111,16 @@ describe('other frames', () => {
     let s = applyFrame(given(), posted(11), ctx()).state;
     s = applyFrame(
       s,
-      { type: 'message_edited', id: 'm11', channel: 'family', content: 'fixed', timestamp: 't', seq: 12 },
+      {
+        type: 'message_edited',
+        id: 'm11',
+        channel: 'family',
+        content: 'fixed',
+        mentions: [],
+        edited_by: ANA,
+        timestamp: 't',
+        seq: 12,
+      },
       ctx(),
     ).state;
     s = applyFrame(
@@ -151,5 +166,11 @@ describe('other frames', () => {
   it('presence is kept per person', () => {
     const frame: ServerFrame = { type: 'presence', user_id: ANA, online: true, channel: 'family' };
     expect(applyFrame(given(), frame, ctx()).state.presence).toEqual({ [ANA]: true });
+  });
+});
+
+describe('play frames', () => {
+  it('are not chat frames, so chat leaves them to play', () => {
+    expect(parseServerFrame(JSON.stringify({ type: 'play', event: 'boards_changed' }))).toBeNull();
   });
 });

@@ -1,5 +1,8 @@
-// How each server frame changes the page's state. Pure: the client does the I/O that the
-// returned effects ask for (refresh the channel list, mark a channel read).
+// The socket's frames as the page speaks them (contracts/chat.frames.ts, chat.schema.ts): what
+// arrives is checked before it is used, then each frame changes the page's state. Pure: the
+// client does the I/O that the returned effects ask for (refresh the channel list, mark read).
+import type { ServerFrame, ServerFrameType } from '../../../contracts/chat.frames.ts';
+import type { ClientFrame as ContractFrame } from '../../../contracts/chat.schema.ts';
 import {
   type ChannelView,
   type ChatState,
@@ -8,7 +11,43 @@ import {
   toggleReaction,
   updateMessage,
 } from './model.ts';
-import type { ServerFrame } from './protocol.ts';
+
+// What this client sends: the contract's frames, with the id and flag it always sets.
+export type ClientFrame =
+  | (Extract<ContractFrame, { type: 'message' }> & { id: string })
+  | (Extract<ContractFrame, { type: 'react' }> & { on: boolean })
+  | Exclude<ContractFrame, { type: 'message' | 'react' }>;
+
+/** Every type chat sends: a new one in the contract does not compile until it is listed here. */
+const SERVER_TYPES = new Set<string>(
+  Object.keys({
+    message: true,
+    message_edited: true,
+    message_deleted: true,
+    reaction: true,
+    read: true,
+    member: true,
+    channel_archived: true,
+    presence: true,
+    typing: true,
+    joined: true,
+    ack: true,
+    role: true,
+    pong: true,
+    error: true,
+  } satisfies Record<ServerFrameType, true>),
+);
+
+/** A frame we understand, or null: newer servers may send types this page does not know. */
+export function parseServerFrame(data: unknown): ServerFrame | null {
+  if (typeof data !== 'string') return null;
+  try {
+    const value = JSON.parse(data) as { type?: unknown };
+    return typeof value.type === 'string' && SERVER_TYPES.has(value.type) ? (value as ServerFrame) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** How long a "typing" lasts without a refresh; senders repeat it every few seconds. */
 export const TYPING_TTL_MS = 6_000;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ChannelSummary } from '../../../contracts/chat.api.ts';
 import { mentionedIds, mentionQuery } from './mentions.ts';
 import { channelView, type Message, mergeMessages, unreadOf } from './model.ts';
 
@@ -37,7 +38,17 @@ describe('merging messages', () => {
 });
 
 describe('a fresh channel list', () => {
-  const list = { id: 'family', name: 'Family', kind: 'family', unread: 2, last_seq: 20 } as const;
+  const list: ChannelSummary = {
+    id: 'family',
+    name: 'Family',
+    kind: 'family',
+    archived: false,
+    unread: 2,
+    last_seq: 20,
+    last_message_at: null,
+    read_seq: 0,
+    members: [],
+  };
 
   it('takes the server’s count and keeps what arrived after it', () => {
     const before = {

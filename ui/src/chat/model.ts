@@ -1,7 +1,7 @@
 // What the page holds about chat, and pure functions that change it. Every change makes new
 // objects along the path it touches, so React re-renders exactly what changed.
 
-import type { Channel, HistoryMessage } from './protocol.ts';
+import type { ChannelSummary, ChatMessage } from '../../../contracts/chat.api.ts';
 import type { ConnectionStatus } from './socket.ts';
 
 export type Message = {
@@ -22,7 +22,7 @@ export type Message = {
 
 export type Person = { id: string; name: string; role?: string };
 
-export type ChannelView = Channel & {
+export type ChannelView = ChannelSummary & {
   messages: Message[];
   /** idle: more may exist above; done: the beginning is on screen. */
   history: 'unloaded' | 'loading' | 'idle' | 'done';
@@ -54,7 +54,7 @@ export const initialChatState: ChatState = {
   notice: null,
 };
 
-export function fromHistory(m: HistoryMessage): Message {
+export function fromHistory(m: ChatMessage): Message {
   return {
     id: m.id,
     channel: m.channel_id,
@@ -127,7 +127,7 @@ export function unreadOf(c: ChannelView): number {
 }
 
 /** A fresh list from the server replaces the counts; what arrived after it still counts. */
-export function channelView(c: Channel, previous?: ChannelView): ChannelView {
+export function channelView(c: ChannelSummary, previous?: ChannelView): ChannelView {
   const fresh: Record<string, number> = {};
   for (const [id, seq] of Object.entries(previous?.fresh ?? {})) if (seq > c.last_seq) fresh[id] = seq;
   return {

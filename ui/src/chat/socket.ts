@@ -1,8 +1,9 @@
 // One WebSocket to the edge that keeps itself open: a fresh single-use token per attempt,
 // backoff with jitter, a ping watchdog for connections that die silently (a phone going to
 // sleep, a Wi-Fi hop), and an immediate retry when the browser says it is back online.
+import type { ServerFrame } from '../../../contracts/chat.frames.ts';
 import { ApiError } from '../lib/http.ts';
-import { type ClientFrame, parseServerFrame, type ServerFrame } from './protocol.ts';
+import { type ClientFrame, parseServerFrame } from './frames.ts';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 

@@ -1,20 +1,13 @@
 // better-auth's endpoints, as the edge exposes them under /api/auth. The browser sends the
 // Origin header that better-auth checks on every POST.
+import type { SessionBody, SessionUser } from '../../../contracts/identity.api.ts';
 import { api } from '../lib/http.ts';
 
-export type User = {
-  id: string;
-  email: string;
-  name: string;
-  image: string | null;
-  role: string;
-  emailVerified: boolean;
-};
-
-type SessionBody = { user: User; session: { id: string; expiresAt: string } } | null;
+/** The signed-in person, as far as the page uses them. */
+export type User = Pick<SessionUser, 'id' | 'email' | 'name' | 'image' | 'role' | 'emailVerified'>;
 
 export async function getSession(): Promise<User | null> {
-  const body = await api<SessionBody>('/api/auth/get-session');
+  const body = await api<SessionBody | null>('/api/auth/get-session');
   return body?.user ?? null;
 }
 

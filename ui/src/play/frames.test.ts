@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerFrame } from '../chat/protocol.ts';
 import { parsePlayFrame } from './frames.ts';
 
 const raw = (v: unknown) => JSON.stringify(v);
@@ -45,9 +44,5 @@ describe('play frames', () => {
     expect(parsePlayFrame(raw({ type: 'play', event: 'level_up', user_id: 'kit' }))).toBeNull();
     expect(parsePlayFrame('not json')).toBeNull();
     expect(parsePlayFrame('null')).toBeNull();
-  });
-
-  it('are not chat frames, so chat leaves them to play', () => {
-    expect(parseServerFrame(raw({ type: 'play', event: 'boards_changed' }))).toBeNull();
   });
 });
