@@ -1,11 +1,11 @@
 // The page: who is signed in decides what shows; the path decides where.
 import { Flame } from 'lucide-react';
 import { useEffect } from 'react';
-import { ChatPage } from './chat/chat-page.tsx';
 import { AuthPage } from './identity/auth-page.tsx';
 import { SessionProvider, useSession } from './identity/session.tsx';
 import { navigate, usePath } from './lib/route.ts';
 import { isPlayPath } from './play/play-page.tsx';
+import { SignedInPage } from './shell/signed-in-page.tsx';
 
 export function App() {
   return (
@@ -31,9 +31,9 @@ function Screens() {
   if (state.status === 'loading') return <Splash />;
   if (state.status === 'signed-out') return <AuthPage mode={path === '/sign-up' ? 'sign-up' : 'sign-in'} />;
   const channel = /^\/c\/([A-Za-z0-9_-]{1,128})$/.exec(path)?.[1] ?? null;
-  // Play shares the chat's page (and its socket): the sidebar stays, play takes the main pane.
+  // One page for chat and play (and one socket): the sidebar stays, play takes the main pane.
   return (
-    <ChatPage
+    <SignedInPage
       key={state.user.id}
       user={state.user}
       channelId={channel}

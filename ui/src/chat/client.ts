@@ -1,10 +1,15 @@
 // The chat client of one signed-in page: a store the components read, the socket that feeds
 // it, and the actions the components call. Reconnects resume every channel from the last
 // sequence seen, and messages typed while offline go out (once) when the socket is back.
+// The rest of the page hears the socket through `live`.
+import type { ServerFrame } from '../../../contracts/chat.frames.ts';
+import type { Person } from '../identity/people.ts';
 import { errorMessage } from '../lib/http.ts';
 import { newId } from '../lib/ids.ts';
+import type { Live } from '../socket/live.tsx';
+import { openSocket, type Socket } from '../socket/socket.ts';
 import { listChannels, wsToken } from './api.ts';
-import { applyFrame, type ClientFrame, TYPING_TTL_MS } from './frames.ts';
+import { applyFrame, type ClientFrame, parseServerFrame, TYPING_TTL_MS } from './frames.ts';
 import { createHistory } from './history.ts';
 import {
   type ChannelView,
@@ -14,12 +19,10 @@ import {
   type Message,
   mergeMessages,
   newestSeq,
-  type Person,
   toggleReaction,
   updateMessage,
 } from './model.ts';
 import { createPeopleSync } from './people-sync.ts';
-import { type ChatSocket, openChatSocket } from './socket.ts';
 import { createTyping } from './typing.ts';
 
 export type ChatClient = ReturnType<typeof createChatClient>;
@@ -41,7 +44,7 @@ export function createChatClient({
 }) {
   let state: ChatState = initialChatState;
   let active: string | null = null;
-  let socket: ChatSocket | null = null;
+  let socket: Socket | null = null;
   let send: (frame: ClientFrame) => boolean = () => false;
   const joined = new Set<string>();
   const listeners = new Set<() => void>();
@@ -161,25 +164,55 @@ export function createChatClient({
     if (active && reading(active)) markRead(active);
   };
 
+  function onFrame(frame: ServerFrame) {
+    people.learnAbout('user_id' in frame ? frame.user_id : 'sender' in frame ? frame.sender : undefined);
+    const { state: next, effects } = applyFrame(state, frame, { me, now: Date.now(), reading });
+    set(next);
+    if (frame.type === 'typing' && frame.typing) {
+      const channel = frame.channel;
+      clearTimeout(typingTimers.get(channel));
+      typingTimers.set(
+        channel,
+        setTimeout(() => pruneTyping(channel), TYPING_TTL_MS + 100),
+      );
+    }
+    if (effects.markRead) markRead(effects.markRead);
+    if (effects.refreshChannels !== undefined) {
+      void refreshChannels(effects.refreshChannels);
+      void people.refresh();
+    }
+    if (effects.role) onRole(effects.role);
+    if (effects.error) onError(effects.error);
+  }
+
+  const subscribe = (l: () => void) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  };
+  /** Frames for other parts of the page that arrive on this socket (play's pushes). */
+  const onOtherFrame = (l: (data: string) => void) => {
+    otherFrameListeners.add(l);
+    return () => otherFrameListeners.delete(l);
+  };
+  const live: Live = {
+    subscribe,
+    status: () => state.status,
+    people: () => state.people,
+    onOtherFrame,
+  };
+
   return {
-    subscribe: (l: () => void) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
+    subscribe,
     getState: () => state,
     me,
-    /** Frames for other parts of the page that arrive on the chat's socket (play's pushes). */
-    onOtherFrame: (l: (data: string) => void) => {
-      otherFrameListeners.add(l);
-      return () => otherFrameListeners.delete(l);
-    },
+    live,
 
     start() {
       document.addEventListener('visibilitychange', visibility);
       window.addEventListener('focus', visibility);
       timers.push(setInterval(() => void refreshChannels(), LIST_REFRESH_MS));
       void people.refresh();
-      socket = openChatSocket({
+      socket = openSocket({
         fetchToken: wsToken,
         // Offline, who else is online is unknown: no green dots until the joins say again.
         onStatus: (status, retryAt) =>
@@ -190,9 +223,6 @@ export function createChatClient({
             presence: status === 'online' ? state.presence : {},
           }),
         onSessionEnded,
-        onOtherFrame: (data) => {
-          for (const l of otherFrameListeners) l(data);
-        },
         onOpen: (s) => {
           send = s;
           joined.clear();
@@ -200,27 +230,10 @@ export function createChatClient({
           // was typed while offline.
           void refreshChannels().then(flushPending);
         },
-        onFrame: (frame) => {
-          people.learnAbout(
-            'user_id' in frame ? frame.user_id : 'sender' in frame ? frame.sender : undefined,
-          );
-          const { state: next, effects } = applyFrame(state, frame, { me, now: Date.now(), reading });
-          set(next);
-          if (frame.type === 'typing' && frame.typing) {
-            const channel = frame.channel;
-            clearTimeout(typingTimers.get(channel));
-            typingTimers.set(
-              channel,
-              setTimeout(() => pruneTyping(channel), TYPING_TTL_MS + 100),
-            );
-          }
-          if (effects.markRead) markRead(effects.markRead);
-          if (effects.refreshChannels !== undefined) {
-            void refreshChannels(effects.refreshChannels);
-            void people.refresh();
-          }
-          if (effects.role) onRole(effects.role);
-          if (effects.error) onError(effects.error);
+        onMessage: (data) => {
+          const frame = parseServerFrame(data);
+          if (!frame) for (const l of otherFrameListeners) l(data);
+          else if (frame.type !== 'pong') onFrame(frame);
         },
       });
     },

@@ -5,10 +5,11 @@ import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react'
 import { Button } from '../components/ui/button.tsx';
 import { Textarea } from '../components/ui/textarea.tsx';
 import type { User } from '../identity/api.ts';
+import type { Person } from '../identity/people.ts';
 import { cn } from '../lib/utils.ts';
 import { mentionedIds, mentionQuery, suggest } from './mentions.ts';
-import type { ChannelView, Person } from './model.ts';
-import { nameOf } from './people.ts';
+import type { ChannelView } from './model.ts';
+import { nameOf } from './names.ts';
 import { useChat, useChatClient } from './use-chat.tsx';
 
 export type Draft = { kind: 'new' } | { kind: 'reply'; id: string } | { kind: 'edit'; id: string };

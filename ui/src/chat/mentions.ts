@@ -1,6 +1,6 @@
 // @mentions while typing: which partial name sits before the caret, and which people the
 // finished text still mentions.
-import type { Person } from './model.ts';
+import type { Person } from '../identity/people.ts';
 
 /** The "@partial" right before the caret, if the caret is in one. */
 export function mentionQuery(text: string, caret: number): { start: number; query: string } | null {

@@ -8,7 +8,7 @@ import type { User } from '../identity/api.ts';
 import { cn } from '../lib/utils.ts';
 import { MessageText } from './message-text.tsx';
 import type { Message } from './model.ts';
-import { nameOf } from './people.ts';
+import { nameOf } from './names.ts';
 import { useChat, useChatClient } from './use-chat.tsx';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];

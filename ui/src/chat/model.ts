@@ -2,7 +2,8 @@
 // objects along the path it touches, so React re-renders exactly what changed.
 
 import type { ChannelSummary, ChatMessage } from '../../../contracts/chat.api.ts';
-import type { ConnectionStatus } from './socket.ts';
+import type { Person } from '../identity/people.ts';
+import type { ConnectionStatus } from '../socket/socket.ts';
 
 export type Message = {
   id: string;
@@ -19,8 +20,6 @@ export type Message = {
   reactions: Record<string, string[]>;
   status: 'sent' | 'pending' | 'failed';
 };
-
-export type Person = { id: string; name: string; role?: string };
 
 export type ChannelView = ChannelSummary & {
   messages: Message[];

@@ -1,7 +1,16 @@
-// What a channel is called on screen: a DM is named after the other person.
+// What people and channels are called on screen: a DM is named after the other person.
 import type { User } from '../identity/api.ts';
-import type { ChannelView, Person } from './model.ts';
-import { nameOf } from './people.ts';
+import type { Person } from '../identity/people.ts';
+import type { ChannelView } from './model.ts';
+
+export function nameOf(
+  people: Record<string, Person>,
+  id: string,
+  me?: { id: string; name: string },
+): string {
+  if (me && id === me.id) return me.name;
+  return people[id]?.name ?? 'Family member';
+}
 
 export function otherMember(c: ChannelView, me: string): string | undefined {
   return c.kind === 'dm' ? c.members?.find((id) => id !== me) : undefined;

@@ -1,6 +1,6 @@
 // Keeps the page's names current: loaded at start, and again (at most every few seconds)
 // whenever a frame names someone the page does not know yet, such as a new family member.
-import type { Person } from './model.ts';
+import type { Person } from '../identity/people.ts';
 
 const EVERY_MS = 3_000;
 

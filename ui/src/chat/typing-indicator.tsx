@@ -1,6 +1,6 @@
 // "Ana is typing…": names from the typing frames, until they expire or the message arrives.
 import { type ChannelView, typingNow } from './model.ts';
-import { nameOf } from './people.ts';
+import { nameOf } from './names.ts';
 import { useChat } from './use-chat.tsx';
 
 export function TypingIndicator({ channel }: { channel: ChannelView }) {

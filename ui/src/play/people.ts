@@ -1,11 +1,11 @@
 // The family as play screens need it: everyone (the signed-in person included), by name.
 import { useMemo } from 'react';
-import type { Person } from '../chat/model.ts';
-import { useChat } from '../chat/use-chat.tsx';
 import type { User } from '../identity/api.ts';
+import type { Person } from '../identity/people.ts';
+import { useLiveValue } from '../socket/live.tsx';
 
 export function useFamily(me: User): Person[] {
-  const people = useChat((s) => s.people);
+  const people = useLiveValue((live) => live.people());
   return useMemo(() => {
     const all = { ...people, [me.id]: { id: me.id, name: me.name, role: me.role } };
     return Object.values(all).sort((a, b) => a.name.localeCompare(b.name));

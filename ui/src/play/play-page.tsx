@@ -27,7 +27,7 @@ const TABS: Tab[] = [
 /** Whether a path is one of play's. */
 export const isPlayPath = (path: string) => path === '/play' || path.startsWith('/play/');
 
-/** Memoised: the chat's page re-renders on every chat frame; play's screens need not. */
+/** Memoised: the signed-in page re-renders on every chat frame; play's screens need not. */
 export const PlayPage = memo(function PlayPage({ me, path }: { me: User; path: string }) {
   const member = /^\/play\/members\/([A-Za-z0-9_-]{1,128})$/.exec(path)?.[1] ?? null;
   const tabs = TABS.filter((t) => !t.admin || me.role === 'admin');

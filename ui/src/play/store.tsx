@@ -13,8 +13,8 @@ import {
 } from 'react';
 import type { Accepted } from '../../../contracts/play.api.ts';
 import type { PlayFrame } from '../../../contracts/play.frames.ts';
-import { useChatClient } from '../chat/use-chat.tsx';
 import { errorMessage } from '../lib/http.ts';
+import { useLive } from '../socket/live.tsx';
 import { parsePlayFrame } from './frames.ts';
 
 export type Toast = { id: number; kind: 'level' | 'achievement'; title: string; body: string };
@@ -84,20 +84,20 @@ export function createPlayStore(me: string) {
 
 const PlayContext = createContext<PlayStore | null>(null);
 
-/** Play for one signed-in page: listens on the chat's socket for play's pushes. */
+/** Play for one signed-in page: listens on the page's socket for play's pushes. */
 export function PlayProvider({ me, children }: { me: string; children: ReactNode }) {
-  const client = useChatClient();
+  const live = useLive();
   const [store] = useState(() => createPlayStore(me));
 
   useEffect(() => {
-    const off = client.onOtherFrame((data) => {
+    const off = live.onOtherFrame((data) => {
       const frame = parsePlayFrame(data);
       if (frame) store.frame(frame);
     });
     // Pushes missed while offline: read again once the socket is back.
-    let status = client.getState().status;
-    const offStatus = client.subscribe(() => {
-      const now = client.getState().status;
+    let status = live.status();
+    const offStatus = live.subscribe(() => {
+      const now = live.status();
       if (now === 'online' && status === 'offline') store.changed();
       status = now;
     });
@@ -111,7 +111,7 @@ export function PlayProvider({ me, children }: { me: string; children: ReactNode
       document.removeEventListener('visibilitychange', visible);
       store.stop();
     };
-  }, [client, store]);
+  }, [live, store]);
 
   return <PlayContext.Provider value={store}>{children}</PlayContext.Provider>;
 }

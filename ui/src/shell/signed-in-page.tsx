@@ -1,9 +1,18 @@
-// The signed-in page: channel list and conversation side by side on a wide screen, one at a
-// time on a phone (the path says which).
+// The signed-in page, where the domains meet: the sidebar (chat's channels and the way to
+// play) beside the main pane, which shows a conversation or play's screens, side by side on a
+// wide screen and one at a time on a phone (the path says which). Chat's client keeps the
+// socket; play hears it through the live connection.
 import { useEffect, useState } from 'react';
+import { createChatClient } from '../chat/client.ts';
+import { ConnectionBanner } from '../chat/connection-banner.tsx';
+import { Conversation } from '../chat/conversation.tsx';
+import { unreadOf } from '../chat/model.ts';
+import { Sidebar } from '../chat/sidebar.tsx';
+import { ChatProvider, useChat, useChatClient } from '../chat/use-chat.tsx';
 import { Alert } from '../components/ui/alert.tsx';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
+import { loadPeople } from '../identity/people.ts';
 import { useSession } from '../identity/session.tsx';
 import { takeWelcome } from '../identity/welcome.ts';
 import { navigate } from '../lib/route.ts';
@@ -11,17 +20,11 @@ import { cn } from '../lib/utils.ts';
 import { PlayPage } from '../play/play-page.tsx';
 import { PlayProvider } from '../play/store.tsx';
 import { PlayToasts } from '../play/toasts.tsx';
-import { createChatClient } from './client.ts';
-import { ConnectionBanner } from './connection-banner.tsx';
-import { Conversation } from './conversation.tsx';
-import { unreadOf } from './model.ts';
-import { loadPeople } from './people.ts';
-import { Sidebar } from './sidebar.tsx';
-import { ChatProvider, useChat, useChatClient } from './use-chat.tsx';
+import { LiveProvider } from '../socket/live.tsx';
 
 const WIDE = '(min-width: 768px)';
 
-export function ChatPage({
+export function SignedInPage({
   user,
   channelId,
   playPath = null,
@@ -46,12 +49,14 @@ export function ChatPage({
   }, [client]);
 
   return (
-    <ChatProvider client={client}>
-      <PlayProvider me={user.id}>
-        <Layout user={user} channelId={channelId} playPath={playPath} />
-        <PlayToasts />
-      </PlayProvider>
-    </ChatProvider>
+    <LiveProvider live={client.live}>
+      <ChatProvider client={client}>
+        <PlayProvider me={user.id}>
+          <Layout user={user} channelId={channelId} playPath={playPath} />
+          <PlayToasts />
+        </PlayProvider>
+      </ChatProvider>
+    </LiveProvider>
   );
 }
 

@@ -1,9 +1,9 @@
 // One WebSocket to the edge that keeps itself open: a fresh single-use token per attempt,
 // backoff with jitter, a ping watchdog for connections that die silently (a phone going to
 // sleep, a Wi-Fi hop), and an immediate retry when the browser says it is back online.
-import type { ServerFrame } from '../../../contracts/chat.frames.ts';
+// It carries every domain's frames and reads none of them: chat's client reads them.
+import type { ClientFrame } from '../../../contracts/chat.schema.ts';
 import { ApiError } from '../lib/http.ts';
-import { type ClientFrame, parseServerFrame } from './frames.ts';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
@@ -11,15 +11,14 @@ export type SocketHandlers = {
   fetchToken: () => Promise<string>;
   /** Connected: send joins here. */
   onOpen: (send: (frame: ClientFrame) => boolean) => void;
-  onFrame: (frame: ServerFrame) => void;
-  /** A frame that is not chat's (play's live pushes share this socket), as it arrived. */
-  onOtherFrame?: (data: string) => void;
+  /** Every text frame, as it arrived (pongs too: any frame shows the line is alive). */
+  onMessage: (data: string) => void;
   onStatus: (status: ConnectionStatus, retryAt?: number) => void;
   /** The session is over (401 for a token, or the edge closed with 4401): stop for good. */
   onSessionEnded: () => void;
 };
 
-export type ChatSocket = {
+export type Socket = {
   send: (frame: ClientFrame) => boolean;
   close: () => void;
 };
@@ -30,7 +29,7 @@ const DEAD_AFTER_MS = 35_000;
 const MAX_BACKOFF_MS = 15_000;
 export const SESSION_CLOSED = 4401;
 
-export function openChatSocket(h: SocketHandlers): ChatSocket {
+export function openSocket(h: SocketHandlers): Socket {
   let ws: WebSocket | null = null;
   let attempt = 0;
   let stopped = false;
@@ -94,10 +93,7 @@ export function openChatSocket(h: SocketHandlers): ChatSocket {
     };
     socket.onmessage = (e) => {
       lastHeard = Date.now();
-      const frame = parseServerFrame(e.data);
-      if (frame) {
-        if (frame.type !== 'pong') h.onFrame(frame);
-      } else if (typeof e.data === 'string') h.onOtherFrame?.(e.data);
+      if (typeof e.data === 'string') h.onMessage(e.data);
     };
     socket.onclose = (e) => {
       if (e.code === SESSION_CLOSED) return end();

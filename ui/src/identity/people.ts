@@ -1,0 +1,23 @@
+// The family by name. GET /api/v1/people is the directory every member may read; until the
+// edge has it, an admin's page falls back to the admin user list.
+import type { AdminUser, Person as Listed } from '../../../contracts/identity.api.ts';
+import { ApiError, api } from '../lib/http.ts';
+
+/** Someone the page can name, with their role when a list said it. */
+export type Person = Pick<Listed, 'id' | 'name'> & Partial<Pick<Listed, 'role'>>;
+
+type Entry = Listed & Partial<Pick<AdminUser, 'banned'>>;
+
+export async function loadPeople(): Promise<Person[]> {
+  for (const path of ['/api/v1/people', '/api/v1/admin/users']) {
+    try {
+      const list = await api<Entry[]>(path);
+      return list
+        .filter((p) => !p.banned)
+        .map((p) => ({ id: p.id, name: p.name, ...(p.role && { role: p.role }) }));
+    } catch (err) {
+      if (!(err instanceof ApiError) || (err.status !== 404 && err.status !== 403)) throw err;
+    }
+  }
+  return [];
+}
