@@ -247,7 +247,9 @@ const TRANSIENT_SQLSTATE = /^(08|40001|40P01|53|57P0[123])/;
 /** Failures worth retrying: the database or network, not the event. */
 export function isTransient(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
-  const { code, message } = err as { code?: string; message?: string };
+  const { code, message, transient } = err as { code?: string; message?: string; transient?: unknown };
+  // A reactor held, or the log it issues to away (reactor.ts).
+  if (transient === true) return true;
   if (
     typeof code === 'string' &&
     (TRANSIENT_SQLSTATE.test(code) || /^E(CONN|PIPE|TIMEDOUT|HOSTUNREACH)/.test(code))

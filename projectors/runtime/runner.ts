@@ -1,5 +1,5 @@
-// Owns the read models' lifecycle: migrations, one leader-elected worker per read model,
-// read-your-writes waits, status, rebuilds and dead letters.
+// Owns the read models' lifecycle: migrations, one leader-elected worker per read model or
+// reactor, read-your-writes waits, positions, status, rebuilds and dead letters.
 import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
@@ -8,9 +8,10 @@ import { commonErrors } from '../../contracts/errors.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { countParked, type DeadLetter, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
 import { migrateSchema } from './migrate.ts';
+import { reactorProjection } from './reactor.ts';
 import { type RebuildProgress, rebuild, rebuildStatus } from './rebuild.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
-import type { AnyProjection } from './types.ts';
+import { type AnyProjection, isReactor, type Projector } from './types.ts';
 import { runWorker, sleep } from './worker.ts';
 
 export type ProjectorStatus = {
@@ -32,6 +33,8 @@ export type ProjectorRunner = {
   status: () => Promise<ProjectorStatus[]>;
   /** Resolves true once the read model has applied `seq`, false after `timeoutMs`. */
   waitFor: (name: string, seq: number, timeoutMs: number) => Promise<boolean>;
+  /** The stream sequence each of these read models has applied, as committed (0: none yet). */
+  positions: (names: readonly string[]) => Promise<Map<string, number>>;
   rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<RebuildProgress>;
   rebuildStatus: (name: string) => Promise<RebuildProgress | null>;
   deadLetters: {
@@ -49,7 +52,7 @@ export function createProjectorRunner({
   db,
   pool,
   log,
-  projections,
+  projections: projectors,
   logger,
   batchSize = 500,
   ackWaitMs = 30_000,
@@ -58,7 +61,8 @@ export function createProjectorRunner({
   db: Kysely<unknown>;
   pool: pg.Pool;
   log: Log;
-  projections: AnyProjection[];
+  /** Read models and reactors. */
+  projections: Projector[];
   logger: Logger;
   batchSize?: number;
   ackWaitMs?: number;
@@ -66,10 +70,23 @@ export function createProjectorRunner({
 }): ProjectorRunner {
   const rdb = db as unknown as Kysely<RuntimeDB>;
   const applied = new EventEmitter().setMaxListeners(0);
-  const positions = new Map<string, number>();
+  const reached = new Map<string, number>();
   const leaders = new Set<string>();
   const controller = new AbortController();
   const running: Promise<void>[] = [];
+  // A reactor runs as a projection with no tables (reactor.ts), lent this runner's waits.
+  const projections = projectors.map((p) =>
+    isReactor(p)
+      ? reactorProjection(p, {
+          log,
+          logger,
+          onStream: projectors
+            .filter((q) => !isReactor(q) && q.domain === p.domain && p.reads.includes(q.name))
+            .map((q) => q.name),
+          waitFor: (name, seq, timeoutMs) => waitFor(name, seq, timeoutMs),
+        })
+      : p,
+  );
 
   const find = (name: string) => {
     const p = projections.find((x) => x.name === name);
@@ -132,7 +149,7 @@ export function createProjectorRunner({
               ackWaitMs,
               afterCommit,
               onApplied: (name, seq) => {
-                positions.set(name, seq);
+                reached.set(name, seq);
                 applied.emit(name, seq);
               },
             },
@@ -169,7 +186,7 @@ export function createProjectorRunner({
     find(name);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if ((positions.get(name) ?? 0) >= seq) return true;
+      if ((reached.get(name) ?? 0) >= seq) return true;
       const left = deadline - Date.now();
       // Listen before reading the checkpoint, so a commit during the read still wakes us.
       let wake = () => {};
@@ -182,17 +199,32 @@ export function createProjectorRunner({
         };
         applied.on(name, wake);
       });
-      // This process's worker reports in memory; only another process's needs the database.
-      if (!leaders.has(name) && (await checkpoint(name)) >= seq) {
+      // This process's worker reports in memory once it has applied a batch; another
+      // process's, or one with nothing to apply since it started, is read from the database.
+      if ((!leaders.has(name) || !reached.has(name)) && (await checkpoint(name)) >= seq) {
         wake();
         return true;
       }
       if (left <= 0) {
         wake();
-        return (positions.get(name) ?? 0) >= seq;
+        return (reached.get(name) ?? 0) >= seq;
       }
       await woken;
     }
+  }
+
+  async function positions(names: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (names.length === 0) return out;
+    const rows = await rdb
+      .withSchema(RUNTIME_SCHEMA)
+      .selectFrom('checkpoints')
+      .select(['read_model', 'last_seq'])
+      .where('read_model', 'in', names)
+      .execute();
+    for (const r of rows) out.set(r.read_model, Number(r.last_seq));
+    for (const name of names) if (!out.has(name)) out.set(name, 0);
+    return out;
   }
 
   async function status(): Promise<ProjectorStatus[]> {
@@ -227,11 +259,12 @@ export function createProjectorRunner({
     },
     status,
     waitFor,
+    positions,
     rebuild: async (name, onProgress) => {
       const done = await rebuild({ db: rdb, log, projection: find(name), batchSize, onProgress });
       // The switch moved the checkpoint; waiters on this process learn it here.
-      if (done.targetSeq > (positions.get(name) ?? 0)) {
-        positions.set(name, done.targetSeq);
+      if (done.targetSeq > (reached.get(name) ?? 0)) {
+        reached.set(name, done.targetSeq);
         applied.emit(name, done.targetSeq);
       }
       return done;

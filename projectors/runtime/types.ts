@@ -1,6 +1,8 @@
 import type { CompiledQuery, Kysely, Migration } from 'kysely';
-import type { Envelope, EventOf } from '../../contracts/events.ts';
+import type { Logger } from 'pino';
+import type { Envelope } from '../../contracts/events.ts';
 import type { Domain } from '../../contracts/subjects.ts';
+import type { CommandMeta } from '../../writers/log/append.ts';
 import type { StoredEvent } from '../../writers/log/decode.ts';
 
 export type { StoredEvent };
@@ -39,3 +41,61 @@ export type Projection<DB = unknown, E extends Envelope = Envelope> = {
 
 // Projections of different domains and tables live in one list.
 export type AnyProjection = Projection<never, never>;
+
+/** What a reactor's react is given for one batch. */
+export type ReactorContext<DB = unknown> = {
+  /**
+   * The batch transaction, committed with the reactor's checkpoint: a reactor whose effect is
+   * a database write (identity_access) makes it here, so it happens exactly once.
+   */
+  db: Kysely<DB>;
+  logger: Logger;
+  /**
+   * Issues one command caused by `cause`. Its command id is `key` when the reactor has a
+   * domain key stronger than the event (a reward once per (challenge, member), whichever
+   * event completed it), else `<reactor>:<stream>:<seq>` of the event: a redelivered event
+   * issues nothing twice. The causation is the event; the correlation and the trace are the
+   * event's own. A log that is unavailable or a conflicting aggregate is retried; past that,
+   * the runner keeps the batch and retries it. The command's own refusal is thrown.
+   */
+  issue: <T>(input: {
+    cause: StoredEvent;
+    key?: string;
+    run: (meta: CommandMeta) => Promise<T>;
+  }) => Promise<T>;
+};
+
+/**
+ * A reaction to events: a command issued, or a write outside the read models. It runs on
+ * the projector runtime like a read model (its own durable consumer and checkpoint, parked
+ * events, leader lock), and the runtime adds what reacting needs: nothing is issued while it
+ * is replayed, and it is held while a read model it reads rebuilds.
+ */
+export type Reactor<DB = unknown, E extends Envelope = Envelope> = {
+  /** Its name: checkpoint, consumer and (empty) Postgres schema. */
+  name: string;
+  domain: Domain;
+  /**
+   * The read models it reads. While any of them rebuilds the reactor is held (it neither acts
+   * nor moves on); and those on its own stream have applied an event before it reacts to it.
+   */
+  reads: string[];
+  /** The events it reacts to; the rest only move its checkpoint. */
+  wants?: (event: StoredEvent<E>) => boolean;
+  /** Reacts to a batch of wanted events, in log order. Throwing fails the batch. */
+  react: (events: StoredEvent<E>[], ctx: ReactorContext<DB>) => Promise<void>;
+  /**
+   * False when its effect is a write a replay cannot make beside the live one. Otherwise a
+   * rebuild replays it into nothing (it issues nothing) and it resumes after the rebuilt position.
+   */
+  rebuildable?: boolean;
+};
+
+export type AnyReactor = Reactor<never, never>;
+
+/** What the runner runs: read models and reactors, one worker each. */
+export type Projector = AnyProjection | AnyReactor;
+
+export function isReactor(p: Projector): p is AnyReactor {
+  return 'react' in p;
+}
