@@ -8,7 +8,7 @@ import { chatChannelsProjection } from '../../projectors/chat-channels/projectio
 import { familyReactor } from '../../projectors/chat-family/reactor.ts';
 import { chatMessagesProjection } from '../../projectors/chat-messages/projection.ts';
 import { findUser } from '../../projectors/identity-users/queries.ts';
-import type { AnyProjection } from '../../projectors/runtime/types.ts';
+import type { Projector } from '../../projectors/runtime/types.ts';
 import { type ChatWriter, createChatWriter } from '../../writers/chat/commands.ts';
 import { createChatReader } from '../../writers/chat/load.ts';
 import type { Appender } from '../../writers/log/append.ts';
@@ -27,7 +27,8 @@ import { chatRoutes } from './routes.ts';
 export type ChatOptions = { presence?: Partial<PresenceOptions>; rateLimit?: RateLimit };
 
 export type Chat = {
-  projections: AnyProjection[];
+  /** Read models and the family reactor, for the projector runner. */
+  projections: Projector[];
   writer: ChatWriter;
   routes: (deps: HubDeps) => Hono<HubEnv>;
   /** Serves GET /ws on the node server. */
@@ -104,7 +105,7 @@ export async function createChat({
       chatChannelsProjection,
       chatMessagesProjection,
       familyReactor({ chat: writer }),
-    ] as unknown as AnyProjection[],
+    ] as unknown as Projector[],
     writer,
     routes: (deps) => chatRoutes({ deps, chat: { writer, reader, tokens, presence } }),
     attach: upgrades.attach,

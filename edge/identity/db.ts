@@ -5,7 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, PostgresDialect, type Transaction, TransactionBuilder } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { AUTH_SCHEMA } from '../../projectors/identity-access/projection.ts';
+import { AUTH_SCHEMA } from '../../projectors/identity-access/reactor.ts';
 import { openPool } from '../../projectors/runtime/pool.ts';
 import type { AuthDB } from './tables.ts';
 

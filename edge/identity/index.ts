@@ -5,8 +5,8 @@ import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { identityAccessProjection } from '../../projectors/identity-access/projection.ts';
-import type { AnyProjection } from '../../projectors/runtime/types.ts';
+import { identityAccessReactor } from '../../projectors/identity-access/reactor.ts';
+import type { Projector } from '../../projectors/runtime/types.ts';
 import type { Appender } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
 import type { HubEnv } from '../http/context.ts';
@@ -40,7 +40,7 @@ export type IdentityConfig = {
 export type Identity = {
   gate: AuthGate;
   /** Read models and reactors the identity domain needs run by the projector runner. */
-  projections: AnyProjection[];
+  projections: Projector[];
   /** Mounted under /api/v1, behind requireSession and the command rate limit. */
   routes: (deps: HubDeps) => Hono<HubEnv>;
   /** Starts the outbox relay. */
@@ -78,7 +78,7 @@ export async function createIdentity({
   const relay = createRelay({ authDb, databaseUrl, log, logger, onPublished });
   return {
     gate: createGate({ auth, logger }),
-    projections: [identityAccessProjection as unknown as AnyProjection],
+    projections: [identityAccessReactor as unknown as Projector],
     routes: (deps) => identityRoutes({ deps, betterAuth: auth, authDb, relay }),
     start: relay.start,
     stop: async () => {

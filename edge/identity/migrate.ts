@@ -2,7 +2,7 @@
 // makes two processes starting together take turns; the second finds nothing to do.
 import { getMigrations } from 'better-auth/db/migration';
 import type { Kysely } from 'kysely';
-import { AUTH_SCHEMA } from '../../projectors/identity-access/projection.ts';
+import { AUTH_SCHEMA } from '../../projectors/identity-access/reactor.ts';
 import { migrateSchema } from '../../projectors/runtime/migrate.ts';
 import type { Auth } from './auth.ts';
 import type { AuthDatabase } from './db.ts';

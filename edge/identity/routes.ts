@@ -4,7 +4,7 @@
 import { type Context, Hono } from 'hono';
 import type { Accepted, AdminUser, SessionsRevoked } from '../../contracts/identity.api.ts';
 import { banBody, listUsersQuery, setRoleBody } from '../../contracts/identity.schema.ts';
-import { IDENTITY_ACCESS } from '../../projectors/identity-access/projection.ts';
+import { IDENTITY_ACCESS } from '../../projectors/identity-access/reactor.ts';
 import { listUsers } from '../../projectors/identity-users/queries.ts';
 import { type AccountCommand, accountAggregate, sessionsAggregate } from '../../writers/identity/decide.ts';
 import { identityErrors } from '../../writers/identity/errors.ts';

@@ -1,9 +1,10 @@
 // A reactor, not a read model: admin decisions on the IDENTITY stream take effect in
-// better-auth's tables (role, ban, sessions). It writes outside its own schema, so it cannot
-// be rebuilt beside itself; each change is idempotent, so a replay is harmless.
+// better-auth's tables (role, ban, sessions). Its effect is a write in the batch transaction,
+// committed with its checkpoint, not a command. It writes outside its own schema, so it cannot
+// be rebuilt beside itself; each change is idempotent, so a redelivery is harmless.
 import { type Kysely, sql } from 'kysely';
 import type { IdentityEvent } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
-import type { Projection, StoredEvent } from '../runtime/types.ts';
+import type { Reactor, StoredEvent } from '../runtime/types.ts';
 
 /** better-auth's tables live in their own Postgres schema. */
 export const AUTH_SCHEMA = 'auth';
@@ -12,12 +13,16 @@ export const IDENTITY_ACCESS = 'identity_access';
 const users = sql.table(`${AUTH_SCHEMA}.user`);
 const sessions = sql.table(`${AUTH_SCHEMA}.session`);
 
-export const identityAccessProjection: Projection<unknown, IdentityEvent> = {
+/** The decisions an admin takes through the log; better-auth records the other facts itself. */
+const DECISIONS = new Set(['roleChanged', 'userBanned', 'userUnbanned', 'sessionRevoked']);
+
+export const identityAccessReactor: Reactor<unknown, IdentityEvent> = {
   name: IDENTITY_ACCESS,
   domain: 'identity',
-  migrations: {},
+  reads: [],
   rebuildable: false,
-  apply: async (events, { db }) => {
+  wants: (e) => DECISIONS.has(e.event.case ?? ''),
+  react: async (events, { db }) => {
     // The outbox triggers stay silent for writes that come from the log itself, or each
     // applied decision would be recorded a second time.
     await sql`SET LOCAL hearth.origin = 'log'`.execute(db);

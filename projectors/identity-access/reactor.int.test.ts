@@ -20,8 +20,8 @@ import { type IdentityBody, publishIdentity } from '../../test/events.ts';
 import { testDatabase, testNats } from '../../test/services.ts';
 import { type Log, openLog } from '../../writers/log/open.ts';
 import { createProjectorRunner, type ProjectorRunner } from '../runtime/runner.ts';
-import type { AnyProjection, StoredEvent } from '../runtime/types.ts';
-import { IDENTITY_ACCESS, identityAccessProjection } from './projection.ts';
+import type { StoredEvent } from '../runtime/types.ts';
+import { IDENTITY_ACCESS, identityAccessReactor } from './reactor.ts';
 
 const logger = pino({ level: 'silent' });
 let nats: Awaited<ReturnType<typeof testNats>>;
@@ -105,7 +105,7 @@ beforeAll(async () => {
     pool,
     log,
     logger,
-    projections: [identityAccessProjection as unknown as AnyProjection],
+    projections: [identityAccessReactor as never],
   });
   await runner.migrate();
   await runner.start();
@@ -184,11 +184,13 @@ describe('identity_access', () => {
       },
     };
     for (let i = 0; i < 2; i++) {
-      await db
-        .transaction()
-        .execute((tx) =>
-          identityAccessProjection.apply([event], { db: tx, schema: IDENTITY_ACCESS, rebuilding: false }),
-        );
+      await db.transaction().execute((tx) =>
+        identityAccessReactor.react([event], {
+          db: tx,
+          logger,
+          issue: () => Promise.reject(new Error('identity_access issues no commands')),
+        }),
+      );
     }
     expect(await user('dan')).toMatchObject({ banned: true, banReason: 'again', banExpires: null });
     expect(await sessionsOf('dan')).toEqual([]);
