@@ -13,7 +13,7 @@ import type { AuthGate } from '../http/deps.ts';
 import { CHAT_PERMISSIONS } from '../http/permissions.ts';
 import { createLimiter } from '../http/rate-limit.ts';
 import { newTraceparent } from '../http/trace.ts';
-import { encodeFrame, errorFrame, PONG, parseClientFrame } from './frames.ts';
+import { ackFrame, errorFrame, PONG, parseClientFrame } from './frames.ts';
 import type { Conn, Gateway } from './gateway.ts';
 
 export type RateLimit = { burst: number; perSecond: number };
@@ -55,8 +55,8 @@ export function createFrameHandler({
     fingerprint,
   });
 
-  const ack = (conn: Conn, ref: string | undefined, body: object) => {
-    if (ref !== undefined) gateway.send(conn, encodeFrame({ type: 'ack', ref, ...body }));
+  const ack = (conn: Conn, ref: string | undefined, made: { id: string; seq: number }) => {
+    if (ref !== undefined) gateway.send(conn, ackFrame(ref, made));
   };
 
   async function dispatch(conn: Conn, frame: ClientFrame): Promise<void> {

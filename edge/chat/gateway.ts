@@ -10,7 +10,15 @@ import type { ChatReader } from '../../writers/chat/load.ts';
 import type { Log } from '../../writers/log/open.ts';
 import type { TokenClaims } from '../socket/tokens.ts';
 import { type ChatStored, channelEventsAfter } from './follow.ts';
-import { encodeFrame, frameFor, type Prepared, presenceFrame, typingFrame } from './frames.ts';
+import {
+  encodeFrame,
+  frameFor,
+  joinedFrame,
+  type Prepared,
+  presenceFrame,
+  roleFrame,
+  typingFrame,
+} from './frames.ts';
 import type { Presence } from './presence.ts';
 
 export type Sub = { lastSent: number; backlog: Prepared[] | null };
@@ -165,7 +173,7 @@ export function createGateway({
         if (conn.subs.get(channelId) === sub) for (const frame of backlog) deliver(conn, sub, frame);
       }
     }
-    send(conn, encodeFrame({ type: 'joined', channel: channelId, seq: sub.lastSent }));
+    send(conn, joinedFrame(channelId, sub.lastSent));
   }
 
   async function isMemberNow(userId: string, channelId: string): Promise<boolean> {
@@ -220,7 +228,7 @@ export function createGateway({
     setRole: (userId: string, role: string) => {
       for (const conn of byUser.get(userId) ?? []) {
         conn.role = role;
-        send(conn, encodeFrame({ type: 'role', role }));
+        send(conn, roleFrame(role));
       }
     },
     /** A frame for one person's sockets here (play: level-ups, achievements). */
