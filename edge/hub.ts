@@ -24,7 +24,7 @@ export type Hub = {
   deps: HubDeps;
   /** Serves the chat WebSocket (GET /ws) on the node server that serves `app`. */
   attach: (server: Server) => void;
-  /** Play's scores and live loop (tests run a round with play.service.tick()). */
+  /** Play's scores and live pushes (tests run a round with play.live.tick()). */
   play: Play;
   start: () => Promise<void>;
   stop: () => Promise<void>;
@@ -77,7 +77,16 @@ export async function createHub({
     onPublished: (type) => metrics.eventsAppended.inc({ type }),
   });
   const chat = await createChat({ log, appender, db, auth: identity.gate, logger, options: chatOptions });
-  const play = createPlay({ log, appender, db, logger, push: chat.push, intervalMs: playIntervalMs });
+  const play = createPlay({
+    log,
+    appender,
+    db,
+    // The runner is made below, from every module's read models; play reads it only later.
+    positions: (names) => projectors.positions(names),
+    logger,
+    push: chat.push,
+    intervalMs: playIntervalMs,
+  });
   const projectors = createProjectorRunner({
     db,
     pool,

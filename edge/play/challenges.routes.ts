@@ -12,10 +12,10 @@ import { type PlayKit, playBody } from './shared.ts';
 
 export function challengeRoutes(
   app: Hono<HubEnv>,
-  { db, writer, service, read, manage, after, me, param, accepted, existingUser }: PlayKit,
+  { db, writer, playScores, read, manage, after, me, param, accepted, existingUser }: PlayKit,
 ): void {
   app.get('/play/challenges', read, queryParams(playQuery), after, async (c) => {
-    const { scores } = await service.current();
+    const { scores } = await playScores.current();
     const week = c.req.valid('query').week ?? scores.week;
     const rows = (
       await sql<ChallengeRow>`SELECT * FROM play_records.challenges WHERE week = ${week} AND NOT cancelled ORDER BY created_at, challenge_id`.execute(

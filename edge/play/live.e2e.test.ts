@@ -71,15 +71,17 @@ describe('play, live', () => {
     const next = rules({ xp: 500 });
     next.achievements.push({ id: 'seven', title: 'Seven messages', metric: 'messages_sent', threshold: 7 });
     await publish(next);
+    // Only the rounds run below, so no round falls between the two messages.
+    for (const edge of t.edges) await edge.hub.play.live.stop();
     // The rule change itself moved levels: start watching from here.
-    await hub().play.service.tick(true);
+    await hub().play.live.tick(true);
     bobWs.frames.splice(0);
     await say('six');
     const seq = await say('seven');
     expect(await hub().deps.projectors.waitFor('play_activity', seq, 5000)).toBe(true);
     const pushed = async (event: string) => {
       for (let i = 0; i < 150 && !bobWs.frames.some((f) => f.event === event); i++) {
-        await hub().play.service.tick(true);
+        await hub().play.live.tick(true);
         await new Promise((r) => setTimeout(r, 100));
       }
       return bobWs.waitFor((f) => f.type === 'play' && f.event === event, 1000);
@@ -87,5 +89,6 @@ describe('play, live', () => {
     const me = await bob.json<{ level: number }>('/api/v1/play/me');
     expect(await pushed('level_up')).toMatchObject({ user_id: bob.id, level: me.level });
     expect(await pushed('achievement')).toMatchObject({ user_id: bob.id, achievement: 'seven' });
+    for (const edge of t.edges) edge.hub.play.live.start();
   });
 });

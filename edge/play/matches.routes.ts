@@ -11,10 +11,23 @@ import { type PlayKit, playBody } from './shared.ts';
 
 export function matchRoutes(
   app: Hono<HubEnv>,
-  { db, writer, service, read, play, manage, after, me, canManage, param, accepted, existingUser }: PlayKit,
+  {
+    db,
+    writer,
+    playScores,
+    read,
+    play,
+    manage,
+    after,
+    me,
+    canManage,
+    param,
+    accepted,
+    existingUser,
+  }: PlayKit,
 ): void {
   app.get('/play/matches', read, queryParams(playQuery), after, async (c) => {
-    const { scores } = await service.current();
+    const { scores } = await playScores.current();
     const rows = (
       await sql<{
         match_id: string;

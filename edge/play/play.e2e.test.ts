@@ -155,7 +155,7 @@ describe('chores', () => {
       member_id: ids.cy,
     });
     await get(cy, '/play/challenges', approved.seq);
-    await t.hub.play.service.tick();
+    await t.hub.play.live.tick();
     await eventually(async () => ((await progress(cy, challenge.id))?.completed ? true : undefined));
     const after = await profile(cy);
     expect(after.xp - before.xp).toBeGreaterThanOrEqual(40 + 30);
@@ -182,13 +182,13 @@ describe('weekly challenges', () => {
   it('reward a member exactly once, whatever the live loop does again', async () => {
     const challenge = await challengeFor(ids.bob, 'Play a match', 'matches_played', 70);
     await get(bob, '/play/challenges', challenge.seq);
-    for (let i = 0; i < 3; i++) await t.hub.play.service.tick();
+    for (let i = 0; i < 3; i++) await t.hub.play.live.tick();
     const listed = await eventually(async () => {
       const mine = await progress(bob, challenge.id);
       return mine?.completed ? mine : undefined;
     });
     expect(listed.user_id).toBe(ids.bob);
-    for (let i = 0; i < 3; i++) await t.hub.play.service.tick();
+    for (let i = 0; i < 3; i++) await t.hub.play.live.tick();
     const xp = (await get(bob, `/play/members/${ids.bob}/xp`)) as {
       grants: { rule_id: string; xp: number; source: { label?: string } }[];
     };

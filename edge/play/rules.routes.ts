@@ -10,10 +10,10 @@ import { type PlayKit, playBody } from './shared.ts';
 
 export function ruleRoutes(
   app: Hono<HubEnv>,
-  { db, writer, service, read, manage, after, me, accepted, existingUser }: PlayKit,
+  { db, writer, playScores, read, manage, after, me, accepted, existingUser }: PlayKit,
 ): void {
   app.get('/play/rules', read, queryParams(playQuery), after, async (c) => {
-    const { rules } = await service.current();
+    const { rules } = await playScores.current();
     return c.json({
       version: rules.version,
       rules: rules.rules,
@@ -26,7 +26,7 @@ export function ruleRoutes(
     const body = c.req.valid('json');
     // The same checks and versions publishing would give, so the preview is what would land.
     const draft = await writer.draftRules(body.rules);
-    const { live, next, diff } = await service.preview(draft);
+    const { live, next, diff } = await playScores.preview(draft);
     return c.json({
       based_on_version: live.rules.version,
       watermark: next.watermark,

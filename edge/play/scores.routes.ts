@@ -1,5 +1,5 @@
-// Profiles and the XP explanation, and the leaderboards: every score read is computed from the
-// read models by the engine.
+// Profiles and the XP explanation, and the leaderboards: every score read comes from the
+// play-scores query model.
 import type { Hono } from 'hono';
 import type { Boards, Profile, XpExplanation } from '../../contracts/play.api.ts';
 import { playQuery } from '../../contracts/play.schema.ts';
@@ -11,7 +11,7 @@ import type { PlayKit } from './shared.ts';
 
 export function scoreRoutes(
   app: Hono<HubEnv>,
-  { service, read, after, me, param, existingUser }: PlayKit,
+  { playScores, read, after, me, param, existingUser }: PlayKit,
 ): void {
   app.get('/play/me', read, queryParams(playQuery), after, async (c) => c.json(await profile(me(c))));
 
@@ -22,7 +22,7 @@ export function scoreRoutes(
   });
 
   async function profile(userId: string): Promise<Profile> {
-    const { scores, rules } = await service.current();
+    const { scores, rules } = await playScores.current();
     const m = scores.members.get(userId) ?? emptyScore(userId);
     return {
       ...memberView(m, scores),
@@ -42,7 +42,7 @@ export function scoreRoutes(
   app.get('/play/members/:user_id/xp', read, queryParams(playQuery), after, async (c) => {
     const id = param(c, 'user_id');
     await existingUser(id, 'user_id');
-    const { scores, rules } = await service.current();
+    const { scores, rules } = await playScores.current();
     const m = scores.members.get(id) ?? emptyScore(id);
     return c.json({
       user_id: id,
@@ -54,7 +54,7 @@ export function scoreRoutes(
   });
 
   app.get('/play/leaderboards', read, queryParams(playQuery), after, async (c) => {
-    const { scores } = await service.current();
+    const { scores } = await playScores.current();
     const row = (r: Scores['boards']['xpAllTime'][number]) => ({
       user_id: r.memberId,
       name: r.name,

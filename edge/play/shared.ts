@@ -6,6 +6,7 @@ import { commonErrors } from '../../contracts/errors.ts';
 import type { Accepted } from '../../contracts/play.api.ts';
 import { findUser } from '../../projectors/identity-users/queries.ts';
 import { PLAY } from '../../projectors/play-records/projection.ts';
+import type { ScoresQuery } from '../../projectors/play-scores/query.ts';
 import type { PlayWriter } from '../../writers/play/commands.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
@@ -13,7 +14,6 @@ import { PLAY_PERMISSIONS } from '../http/permissions.ts';
 import { readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
-import type { PlayService } from './service.ts';
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -25,11 +25,11 @@ export type PlayKit = ReturnType<typeof playKit>;
 export function playKit({
   deps,
   writer,
-  service,
+  scores,
 }: {
   deps: HubDeps;
   writer: PlayWriter;
-  service: PlayService;
+  scores: ScoresQuery;
 }) {
   const { auth, db, projectors } = deps;
   const read = requirePermission(auth, PLAY_PERMISSIONS.read);
@@ -62,7 +62,8 @@ export function playKit({
   return {
     db,
     writer,
-    service,
+    /** The play-scores query model. */
+    playScores: scores,
     read,
     play,
     manage,
