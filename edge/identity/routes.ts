@@ -6,8 +6,9 @@ import type { Accepted, AdminUser, SessionsRevoked } from '../../contracts/ident
 import { banBody, listUsersQuery, setRoleBody } from '../../contracts/identity.schema.ts';
 import { IDENTITY_ACCESS } from '../../projectors/identity-access/reactor.ts';
 import { listUsers } from '../../projectors/identity-users/queries.ts';
-import { type AccountCommand, accountAggregate, sessionsAggregate } from '../../writers/identity/decide.ts';
+import { createIdentityWriter } from '../../writers/identity/commands.ts';
 import { identityErrors } from '../../writers/identity/errors.ts';
+import type { CommandMeta } from '../../writers/log/append.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
@@ -38,6 +39,7 @@ export function identityRoutes({
   relay: Relay;
 }): Hono<HubEnv> {
   const { auth, appender, projectors } = deps;
+  const writer = createIdentityWriter({ appender });
   const app = new Hono<HubEnv>();
   app.route('/', meRoutes({ auth: betterAuth, authDb, relay }));
 
@@ -47,21 +49,18 @@ export function identityRoutes({
     return c.json({ seq } satisfies Accepted, applied ? 200 : 202);
   };
 
-  const decideAccount = async (
+  /** An admin's decision about an account, answered once it took effect (or 202). */
+  const decideAccount = async <I extends { userId: string }>(
     c: Context<HubEnv>,
-    command: DistributiveOmit<AccountCommand, 'actorId' | 'now'>,
+    decide: (input: I, meta: CommandMeta) => Promise<{ seq: number }>,
+    input: I,
     body?: unknown,
   ) => {
     const meta = commandMeta(c, body);
     // The account aggregate is born from UserRegistered, which comes through the outbox:
     // a decision about a brand-new user waits (briefly) for it to reach the log.
-    await relay.settled(command.userId, APPLY_TIMEOUT_MS);
-    const result = await appender.append({
-      type: accountAggregate,
-      id: command.userId,
-      command: { ...command, actorId: meta.actorId, now: meta.now },
-      meta,
-    });
+    await relay.settled(input.userId, APPLY_TIMEOUT_MS);
+    const result = await decide(input, meta);
     return answer(c, result.seq);
   };
 
@@ -99,18 +98,18 @@ export function identityRoutes({
     jsonBody(setRoleBody),
     (c) => {
       const body = c.req.valid('json');
-      return decideAccount(c, { type: 'changeRole', userId: userId(c), role: body.role }, body);
+      return decideAccount(c, writer.changeRole, { userId: userId(c), role: body.role }, body);
     },
   );
 
   app.post('/admin/users/:id/ban', requirePermission(auth, PERMISSIONS.banUser), jsonBody(banBody), (c) => {
     const body = c.req.valid('json');
     const expiresAt = body.expiresAt ? new Date(body.expiresAt) : undefined;
-    return decideAccount(c, { type: 'ban', userId: userId(c), reason: body.reason ?? '', expiresAt }, body);
+    return decideAccount(c, writer.ban, { userId: userId(c), reason: body.reason ?? '', expiresAt }, body);
   });
 
   app.post('/admin/users/:id/unban', requirePermission(auth, PERMISSIONS.banUser), (c) =>
-    decideAccount(c, { type: 'unban', userId: userId(c) }),
+    decideAccount(c, writer.unban, { userId: userId(c) }),
   );
 
   app.get('/admin/users/:id/sessions', requirePermission(auth, PERMISSIONS.listSessions), async (c) => {
@@ -133,12 +132,10 @@ export function identityRoutes({
         .executeTakeFirst();
       if (!found) throw edgeIdentityErrors.sessionNotFound();
       const meta = commandMeta(c, { sessionId });
-      const result = await appender.append({
-        type: sessionsAggregate,
-        id,
-        command: { type: 'revokeSession', userId: id, sessionId, reason: 'revoked by an admin' },
+      const result = await writer.revokeSession(
+        { userId: id, sessionId, reason: 'revoked by an admin' },
         meta,
-      });
+      );
       return answer(c, result.seq);
     },
   );
@@ -154,12 +151,10 @@ export function identityRoutes({
       const sessions = await liveSessions(id);
       for (const s of sessions) {
         // One command per session, each with its own id, so a retry repeats none of them.
-        const result = await appender.append({
-          type: sessionsAggregate,
-          id,
-          command: { type: 'revokeSession', userId: id, sessionId: s.id, reason: 'revoked by an admin' },
-          meta: { ...meta, commandId: `${meta.commandId}:${s.id}` },
-        });
+        const result = await writer.revokeSession(
+          { userId: id, sessionId: s.id, reason: 'revoked by an admin' },
+          { ...meta, commandId: `${meta.commandId}:${s.id}` },
+        );
         seq = result.seq;
       }
       if (sessions.length === 0) return c.json({ seq, revoked: 0 } satisfies SessionsRevoked);
@@ -170,5 +165,3 @@ export function identityRoutes({
 
   return app;
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
