@@ -1,6 +1,7 @@
 // Play end to end over HTTP on real NATS and Postgres: matches and Elo, chores with approval
-// and take-back, challenges rewarded exactly once, the XP explanation, and a rule change whose
-// preview equals the state after the switch.
+// and take-back, challenges rewarded exactly once (by the play_rewards reactors, for play
+// events and for chat messages), the XP explanation, and a rule change whose preview equals
+// the state after the switch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES, type RuleSet } from '../../contracts/play.schema.ts';
 import { eventually, startTestHub, type TestClient, type TestHub } from '../../test/hub.ts';
@@ -197,6 +198,26 @@ describe('weekly challenges', () => {
         xp: 70,
         source: expect.objectContaining({ label: 'challenge: Play a match' }),
       }),
+    ]);
+  });
+});
+
+describe('a message count challenge', () => {
+  it('is rewarded once the messages that complete it are counted, with nothing else happening in play', async () => {
+    const challenge = await challengeFor(ids.cy, 'Say something', 'messages_sent', 15);
+    await get(cy, '/play/challenges', challenge.seq);
+    expect(await progress(cy, challenge.id)).toMatchObject({ completed: false });
+    await post(cy, '/messages', { channel: 'family', content: 'hello, family' });
+    const listed = await eventually(async () => {
+      const mine = await progress(cy, challenge.id);
+      return mine?.completed ? mine : undefined;
+    });
+    expect(listed.user_id).toBe(ids.cy);
+    const xp = (await get(cy, `/play/members/${ids.cy}/xp`)) as {
+      grants: { rule_id: string; xp: number; source: { label?: string } }[];
+    };
+    expect(xp.grants.filter((g) => g.source.label === 'challenge: Say something')).toEqual([
+      expect.objectContaining({ rule_id: 'challenge', xp: 15 }),
     ]);
   });
 });
