@@ -20,17 +20,16 @@ Commands:
 Uses NATS_URL and DATABASE_URL, else the running hub's (from .hearth/runtime.json), else the
 same embedded defaults as npm start.`;
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
-
 async function withHub<T>(fn: (hub: Hub) => Promise<T>): Promise<T> {
   const settings = loadSettings();
-  const dataDir = process.env.HEARTH_DATA_DIR || './.hearth';
-  const running = process.env.NATS_URL || process.env.DATABASE_URL ? null : await readRuntimeFile(dataDir);
+  const logger = pino({ level: settings.logLevel ?? 'warn' }, pino.destination(2));
+  const { natsUrl, databaseUrl, dataDir } = settings.infra;
+  // With no services named, the hub running from this data dir says where its are.
+  const running = natsUrl || databaseUrl ? null : await readRuntimeFile(dataDir);
   const infra = await resolveInfra({
-    env: running
-      ? { ...process.env, NATS_URL: running.natsUrl, DATABASE_URL: running.databaseUrl }
-      : process.env,
-    dataDir,
+    settings: running
+      ? { ...settings.infra, natsUrl: running.natsUrl, databaseUrl: running.databaseUrl }
+      : settings.infra,
     logger,
   });
   const hub = await createHub({

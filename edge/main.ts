@@ -4,14 +4,21 @@ import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { resolveInfra } from './boot/infra.ts';
 import { writeRuntimeFile } from './boot/runtime-file.ts';
-import { loadSettings } from './config.ts';
+import { loadSettings, type Settings } from './config.ts';
 import { createHub } from './hub.ts';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'hearth' } });
+// The environment is checked before anything starts; a bad value names itself and stops here.
+let settings: Settings;
+try {
+  settings = loadSettings();
+} catch (err) {
+  process.stderr.write(`\nHearth could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+const logger = pino({ level: settings.logLevel ?? 'info', base: { service: 'hearth' } });
 
-async function main() {
-  const settings = loadSettings();
-  const infra = await resolveInfra({ logger });
+async function main(settings: Settings) {
+  const infra = await resolveInfra({ settings: settings.infra, logger });
   const hub = await createHub({
     natsUrl: infra.natsUrl,
     databaseUrl: infra.databaseUrl,
@@ -26,13 +33,10 @@ async function main() {
     databaseUrl: infra.databaseUrl,
     namespace: settings.namespace,
   });
-  const server = serve(
-    { fetch: hub.app.fetch, port: settings.port, hostname: process.env.HOST ?? '0.0.0.0' },
-    (info) => {
-      logger.info({ port: info.port }, `Hearth is running at ${settings.hub.publicUrl}`);
-      process.stdout.write(`\n  Hearth is running at ${settings.hub.publicUrl}\n\n`);
-    },
-  );
+  const server = serve({ fetch: hub.app.fetch, port: settings.port, hostname: settings.host }, (info) => {
+    logger.info({ port: info.port }, `Hearth is running at ${settings.hub.publicUrl}`);
+    process.stdout.write(`\n  Hearth is running at ${settings.hub.publicUrl}\n\n`);
+  });
   hub.attach(server as Server);
 
   let stopping = false;
@@ -50,7 +54,7 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((err) => {
+main(settings).catch((err) => {
   logger.fatal({ err }, 'Hearth could not start');
   process.stderr.write(`\nHearth could not start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

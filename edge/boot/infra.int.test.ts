@@ -7,9 +7,16 @@ import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADMIN_DATABASE_URL, NATS_URL } from '../../test/services.ts';
+import { loadSettings } from '../config.ts';
 import { type Infra, resolveInfra } from './infra.ts';
 
 const logger = { info: () => undefined, warn: () => undefined };
+
+/** The services' settings as the hub reads them from this environment, in this data dir. */
+function settingsOf(env: Record<string, string>, dataDir?: string) {
+  const { infra } = loadSettings(env);
+  return dataDir === undefined ? infra : { ...infra, dataDir };
+}
 const tempDirs: string[] = [];
 
 afterAll(async () => {
@@ -65,7 +72,7 @@ describe('when the environment names the services', () => {
   it('uses NATS_URL, DATABASE_URL and HEARTH_AUTH_SECRET as given', async () => {
     const dataDir = await tempDir();
     const env = { NATS_URL, DATABASE_URL: ADMIN_DATABASE_URL, HEARTH_AUTH_SECRET: 'from-env' };
-    await using(await resolveInfra({ env, dataDir, logger }), async (infra) => {
+    await using(await resolveInfra({ settings: settingsOf(env, dataDir), logger }), async (infra) => {
       expect(infra).toMatchObject({ natsUrl: NATS_URL, databaseUrl: ADMIN_DATABASE_URL, dataDir });
       expect(infra.authSecret).toBe('from-env');
     });
@@ -74,27 +81,31 @@ describe('when the environment names the services', () => {
 
   it('accepts BETTER_AUTH_SECRET when HEARTH_AUTH_SECRET is absent', async () => {
     const env = { NATS_URL, DATABASE_URL: ADMIN_DATABASE_URL, BETTER_AUTH_SECRET: 'better' };
-    const infra = await resolveInfra({ env, dataDir: await tempDir(), logger });
+    const infra = await resolveInfra({ settings: settingsOf(env, await tempDir()), logger });
     await using(infra, async () => expect(infra.authSecret).toBe('better'));
   });
 
   it('refuses a NATS_URL that does not answer, saying which', async () => {
     const NATS_URL = `nats://127.0.0.1:${await deadPort()}`;
     const env = { NATS_URL, DATABASE_URL: ADMIN_DATABASE_URL, HEARTH_AUTH_SECRET: 'x' };
-    await expect(resolveInfra({ env, dataDir: await tempDir(), logger })).rejects.toThrow(NATS_URL);
+    await expect(resolveInfra({ settings: settingsOf(env, await tempDir()), logger })).rejects.toThrow(
+      NATS_URL,
+    );
   });
 
   it('refuses a DATABASE_URL that does not answer', async () => {
     const DATABASE_URL = `postgres://postgres@127.0.0.1:${await deadPort()}/hearth`;
     const env = { NATS_URL, DATABASE_URL, HEARTH_AUTH_SECRET: 'x' };
-    await expect(resolveInfra({ env, dataDir: await tempDir(), logger })).rejects.toThrow(/DATABASE_URL=/);
+    await expect(resolveInfra({ settings: settingsOf(env, await tempDir()), logger })).rejects.toThrow(
+      /DATABASE_URL=/,
+    );
   });
 });
 
 describe('when nothing is configured', () => {
   it('uses the NATS and Postgres answering on 127.0.0.1, with a hearth database', async () => {
     const env = { HEARTH_AUTH_SECRET: 'x' };
-    await using(await resolveInfra({ env, dataDir: await tempDir(), logger }), async (infra) => {
+    await using(await resolveInfra({ settings: settingsOf(env, await tempDir()), logger }), async (infra) => {
       expect(infra.natsUrl).toBe('nats://127.0.0.1:4222');
       expect(infra.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/hearth');
       const [row] = await query(infra.databaseUrl, 'SELECT current_database() AS db');
@@ -110,7 +121,7 @@ describe('when nothing is configured', () => {
       DATABASE_URL: ADMIN_DATABASE_URL,
       HEARTH_AUTH_SECRET: 'x',
     };
-    const infra = await resolveInfra({ env, dataDir, logger });
+    const infra = await resolveInfra({ settings: settingsOf(env, dataDir), logger });
     await using(infra, async () => {
       expect(infra.natsUrl).toMatch(/^nats:\/\/127\.0\.0\.1:\d+$/);
       expect(infra.natsUrl).not.toBe(env.HEARTH_PROBE_NATS);
@@ -127,13 +138,13 @@ describe('when nothing is configured', () => {
       HEARTH_PROBE_POSTGRES: `postgres://postgres@127.0.0.1:${await deadPort()}/postgres`,
       HEARTH_AUTH_SECRET: 'x',
     };
-    const first = await resolveInfra({ env, dataDir, logger });
+    const first = await resolveInfra({ settings: settingsOf(env, dataDir), logger });
     await using(first, async () => {
       expect(first.databaseUrl).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/hearth$/);
       await query(first.databaseUrl, 'CREATE TABLE kept (note text); INSERT INTO kept VALUES ($$hello$$)');
     });
     await expect(query(first.databaseUrl, 'SELECT 1')).rejects.toThrow();
-    const second = await resolveInfra({ env, dataDir, logger });
+    const second = await resolveInfra({ settings: settingsOf(env, dataDir), logger });
     await using(second, async () => {
       expect(await query(second.databaseUrl, 'SELECT note FROM kept')).toEqual([{ note: 'hello' }]);
     });
@@ -146,15 +157,18 @@ describe('when no auth secret is configured', () => {
   it('generates one into secrets.json (mode 0600) and reuses it on the next start', async () => {
     const dataDir = await tempDir();
     const env = { NATS_URL, DATABASE_URL: ADMIN_DATABASE_URL };
-    const first = await resolveInfra({ env, dataDir, logger });
+    const first = await resolveInfra({ settings: settingsOf(env, dataDir), logger });
     await first.stop();
     const file = path.join(dataDir, 'secrets.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(Buffer.from(first.authSecret, 'base64url')).toHaveLength(32);
-    const second = await resolveInfra({ env, dataDir, logger });
+    const second = await resolveInfra({ settings: settingsOf(env, dataDir), logger });
     await second.stop();
     expect(second.authSecret).toBe(first.authSecret);
-    const third = await resolveInfra({ env: { ...env, HEARTH_AUTH_SECRET: 'override' }, dataDir, logger });
+    const third = await resolveInfra({
+      settings: settingsOf({ ...env, HEARTH_AUTH_SECRET: 'override' }, dataDir),
+      logger,
+    });
     await third.stop();
     expect(third.authSecret).toBe('override');
   });
@@ -165,7 +179,7 @@ describe('when no auth secret is configured', () => {
     const dir = await tempDir();
     process.chdir(dir);
     try {
-      const infra = await resolveInfra({ env, logger });
+      const infra = await resolveInfra({ settings: settingsOf(env), logger });
       await infra.stop();
       expect(infra.dataDir).toBe(path.join(dir, '.hearth'));
       expect((await stat(infra.dataDir)).isDirectory()).toBe(true);

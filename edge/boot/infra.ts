@@ -8,9 +8,9 @@ import { createRequire } from 'node:module';
 import { type AddressInfo, createServer } from 'node:net';
 import { arch, platform } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import pRetry, { AbortError } from 'p-retry';
 import pg from 'pg';
 
 export type Infra = {
@@ -21,15 +21,28 @@ export type Infra = {
   stop: () => Promise<void>;
 };
 
+/** What the environment says about the services (edge/config.ts reads and checks it). */
+export type InfraSettings = {
+  /** NATS_URL, DATABASE_URL: services to use as given; else probed, else started here. */
+  natsUrl?: string | undefined;
+  databaseUrl?: string | undefined;
+  /** HEARTH_AUTH_SECRET or BETTER_AUTH_SECRET; else one generated into the data dir. */
+  authSecret?: string | undefined;
+  dataDir: string;
+  /** Where to look for services already running on this machine. */
+  probeNats: string;
+  probePostgres: string;
+  /** PATH, searched for nats-server. */
+  searchPath: string;
+};
+
 type Logger = { info: (obj: object, msg?: string) => void; warn: (obj: object, msg?: string) => void };
 type Service = { url: string; source: string; stop: () => Promise<void> };
 type Probe = { ok: true } | { ok: false; reason: string };
-type Options = { env?: NodeJS.ProcessEnv; dataDir?: string; logger: Logger };
-type Context = { env: NodeJS.ProcessEnv; dataDir: string; logger: Logger };
+type Options = { settings: InfraSettings; logger: Logger };
+type Context = { settings: InfraSettings; dataDir: string; logger: Logger };
 
 const DATABASE = 'hearth';
-const PROBE_NATS = 'nats://127.0.0.1:4222';
-const PROBE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 const PROBE_TIMEOUT_MS = 2000;
 const START_TIMEOUT_MS = 20_000;
 const NATS_HELP =
@@ -38,16 +51,16 @@ const NATS_HELP =
 const noop = async () => undefined;
 
 /** NATS, Postgres and the auth secret for this hub; `stop()` ends whatever was started for it. */
-export async function resolveInfra({ env = process.env, dataDir, logger }: Options): Promise<Infra> {
-  const dir = path.resolve(dataDir || env.HEARTH_DATA_DIR || '.hearth');
+export async function resolveInfra({ settings, logger }: Options): Promise<Infra> {
+  const dir = path.resolve(settings.dataDir);
   await mkdir(dir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const s of stops.splice(0).reverse()) await s().catch((err) => logger.warn({ err }, 'stop failed'));
   };
   const [nats, postgres] = await Promise.allSettled([
-    resolveNats({ env, dataDir: dir, logger }),
-    resolvePostgres({ env, dataDir: dir, logger }),
+    resolveNats({ settings, dataDir: dir, logger }),
+    resolvePostgres({ settings, dataDir: dir, logger }),
   ]);
   for (const r of [nats, postgres]) if (r.status === 'fulfilled') stops.push(r.value.stop);
   if (nats.status === 'rejected' || postgres.status === 'rejected') {
@@ -59,20 +72,21 @@ export async function resolveInfra({ env = process.env, dataDir, logger }: Optio
   logger.info({ url: redact(nats.value.url), source: nats.value.source }, 'nats resolved');
   logger.info({ url: redact(postgres.value.url), source: postgres.value.source }, 'postgres resolved');
   const stored = () => storedSecret({ dataDir: dir, name: 'authSecret' });
-  const authSecret = env.HEARTH_AUTH_SECRET || env.BETTER_AUTH_SECRET || (await stored());
+  const authSecret = settings.authSecret || (await stored());
   return { natsUrl: nats.value.url, databaseUrl: postgres.value.url, dataDir: dir, authSecret, stop };
 }
 
-async function resolveNats({ env, dataDir, logger }: Context): Promise<Service> {
-  if (env.NATS_URL) {
-    const probe = await probeNats(env.NATS_URL);
-    if (!probe.ok) throw new Error(`NATS_URL=${redact(env.NATS_URL)}: ${probe.reason}`);
-    return { url: env.NATS_URL, source: 'NATS_URL', stop: noop };
+async function resolveNats({ settings, dataDir, logger }: Context): Promise<Service> {
+  const { natsUrl } = settings;
+  if (natsUrl) {
+    const probe = await probeNats(natsUrl);
+    if (!probe.ok) throw new Error(`NATS_URL=${redact(natsUrl)}: ${probe.reason}`);
+    return { url: natsUrl, source: 'NATS_URL', stop: noop };
   }
-  const local = env.HEARTH_PROBE_NATS || PROBE_NATS;
+  const local = settings.probeNats;
   const probe = await probeNats(local);
   if (probe.ok) return { url: local, source: 'local', stop: noop };
-  const bin = await findExecutable('nats-server', env.PATH);
+  const bin = await findExecutable('nats-server', settings.searchPath);
   if (!bin) throw new Error(`${NATS_HELP} (${local}: ${probe.reason})`);
   logger.info({ bin, reason: probe.reason }, 'no nats on 127.0.0.1; starting nats-server');
   return spawnNats({ bin, storeDir: path.join(dataDir, 'nats') });
@@ -111,24 +125,33 @@ async function spawnNats({ bin, storeDir }: { bin: string; storeDir: string }): 
   process.once('exit', kill);
   const stop = () => stopChild(child).finally(() => process.off('exit', kill));
   const url = `nats://127.0.0.1:${port}`;
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!(await probeNats(url)).ok) {
-    if (child.pid === undefined || child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`nats-server (${bin}) did not start: ${output || 'no answer'}`);
-    }
-    await sleep(100);
-  }
+  // Asked every 100 ms until it answers, for START_TIMEOUT_MS at most; not once it has exited.
+  const answered = async () => {
+    const probe = await probeNats(url);
+    if (probe.ok) return;
+    if (child.pid === undefined || child.exitCode !== null) throw new AbortError(probe.reason);
+    throw new Error(probe.reason);
+  };
+  await pRetry(answered, {
+    retries: Number.POSITIVE_INFINITY,
+    factor: 1,
+    minTimeout: 100,
+    maxRetryTime: START_TIMEOUT_MS,
+  }).catch(async () => {
+    await stop();
+    throw new Error(`nats-server (${bin}) did not start: ${output || 'no answer'}`);
+  });
   return { url, source: 'spawned', stop };
 }
 
-async function resolvePostgres({ env, dataDir, logger }: Context): Promise<Service> {
-  if (env.DATABASE_URL) {
-    const probe = await queryPostgres(env.DATABASE_URL, 'SELECT 1');
-    if (!probe.ok) throw new Error(`DATABASE_URL=${redact(env.DATABASE_URL)}: ${probe.reason}`);
-    return { url: env.DATABASE_URL, source: 'DATABASE_URL', stop: noop };
+async function resolvePostgres({ settings, dataDir, logger }: Context): Promise<Service> {
+  const { databaseUrl } = settings;
+  if (databaseUrl) {
+    const probe = await queryPostgres(databaseUrl, 'SELECT 1');
+    if (!probe.ok) throw new Error(`DATABASE_URL=${redact(databaseUrl)}: ${probe.reason}`);
+    return { url: databaseUrl, source: 'DATABASE_URL', stop: noop };
   }
-  const local = env.HEARTH_PROBE_POSTGRES || PROBE_POSTGRES;
+  const local = settings.probePostgres;
   const probe = await ensureDatabase(local);
   if (probe.ok) return { url: withDatabase(local, DATABASE), source: 'local', stop: noop };
   logger.info({ reason: probe.reason }, `no postgres at ${redact(local)}; starting embedded postgres`);

@@ -1,0 +1,213 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadSettings } from './config.ts';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadSettings(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+};
+
+describe('an environment that sets nothing', () => {
+  it('gets the defaults the README lists', () => {
+    const settings = loadSettings({});
+    expect(settings).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      logLevel: undefined,
+      namespace: '',
+      hub: {
+        publicUrl: 'http://localhost:3000',
+        trustedOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
+        commandRateLimit: { limit: 120, windowMs: 60_000 },
+        trustedProxies: [],
+        readyMaxLag: 10_000,
+      },
+      identity: {
+        baseURL: 'http://localhost:3000',
+        adminEmail: undefined,
+        allowedEmailDomains: [],
+        smtpUrl: undefined,
+        mailFrom: 'Hearth <hearth@localhost>',
+        rateLimit: { enabled: true, window: 60, max: 30 },
+      },
+      infra: {
+        natsUrl: undefined,
+        databaseUrl: undefined,
+        authSecret: undefined,
+        dataDir: '.hearth',
+        probeNats: 'nats://127.0.0.1:4222',
+        probePostgres: 'postgres://postgres@127.0.0.1:5432/postgres',
+      },
+    });
+  });
+
+  it('takes an empty variable as unset', () => {
+    expect(loadSettings({ PORT: '', HEARTH_COMMAND_RATE_LIMIT: '', HEARTH_PUBLIC_URL: '' })).toMatchObject({
+      port: 3000,
+      hub: { commandRateLimit: { limit: 120 }, publicUrl: 'http://localhost:3000' },
+    });
+  });
+});
+
+describe('an environment that sets values', () => {
+  it('reads them in their forms', () => {
+    const env = {
+      PORT: '8080',
+      HOST: '::',
+      LOG_LEVEL: 'debug',
+      NATS_URL: 'nats://a:4222,nats://b:4222',
+      DATABASE_URL: 'postgres://hearth:pw@db:5432/hearth',
+      SMTP_URL: 'smtp://user:pass@mail:587',
+      HEARTH_PUBLIC_URL: 'https://hearth.example/',
+      HEARTH_TRUSTED_ORIGINS: 'http://localhost:5173, https://other.example,',
+      HEARTH_TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8,::1, 192.168.1.7',
+      HEARTH_ADMIN_EMAIL: 'Boss@Family.Example',
+      HEARTH_ALLOWED_EMAIL_DOMAINS: 'Family.Example, grandma.example',
+      HEARTH_MAIL_FROM: 'Family <hub@family.example>',
+      HEARTH_COMMAND_RATE_LIMIT: '5',
+      HEARTH_AUTH_RATE_LIMIT: 'off',
+      HEARTH_AUTH_RATE_LIMIT_MAX: '7',
+      HEARTH_READY_MAX_LAG: '0',
+      HEARTH_NAMESPACE: 'staging1',
+      HEARTH_DATA_DIR: '/var/lib/hearth',
+      BETTER_AUTH_SECRET: 'better',
+      PATH: '/usr/bin',
+    };
+    expect(loadSettings(env)).toMatchObject({
+      port: 8080,
+      host: '::',
+      logLevel: 'debug',
+      namespace: 'staging1',
+      hub: {
+        publicUrl: 'https://hearth.example',
+        trustedOrigins: [
+          'https://hearth.example',
+          'http://127.0.0.1:8080',
+          'http://localhost:5173',
+          'https://other.example',
+        ],
+        commandRateLimit: { limit: 5 },
+        trustedProxies: ['10.0.0.0/8', 'fd00::/8', '::1', '192.168.1.7'],
+        readyMaxLag: 0,
+      },
+      identity: {
+        adminEmail: 'boss@family.example',
+        allowedEmailDomains: ['family.example', 'grandma.example'],
+        smtpUrl: 'smtp://user:pass@mail:587',
+        mailFrom: 'Family <hub@family.example>',
+        rateLimit: { enabled: false, max: 7 },
+      },
+      infra: {
+        natsUrl: 'nats://a:4222,nats://b:4222',
+        databaseUrl: 'postgres://hearth:pw@db:5432/hearth',
+        authSecret: 'better',
+        dataDir: '/var/lib/hearth',
+        searchPath: '/usr/bin',
+      },
+    });
+  });
+
+  it('prefers HEARTH_AUTH_SECRET to BETTER_AUTH_SECRET', () => {
+    expect(loadSettings({ HEARTH_AUTH_SECRET: 'own', BETTER_AUTH_SECRET: 'better' }).infra.authSecret).toBe(
+      'own',
+    );
+  });
+
+  it('ignores variables it does not know, and leaves the environment as it was', () => {
+    const env = { PORT: '8080', SOMETHING_ELSE: 'whatever', HEARTH_UNKNOWN: '??' };
+    expect(loadSettings(env).port).toBe(8080);
+    expect(env).toEqual({ PORT: '8080', SOMETHING_ELSE: 'whatever', HEARTH_UNKNOWN: '??' });
+  });
+});
+
+describe('a value in the wrong form', () => {
+  it('stops a non-numeric command rate limit, which would turn the limit off', () => {
+    expect(() => loadSettings({ HEARTH_COMMAND_RATE_LIMIT: 'abc' })).toThrow(
+      'HEARTH_COMMAND_RATE_LIMIT must be a whole number ≥ 1 (got "abc")',
+    );
+  });
+
+  it('stops a non-numeric ready lag, with which /ready would never fail on lag', () => {
+    expect(() => loadSettings({ HEARTH_READY_MAX_LAG: 'lots' })).toThrow(
+      'HEARTH_READY_MAX_LAG must be a whole number ≥ 0 (got "lots")',
+    );
+  });
+
+  it.each([
+    ['PORT', '70000'],
+    ['PORT', 'http'],
+    ['HOST', 'not a host!'],
+    ['LOG_LEVEL', 'loud'],
+    ['NATS_URL', 'nats://a:4222, nats://b:4222'],
+    ['DATABASE_URL', 'mysql://db/hearth'],
+    ['SMTP_URL', 'mail.example:587'],
+    ['HEARTH_PUBLIC_URL', 'hearth.example'],
+    ['HEARTH_TRUSTED_ORIGINS', 'https://ok.example,ftp://files.example'],
+    ['HEARTH_TRUSTED_PROXIES', '10.0.0.0/33'],
+    ['HEARTH_TRUSTED_PROXIES', 'proxy.example'],
+    ['HEARTH_TRUSTED_PROXIES', 'loopback'],
+    ['HEARTH_ADMIN_EMAIL', 'boss'],
+    ['HEARTH_ALLOWED_EMAIL_DOMAINS', '@family.example'],
+    ['HEARTH_MAIL_FROM', 'Hearth'],
+    ['HEARTH_COMMAND_RATE_LIMIT', '0'],
+    ['HEARTH_COMMAND_RATE_LIMIT', '1.5'],
+    ['HEARTH_AUTH_RATE_LIMIT', 'maybe'],
+    ['HEARTH_AUTH_RATE_LIMIT_MAX', '-1'],
+    ['HEARTH_READY_MAX_LAG', '-5'],
+    ['HEARTH_NAMESPACE', 'Prod'],
+    ['HEARTH_PROBE_NATS', 'nats://a b'],
+    ['HEARTH_PROBE_POSTGRES', 'localhost'],
+  ])('stops %s=%s, naming the variable and the form it expects', (name, value) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name} must be \\S`));
+  });
+
+  it('names every variable that is wrong at once', () => {
+    expect(problemsOf({ PORT: 'x', HEARTH_COMMAND_RATE_LIMIT: 'abc', HEARTH_READY_MAX_LAG: 'lots' })).toEqual(
+      [
+        'PORT must be a port number (0–65535) (got "x")',
+        'HEARTH_COMMAND_RATE_LIMIT must be a whole number ≥ 1 (got "abc")',
+        'HEARTH_READY_MAX_LAG must be a whole number ≥ 0 (got "lots")',
+      ],
+    );
+  });
+
+  it('does not repeat a value that may hold a password', () => {
+    const [problem] = problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/hearth' });
+    expect(problem).toBe('DATABASE_URL must be a postgres:// connection URL');
+  });
+});
+
+describe('starting with a bad value', () => {
+  const run = promisify(execFile);
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const env = { ...process.env, HEARTH_COMMAND_RATE_LIMIT: 'abc', HEARTH_DATA_DIR: '/nonexistent/hearth' };
+
+  it('stops npm start before anything is started, saying why', async () => {
+    const start = run(process.execPath, ['--import', 'tsx', 'edge/main.ts'], { cwd: root, env });
+    await expect(start).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(
+        'Hearth could not start: HEARTH_COMMAND_RATE_LIMIT must be a whole number ≥ 1',
+      ),
+    });
+  });
+
+  it('stops the CLI the same way', async () => {
+    const cli = run(process.execPath, ['bin/hearth.mjs', 'streams'], { cwd: root, env });
+    await expect(cli).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(
+        'hearth: HEARTH_COMMAND_RATE_LIMIT must be a whole number ≥ 1 (got "abc")',
+      ),
+    });
+  });
+});
