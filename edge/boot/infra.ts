@@ -21,18 +21,17 @@ export type Infra = {
   stop: () => Promise<void>;
 };
 
-/** What the environment says about the services (edge/config.ts reads and checks it). */
+/**
+ * What the environment says (edge/config.ts reads and checks it): services and secret to use
+ * as given, else the probe addresses for this machine's own, and the PATH for nats-server.
+ */
 export type InfraSettings = {
-  /** NATS_URL, DATABASE_URL: services to use as given; else probed, else started here. */
   natsUrl?: string | undefined;
   databaseUrl?: string | undefined;
-  /** HEARTH_AUTH_SECRET or BETTER_AUTH_SECRET; else one generated into the data dir. */
   authSecret?: string | undefined;
   dataDir: string;
-  /** Where to look for services already running on this machine. */
   probeNats: string;
   probePostgres: string;
-  /** PATH, searched for nats-server. */
   searchPath: string;
 };
 
