@@ -7,8 +7,11 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { TokenClaims, TokenStore } from './tokens.ts';
 
 export const WS_PATH = '/ws';
-/** 4,000 characters of at most 4 bytes each, plus the frame's JSON. */
-const MAX_FRAME_BYTES = 64 * 1024;
+/**
+ * The largest frame a client may send: 4,000 characters of at most 4 bytes each, plus the
+ * frame's JSON. A larger one closes its socket with 1009.
+ */
+export const MAX_FRAME_BYTES = 64 * 1024;
 const PING_EVERY_MS = 30_000;
 
 export type UpgradeHandler = {
@@ -58,6 +61,11 @@ export function createUpgradeHandler({
     if (socket.destroyed) return;
     const admitted = claims;
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // A protocol violation (too big 1009, invalid UTF-8 1007, a reserved bit 1002): ws has
+      // already closed this socket with its code; without a listener the error ends the process.
+      ws.on('error', (err) =>
+        logger.debug({ err, userId: admitted.userId }, 'socket closed on a protocol error'),
+      );
       alive.add(ws);
       ws.on('pong', () => alive.add(ws));
       onConnection(ws, admitted);

@@ -3,6 +3,7 @@
 // posts reads nothing, so the live worker sends it as one statement (batchStatement).
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import { own } from '../../contracts/records.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1710_chat_messages.ts';
 import type { ChatMessagesDB, MessageRow } from './tables.ts';
@@ -96,13 +97,13 @@ export function evolveRow(row: Row | undefined, e: Event): Row | undefined {
       };
     case 'reactionAdded': {
       const { emoji, userId } = event.value;
-      const who = row.reactions[emoji] ?? [];
+      const who = own(row.reactions, emoji) ?? [];
       if (row.deleted || who.includes(userId)) return undefined;
       return { ...row, reactions: { ...row.reactions, [emoji]: [...who, userId] }, ...at };
     }
     case 'reactionRemoved': {
       const { emoji, userId } = event.value;
-      const who = (row.reactions[emoji] ?? []).filter((u) => u !== userId);
+      const who = (own(row.reactions, emoji) ?? []).filter((u) => u !== userId);
       const { [emoji]: _, ...rest } = row.reactions;
       return { ...row, reactions: who.length ? { ...rest, [emoji]: who } : rest, ...at };
     }

@@ -11,6 +11,7 @@ import {
   ReactionAddedSchema,
   ReactionRemovedSchema,
 } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import { own } from '../../contracts/records.ts';
 import type { AggregateType } from '../log/append.ts';
 import { chatErrors } from './errors.ts';
 import { splitKey } from './ids.ts';
@@ -139,7 +140,7 @@ function react(command: Of<'react'>, state: Existing) {
     throw chatErrors.invalidEmoji();
   if (state.status === 'deleted') throw chatErrors.messageDeleted();
   requireOpenMember(command.channel, command.by);
-  const who = state.reactions[emoji] ?? [];
+  const who = own(state.reactions, emoji) ?? [];
   const ids = { channelId: state.channelId, messageId: state.id, userId: command.by, emoji };
   if (command.on) {
     if (who.includes(command.by)) return [];

@@ -1,6 +1,7 @@
 // What chat decisions read: a channel's membership, one message, one reader's watermark.
 import type { EventOf } from '../../contracts/events.ts';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import { own } from '../../contracts/records.ts';
 
 export type ChatEventBody = EventOf<ChatEvent>;
 export type ChannelKind = 'family' | 'group' | 'dm';
@@ -89,14 +90,14 @@ export function evolveMessage(state: Message, event: ChatEventBody): Message {
     case 'reactionAdded': {
       if (state.status !== 'posted') return state;
       const { emoji, userId } = event.value;
-      const who = state.reactions[emoji] ?? [];
+      const who = own(state.reactions, emoji) ?? [];
       if (who.includes(userId)) return state;
       return { ...state, reactions: { ...state.reactions, [emoji]: [...who, userId] } };
     }
     case 'reactionRemoved': {
       if (state.status !== 'posted') return state;
       const { emoji, userId } = event.value;
-      const who = (state.reactions[emoji] ?? []).filter((u) => u !== userId);
+      const who = (own(state.reactions, emoji) ?? []).filter((u) => u !== userId);
       const { [emoji]: _, ...rest } = state.reactions;
       return { ...state, reactions: who.length > 0 ? { ...rest, [emoji]: who } : rest };
     }
