@@ -3,6 +3,7 @@
 // sequence seen, and messages typed while offline go out (once) when the socket is back.
 // The rest of the page hears the socket through `live`.
 import type { ServerFrame } from '../../../contracts/chat.frames.ts';
+import { own } from '../../../contracts/records.ts';
 import type { Person } from '../identity/people.ts';
 import { errorMessage } from '../lib/http.ts';
 import { newId } from '../lib/ids.ts';
@@ -294,7 +295,7 @@ export function createChatClient({
 
     react(channel: string, id: string, emoji: string) {
       const m = state.channels[channel]?.messages.find((x) => x.id === id);
-      const on = !(m?.reactions[emoji] ?? []).includes(me);
+      const on = !((m && own(m.reactions, emoji)) ?? []).includes(me);
       // Shown at once; the server's reaction frame confirms it (or a later list corrects it).
       patchChannel(channel, (ch) => updateMessage(ch, id, (x) => toggleReaction(x, emoji, me, on)));
       send({ type: 'react', channel, id, emoji, on, ref: newId() });

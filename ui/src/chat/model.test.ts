@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelSummary } from '../../../contracts/chat.api.ts';
 import { mentionedIds, mentionQuery } from './mentions.ts';
-import { channelView, type Message, mergeMessages, unreadOf } from './model.ts';
+import { channelView, type Message, mergeMessages, toggleReaction, unreadOf } from './model.ts';
 
 const msg = (id: string, seq: number | null, extra: Partial<Message> = {}): Message => ({
   id,
@@ -81,4 +81,20 @@ describe('mentions', () => {
     ];
     expect(mentionedIds('thanks @Ana', picked)).toEqual(['a']);
   });
+});
+
+describe('a reaction named like one of Object.prototype’s members', () => {
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    '%s is toggled like any other',
+    (emoji) => {
+      const on = toggleReaction(msg('a', 1), emoji, 'ana', true);
+      expect(Object.getPrototypeOf(on.reactions)).toBe(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(on.reactions, emoji)?.value).toEqual(['ana']);
+      const again = toggleReaction(on, emoji, 'bo', true);
+      expect(Object.getOwnPropertyDescriptor(again.reactions, emoji)?.value).toEqual(['ana', 'bo']);
+      expect(
+        toggleReaction(toggleReaction(again, emoji, 'ana', false), emoji, 'bo', false).reactions,
+      ).toEqual({});
+    },
+  );
 });

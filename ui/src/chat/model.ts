@@ -2,6 +2,7 @@
 // objects along the path it touches, so React re-renders exactly what changed.
 
 import type { ChannelSummary, ChatMessage } from '../../../contracts/chat.api.ts';
+import { own } from '../../../contracts/records.ts';
 import type { Person } from '../identity/people.ts';
 import type { ConnectionStatus } from '../socket/socket.ts';
 
@@ -109,13 +110,12 @@ export function updateMessage(
 }
 
 export function toggleReaction(m: Message, emoji: string, userId: string, on: boolean): Message {
-  const who = new Set(m.reactions[emoji] ?? []);
+  const who = new Set(own(m.reactions, emoji) ?? []);
   if (on) who.add(userId);
   else who.delete(userId);
-  const reactions = { ...m.reactions };
-  if (who.size > 0) reactions[emoji] = [...who];
-  else delete reactions[emoji];
-  return { ...m, reactions };
+  // Built, not assigned: `reactions['__proto__'] = …` would set the prototype.
+  const { [emoji]: _, ...rest } = m.reactions;
+  return { ...m, reactions: who.size > 0 ? { ...rest, [emoji]: [...who] } : rest };
 }
 
 /** The badge: what the server counted up to last_seq, plus what arrived since. */
