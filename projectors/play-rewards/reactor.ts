@@ -26,14 +26,19 @@ export const PLAY_REWARDS_CHAT = 'play_rewards_chat';
 const CHAT_EVERY_MS = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-type Deps = { writer: Pick<PlayWriter, 'completeChallenge'>; scores: Pick<ScoresQuery, 'current'> };
+type Deps = {
+  writer: Pick<PlayWriter, 'completeChallenge'>;
+  scores: Pick<ScoresQuery, 'current' | 'watermark'>;
+};
 
 export function playRewardsReactors({
   writer,
   scores,
 }: Deps): [Reactor<unknown, PlayEvent>, Reactor<unknown, ChatEvent>] {
   const reward = rewarder({ writer, scores });
+  /** When the chat reactor last scored, and at which watermark. */
   let chatComputed = 0;
+  let chatMark = '';
   return [
     {
       name: PLAY_REWARDS,
@@ -59,10 +64,12 @@ export function playRewardsReactors({
         // Only a message count challenge whose week holds these messages' days can move.
         const window = { from: from - 8 * DAY_MS, to: to + DAY_MS };
         if (!(await openChallenge(ctx, window))) return;
+        // Scoring again is what costs: unless nothing moved (the scores are then kept), a busy
+        // chat scores at most once a second.
         const wait = chatComputed + CHAT_EVERY_MS - Date.now();
-        if (wait > 0) await sleep(wait);
+        if (wait > 0 && (await scores.watermark()) !== chatMark) await sleep(wait);
         chatComputed = Date.now();
-        await reward(events.at(-1) as StoredEvent, ctx);
+        chatMark = await reward(events.at(-1) as StoredEvent, ctx);
       },
     },
   ];
@@ -83,8 +90,9 @@ async function openChallenge({ db }: ReactorContext, window?: { from: number; to
 }
 
 function rewarder({ writer, scores }: Deps) {
-  return async (cause: StoredEvent, { issue, logger }: ReactorContext) => {
-    const { scores: now } = await scores.current();
+  /** Answers the watermark the scores were computed at. */
+  return async (cause: StoredEvent, { issue, logger }: ReactorContext): Promise<string> => {
+    const { scores: now, watermark } = await scores.current();
     for (const p of now.challenges) {
       if (p.completed || p.progress < p.target) continue;
       await issue({
@@ -97,5 +105,6 @@ function rewarder({ writer, scores }: Deps) {
         logger.warn({ err, challenge: p.challengeId }, 'challenge reward refused');
       });
     }
+    return watermark;
   };
 }
