@@ -4,8 +4,7 @@
 // held while a read model it reads rebuilds; it reacts to an event only once the read models
 // on its stream have applied it; and the commands it issues carry ids derived from the event,
 // so a redelivered batch (the batch commits after its commands are on the log) issues none twice.
-import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import pRetry from 'p-retry';
 import type { Logger } from 'pino';
 import { HearthError } from '../../contracts/errors.ts';
@@ -14,7 +13,7 @@ import type { CommandMeta } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { isTransient } from './apply.ts';
 import { RUNTIME_SCHEMA } from './tables.ts';
-import type { AnyProjection, AnyReactor, ReactorContext, StoredEvent } from './types.ts';
+import type { AnyProjection, AnyReactor, Projector, ReactorContext, StoredEvent } from './types.ts';
 
 /** How long a command is retried while the log is away, before the batch is handed back. */
 const ISSUE_FOR_MS = 10_000;
@@ -27,6 +26,10 @@ const CATCH_UP_MS = 5_000;
  */
 export function transient(message: string, cause?: unknown): Error {
   return Object.assign(new Error(message, { cause }), { transient: true });
+}
+
+export function isReactor(p: Projector): p is AnyReactor {
+  return 'react' in p;
 }
 
 /** What the runner lends a reactor: the log, and its read models' positions. */

@@ -8,10 +8,10 @@ import { commonErrors } from '../../contracts/errors.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { countParked, type DeadLetter, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
 import { migrateSchema } from './migrate.ts';
-import { reactorProjection } from './reactor.ts';
+import { isReactor, reactorProjection } from './reactor.ts';
 import { type RebuildProgress, rebuild, rebuildStatus } from './rebuild.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
-import { type AnyProjection, isReactor, type Projector } from './types.ts';
+import type { AnyProjection, Projector } from './types.ts';
 import { runWorker, sleep } from './worker.ts';
 
 export type ProjectorStatus = {

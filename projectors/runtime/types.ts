@@ -95,7 +95,3 @@ export type AnyReactor = Reactor<never, never>;
 
 /** What the runner runs: read models and reactors, one worker each. */
 export type Projector = AnyProjection | AnyReactor;
-
-export function isReactor(p: Projector): p is AnyReactor {
-  return 'react' in p;
-}
