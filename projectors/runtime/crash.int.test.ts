@@ -71,7 +71,8 @@ describe('when a worker dies between commit and ack', () => {
     await expect
       .poll(
         async () =>
-          (await log.jsm.consumers.info(log.names.stream('identity'), 'rm_identity_users')).ack_floor.stream_seq,
+          (await log.jsm.consumers.info(log.names.stream('identity'), 'rm_identity_users')).ack_floor
+            .stream_seq,
         { timeout: 5000 },
       )
       .toBe(seq);
