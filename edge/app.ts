@@ -14,6 +14,7 @@ import { requestId } from './http/request-id.ts';
 import { securityHeaders } from './http/security.ts';
 import { requireSession } from './http/session.ts';
 import { serveSpa } from './http/static.ts';
+import { storablePath } from './http/validate.ts';
 
 export function createApp(deps: HubDeps): Hono<HubEnv> {
   const app = new Hono<HubEnv>();
@@ -46,6 +47,7 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
   const api = new Hono<HubEnv>();
   api.use(jsonOnly);
   api.use(requireSession(deps.auth));
+  api.use(storablePath);
   api.use(commandRateLimit(deps.config.commandRateLimit));
   api.route('/', adminRoutes(deps));
   for (const routes of deps.apiRoutes) api.route('/', routes);

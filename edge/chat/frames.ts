@@ -20,7 +20,7 @@ import {
 } from '../../contracts/chat.schema.ts';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import type { StoredEvent } from '../../projectors/runtime/types.ts';
-import { describeError } from '../http/validate.ts';
+import { describeError, unstorableField, unstorableMessage } from '../http/validate.ts';
 
 /** A frame ready to send: serialised once, with the stream sequence it carries. */
 export type Prepared = { channelId: string; seq: number; data: Buffer };
@@ -172,5 +172,8 @@ export function parseClientFrame(raw: string): Parsed {
     const { message } = describeError(validate.errors?.[0]);
     return { ok: false, error: errorFrame('invalid_request', message, echo) };
   }
+  const field = unstorableField(value);
+  if (field !== undefined)
+    return { ok: false, error: errorFrame('invalid_request', unstorableMessage(field), echo) };
   return { ok: true, frame: value as ClientFrame };
 }

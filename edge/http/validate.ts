@@ -1,6 +1,8 @@
 // Command bodies are checked against their JSON Schema (compiled once) before anything is decided.
 import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
 import * as formats from 'ajv-formats';
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
 import { validator } from 'hono/validator';
 import { commonErrors } from '../../contracts/errors.ts';
 
@@ -40,6 +42,7 @@ export function jsonBody<T>(schema: JSONSchemaType<T>, { nullIsAbsent = false } 
       const { message, field } = describeError(validate.errors?.[0]);
       throw commonErrors.invalidRequest(message, { field });
     }
+    refuseUnstorable(value);
     return (nullIsAbsent ? withoutNulls(value) : value) as T;
   });
 }
@@ -60,6 +63,88 @@ export function queryParams<T>(schema: JSONSchemaType<T>) {
       const { message, field } = describeError(validate.errors?.[0]);
       throw commonErrors.invalidRequest(message, { field });
     }
+    refuseUnstorable(value);
     return value as T;
   });
+}
+
+// Node 20 has String.prototype.isWellFormed; TypeScript's ES2023 lib does not declare it.
+const isWellFormed = (String.prototype as unknown as { isWellFormed: (this: string) => boolean })
+  .isWellFormed;
+
+/** Postgres text refuses NUL, and an unpaired surrogate is no character at all. */
+export function storable(text: string): boolean {
+  return !text.includes('\0') && isWellFormed.call(text);
+}
+
+/**
+ * The first string, value or key, that a read model could not store, named the way
+ * describeError names fields (a dotted path); undefined when there is none. Iterative, so
+ * a deep value cannot exhaust the stack.
+ */
+export function unstorableField(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [v, path] = next;
+    if (typeof v === 'string') {
+      if (!storable(v)) return path || '(body)';
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], path ? `${path}.${i}` : String(i)]);
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i] as [string, unknown];
+        const field = path ? `${path}.${key}` : key;
+        if (!storable(key)) return printable(field);
+        stack.push([item, field]);
+      }
+    }
+  }
+  return undefined;
+}
+
+export function unstorableMessage(field: string): string {
+  return `Field '${field}' holds a NUL or an unpaired surrogate, which cannot be stored.`;
+}
+
+function refuseUnstorable(value: unknown): void {
+  const field = unstorableField(value);
+  if (field !== undefined) throw commonErrors.invalidRequest(unstorableMessage(field), { field });
+}
+
+/** A field name that is itself unstorable, made printable to be named in an answer. */
+function printable(field: string): string {
+  return (field as unknown as { toWellFormed: () => string }).toWellFormed().replaceAll('\0', '\uFFFD');
+}
+
+/**
+ * Path parameters are command fields too: each segment, decoded as the router decodes it,
+ * must be storable, and escapes must spell UTF-8 (a lone surrogate can arrive no other way).
+ * The parameter is named from the route that matched, else 'path'.
+ */
+export const storablePath: MiddlewareHandler = async (c, next) => {
+  const segments = c.req.path.split('/');
+  for (const [i, segment] of segments.entries()) {
+    if (storableSegment(segment)) continue;
+    const pattern = routePath(c, -1).split('/');
+    const name = pattern.length === segments.length ? pattern[i] : undefined;
+    const field = name?.startsWith(':') ? name.slice(1).replace(/\{.*$|\?$/, '') : 'path';
+    throw commonErrors.invalidRequest(unstorableMessage(field), { field });
+  }
+  await next();
+};
+
+/** As Hono decodes a parameter, each run of escapes at once; a run that is not UTF-8 fails. */
+function storableSegment(segment: string): boolean {
+  if (!segment.includes('%')) return storable(segment);
+  let ok = true;
+  const decoded = segment.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      ok = false;
+      return run;
+    }
+  });
+  return ok && storable(decoded);
 }
