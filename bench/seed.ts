@@ -34,7 +34,7 @@ export function identitySeed(names: Names, count: number, now = new Date()): See
             }
           : signedIn(userId, `s${i}`);
     }
-    const userId = event.value.userId;
+    const userId = 'userId' in event.value ? event.value.userId : '';
     const subject =
       event.case === 'signedIn' ? names.identity.sessions(userId) : names.identity.account(userId);
     const meta = { actorId: userId, correlationId: `seed-${i}`, now };

@@ -17,6 +17,8 @@ export type Names = {
   identity: {
     account: (userId: string) => string;
     sessions: (userId: string) => string;
+    /** One invite: created, used, revoked (optimistic concurrency on its uses). */
+    invite: (inviteId: string) => string;
   };
   chat: {
     /** The channel aggregate: membership and archival (optimistic concurrency). */
@@ -64,6 +66,7 @@ export function createNames(prefix = ''): Names {
     identity: {
       account: (userId) => `${root}.identity.user.${token(userId)}.account`,
       sessions: (userId) => `${root}.identity.user.${token(userId)}.sessions`,
+      invite: (inviteId) => `${root}.identity.invite.${token(inviteId)}`,
     },
     chat: {
       members: (channelId) => `${root}.chat.channel.${token(channelId)}.members`,

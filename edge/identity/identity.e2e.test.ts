@@ -18,7 +18,10 @@ let annId: string;
 const json = async <T = Record<string, unknown>>(res: Response) => (await res.json()) as T;
 const eventOf = async (kind: string, userId: string) =>
   eventually(
-    async () => (await identityEvents(t.hub)).find((e) => e.case === kind && e.value.userId === userId),
+    async () =>
+      (await identityEvents(t.hub)).find(
+        (e) => e.case === kind && 'userId' in e.value && e.value.userId === userId,
+      ),
     {
       what: `${kind} for ${userId}`,
     },

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
   identityEvents,
+  type LoggedEvent,
   PASSWORD,
   startTestHub,
   type TestClient,
@@ -147,7 +148,8 @@ describe('signing out', () => {
     expect((await kid.request('/api/auth/get-session')).status).toBe(401);
     const signedOut = await eventually(async () =>
       (await identityEvents(t.hub)).find(
-        (e) => e.case === 'signedOut' && e.value.sessionId === session.session.id,
+        (e): e is Extract<LoggedEvent, { case: 'signedOut' }> =>
+          e.case === 'signedOut' && e.value.sessionId === session.session.id,
       ),
     );
     expect(signedOut.value.userId).toBe(kidId);

@@ -69,6 +69,11 @@ async function applyOne(db: Kysely<unknown>, { event }: StoredEvent<IdentityEven
     case 'signedOut':
       // Facts better-auth recorded itself: its tables already hold them.
       return;
+    case 'inviteCreated':
+    case 'inviteUsed':
+    case 'inviteRevoked':
+      // An invite's role reaches better-auth's tables at sign-up, in the user's own row.
+      return;
     default: {
       const unreachable: never = event;
       return unreachable;

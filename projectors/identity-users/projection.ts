@@ -58,6 +58,8 @@ function compile(
 ): CompiledQuery | null {
   const accounts = new Map<string, Account>();
   for (const e of events) {
+    // Invites are identity_invites' (an invite's use names its account, but changes no row).
+    if (!('userId' in e.event.value) || isInviteEvent(e)) continue;
     const id = e.event.value.userId;
     let account = accounts.get(id);
     if (!account) {
@@ -136,12 +138,20 @@ export function evolveRow(row: Row | undefined, e: StoredEvent<IdentityEvent>): 
     case 'passwordChanged':
     case 'signedOut':
     case 'sessionRevoked':
+    case 'inviteCreated':
+    case 'inviteUsed':
+    case 'inviteRevoked':
       return undefined;
     default: {
       const unreachable: never = event;
       return unreachable;
     }
   }
+}
+
+function isInviteEvent(e: StoredEvent<IdentityEvent>): boolean {
+  const kind = e.event.case;
+  return kind === 'inviteCreated' || kind === 'inviteUsed' || kind === 'inviteRevoked';
 }
 
 /** evolveRow for a row that exists but is not read: records the change instead of making it. */
@@ -184,6 +194,9 @@ export function evolvePatch(p: Patch, e: StoredEvent<IdentityEvent>): void {
     case 'passwordChanged':
     case 'signedOut':
     case 'sessionRevoked':
+    case 'inviteCreated':
+    case 'inviteUsed':
+    case 'inviteRevoked':
       return; // changes nothing, not even last_seq
     default: {
       const unreachable: never = event;

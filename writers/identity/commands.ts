@@ -1,8 +1,10 @@
 // The identity commands as the edge calls them: an admin's decisions about an account and its
 // sessions, appended through the appender (OCC and idempotency live there). What better-auth
 // records itself (registration, sign-ins, profile edits) reaches the log through its outbox.
+// Invites are decided here too, sign-ups taking their uses included.
 import type { Appender, AppendResult, CommandMeta } from '../log/append.ts';
 import { accountAggregate, sessionsAggregate } from './decide.ts';
+import { type Invite, inviteAggregate } from './invite.ts';
 
 export type IdentityWriter = ReturnType<typeof createIdentityWriter>;
 
@@ -34,5 +36,33 @@ export function createIdentityWriter({ appender }: { appender: Appender }) {
         command: { type: 'revokeSession', ...input },
         meta,
       }),
+    createInvite: (
+      input: { inviteId: string; role: string; expiresAt: Date; maxUses: number },
+      meta: CommandMeta,
+    ) =>
+      appender.append({
+        type: inviteAggregate,
+        id: input.inviteId,
+        command: { type: 'createInvite', ...input, actorId: meta.actorId, now: meta.now },
+        meta,
+      }),
+    /** Takes one use for the account just created; refused once none is left. */
+    useInvite: (input: { inviteId: string; userId: string }, meta: CommandMeta) =>
+      appender.append({
+        type: inviteAggregate,
+        id: input.inviteId,
+        command: { type: 'useInvite', ...input, now: meta.now },
+        meta,
+      }),
+    revokeInvite: (input: { inviteId: string }, meta: CommandMeta) =>
+      appender.append({
+        type: inviteAggregate,
+        id: input.inviteId,
+        command: { type: 'revokeInvite', ...input, actorId: meta.actorId, now: meta.now },
+        meta,
+      }),
+    /** The invite as its last known state (cached: it may trail another process's writes). */
+    invite: async (inviteId: string): Promise<Invite> =>
+      (await appender.load(inviteAggregate, inviteId)).state,
   };
 }

@@ -8,4 +8,17 @@ export const identityErrors = defineErrors('identity', {
   alreadyBanned: { status: 409, message: 'This user is already banned.' },
   notBanned: { status: 409, message: 'This user is not banned.' },
   banExpiryInPast: { status: 400, message: 'A ban must expire in the future.' },
+  inviteNotFound: {
+    status: 404,
+    message: 'This invite link is not valid. Ask the family’s admin for a new one.',
+  },
+  inviteExpired: { status: 409, message: 'This invite has expired. Ask the family’s admin for a new one.' },
+  inviteRevoked: { status: 409, message: 'This invite was withdrawn. Ask the family’s admin for a new one.' },
+  inviteUsedUp: {
+    status: 409,
+    message: 'This invite has been used up. Ask the family’s admin for a new one.',
+  },
+  inviteExpiryOutOfRange: { status: 400, message: 'An invite expires after now and within 90 days.' },
+  inviteUsesOutOfRange: { status: 400, message: 'An invite admits from 1 to 100 people.' },
+  inviteIdTaken: { status: 409, message: 'Another invite already has this id.' },
 });

@@ -38,6 +38,9 @@ export function evolveAccount(state: Account, event: IdentityEventBody): Account
     case 'signInFailed':
     case 'signedOut':
     case 'sessionRevoked':
+    case 'inviteCreated':
+    case 'inviteUsed':
+    case 'inviteRevoked':
       return state;
     default: {
       const unreachable: never = event;

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/identity/v1/events.proto.
  */
 export const file_hearth_identity_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch9oZWFydGgvaWRlbnRpdHkvdjEvZXZlbnRzLnByb3RvEhJoZWFydGguaWRlbnRpdHkudjEiTAoOVXNlclJlZ2lzdGVyZWQSDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIMCgRuYW1lGAMgASgJEgwKBHJvbGUYBCABKAkiQgoLUm9sZUNoYW5nZWQSDwoHdXNlcl9pZBgBIAEoCRIRCglmcm9tX3JvbGUYAiABKAkSDwoHdG9fcm9sZRgDIAEoCSJECgpVc2VyQmFubmVkEg8KB3VzZXJfaWQYASABKAkSDgoGcmVhc29uGAIgASgJEhUKDWV4cGlyZXNfYXRfbXMYAyABKAMiHwoMVXNlclVuYmFubmVkEg8KB3VzZXJfaWQYASABKAkiWwoOUHJvZmlsZVVwZGF0ZWQSDwoHdXNlcl9pZBgBIAEoCRIRCgRuYW1lGAIgASgJSACIAQESEgoFaW1hZ2UYAyABKAlIAYgBAUIHCgVfbmFtZUIICgZfaW1hZ2UiIgoPUGFzc3dvcmRDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkiVwoIU2lnbmVkSW4SDwoHdXNlcl9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJEhIKCmlwX2FkZHJlc3MYAyABKAkSEgoKdXNlcl9hZ2VudBgEIAEoCSJSCgxTaWduSW5GYWlsZWQSDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRISCgppcF9hZGRyZXNzGAMgASgJEg4KBnJlYXNvbhgEIAEoCSIwCglTaWduZWRPdXQSDwoHdXNlcl9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJIkUKDlNlc3Npb25SZXZva2VkEg8KB3VzZXJfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkimAUKDUlkZW50aXR5RXZlbnQSMQoIbWV0YWRhdGEYASABKAsyHy5oZWFydGguY29tbW9uLnYxLkV2ZW50TWV0YWRhdGESPQoPdXNlcl9yZWdpc3RlcmVkGAogASgLMiIuaGVhcnRoLmlkZW50aXR5LnYxLlVzZXJSZWdpc3RlcmVkSAASNwoMcm9sZV9jaGFuZ2VkGAsgASgLMh8uaGVhcnRoLmlkZW50aXR5LnYxLlJvbGVDaGFuZ2VkSAASNQoLdXNlcl9iYW5uZWQYDCABKAsyHi5oZWFydGguaWRlbnRpdHkudjEuVXNlckJhbm5lZEgAEjkKDXVzZXJfdW5iYW5uZWQYDSABKAsyIC5oZWFydGguaWRlbnRpdHkudjEuVXNlclVuYmFubmVkSAASPQoPcHJvZmlsZV91cGRhdGVkGA4gASgLMiIuaGVhcnRoLmlkZW50aXR5LnYxLlByb2ZpbGVVcGRhdGVkSAASPwoQcGFzc3dvcmRfY2hhbmdlZBgPIAEoCzIjLmhlYXJ0aC5pZGVudGl0eS52MS5QYXNzd29yZENoYW5nZWRIABIxCglzaWduZWRfaW4YECABKAsyHC5oZWFydGguaWRlbnRpdHkudjEuU2lnbmVkSW5IABI6Cg5zaWduX2luX2ZhaWxlZBgRIAEoCzIgLmhlYXJ0aC5pZGVudGl0eS52MS5TaWduSW5GYWlsZWRIABIzCgpzaWduZWRfb3V0GBIgASgLMh0uaGVhcnRoLmlkZW50aXR5LnYxLlNpZ25lZE91dEgAEj0KD3Nlc3Npb25fcmV2b2tlZBgTIAEoCzIiLmhlYXJ0aC5pZGVudGl0eS52MS5TZXNzaW9uUmV2b2tlZEgAQgcKBWV2ZW50YgZwcm90bzM", [file_hearth_common_v1_metadata]);
+  fileDesc("Ch9oZWFydGgvaWRlbnRpdHkvdjEvZXZlbnRzLnByb3RvEhJoZWFydGguaWRlbnRpdHkudjEiTAoOVXNlclJlZ2lzdGVyZWQSDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIMCgRuYW1lGAMgASgJEgwKBHJvbGUYBCABKAkiQgoLUm9sZUNoYW5nZWQSDwoHdXNlcl9pZBgBIAEoCRIRCglmcm9tX3JvbGUYAiABKAkSDwoHdG9fcm9sZRgDIAEoCSJECgpVc2VyQmFubmVkEg8KB3VzZXJfaWQYASABKAkSDgoGcmVhc29uGAIgASgJEhUKDWV4cGlyZXNfYXRfbXMYAyABKAMiHwoMVXNlclVuYmFubmVkEg8KB3VzZXJfaWQYASABKAkiWwoOUHJvZmlsZVVwZGF0ZWQSDwoHdXNlcl9pZBgBIAEoCRIRCgRuYW1lGAIgASgJSACIAQESEgoFaW1hZ2UYAyABKAlIAYgBAUIHCgVfbmFtZUIICgZfaW1hZ2UiIgoPUGFzc3dvcmRDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkiVwoIU2lnbmVkSW4SDwoHdXNlcl9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJEhIKCmlwX2FkZHJlc3MYAyABKAkSEgoKdXNlcl9hZ2VudBgEIAEoCSJSCgxTaWduSW5GYWlsZWQSDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRISCgppcF9hZGRyZXNzGAMgASgJEg4KBnJlYXNvbhgEIAEoCSIwCglTaWduZWRPdXQSDwoHdXNlcl9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJIkUKDlNlc3Npb25SZXZva2VkEg8KB3VzZXJfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkibQoNSW52aXRlQ3JlYXRlZBIRCglpbnZpdGVfaWQYASABKAkSDAoEcm9sZRgCIAEoCRIVCg1leHBpcmVzX2F0X21zGAMgASgDEhAKCG1heF91c2VzGAQgASgNEhIKCmNyZWF0ZWRfYnkYBSABKAkiQwoKSW52aXRlVXNlZBIRCglpbnZpdGVfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIRCgl1c2VzX2xlZnQYAyABKA0iNgoNSW52aXRlUmV2b2tlZBIRCglpbnZpdGVfaWQYASABKAkSEgoKcmV2b2tlZF9ieRgCIAEoCSLJBgoNSWRlbnRpdHlFdmVudBIxCghtZXRhZGF0YRgBIAEoCzIfLmhlYXJ0aC5jb21tb24udjEuRXZlbnRNZXRhZGF0YRI9Cg91c2VyX3JlZ2lzdGVyZWQYCiABKAsyIi5oZWFydGguaWRlbnRpdHkudjEuVXNlclJlZ2lzdGVyZWRIABI3Cgxyb2xlX2NoYW5nZWQYCyABKAsyHy5oZWFydGguaWRlbnRpdHkudjEuUm9sZUNoYW5nZWRIABI1Cgt1c2VyX2Jhbm5lZBgMIAEoCzIeLmhlYXJ0aC5pZGVudGl0eS52MS5Vc2VyQmFubmVkSAASOQoNdXNlcl91bmJhbm5lZBgNIAEoCzIgLmhlYXJ0aC5pZGVudGl0eS52MS5Vc2VyVW5iYW5uZWRIABI9Cg9wcm9maWxlX3VwZGF0ZWQYDiABKAsyIi5oZWFydGguaWRlbnRpdHkudjEuUHJvZmlsZVVwZGF0ZWRIABI/ChBwYXNzd29yZF9jaGFuZ2VkGA8gASgLMiMuaGVhcnRoLmlkZW50aXR5LnYxLlBhc3N3b3JkQ2hhbmdlZEgAEjEKCXNpZ25lZF9pbhgQIAEoCzIcLmhlYXJ0aC5pZGVudGl0eS52MS5TaWduZWRJbkgAEjoKDnNpZ25faW5fZmFpbGVkGBEgASgLMiAuaGVhcnRoLmlkZW50aXR5LnYxLlNpZ25JbkZhaWxlZEgAEjMKCnNpZ25lZF9vdXQYEiABKAsyHS5oZWFydGguaWRlbnRpdHkudjEuU2lnbmVkT3V0SAASPQoPc2Vzc2lvbl9yZXZva2VkGBMgASgLMiIuaGVhcnRoLmlkZW50aXR5LnYxLlNlc3Npb25SZXZva2VkSAASOwoOaW52aXRlX2NyZWF0ZWQYFCABKAsyIS5oZWFydGguaWRlbnRpdHkudjEuSW52aXRlQ3JlYXRlZEgAEjUKC2ludml0ZV91c2VkGBUgASgLMh4uaGVhcnRoLmlkZW50aXR5LnYxLkludml0ZVVzZWRIABI7Cg5pbnZpdGVfcmV2b2tlZBgWIAEoCzIhLmhlYXJ0aC5pZGVudGl0eS52MS5JbnZpdGVSZXZva2VkSABCBwoFZXZlbnRiBnByb3RvMw", [file_hearth_common_v1_metadata]);
 
 /**
  * @generated from message hearth.identity.v1.UserRegistered
@@ -279,6 +279,110 @@ export const SessionRevokedSchema: GenMessage<SessionRevoked> = /*@__PURE__*/
   messageDesc(file_hearth_identity_v1_events, 9);
 
 /**
+ * An admin invited someone into the family. The link carries a random token that the log
+ * never holds: invite_id is the token's SHA-256 (base64url), enough to check a link against,
+ * useless to sign up with.
+ *
+ * @generated from message hearth.identity.v1.InviteCreated
+ */
+export type InviteCreated = Message<"hearth.identity.v1.InviteCreated"> & {
+  /**
+   * @generated from field: string invite_id = 1;
+   */
+  inviteId: string;
+
+  /**
+   * The role the account it creates gets: admin, member or child.
+   *
+   * @generated from field: string role = 2;
+   */
+  role: string;
+
+  /**
+   * Unix milliseconds; from then on the invite admits no one.
+   *
+   * @generated from field: int64 expires_at_ms = 3;
+   */
+  expiresAtMs: bigint;
+
+  /**
+   * How many accounts it may create.
+   *
+   * @generated from field: uint32 max_uses = 4;
+   */
+  maxUses: number;
+
+  /**
+   * Empty when an operator made it with the hearth CLI.
+   *
+   * @generated from field: string created_by = 5;
+   */
+  createdBy: string;
+};
+
+/**
+ * Describes the message hearth.identity.v1.InviteCreated.
+ * Use `create(InviteCreatedSchema)` to create a new message.
+ */
+export const InviteCreatedSchema: GenMessage<InviteCreated> = /*@__PURE__*/
+  messageDesc(file_hearth_identity_v1_events, 10);
+
+/**
+ * Someone signed up with the invite: one use taken, decided before their account was kept.
+ *
+ * @generated from message hearth.identity.v1.InviteUsed
+ */
+export type InviteUsed = Message<"hearth.identity.v1.InviteUsed"> & {
+  /**
+   * @generated from field: string invite_id = 1;
+   */
+  inviteId: string;
+
+  /**
+   * The account it created.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: uint32 uses_left = 3;
+   */
+  usesLeft: number;
+};
+
+/**
+ * Describes the message hearth.identity.v1.InviteUsed.
+ * Use `create(InviteUsedSchema)` to create a new message.
+ */
+export const InviteUsedSchema: GenMessage<InviteUsed> = /*@__PURE__*/
+  messageDesc(file_hearth_identity_v1_events, 11);
+
+/**
+ * @generated from message hearth.identity.v1.InviteRevoked
+ */
+export type InviteRevoked = Message<"hearth.identity.v1.InviteRevoked"> & {
+  /**
+   * @generated from field: string invite_id = 1;
+   */
+  inviteId: string;
+
+  /**
+   * Empty when an operator revoked it with the hearth CLI.
+   *
+   * @generated from field: string revoked_by = 2;
+   */
+  revokedBy: string;
+};
+
+/**
+ * Describes the message hearth.identity.v1.InviteRevoked.
+ * Use `create(InviteRevokedSchema)` to create a new message.
+ */
+export const InviteRevokedSchema: GenMessage<InviteRevoked> = /*@__PURE__*/
+  messageDesc(file_hearth_identity_v1_events, 12);
+
+/**
  * The payload of every IDENTITY message: metadata plus exactly one event.
  *
  * @generated from message hearth.identity.v1.IdentityEvent
@@ -352,6 +456,24 @@ export type IdentityEvent = Message<"hearth.identity.v1.IdentityEvent"> & {
      */
     value: SessionRevoked;
     case: "sessionRevoked";
+  } | {
+    /**
+     * @generated from field: hearth.identity.v1.InviteCreated invite_created = 20;
+     */
+    value: InviteCreated;
+    case: "inviteCreated";
+  } | {
+    /**
+     * @generated from field: hearth.identity.v1.InviteUsed invite_used = 21;
+     */
+    value: InviteUsed;
+    case: "inviteUsed";
+  } | {
+    /**
+     * @generated from field: hearth.identity.v1.InviteRevoked invite_revoked = 22;
+     */
+    value: InviteRevoked;
+    case: "inviteRevoked";
   } | { case: undefined; value?: undefined };
 };
 
@@ -360,5 +482,5 @@ export type IdentityEvent = Message<"hearth.identity.v1.IdentityEvent"> & {
  * Use `create(IdentityEventSchema)` to create a new message.
  */
 export const IdentityEventSchema: GenMessage<IdentityEvent> = /*@__PURE__*/
-  messageDesc(file_hearth_identity_v1_events, 10);
+  messageDesc(file_hearth_identity_v1_events, 13);
 
