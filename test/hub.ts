@@ -4,6 +4,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import pino from 'pino';
 import type { EventMetadata } from '../contracts/gen/hearth/common/v1/metadata_pb.ts';
 import { IdentityEventSchema } from '../contracts/gen/hearth/identity/v1/events_pb.ts';
+import type { ChatOptions } from '../edge/chat/index.ts';
 import { loadSettings } from '../edge/config.ts';
 import { createHub, type Hub } from '../edge/hub.ts';
 import type { IdentityConfig } from '../edge/identity/index.ts';
@@ -39,15 +40,20 @@ export async function startTestHub({
   identity = {},
   natsUrl,
   prefix = uniquePrefix(),
+  env = {},
+  chat,
 }: {
   identity?: Partial<IdentityConfig>;
+  /** More settings, as environment variables (HEARTH_COMMAND_RATE_LIMIT, …). */
+  env?: Record<string, string>;
+  chat?: ChatOptions;
   /** A private server; otherwise the shared test server, cleaned up by namespace. */
   natsUrl?: string;
   prefix?: string;
 } = {}): Promise<TestHub> {
   const nats = natsUrl ? undefined : await testNats(prefix);
   const database = await testDatabase(prefix);
-  const settings = loadSettings({ HEARTH_NAMESPACE: prefix, PORT: '3000' });
+  const settings = loadSettings({ ...env, HEARTH_NAMESPACE: prefix, PORT: '3000' });
   settings.identity = { ...settings.identity, ...identity };
   const hub = await createHub({
     natsUrl: natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -56,6 +62,7 @@ export async function startTestHub({
     settings,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ackWaitMs: 2000,
+    ...(chat && { chat }),
   });
   await hub.start();
   const origin = settings.hub.publicUrl;
