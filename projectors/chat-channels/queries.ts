@@ -1,5 +1,6 @@
 // The reads the edge makes about channels. Unread counts join the message history read model:
 // a badge is the number of messages after the reader's watermark, never a row per reader.
+// Lines from Hearth itself (sender '': someone joined) are shown, not counted: nobody said them.
 import { type Kysely, sql } from 'kysely';
 
 export type ChannelSummary = {
@@ -44,6 +45,7 @@ export async function channelsOf(db: Kysely<unknown>, userId: string): Promise<C
         WHERE o.channel_id = c.id) AS members,
       (SELECT count(*) FROM (SELECT 1 FROM chat_messages.messages x
         WHERE x.channel_id = c.id AND x.seq > m.read_seq AND NOT x.deleted AND x.sender_id <> m.user_id
+          AND x.sender_id <> ''
         LIMIT ${UNREAD_CAP}) u) AS unread
     FROM chat_channels.members m JOIN chat_channels.channels c ON c.id = m.channel_id
     WHERE m.user_id = ${userId}

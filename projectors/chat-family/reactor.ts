@@ -1,15 +1,26 @@
-// Everyone is in the family channel: when someone registers, this reactor has them join it.
+// Everyone is in the family channel: when someone registers, this reactor has them join it,
+// then tells the family with a line from Hearth itself ("Ann joined as child").
 // It reads no read model; its checkpoint only records how far it has read IDENTITY.
 import type { IdentityEvent } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import type { ChatWriter } from '../../writers/chat/commands.ts';
+import { FAMILY_CHANNEL_ID } from '../../writers/chat/ids.ts';
 import type { Reactor } from '../runtime/types.ts';
 
 export const CHAT_FAMILY = 'chat_family';
 
+/** The family's line about a newcomer, one per account (its id is derived from theirs). */
+export function joinedLine({ userId, name, role }: { userId: string; name: string; role: string }) {
+  return {
+    channelId: FAMILY_CHANNEL_ID,
+    messageId: `joined-${userId}`,
+    content: `${name.trim() || 'Someone'} joined as ${role || 'member'}`,
+  };
+}
+
 export function familyReactor({
   chat,
 }: {
-  chat: Pick<ChatWriter, 'joinFamily'>;
+  chat: Pick<ChatWriter, 'joinFamily' | 'announce'>;
 }): Reactor<unknown, IdentityEvent> {
   return {
     name: CHAT_FAMILY,
@@ -19,12 +30,18 @@ export function familyReactor({
     react: async (events, { issue }) => {
       for (const e of events) {
         if (e.event.case !== 'userRegistered') continue;
-        const userId = e.event.value.userId;
-        // The key is the user, not the event: whatever registers them, they join once.
+        const { userId, name, role } = e.event.value;
+        // The keys are the user, not the event: whatever registers them, they join once and
+        // the family is told once.
         await issue({
           cause: e,
           key: `chat-family-join:${userId}`,
           run: (meta) => chat.joinFamily(userId, meta),
+        });
+        await issue({
+          cause: e,
+          key: `chat-family-joined-line:${userId}`,
+          run: (meta) => chat.announce(joinedLine({ userId, name, role }), meta),
         });
       }
     },

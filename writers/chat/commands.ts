@@ -112,6 +112,16 @@ export function createChatWriter({ appender, reader }: { appender: Appender; rea
       );
       return { channelId, ...result };
     },
+    /** A line from Hearth itself, such as who joined the family. */
+    announce: async (input: { channelId: string; messageId: string; content: string }, meta: CommandMeta) => {
+      const channel = await reader.channel(input.channelId);
+      return appender.append({
+        type: messageAggregate,
+        id: messageKey(checkedId(input.channelId, 'channel'), checkedId(input.messageId, 'message')),
+        command: { type: 'announce', ...input, channel: channel.state },
+        meta,
+      });
+    },
     joinFamily: (userId: string, meta: CommandMeta) =>
       onChannel({ type: 'joinFamily', channelId: FAMILY_CHANNEL_ID, userId }, meta),
     invite: (input: { channelId: string; userId: string } & By, meta: CommandMeta) =>

@@ -21,6 +21,29 @@ const post = (content: string, extra: Partial<Post> = {}): Post => ({
   ...extra,
 });
 
+describe('a line from Hearth itself', () => {
+  const announce = (extra: Partial<Extract<MessageCommand, { type: 'announce' }>> = {}) =>
+    ({ type: 'announce', ...on, content: 'Cy joined as child', ...extra }) as const;
+  const line = ev.posted('trip', 'm1', '', 'Cy joined as child');
+
+  it('is posted by no member, in an open channel', () => spec.given([]).when(announce()).thenEmits([line]));
+
+  it('is posted once, however often it is asked for', () =>
+    spec.given([line]).when(announce()).thenNothing());
+
+  it('refuses an unknown or archived channel, and an id a person took', () => {
+    spec
+      .given([])
+      .when(announce({ channel: { status: 'none' } }))
+      .thenFails('chat.channel_not_found');
+    spec
+      .given([])
+      .when(announce({ channel: { ...trip, status: 'archived' } as Channel }))
+      .thenFails('chat.channel_archived');
+    spec.given([posted]).when(announce()).thenFails('chat.message_id_taken');
+  });
+});
+
 describe('posting', () => {
   it('records the message', () => spec.given([]).when(post('hello')).thenEmits([posted]));
 

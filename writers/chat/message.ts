@@ -18,6 +18,8 @@ import { splitKey } from './ids.ts';
 import { type Channel, type ChatEventBody, evolveMessage, initialMessage, type Message } from './state.ts';
 
 export const MAX_MESSAGE_CHARS = 4000;
+/** The sender of a line Hearth itself posts (someone joined the family). */
+export const SYSTEM_SENDER = '';
 export const MAX_MENTIONS = 50;
 const MAX_EMOJI_CHARS = 16;
 const MAX_DISTINCT_REACTIONS = 50;
@@ -34,6 +36,7 @@ export type MessageCommand =
       /** The state of the message replied to, when there is one. */
       replyTo?: Message | undefined;
     })
+  | (On & { type: 'announce'; content: string })
   | (On & { type: 'edit'; by: string; content: string; mentionIds: string[] })
   | (On & { type: 'delete'; by: string; canModerate: boolean })
   | (On & { type: 'react'; by: string; emoji: string; on: boolean });
@@ -45,6 +48,8 @@ export function decideMessage(command: MessageCommand, state: Message): ChatEven
   switch (command.type) {
     case 'post':
       return post(command, state);
+    case 'announce':
+      return announce(command, state);
     case 'edit':
       return edit(command, found(state));
     case 'delete':
@@ -107,6 +112,24 @@ function post(command: Of<'post'>, state: Message) {
   return [{ case: 'messagePosted', value } as const];
 }
 
+/** A system line: no member sends it, so only the channel's being open is checked. */
+function announce(command: Of<'announce'>, state: Message) {
+  const content = checkContent(command.content);
+  if (state.status !== 'none') {
+    if (state.senderId === SYSTEM_SENDER) return [];
+    throw chatErrors.messageIdTaken();
+  }
+  if (command.channel.status === 'none') throw chatErrors.channelNotFound();
+  if (command.channel.status === 'archived') throw chatErrors.channelArchived();
+  const value = create(MessagePostedSchema, {
+    channelId: command.channelId,
+    messageId: command.messageId,
+    senderId: SYSTEM_SENDER,
+    content,
+  });
+  return [{ case: 'messagePosted', value } as const];
+}
+
 function edit(command: Of<'edit'>, state: Existing) {
   if (state.status === 'deleted') throw chatErrors.messageDeleted();
   if (state.senderId !== command.by) throw chatErrors.notAuthor();
@@ -160,5 +183,5 @@ export const messageAggregate: AggregateType<Message, MessageCommand, ChatEvent>
   // A new message expects sequence 0 on its own subject: two posts with one id cannot both land.
   concurrency: 'optimistic',
   // A post names a fresh id, so its subject is not read first: the expected sequence 0 is the check.
-  expectsNew: (command) => command.type === 'post',
+  expectsNew: (command) => command.type === 'post' || command.type === 'announce',
 };

@@ -59,6 +59,13 @@ describe('a message frame', () => {
     expect(unreadOf(family(state))).toBe(0);
   });
 
+  it('shows a line from Hearth itself (someone joined) without badging it', () => {
+    const { state, effects } = applyFrame(given(), posted(11, ''), ctx());
+    expect(unreadOf(family(state))).toBe(0);
+    expect(family(state).messages.map((m) => m.sender)).toEqual(['']);
+    expect(effects).toEqual({});
+  });
+
   it('moves the resume point and ends the sender’s typing', () => {
     const typing = applyFrame(
       given(),

@@ -99,7 +99,9 @@ export function applyFrame(state: ChatState, frame: ServerFrame, ctx: FrameConte
       };
       const { [frame.sender]: _stopped, ...typing } = c.typing;
       let next: ChannelView = { ...seen(c, frame.seq), messages: mergeMessages(c.messages, [m]), typing };
-      if (frame.sender === ctx.me || frame.seq === undefined) return { state: put(state, next), effects: {} };
+      // Hearth's own lines (sender '') are shown, not counted, as the server counts them.
+      if (frame.sender === ctx.me || frame.sender === '' || frame.seq === undefined)
+        return { state: put(state, next), effects: {} };
       // Read on sight; otherwise it counts, unless the server's count already includes it.
       if (ctx.reading(c.id)) return { state: put(state, next), effects: { markRead: c.id } };
       if (frame.seq > c.last_seq) next = { ...next, fresh: { ...next.fresh, [frame.id]: frame.seq } };

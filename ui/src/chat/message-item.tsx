@@ -1,6 +1,6 @@
 // One message: who, when, what (mentions highlighted), the message it answers, reactions, and
 // its actions (reply, react, edit, delete), shown on hover, focus, or a tap on a phone.
-import { AlertCircle, Clock, CornerUpLeft, Pencil, SmilePlus, Trash2 } from 'lucide-react';
+import { AlertCircle, Clock, CornerUpLeft, Pencil, SmilePlus, Trash2, UserPlus } from 'lucide-react';
 import { useState } from 'react';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Button } from '../components/ui/button.tsx';
@@ -45,6 +45,7 @@ export function MessageItem({
   const mentionsMe = m.mentions.includes(me.id);
   const time = new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const canAct = !m.deleted && m.status === 'sent';
+  if (m.sender === HEARTH) return <HearthLine message={m} time={time} />;
 
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: the actions are focusable buttons; the tap only reveals them on touch screens
@@ -143,6 +144,26 @@ export function MessageItem({
         </div>
       )}
     </article>
+  );
+}
+
+/** The sender of lines Hearth posts itself, such as who joined the family. */
+const HEARTH = '';
+
+/** A line from Hearth itself: centred and quiet, with no author, actions or reactions. */
+function HearthLine({ message: m, time }: { message: Message; time: string }) {
+  return (
+    <div
+      role="note"
+      data-message-id={m.id}
+      data-testid="hearth-line"
+      aria-label={m.content}
+      className="flex items-center justify-center gap-2 px-4 py-1.5 text-xs text-muted-foreground"
+    >
+      <UserPlus className="size-3.5 shrink-0" aria-hidden="true" />
+      <span className="font-medium">{m.content}</span>
+      <time dateTime={m.createdAt}>{time}</time>
+    </div>
   );
 }
 

@@ -145,6 +145,9 @@ export type MessagePosted = Message<"hearth.chat.v1.MessagePosted"> & {
   messageId: string;
 
   /**
+   * Empty when Hearth itself posted the line: a system notice, such as "Ann joined as child"
+   * in the family channel.
+   *
    * @generated from field: string sender_id = 3;
    */
   senderId: string;
