@@ -48,7 +48,7 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
   api.use(jsonOnly);
   api.use(requireSession(deps.auth));
   api.use(storablePath);
-  api.use(commandRateLimit(deps.config.commandRateLimit));
+  api.use(commandRateLimit({ ...deps.config.commandRateLimit, notCommands: ['/api/v1/ws-token'] }));
   api.route('/', adminRoutes(deps));
   for (const routes of deps.apiRoutes) api.route('/', routes);
   app.route('/api/v1', api);

@@ -44,7 +44,7 @@ describe('a limiter with a burst', () => {
   });
 });
 
-function app(limit: number) {
+function app(limit: number, notCommands: string[] = []) {
   const app = new Hono<HubEnv>();
   app.onError(onError);
   app.use(
@@ -53,8 +53,9 @@ function app(limit: number) {
       await next();
     }),
   );
-  app.use(commandRateLimit({ limit, windowMs: 60_000 }));
+  app.use(commandRateLimit({ limit, windowMs: 60_000, notCommands }));
   app.all('/', (c) => c.json({ ok: true }));
+  app.post('/ws-token', (c) => c.json({ ok: true }));
   return app;
 }
 
@@ -78,5 +79,21 @@ describe('the command rate limit', () => {
     for (let i = 0; i < 5; i++) expect((await hub.request('/')).status).toBe(200);
     expect((await hub.request('/', { method: 'DELETE' })).status).toBe(200);
     expect((await hub.request('/', { method: 'PATCH' })).status).toBe(429);
+  });
+});
+
+describe('a write that is not a command', () => {
+  it('still goes through for a person who spent their command budget', async () => {
+    const hub = app(1, ['/ws-token']);
+    expect((await hub.request('/', { method: 'POST' })).status).toBe(200);
+    expect((await hub.request('/', { method: 'POST' })).status).toBe(429);
+    expect((await hub.request('/ws-token', { method: 'POST' })).status).toBe(200);
+  });
+
+  it('does not spend the command budget, and has a budget of its own', async () => {
+    const hub = app(1, ['/ws-token']);
+    expect((await hub.request('/ws-token', { method: 'POST' })).status).toBe(200);
+    expect((await hub.request('/', { method: 'POST' })).status).toBe(200);
+    expect((await hub.request('/ws-token', { method: 'POST' })).status).toBe(429);
   });
 });

@@ -40,10 +40,26 @@ function refused(outcome: unknown): number {
   throw outcome;
 }
 
-export function commandRateLimit({ limit, windowMs }: { limit: number; windowMs: number }) {
-  const take = createLimiter({ points: limit, windowMs });
+/**
+ * Each person's budget of commands (writes) per window. Paths in `notCommands` are writes that
+ * are not commands, such as asking for a socket ticket: they draw on a budget of their own,
+ * so someone who spent theirs on commands can still reconnect.
+ */
+export function commandRateLimit({
+  limit,
+  windowMs,
+  notCommands = [],
+}: {
+  limit: number;
+  windowMs: number;
+  notCommands?: string[];
+}) {
+  const commands = createLimiter({ points: limit, windowMs });
+  const others = createLimiter({ points: limit, windowMs });
+  const exempt = new Set(notCommands);
   return createMiddleware<HubEnv>(async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const take = exempt.has(c.req.path) ? others : commands;
     const waitMs = await take(c.get('user').id);
     if (waitMs > 0) {
       throw commonErrors.rateLimited(undefined, { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) });
