@@ -8,6 +8,7 @@ import { clientAddress } from './http/client-address.ts';
 import type { HubEnv } from './http/context.ts';
 import type { HubDeps } from './http/deps.ts';
 import { errorResponse, notFound, onError } from './http/errors.ts';
+import { opsOnly } from './http/ops.ts';
 import { commandRateLimit } from './http/rate-limit.ts';
 import { readiness } from './http/ready.ts';
 import { requestId } from './http/request-id.ts';
@@ -26,11 +27,12 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
   app.use(securityHeaders);
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.get('/ready', async (c) => {
+  const ops = opsOnly(deps.config.opsToken);
+  app.get('/ready', ops, async (c) => {
     const report = await readiness(deps);
     return c.json(report, report.ready ? 200 : 503);
   });
-  app.get('/metrics', async (c) =>
+  app.get('/metrics', ops, async (c) =>
     c.text(await deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
   );
 

@@ -114,6 +114,12 @@ describe('an environment that sets values', () => {
     });
   });
 
+  it('takes an operations token for /ready and /metrics, none by default', () => {
+    expect(loadSettings({}).hub.opsToken).toBeUndefined();
+    const token = 'f3a9c1d27b8e4f60a5d3c2b1e0f9a8b7';
+    expect(loadSettings({ HEARTH_OPS_TOKEN: token }).hub.opsToken).toBe(token);
+  });
+
   it('prefers HEARTH_AUTH_SECRET to BETTER_AUTH_SECRET', () => {
     expect(loadSettings({ HEARTH_AUTH_SECRET: 'own', BETTER_AUTH_SECRET: 'better' }).infra.authSecret).toBe(
       'own',
@@ -161,6 +167,8 @@ describe('a value in the wrong form', () => {
     ['HEARTH_AUTH_RATE_LIMIT', 'maybe'],
     ['HEARTH_AUTH_RATE_LIMIT_MAX', '-1'],
     ['HEARTH_READY_MAX_LAG', '-5'],
+    ['HEARTH_OPS_TOKEN', 'short'],
+    ['HEARTH_OPS_TOKEN', 'has spaces in it, sixteen+'],
     ['HEARTH_NAMESPACE', 'Prod'],
     ['HEARTH_PROBE_NATS', 'nats://a b'],
     ['HEARTH_PROBE_POSTGRES', 'localhost'],
@@ -183,6 +191,7 @@ describe('a value in the wrong form', () => {
   it('does not repeat a value that may hold a password', () => {
     const [problem] = problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/hearth' });
     expect(problem).toBe('DATABASE_URL must be a postgres:// connection URL');
+    expect(problemsOf({ HEARTH_OPS_TOKEN: 'hunter2' })[0]).not.toContain('hunter2');
   });
 });
 

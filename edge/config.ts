@@ -41,11 +41,13 @@ type Environment = {
   HEARTH_TRUSTED_PROXIES?: string;
   HEARTH_ADMIN_EMAIL?: string;
   HEARTH_ALLOWED_EMAIL_DOMAINS?: string;
+  HEARTH_OPEN_SIGNUP: boolean;
   HEARTH_MAIL_FROM: string;
   HEARTH_COMMAND_RATE_LIMIT: number;
   HEARTH_AUTH_RATE_LIMIT: 'on' | 'off';
   HEARTH_AUTH_RATE_LIMIT_MAX: number;
   HEARTH_READY_MAX_LAG: number;
+  HEARTH_OPS_TOKEN?: string;
   HEARTH_NAMESPACE: string;
   HEARTH_DATA_DIR: string;
   HEARTH_AUTH_SECRET?: string;
@@ -124,6 +126,7 @@ const SCHEMA: JSONSchemaType<Environment> = {
       nullable: true,
       description: 'domain names, comma-separated, such as family.example,grandma.example',
     },
+    HEARTH_OPEN_SIGNUP: { type: 'boolean', default: false, description: 'true or false' },
     HEARTH_MAIL_FROM: {
       type: 'string',
       pattern: '@',
@@ -144,6 +147,12 @@ const SCHEMA: JSONSchemaType<Environment> = {
       description: 'a whole number ≥ 1',
     },
     HEARTH_READY_MAX_LAG: { type: 'integer', minimum: 0, default: 10_000, description: 'a whole number ≥ 0' },
+    HEARTH_OPS_TOKEN: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9._~+/=-]{16,}$',
+      nullable: true,
+      description: 'a secret of at least 16 letters, digits or ._~+/=-, such as `openssl rand -hex 32`',
+    },
     HEARTH_NAMESPACE: {
       type: 'string',
       pattern: '^[a-z0-9]{0,32}$',
@@ -171,6 +180,7 @@ const SCHEMA: JSONSchemaType<Environment> = {
     'PORT',
     'HOST',
     'HEARTH_MAIL_FROM',
+    'HEARTH_OPEN_SIGNUP',
     'HEARTH_COMMAND_RATE_LIMIT',
     'HEARTH_AUTH_RATE_LIMIT',
     'HEARTH_AUTH_RATE_LIMIT_MAX',
@@ -184,7 +194,14 @@ const SCHEMA: JSONSchemaType<Environment> = {
 };
 
 /** Values that may hold a password are not repeated in an error message. */
-const SECRET = new Set(['NATS_URL', 'DATABASE_URL', 'SMTP_URL', 'HEARTH_AUTH_SECRET', 'BETTER_AUTH_SECRET']);
+const SECRET = new Set([
+  'NATS_URL',
+  'DATABASE_URL',
+  'SMTP_URL',
+  'HEARTH_AUTH_SECRET',
+  'BETTER_AUTH_SECRET',
+  'HEARTH_OPS_TOKEN',
+]);
 
 const list = (v: string | undefined) =>
   (v ?? '')
@@ -265,12 +282,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       bodyLimitBytes: 64 * 1024,
       trustedProxies,
       readyMaxLag: e.HEARTH_READY_MAX_LAG,
+      opsToken: e.HEARTH_OPS_TOKEN,
     },
     identity: {
       baseURL: publicUrl,
       trustedOrigins,
       adminEmail: e.HEARTH_ADMIN_EMAIL?.toLowerCase(),
       allowedEmailDomains: list(e.HEARTH_ALLOWED_EMAIL_DOMAINS).map((d) => d.toLowerCase()),
+      openSignup: e.HEARTH_OPEN_SIGNUP,
       smtpUrl: e.SMTP_URL,
       mailFrom: e.HEARTH_MAIL_FROM,
       trustedProxies,

@@ -2,6 +2,7 @@
 // X-Forwarded-For; otherwise the header is whatever the client claims, so the socket wins.
 import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import proxyAddr from 'proxy-addr';
 import type { HubEnv } from './context.ts';
@@ -9,12 +10,7 @@ import type { HubEnv } from './context.ts';
 export function clientAddress(trustedProxies: string[], { trustLoopback = true } = {}) {
   const trusted = trustedBy([...(trustLoopback ? ['loopback'] : []), ...trustedProxies]);
   return createMiddleware<HubEnv>(async (c, next) => {
-    let remote: string | undefined;
-    try {
-      remote = getConnInfo(c).remote.address;
-    } catch {
-      remote = undefined; // no socket: an in-process request (tests)
-    }
+    const remote = peerAddress(c);
     if (remote && !trusted(remote)) {
       const headers = new Headers(c.req.raw.headers);
       headers.set('X-Forwarded-For', remote);
@@ -22,6 +18,15 @@ export function clientAddress(trustedProxies: string[], { trustLoopback = true }
     }
     await next();
   });
+}
+
+/** The address at the other end of the socket; undefined for an in-process request (tests). */
+export function peerAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

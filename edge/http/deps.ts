@@ -29,6 +29,8 @@ export type HubConfig = {
   trustedProxies: string[];
   /** /ready fails while any read model lags the log by more than this many events. */
   readyMaxLag: number;
+  /** Bearer token for /ready and /metrics from elsewhere than this machine; unset: loopback only. */
+  opsToken: string | undefined;
 };
 
 export type HubDeps = {
