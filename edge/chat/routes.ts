@@ -1,7 +1,6 @@
 // The chat API under /api/v1: the seed contract (ws-token, messages, presence) plus channels,
 // DMs, edits, reactions and read marks. Membership is checked on every read and write against
 // the channel aggregate itself, not a read model that might lag a removal.
-import { createHash } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import type {
   Accepted,
@@ -31,7 +30,7 @@ import { chatErrors } from '../../writers/chat/errors.ts';
 import { newId } from '../../writers/chat/ids.ts';
 import type { ChatReader } from '../../writers/chat/load.ts';
 import type { Channel } from '../../writers/chat/state.ts';
-import { commandMeta } from '../http/command.ts';
+import { commandMeta, generatingCommand } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
 import { CHAT_PERMISSIONS } from '../http/permissions.ts';
@@ -48,7 +47,7 @@ const MAX_LIMIT = 200;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }): Hono<HubEnv> {
-  const { auth, db, projectors } = deps;
+  const { auth, db, projectors, appender } = deps;
   const { writer, reader, tokens, presence } = chat;
   const app = new Hono<HubEnv>();
   const read = requirePermission(auth, CHAT_PERMISSIONS.read);
@@ -64,8 +63,9 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
   }
 
   async function existingUser(userId: string) {
-    if (!(await findUser(db, userId)))
-      throw commonErrors.notFound(`No such person: ${userId}.`, { field: 'user_id' });
+    const user = await findUser(db, userId);
+    if (!user) throw commonErrors.notFound(`No such person: ${userId}.`, { field: 'user_id' });
+    return user;
   }
 
   app.post('/ws-token', read, async (c) => {
@@ -100,14 +100,14 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
 
   app.post('/messages', write, jsonBody(postMessageBody), async (c) => {
     const body = c.req.valid('json');
-    const meta = commandMeta(c, body);
-    // A client-chosen id is its own idempotency key when no Idempotency-Key header came.
-    if (body.id && !c.req.header('Idempotency-Key')) {
-      meta.commandId = `${meta.actorId}:chat-post:${body.channel}:${body.id}`;
-      meta.retryable = true;
-      meta.fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
-    }
-    const id = body.id ?? newId();
+    const { meta, made } = await generatingCommand(c, {
+      body,
+      make: () => ({ id: body.id ?? newId() }),
+      // A client-chosen id is its own idempotency key when no Idempotency-Key header came.
+      impliedKey: body.id ? `chat-post:${body.channel}:${body.id}` : undefined,
+      appender,
+    });
+    const { id } = made;
     const result = await writer.post(
       {
         channelId: body.channel,
@@ -160,19 +160,23 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
     async (c) => {
       const body = c.req.valid('json');
       for (const userId of body.members ?? []) await existingUser(userId);
-      const id = newId();
+      const { meta, made } = await generatingCommand(c, { body, make: () => ({ id: newId() }), appender });
       const result = await writer.createChannel(
-        { channelId: id, name: body.name, memberIds: body.members ?? [], by: me(c) },
-        commandMeta(c, body),
+        { channelId: made.id, name: body.name, memberIds: body.members ?? [], by: me(c) },
+        meta,
       );
-      return c.json({ id, seq: result.seq } satisfies ChannelCreated, 201);
+      return c.json(
+        { id: made.id, seq: result.seq } satisfies ChannelCreated,
+        result.appended > 0 && !result.duplicate ? 201 : 200,
+      );
     },
   );
 
   app.post('/dms', write, jsonBody(userBody), async (c) => {
     const body = c.req.valid('json');
     await existingUser(body.user_id);
-    const result = await writer.openDm({ with: body.user_id, by: me(c) }, commandMeta(c, body));
+    const { meta } = await generatingCommand(c, { body, make: () => ({}), appender });
+    const result = await writer.openDm({ with: body.user_id, by: me(c) }, meta);
     return c.json(
       { id: result.channelId, seq: result.seq } satisfies ChannelCreated,
       result.appended > 0 && !result.duplicate ? 201 : 200,

@@ -1,36 +1,61 @@
-// Builds the metadata every command carries: its id (idempotency), actor, correlation, trace.
+// Builds the metadata every command carries: its id (idempotency), actor, correlation, trace;
+// and, for a command that generates ids, claims them so that a retry answers the first answer.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { commonErrors } from '../../contracts/errors.ts';
-import type { CommandMeta } from '../../writers/log/append.ts';
+import type { Appender, CommandMeta } from '../../writers/log/append.ts';
 import type { HubEnv } from './context.ts';
 import { traceparentOf } from './trace.ts';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
-export function commandMeta(c: Context<HubEnv>, body?: unknown): CommandMeta {
+/**
+ * impliedKey: the request's own idempotency key (a client-chosen id) when no Idempotency-Key
+ * header came; scoped to the person like the header's.
+ */
+export function commandMeta(c: Context<HubEnv>, body?: unknown, impliedKey?: string): CommandMeta {
   const user = c.get('user');
   const session = c.get('session');
-  const key = c.req.header('Idempotency-Key');
-  if (key !== undefined && !KEY.test(key)) {
+  const header = c.req.header('Idempotency-Key');
+  if (header !== undefined && !KEY.test(header)) {
     throw commonErrors.invalidRequest('Idempotency-Key must be 1–200 visible ASCII characters.', {
       field: 'Idempotency-Key',
     });
   }
+  const key = header ?? impliedKey;
   const realActor = session.impersonatedBy ?? user.id;
   return {
     // Keys are scoped to the person, so two people can never collide on one.
-    commandId: key ? `${realActor}:${key}` : randomUUID(),
+    commandId: key !== undefined ? `${realActor}:${key}` : randomUUID(),
     retryable: key !== undefined,
-    fingerprint: key
-      ? createHash('sha256')
-          .update(`${c.req.method} ${c.req.path} ${JSON.stringify(body ?? null)}`)
-          .digest('base64url')
-      : undefined,
+    fingerprint:
+      key !== undefined
+        ? createHash('sha256')
+            .update(`${c.req.method} ${c.req.path} ${JSON.stringify(body ?? null)}`)
+            .digest('base64url')
+        : undefined,
     actorId: realActor,
     onBehalfOf: session.impersonatedBy ? user.id : undefined,
     correlationId: c.get('requestId'),
     now: new Date(),
     traceparent: traceparentOf(c.req.header('traceparent')),
   };
+}
+
+/**
+ * A command whose ids (and time) the server generates: with a key, they are claimed in the
+ * ledger before the command is decided, so a retry with that key (even after a crash between
+ * the append and its answer) gets the first attempt's ids and time, and so the first answer.
+ * Without a key nothing can be retried, and nothing is claimed.
+ */
+export async function generatingCommand<T>(
+  c: Context<HubEnv>,
+  {
+    body,
+    make,
+    impliedKey,
+    appender,
+  }: { body?: unknown; make: () => T; impliedKey?: string | undefined; appender: Pick<Appender, 'claim'> },
+): Promise<{ meta: CommandMeta; made: T }> {
+  return appender.claim({ meta: commandMeta(c, body, impliedKey), made: make() });
 }

@@ -5,14 +5,14 @@ import type { ChallengeList } from '../../contracts/play.api.ts';
 import { type ChallengeMetric, createChallengeBody, playQuery } from '../../contracts/play.schema.ts';
 import type { ChallengeRow } from '../../projectors/play-records/rows.ts';
 import { newId } from '../../writers/play/ids.ts';
-import { commandMeta } from '../http/command.ts';
+import { commandMeta, generatingCommand } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import { queryParams } from '../http/validate.ts';
 import { type PlayKit, playBody } from './shared.ts';
 
 export function challengeRoutes(
   app: Hono<HubEnv>,
-  { db, writer, playScores, read, manage, after, me, param, accepted, existingUser }: PlayKit,
+  { db, writer, appender, playScores, read, manage, after, me, param, accepted, existingUser }: PlayKit,
 ): void {
   app.get('/play/challenges', read, queryParams(playQuery), after, async (c) => {
     const { scores } = await playScores.current();
@@ -47,7 +47,12 @@ export function challengeRoutes(
   app.post('/play/challenges', manage, playBody(createChallengeBody), async (c) => {
     const body = c.req.valid('json');
     for (const id of body.member_ids ?? []) await existingUser(id, 'member_ids');
-    const challengeId = body.id ?? newId();
+    const { meta, made } = await generatingCommand(c, {
+      body,
+      make: () => ({ id: body.id ?? newId() }),
+      appender,
+    });
+    const challengeId = made.id;
     const result = await writer.createChallenge(
       {
         challengeId,
@@ -59,7 +64,7 @@ export function challengeRoutes(
         memberIds: body.member_ids,
         by: me(c),
       },
-      commandMeta(c, body),
+      meta,
     );
     return accepted(c, result, { id: challengeId, week: result.week });
   });

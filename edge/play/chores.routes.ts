@@ -15,14 +15,14 @@ import type { ChoreRow, CompletionRow } from '../../projectors/play-records/rows
 import { currentSettings } from '../../projectors/play-scores/facts.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { completionIdFor, periodOf } from '../../writers/play/period.ts';
-import { commandMeta } from '../http/command.ts';
+import { commandMeta, generatingCommand } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import { queryParams } from '../http/validate.ts';
 import { type PlayKit, playBody } from './shared.ts';
 
 export function choreRoutes(
   app: Hono<HubEnv>,
-  { db, writer, read, play, manage, after, me, param, accepted }: PlayKit,
+  { db, writer, appender, read, play, manage, after, me, param, accepted }: PlayKit,
 ): void {
   app.get('/play/chores', read, queryParams(playQuery), after, async (c) => {
     const chores = (
@@ -94,10 +94,15 @@ export function choreRoutes(
 
   app.post('/play/chores', manage, playBody(defineChoreBody), async (c) => {
     const body = c.req.valid('json');
-    const choreId = body.id ?? newId();
+    const { meta, made } = await generatingCommand(c, {
+      body,
+      make: () => ({ id: body.id ?? newId() }),
+      appender,
+    });
+    const choreId = made.id;
     const result = await writer.defineChore(
       { choreId, title: body.title, points: body.points, recurrence: body.recurrence, by: me(c) },
-      commandMeta(c, body),
+      meta,
     );
     return accepted(c, result, { id: choreId });
   });
@@ -110,9 +115,11 @@ export function choreRoutes(
   app.post('/play/chores/:chore_id/done', play, playBody(markDoneBody), async (c) => {
     const choreId = param(c, 'chore_id');
     const body = c.req.valid('json');
+    // The period is the claimed time's, so a retry lands on the first attempt's completion.
+    const { meta } = await generatingCommand(c, { body, make: () => ({}), appender });
     const result = await writer.markChoreDone(
       { choreId, memberId: me(c), photoId: body.photo_id, note: body.note },
-      commandMeta(c, body),
+      meta,
     );
     return accepted(c, result, { chore_id: choreId, id: result.completionId, period: result.period });
   });

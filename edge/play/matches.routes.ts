@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Match, MatchStatus } from '../../contracts/play.api.ts';
 import { playQuery, reasonBody, reportMatchBody } from '../../contracts/play.schema.ts';
 import { newId } from '../../writers/play/ids.ts';
-import { commandMeta } from '../http/command.ts';
+import { commandMeta, generatingCommand } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import { queryParams } from '../http/validate.ts';
 import { type PlayKit, playBody } from './shared.ts';
@@ -14,6 +14,7 @@ export function matchRoutes(
   {
     db,
     writer,
+    appender,
     playScores,
     read,
     play,
@@ -79,7 +80,12 @@ export function matchRoutes(
   app.post('/play/matches', play, playBody(reportMatchBody), async (c) => {
     const body = c.req.valid('json');
     for (const p of body.placements) await existingUser(p.user_id, 'placements.user_id');
-    const matchId = body.id ?? newId();
+    const { meta, made } = await generatingCommand(c, {
+      body,
+      make: () => ({ id: body.id ?? newId() }),
+      appender,
+    });
+    const matchId = made.id;
     const result = await writer.reportMatch(
       {
         matchId,
@@ -89,7 +95,7 @@ export function matchRoutes(
         by: me(c),
         canManage: canManage(c),
       },
-      commandMeta(c, body),
+      meta,
     );
     return accepted(c, result, { id: matchId });
   });

@@ -31,7 +31,7 @@ export function playKit({
   writer: PlayWriter;
   scores: ScoresQuery;
 }) {
-  const { auth, db, projectors } = deps;
+  const { auth, db, projectors, appender } = deps;
   const read = requirePermission(auth, PLAY_PERMISSIONS.read);
   const play = requirePermission(auth, PLAY_PERMISSIONS.play);
   const manage = requirePermission(auth, PLAY_PERMISSIONS.manage);
@@ -62,6 +62,8 @@ export function playKit({
   return {
     db,
     writer,
+    /** For the claims of commands that generate ids (see generatingCommand). */
+    appender,
     /** The play-scores query model. */
     playScores: scores,
     read,

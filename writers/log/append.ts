@@ -3,7 +3,7 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { JetStreamApiCodes, JetStreamApiError, type PubAck } from '@nats-io/jetstream';
+import type { PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { LRUCache } from 'lru-cache';
 import { commonErrors, HearthError } from '../../contracts/errors.ts';
@@ -11,6 +11,17 @@ import { type Envelope, type EventOf, HEADERS } from '../../contracts/events.ts'
 import { EventMetadataSchema } from '../../contracts/gen/hearth/common/v1/metadata_pb.ts';
 import type { Domain, Names } from '../../contracts/subjects.ts';
 import { foldAggregate } from './fold.ts';
+import {
+  type Claim,
+  checkFingerprint,
+  claimLedger,
+  isWrongLastSequence,
+  type LedgerEntry,
+  ledgerKey,
+  readLedger,
+  toUnavailable,
+  writeLedger,
+} from './ledger.ts';
 import { hashKey, type Log } from './open.ts';
 
 export { hashKey };
@@ -58,6 +69,8 @@ export type CommandMeta = {
    * ledger round trips are skipped. Client keys and keys derived by reactors keep the ledger.
    */
   retryable?: boolean | undefined;
+  /** Set by claim(): the command's ledger entry, so the append does not read it again. */
+  claim?: Claim | undefined;
 };
 
 export type AppendResult = {
@@ -67,8 +80,6 @@ export type AppendResult = {
   appended: number;
   duplicate: boolean;
 };
-
-type LedgerEntry = { seq: number; appended: number; fingerprint?: string | undefined };
 
 const MAX_ATTEMPTS = 5;
 export const SNAPSHOT_EVERY = 20;
@@ -82,6 +93,12 @@ export type Appender = {
     meta: CommandMeta;
   }) => Promise<AppendResult>;
   load: <S, C, Env extends Envelope>(type: AggregateType<S, C, Env>, id: string) => Promise<Loaded<S>>;
+  /**
+   * For a command that generates values (ids) before it is decided: claims them and its time
+   * in the ledger under its id, or answers those of its first attempt, so a retry addresses
+   * what the first one created. A command that cannot be retried claims nothing, at no cost.
+   */
+  claim: <T>(input: { meta: CommandMeta; made: T }) => Promise<{ meta: CommandMeta; made: T }>;
 };
 
 type Loaded<S> = { state: S; seq: number; sinceSnapshot?: number };
@@ -128,24 +145,31 @@ export function createAppender({
   }): Promise<AppendResult> {
     const stream = log.names.stream(type.domain);
     const subject = type.subject(log.names, id);
-    const key = hashKey(meta.commandId);
+    const key = ledgerKey(meta.commandId);
     const ledgered = meta.retryable !== false;
-    const previous = ledgered ? await readLedger(log, key) : undefined;
+    const previous = ledgered ? (meta.claim?.entry ?? (await readLedger(log, key))) : undefined;
     if (previous) {
-      if (previous.fingerprint && meta.fingerprint && previous.fingerprint !== meta.fingerprint) {
-        throw commonErrors.idempotencyKeyReused();
+      checkFingerprint(previous, meta.fingerprint);
+      if (previous.seq !== undefined) {
+        return { stream, seq: previous.seq, appended: previous.appended ?? 0, duplicate: true };
       }
-      return { stream, seq: previous.seq, appended: previous.appended, duplicate: true };
     }
+    // Begun before and never answered: a duplicate publish is this very command's, appended then.
+    const resumed = meta.claim ? meta.claim.resumed : previous !== undefined;
+    const answered = (seq: number, appended: number): Promise<void> =>
+      writeLedger(log, key, { ...previous, seq, appended, fingerprint: meta.fingerprint });
 
     let raced = false;
+    // The refusal on the stored state of a resumed command, while it is decided as new instead.
+    let asNew: HearthError | undefined;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const subjectCached = cache.has(subject);
       const guessed =
-        attempt === 1 &&
-        !subjectCached &&
-        type.concurrency === 'optimistic' &&
-        type.expectsNew?.(command) === true;
+        asNew !== undefined ||
+        (attempt === 1 &&
+          !subjectCached &&
+          type.concurrency === 'optimistic' &&
+          type.expectsNew?.(command) === true);
       const {
         state,
         seq,
@@ -157,9 +181,16 @@ export function createAppender({
       try {
         events = type.decider.decide(command, state);
       } catch (err) {
+        if (asNew) throw asNew;
         // Cached or guessed state may be stale (another process appended): refuse only on fresh state.
         if ((subjectCached || guessed) && err instanceof HearthError) {
           cache.delete(subject);
+          continue;
+        }
+        // A create refused because it exists may have been created by this command's first
+        // attempt: decided as new, its publish is then a duplicate the log recognises.
+        if (resumed && err instanceof HearthError && type.concurrency === 'optimistic') {
+          asNew = err;
           continue;
         }
         // A refusal after a lost race means the decision no longer holds.
@@ -169,8 +200,11 @@ export function createAppender({
         throw err;
       }
       if (events.length === 0) {
+        if (asNew) throw asNew;
         // Nothing to append answers with the subject's sequence, which a guess does not know.
         if (guessed) continue;
+        // A claimed command keeps this answer too, so its retry answers the same.
+        if (meta.claim) await answered(seq, 0);
         return { stream, seq, appended: 0, duplicate: false };
       }
 
@@ -188,8 +222,9 @@ export function createAppender({
             headers: eventHeaders(event, meta),
             ...(type.concurrency === 'optimistic' ? { expect: { lastSubjectSequence: expected } } : {}),
           });
-          // A duplicate of a guess says nothing of what is stored: decide again on the loaded state.
-          if (ack.duplicate && guessed) {
+          // A duplicate of a guess says nothing of what is stored (the same id may carry another
+          // request): decide again on the loaded state, unless the ledger vouched for the request.
+          if (ack.duplicate && guessed && !resumed) {
             unknown = true;
             break;
           }
@@ -204,18 +239,15 @@ export function createAppender({
         const snapshotDue = type.snapshot === true && !duplicate && since >= SNAPSHOT_EVERY;
         if (duplicate || type.concurrency === 'none') cache.delete(subject);
         else cache.set(subject, { state: next, seq: expected, sinceSnapshot: snapshotDue ? 0 : since });
-        if (ledgered) {
-          await log.ledger.put(
-            key,
-            JSON.stringify({ seq: expected, appended: events.length, fingerprint: meta.fingerprint }),
-          );
-        }
+        if (ledgered) await answered(expected, events.length);
         if (snapshotDue) {
           await log.snapshots.put(hashKey(subject), JSON.stringify({ seq: expected, state: next }));
         }
         return result;
       } catch (err) {
         if (isWrongLastSequence(err)) {
+          // Not appended by the first attempt (or no longer within the duplicate window).
+          if (asNew) throw asNew;
           cache.delete(subject);
           // A wrong guess is no race: the reloaded decision answers for itself.
           raced ||= !guessed;
@@ -227,7 +259,20 @@ export function createAppender({
     throw commonErrors.conflict();
   }
 
-  return { append, load };
+  async function claim<T>({ meta, made }: { meta: CommandMeta; made: T }) {
+    if (meta.retryable === false) return { meta, made };
+    const entry: LedgerEntry = { fingerprint: meta.fingerprint, now: meta.now.toISOString(), made };
+    const found = await claimLedger({ log, key: ledgerKey(meta.commandId), entry });
+    if (!found) return { meta, made };
+    const first = found.entry;
+    return {
+      meta: { ...meta, now: first.now ? new Date(first.now) : meta.now, claim: found },
+      // Written by the same request (the fingerprint matched), so of the same shape.
+      made: first.made === undefined ? made : (first.made as T),
+    };
+  }
+
+  return { append, load, claim };
 }
 
 export function encode<Env extends Envelope>(
@@ -257,24 +302,4 @@ export function eventHeaders(
   if (meta.causationId) h.set(HEADERS.causation, meta.causationId);
   if (meta.traceparent) h.set(HEADERS.traceparent, meta.traceparent);
   return h;
-}
-
-async function readLedger(log: Log, key: string): Promise<LedgerEntry | undefined> {
-  try {
-    const entry = await log.ledger.get(key);
-    return entry && entry.length > 0 ? entry.json<LedgerEntry>() : undefined;
-  } catch (err) {
-    throw toUnavailable(err);
-  }
-}
-
-function isWrongLastSequence(err: unknown): boolean {
-  return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence;
-}
-
-function toUnavailable(err: unknown): Error {
-  if (err instanceof HearthError) return err;
-  const unavailable = commonErrors.unavailable('The event log is unavailable; retry shortly.');
-  unavailable.cause = err;
-  return unavailable;
 }
