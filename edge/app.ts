@@ -9,12 +9,14 @@ import type { HubEnv } from './http/context.ts';
 import type { HubDeps } from './http/deps.ts';
 import { errorResponse, notFound, onError } from './http/errors.ts';
 import { opsOnly } from './http/ops.ts';
+import { trustedOriginsOnly } from './http/origin.ts';
 import { commandRateLimit } from './http/rate-limit.ts';
 import { readiness } from './http/ready.ts';
 import { requestId } from './http/request-id.ts';
 import { securityHeaders } from './http/security.ts';
 import { requireSession } from './http/session.ts';
 import { serveSpa } from './http/static.ts';
+import { secureCookiesOverTls } from './http/tls.ts';
 import { storablePath } from './http/validate.ts';
 
 export function createApp(deps: HubDeps): Hono<HubEnv> {
@@ -36,6 +38,8 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
     c.text(await deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
   );
 
+  app.use('/api/*', secureCookiesOverTls(deps.config.trustedProxies));
+  app.use('/api/*', trustedOriginsOnly(deps.config.trustedOrigins));
   app.use(
     '/api/*',
     bodyLimit({

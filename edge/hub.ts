@@ -76,7 +76,15 @@ export async function createHub({
     config: { ...settings.identity, secret: authSecret },
     onPublished: (type) => metrics.eventsAppended.inc({ type }),
   });
-  const chat = await createChat({ log, appender, db, auth: identity.gate, logger, options: chatOptions });
+  const chat = await createChat({
+    log,
+    appender,
+    db,
+    auth: identity.gate,
+    trustedOrigins: settings.hub.trustedOrigins,
+    logger,
+    options: chatOptions,
+  });
   const play = createPlay({
     log,
     appender,

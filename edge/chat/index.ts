@@ -49,6 +49,7 @@ export async function createChat({
   appender,
   db,
   auth,
+  trustedOrigins,
   logger,
   options = {},
 }: {
@@ -56,6 +57,8 @@ export async function createChat({
   appender: Appender;
   db: Kysely<unknown>;
   auth: Pick<AuthGate, 'can'>;
+  /** Origins whose pages may open a socket. */
+  trustedOrigins: string[];
   logger: Logger;
   options?: ChatOptions;
 }): Promise<Chat> {
@@ -83,6 +86,7 @@ export async function createChat({
 
   const upgrades = createUpgradeHandler({
     tokens,
+    trustedOrigins,
     logger,
     admit: async (claims) => {
       if ((recentlyBanned.get(claims.userId) ?? 0) > Date.now()) return null;

@@ -76,9 +76,12 @@ export function createAuth({
       storage: 'database',
       customRules: { '/get-session': false },
     },
-    ...(settings.trustedProxies?.length
-      ? { advanced: { ipAddress: { trustedProxies: settings.trustedProxies } } }
-      : {}),
+    advanced: {
+      // Secure cookies whenever the public URL is https. Behind a proxy that ends TLS while the
+      // public URL says http, edge/http/tls.ts marks them Secure request by request.
+      useSecureCookies: settings.baseURL.startsWith('https://'),
+      ...(settings.trustedProxies?.length ? { ipAddress: { trustedProxies: settings.trustedProxies } } : {}),
+    },
     // No cookie cache: a revoked or banned session must end on its very next request.
     session: { cookieCache: { enabled: false } },
     plugins: [admin({ ac, roles, defaultRole: 'member', adminRoles: ['admin'] })],

@@ -1,9 +1,11 @@
 // GET /ws?token=… on the node server: the ticket is spent before the upgrade, and a bad,
 // spent or expired one is refused with a plain 401 (the session cookie never rides in a URL).
+// A page on an untrusted origin is refused first, with 403, as the API refuses its writes.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { originErrors, provenanceCheck } from '../http/origin.ts';
 import type { TokenClaims, TokenStore } from './tokens.ts';
 
 export const WS_PATH = '/ws';
@@ -21,16 +23,20 @@ export type UpgradeHandler = {
 
 export function createUpgradeHandler({
   tokens,
+  trustedOrigins,
   admit,
   onConnection,
   logger,
 }: {
   tokens: TokenStore;
+  /** Origins whose pages may open a socket; a client that sends no Origin is judged by its ticket. */
+  trustedOrigins: string[];
   /** Last look at the person (banned since the ticket was issued?); null refuses. */
   admit: (claims: TokenClaims) => Promise<TokenClaims | null>;
   onConnection: (ws: WebSocket, claims: TokenClaims) => void;
   logger: Logger;
 }): UpgradeHandler {
+  const fromTrustedPage = provenanceCheck(trustedOrigins);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
   // Dead peers (a phone that lost its network) are found by ping/pong and closed.
@@ -49,6 +55,10 @@ export function createUpgradeHandler({
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== WS_PATH) return refuse(socket, 404, 'not_found', 'No such route.');
+    const secFetchSite = req.headers['sec-fetch-site'];
+    if (!fromTrustedPage({ origin: req.headers.origin, secFetchSite: first(secFetchSite) })) {
+      return refuse(socket, 403, 'forbidden_origin', originErrors.forbiddenOrigin().message);
+    }
     let claims: TokenClaims | null;
     try {
       claims = await tokens.consume(url.searchParams.get('token'));
@@ -94,10 +104,14 @@ export function createUpgradeHandler({
   };
 }
 
-function refuse(socket: Duplex, status: 401 | 404 | 503, code: string, error: string) {
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+function refuse(socket: Duplex, status: 401 | 403 | 404 | 503, code: string, error: string) {
   if (socket.destroyed) return;
   const body = JSON.stringify({ error, code });
-  const reason = { 401: 'Unauthorized', 404: 'Not Found', 503: 'Service Unavailable' }[status];
+  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[
+    status
+  ];
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
