@@ -1,6 +1,7 @@
 // Profiles and the XP explanation, and the leaderboards: every score read comes from the
 // play-scores query model.
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
+import { commonErrors } from '../../contracts/errors.ts';
 import type { Boards, Profile, XpExplanation } from '../../contracts/play.api.ts';
 import { playQuery } from '../../contracts/play.schema.ts';
 import type { Grant, MemberScore, Scores } from '../../projectors/play-scores/engine.ts';
@@ -11,15 +12,22 @@ import type { PlayKit } from './shared.ts';
 
 export function scoreRoutes(
   app: Hono<HubEnv>,
-  { playScores, read, after, me, param, existingUser }: PlayKit,
+  { playScores, read, after, me, param, existingUser, canManage }: PlayKit,
 ): void {
   app.get('/play/me', read, queryParams(playQuery), after, async (c) => c.json(await profile(me(c))));
 
-  app.get('/play/members/:user_id', read, queryParams(playQuery), after, async (c) => {
+  /** A banned member's scores are the admin's business only: to anyone else, no such person. */
+  async function shownMember(c: Context<HubEnv>): Promise<string> {
     const id = param(c, 'user_id');
-    await existingUser(id, 'user_id');
-    return c.json(await profile(id));
-  });
+    const user = await existingUser(id, 'user_id');
+    const banned = user.banned && (user.bannedUntil === null || Date.parse(user.bannedUntil) > Date.now());
+    if (banned && !canManage(c)) throw commonErrors.notFound(`No such person: ${id}.`, { field: 'user_id' });
+    return id;
+  }
+
+  app.get('/play/members/:user_id', read, queryParams(playQuery), after, async (c) =>
+    c.json(await profile(await shownMember(c))),
+  );
 
   async function profile(userId: string): Promise<Profile> {
     const { scores, rules } = await playScores.current();
@@ -40,8 +48,7 @@ export function scoreRoutes(
   }
 
   app.get('/play/members/:user_id/xp', read, queryParams(playQuery), after, async (c) => {
-    const id = param(c, 'user_id');
-    await existingUser(id, 'user_id');
+    const id = await shownMember(c);
     const { scores, rules } = await playScores.current();
     const m = scores.members.get(id) ?? emptyScore(id);
     return c.json({
