@@ -199,6 +199,7 @@ export function createChatClient({
     subscribe,
     status: () => state.status,
     people: () => state.people,
+    refreshPeople: () => people.refresh(),
     onOtherFrame,
   };
 

@@ -10,7 +10,7 @@ import { cancelChallenge, createChallenge, getChallenges } from './api.ts';
 import { NumberField, SelectField, TextField } from './fields.tsx';
 import { formatDay, formatNumber, METRIC_LABELS } from './format.ts';
 import { Empty, FormError, LoadError, Loading, Pill, ProgressBar, Section } from './parts.tsx';
-import { useFamily } from './people.ts';
+import { usePickableFamily } from './people.ts';
 import { useCommand, usePlayData } from './store.tsx';
 
 export function ChallengesScreen({ me }: { me: User }) {
@@ -142,7 +142,7 @@ function ChallengeCard({ challenge: c, me, admin }: { challenge: Challenge; me: 
 }
 
 function NewChallenge({ me, onClose }: { me: User; onClose: () => void }) {
-  const family = useFamily(me);
+  const family = usePickableFamily(me);
   const { run, busy, error } = useCommand();
   const [title, setTitle] = useState('');
   const [metric, setMetric] = useState<ChallengeMetric>('chores_approved');

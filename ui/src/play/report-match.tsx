@@ -7,7 +7,7 @@ import { reportMatch } from './api.ts';
 import { Segmented, SelectField, TextField } from './fields.tsx';
 import { ordinal } from './format.ts';
 import { FormError, Section, selectClass } from './parts.tsx';
-import { useFamily } from './people.ts';
+import { usePickableFamily } from './people.ts';
 import { useCommand } from './store.tsx';
 
 const MAX_PLAYERS = 8;
@@ -15,7 +15,7 @@ const MAX_PLAYERS = 8;
 type Row = { key: number; userId: string; place: number };
 
 export function ReportMatch({ me, games }: { me: User; games: string[] }) {
-  const family = useFamily(me);
+  const family = usePickableFamily(me);
   const others = family.filter((p) => p.id !== me.id);
   const { run, busy, error } = useCommand();
   const [game, setGame] = useState('');

@@ -10,6 +10,8 @@ export type Live = {
   subscribe: (listener: () => void) => () => void;
   status: () => ConnectionStatus;
   people: () => Record<string, Person>;
+  /** Asks the server for the family again (a picker opening wants nobody banned since). */
+  refreshPeople: () => Promise<void>;
   /** Frames nobody else on the page understands, as they arrived. */
   onOtherFrame: (listener: (data: string) => void) => () => void;
 };
