@@ -102,6 +102,12 @@ describe('compose.yaml', () => {
     expect([service('postgres').healthcheck?.test].flat().join(' ')).toContain('pg_isready');
   });
 
+  it('passes an operations token through for /ready and /metrics, unset by default', () => {
+    expect(env('HEARTH_OPS_TOKEN')).toBe('');
+    const raw = service('hub').environment?.HEARTH_OPS_TOKEN ?? '';
+    expect(interpolate(raw, { HEARTH_OPS_TOKEN: 'a-token-for-prometheus' })).toBe('a-token-for-prometheus');
+  });
+
   it('starts the hub only once nats and postgres are healthy', () => {
     expect(service('hub').depends_on).toEqual({
       nats: { condition: 'service_healthy' },
