@@ -37,6 +37,7 @@ import { CHAT_PERMISSIONS } from '../http/permissions.ts';
 import { readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
+import { activeBan } from '../identity/session.ts';
 import type { TokenStore } from '../socket/tokens.ts';
 import type { Presence } from './presence.ts';
 
@@ -174,7 +175,9 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
 
   app.post('/dms', write, jsonBody(userBody), async (c) => {
     const body = c.req.valid('json');
-    await existingUser(body.user_id);
+    // A banned person takes no new conversations; one already open stays as it was.
+    const other = await existingUser(body.user_id);
+    if (activeBan({ banned: other.banned, banExpires: other.bannedUntil })) throw chatErrors.personBanned();
     const { meta } = await generatingCommand(c, { body, make: () => ({}), appender });
     const result = await writer.openDm({ with: body.user_id, by: me(c) }, meta);
     return c.json(

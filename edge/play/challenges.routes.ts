@@ -4,10 +4,12 @@ import { sql } from 'kysely';
 import type { ChallengeList } from '../../contracts/play.api.ts';
 import { type ChallengeMetric, createChallengeBody, playQuery } from '../../contracts/play.schema.ts';
 import type { ChallengeRow } from '../../projectors/play-records/rows.ts';
+import { playErrors } from '../../writers/play/errors.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { commandMeta, generatingCommand } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import { queryParams } from '../http/validate.ts';
+import { activeBan } from '../identity/session.ts';
 import { type PlayKit, playBody } from './shared.ts';
 
 export function challengeRoutes(
@@ -46,7 +48,11 @@ export function challengeRoutes(
 
   app.post('/play/challenges', manage, playBody(createChallengeBody), async (c) => {
     const body = c.req.valid('json');
-    for (const id of body.member_ids ?? []) await existingUser(id, 'member_ids');
+    for (const id of body.member_ids ?? []) {
+      const user = await existingUser(id, 'member_ids');
+      if (activeBan({ banned: user.banned, banExpires: user.bannedUntil }))
+        throw playErrors.personBanned(undefined, { field: 'member_ids' });
+    }
     const { meta, made } = await generatingCommand(c, {
       body,
       make: () => ({ id: body.id ?? newId() }),

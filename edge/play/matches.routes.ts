@@ -3,10 +3,12 @@ import type { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { Match, MatchStatus } from '../../contracts/play.api.ts';
 import { playQuery, reasonBody, reportMatchBody } from '../../contracts/play.schema.ts';
+import { playErrors } from '../../writers/play/errors.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { commandMeta, generatingCommand } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import { queryParams } from '../http/validate.ts';
+import { activeBan } from '../identity/session.ts';
 import { type PlayKit, playBody } from './shared.ts';
 
 export function matchRoutes(
@@ -79,7 +81,11 @@ export function matchRoutes(
 
   app.post('/play/matches', play, playBody(reportMatchBody), async (c) => {
     const body = c.req.valid('json');
-    for (const p of body.placements) await existingUser(p.user_id, 'placements.user_id');
+    for (const p of body.placements) {
+      const user = await existingUser(p.user_id, 'placements.user_id');
+      if (activeBan({ banned: user.banned, banExpires: user.bannedUntil }))
+        throw playErrors.personBanned(undefined, { field: 'placements.user_id' });
+    }
     const { meta, made } = await generatingCommand(c, {
       body,
       make: () => ({ id: body.id ?? newId() }),

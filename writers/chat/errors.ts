@@ -11,6 +11,7 @@ export const chatErrors = defineErrors('chat', {
     message: 'The members of a direct message or of the family channel cannot be changed.',
   },
   cannotArchive: { status: 409, message: 'Only group channels can be archived.' },
+  personBanned: { status: 409, message: 'This person is banned: they cannot be added to a conversation.' },
   dmWithSelf: { status: 400, message: 'A direct message needs another person.' },
   invalidName: { status: 400, message: 'A channel name has 1 to 80 characters.' },
   messageNotFound: { status: 404, message: 'No such message.' },

@@ -51,11 +51,11 @@ export function decideMessage(command: MessageCommand, state: Message): ChatEven
     case 'announce':
       return announce(command, state);
     case 'edit':
-      return edit(command, found(state));
+      return edit(command, found(state, command));
     case 'delete':
-      return remove(command, found(state));
+      return remove(command, found(state, command, command.canModerate));
     case 'react':
-      return react(command, found(state));
+      return react(command, found(state, command));
     default: {
       const unreachable: never = command;
       return unreachable;
@@ -63,8 +63,20 @@ export function decideMessage(command: MessageCommand, state: Message): ChatEven
   }
 }
 
-function found(state: Message): Existing {
-  if (state.status === 'none') throw chatErrors.messageNotFound();
+/**
+ * The message, for someone who may act on it. Outside the channel (moderators deleting aside)
+ * the answer is the same whether the id exists or not, so no one probes ids from outside; an
+ * author who has left may still delete their own message.
+ */
+function found(state: Message, command: On & { by: string }, moderates = false): Existing {
+  const { channel } = command;
+  if (channel.status === 'none' || state.status === 'none') {
+    if (channel.status !== 'none' && !moderates && !channel.members.includes(command.by))
+      throw chatErrors.notAMember();
+    throw chatErrors.messageNotFound();
+  }
+  if (!moderates && state.senderId !== command.by && !channel.members.includes(command.by))
+    throw chatErrors.notAMember();
   return state;
 }
 

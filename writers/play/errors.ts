@@ -15,6 +15,7 @@ export const playErrors = defineErrors('play', {
     status: 400,
     message: 'Places run from 1 (best); equal places are draws and the next place skips (1, 1, 3).',
   },
+  personBanned: { status: 409, message: 'This person is banned: they cannot take part in anything new.' },
   notAPlayer: { status: 403, message: 'You did not play in this match.' },
   matchClosed: { status: 409, message: 'This match was rejected or voided.' },
   matchExpired: { status: 409, message: 'This match was not confirmed in time.' },
