@@ -34,7 +34,11 @@ export async function readLedger(log: Log, key: string): Promise<LedgerEntry | u
 }
 
 export async function writeLedger(log: Log, key: string, entry: LedgerEntry): Promise<void> {
-  await log.ledger.put(key, JSON.stringify(entry));
+  try {
+    await log.ledger.put(key, JSON.stringify(entry));
+  } catch (err) {
+    throw toUnavailable(err);
+  }
 }
 
 export function checkFingerprint(entry: LedgerEntry, fingerprint: string | undefined): void {
