@@ -55,3 +55,36 @@ export type SessionsRevoked = { seq: number; revoked: number };
 
 /** PATCH /api/v1/me and POST /api/v1/me/password: null while the change waits in the outbox (202). */
 export type SelfServiceAccepted = { seq: number | null };
+
+/**
+ * POST /api/v1/admin/invites (201): the only time the link is shown. The log keeps its hash,
+ * the id; a retry with the same Idempotency-Key answers with the same link.
+ */
+export type InviteMade = {
+  id: string;
+  /** The secret in the link: whoever holds it may sign up, until it expires or is used up. */
+  token: string;
+  link: string;
+  role: string;
+  expiresAt: string;
+  maxUses: number;
+  seq: number;
+};
+
+/** GET /api/v1/admin/invites: every invite, newest first, with what it would answer now. */
+export type AdminInvite = {
+  id: string;
+  role: string;
+  status: 'active' | 'expired' | 'used_up' | 'revoked';
+  expiresAt: string;
+  maxUses: number;
+  uses: number;
+  /** The accounts it made, oldest first. */
+  usedBy: string[];
+  /** Empty when an operator made it with the hearth CLI. */
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedBy: string | null;
+  revokedAt: string | null;
+};

@@ -54,3 +54,17 @@ export const listUsersQuery: JSONSchemaType<ListUsersQuery> = {
   properties: { after: { type: 'string', nullable: true, pattern: '^[0-9]{1,15}$' } },
   additionalProperties: false,
 };
+
+export type CreateInviteBody = { role: string; expiresIn?: string; uses?: number };
+export const createInviteBody: JSONSchemaType<CreateInviteBody> = {
+  type: 'object',
+  properties: {
+    // Any string: an unknown role is the decider's refusal (identity.unknown_role).
+    role: { type: 'string', minLength: 1, maxLength: 64 },
+    // Minutes, hours or days: 30m, 12h, 7d (the default). The decider keeps it within 90 days.
+    expiresIn: { type: 'string', nullable: true, pattern: '^[1-9][0-9]{0,5}[mhd]$' },
+    uses: { type: 'integer', nullable: true, minimum: 1, maximum: 100 },
+  },
+  required: ['role'],
+  additionalProperties: false,
+};

@@ -115,6 +115,9 @@ const ROWS = (target: string): Row[] => [
   { method: 'POST', path: '/api/v1/admin/dead-letters/1/skip', admin: 404 },
   { method: 'GET', path: '/api/v1/admin/streams', admin: 200 },
   { method: 'GET', path: '/api/v1/admin/streams/identity/events', admin: 200 },
+  { method: 'GET', path: '/api/v1/admin/invites', admin: 200 },
+  { method: 'POST', path: '/api/v1/admin/invites', body: { role: 'member' }, admin: 201 },
+  { method: 'POST', path: '/api/v1/admin/invites/nosuch/revoke', admin: 404 },
   // better-auth's own admin endpoints would bypass the log: they do not exist for anyone.
   {
     method: 'POST',

@@ -1,12 +1,18 @@
 // `npx hearth <command>`: operator commands against the hub's NATS and Postgres.
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { DOMAINS } from '../contracts/subjects.ts';
 import { listUsers } from '../projectors/identity-users/queries.ts';
+import { createIdentityWriter } from '../writers/identity/commands.ts';
+import { MAX_INVITE_USES } from '../writers/identity/invite.ts';
+import { newInviteToken } from '../writers/identity/invite-token.ts';
+import { isRole } from '../writers/identity/roles.ts';
 import { resolveInfra } from './boot/infra.ts';
 import { readRuntimeFile } from './boot/runtime-file.ts';
 import { loadSettings } from './config.ts';
 import { createHub, type Hub } from './hub.ts';
+import { DEFAULT_INVITE_EXPIRY, durationMs, makeInvite } from './identity/invites.ts';
 
 const USAGE = `Usage: hearth <command>
 
@@ -16,6 +22,9 @@ Commands:
   read-models             each read model's position, lag and dead letters
   rebuild <read-model>    replay a read model from the log beside the live one, then switch
   dead-letters            events a read model could not apply
+  invite --role child|member|admin [--expires 7d] [--uses 1]
+                          an invite into the family: prints the link to share (expiry in
+                          minutes, hours or days: 30m, 12h, 7d; at most 90 days)
 
 Uses NATS_URL and DATABASE_URL, else the running hub's (from .hearth/runtime.json), else the
 same embedded defaults as npm start.`;
@@ -56,7 +65,12 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      role: { type: 'string' },
+      expires: { type: 'string' },
+      uses: { type: 'string' },
+    },
   });
   const [command, arg] = positionals;
   if (values.help || !command) {
@@ -128,10 +142,54 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case 'invite':
+      return invite(values);
     default:
       process.stderr.write(`hearth: unknown command ${command}\n\n${USAGE}\n`);
       return 1;
   }
+}
+
+/** Made by the operator at the machine: no account is its actor. */
+async function invite(options: {
+  role?: string | undefined;
+  expires?: string | undefined;
+  uses?: string | undefined;
+}) {
+  const fail = (message: string) => {
+    process.stderr.write(`hearth invite: ${message}\n`);
+    return 1;
+  };
+  const role = options.role ?? '';
+  if (!isRole(role)) return fail('--role must be child, member or admin');
+  const expiresInMs = durationMs(options.expires ?? DEFAULT_INVITE_EXPIRY);
+  if (expiresInMs === undefined)
+    return fail('--expires must be minutes, hours or days, such as 30m, 12h or 7d');
+  const uses = Number(options.uses ?? '1');
+  if (!Number.isInteger(uses) || uses < 1 || uses > MAX_INVITE_USES)
+    return fail(`--uses must be a whole number from 1 to ${MAX_INVITE_USES}`);
+  return withHub(async ({ deps }) => {
+    const { invite } = await makeInvite({
+      token: newInviteToken(),
+      role,
+      expiresInMs,
+      maxUses: uses,
+      baseURL: deps.config.publicUrl,
+      meta: {
+        commandId: randomUUID(),
+        actorId: '',
+        correlationId: randomUUID(),
+        now: new Date(),
+        retryable: false,
+      },
+      writer: createIdentityWriter({ appender: deps.appender }),
+    });
+    const people = invite.maxUses === 1 ? 'one person' : `${invite.maxUses} people`;
+    process.stdout.write(
+      `Invite for ${people} as ${invite.role}, until ${invite.expiresAt}. Share this link:\n\n  ${invite.link}\n\n`,
+    );
+    return 0;
+  });
 }
 
 main(process.argv.slice(2)).then(

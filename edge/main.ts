@@ -36,6 +36,12 @@ async function main(settings: Settings) {
   const server = serve({ fetch: hub.app.fetch, port: settings.port, hostname: settings.host }, (info) => {
     logger.info({ port: info.port }, `Hearth is running at ${settings.hub.publicUrl}`);
     process.stdout.write(`\n  Hearth is running at ${settings.hub.publicUrl}\n\n`);
+    if (settings.identity.openSignup) {
+      process.stdout.write(
+        '  !! Open sign-up is on (HEARTH_OPEN_SIGNUP=true): anyone who can reach this address can\n' +
+          '  !! create an account and join the family. Unset it to let people in by invite only.\n\n',
+      );
+    }
   });
   hub.attach(server as Server);
 

@@ -4,6 +4,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import pino from 'pino';
 import type { EventMetadata } from '../contracts/gen/hearth/common/v1/metadata_pb.ts';
 import { IdentityEventSchema } from '../contracts/gen/hearth/identity/v1/events_pb.ts';
+import type { InviteMade } from '../contracts/identity.api.ts';
 import type { ChatOptions } from '../edge/chat/index.ts';
 import { loadSettings } from '../edge/config.ts';
 import { createHub, type Hub } from '../edge/hub.ts';
@@ -17,6 +18,11 @@ export type TestHub = {
   origin: string;
   /** A browser of its own: its cookies, its address. */
   client: () => TestClient;
+  /** An invite made by `admin` over the API (default: one use, as member, for 7 days). */
+  invite: (
+    admin: TestClient,
+    input?: { role?: string; uses?: number; expiresIn?: string },
+  ) => Promise<InviteMade>;
   stop: () => Promise<void>;
 };
 
@@ -26,7 +32,8 @@ export type TestClient = {
     path: string,
     init?: { method?: string; body?: unknown; headers?: Record<string, string> },
   ) => Promise<Response>;
-  signUp: (input: { email: string; password?: string; name?: string }) => Promise<Response>;
+  /** With `invite`, the token of an invite link, as the sign-up page sends it. */
+  signUp: (input: { email: string; password?: string; name?: string; invite?: string }) => Promise<Response>;
   signIn: (input: { email: string; password?: string }) => Promise<Response>;
   /** The user id of the current session, or throws. */
   me: () => Promise<{ id: string; email: string; role: string }>;
@@ -54,7 +61,9 @@ export async function startTestHub({
   const nats = natsUrl ? undefined : await testNats(prefix);
   const database = await testDatabase(prefix);
   const settings = loadSettings({ ...env, HEARTH_NAMESPACE: prefix, PORT: '3000' });
-  settings.identity = { ...settings.identity, ...identity };
+  // Sign-up is open unless a test says otherwise: most tests are about what members do, not
+  // how they got in. Tests of the way in set openSignup: false.
+  settings.identity = { ...settings.identity, openSignup: true, ...identity };
   const hub = await createHub({
     natsUrl: natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     databaseUrl: database.url,
@@ -96,8 +105,10 @@ export async function startTestHub({
       ip,
       cookies,
       request,
-      signUp: ({ email, password = PASSWORD, name = email.split('@')[0] ?? 'someone' }) =>
-        request('/api/auth/sign-up/email', { body: { email, password, name } }),
+      signUp: ({ email, password = PASSWORD, name = email.split('@')[0] ?? 'someone', invite }) =>
+        request('/api/auth/sign-up/email', {
+          body: { email, password, name, ...(invite !== undefined && { invite }) },
+        }),
       signIn: ({ email, password = PASSWORD }) =>
         request('/api/auth/sign-in/email', { body: { email, password } }),
       me: async () => {
@@ -113,6 +124,11 @@ export async function startTestHub({
     databaseUrl: database.url,
     origin,
     client,
+    invite: async (admin, { role = 'member', uses = 1, expiresIn = '7d' } = {}) => {
+      const res = await admin.request('/api/v1/admin/invites', { body: { role, uses, expiresIn } });
+      if (res.status !== 201) throw new Error(`invite refused: ${res.status} ${await res.text()}`);
+      return (await res.json()) as InviteMade;
+    },
     stop: async () => {
       await hub.stop();
       await database.cleanup();

@@ -7,8 +7,9 @@ import { admin } from 'better-auth/plugins';
 import type { Logger } from 'pino';
 import { ac, roles } from './access.ts';
 import type { AuthDatabase } from './db.ts';
+import { type InviteBook, NO_INVITES } from './invites.ts';
 import type { Mailer } from './mail.ts';
-import { beforeUserCreate, checkSignUp, type RegistrationPolicy } from './registration.ts';
+import { checkSignUp, type RegistrationPolicy, registrationHooks } from './registration.ts';
 import { recordSignInFailure } from './sign-in-failures.ts';
 
 export type AuthSettings = RegistrationPolicy & {
@@ -25,12 +26,17 @@ export function createAuth({
   authDb,
   mailer,
   logger,
+  invites: book,
 }: {
   settings: AuthSettings;
   authDb: AuthDatabase;
   mailer?: Mailer | undefined;
   logger: Logger;
+  /** The invites sign-up reads and takes uses of (none: only the other ways in). */
+  invites?: InviteBook | undefined;
 }) {
+  const invites = book ?? NO_INVITES;
+  const registration = registrationHooks({ policy: settings, authDb, invites });
   return betterAuth({
     appName: 'Hearth',
     secret: settings.secret,
@@ -86,11 +92,14 @@ export function createAuth({
     session: { cookieCache: { enabled: false } },
     plugins: [admin({ ac, roles, defaultRole: 'member', adminRoles: ['admin'] })],
     databaseHooks: {
-      user: { create: { before: beforeUserCreate({ policy: settings, authDb }) } },
+      user: { create: { before: registration.beforeUser } },
+      // After the user's row, in its transaction: an invite's use is taken here.
+      account: { create: { before: registration.beforeAccount } },
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
-        if (ctx.path === '/sign-up/email') checkSignUp(ctx.body, settings);
+        if (ctx.path === '/sign-up/email')
+          await checkSignUp({ body: ctx.body, policy: settings, invites, authDb });
       }),
       after: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== '/sign-in/email' || !isAPIError(ctx.context.returned)) return;

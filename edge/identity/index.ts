@@ -6,7 +6,9 @@ import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { identityAccessReactor } from '../../projectors/identity-access/reactor.ts';
+import { identityInvitesProjection } from '../../projectors/identity-invites/projection.ts';
 import type { Projector } from '../../projectors/runtime/types.ts';
+import { createIdentityWriter } from '../../writers/identity/commands.ts';
 import type { Appender } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
 import type { HubEnv } from '../http/context.ts';
@@ -14,6 +16,8 @@ import type { AuthGate, HubDeps } from '../http/deps.ts';
 import { createAuth } from './auth.ts';
 import { openAuthDatabase } from './db.ts';
 import { createGate } from './gate.ts';
+import { inviteRoutes } from './invites.routes.ts';
+import { inviteBook } from './invites.ts';
 import { createMailer } from './mail.ts';
 import { migrateAuth } from './migrate.ts';
 import { createRelay } from './relay.ts';
@@ -25,6 +29,8 @@ export type IdentityConfig = {
   trustedOrigins: string[];
   adminEmail?: string | undefined;
   allowedEmailDomains: string[];
+  /** HEARTH_OPEN_SIGNUP: anyone may sign up without an invite (said loudly at start). */
+  openSignup?: boolean | undefined;
   smtpUrl?: string | undefined;
   mailFrom?: string | undefined;
   /** better-auth's limiter on /api/auth/*. */
@@ -51,6 +57,7 @@ export type Identity = {
 export async function createIdentity({
   databaseUrl,
   log,
+  appender,
   logger,
   config,
   onPublished,
@@ -68,7 +75,11 @@ export async function createIdentity({
   const mailer = config.smtpUrl
     ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom ?? 'Hearth <hearth@localhost>' })
     : undefined;
-  const auth = createAuth({ settings: config, authDb, mailer, logger });
+  const writer = createIdentityWriter({ appender });
+  const auth = createAuth({ settings: config, authDb, mailer, logger, invites: inviteBook(writer) });
+  if (config.openSignup) {
+    logger.warn('HEARTH_OPEN_SIGNUP is on: anyone who can reach this hub can sign up and join the family');
+  }
   try {
     await migrateAuth({ auth, authDb });
   } catch (err) {
@@ -78,8 +89,15 @@ export async function createIdentity({
   const relay = createRelay({ authDb, databaseUrl, log, logger, onPublished });
   return {
     gate: createGate({ auth, logger }),
-    projections: [identityAccessReactor as unknown as Projector],
-    routes: (deps) => identityRoutes({ deps, betterAuth: auth, authDb, relay }),
+    projections: [
+      identityAccessReactor as unknown as Projector,
+      identityInvitesProjection as unknown as Projector,
+    ],
+    routes: (deps) => {
+      const routes = identityRoutes({ deps, betterAuth: auth, authDb, relay });
+      routes.route('/', inviteRoutes({ deps, writer, secret: config.secret }));
+      return routes;
+    },
     start: relay.start,
     stop: async () => {
       await relay.stop();

@@ -7,7 +7,11 @@ describe('with an admin email and allowed domains', () => {
   let t: TestHub;
   beforeAll(async () => {
     t = await startTestHub({
-      identity: { adminEmail: 'boss@elsewhere.test', allowedEmailDomains: ['family.test', 'grandma.test'] },
+      identity: {
+        adminEmail: 'boss@elsewhere.test',
+        allowedEmailDomains: ['family.test', 'grandma.test'],
+        openSignup: false,
+      },
     });
   });
   afterAll(async () => {
@@ -44,10 +48,10 @@ describe('with an admin email and allowed domains', () => {
   });
 });
 
-describe('when several people sign up first at the same time', () => {
+describe('when several people sign up first at the same time, with open sign-up', () => {
   let t: TestHub;
   beforeAll(async () => {
-    t = await startTestHub();
+    t = await startTestHub({ identity: { openSignup: true } });
   });
   afterAll(async () => {
     await t?.stop();

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../test/services.ts';
 import { createAuth } from './auth.ts';
 import { type AuthDatabase, openAuthDatabase } from './db.ts';
+import { NO_INVITES } from './invites.ts';
 import { migrateAuth } from './migrate.ts';
-import { beforeUserCreate } from './registration.ts';
+import { registrationHooks } from './registration.ts';
 
 const logger = pino({ level: 'silent' });
 const settings = {
@@ -67,7 +68,12 @@ describe('the auth database', () => {
 describe('the first account', () => {
   it('is decided under a lock held until its transaction commits', async () => {
     const authDb = await open();
-    const decide = beforeUserCreate({ policy: { allowedEmailDomains: [] }, authDb });
+    // Open sign-up: the second is let in, and the lock decides which of the two is first.
+    const decide = registrationHooks({
+      policy: { allowedEmailDomains: [], openSignup: true },
+      authDb,
+      invites: NO_INVITES,
+    }).beforeUser;
     const insert = (id: string, role: string) =>
       authDb.db.insertInto('user').values({
         id,

@@ -1,19 +1,28 @@
-// Who may sign up, and with which role: the first account ever and the configured admin email
-// become admin, everyone else member. Runs for every path that creates a user.
+// Who may sign up, and with which role. The first account ever and the configured admin email
+// become admin. After the first account, the way in is an invite (its role, one of its uses
+// taken), an allowed email domain, or open sign-up (those two as member). Runs for every path
+// that creates a user.
 import { APIError } from 'better-auth/api';
 import type { Transaction } from 'kysely';
 import { sql } from 'kysely';
+import { HearthError } from '../../contracts/errors.ts';
+import { admitting } from '../../writers/identity/invite.ts';
+import { INVITE_TOKEN, inviteIdOf } from '../../writers/identity/invite-token.ts';
 import type { AuthDatabase } from './db.ts';
+import type { InviteBook } from './invites.ts';
 import type { AuthDB } from './tables.ts';
 
 type AuthTx = Transaction<AuthDB>;
 
 export type RegistrationPolicy = {
   adminEmail?: string | undefined;
-  /** Empty means any domain. */
+  /** Domains whose addresses may sign up without an invite (none: an invite is needed). */
   allowedEmailDomains: string[];
+  /** HEARTH_OPEN_SIGNUP: anyone who reaches the hub may sign up, without an invite. */
+  openSignup?: boolean | undefined;
 };
 
+/** True when the address is in one of the domains (any domain when none are listed). */
 export function domainAllowed(email: string, allowed: string[]): boolean {
   if (allowed.length === 0) return true;
   const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
@@ -22,8 +31,15 @@ export function domainAllowed(email: string, allowed: string[]): boolean {
 
 export function domainRefused(): APIError {
   return APIError.from('FORBIDDEN', {
-    message: 'Sign-up is limited to the family’s email domains.',
+    message: 'Sign-up is limited to the family’s email domains, or to an invite from its admin.',
     code: 'EMAIL_DOMAIN_NOT_ALLOWED',
+  });
+}
+
+function inviteRequired(status: 'FORBIDDEN' | 'CONFLICT'): APIError {
+  return APIError.from(status, {
+    message: 'Joining this family needs an invite: ask its admin for a link.',
+    code: 'INVITE_REQUIRED',
   });
 }
 
@@ -31,15 +47,74 @@ function isAdminEmail(email: string, policy: RegistrationPolicy): boolean {
   return policy.adminEmail !== undefined && email.toLowerCase() === policy.adminEmail.toLowerCase();
 }
 
-/** The configured admin may sign up whatever the domain list says. */
-export function mayRegister(email: string, policy: RegistrationPolicy): boolean {
-  return isAdminEmail(email, policy) || domainAllowed(email, policy.allowedEmailDomains);
+/** How someone signing up may get in, before the invite or the accounts are read. */
+export type Entry =
+  | { by: 'adminEmail' }
+  | { by: 'invite'; inviteId: string }
+  /** Open sign-up or an allowed domain: member, or admin as the first account. */
+  | { by: 'policy' }
+  /** Nothing lets them in, unless theirs is the first account. */
+  | { by: 'firstAccount' }
+  | { by: 'refused' };
+
+export function entryFor({
+  email,
+  invite,
+  policy,
+}: {
+  email: string;
+  invite: string | undefined;
+  policy: RegistrationPolicy;
+}): Entry {
+  if (isAdminEmail(email, policy)) return { by: 'adminEmail' };
+  // A link that cannot be a token names no invite: hashing it finds nothing.
+  if (invite !== undefined) return { by: 'invite', inviteId: inviteIdOf(invite) };
+  if (policy.openSignup) return { by: 'policy' };
+  const domains = policy.allowedEmailDomains;
+  if (domains.length > 0) return domainAllowed(email, domains) ? { by: 'policy' } : { by: 'refused' };
+  return { by: 'firstAccount' };
 }
 
-/** hooks.before on /sign-up/email: refused before any work, so nothing else is revealed. */
-export function checkSignUp(body: unknown, policy: RegistrationPolicy): void {
+/** The invite token a sign-up body carries (`invite`, from the link's ?invite=), if any. */
+export function inviteIn(body: unknown): string | undefined {
+  const invite =
+    typeof body === 'object' && body !== null ? (body as { invite?: unknown }).invite : undefined;
+  if (invite === undefined || invite === null || invite === '') return undefined;
+  // Not a token: its hash names no invite, so it is refused as unknown like any wrong link.
+  return typeof invite === 'string' && INVITE_TOKEN.test(invite) ? invite : 'not-a-token';
+}
+
+/** The invite's refusal (identity.invite_expired, …) as better-auth's error, with our code. */
+function inviteRefused(err: unknown, status: 'FORBIDDEN' | 'CONFLICT'): unknown {
+  if (!(err instanceof HearthError)) return err;
+  // A use lost to a concurrent sign-up comes back as a conflict naming the refusal.
+  const reason = err.code === 'conflict' ? String(err.details?.reason ?? '') : err.code;
+  if (!reason.startsWith('identity.invite_')) {
+    return APIError.from('CONFLICT', {
+      message: 'Many people are signing up at once; try again.',
+      code: 'INVITE_BUSY',
+    });
+  }
+  const message = err.code === 'conflict' ? err.message.replace(/^Changed concurrently: /, '') : err.message;
+  return APIError.from(status, { message, code: reason.slice('identity.'.length).toUpperCase() });
+}
+
+/**
+ * hooks.before on /sign-up/email: refused before any work, so a stranger learns nothing else
+ * (not even whether the email has an account). The database hook below decides for good.
+ */
+export async function checkSignUp({
+  body,
+  policy,
+  invites,
+  authDb,
+}: {
+  body: unknown;
+  policy: RegistrationPolicy;
+  invites: InviteBook;
+  authDb: AuthDatabase;
+}): Promise<void> {
   const { email, image } = (body ?? {}) as { email?: unknown; image?: unknown };
-  if (typeof email === 'string' && !mayRegister(email, policy)) throw domainRefused();
   // An avatar is set afterwards through /api/v1/me, where it is checked and recorded.
   if (image !== undefined && image !== null) {
     throw APIError.from('BAD_REQUEST', {
@@ -47,15 +122,86 @@ export function checkSignUp(body: unknown, policy: RegistrationPolicy): void {
       code: 'FIELD_NOT_ALLOWED',
     });
   }
+  if (typeof email !== 'string') return;
+  const entry = entryFor({ email, invite: inviteIn(body), policy });
+  if (entry.by === 'refused') throw domainRefused();
+  if (entry.by === 'invite') {
+    try {
+      admitting(await invites.find(entry.inviteId), new Date());
+    } catch (err) {
+      throw inviteRefused(err, 'FORBIDDEN');
+    }
+  }
+  if (entry.by === 'firstAccount' && (await anyAccount(authDb))) throw inviteRequired('FORBIDDEN');
 }
 
-/** databaseHooks.user.create.before: every path that creates a user passes here. */
-export function beforeUserCreate({ policy, authDb }: { policy: RegistrationPolicy; authDb: AuthDatabase }) {
-  return async (user: { email: string }) => {
-    if (!mayRegister(user.email, policy)) throw domainRefused();
-    if (isAdminEmail(user.email, policy)) return { data: { role: 'admin' } };
-    return { data: { role: (await isFirstAccount(authDb)) ? 'admin' : 'member' } };
+/**
+ * databaseHooks for user.create.before and account.create.before: every path that creates a
+ * user passes here. The role is decided before the user's row is written; an invite's use is
+ * taken after it (the email is then known to be free), in the same transaction: a use lost to
+ * a concurrent sign-up rolls the account back. Refusals here are races lost after the check
+ * above, answered 409 (a 403 from this hook would be hidden behind the generic answer
+ * better-auth gives when email verification is on).
+ */
+export function registrationHooks({
+  policy,
+  authDb,
+  invites,
+}: {
+  policy: RegistrationPolicy;
+  authDb: AuthDatabase;
+  invites: InviteBook;
+}) {
+  // The invite a sign-up in progress was admitted by, keyed by its endpoint context.
+  const admitted = new WeakMap<object, string>();
+
+  const beforeUser = async (user: { email: string }, ctx?: { body?: unknown } | null) => {
+    const entry = entryFor({ email: user.email, invite: inviteIn(ctx?.body), policy });
+    switch (entry.by) {
+      case 'refused':
+        throw domainRefused();
+      case 'adminEmail':
+        return { data: { role: 'admin' } };
+      case 'invite': {
+        let role: string;
+        try {
+          role = admitting(await invites.find(entry.inviteId), new Date()).role;
+        } catch (err) {
+          throw inviteRefused(err, 'CONFLICT');
+        }
+        if (ctx) admitted.set(ctx, entry.inviteId);
+        return { data: { role } };
+      }
+      case 'policy':
+        return { data: { role: (await isFirstAccount(authDb)) ? 'admin' : 'member' } };
+      case 'firstAccount':
+        if (await isFirstAccount(authDb)) return { data: { role: 'admin' } };
+        throw inviteRequired('CONFLICT');
+      default: {
+        const unreachable: never = entry;
+        return unreachable;
+      }
+    }
   };
+
+  const beforeAccount = async (account: { userId: string }, ctx?: object | null) => {
+    const inviteId = ctx ? admitted.get(ctx) : undefined;
+    if (!ctx || inviteId === undefined) return;
+    admitted.delete(ctx);
+    try {
+      await invites.use({ inviteId, userId: account.userId });
+    } catch (err) {
+      throw inviteRefused(err, 'CONFLICT');
+    }
+  };
+
+  return { beforeUser, beforeAccount };
+}
+
+async function anyAccount(authDb: AuthDatabase): Promise<boolean> {
+  const { rows } = await sql<{ taken: boolean }>`
+    SELECT EXISTS (SELECT 1 FROM auth."user") AS taken`.execute(authDb.db);
+  return rows[0]?.taken === true;
 }
 
 /**

@@ -11,8 +11,16 @@ export async function getSession(): Promise<User | null> {
   return body?.user ?? null;
 }
 
-export async function signUp(input: { name: string; email: string; password: string }): Promise<void> {
-  await api('/api/auth/sign-up/email', { body: input });
+/** `invite` is the token of an invite link (?invite=…); without one only the first account, an
+ * allowed email domain or open sign-up gets in. */
+export async function signUp(input: {
+  name: string;
+  email: string;
+  password: string;
+  invite?: string | undefined;
+}): Promise<void> {
+  const { invite, ...rest } = input;
+  await api('/api/auth/sign-up/email', { body: invite ? { ...rest, invite } : rest });
 }
 
 export async function signIn(input: { email: string; password: string }): Promise<void> {

@@ -1,4 +1,5 @@
-// Sign in and sign up share one card: a family member sees the same place either way.
+// Sign in and sign up share one card: a family member sees the same place either way. An
+// invite link opens sign-up with ?invite=<token>; the token goes along with the sign-up.
 import { Flame } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import { Alert } from '../components/ui/alert.tsx';
@@ -13,7 +14,7 @@ import {
 } from '../components/ui/card.tsx';
 import { Input } from '../components/ui/input.tsx';
 import { Label } from '../components/ui/label.tsx';
-import { errorMessage } from '../lib/http.ts';
+import { ApiError, errorMessage } from '../lib/http.ts';
 import { navigate } from '../lib/route.ts';
 import { signIn, signUp } from './api.ts';
 import { useSession } from './session.tsx';
@@ -21,6 +22,8 @@ import { markWelcome } from './welcome.ts';
 
 export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const { state, refresh } = useSession();
+  // Read once: switching to sign-in and back keeps it, the address bar may not.
+  const [invite] = useState(inviteInAddress);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const signingUp = mode === 'sign-up';
@@ -34,13 +37,13 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
     setBusy(true);
     setError(null);
     try {
-      if (signingUp) await signUp({ name: String(form.get('name') ?? '').trim(), email, password });
+      if (signingUp) await signUp({ name: String(form.get('name') ?? '').trim(), email, password, invite });
       else await signIn({ email, password });
       const user = await refresh();
       if (signingUp && user) markWelcome(user);
       navigate('/', { replace: true });
     } catch (err) {
-      setError(errorMessage(err));
+      setError(signUpError(err, invite) ?? errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -56,9 +59,11 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           </div>
           <CardTitle>{signingUp ? 'Create your account' : 'Welcome back'}</CardTitle>
           <CardDescription>
-            {signingUp
-              ? 'The first person to join becomes the family’s admin.'
-              : 'Sign in to talk with your family.'}
+            {!signingUp
+              ? 'Sign in to talk with your family.'
+              : invite
+                ? 'You were invited to join the family: choose how you sign in.'
+                : 'Joining needs an invite link from the family’s admin. The first person to join becomes the admin.'}
           </CardDescription>
         </CardHeader>
         <CardContent>
@@ -103,4 +108,29 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
       </Card>
     </main>
   );
+}
+
+function inviteInAddress(): string | undefined {
+  return new URLSearchParams(window.location.search).get('invite')?.trim() || undefined;
+}
+
+/** The invite refusals, said for the person holding (or missing) the link. */
+function signUpError(err: unknown, invite: string | undefined): string | undefined {
+  if (!(err instanceof ApiError)) return undefined;
+  switch (err.code) {
+    case 'identity.invite_required':
+      return 'Joining this family needs an invite. Ask the family’s admin for a link, then open it here.';
+    case 'identity.invite_not_found':
+      return invite
+        ? 'This invite link is not valid. Check that it was copied whole, or ask for a new one.'
+        : undefined;
+    case 'identity.invite_expired':
+      return 'This invite link has expired. Ask the family’s admin for a new one.';
+    case 'identity.invite_used_up':
+      return 'This invite link has already been used. Ask the family’s admin for a new one.';
+    case 'identity.invite_revoked':
+      return 'This invite link was withdrawn. Ask the family’s admin for a new one.';
+    default:
+      return undefined;
+  }
 }
