@@ -53,7 +53,13 @@ export async function startChatHubs({
   const prefix = uniquePrefix();
   const nats = await testNats(prefix);
   const database = await testDatabase(prefix);
-  const settings = loadSettings({ HEARTH_NAMESPACE: prefix, PORT: '3000', HEARTH_AUTH_RATE_LIMIT: 'off' });
+  // Open sign-up: these tests are about what members do once in, not how they got in.
+  const settings = loadSettings({
+    HEARTH_NAMESPACE: prefix,
+    PORT: '3000',
+    HEARTH_AUTH_RATE_LIMIT: 'off',
+    HEARTH_OPEN_SIGNUP: 'true',
+  });
   const origin = settings.hub.publicUrl;
   const edges: Edge[] = [];
 
