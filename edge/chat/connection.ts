@@ -11,9 +11,9 @@ import { newId } from '../../writers/chat/ids.ts';
 import type { CommandMeta } from '../../writers/log/append.ts';
 import type { AuthGate } from '../http/deps.ts';
 import { CHAT_PERMISSIONS } from '../http/permissions.ts';
-import { createLimiter } from '../http/rate-limit.ts';
+import { createTokenBucket } from '../http/rate-limit.ts';
 import { newTraceparent } from '../http/trace.ts';
-import { ackFrame, errorFrame, PONG, parseClientFrame } from './frames.ts';
+import { ackFrame, errorFrame, type Parsed, PONG, parseClientFrame } from './frames.ts';
 import type { Conn, Gateway } from './gateway.ts';
 
 export type RateLimit = { burst: number; perSecond: number };
@@ -35,12 +35,8 @@ export function createFrameHandler({
   rateLimit?: RateLimit;
 }): FrameHandler {
   // Per person, shared by all their sockets on this edge: `burst` frames at once, then one
-  // every 1/perSecond s, as a bucket of `burst` tokens refilled at `perSecond` would allow.
-  const take = createLimiter({
-    points: 1,
-    windowMs: 1000 / rateLimit.perSecond,
-    burst: rateLimit.burst - 1,
-  });
+  // every 1/perSecond s: a bucket of `burst` tokens refilled at `perSecond`.
+  const take = createTokenBucket(rateLimit);
   const queues = new WeakMap<Conn, Promise<void>>();
 
   const meta = (conn: Conn, commandId?: string, fingerprint?: string): CommandMeta => ({
@@ -67,7 +63,7 @@ export function createFrameHandler({
     const writes =
       frame.type === 'message' || frame.type === 'edit' || frame.type === 'delete' || frame.type === 'react';
     if (writes && !may('write')) throw commonErrors.forbidden();
-    if (writes && (await take(userId)) > 0) throw commonErrors.rateLimited('Too many messages; slow down.');
+    if (writes && take(userId) > 0) throw commonErrors.rateLimited('Too many messages; slow down.');
     switch (frame.type) {
       case 'message': {
         const messageId = frame.id ?? newId();

@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HubEnv } from './context.ts';
 import { onError } from './errors.ts';
-import { commandRateLimit, createLimiter } from './rate-limit.ts';
+import { commandRateLimit, createLimiter, createTokenBucket } from './rate-limit.ts';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.UTC(2025, 0, 1) });
@@ -25,22 +25,41 @@ describe('a limiter', () => {
   });
 });
 
-describe('a limiter with a burst', () => {
-  const takeMany = async (take: (key: string) => Promise<number>, n: number) => {
+describe('a token bucket', () => {
+  const takeMany = (take: (key: string) => number, n: number) => {
     let allowed = 0;
-    for (let i = 0; i < n; i++) if ((await take('ann')) === 0) allowed++;
+    for (let i = 0; i < n; i++) if (take('ann') === 0) allowed++;
     return allowed;
   };
 
-  it('allows the burst at once, then the steady rate, and the burst again after a pause', async () => {
-    const take = createLimiter({ points: 1, windowMs: 200, burst: 19 });
-    expect(await takeMany(take, 25)).toBe(20);
+  it('allows the burst at once, then the steady rate, and the burst again after a pause', () => {
+    const take = createTokenBucket({ burst: 20, perSecond: 5 });
+    expect(takeMany(take, 25)).toBe(20);
     for (let i = 0; i < 5; i++) {
       vi.advanceTimersByTime(200);
-      expect(await takeMany(take, 3)).toBe(1);
+      expect(takeMany(take, 3)).toBe(1);
     }
-    vi.advanceTimersByTime(3800);
-    expect(await takeMany(take, 25)).toBe(20);
+    vi.advanceTimersByTime(4000);
+    expect(takeMany(take, 25)).toBe(20);
+  });
+
+  it('holds the steady rate however long someone keeps asking', () => {
+    const take = createTokenBucket({ burst: 20, perSecond: 5 });
+    let allowed = 0;
+    // 100 attempts a second for 12 s: the burst, then 5 a second.
+    for (let ms = 0; ms < 12_000; ms += 10) {
+      allowed += takeMany(take, 1);
+      vi.advanceTimersByTime(10);
+    }
+    expect(allowed).toBeGreaterThanOrEqual(79);
+    expect(allowed).toBeLessThanOrEqual(81);
+  });
+
+  it('says how long until the next one', () => {
+    const take = createTokenBucket({ burst: 1, perSecond: 5 });
+    expect(take('ann')).toBe(0);
+    expect(take('ann')).toBe(200);
+    expect(take('bob')).toBe(0);
   });
 });
 

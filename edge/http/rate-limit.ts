@@ -1,7 +1,7 @@
 // Per-person budgets: commands over HTTP here, chat frames over the socket (edge/chat). Auth
 // routes have better-auth's own limiter.
 import { createMiddleware } from 'hono/factory';
-import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { commonErrors } from '../../contracts/errors.ts';
 import type { HubEnv } from './context.ts';
 
@@ -10,23 +10,34 @@ export type Limiter = (key: string) => Promise<number>;
 
 /**
  * `points` actions per key in each fixed window of `windowMs`, a window starting at the key's
- * first action in it; refused actions count too. With `burst`, a key that has used its window
- * may take that many more at once, earned back in the time the steady rate takes to earn as
- * many: close to a token bucket of `points + burst` that refills at the steady rate.
+ * first action in it; refused actions count too.
  */
-export function createLimiter({
-  points,
-  windowMs,
-  burst = 0,
-}: {
-  points: number;
-  windowMs: number;
-  burst?: number;
-}): Limiter {
-  const steady = inMemory(points, windowMs);
-  const limiter =
-    burst > 0 ? new BurstyRateLimiter(steady, inMemory(burst, (burst / points) * windowMs)) : steady;
+export function createLimiter({ points, windowMs }: { points: number; windowMs: number }): Limiter {
+  const limiter = inMemory(points, windowMs);
   return (key) => limiter.consume(key).then(allowed, refused);
+}
+
+/**
+ * `burst` actions at once, then `perSecond` as they are earned back: a token bucket, for socket
+ * frames, where a fixed window would let twice the burst through across a window's edge.
+ * rate-limiter-flexible has no in-memory token bucket, and its BurstyRateLimiter adds the burst
+ * pool's refill to the steady rate (about twice `perSecond` sustained), so this one is kept.
+ * Synchronous: the frame path pays no promise for it.
+ */
+export function createTokenBucket({ burst, perSecond }: { burst: number; perSecond: number }) {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return (key: string): number => {
+    const now = Date.now();
+    const b = buckets.get(key) ?? { tokens: burst, at: now };
+    b.tokens = Math.min(burst, b.tokens + ((now - b.at) * perSecond) / 1000);
+    b.at = now;
+    buckets.set(key, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - b.tokens) * 1000) / perSecond);
+  };
 }
 
 // No key prefix: the key is used as it is, without a string built per action.
