@@ -52,7 +52,7 @@ export function createPlay({
     projections: [
       playRecordsProjection,
       playActivityProjection,
-      ...playRewardsReactors({ writer, scores }),
+      ...playRewardsReactors({ db, writer, scores }),
     ] as unknown as Projector[],
     scores,
     live,

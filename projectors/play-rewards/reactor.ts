@@ -10,7 +10,7 @@
 // is rewarded once. A reward that stopped standing (a chore taken back) and stands again is
 // the same reward: asking again appends nothing.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { HearthError } from '../../contracts/errors.ts';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
@@ -27,11 +27,18 @@ const CHAT_EVERY_MS = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 type Deps = {
+  /**
+   * The pool, not the batch transaction: a read of play_records held open in the batch while
+   * the scores read through the pool would let a rebuild's switch (DROP SCHEMA, waiting on that
+   * read) queue the pool's reads behind it, a wait no deadlock detector sees.
+   */
+  db: Kysely<unknown>;
   writer: Pick<PlayWriter, 'completeChallenge'>;
   scores: Pick<ScoresQuery, 'current' | 'watermark'>;
 };
 
 export function playRewardsReactors({
+  db,
   writer,
   scores,
 }: Deps): [Reactor<unknown, PlayEvent>, Reactor<unknown, ChatEvent>] {
@@ -45,7 +52,7 @@ export function playRewardsReactors({
       domain: 'play',
       reads: [...SCORED_FROM],
       react: async (events, ctx) => {
-        if (!(await openChallenge(ctx))) return;
+        if (!(await openChallenge(db))) return;
         await reward(events.at(-1) as StoredEvent, ctx);
       },
     },
@@ -63,7 +70,7 @@ export function playRewardsReactors({
         }
         // Only a message count challenge whose week holds these messages' days can move.
         const window = { from: from - 8 * DAY_MS, to: to + DAY_MS };
-        if (!(await openChallenge(ctx, window))) return;
+        if (!(await openChallenge(db, window))) return;
         // Scoring again is what costs: unless nothing moved (the scores are then kept), a busy
         // chat scores at most once a second.
         const wait = chatComputed + CHAT_EVERY_MS - Date.now();
@@ -79,7 +86,7 @@ export function playRewardsReactors({
  * A challenge that could still reward someone: not cancelled, and for chat, counting
  * messages in a week around `window` (weeks are local Mondays; a day a day either way of UTC).
  */
-async function openChallenge({ db }: ReactorContext, window?: { from: number; to: number }) {
+async function openChallenge(db: Kysely<unknown>, window?: { from: number; to: number }) {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const challenges = sql.table(`${PLAY}.challenges`);
   const { rows } = window
@@ -89,7 +96,7 @@ async function openChallenge({ db }: ReactorContext, window?: { from: number; to
   return rows.length > 0;
 }
 
-function rewarder({ writer, scores }: Deps) {
+function rewarder({ writer, scores }: Pick<Deps, 'writer' | 'scores'>) {
   /** Answers the watermark the scores were computed at. */
   return async (cause: StoredEvent, { issue, logger }: ReactorContext): Promise<string> => {
     const { scores: now, watermark } = await scores.current();

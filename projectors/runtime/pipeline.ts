@@ -183,17 +183,24 @@ export function createPipeline({
         const lock = beginBatch(client, projection.name, last);
         // Settled below, or left behind when the batch fails first: never unhandled.
         lock.catch(() => undefined);
-        let checkpoint: number;
+        let checkpoint = 0;
+        // The guess holds if it splits the batch exactly where the checkpoint does.
+        const guessed = () => !messages.some((m) => m.seq > checkpoint !== m.seq > expected);
         try {
+          // A reactor's commands cannot be rolled back: it acts only once the guess is known.
+          if (projection.sideEffects) checkpoint = await lock;
+          if (projection.sideEffects && !guessed()) {
+            await client.query('ROLLBACK').catch(() => discard(c));
+            return null;
+          }
           await projection.apply(events as never, ctx);
-          checkpoint = await lock;
+          if (!projection.sideEffects) checkpoint = await lock;
         } catch (err) {
           if (isTransient(err)) discard(c);
           else await client.query('ROLLBACK').catch(() => discard(c));
           return null;
         }
-        // The guess holds if it splits the batch exactly where the checkpoint does.
-        if (messages.some((m) => m.seq > checkpoint !== m.seq > expected)) {
+        if (!guessed()) {
           await client.query('ROLLBACK').catch(() => discard(c));
           return null;
         }

@@ -114,19 +114,52 @@ describe('a reactor', () => {
   });
 
   it('waits, acting on nothing, while a read model it reads is rebuilt', async () => {
-    await sql`INSERT INTO hearth.rebuilds (read_model, status) VALUES ('identity_users', 'running')`.execute(
-      rt.db,
-    );
-    const { seq } = await register('dee');
-    expect(await runner.waitFor('identity_users', seq, 5000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(issued.some((i) => i.userId === 'dee')).toBe(false);
-    expect((await runner.positions([NAME])).get(NAME)).toBeLessThan(seq);
+    // As a live rebuild does: its row says running, and its process holds the rebuild lock.
+    await rt.db.connection().execute(async (rebuilder) => {
+      await sql`SELECT pg_advisory_lock(hashtext('hearth.rebuild'), hashtext('identity_users'))`.execute(
+        rebuilder,
+      );
+      await sql`INSERT INTO hearth.rebuilds (read_model, status) VALUES ('identity_users', 'running')`.execute(
+        rt.db,
+      );
+      const { seq } = await register('dee');
+      expect(await runner.waitFor('identity_users', seq, 5000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(issued.some((i) => i.userId === 'dee')).toBe(false);
+      expect((await runner.positions([NAME])).get(NAME)).toBeLessThan(seq);
 
-    await sql`UPDATE hearth.rebuilds SET status = 'done' WHERE read_model = 'identity_users'`.execute(rt.db);
-    await reacted(seq);
+      await sql`UPDATE hearth.rebuilds SET status = 'done' WHERE read_model = 'identity_users'`.execute(
+        rt.db,
+      );
+      await sql`SELECT pg_advisory_unlock(hashtext('hearth.rebuild'), hashtext('identity_users'))`.execute(
+        rebuilder,
+      );
+      await reacted(seq);
+    });
     expect(issued.filter((i) => i.userId === 'dee')).toHaveLength(1);
     expect(await runner.deadLetters.list({ readModel: NAME })).toEqual([]);
+  });
+
+  it('is not held by a rebuild whose process died, which a new rebuild then takes over', async () => {
+    // The row a crashed rebuild leaves: running, with no one holding its lock.
+    await sql`UPDATE hearth.rebuilds SET status = 'running' WHERE read_model = 'identity_users'`.execute(
+      rt.db,
+    );
+    const { seq } = await register('eve');
+    await reacted(seq);
+    expect(issued.filter((i) => i.userId === 'eve')).toHaveLength(1);
+    expect(await runner.rebuildStatus('identity_users')).toMatchObject({ status: 'failed' });
+    expect((await runner.rebuild('identity_users')).status).toBe('done');
+  });
+
+  it('starts at the end of a stream it arrives to, acting on none of its past', async () => {
+    const late: Reactor<unknown, IdentityEvent> = { ...joins, name: 'test_late' };
+    const before = issued.length;
+    const last = (await rt.log.jsm.streams.info(identity)).state.last_seq;
+    const other = await rt.runner([identityUsersProjection, late] as never);
+    expect((await other.positions(['test_late'])).get('test_late')).toBe(last);
+    await other.stop();
+    expect(issued).toHaveLength(before);
   });
 
   it('issues nothing when it is replayed', async () => {

@@ -12,6 +12,7 @@ import { HEADERS } from '../../contracts/events.ts';
 import type { CommandMeta } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { isTransient } from './apply.ts';
+import { rebuildAlive } from './rebuild.ts';
 import { RUNTIME_SCHEMA } from './tables.ts';
 import type { AnyProjection, AnyReactor, Projector, ReactorContext, StoredEvent } from './types.ts';
 
@@ -48,6 +49,9 @@ export function reactorProjection(reactor: AnyReactor, runtime: ReactorRuntime):
     name: reactor.name,
     domain: reactor.domain,
     migrations: {},
+    sideEffects: true,
+    // A new reactor acts on what happens from now on, not on the history it arrives to.
+    startAt: 'end',
     ...(reactor.rebuildable === false ? { rebuildable: false } : {}),
     apply: async (events, { db, rebuilding }) => {
       // A replay (a rebuild) must not act on the past again.
@@ -70,9 +74,11 @@ export function reactorProjection(reactor: AnyReactor, runtime: ReactorRuntime):
 /** The first of `reads` with a rebuild under way, read in the batch transaction. */
 async function rebuildingOf(db: Kysely<never>, reads: string[]): Promise<string | undefined> {
   if (reads.length === 0) return undefined;
+  // A row left `running` by a process that died holds nothing: the rebuild's lock tells.
   const { rows } = await sql<{ read_model: string }>`
-    SELECT read_model FROM ${sql.table(`${RUNTIME_SCHEMA}.rebuilds`)}
-    WHERE read_model = ANY(${reads}::text[]) AND status IN ('running', 'switching') LIMIT 1`.execute(db);
+    SELECT read_model FROM ${sql.table(`${RUNTIME_SCHEMA}.rebuilds`)} r
+    WHERE read_model = ANY(${reads}::text[]) AND status IN ('running', 'switching')
+      AND ${rebuildAlive(sql.ref('r.read_model'))} LIMIT 1`.execute(db);
   return rows[0]?.read_model;
 }
 

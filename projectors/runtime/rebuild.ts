@@ -24,7 +24,48 @@ export type RebuildProgress = {
   error: string | null;
 };
 
-export async function rebuild({
+/**
+ * A rebuild holds this advisory lock (on a connection of its own) from its claim to its end, so
+ * a row left `running` by a process that died is told apart from a live one: while the row
+ * says running, the lock says whether anyone still is. Scoped to the database, as tests share
+ * one server.
+ */
+const lockKey = (readModel: string) => sql`hashtext('hearth.rebuild'), hashtext(${readModel})`;
+
+/** SQL: true when a live process holds the rebuild lock of `readModel` (a column or a value). */
+export function rebuildAlive(readModel: ReturnType<typeof sql.ref> | string) {
+  const name = typeof readModel === 'string' ? sql`${readModel}` : readModel;
+  return sql<boolean>`EXISTS (
+    SELECT 1 FROM pg_locks l
+    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND l.classid = hashtext('hearth.rebuild')::oid AND l.objid = hashtext(${name})::oid)`;
+}
+
+export async function rebuild(input: {
+  db: Kysely<RuntimeDB>;
+  log: Log;
+  projection: AnyProjection;
+  batchSize?: number;
+  onProgress?: (p: RebuildProgress) => void;
+}): Promise<RebuildProgress> {
+  const { db, projection } = input;
+  if (projection.rebuildable === false) {
+    throw commonErrors.invalidRequest(`Read model ${projection.name} cannot be rebuilt beside itself.`);
+  }
+  return db.connection().execute(async (owner) => {
+    const { rows } = await sql<{ ok: boolean }>`
+      SELECT pg_try_advisory_lock(${lockKey(projection.name)}) AS ok`.execute(owner);
+    if (!rows[0]?.ok) throw commonErrors.conflict(`A rebuild of ${projection.name} is already running.`);
+    try {
+      return await rebuildHoldingLock(input);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${lockKey(projection.name)})`.execute(owner).catch(() => undefined);
+    }
+  });
+}
+
+async function rebuildHoldingLock({
   db,
   log,
   projection,
@@ -37,9 +78,6 @@ export async function rebuild({
   batchSize?: number;
   onProgress?: (p: RebuildProgress) => void;
 }): Promise<RebuildProgress> {
-  if (projection.rebuildable === false) {
-    throw commonErrors.invalidRequest(`Read model ${projection.name} cannot be rebuilt beside itself.`);
-  }
   const stream = log.names.stream(projection.domain);
   const target = `${projection.name}__next`;
   const runtime = db.withSchema(RUNTIME_SCHEMA);
@@ -54,10 +92,9 @@ export async function rebuild({
       error: null,
       finished_at: null,
     })
-    .onConflict((oc) =>
-      oc
-        .column('read_model')
-        .doUpdateSet({
+    .onConflict(
+      (oc) =>
+        oc.column('read_model').doUpdateSet({
           status: 'running',
           processed: 0,
           target_seq: 0,
@@ -65,8 +102,8 @@ export async function rebuild({
           started_at: sql`now()`,
           finished_at: null,
           error: null,
-        })
-        .where('rebuilds.status', 'in', ['done', 'failed']),
+        }),
+      // Holding the lock, this is the only rebuild: a row still `running` is one whose process died.
     )
     .returning('read_model')
     .executeTakeFirst();
@@ -249,15 +286,18 @@ export async function rebuildStatus(
     .withSchema(RUNTIME_SCHEMA)
     .selectFrom('rebuilds')
     .selectAll()
+    .select(rebuildAlive(readModel).as('alive'))
     .where('read_model', '=', readModel)
     .executeTakeFirst();
   if (!row) return null;
   const processed = Number(row.processed);
   const targetSeq = Number(row.target_seq);
   const remaining = row.status === 'done' ? 0 : Math.max(targetSeq - processed, 0);
+  // Still `running` with nobody holding its lock: the process that ran it is gone.
+  const orphaned = (row.status === 'running' || row.status === 'switching') && !row.alive;
   return {
     readModel,
-    status: row.status,
+    status: orphaned ? 'failed' : row.status,
     processed,
     targetSeq,
     eventsPerSecond: Math.round(row.events_per_second),
@@ -265,6 +305,6 @@ export async function rebuildStatus(
     etaSeconds: row.events_per_second > 0 ? Math.ceil(remaining / row.events_per_second) : null,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
-    error: row.error,
+    error: orphaned ? 'The process running this rebuild stopped before it finished.' : row.error,
   };
 }

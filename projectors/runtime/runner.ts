@@ -8,6 +8,7 @@ import { commonErrors } from '../../contracts/errors.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { countParked, type DeadLetter, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
 import { migrateSchema } from './migrate.ts';
+import { RENAMED } from './migrations/20261206T2100_read_model_names.ts';
 import { isReactor, reactorProjection } from './reactor.ts';
 import { type RebuildProgress, rebuild, rebuildStatus } from './rebuild.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
@@ -96,12 +97,17 @@ export function createProjectorRunner({
 
   async function migrate() {
     await migrateSchema({ db, schema: RUNTIME_SCHEMA, migrations: runtimeMigrations });
+    // The durable consumers of read models since renamed follow nothing any more.
+    for (const [from, , domain] of RENAMED)
+      await log.jsm.consumers.delete(log.names.stream(domain), `rm_${from}`).catch(() => undefined);
     for (const p of projections) {
       await migrateSchema({ db, schema: p.name, migrations: p.migrations });
+      const stream = log.names.stream(p.domain);
+      const start = p.startAt === 'end' ? (await log.jsm.streams.info(stream)).state.last_seq : 0;
       await rdb
         .withSchema(RUNTIME_SCHEMA)
         .insertInto('checkpoints')
-        .values({ read_model: p.name, stream: log.names.stream(p.domain), last_seq: 0 })
+        .values({ read_model: p.name, stream, last_seq: start })
         .onConflict((oc) => oc.column('read_model').doNothing())
         .execute();
     }

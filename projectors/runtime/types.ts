@@ -37,6 +37,13 @@ export type Projection<DB = unknown, E extends Envelope = Envelope> = {
   batchStatement?: (events: StoredEvent<E>[], ctx: ProjectionContext<DB>) => CompiledQuery | null | undefined;
   /** False when the projection writes outside its own schema and cannot be rebuilt beside itself. */
   rebuildable?: boolean;
+  /**
+   * True for a reactor: what it does cannot be rolled back, so a batch is applied only once
+   * its checkpoint is known, never on a guess of it.
+   */
+  sideEffects?: boolean;
+  /** Where a new one starts on a stream that already has events: a reactor starts at its end. */
+  startAt?: 'beginning' | 'end';
 };
 
 // Projections of different domains and tables live in one list.

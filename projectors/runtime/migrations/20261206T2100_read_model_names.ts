@@ -3,10 +3,10 @@ import { type Kysely, sql } from 'kysely';
 // Frozen. Read models took their domain's name (users → identity_users, play → play_records,
 // auth-sync → identity_access): an installation made before keeps its rows, checkpoints and
 // dead letters under the new names instead of replaying the log into new schemas.
-const RENAMED: [from: string, to: string][] = [
-  ['users', 'identity_users'],
-  ['play', 'play_records'],
-  ['auth-sync', 'identity_access'],
+export const RENAMED: [from: string, to: string, domain: 'identity' | 'play'][] = [
+  ['users', 'identity_users', 'identity'],
+  ['play', 'play_records', 'play'],
+  ['auth-sync', 'identity_access', 'identity'],
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
