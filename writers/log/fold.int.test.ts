@@ -126,3 +126,12 @@ describe('folding an aggregate', () => {
     });
   });
 });
+
+describe('when the log cannot be reached', () => {
+  it('says the log is unavailable, which callers retry, rather than failing otherwise', async () => {
+    const gone = await connectLog({ servers: NATS_URL, namespace: services.prefix, name: 'fold-gone' });
+    await gone.nc.close();
+    const folding = foldAggregate({ log: gone, type: accountAggregate, subject: account('gone') });
+    await expect(folding).rejects.toMatchObject({ code: 'unavailable', status: 503 });
+  });
+});
