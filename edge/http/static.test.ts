@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -51,6 +51,24 @@ describe('serving the built SPA', () => {
     const etag = first.headers.get('ETag') ?? '';
     const again = await app.request('/favicon.svg', { headers: { 'If-None-Match': etag } });
     expect(again.status).toBe(304);
+  });
+
+  it('tags the page by its content: a rebuilt page of the same size and second does not match', async () => {
+    const first = await app.request('/');
+    const etag = first.headers.get('ETag') ?? '';
+    expect(etag).not.toBe('');
+    const page = join(root, 'index.html');
+    const { mtime } = await stat(page);
+    const text = await readFile(page, 'utf8');
+    // Same length, same modification time: only the content differs.
+    await writeFile(
+      page,
+      text.replace(/.$/s, (ch) => (ch === 'x' ? 'y' : 'x')),
+    );
+    await utimes(page, mtime, mtime);
+    const after = await app.request('/', { headers: { 'If-None-Match': etag } });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('ETag')).not.toBe(etag);
   });
 
   it('leaves the API, the socket and health to the server', async () => {

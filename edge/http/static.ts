@@ -1,6 +1,7 @@
 // The built SPA (ui/dist), served by the edge itself: files as they are, hashed assets cached
 // for a year, and index.html for any other page path so deep links and reloads work. The API,
 // the socket and the operational endpoints never fall back to the page.
+import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -40,12 +41,17 @@ export function serveSpa({ root = DEFAULT_UI_DIST }: { root?: string } = {}): Mi
       'Cache-Control',
       asset && HASHED.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
     );
-    if (res.status !== 200) return res;
-    // Weak, from the file's size and modification time, as serveStatic reports them.
-    const etag = `W/"${res.headers.get('Content-Length')}-${Date.parse(res.headers.get('Last-Modified') ?? '')}"`;
-    res.headers.set('ETag', etag);
-    if (c.req.header('If-None-Match') !== etag) return res;
-    await res.body?.cancel();
-    return c.body(null, 304, { ETag: etag, 'Cache-Control': res.headers.get('Cache-Control') ?? 'no-cache' });
+    if (res.status !== 200 || c.req.method !== 'GET' || (asset && HASHED.test(path))) return res;
+    // Unhashed files (the page, the icon) are small and revalidated on every load: their tag is
+    // their content's hash, as a rebuilt page of the same size and second must not match.
+    const body = new Uint8Array(await res.arrayBuffer());
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    const headers = new Headers(res.headers);
+    headers.set('ETag', etag);
+    if (c.req.header('If-None-Match') === etag) {
+      headers.delete('Content-Length');
+      return new Response(null, { status: 304, headers });
+    }
+    return new Response(body, { status: 200, headers });
   };
 }
