@@ -192,6 +192,7 @@ describe('a value in the wrong form', () => {
     const [problem] = problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/hearth' });
     expect(problem).toBe('DATABASE_URL must be a postgres:// connection URL');
     expect(problemsOf({ HEARTH_OPS_TOKEN: 'hunter2' })[0]).not.toContain('hunter2');
+    expect(problemsOf({ HEARTH_PROBE_POSTGRES: 'mysql://root:hunter2@db' })[0]).not.toContain('hunter2');
   });
 });
 

@@ -197,6 +197,8 @@ const SCHEMA: JSONSchemaType<Environment> = {
 const SECRET = new Set([
   'NATS_URL',
   'DATABASE_URL',
+  'HEARTH_PROBE_NATS',
+  'HEARTH_PROBE_POSTGRES',
   'SMTP_URL',
   'HEARTH_AUTH_SECRET',
   'BETTER_AUTH_SECRET',
