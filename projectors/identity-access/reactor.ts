@@ -20,7 +20,6 @@ export const identityAccessReactor: Reactor<unknown, IdentityEvent> = {
   name: IDENTITY_ACCESS,
   domain: 'identity',
   reads: [],
-  rebuildable: false,
   wants: (e) => DECISIONS.has(e.event.case ?? ''),
   react: async (events, { db }) => {
     // The outbox triggers stay silent for writes that come from the log itself, or each

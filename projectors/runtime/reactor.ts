@@ -52,9 +52,11 @@ export function reactorProjection(reactor: AnyReactor, runtime: ReactorRuntime):
     sideEffects: true,
     // A new reactor acts on what happens from now on, not on the history it arrives to.
     startAt: 'end',
-    ...(reactor.rebuildable === false ? { rebuildable: false } : {}),
+    // A reactor has nothing to rebuild, and a rebuild would move it past the events between
+    // its checkpoint and the stream's end without acting on them.
+    rebuildable: false,
     apply: async (events, { db, rebuilding }) => {
-      // A replay (a rebuild) must not act on the past again.
+      // Never replayed (not rebuildable); should one ever be, it must not act on the past again.
       if (rebuilding) return;
       const wanted = reactor.wants ? events.filter((e) => reactor.wants?.(e as never)) : events;
       const last = wanted.at(-1);

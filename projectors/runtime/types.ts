@@ -91,11 +91,6 @@ export type Reactor<DB = unknown, E extends Envelope = Envelope> = {
   wants?: (event: StoredEvent<E>) => boolean;
   /** Reacts to a batch of wanted events, in log order. Throwing fails the batch. */
   react: (events: StoredEvent<E>[], ctx: ReactorContext<DB>) => Promise<void>;
-  /**
-   * False when its effect is a write a replay cannot make beside the live one. Otherwise a
-   * rebuild replays it into nothing (it issues nothing) and it resumes after the rebuilt position.
-   */
-  rebuildable?: boolean;
 };
 
 export type AnyReactor = Reactor<never, never>;
