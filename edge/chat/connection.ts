@@ -149,7 +149,15 @@ export function createFrameHandler({
 
   return {
     handle: (conn, raw) => {
-      const parsed = parseClientFrame(raw);
+      let parsed: Parsed;
+      try {
+        parsed = parseClientFrame(raw);
+      } catch (err) {
+        // Called from the socket's message event: a throw here would end the process.
+        logger.error({ err }, 'socket frame could not be parsed');
+        gateway.send(conn, errorFrame('internal', 'Something went wrong on our side.'));
+        return;
+      }
       if (!parsed.ok) {
         gateway.send(conn, parsed.error);
         return;

@@ -161,11 +161,7 @@ export function parseClientFrame(raw: string): Parsed {
   if (typeof type !== 'string' || !(CLIENT_FRAME_TYPES as readonly string[]).includes(type))
     return {
       ok: false,
-      error: errorFrame(
-        'unknown_frame_type',
-        `Unknown frame type ${JSON.stringify(type ?? null).slice(0, 40)}.`,
-        echo,
-      ),
+      error: errorFrame('unknown_frame_type', `Unknown frame type ${shown(type)}.`, echo),
     };
   const validate = validators[type as ClientFrameType];
   if (!validate(value)) {
@@ -176,4 +172,12 @@ export function parseClientFrame(raw: string): Parsed {
   if (field !== undefined)
     return { ok: false, error: errorFrame('invalid_request', unstorableMessage(field), echo) };
   return { ok: true, frame: value as ClientFrame };
+}
+
+/** A client's value, shown briefly: never serialised whole, as it may be nested past the stack. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 38));
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'object') return Array.isArray(value) ? 'array' : 'object';
+  return String(value).slice(0, 40);
 }
