@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localDay } from './days.ts';
+import { isDay, isMonday, localDay } from './days.ts';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 const intlDay = (at: Date, timeZone: string) => {
@@ -37,5 +37,17 @@ describe('the local day of an instant', () => {
   it('refuses an unknown zone and an invalid date', () => {
     expect(() => localDay(new Date(), 'Mars/Olympus')).toThrow(RangeError);
     expect(() => localDay(new Date(Number.NaN), 'UTC')).toThrow(RangeError);
+  });
+});
+
+describe('a day in YYYY-MM-DD form', () => {
+  it('is a real calendar date, and anything else is not a day (never a throw)', () => {
+    expect(isDay('2026-03-02')).toBe(true);
+    for (const day of ['2026-02-30', '2026-66-05', '2026-13-01', '2026-00-10', '2026-1-01', 'x'])
+      expect({ day, isDay: isDay(day), isMonday: isMonday(day) }).toEqual({
+        day,
+        isDay: false,
+        isMonday: false,
+      });
   });
 });

@@ -48,8 +48,11 @@ const DAY_MS = 86_400_000;
 const toUtc = (day: string): number => Date.parse(`${day}T00:00:00Z`);
 const fromUtc = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
-/** A real calendar date in YYYY-MM-DD form (2026-02-30 is not). */
-export const isDay = (day: string): boolean => DAY.test(day) && fromUtc(toUtc(day)) === day;
+/** A real calendar date in YYYY-MM-DD form (2026-02-30 is not, and 2026-66-05 parses to NaN). */
+export const isDay = (day: string): boolean => {
+  const ms = DAY.test(day) ? toUtc(day) : Number.NaN;
+  return !Number.isNaN(ms) && fromUtc(ms) === day;
+};
 
 export const addDays = (day: string, n: number): string => fromUtc(toUtc(day) + n * DAY_MS);
 export const daysBetween = (from: string, to: string): number =>
