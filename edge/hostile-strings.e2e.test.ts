@@ -25,7 +25,10 @@ let rows: CommandRoute[];
 
 beforeAll(async () => {
   // Hundreds of refused commands from one person: the rate limit is not what this tests.
-  t = await startTestHub({ env: { HEARTH_COMMAND_RATE_LIMIT: '100000' } });
+  t = await startTestHub({
+    identity: { allowedEmailDomains: ['family.test'] },
+    env: { HEARTH_COMMAND_RATE_LIMIT: '100000' },
+  });
   admin = t.client();
   await admin.signUp({ email: 'admin@family.test' });
   const target = t.client();
@@ -124,6 +127,49 @@ describe('a frame over the socket', () => {
       }
     },
   );
+});
+
+// Found by the hostile-input fuzz (edge/hostile-input.e2e.test.ts): each once answered 5xx.
+const FOUND: { what: string; method: string; path: string; body?: unknown; status: number; code: string }[] =
+  [
+    {
+      what: 'a challenge week that matches YYYY-MM-DD but is no date',
+      method: 'POST',
+      path: '/api/v1/play/challenges',
+      body: { title: 'x', week: '2855-66-05', metric: 'messages_sent', target: 1, reward_xp: 1 },
+      status: 400,
+      code: 'play.invalid_week',
+    },
+  ];
+
+// Frames the fuzz found, as raw text: each once threw in the socket's message handler.
+const deepType = (depth: number) => `{"type":${'{"a":'.repeat(depth)}0${'}'.repeat(depth)}}`;
+const FOUND_FRAMES: { what: string; text: string; code: string }[] = [
+  {
+    what: 'a frame type nested deeper than JSON.stringify can go',
+    text: deepType(10_000),
+    code: 'unknown_frame_type',
+  },
+];
+
+describe('the cases the fuzz found', () => {
+  it.each(FOUND_FRAMES.map((f) => [f.what, f] as const))(
+    '%s is answered with an error frame',
+    async (_what, f) => {
+      const from = ws.frames.length;
+      ws.send(f.text);
+      const error = await ws.waitFor((x) => x.type === 'error' && ws.frames.indexOf(x) >= from);
+      expect(error.code).toBe(f.code);
+    },
+  );
+
+  it.each(FOUND.map((f) => [f.what, f] as const))('%s is refused with the envelope', async (_what, f) => {
+    const res = await admin.request(f.path, { method: f.method, body: f.body });
+    expect({ status: res.status, body: await res.json() }).toMatchObject({
+      status: f.status,
+      body: { code: f.code, error: expect.any(String) },
+    });
+  });
 });
 
 describe('after every refusal', () => {

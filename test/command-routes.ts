@@ -11,7 +11,13 @@ import {
   postMessageBody,
   userBody,
 } from '../contracts/chat.schema.ts';
-import { banBody, changePasswordBody, setRoleBody, updateProfileBody } from '../contracts/identity.schema.ts';
+import {
+  banBody,
+  changePasswordBody,
+  createInviteBody,
+  setRoleBody,
+  updateProfileBody,
+} from '../contracts/identity.schema.ts';
 import {
   approveCompletionBody,
   createChallengeBody,
@@ -104,6 +110,11 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
       params: { id: user, sessionId: 'nosuchsession' },
     }),
     row('POST', '/api/v1/admin/users/:id/sessions/revoke', { params: { id: user } }),
+    row('POST', '/api/v1/admin/invites', {
+      body: { role: 'member', expiresIn: '7d', uses: 2 },
+      schema: createInviteBody,
+    }),
+    row('POST', '/api/v1/admin/invites/:id/revoke', { params: { id: 'nosuch' } }),
     row('POST', '/api/v1/admin/read-models/:name/rebuild', { params: { name: 'nosuch' } }),
     row('POST', '/api/v1/admin/dead-letters/:id/retry', { params: { id: '1' } }),
     row('POST', '/api/v1/admin/dead-letters/:id/skip', { params: { id: '1' } }),
