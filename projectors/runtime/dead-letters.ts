@@ -2,7 +2,7 @@
 import { type Kysely, sql } from 'kysely';
 import { commonErrors } from '../../contracts/errors.ts';
 import type { Log } from '../../writers/log/open.ts';
-import { applyIsolating } from './apply.ts';
+import { applyIsolating, isTransient } from './apply.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
 import type { AnyProjection } from './types.ts';
 
@@ -105,6 +105,12 @@ export async function resolveDeadLetter({
         ],
         schema: projection.name,
         rebuilding: false,
+      }).catch((err: unknown) => {
+        // A reactor that is held, or a log or database that is away: try again shortly.
+        if (!isTransient(err)) throw err;
+        const unavailable = commonErrors.unavailable('This cannot be retried right now; try again shortly.');
+        unavailable.cause = err;
+        throw unavailable;
       });
       // Still failing: applyIsolating updated the row's error and attempts; keep it parked.
       if (parked > 0) return;
