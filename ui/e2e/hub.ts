@@ -14,7 +14,15 @@ export type BrowserHub = { hub: Hub; url: string; stop: () => Promise<void> };
 /** Presence settles in well under a second, so tests need not wait out production timings. */
 const FAST_PRESENCE = { ttlMs: 3000, heartbeatMs: 500, graceMs: 700 };
 
-export async function startBrowserHub(): Promise<BrowserHub> {
+/**
+ * Sign-up is open unless asked otherwise: most browser tests are about what people do once in.
+ * The invite tests close it.
+ */
+export async function startBrowserHub({
+  openSignup = true,
+}: {
+  openSignup?: boolean;
+} = {}): Promise<BrowserHub> {
   const prefix = uniquePrefix();
   const nats = await testNats(prefix);
   const database = await testDatabase(prefix);
@@ -32,6 +40,7 @@ export async function startBrowserHub(): Promise<BrowserHub> {
     PORT: String(port),
     HEARTH_PUBLIC_URL: url,
     HEARTH_AUTH_RATE_LIMIT: 'off',
+    HEARTH_OPEN_SIGNUP: String(openSignup),
   });
   hub = await createHub({
     natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',

@@ -24,11 +24,23 @@ export async function openPage(
 export async function signUp(page: Page, url: string, name: string, email: string): Promise<void> {
   await page.goto(`${url}/`);
   await page.getByRole('button', { name: 'Create an account' }).click();
+  await fillSignUp(page, name, email);
+  await page.getByTestId('me').filter({ hasText: name }).waitFor();
+}
+
+/** Opens an invite link as the person it was sent to would, and signs up with it. */
+export async function signUpWithInvite(page: Page, link: string, name: string, email: string): Promise<void> {
+  await page.goto(link);
+  await fillSignUp(page, name, email);
+  await page.getByTestId('me').filter({ hasText: name }).waitFor();
+}
+
+/** The sign-up form, filled and sent; what follows is the caller's to wait for. */
+export async function fillSignUp(page: Page, name: string, email: string): Promise<void> {
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByTestId('me').filter({ hasText: name }).waitFor();
 }
 
 export const composer = (page: Page) => page.getByRole('textbox', { name: 'Message', exact: true });

@@ -62,7 +62,7 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
             {!signingUp
               ? 'Sign in to talk with your family.'
               : invite
-                ? 'You were invited to join the family: choose how you sign in.'
+                ? 'You were invited to join the family: create your account to come in.'
                 : 'Joining needs an invite link from the family’s admin. The first person to join becomes the admin.'}
           </CardDescription>
         </CardHeader>
