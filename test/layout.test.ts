@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -23,10 +24,9 @@ function sources(): string[] {
     .filter((f) => f && !f.startsWith('contracts/gen/') && !f.includes('node_modules/'));
 }
 
+/** Every relative import of every source file, as TypeScript's own scanner finds them. */
 function imports(): Edge[] {
   const out: Edge[] = [];
-  const specifier =
-    /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]/g;
   for (const file of sources()) {
     let text: string;
     try {
@@ -34,10 +34,10 @@ function imports(): Edge[] {
     } catch {
       continue; // deleted in the working tree
     }
-    for (const m of text.matchAll(specifier)) {
-      const spec = m[1] ?? m[2];
-      if (!spec) continue;
-      out.push({ from: file, to: normalize(relative(ROOT, join(ROOT, dirname(file), spec))) });
+    // Static, dynamic, side-effect, re-export and require() imports alike.
+    for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
+      if (!fileName.startsWith('./') && !fileName.startsWith('../')) continue;
+      out.push({ from: file, to: normalize(relative(ROOT, join(ROOT, dirname(file), fileName))) });
     }
   }
   return out;
