@@ -26,7 +26,7 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
   app.use(requestId(deps.logger));
   app.use(accessLog);
   app.use(deps.metrics.middleware);
-  app.use(securityHeaders);
+  app.use(securityHeaders(deps.config.trustedProxies));
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   const ops = opsOnly(deps.config.opsToken);

@@ -1,5 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
+import { overTls } from './tls.ts';
 
 const headers = secureHeaders({
   xFrameOptions: 'DENY',
@@ -16,9 +17,14 @@ const headers = secureHeaders({
   },
 });
 
-/** HSTS only means something over TLS, directly or behind a proxy that says so. */
-export const securityHeaders = createMiddleware(async (c, next) => {
-  await headers(c, next);
-  const https = new URL(c.req.url).protocol === 'https:' || c.req.header('X-Forwarded-Proto') === 'https';
-  if (https) c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-});
+/**
+ * HSTS only means something over TLS, directly or behind a trusted proxy that says so; a
+ * header anyone can send is not that.
+ */
+export function securityHeaders(trustedProxies: string[] = []) {
+  const tls = overTls(trustedProxies);
+  return createMiddleware(async (c, next) => {
+    await headers(c, next);
+    if (tls(c)) c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  });
+}

@@ -17,7 +17,7 @@ beforeAll(async () => {
   await writeFile(join(root, 'favicon.svg'), '<svg/>');
   await writeFile(join(root, '..', 'secret.txt'), 'no');
   app = new Hono();
-  app.use(securityHeaders);
+  app.use(securityHeaders());
   app.get('/api/v1/known', (c) => c.json({ ok: true }));
   app.get('*', serveSpa({ root }));
   app.notFound((c) => c.json({ error: 'Not found.', code: 'not_found' }, 404));
