@@ -2,6 +2,7 @@
 // figure's own namespace and database, and family members signed up over HTTP.
 import type { EdgeStart } from './chat-edge.ts';
 import type { BenchContext } from './context.ts';
+import { inviteTokens } from './invites.ts';
 import { forkHelper, type Helper } from './ipc.ts';
 import { inLanes } from './lanes.ts';
 
@@ -42,23 +43,34 @@ export async function startEdgeProcess(
   }
 }
 
-/** Signs up `count` people and waits until the family channel counts each of them in. */
+/**
+ * Signs up `count` people on a fresh edge, the first (the admin) on its own and the others with
+ * its invites, and waits until the family channel counts each of them in.
+ */
 export async function signUpMembers(edge: EdgeProcess, count: number, label: string): Promise<string[]> {
-  // Two at a time: each sign-up spends most of its time hashing the password.
-  const cookies: string[] = [];
-  await inLanes(count, 2, async (i) => {
+  const signUp = async (i: number, invite?: string) => {
     const email = `${label}${i}@bench.test`;
     const res = await fetch(`${edge.base}/api/auth/sign-up/email`, {
       method: 'POST',
       headers: { origin: edge.origin, 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: PASSWORD, name: `${label}${i}` }),
+      body: JSON.stringify({ email, password: PASSWORD, name: `${label}${i}`, ...(invite && { invite }) }),
     });
     if (res.status !== 200) throw new Error(`sign-up ${email}: ${res.status} ${await res.text()}`);
     cookies[i] = res.headers
       .getSetCookie()
       .map((c) => c.split(';')[0])
       .join('; ');
+  };
+  const cookies: string[] = [];
+  await signUp(0);
+  const tokens = await inviteTokens({
+    base: edge.base,
+    origin: edge.origin,
+    cookie: cookies[0] as string,
+    count: count - 1,
   });
+  // Two at a time: each sign-up spends most of its time hashing the password.
+  await inLanes(count - 1, 2, (i) => signUp(i + 1, tokens[i]));
   const deadline = Date.now() + 30_000;
   for (const cookie of cookies) {
     for (;;) {

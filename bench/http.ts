@@ -8,6 +8,7 @@ import pino from 'pino';
 import { loadSettings } from '../edge/config.ts';
 import { createHub } from '../edge/hub.ts';
 import type { BenchContext } from './context.ts';
+import { inviteTokens } from './invites.ts';
 import { inLanes, percentile, round } from './lanes.ts';
 import type { FigureResult } from './types.ts';
 
@@ -44,9 +45,10 @@ export async function measureHttp({
   const origin = settings.hub.publicUrl;
   try {
     const admin = await signUp(base, origin, 'admin@bench.test');
+    const tokens = await inviteTokens({ base, origin, cookie: admin, count: clients });
     const members: string[] = [];
     for (let i = 0; i < clients; i++) {
-      const cookie = await signUp(base, origin, `member${i}@bench.test`);
+      const cookie = await signUp(base, origin, `member${i}@bench.test`, tokens[i]);
       const me = (await (await fetch(`${base}/api/v1/me`, { headers: { cookie } })).json()) as { id: string };
       members.push(me.id);
     }
@@ -85,11 +87,12 @@ export async function measureHttp({
   }
 }
 
-async function signUp(base: string, origin: string, email: string): Promise<string> {
+/** The first account signs up on its own; everyone after with an invite. */
+async function signUp(base: string, origin: string, email: string, invite?: string): Promise<string> {
   const res = await fetch(`${base}/api/auth/sign-up/email`, {
     method: 'POST',
     headers: { origin, 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD, name: email.split('@')[0] }),
+    body: JSON.stringify({ email, password: PASSWORD, name: email.split('@')[0], ...(invite && { invite }) }),
   });
   if (res.status !== 200) throw new Error(`sign-up ${email}: ${res.status} ${await res.text()}`);
   return res.headers
