@@ -120,6 +120,12 @@ describe('an environment that sets values', () => {
     expect(loadSettings({ HEARTH_OPS_TOKEN: token }).hub.opsToken).toBe(token);
   });
 
+  it('opens sign-up only when HEARTH_OPEN_SIGNUP says true', () => {
+    expect(loadSettings({}).identity.openSignup).toBe(false);
+    expect(loadSettings({ HEARTH_OPEN_SIGNUP: 'true' }).identity.openSignup).toBe(true);
+    expect(loadSettings({ HEARTH_OPEN_SIGNUP: 'false' }).identity.openSignup).toBe(false);
+  });
+
   it('prefers HEARTH_AUTH_SECRET to BETTER_AUTH_SECRET', () => {
     expect(loadSettings({ HEARTH_AUTH_SECRET: 'own', BETTER_AUTH_SECRET: 'better' }).infra.authSecret).toBe(
       'own',
@@ -161,6 +167,7 @@ describe('a value in the wrong form', () => {
     ['HEARTH_TRUSTED_PROXIES', 'loopback'],
     ['HEARTH_ADMIN_EMAIL', 'boss'],
     ['HEARTH_ALLOWED_EMAIL_DOMAINS', '@family.example'],
+    ['HEARTH_OPEN_SIGNUP', 'yes'],
     ['HEARTH_MAIL_FROM', 'Hearth'],
     ['HEARTH_COMMAND_RATE_LIMIT', '0'],
     ['HEARTH_COMMAND_RATE_LIMIT', '1.5'],
