@@ -41,6 +41,7 @@ export type ChannelDetail = {
 export type ChatMessage = {
   id: string;
   content: string;
+  /** '' for a line from Hearth itself, such as "Ann joined as child" in the family channel. */
   sender_id: string;
   channel_id: string;
   created_at: string;

@@ -7,6 +7,7 @@
 export type MessageFrame = {
   type: 'message';
   id: string;
+  /** '' for a line from Hearth itself, such as "Ann joined as child" in the family channel. */
   sender: string;
   content: string;
   channel: string;
