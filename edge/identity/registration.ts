@@ -90,6 +90,7 @@ function inviteRefused(err: unknown, status: 'FORBIDDEN' | 'CONFLICT'): unknown 
   // A use lost to a concurrent sign-up comes back as a conflict naming the refusal.
   const reason = err.code === 'conflict' ? String(err.details?.reason ?? '') : err.code;
   if (!reason.startsWith('identity.invite_')) {
+    if (err.code !== 'conflict') return err; // the log is away: not the invite's fault
     return APIError.from('CONFLICT', {
       message: 'Many people are signing up at once; try again.',
       code: 'INVITE_BUSY',
