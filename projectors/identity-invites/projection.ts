@@ -1,6 +1,6 @@
 // The invites an admin lists: what each was made for, how far it was used, whether it was
 // withdrawn. Invites are rare, so each event is one small statement.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { IdentityEvent } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261201 from './migrations/20261201T1000_invites.ts';
@@ -45,7 +45,7 @@ async function applyOne(db: Kysely<InvitesDB>, e: StoredEvent<IdentityEvent>): P
         .updateTable('invites')
         .set((eb) => ({
           uses: eb('uses', '+', 1),
-          used_by: eb('used_by', '||', JSON.stringify([v.userId])),
+          used_by: sql<string>`used_by || ${JSON.stringify([v.userId])}::jsonb`,
           last_used_at: e.occurredAt,
           last_seq: e.seq,
         }))
