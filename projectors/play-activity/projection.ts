@@ -38,7 +38,8 @@ export const playActivityProjection: Projection<PlayActivityDB, ChatEvent> = {
 function batchStatement(events: StoredEvent<ChatEvent>[], schema: string) {
   const posts: { e: StoredEvent<ChatEvent>; sender: string; fp: string }[] = [];
   for (const e of events) {
-    if (e.event.case !== 'messagePosted') continue;
+    // A line from Hearth itself (no sender: someone joined) is nobody's message.
+    if (e.event.case !== 'messagePosted' || e.event.value.senderId === '') continue;
     posts.push({ e, sender: e.event.value.senderId, fp: fingerprint(e.event.value.content) });
   }
   if (posts.length === 0) return null;
