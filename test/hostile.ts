@@ -82,3 +82,13 @@ export async function serveHub(hub: Hub): Promise<{ port: number; close: () => P
     },
   };
 }
+
+/** Every read model's status once none lags the log (an event it cannot store is parked). */
+export async function caughtUp(hub: Hub, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await hub.deps.projectors.status();
+    if (status.every((s) => s.lag <= 0) || Date.now() > deadline) return status;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
