@@ -152,6 +152,27 @@ const FOUND_FRAMES: { what: string; text: string; code: string }[] = [
   },
 ];
 
+describe('signing up, the one command outside /api/v1', () => {
+  const signUp = (name: string, email = 'newcomer@family.test') =>
+    t.client().request('/api/auth/sign-up/email', { body: { email, password: PASSWORD, name } });
+
+  it.each(UNSTORABLE.map((u) => [u.name, u.char] as const))('refuses %s in the name', async (_name, char) => {
+    const res = await signUp(spoil('Newcomer', char));
+    expect({ status: res.status, body: await res.json() }).toMatchObject({
+      status: 400,
+      body: { code: 'identity.invalid_field', error: expect.stringContaining("'name'") },
+    });
+  });
+
+  it('refuses a name longer than a profile may hold (the family reactor once parked its line)', async () => {
+    const res = await signUp('x'.repeat(101));
+    expect({ status: res.status, body: await res.json() }).toMatchObject({
+      status: 400,
+      body: { code: 'identity.name_too_long' },
+    });
+  });
+});
+
 describe('the cases the fuzz found', () => {
   it.each(FOUND_FRAMES.map((f) => [f.what, f] as const))(
     '%s is answered with an error frame',

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { HearthError } from '../../contracts/errors.ts';
 import { admitting } from '../../writers/identity/invite.ts';
 import { INVITE_TOKEN, inviteIdOf } from '../../writers/identity/invite-token.ts';
+import { unstorableField, unstorableMessage } from '../http/validate.ts';
 import type { AuthDatabase } from './db.ts';
 import type { InviteBook } from './invites.ts';
 import type { AuthDB } from './tables.ts';
@@ -100,6 +101,9 @@ function inviteRefused(err: unknown, status: 'FORBIDDEN' | 'CONFLICT'): unknown 
   return APIError.from(status, { message, code: reason.slice('identity.'.length).toUpperCase() });
 }
 
+/** As updateProfileBody bounds a name changed later. */
+const NAME_MAX_LENGTH = 100;
+
 /**
  * hooks.before on /sign-up/email: refused before any work, so a stranger learns nothing else
  * (not even whether the email has an account). The database hook below decides for good.
@@ -115,7 +119,18 @@ export async function checkSignUp({
   invites: InviteBook;
   authDb: AuthDatabase;
 }): Promise<void> {
-  const { email, image } = (body ?? {}) as { email?: unknown; image?: unknown };
+  const { email, image, name } = (body ?? {}) as { email?: unknown; image?: unknown; name?: unknown };
+  // The log's boundary holds here too: what a read model cannot store, or a name longer than
+  // a profile's (PATCH /me), never reaches the outbox.
+  const field = unstorableField(body);
+  if (field !== undefined)
+    throw APIError.from('BAD_REQUEST', { message: unstorableMessage(field), code: 'INVALID_FIELD' });
+  if (typeof name === 'string' && [...name].length > NAME_MAX_LENGTH) {
+    throw APIError.from('BAD_REQUEST', {
+      message: `A name is at most ${NAME_MAX_LENGTH} characters.`,
+      code: 'NAME_TOO_LONG',
+    });
+  }
   // An avatar is set afterwards through /api/v1/me, where it is checked and recorded.
   if (image !== undefined && image !== null) {
     throw APIError.from('BAD_REQUEST', {
