@@ -1,8 +1,9 @@
 // The log's boundary, in small: strings a read model cannot store are refused, named by field.
+import type { JSONSchemaType } from 'ajv';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { HearthError } from '../../contracts/errors.ts';
-import { storable, storablePath, unstorableField } from './validate.ts';
+import { jsonBody, storable, storablePath, unstorableField } from './validate.ts';
 
 const NUL = '\u0000';
 const HIGH = '\uD800';
@@ -88,5 +89,29 @@ describe('storablePath', () => {
         body: { code: 'invalid_request', field },
       });
     }
+  });
+});
+
+describe('a body where null means absent', () => {
+  it("drops the nulls and keeps a '__proto__' key as data, not as the prototype", async () => {
+    const schema = {
+      type: 'object',
+      additionalProperties: { type: 'integer', nullable: true },
+    } as unknown as JSONSchemaType<Record<string, number>>;
+    const app = new Hono();
+    app.post('/', jsonBody(schema, { nullIsAbsent: true }), (c) => {
+      const body = c.req.valid('json');
+      return c.json({
+        keys: Object.keys(body),
+        proto: Object.getPrototypeOf(body) === Object.prototype,
+        own: Object.getOwnPropertyDescriptor(body, '__proto__')?.value,
+      });
+    });
+    const res = await app.request('/', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"__proto__": 1, "a": null, "b": 2}',
+    });
+    expect(await res.json()).toEqual({ keys: ['__proto__', 'b'], proto: true, own: 1 });
   });
 });

@@ -50,9 +50,12 @@ export function jsonBody<T>(schema: JSONSchemaType<T>, { nullIsAbsent = false } 
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
-  return out;
+  // fromEntries defines each key, so even a '__proto__' key stays data, never a prototype.
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
 }
 
 /** Validates query parameters the same way (all values arrive as strings). */
