@@ -86,6 +86,30 @@ export function storable(text: string): boolean {
  * a deep value cannot exhaust the stack.
  */
 export function unstorableField(value: unknown): string | undefined {
+  return allStorable(value) ? undefined : firstUnstorable(value);
+}
+
+/** The common case, without building a name for every field on the way. */
+function allStorable(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (!storable(v)) return false;
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (v !== null && typeof v === 'object') {
+      for (const key in v) {
+        if (!Object.hasOwn(v, key)) continue;
+        if (!storable(key)) return false;
+        stack.push((v as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return true;
+}
+
+function firstUnstorable(value: unknown): string | undefined {
   const stack: [unknown, string][] = [[value, '']];
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     const [v, path] = next;
