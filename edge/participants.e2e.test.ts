@@ -55,6 +55,16 @@ describe('a banned member as a new participant', () => {
       send: () => bob.request('/api/v1/dms', { body: { user_id: gone.id } }),
     },
     {
+      what: 'a new channel',
+      code: 'chat.person_banned',
+      send: () => ann.request('/api/v1/channels', { body: { name: 'Cousins', members: [gone.id] } }),
+    },
+    {
+      what: 'a channel someone invites them to',
+      code: 'chat.person_banned',
+      send: () => ann.request('/api/v1/channels/family/members', { body: { user_id: gone.id } }),
+    },
+    {
       what: 'a match',
       code: 'play.person_banned',
       send: () =>

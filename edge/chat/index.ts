@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { chatChannelsProjection } from '../../projectors/chat-channels/projection.ts';
 import { familyReactor } from '../../projectors/chat-family/reactor.ts';
 import { chatMessagesProjection } from '../../projectors/chat-messages/projection.ts';
-import { findUser } from '../../projectors/identity-users/queries.ts';
+import { findUser, isBanned } from '../../projectors/identity-users/queries.ts';
 import type { Projector } from '../../projectors/runtime/types.ts';
 import { type ChatWriter, createChatWriter } from '../../writers/chat/commands.ts';
 import { createChatReader } from '../../writers/chat/load.ts';
@@ -91,7 +91,7 @@ export async function createChat({
     admit: async (claims) => {
       if ((recentlyBanned.get(claims.userId) ?? 0) > Date.now()) return null;
       const user = await findUser(db, claims.userId);
-      if (user?.banned && (!user.bannedUntil || Date.parse(user.bannedUntil) > Date.now())) return null;
+      if (user && isBanned(user)) return null;
       return { ...claims, role: user?.role ?? claims.role };
     },
     onConnection: (ws, claims) => {

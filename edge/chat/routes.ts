@@ -24,7 +24,7 @@ import {
 import { commonErrors } from '../../contracts/errors.ts';
 import { channelDetail, channelsOf } from '../../projectors/chat-channels/queries.ts';
 import { history, mentionsOf } from '../../projectors/chat-messages/queries.ts';
-import { findUser } from '../../projectors/identity-users/queries.ts';
+import { findUser, isBanned } from '../../projectors/identity-users/queries.ts';
 import type { ChatWriter } from '../../writers/chat/commands.ts';
 import { chatErrors } from '../../writers/chat/errors.ts';
 import { newId } from '../../writers/chat/ids.ts';
@@ -37,7 +37,6 @@ import { CHAT_PERMISSIONS } from '../http/permissions.ts';
 import { readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
-import { activeBan } from '../identity/session.ts';
 import type { TokenStore } from '../socket/tokens.ts';
 import type { Presence } from './presence.ts';
 
@@ -66,6 +65,13 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
   async function existingUser(userId: string) {
     const user = await findUser(db, userId);
     if (!user) throw commonErrors.notFound(`No such person: ${userId}.`, { field: 'user_id' });
+    return user;
+  }
+
+  /** A banned person takes no new conversation; one already open stays as it was. */
+  async function newParticipant(userId: string) {
+    const user = await existingUser(userId);
+    if (isBanned(user)) throw chatErrors.personBanned();
     return user;
   }
 
@@ -160,7 +166,7 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
     jsonBody(createChannelBody),
     async (c) => {
       const body = c.req.valid('json');
-      for (const userId of body.members ?? []) await existingUser(userId);
+      for (const userId of body.members ?? []) await newParticipant(userId);
       const { meta, made } = await generatingCommand(c, { body, make: () => ({ id: newId() }), appender });
       const result = await writer.createChannel(
         { channelId: made.id, name: body.name, memberIds: body.members ?? [], by: me(c) },
@@ -175,9 +181,7 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
 
   app.post('/dms', write, jsonBody(userBody), async (c) => {
     const body = c.req.valid('json');
-    // A banned person takes no new conversations; one already open stays as it was.
-    const other = await existingUser(body.user_id);
-    if (activeBan({ banned: other.banned, banExpires: other.bannedUntil })) throw chatErrors.personBanned();
+    await newParticipant(body.user_id);
     const { meta } = await generatingCommand(c, { body, make: () => ({}), appender });
     const result = await writer.openDm({ with: body.user_id, by: me(c) }, meta);
     return c.json(
@@ -201,7 +205,7 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
 
   app.post('/channels/:id/members', write, jsonBody(userBody), async (c) => {
     const body = c.req.valid('json');
-    await existingUser(body.user_id);
+    await newParticipant(body.user_id);
     const input = {
       channelId: c.req.param('id'),
       userId: body.user_id,

@@ -2,7 +2,7 @@
 // nobody banned, so a child never sees more than names and faces.
 import { Hono } from 'hono';
 import type { Person } from '../../contracts/identity.api.ts';
-import { listUsers } from '../../projectors/identity-users/queries.ts';
+import { isBanned, listUsers } from '../../projectors/identity-users/queries.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
 import { readAfter } from '../http/read-after.ts';
@@ -12,7 +12,7 @@ export function peopleRoutes(deps: HubDeps): Hono<HubEnv> {
   app.get('/people', readAfter(deps.projectors, 'identity_users'), async (c) => {
     const now = Date.now();
     const people: Person[] = (await listUsers(deps.db))
-      .filter((u) => !u.banned || (u.bannedUntil !== null && Date.parse(u.bannedUntil) <= now))
+      .filter((u) => !isBanned(u, now))
       .map(({ id, name, image, role }) => ({ id, name, image, role }));
     return c.json(people);
   });

@@ -3,13 +3,13 @@ import type { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { ChallengeList } from '../../contracts/play.api.ts';
 import { type ChallengeMetric, createChallengeBody, playQuery } from '../../contracts/play.schema.ts';
+import { isBanned } from '../../projectors/identity-users/queries.ts';
 import type { ChallengeRow } from '../../projectors/play-records/rows.ts';
 import { playErrors } from '../../writers/play/errors.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { commandMeta, generatingCommand } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import { queryParams } from '../http/validate.ts';
-import { activeBan } from '../identity/session.ts';
 import { type PlayKit, playBody } from './shared.ts';
 
 export function challengeRoutes(
@@ -50,8 +50,7 @@ export function challengeRoutes(
     const body = c.req.valid('json');
     for (const id of body.member_ids ?? []) {
       const user = await existingUser(id, 'member_ids');
-      if (activeBan({ banned: user.banned, banExpires: user.bannedUntil }))
-        throw playErrors.personBanned(undefined, { field: 'member_ids' });
+      if (isBanned(user)) throw playErrors.personBanned(undefined, { field: 'member_ids' });
     }
     const { meta, made } = await generatingCommand(c, {
       body,

@@ -3,12 +3,12 @@ import type { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { Match, MatchStatus } from '../../contracts/play.api.ts';
 import { playQuery, reasonBody, reportMatchBody } from '../../contracts/play.schema.ts';
+import { isBanned } from '../../projectors/identity-users/queries.ts';
 import { playErrors } from '../../writers/play/errors.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { commandMeta, generatingCommand } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import { queryParams } from '../http/validate.ts';
-import { activeBan } from '../identity/session.ts';
 import { type PlayKit, playBody } from './shared.ts';
 
 export function matchRoutes(
@@ -83,8 +83,7 @@ export function matchRoutes(
     const body = c.req.valid('json');
     for (const p of body.placements) {
       const user = await existingUser(p.user_id, 'placements.user_id');
-      if (activeBan({ banned: user.banned, banExpires: user.bannedUntil }))
-        throw playErrors.personBanned(undefined, { field: 'placements.user_id' });
+      if (isBanned(user)) throw playErrors.personBanned(undefined, { field: 'placements.user_id' });
     }
     const { meta, made } = await generatingCommand(c, {
       body,

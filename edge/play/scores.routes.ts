@@ -4,6 +4,7 @@ import type { Context, Hono } from 'hono';
 import { commonErrors } from '../../contracts/errors.ts';
 import type { Boards, Profile, XpExplanation } from '../../contracts/play.api.ts';
 import { playQuery } from '../../contracts/play.schema.ts';
+import { isBanned } from '../../projectors/identity-users/queries.ts';
 import type { Grant, MemberScore, Scores } from '../../projectors/play-scores/engine.ts';
 import { levelView } from '../../projectors/play-scores/level.ts';
 import type { HubEnv } from '../http/context.ts';
@@ -20,8 +21,8 @@ export function scoreRoutes(
   async function shownMember(c: Context<HubEnv>): Promise<string> {
     const id = param(c, 'user_id');
     const user = await existingUser(id, 'user_id');
-    const banned = user.banned && (user.bannedUntil === null || Date.parse(user.bannedUntil) > Date.now());
-    if (banned && !canManage(c)) throw commonErrors.notFound(`No such person: ${id}.`, { field: 'user_id' });
+    if (isBanned(user) && !canManage(c))
+      throw commonErrors.notFound(`No such person: ${id}.`, { field: 'user_id' });
     return id;
   }
 

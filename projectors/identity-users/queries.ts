@@ -14,6 +14,11 @@ export type DirectoryEntry = {
   signInCount: number;
 };
 
+/** Banned, and the ban has not run out: such a person takes part in nothing new. */
+export function isBanned(user: Pick<DirectoryEntry, 'banned' | 'bannedUntil'>, now = Date.now()): boolean {
+  return user.banned && (user.bannedUntil === null || Date.parse(user.bannedUntil) > now);
+}
+
 const toEntry = (r: Selectable<UserRow>): DirectoryEntry => ({
   id: r.id,
   email: r.email,
