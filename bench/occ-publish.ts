@@ -2,7 +2,7 @@
 // subject sequence, one request per command. No append path that keeps OCC can beat it.
 import { create } from '@bufbuild/protobuf';
 import { IdentityEventSchema, RoleChangedSchema } from '../contracts/gen/hearth/identity/v1/events_pb.ts';
-import { encode, eventHeaders } from '../writers/log/append.ts';
+import { encode, eventHeaders } from '../writers/log/encode.ts';
 import type { Log } from '../writers/log/open.ts';
 import { type Step, userId } from './workload.ts';
 import { registerUsers } from './writer.ts';

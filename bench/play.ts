@@ -36,7 +36,7 @@ import { loadFacts } from '../projectors/play-scores/facts.ts';
 import { createProjectorRunner } from '../projectors/runtime/runner.ts';
 import type { AnyProjection } from '../projectors/runtime/types.ts';
 import { openDb } from '../test/db.ts';
-import { encode, eventHeaders } from '../writers/log/append.ts';
+import { encode, eventHeaders } from '../writers/log/encode.ts';
 import { openLog } from '../writers/log/open.ts';
 import { measurePublish } from './jetstream.ts';
 import { round, timed } from './lanes.ts';

@@ -6,7 +6,7 @@ import type { MsgHdrs } from '@nats-io/transport-node';
 import { IdentityEventSchema, RoleChangedSchema } from '../contracts/gen/hearth/identity/v1/events_pb.ts';
 import type { Names } from '../contracts/subjects.ts';
 import { type IdentityBody, registered, signedIn } from '../test/events.ts';
-import { encode, eventHeaders } from '../writers/log/append.ts';
+import { encode, eventHeaders } from '../writers/log/encode.ts';
 
 export type SeedMessage = { subject: string; data: Uint8Array; headers: MsgHdrs };
 export type Seed = { messages: SeedMessage[]; users: number };

@@ -7,7 +7,7 @@ import {
   SignedInSchema,
   UserRegisteredSchema,
 } from '../contracts/gen/hearth/identity/v1/events_pb.ts';
-import { encode, eventHeaders } from '../writers/log/append.ts';
+import { encode, eventHeaders } from '../writers/log/encode.ts';
 import type { Log } from '../writers/log/open.ts';
 
 export type IdentityBody = EventOf<IdentityEvent>;

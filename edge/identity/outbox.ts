@@ -4,7 +4,7 @@ import { fromJson, type JsonObject } from '@bufbuild/protobuf';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import { IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import type { Names } from '../../contracts/subjects.ts';
-import { encode, eventHeaders } from '../../writers/log/append.ts';
+import { encode, eventHeaders } from '../../writers/log/encode.ts';
 
 export type OutboxRow = {
   id: string;

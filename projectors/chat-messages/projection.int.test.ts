@@ -4,7 +4,7 @@ import { type ChatEvent, ChatEventSchema } from '../../contracts/gen/hearth/chat
 import { ev } from '../../writers/chat/events.fixture.ts';
 import { newId } from '../../writers/chat/ids.ts';
 import type { ChatEventBody } from '../../writers/chat/state.ts';
-import { encode, eventHeaders } from '../../writers/log/append.ts';
+import { encode, eventHeaders } from '../../writers/log/encode.ts';
 import type { StoredEvent } from '../runtime/types.ts';
 import { type ChatHarness, startChatHarness } from './harness.fixture.ts';
 import { chatMessagesProjection } from './projection.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatEventSchema } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
 import { ev } from '../../writers/chat/events.fixture.ts';
-import { encode, eventHeaders } from '../../writers/log/append.ts';
+import { encode, eventHeaders } from '../../writers/log/encode.ts';
 import type { ProjectorRunner } from '../runtime/runner.ts';
 import type { AnyProjection } from '../runtime/types.ts';
 import { PLAY_ACTIVITY, playActivityProjection } from './projection.ts';

@@ -1,16 +1,11 @@
-// load → fold → decide → append, with optimistic concurrency per aggregate subject and
-// idempotency per command (Nats-Msg-Id inside the duplicate window, the KV ledger beyond it).
-import { create, toBinary } from '@bufbuild/protobuf';
 import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { PubAck } from '@nats-io/jetstream';
-import { headers as natsHeaders } from '@nats-io/transport-node';
 import { LRUCache } from 'lru-cache';
 import { commonErrors, HearthError } from '../../contracts/errors.ts';
-import { type Envelope, type EventOf, HEADERS } from '../../contracts/events.ts';
-import { EventMetadataSchema } from '../../contracts/gen/hearth/common/v1/metadata_pb.ts';
+import type { Envelope, EventOf } from '../../contracts/events.ts';
 import type { Domain, Names } from '../../contracts/subjects.ts';
-import { foldAggregate } from './fold.ts';
+import { encode, eventHeaders } from './encode.ts';
+import { appendedWith, foldAggregate } from './fold.ts';
 import {
   type Claim,
   checkFingerprint,
@@ -246,8 +241,8 @@ export function createAppender({
         return result;
       } catch (err) {
         if (isWrongLastSequence(err)) {
-          // Not appended by the first attempt (or no longer within the duplicate window).
-          if (asNew) throw asNew;
+          // Not appended by the first attempt, or appended before the duplicate window ended.
+          if (asNew) return finishResumed({ type, id, events, key, meta, asNew, answered });
           cache.delete(subject);
           // A wrong guess is no race: the reloaded decision answers for itself.
           raced ||= !guessed;
@@ -257,6 +252,58 @@ export function createAppender({
       }
     }
     throw commonErrors.conflict();
+  }
+
+  /**
+   * A resumed command whose first attempt appended some or all of its events longer ago than
+   * the duplicate window remembers: those are found by their message ids on the aggregate, the
+   * rest are appended, and the answer is the first attempt's. None found: the refusal stands.
+   */
+  async function finishResumed<S, C, Env extends Envelope>({
+    type,
+    id,
+    events,
+    key,
+    meta,
+    asNew,
+    answered,
+  }: {
+    type: AggregateType<S, C, Env>;
+    id: string;
+    events: EventOf<Env>[];
+    key: string;
+    meta: CommandMeta;
+    asNew: HearthError;
+    answered: (seq: number, appended: number) => Promise<void>;
+  }): Promise<AppendResult> {
+    const stream = log.names.stream(type.domain);
+    const subject = type.subject(log.names, id);
+    const msgIds = events.map((_, i) => (events.length === 1 ? key : `${key}-${i}`));
+    const found = await appendedWith({ log, stream, subject, msgIds });
+    if (found.size === 0) throw asNew;
+    cache.delete(subject);
+    let last = Math.max(...found.values());
+    let { seq: expected } = await load(type, id);
+    try {
+      for (const [i, event] of events.entries()) {
+        if (found.has(msgIds[i] as string)) continue;
+        const ack = await log.js.publish(subject, encode(type.envelope, event, meta), {
+          msgID: msgIds[i] as string,
+          headers: eventHeaders(event, meta),
+          expect: { lastSubjectSequence: expected },
+        });
+        expected = ack.seq;
+        last = ack.seq;
+        onAppended?.(event.value.$typeName);
+      }
+    } catch (err) {
+      cache.delete(subject);
+      if (isWrongLastSequence(err)) throw commonErrors.conflict();
+      throw toUnavailable(err);
+    }
+    cache.delete(subject);
+    await answered(last, events.length);
+    return { stream, seq: last, appended: events.length, duplicate: true };
   }
 
   async function claim<T>({ meta, made }: { meta: CommandMeta; made: T }) {
@@ -273,33 +320,4 @@ export function createAppender({
   }
 
   return { append, load, claim };
-}
-
-export function encode<Env extends Envelope>(
-  envelope: GenMessage<Env>,
-  event: EventOf<Env>,
-  meta: Pick<CommandMeta, 'now' | 'actorId' | 'onBehalfOf' | 'correlationId' | 'causationId'>,
-): Uint8Array {
-  const metadata = create(EventMetadataSchema, {
-    occurredAt: timestampFromDate(meta.now),
-    actorId: meta.actorId,
-    onBehalfOf: meta.onBehalfOf ?? '',
-    correlationId: meta.correlationId,
-    causationId: meta.causationId ?? '',
-  });
-  return toBinary(envelope, create(envelope, { metadata, event } as never));
-}
-
-export function eventHeaders(
-  event: { value: { $typeName: string } },
-  meta: Pick<CommandMeta, 'actorId' | 'onBehalfOf' | 'correlationId' | 'causationId' | 'traceparent'>,
-) {
-  const h = natsHeaders();
-  h.set(HEADERS.type, event.value.$typeName);
-  if (meta.actorId) h.set(HEADERS.actor, meta.actorId);
-  if (meta.onBehalfOf) h.set(HEADERS.onBehalfOf, meta.onBehalfOf);
-  h.set(HEADERS.correlation, meta.correlationId);
-  if (meta.causationId) h.set(HEADERS.causation, meta.causationId);
-  if (meta.traceparent) h.set(HEADERS.traceparent, meta.traceparent);
-  return h;
 }

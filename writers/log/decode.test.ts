@@ -3,8 +3,8 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
 import { IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import { registered } from '../../test/events.ts';
-import { encode } from './append.ts';
 import { decodeEnvelope, decodeEvent, streamSeq } from './decode.ts';
+import { encode } from './encode.ts';
 
 // JsMsgImpl exposes the ack subject as `reply`; `seq` stands for JsMsg's own parse.
 const delivered = (reply: string): JsMsg => ({ reply, seq: -1 }) as unknown as JsMsg;

@@ -96,3 +96,29 @@ export async function foldAggregate<S, C, Env extends Envelope>({
   }
   return { state, seq, folded };
 }
+
+/**
+ * The stream sequences at which `subject` holds messages published with these Nats-Msg-Ids:
+ * what a command's first attempt appended, once the duplicate window no longer remembers it.
+ * A walk over the whole subject: only a command resumed after a crash asks, and only of its
+ * own aggregate.
+ */
+export async function appendedWith({
+  log,
+  stream,
+  subject,
+  msgIds,
+}: {
+  log: Log;
+  stream: string;
+  subject: string;
+  msgIds: string[];
+}): Promise<Map<string, number>> {
+  const wanted = new Set(msgIds);
+  const found = new Map<string, number>();
+  for await (const msg of messagesAfter({ log, stream, filter: subject, afterSeq: 0 })) {
+    const id = msg.header?.get('Nats-Msg-Id');
+    if (id && wanted.has(id)) found.set(id, msg.seq);
+  }
+  return found;
+}

@@ -131,3 +131,33 @@ describe('a command without a key', () => {
     expect(await readLedger(log, ledgerKey(m.commandId))).toBeUndefined();
   });
 });
+
+describe('a command retried after a crash, once the duplicate window has passed', () => {
+  let short: Awaited<ReturnType<typeof testNats>>;
+  let shortLog: Log;
+  const WINDOW_MS = 300;
+
+  beforeAll(async () => {
+    short = await testNats();
+    shortLog = await openLog({ nc: short.nc, names: short.names, duplicateWindowMs: WINDOW_MS });
+  });
+  afterAll(() => short.cleanup());
+
+  it('gets the first attempt’s answer, found by its message id, and appends nothing again', async () => {
+    const m = meta();
+    const first = await attempt(m, createAppender({ log: shortLog }));
+    const key = ledgerKey(m.commandId);
+    const { seq: _seq, appended: _appended, ...claimOnly } = (await readLedger(shortLog, key)) ?? {};
+    await writeLedger(shortLog, key, claimOnly);
+    // Past the window, the log no longer recognises the id: only the aggregate itself can tell.
+    await new Promise((r) => setTimeout(r, WINDOW_MS * 3));
+    const again = await attempt(m, createAppender({ log: shortLog }));
+    expect(again).toMatchObject({ id: first.id, now: first.now, seq: first.seq, duplicate: true });
+    const subject = shortLog.names.identity.account(first.id);
+    const info = await shortLog.jsm.streams.info(shortLog.names.stream('identity'), {
+      subjects_filter: subject,
+    });
+    expect(info.state.subjects?.[subject]).toBe(1);
+    expect(await readLedger(shortLog, key)).toMatchObject({ seq: first.seq });
+  });
+});
