@@ -17,7 +17,7 @@ import { securityHeaders } from './http/security.ts';
 import { requireSession } from './http/session.ts';
 import { serveSpa } from './http/static.ts';
 import { secureCookiesOverTls } from './http/tls.ts';
-import { storablePath } from './http/validate.ts';
+import { storableAuthInput, storablePath } from './http/validate.ts';
 
 export function createApp(deps: HubDeps): Hono<HubEnv> {
   const app = new Hono<HubEnv>();
@@ -48,6 +48,7 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
     }),
   );
   app.use('/api/auth/*', clientAddress(deps.config.trustedProxies));
+  app.use('/api/auth/*', storableAuthInput);
   app.on(['GET', 'POST'], '/api/auth/*', (c) => deps.auth.handler(c.req.raw));
 
   const api = new Hono<HubEnv>();

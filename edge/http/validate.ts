@@ -175,3 +175,26 @@ function storableSegment(segment: string): boolean {
   });
   return ok && storable(decoded);
 }
+
+/**
+ * better-auth's routes take strings of their own (a reset token, a session token, a name) and
+ * pass them to Postgres, which refuses a NUL: the same boundary holds in front of them. The
+ * body is read from a copy, so better-auth still reads the request as it came.
+ */
+export const storableAuthInput: MiddlewareHandler = async (c, next) => {
+  for (const segment of c.req.path.split('/')) {
+    if (!storableSegment(segment))
+      throw commonErrors.invalidRequest(unstorableMessage('path'), { field: 'path' });
+  }
+  refuseUnstorable(Object.fromEntries(new URL(c.req.url).searchParams));
+  if (c.req.method !== 'GET' && (c.req.header('Content-Type') ?? '').includes('json')) {
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.raw.clone().text());
+    } catch {
+      body = undefined; // not JSON: better-auth answers for itself
+    }
+    refuseUnstorable(body);
+  }
+  await next();
+};
