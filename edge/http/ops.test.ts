@@ -50,6 +50,13 @@ describe('/ready and /metrics', () => {
     ).toBe(200);
   });
 
+  it('once a token is set, want it from the machine itself too (a TCP forwarder looks local)', async () => {
+    expect(await status(app(TOKEN), { address: '127.0.0.1' })).toBe(401);
+    expect(
+      await status(app(TOKEN), { address: '127.0.0.1', headers: { Authorization: `Bearer ${TOKEN}` } }),
+    ).toBe(200);
+  });
+
   it('refuse a wrong token, and any token when none is configured', async () => {
     for (const given of [
       `Bearer ${TOKEN}x`,

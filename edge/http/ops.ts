@@ -1,6 +1,7 @@
-// /ready and /metrics tell how the hub is built and how busy it is, so they answer only the
-// machine itself (loopback, not relayed by a proxy) or whoever holds HEARTH_OPS_TOKEN as a
-// bearer token (Prometheus, a probe from another host). /health says nothing and stays open.
+// /ready and /metrics tell how the hub is built and how busy it is. With HEARTH_OPS_TOKEN set,
+// they answer whoever holds it as a bearer token (Prometheus, a probe), and no one else: a TCP
+// forwarder on this machine makes strangers look local. Without it, they answer only the machine
+// itself (loopback, not relayed by a proxy). /health says nothing and stays open.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -28,7 +29,7 @@ export function opsOnly(token: string | undefined) {
     return expected !== undefined && given !== undefined && timingSafeEqual(digest(given), expected);
   };
   return createMiddleware<HubEnv>(async (c, next) => {
-    if (fromThisMachine(c) || holdsToken(c)) return next();
+    if (expected === undefined ? fromThisMachine(c) : holdsToken(c)) return next();
     return c.json(
       { error: 'This answers only the machine itself or the operations token.', code: 'unauthorized' },
       401,
