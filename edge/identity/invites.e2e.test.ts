@@ -163,6 +163,33 @@ describe('an invite', () => {
     expect((await dad.me()).role).toBe('admin');
   });
 
+  it('admits no one through the links of an admin since banned or no longer admin', async () => {
+    const rogue = t.client();
+    const made = await t.invite(admin, { role: 'admin' });
+    expect((await rogue.signUp({ email: 'rogue@family.test', invite: made.token })).status).toBe(200);
+    const rogueId = (await rogue.me()).id;
+    const toBan = await t.invite(rogue, { role: 'admin', uses: 5 });
+    const toDemote = await t.invite(rogue, { role: 'member', uses: 5 });
+    // While the rogue is an admin, their links work.
+    expect((await t.client().signUp({ email: 'ok1@family.test', invite: toDemote.token })).status).toBe(200);
+
+    await admin.request(`/api/v1/admin/users/${rogueId}/role`, { body: { role: 'member' } });
+    expect(
+      await refusal(await t.client().signUp({ email: 'no1@family.test', invite: toDemote.token })),
+    ).toEqual({
+      status: 403,
+      code: 'identity.invite_revoked',
+    });
+    await admin.request(`/api/v1/admin/users/${rogueId}/role`, { body: { role: 'admin' } });
+    await admin.request(`/api/v1/admin/users/${rogueId}/ban`, { body: {} });
+    expect(await refusal(await t.client().signUp({ email: 'no2@family.test', invite: toBan.token }))).toEqual(
+      {
+        status: 403,
+        code: 'identity.invite_revoked',
+      },
+    );
+  });
+
   it('answers a retried creation with the same link', async () => {
     const headers = { 'Idempotency-Key': `invite-${randomUUID()}` };
     const body = { role: 'member', uses: 3, expiresIn: '2d' };

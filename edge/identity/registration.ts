@@ -6,7 +6,8 @@ import { APIError } from 'better-auth/api';
 import type { Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { HearthError } from '../../contracts/errors.ts';
-import { admitting } from '../../writers/identity/invite.ts';
+import { identityErrors } from '../../writers/identity/errors.ts';
+import { admitting, type OpenedInvite } from '../../writers/identity/invite.ts';
 import { INVITE_TOKEN, inviteIdOf } from '../../writers/identity/invite-token.ts';
 import { unstorableField, unstorableMessage } from '../http/validate.ts';
 import type { AuthDatabase } from './db.ts';
@@ -143,7 +144,7 @@ export async function checkSignUp({
   if (entry.by === 'refused') throw domainRefused();
   if (entry.by === 'invite') {
     try {
-      admitting(await invites.find(entry.inviteId), new Date());
+      await openInvite({ invites, authDb, inviteId: entry.inviteId });
     } catch (err) {
       throw inviteRefused(err, 'FORBIDDEN');
     }
@@ -181,7 +182,7 @@ export function registrationHooks({
       case 'invite': {
         let role: string;
         try {
-          role = admitting(await invites.find(entry.inviteId), new Date()).role;
+          role = (await openInvite({ invites, authDb, inviteId: entry.inviteId })).role;
         } catch (err) {
           throw inviteRefused(err, 'CONFLICT');
         }
@@ -212,6 +213,28 @@ export function registrationHooks({
   };
 
   return { beforeUser, beforeAccount };
+}
+
+/**
+ * The invite, if it admits someone now. It speaks for the admin who made it only while they
+ * are one: banned, or no longer admin, and their links admit no one (as if withdrawn).
+ */
+async function openInvite({
+  invites,
+  authDb,
+  inviteId,
+}: {
+  invites: InviteBook;
+  authDb: AuthDatabase;
+  inviteId: string;
+}): Promise<OpenedInvite> {
+  const invite = admitting(await invites.find(inviteId), new Date());
+  if (invite.createdBy === '') return invite; // made with the hub's own CLI
+  const { rows } = await sql<{ stands: boolean }>`
+    SELECT role = 'admin' AND NOT (banned IS TRUE AND ("banExpires" IS NULL OR "banExpires" > now())) AS stands
+    FROM auth."user" WHERE id = ${invite.createdBy}`.execute(authDb.db);
+  if (rows[0]?.stands !== true) throw identityErrors.inviteRevoked();
+  return invite;
 }
 
 async function anyAccount(authDb: AuthDatabase): Promise<boolean> {

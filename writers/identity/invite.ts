@@ -26,6 +26,8 @@ export type OpenedInvite = {
   maxUses: number;
   used: number;
   revoked: boolean;
+  /** The admin who made it ('' for the hub's own CLI). */
+  createdBy: string;
 };
 
 export type Invite = { status: 'none' } | OpenedInvite;
@@ -52,6 +54,7 @@ export function evolveInvite(state: Invite, event: IdentityEventBody): Invite {
         maxUses: v.maxUses,
         used: 0,
         revoked: false,
+        createdBy: v.createdBy,
       };
     }
     case 'inviteUsed':
