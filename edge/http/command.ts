@@ -25,8 +25,13 @@ export function commandMeta(c: Context<HubEnv>, body?: unknown, impliedKey?: str
   const key = header ?? impliedKey;
   const realActor = session.impersonatedBy ?? user.id;
   return {
-    // Keys are scoped to the person, so two people can never collide on one.
-    commandId: key !== undefined ? `${realActor}:${key}` : randomUUID(),
+    // Keys are scoped to the person (and to whom an admin acts for), so two can never collide.
+    commandId:
+      key === undefined
+        ? randomUUID()
+        : session.impersonatedBy
+          ? `${realActor}:as:${user.id}:${key}`
+          : `${realActor}:${key}`,
     retryable: key !== undefined,
     fingerprint:
       key !== undefined
