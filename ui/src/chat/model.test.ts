@@ -98,3 +98,16 @@ describe('a reaction named like one of Object.prototype’s members', () => {
     },
   );
 });
+
+describe('unread messages whose ids look like Object.prototype’s members', () => {
+  it('are counted like any other when a fresh list arrives', () => {
+    const summary = { id: 'family', last_seq: 10 } as ChannelSummary;
+    const before = channelView(summary);
+    const view = channelView(summary, {
+      ...before,
+      fresh: JSON.parse('{"__proto__": 15, "constructor": 16}'),
+    });
+    expect(Object.getOwnPropertyDescriptor(view.fresh, '__proto__')?.value).toBe(15);
+    expect(Object.getOwnPropertyDescriptor(view.fresh, 'constructor')?.value).toBe(16);
+  });
+});

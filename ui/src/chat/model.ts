@@ -127,8 +127,10 @@ export function unreadOf(c: ChannelView): number {
 
 /** A fresh list from the server replaces the counts; what arrived after it still counts. */
 export function channelView(c: ChannelSummary, previous?: ChannelView): ChannelView {
-  const fresh: Record<string, number> = {};
-  for (const [id, seq] of Object.entries(previous?.fresh ?? {})) if (seq > c.last_seq) fresh[id] = seq;
+  // Built, not assigned: message ids are the client's choice, and `__proto__` is one.
+  const fresh = Object.fromEntries(
+    Object.entries(previous?.fresh ?? {}).filter(([, seq]) => seq > c.last_seq),
+  );
   return {
     ...c,
     messages: previous?.messages ?? [],
