@@ -63,7 +63,9 @@ export function createFrameHandler({
     const writes =
       frame.type === 'message' || frame.type === 'edit' || frame.type === 'delete' || frame.type === 'react';
     if (writes && !may('write')) throw commonErrors.forbidden();
-    if (writes && take(userId) > 0) throw commonErrors.rateLimited('Too many messages; slow down.');
+    // A read mark appends too (an event each time it moves on): it draws on the same budget.
+    if ((writes || frame.type === 'read') && take(userId) > 0)
+      throw commonErrors.rateLimited('Too many messages; slow down.');
     switch (frame.type) {
       case 'message': {
         const messageId = frame.id ?? newId();

@@ -123,6 +123,16 @@ describe('message', () => {
     await catWs.waitFor((f) => f.type === 'pong');
     await catWs.close();
   });
+
+  it('counts read marks too, since each one moved on is an event', async () => {
+    const dee = await t.member('dee@family.test');
+    const deeWs = await dee.connect();
+    for (let seq = 1; seq <= 15; seq++) deeWs.send({ type: 'read', channel: 'family', seq, ref: `r${seq}` });
+    expect(await deeWs.waitFor((f) => f.type === 'error' && f.code === 'rate_limited')).toMatchObject({
+      message: expect.any(String),
+    });
+    await deeWs.close();
+  });
 });
 
 describe('typing', () => {
