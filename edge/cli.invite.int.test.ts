@@ -1,6 +1,9 @@
 // `hearth invite` against a running hub's NATS and Postgres: the link it prints lets one
 // person in with the role asked for, and the invite is on the log like any other.
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +51,30 @@ describe('hearth invite', () => {
 
     const created = (await identityEvents(t.hub)).find((e) => e.case === 'inviteCreated');
     expect(created?.value).toMatchObject({ role: 'child', maxUses: 1, createdBy: '' });
+  });
+
+  it('links to the running hub’s public URL, read from its runtime file', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'hearth-cli-'));
+    try {
+      // As `npm start` leaves it: this process stands in for the hub, which must be alive.
+      await writeFile(
+        join(dataDir, 'runtime.json'),
+        JSON.stringify({
+          pid: process.pid,
+          natsUrl: NATS_URL,
+          databaseUrl: t.databaseUrl,
+          namespace: prefix,
+          publicUrl: 'https://home.family.test',
+        }),
+      );
+      const { NATS_URL: _n, DATABASE_URL: _d, HEARTH_PUBLIC_URL: _p, ...env } = process.env;
+      const { stdout } = await run(process.execPath, [bin, 'invite', '--role', 'member'], {
+        env: { ...env, HEARTH_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+      });
+      expect(stdout).toMatch(/https:\/\/home\.family\.test\/sign-up\?invite=/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a role, an expiry or a number of uses it does not know, saying which', async () => {

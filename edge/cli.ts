@@ -45,7 +45,13 @@ async function withHub<T>(fn: (hub: Hub) => Promise<T>): Promise<T> {
     natsUrl: infra.natsUrl,
     databaseUrl: infra.databaseUrl,
     authSecret: infra.authSecret,
-    settings: running ? { ...settings, namespace: running.namespace } : settings,
+    settings: running
+      ? {
+          ...settings,
+          namespace: running.namespace,
+          hub: { ...settings.hub, publicUrl: running.publicUrl ?? settings.hub.publicUrl },
+        }
+      : settings,
     logger,
   });
   try {

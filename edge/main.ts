@@ -32,6 +32,7 @@ async function main(settings: Settings) {
     natsUrl: infra.natsUrl,
     databaseUrl: infra.databaseUrl,
     namespace: settings.namespace,
+    publicUrl: settings.hub.publicUrl,
   });
   const server = serve({ fetch: hub.app.fetch, port: settings.port, hostname: settings.host }, (info) => {
     logger.info({ port: info.port }, `Hearth is running at ${settings.hub.publicUrl}`);

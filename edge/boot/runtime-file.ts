@@ -3,7 +3,14 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-export type RuntimeFile = { pid: number; natsUrl: string; databaseUrl: string; namespace: string };
+export type RuntimeFile = {
+  pid: number;
+  natsUrl: string;
+  databaseUrl: string;
+  namespace: string;
+  /** The URL people open: links the CLI prints (an invite's) point there. */
+  publicUrl?: string;
+};
 
 export async function writeRuntimeFile(dataDir: string, info: RuntimeFile): Promise<() => Promise<void>> {
   const file = path.join(dataDir, 'runtime.json');
