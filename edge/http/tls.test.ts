@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { overTls, secureCookiesOverTls } from './tls.ts';
 
 /** The bindings @hono/node-server gives a request that came through a socket from `address`. */
-const from = (address: string) => ({ incoming: { socket: { remoteAddress: address, remotePort: 5000 } } });
+const from = (address: string, encrypted = false) => ({
+  incoming: { socket: { remoteAddress: address, remotePort: 5000, encrypted } },
+});
 
 function app() {
   const app = new Hono();
@@ -37,10 +39,13 @@ describe('whether a request came over TLS', () => {
 
   it('does not believe it from anyone else', async () => {
     expect(await tlsOf({ 'X-Forwarded-Proto': 'https' }, '203.0.113.9')).toBe(false);
+    // An absolute-form target over a plain socket claims https; the socket says otherwise.
+    expect(await tlsOf({}, '203.0.113.9', 'https://hub/tls')).toBe(false);
   });
 
-  it('knows a request that arrived over https itself', async () => {
-    expect(await tlsOf({}, '203.0.113.9', 'https://hub/tls')).toBe(true);
+  it('knows a request that arrived over TLS itself', async () => {
+    const res = await app().request('https://hub/tls', {}, from('203.0.113.9', true));
+    expect(await res.json()).toEqual({ tls: true });
   });
 });
 

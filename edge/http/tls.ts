@@ -9,7 +9,12 @@ export function overTls(trustedProxies: string[]): (c: Context) => boolean {
   // at all (an in-process request).
   const trusted = trustedBy(['loopback', ...trustedProxies]);
   return (c) => {
-    if (new URL(c.req.url).protocol === 'https:') return true;
+    // The socket says whether it is TLS; a request's URL is what the client wrote, and an
+    // absolute-form target (`POST https://…`) can claim https over plain http. Only an
+    // in-process request (no socket: tests) is taken at its URL's word.
+    const socket = (c.env as { incoming?: { socket?: { encrypted?: boolean } } } | undefined)?.incoming
+      ?.socket;
+    if (socket ? socket.encrypted === true : new URL(c.req.url).protocol === 'https:') return true;
     const proto = c.req.header('X-Forwarded-Proto');
     if (!proto) return false;
     const peer = peerAddress(c);
