@@ -80,6 +80,17 @@ export async function createIdentity({
   if (config.openSignup) {
     logger.warn('HEARTH_OPEN_SIGNUP is on: anyone who can reach this hub can sign up and join the family');
   }
+  // Without mail, nothing proves that whoever types an address owns it.
+  if (!config.smtpUrl && config.allowedEmailDomains.length > 0) {
+    logger.warn(
+      'HEARTH_ALLOWED_EMAIL_DOMAINS without SMTP_URL: anyone who types an address in those domains can join',
+    );
+  }
+  if (!config.smtpUrl && config.adminEmail) {
+    logger.warn(
+      'HEARTH_ADMIN_EMAIL without SMTP_URL: whoever signs up with that address first becomes an admin',
+    );
+  }
   try {
     await migrateAuth({ auth, authDb });
   } catch (err) {
