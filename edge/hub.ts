@@ -3,10 +3,8 @@ import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Logger } from 'pino';
-import { identityUsersProjection } from '../projectors/identity-users/projection.ts';
 import { openPool } from '../projectors/runtime/pool.ts';
 import { createProjectorRunner } from '../projectors/runtime/runner.ts';
-import type { AnyProjection } from '../projectors/runtime/types.ts';
 import { createAppender } from '../writers/log/append.ts';
 import { connectLog } from '../writers/log/connect.ts';
 import { createApp } from './app.ts';
@@ -16,7 +14,6 @@ import type { HubEnv } from './http/context.ts';
 import type { HubDeps } from './http/deps.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createIdentity } from './identity/index.ts';
-import { peopleRoutes } from './identity/people.routes.ts';
 import { createPlay, type Play } from './play/index.ts';
 
 export type Hub = {
@@ -100,12 +97,7 @@ export async function createHub({
     pool,
     log,
     logger,
-    projections: [
-      identityUsersProjection as unknown as AnyProjection,
-      ...identity.projections,
-      ...chat.projections,
-      ...play.projections,
-    ],
+    projections: [...identity.projections, ...chat.projections, ...play.projections],
     ...(ackWaitMs ? { ackWaitMs } : {}),
   });
   await projectors.migrate();
@@ -124,7 +116,6 @@ export async function createHub({
     apiRoutes: [],
   };
   deps.apiRoutes.push(identity.routes(deps));
-  deps.apiRoutes.push(peopleRoutes(deps));
   deps.apiRoutes.push(chat.routes(deps));
   deps.apiRoutes.push(play.routes(deps));
   const app = createApp(deps);

@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { identityAccessReactor } from '../../projectors/identity-access/reactor.ts';
 import { identityInvitesProjection } from '../../projectors/identity-invites/projection.ts';
+import { identityUsersProjection } from '../../projectors/identity-users/projection.ts';
 import type { Projector } from '../../projectors/runtime/types.ts';
 import { createIdentityWriter } from '../../writers/identity/commands.ts';
 import type { Appender } from '../../writers/log/append.ts';
@@ -20,6 +21,7 @@ import { inviteRoutes } from './invites.routes.ts';
 import { inviteBook } from './invites.ts';
 import { createMailer } from './mail.ts';
 import { migrateAuth } from './migrate.ts';
+import { peopleRoutes } from './people.routes.ts';
 import { createRelay } from './relay.ts';
 import { identityRoutes } from './routes.ts';
 
@@ -101,12 +103,14 @@ export async function createIdentity({
   return {
     gate: createGate({ auth, logger }),
     projections: [
+      identityUsersProjection as unknown as Projector,
       identityAccessReactor as unknown as Projector,
       identityInvitesProjection as unknown as Projector,
     ],
     routes: (deps) => {
       const routes = identityRoutes({ deps, betterAuth: auth, authDb, relay });
       routes.route('/', inviteRoutes({ deps, writer, secret: config.secret }));
+      routes.route('/', peopleRoutes(deps));
       return routes;
     },
     start: relay.start,
