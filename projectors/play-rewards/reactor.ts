@@ -9,7 +9,6 @@
 // event: whichever event completes a challenge, and whichever reactor sees it first, a member
 // is rewarded once. A reward that stopped standing (a chore taken back) and stands again is
 // the same reward: asking again appends nothing.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
 import { HearthError } from '../../contracts/errors.ts';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
@@ -22,7 +21,7 @@ import type { Reactor, ReactorContext, StoredEvent } from '../runtime/types.ts';
 export const PLAY_REWARDS = 'play_rewards';
 export const PLAY_REWARDS_CHAT = 'play_rewards_chat';
 
-/** A busy chat recomputes the scores at most this often; the batches in between wait and merge. */
+/** A busy chat is looked at at most this often; the batches in between wait and merge. */
 const CHAT_EVERY_MS = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -34,7 +33,7 @@ type Deps = {
    */
   db: Kysely<unknown>;
   writer: Pick<PlayWriter, 'completeChallenge'>;
-  scores: Pick<ScoresQuery, 'current' | 'watermark'>;
+  scores: Pick<ScoresQuery, 'current'>;
 };
 
 export function playRewardsReactors({
@@ -43,9 +42,6 @@ export function playRewardsReactors({
   scores,
 }: Deps): [Reactor<unknown, PlayEvent>, Reactor<unknown, ChatEvent>] {
   const reward = rewarder({ writer, scores });
-  /** When the chat reactor last scored, and at which watermark. */
-  let chatComputed = 0;
-  let chatMark = '';
   return [
     {
       name: PLAY_REWARDS,
@@ -61,6 +57,9 @@ export function playRewardsReactors({
       domain: 'chat',
       reads: [...SCORED_FROM],
       wants: (e) => e.event.case === 'messagePosted',
+      // A busy chat is checked, and scored, at most once a second: the messages in between
+      // come as one batch.
+      paceMs: CHAT_EVERY_MS,
       react: async (events, ctx) => {
         let from = Number.POSITIVE_INFINITY;
         let to = 0;
@@ -71,12 +70,7 @@ export function playRewardsReactors({
         // Only a message count challenge whose week holds these messages' days can move.
         const window = { from: from - 8 * DAY_MS, to: to + DAY_MS };
         if (!(await openChallenge(db, window))) return;
-        // Scoring again is what costs: unless nothing moved (the scores are then kept), a busy
-        // chat scores at most once a second.
-        const wait = chatComputed + CHAT_EVERY_MS - Date.now();
-        if (wait > 0 && (await scores.watermark()) !== chatMark) await sleep(wait);
-        chatComputed = Date.now();
-        chatMark = await reward(events.at(-1) as StoredEvent, ctx);
+        await reward(events.at(-1) as StoredEvent, ctx);
       },
     },
   ];
@@ -97,9 +91,8 @@ async function openChallenge(db: Kysely<unknown>, window?: { from: number; to: n
 }
 
 function rewarder({ writer, scores }: Pick<Deps, 'writer' | 'scores'>) {
-  /** Answers the watermark the scores were computed at. */
-  return async (cause: StoredEvent, { issue, logger }: ReactorContext): Promise<string> => {
-    const { scores: now, watermark } = await scores.current();
+  return async (cause: StoredEvent, { issue, logger }: ReactorContext): Promise<void> => {
+    const { scores: now } = await scores.current();
     for (const p of now.challenges) {
       if (p.completed || p.progress < p.target) continue;
       await issue({
@@ -112,6 +105,5 @@ function rewarder({ writer, scores }: Pick<Deps, 'writer' | 'scores'>) {
         logger.warn({ err, challenge: p.challengeId }, 'challenge reward refused');
       });
     }
-    return watermark;
   };
 }

@@ -4,6 +4,7 @@
 // held while a read model it reads rebuilds; it reacts to an event only once the read models
 // on its stream have applied it; and the commands it issues carry ids derived from the event,
 // so a redelivered batch (the batch commits after its commands are on the log) issues none twice.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
 import pRetry from 'p-retry';
 import type { Logger } from 'pino';
@@ -45,6 +46,7 @@ export type ReactorRuntime = {
 export function reactorProjection(reactor: AnyReactor, runtime: ReactorRuntime): AnyProjection {
   const logger = runtime.logger.child({ reactor: reactor.name });
   const issue = issuer(reactor, runtime);
+  let acted = 0;
   return {
     name: reactor.name,
     domain: reactor.domain,
@@ -61,6 +63,10 @@ export function reactorProjection(reactor: AnyReactor, runtime: ReactorRuntime):
       const wanted = reactor.wants ? events.filter((e) => reactor.wants?.(e as never)) : events;
       const last = wanted.at(-1);
       if (!last) return;
+      // Paced: what arrives meanwhile waits, and comes next as one batch, checked once.
+      const wait = reactor.paceMs ? acted + reactor.paceMs - Date.now() : 0;
+      if (wait > 0) await sleep(wait);
+      acted = Date.now();
       const held = await rebuildingOf(db, reactor.reads);
       if (held) throw transient(`held: ${held} is rebuilding`);
       for (const name of runtime.onStream) {

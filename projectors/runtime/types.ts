@@ -87,6 +87,11 @@ export type Reactor<DB = unknown, E extends Envelope = Envelope> = {
    * nor moves on); and those on its own stream have applied an event before it reacts to it.
    */
   reads: string[];
+  /**
+   * At most one batch this often: for a reactor on a busy stream whose every batch costs
+   * queries, the events that arrive meanwhile wait and come as one batch.
+   */
+  paceMs?: number;
   /** The events it reacts to; the rest only move its checkpoint. */
   wants?: (event: StoredEvent<E>) => boolean;
   /** Reacts to a batch of wanted events, in log order. Throwing fails the batch. */
