@@ -1,22 +1,10 @@
 // The reads the edge makes about messages: pages of history, newest first when choosing
 // which, oldest first when returning them (the order a chat shows them in).
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { ChatMessage } from '../../contracts/chat.api.ts';
 import type { ChatMessagesDB, MessageRow } from './tables.ts';
 
-/** The seed contract's ChatMessage plus what Hearth adds (seq, edits, tombstones, …). */
-export type ChatMessage = {
-  id: string;
-  content: string;
-  sender_id: string;
-  channel_id: string;
-  created_at: string;
-  seq: number;
-  edited_at: string | null;
-  deleted: boolean;
-  reply_to: string | null;
-  mentions: string[];
-  reactions: Record<string, string[]>;
-};
+export type { ChatMessage };
 
 export function toChatMessage(r: Selectable<MessageRow>): ChatMessage {
   return {

@@ -1,22 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AdminInvite } from '../../contracts/identity.api.ts';
 import type { InviteRow, InvitesDB } from './tables.ts';
 
-export type InviteStatus = 'active' | 'expired' | 'used_up' | 'revoked';
-
-export type InviteEntry = {
-  id: string;
-  role: string;
-  status: InviteStatus;
-  expiresAt: string;
-  maxUses: number;
-  uses: number;
-  usedBy: string[];
-  createdBy: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedBy: string | null;
-  revokedAt: string | null;
-};
+export type InviteEntry = AdminInvite;
+export type InviteStatus = AdminInvite['status'];
 
 /** What the invite would answer a sign-up at `now`, in the decider's order of refusals. */
 export function statusOf(r: Selectable<InviteRow>, now: Date): InviteStatus {

@@ -1,18 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AdminUser } from '../../contracts/identity.api.ts';
 import type { UserRow, UsersDB } from './tables.ts';
 
-export type DirectoryEntry = {
-  id: string;
-  email: string;
-  name: string;
-  image: string | null;
-  role: string;
-  banned: boolean;
-  bannedUntil: string | null;
-  registeredAt: string;
-  lastSignInAt: string | null;
-  signInCount: number;
-};
+/** An account as the directory holds it: the admin's user list answers exactly this. */
+export type DirectoryEntry = AdminUser;
 
 /** Banned, and the ban has not run out: such a person takes part in nothing new. */
 export function isBanned(user: Pick<DirectoryEntry, 'banned' | 'bannedUntil'>, now = Date.now()): boolean {

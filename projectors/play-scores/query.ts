@@ -5,6 +5,7 @@
 // draft rule set.
 import type { Kysely } from 'kysely';
 import { HearthError } from '../../contracts/errors.ts';
+import type { MemberDiff } from '../../contracts/play.api.ts';
 import type { RuleSet } from '../../contracts/play.schema.ts';
 import { PLAY_ACTIVITY } from '../play-activity/projection.ts';
 import { PLAY } from '../play-records/projection.ts';
@@ -79,17 +80,7 @@ export function createScoresQuery({ db, positions }: { db: Kysely<unknown>; posi
   return { watermark, current, preview };
 }
 
-export type MemberDiff = {
-  user_id: string;
-  name: string;
-  xp: [number, number];
-  level: [number, number];
-  rank: [number | null, number | null];
-  week_rank: [number | null, number | null];
-  ratings: { game: string; game_name: string; rating: [number | null, number | null] }[];
-  achievements_gained: string[];
-  achievements_lost: string[];
-};
+export type { MemberDiff };
 
 export function diffScores(before: Scores, after: Scores): MemberDiff[] {
   const rankOf = (rows: Scores['boards']['xpAllTime'], id: string) =>
