@@ -1,6 +1,6 @@
 // Owns the read models' lifecycle: migrations, one leader-elected worker per read model or
 // reactor, read-your-writes waits, positions, status, rebuilds and dead letters.
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -74,6 +74,9 @@ export function createProjectorRunner({
   const reached = new Map<string, number>();
   const leaders = new Set<string>();
   const controller = new AbortController();
+  // Every worker listens to this one signal (its leadership and its sleeps): as many
+  // listeners as there are read models and reactors, which is no leak.
+  setMaxListeners(4 * projectors.length + 10, controller.signal);
   const running: Promise<void>[] = [];
   // A reactor runs as a projection with no tables (reactor.ts), lent this runner's waits.
   const projections = projectors.map((p) =>
