@@ -60,6 +60,13 @@ describe.skipIf(!hasChromium() && !process.env.CI)('joining the family by invite
     await alert(late).filter({ hasText: 'This invite link has already been used' }).waitFor();
   });
 
+  it('shows a visitor who is not signed in the sign-in page, with no word of an outage', async () => {
+    const visitor = await openPage(browser, DESKTOP, contexts);
+    await visitor.goto(hub.url);
+    await visitor.getByRole('form', { name: 'Sign in' }).waitFor();
+    expect(await visitor.getByText('cannot be reached').count()).toBe(0);
+  });
+
   it('explains that joining needs an invite', async () => {
     const stranger = await openPage(browser, DESKTOP, contexts);
     await stranger.goto(`${hub.url}/sign-up`);
