@@ -62,7 +62,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the family chat in a browser
     await row(ben, 'family').click();
     await ben.getByTestId('channel-title').filter({ hasText: 'Family' }).waitFor();
     // Ana's page sees Ben online before she writes: both sockets are in the channel.
-    await ana.getByText('1 online').waitFor();
+    await ana.getByText('2 members · 2 online').waitFor();
 
     await composer(ana).pressSequentially('Dinner at 7?');
     await ben

@@ -7,7 +7,7 @@ import type { User } from '../identity/api.ts';
 import { navigate } from '../lib/route.ts';
 import { Composer, type Draft } from './composer.tsx';
 import { MessageList } from './message-list.tsx';
-import { channelTitle, otherMember } from './names.ts';
+import { channelTitle, membersLine, otherMember } from './names.ts';
 import { TypingIndicator } from './typing-indicator.tsx';
 import { useChat, useChatClient } from './use-chat.tsx';
 
@@ -36,7 +36,9 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
   }
   const title = channelTitle(channel, me, people);
   const other = otherMember(channel, me.id);
-  const online = (channel.members ?? []).filter((id) => id !== me.id && presence[id]).length;
+  const members = channel.members ?? [];
+  // You are here, so you are online, whatever presence has heard yet.
+  const online = members.filter((id) => id === me.id || presence[id] === true).length;
 
   return (
     <section aria-label={title} className="flex min-h-0 flex-1 flex-col">
@@ -60,11 +62,7 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
             {title}
           </h1>
           <p className="text-xs text-muted-foreground">
-            {other
-              ? presence[other]
-                ? 'online'
-                : 'offline'
-              : `${channel.members?.length ?? 0} members · ${online} online`}
+            {other ? (presence[other] ? 'online' : 'offline') : membersLine(members.length, online)}
           </p>
         </div>
       </header>

@@ -32,3 +32,8 @@ export function sortChannels(list: ChannelView[]): ChannelView[] {
     return b.seen - a.seen || a.name.localeCompare(b.name);
   });
 }
+
+/** "1 member · 1 online", "4 members · 2 online": a channel's header. */
+export function membersLine(members: number, online: number): string {
+  return `${members} ${members === 1 ? 'member' : 'members'} · ${online} online`;
+}
