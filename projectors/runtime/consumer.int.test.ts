@@ -46,6 +46,19 @@ describe('the durable consumer of a read model', () => {
     expect(info.num_pending).toBe(2);
   });
 
+  it('is made again from the checkpoint when a worker took messages and died before applying them', async () => {
+    await ensure(3);
+    const consumer = await rt.log.js.consumers.get(stream, name);
+    // Taken and never acknowledged: the worker that took them is gone.
+    const batch = await consumer.fetch({ max_messages: 1, expires: 1000 });
+    for await (const _ of batch) break;
+    expect((await rt.log.jsm.consumers.info(stream, name)).delivered.stream_seq).toBe(4);
+    const info = await ensure(3);
+    expect(info.config.opt_start_seq).toBe(4);
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_pending).toBe(2);
+  });
+
   it('is made again behind the checkpoint when its ack floor ran ahead (a restored database)', async () => {
     const consumer = await rt.log.js.consumers.get(stream, name);
     const batch = await consumer.fetch({ max_messages: 2, expires: 1000 });

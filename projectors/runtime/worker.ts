@@ -29,8 +29,9 @@ export function consumerName(projection: AnyProjection): string {
 /**
  * Makes the durable consumer agree with the checkpoint and with the configuration this code
  * gives it: the checkpoint is the truth, so a consumer whose ack floor ran ahead of it (a
- * restored database), or that was made with other settings (an older release's filter, say),
- * is recreated to deliver from just after the checkpoint. Returns its info, which the worker
+ * restored database), that delivered past it (to a worker that died before applying), or that
+ * was made with other settings (an older release's filter, say), is recreated to deliver from
+ * just after the checkpoint. Returns its info, which the worker
  * consumes with (a consumer info is not free: see below).
  */
 export async function ensureConsumer({
@@ -69,7 +70,12 @@ export async function ensureConsumer({
       config.max_ack_pending === settings.max_ack_pending &&
       (config.filter_subject || undefined) === settings.filter_subject &&
       (config.filter_subjects ?? []).length === 0;
-    if (same && existing.ack_floor.stream_seq <= checkpoint) return existing;
+    // Delivered past the checkpoint: a worker before this one (a process killed mid-batch)
+    // took messages it never applied. Kept, the consumer would redeliver them only after the
+    // ack wait, behind newer ones; applying a newer one first moves the checkpoint past them,
+    // and acknowledging it (AckAll) acknowledges them: they would never be applied.
+    if (same && existing.ack_floor.stream_seq <= checkpoint && existing.delivered.stream_seq <= checkpoint)
+      return existing;
     await log.jsm.consumers.delete(stream, name);
   }
   return log.jsm.consumers.add(stream, {
