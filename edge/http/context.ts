@@ -1,14 +1,9 @@
 // What every request carries through the middleware chain.
 import type { Logger } from 'pino';
+import type { SessionUser as SessionBodyUser } from '../../contracts/identity.api.ts';
 
-export type SessionUser = {
-  id: string;
-  email: string;
-  name: string;
-  image: string | null;
-  role: string;
-  emailVerified: boolean;
-  banned: boolean;
+/** The contract's signed-in person, with its times still dates (they become strings as JSON). */
+export type SessionUser = Omit<SessionBodyUser, 'createdAt' | 'updatedAt'> & {
   createdAt: Date;
   updatedAt: Date;
 };
