@@ -242,3 +242,11 @@ export async function openSocket(url: string): Promise<Socket> {
     },
   };
 }
+
+/** Opens a socket for `person` that has joined `channel` (its `joined` frame received). */
+export async function joinedSocket(person: Person, channel = 'family'): Promise<Socket> {
+  const ws = await person.connect();
+  ws.send({ type: 'join', channel });
+  await ws.waitFor((f) => f.type === 'joined');
+  return ws;
+}

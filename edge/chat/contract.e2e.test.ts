@@ -4,6 +4,7 @@ import {
   type ChatHubs,
   FAST_PRESENCE,
   type Frame,
+  joinedSocket,
   openSocket,
   type Person,
   type Socket,
@@ -33,12 +34,7 @@ beforeAll(async () => {
   ann = await t.member('ann@family.test');
   bob = await t.member('bob@family.test');
   cat = await t.member('cat@family.test');
-  annWs = await ann.connect();
-  bobWs = await bob.connect();
-  annWs.send({ type: 'join', channel: 'family' });
-  bobWs.send({ type: 'join', channel: 'family' });
-  await annWs.waitFor((f) => f.type === 'joined');
-  await bobWs.waitFor((f) => f.type === 'joined');
+  [annWs, bobWs] = await Promise.all([joinedSocket(ann), joinedSocket(bob)]);
 });
 afterAll(() => t?.stop());
 

@@ -2,7 +2,7 @@
 // reactions like any other, over REST and over the socket, in the log and in the read model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../contracts/chat.api.ts';
-import { type ChatHubs, type Person, type Socket, startChatHubs } from '../../test/sockets.ts';
+import { type ChatHubs, joinedSocket, type Person, type Socket, startChatHubs } from '../../test/sockets.ts';
 
 const NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
 
@@ -16,12 +16,7 @@ beforeAll(async () => {
   t = await startChatHubs();
   ann = await t.member('ann@family.test');
   bob = await t.member('bob@family.test');
-  annWs = await ann.connect();
-  bobWs = await bob.connect();
-  annWs.send({ type: 'join', channel: 'family' });
-  bobWs.send({ type: 'join', channel: 'family' });
-  await annWs.waitFor((f) => f.type === 'joined');
-  await bobWs.waitFor((f) => f.type === 'joined');
+  [annWs, bobWs] = await Promise.all([joinedSocket(ann), joinedSocket(bob)]);
 });
 afterAll(() => t?.stop());
 

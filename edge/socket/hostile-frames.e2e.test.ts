@@ -2,7 +2,7 @@
 // names, and nothing else: the hub answers, and everyone else's socket goes on.
 import { connect, type Socket as TcpSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatHubs, type Person, type Socket, startChatHubs } from '../../test/sockets.ts';
+import { type ChatHubs, joinedSocket, type Person, type Socket, startChatHubs } from '../../test/sockets.ts';
 import { MAX_FRAME_BYTES } from './upgrade.ts';
 
 let t: ChatHubs;
@@ -14,9 +14,7 @@ beforeAll(async () => {
   t = await startChatHubs();
   ann = await t.member('ann@family.test');
   bob = await t.member('bob@family.test');
-  bobWs = await bob.connect();
-  bobWs.send({ type: 'join', channel: 'family' });
-  await bobWs.waitFor((f) => f.type === 'joined');
+  bobWs = await joinedSocket(bob);
 });
 afterAll(() => t?.stop());
 
