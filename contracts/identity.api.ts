@@ -27,6 +27,13 @@ export type SessionBody = {
   };
 };
 
+/**
+ * GET /api/v1/me/permissions: what the caller's role may do, read from the one table every
+ * route checks (edge/http/permissions.ts), as "resource.action" (chat.create, play.manage,
+ * user.ban). The UI offers a control only when its permission is here.
+ */
+export type MyPermissions = { role: string; granted: string[] };
+
 /** GET /api/v1/people: the family directory every member may read. No emails, nobody banned. */
 export type Person = { id: string; name: string; image: string | null; role: string };
 

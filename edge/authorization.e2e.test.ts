@@ -90,6 +90,7 @@ const PLAY_ROWS: Row[] = [
 // Signed-in non-admins are refused admin routes (403); banned accounts have no session (401).
 const ROWS = (target: string): Row[] => [
   { method: 'GET', path: '/api/v1/me', admin: 200, member: 200, child: 200 },
+  { method: 'GET', path: '/api/v1/me/permissions', admin: 200, member: 200, child: 200 },
   { method: 'PATCH', path: '/api/v1/me', body: { name: 'Renamed' }, admin: 200, member: 200, child: 200 },
   {
     method: 'POST',

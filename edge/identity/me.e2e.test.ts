@@ -48,6 +48,22 @@ describe('GET /me', () => {
   });
 });
 
+describe('GET /me/permissions', () => {
+  it('answers what the role is granted, from the table the routes check', async () => {
+    const { grants } = await import('../http/permissions.ts');
+    const expected = (role: keyof typeof grants) =>
+      Object.entries(grants[role] as Record<string, readonly string[]>)
+        .flatMap(([resource, actions]) => actions.map((a) => `${resource}.${a}`))
+        .sort();
+    const mine = await json<{ role: string; granted: string[] }>(await kid.request('/api/v1/me/permissions'));
+    expect(mine.role).toBe('child');
+    expect([...mine.granted].sort()).toEqual(expected('child'));
+    expect(mine.granted).not.toContain('chat.create');
+    const root = await json<{ granted: string[] }>(await admin.request('/api/v1/me/permissions'));
+    expect([...root.granted].sort()).toEqual(expected('admin'));
+  });
+});
+
 describe('PATCH /me', () => {
   it('changes name and avatar, records ProfileUpdated and shows in the directory', async () => {
     const res = await kid.request('/api/v1/me', {

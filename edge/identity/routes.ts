@@ -2,7 +2,7 @@
 // wait, briefly, for identity_access to apply them); everyone manages their own profile and
 // password through better-auth, whose writes the outbox records.
 import { type Context, Hono } from 'hono';
-import type { Accepted, AdminUser, SessionsRevoked } from '../../contracts/identity.api.ts';
+import type { Accepted, AdminUser, MyPermissions, SessionsRevoked } from '../../contracts/identity.api.ts';
 import { banBody, listUsersQuery, setRoleBody } from '../../contracts/identity.schema.ts';
 import { IDENTITY_ACCESS } from '../../projectors/identity-access/reactor.ts';
 import { listUsers } from '../../projectors/identity-users/queries.ts';
@@ -12,7 +12,7 @@ import type { CommandMeta } from '../../writers/log/append.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
-import { PERMISSIONS } from '../http/permissions.ts';
+import { PERMISSIONS, statements } from '../http/permissions.ts';
 import { readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
@@ -42,6 +42,15 @@ export function identityRoutes({
   const writer = createIdentityWriter({ appender });
   const app = new Hono<HubEnv>();
   app.route('/', meRoutes({ auth: betterAuth, authDb, relay }));
+
+  // The caller's grants, from the same table and check the routes use: the UI's only source.
+  app.get('/me/permissions', (c) => {
+    const role = c.get('user').role;
+    const granted = Object.entries(statements).flatMap(([resource, actions]) =>
+      actions.filter((action) => auth.can(role, { [resource]: [action] })).map((a) => `${resource}.${a}`),
+    );
+    return c.json({ role, granted } satisfies MyPermissions);
+  });
 
   /** 200 once identity_access has applied the event (a ban has ended the sessions), else 202. */
   const answer = async (c: Context<HubEnv>, seq: number) => {

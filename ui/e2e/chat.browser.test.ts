@@ -41,7 +41,9 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the family chat in a browser
     await signUp(ana, 'Ana Example', 'ana@example.com');
     await ana.getByTestId('welcome').filter({ hasText: 'admin' }).waitFor();
     await ana.getByText('Admin', { exact: true }).waitFor();
-    // A wide screen opens the family channel by itself.
+    // A wide screen lands on Home by itself.
+    await ana.waitForURL(/\/home$/);
+    await row(ana, 'family').click();
     await ana.waitForURL(/\/c\/family$/);
   });
 

@@ -7,7 +7,7 @@ import type { InviteMade } from '../../contracts/identity.api.ts';
 import { ensureUiBuilt } from '../build.ts';
 import { DESKTOP, hasChromium, launchChromium } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
-import { fillSignUp, openPage, signUp, signUpWithInvite } from './people.ts';
+import { fillSignUp, openPage, row, signUp, signUpWithInvite } from './people.ts';
 
 let hub: BrowserHub;
 let browser: Browser;
@@ -24,6 +24,8 @@ describe.skipIf(!hasChromium() && !process.env.CI)('joining the family by invite
     [hub, browser] = await Promise.all([startBrowserHub({ openSignup: false }), launchChromium()]);
     ana = await openPage(browser, DESKTOP, contexts);
     await signUp(ana, hub.url, 'Ana Example', 'ana@example.com');
+    await ana.waitForURL(/\/home$/);
+    await row(ana, 'family').click();
     await ana.waitForURL(/\/c\/family$/);
     // The admin's own session makes the invite, as the admin console will.
     const res = await ana.request.post(`${hub.url}/api/v1/admin/invites`, {
@@ -46,6 +48,8 @@ describe.skipIf(!hasChromium() && !process.env.CI)('joining the family by invite
     await kit.getByText('You were invited to join the family').waitFor();
     await signUpWithInvite(kit, invite.link, 'Kit Example', 'kit@example.com');
     expect(await kit.getByText('Admin', { exact: true }).count()).toBe(0);
+    await kit.waitForURL(/\/home$/);
+    await row(kit, 'family').click();
     await kit.waitForURL(/\/c\/family$/);
     await hearthLine(kit, 'Kit Example joined as child').waitFor();
     await hearthLine(ana, 'Kit Example joined as child').waitFor();

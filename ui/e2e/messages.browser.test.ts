@@ -34,6 +34,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('messages in a browser', () =
     await signUp(ana, hub.url, 'Ana Example', 'ana@example.com');
     await signUp(ben, hub.url, 'Ben Example', 'ben@example.com');
     await row(ben, 'family').click();
+    await row(ana, 'family').click();
     await ana.waitForURL(/\/c\/family$/);
   }, 120_000);
 

@@ -1,11 +1,12 @@
 // The page: who is signed in decides what shows; the path decides where.
 import { Flame } from 'lucide-react';
 import { useEffect } from 'react';
+import { isConsolePath } from './admin/console-page.tsx';
 import { AuthPage } from './identity/auth-page.tsx';
 import { SessionProvider, useSession } from './identity/session.tsx';
 import { navigate, usePath } from './lib/route.ts';
 import { isPlayPath } from './play/play-page.tsx';
-import { SignedInPage } from './shell/signed-in-page.tsx';
+import { type Pane, SignedInPage } from './shell/signed-in-page.tsx';
 
 export function App() {
   return (
@@ -25,21 +26,23 @@ function Screens() {
 
   useEffect(() => {
     if (state.status === 'signed-out' && !onAuthPath) navigate('/sign-in', { replace: true });
-    if (signedIn && onAuthPath) navigate('/', { replace: true });
+    if (signedIn && onAuthPath) navigate('/home', { replace: true });
   }, [state.status, signedIn, onAuthPath]);
 
   if (state.status === 'loading') return <Splash />;
   if (state.status === 'signed-out') return <AuthPage mode={path === '/sign-up' ? 'sign-up' : 'sign-in'} />;
-  const channel = /^\/c\/([A-Za-z0-9_-]{1,128})$/.exec(path)?.[1] ?? null;
-  // One page for chat and play (and one socket): the sidebar stays, play takes the main pane.
-  return (
-    <SignedInPage
-      key={state.user.id}
-      user={state.user}
-      channelId={channel}
-      playPath={isPlayPath(path) ? path : null}
-    />
-  );
+  // One page for every signed-in screen (and one socket): the sidebar stays, the path picks
+  // what the main pane shows.
+  return <SignedInPage key={state.user.id} user={state.user} pane={paneOf(path)} />;
+}
+
+function paneOf(path: string): Pane {
+  const channel = /^\/c\/([A-Za-z0-9_-]{1,128})$/.exec(path)?.[1];
+  if (channel) return { kind: 'channel', channelId: channel };
+  if (path === '/home') return { kind: 'home' };
+  if (isPlayPath(path)) return { kind: 'play', path };
+  if (isConsolePath(path)) return { kind: 'console', path };
+  return { kind: 'none' };
 }
 
 function Splash() {

@@ -1,11 +1,12 @@
 // The channel list: the family channel and groups, then direct messages, each with its
 // unread badge; DMs show whether the other person is online.
-import { Flame, Hash, Plus, Trophy } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { Flame, Hash, Plus } from 'lucide-react';
+import { type ReactNode, useMemo, useState } from 'react';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Badge } from '../components/ui/badge.tsx';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
+import { useCan } from '../identity/permissions.tsx';
 import { navigate } from '../lib/route.ts';
 import { cn } from '../lib/utils.ts';
 import { type ChannelView, unreadOf } from './model.ts';
@@ -18,13 +19,17 @@ import { UserMenu } from './user-menu.tsx';
 export function Sidebar({
   me,
   activeId,
-  playing = false,
+  nav,
+  headerEnd,
 }: {
   me: User;
   activeId: string | null;
-  /** A play screen is open. */
-  playing?: boolean;
+  /** The page's own links (Home, Play, the console), above the channels. */
+  nav?: ReactNode;
+  /** Beside the name in the header (the notification centre). */
+  headerEnd?: ReactNode;
 }) {
+  const canCreate = useCan('chat.create');
   const channels = useChat((s) => s.channels);
   const loaded = useChat((s) => s.channelsLoaded);
   const [picking, setPicking] = useState(false);
@@ -37,34 +42,26 @@ export function Sidebar({
     <div className="flex h-full w-full flex-col">
       <header className="flex items-center gap-2 border-b px-4 py-3">
         <Flame className="size-5 shrink-0 text-primary" aria-hidden="true" />
-        <span className="font-semibold tracking-tight">Hearth</span>
+        <span className="flex-1 font-semibold tracking-tight">Hearth</span>
+        {headerEnd}
       </header>
       <nav aria-label="Channels" className="flex-1 overflow-y-auto px-2 py-3">
-        <a
-          href="/play"
-          aria-current={playing ? 'page' : undefined}
-          onClick={(e) => {
-            e.preventDefault();
-            navigate('/play');
-          }}
-          className={cn(
-            'mb-3 flex items-center gap-2 rounded-md px-2 py-2 text-sm hover:bg-accent md:py-1.5',
-            playing && 'bg-accent font-medium text-accent-foreground',
-          )}
-        >
-          <Trophy className="size-4 shrink-0 text-primary" aria-hidden="true" />
-          <span className="flex-1">Play</span>
-          <span className="text-xs text-muted-foreground" aria-hidden="true">
-            levels, chores, games
-          </span>
-        </a>
+        {nav && <div className="mb-3 flex flex-col gap-0.5">{nav}</div>}
         <div className="flex items-center justify-between px-2 pb-1">
           <h2 className="text-xs font-semibold uppercase tracking-wide text-muted-foreground">Channels</h2>
-          <Button variant="ghost" size="icon-sm" aria-label="New channel" onClick={() => setCreating(true)}>
-            <Plus />
-          </Button>
+          {canCreate && (
+            <Button
+              variant="ghost"
+              size="icon-sm"
+              aria-label="New channel"
+              data-requires="chat.create"
+              onClick={() => setCreating(true)}
+            >
+              <Plus />
+            </Button>
+          )}
         </div>
-        {creating && <NewChannel me={me} onClose={() => setCreating(false)} />}
+        {creating && canCreate && <NewChannel me={me} onClose={() => setCreating(false)} />}
         {!loaded && <p className="px-2 py-1 text-sm text-muted-foreground">Loading…</p>}
         <ul>
           {rooms.map((c) => (

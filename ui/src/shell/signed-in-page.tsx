@@ -2,7 +2,9 @@
 // play) beside the main pane, which shows a conversation or play's screens, side by side on a
 // wide screen and one at a time on a phone (the path says which). Chat's client keeps the
 // socket; play hears it through the live connection.
+import { House, Settings2, Trophy } from 'lucide-react';
 import { useEffect, useState } from 'react';
+import { ConsolePage } from '../admin/console-page.tsx';
 import { createChatClient } from '../chat/client.ts';
 import { ConnectionBanner } from '../chat/connection-banner.tsx';
 import { Conversation } from '../chat/conversation.tsx';
@@ -11,8 +13,11 @@ import { Sidebar } from '../chat/sidebar.tsx';
 import { ChatProvider, useChat, useChatClient } from '../chat/use-chat.tsx';
 import { Alert } from '../components/ui/alert.tsx';
 import { Button } from '../components/ui/button.tsx';
+import { HomePage } from '../home/home-page.tsx';
+import { NotificationBell } from '../home/notification-bell.tsx';
 import type { User } from '../identity/api.ts';
 import { loadPeople } from '../identity/people.ts';
+import { PermissionsProvider, useCan } from '../identity/permissions.tsx';
 import { useSession } from '../identity/session.tsx';
 import { takeWelcome } from '../identity/welcome.ts';
 import { navigate } from '../lib/route.ts';
@@ -21,19 +26,19 @@ import { PlayPage } from '../play/play-page.tsx';
 import { PlayProvider } from '../play/store.tsx';
 import { PlayToasts } from '../play/toasts.tsx';
 import { LiveProvider } from '../socket/live.tsx';
+import { NavLink } from './nav-link.tsx';
 
 const WIDE = '(min-width: 768px)';
 
-export function SignedInPage({
-  user,
-  channelId,
-  playPath = null,
-}: {
-  user: User;
-  channelId: string | null;
-  /** A /play path: play's screens take the main pane. */
-  playPath?: string | null;
-}) {
+/** What the main pane shows: a conversation, or a page of its own (the path decides). */
+export type Pane =
+  | { kind: 'none' }
+  | { kind: 'channel'; channelId: string }
+  | { kind: 'home' }
+  | { kind: 'play'; path: string }
+  | { kind: 'console'; path: string };
+
+export function SignedInPage({ user, pane }: { user: User; pane: Pane }) {
   const { ended, refresh } = useSession();
   const [client] = useState(() =>
     createChatClient({
@@ -49,35 +54,28 @@ export function SignedInPage({
   }, [client]);
 
   return (
-    <LiveProvider live={client.live}>
-      <ChatProvider client={client}>
-        <PlayProvider me={user.id}>
-          <Layout user={user} channelId={channelId} playPath={playPath} />
-          <PlayToasts />
-        </PlayProvider>
-      </ChatProvider>
-    </LiveProvider>
+    <PermissionsProvider role={user.role}>
+      <LiveProvider live={client.live}>
+        <ChatProvider client={client}>
+          <PlayProvider me={user.id}>
+            <Layout user={user} pane={pane} />
+            <PlayToasts />
+          </PlayProvider>
+        </ChatProvider>
+      </LiveProvider>
+    </PermissionsProvider>
   );
 }
 
-function Layout({
-  user,
-  channelId,
-  playPath,
-}: {
-  user: User;
-  channelId: string | null;
-  playPath: string | null;
-}) {
+function Layout({ user, pane }: { user: User; pane: Pane }) {
   const channels = useChat((s) => s.channels);
-  const loaded = useChat((s) => s.channelsLoaded);
+  const channelId = pane.kind === 'channel' ? pane.channelId : null;
 
-  // On a wide screen there is room for a conversation from the start: the family's.
+  // On a wide screen there is room for a page from the start: Home. On a phone the sidebar is
+  // the page until something is picked.
   useEffect(() => {
-    if (channelId || playPath || !loaded || !window.matchMedia(WIDE).matches) return;
-    const first = channels.family ?? Object.values(channels)[0];
-    if (first) navigate(`/c/${first.id}`, { replace: true });
-  }, [channelId, playPath, loaded, channels]);
+    if (pane.kind === 'none' && window.matchMedia(WIDE).matches) navigate('/home', { replace: true });
+  }, [pane.kind]);
 
   // The tab says when something is waiting, even while another tab is in front.
   useEffect(() => {
@@ -85,7 +83,7 @@ function Layout({
     document.title = waiting > 0 ? `(${waiting}) Hearth` : 'Hearth';
   }, [channels]);
 
-  const open = channelId !== null || playPath !== null;
+  const open = pane.kind !== 'none';
   return (
     <div className="flex h-dvh flex-col">
       <ConnectionBanner />
@@ -96,13 +94,22 @@ function Layout({
           className={cn('w-full shrink-0 border-r bg-muted/30 md:flex md:w-72', open ? 'hidden' : 'flex')}
           aria-label="Sidebar"
         >
-          <Sidebar me={user} activeId={channelId} playing={playPath !== null} />
+          <Sidebar
+            me={user}
+            activeId={channelId}
+            nav={<PageLinks pane={pane} />}
+            headerEnd={<NotificationBell />}
+          />
         </aside>
         <main className={cn('min-w-0 flex-1 flex-col', open ? 'flex' : 'hidden md:flex')}>
-          {playPath ? (
-            <PlayPage me={user} path={playPath} />
-          ) : channelId ? (
-            <Conversation key={channelId} me={user} channelId={channelId} />
+          {pane.kind === 'play' ? (
+            <PlayPage me={user} path={pane.path} />
+          ) : pane.kind === 'channel' ? (
+            <Conversation key={pane.channelId} me={user} channelId={pane.channelId} />
+          ) : pane.kind === 'home' ? (
+            <HomePage me={user} />
+          ) : pane.kind === 'console' ? (
+            <ConsolePage me={user} path={pane.path} />
           ) : (
             <div className="flex flex-1 items-center justify-center text-sm text-muted-foreground">
               Pick a channel to start talking.
@@ -111,6 +118,32 @@ function Layout({
         </main>
       </div>
     </div>
+  );
+}
+
+/** The sidebar's own pages: Home and Play for everyone, the console for those it serves. */
+function PageLinks({ pane }: { pane: Pane }) {
+  const admin = useCan('user.list');
+  return (
+    <>
+      <NavLink href="/home" current={pane.kind === 'home'} icon={<House />} label="Home" />
+      <NavLink
+        href="/play"
+        current={pane.kind === 'play'}
+        icon={<Trophy />}
+        label="Play"
+        hint="levels, chores, games"
+      />
+      {admin && (
+        <NavLink
+          href="/admin"
+          current={pane.kind === 'console'}
+          icon={<Settings2 />}
+          label="Family console"
+          requires="user.list"
+        />
+      )}
+    </>
   );
 }
 
