@@ -3,7 +3,7 @@
 // wide screen and one at a time on a phone (the path says which). Chat's client keeps the
 // socket; play hears it through the live connection.
 import { House, Settings2, Trophy } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ConsolePage } from '../admin/console-page.tsx';
 import { createChatClient } from '../chat/client.ts';
 import { ConnectionBanner } from '../chat/connection-banner.tsx';
@@ -21,6 +21,7 @@ import { PermissionsProvider, useCan } from '../identity/permissions.tsx';
 import { useSession } from '../identity/session.tsx';
 import { takeWelcome } from '../identity/welcome.ts';
 import { navigate } from '../lib/route.ts';
+import { PageTitle, setWaiting } from '../lib/title.ts';
 import { cn } from '../lib/utils.ts';
 import { PlayPage } from '../play/play-page.tsx';
 import { PlayProvider } from '../play/store.tsx';
@@ -79,9 +80,27 @@ function Layout({ user, pane }: { user: User; pane: Pane }) {
 
   // The tab says when something is waiting, even while another tab is in front.
   useEffect(() => {
-    const waiting = Object.values(channels).reduce((n, c) => n + unreadOf(c), 0);
-    document.title = waiting > 0 ? `(${waiting}) Hearth` : 'Hearth';
+    setWaiting(Object.values(channels).reduce((n, c) => n + unreadOf(c), 0));
   }, [channels]);
+
+  // A new page takes focus to its heading, so a screen reader says where you are and the
+  // keyboard starts from there. The first page after a load keeps the browser's own start.
+  const place = pane.kind === 'channel' ? `c/${pane.channelId}` : 'path' in pane ? pane.path : pane.kind;
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    if (!place) return;
+    const frame = requestAnimationFrame(() => {
+      const heading = document.querySelector<HTMLElement>('main h1');
+      if (!heading) return;
+      if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+      heading.focus({ preventScroll: true });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [place]);
 
   const open = pane.kind !== 'none';
   return (
@@ -112,6 +131,7 @@ function Layout({ user, pane }: { user: User; pane: Pane }) {
             <ConsolePage me={user} path={pane.path} />
           ) : (
             <div className="flex flex-1 items-center justify-center text-sm text-muted-foreground">
+              <PageTitle name="Channels" />
               Pick a channel to start talking.
             </div>
           )}

@@ -1,0 +1,39 @@
+// Accessibility checks in the browser tests: axe-core, run inside the page as it is, must
+// find no serious or critical violation. Call it on every page and every open state (a
+// dialog, a picker, a menu) a test reaches.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+const require = createRequire(import.meta.url);
+let source: Promise<string> | null = null;
+
+type Violation = {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+};
+
+/** Runs axe over the page (or the part `include` selects); fails listing each serious or critical violation. */
+export async function expectAccessible(page: Page, state: string, include?: string): Promise<void> {
+  source ??= readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: await source });
+  const violations = await page.evaluate(async (selector) => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: Violation[] }> };
+      }
+    ).axe;
+    const result = await axe.run(selector ?? document, { resultTypes: ['violations'] });
+    return result.violations;
+  }, include ?? null);
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`,
+    );
+  expect(serious, `axe on ${state}`).toEqual([]);
+}
