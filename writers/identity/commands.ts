@@ -4,6 +4,7 @@
 // Invites are decided here too, sign-ups taking their uses included.
 import type { Appender, AppendResult, CommandMeta } from '../log/append.ts';
 import { accountAggregate, sessionsAggregate } from './decide.ts';
+import { type Family, familyAggregate } from './family.ts';
 import { type Invite, inviteAggregate } from './invite.ts';
 
 export type IdentityWriter = ReturnType<typeof createIdentityWriter>;
@@ -61,6 +62,17 @@ export function createIdentityWriter({ appender }: { appender: Appender }) {
         command: { type: 'revokeInvite', ...input, actorId: meta.actorId, now: meta.now },
         meta,
       }),
+    nameFamily: (input: { name: string }, meta: CommandMeta) =>
+      appender.append({ type: familyAggregate, id: 'family', command: { type: 'nameFamily', ...input }, meta }),
+    setSignUpPolicy: (input: { mode: string; domains: string[] }, meta: CommandMeta) =>
+      appender.append({
+        type: familyAggregate,
+        id: 'family',
+        command: { type: 'setSignUpPolicy', ...input },
+        meta,
+      }),
+    /** The family's name and sign-up policy as the log has them (null: never set). */
+    family: async (): Promise<Family> => (await appender.load(familyAggregate, 'family')).state,
     /** The invite as its last known state (cached: it may trail another process's writes). */
     invite: async (inviteId: string): Promise<Invite> =>
       (await appender.load(inviteAggregate, inviteId)).state,
