@@ -46,6 +46,8 @@ export type AdminUser = {
   role: string;
   banned: boolean;
   bannedUntil: string | null;
+  /** What the admin gave as the ban's reason (null when not banned). */
+  banReason: string | null;
   registeredAt: string;
   lastSignInAt: string | null;
   signInCount: number;

@@ -49,17 +49,13 @@ export function familyRoutes({
 
   app.put('/admin/family', manage, jsonBody(familyBody), async (c) => {
     const body = c.req.valid('json');
-    const meta = commandMeta(c, body);
-    let seq = 0;
-    // Two commands on one aggregate, each with its own id, so a retry repeats neither.
-    if (body.name !== undefined) {
-      seq = (await writer.nameFamily({ name: body.name }, { ...meta, commandId: `${meta.commandId}:name` }))
-        .seq;
-    }
-    if (body.signUp !== undefined) {
-      const input = { mode: body.signUp.mode, domains: body.signUp.domains ?? [] };
-      seq = (await writer.setSignUpPolicy(input, { ...meta, commandId: `${meta.commandId}:sign-up` })).seq;
-    }
+    const { seq } = await writer.changeFamily(
+      {
+        name: body.name,
+        signUp: body.signUp && { mode: body.signUp.mode, domains: body.signUp.domains ?? [] },
+      },
+      commandMeta(c, body),
+    );
     const applied = await projectors.waitFor(IDENTITY_FAMILY, seq, APPLY_TIMEOUT_MS);
     return c.json({ seq } satisfies FamilySaved, applied ? 200 : 202);
   });

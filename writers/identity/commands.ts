@@ -62,13 +62,15 @@ export function createIdentityWriter({ appender }: { appender: Appender }) {
         command: { type: 'revokeInvite', ...input, actorId: meta.actorId, now: meta.now },
         meta,
       }),
-    nameFamily: (input: { name: string }, meta: CommandMeta) =>
-      appender.append({ type: familyAggregate, id: 'family', command: { type: 'nameFamily', ...input }, meta }),
-    setSignUpPolicy: (input: { mode: string; domains: string[] }, meta: CommandMeta) =>
+    /** The family's name, its sign-up policy, or both: taken whole or refused whole. */
+    changeFamily: (
+      input: { name?: string | undefined; signUp?: { mode: string; domains: string[] } | undefined },
+      meta: CommandMeta,
+    ) =>
       appender.append({
         type: familyAggregate,
         id: 'family',
-        command: { type: 'setSignUpPolicy', ...input },
+        command: { type: 'changeFamily', ...input },
         meta,
       }),
     /** The family's name and sign-up policy as the log has them (null: never set). */

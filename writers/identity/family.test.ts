@@ -22,21 +22,36 @@ describe('naming the family', () => {
   it('names it, trimmed', () => {
     spec
       .given([])
-      .when({ type: 'nameFamily', name: '  The Examples ' })
+      .when({ type: 'changeFamily', name: '  The Examples ' })
       .thenEmits([named('The Examples')]);
   });
   it('changes nothing when the name is the same', () => {
     spec
       .given([named('The Examples')])
-      .when({ type: 'nameFamily', name: 'The Examples' })
+      .when({ type: 'changeFamily', name: 'The Examples' })
       .thenNothing();
   });
   it('refuses a blank or overlong name', () => {
-    spec.given([]).when({ type: 'nameFamily', name: '   ' }).thenFails('identity.family_name_invalid');
+    spec.given([]).when({ type: 'changeFamily', name: '   ' }).thenFails('identity.family_name_invalid');
     spec
       .given([])
-      .when({ type: 'nameFamily', name: 'x'.repeat(81) })
+      .when({ type: 'changeFamily', name: 'x'.repeat(81) })
       .thenFails('identity.family_name_invalid');
+  });
+});
+
+describe('changing both at once', () => {
+  it('names the family and sets the policy together', () => {
+    spec
+      .given([])
+      .when({ type: 'changeFamily', name: 'The Examples', signUp: { mode: 'open', domains: [] } })
+      .thenEmits([named('The Examples'), policy('open')]);
+  });
+  it('refuses the whole change when one part is wrong', () => {
+    spec
+      .given([])
+      .when({ type: 'changeFamily', name: 'The Examples', signUp: { mode: 'anyone', domains: [] } })
+      .thenFails('identity.unknown_sign_up_mode');
   });
 });
 
@@ -45,36 +60,35 @@ describe('choosing the sign-up policy', () => {
     spec
       .given([])
       .when({
-        type: 'setSignUpPolicy',
-        mode: 'domains',
-        domains: ['Family.Test', '@grandma.test', 'family.test'],
+        type: 'changeFamily',
+        signUp: { mode: 'domains', domains: ['Family.Test', '@grandma.test', 'family.test'] },
       })
       .thenEmits([policy('domains', ['family.test', 'grandma.test'])]);
   });
   it('keeps no domains for invites only or open sign-up', () => {
     spec
       .given([policy('domains', ['family.test'])])
-      .when({ type: 'setSignUpPolicy', mode: 'open', domains: ['family.test'] })
+      .when({ type: 'changeFamily', signUp: { mode: 'open', domains: ['family.test'] } })
       .thenEmits([policy('open')]);
   });
   it('changes nothing when the policy is the same', () => {
     spec
       .given([policy('domains', ['family.test'])])
-      .when({ type: 'setSignUpPolicy', mode: 'domains', domains: ['FAMILY.test'] })
+      .when({ type: 'changeFamily', signUp: { mode: 'domains', domains: ['FAMILY.test'] } })
       .thenNothing();
   });
   it('refuses an unknown mode, no domains, or something that is not a domain', () => {
     spec
       .given([])
-      .when({ type: 'setSignUpPolicy', mode: 'anyone', domains: [] })
+      .when({ type: 'changeFamily', signUp: { mode: 'anyone', domains: [] } })
       .thenFails('identity.unknown_sign_up_mode');
     spec
       .given([])
-      .when({ type: 'setSignUpPolicy', mode: 'domains', domains: [] })
+      .when({ type: 'changeFamily', signUp: { mode: 'domains', domains: [] } })
       .thenFails('identity.email_domains_required');
     spec
       .given([])
-      .when({ type: 'setSignUpPolicy', mode: 'domains', domains: ['not a domain'] })
+      .when({ type: 'changeFamily', signUp: { mode: 'domains', domains: ['not a domain'] } })
       .thenFails('identity.email_domain_invalid');
   });
 });

@@ -24,9 +24,12 @@ export type Family = { name: string | null; signUp: SignUpPolicy | null };
 
 export const initialFamily: Family = { name: null, signUp: null };
 
-export type FamilyCommand =
-  | { type: 'nameFamily'; name: string }
-  | { type: 'setSignUpPolicy'; mode: string; domains: string[] };
+/** One command for both settings, so a change is taken whole or refused whole. */
+export type FamilyCommand = {
+  type: 'changeFamily';
+  name?: string | undefined;
+  signUp?: { mode: string; domains: string[] } | undefined;
+};
 
 export function isSignUpMode(value: string): value is SignUpMode {
   return (SIGN_UP_MODES as readonly string[]).includes(value);
@@ -47,27 +50,30 @@ export function evolveFamily(state: Family, event: IdentityEventBody): Family {
 }
 
 export function decideFamily(command: FamilyCommand, state: Family): IdentityEventBody[] {
-  switch (command.type) {
-    case 'nameFamily': {
-      const name = command.name.trim();
-      if (name.length === 0 || [...name].length > FAMILY_NAME_MAX)
-        throw identityErrors.familyNameInvalid(undefined, { field: 'name' });
-      if (name === state.name) return [];
-      return [{ case: 'familyNamed', value: create(FamilyNamedSchema, { name }) }];
-    }
-    case 'setSignUpPolicy': {
-      const policy = signUpPolicy(command);
-      const same =
-        state.signUp?.mode === policy.mode && state.signUp.domains.join(',') === policy.domains.join(',');
-      if (same) return [];
-      const value = create(SignUpPolicySetSchema, { mode: policy.mode, emailDomains: policy.domains });
-      return [{ case: 'signUpPolicySet', value }];
-    }
-    default: {
-      const unreachable: never = command;
-      return unreachable;
-    }
+  // Everything is checked before anything is decided: a bad domain refuses a new name too.
+  const name = command.name === undefined ? undefined : familyName(command.name);
+  const policy = command.signUp === undefined ? undefined : signUpPolicy(command.signUp);
+  const events: IdentityEventBody[] = [];
+  if (name !== undefined && name !== state.name) {
+    events.push({ case: 'familyNamed', value: create(FamilyNamedSchema, { name }) });
   }
+  const same =
+    policy !== undefined &&
+    state.signUp?.mode === policy.mode &&
+    state.signUp.domains.join(',') === policy.domains.join(',');
+  if (policy !== undefined && !same) {
+    const value = create(SignUpPolicySetSchema, { mode: policy.mode, emailDomains: policy.domains });
+    events.push({ case: 'signUpPolicySet', value });
+  }
+  return events;
+}
+
+function familyName(raw: string): string {
+  const name = raw.trim();
+  if (name.length === 0 || [...name].length > FAMILY_NAME_MAX) {
+    throw identityErrors.familyNameInvalid(undefined, { field: 'name' });
+  }
+  return name;
 }
 
 /** The policy as stored: domains lower-cased, de-duplicated and sorted, kept only for "domains". */
