@@ -37,6 +37,7 @@ export function PeopleScreen({ me }: { me: User }) {
   const users = useLoad(getUsers);
   const invites = useLoad(getInvites);
   const levels = useLevels(users.data, can('play.read'));
+  useRefresh(users.reload, invites.reload);
   const action = useAction();
   const [note, setNote] = useState('');
   const [makingAdmin, setMakingAdmin] = useState<AdminUser | null>(null);
@@ -230,13 +231,29 @@ function InvitedRow({ invite }: { invite: AdminInvite }) {
   );
 }
 
-/** Each person's level from play, when the caller may read play. */
+const REFRESH_MS = 3000;
+
+/** Someone may join through a link while the admin watches: look again every few seconds. */
+function useRefresh(...reloads: (() => Promise<void>)[]) {
+  const [first, second] = reloads;
+  useEffect(() => {
+    const timer = window.setInterval(() => {
+      if (document.visibilityState !== 'visible') return;
+      void first?.();
+      void second?.();
+    }, REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [first, second]);
+}
+
+/** Each person's level from play, when the caller may read play (asked again when someone joins). */
 function useLevels(users: AdminUser[] | null, allowed: boolean): Map<string, number> {
   const [levels, setLevels] = useState(new Map<string, number>());
+  const ids = users?.map((u) => u.id).join(',') ?? '';
   useEffect(() => {
-    if (!users || !allowed) return;
+    if (!ids || !allowed) return;
     let live = true;
-    void Promise.all(users.map(async (u) => [u.id, await getLevel(u.id)] as const)).then((pairs) => {
+    void Promise.all(ids.split(',').map(async (id) => [id, await getLevel(id)] as const)).then((pairs) => {
       if (!live) return;
       const next = new Map<string, number>();
       for (const [id, level] of pairs) if (level !== null) next.set(id, level);
@@ -245,6 +262,6 @@ function useLevels(users: AdminUser[] | null, allowed: boolean): Map<string, num
     return () => {
       live = false;
     };
-  }, [users, allowed]);
+  }, [ids, allowed]);
   return levels;
 }
