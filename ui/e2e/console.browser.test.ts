@@ -3,8 +3,10 @@
 // their sessions, bans them with a reason and lifts the ban; a child who opens /admin is told
 // it is for admins; a read model is rebuilt with its progress shown; the family's settings are
 // saved and still there after a reload. axe-core checks every screen and dialog on the way.
+import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReadModelStatus } from '../../contracts/admin.api.ts';
 import { ensureUiBuilt } from '../build.ts';
 import { expectAccessible } from './axe.ts';
 import { DESKTOP, hasChromium, launchChromium } from './browser.ts';
@@ -209,5 +211,43 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the admin console', () => {
     await ana.getByRole('button', { name: 'Save family settings' }).click();
     await ana.getByRole('alert').filter({ hasText: 'not an email domain' }).waitFor();
     await expectAccessible(ana, 'console: settings with an error');
+  });
+
+  it('retries and skips parked events, each shown with its error', async () => {
+    // Two events identity_family is made to have failed on, parked as the runtime parks them.
+    const res = await ana.request.get(`${hub.url}/api/v1/admin/read-models`);
+    const family = ((await res.json()) as ReadModelStatus[]).find((m) => m.name === 'identity_family');
+    if (!family) throw new Error('no identity_family read model');
+    for (const [seq, error] of [
+      [family.lastSeq, 'the first failure'],
+      [family.lastSeq - 1, 'the second failure'],
+    ] as const) {
+      await sql`INSERT INTO hearth.dead_letters (read_model, stream, seq, subject, type, error)
+        VALUES ('identity_family', ${family.stream}, ${seq}, 'hearth.identity.family',
+                'hearth.identity.v1.SignUpPolicySet', ${error})`.execute(hub.hub.deps.db);
+    }
+    await section(ana, 'Read models');
+    await ana
+      .getByTestId('read-model')
+      .and(ana.locator('[data-name="identity_family"]'))
+      .getByText('2 events parked')
+      .waitFor();
+    await section(ana, 'Dead letters');
+    const first = ana.getByTestId('dead-letter').filter({ hasText: 'the first failure' });
+    const second = ana.getByTestId('dead-letter').filter({ hasText: 'the second failure' });
+    await second.waitFor();
+    await expectAccessible(ana, 'console: dead letters parked');
+    await first.getByRole('button', { name: /^Retry/ }).click();
+    await ana
+      .getByRole('status')
+      .filter({ hasText: `Event ${family.lastSeq} was applied again.` })
+      .waitFor();
+    await first.waitFor({ state: 'detached' });
+    await second.getByRole('button', { name: /^Skip/ }).click();
+    await ana
+      .getByRole('status')
+      .filter({ hasText: `Event ${family.lastSeq - 1} was skipped.` })
+      .waitFor();
+    await ana.getByText('No parked events').waitFor();
   });
 });

@@ -87,7 +87,7 @@ export function PeopleScreen({ me }: { me: User }) {
                     Status
                   </th>
                   <th scope="col" className="py-2 pr-3 font-medium">
-                    Last seen
+                    Last signed in
                   </th>
                   <th scope="col" className="py-2 pr-3 font-medium">
                     Level

@@ -33,6 +33,7 @@ export function ReadModelsScreen() {
   const [confirming, setConfirming] = useState<string | null>(null);
   const action = useAction();
   const timers = useRef(new Map<string, number>());
+  const mounted = useRef(true);
 
   const track = useCallback((status: RebuildStatus) => {
     setRebuilds((prev) => new Map(prev).set(status.readModel, status));
@@ -43,6 +44,7 @@ export function ReadModelsScreen() {
       const tick = async () => {
         try {
           const status = await getRebuild(name);
+          if (!mounted.current) return;
           track(status);
           if (running(status)) {
             timers.current.set(name, window.setTimeout(tick, POLL_MS));
@@ -77,7 +79,9 @@ export function ReadModelsScreen() {
   }, [names, poll, track]);
   useEffect(() => {
     const all = timers.current;
+    mounted.current = true;
     return () => {
+      mounted.current = false;
       for (const t of all.values()) window.clearTimeout(t);
     };
   }, []);
