@@ -84,7 +84,9 @@ export async function createIdentity({
   const settings = { ...config, chosenSignUp: async () => (await writer.family()).signUp };
   const auth = createAuth({ settings, authDb, mailer, logger, invites: inviteBook(writer) });
   if (config.openSignup) {
-    logger.warn('HEARTH_OPEN_SIGNUP is on: anyone who can reach this hub can sign up and join the family');
+    logger.warn(
+      'HEARTH_OPEN_SIGNUP is on: anyone who can reach this hub can sign up and join the family (unless an admin has chosen another sign-up policy in the family console)',
+    );
   }
   // Without mail, nothing proves that whoever types an address owns it.
   if (!config.smtpUrl && config.allowedEmailDomains.length > 0) {
