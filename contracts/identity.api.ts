@@ -46,6 +46,8 @@ export type AdminUser = {
   role: string;
   banned: boolean;
   bannedUntil: string | null;
+  /** What the admin gave as the ban's reason (null when not banned). */
+  banReason: string | null;
   registeredAt: string;
   lastSignInAt: string | null;
   signInCount: number;
@@ -95,3 +97,21 @@ export type AdminInvite = {
   revokedBy: string | null;
   revokedAt: string | null;
 };
+
+/** How people may join without an invite: never, with an address in the listed domains, or freely. */
+export type SignUpMode = 'invites' | 'domains' | 'open';
+
+/** GET/PUT /api/v1/admin/family: the family's name and sign-up policy, as they apply now. */
+export type FamilySettings = {
+  /** Null until an admin names the family. */
+  name: string | null;
+  signUp: { mode: SignUpMode; domains: string[] };
+  /** True until an admin chooses: the hub's own settings (HEARTH_OPEN_SIGNUP, HEARTH_ALLOWED_EMAIL_DOMAINS) decide. */
+  signUpFromHubSettings: boolean;
+};
+
+/** GET /api/v1/family: what every member may know of the family. */
+export type FamilyName = { name: string | null };
+
+/** PUT /api/v1/admin/family: the stream sequence of the last change (0 when nothing changed). */
+export type FamilySaved = { seq: number };

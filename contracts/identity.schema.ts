@@ -68,3 +68,24 @@ export const createInviteBody: JSONSchemaType<CreateInviteBody> = {
   required: ['role'],
   additionalProperties: false,
 };
+
+export type FamilyBody = { name?: string; signUp?: { mode: string; domains?: string[] } };
+export const familyBody: JSONSchemaType<FamilyBody> = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', nullable: true, minLength: 1, maxLength: 80, pattern: '\\S' },
+    signUp: {
+      type: 'object',
+      nullable: true,
+      properties: {
+        // Any string: an unknown mode is the decider's refusal (identity.unknown_sign_up_mode).
+        mode: { type: 'string', minLength: 1, maxLength: 16 },
+        domains: { type: 'array', nullable: true, maxItems: 20, items: { type: 'string', maxLength: 253 } },
+      },
+      required: ['mode'],
+      additionalProperties: false,
+    },
+  },
+  minProperties: 1,
+  additionalProperties: false,
+};

@@ -19,6 +19,8 @@ export type Names = {
     sessions: (userId: string) => string;
     /** One invite: created, used, revoked (optimistic concurrency on its uses). */
     invite: (inviteId: string) => string;
+    /** The family itself: its name and sign-up policy (optimistic concurrency). */
+    family: () => string;
   };
   chat: {
     /** The channel aggregate: membership and archival (optimistic concurrency). */
@@ -67,6 +69,7 @@ export function createNames(prefix = ''): Names {
       account: (userId) => `${root}.identity.user.${token(userId)}.account`,
       sessions: (userId) => `${root}.identity.user.${token(userId)}.sessions`,
       invite: (inviteId) => `${root}.identity.invite.${token(inviteId)}`,
+      family: () => `${root}.identity.family`,
     },
     chat: {
       members: (channelId) => `${root}.chat.channel.${token(channelId)}.members`,

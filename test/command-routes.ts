@@ -15,6 +15,7 @@ import {
   banBody,
   changePasswordBody,
   createInviteBody,
+  familyBody,
   setRoleBody,
   updateProfileBody,
 } from '../contracts/identity.schema.ts';
@@ -115,6 +116,10 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
       schema: createInviteBody,
     }),
     row('POST', '/api/v1/admin/invites/:id/revoke', { params: { id: 'nosuch' } }),
+    row('PUT', '/api/v1/admin/family', {
+      body: { name: 'The Examples', signUp: { mode: 'domains', domains: ['example.com'] } },
+      schema: familyBody,
+    }),
     row('POST', '/api/v1/admin/read-models/:name/rebuild', { params: { name: 'nosuch' } }),
     row('POST', '/api/v1/admin/dead-letters/:id/retry', { params: { id: '1' } }),
     row('POST', '/api/v1/admin/dead-letters/:id/skip', { params: { id: '1' } }),

@@ -7,6 +7,8 @@ export const statements = {
   stream: ['read'],
   readModel: ['read', 'rebuild'],
   deadLetter: ['read', 'resolve'],
+  // The family's own settings: its name and who may sign up.
+  family: ['manage'],
   // Chat: moderate = delete anyone's message, archive or change any channel.
   chat: ['read', 'write', 'create', 'moderate'],
   // Play: play = report and confirm matches, mark chores done; manage = rules, settings,
@@ -33,6 +35,7 @@ export const PERMISSIONS = {
   rebuildReadModels: { readModel: ['rebuild'] },
   readDeadLetters: { deadLetter: ['read'] },
   resolveDeadLetters: { deadLetter: ['resolve'] },
+  manageFamily: { family: ['manage'] },
 } as const;
 
 /** What the family does in chat; only moderate is admin-like. */

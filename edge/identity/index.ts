@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { identityAccessReactor } from '../../projectors/identity-access/reactor.ts';
+import { identityFamilyProjection } from '../../projectors/identity-family/projection.ts';
 import { identityInvitesProjection } from '../../projectors/identity-invites/projection.ts';
 import { identityUsersProjection } from '../../projectors/identity-users/projection.ts';
 import type { Projector } from '../../projectors/runtime/types.ts';
@@ -16,6 +17,7 @@ import type { HubEnv } from '../http/context.ts';
 import type { AuthGate, HubDeps } from '../http/deps.ts';
 import { createAuth } from './auth.ts';
 import { openAuthDatabase } from './db.ts';
+import { familyRoutes } from './family.routes.ts';
 import { createGate } from './gate.ts';
 import { inviteRoutes } from './invites.routes.ts';
 import { inviteBook } from './invites.ts';
@@ -78,9 +80,13 @@ export async function createIdentity({
     ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom ?? 'Hearth <hearth@localhost>' })
     : undefined;
   const writer = createIdentityWriter({ appender });
-  const auth = createAuth({ settings: config, authDb, mailer, logger, invites: inviteBook(writer) });
+  // Sign-up reads the policy an admin chose from the log; the hub's settings are the default.
+  const settings = { ...config, chosenSignUp: async () => (await writer.family()).signUp };
+  const auth = createAuth({ settings, authDb, mailer, logger, invites: inviteBook(writer) });
   if (config.openSignup) {
-    logger.warn('HEARTH_OPEN_SIGNUP is on: anyone who can reach this hub can sign up and join the family');
+    logger.warn(
+      'HEARTH_OPEN_SIGNUP is on: anyone who can reach this hub can sign up and join the family (unless an admin has chosen another sign-up policy in the family console)',
+    );
   }
   // Without mail, nothing proves that whoever types an address owns it.
   if (!config.smtpUrl && config.allowedEmailDomains.length > 0) {
@@ -106,11 +112,13 @@ export async function createIdentity({
       identityUsersProjection as unknown as Projector,
       identityAccessReactor as unknown as Projector,
       identityInvitesProjection as unknown as Projector,
+      identityFamilyProjection as unknown as Projector,
     ],
     routes: (deps) => {
       const routes = identityRoutes({ deps, betterAuth: auth, authDb, relay });
       routes.route('/', inviteRoutes({ deps, writer, secret: config.secret }));
       routes.route('/', peopleRoutes(deps));
+      routes.route('/', familyRoutes({ deps, writer, policy: config }));
       return routes;
     },
     start: relay.start,

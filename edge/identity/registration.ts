@@ -1,12 +1,14 @@
 // Who may sign up, and with which role. The first account ever and the configured admin email
 // become admin. After the first account, the way in is an invite (its role, one of its uses
 // taken), an allowed email domain, or open sign-up (those two as member). Runs for every path
-// that creates a user.
+// that creates a user. Once an admin has chosen a sign-up policy (the family aggregate on the
+// log), it replaces the hub's settings, which are only the defaults.
 import { APIError } from 'better-auth/api';
 import type { Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { HearthError } from '../../contracts/errors.ts';
 import { identityErrors } from '../../writers/identity/errors.ts';
+import type { SignUpPolicy } from '../../writers/identity/family.ts';
 import { admitting, type OpenedInvite } from '../../writers/identity/invite.ts';
 import { INVITE_TOKEN, inviteIdOf } from '../../writers/identity/invite-token.ts';
 import { unstorableField, unstorableMessage } from '../http/validate.ts';
@@ -22,7 +24,27 @@ export type RegistrationPolicy = {
   allowedEmailDomains: string[];
   /** HEARTH_OPEN_SIGNUP: anyone who reaches the hub may sign up, without an invite. */
   openSignup?: boolean | undefined;
+  /** The policy an admin chose, read from the log at each sign-up (null: none chosen yet). */
+  chosenSignUp?: (() => Promise<SignUpPolicy | null>) | undefined;
 };
+
+/** The hub's settings as a policy: what applies until an admin chooses one. */
+export function hubSignUp(policy: RegistrationPolicy): SignUpPolicy {
+  if (policy.openSignup) return { mode: 'open', domains: [] };
+  if (policy.allowedEmailDomains.length > 0) return { mode: 'domains', domains: policy.allowedEmailDomains };
+  return { mode: 'invites', domains: [] };
+}
+
+/** The policy that applies now: the admin's choice when there is one, else the hub's settings. */
+export async function currentPolicy(policy: RegistrationPolicy): Promise<RegistrationPolicy> {
+  const chosen = await policy.chosenSignUp?.();
+  if (!chosen) return policy;
+  return {
+    adminEmail: policy.adminEmail,
+    allowedEmailDomains: chosen.mode === 'domains' ? chosen.domains : [],
+    openSignup: chosen.mode === 'open',
+  };
+}
 
 /** True when the address is in one of the domains (any domain when none are listed). */
 export function domainAllowed(email: string, allowed: string[]): boolean {
@@ -140,7 +162,7 @@ export async function checkSignUp({
     });
   }
   if (typeof email !== 'string') return;
-  const entry = entryFor({ email, invite: inviteIn(body), policy });
+  const entry = entryFor({ email, invite: inviteIn(body), policy: await currentPolicy(policy) });
   if (entry.by === 'refused') throw domainRefused();
   if (entry.by === 'invite') {
     try {
@@ -173,7 +195,11 @@ export function registrationHooks({
   const admitted = new WeakMap<object, string>();
 
   const beforeUser = async (user: { email: string }, ctx?: { body?: unknown } | null) => {
-    const entry = entryFor({ email: user.email, invite: inviteIn(ctx?.body), policy });
+    const entry = entryFor({
+      email: user.email,
+      invite: inviteIn(ctx?.body),
+      policy: await currentPolicy(policy),
+    });
     switch (entry.by) {
       case 'refused':
         throw domainRefused();

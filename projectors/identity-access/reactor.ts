@@ -71,6 +71,9 @@ async function applyOne(db: Kysely<unknown>, { event }: StoredEvent<IdentityEven
     case 'inviteCreated':
     case 'inviteUsed':
     case 'inviteRevoked':
+    case 'familyNamed':
+    case 'signUpPolicySet':
+      // The family's settings are read from the log at sign-up (edge/identity/registration.ts).
       // An invite's role reaches better-auth's tables at sign-up, in the user's own row.
       return;
     default: {

@@ -141,6 +141,8 @@ export function evolveRow(row: Row | undefined, e: StoredEvent<IdentityEvent>): 
     case 'inviteCreated':
     case 'inviteUsed':
     case 'inviteRevoked':
+    case 'familyNamed':
+    case 'signUpPolicySet':
       return undefined;
     default: {
       const unreachable: never = event;
@@ -197,6 +199,8 @@ export function evolvePatch(p: Patch, e: StoredEvent<IdentityEvent>): void {
     case 'inviteCreated':
     case 'inviteUsed':
     case 'inviteRevoked':
+    case 'familyNamed':
+    case 'signUpPolicySet':
       return; // changes nothing, not even last_seq
     default: {
       const unreachable: never = event;

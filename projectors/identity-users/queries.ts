@@ -18,6 +18,7 @@ const toEntry = (r: Selectable<UserRow>): DirectoryEntry => ({
   role: r.role,
   banned: r.banned,
   bannedUntil: r.banned_until?.toISOString() ?? null,
+  banReason: r.banned ? r.ban_reason : null,
   registeredAt: r.registered_at.toISOString(),
   lastSignInAt: r.last_sign_in_at?.toISOString() ?? null,
   signInCount: r.sign_in_count,

@@ -4,6 +4,7 @@
 // Invites are decided here too, sign-ups taking their uses included.
 import type { Appender, AppendResult, CommandMeta } from '../log/append.ts';
 import { accountAggregate, sessionsAggregate } from './decide.ts';
+import { type Family, familyAggregate } from './family.ts';
 import { type Invite, inviteAggregate } from './invite.ts';
 
 export type IdentityWriter = ReturnType<typeof createIdentityWriter>;
@@ -61,6 +62,19 @@ export function createIdentityWriter({ appender }: { appender: Appender }) {
         command: { type: 'revokeInvite', ...input, actorId: meta.actorId, now: meta.now },
         meta,
       }),
+    /** The family's name, its sign-up policy, or both: taken whole or refused whole. */
+    changeFamily: (
+      input: { name?: string | undefined; signUp?: { mode: string; domains: string[] } | undefined },
+      meta: CommandMeta,
+    ) =>
+      appender.append({
+        type: familyAggregate,
+        id: 'family',
+        command: { type: 'changeFamily', ...input },
+        meta,
+      }),
+    /** The family's name and sign-up policy as the log has them (null: never set). */
+    family: async (): Promise<Family> => (await appender.load(familyAggregate, 'family')).state,
     /** The invite as its last known state (cached: it may trail another process's writes). */
     invite: async (inviteId: string): Promise<Invite> =>
       (await appender.load(inviteAggregate, inviteId)).state,

@@ -21,4 +21,11 @@ export const identityErrors = defineErrors('identity', {
   inviteExpiryOutOfRange: { status: 400, message: 'An invite expires after now and within 90 days.' },
   inviteUsesOutOfRange: { status: 400, message: 'An invite admits from 1 to 100 people.' },
   inviteIdTaken: { status: 409, message: 'Another invite already has this id.' },
+  familyNameInvalid: { status: 400, message: 'The family’s name is 1 to 80 characters.' },
+  unknownSignUpMode: { status: 400, message: 'Sign-up is by invite, by email domain, or open.' },
+  emailDomainsRequired: {
+    status: 400,
+    message: 'Name from 1 to 20 email domains whose addresses may sign up.',
+  },
+  emailDomainInvalid: { status: 400, message: 'That is not an email domain (like example.com).' },
 });

@@ -71,6 +71,8 @@ export function evolveInvite(state: Invite, event: IdentityEventBody): Invite {
     case 'signInFailed':
     case 'signedOut':
     case 'sessionRevoked':
+    case 'familyNamed':
+    case 'signUpPolicySet':
       return state;
     default: {
       const unreachable: never = event;

@@ -41,6 +41,8 @@ export function evolveAccount(state: Account, event: IdentityEventBody): Account
     case 'inviteCreated':
     case 'inviteUsed':
     case 'inviteRevoked':
+    case 'familyNamed':
+    case 'signUpPolicySet':
       return state;
     default: {
       const unreachable: never = event;

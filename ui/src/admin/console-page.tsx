@@ -1,27 +1,126 @@
 // The admin console: people and invites, family settings, read models, dead letters. Only
 // admins are offered it; anyone else who opens its URL is told why they cannot use it.
+import { Activity, Inbox, Settings, Users } from 'lucide-react';
+import type { MouseEvent, ReactNode } from 'react';
 import type { User } from '../identity/api.ts';
-import { useCan } from '../identity/permissions.tsx';
-import { usePageTitle } from '../lib/title.ts';
+import { type Grant, usePermissions } from '../identity/permissions.tsx';
+import { navigate } from '../lib/route.ts';
+import { PageTitle } from '../lib/title.ts';
+import { cn } from '../lib/utils.ts';
+import { DeadLettersScreen } from './dead-letters.tsx';
+import { PeopleScreen } from './people.tsx';
+import { ReadModelsScreen } from './read-models.tsx';
+import { SettingsScreen } from './settings.tsx';
 
 /** Whether a path is one of the console's. */
 export const isConsolePath = (path: string) => path === '/admin' || path.startsWith('/admin/');
 
+/** A link that moves within the page instead of loading it again. */
+const go = (to: string) => (e: MouseEvent) => {
+  e.preventDefault();
+  navigate(to);
+};
+
+type Tab = { path: string; label: string; icon: ReactNode; requires: Grant };
+
+const TABS: Tab[] = [
+  { path: '/admin', label: 'People', icon: <Users />, requires: 'user.list' },
+  { path: '/admin/settings', label: 'Family settings', icon: <Settings />, requires: 'family.manage' },
+  { path: '/admin/read-models', label: 'Read models', icon: <Activity />, requires: 'readModel.read' },
+  { path: '/admin/dead-letters', label: 'Dead letters', icon: <Inbox />, requires: 'deadLetter.read' },
+];
+
 export function ConsolePage({ me, path }: { me: User; path: string }) {
-  usePageTitle('Family console');
-  const allowed = useCan('user.list');
+  const { loaded, can } = usePermissions();
+  const allowed = can('user.list');
+  const tabs = TABS.filter((t) => can(t.requires));
+  const tab = TABS.find(
+    (t) => t.path === path.replace(/\/+$/, '') || (t.path === '/admin' && path === '/admin/'),
+  );
+
   return (
-    <section aria-labelledby="console-title" className="flex min-h-0 flex-1 flex-col overflow-y-auto p-4">
-      <h1 id="console-title" className="text-lg font-semibold">
-        Family console
-      </h1>
-      {allowed ? (
-        <p className="text-sm text-muted-foreground" data-path={path}>
-          {me.name}, the console is on its way.
-        </p>
-      ) : (
-        <p className="text-sm text-muted-foreground">The console is for the family’s admins.</p>
-      )}
+    <section aria-labelledby="console-title" className="flex min-h-0 flex-1 flex-col overflow-y-auto">
+      <header className="border-b">
+        <h1 id="console-title" tabIndex={-1} className="px-4 pt-4 text-lg font-semibold outline-none">
+          Family console{tab && allowed && <span className="sr-only">: {tab.label}</span>}
+        </h1>
+        {allowed && (
+          <nav aria-label="Console sections" className="overflow-x-auto px-2 md:px-3">
+            <ul className="flex gap-1">
+              {tabs.map((t) => (
+                <li key={t.path}>
+                  <a
+                    href={t.path}
+                    data-requires={t.requires}
+                    aria-current={t === tab ? 'page' : undefined}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      navigate(t.path);
+                    }}
+                    className={cn(
+                      'flex items-center gap-1.5 border-b-2 px-3 py-2.5 text-sm whitespace-nowrap transition-colors [&_svg]:size-4',
+                      t === tab
+                        ? 'border-primary font-medium text-foreground'
+                        : 'border-transparent text-muted-foreground hover:text-foreground',
+                    )}
+                  >
+                    {t.icon}
+                    {t.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+      </header>
+      <div className="flex flex-col gap-4 p-4">
+        {!loaded ? (
+          <>
+            <PageTitle name="Family console" />
+            <p className="text-sm text-muted-foreground" aria-busy="true">
+              Loading…
+            </p>
+          </>
+        ) : !allowed ? (
+          <Refusal me={me} />
+        ) : !tab || !can(tab.requires) ? (
+          <>
+            <PageTitle name="Family console" />
+            <p className="text-sm">
+              There is no such page in the console.{' '}
+              <a href="/admin" className="underline" onClick={go('/admin')}>
+                Back to People
+              </a>
+            </p>
+          </>
+        ) : tab.path === '/admin' ? (
+          <PeopleScreen me={me} />
+        ) : tab.path === '/admin/settings' ? (
+          <SettingsScreen />
+        ) : tab.path === '/admin/read-models' ? (
+          <ReadModelsScreen />
+        ) : (
+          <DeadLettersScreen />
+        )}
+      </div>
     </section>
+  );
+}
+
+function Refusal({ me }: { me: User }) {
+  return (
+    <div className="max-w-prose rounded-xl border bg-card p-4 text-sm" data-testid="console-refusal">
+      <PageTitle name="Family console" />
+      <p className="font-medium">The console is for the family’s admins.</p>
+      <p className="mt-1 text-muted-foreground">
+        {me.name}, this is where admins invite people and look after the family’s accounts and settings. If
+        something needs changing, ask one of them.
+      </p>
+      <p className="mt-3">
+        <a href="/home" className="underline" onClick={go('/home')}>
+          Back to Home
+        </a>
+      </p>
+    </div>
   );
 }

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/identity/v1/events.proto.
  */
 export const file_hearth_identity_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch9oZWFydGgvaWRlbnRpdHkvdjEvZXZlbnRzLnByb3RvEhJoZWFydGguaWRlbnRpdHkudjEiTAoOVXNlclJlZ2lzdGVyZWQSDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIMCgRuYW1lGAMgASgJEgwKBHJvbGUYBCABKAkiQgoLUm9sZUNoYW5nZWQSDwoHdXNlcl9pZBgBIAEoCRIRCglmcm9tX3JvbGUYAiABKAkSDwoHdG9fcm9sZRgDIAEoCSJECgpVc2VyQmFubmVkEg8KB3VzZXJfaWQYASABKAkSDgoGcmVhc29uGAIgASgJEhUKDWV4cGlyZXNfYXRfbXMYAyABKAMiHwoMVXNlclVuYmFubmVkEg8KB3VzZXJfaWQYASABKAkiWwoOUHJvZmlsZVVwZGF0ZWQSDwoHdXNlcl9pZBgBIAEoCRIRCgRuYW1lGAIgASgJSACIAQESEgoFaW1hZ2UYAyABKAlIAYgBAUIHCgVfbmFtZUIICgZfaW1hZ2UiIgoPUGFzc3dvcmRDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkiVwoIU2lnbmVkSW4SDwoHdXNlcl9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJEhIKCmlwX2FkZHJlc3MYAyABKAkSEgoKdXNlcl9hZ2VudBgEIAEoCSJSCgxTaWduSW5GYWlsZWQSDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRISCgppcF9hZGRyZXNzGAMgASgJEg4KBnJlYXNvbhgEIAEoCSIwCglTaWduZWRPdXQSDwoHdXNlcl9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJIkUKDlNlc3Npb25SZXZva2VkEg8KB3VzZXJfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkibQoNSW52aXRlQ3JlYXRlZBIRCglpbnZpdGVfaWQYASABKAkSDAoEcm9sZRgCIAEoCRIVCg1leHBpcmVzX2F0X21zGAMgASgDEhAKCG1heF91c2VzGAQgASgNEhIKCmNyZWF0ZWRfYnkYBSABKAkiQwoKSW52aXRlVXNlZBIRCglpbnZpdGVfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIRCgl1c2VzX2xlZnQYAyABKA0iNgoNSW52aXRlUmV2b2tlZBIRCglpbnZpdGVfaWQYASABKAkSEgoKcmV2b2tlZF9ieRgCIAEoCSLJBgoNSWRlbnRpdHlFdmVudBIxCghtZXRhZGF0YRgBIAEoCzIfLmhlYXJ0aC5jb21tb24udjEuRXZlbnRNZXRhZGF0YRI9Cg91c2VyX3JlZ2lzdGVyZWQYCiABKAsyIi5oZWFydGguaWRlbnRpdHkudjEuVXNlclJlZ2lzdGVyZWRIABI3Cgxyb2xlX2NoYW5nZWQYCyABKAsyHy5oZWFydGguaWRlbnRpdHkudjEuUm9sZUNoYW5nZWRIABI1Cgt1c2VyX2Jhbm5lZBgMIAEoCzIeLmhlYXJ0aC5pZGVudGl0eS52MS5Vc2VyQmFubmVkSAASOQoNdXNlcl91bmJhbm5lZBgNIAEoCzIgLmhlYXJ0aC5pZGVudGl0eS52MS5Vc2VyVW5iYW5uZWRIABI9Cg9wcm9maWxlX3VwZGF0ZWQYDiABKAsyIi5oZWFydGguaWRlbnRpdHkudjEuUHJvZmlsZVVwZGF0ZWRIABI/ChBwYXNzd29yZF9jaGFuZ2VkGA8gASgLMiMuaGVhcnRoLmlkZW50aXR5LnYxLlBhc3N3b3JkQ2hhbmdlZEgAEjEKCXNpZ25lZF9pbhgQIAEoCzIcLmhlYXJ0aC5pZGVudGl0eS52MS5TaWduZWRJbkgAEjoKDnNpZ25faW5fZmFpbGVkGBEgASgLMiAuaGVhcnRoLmlkZW50aXR5LnYxLlNpZ25JbkZhaWxlZEgAEjMKCnNpZ25lZF9vdXQYEiABKAsyHS5oZWFydGguaWRlbnRpdHkudjEuU2lnbmVkT3V0SAASPQoPc2Vzc2lvbl9yZXZva2VkGBMgASgLMiIuaGVhcnRoLmlkZW50aXR5LnYxLlNlc3Npb25SZXZva2VkSAASOwoOaW52aXRlX2NyZWF0ZWQYFCABKAsyIS5oZWFydGguaWRlbnRpdHkudjEuSW52aXRlQ3JlYXRlZEgAEjUKC2ludml0ZV91c2VkGBUgASgLMh4uaGVhcnRoLmlkZW50aXR5LnYxLkludml0ZVVzZWRIABI7Cg5pbnZpdGVfcmV2b2tlZBgWIAEoCzIhLmhlYXJ0aC5pZGVudGl0eS52MS5JbnZpdGVSZXZva2VkSABCBwoFZXZlbnRiBnByb3RvMw", [file_hearth_common_v1_metadata]);
+  fileDesc("Ch9oZWFydGgvaWRlbnRpdHkvdjEvZXZlbnRzLnByb3RvEhJoZWFydGguaWRlbnRpdHkudjEiTAoOVXNlclJlZ2lzdGVyZWQSDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIMCgRuYW1lGAMgASgJEgwKBHJvbGUYBCABKAkiQgoLUm9sZUNoYW5nZWQSDwoHdXNlcl9pZBgBIAEoCRIRCglmcm9tX3JvbGUYAiABKAkSDwoHdG9fcm9sZRgDIAEoCSJECgpVc2VyQmFubmVkEg8KB3VzZXJfaWQYASABKAkSDgoGcmVhc29uGAIgASgJEhUKDWV4cGlyZXNfYXRfbXMYAyABKAMiHwoMVXNlclVuYmFubmVkEg8KB3VzZXJfaWQYASABKAkiWwoOUHJvZmlsZVVwZGF0ZWQSDwoHdXNlcl9pZBgBIAEoCRIRCgRuYW1lGAIgASgJSACIAQESEgoFaW1hZ2UYAyABKAlIAYgBAUIHCgVfbmFtZUIICgZfaW1hZ2UiIgoPUGFzc3dvcmRDaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkiVwoIU2lnbmVkSW4SDwoHdXNlcl9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJEhIKCmlwX2FkZHJlc3MYAyABKAkSEgoKdXNlcl9hZ2VudBgEIAEoCSJSCgxTaWduSW5GYWlsZWQSDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRISCgppcF9hZGRyZXNzGAMgASgJEg4KBnJlYXNvbhgEIAEoCSIwCglTaWduZWRPdXQSDwoHdXNlcl9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJIkUKDlNlc3Npb25SZXZva2VkEg8KB3VzZXJfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkibQoNSW52aXRlQ3JlYXRlZBIRCglpbnZpdGVfaWQYASABKAkSDAoEcm9sZRgCIAEoCRIVCg1leHBpcmVzX2F0X21zGAMgASgDEhAKCG1heF91c2VzGAQgASgNEhIKCmNyZWF0ZWRfYnkYBSABKAkiQwoKSW52aXRlVXNlZBIRCglpbnZpdGVfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIRCgl1c2VzX2xlZnQYAyABKA0iNgoNSW52aXRlUmV2b2tlZBIRCglpbnZpdGVfaWQYASABKAkSEgoKcmV2b2tlZF9ieRgCIAEoCSIbCgtGYW1pbHlOYW1lZBIMCgRuYW1lGAEgASgJIjYKD1NpZ25VcFBvbGljeVNldBIMCgRtb2RlGAEgASgJEhUKDWVtYWlsX2RvbWFpbnMYAiADKAkixQcKDUlkZW50aXR5RXZlbnQSMQoIbWV0YWRhdGEYASABKAsyHy5oZWFydGguY29tbW9uLnYxLkV2ZW50TWV0YWRhdGESPQoPdXNlcl9yZWdpc3RlcmVkGAogASgLMiIuaGVhcnRoLmlkZW50aXR5LnYxLlVzZXJSZWdpc3RlcmVkSAASNwoMcm9sZV9jaGFuZ2VkGAsgASgLMh8uaGVhcnRoLmlkZW50aXR5LnYxLlJvbGVDaGFuZ2VkSAASNQoLdXNlcl9iYW5uZWQYDCABKAsyHi5oZWFydGguaWRlbnRpdHkudjEuVXNlckJhbm5lZEgAEjkKDXVzZXJfdW5iYW5uZWQYDSABKAsyIC5oZWFydGguaWRlbnRpdHkudjEuVXNlclVuYmFubmVkSAASPQoPcHJvZmlsZV91cGRhdGVkGA4gASgLMiIuaGVhcnRoLmlkZW50aXR5LnYxLlByb2ZpbGVVcGRhdGVkSAASPwoQcGFzc3dvcmRfY2hhbmdlZBgPIAEoCzIjLmhlYXJ0aC5pZGVudGl0eS52MS5QYXNzd29yZENoYW5nZWRIABIxCglzaWduZWRfaW4YECABKAsyHC5oZWFydGguaWRlbnRpdHkudjEuU2lnbmVkSW5IABI6Cg5zaWduX2luX2ZhaWxlZBgRIAEoCzIgLmhlYXJ0aC5pZGVudGl0eS52MS5TaWduSW5GYWlsZWRIABIzCgpzaWduZWRfb3V0GBIgASgLMh0uaGVhcnRoLmlkZW50aXR5LnYxLlNpZ25lZE91dEgAEj0KD3Nlc3Npb25fcmV2b2tlZBgTIAEoCzIiLmhlYXJ0aC5pZGVudGl0eS52MS5TZXNzaW9uUmV2b2tlZEgAEjsKDmludml0ZV9jcmVhdGVkGBQgASgLMiEuaGVhcnRoLmlkZW50aXR5LnYxLkludml0ZUNyZWF0ZWRIABI1CgtpbnZpdGVfdXNlZBgVIAEoCzIeLmhlYXJ0aC5pZGVudGl0eS52MS5JbnZpdGVVc2VkSAASOwoOaW52aXRlX3Jldm9rZWQYFiABKAsyIS5oZWFydGguaWRlbnRpdHkudjEuSW52aXRlUmV2b2tlZEgAEjcKDGZhbWlseV9uYW1lZBgXIAEoCzIfLmhlYXJ0aC5pZGVudGl0eS52MS5GYW1pbHlOYW1lZEgAEkEKEnNpZ25fdXBfcG9saWN5X3NldBgYIAEoCzIjLmhlYXJ0aC5pZGVudGl0eS52MS5TaWduVXBQb2xpY3lTZXRIAEIHCgVldmVudGIGcHJvdG8z", [file_hearth_common_v1_metadata]);
 
 /**
  * @generated from message hearth.identity.v1.UserRegistered
@@ -383,6 +383,55 @@ export const InviteRevokedSchema: GenMessage<InviteRevoked> = /*@__PURE__*/
   messageDesc(file_hearth_identity_v1_events, 12);
 
 /**
+ * An admin named the family (the name the hub shows its members).
+ *
+ * @generated from message hearth.identity.v1.FamilyNamed
+ */
+export type FamilyNamed = Message<"hearth.identity.v1.FamilyNamed"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message hearth.identity.v1.FamilyNamed.
+ * Use `create(FamilyNamedSchema)` to create a new message.
+ */
+export const FamilyNamedSchema: GenMessage<FamilyNamed> = /*@__PURE__*/
+  messageDesc(file_hearth_identity_v1_events, 13);
+
+/**
+ * An admin chose who may sign up without an invite. Until the first one, the hub's settings
+ * (HEARTH_OPEN_SIGNUP, HEARTH_ALLOWED_EMAIL_DOMAINS) decide.
+ *
+ * @generated from message hearth.identity.v1.SignUpPolicySet
+ */
+export type SignUpPolicySet = Message<"hearth.identity.v1.SignUpPolicySet"> & {
+  /**
+   * "invites" (an invite is the only way in), "domains" (or an address in email_domains),
+   * or "open" (anyone who reaches the hub).
+   *
+   * @generated from field: string mode = 1;
+   */
+  mode: string;
+
+  /**
+   * Lower-case domains; set only when mode is "domains".
+   *
+   * @generated from field: repeated string email_domains = 2;
+   */
+  emailDomains: string[];
+};
+
+/**
+ * Describes the message hearth.identity.v1.SignUpPolicySet.
+ * Use `create(SignUpPolicySetSchema)` to create a new message.
+ */
+export const SignUpPolicySetSchema: GenMessage<SignUpPolicySet> = /*@__PURE__*/
+  messageDesc(file_hearth_identity_v1_events, 14);
+
+/**
  * The payload of every IDENTITY message: metadata plus exactly one event.
  *
  * @generated from message hearth.identity.v1.IdentityEvent
@@ -474,6 +523,18 @@ export type IdentityEvent = Message<"hearth.identity.v1.IdentityEvent"> & {
      */
     value: InviteRevoked;
     case: "inviteRevoked";
+  } | {
+    /**
+     * @generated from field: hearth.identity.v1.FamilyNamed family_named = 23;
+     */
+    value: FamilyNamed;
+    case: "familyNamed";
+  } | {
+    /**
+     * @generated from field: hearth.identity.v1.SignUpPolicySet sign_up_policy_set = 24;
+     */
+    value: SignUpPolicySet;
+    case: "signUpPolicySet";
   } | { case: undefined; value?: undefined };
 };
 
@@ -482,5 +543,5 @@ export type IdentityEvent = Message<"hearth.identity.v1.IdentityEvent"> & {
  * Use `create(IdentityEventSchema)` to create a new message.
  */
 export const IdentityEventSchema: GenMessage<IdentityEvent> = /*@__PURE__*/
-  messageDesc(file_hearth_identity_v1_events, 13);
+  messageDesc(file_hearth_identity_v1_events, 15);
 

@@ -1,0 +1,128 @@
+// Small pieces the console's screens share: loading a list, sections, states, times.
+import { RotateCw } from 'lucide-react';
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { Alert } from '../components/ui/alert.tsx';
+import { Button } from '../components/ui/button.tsx';
+import { ApiError, errorMessage } from '../lib/http.ts';
+import { cn } from '../lib/utils.ts';
+
+/** Loads once, and again on reload(seq): seq is a command's answer, so the read includes it. */
+export function useLoad<T>(load: (seq?: number) => Promise<T>) {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const latest = useRef(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const reload = useCallback(async (seq?: number) => {
+    const mine = ++latest.current;
+    try {
+      const value = await loadRef.current(seq);
+      if (mine === latest.current) {
+        setData(value);
+        setError(null);
+      }
+    } catch (err) {
+      if (mine === latest.current) setError(errorMessage(err));
+    }
+  }, []);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { data, error, reload };
+}
+
+/** Runs one action at a time, keeping its error to show (and the field it names, if any). */
+export function useAction() {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [failure, setFailure] = useState<{ message: string; field?: string } | null>(null);
+  const run = useCallback(async <T,>(name: string, action: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(name);
+    setFailure(null);
+    try {
+      return await action();
+    } catch (err) {
+      const field = err instanceof ApiError ? err.details?.field : undefined;
+      setFailure({ message: errorMessage(err), ...(typeof field === 'string' && { field }) });
+      return undefined;
+    } finally {
+      setBusy(null);
+    }
+  }, []);
+  const clear = useCallback(() => setFailure(null), []);
+  return { busy, error: failure?.message ?? null, field: failure?.field, clear, run };
+}
+
+export function Section({
+  title,
+  description,
+  actions,
+  children,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
+  const id = `console-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  return (
+    <section aria-labelledby={id} className="rounded-xl border bg-card p-4 shadow-sm md:p-5">
+      <div className="mb-3 flex flex-wrap items-start justify-between gap-2">
+        <div className="min-w-0">
+          <h2 id={id} className="font-semibold leading-tight">
+            {title}
+          </h2>
+          {description && <p className="mt-1 text-sm text-muted-foreground">{description}</p>}
+        </div>
+        {actions}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="py-4 text-sm text-muted-foreground" aria-busy="true">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function LoadError({ message, onRetry }: { message: string; onRetry: () => void }) {
+  return (
+    <Alert variant="destructive" className="flex items-center gap-2">
+      <span className="flex-1">{message}</span>
+      <Button variant="ghost" size="sm" onClick={onRetry}>
+        <RotateCw /> Try again
+      </Button>
+    </Alert>
+  );
+}
+
+export function ErrorText({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return <Alert variant="destructive">{message}</Alert>;
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="rounded-lg border border-dashed p-4 text-sm text-muted-foreground">{children}</p>;
+}
+
+/** A native select styled like the inputs. */
+export function selectClass(className?: string) {
+  return cn(
+    'h-9 min-w-0 rounded-md border border-input bg-transparent px-2 text-base shadow-xs outline-none md:text-sm',
+    'focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 disabled:opacity-50',
+    className,
+  );
+}
+
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A moment as people read it: "6 Dec 2026, 14:03". */
+export function when(iso: string | null | undefined, never = 'never'): string {
+  return iso ? DATE_TIME.format(new Date(iso)) : never;
+}
+
+export const ROLE_LABELS: Record<string, string> = { admin: 'Admin', member: 'Member', child: 'Child' };
+export const roleLabel = (role: string) => ROLE_LABELS[role] ?? role;
