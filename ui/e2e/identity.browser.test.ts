@@ -89,8 +89,8 @@ describe.skipIf(!hasChromium() && !process.env.CI)('who you are, in the browser'
     it('says so at the field, tied to it, and moves focus there', async () => {
       const page = await openPage(browser, DESKTOP, contexts);
       await page.goto(`${hub.url}/sign-in`);
-      expect(await page.title()).toBe('Sign in · Hearth');
       await page.getByRole('heading', { level: 1, name: 'Welcome back' }).waitFor();
+      await expect.poll(() => page.title()).toBe('Sign in · Hearth');
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       const email = page.getByLabel('Email');
       await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
@@ -111,7 +111,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('who you are, in the browser'
       const page = await openPage(browser, DESKTOP, contexts);
       await page.goto(`${hub.url}/sign-up`);
       await page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
-      expect(await page.title()).toBe('Create an account · Hearth');
+      await expect.poll(() => page.title()).toBe('Create an account · Hearth');
     });
   });
 });
