@@ -143,7 +143,7 @@ describe('serving the built SPA', () => {
 });
 
 describe('the build the edge serves (ui/dist)', () => {
-  it('leaves brotli and gzip copies of the bundle, and no source map', async () => {
+  it('is React’s production build, with brotli and gzip copies and no source map', async () => {
     await ensureUiBuilt();
     const dist = join(import.meta.dirname, '../../ui/dist/assets');
     const files = await readdir(dist);
@@ -152,5 +152,7 @@ describe('the build the edge serves (ui/dist)', () => {
     expect(files).toContain(`${bundle}.br`);
     expect(files).toContain(`${bundle}.gz`);
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    // React's production build, even when the tests (NODE_ENV=test) started the build.
+    expect(await readFile(join(dist, bundle ?? ''), 'utf8')).not.toContain('jsxDEV');
   }, 120_000);
 });
