@@ -25,14 +25,14 @@ const heading = (page: Page, name?: string) =>
     .first()
     .waitFor();
 
-/** The page's background, as the person sees it: dark or light. */
+/** The page's background, as the person sees it: 0 (black) to 255 (white), through a canvas. */
 const backgroundLightness = (page: Page) =>
   page.evaluate(() => {
-    const probe = document.createElement('div');
-    probe.style.color = getComputedStyle(document.body).backgroundColor;
-    document.body.append(probe);
-    const [r = 0, g = 0, b = 0] = (getComputedStyle(probe).color.match(/[\d.]+/g) ?? []).map(Number);
-    probe.remove();
+    const ctx = document.createElement('canvas').getContext('2d');
+    if (!ctx) return -1;
+    ctx.fillStyle = getComputedStyle(document.body).backgroundColor;
+    ctx.fillRect(0, 0, 1, 1);
+    const [r = 0, g = 0, b = 0] = ctx.getImageData(0, 0, 1, 1).data;
     return (r + g + b) / 3;
   });
 
@@ -111,9 +111,11 @@ describe.skipIf(!hasChromium() && !process.env.CI)('accessibility, for every mem
       await ana.goto(`${hub.url}/c/family`);
       await ana.getByTestId('channel-title').waitFor();
       await expectAccessible(ana, 'the family channel');
+      await ana.goto(`${hub.url}/play`);
       for (const tab of ['Profile', 'Leaderboards', 'Matches', 'Challenges', 'Chores', 'Rules']) {
-        await ana.getByRole('link', { name: tab, exact: true }).click();
-        await ana.locator('[aria-current="page"]').filter({ hasText: tab }).waitFor();
+        const link = ana.getByRole('main').getByRole('link', { name: tab, exact: true });
+        await link.click();
+        await expect.poll(() => link.getAttribute('aria-current')).toBe('page');
         await ana.waitForLoadState('networkidle');
         await expectAccessible(ana, `play: ${tab}`);
       }
