@@ -104,22 +104,25 @@ describe.skipIf(!hasChromium() && !process.env.CI)('accessibility, for every mem
   }
 
   describe('signed in', () => {
-    it('home, a channel and every Play tab, for an admin', async () => {
-      await ana.goto(`${hub.url}/home`);
-      await heading(ana, 'Home');
-      await expectAccessible(ana, 'home');
-      await ana.goto(`${hub.url}/c/family`);
-      await ana.getByTestId('channel-title').waitFor();
-      await expectAccessible(ana, 'the family channel');
-      await ana.goto(`${hub.url}/play`);
-      for (const tab of ['Profile', 'Leaderboards', 'Matches', 'Challenges', 'Chores', 'Rules']) {
-        const link = ana.getByRole('main').getByRole('link', { name: tab, exact: true });
-        await link.click();
-        await expect.poll(() => link.getAttribute('aria-current')).toBe('page');
-        await ana.waitForLoadState('networkidle');
-        await expectAccessible(ana, `play: ${tab}`);
-      }
-    });
+    for (const scheme of ['light', 'dark'] as const) {
+      it(`home, a channel and every Play tab, for an admin, in ${scheme}`, async () => {
+        await ana.emulateMedia({ colorScheme: scheme });
+        await ana.goto(`${hub.url}/home`);
+        await heading(ana, 'Home');
+        await expectAccessible(ana, `home (${scheme})`);
+        await ana.goto(`${hub.url}/c/family`);
+        await ana.getByTestId('channel-title').waitFor();
+        await expectAccessible(ana, `the family channel (${scheme})`);
+        await ana.goto(`${hub.url}/play`);
+        for (const tab of ['Profile', 'Leaderboards', 'Matches', 'Challenges', 'Chores', 'Rules']) {
+          const link = ana.getByRole('main').getByRole('link', { name: tab, exact: true });
+          await link.click();
+          await expect.poll(() => link.getAttribute('aria-current')).toBe('page');
+          await ana.waitForLoadState('networkidle');
+          await expectAccessible(ana, `play: ${tab} (${scheme})`);
+        }
+      });
+    }
 
     it('the console, for a member: a friendly refusal', async () => {
       await ben.goto(`${hub.url}/admin`);
