@@ -71,7 +71,7 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
     fields[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {};
 
   return (
-    <main className="flex min-h-full items-center justify-center bg-gradient-to-b from-orange-50 to-background p-4 dark:from-stone-900">
+    <main className="flex min-h-full items-center justify-center bg-gradient-to-b from-orange-50 to-background p-4">
       <Card className="w-full max-w-sm">
         <CardHeader>
           <div className="mb-2 flex items-center gap-2 text-primary">
