@@ -44,8 +44,7 @@ export function serveSpa({ root = DEFAULT_UI_DIST }: { root?: string } = {}): Mi
     };
     const asset = path === '/' ? undefined : await senders.file(c);
     // A missing file that looks like one (has an extension) is a 404; a page path gets the page.
-    const page = extname(path) === '';
-    const res = asset ?? (page ? await senders.page(c) : undefined);
+    const res = asset ?? (extname(path) === '' ? await senders.page(c) : undefined);
     if (!res) return next();
     // Also when this answer is not compressed: the next browser's may be.
     if (!asset || COMPRESSIBLE.test(path)) res.headers.set('Vary', 'Accept-Encoding');
