@@ -177,7 +177,7 @@ async function queryPostgres(url: string, sql: string): Promise<Queried> {
     return {
       ok: false,
       reason: answered ? messageOf(err) : `does not answer (${messageOf(err)})`,
-      code: answered ? String(code) : undefined,
+      code: typeof code === 'string' ? code : undefined,
     };
   } finally {
     await client.end().catch(() => undefined);
