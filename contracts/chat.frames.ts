@@ -71,6 +71,18 @@ export type PongFrame = { type: 'pong' };
 /** A frame was refused; the connection stays open. `ref` echoes the refused frame's. */
 export type ErrorFrame = { type: 'error'; code: string; message: string; ref?: string };
 
+/**
+ * Sent just before the edge closes a socket for good (code 4401) because its person was
+ * banned: the page says who, why and until when. The socket reads it (ui/src/socket/socket.ts).
+ * `until` is an ISO time, null for a ban with no end; `reason` may be ''.
+ */
+export type SessionEndedFrame = {
+  type: 'session_ended';
+  why: 'banned';
+  reason: string;
+  until: string | null;
+};
+
 /** Every frame chat sends. Other domains' frames share the socket (play.frames.ts). */
 export type ServerFrame =
   | EventFrame

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -186,5 +187,44 @@ describe('when no auth secret is configured', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+});
+
+describe('when DATABASE_URL names a database that does not exist', () => {
+  const name = `hearth_missing_${randomBytes(4).toString('hex')}`;
+  const role = `hearth_nocreate_${randomBytes(4).toString('hex')}`;
+  const admin = new URL(ADMIN_DATABASE_URL);
+  const urlOf = (database: string, user?: string) => {
+    const u = new URL(admin);
+    u.pathname = `/${database}`;
+    if (user) {
+      u.username = user;
+      u.password = 'not-a-secret';
+    }
+    return u.toString();
+  };
+
+  afterAll(async () => {
+    await query(ADMIN_DATABASE_URL, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await query(ADMIN_DATABASE_URL, `DROP ROLE IF EXISTS "${role}"`);
+  });
+
+  it('creates it when the server lets this user, as the default database is created', async () => {
+    const env = { NATS_URL, DATABASE_URL: urlOf(name), HEARTH_AUTH_SECRET: 'x' };
+    await using(await resolveInfra({ settings: settingsOf(env, await tempDir()), logger }), async (infra) => {
+      const [row] = await query(infra.databaseUrl, 'SELECT current_database() AS db');
+      expect(row?.db).toBe(name);
+    });
+  });
+
+  it('says it is missing and that this user may not create it, rather than "does not answer"', async () => {
+    await query(ADMIN_DATABASE_URL, `CREATE ROLE "${role}" LOGIN NOCREATEDB PASSWORD 'not-a-secret'`);
+    const env = { NATS_URL, DATABASE_URL: urlOf(`${name}_other`, role), HEARTH_AUTH_SECRET: 'x' };
+    const start = resolveInfra({ settings: settingsOf(env, await tempDir()), logger });
+    await expect(start).rejects.toThrow(
+      `the database "${name}_other" does not exist, and ${role} may not create it`,
+    );
+    await expect(start).rejects.toThrow(/permission denied/);
+    await expect(start).rejects.not.toThrow(/does not answer/);
   });
 });

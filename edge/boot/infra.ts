@@ -146,8 +146,9 @@ async function spawnNats({ bin, storeDir }: { bin: string; storeDir: string }): 
 async function resolvePostgres({ settings, dataDir, logger }: Context): Promise<Service> {
   const { databaseUrl } = settings;
   if (databaseUrl) {
-    const probe = await queryPostgres(databaseUrl, 'SELECT 1');
+    const probe = await ensureNamedDatabase(databaseUrl);
     if (!probe.ok) throw new Error(`DATABASE_URL=${redact(databaseUrl)}: ${probe.reason}`);
+    if (probe.created) logger.info({ url: redact(databaseUrl) }, 'created the database DATABASE_URL names');
     return { url: databaseUrl, source: 'DATABASE_URL', stop: noop };
   }
   const local = settings.probePostgres;
@@ -157,24 +158,70 @@ async function resolvePostgres({ settings, dataDir, logger }: Context): Promise<
   return startEmbeddedPostgres({ dataDir });
 }
 
-async function queryPostgres(url: string, sql: string): Promise<Probe & { rows?: unknown[] }> {
+type Queried = { ok: true; rows: unknown[] } | { ok: false; reason: string; code?: string | undefined };
+
+async function queryPostgres(url: string, sql: string): Promise<Queried> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
   client.on('error', () => undefined);
+  let connected = false;
   try {
     await client.connect();
+    connected = true;
     const { rows } = await client.query(sql);
     return { ok: true, rows };
   } catch (err) {
-    return { ok: false, reason: `does not answer (${messageOf(err)})` };
+    // A server that refused us by name (no such database, wrong password, no permission)
+    // answered: say what it said, not that it is silent.
+    const code = (err as { code?: unknown }).code;
+    const answered = connected || (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code));
+    return {
+      ok: false,
+      reason: answered ? messageOf(err) : `does not answer (${messageOf(err)})`,
+      code: typeof code === 'string' ? code : undefined,
+    };
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
+/** Postgres's SQLSTATEs that start-up tells apart. */
+const NO_SUCH_DATABASE = '3D000';
+const NOT_ALLOWED = '42501';
+
+/**
+ * The database DATABASE_URL names, created when the server has none by that name and lets this
+ * user create one (as the default `hearth` database is created); otherwise what is wrong, said.
+ */
+async function ensureNamedDatabase(url: string): Promise<Probe & { created?: boolean }> {
+  const probe = await queryPostgres(url, 'SELECT 1');
+  if (probe.ok || probe.code !== NO_SUCH_DATABASE) return probe;
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const user = decodeURIComponent(new URL(url).username) || 'this user';
+  // Asked on the server's own database, with the same user and password.
+  const created = await queryPostgres(withDatabase(url, 'postgres'), `CREATE DATABASE ${quoteIdent(name)}`);
+  if (created.ok || created.code === '42P04') return { ok: true, created: created.ok };
+  if (created.code === NOT_ALLOWED)
+    return {
+      ok: false,
+      reason:
+        `the database "${name}" does not exist, and ${user} may not create it (permission denied). ` +
+        `Create it as a Postgres superuser (CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(user)}), ` +
+        `or grant ${user} CREATEDB.`,
+    };
+  return {
+    ok: false,
+    reason: `the database "${name}" does not exist, and creating it failed: ${created.reason}`,
+  };
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
 /** Creates the hub's database on the server behind `adminUrl` unless it exists. */
 async function ensureDatabase(adminUrl: string): Promise<Probe> {
   const found = await queryPostgres(adminUrl, `SELECT 1 FROM pg_database WHERE datname = '${DATABASE}'`);
-  if (!found.ok || found.rows?.length) return found;
+  if (!found.ok || found.rows.length) return found;
   const created = await queryPostgres(adminUrl, `CREATE DATABASE ${DATABASE}`);
   // Another process may have created it between our look and our create.
   return created.ok || /already exists/.test(created.reason) ? { ok: true } : created;

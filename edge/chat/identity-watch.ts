@@ -8,7 +8,8 @@ import { decodeEnvelope } from '../../writers/log/decode.ts';
 import type { Log } from '../../writers/log/open.ts';
 
 export type IdentityReactions = {
-  banned: (userId: string) => void;
+  /** `until` is an ISO time, null for a ban with no end. */
+  banned: (userId: string, ban: { reason: string; until: string | null }) => void;
   roleChanged: (userId: string, role: string) => void;
   sessionEnded: (sessionId: string) => void;
 };
@@ -28,7 +29,12 @@ export function watchIdentity({ log, logger, on }: { log: Log; logger: Logger; o
             case 'userBanned': {
               // A ban that has already run out changes nothing.
               const until = Number(event.value.expiresAtMs);
-              if (until === 0 || until > Date.now()) on.banned(event.value.userId);
+              if (until === 0 || until > Date.now()) {
+                on.banned(event.value.userId, {
+                  reason: event.value.reason,
+                  until: until === 0 ? null : new Date(until).toISOString(),
+                });
+              }
               break;
             }
             case 'roleChanged':

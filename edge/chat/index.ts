@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { SessionEndedFrame } from '../../contracts/chat.frames.ts';
 import { chatChannelsProjection } from '../../projectors/chat-channels/projection.ts';
 import { familyReactor } from '../../projectors/chat-family/reactor.ts';
 import { chatMessagesProjection } from '../../projectors/chat-messages/projection.ts';
@@ -130,8 +131,11 @@ export async function createChat({
         log,
         logger,
         on: {
-          banned: (userId) => {
+          banned: (userId, { reason, until }) => {
             recentlyBanned.set(userId, Date.now() + 60_000);
+            // Why, before the close: the page tells the person, in family words.
+            const ended: SessionEndedFrame = { type: 'session_ended', why: 'banned', reason, until };
+            gateway.toUser(userId, ended);
             gateway.closeUser(userId, 'banned');
           },
           roleChanged: (userId, role) => gateway.setRole(userId, role),

@@ -109,7 +109,7 @@ describe('banning', () => {
     }
     const refused = await t.client().signIn({ email: 'bob@family.test' });
     expect(refused.status).toBe(403);
-    expect(await json(refused)).toMatchObject({ code: 'identity.banned_user' });
+    expect(await json(refused)).toMatchObject({ code: 'identity.banned' });
 
     const event = (await identityEvents(t.hub)).find((e) => e.seq === seq);
     expect(event).toMatchObject({ case: 'userBanned', value: { userId: bob.id, reason: 'spam' } });

@@ -7,6 +7,7 @@ import { admin } from 'better-auth/plugins';
 import type { Logger } from 'pino';
 import { ac, roles } from './access.ts';
 import type { AuthDatabase } from './db.ts';
+import { bannedMessage } from './errors.ts';
 import { type InviteBook, NO_INVITES } from './invites.ts';
 import type { Mailer } from './mail.ts';
 import { checkSignUp, type RegistrationPolicy, registrationHooks } from './registration.ts';
@@ -90,7 +91,20 @@ export function createAuth({
     },
     // No cookie cache: a revoked or banned session must end on its very next request.
     session: { cookieCache: { enabled: false } },
-    plugins: [admin({ ac, roles, defaultRole: 'member', adminRoles: ['admin'] })],
+    plugins: [
+      admin({
+        ac,
+        roles,
+        defaultRole: 'member',
+        adminRoles: ['admin'],
+        // Not "contact support": a family has an admin, and the person should know why.
+        bannedUserMessage: (user) =>
+          bannedMessage({
+            reason: user.banReason ?? '',
+            until: user.banExpires ? new Date(user.banExpires).toISOString() : null,
+          }),
+      }),
+    ],
     databaseHooks: {
       user: { create: { before: registration.beforeUser } },
       // After the user's row, in its transaction: an invite's use is taken here.

@@ -6,7 +6,22 @@ import { defineErrors, type ErrorStatus, HearthError } from '../../contracts/err
 /** Identity errors the edge raises itself (the writer's are in writers/identity/errors.ts). */
 export const edgeIdentityErrors = defineErrors('identity', {
   sessionNotFound: { status: 404, message: 'No such session for this user.' },
+  banned: { status: 403, message: bannedMessage({ reason: '', until: null }) },
 });
+
+/** What a ban says to the person banned: in family words, with what to do about it. */
+export type BanNotice = { reason: string; until: string | null };
+
+export function bannedMessage({ reason, until }: BanNotice): string {
+  const end = until
+    ? ` until ${new Date(until).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })} (UTC)`
+    : '';
+  const why = reason ? ` The reason given: “${reason}”.` : '';
+  return (
+    `A family admin has banned this account${end}, so it cannot sign in.${why} ` +
+    'If you think this is a mistake, ask your family’s admin to lift the ban.'
+  );
+}
 
 const STATUS_CODES: Partial<Record<number, string>> = {
   400: 'invalid_request',
@@ -22,6 +37,8 @@ const HEARTH_STATUSES = new Set<number>([400, 401, 403, 404, 409, 413, 415, 422,
 
 export function codeFor(status: number, authCode: unknown): string {
   if (status === 429) return 'rate_limited';
+  // Said the same way as the socket's and the page's: identity.banned.
+  if (authCode === 'BANNED_USER') return 'identity.banned';
   if (typeof authCode === 'string' && /^[A-Za-z0-9_]{1,80}$/.test(authCode)) {
     return `identity.${authCode.toLowerCase()}`;
   }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AuthGate } from '../http/deps.ts';
 import { can } from './access.ts';
 import { type Auth, absoluteCallback } from './auth.ts';
-import { codeFor } from './errors.ts';
+import { type BanNotice, bannedMessage, codeFor, edgeIdentityErrors } from './errors.ts';
 import { findSession, publicSession, toCurrentSession } from './session.ts';
 
 const BASE_PATH = '/api/auth';
@@ -23,6 +23,29 @@ export function createGate({ auth, logger }: { auth: Auth; logger: Logger }): Au
     return json(200, publicSession(current), headers);
   };
 
+  // A banned person who signs in (with the right password: better-auth checks the ban only
+  // then) is told who banned them, why and until when, as their open page was.
+  const signIn = async (request: Request): Promise<Response> => {
+    const email = await emailIn(request.clone());
+    const res = await auth.handler(request);
+    if (res.status !== 403 || !email) return toEnvelope(res, logger);
+    const body = (await res
+      .clone()
+      .json()
+      .catch(() => ({}))) as { code?: unknown };
+    if (body.code !== 'BANNED_USER') return toEnvelope(res, logger);
+    const found = await (await auth.$context).internalAdapter.findUserByEmail(email);
+    const user = (found?.user ?? {}) as { banReason?: string | null; banExpires?: Date | string | null };
+    const notice: BanNotice = {
+      reason: user.banReason ?? '',
+      until: user.banExpires ? new Date(user.banExpires).toISOString() : null,
+    };
+    const error = edgeIdentityErrors.banned(bannedMessage(notice), notice);
+    const headers = new Headers(res.headers);
+    headers.delete('content-length');
+    return json(403, { error: error.message, code: error.code, details: error.details }, headers);
+  };
+
   return {
     handler: async (request) => {
       const path = authPath(request.url);
@@ -31,6 +54,7 @@ export function createGate({ auth, logger }: { auth: Auth; logger: Logger }): Au
       }
       try {
         if (path === '/get-session') return await getSessionBody(request);
+        if (path === '/sign-in/email') return await signIn(request);
         // Links mailed before callbacks were made absolute still end in a redirect, not a 500.
         const forwarded =
           path === '/verify-email' ? new Request(absoluteCallback(request.url, baseURL), request) : request;
@@ -43,6 +67,11 @@ export function createGate({ auth, logger }: { auth: Auth; logger: Logger }): Au
     getSession: async (headers) => toCurrentSession((await findSession(auth, headers)).response),
     can,
   };
+}
+
+async function emailIn(request: Request): Promise<string | undefined> {
+  const body = (await request.json().catch(() => null)) as { email?: unknown } | null;
+  return typeof body?.email === 'string' ? body.email.toLowerCase() : undefined;
 }
 
 /** The path below /api/auth, decoded and normalised the way a router might read it. */

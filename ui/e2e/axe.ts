@@ -19,7 +19,8 @@ type Violation = {
 /** Runs axe over the page (or the part `include` selects); fails listing each serious or critical violation. */
 export async function expectAccessible(page: Page, state: string, include?: string): Promise<void> {
   source ??= readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: await source });
+  // Evaluated, not added as a <script>: the page's CSP (script-src 'self') refuses inline scripts.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await source);
   const violations = await page.evaluate(async (selector) => {
     const axe = (
       window as unknown as {

@@ -2,7 +2,7 @@
 // it, and the actions the components call. Reconnects resume every channel from the last
 // sequence seen, and messages typed while offline go out (once) when the socket is back.
 // The rest of the page hears the socket through `live`.
-import type { ServerFrame } from '../../../contracts/chat.frames.ts';
+import type { ServerFrame, SessionEndedFrame } from '../../../contracts/chat.frames.ts';
 import { own } from '../../../contracts/records.ts';
 import type { Person } from '../identity/people.ts';
 import { errorMessage } from '../lib/http.ts';
@@ -40,7 +40,7 @@ export function createChatClient({
 }: {
   me: string;
   loadPeople: () => Promise<Person[]>;
-  onSessionEnded: () => void;
+  onSessionEnded: (why?: SessionEndedFrame) => void;
   onRole: (role: string) => void;
 }) {
   let state: ChatState = initialChatState;

@@ -1,11 +1,13 @@
 // Who is signed in, for the whole page. The session lives in an http-only cookie; the page
 // only ever asks the edge who it is.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import type { SessionEndedFrame } from '../../../contracts/chat.frames.ts';
 import { getSession, signOut as signOutRequest, type User } from './api.ts';
+import { type BanNotice, banOfSession, rememberBan, rememberedBan } from './ban.ts';
 
 type SessionState =
   | { status: 'loading' }
-  | { status: 'signed-out'; error?: string }
+  | { status: 'signed-out'; error?: string; ban?: BanNotice }
   | { status: 'signed-in'; user: User };
 
 type SessionContextValue = {
@@ -13,8 +15,8 @@ type SessionContextValue = {
   /** Ask the edge again (after sign-in or sign-up). */
   refresh: () => Promise<User | null>;
   signOut: () => Promise<void>;
-  /** The edge said the session is gone (expired, revoked, banned). */
-  ended: (reason?: string) => void;
+  /** The edge said the session is gone (expired, revoked, banned: then `why` says so). */
+  ended: (why?: SessionEndedFrame) => void;
 };
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -25,7 +27,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const refresh = useCallback(async () => {
     try {
       const user = await getSession();
-      setState(user ? { status: 'signed-in', user } : { status: 'signed-out' });
+      // Signed in again: whatever ban this tab was told of is over.
+      if (user) rememberBan(undefined);
+      const ban = user ? undefined : rememberedBan();
+      setState(
+        user ? { status: 'signed-in', user } : ban ? { status: 'signed-out', ban } : { status: 'signed-out' },
+      );
       return user;
     } catch {
       setState({ status: 'signed-out', error: 'Hearth cannot be reached right now.' });
@@ -38,8 +45,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState({ status: 'signed-out' });
   }, []);
 
-  const ended = useCallback((reason?: string) => {
-    setState(reason ? { status: 'signed-out', error: reason } : { status: 'signed-out' });
+  const ended = useCallback((why?: SessionEndedFrame) => {
+    const ban = banOfSession(why);
+    rememberBan(ban);
+    setState(
+      ban
+        ? { status: 'signed-out', ban }
+        : { status: 'signed-out', error: 'Your session has ended. Please sign in again.' },
+    );
   }, []);
 
   useEffect(() => {

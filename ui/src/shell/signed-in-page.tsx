@@ -45,7 +45,7 @@ export function SignedInPage({ user, pane }: { user: User; pane: Pane }) {
     createChatClient({
       me: user.id,
       loadPeople,
-      onSessionEnded: () => ended('Your session has ended. Please sign in again.'),
+      onSessionEnded: ended,
       onRole: () => void refresh(),
     }),
   );

@@ -1,7 +1,9 @@
 // One WebSocket to the edge that keeps itself open: a fresh single-use token per attempt,
 // backoff with jitter, a ping watchdog for connections that die silently (a phone going to
 // sleep, a Wi-Fi hop), and an immediate retry when the browser says it is back online.
-// It carries every domain's frames and reads none of them: chat's client reads them.
+// It carries every domain's frames and reads only the one that ends the session (a ban says
+// why, just before the close): chat's client reads the rest.
+import type { SessionEndedFrame } from '../../../contracts/chat.frames.ts';
 import type { ClientFrame } from '../../../contracts/chat.schema.ts';
 import { ApiError } from '../lib/http.ts';
 
@@ -14,8 +16,11 @@ export type SocketHandlers = {
   /** Every text frame, as it arrived (pongs too: any frame shows the line is alive). */
   onMessage: (data: string) => void;
   onStatus: (status: ConnectionStatus, retryAt?: number) => void;
-  /** The session is over (401 for a token, or the edge closed with 4401): stop for good. */
-  onSessionEnded: () => void;
+  /**
+   * The session is over (401 for a token, or the edge closed with 4401): stop for good.
+   * `why` is the edge's word on it when it sent one (a ban, its reason and end).
+   */
+  onSessionEnded: (why?: SessionEndedFrame) => void;
 };
 
 export type Socket = {
@@ -36,6 +41,7 @@ export function openSocket(h: SocketHandlers): Socket {
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let pingTimer: ReturnType<typeof setInterval> | undefined;
   let lastHeard = 0;
+  let endedBy: SessionEndedFrame | undefined;
 
   const send = (frame: ClientFrame) => {
     if (ws?.readyState !== WebSocket.OPEN) return false;
@@ -93,7 +99,10 @@ export function openSocket(h: SocketHandlers): Socket {
     };
     socket.onmessage = (e) => {
       lastHeard = Date.now();
-      if (typeof e.data === 'string') h.onMessage(e.data);
+      if (typeof e.data !== 'string') return;
+      const ending = sessionEnded(e.data);
+      if (ending) endedBy = ending;
+      else h.onMessage(e.data);
     };
     socket.onclose = (e) => {
       if (e.code === SESSION_CLOSED) return end();
@@ -104,7 +113,7 @@ export function openSocket(h: SocketHandlers): Socket {
   const end = () => {
     stopped = true;
     drop();
-    h.onSessionEnded();
+    h.onSessionEnded(endedBy);
   };
 
   const online = () => {
@@ -130,4 +139,21 @@ export function openSocket(h: SocketHandlers): Socket {
       drop();
     },
   };
+}
+
+/** The frame that says why the session ends, or undefined for any other (cheaply: most are not). */
+function sessionEnded(data: string): SessionEndedFrame | undefined {
+  if (!data.includes('"session_ended"')) return undefined;
+  try {
+    const frame = JSON.parse(data) as Partial<SessionEndedFrame>;
+    if (frame.type !== 'session_ended' || frame.why !== 'banned') return undefined;
+    return {
+      type: 'session_ended',
+      why: 'banned',
+      reason: typeof frame.reason === 'string' ? frame.reason : '',
+      until: typeof frame.until === 'string' ? frame.until : null,
+    };
+  } catch {
+    return undefined;
+  }
 }
