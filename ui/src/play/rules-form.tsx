@@ -15,7 +15,6 @@ import {
 import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import { Label } from '../components/ui/label.tsx';
-import { cn } from '../lib/utils.ts';
 import { METRIC_LABELS } from './format.ts';
 import { selectClass } from './parts.tsx';
 import { ELO_LABELS, OWN_AMOUNT, XP_FOR } from './rules-words.ts';
@@ -271,21 +270,14 @@ function NumberInput({
   const described = [error && `${id}-error`, hint && `${id}-hint`].filter(Boolean).join(' ') || undefined;
   return (
     <div className="flex flex-col gap-2">
-      <Label htmlFor={id} className={cn(visibleLabel && 'sm:block')}>
-        {visibleLabel ? (
-          <>
-            <span aria-hidden="true">{visibleLabel}</span>
-            <span className="sr-only">{label}</span>
-          </>
-        ) : (
-          label
-        )}
-      </Label>
+      <Label htmlFor={id}>{visibleLabel ?? label}</Label>
       <Input
         id={id}
         type="number"
         inputMode="numeric"
         step={1}
+        // A short label above a column ("XP"); the field's own name says what for.
+        aria-label={visibleLabel ? label : undefined}
         placeholder={placeholder}
         value={text}
         aria-invalid={error ? true : undefined}
