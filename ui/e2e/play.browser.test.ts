@@ -13,7 +13,7 @@ import { ensureUiBuilt } from '../build.ts';
 import { expectAccessible } from './axe.ts';
 import { DESKTOP, hasChromium, launchChromium, PHONE } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
-import { openPage, row, signUp } from './people.ts';
+import { composer, openPage, row, signUp } from './people.ts';
 
 const SHOTS = process.env.HEARTH_SCREENSHOTS ?? join(tmpdir(), 'hearth-screenshots');
 
@@ -62,7 +62,7 @@ async function expectGranted(page: Page) {
     const body = (await (await fetch('/api/v1/me/permissions')).json()) as { granted: string[] };
     return {
       granted: body.granted,
-      required: Array.from(document.querySelectorAll('[data-requires]'), (e) =>
+      required: Array.from(document.querySelectorAll('section[aria-label="Play"] [data-requires]'), (e) =>
         e.getAttribute('data-requires'),
       ),
     };
@@ -468,7 +468,21 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
       expect(t.y + t.height).toBeLessThan(s.y);
     }
     await expectAccessible(kit, 'phone: chat with a play toast');
-    // It goes away by itself.
+    // It slides in only when the system welcomes motion.
+    const animation = () => toast.evaluate((el) => getComputedStyle(el).animationName);
+    expect(await animation()).toBe('play-toast-in');
+    await kit.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await animation()).toBe('none');
+    await kit.emulateMedia({ reducedMotion: null });
+    // It waits while the pointer rests on it or focus is inside it.
+    await toast.hover();
+    await expect.poll(() => toast.getAttribute('data-paused')).toBe('true');
+    await kit.mouse.move(1, 1);
+    await toast.getByRole('button', { name: 'Dismiss' }).focus();
+    await expect.poll(() => toast.getAttribute('data-paused')).toBe('true');
+    await composer(kit).focus();
+    await expect.poll(() => toast.getAttribute('data-paused')).toBeNull();
+    // Then it goes away by itself.
     await toast.waitFor({ state: 'detached', timeout: 15_000 });
   });
 });
