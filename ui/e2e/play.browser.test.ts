@@ -70,6 +70,9 @@ async function expectGranted(page: Page) {
   for (const r of required) expect(granted, `${r} shown`).toContain(r);
 }
 
+/** As long as a person would wait for the page to catch up (live pushes, a busy machine). */
+const UNTIL = { timeout: 10_000 };
+
 const xpOf = async (page: Page) =>
   Number(await page.getByRole('progressbar', { name: 'Level progress' }).getAttribute('aria-valuenow'));
 
@@ -116,7 +119,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
   it('shows the child a profile and the leaderboards, ties sharing a rank', async () => {
     await row(kit, 'family').waitFor();
     await play(kit, 'Profile');
-    await expect.poll(() => kit.getByTestId('level').textContent()).toBe('1');
+    await expect.poll(() => kit.getByTestId('level').textContent(), UNTIL).toBe('1');
     await kit.getByRole('progressbar', { name: 'Level progress' }).waitFor();
     expect(await xpOf(kit)).toBe(0);
     await kit.getByRole('list', { name: 'Available achievements' }).getByText('Helping hand').waitFor();
@@ -198,6 +201,8 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
     await chess.getByText('provisional').waitFor();
     await kit.getByRole('button', { name: 'Why this XP?' }).click();
     const grants = kit.getByRole('table', { name: 'XP grants' });
+    await grants.waitFor();
+    await expectAccessible(kit, 'phone: why this XP');
     await grants.getByRole('row').filter({ hasText: 'match-won' }).filter({ hasText: '+15' }).waitFor();
     await grants.getByRole('row').filter({ hasText: 'match-played' }).filter({ hasText: 'v1' }).waitFor();
     await kit.screenshot({ path: join(SHOTS, 'phone-play-xp.png'), fullPage: true });
@@ -251,7 +256,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
     // Kit's page: the first chore is an achievement, announced at once, and the XP follows.
     await kit.getByTestId('play-toast').filter({ hasText: 'Helping hand' }).waitFor();
     await play(kit, 'Profile');
-    await expect.poll(() => xpOf(kit)).toBe(before + 40);
+    await expect.poll(() => xpOf(kit), UNTIL).toBe(before + 40);
     await kit.getByRole('list', { name: 'Earned achievements' }).getByText('Helping hand').waitFor();
   });
 
@@ -292,7 +297,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
     await play(ana, 'Rules');
     await ana.getByTestId('rules-form').waitFor();
     const editor = await advanced(ana);
-    await expect.poll(async () => (await editor.inputValue()).length).toBeGreaterThan(10);
+    await expect.poll(async () => (await editor.inputValue()).length, UNTIL).toBeGreaterThan(10);
     const rules = JSON.parse(await editor.inputValue()) as { xp: { id: string; xp?: number }[] };
 
     // A mistake first: a friendly message that says where it is.
@@ -323,7 +328,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
     await ana.getByRole('button', { name: 'Publish' }).click();
     await ana.getByRole('status').filter({ hasText: 'Version 2 is in force' }).waitFor();
 
-    await expect.poll(() => xpOf(kit)).toBe(xpAfter);
+    await expect.poll(() => xpOf(kit), UNTIL).toBe(xpAfter);
     expect(await kit.getByTestId('level').textContent()).toBe('2');
     await kit.getByTestId('play-toast').filter({ hasText: 'You reached level 2' }).waitFor();
     await kit.screenshot({ path: join(SHOTS, 'phone-play-level-up.png') });
@@ -332,7 +337,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
   it('says so when another admin published first, and loads their rules', async () => {
     await ana.getByText('Version 2 is in force').first().waitFor();
     const editor = await advanced(ana);
-    await expect.poll(async () => (await editor.inputValue()).length).toBeGreaterThan(10);
+    await expect.poll(async () => (await editor.inputValue()).length, UNTIL).toBeGreaterThan(10);
     const rules = JSON.parse(await editor.inputValue()) as { elo: Record<string, number> };
     await editor.fill(JSON.stringify({ ...rules, elo: { ...rules.elo, k_provisional: 32 } }, null, 2));
     await ana.getByRole('button', { name: 'Preview' }).click();
@@ -359,7 +364,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
     await stale.waitFor();
     await stale.getByRole('button', { name: 'Load the latest rules' }).click();
     await ana.getByText('Version 3 is in force').first().waitFor();
-    await expect.poll(async () => JSON.parse(await editor.inputValue()).elo.initial).toBe(1000);
+    await expect.poll(async () => JSON.parse(await editor.inputValue()).elo.initial, UNTIL).toBe(1000);
   });
 
   it('changes the rules through the form: family words for a mistake, the preview, then published', async () => {
@@ -376,7 +381,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
     await said.filter({ hasText: 'XP for a message can’t be negative.' }).waitFor();
     expect(await messageXp.getAttribute('aria-invalid')).toBe('true');
     expect((await messageXp.getAttribute('aria-describedby'))?.split(' ')).toContain('rules-xp-0-xp-error');
-    await expect.poll(() => ana.evaluate(() => document.activeElement?.id)).toBe('rules-xp-0-xp');
+    await expect.poll(() => ana.evaluate(() => document.activeElement?.id), UNTIL).toBe('rules-xp-0-xp');
     await expectAccessible(ana, 'desktop: the rules form with an error');
 
     // The change: more XP for a win, a new achievement for the first win, one removed.
@@ -387,7 +392,9 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
     await ana.getByRole('button', { name: 'Add an achievement' }).click();
     const added = form.getByRole('list', { name: 'Achievements' }).getByRole('listitem').last();
     // The new one's name takes focus, to be typed at once.
-    await expect.poll(() => ana.evaluate(() => document.activeElement?.getAttribute('id'))).toMatch(/title$/);
+    await expect
+      .poll(() => ana.evaluate(() => document.activeElement?.getAttribute('id')), UNTIL)
+      .toMatch(/title$/);
     await ana.keyboard.type('First win');
     await added.getByLabel('What it counts', { exact: true }).selectOption({ label: 'Matches won' });
     await added.getByLabel('Target', { exact: true }).fill('1');
@@ -419,14 +426,26 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
         return null;
       }
     };
-    await expect.poll(async () => (await published())?.xp.find((r) => r.id === 'match-won')?.xp).toBe(40);
+    await expect
+      .poll(async () => (await published())?.xp.find((r) => r.id === 'match-won')?.xp, UNTIL)
+      .toBe(40);
     const titles = (await published())?.achievements.map((a) => a.title);
     expect(titles).toContain('First win');
     expect(titles).not.toContain('Say cheese');
 
     await play(kit, 'Profile');
-    await expect.poll(() => xpOf(kit)).toBe(after);
+    await expect.poll(() => xpOf(kit), UNTIL).toBe(after);
     await kit.getByRole('list', { name: 'Earned achievements' }).getByText('First win').waitFor();
+
+    // A time zone Hearth does not know: said under the field, and tied to it.
+    const zone = ana.getByLabel('Family time zone', { exact: true });
+    await zone.fill('Mars/Olympus');
+    await ana.getByRole('button', { name: 'Save settings' }).click();
+    const zoneError = ana.locator('#play-time-zone-error');
+    await zoneError.filter({ hasText: 'Hearth does not know the time zone “Mars/Olympus”' }).waitFor();
+    expect(await zone.getAttribute('aria-invalid')).toBe('true');
+    expect(await zone.getAttribute('aria-describedby')).toBe('play-time-zone-error');
+    await expectAccessible(ana, 'desktop: play settings with an error');
   });
 
   it('puts good news at the top, clear of the composer, and takes it away by itself', async () => {
@@ -476,12 +495,12 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
     await kit.emulateMedia({ reducedMotion: null });
     // It waits while the pointer rests on it or focus is inside it.
     await toast.hover();
-    await expect.poll(() => toast.getAttribute('data-paused')).toBe('true');
+    await expect.poll(() => toast.getAttribute('data-paused'), UNTIL).toBe('true');
     await kit.mouse.move(1, 1);
     await toast.getByRole('button', { name: 'Dismiss' }).focus();
-    await expect.poll(() => toast.getAttribute('data-paused')).toBe('true');
+    await expect.poll(() => toast.getAttribute('data-paused'), UNTIL).toBe('true');
     await composer(kit).focus();
-    await expect.poll(() => toast.getAttribute('data-paused')).toBeNull();
+    await expect.poll(() => toast.getAttribute('data-paused'), UNTIL).toBeNull();
     // Then it goes away by itself.
     await toast.waitFor({ state: 'detached', timeout: 15_000 });
   });

@@ -69,7 +69,9 @@ export function SettingsForm({ me }: { me: User }) {
           />
           {zoneError && (
             <p id="play-time-zone-error" className="text-sm font-medium text-destructive">
-              {saveError?.message}
+              {timeZone.trim() === ''
+                ? 'Choose the family’s time zone.'
+                : `Hearth does not know the time zone “${timeZone.trim()}”. Pick one from the list, such as Europe/London.`}
             </p>
           )}
         </div>
