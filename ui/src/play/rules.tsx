@@ -11,7 +11,7 @@ import { Button } from '../components/ui/button.tsx';
 import { Label } from '../components/ui/label.tsx';
 import { Textarea } from '../components/ui/textarea.tsx';
 import type { User } from '../identity/api.ts';
-import { useCan } from '../identity/permissions.tsx';
+import { usePermissions } from '../identity/permissions.tsx';
 import { ApiError, errorMessage } from '../lib/http.ts';
 import { getRules, previewRules, publishRules } from './api.ts';
 import { formatWhen } from './format.ts';
@@ -25,8 +25,10 @@ import { familyMessage, fieldId } from './rules-words.ts';
 import { usePlay, usePlayData } from './store.tsx';
 
 export function RulesScreen({ me }: { me: User }) {
-  const manage = useCan('play.manage');
-  if (!manage)
+  const { loaded, can } = usePermissions();
+  // Until the edge has said, neither the editor nor a refusal.
+  if (!loaded) return <Loading what="the rules" />;
+  if (!can('play.manage'))
     return <Alert>Only an admin can change the rules and settings. Ask one of the family’s admins.</Alert>;
   return (
     <div className="flex flex-col gap-4">
