@@ -106,6 +106,8 @@ export type Challenge = {
   reward_xp: number;
   /** Who it is for; empty: the whole family. */
   member_ids: string[];
+  /** Progress counts from this moment; null: the whole week, from its Monday. */
+  starts_at: string | null;
   progress: { user_id: string; name: string; progress: number; completed: boolean }[];
 };
 

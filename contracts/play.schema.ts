@@ -279,6 +279,8 @@ export type CreateChallengeBody = {
   target: number;
   reward_xp: number;
   member_ids?: string[];
+  /** True: the whole week counts, from its Monday. Absent or false: from now. */
+  from_week_start?: boolean;
 };
 export const createChallengeBody: JSONSchemaType<CreateChallengeBody> = {
   type: 'object',
@@ -290,6 +292,7 @@ export const createChallengeBody: JSONSchemaType<CreateChallengeBody> = {
     target: { type: 'integer', minimum: 1, maximum: 100_000 },
     reward_xp: { type: 'integer', minimum: 1, maximum: 100_000 },
     member_ids: { type: 'array', items: id, minItems: 1, maxItems: 200, nullable: true },
+    from_week_start: { type: 'boolean', nullable: true },
   },
   required: ['title', 'metric', 'target', 'reward_xp'],
   additionalProperties: false,

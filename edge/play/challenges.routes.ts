@@ -34,6 +34,7 @@ export function challengeRoutes(
         target: r.target,
         reward_xp: r.reward_xp,
         member_ids: r.member_ids,
+        starts_at: r.starts_at?.toISOString() ?? null,
         progress: scores.challenges
           .filter((p) => p.challengeId === r.challenge_id)
           .map((p) => ({
@@ -67,6 +68,7 @@ export function challengeRoutes(
         target: body.target,
         rewardXp: body.reward_xp,
         memberIds: body.member_ids,
+        fromWeekStart: body.from_week_start,
         by: me(c),
       },
       meta,

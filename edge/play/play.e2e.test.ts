@@ -42,8 +42,21 @@ const progress = async (who: TestClient, challengeId: unknown) => {
   };
   return week.challenges.find((c) => c.id === challengeId)?.progress[0];
 };
-const challengeFor = (memberId: string, title: string, metric: string, rewardXp: number) =>
-  post(admin, '/play/challenges', { title, metric, target: 1, reward_xp: rewardXp, member_ids: [memberId] });
+const challengeFor = (
+  memberId: string,
+  title: string,
+  metric: string,
+  rewardXp: number,
+  extra: { from_week_start?: boolean } = {},
+) =>
+  post(admin, '/play/challenges', {
+    title,
+    metric,
+    target: 1,
+    reward_xp: rewardXp,
+    member_ids: [memberId],
+    ...extra,
+  });
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -181,8 +194,14 @@ describe('chores', () => {
 
 describe('weekly challenges', () => {
   it('reward a member exactly once, whatever the live loop does again', async () => {
-    const challenge = await challengeFor(ids.bob, 'Play a match', 'matches_played', 70);
-    await get(bob, '/play/challenges', challenge.seq);
+    // The match Bob played earlier this week counts: the admin chose the whole week.
+    const challenge = await challengeFor(ids.bob, 'Play a match', 'matches_played', 70, {
+      from_week_start: true,
+    });
+    const week = (await get(bob, '/play/challenges', challenge.seq)) as {
+      challenges: { id: string; starts_at: string | null }[];
+    };
+    expect(week.challenges.find((c) => c.id === challenge.id)?.starts_at).toBeNull();
     for (let i = 0; i < 3; i++) await t.hub.play.live.tick();
     const listed = await eventually(async () => {
       const mine = await progress(bob, challenge.id);
@@ -204,8 +223,12 @@ describe('weekly challenges', () => {
 
 describe('a message count challenge', () => {
   it('is rewarded once the messages that complete it are counted, with nothing else happening in play', async () => {
+    // Created without a choice, it counts from its start: the message that follows.
     const challenge = await challengeFor(ids.cy, 'Say something', 'messages_sent', 15);
-    await get(cy, '/play/challenges', challenge.seq);
+    const week = (await get(cy, '/play/challenges', challenge.seq)) as {
+      challenges: { id: string; starts_at: string | null }[];
+    };
+    expect(week.challenges.find((c) => c.id === challenge.id)?.starts_at).toEqual(expect.any(String));
     expect(await progress(cy, challenge.id)).toMatchObject({ completed: false });
     await post(cy, '/messages', { channel: 'family', content: 'hello, family' });
     const listed = await eventually(async () => {

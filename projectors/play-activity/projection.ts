@@ -1,12 +1,14 @@
-// Play's view of chat: who posted when, and whether it repeated their previous message.
+// Play's view of chat: who posted when, whether it repeated their previous message, and
+// whether it was deleted since (a deleted message counts for nothing).
 // No text is kept. A batch loads the senders' last fingerprints, walks the posts in log order
 // and writes every row with one UNNEST.
 import { hash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
-import { numberArray, textArray, timestampArray } from '../runtime/arrays.ts';
+import { booleanArray, numberArray, textArray, timestampArray } from '../runtime/arrays.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1900_play_activity.ts';
+import * as m20261206 from './migrations/20261206T2300_deleted_messages.ts';
 import type { PlayActivityDB } from './tables.ts';
 
 export const PLAY_ACTIVITY = 'play_activity';
@@ -21,7 +23,10 @@ export function fingerprint(content: string): string {
 export const playActivityProjection: Projection<PlayActivityDB, ChatEvent> = {
   name: PLAY_ACTIVITY,
   domain: 'chat',
-  migrations: { '20261122T1900_play_activity': m20261122 },
+  migrations: {
+    '20261122T1900_play_activity': m20261122,
+    '20261206T2300_deleted_messages': m20261206,
+  },
   apply: async (events, { db, schema }) => {
     const statement = batchStatement(events, schema);
     if (statement) await statement.execute(db);
@@ -34,37 +39,79 @@ export const playActivityProjection: Projection<PlayActivityDB, ChatEvent> = {
  * The whole batch as one statement: whether a post repeats its sender's previous message is
  * decided in SQL (the previous post in the batch, else the stored last fingerprint), so no
  * read has to come back before the write goes out.
+ *
+ * A deleted message stops counting. A post deleted later in the same batch is stored deleted
+ * and never counted; a deletion of an earlier post marks its row and takes it back out of its
+ * quarter hour. Either way the counts come out the same, however the log is cut into batches.
+ * A quarter hour's first_at stays the first post's time, deleted or not.
  */
 function batchStatement(events: StoredEvent<ChatEvent>[], schema: string) {
-  const posts: { e: StoredEvent<ChatEvent>; sender: string; fp: string }[] = [];
+  const posts: {
+    e: StoredEvent<ChatEvent>;
+    sender: string;
+    fp: string;
+    channel: string;
+    message: string;
+  }[] = [];
+  const deletions = new Map<string, { channel: string; message: string }>();
   for (const e of events) {
+    if (e.event.case === 'messageDeleted') {
+      const { channelId: channel, messageId: message } = e.event.value;
+      deletions.set(`${channel}\u0000${message}`, { channel, message });
+      continue;
+    }
     // A line from Hearth itself (no sender: someone joined) is nobody's message.
     if (e.event.case !== 'messagePosted' || e.event.value.senderId === '') continue;
-    posts.push({ e, sender: e.event.value.senderId, fp: fingerprint(e.event.value.content) });
+    const v = e.event.value;
+    posts.push({
+      e,
+      sender: v.senderId,
+      fp: fingerprint(v.content),
+      channel: v.channelId,
+      message: v.messageId,
+    });
   }
-  if (posts.length === 0) return null;
+  if (posts.length === 0 && deletions.size === 0) return null;
+  // A message is deleted after it was posted, so a post whose deletion is in this batch was
+  // deleted by a later event of it.
+  const deletedHere = (p: (typeof posts)[number]) => deletions.has(`${p.channel}\u0000${p.message}`);
+  const gone = [...deletions.values()];
   const t = (name: string) => sql.table(`${schema}.${name}`);
-  // Only rows that are new count into their quarter hour, so a redelivered batch adds nothing.
+  // Only rows that are new (or newly deleted) count into their quarter hour, so a redelivered
+  // batch changes nothing.
   return sql`
     WITH b AS (
       SELECT * FROM unnest(${numberArray(posts, (p) => p.e.seq)}::bigint[], ${textArray(posts, (p) => p.sender)}::text[],
-        ${timestampArray(posts, (p) => p.e.occurredAt)}::timestamptz[], ${textArray(posts, (p) => p.fp)}::text[])
-        AS b(seq, member_id, at, fp)),
+        ${timestampArray(posts, (p) => p.e.occurredAt)}::timestamptz[], ${textArray(posts, (p) => p.fp)}::text[],
+        ${textArray(posts, (p) => p.channel)}::text[], ${textArray(posts, (p) => p.message)}::text[],
+        ${booleanArray(posts, deletedHere)}::boolean[])
+        AS b(seq, member_id, at, fp, channel_id, message_id, deleted)),
     p AS (
-      SELECT b.seq, b.member_id, b.at, b.fp,
+      SELECT b.*,
         coalesce(lag(b.fp) OVER (PARTITION BY b.member_id ORDER BY b.seq),
           (SELECT l.fingerprint FROM ${t('last_message')} l WHERE l.member_id = b.member_id)) AS prev
       FROM b),
     added AS (
-      INSERT INTO ${t('messages')} (member_id, seq, at, repeat)
-      SELECT member_id, seq, at, coalesce(fp = prev, false) FROM p
+      INSERT INTO ${t('messages')} (member_id, seq, at, repeat, channel_id, message_id, deleted)
+      SELECT member_id, seq, at, coalesce(fp = prev, false), channel_id, message_id, deleted FROM p
       ON CONFLICT (member_id, seq) DO NOTHING
-      RETURNING member_id, at, repeat),
+      RETURNING member_id, at, repeat, deleted),
+    removed AS (
+      UPDATE ${t('messages')} m SET deleted = true
+      FROM unnest(${textArray(gone, (d) => d.channel)}::text[], ${textArray(gone, (d) => d.message)}::text[])
+        AS d(channel_id, message_id)
+      WHERE m.channel_id = d.channel_id AND m.message_id = d.message_id AND NOT m.deleted
+      RETURNING m.member_id, m.at, m.repeat),
+    changes AS (
+      SELECT member_id, at, CASE WHEN deleted THEN 0 ELSE 1 END AS n,
+        CASE WHEN deleted OR repeat THEN 0 ELSE 1 END AS u FROM added
+      UNION ALL
+      SELECT member_id, at, -1, CASE WHEN repeat THEN 0 ELSE -1 END FROM removed),
     counted AS (
       INSERT INTO ${t('buckets')} AS k (member_id, bucket, messages, unique_messages, first_at)
-      SELECT member_id, date_bin('15 minutes', at, TIMESTAMPTZ '2000-01-01 00:00:00+00'), count(*),
-        count(*) FILTER (WHERE NOT repeat), min(at)
-      FROM added GROUP BY 1, 2
+      SELECT member_id, date_bin('15 minutes', at, TIMESTAMPTZ '2000-01-01 00:00:00+00'), sum(n)::int,
+        sum(u)::int, min(at)
+      FROM changes GROUP BY 1, 2
       ON CONFLICT (member_id, bucket) DO UPDATE SET messages = k.messages + excluded.messages,
         unique_messages = k.unique_messages + excluded.unique_messages,
         first_at = least(k.first_at, excluded.first_at))

@@ -1,6 +1,7 @@
 // The play read models on real NATS and Postgres: a long random scenario written through the
 // real writers, then every play read model rebuilt from the log. The rebuild must equal the
-// incrementally built model exactly (tables and scores hashed), and a challenge reward stays
+// incrementally built model exactly (tables and scores hashed), with messages deleted along the
+// way and a challenge that counts from its start, and a challenge reward stays
 // exactly one however often it is asked for.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,16 +114,24 @@ describe('the play read models', () => {
     );
     const matches: string[] = [];
     const completions: { choreId: string; completionId: string }[] = [];
+    const posted: { id: string; by: string }[] = [];
     for (let i = 0; i < 400; i++) {
       const who = r.pick(MEMBERS);
       const when = day(r.int(21), 7 + r.int(14));
       const roll = r.next();
-      if (roll < 0.55) {
+      if (roll < 0.08 && posted.length > 0) {
+        // Post and delete: a deleted message stops counting, incrementally and rebuilt.
+        const { id, by } = r.pick(posted);
+        await attempt(() =>
+          chat.remove({ channelId: 'family', messageId: id, by, canModerate: false }, meta(by, when)),
+        );
+      } else if (roll < 0.55) {
         const text = r.next() < 0.2 ? 'same old' : `hello ${r.int(1000)}`;
         await chat.post(
           { channelId: 'family', messageId: `m${i}`, senderId: who, content: text },
           meta(who, when),
         );
+        posted.push({ id: `m${i}`, by: who });
       } else if (roll < 0.7) {
         const other = r.pick(MEMBERS.filter((m) => m !== who));
         const id = `match${i}`;

@@ -3,10 +3,13 @@
 // a rebuild, a rule change and a preview can never disagree with the live numbers.
 // A batch loads the rows its events touch, folds the events over them in log order, and
 // writes each changed row once, one UNNEST statement per table.
+
+import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { sql } from 'kysely';
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1905_play.ts';
+import * as m20261206 from './migrations/20261206T2300_challenge_start.ts';
 import {
   type ChallengeRow,
   type ChoreRow,
@@ -34,7 +37,7 @@ const pair = (a: string, b: string) => `${a}\u0000${b}`;
 export const playRecordsProjection: Projection<unknown, PlayEvent> = {
   name: PLAY,
   domain: 'play',
-  migrations: { '20261122T1905_play': m20261122 },
+  migrations: { '20261122T1905_play': m20261122, '20261206T2300_challenge_start': m20261206 },
   apply: async (events, { db, schema }) => {
     const t = (name: string) => sql.table(`${schema}.${name}`);
     // Which rows the batch touches, and whether each must be read first. A row whose first
@@ -299,6 +302,7 @@ export const playRecordsProjection: Projection<unknown, PlayEvent> = {
             reward_xp: v.rewardXp,
             member_ids: [...v.memberIds],
             cancelled: false,
+            starts_at: v.startsAt ? timestampDate(v.startsAt) : null,
             created_by: v.createdBy,
             created_at: at,
             seq,

@@ -58,6 +58,8 @@ export type ChallengeRow = {
   reward_xp: number;
   member_ids: string[];
   cancelled: boolean;
+  /** Progress counts from here; null: the whole week. */
+  starts_at: Date | null;
   created_by: string;
   created_at: Date;
   seq: number;
@@ -157,14 +159,14 @@ export async function writeChallenges(db: Db, t: Table, rows: ChallengeRow[]) {
   if (rows.length === 0) return;
   await sql`
     INSERT INTO ${t('challenges')} (challenge_id, title, week, metric, target, reward_xp, member_ids, cancelled,
-      created_by, created_at, seq)
+      starts_at, created_by, created_at, seq)
     SELECT t.challenge_id, t.title, t.week, t.metric, t.target, t.reward_xp, ${splitText('member_ids')}, t.cancelled,
-      t.created_by, t.created_at, t.seq
+      t.starts_at, t.created_by, t.created_at, t.seq
     FROM unnest(${text(rows, 'challenge_id')}::text[], ${text(rows, 'title')}::text[], ${text(rows, 'week')}::text[],
       ${text(rows, 'metric')}::text[], ${num(rows, 'target')}::int[], ${num(rows, 'reward_xp')}::int[],
-      ${joined(rows, 'member_ids')}::text[], ${bool(rows, 'cancelled')}::boolean[], ${text(rows, 'created_by')}::text[],
-      ${ts(rows, 'created_at')}::timestamptz[], ${num(rows, 'seq')}::bigint[])
-      AS t(challenge_id, title, week, metric, target, reward_xp, member_ids, cancelled, created_by, created_at, seq)
+      ${joined(rows, 'member_ids')}::text[], ${bool(rows, 'cancelled')}::boolean[], ${ts(rows, 'starts_at')}::timestamptz[],
+      ${text(rows, 'created_by')}::text[], ${ts(rows, 'created_at')}::timestamptz[], ${num(rows, 'seq')}::bigint[])
+      AS t(challenge_id, title, week, metric, target, reward_xp, member_ids, cancelled, starts_at, created_by, created_at, seq)
     ON CONFLICT (challenge_id) DO UPDATE SET cancelled = excluded.cancelled, seq = excluded.seq`.execute(db);
 }
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../contracts/play.schema.ts';
 import { computeScores, type PlayFacts, rank } from './engine.ts';
-import { at, facts, match, NOW } from './fixtures.ts';
+import { at, facts, match, messageDay, NOW } from './fixtures.ts';
 
 const annBeatsBob = (id: string, seq: number, when: string) =>
   match(
@@ -82,6 +82,66 @@ describe('weekly challenges', () => {
       { challengeId: 'ch', memberId: 'ann', progress: 2, target: 2, rewardXp: 50, completed: true },
       { challengeId: 'ch', memberId: 'bob', progress: 0, target: 2, rewardXp: 50, completed: false },
     ]);
+  });
+});
+
+describe('a challenge with a start', () => {
+  it('counts only what happened from its start, within its week', () => {
+    const s = computeScores(
+      facts({
+        challenges: [
+          {
+            challengeId: 'ch',
+            title: 'Win 2',
+            week: '2026-11-16',
+            metric: 'matches_won',
+            target: 2,
+            rewardXp: 50,
+            memberIds: ['ann'],
+            cancelledSeq: null,
+            startsAt: at('2026-11-18T12:00:00Z'),
+          },
+        ],
+        matches: [
+          annBeatsBob('m1', 1, '2026-11-16T12:00:00Z'),
+          annBeatsBob('m2', 2, '2026-11-18T11:59:00Z'),
+          annBeatsBob('m3', 3, '2026-11-18T12:00:00Z'),
+        ],
+      }),
+      DEFAULT_RULES,
+      NOW,
+    );
+    expect(s.challenges).toEqual([
+      { challengeId: 'ch', memberId: 'ann', progress: 1, target: 2, rewardXp: 50, completed: false },
+    ]);
+  });
+
+  it('counts the messages since its start that the read model counted for it', () => {
+    const s = computeScores(
+      facts({
+        challenges: [
+          {
+            challengeId: 'hi',
+            title: 'Say hi',
+            week: '2026-11-16',
+            metric: 'messages_sent',
+            target: 5,
+            rewardXp: 20,
+            memberIds: ['ann'],
+            cancelledSeq: null,
+            startsAt: at('2026-11-20T11:00:00Z'),
+          },
+        ],
+        // Five on Friday, but only two since the challenge began.
+        messageDays: [messageDay('ann', '2026-11-20', 5)],
+        challengeMessages: [
+          { challengeId: 'hi', memberId: 'ann', count: 2, lastAt: at('2026-11-20T12:00:00Z') },
+        ],
+      }),
+      DEFAULT_RULES,
+      NOW,
+    );
+    expect(s.challenges[0]).toMatchObject({ memberId: 'ann', progress: 2 });
   });
 });
 

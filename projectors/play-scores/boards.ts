@@ -99,7 +99,10 @@ export function standingRewards(facts: PlayFacts, day: (at: Date) => string): Re
   return out;
 }
 
-/** A member's progress on a challenge, and when the last fact that made progress happened. */
+/**
+ * A member's progress on a challenge, and when the last fact that made progress happened.
+ * Progress counts inside the challenge's week, from its start when it records one.
+ */
 function metricInWeek(
   facts: PlayFacts,
   challenge: ChallengeFact,
@@ -109,12 +112,21 @@ function metricInWeek(
   const from = challenge.week;
   const to = addDays(challenge.week, 6);
   const inWeek = (d: string) => d >= from && d <= to;
+  // Within the week, and not before the challenge started (when it records a start).
+  const startsAt = challenge.startsAt ?? null;
+  const counts = (at: Date) => inWeek(day(at)) && (startsAt === null || at >= startsAt);
   const tally = (times: Date[], count = times.length) => ({
     count,
     lastAt: times.reduce<Date | undefined>((last, t) => (!last || t > last ? t : last), undefined),
   });
   switch (challenge.metric) {
     case 'messages_sent': {
+      if (startsAt !== null) {
+        const own = facts.challengeMessages.find(
+          (m) => m.challengeId === challenge.challengeId && m.memberId === memberId,
+        );
+        return { count: own?.count ?? 0, lastAt: own?.lastAt };
+      }
       const days = facts.messageDays.filter((d) => d.memberId === memberId && inWeek(d.day) && d.unique > 0);
       return tally(
         days.map((d) => d.firstAt),
@@ -126,7 +138,7 @@ function metricInWeek(
       const kind = challenge.metric === 'photos_shared' ? 'photo' : 'file';
       return tally(
         facts.media
-          .filter((m) => m.memberId === memberId && m.kind === kind && inWeek(day(m.at)))
+          .filter((m) => m.memberId === memberId && m.kind === kind && counts(m.at))
           .map((m) => m.at),
       );
     }
@@ -135,16 +147,14 @@ function metricInWeek(
       return tally(
         facts.matches
           .filter((m) => {
-            if (!inWeek(day(m.settledAt)) || !m.placements.some((p) => p.userId === memberId)) return false;
+            if (!counts(m.settledAt) || !m.placements.some((p) => p.userId === memberId)) return false;
             return challenge.metric === 'matches_played' || won(m, memberId);
           })
           .map((m) => m.settledAt),
       );
     case 'chores_approved':
       return tally(
-        facts.chores
-          .filter((c) => c.memberId === memberId && inWeek(day(c.approvedAt)))
-          .map((c) => c.approvedAt),
+        facts.chores.filter((c) => c.memberId === memberId && counts(c.approvedAt)).map((c) => c.approvedAt),
       );
     default:
       return { count: 0, lastAt: undefined };

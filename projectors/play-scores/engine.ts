@@ -19,6 +19,7 @@ export type {
   Achievement,
   BoardRow,
   ChallengeFact,
+  ChallengeMessages,
   ChallengeProgress,
   ChoreFact,
   GameRating,

@@ -61,73 +61,90 @@ export async function loadFacts(
       .filter((r) => r.on === 'message_posted' && (r.xp ?? 0) > 0)
       .map((r) => (r.daily_cap === undefined ? MAX_PER_DAY : Math.ceil(r.daily_cap / (r.xp ?? 1)))),
   );
-  const [members, days, counted, milestones, matches, chores, rewards, challenges] = await Promise.all([
-    sql<{ id: string; name: string }>`
+  const [members, days, counted, milestones, matches, chores, rewards, challenges, sinceStart] =
+    await Promise.all([
+      sql<{ id: string; name: string }>`
       SELECT id, name FROM identity_users.users WHERE NOT banned ORDER BY registered_at, id`.execute(db),
-    sql<{ member_id: string; day: string; messages: number; unique: number; first_at: Date }>`
+      sql<{ member_id: string; day: string; messages: number; unique: number; first_at: Date }>`
       SELECT member_id, to_char(day, 'YYYY-MM-DD') AS day, sum(messages)::int AS messages,
         sum(unique_messages)::int AS unique, min(first_at) AS first_at
       FROM (SELECT *, (bucket AT TIME ZONE ${tz})::date AS day FROM ${a('buckets')}) b
-      GROUP BY member_id, b.day ORDER BY 1, 2`.execute(db),
-    payable === 0
-      ? { rows: [] as { member_id: string; day: string; seqs: string[]; ats: string[] }[] }
-      : sql<{ member_id: string; day: string; seqs: string[]; ats: string[] }>`
+      GROUP BY member_id, b.day HAVING sum(messages) > 0 ORDER BY 1, 2`.execute(db),
+      payable === 0
+        ? { rows: [] as { member_id: string; day: string; seqs: string[]; ats: string[] }[] }
+        : sql<{ member_id: string; day: string; seqs: string[]; ats: string[] }>`
           SELECT member_id, to_char(day, 'YYYY-MM-DD') AS day, (array_agg(seq ORDER BY seq))[1:${payable}] AS seqs,
             (array_agg(ms ORDER BY seq))[1:${payable}] AS ats
           FROM (
             SELECT member_id, seq, (extract(epoch FROM at) * 1000)::bigint AS ms, (at AT TIME ZONE ${tz})::date AS day
-            FROM ${a('messages')} WHERE NOT repeat) m
+            FROM ${a('messages')} WHERE NOT repeat AND NOT deleted) m
           GROUP BY member_id, m.day`.execute(db),
-    thresholds.length === 0
-      ? { rows: [] as { member_id: string; n: number; at: Date }[] }
-      : // One index walk per member and threshold, instead of numbering every message.
-        sql<{ member_id: string; n: number; at: Date }>`
+      thresholds.length === 0
+        ? { rows: [] as { member_id: string; n: number; at: Date }[] }
+        : // One index walk per member and threshold, instead of numbering every message.
+          sql<{ member_id: string; n: number; at: Date }>`
           SELECT m.member_id, t.n::int AS n, x.at
           FROM (SELECT DISTINCT member_id FROM ${a('buckets')}) m
           CROSS JOIN unnest(${thresholds}::int[]) AS t(n)
           CROSS JOIN LATERAL (
-            SELECT at FROM ${a('messages')} WHERE member_id = m.member_id AND NOT repeat
+            SELECT at FROM ${a('messages')} WHERE member_id = m.member_id AND NOT repeat AND NOT deleted
             ORDER BY seq OFFSET t.n - 1 LIMIT 1) x`.execute(db),
-    sql<{
-      match_id: string;
-      game: string;
-      game_name: string;
-      settled_at: Date;
-      settled_seq: string;
-      placements: { user_id: string; place: number }[];
-    }>`
+      sql<{
+        match_id: string;
+        game: string;
+        game_name: string;
+        settled_at: Date;
+        settled_seq: string;
+        placements: { user_id: string; place: number }[];
+      }>`
       SELECT match_id, game, game_name, settled_at, settled_seq, placements FROM ${p('matches')}
       WHERE status = 'settled' ORDER BY settled_seq`.execute(db),
-    sql<{
-      completion_id: string;
-      chore_id: string;
-      title: string;
-      member_id: string;
-      points: number;
-      marked_at: Date;
-      decided_at: Date;
-      approved_seq: string;
-    }>`
+      sql<{
+        completion_id: string;
+        chore_id: string;
+        title: string;
+        member_id: string;
+        points: number;
+        marked_at: Date;
+        decided_at: Date;
+        approved_seq: string;
+      }>`
       SELECT c.completion_id, c.chore_id, h.title, c.member_id, c.points, c.marked_at, c.decided_at, c.approved_seq
       FROM ${p('completions')} c JOIN ${p('chores')} h USING (chore_id)
       WHERE c.status = 'approved' ORDER BY c.approved_seq`.execute(db),
-    sql<{ challenge_id: string; title: string; member_id: string; reward_xp: number; at: Date; seq: string }>`
+      sql<{
+        challenge_id: string;
+        title: string;
+        member_id: string;
+        reward_xp: number;
+        at: Date;
+        seq: string;
+      }>`
       SELECT r.challenge_id, c.title, r.member_id, r.reward_xp, r.at, r.seq
       FROM ${p('rewards')} r JOIN ${p('challenges')} c USING (challenge_id) ORDER BY r.seq`.execute(db),
-    sql<{
-      challenge_id: string;
-      title: string;
-      week: string;
-      metric: string;
-      target: number;
-      reward_xp: number;
-      member_ids: string[];
-      cancelled_seq: string | null;
-    }>`
+      sql<{
+        challenge_id: string;
+        title: string;
+        week: string;
+        metric: string;
+        target: number;
+        reward_xp: number;
+        member_ids: string[];
+        cancelled_seq: string | null;
+        starts_at: Date | null;
+      }>`
       SELECT challenge_id, title, week, metric, target, reward_xp, member_ids,
-        CASE WHEN cancelled THEN seq END AS cancelled_seq
+        CASE WHEN cancelled THEN seq END AS cancelled_seq, starts_at
       FROM ${p('challenges')} ORDER BY week, seq`.execute(db),
-  ]);
+      // Message challenges that started mid-week count the messages since their start.
+      sql<{ challenge_id: string; member_id: string; n: number; last_at: Date }>`
+      SELECT c.challenge_id, m.member_id, count(*)::int AS n, max(m.at) AS last_at
+      FROM ${p('challenges')} c
+      JOIN ${a('messages')} m ON m.at >= c.starts_at AND NOT m.repeat AND NOT m.deleted
+        AND (m.at AT TIME ZONE ${tz})::date BETWEEN c.week::date AND c.week::date + 6
+      WHERE c.metric = 'messages_sent' AND c.starts_at IS NOT NULL
+      GROUP BY 1, 2`.execute(db),
+    ]);
   const countedOn = new Map(
     counted.rows.map((r) => [
       `${r.member_id} ${r.day}`,
@@ -183,6 +200,13 @@ export async function loadFacts(
       rewardXp: c.reward_xp,
       memberIds: c.member_ids,
       cancelledSeq: c.cancelled_seq === null ? null : Number(c.cancelled_seq),
+      startsAt: c.starts_at,
+    })),
+    challengeMessages: sinceStart.rows.map((r) => ({
+      challengeId: r.challenge_id,
+      memberId: r.member_id,
+      count: r.n,
+      lastAt: r.last_at,
     })),
   };
 }

@@ -20,6 +20,7 @@ export function facts(over: Partial<PlayFacts> = {}): PlayFacts {
     chores: [],
     rewards: [],
     challenges: [],
+    challengeMessages: [],
     ...over,
   };
 }

@@ -8,8 +8,8 @@ export type MessageDay = {
   unique: number;
   firstAt: Date;
   /**
-   * The day's first messages that count (not repeats), in log order, as many as XP can pay
-   * for; firstAt is the first message of any kind.
+   * The day's first messages that count (not repeats, not deleted), in log order, as many as
+   * XP can pay for; firstAt is the first message posted, of any kind, deleted or not.
    */
   counted: { seq: number; at: Date }[];
 };
@@ -50,7 +50,19 @@ export type ChallengeFact = {
   memberIds: string[];
   /** The log position of its cancellation; null while it runs. */
   cancelledSeq: number | null;
+  /**
+   * Progress counts from this moment on (within its week). Absent or null: the whole week,
+   * from its Monday.
+   */
+  startsAt?: Date | null;
 };
+
+/**
+ * A member's messages that count (not repeated, not deleted) since a challenge's start and
+ * within its week, for the message challenges that have a start: day totals cannot split a
+ * day at the moment a challenge began.
+ */
+export type ChallengeMessages = { challengeId: string; memberId: string; count: number; lastAt: Date };
 
 export type PlayFacts = {
   timeZone: string;
@@ -68,6 +80,7 @@ export type PlayFacts = {
   /** As the log has them; the engine counts only those that stand (see standingRewards). */
   rewards: RewardFact[];
   challenges: ChallengeFact[];
+  challengeMessages: ChallengeMessages[];
 };
 
 export type GrantSource =

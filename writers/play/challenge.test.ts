@@ -14,6 +14,7 @@ const create = (extra: Partial<Create> = {}): Create => ({
   target: 20,
   rewardXp: 50,
   memberIds: [],
+  startsAt: null,
   by: 'admin',
   ...extra,
 });
@@ -23,6 +24,19 @@ const c1 = [ev.challengeCreated('c1')];
 describe('creating a challenge', () => {
   it('records it for the week starting on the given Monday', () =>
     spec.given([]).when(create()).thenEmits(c1));
+
+  it('counts from when it was created, or from its Monday when the admin says so', () => {
+    const at = new Date('2025-03-14T15:30:00Z');
+    spec
+      .given([])
+      .when(create({ startsAt: at }))
+      .thenEmits([ev.challengeCreated('c1', { startsAt: at })]);
+    // No start recorded: the whole week, as every challenge before starts existed meant.
+    spec
+      .given([])
+      .when(create({ startsAt: null }))
+      .thenEmits(c1);
+  });
 
   it('takes each member once', () =>
     spec

@@ -1,6 +1,7 @@
 // Weekly challenges and their rewards. A reward is its own aggregate per (challenge, member),
 // so completing it twice, by a retried or a racing command, can only ever append one event.
 import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
   ChallengeCancelledSchema,
   ChallengeCompletedSchema,
@@ -38,6 +39,12 @@ export type ChallengeCommand =
       rewardXp: number;
       /** Empty: every member takes part. */
       memberIds: string[];
+      /**
+       * When progress starts to count: the moment it was created, so a challenge set on a
+       * Friday is not already half done. Null: the whole week, from its Monday (the admin's
+       * explicit choice).
+       */
+      startsAt: Date | null;
       by: string;
     }
   | { type: 'cancel'; challengeId: string; by: string };
@@ -64,6 +71,7 @@ export function decideChallenge(command: ChallengeCommand, state: Challenge): Pl
         rewardXp: command.rewardXp,
         memberIds: [...new Set(command.memberIds)],
         createdBy: command.by,
+        ...(command.startsAt ? { startsAt: timestampFromDate(command.startsAt) } : {}),
       });
       return [{ case: 'challengeCreated', value }];
     }

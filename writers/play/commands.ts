@@ -128,20 +128,28 @@ export function createPlayWriter({ appender, reader }: { appender: Appender; rea
       meta: CommandMeta,
     ) => onCompletion({ type: 'reject', ...input, reason: input.reason ?? '' }, meta),
 
-    /** Without a week, this week (family time zone); answers the week it is for. */
+    /**
+     * Without a week, this week (family time zone); answers the week it is for. Progress
+     * counts from now, unless `fromWeekStart` asks for the whole week.
+     */
     createChallenge: async (
-      input: Omit<Extract<ChallengeCommand, { type: 'create' }>, 'type' | 'week' | 'memberIds'> & {
+      {
+        fromWeekStart,
+        ...input
+      }: Omit<Extract<ChallengeCommand, { type: 'create' }>, 'type' | 'week' | 'memberIds' | 'startsAt'> & {
         week?: string | undefined;
         memberIds?: string[] | undefined;
+        fromWeekStart?: boolean | undefined;
       },
       meta: CommandMeta,
-    ): Promise<AppendResult & { week: string }> => {
+    ): Promise<AppendResult & { week: string; startsAt: Date | null }> => {
       const week = input.week ?? periodOf('weekly', meta.now, (await read.settings()).state.timeZone);
+      const startsAt = fromWeekStart ? null : meta.now;
       const result = await onChallenge(
-        { type: 'create', ...input, week, memberIds: input.memberIds ?? [] },
+        { type: 'create', ...input, week, memberIds: input.memberIds ?? [], startsAt },
         meta,
       );
-      return { ...result, week };
+      return { ...result, week, startsAt };
     },
     cancelChallenge: (input: { challengeId: string; by: string }, meta: CommandMeta) =>
       onChallenge({ type: 'cancel', ...input }, meta),

@@ -135,6 +135,7 @@ export const ev = {
       rewardXp?: number;
       memberIds?: string[];
       createdBy?: string;
+      startsAt?: Date;
     } = {},
   ): PlayEventBody => ({
     case: 'challengeCreated',
@@ -147,6 +148,7 @@ export const ev = {
       rewardXp: extra.rewardXp ?? 50,
       memberIds: extra.memberIds ?? [],
       createdBy: extra.createdBy ?? 'admin',
+      ...(extra.startsAt ? { startsAt: timestampFromDate(extra.startsAt) } : {}),
     }),
   }),
   challengeCancelled: (challengeId: string, cancelledBy = 'admin'): PlayEventBody => ({

@@ -1,22 +1,34 @@
 // This week's challenges: each participant's progress towards the target, and who has
-// completed it (the reward lands by itself). Admins create and cancel them.
+// completed it (the reward lands by itself). Whoever may manage play creates and cancels
+// them; a new challenge counts from the moment it is created, unless the whole week is asked
+// for. After creating one, focus goes to it; after closing the form, back to its opener.
 import { CheckCircle2, Gift, Plus, Target } from 'lucide-react';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { Challenge } from '../../../contracts/play.api.ts';
 import { CHALLENGE_METRICS, type ChallengeMetric } from '../../../contracts/play.schema.ts';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
+import { useCan } from '../identity/permissions.tsx';
 import { cancelChallenge, createChallenge, getChallenges } from './api.ts';
 import { NumberField, SelectField, TextField } from './fields.tsx';
-import { formatDay, formatNumber, METRIC_LABELS } from './format.ts';
+import { formatDay, formatNumber, formatWhen, METRIC_LABELS } from './format.ts';
 import { Empty, FormError, LoadError, Loading, Pill, ProgressBar, Section } from './parts.tsx';
 import { usePickableFamily } from './people.ts';
 import { useCommand, usePlayData } from './store.tsx';
 
 export function ChallengesScreen({ me }: { me: User }) {
   const { data, error, reload } = usePlayData('challenges', getChallenges);
-  const admin = me.role === 'admin';
+  const admin = useCan('play.manage');
   const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<string | null>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+
+  // The new challenge takes focus once the list shows it.
+  useEffect(() => {
+    if (!created || !data?.challenges.some((c) => c.id === created)) return;
+    document.getElementById(`challenge-${created}`)?.focus();
+    setCreated(null);
+  }, [created, data]);
 
   return (
     <div className="flex flex-col gap-4">
@@ -28,13 +40,22 @@ export function ChallengesScreen({ me }: { me: User }) {
         actions={
           admin &&
           !creating && (
-            <Button size="sm" onClick={() => setCreating(true)}>
+            <Button ref={opener} size="sm" data-requires="play.manage" onClick={() => setCreating(true)}>
               <Plus /> New challenge
             </Button>
           )
         }
       >
-        {admin && creating && <NewChallenge me={me} onClose={() => setCreating(false)} />}
+        {admin && creating && (
+          <NewChallenge
+            me={me}
+            onClose={(id) => {
+              setCreating(false);
+              if (id) setCreated(id);
+              else requestAnimationFrame(() => opener.current?.focus());
+            }}
+          />
+        )}
         {error && !data && <LoadError message={error} onRetry={reload} />}
         {!data && !error && <Loading what="challenges" />}
         {data?.challenges.length === 0 && (
@@ -61,7 +82,12 @@ function ChallengeCard({ challenge: c, me, admin }: { challenge: Challenge; me: 
   const [confirming, setConfirming] = useState(false);
   const done = c.progress.filter((p) => p.completed).length;
   return (
-    <article aria-label={c.title} className="rounded-lg border p-3">
+    <article
+      id={`challenge-${c.id}`}
+      tabIndex={-1}
+      aria-label={c.title}
+      className="rounded-lg border p-3 outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
+    >
       <header className="flex flex-wrap items-start gap-2">
         <Target className="mt-0.5 size-5 shrink-0 text-primary" aria-hidden="true" />
         <div className="min-w-0 flex-1">
@@ -69,6 +95,9 @@ function ChallengeCard({ challenge: c, me, admin }: { challenge: Challenge; me: 
           <p className="text-xs text-muted-foreground">
             {METRIC_LABELS[c.metric]}: {formatNumber(c.target)} this week
             {c.member_ids && c.member_ids.length > 0 ? ' · for some of the family' : ' · for everyone'}
+          </p>
+          <p className="text-xs text-muted-foreground" data-testid="challenge-start">
+            {c.starts_at ? `Counts from ${formatWhen(c.starts_at)}` : 'Counts the whole week, from Monday'}
           </p>
         </div>
         <Pill tone="good">
@@ -114,7 +143,7 @@ function ChallengeCard({ challenge: c, me, admin }: { challenge: Challenge; me: 
       )}
       <FormError message={error?.message} />
       {admin && (
-        <div className="mt-2 flex justify-end gap-2">
+        <div className="mt-2 flex justify-end gap-2" data-requires="play.manage">
           {confirming ? (
             <>
               <span className="self-center text-sm">Cancel this challenge?</span>
@@ -141,7 +170,7 @@ function ChallengeCard({ challenge: c, me, admin }: { challenge: Challenge; me: 
   );
 }
 
-function NewChallenge({ me, onClose }: { me: User; onClose: () => void }) {
+function NewChallenge({ me, onClose }: { me: User; onClose: (created?: string) => void }) {
   const family = usePickableFamily(me);
   const { run, busy, error } = useCommand();
   const [title, setTitle] = useState('');
@@ -150,6 +179,12 @@ function NewChallenge({ me, onClose }: { me: User; onClose: () => void }) {
   const [reward, setReward] = useState('50');
   const [everyone, setEveryone] = useState(true);
   const [members, setMembers] = useState<string[]>([]);
+  const [wholeWeek, setWholeWeek] = useState(false);
+  const [openedAt] = useState(() => new Date().toISOString());
+  const first = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    first.current?.querySelector('input')?.focus();
+  }, []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -160,9 +195,10 @@ function NewChallenge({ me, onClose }: { me: User; onClose: () => void }) {
         target: Number(target),
         reward_xp: Number(reward),
         ...(!everyone && members.length > 0 && { member_ids: members }),
+        ...(wholeWeek && { from_week_start: true }),
       }),
     );
-    if (ok) onClose();
+    if (ok) onClose(ok.id);
   };
 
   return (
@@ -171,14 +207,16 @@ function NewChallenge({ me, onClose }: { me: User; onClose: () => void }) {
       onSubmit={submit}
       className="mb-4 flex flex-col gap-3 rounded-lg border bg-muted/40 p-3"
     >
-      <TextField
-        id="challenge-title"
-        label="Title"
-        maxLength={80}
-        placeholder="Three chores this week"
-        value={title}
-        onChange={setTitle}
-      />
+      <div ref={first}>
+        <TextField
+          id="challenge-title"
+          label="Title"
+          maxLength={80}
+          placeholder="Three chores this week"
+          value={title}
+          onChange={setTitle}
+        />
+      </div>
       <div className="grid gap-3 sm:grid-cols-3">
         <SelectField
           id="challenge-metric"
@@ -227,12 +265,29 @@ function NewChallenge({ me, onClose }: { me: User; onClose: () => void }) {
           </div>
         )}
       </fieldset>
+      <fieldset className="flex flex-col gap-2">
+        <legend className="mb-2 text-sm leading-none font-medium">When it starts counting</legend>
+        <p className="text-sm text-muted-foreground" id="challenge-start-hint">
+          {wholeWeek
+            ? 'Everything this week counts, from Monday on, including what was done before today.'
+            : `From now (${formatWhen(openedAt)}) until the end of the week.`}
+        </p>
+        <label className="flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            checked={wholeWeek}
+            aria-describedby="challenge-start-hint"
+            onChange={(e) => setWholeWeek(e.target.checked)}
+          />
+          Count the whole week, from the start of the week
+        </label>
+      </fieldset>
       <FormError message={error?.message} />
       <div className="flex gap-2">
         <Button type="submit" disabled={busy !== null || (!everyone && members.length === 0)}>
           {busy ? 'Creating…' : 'Create challenge'}
         </Button>
-        <Button variant="ghost" onClick={onClose}>
+        <Button variant="ghost" onClick={() => onClose()}>
           Cancel
         </Button>
       </div>

@@ -1,12 +1,15 @@
 // Chores: the board with "Mark done" for everyone, the completions waiting for an admin's
-// approval (which is when the points count), and the history. Admins define and retire chores.
+// approval (which is when the points count), and the history. Whoever may manage play (as the
+// edge says) defines and retires chores and approves them. After a save, focus goes to the
+// chore it was about, never to the page's body.
 import { Check, ClipboardCheck, Hourglass, Plus, X } from 'lucide-react';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { Chore, Completion } from '../../../contracts/play.api.ts';
 import { RECURRENCES, type Recurrence } from '../../../contracts/play.schema.ts';
 import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import type { User } from '../identity/api.ts';
+import { useCan } from '../identity/permissions.tsx';
 import {
   approveCompletion,
   defineChore,
@@ -27,8 +30,18 @@ const POLL_MS = 15_000;
 export function ChoresScreen({ me }: { me: User }) {
   const { data, error, reload } = usePlayData('chores', getChores, { everyMs: POLL_MS });
   const family = useFamily(me);
-  const admin = me.role === 'admin';
+  const admin = useCan('play.manage');
+  const player = useCan('play.play');
   const [defining, setDefining] = useState(false);
+  const [created, setCreated] = useState<string | null>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+
+  // The new chore takes focus once the board shows it.
+  useEffect(() => {
+    if (!created || !data?.chores.some((c) => c.id === created)) return;
+    document.getElementById(`chore-${created}`)?.focus();
+    setCreated(null);
+  }, [created, data]);
   const nameOf = (id: string) =>
     id === me.id ? 'You' : (family.find((p) => p.id === id)?.name ?? 'Family member');
 
@@ -46,20 +59,28 @@ export function ChoresScreen({ me }: { me: User }) {
         actions={
           admin &&
           !defining && (
-            <Button size="sm" onClick={() => setDefining(true)}>
+            <Button ref={opener} size="sm" data-requires="play.manage" onClick={() => setDefining(true)}>
               <Plus /> New chore
             </Button>
           )
         }
       >
-        {admin && defining && <NewChore onClose={() => setDefining(false)} />}
+        {admin && defining && (
+          <NewChore
+            onClose={(id) => {
+              setDefining(false);
+              if (id) setCreated(id);
+              else requestAnimationFrame(() => opener.current?.focus());
+            }}
+          />
+        )}
         {data.chores.length === 0 ? (
           <Empty>{admin ? 'No chores yet. Define the first one.' : 'No chores yet.'}</Empty>
         ) : (
           <ul className="grid gap-3 sm:grid-cols-2">
             {data.chores.map((c) => (
               <li key={c.id}>
-                <ChoreCard chore={c} me={me} admin={admin} completions={data.completions} />
+                <ChoreCard chore={c} me={me} admin={admin} player={player} completions={data.completions} />
               </li>
             ))}
           </ul>
@@ -124,13 +145,17 @@ function ChoreCard({
   chore: c,
   me,
   admin,
+  player,
   completions,
 }: {
   chore: Chore;
   me: User;
   admin: boolean;
+  player: boolean;
   completions: Completion[];
 }) {
+  const card = useRef<HTMLElement>(null);
+  const markButton = useRef<HTMLButtonElement>(null);
   const { run, busy, error } = useCommand();
   const [marking, setMarking] = useState(false);
   const [retiring, setRetiring] = useState(false);
@@ -145,11 +170,19 @@ function ChoreCard({
     if (await run('done', () => markChoreDone(c.id, note.trim() || undefined))) {
       setMarking(false);
       setNote('');
+      // The form is gone: the chore, now waiting for approval, keeps focus.
+      card.current?.focus();
     }
   };
 
   return (
-    <article aria-label={c.title} className="flex h-full flex-col gap-2 rounded-lg border p-3">
+    <article
+      ref={card}
+      id={`chore-${c.id}`}
+      tabIndex={-1}
+      aria-label={c.title}
+      className="flex h-full flex-col gap-2 rounded-lg border p-3 outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
+    >
       <header className="flex items-start gap-2">
         <ClipboardCheck className="mt-0.5 size-5 shrink-0 text-primary" aria-hidden="true" />
         <h3 className="min-w-0 flex-1 font-semibold">{c.title}</h3>
@@ -171,7 +204,14 @@ function ChoreCard({
             <Button type="submit" size="sm" disabled={busy !== null}>
               <Check /> Send for approval
             </Button>
-            <Button size="sm" variant="ghost" onClick={() => setMarking(false)}>
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => {
+                setMarking(false);
+                requestAnimationFrame(() => markButton.current?.focus());
+              }}
+            >
               Not yet
             </Button>
           </div>
@@ -188,13 +228,21 @@ function ChoreCard({
               <Hourglass className="size-4" aria-hidden="true" /> Waiting for approval
             </span>
           ) : (
-            <Button size="sm" variant="outline" onClick={() => setMarking(true)}>
-              <Check /> Mark done
-            </Button>
+            player && (
+              <Button
+                ref={markButton}
+                size="sm"
+                variant="outline"
+                data-requires="play.play"
+                onClick={() => setMarking(true)}
+              >
+                <Check /> Mark done
+              </Button>
+            )
           )}
           {admin &&
             (retiring ? (
-              <span className="ml-auto flex items-center gap-1">
+              <span className="ml-auto flex items-center gap-1" data-requires="play.manage">
                 <Button
                   size="sm"
                   variant="destructive"
@@ -208,7 +256,13 @@ function ChoreCard({
                 </Button>
               </span>
             ) : (
-              <Button size="sm" variant="ghost" className="ml-auto" onClick={() => setRetiring(true)}>
+              <Button
+                size="sm"
+                variant="ghost"
+                className="ml-auto"
+                data-requires="play.manage"
+                onClick={() => setRetiring(true)}
+              >
                 Retire
               </Button>
             ))}
@@ -248,7 +302,7 @@ function PendingCompletion({
       {c.note && <p className="mt-1 text-sm text-muted-foreground">“{c.note}”</p>}
       <FormError message={error?.message} />
       {admin && !rejecting && (
-        <div className="mt-2 flex gap-2">
+        <div className="mt-2 flex gap-2" data-requires="play.manage">
           <Button
             size="sm"
             disabled={busy !== null}
@@ -262,30 +316,32 @@ function PendingCompletion({
         </div>
       )}
       {admin && rejecting && (
-        <ReasonForm
-          label="Reject this chore"
-          reasonLabel="Why? (optional)"
-          reason={reason}
-          onReason={setReason}
-          submitLabel="Reject it"
-          cancelLabel="Cancel"
-          busy={busy !== null}
-          onSubmit={async () => {
-            if (
-              await run('reject', () =>
-                rejectCompletion(c.chore_id, c.id, c.user_id, reason.trim() || undefined),
+        <div data-requires="play.manage">
+          <ReasonForm
+            label="Reject this chore"
+            reasonLabel="Why? (optional)"
+            reason={reason}
+            onReason={setReason}
+            submitLabel="Reject it"
+            cancelLabel="Cancel"
+            busy={busy !== null}
+            onSubmit={async () => {
+              if (
+                await run('reject', () =>
+                  rejectCompletion(c.chore_id, c.id, c.user_id, reason.trim() || undefined),
+                )
               )
-            )
-              setRejecting(false);
-          }}
-          onCancel={() => setRejecting(false)}
-        />
+                setRejecting(false);
+            }}
+            onCancel={() => setRejecting(false)}
+          />
+        </div>
       )}
     </article>
   );
 }
 
-function NewChore({ onClose }: { onClose: () => void }) {
+function NewChore({ onClose }: { onClose: (created?: string) => void }) {
   const { run, busy, error } = useCommand();
   const [title, setTitle] = useState('');
   const [points, setPoints] = useState('20');
@@ -293,9 +349,15 @@ function NewChore({ onClose }: { onClose: () => void }) {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (await run('define', () => defineChore({ title: title.trim(), points: Number(points), recurrence })))
-      onClose();
+    const ok = await run('define', () =>
+      defineChore({ title: title.trim(), points: Number(points), recurrence }),
+    );
+    if (ok) onClose(ok.id);
   };
+  const first = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    first.current?.querySelector('input')?.focus();
+  }, []);
 
   return (
     <form
@@ -303,7 +365,7 @@ function NewChore({ onClose }: { onClose: () => void }) {
       onSubmit={submit}
       className="mb-4 flex flex-col gap-3 rounded-lg border bg-muted/40 p-3"
     >
-      <div className="grid gap-3 sm:grid-cols-[1fr_8rem_10rem]">
+      <div ref={first} className="grid gap-3 sm:grid-cols-[1fr_8rem_10rem]">
         <TextField
           id="chore-title"
           label="Chore"
@@ -333,7 +395,7 @@ function NewChore({ onClose }: { onClose: () => void }) {
         <Button type="submit" disabled={busy !== null}>
           {busy ? 'Adding…' : 'Add chore'}
         </Button>
-        <Button variant="ghost" onClick={onClose}>
+        <Button variant="ghost" onClick={() => onClose()}>
           Cancel
         </Button>
       </div>

@@ -17,6 +17,7 @@ export function TextField({
   placeholder,
   suggestions,
   invalid,
+  describedBy,
   className,
 }: {
   id: string;
@@ -27,6 +28,8 @@ export function TextField({
   placeholder?: string;
   suggestions?: readonly string[];
   invalid?: boolean;
+  /** The id of what explains the field (its error), read out with it. */
+  describedBy?: string | undefined;
   className?: string;
 }) {
   return (
@@ -39,6 +42,7 @@ export function TextField({
         placeholder={placeholder}
         list={suggestions ? `${id}-suggestions` : undefined}
         aria-invalid={invalid ? true : undefined}
+        aria-describedby={describedBy}
         value={value}
         onChange={(e) => onChange(e.target.value)}
       />

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { Match } from '../../../contracts/play.api.ts';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
+import { useCan } from '../identity/permissions.tsx';
 import { cn } from '../lib/utils.ts';
 import { confirmMatch, rejectMatch, voidMatch } from './api.ts';
 import { ReasonForm } from './fields.tsx';
@@ -40,7 +41,9 @@ function MatchCard({ match: m, me, admin }: { match: Match; me: User; admin: boo
   // Confirmed by everyone yet still reported: the settlement did not get written, and any
   // player's confirmation writes it.
   const unsettled = m.status === 'reported' && m.placements.every((p) => p.confirmed);
-  const mustConfirm = m.status === 'reported' && mine !== undefined && (!mine.confirmed || unsettled);
+  const player = useCan('play.play');
+  const mustConfirm =
+    player && m.status === 'reported' && mine !== undefined && (!mine.confirmed || unsettled);
   const names = m.placements.map((p) => p.name);
   const placements = [...m.placements].sort((a, b) => a.place - b.place);
 
@@ -105,6 +108,7 @@ function MatchCard({ match: m, me, admin }: { match: Match; me: User; admin: boo
           {mustConfirm && (
             <Button
               size="sm"
+              data-requires="play.play"
               disabled={busy !== null}
               onClick={() => void run('confirm', () => confirmMatch(m.id))}
             >
@@ -115,6 +119,7 @@ function MatchCard({ match: m, me, admin }: { match: Match; me: User; admin: boo
             <Button
               size="sm"
               variant="outline"
+              data-requires={mustConfirm ? 'play.play' : 'play.manage'}
               disabled={busy !== null}
               onClick={() => void run('reject', () => rejectMatch(m.id))}
             >
@@ -122,26 +127,28 @@ function MatchCard({ match: m, me, admin }: { match: Match; me: User; admin: boo
             </Button>
           )}
           {admin && m.status === 'settled' && !voiding && (
-            <Button size="sm" variant="outline" onClick={() => setVoiding(true)}>
+            <Button size="sm" variant="outline" data-requires="play.manage" onClick={() => setVoiding(true)}>
               Void
             </Button>
           )}
         </div>
       )}
-      {voiding && (
-        <ReasonForm
-          label="Void this match"
-          reasonLabel="Why void it? (optional)"
-          reason={reason}
-          onReason={setReason}
-          submitLabel="Void match"
-          cancelLabel="Keep it"
-          busy={busy !== null}
-          onSubmit={async () => {
-            if (await run('void', () => voidMatch(m.id, reason.trim() || undefined))) setVoiding(false);
-          }}
-          onCancel={() => setVoiding(false)}
-        />
+      {admin && voiding && (
+        <div data-requires="play.manage">
+          <ReasonForm
+            label="Void this match"
+            reasonLabel="Why void it? (optional)"
+            reason={reason}
+            onReason={setReason}
+            submitLabel="Void match"
+            cancelLabel="Keep it"
+            busy={busy !== null}
+            onSubmit={async () => {
+              if (await run('void', () => voidMatch(m.id, reason.trim() || undefined))) setVoiding(false);
+            }}
+            onCancel={() => setVoiding(false)}
+          />
+        </div>
       )}
     </article>
   );

@@ -2,6 +2,7 @@
 // reported, and (admins) void one that counts. A settled match shows each rating change.
 import { useMemo } from 'react';
 import type { User } from '../identity/api.ts';
+import { useCan } from '../identity/permissions.tsx';
 import { getMatches } from './api.ts';
 import { MatchList } from './match-list.tsx';
 import { Empty, LoadError, Loading, Section } from './parts.tsx';
@@ -13,7 +14,8 @@ const POLL_MS = 15_000;
 
 export function MatchesScreen({ me }: { me: User }) {
   const { data, error, reload } = usePlayData('matches', getMatches, { everyMs: POLL_MS });
-  const admin = me.role === 'admin';
+  const admin = useCan('play.manage');
+  const player = useCan('play.play');
   const games = useMemo(() => [...new Set((data ?? []).map((m) => m.game_name))].sort(), [data]);
   const waiting = (data ?? []).filter(
     (m) => m.status === 'reported' && m.placements.some((p) => p.user_id === me.id && !p.confirmed),
@@ -21,7 +23,7 @@ export function MatchesScreen({ me }: { me: User }) {
 
   return (
     <div className="flex flex-col gap-4">
-      <ReportMatch me={me} games={games} />
+      {player && <ReportMatch me={me} games={games} />}
       <Section
         title="Matches"
         description={

@@ -1,4 +1,5 @@
-// Admin: the family's play settings (time zone, who is left off the boards).
+// Managing play: the family's play settings (time zone, who is left off the boards). An
+// error about the time zone is shown under it and tied to it (aria-describedby).
 import { type FormEvent, useMemo, useState } from 'react';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
@@ -29,6 +30,7 @@ export function SettingsForm({ me }: { me: User }) {
   const timeZone = zone ?? data.time_zone;
   const hiddenIds = hidden ?? data.hidden_member_ids;
   const field = saveError?.err instanceof ApiError ? saveError.err.details?.field : undefined;
+  const zoneError = field === 'time_zone' && saveError !== null;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -45,19 +47,34 @@ export function SettingsForm({ me }: { me: User }) {
 
   return (
     <Section title="Settings" description="Days and weeks follow the family’s time zone.">
-      <form className="flex flex-col gap-4" onSubmit={submit} aria-label="Play settings">
-        <TextField
-          id="play-time-zone"
-          label="Family time zone"
-          className="max-w-sm"
-          suggestions={zones}
-          invalid={field === 'time_zone'}
-          value={timeZone}
-          onChange={(zone) => {
-            setZone(zone);
-            setSaved(false);
-          }}
-        />
+      <form
+        className="flex flex-col gap-4"
+        onSubmit={submit}
+        aria-label="Play settings"
+        data-requires="play.manage"
+      >
+        <div className="flex flex-col gap-2">
+          <TextField
+            id="play-time-zone"
+            label="Family time zone"
+            className="max-w-sm"
+            suggestions={zones}
+            invalid={zoneError}
+            describedBy={zoneError ? 'play-time-zone-error' : undefined}
+            value={timeZone}
+            onChange={(zone) => {
+              setZone(zone);
+              setSaved(false);
+            }}
+          />
+          {zoneError && (
+            <p id="play-time-zone-error" className="text-sm font-medium text-destructive">
+              {timeZone.trim() === ''
+                ? 'Choose the family’s time zone.'
+                : `Hearth does not know the time zone “${timeZone.trim()}”. Pick one from the list, such as Europe/London.`}
+            </p>
+          )}
+        </div>
         <fieldset>
           <legend className="mb-2 text-sm leading-none font-medium">Hidden from the leaderboards</legend>
           <p className="mb-2 text-xs text-muted-foreground">
@@ -79,7 +96,7 @@ export function SettingsForm({ me }: { me: User }) {
             ))}
           </div>
         </fieldset>
-        <FormError message={saveError?.message} />
+        {!zoneError && <FormError message={saveError?.message} />}
         {saved && (
           <p role="status" className="text-sm text-emerald-700">
             Settings saved.

@@ -57,7 +57,8 @@ function Hero({ profile: p, mine }: { profile: Profile; mine: boolean }) {
           <p className="text-sm text-muted-foreground">{mine ? 'Your progress' : 'Family member'}</p>
         </div>
         <div className="flex flex-col items-center rounded-xl bg-primary px-3 py-1.5 text-primary-foreground shadow-sm">
-          <span className="text-[10px] font-semibold uppercase tracking-wider opacity-80">Level</span>
+          {/* Full strength: faded, the label fell to 3.7:1 on the badge. */}
+          <span className="text-[11px] font-semibold uppercase tracking-wider">Level</span>
           <span className="text-2xl leading-none font-bold" data-testid="level">
             {p.level}
           </span>

@@ -64,7 +64,12 @@ export function ReportMatch({ me, games }: { me: User; games: string[] }) {
 
   return (
     <Section title="Report a match" description="Who played, and who came where. The others confirm it.">
-      <form className="flex flex-col gap-4" onSubmit={submit} aria-label="Report a match">
+      <form
+        className="flex flex-col gap-4"
+        onSubmit={submit}
+        aria-label="Report a match"
+        data-requires="play.play"
+      >
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField
             id="match-game"

@@ -19,8 +19,6 @@ import { parsePlayFrame } from './frames.ts';
 
 export type Toast = { id: number; kind: 'level' | 'achievement'; title: string; body: string };
 
-const TOAST_MS = 6_000;
-
 export type PlayStore = ReturnType<typeof createPlayStore>;
 
 export function createPlayStore(me: string) {
@@ -29,14 +27,13 @@ export function createPlayStore(me: string) {
   let toasts: Toast[] = [];
   let nextToast = 1;
   const listeners = new Set<() => void>();
-  const timers = new Map<number, ReturnType<typeof setTimeout>>();
   const emit = () => {
     for (const l of listeners) l();
   };
 
+  // Each toast times itself out where it is shown (toasts.tsx), pausing while it is hovered
+  // or focused: a timer kept here was cleared with the socket listener and left it up for good.
   const dismiss = (id: number) => {
-    clearTimeout(timers.get(id));
-    timers.delete(id);
     if (!toasts.some((t) => t.id === id)) return;
     toasts = toasts.filter((t) => t.id !== id);
     emit();
@@ -45,10 +42,6 @@ export function createPlayStore(me: string) {
   const toast = (t: Omit<Toast, 'id'>) => {
     const id = nextToast++;
     toasts = [...toasts.slice(-3), { ...t, id }];
-    timers.set(
-      id,
-      setTimeout(() => dismiss(id), TOAST_MS),
-    );
     emit();
   };
 
@@ -75,10 +68,6 @@ export function createPlayStore(me: string) {
       this.changed();
     },
     dismiss,
-    stop() {
-      for (const t of timers.values()) clearTimeout(t);
-      timers.clear();
-    },
   };
 }
 
@@ -109,7 +98,6 @@ export function PlayProvider({ me, children }: { me: string; children: ReactNode
       off();
       offStatus();
       document.removeEventListener('visibilitychange', visible);
-      store.stop();
     };
   }, [live, store]);
 
