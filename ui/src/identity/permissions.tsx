@@ -4,7 +4,7 @@
 // check against the server's table for every role.
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 import type { MyPermissions } from '../../../contracts/identity.api.ts';
-import { api } from '../lib/http.ts';
+import { api, REFUSED_EVENT } from '../lib/http.ts';
 
 /** "resource.action", as the edge's table names it: chat.create, play.manage, user.ban. */
 export type Grant = `${string}.${string}`;
@@ -17,10 +17,19 @@ const PermissionsContext = createContext<PermissionsValue>(EMPTY);
 /** Asks again whenever `role` changes (an admin changed it while this page was open). */
 export function PermissionsProvider({ role, children }: { role: string; children: ReactNode }) {
   const [value, setValue] = useState<PermissionsValue>(EMPTY);
+  // A new role clears what the page offers at once; a refusal asks again, keeping what it has
+  // until the answer (which can only take grants away from a stale page).
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new role is the reason to ask again
+  useEffect(() => setValue(EMPTY), [role]);
+  const [asked, setAsked] = useState(0);
+  useEffect(() => {
+    const again = () => setAsked((n) => n + 1);
+    window.addEventListener(REFUSED_EVENT, again);
+    return () => window.removeEventListener(REFUSED_EVENT, again);
+  }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new role or a refusal is the reason to ask again
   useEffect(() => {
     let live = true;
-    setValue(EMPTY);
     const load = (attempt: number) =>
       api<MyPermissions>('/api/v1/me/permissions')
         .then((body) => {
@@ -34,7 +43,7 @@ export function PermissionsProvider({ role, children }: { role: string; children
     return () => {
       live = false;
     };
-  }, [role]);
+  }, [role, asked]);
   return <PermissionsContext.Provider value={value}>{children}</PermissionsContext.Provider>;
 }
 

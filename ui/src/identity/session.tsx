@@ -2,6 +2,7 @@
 // only ever asks the edge who it is.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { SessionEndedFrame } from '../../../contracts/chat.frames.ts';
+import { REFUSED_EVENT } from '../lib/http.ts';
 import { getSession, signOut as signOutRequest, type User } from './api.ts';
 import { type BanNotice, banOfSession, rememberBan, rememberedBan } from './ban.ts';
 
@@ -57,6 +58,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     void refresh();
+  }, [refresh]);
+
+  // A refusal may mean the role changed while the page was away: learn the role again.
+  useEffect(() => {
+    const again = () => void refresh();
+    window.addEventListener(REFUSED_EVENT, again);
+    return () => window.removeEventListener(REFUSED_EVENT, again);
   }, [refresh]);
 
   const value = useMemo(() => ({ state, refresh, signOut, ended }), [state, refresh, signOut, ended]);

@@ -34,6 +34,9 @@ async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, message, details);
 }
 
+/** Dispatched on window whenever the edge answers 403. */
+export const REFUSED_EVENT = 'hearth:refused';
+
 export async function api<T>(
   path: string,
   init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
@@ -49,7 +52,12 @@ export async function api<T>(
     ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
     ...(init.signal && { signal: init.signal }),
   });
-  if (!res.ok) throw await toError(res);
+  if (!res.ok) {
+    // A refusal means the page's idea of what this person may do is out of date (a role
+    // changed while the socket was away): whoever keeps it asks again.
+    if (res.status === 403) window.dispatchEvent(new Event(REFUSED_EVENT));
+    throw await toError(res);
+  }
   const text = await res.text();
   return (text ? JSON.parse(text) : null) as T;
 }
