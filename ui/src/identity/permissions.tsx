@@ -33,7 +33,14 @@ export function PermissionsProvider({ role, children }: { role: string; children
     const load = (attempt: number) =>
       api<MyPermissions>('/api/v1/me/permissions')
         .then((body) => {
-          if (live) setValue({ loaded: true, granted: new Set(body.granted) });
+          if (!live) return;
+          // The page heard of a new role before the edge's sessions did: ask until they agree,
+          // offering nothing gated meanwhile.
+          if (body.role !== role && attempt < 20) {
+            setTimeout(() => live && void load(attempt + 1), 250);
+            return;
+          }
+          setValue({ loaded: true, granted: new Set(body.granted) });
         })
         .catch(() => {
           // Offer nothing gated while the edge cannot say; ask again shortly.

@@ -18,6 +18,8 @@ type SessionContextValue = {
   signOut: () => Promise<void>;
   /** The edge said the session is gone (expired, revoked, banned: then `why` says so). */
   ended: (why?: SessionEndedFrame) => void;
+  /** The edge said this person's role changed (a socket frame): the page takes it at once. */
+  roleChanged: (role: string) => void;
 };
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -39,6 +41,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setState({ status: 'signed-out', error: 'Hearth cannot be reached right now.' });
       return null;
     }
+  }, []);
+
+  const roleChanged = useCallback((role: string) => {
+    setState((s) =>
+      s.status === 'signed-in' && s.user.role !== role ? { ...s, user: { ...s.user, role } } : s,
+    );
   }, []);
 
   const signOut = useCallback(async () => {
@@ -67,7 +75,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => window.removeEventListener(REFUSED_EVENT, again);
   }, [refresh]);
 
-  const value = useMemo(() => ({ state, refresh, signOut, ended }), [state, refresh, signOut, ended]);
+  const value = useMemo(
+    () => ({ state, refresh, signOut, ended, roleChanged }),
+    [state, refresh, signOut, ended, roleChanged],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

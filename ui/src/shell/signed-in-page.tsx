@@ -40,13 +40,13 @@ export type Pane =
   | { kind: 'console'; path: string };
 
 export function SignedInPage({ user, pane }: { user: User; pane: Pane }) {
-  const { ended, refresh } = useSession();
+  const { ended, roleChanged } = useSession();
   const [client] = useState(() =>
     createChatClient({
       me: user.id,
       loadPeople,
       onSessionEnded: ended,
-      onRole: () => void refresh(),
+      onRole: roleChanged,
     }),
   );
   useEffect(() => {
