@@ -3,7 +3,7 @@
 
 import { commonErrors } from './errors.ts';
 
-export const DOMAINS = ['identity', 'chat', 'play'] as const;
+export const DOMAINS = ['identity', 'chat', 'play', 'home'] as const;
 export type Domain = (typeof DOMAINS)[number];
 
 export type Names = {
@@ -43,6 +43,12 @@ export type Names = {
     challenge: (challengeId: string) => string;
     /** One member's reward for one challenge: at most one event ever. */
     reward: (challengeId: string, memberId: string) => string;
+  };
+  home: {
+    /** One member's notification centre: what they read, which kinds they want. */
+    inbox: (memberId: string) => string;
+    /** One milestone of one member (a level, an achievement): at most one event ever. */
+    milestone: (memberId: string, key: string) => string;
   };
 };
 
@@ -86,6 +92,10 @@ export function createNames(prefix = ''): Names {
       challenge: (challengeId) => `${root}.play.challenge.${token(challengeId)}`,
       reward: (challengeId, memberId) =>
         `${root}.play.challenge.${token(challengeId)}.reward.${token(memberId)}`,
+    },
+    home: {
+      inbox: (memberId) => `${root}.home.member.${token(memberId)}.inbox`,
+      milestone: (memberId, key) => `${root}.home.member.${token(memberId)}.milestone.${token(key)}`,
     },
   };
 }
