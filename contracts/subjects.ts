@@ -47,8 +47,6 @@ export type Names = {
   home: {
     /** One member's notification centre: what they read, which kinds they want. */
     inbox: (memberId: string) => string;
-    /** One milestone of one member (a level, an achievement): at most one event ever. */
-    milestone: (memberId: string, key: string) => string;
   };
 };
 
@@ -95,7 +93,6 @@ export function createNames(prefix = ''): Names {
     },
     home: {
       inbox: (memberId) => `${root}.home.member.${token(memberId)}.inbox`,
-      milestone: (memberId, key) => `${root}.home.member.${token(memberId)}.milestone.${token(key)}`,
     },
   };
 }

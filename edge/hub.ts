@@ -63,7 +63,8 @@ export async function createHub({
     name: 'hearth-hub',
     duplicateWindowMs,
   });
-  const pool = openPool({ connectionString: databaseUrl, max: 20 }, (err) =>
+  // Each read model's leader holds one connection for as long as it runs (14 of them).
+  const pool = openPool({ connectionString: databaseUrl, max: 24 }, (err) =>
     logger.warn({ err }, 'database connection lost'),
   );
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });

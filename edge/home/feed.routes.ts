@@ -1,31 +1,30 @@
 // The family feed: what happened, newest first, for everyone in the family (children too).
-// A settled match shows each player's rating change, which play-scores computes.
+// Nothing in it comes from chat, so no DM or private channel can show. A settled match shows
+// each player's rating change; levels and achievements are play's scores, computed on read.
 import type { Hono } from 'hono';
-import { FEED_KINDS, type FeedKind, type HomeFeed } from '../../contracts/home.api.ts';
+import { FEED_KINDS, type FeedItem, type FeedKind, type HomeFeed } from '../../contracts/home.api.ts';
 import { feedPage } from '../../projectors/home-feed/queries.ts';
 import type { ScoresQuery } from '../../projectors/play-scores/query.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
 import { PLAY_PERMISSIONS } from '../http/permissions.ts';
 import { requirePermission } from '../http/session.ts';
+import { asFeedItem, milestonesOf } from './milestones.ts';
 
 const KINDS: ReadonlySet<string> = new Set(FEED_KINDS);
+const LIMIT = 40;
 
 export function feedRoutes({ deps, scores }: { deps: HubDeps; scores: Pick<ScoresQuery, 'current'> }) {
   const { auth, db } = deps;
   const read = requirePermission(auth, PLAY_PERMISSIONS.read);
   return (app: Hono<HubEnv>) => {
     app.get('/feed', read, async (c) => {
-      const rows = (await feedPage(db)).filter((r) => KINDS.has(r.kind));
-      // Rating changes are play-scores' (computed, not stored): asked only when a match shows.
-      const scored = rows.some((r) => r.kind === 'match_settled')
-        ? (await scores.current()).scores
-        : undefined;
-      const deltas = scored?.matchDeltas ?? new Map<string, Map<string, number>>();
+      const rows = (await feedPage(db, { limit: LIMIT })).filter((r) => KINDS.has(r.kind));
+      const scored = (await scores.current()).scores;
       const names = new Map<string, string>();
-      for (const [id, m] of scored?.members ?? []) names.set(id, m.name);
-      return c.json({
-        items: rows.map((r) => ({
+      for (const [id, m] of scored.members) names.set(id, m.name);
+      const stored = rows.map(
+        (r): FeedItem => ({
           id: r.id,
           kind: r.kind as FeedKind,
           actor_id: r.actor_id,
@@ -33,7 +32,8 @@ export function feedRoutes({ deps, scores }: { deps: HubDeps; scores: Pick<Score
           place: r.place,
           detail: r.detail,
           ratings: r.players.map((p) => {
-            const delta = deltas.get(r.subject_id)?.get(p.user_id);
+            // Hundredths of a rating point; shown to one decimal.
+            const delta = scored.matchDeltas.get(r.subject_id)?.get(p.user_id);
             return {
               user_id: p.user_id,
               name: names.get(p.user_id) ?? '',
@@ -43,8 +43,13 @@ export function feedRoutes({ deps, scores }: { deps: HubDeps; scores: Pick<Score
           }),
           link: r.link,
           at: r.at.toISOString(),
-        })),
-      } satisfies HomeFeed);
+        }),
+      );
+      const reached = [...scored.members.values()].flatMap(milestonesOf).map(asFeedItem);
+      const items = [...stored, ...reached]
+        .sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id))
+        .slice(0, LIMIT);
+      return c.json({ items } satisfies HomeFeed);
     });
   };
 }

@@ -3,15 +3,15 @@
 import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { homeFeedIdentity } from '../../projectors/home-feed/identity.ts';
-import { homeFeedMilestones } from '../../projectors/home-feed/milestones.ts';
-import { homeFeedProjection } from '../../projectors/home-feed/projection.ts';
+import { HOME_FEED_IDENTITY, homeFeedIdentity } from '../../projectors/home-feed/identity.ts';
+import { HOME_FEED, homeFeedProjection } from '../../projectors/home-feed/projection.ts';
 import { FEED_SOURCES } from '../../projectors/home-feed/queries.ts';
-import { homeNotificationsChat } from '../../projectors/home-notifications/chat.ts';
-import { homeNotificationsIdentity } from '../../projectors/home-notifications/identity.ts';
-import { homeMilestoneReactors } from '../../projectors/home-notifications/milestones.ts';
-import { homeNotificationsPlay } from '../../projectors/home-notifications/play.ts';
-import { homeNotificationsProjection } from '../../projectors/home-notifications/projection.ts';
+import { HOME_NOTIFICATIONS_CHAT, homeNotificationsChat } from '../../projectors/home-notifications/chat.ts';
+import {
+  HOME_NOTIFICATIONS,
+  homeNotificationsProjection,
+} from '../../projectors/home-notifications/projection.ts';
+import type { Sources } from '../../projectors/home-notifications/queries.ts';
 import type { ScoresQuery } from '../../projectors/play-scores/query.ts';
 import type { Projector } from '../../projectors/runtime/types.ts';
 import { createHomeWriter } from '../../writers/home/commands.ts';
@@ -21,6 +21,9 @@ import type { AuthGate, HubDeps } from '../http/deps.ts';
 import { feedRoutes } from './feed.routes.ts';
 import { createHomeLive, type HomeLive, type HomePush } from './live.ts';
 import { homeRoutes } from './routes.ts';
+
+/** Where the notification centre reads (see projectors/home-notifications/queries.ts). */
+const SOURCES: Sources = { notifications: [HOME_NOTIFICATIONS_CHAT, HOME_FEED], joined: HOME_FEED_IDENTITY };
 
 export type Home = {
   projections: Projector[];
@@ -52,6 +55,8 @@ export function createHome({
   const writer = createHomeWriter({ appender });
   const live = createHomeLive({
     db,
+    sources: SOURCES,
+    watched: [HOME_NOTIFICATIONS, ...SOURCES.notifications, SOURCES.joined],
     auth,
     positions,
     feedSources: FEED_SOURCES,
@@ -60,18 +65,16 @@ export function createHome({
     ...(intervalMs ? { intervalMs } : {}),
   });
   return {
+    // One read model per stream: each holds a database connection for as long as it runs.
     projections: [
       homeNotificationsProjection,
       homeNotificationsChat,
-      homeNotificationsPlay,
-      homeNotificationsIdentity,
       homeFeedProjection,
       homeFeedIdentity,
-      homeFeedMilestones,
-      ...homeMilestoneReactors({ writer, scores }),
     ] as unknown as Projector[],
     live,
-    routes: (deps) => homeRoutes({ deps, writer, push, feed: feedRoutes({ deps, scores }) }),
+    routes: (deps) =>
+      homeRoutes({ deps, writer, scores, sources: SOURCES, push, feed: feedRoutes({ deps, scores }) }),
     start: live.start,
     stop: live.stop,
   };

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { HomeFrame } from '../../contracts/home.frames.ts';
-import { addedSince, mutedKinds, NOTIFICATION_SOURCES } from '../../projectors/home-notifications/queries.ts';
+import { addedSince, mutedKinds, type Sources } from '../../projectors/home-notifications/queries.ts';
 import { isBanned, listUsers } from '../../projectors/identity-users/queries.ts';
 import type { AuthGate } from '../http/deps.ts';
 import { audiencesOf, toItem } from './notifications.ts';
@@ -23,6 +23,8 @@ export type HomeLive = ReturnType<typeof createHomeLive>;
 
 export function createHomeLive({
   db,
+  sources,
+  watched,
   auth,
   positions,
   feedSources,
@@ -31,6 +33,9 @@ export function createHomeLive({
   intervalMs = LIVE_INTERVAL_MS,
 }: {
   db: Kysely<unknown>;
+  sources: Sources;
+  /** The read models whose moves may mean a new notification. */
+  watched: readonly string[];
   auth: Pick<AuthGate, 'can'>;
   positions: (names: readonly string[]) => Promise<Map<string, number>>;
   /** The feed's read models: when one moves, everyone's Home reads the feed again. */
@@ -52,8 +57,8 @@ export function createHomeLive({
     if (running) return;
     running = true;
     try {
-      const at = await positions([...NOTIFICATION_SOURCES, ...feedSources]);
-      const mark = NOTIFICATION_SOURCES.map((s) => at.get(s) ?? 0).join(',');
+      const at = await positions([...watched, ...feedSources]);
+      const mark = watched.map((s) => at.get(s) ?? 0).join(',');
       const feedMark = feedSources.map((s) => at.get(s) ?? 0).join(',');
       if (feedMark !== lastFeedMark) {
         if (lastFeedMark !== '') push?.toAll({ type: 'home', event: 'feed_changed' });
@@ -61,7 +66,7 @@ export function createHomeLive({
       }
       if (mark === lastMark) return;
       lastMark = mark;
-      await tell(await addedSince(db, new Date(cursor.getTime() - SKEW_MS)));
+      await tell(await addedSince(db, new Date(cursor.getTime() - SKEW_MS), sources));
     } catch (err) {
       logger.warn({ err }, 'home live update failed');
     } finally {

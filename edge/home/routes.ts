@@ -4,7 +4,8 @@ import { Hono } from 'hono';
 import type { Accepted, NotificationsPage } from '../../contracts/home.api.ts';
 import { markNotificationsReadBody, notificationSettingsBody } from '../../contracts/home.schema.ts';
 import { HOME_NOTIFICATIONS } from '../../projectors/home-notifications/projection.ts';
-import { notificationsFor } from '../../projectors/home-notifications/queries.ts';
+import { notificationsFor, readState, type Sources } from '../../projectors/home-notifications/queries.ts';
+import type { ScoresQuery } from '../../projectors/play-scores/query.ts';
 import type { HomeWriter } from '../../writers/home/commands.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
@@ -14,16 +15,23 @@ import { readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
 import type { HomePush } from './live.ts';
+import { asNotification, milestonesOf } from './milestones.ts';
 import { audiencesOf, toItem } from './notifications.ts';
+
+const LIMIT = 50;
 
 export function homeRoutes({
   deps,
   writer,
+  scores,
+  sources,
   push,
   feed,
 }: {
   deps: HubDeps;
   writer: HomeWriter;
+  scores: Pick<ScoresQuery, 'current'>;
+  sources: Sources;
   push?: HomePush | undefined;
   /** The feed's routes, registered on the same app. */
   feed: (app: Hono<HubEnv>) => void;
@@ -36,14 +44,29 @@ export function homeRoutes({
 
   app.get('/notifications', read, after, async (c) => {
     const user = c.get('user');
-    const page = await notificationsFor(db, {
-      memberId: user.id,
-      audiences: audiencesOf(auth, user.role),
-      since: user.createdAt,
-    });
+    const page = await notificationsFor(
+      db,
+      { memberId: user.id, audiences: audiencesOf(auth, user.role), since: user.createdAt },
+      { sources, limit: LIMIT },
+    );
+    // The member's own levels and achievements: play's scores, not rows.
+    const member = (await scores.current()).scores.members.get(user.id);
+    const muted = new Set<string>(page.muted);
+    const reached = (member ? milestonesOf(member) : []).filter((m) => !muted.has(m.kind));
+    const state = await readState(
+      db,
+      user.id,
+      reached.map((m) => m.id),
+    );
+    const computed = reached.map((m) =>
+      asNotification(m, state.read.has(m.id) || (state.readUpTo !== null && m.at <= state.readUpTo)),
+    );
+    const notifications = [...page.notifications.map(toItem), ...computed]
+      .sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id))
+      .slice(0, LIMIT);
     return c.json({
-      notifications: page.notifications.map(toItem),
-      unread: page.unread,
+      notifications,
+      unread: page.unread + computed.filter((n) => !n.read).length,
       muted: page.muted,
     } satisfies NotificationsPage);
   });

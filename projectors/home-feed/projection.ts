@@ -1,11 +1,13 @@
 // The family's story from the PLAY stream: a chore approved (taken back if rejected after),
 // a match settled (gone if voided; the rating changes are play-scores', read with the feed),
-// a challenge completed.
+// a challenge completed. The same read model keeps play's notifications (notifications.ts):
+// one read model per stream, as each holds a connection for its lifetime.
 import type { Kysely } from 'kysely';
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import { tell, untell } from './add.ts';
 import * as m20261206 from './migrations/20261206T2310_home_feed.ts';
+import { playNotices } from './notifications.ts';
 import type { PlayFeedDB } from './tables.ts';
 
 export const HOME_FEED = 'home_feed';
@@ -14,8 +16,11 @@ export const homeFeedProjection: Projection<PlayFeedDB, PlayEvent> = {
   name: HOME_FEED,
   domain: 'play',
   migrations: { '20261206T2310_home_feed': m20261206 },
-  apply: async (events, { db }) => {
-    for (const e of events) await applyOne(db, e);
+  apply: async (events, { db, rebuilding }) => {
+    for (const e of events) {
+      await applyOne(db, e);
+      await playNotices(db, e, rebuilding);
+    }
   },
 };
 

@@ -1,12 +1,11 @@
 // Reading the feed: every source's items together, newest first, with the names the family
-// knows now. Members hidden from play's boards still appear: the feed is the family's story.
+// knows now. (Levels and achievements are play's scores: the edge adds them.) Members hidden from play's boards still appear: the feed is the family's story.
 import { type Kysely, sql } from 'kysely';
 import { HOME_FEED_IDENTITY } from './identity.ts';
-import { HOME_FEED_MILESTONES } from './milestones.ts';
 import { HOME_FEED } from './projection.ts';
 import type { FeedRow } from './tables.ts';
 
-export const FEED_SOURCES = [HOME_FEED, HOME_FEED_IDENTITY, HOME_FEED_MILESTONES] as const;
+export const FEED_SOURCES = [HOME_FEED, HOME_FEED_IDENTITY] as const;
 
 export type FeedListed = Omit<FeedRow, 'players'> & {
   players: { user_id: string; place: number }[];

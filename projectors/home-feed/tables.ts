@@ -2,6 +2,7 @@
 // stream with an `items` table of the same shape; queries.ts reads them together. Nothing
 // here comes from chat: the feed cannot tell a DM or a private channel's line.
 import type { ColumnType } from 'kysely';
+import type { NotificationsDB } from '../home-notifications/tables.ts';
 
 export type FeedRow = {
   id: string;
@@ -18,13 +19,14 @@ export type FeedRow = {
 
 export type FeedDB = { items: FeedRow };
 
-export type PlayFeedDB = FeedDB & {
-  chores: { chore_id: string; title: string };
-  completions: { completion_id: string; points: number };
-  matches: {
-    match_id: string;
-    game_name: string;
-    players: ColumnType<{ user_id: string; place: number }[], string, string>;
+export type PlayFeedDB = FeedDB &
+  NotificationsDB & {
+    chores: { chore_id: string; title: string };
+    completions: { completion_id: string; points: number };
+    matches: {
+      match_id: string;
+      game_name: string;
+      players: ColumnType<{ user_id: string; place: number }[], string, string>;
+    };
+    challenges: { challenge_id: string; title: string };
   };
-  challenges: { challenge_id: string; title: string };
-};

@@ -3,23 +3,24 @@
 // chore waiting for whoever may approve it) is theirs if it happened since they joined.
 import { type Kysely, sql } from 'kysely';
 import type { NotificationKind } from '../../contracts/home.schema.ts';
-import { HOME_NOTIFICATIONS_CHAT } from './chat.ts';
-import { HOME_NOTIFICATIONS_IDENTITY } from './identity.ts';
-import { HOME_NOTIFICATIONS_PLAY } from './play.ts';
 import { HOME_NOTIFICATIONS } from './projection.ts';
 import type { NotificationRow } from './tables.ts';
 
-/** Every read model that holds notifications (the live loop watches their positions). */
-export const NOTIFICATION_SOURCES = [
-  HOME_NOTIFICATIONS,
-  HOME_NOTIFICATIONS_CHAT,
-  HOME_NOTIFICATIONS_PLAY,
-  HOME_NOTIFICATIONS_IDENTITY,
-] as const;
+/**
+ * Where notifications are kept: the read models with a `notifications` table (chat's here,
+ * play's in home_feed), and the one whose `items` of kind 'joined' tell the family someone
+ * joined (home_feed_identity). The edge names them, so this folder imports no other.
+ */
+export type Sources = { notifications: readonly string[]; joined: string };
 
-const everySource = () =>
+const everySource = (sources: Sources) =>
   sql.join(
-    NOTIFICATION_SOURCES.map((s) => sql`SELECT * FROM ${sql.table(`${s}.notifications`)}`),
+    [
+      ...sources.notifications.map((s) => sql`SELECT * FROM ${sql.table(`${s}.notifications`)}`),
+      sql`SELECT j.id, NULL::text AS member_id, 'everyone'::text AS audience, j.actor_id AS except_id,
+        j.kind, j.actor_id, j.subject_id, ''::text AS place, ''::text AS body, j.link, j.at, j.at AS added_at
+        FROM ${sql.table(`${sources.joined}.items`)} j WHERE j.kind = 'joined'`,
+    ],
     sql` UNION ALL `,
   );
 
@@ -36,7 +37,7 @@ export type Listed = NotificationRow & { read: boolean; actor_name: string };
 export async function notificationsFor(
   db: Kysely<unknown>,
   reader: Reader,
-  { limit = 50, unreadOnly = false }: { limit?: number; unreadOnly?: boolean } = {},
+  { sources, limit = 50 }: { sources: Sources; limit?: number },
 ): Promise<{ notifications: Listed[]; unread: number; muted: NotificationKind[] }> {
   const inbox = sql.table(`${HOME_NOTIFICATIONS}.inbox`);
   const reads = sql.table(`${HOME_NOTIFICATIONS}.reads`);
@@ -48,7 +49,7 @@ export async function notificationsFor(
         (n.at <= coalesce((SELECT read_up_to FROM me), '-infinity'::timestamptz)
           OR EXISTS (SELECT 1 FROM ${reads} r WHERE r.member_id = ${reader.memberId} AND r.notification_id = n.id))
           AS read
-      FROM (${everySource()}) n
+      FROM (${everySource(sources)}) n
       WHERE (n.member_id = ${reader.memberId}
           OR (n.audience = ANY(${audiences}::text[]) AND n.at >= ${reader.since}))
         AND n.except_id IS DISTINCT FROM ${reader.memberId}
@@ -57,7 +58,6 @@ export async function notificationsFor(
       (SELECT count(*) FROM mine WHERE NOT read) AS unread_total,
       (SELECT muted FROM me) AS muted
     FROM mine LEFT JOIN identity_users.users u ON u.id = mine.actor_id
-    WHERE ${unreadOnly ? sql`NOT mine.read` : sql`true`}
     ORDER BY mine.at DESC, mine.id DESC
     LIMIT ${limit}`.execute(db);
   let unread = Number(rows[0]?.unread_total ?? 0);
@@ -76,15 +76,41 @@ export async function notificationsFor(
 export async function addedSince(
   db: Kysely<unknown>,
   after: Date,
+  sources: Sources,
 ): Promise<(NotificationRow & { actor_name: string })[]> {
   const { rows } = await sql<NotificationRow & { actor_name: string }>`
-    SELECT n.*, coalesce(u.name, '') AS actor_name FROM (${everySource()}) n
+    SELECT n.*, coalesce(u.name, '') AS actor_name FROM (${everySource(sources)}) n
     LEFT JOIN identity_users.users u ON u.id = n.actor_id
     WHERE n.added_at > ${after} ORDER BY n.added_at, n.id LIMIT 500`.execute(db);
   return rows;
 }
 
-/** Muted kinds and what was read, for deciding whether a live notification tells someone. */
+/**
+ * How far a member read, and which of `ids` they read one by one: for the notifications the
+ * edge computes (levels and achievements are play's scores, not rows).
+ */
+export async function readState(
+  db: Kysely<unknown>,
+  memberId: string,
+  ids: string[],
+): Promise<{ readUpTo: Date | null; read: Set<string> }> {
+  const inbox = sql.table(`${HOME_NOTIFICATIONS}.inbox`);
+  const reads = sql.table(`${HOME_NOTIFICATIONS}.reads`);
+  const upTo = await sql<{ read_up_to: Date | null }>`
+    SELECT read_up_to FROM ${inbox} WHERE member_id = ${memberId}`.execute(db);
+  const one =
+    ids.length === 0
+      ? { rows: [] }
+      : await sql<{ notification_id: string }>`
+          SELECT notification_id FROM ${reads} WHERE member_id = ${memberId}
+          AND notification_id = ANY(${ids}::text[])`.execute(db);
+  return {
+    readUpTo: upTo.rows[0]?.read_up_to ?? null,
+    read: new Set(one.rows.map((r) => r.notification_id)),
+  };
+}
+
+/** Muted kinds, for deciding whether a live notification tells someone. */
 export async function mutedKinds(
   db: Kysely<unknown>,
   memberIds: string[],

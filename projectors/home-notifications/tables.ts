@@ -1,5 +1,6 @@
-// The notification centre's tables. Every source (chat, play, identity, home) has its own read
-// model, each with a `notifications` table of the same shape; queries.ts reads them together.
+// The notification centre's tables. Each source stream has its read model (home_notifications_chat
+// for chat, home_feed for play), each with a `notifications` table of the same shape; queries.ts
+// reads them together. home_notifications itself keeps what each member read and muted.
 export type NotificationRow = {
   id: string;
   /** The one told; null when an audience is told instead. */
@@ -24,7 +25,7 @@ export type NotificationRow = {
 
 export type NotificationsDB = { notifications: NotificationRow };
 
-export type InboxDB = NotificationsDB & {
+export type InboxDB = {
   inbox: { member_id: string; read_up_to: Date | null; muted: string[] };
   reads: { member_id: string; notification_id: string };
 };
@@ -32,10 +33,4 @@ export type InboxDB = NotificationsDB & {
 export type ChatSourceDB = NotificationsDB & {
   channels: { channel_id: string; name: string; kind: string };
   members: { channel_id: string; user_id: string };
-};
-
-export type PlaySourceDB = NotificationsDB & {
-  chores: { chore_id: string; title: string };
-  matches: { match_id: string; game_name: string };
-  challenges: { challenge_id: string; title: string };
 };

@@ -1,7 +1,6 @@
-// The home commands as the edge and the milestones reactor call them.
+// The home commands as the edge calls them.
 import type { Appender, AppendResult, CommandMeta } from '../log/append.ts';
 import { inboxAggregate } from './inbox.ts';
-import { type MilestoneCommand, milestoneAggregate, milestoneKey } from './milestone.ts';
 
 export type HomeWriter = ReturnType<typeof createHomeWriter>;
 
@@ -32,13 +31,6 @@ export function createHomeWriter({ appender }: { appender: Appender }) {
         type: inboxAggregate,
         id: input.memberId,
         command: { type: 'settings', ...input },
-        meta,
-      }),
-    reachMilestone: (command: MilestoneCommand, meta: CommandMeta): Promise<AppendResult> =>
-      appender.append({
-        type: milestoneAggregate,
-        id: `${command.memberId}/${milestoneKey(command)}`,
-        command,
         meta,
       }),
   };

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/home/v1/events.proto.
  */
 export const file_hearth_home_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChtoZWFydGgvaG9tZS92MS9ldmVudHMucHJvdG8SDmhlYXJ0aC5ob21lLnYxIlYKEU5vdGlmaWNhdGlvbnNSZWFkEhEKCW1lbWJlcl9pZBgBIAEoCRIuCgpyZWFkX3VwX3RvGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI+ChBOb3RpZmljYXRpb25SZWFkEhEKCW1lbWJlcl9pZBgBIAEoCRIXCg9ub3RpZmljYXRpb25faWQYAiABKAkiRQobTm90aWZpY2F0aW9uU2V0dGluZ3NDaGFuZ2VkEhEKCW1lbWJlcl9pZBgBIAEoCRITCgttdXRlZF9raW5kcxgCIAMoCSIwCgxMZXZlbFJlYWNoZWQSEQoJbWVtYmVyX2lkGAEgASgJEg0KBWxldmVsGAIgASgNIk8KE0FjaGlldmVtZW50VW5sb2NrZWQSEQoJbWVtYmVyX2lkGAEgASgJEhYKDmFjaGlldmVtZW50X2lkGAIgASgJEg0KBXRpdGxlGAMgASgJIpkDCglIb21lRXZlbnQSMQoIbWV0YWRhdGEYASABKAsyHy5oZWFydGguY29tbW9uLnYxLkV2ZW50TWV0YWRhdGESPwoSbm90aWZpY2F0aW9uc19yZWFkGAogASgLMiEuaGVhcnRoLmhvbWUudjEuTm90aWZpY2F0aW9uc1JlYWRIABI9ChFub3RpZmljYXRpb25fcmVhZBgLIAEoCzIgLmhlYXJ0aC5ob21lLnYxLk5vdGlmaWNhdGlvblJlYWRIABJUCh1ub3RpZmljYXRpb25fc2V0dGluZ3NfY2hhbmdlZBgMIAEoCzIrLmhlYXJ0aC5ob21lLnYxLk5vdGlmaWNhdGlvblNldHRpbmdzQ2hhbmdlZEgAEjUKDWxldmVsX3JlYWNoZWQYDSABKAsyHC5oZWFydGguaG9tZS52MS5MZXZlbFJlYWNoZWRIABJDChRhY2hpZXZlbWVudF91bmxvY2tlZBgOIAEoCzIjLmhlYXJ0aC5ob21lLnYxLkFjaGlldmVtZW50VW5sb2NrZWRIAEIHCgVldmVudGIGcHJvdG8z", [file_google_protobuf_timestamp, file_hearth_common_v1_metadata]);
+  fileDesc("ChtoZWFydGgvaG9tZS92MS9ldmVudHMucHJvdG8SDmhlYXJ0aC5ob21lLnYxIlYKEU5vdGlmaWNhdGlvbnNSZWFkEhEKCW1lbWJlcl9pZBgBIAEoCRIuCgpyZWFkX3VwX3RvGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI+ChBOb3RpZmljYXRpb25SZWFkEhEKCW1lbWJlcl9pZBgBIAEoCRIXCg9ub3RpZmljYXRpb25faWQYAiABKAkiRQobTm90aWZpY2F0aW9uU2V0dGluZ3NDaGFuZ2VkEhEKCW1lbWJlcl9pZBgBIAEoCRITCgttdXRlZF9raW5kcxgCIAMoCSKdAgoJSG9tZUV2ZW50EjEKCG1ldGFkYXRhGAEgASgLMh8uaGVhcnRoLmNvbW1vbi52MS5FdmVudE1ldGFkYXRhEj8KEm5vdGlmaWNhdGlvbnNfcmVhZBgKIAEoCzIhLmhlYXJ0aC5ob21lLnYxLk5vdGlmaWNhdGlvbnNSZWFkSAASPQoRbm90aWZpY2F0aW9uX3JlYWQYCyABKAsyIC5oZWFydGguaG9tZS52MS5Ob3RpZmljYXRpb25SZWFkSAASVAodbm90aWZpY2F0aW9uX3NldHRpbmdzX2NoYW5nZWQYDCABKAsyKy5oZWFydGguaG9tZS52MS5Ob3RpZmljYXRpb25TZXR0aW5nc0NoYW5nZWRIAEIHCgVldmVudGIGcHJvdG8z", [file_google_protobuf_timestamp, file_hearth_common_v1_metadata]);
 
 /**
  * Everything the member had been told up to read_up_to is read.
@@ -89,60 +89,6 @@ export const NotificationSettingsChangedSchema: GenMessage<NotificationSettingsC
   messageDesc(file_hearth_home_v1_events, 2);
 
 /**
- * The member reached a level. Appended by the home_milestones reactor from play's scores,
- * which are computed, not stored: this is the moment the family was told.
- *
- * @generated from message hearth.home.v1.LevelReached
- */
-export type LevelReached = Message<"hearth.home.v1.LevelReached"> & {
-  /**
-   * @generated from field: string member_id = 1;
-   */
-  memberId: string;
-
-  /**
-   * @generated from field: uint32 level = 2;
-   */
-  level: number;
-};
-
-/**
- * Describes the message hearth.home.v1.LevelReached.
- * Use `create(LevelReachedSchema)` to create a new message.
- */
-export const LevelReachedSchema: GenMessage<LevelReached> = /*@__PURE__*/
-  messageDesc(file_hearth_home_v1_events, 3);
-
-/**
- * The member unlocked an achievement (as home_milestones saw it in play's scores).
- *
- * @generated from message hearth.home.v1.AchievementUnlocked
- */
-export type AchievementUnlocked = Message<"hearth.home.v1.AchievementUnlocked"> & {
-  /**
-   * @generated from field: string member_id = 1;
-   */
-  memberId: string;
-
-  /**
-   * @generated from field: string achievement_id = 2;
-   */
-  achievementId: string;
-
-  /**
-   * @generated from field: string title = 3;
-   */
-  title: string;
-};
-
-/**
- * Describes the message hearth.home.v1.AchievementUnlocked.
- * Use `create(AchievementUnlockedSchema)` to create a new message.
- */
-export const AchievementUnlockedSchema: GenMessage<AchievementUnlocked> = /*@__PURE__*/
-  messageDesc(file_hearth_home_v1_events, 4);
-
-/**
  * The payload of every HOME message: metadata plus exactly one event.
  *
  * @generated from message hearth.home.v1.HomeEvent
@@ -174,18 +120,6 @@ export type HomeEvent = Message<"hearth.home.v1.HomeEvent"> & {
      */
     value: NotificationSettingsChanged;
     case: "notificationSettingsChanged";
-  } | {
-    /**
-     * @generated from field: hearth.home.v1.LevelReached level_reached = 13;
-     */
-    value: LevelReached;
-    case: "levelReached";
-  } | {
-    /**
-     * @generated from field: hearth.home.v1.AchievementUnlocked achievement_unlocked = 14;
-     */
-    value: AchievementUnlocked;
-    case: "achievementUnlocked";
   } | { case: undefined; value?: undefined };
 };
 
@@ -194,5 +128,5 @@ export type HomeEvent = Message<"hearth.home.v1.HomeEvent"> & {
  * Use `create(HomeEventSchema)` to create a new message.
  */
 export const HomeEventSchema: GenMessage<HomeEvent> = /*@__PURE__*/
-  messageDesc(file_hearth_home_v1_events, 5);
+  messageDesc(file_hearth_home_v1_events, 3);
 

@@ -1,38 +1,20 @@
-// Chores, matches and challenges, from the PLAY stream: a chore waiting for approval (told to
-// whoever may approve it when they look), a member's chore approved or rejected, a match
-// waiting for a player's confirmation, a challenge completed. What was waiting is withdrawn
-// once it is done.
+// What play asks of whom, and tells them: a chore waiting for approval (told to whoever may
+// approve it when they look), a member's chore approved or rejected, a match waiting for a
+// player's confirmation, a challenge completed. What was waiting is withdrawn once it is done.
+// Part of the home_feed read model (one read model per stream): the names it shows are the
+// feed's tables, which projection.ts fills first.
 import type { Kysely } from 'kysely';
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
-import type { Projection, StoredEvent } from '../runtime/types.ts';
-import * as m20261206 from './migrations/20261206T2302_home_notifications_play.ts';
-import { notify, withdraw } from './notify.ts';
-import type { PlaySourceDB } from './tables.ts';
+import { notify, withdraw } from '../home-notifications/notify.ts';
+import type { StoredEvent } from '../runtime/types.ts';
+import type { PlayFeedDB } from './tables.ts';
 
-export const HOME_NOTIFICATIONS_PLAY = 'home_notifications_play';
-
-export const homeNotificationsPlay: Projection<PlaySourceDB, PlayEvent> = {
-  name: HOME_NOTIFICATIONS_PLAY,
-  domain: 'play',
-  migrations: { '20261206T2302_home_notifications_play': m20261206 },
-  apply: async (events, { db, rebuilding }) => {
-    for (const e of events) await applyOne(db, e, rebuilding);
-  },
-};
-
-async function applyOne(db: Kysely<PlaySourceDB>, e: StoredEvent<PlayEvent>, rebuilding: boolean) {
+export async function playNotices(db: Kysely<PlayFeedDB>, e: StoredEvent<PlayEvent>, rebuilding: boolean) {
   const { event } = e;
   const chore = async (id: string) =>
     (await db.selectFrom('chores').select('title').where('chore_id', '=', id).executeTakeFirst())?.title ??
     '';
   switch (event.case) {
-    case 'choreDefined':
-      await db
-        .insertInto('chores')
-        .values({ chore_id: event.value.choreId, title: event.value.title })
-        .onConflict((oc) => oc.column('chore_id').doUpdateSet({ title: event.value.title }))
-        .execute();
-      return;
     case 'choreMarkedDone': {
       const v = event.value;
       await notify(
@@ -79,11 +61,6 @@ async function applyOne(db: Kysely<PlaySourceDB>, e: StoredEvent<PlayEvent>, reb
     }
     case 'matchReported': {
       const v = event.value;
-      await db
-        .insertInto('matches')
-        .values({ match_id: v.matchId, game_name: v.gameName })
-        .onConflict((oc) => oc.column('match_id').doNothing())
-        .execute();
       const players = [...new Set(v.placements.map((p) => p.userId))].filter((id) => id !== v.reportedBy);
       await notify(
         db,
@@ -112,13 +89,6 @@ async function applyOne(db: Kysely<PlaySourceDB>, e: StoredEvent<PlayEvent>, reb
     case 'matchRejected':
     case 'matchVoided':
       await withdraw(db, { kind: 'match_to_confirm', subject: event.value.matchId });
-      return;
-    case 'challengeCreated':
-      await db
-        .insertInto('challenges')
-        .values({ challenge_id: event.value.challengeId, title: event.value.title })
-        .onConflict((oc) => oc.column('challenge_id').doNothing())
-        .execute();
       return;
     case 'challengeCompleted': {
       const v = event.value;
