@@ -116,7 +116,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('notifications and Home in a 
     await ben.keyboard.press('Escape');
   });
 
-  it('opens a notification where it happened', async () => {
+  it('opens a notification where it happened, and counts nothing said where Ben is looking', async () => {
     await call(ana, '/api/v1/messages', {
       channel: 'family',
       content: 'Over here, @Ben',
@@ -127,6 +127,20 @@ describe.skipIf(!hasChromium() && !process.env.CI)('notifications and Home in a 
     await centre(ben).locator('[data-kind="mention"][data-read="false"]').click();
     await ben.waitForURL('**/c/family');
     await bell(ben, 0).waitFor();
+    // Ben is in the family channel now: a mention there is read as it arrives.
+    await call(ana, '/api/v1/messages', {
+      channel: 'family',
+      content: 'Right here, @Ben',
+      mentions: [ids.Ben],
+    });
+    await ben.getByTestId('message-text').filter({ hasText: 'Right here' }).waitFor();
+    await bell(ben).click();
+    await centre(ben)
+      .locator('[data-kind="mention"][data-read="true"]')
+      .filter({ hasText: 'Right here' })
+      .waitFor();
+    await bell(ben, 0).waitFor();
+    await ben.keyboard.press('Escape');
   });
 
   it("keeps a DM's text to its recipient: not in anyone else's centre, nor in the feed", async () => {

@@ -61,15 +61,28 @@ function useHomeLive() {
         home.feedChanged();
         return;
       }
+      if (frame.type === 'home' && frame.event === 'notification') {
+        const n = frame.notification;
+        // A message in the conversation the member is looking at is not news: it is read.
+        if (
+          (n.kind === 'dm' || n.kind === 'mention') &&
+          window.location.pathname === n.link &&
+          document.visibilityState === 'visible'
+        ) {
+          void home.markOne(n).catch(() => reload());
+          return;
+        }
+        tellBrowser(n);
+      }
       void reload();
-      if (frame.type === 'home' && frame.event === 'notification') tellBrowser(frame.notification);
       if (frame.type === 'play') home.feedChanged();
     });
-    // Pushes missed while offline: read again once the socket is back.
+    // Pushes missed before the socket was up (the first read may come before it), or while it
+    // was down: read again each time it comes online.
     let status = live.status();
     const offStatus = live.subscribe(() => {
       const now = live.status();
-      if (now === 'online' && status === 'offline') {
+      if (now === 'online' && status !== 'online') {
         void reload();
         home.feedChanged();
       }
