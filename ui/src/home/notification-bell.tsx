@@ -4,7 +4,7 @@
 import { Bell } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { Button } from '../components/ui/button.tsx';
-import { navigate } from '../lib/route.ts';
+import { navigate, usePath } from '../lib/route.ts';
 import { useLive } from '../socket/live.tsx';
 import { parseHomeFrame } from './frames.ts';
 import { NotificationPanel } from './notification-panel.tsx';
@@ -13,6 +13,7 @@ import { notificationTitle } from './words.ts';
 
 export function NotificationBell() {
   useHomeLive();
+  useReadWhereLooking();
   const unread = useHome((s) => s.page?.unread ?? 0);
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
@@ -94,6 +95,20 @@ function useHomeLive() {
       home.reset();
     };
   }, [live]);
+}
+
+/**
+ * Messages are news only while you are elsewhere: opening the conversation a mention or a DM
+ * came from reads its notifications.
+ */
+function useReadWhereLooking() {
+  const path = usePath();
+  const page = useHome((s) => s.page);
+  useEffect(() => {
+    for (const n of page?.notifications ?? [])
+      if (!n.read && (n.kind === 'dm' || n.kind === 'mention') && n.link === path)
+        void home.markOne(n).catch(() => undefined);
+  }, [path, page]);
 }
 
 /** While the tab is hidden, the browser tells: only when the member allowed it (the centre asks). */
