@@ -169,6 +169,53 @@ describe.skipIf(!hasChromium() && !process.env.CI)('notifications and Home in a 
     await cat.keyboard.press('Escape');
   });
 
+  it('asks for the browser’s permission only when Ben presses, then tells him while the tab is hidden', async () => {
+    // A stand-in for the browser's Notification API: it records what it is asked to show.
+    await ben.evaluate(() => {
+      const shown: string[] = [];
+      let permission = 'default';
+      class Recorder {
+        static get permission() {
+          return permission;
+        }
+        static requestPermission() {
+          permission = 'granted';
+          return Promise.resolve('granted');
+        }
+        onclick: (() => void) | null = null;
+        constructor(title: string) {
+          shown.push(title);
+        }
+        close() {}
+      }
+      Object.assign(window, { Notification: Recorder, shown });
+    });
+    await bell(ben).click();
+    await centre(ben).getByRole('button', { name: 'Settings' }).click();
+    await centre(ben).getByRole('checkbox', { name: 'Mentions' }).waitFor();
+    // Ben is in the family channel, whose mention chips are chat's (their contrast is being
+    // fixed there): axe looks at the centre.
+    await expectAccessible(ben, 'the notification settings, open', '#notification-centre');
+    await centre(ben).getByRole('button', { name: 'Also tell me while Hearth is in the background' }).click();
+    await centre(ben).getByText('Hearth tells you in the background too.').waitFor();
+    await ben.keyboard.press('Escape');
+    // The tab goes to the background.
+    await ben.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    });
+    await call(ana, '/api/v1/messages', {
+      channel: 'family',
+      content: 'Are you there, @Ben?',
+      mentions: [ids.Ben],
+    });
+    await expect
+      .poll(() => ben.evaluate(() => (window as unknown as { shown: string[] }).shown), { timeout: 15_000 })
+      .toEqual(['Ana Example mentioned you in #Family']);
+    await ben.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+    });
+  });
+
   it('shows everyone a chore approved and a level reached, live', async () => {
     const chore = await call<{ id: string }>(ana, '/api/v1/play/chores', {
       title: 'Water the plants',
