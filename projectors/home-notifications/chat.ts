@@ -10,6 +10,17 @@ import type { ChatSourceDB } from './tables.ts';
 
 export const HOME_NOTIFICATIONS_CHAT = 'home_notifications_chat';
 
+/**
+ * A channel's kind never changes, so this process remembers it: the steady state of a busy
+ * chat (posts that mention no one, outside DMs) then costs this read model no query at all.
+ */
+const kinds = new Map<string, string>();
+const KINDS_KEPT = 10_000;
+const remember = (channelId: string, kind: string) => {
+  if (kinds.size >= KINDS_KEPT) kinds.clear();
+  kinds.set(channelId, kind);
+};
+
 export const homeNotificationsChat: Projection<ChatSourceDB, ChatEvent> = {
   name: HOME_NOTIFICATIONS_CHAT,
   domain: 'chat',
@@ -49,12 +60,15 @@ async function applyOne(db: Kysely<ChatSourceDB>, e: StoredEvent<ChatEvent>, reb
       const v = event.value;
       // A line from Hearth itself (someone joined) tells no one: identity does.
       if (v.senderId === '') return;
+      const known = kinds.get(v.channelId);
+      if (v.mentionIds.length === 0 && known !== undefined && known !== 'dm') return;
       const channel = await db
         .selectFrom('channels')
         .select(['name', 'kind'])
         .where('channel_id', '=', v.channelId)
         .executeTakeFirst();
       if (!channel) return;
+      remember(v.channelId, channel.kind);
       const members = new Set(
         (
           await db.selectFrom('members').select('user_id').where('channel_id', '=', v.channelId).execute()
