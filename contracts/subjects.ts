@@ -3,7 +3,7 @@
 
 import { commonErrors } from './errors.ts';
 
-export const DOMAINS = ['identity', 'chat', 'play'] as const;
+export const DOMAINS = ['identity', 'chat', 'play', 'home'] as const;
 export type Domain = (typeof DOMAINS)[number];
 
 export type Names = {
@@ -45,6 +45,10 @@ export type Names = {
     challenge: (challengeId: string) => string;
     /** One member's reward for one challenge: at most one event ever. */
     reward: (challengeId: string, memberId: string) => string;
+  };
+  home: {
+    /** One member's notification centre: what they read, which kinds they want. */
+    inbox: (memberId: string) => string;
   };
 };
 
@@ -89,6 +93,9 @@ export function createNames(prefix = ''): Names {
       challenge: (challengeId) => `${root}.play.challenge.${token(challengeId)}`,
       reward: (challengeId, memberId) =>
         `${root}.play.challenge.${token(challengeId)}.reward.${token(memberId)}`,
+    },
+    home: {
+      inbox: (memberId) => `${root}.home.member.${token(memberId)}.inbox`,
     },
   };
 }

@@ -87,6 +87,14 @@ const PLAY_ROWS: Row[] = [
   { method: 'PUT', path: '/api/v1/play/settings', body: { time_zone: 'UTC' }, admin: 200 },
 ];
 
+// Home: everyone in the family has a notification centre and reads the feed.
+const HOME_ROWS: Row[] = [
+  { method: 'GET', path: '/api/v1/notifications', ...everyone(200) },
+  { method: 'POST', path: '/api/v1/notifications/read', body: {}, ...everyone(200) },
+  { method: 'PUT', path: '/api/v1/notifications/settings', body: { muted: [] }, ...everyone(200) },
+  { method: 'GET', path: '/api/v1/feed', ...everyone(200) },
+];
+
 // Signed-in non-admins are refused admin routes (403); banned accounts have no session (401).
 const ROWS = (target: string): Row[] => [
   { method: 'GET', path: '/api/v1/me', admin: 200, member: 200, child: 200 },
@@ -133,6 +141,7 @@ const ROWS = (target: string): Row[] => [
   { method: 'POST', path: '/api/auth/admin/ban-user', body: { userId: target }, admin: 404, anyone: 404 },
   ...CHAT_ROWS,
   ...PLAY_ROWS,
+  ...HOME_ROWS,
 ];
 
 let t: TestHub;

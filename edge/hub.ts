@@ -10,6 +10,7 @@ import { connectLog } from '../writers/log/connect.ts';
 import { createApp } from './app.ts';
 import { type ChatOptions, createChat } from './chat/index.ts';
 import type { HubSettings } from './config.ts';
+import { createHome, type Home } from './home/index.ts';
 import type { HubEnv } from './http/context.ts';
 import type { HubDeps } from './http/deps.ts';
 import { createMetrics } from './http/metrics.ts';
@@ -23,6 +24,8 @@ export type Hub = {
   attach: (server: Server) => void;
   /** Play's scores and live pushes (tests run a round with play.live.tick()). */
   play: Play;
+  /** Notifications and the feed (tests run a live round with home.live.tick()). */
+  home: Home;
   start: () => Promise<void>;
   stop: () => Promise<void>;
 };
@@ -37,6 +40,7 @@ export async function createHub({
   duplicateWindowMs,
   chat: chatOptions,
   playIntervalMs,
+  homeIntervalMs,
 }: {
   natsUrl: string;
   databaseUrl: string;
@@ -50,6 +54,8 @@ export async function createHub({
   chat?: ChatOptions;
   /** Tests look for play changes more often than once a second. */
   playIntervalMs?: number;
+  /** Tests look for new notifications more often. */
+  homeIntervalMs?: number;
 }): Promise<Hub> {
   const log = await connectLog({
     servers: natsUrl,
@@ -57,7 +63,8 @@ export async function createHub({
     name: 'hearth-hub',
     duplicateWindowMs,
   });
-  const pool = openPool({ connectionString: databaseUrl, max: 20 }, (err) =>
+  // Each read model's leader holds one connection for as long as it runs (14 of them).
+  const pool = openPool({ connectionString: databaseUrl, max: 24 }, (err) =>
     logger.warn({ err }, 'database connection lost'),
   );
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
@@ -92,12 +99,22 @@ export async function createHub({
     push: chat.push,
     intervalMs: playIntervalMs,
   });
+  const home = createHome({
+    appender,
+    db,
+    auth: identity.gate,
+    scores: play.scores,
+    positions: (names) => projectors.positions(names),
+    push: chat.push,
+    logger,
+    intervalMs: homeIntervalMs,
+  });
   const projectors = createProjectorRunner({
     db,
     pool,
     log,
     logger,
-    projections: [...identity.projections, ...chat.projections, ...play.projections],
+    projections: [...identity.projections, ...chat.projections, ...play.projections, ...home.projections],
     ...(ackWaitMs ? { ackWaitMs } : {}),
   });
   await projectors.migrate();
@@ -118,6 +135,7 @@ export async function createHub({
   deps.apiRoutes.push(identity.routes(deps));
   deps.apiRoutes.push(chat.routes(deps));
   deps.apiRoutes.push(play.routes(deps));
+  deps.apiRoutes.push(home.routes(deps));
   const app = createApp(deps);
 
   return {
@@ -125,13 +143,16 @@ export async function createHub({
     deps,
     attach: chat.attach,
     play,
+    home,
     start: async () => {
       await projectors.start();
       await identity.start();
       await chat.start();
       play.start();
+      home.start();
     },
     stop: async () => {
+      await home.stop();
       await play.stop();
       await chat.stop();
       await identity.stop();

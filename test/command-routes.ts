@@ -11,6 +11,7 @@ import {
   postMessageBody,
   userBody,
 } from '../contracts/chat.schema.ts';
+import { markNotificationsReadBody, notificationSettingsBody } from '../contracts/home.schema.ts';
 import {
   banBody,
   changePasswordBody,
@@ -174,6 +175,15 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
       params: completion,
       body: { member_id: user, reason: 'not yet' },
       schema: rejectCompletionBody,
+    }),
+    // home
+    row('POST', '/api/v1/notifications/read', {
+      body: { id: 'chat:1:someone' },
+      schema: markNotificationsReadBody,
+    }),
+    row('PUT', '/api/v1/notifications/settings', {
+      body: { muted: ['mention'] },
+      schema: notificationSettingsBody,
     }),
     row('POST', '/api/v1/play/rules/preview', { body: { rules: DEFAULT_RULES }, schema: previewRulesBody }),
     row('PUT', '/api/v1/play/rules', {

@@ -1,0 +1,32 @@
+// The family feed's tables. Each source (play, identity, home) is a read model of its own
+// stream with an `items` table of the same shape; queries.ts reads them together. Nothing
+// here comes from chat: the feed cannot tell a DM or a private channel's line.
+import type { ColumnType } from 'kysely';
+import type { NotificationsDB } from '../home-notifications/tables.ts';
+
+export type FeedRow = {
+  id: string;
+  kind: string;
+  actor_id: string;
+  subject_id: string;
+  place: string;
+  detail: string;
+  /** A settled match's players and places: [{ user_id, place }]. */
+  players: ColumnType<{ user_id: string; place: number }[], string, string>;
+  link: string;
+  at: Date;
+};
+
+export type FeedDB = { items: FeedRow };
+
+export type PlayFeedDB = FeedDB &
+  NotificationsDB & {
+    chores: { chore_id: string; title: string };
+    completions: { completion_id: string; points: number };
+    matches: {
+      match_id: string;
+      game_name: string;
+      players: ColumnType<{ user_id: string; place: number }[], string, string>;
+    };
+    challenges: { challenge_id: string; title: string };
+  };

@@ -1,0 +1,113 @@
+// Mentions and DMs, from the CHAT stream. A message in a DM tells the other person; a
+// mention tells whoever it names, if they are in the channel. An edit changes the line shown;
+// a deleted message takes its notifications with it (the tombstone forgets the text).
+import type { Kysely } from 'kysely';
+import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import type { Projection, StoredEvent } from '../runtime/types.ts';
+import * as m20261206 from './migrations/20261206T2301_home_notifications_chat.ts';
+import { type Notice, notify, snippet } from './notify.ts';
+import type { ChatSourceDB } from './tables.ts';
+
+export const HOME_NOTIFICATIONS_CHAT = 'home_notifications_chat';
+
+/**
+ * A channel's kind never changes, so this process remembers it: the steady state of a busy
+ * chat (posts that mention no one, outside DMs) then costs this read model no query at all.
+ */
+const kinds = new Map<string, string>();
+const KINDS_KEPT = 10_000;
+const remember = (channelId: string, kind: string) => {
+  if (kinds.size >= KINDS_KEPT) kinds.clear();
+  kinds.set(channelId, kind);
+};
+
+export const homeNotificationsChat: Projection<ChatSourceDB, ChatEvent> = {
+  name: HOME_NOTIFICATIONS_CHAT,
+  domain: 'chat',
+  migrations: { '20261206T2301_home_notifications_chat': m20261206 },
+  apply: async (events, { db, rebuilding }) => {
+    for (const e of events) await applyOne(db, e, rebuilding);
+  },
+};
+
+async function applyOne(db: Kysely<ChatSourceDB>, e: StoredEvent<ChatEvent>, rebuilding: boolean) {
+  const { event } = e;
+  switch (event.case) {
+    case 'channelCreated': {
+      const v = event.value;
+      await db
+        .insertInto('channels')
+        .values({ channel_id: v.channelId, name: v.name, kind: v.kind })
+        .onConflict((oc) => oc.column('channel_id').doNothing())
+        .execute();
+      return;
+    }
+    case 'memberJoined':
+      await db
+        .insertInto('members')
+        .values({ channel_id: event.value.channelId, user_id: event.value.userId })
+        .onConflict((oc) => oc.columns(['channel_id', 'user_id']).doNothing())
+        .execute();
+      return;
+    case 'memberLeft':
+      await db
+        .deleteFrom('members')
+        .where('channel_id', '=', event.value.channelId)
+        .where('user_id', '=', event.value.userId)
+        .execute();
+      return;
+    case 'messagePosted': {
+      const v = event.value;
+      // A line from Hearth itself (someone joined) tells no one: identity does.
+      if (v.senderId === '') return;
+      const known = kinds.get(v.channelId);
+      if (v.mentionIds.length === 0 && known !== undefined && known !== 'dm') return;
+      const channel = await db
+        .selectFrom('channels')
+        .select(['name', 'kind'])
+        .where('channel_id', '=', v.channelId)
+        .executeTakeFirst();
+      if (!channel) return;
+      remember(v.channelId, channel.kind);
+      const members = new Set(
+        (
+          await db.selectFrom('members').select('user_id').where('channel_id', '=', v.channelId).execute()
+        ).map((m) => m.user_id),
+      );
+      const told =
+        channel.kind === 'dm'
+          ? [...members].filter((id) => id !== v.senderId)
+          : [...new Set(v.mentionIds)].filter((id) => id !== v.senderId && members.has(id));
+      const kind = channel.kind === 'dm' ? 'dm' : 'mention';
+      const notices: Notice[] = told.map((member) => ({
+        id: `chat:${e.seq}:${member}`,
+        kind,
+        to: { member },
+        actor: v.senderId,
+        subject: v.messageId,
+        place: channel.kind === 'dm' ? '' : channel.name,
+        body: snippet(v.content),
+        link: `/c/${v.channelId}`,
+      }));
+      await notify(db, e, notices, rebuilding);
+      return;
+    }
+    case 'messageEdited':
+      await db
+        .updateTable('notifications')
+        .set({ body: snippet(event.value.content) })
+        .where('subject_id', '=', event.value.messageId)
+        .where('kind', 'in', ['dm', 'mention'])
+        .execute();
+      return;
+    case 'messageDeleted':
+      await db
+        .deleteFrom('notifications')
+        .where('subject_id', '=', event.value.messageId)
+        .where('kind', 'in', ['dm', 'mention'])
+        .execute();
+      return;
+    default:
+      return;
+  }
+}
