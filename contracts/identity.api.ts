@@ -108,6 +108,8 @@ export type FamilySettings = {
   signUp: { mode: SignUpMode; domains: string[] };
   /** True until an admin chooses: the hub's own settings (HEARTH_OPEN_SIGNUP, HEARTH_ALLOWED_EMAIL_DOMAINS) decide. */
   signUpFromHubSettings: boolean;
+  /** Whether the hub sends email: sign-up by domain needs it, to prove the address is theirs. */
+  mailConfigured: boolean;
 };
 
 /** GET /api/v1/family: what every member may know of the family. */

@@ -7,6 +7,11 @@ import { defineErrors, type ErrorStatus, HearthError } from '../../contracts/err
 export const edgeIdentityErrors = defineErrors('identity', {
   sessionNotFound: { status: 404, message: 'No such session for this user.' },
   banned: { status: 403, message: bannedMessage({ reason: '', until: null }) },
+  domainsNeedMail: {
+    status: 409,
+    message:
+      'Sign-up by email domain needs Hearth to send email, to check that an address belongs to the person signing up. Set SMTP_URL first, or use invites.',
+  },
 });
 
 /** What a ban says to the person banned: in family words, with what to do about it. */

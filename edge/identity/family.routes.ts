@@ -14,6 +14,7 @@ import { PERMISSIONS } from '../http/permissions.ts';
 import { readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
+import { edgeIdentityErrors } from './errors.ts';
 import { hubSignUp, type RegistrationPolicy } from './registration.ts';
 import { APPLY_TIMEOUT_MS } from './routes.ts';
 
@@ -21,9 +22,12 @@ export function familyRoutes({
   deps,
   writer,
   policy,
+  mailConfigured,
 }: {
   deps: HubDeps;
   writer: IdentityWriter;
+  /** Without mail, nothing proves an address is its owner's: a domain would let anyone in. */
+  mailConfigured: boolean;
   /** The hub's own sign-up settings: the defaults. */
   policy: RegistrationPolicy;
 }): Hono<HubEnv> {
@@ -44,11 +48,13 @@ export function familyRoutes({
       name: stored.name,
       signUp: { mode: signUp.mode as SignUpMode, domains: signUp.domains },
       signUpFromHubSettings: stored.signUp === null,
+      mailConfigured,
     } satisfies FamilySettings);
   });
 
   app.put('/admin/family', manage, jsonBody(familyBody), async (c) => {
     const body = c.req.valid('json');
+    if (body.signUp?.mode === 'domains' && !mailConfigured) throw edgeIdentityErrors.domainsNeedMail();
     const { seq } = await writer.changeFamily(
       {
         name: body.name,

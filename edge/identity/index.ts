@@ -118,7 +118,7 @@ export async function createIdentity({
       const routes = identityRoutes({ deps, betterAuth: auth, authDb, relay });
       routes.route('/', inviteRoutes({ deps, writer, secret: config.secret }));
       routes.route('/', peopleRoutes(deps));
-      routes.route('/', familyRoutes({ deps, writer, policy: config }));
+      routes.route('/', familyRoutes({ deps, writer, policy: config, mailConfigured: mailer !== undefined }));
       return routes;
     },
     start: relay.start,

@@ -170,8 +170,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the admin console', () => {
     await section(ana, 'Family settings');
     await ana.waitForURL(/\/admin\/settings$/);
     await ana.getByLabel('Family name').fill('The Examples');
-    await ana.getByRole('radio', { name: /Allowed email domains/ }).check();
-    await ana.getByLabel('Allowed email domains', { exact: true }).fill('example.com, Grandma.example');
+    await ana.getByRole('radio', { name: /Open/ }).check();
     await ana.getByRole('button', { name: 'Save family settings' }).click();
     await ana
       .getByRole('form', { name: 'Family settings' })
@@ -189,28 +188,15 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the admin console', () => {
 
     await ana.reload();
     await expect.poll(() => ana.getByLabel('Family name').inputValue()).toBe('The Examples');
-    expect(await ana.getByRole('radio', { name: /Allowed email domains/ }).isChecked()).toBe(true);
-    expect(await ana.getByLabel('Allowed email domains', { exact: true }).inputValue()).toBe(
-      'example.com, grandma.example',
-    );
+    expect(await ana.getByRole('radio', { name: /Open/ }).isChecked()).toBe(true);
     await expect.poll(() => ana.getByLabel('Family time zone').inputValue()).toBe('Europe/Paris');
     await expectAccessible(ana, 'console: family settings');
   });
 
-  it('explains a wrong domain next to its field, and saves nothing', async () => {
-    const domains = ana.getByLabel('Allowed email domains', { exact: true });
-    await domains.fill('not a domain');
-    await ana.getByRole('button', { name: 'Save family settings' }).click();
-    await ana.getByRole('alert').filter({ hasText: 'not an email domain' }).waitFor();
-    expect(await domains.getAttribute('aria-invalid')).toBe('true');
-    await ana.reload();
-    await expect
-      .poll(() => ana.getByLabel('Allowed email domains', { exact: true }).inputValue())
-      .toBe('example.com, grandma.example');
-    await domains.fill('not a domain');
-    await ana.getByRole('button', { name: 'Save family settings' }).click();
-    await ana.getByRole('alert').filter({ hasText: 'not an email domain' }).waitFor();
-    await expectAccessible(ana, 'console: settings with an error');
+  it('does not offer sign-up by email domain while the hub sends no email, and says why', async () => {
+    const domains = ana.getByRole('radio', { name: /Allowed email domains/ });
+    expect(await domains.isDisabled()).toBe(true);
+    await ana.getByText('Needs Hearth to send email (SMTP_URL), to check addresses.').waitFor();
   });
 
   it('retries and skips parked events, each shown with its error', async () => {

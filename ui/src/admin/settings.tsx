@@ -88,22 +88,29 @@ function FamilyForm() {
               Nobody has chosen yet: this is what the hub was started with.
             </p>
           )}
-          {MODES.map((m) => (
-            <label key={m.value} className="flex items-start gap-2 text-sm">
-              <input
-                type="radio"
-                name={`${id}-mode`}
-                value={m.value}
-                className="mt-0.5"
-                checked={current.mode === m.value}
-                onChange={() => edit({ mode: m.value })}
-              />
-              <span>
-                <span className="font-medium">{m.label}</span>
-                <span className="block text-xs text-muted-foreground">{m.hint}</span>
-              </span>
-            </label>
-          ))}
+          {MODES.map((m) => {
+            // Without mail nothing proves an address is its owner's: the edge refuses domains.
+            const unavailable = m.value === 'domains' && family.data?.mailConfigured === false;
+            return (
+              <label key={m.value} className="flex items-start gap-2 text-sm">
+                <input
+                  type="radio"
+                  name={`${id}-mode`}
+                  value={m.value}
+                  className="mt-0.5"
+                  checked={current.mode === m.value}
+                  disabled={unavailable && current.mode !== 'domains'}
+                  onChange={() => edit({ mode: m.value })}
+                />
+                <span>
+                  <span className="font-medium">{m.label}</span>
+                  <span className="block text-xs text-muted-foreground">
+                    {unavailable ? 'Needs Hearth to send email (SMTP_URL), to check addresses.' : m.hint}
+                  </span>
+                </span>
+              </label>
+            );
+          })}
         </fieldset>
         {current.mode === 'domains' && (
           <div className="flex flex-col gap-1.5">
