@@ -1,11 +1,15 @@
-// One open channel: who is in it, its history, who is typing, and the composer.
+// One open channel: who is in it, its history, who is typing, and the composer (for those
+// the edge lets write). The tab's title and the page's heading name the channel.
 import { ArrowLeft, Hash } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
+import { usePermissions } from '../identity/permissions.tsx';
 import { navigate } from '../lib/route.ts';
+import { usePageTitle } from '../lib/title.ts';
 import { Composer, type Draft } from './composer.tsx';
+import { takeComposerFocus } from './focus.ts';
 import { MessageList } from './message-list.tsx';
 import { channelTitle, membersLine, otherMember } from './names.ts';
 import { TypingIndicator } from './typing-indicator.tsx';
@@ -16,7 +20,12 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
   const channel = useChat((s) => s.channels[channelId]);
   const people = useChat((s) => s.people);
   const presence = useChat((s) => s.presence);
+  const { loaded, can } = usePermissions();
   const [draft, setDraft] = useState<Draft>({ kind: 'new' });
+  const heading = useRef<HTMLHeadingElement>(null);
+  const composer = useRef<HTMLTextAreaElement>(null);
+  const title = channel ? channelTitle(channel, me, people) : 'Channel';
+  usePageTitle(title);
 
   useEffect(() => {
     void client.open(channelId);
@@ -27,14 +36,32 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
     };
   }, [client, channelId]);
 
+  // A conversation opened from the people picker starts in its composer. The shell moves focus
+  // to the page's heading a frame after a route change; that once, it is passed on.
+  useEffect(() => {
+    if (!takeComposerFocus(channelId)) return;
+    const toComposer = () => composer.current?.focus();
+    toComposer();
+    const h1 = heading.current;
+    h1?.addEventListener('focus', toComposer, { once: true });
+    return () => h1?.removeEventListener('focus', toComposer);
+  }, [channelId]);
+
   if (!channel) {
     return (
-      <div className="flex flex-1 items-center justify-center p-6 text-sm text-muted-foreground">
-        This channel is not one of yours, or it is still on its way.
-      </div>
+      <section
+        aria-labelledby="channel-missing"
+        className="flex flex-1 flex-col items-center justify-center gap-1 p-6"
+      >
+        <h1 id="channel-missing" className="font-semibold">
+          Channel
+        </h1>
+        <p className="text-sm text-muted-foreground">
+          This channel is not one of yours, or it is still on its way.
+        </p>
+      </section>
     );
   }
-  const title = channelTitle(channel, me, people);
   const other = otherMember(channel, me.id);
   const members = channel.members ?? [];
   // You are here, so you are online, whatever presence has heard yet.
@@ -58,7 +85,7 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
           <Hash className="size-5 text-muted-foreground" aria-hidden="true" />
         )}
         <div className="min-w-0">
-          <h1 className="truncate font-semibold" data-testid="channel-title">
+          <h1 ref={heading} className="truncate font-semibold" data-testid="channel-title">
             {title}
           </h1>
           <p className="text-xs text-muted-foreground">
@@ -75,8 +102,13 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
       <TypingIndicator channel={channel} />
       {channel.archived ? (
         <p className="border-t p-3 text-center text-sm text-muted-foreground">This channel is archived.</p>
+      ) : loaded && !can('chat.write') ? (
+        <p className="border-t p-3 text-center text-sm text-muted-foreground">You can read this channel.</p>
       ) : (
-        <Composer me={me} channel={channel} draft={draft} onDraft={setDraft} />
+        // Shown while the permissions are on their way: every role the edge knows may write.
+        <div data-requires="chat.write">
+          <Composer me={me} channel={channel} draft={draft} onDraft={setDraft} inputRef={composer} />
+        </div>
       )}
     </section>
   );
