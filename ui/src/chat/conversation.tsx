@@ -9,7 +9,7 @@ import { usePermissions } from '../identity/permissions.tsx';
 import { navigate } from '../lib/route.ts';
 import { usePageTitle } from '../lib/title.ts';
 import { Composer, type Draft } from './composer.tsx';
-import { takeComposerFocus } from './focus.ts';
+import { composerFocused, wantsComposerFocus } from './focus.ts';
 import { MessageList } from './message-list.tsx';
 import { channelTitle, membersLine, otherMember } from './names.ts';
 import { TypingIndicator } from './typing-indicator.tsx';
@@ -38,14 +38,18 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
 
   // A conversation opened from the people picker starts in its composer. The shell moves focus
   // to the page's heading a frame after a route change; that once, it is passed on.
+  const ready = channel !== undefined && !channel.archived;
   useEffect(() => {
-    if (!takeComposerFocus(channelId)) return;
-    const toComposer = () => composer.current?.focus();
-    toComposer();
+    if (!ready || !wantsComposerFocus(channelId)) return;
+    composer.current?.focus();
     const h1 = heading.current;
-    h1?.addEventListener('focus', toComposer, { once: true });
-    return () => h1?.removeEventListener('focus', toComposer);
-  }, [channelId]);
+    const passOn = () => {
+      composerFocused();
+      composer.current?.focus();
+    };
+    h1?.addEventListener('focus', passOn, { once: true });
+    return () => h1?.removeEventListener('focus', passOn);
+  }, [channelId, ready]);
 
   if (!channel) {
     return (

@@ -7,9 +7,12 @@ export function focusComposerOn(channelId: string): void {
   composerNext = channelId;
 }
 
-/** Whether this channel, opening now, was asked to focus its composer (asked once). */
-export function takeComposerFocus(channelId: string): boolean {
-  if (composerNext !== channelId) return false;
+/**
+ * Whether this channel, opening now, was asked to focus its composer. It stays asked until
+ * `composerFocused`: an effect may run twice (React's StrictMode), and both must agree.
+ */
+export const wantsComposerFocus = (channelId: string): boolean => composerNext === channelId;
+
+export function composerFocused(): void {
   composerNext = null;
-  return true;
 }

@@ -1,7 +1,8 @@
 // The history of a channel. It stays at the bottom while new messages arrive (unless the
 // reader scrolled up), and loads the page before the oldest one when scrolled near the top,
-// keeping the reader's place. One message at a time is in the tab order (the newest, or the
-// last one the keyboard was on); the arrow keys, Home and End move between messages.
+// keeping the reader's place. One message at a time is in the tab order: the newest when the
+// keyboard comes in (Shift+Tab from the composer lands on it), then the arrow keys, Home and
+// End move between messages.
 import { type KeyboardEvent, useLayoutEffect, useRef, useState } from 'react';
 import type { User } from '../identity/api.ts';
 import { MessageItem } from './message-item.tsx';
@@ -86,6 +87,10 @@ export function MessageList({
       ref={ref}
       onScroll={onScroll}
       onKeyDown={onKeyDown}
+      onBlur={(e) => {
+        // Leaving the list: the next visit starts again from the newest message.
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(null);
+      }}
       className="min-h-0 flex-1 overflow-y-auto py-2"
       data-testid="messages"
       role="log"
