@@ -210,6 +210,46 @@ describe.skipIf(!hasChromium() && !process.env.CI)('messages in a browser', () =
     expect(await clipped()).toBe(false);
   });
 
+  it('offers each person only the channel changes the edge allows them', async () => {
+    // Ana (the admin) starts a group with Ben in it.
+    const channel = await ana.evaluate(async () => {
+      const people = (await (await fetch('/api/v1/people')).json()) as { id: string; name: string }[];
+      const ben = people.find((p) => p.name === 'Ben Example')?.id ?? '';
+      const res = await fetch('/api/v1/channels', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Plans', members: [ben] }),
+      });
+      return ((await res.json()) as { id: string }).id;
+    });
+    await ben.goto(`${hub.url}/c/${channel}`);
+    await ben.getByTestId('channel-title').filter({ hasText: 'Plans' }).waitFor();
+    await ben.getByRole('button', { name: 'Members' }).click();
+    const panel = ben.getByRole('region', { name: 'Members of #Plans' });
+    await panel.getByText('started it').waitFor();
+    // A member may leave, and add someone; removing others and archiving are not theirs.
+    await panel.getByRole('button', { name: 'Leave' }).waitFor();
+    expect(await panel.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+    expect(await panel.getByRole('button', { name: 'Archive channel' }).count()).toBe(0);
+    await expectOnlyGranted(ben);
+    await expectAccessible(ben, 'a channel’s members');
+    // Escape closes it, and focus goes back to its button.
+    await ben.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => ben.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Members');
+
+    // The admin may remove Ben and archive it.
+    await ana.goto(`${hub.url}/c/${channel}`);
+    await ana.getByRole('button', { name: 'Members' }).click();
+    const admin = ana.getByRole('region', { name: 'Members of #Plans' });
+    await admin.getByRole('button', { name: 'Remove Ben Example' }).waitFor();
+    await expectOnlyGranted(ana);
+    await admin.getByRole('button', { name: 'Archive channel' }).click();
+    await ben.getByText('This channel is archived.').waitFor();
+  });
+
   it('loads earlier history as the reader scrolls up', async () => {
     await ana.getByRole('button', { name: 'New channel' }).click();
     await ana.getByLabel('Channel name').fill('Holidays');

@@ -1,13 +1,14 @@
 // One open channel: who is in it, its history, who is typing, and the composer (for those
 // the edge lets write). The tab's title and the page's heading name the channel.
-import { ArrowLeft, Hash } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { ArrowLeft, Hash, Users } from 'lucide-react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
 import { usePermissions } from '../identity/permissions.tsx';
 import { navigate } from '../lib/route.ts';
 import { usePageTitle } from '../lib/title.ts';
+import { ChannelMembers } from './channel-members.tsx';
 import { Composer, type Draft } from './composer.tsx';
 import { composerFocused, wantsComposerFocus } from './focus.ts';
 import { MessageList } from './message-list.tsx';
@@ -24,6 +25,9 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
   const [draft, setDraft] = useState<Draft>({ kind: 'new' });
   const heading = useRef<HTMLHeadingElement>(null);
   const composer = useRef<HTMLTextAreaElement>(null);
+  const membersButton = useRef<HTMLButtonElement>(null);
+  const membersId = useId();
+  const [showMembers, setShowMembers] = useState(false);
   const title = channel ? channelTitle(channel, me, people) : 'Channel';
   usePageTitle(title);
 
@@ -88,7 +92,7 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
         ) : (
           <Hash className="size-5 text-muted-foreground" aria-hidden="true" />
         )}
-        <div className="min-w-0">
+        <div className="min-w-0 flex-1">
           <h1 ref={heading} className="truncate font-semibold" data-testid="channel-title">
             {title}
           </h1>
@@ -96,7 +100,33 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
             {other ? (presence[other] ? 'online' : 'offline') : membersLine(members.length, online)}
           </p>
         </div>
+        {channel.kind === 'group' && (
+          <Button
+            ref={membersButton}
+            variant="ghost"
+            size="icon"
+            aria-label="Members"
+            title="Members"
+            aria-expanded={showMembers}
+            aria-controls={showMembers ? membersId : undefined}
+            onClick={() => setShowMembers((v) => !v)}
+          >
+            <Users />
+          </Button>
+        )}
       </header>
+      {showMembers && (
+        <ChannelMembers
+          me={me}
+          channel={channel}
+          id={membersId}
+          onClose={() => {
+            // Back to the button that opened it: focus never falls to the page.
+            membersButton.current?.focus();
+            setShowMembers(false);
+          }}
+        />
+      )}
       <MessageList
         me={me}
         channel={channel}
