@@ -56,10 +56,10 @@ export function Composer({
 
   const length = charCount(text.trim());
   const tooLong = length > MESSAGE_MAX_CHARS;
-  const parts = useMemo(
-    () => (tooLong && draft.kind !== 'edit' ? splitMessage(text) : []),
-    [tooLong, draft.kind, text],
-  );
+  // Past MAX_PARTS full messages no split can fit, so none is computed (a huge paste would
+  // otherwise be cut again on every key).
+  const splittable = tooLong && draft.kind !== 'edit' && length <= MAX_PARTS * MESSAGE_MAX_CHARS;
+  const parts = useMemo(() => (splittable ? splitMessage(text) : []), [splittable, text]);
 
   // A new draft (reply, edit, cancel) adjusts the text as it arrives, during render, so later
   // changes to the edited message never overwrite what is being typed.
@@ -249,7 +249,7 @@ export function Composer({
           id={noticeId}
           length={length}
           editing={draft.kind === 'edit'}
-          parts={parts.length}
+          parts={splittable ? parts.length : Number.POSITIVE_INFINITY}
           onSplit={sendParts}
         />
       ) : (

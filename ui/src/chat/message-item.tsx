@@ -97,7 +97,7 @@ export function MessageItem({
       ref={article}
       data-message-id={m.id}
       data-status={m.status}
-      aria-label={`${name}: ${m.deleted ? 'deleted message' : m.content}`}
+      aria-label={`${name}: ${m.deleted ? 'deleted message' : label(m.content)}`}
       tabIndex={current ? 0 : -1}
       onFocus={onFocus}
       onClick={onSelect}
@@ -238,6 +238,9 @@ export function MessageItem({
     </article>
   );
 }
+
+/** What a message says when it takes focus: the start of a long one (its text has it all). */
+const label = (content: string) => (content.length > 300 ? `${content.slice(0, 300)}…` : content);
 
 /** The sender of lines Hearth posts itself, such as who joined the family. */
 const HEARTH = '';

@@ -35,6 +35,7 @@ export function Sidebar({
   const [picking, setPicking] = useState(false);
   const [creating, setCreating] = useState(false);
   const dmOpener = useRef<HTMLButtonElement>(null);
+  const channelOpener = useRef<HTMLButtonElement>(null);
   const sorted = useMemo(() => sortChannels(Object.values(channels)), [channels]);
   const rooms = sorted.filter((c) => c.kind !== 'dm');
   const dms = sorted.filter((c) => c.kind === 'dm');
@@ -52,6 +53,7 @@ export function Sidebar({
           <h2 className="text-xs font-semibold uppercase tracking-wide text-muted-foreground">Channels</h2>
           {canCreate && (
             <Button
+              ref={channelOpener}
               variant="ghost"
               size="icon-sm"
               aria-label="New channel"
@@ -62,7 +64,15 @@ export function Sidebar({
             </Button>
           )}
         </div>
-        {creating && canCreate && <NewChannel me={me} onClose={() => setCreating(false)} />}
+        {creating && canCreate && (
+          <NewChannel
+            me={me}
+            onClose={() => {
+              channelOpener.current?.focus();
+              setCreating(false);
+            }}
+          />
+        )}
         {!loaded && <p className="px-2 py-1 text-sm text-muted-foreground">Loading…</p>}
         <ul>
           {rooms.map((c) => (
