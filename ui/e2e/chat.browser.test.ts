@@ -101,7 +101,10 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the family chat in a browser
 
   it('starts a direct message that appears on the other person’s list, and is announced', async () => {
     await ana.getByRole('button', { name: 'New direct message' }).click();
-    await ana.getByRole('option', { name: /Ben Example/ }).click();
+    await ana
+      .getByRole('listbox', { name: 'People to write to' })
+      .getByRole('option', { name: /Ben Example/ })
+      .click();
     await ana.waitForURL(/\/c\/dm-/);
     const dm = new URL(ana.url()).pathname.slice('/c/'.length);
     // The new conversation starts in its composer.

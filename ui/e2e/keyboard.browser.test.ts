@@ -163,7 +163,9 @@ describe.skipIf(!hasChromium() && !process.env.CI)('chat by keyboard alone', () 
     await ana.keyboard.press('Enter');
     const find = ana.getByRole('combobox', { name: 'Find a person' });
     await focusIs(ana, (f) => f.label === 'Find a person');
-    const option = ana.getByRole('option', { name: /Ben Example/ });
+    const option = ana
+      .getByRole('listbox', { name: 'People to write to' })
+      .getByRole('option', { name: /Ben Example/ });
     await option.waitFor();
     await ana.keyboard.press('ArrowDown');
     expect(await find.getAttribute('aria-activedescendant')).toBe(await option.getAttribute('id'));

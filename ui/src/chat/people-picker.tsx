@@ -103,7 +103,7 @@ export function PeoplePicker({ me, onClose }: { me: User; onClose: () => void })
         </Button>
       </div>
       {error && <Alert variant="destructive">{error}</Alert>}
-      <div id={listId} role="listbox" aria-label="People" className="max-h-60 overflow-y-auto">
+      <div id={listId} role="listbox" aria-label="People to write to" className="max-h-60 overflow-y-auto">
         {others.map((p, i) => (
           // The search box keeps focus and the keyboard; a click or tap picks too.
           // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled by the combobox, as the pattern says
