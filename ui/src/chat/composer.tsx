@@ -175,7 +175,16 @@ export function Composer({
               ? 'Editing your message'
               : `Replying to ${nameOf(people, target.sender, me)}: ${target.content}`}
           </span>
-          <Button variant="ghost" size="icon-sm" aria-label="Cancel" onClick={() => onDraft({ kind: 'new' })}>
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            aria-label="Cancel"
+            onClick={() => {
+              // The button goes with the banner: the text box keeps the focus.
+              input.current?.focus();
+              onDraft({ kind: 'new' });
+            }}
+          >
             <X />
           </Button>
         </div>

@@ -157,7 +157,12 @@ export function MessageItem({
               variant="link"
               size="sm"
               className="h-auto p-0 text-xs"
-              onClick={() => client.retry(m.channel, m.id)}
+              onClick={(e) => {
+                e.stopPropagation();
+                // The button goes once the message is on its way again: the message keeps focus.
+                article.current?.focus();
+                client.retry(m.channel, m.id);
+              }}
             >
               Try again
             </Button>
