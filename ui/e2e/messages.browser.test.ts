@@ -248,6 +248,10 @@ describe.skipIf(!hasChromium() && !process.env.CI)('messages in a browser', () =
     await expectOnlyGranted(ana);
     await admin.getByRole('button', { name: 'Archive channel' }).click();
     await ben.getByText('This channel is archived.').waitFor();
+    // The button is gone with the change it made; the panel keeps the focus.
+    await expect
+      .poll(() => ana.evaluate(() => document.activeElement?.textContent))
+      .toBe('Members of #Plans');
   });
 
   it('loads earlier history as the reader scrolls up', async () => {

@@ -56,6 +56,13 @@ export function ChannelMembers({
     };
   }, [client, channel.id]);
 
+  // Someone removed, the channel archived: the button that did it is gone, so the panel's
+  // heading takes the focus instead of the page.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: these changes are what removes buttons
+  useEffect(() => {
+    if (document.activeElement === document.body) heading.current?.focus();
+  }, [members.length, channel.archived, others.length]);
+
   const run = async (action: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
