@@ -186,6 +186,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('messages in a browser', () =
     expect(await composer(ana).inputValue()).toBe(long);
     expect(await ana.getByRole('button', { name: 'Send', exact: true }).isDisabled()).toBe(true);
     await expectAccessible(ana, 'the long-text notice');
+    await ana.screenshot({ path: join(SHOTS, 'desktop-long-text.png') });
 
     await notice.getByRole('button', { name: 'Send as 2 messages' }).click();
     await expect.poll(() => composer(ana).inputValue()).toBe('');
@@ -204,6 +205,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('messages in a browser', () =
       messageText(ben, 'Paragraph 1:').evaluate((el) => el.scrollHeight > el.clientHeight);
     expect(await clipped()).toBe(true);
     await expectAccessible(ben, 'a folded long message');
+    await ben.screenshot({ path: join(SHOTS, 'phone-folded-message.png') });
     await more.click();
     const less = first.getByRole('button', { name: 'Show less' });
     expect(await less.getAttribute('aria-expanded')).toBe('true');
@@ -233,6 +235,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('messages in a browser', () =
     expect(await panel.getByRole('button', { name: 'Archive channel' }).count()).toBe(0);
     await expectOnlyGranted(ben);
     await expectAccessible(ben, 'a channel’s members');
+    await ben.screenshot({ path: join(SHOTS, 'phone-channel-members.png') });
     // Escape closes it, and focus goes back to its button.
     await ben.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
@@ -252,6 +255,9 @@ describe.skipIf(!hasChromium() && !process.env.CI)('messages in a browser', () =
     await expect
       .poll(() => ana.evaluate(() => document.activeElement?.textContent))
       .toBe('Members of #Plans');
+    // Back where the next test expects Ana: the family channel.
+    await row(ana, 'family').click();
+    await ana.waitForURL(/\/c\/family$/);
   });
 
   it('loads earlier history as the reader scrolls up', async () => {
