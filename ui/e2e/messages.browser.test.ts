@@ -36,9 +36,10 @@ const granted = (page: Page) =>
 
 /** Every control on the page that names a permission names one the edge grants. */
 async function expectOnlyGranted(page: Page) {
-  const requires = await page
-    .locator('[data-requires]')
-    .evaluateAll((els) => els.map((e) => e.getAttribute('data-requires') ?? ''));
+  // Read in one go: a control may change while a locator walks the page.
+  const requires = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-requires]'), (e) => e.getAttribute('data-requires') ?? ''),
+  );
   const mine = await granted(page);
   for (const r of requires) expect(mine, `data-requires="${r}"`).toContain(r);
 }
@@ -247,6 +248,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('messages in a browser', () =
     await ana.goto(`${hub.url}/c/${channel}`);
     await ana.getByRole('button', { name: 'Members' }).click();
     const admin = ana.getByRole('region', { name: 'Members of #Plans' });
+    await admin.getByText('started it').waitFor();
     await admin.getByRole('button', { name: 'Remove Ben Example' }).waitFor();
     await expectOnlyGranted(ana);
     await admin.getByRole('button', { name: 'Archive channel' }).click();
