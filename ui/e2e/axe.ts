@@ -19,7 +19,8 @@ type Violation = {
 /** Runs axe over the page (or the part `include` selects); fails listing each serious or critical violation. */
 export async function expectAccessible(page: Page, state: string, include?: string): Promise<void> {
   source ??= readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-  // Evaluated, not added as a <script>: the page's CSP (script-src 'self') refuses inline scripts.
+  // Evaluated through the debugging protocol, not a <script> tag: the hub's CSP (script-src
+  // 'self') blocks inline scripts, as it should.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await source);
   const violations = await page.evaluate(async (selector) => {
     const axe = (

@@ -99,14 +99,24 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the family chat in a browser
       .toBe(0);
   });
 
-  it('starts a direct message that appears on the other person’s list', async () => {
+  it('starts a direct message that appears on the other person’s list, and is announced', async () => {
     await ana.getByRole('button', { name: 'New direct message' }).click();
-    await ana.getByRole('button', { name: /Ben Example/ }).click();
+    await ana
+      .getByRole('listbox', { name: 'People to write to' })
+      .getByRole('option', { name: /Ben Example/ })
+      .click();
     await ana.waitForURL(/\/c\/dm-/);
     const dm = new URL(ana.url()).pathname.slice('/c/'.length);
+    // The new conversation starts in its composer.
+    await expect
+      .poll(() => ana.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Message');
     await composer(ana).fill('Psst, a surprise for Mum?');
     await composer(ana).press('Enter');
     await badge(ben, dm).filter({ hasText: '1' }).waitFor();
+    // A screen reader hears it too, wherever Ben is.
+    await ben.getByTestId('announcer').filter({ hasText: 'New message from Ana Example' }).waitFor();
+    expect(await ben.getByTestId('announcer').getAttribute('aria-live')).toBe('polite');
     await ana.screenshot({ path: join(SHOTS, 'desktop-dm.png') });
   });
 

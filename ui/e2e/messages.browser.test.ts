@@ -1,11 +1,13 @@
-// What people do to messages, in real Chromium pages on a real hub: mention someone, reply,
-// react, edit, delete, and scroll back through a long history.
+// What people do to messages, in real Chromium pages on a real hub: mention someone at full
+// typing speed, reply, react, edit, delete (only what the edge allows), send a text too long
+// for one message, and scroll back through a long history.
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUiBuilt } from '../build.ts';
+import { expectAccessible } from './axe.ts';
 import { DESKTOP, hasChromium, launchChromium, PHONE } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { badge, composer, messageItem, messageText, openPage, row, send, signUp } from './people.ts';
@@ -22,6 +24,39 @@ const contexts: BrowserContext[] = [];
 async function act(page: Page, text: string, action: string) {
   await messageItem(page, text).click();
   await messageItem(page, text).getByRole('button', { name: action, exact: true }).click();
+}
+
+const mentionList = (page: Page) => page.getByRole('listbox', { name: 'People to mention' });
+
+/** What the edge grants this page's person (the table every route checks). */
+const granted = (page: Page) =>
+  page.evaluate(
+    async () => ((await (await fetch('/api/v1/me/permissions')).json()) as { granted: string[] }).granted,
+  );
+
+/** Every control on the page that names a permission names one the edge grants. */
+async function expectOnlyGranted(page: Page) {
+  // Read in one go: a control may change while a locator walks the page.
+  const requires = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-requires]'), (e) => e.getAttribute('data-requires') ?? ''),
+  );
+  const mine = await granted(page);
+  for (const r of requires) expect(mine, `data-requires="${r}"`).toContain(r);
+}
+
+/** Picks the suggested person, then types on at full speed, as a fast typist does. */
+async function mentionThenType(
+  page: Page,
+  before: string,
+  pick: (page: Page) => Promise<void>,
+  after: string,
+) {
+  await composer(page).focus();
+  await page.keyboard.type(before, { delay: 0 });
+  await mentionList(page).getByRole('option', { name: '@Ben Example' }).waitFor();
+  await pick(page);
+  await page.keyboard.type(after, { delay: 0 });
+  await page.keyboard.press('Enter');
 }
 
 describe.skipIf(!hasChromium() && !process.env.CI)('messages in a browser', () => {
@@ -44,16 +79,44 @@ describe.skipIf(!hasChromium() && !process.env.CI)('messages in a browser', () =
     await hub?.stop();
   });
 
-  it('mentions a person, who sees it highlighted', async () => {
-    await composer(ana).pressSequentially('Hi @Be');
-    await ana.getByRole('list', { name: 'People to mention' }).getByText('@Ben Example').waitFor();
-    await composer(ana).press('Enter');
-    await expect.poll(() => composer(ana).inputValue()).toBe('Hi @Ben Example ');
-    await composer(ana).pressSequentially('dinner at 7?');
-    await composer(ana).press('Enter');
-    const mention = messageText(ben, 'dinner at 7?').locator('span', { hasText: '@Ben Example' });
+  it('mentions a person at full typing speed, who sees it highlighted', async () => {
+    await mentionThenType(ana, 'Hi @Be', (p) => p.keyboard.press('Enter'), 'dinner at 7?');
+    const mention = messageText(ben, 'dinner at 7?').locator('[data-mention]', { hasText: '@Ben Example' });
     await mention.waitFor();
-    expect(await mention.getAttribute('class')).toContain('text-primary');
+    expect(await messageText(ben, 'dinner at 7?').textContent()).toBe('Hi @Ben Example dinner at 7?');
+    expect(await mention.getAttribute('data-mention')).toBe('me');
+  });
+
+  it('keeps what is typed right after a pick with Tab or a click in its place', async () => {
+    await mentionThenType(ana, 'Thanks @Be', (p) => p.keyboard.press('Tab'), ' you are the best');
+    await expect
+      .poll(() => messageText(ben, 'you are the best').textContent())
+      .toBe('Thanks @Ben Example  you are the best');
+
+    await mentionThenType(
+      ana,
+      'And @Be',
+      (p) => mentionList(p).getByRole('option', { name: '@Ben Example' }).click(),
+      'again, quickly',
+    );
+    await expect
+      .poll(() => messageText(ben, 'again, quickly').textContent())
+      .toBe('And @Ben Example again, quickly');
+  });
+
+  it('exposes the mention list to assistive technology', async () => {
+    await composer(ana).focus();
+    await ana.keyboard.type('@Be', { delay: 0 });
+    const option = mentionList(ana).getByRole('option', { name: '@Ben Example' });
+    await option.waitFor();
+    expect(await composer(ana).getAttribute('aria-expanded')).toBe('true');
+    expect(await composer(ana).getAttribute('aria-controls')).toBe(await mentionList(ana).getAttribute('id'));
+    expect(await composer(ana).getAttribute('aria-activedescendant')).toBe(await option.getAttribute('id'));
+    expect(await option.getAttribute('aria-selected')).toBe('true');
+    await expectAccessible(ana, 'the open mention list');
+    await ana.keyboard.press('Escape');
+    await expect.poll(() => composer(ana).getAttribute('aria-expanded')).toBe('false');
+    await composer(ana).fill('');
   });
 
   it('replies to a message, and the reply quotes it', async () => {
@@ -88,6 +151,115 @@ describe.skipIf(!hasChromium() && !process.env.CI)('messages in a browser', () =
     await ben.getByText('This message was deleted.').waitFor();
     await ana.screenshot({ path: join(SHOTS, 'desktop-message-actions.png') });
     await ben.screenshot({ path: join(SHOTS, 'phone-message-actions.png') });
+  });
+
+  it('offers a member no action on someone else’s message that the edge would refuse', async () => {
+    await send(ana, 'Only the admin may remove this');
+    const item = messageItem(ben, 'Only the admin may remove this');
+    await item.click();
+    await item.getByRole('button', { name: 'React', exact: true }).waitFor();
+    expect(await item.getByRole('button', { name: 'Delete', exact: true }).count()).toBe(0);
+    expect(await item.getByRole('button', { name: 'Edit', exact: true }).count()).toBe(0);
+    expect(await granted(ben)).not.toContain('chat.moderate');
+    await expectOnlyGranted(ben);
+  });
+
+  it('lets the admin delete someone else’s message, as the edge allows', async () => {
+    await send(ben, 'A message the admin removes');
+    const item = messageItem(ana, 'A message the admin removes');
+    await item.click();
+    const remove = item.getByRole('button', { name: 'Delete', exact: true });
+    expect(await remove.getAttribute('data-requires')).toBe('chat.moderate');
+    await expectOnlyGranted(ana);
+    await remove.click();
+    await messageText(ben, 'A message the admin removes').waitFor({ state: 'detached' });
+  });
+
+  it('offers a text too long for one message as several, in order, and folds them', async () => {
+    const paragraph = (n: number) =>
+      `Paragraph ${n}: ${'The family met by the fire and told the old stories again. '.repeat(15).trim()}`;
+    const long = [1, 2, 3, 4, 5, 6].map(paragraph).join('\n\n');
+    expect(long.length).toBeGreaterThan(5000);
+    await composer(ana).fill(long);
+    const notice = ana.getByTestId('too-long');
+    await notice.getByText(/too long for one message/).waitFor();
+    // Nothing was cut, and the box says why Send waits.
+    expect(await composer(ana).inputValue()).toBe(long);
+    expect(await ana.getByRole('button', { name: 'Send', exact: true }).isDisabled()).toBe(true);
+    await expectAccessible(ana, 'the long-text notice');
+    await ana.screenshot({ path: join(SHOTS, 'desktop-long-text.png') });
+
+    await notice.getByRole('button', { name: 'Send as 2 messages' }).click();
+    await expect.poll(() => composer(ana).inputValue()).toBe('');
+    await messageText(ben, /^Paragraph 5:/).waitFor();
+    const texts = await ben
+      .getByTestId('message-text')
+      .evaluateAll((els) => els.slice(-2).map((e) => e.textContent ?? ''));
+    expect(texts[0]?.startsWith('Paragraph 1:')).toBe(true);
+    expect(texts.join('\n\n')).toBe(long);
+
+    // Each part is long: folded behind a real button that says whether it is open.
+    const first = messageItem(ben, 'Paragraph 1:');
+    const more = first.getByRole('button', { name: 'Show more' });
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    const clipped = () =>
+      messageText(ben, 'Paragraph 1:').evaluate((el) => el.scrollHeight > el.clientHeight);
+    expect(await clipped()).toBe(true);
+    await expectAccessible(ben, 'a folded long message');
+    await ben.screenshot({ path: join(SHOTS, 'phone-folded-message.png') });
+    await more.click();
+    const less = first.getByRole('button', { name: 'Show less' });
+    expect(await less.getAttribute('aria-expanded')).toBe('true');
+    expect(await clipped()).toBe(false);
+  });
+
+  it('offers each person only the channel changes the edge allows them', async () => {
+    // Ana (the admin) starts a group with Ben in it.
+    const channel = await ana.evaluate(async () => {
+      const people = (await (await fetch('/api/v1/people')).json()) as { id: string; name: string }[];
+      const ben = people.find((p) => p.name === 'Ben Example')?.id ?? '';
+      const res = await fetch('/api/v1/channels', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Plans', members: [ben] }),
+      });
+      return ((await res.json()) as { id: string }).id;
+    });
+    await ben.goto(`${hub.url}/c/${channel}`);
+    await ben.getByTestId('channel-title').filter({ hasText: 'Plans' }).waitFor();
+    await ben.getByRole('button', { name: 'Members' }).click();
+    const panel = ben.getByRole('region', { name: 'Members of #Plans' });
+    await panel.getByText('started it').waitFor();
+    // A member may leave, and add someone; removing others and archiving are not theirs.
+    await panel.getByRole('button', { name: 'Leave' }).waitFor();
+    expect(await panel.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+    expect(await panel.getByRole('button', { name: 'Archive channel' }).count()).toBe(0);
+    await expectOnlyGranted(ben);
+    await expectAccessible(ben, 'a channel’s members');
+    await ben.screenshot({ path: join(SHOTS, 'phone-channel-members.png') });
+    // Escape closes it, and focus goes back to its button.
+    await ben.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => ben.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Members');
+
+    // The admin may remove Ben and archive it.
+    await ana.goto(`${hub.url}/c/${channel}`);
+    await ana.getByRole('button', { name: 'Members' }).click();
+    const admin = ana.getByRole('region', { name: 'Members of #Plans' });
+    await admin.getByText('started it').waitFor();
+    await admin.getByRole('button', { name: 'Remove Ben Example' }).waitFor();
+    await expectOnlyGranted(ana);
+    await admin.getByRole('button', { name: 'Archive channel' }).click();
+    await ben.getByText('This channel is archived.').waitFor();
+    // The button is gone with the change it made; the panel keeps the focus.
+    await expect
+      .poll(() => ana.evaluate(() => document.activeElement?.textContent))
+      .toBe('Members of #Plans');
+    // Back where the next test expects Ana: the family channel.
+    await row(ana, 'family').click();
+    await ana.waitForURL(/\/c\/family$/);
   });
 
   it('loads earlier history as the reader scrolls up', async () => {

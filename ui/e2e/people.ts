@@ -43,7 +43,8 @@ export async function fillSignUp(page: Page, name: string, email: string): Promi
   await page.getByRole('button', { name: 'Create account' }).click();
 }
 
-export const composer = (page: Page) => page.getByRole('textbox', { name: 'Message', exact: true });
+// The message box is a combobox: it offers people to @mention as you type.
+export const composer = (page: Page) => page.getByRole('combobox', { name: 'Message', exact: true });
 export const row = (page: Page, channel: string) => page.locator(`nav a[data-channel="${channel}"]`);
 export const badge = (page: Page, channel: string) => row(page, channel).getByTestId('unread');
 export const messageText = (page: Page, text: string | RegExp) =>

@@ -1,6 +1,13 @@
 // The chat routes of the edge's public API; what each answers is the contract's
 // (contracts/chat.api.ts), which the edge's routes satisfy.
-import type { ChannelCreated, ChannelSummary, ChatMessage, WsToken } from '../../../contracts/chat.api.ts';
+import type {
+  Accepted,
+  ChannelCreated,
+  ChannelDetail,
+  ChannelSummary,
+  ChatMessage,
+  WsToken,
+} from '../../../contracts/chat.api.ts';
 import { api } from '../lib/http.ts';
 
 export const PAGE_SIZE = 50;
@@ -37,3 +44,20 @@ export function openDm(userId: string): Promise<ChannelCreated> {
 export function createChannel(name: string, members: string[]): Promise<ChannelCreated> {
   return api<ChannelCreated>('/api/v1/channels', { body: { name, members } });
 }
+
+/** The channel with its creator and every member's read mark. */
+export const channelDetail = (id: string) => api<ChannelDetail>(`/api/v1/channels/${encodeURIComponent(id)}`);
+
+/** Adds someone to a group channel (any member may). */
+export const addMember = (channel: string, userId: string) =>
+  api<Accepted>(`/api/v1/channels/${encodeURIComponent(channel)}/members`, { body: { user_id: userId } });
+
+/** Removes someone (its creator or a moderator), or leaves (anyone, for themselves). */
+export const removeMember = (channel: string, userId: string) =>
+  api<Accepted>(`/api/v1/channels/${encodeURIComponent(channel)}/members/${encodeURIComponent(userId)}`, {
+    method: 'DELETE',
+  });
+
+/** Archives a group channel (its creator or a moderator): it stays readable, nobody writes. */
+export const archiveChannel = (channel: string) =>
+  api<Accepted>(`/api/v1/channels/${encodeURIComponent(channel)}/archive`, { method: 'POST' });

@@ -1,12 +1,14 @@
 // Writing: a new message, a reply, or an edit of one's own message. Enter sends, Shift+Enter
-// starts a new line, "@" suggests people, Escape cancels a reply or an edit.
+// starts a new line, "@" suggests people, Escape cancels a reply or an edit, and ArrowUp in an
+// empty composer edits my last message. Text longer than one message is offered as several.
 import { SendHorizontal, X } from 'lucide-react';
-import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, type RefObject, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Button } from '../components/ui/button.tsx';
 import { Textarea } from '../components/ui/textarea.tsx';
 import type { User } from '../identity/api.ts';
 import type { Person } from '../identity/people.ts';
 import { cn } from '../lib/utils.ts';
+import { charCount, MAX_PARTS, MESSAGE_MAX_CHARS, splitMessage } from './long-text.ts';
 import { mentionedIds, mentionQuery, suggest } from './mentions.ts';
 import type { ChannelView } from './model.ts';
 import { nameOf } from './names.ts';
@@ -14,25 +16,31 @@ import { useChat, useChatClient } from './use-chat.tsx';
 
 export type Draft = { kind: 'new' } | { kind: 'reply'; id: string } | { kind: 'edit'; id: string };
 
-const MAX_LENGTH = 4000;
+const thousands = (n: number) => n.toLocaleString('en');
 
 export function Composer({
   me,
   channel,
   draft,
   onDraft,
+  inputRef,
 }: {
   me: User;
   channel: ChannelView;
   draft: Draft;
   onDraft: (d: Draft) => void;
+  /** The text box, for the conversation to move focus to. */
+  inputRef?: RefObject<HTMLTextAreaElement | null>;
 }) {
   const client = useChatClient();
   const people = useChat((s) => s.people);
   const [text, setText] = useState('');
   const [picked, setPicked] = useState<Person[]>([]);
   const [menu, setMenu] = useState<{ start: number; query: string; index: number } | null>(null);
-  const input = useRef<HTMLTextAreaElement>(null);
+  const ownRef = useRef<HTMLTextAreaElement>(null);
+  const input = inputRef ?? ownRef;
+  const listId = useId();
+  const noticeId = useId();
   const target = draft.kind === 'new' ? undefined : channel.messages.find((m) => m.id === draft.id);
 
   const members = useMemo(() => {
@@ -42,6 +50,16 @@ export function Composer({
       .filter((p) => p.name !== 'Family member');
   }, [channel.members, people, me]);
   const suggestions = menu ? suggest(members, menu.query, me.id) : [];
+  const open = suggestions.length > 0;
+  const activeIndex = menu ? Math.min(menu.index, suggestions.length - 1) : 0;
+  const optionId = (p: Person) => `${listId}-${p.id}`;
+
+  const length = charCount(text.trim());
+  const tooLong = length > MESSAGE_MAX_CHARS;
+  // Past MAX_PARTS full messages no split can fit, so none is computed (a huge paste would
+  // otherwise be cut again on every key).
+  const splittable = tooLong && draft.kind !== 'edit' && length <= MAX_PARTS * MESSAGE_MAX_CHARS;
+  const parts = useMemo(() => (splittable ? splitMessage(text) : []), [splittable, text]);
 
   // A new draft (reply, edit, cancel) adjusts the text as it arrives, during render, so later
   // changes to the edited message never overwrite what is being typed.
@@ -56,42 +74,75 @@ export function Composer({
 
   useEffect(() => {
     if (draft.kind !== 'new') input.current?.focus();
-  }, [draft]);
+  }, [draft, input]);
 
-  const submit = () => {
-    const content = text.trim();
-    if (!content || content.length > MAX_LENGTH) return;
-    const mentions = mentionedIds(content, picked);
-    if (draft.kind === 'edit') client.edit(channel.id, draft.id, content, mentions);
-    else client.post(channel.id, content, { replyTo: draft.kind === 'reply' ? draft.id : null, mentions });
+  const clear = () => {
     setText('');
     setPicked([]);
     setMenu(null);
     onDraft({ kind: 'new' });
   };
 
+  const submit = () => {
+    const content = text.trim();
+    if (!content || tooLong) return;
+    const mentions = mentionedIds(content, picked);
+    if (draft.kind === 'edit') client.edit(channel.id, draft.id, content, mentions);
+    else client.post(channel.id, content, { replyTo: draft.kind === 'reply' ? draft.id : null, mentions });
+    clear();
+  };
+
+  /** The long text as several messages, in order; a reply is the first of them. */
+  const sendParts = () => {
+    parts.forEach((part, i) => {
+      client.post(channel.id, part, {
+        replyTo: i === 0 && draft.kind === 'reply' ? draft.id : null,
+        mentions: mentionedIds(part, picked),
+      });
+    });
+    clear();
+    input.current?.focus();
+  };
+
   const choose = (p: Person) => {
     if (!menu) return;
-    const caret = input.current?.selectionStart ?? text.length;
-    const next = `${text.slice(0, menu.start)}@${p.name} ${text.slice(caret)}`;
+    const el = input.current;
+    const value = el?.value ?? text;
+    const caret = el?.selectionStart ?? value.length;
+    const next = `${value.slice(0, menu.start)}@${p.name} ${value.slice(caret)}`;
+    const at = menu.start + p.name.length + 2;
+    // The text and the caret change now, in this event: keys typed right after the pick must
+    // land after the name, and a caret moved a frame later sent them to the end instead. React
+    // then renders the same value, so it leaves the element (and its caret) as it is.
+    if (el) {
+      el.value = next;
+      el.setSelectionRange(at, at);
+    }
     setText(next);
     setPicked((list) => [...list, p]);
     setMenu(null);
-    const at = menu.start + p.name.length + 2;
-    requestAnimationFrame(() => input.current?.setSelectionRange(at, at));
+  };
+
+  /** My newest message that can still be edited. */
+  const lastOwn = () => {
+    for (let i = channel.messages.length - 1; i >= 0; i--) {
+      const m = channel.messages[i];
+      if (m && m.sender === me.id && !m.deleted && m.status === 'sent') return m;
+    }
+    return undefined;
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (menu && suggestions.length > 0) {
+    if (menu && open) {
       const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
       if (step) {
         e.preventDefault();
-        setMenu({ ...menu, index: (menu.index + step + suggestions.length) % suggestions.length });
+        setMenu({ ...menu, index: (activeIndex + step + suggestions.length) % suggestions.length });
         return;
       }
       if (e.key === 'Enter' || e.key === 'Tab') {
         e.preventDefault();
-        const p = suggestions[menu.index];
+        const p = suggestions[activeIndex];
         if (p) choose(p);
         return;
       }
@@ -99,6 +150,14 @@ export function Composer({
     if (e.key === 'Escape') {
       if (menu) setMenu(null);
       else if (draft.kind !== 'new') onDraft({ kind: 'new' });
+      return;
+    }
+    if (e.key === 'ArrowUp' && text === '' && draft.kind === 'new') {
+      const mine = lastOwn();
+      if (mine) {
+        e.preventDefault();
+        onDraft({ kind: 'edit', id: mine.id });
+      }
       return;
     }
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
@@ -116,30 +175,47 @@ export function Composer({
               ? 'Editing your message'
               : `Replying to ${nameOf(people, target.sender, me)}: ${target.content}`}
           </span>
-          <Button variant="ghost" size="icon-sm" aria-label="Cancel" onClick={() => onDraft({ kind: 'new' })}>
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            aria-label="Cancel"
+            onClick={() => {
+              // The button goes with the banner: the text box keeps the focus.
+              input.current?.focus();
+              onDraft({ kind: 'new' });
+            }}
+          >
             <X />
           </Button>
         </div>
       )}
-      {menu && suggestions.length > 0 && (
-        <ul aria-label="People to mention" className="mb-1 rounded-md border bg-popover p-1 shadow-md">
-          {suggestions.map((p, i) => (
-            <li key={p.id}>
-              <button
-                type="button"
-                aria-current={i === menu.index}
-                className={cn('w-full rounded px-2 py-1 text-left text-sm', i === menu.index && 'bg-accent')}
-                onMouseDown={(e) => {
-                  e.preventDefault();
-                  choose(p);
-                }}
-              >
-                @{p.name}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <div
+        id={listId}
+        role="listbox"
+        aria-label="People to mention"
+        hidden={!open}
+        className="mb-1 rounded-md border bg-popover p-1 shadow-md"
+      >
+        {suggestions.map((p, i) => (
+          // The text box keeps focus and the keyboard (aria-activedescendant); a click picks too.
+          // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled by the combobox, as the pattern says
+          <div
+            key={p.id}
+            id={optionId(p)}
+            role="option"
+            tabIndex={-1}
+            aria-selected={i === activeIndex}
+            className={cn(
+              'w-full cursor-pointer rounded px-2 py-1 text-left text-sm',
+              i === activeIndex && 'bg-accent text-accent-foreground',
+            )}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => choose(p)}
+          >
+            @{p.name}
+          </div>
+        ))}
+      </div>
       <form
         className="flex items-end gap-2"
         onSubmit={(e) => {
@@ -151,9 +227,17 @@ export function Composer({
           ref={input}
           rows={1}
           value={text}
-          maxLength={MAX_LENGTH + 100}
           placeholder={`Message ${channel.kind === 'dm' ? '' : '#'}${channel.kind === 'dm' ? 'privately' : channel.name || 'family'}`}
           aria-label="Message"
+          role="combobox"
+          aria-autocomplete="list"
+          aria-haspopup="listbox"
+          aria-expanded={open}
+          aria-controls={listId}
+          aria-activedescendant={
+            open && suggestions[activeIndex] ? optionId(suggestions[activeIndex]) : undefined
+          }
+          aria-describedby={tooLong ? noticeId : undefined}
           className="max-h-40 min-h-9 resize-none field-sizing-content"
           onKeyDown={onKeyDown}
           onBlur={() => client.stopTyping(channel.id)}
@@ -165,24 +249,64 @@ export function Composer({
             setMenu(q && { ...q, index: 0 });
           }}
         />
-        <Button
-          type="submit"
-          size="icon"
-          aria-label="Send"
-          disabled={!text.trim() || text.trim().length > MAX_LENGTH}
-        >
+        <Button type="submit" size="icon" aria-label="Send" disabled={!text.trim() || tooLong}>
           <SendHorizontal />
         </Button>
       </form>
-      {text.length > MAX_LENGTH - 500 && (
-        <p
-          className={cn(
-            'pt-1 text-right text-xs',
-            text.length > MAX_LENGTH ? 'text-destructive' : 'text-muted-foreground',
-          )}
-        >
-          {text.length} / {MAX_LENGTH}
-        </p>
+      {tooLong ? (
+        <TooLong
+          id={noticeId}
+          length={length}
+          editing={draft.kind === 'edit'}
+          parts={splittable ? parts.length : Number.POSITIVE_INFINITY}
+          onSplit={sendParts}
+        />
+      ) : (
+        length > MESSAGE_MAX_CHARS - 500 && (
+          <p className="pt-1 text-right text-xs text-muted-foreground">
+            {thousands(length)} / {thousands(MESSAGE_MAX_CHARS)}
+          </p>
+        )
+      )}
+    </div>
+  );
+}
+
+/** A text over the limit is kept whole, said so, and offered as several messages. */
+function TooLong({
+  id,
+  length,
+  editing,
+  parts,
+  onSplit,
+}: {
+  id: string;
+  length: number;
+  editing: boolean;
+  parts: number;
+  onSplit: () => void;
+}) {
+  const limit = thousands(MESSAGE_MAX_CHARS);
+  return (
+    <div
+      className="mt-1 flex flex-wrap items-center gap-2 rounded-md border border-amber-300 bg-amber-50 px-2 py-1.5 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-50"
+      data-testid="too-long"
+    >
+      {/* Said once as it appears; the count below changes with every key, so it is not. */}
+      <p id={id} role="status" className="min-w-0 flex-1">
+        {editing
+          ? `This is too long for one message (up to ${limit} characters). Shorten it to save the edit.`
+          : parts > MAX_PARTS
+            ? `This is too long for one message (up to ${limit} characters), and too long to send as several. Please shorten it.`
+            : `This is too long for one message (up to ${limit} characters). Nothing was cut: you can send it as ${parts} messages, in order.`}
+      </p>
+      <span className="text-xs tabular-nums">
+        {thousands(length)} / {limit}
+      </span>
+      {!editing && parts <= MAX_PARTS && (
+        <Button size="sm" variant="outline" onClick={onSplit}>
+          Send as {parts} messages
+        </Button>
       )}
     </div>
   );

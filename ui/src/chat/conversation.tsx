@@ -1,11 +1,16 @@
-// One open channel: who is in it, its history, who is typing, and the composer.
-import { ArrowLeft, Hash } from 'lucide-react';
-import { useEffect, useState } from 'react';
+// One open channel: who is in it, its history, who is typing, and the composer (for those
+// the edge lets write). The tab's title and the page's heading name the channel.
+import { ArrowLeft, Hash, Users } from 'lucide-react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
+import { usePermissions } from '../identity/permissions.tsx';
 import { navigate } from '../lib/route.ts';
+import { usePageTitle } from '../lib/title.ts';
+import { ChannelMembers } from './channel-members.tsx';
 import { Composer, type Draft } from './composer.tsx';
+import { composerFocused, wantsComposerFocus } from './focus.ts';
 import { MessageList } from './message-list.tsx';
 import { channelTitle, membersLine, otherMember } from './names.ts';
 import { TypingIndicator } from './typing-indicator.tsx';
@@ -16,7 +21,15 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
   const channel = useChat((s) => s.channels[channelId]);
   const people = useChat((s) => s.people);
   const presence = useChat((s) => s.presence);
+  const { loaded, can } = usePermissions();
   const [draft, setDraft] = useState<Draft>({ kind: 'new' });
+  const heading = useRef<HTMLHeadingElement>(null);
+  const composer = useRef<HTMLTextAreaElement>(null);
+  const membersButton = useRef<HTMLButtonElement>(null);
+  const membersId = useId();
+  const [showMembers, setShowMembers] = useState(false);
+  const title = channel ? channelTitle(channel, me, people) : 'Channel';
+  usePageTitle(title);
 
   useEffect(() => {
     void client.open(channelId);
@@ -27,14 +40,36 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
     };
   }, [client, channelId]);
 
+  // A conversation opened from the people picker starts in its composer. The shell moves focus
+  // to the page's heading a frame after a route change; that once, it is passed on.
+  const ready = channel !== undefined && !channel.archived;
+  useEffect(() => {
+    if (!ready || !wantsComposerFocus(channelId)) return;
+    composer.current?.focus();
+    const h1 = heading.current;
+    const passOn = () => {
+      composerFocused();
+      composer.current?.focus();
+    };
+    h1?.addEventListener('focus', passOn, { once: true });
+    return () => h1?.removeEventListener('focus', passOn);
+  }, [channelId, ready]);
+
   if (!channel) {
     return (
-      <div className="flex flex-1 items-center justify-center p-6 text-sm text-muted-foreground">
-        This channel is not one of yours, or it is still on its way.
-      </div>
+      <section
+        aria-labelledby="channel-missing"
+        className="flex flex-1 flex-col items-center justify-center gap-1 p-6"
+      >
+        <h1 id="channel-missing" className="font-semibold">
+          Channel
+        </h1>
+        <p className="text-sm text-muted-foreground">
+          This channel is not one of yours, or it is still on its way.
+        </p>
+      </section>
     );
   }
-  const title = channelTitle(channel, me, people);
   const other = otherMember(channel, me.id);
   const members = channel.members ?? [];
   // You are here, so you are online, whatever presence has heard yet.
@@ -57,15 +92,41 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
         ) : (
           <Hash className="size-5 text-muted-foreground" aria-hidden="true" />
         )}
-        <div className="min-w-0">
-          <h1 className="truncate font-semibold" data-testid="channel-title">
+        <div className="min-w-0 flex-1">
+          <h1 ref={heading} className="truncate font-semibold" data-testid="channel-title">
             {title}
           </h1>
           <p className="text-xs text-muted-foreground">
             {other ? (presence[other] ? 'online' : 'offline') : membersLine(members.length, online)}
           </p>
         </div>
+        {channel.kind === 'group' && (
+          <Button
+            ref={membersButton}
+            variant="ghost"
+            size="icon"
+            aria-label="Members"
+            title="Members"
+            aria-expanded={showMembers}
+            aria-controls={showMembers ? membersId : undefined}
+            onClick={() => setShowMembers((v) => !v)}
+          >
+            <Users />
+          </Button>
+        )}
       </header>
+      {showMembers && (
+        <ChannelMembers
+          me={me}
+          channel={channel}
+          id={membersId}
+          onClose={() => {
+            // Back to the button that opened it: focus never falls to the page.
+            membersButton.current?.focus();
+            setShowMembers(false);
+          }}
+        />
+      )}
       <MessageList
         me={me}
         channel={channel}
@@ -75,8 +136,13 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
       <TypingIndicator channel={channel} />
       {channel.archived ? (
         <p className="border-t p-3 text-center text-sm text-muted-foreground">This channel is archived.</p>
+      ) : loaded && !can('chat.write') ? (
+        <p className="border-t p-3 text-center text-sm text-muted-foreground">You can read this channel.</p>
       ) : (
-        <Composer me={me} channel={channel} draft={draft} onDraft={setDraft} />
+        // Shown while the permissions are on their way: every role the edge knows may write.
+        <div data-requires="chat.write">
+          <Composer me={me} channel={channel} draft={draft} onDraft={setDraft} inputRef={composer} />
+        </div>
       )}
     </section>
   );

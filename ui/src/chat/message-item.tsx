@@ -1,11 +1,15 @@
-// One message: who, when, what (mentions highlighted), the message it answers, reactions, and
-// its actions (reply, react, edit, delete), shown on hover, focus, or a tap on a phone.
+// One message: who, when, what (mentions highlighted, long text folded), the message it
+// answers, reactions, and its actions (reply, react, edit, delete), shown on hover, on focus
+// (the message itself takes focus: the list moves it with the arrow keys), or a tap on a
+// phone. Only actions the server would accept are offered: the edge's permissions, or mine.
 import { AlertCircle, Clock, CornerUpLeft, Pencil, SmilePlus, Trash2, UserPlus } from 'lucide-react';
-import { useState } from 'react';
+import { type KeyboardEvent, type ReactNode, type Ref, useEffect, useId, useRef, useState } from 'react';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
+import { useCan } from '../identity/permissions.tsx';
 import { cn } from '../lib/utils.ts';
+import { isLong } from './long-text.ts';
 import { MessageText } from './message-text.tsx';
 import type { Message } from './model.ts';
 import { nameOf } from './names.ts';
@@ -19,6 +23,9 @@ type Props = {
   replyTo: Message | undefined;
   grouped: boolean;
   selected: boolean;
+  /** The message the keyboard reaches (Tab lands here; the arrow keys move it). */
+  current: boolean;
+  onFocus: () => void;
   onSelect: () => void;
   /** An action was taken: put the tapped message's toolbar away. */
   onDone: () => void;
@@ -32,6 +39,8 @@ export function MessageItem({
   replyTo,
   grouped,
   selected,
+  current,
+  onFocus,
   onSelect,
   onDone,
   onReply,
@@ -39,25 +48,63 @@ export function MessageItem({
 }: Props) {
   const client = useChatClient();
   const people = useChat((s) => s.people);
+  const canWrite = useCan('chat.write');
+  const canModerate = useCan('chat.moderate');
   const [picking, setPicking] = useState(false);
+  const [unfolded, setUnfolded] = useState(false);
+  const article = useRef<HTMLElement>(null);
+  const reactButton = useRef<HTMLButtonElement>(null);
+  const picker = useRef<HTMLFieldSetElement>(null);
+  const textId = useId();
   const name = nameOf(people, m.sender, me);
   const mine = m.sender === me.id;
   const mentionsMe = m.mentions.includes(me.id);
   const time = new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const canAct = !m.deleted && m.status === 'sent';
+  const folded = !m.deleted && isLong(m.content) && !unfolded;
+
+  // The picker opens with focus on its first reaction, so the keyboard is where the choice is.
+  useEffect(() => {
+    if (picking) picker.current?.querySelector('button')?.focus();
+  }, [picking]);
+
   if (m.sender === HEARTH) return <HearthLine message={m} time={time} />;
 
+  /** Back to the button that opened the picker: focus never falls to the page. */
+  const closePicker = () => {
+    reactButton.current?.focus();
+    setPicking(false);
+  };
+
+  const onPickerKey = (e: KeyboardEvent<HTMLFieldSetElement>) => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      closePicker();
+      return;
+    }
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    e.preventDefault();
+    const buttons = [...(picker.current?.querySelectorAll('button') ?? [])];
+    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    buttons[(at + step + buttons.length) % buttons.length]?.focus();
+  };
+
+  const toolbarShown = selected || current;
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: the actions are focusable buttons; the tap only reveals them on touch screens
     <article
+      ref={article}
       data-message-id={m.id}
       data-status={m.status}
-      aria-label={`${name}: ${m.deleted ? 'deleted message' : m.content}`}
+      aria-label={`${name}: ${m.deleted ? 'deleted message' : label(m.content)}`}
+      tabIndex={current ? 0 : -1}
+      onFocus={onFocus}
       onClick={onSelect}
       className={cn(
-        'group relative flex gap-3 px-4 hover:bg-muted/60',
+        'group relative flex gap-3 px-4 outline-none hover:bg-muted/60 focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-inset',
         grouped ? 'py-0.5' : 'pt-2 pb-0.5',
-        mentionsMe && 'border-l-2 border-primary bg-orange-50/70',
+        mentionsMe && 'border-l-2 border-primary bg-orange-50/70 dark:bg-orange-950/40',
         selected && 'bg-muted/60',
       )}
     >
@@ -75,10 +122,28 @@ export function MessageItem({
         {m.deleted ? (
           <p className="text-sm italic text-muted-foreground">This message was deleted.</p>
         ) : (
-          <p className="text-sm break-words whitespace-pre-wrap" data-testid="message-text">
+          <p
+            id={textId}
+            className={cn('text-sm break-words whitespace-pre-wrap', folded && 'line-clamp-10')}
+            data-testid="message-text"
+          >
             <MessageText content={m.content} mentions={m.mentions} me={me} />
             {m.editedAt && <span className="ml-1 text-xs text-muted-foreground">(edited)</span>}
           </p>
+        )}
+        {!m.deleted && isLong(m.content) && (
+          <button
+            type="button"
+            aria-expanded={!folded}
+            aria-controls={textId}
+            className="rounded text-xs font-medium underline underline-offset-2 outline-none focus-visible:ring-2 focus-visible:ring-ring"
+            onClick={(e) => {
+              e.stopPropagation();
+              setUnfolded(folded);
+            }}
+          >
+            {folded ? 'Show more' : 'Show less'}
+          </button>
         )}
         {m.status === 'pending' && (
           <p className="flex items-center gap-1 text-xs text-muted-foreground">
@@ -92,15 +157,25 @@ export function MessageItem({
               variant="link"
               size="sm"
               className="h-auto p-0 text-xs"
-              onClick={() => client.retry(m.channel, m.id)}
+              onClick={(e) => {
+                e.stopPropagation();
+                // The button goes once the message is on its way again: the message keeps focus.
+                article.current?.focus();
+                client.retry(m.channel, m.id);
+              }}
             >
               Try again
             </Button>
           </p>
         )}
-        <Reactions message={m} me={me} onToggle={(emoji) => client.react(m.channel, m.id, emoji)} />
-        {picking && canAct && (
-          <fieldset className="mt-1 flex gap-1">
+        <Reactions
+          message={m}
+          me={me}
+          canToggle={canWrite}
+          onToggle={(emoji) => client.react(m.channel, m.id, emoji)}
+        />
+        {picking && canAct && canWrite && (
+          <fieldset ref={picker} className="mt-1 flex gap-1" onKeyDown={onPickerKey}>
             <legend className="sr-only">Pick a reaction</legend>
             {QUICK_REACTIONS.map((emoji) => (
               <Button
@@ -108,10 +183,11 @@ export function MessageItem({
                 variant="outline"
                 size="icon-sm"
                 aria-label={`React ${emoji}`}
+                data-requires="chat.write"
                 onClick={(e) => {
                   e.stopPropagation();
                   client.react(m.channel, m.id, emoji);
-                  setPicking(false);
+                  closePicker();
                   onDone();
                 }}
               >
@@ -124,19 +200,40 @@ export function MessageItem({
       {canAct && (
         <div
           className={cn(
-            'absolute -top-3 right-3 z-10 hidden gap-0.5 rounded-md border bg-background p-0.5 shadow-sm group-hover:flex group-focus-within:flex',
-            selected && 'flex',
+            'absolute -top-3 right-3 z-10 gap-0.5 rounded-md border bg-background p-0.5 shadow-sm',
+            toolbarShown ? 'flex' : 'hidden group-focus-within:flex group-hover:flex',
+            // The keyboard's message keeps its toolbar in the tab order (Shift+Tab from the
+            // composer reaches it), unseen until it or the message has focus.
+            current &&
+              !selected &&
+              'pointer-events-none opacity-0 group-focus-within:pointer-events-auto group-focus-within:opacity-100 group-hover:pointer-events-auto group-hover:opacity-100',
           )}
         >
-          <Action label="Reply" onClick={onReply} icon={<CornerUpLeft />} />
-          <Action label="React" onClick={() => setPicking((p) => !p)} icon={<SmilePlus />} />
+          {canWrite && (
+            <Action label="Reply" requires="chat.write" onClick={onReply} icon={<CornerUpLeft />} />
+          )}
+          {canWrite && (
+            <Action
+              label="React"
+              requires="chat.write"
+              ref={reactButton}
+              expanded={picking}
+              onClick={() => setPicking((p) => !p)}
+              icon={<SmilePlus />}
+            />
+          )}
           {mine && <Action label="Edit" onClick={onEdit} icon={<Pencil />} />}
-          {(mine || me.role === 'admin') && (
+          {(mine || canModerate) && (
             <Action
               label="Delete"
+              requires={mine ? undefined : 'chat.moderate'}
               icon={<Trash2 />}
               onClick={() => {
-                if (window.confirm('Delete this message for everyone?')) client.remove(m.channel, m.id);
+                if (window.confirm('Delete this message for everyone?')) {
+                  client.remove(m.channel, m.id);
+                  // The toolbar goes with the message's text: the message keeps the focus.
+                  article.current?.focus();
+                }
                 onDone();
               }}
             />
@@ -146,6 +243,9 @@ export function MessageItem({
     </article>
   );
 }
+
+/** What a message says when it takes focus: the start of a long one (its text has it all). */
+const label = (content: string) => (content.length > 300 ? `${content.slice(0, 300)}…` : content);
 
 /** The sender of lines Hearth posts itself, such as who joined the family. */
 const HEARTH = '';
@@ -167,12 +267,30 @@ function HearthLine({ message: m, time }: { message: Message; time: string }) {
   );
 }
 
-function Action({ label, icon, onClick }: { label: string; icon: React.ReactNode; onClick: () => void }) {
+function Action({
+  label,
+  icon,
+  onClick,
+  requires,
+  expanded,
+  ref,
+}: {
+  label: string;
+  icon: ReactNode;
+  onClick: () => void;
+  /** The permission the edge checks for this action; none for what I may do to my own. */
+  requires?: string | undefined;
+  expanded?: boolean;
+  ref?: Ref<HTMLButtonElement>;
+}) {
   return (
     <Button
+      ref={ref}
       variant="ghost"
       size="icon-sm"
       aria-label={label}
+      aria-expanded={expanded}
+      data-requires={requires}
       title={label}
       onClick={(e) => {
         e.stopPropagation();
@@ -204,33 +322,45 @@ function ReplyQuote({ target, me }: { target: Message | undefined; me: User }) {
 function Reactions({
   message,
   me,
+  canToggle,
   onToggle,
 }: {
   message: Message;
   me: User;
+  /** Without chat.write the counts are shown, not offered as buttons. */
+  canToggle: boolean;
   onToggle: (emoji: string) => void;
 }) {
   const entries = Object.entries(message.reactions).filter(([, who]) => who.length > 0);
   if (entries.length === 0 || message.deleted) return null;
+  const chip = (mine: boolean) =>
+    cn(
+      'rounded-full border px-2 py-0.5 text-xs',
+      mine ? 'border-primary/50 bg-orange-50 dark:bg-orange-950' : 'bg-background hover:bg-muted',
+    );
   return (
     <div className="mt-1 flex flex-wrap gap-1">
-      {entries.map(([emoji, who]) => (
-        <button
-          key={emoji}
-          type="button"
-          aria-pressed={who.includes(me.id)}
-          onClick={(e) => {
-            e.stopPropagation();
-            onToggle(emoji);
-          }}
-          className={cn(
-            'rounded-full border px-2 py-0.5 text-xs',
-            who.includes(me.id) ? 'border-primary/50 bg-orange-50' : 'bg-background hover:bg-muted',
-          )}
-        >
-          {emoji} {who.length}
-        </button>
-      ))}
+      {entries.map(([emoji, who]) =>
+        canToggle ? (
+          <button
+            key={emoji}
+            type="button"
+            aria-pressed={who.includes(me.id)}
+            data-requires="chat.write"
+            onClick={(e) => {
+              e.stopPropagation();
+              onToggle(emoji);
+            }}
+            className={chip(who.includes(me.id))}
+          >
+            {emoji} {who.length}
+          </button>
+        ) : (
+          <span key={emoji} className={chip(who.includes(me.id))}>
+            {emoji} {who.length}
+          </span>
+        ),
+      )}
     </div>
   );
 }

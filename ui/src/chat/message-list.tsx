@@ -1,7 +1,9 @@
 // The history of a channel. It stays at the bottom while new messages arrive (unless the
 // reader scrolled up), and loads the page before the oldest one when scrolled near the top,
-// keeping the reader's place.
-import { useLayoutEffect, useRef, useState } from 'react';
+// keeping the reader's place. One message at a time is in the tab order: the newest when the
+// keyboard comes in (Shift+Tab from the composer lands on it), then the arrow keys, Home and
+// End move between messages.
+import { type KeyboardEvent, useLayoutEffect, useRef, useState } from 'react';
 import type { User } from '../identity/api.ts';
 import { MessageItem } from './message-item.tsx';
 import type { ChannelView } from './model.ts';
@@ -30,6 +32,7 @@ export function MessageList({
     height: 0,
   });
   const [selected, setSelected] = useState<string | null>(null);
+  const [focused, setFocused] = useState<string | null>(null);
   const { messages, history } = channel;
 
   useLayoutEffect(() => {
@@ -55,11 +58,39 @@ export function MessageList({
     if (el.scrollTop < NEAR_TOP_PX && history === 'idle') void client.loadOlder(channel.id);
   };
 
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const el = e.target as HTMLElement;
+    if (el.tagName !== 'ARTICLE' || !ref.current) return;
+    const items = [...ref.current.querySelectorAll<HTMLElement>('article[data-message-id]')];
+    const at = items.indexOf(el);
+    const to =
+      e.key === 'ArrowUp'
+        ? at - 1
+        : e.key === 'ArrowDown'
+          ? at + 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? items.length - 1
+              : null;
+    if (to === null) return;
+    e.preventDefault();
+    items[Math.max(0, Math.min(items.length - 1, to))]?.focus();
+  };
+
   const byId = new Map(messages.map((m) => [m.id, m]));
+  // Hearth's own lines have no actions: the keyboard skips them.
+  const newest = messages.findLast((m) => m.sender !== '')?.id;
+  const current = focused !== null && byId.has(focused) ? focused : newest;
   return (
     <div
       ref={ref}
       onScroll={onScroll}
+      onKeyDown={onKeyDown}
+      onBlur={(e) => {
+        // Leaving the list: the next visit starts again from the newest message.
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(null);
+      }}
       className="min-h-0 flex-1 overflow-y-auto py-2"
       data-testid="messages"
       role="log"
@@ -87,6 +118,8 @@ export function MessageList({
               replyTo={m.replyTo ? byId.get(m.replyTo) : undefined}
               grouped={grouped}
               selected={selected === m.id}
+              current={current === m.id}
+              onFocus={() => setFocused(m.id)}
               onSelect={() => setSelected((s) => (s === m.id ? null : m.id))}
               onDone={() => setSelected(null)}
               onReply={() => {

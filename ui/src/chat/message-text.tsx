@@ -20,12 +20,18 @@ export function MessageText({ content, mentions, me }: { content: string; mentio
     const at = match.index ?? 0;
     if (at > last) parts.push(content.slice(last, at));
     const person = named.find((p) => p.name === match[1]);
+    const mine = person?.id === me.id;
+    // Dark text on a light tint (and the reverse in the dark theme): 4.5:1 or better even on
+    // the tinted row of a message that mentions me.
     parts.push(
       <span
         key={at}
+        data-mention={mine ? 'me' : 'other'}
         className={cn(
           'rounded px-0.5 font-medium',
-          person?.id === me.id ? 'bg-primary/15 text-primary' : 'bg-sky-100 text-sky-800',
+          mine
+            ? 'bg-orange-100 text-orange-900 dark:bg-orange-900 dark:text-orange-50'
+            : 'bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-50',
         )}
       >
         {match[0]}

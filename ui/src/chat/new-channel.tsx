@@ -39,7 +39,13 @@ export function NewChannel({ me, onClose }: { me: User; onClose: () => void }) {
   };
 
   return (
-    <form onSubmit={submit} className="mx-1 mb-2 flex flex-col gap-2 rounded-lg border bg-card p-2 shadow-sm">
+    <form
+      onSubmit={submit}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
+      className="mx-1 mb-2 flex flex-col gap-2 rounded-lg border bg-card p-2 shadow-sm"
+    >
       <div className="flex items-center gap-1">
         <Input
           name="name"

@@ -1,7 +1,7 @@
 // The channel list: the family channel and groups, then direct messages, each with its
 // unread badge; DMs show whether the other person is online.
 import { Flame, Hash, Plus } from 'lucide-react';
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Badge } from '../components/ui/badge.tsx';
 import { Button } from '../components/ui/button.tsx';
@@ -34,6 +34,8 @@ export function Sidebar({
   const loaded = useChat((s) => s.channelsLoaded);
   const [picking, setPicking] = useState(false);
   const [creating, setCreating] = useState(false);
+  const dmOpener = useRef<HTMLButtonElement>(null);
+  const channelOpener = useRef<HTMLButtonElement>(null);
   const sorted = useMemo(() => sortChannels(Object.values(channels)), [channels]);
   const rooms = sorted.filter((c) => c.kind !== 'dm');
   const dms = sorted.filter((c) => c.kind === 'dm');
@@ -51,6 +53,7 @@ export function Sidebar({
           <h2 className="text-xs font-semibold uppercase tracking-wide text-muted-foreground">Channels</h2>
           {canCreate && (
             <Button
+              ref={channelOpener}
               variant="ghost"
               size="icon-sm"
               aria-label="New channel"
@@ -61,7 +64,15 @@ export function Sidebar({
             </Button>
           )}
         </div>
-        {creating && canCreate && <NewChannel me={me} onClose={() => setCreating(false)} />}
+        {creating && canCreate && (
+          <NewChannel
+            me={me}
+            onClose={() => {
+              channelOpener.current?.focus();
+              setCreating(false);
+            }}
+          />
+        )}
         {!loaded && <p className="px-2 py-1 text-sm text-muted-foreground">Loading…</p>}
         <ul>
           {rooms.map((c) => (
@@ -73,15 +84,26 @@ export function Sidebar({
             Direct messages
           </h2>
           <Button
+            ref={dmOpener}
             variant="ghost"
             size="icon-sm"
             aria-label="New direct message"
-            onClick={() => setPicking(true)}
+            aria-expanded={picking}
+            onClick={() => setPicking((p) => !p)}
           >
             <Plus />
           </Button>
         </div>
-        {picking && <PeoplePicker me={me} onClose={() => setPicking(false)} />}
+        {picking && (
+          <PeoplePicker
+            me={me}
+            onClose={() => {
+              // Back to the button that opened it: focus never falls to the page.
+              dmOpener.current?.focus();
+              setPicking(false);
+            }}
+          />
+        )}
         <ul>
           {dms.map((c) => (
             <ChannelRow key={c.id} channel={c} me={me} active={c.id === activeId} />
