@@ -63,8 +63,11 @@ export async function createHub({
     name: 'hearth-hub',
     duplicateWindowMs,
   });
-  // Each read model's leader holds one connection for as long as it runs (14 of them).
-  const pool = openPool({ connectionString: databaseUrl, max: 24 }, (err) =>
+  // Each read model this process leads holds one pooled connection for as long as it leads
+  // (15 read models and reactors across the domains); the rest serve requests, the live loops
+  // and rebuilds. Only the leading process holds them, so two processes still fit in
+  // Postgres's default 100 connections with room to spare.
+  const pool = openPool({ connectionString: databaseUrl, max: 32 }, (err) =>
     logger.warn({ err }, 'database connection lost'),
   );
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });

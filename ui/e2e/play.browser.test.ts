@@ -1,5 +1,5 @@
-// Play in real Chromium pages on a real hub: an admin (desktop), a member (desktop) and a
-// child (phone). The child's profile and the boards, a match the member confirms, a chore
+// Play in real Chromium pages on a real hub: an admin (DESKTOP), a member (DESKTOP) and a
+// child (PHONE). The child's profile and the boards, a match the member confirms, a chore
 // only the admin may approve, a challenge's progress, and a rule change whose preview is what
 // the profile shows once it is published, made through the rules form. Every Play tab and
 // open form passes axe; on the phone every tab is in view; each control matches the edge's
@@ -19,14 +19,10 @@ const SHOTS = process.env.HEARTH_SCREENSHOTS ?? join(tmpdir(), 'hearth-screensho
 
 let hub: BrowserHub;
 let browser: Browser;
-let ana: Page; // desktop, the first account: the admin
-let mia: Page; // desktop, a member
-let kit: Page; // phone, a child
+let ana: Page; // DESKTOP, the first account: the admin
+let mia: Page; // DESKTOP, a member
+let kit: Page; // PHONE, a child
 const contexts: BrowserContext[] = [];
-
-// axe-core is injected as an inline script, which the hub's Content-Security-Policy refuses.
-const desktop = { ...DESKTOP, bypassCSP: true };
-const phone = { ...PHONE, bypassCSP: true };
 
 /** Open a play section the way a person would: the sidebar's Play, then the section. */
 async function play(page: Page, section: string) {
@@ -82,9 +78,9 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
     [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);
     await mkdir(SHOTS, { recursive: true });
     [ana, mia, kit] = await Promise.all([
-      openPage(browser, desktop, contexts),
-      openPage(browser, desktop, contexts),
-      openPage(browser, phone, contexts),
+      openPage(browser, DESKTOP, contexts),
+      openPage(browser, DESKTOP, contexts),
+      openPage(browser, PHONE, contexts),
     ]);
     await signUp(ana, hub.url, 'Ana Example', 'ana@example.com');
     await Promise.all([
@@ -145,7 +141,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
     await expectAccessible(kit, 'phone: play leaderboards');
   });
 
-  it('shows every section on a phone, wrapping instead of hiding, and switches between them', async () => {
+  it('shows every section on a PHONE, wrapping instead of hiding, and switches between them', async () => {
     await play(kit, 'Profile');
     const nav = kit.getByRole('navigation', { name: 'Play sections' });
     const width = kit.viewportSize()?.width ?? 390;
