@@ -76,10 +76,20 @@ describe('chat notifications', () => {
       ev.posted('plans', 'p1', 'ann', 'Picnic, @bob @cara', { mentionIds: ['bob', 'cara'] }),
     );
     await channel('plans', ev.left('plans', 'cara'));
-    const last = await message('plans', 'p1', ev.edited('plans', 'p1', 'ann', 'Picnic moved to the lake, @bob'));
+    const last = await message(
+      'plans',
+      'p1',
+      ev.edited('plans', 'p1', 'ann', 'Picnic moved to the lake, @bob'),
+    );
     expect(await runner.waitFor(HOME_NOTIFICATIONS_CHAT, last, 5000)).toBe(true);
     expect((await rows()).filter((r) => r.subject_id === 'p1')).toEqual([
-      { member_id: 'bob', kind: 'mention', body: 'Picnic moved to the lake, @bob', place: 'Plans', subject_id: 'p1' },
+      {
+        member_id: 'bob',
+        kind: 'mention',
+        body: 'Picnic moved to the lake, @bob',
+        place: 'Plans',
+        subject_id: 'p1',
+      },
       { member_id: 'cara', kind: 'mention', body: 'Picnic, @bob @cara', place: 'Plans', subject_id: 'p1' },
     ]);
   });
