@@ -58,7 +58,7 @@ function useHomeLive() {
     const off = live.onOtherFrame((data) => {
       const frame = parseHomeFrame(data);
       if (!frame) return;
-      if (frame.type === 'home' && frame.event === 'feed_changed') {
+      if ((frame.type === 'home' && frame.event === 'feed_changed') || frame.event === 'boards_changed') {
         home.feedChanged();
         return;
       }
