@@ -19,7 +19,7 @@ export type NotificationRow = {
   body: string;
   link: string;
   at: Date;
-  /** When it was projected (a rebuild, or an event long past, sets it to `at`). */
+  /** When it was projected (a rebuild sets it to `at`). */
   added_at: Date;
   /** The position of the event that made it in its stream: the live loop follows it. */
   seq: number;
