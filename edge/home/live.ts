@@ -1,11 +1,18 @@
 // Home, live: a loop notices when a notification source moved and pushes each new
 // notification to the sockets of this process whose member it tells (muted kinds excepted).
 // Every edge process runs its own loop over the same read models, so each tells its own
-// sockets; the rows' added_at (a rebuild writes the event's own time) says what is new.
+// sockets. It follows each source by its stream's positions (a row keeps its event's seq), not
+// by clocks; and tells only what happened lately, so a read model catching up on the stream
+// (new, or after downtime) does not push anyone their old mentions.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { HomeFrame } from '../../contracts/home.frames.ts';
-import { addedSince, mutedKinds, type Sources } from '../../projectors/home-notifications/queries.ts';
+import {
+  mutedKinds,
+  notificationsIn,
+  type Sources,
+  type Span,
+} from '../../projectors/home-notifications/queries.ts';
 import { isBanned, listUsers } from '../../projectors/identity-users/queries.ts';
 import type { AuthGate } from '../http/deps.ts';
 import { audiencesOf, toItem } from './notifications.ts';
@@ -16,8 +23,11 @@ export type HomePush = {
 };
 
 const LIVE_INTERVAL_MS = 500;
-/** Rows are stamped by the projector's clock, maybe another machine's: look this far back. */
-const SKEW_MS = 5000;
+/** What happened longer ago than this is not news: it is in the centre, and pushes no one. */
+export const NEWS_MS = 5 * 60_000;
+const PAGE = 500;
+/** Events are stamped by the writer's clock, maybe another machine's: room for it at start. */
+const START_MARGIN_MS = 5000;
 
 export type HomeLive = ReturnType<typeof createHomeLive>;
 
@@ -31,6 +41,7 @@ export function createHomeLive({
   push,
   logger,
   intervalMs = LIVE_INTERVAL_MS,
+  page = PAGE,
 }: {
   db: Kysely<unknown>;
   sources: Sources;
@@ -43,15 +54,18 @@ export function createHomeLive({
   push?: HomePush | undefined;
   logger: Logger;
   intervalMs?: number;
+  /** Rows read at a time (tests make it small). */
+  page?: number;
 }) {
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let lastMark = '';
   let lastFeedMark = '';
-  // Nothing older than the process is news.
-  let cursor = new Date();
-  /** Pushed recently (within the skew window): id → added_at. */
-  const told = new Map<string, number>();
+  /** Per source, the stream position told up to. */
+  const toldUpTo = new Map<string, number>();
+  // Nothing older than the process is news (the first round reads the sources from the start).
+  const started = Date.now() - START_MARGIN_MS;
+  const notificationSources = [...sources.notifications, sources.joined];
 
   async function tick(): Promise<void> {
     if (running) return;
@@ -65,8 +79,14 @@ export function createHomeLive({
         lastFeedMark = feedMark;
       }
       if (mark === lastMark) return;
+      for (const source of notificationSources) {
+        const upTo = at.get(source) ?? 0;
+        const after = toldUpTo.get(source) ?? 0;
+        // A position read from the checkpoint: every row of an event up to it is committed.
+        if (upTo > after) await tellSpan({ source, after, upTo });
+        toldUpTo.set(source, Math.max(after, upTo));
+      }
       lastMark = mark;
-      await tell(await addedSince(db, new Date(cursor.getTime() - SKEW_MS), sources));
     } catch (err) {
       logger.warn({ err }, 'home live update failed');
     } finally {
@@ -74,14 +94,21 @@ export function createHomeLive({
     }
   }
 
-  async function tell(rows: Awaited<ReturnType<typeof addedSince>>) {
-    const fresh = rows.filter((r) => !told.has(r.id));
-    for (const r of rows) if (r.added_at > cursor) cursor = r.added_at;
-    for (const [id, added] of told) if (added < cursor.getTime() - 2 * SKEW_MS) told.delete(id);
-    if (fresh.length === 0 || !push) {
-      for (const r of fresh) told.set(r.id, r.added_at.getTime());
-      return;
+  /** Page by page, in the stream's order, whatever the count. */
+  async function tellSpan(span: Span) {
+    const since = new Date(Math.max(started, Date.now() - NEWS_MS));
+    let from: { seq: number; id: string } | undefined;
+    for (;;) {
+      const rows = await notificationsIn(db, sources, span, { since, from, limit: page });
+      await tell(rows);
+      const last = rows.at(-1);
+      if (rows.length < page || !last) return;
+      from = { seq: last.seq, id: last.id };
     }
+  }
+
+  async function tell(fresh: Awaited<ReturnType<typeof notificationsIn>>) {
+    if (fresh.length === 0 || !push) return;
     const needsFamily = fresh.some((r) => r.member_id === null);
     const family = needsFamily ? (await listUsers(db)).filter((u) => !isBanned(u)) : [];
     const recipients = fresh.map((r) => {
@@ -97,7 +124,6 @@ export function createHomeLive({
     });
     const muted = await mutedKinds(db, [...new Set(recipients.flat())]);
     fresh.forEach((r, i) => {
-      told.set(r.id, r.added_at.getTime());
       for (const member of recipients[i] ?? []) {
         if (muted.get(member)?.has(r.kind)) continue;
         push.toUser(member, { type: 'home', event: 'notification', notification: toItem(r) });

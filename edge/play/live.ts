@@ -84,11 +84,15 @@ export function createPlayLive({
     for (const [id, now] of after.members) {
       const was = before.members.get(id);
       if (!was) continue;
-      if (now.level > was.level)
+      if (now.level > was.level) {
         push.toUser(id, { type: 'play', event: 'level_up', user_id: id, level: now.level });
+        // The family's feed tells everyone's milestones (Home reads it again on boards_changed).
+        changed = true;
+      }
       const had = new Set(was.achievements.map((a) => a.id));
       for (const a of now.achievements) {
-        if (!had.has(a.id))
+        if (!had.has(a.id)) {
+          changed = true;
           push.toUser(id, {
             type: 'play',
             event: 'achievement',
@@ -96,6 +100,7 @@ export function createPlayLive({
             achievement: a.id,
             title: a.title,
           });
+        }
       }
       if (now.xp !== was.xp || now.weekXp !== was.weekXp) changed = true;
     }

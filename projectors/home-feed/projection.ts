@@ -7,6 +7,7 @@ import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts'
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import { tell, untell } from './add.ts';
 import * as m20261206 from './migrations/20261206T2310_home_feed.ts';
+import * as m20261207 from './migrations/20261207T0031_home_feed_seq.ts';
 import { playNotices } from './notifications.ts';
 import type { PlayFeedDB } from './tables.ts';
 
@@ -15,7 +16,7 @@ export const HOME_FEED = 'home_feed';
 export const homeFeedProjection: Projection<PlayFeedDB, PlayEvent> = {
   name: HOME_FEED,
   domain: 'play',
-  migrations: { '20261206T2310_home_feed': m20261206 },
+  migrations: { '20261206T2310_home_feed': m20261206, '20261207T0031_home_feed_seq': m20261207 },
   apply: async (events, { db, rebuilding }) => {
     for (const e of events) {
       await applyOne(db, e);

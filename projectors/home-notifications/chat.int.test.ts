@@ -65,6 +65,35 @@ describe('chat notifications', () => {
     ]);
   });
 
+  it('shows an edit to members only: who left the channel keeps the line they were told', async () => {
+    await channel('plans', ev.created('plans', 'group', 'ann', 'Plans'));
+    await channel('plans', ev.joined('plans', 'ann'));
+    await channel('plans', ev.joined('plans', 'bob'));
+    await channel('plans', ev.joined('plans', 'cara'));
+    await message(
+      'plans',
+      'p1',
+      ev.posted('plans', 'p1', 'ann', 'Picnic, @bob @cara', { mentionIds: ['bob', 'cara'] }),
+    );
+    await channel('plans', ev.left('plans', 'cara'));
+    const last = await message(
+      'plans',
+      'p1',
+      ev.edited('plans', 'p1', 'ann', 'Picnic moved to the lake, @bob'),
+    );
+    expect(await runner.waitFor(HOME_NOTIFICATIONS_CHAT, last, 5000)).toBe(true);
+    expect((await rows()).filter((r) => r.subject_id === 'p1')).toEqual([
+      {
+        member_id: 'bob',
+        kind: 'mention',
+        body: 'Picnic moved to the lake, @bob',
+        place: 'Plans',
+        subject_id: 'p1',
+      },
+      { member_id: 'cara', kind: 'mention', body: 'Picnic, @bob @cara', place: 'Plans', subject_id: 'p1' },
+    ]);
+  });
+
   it('gives the same rows after a rebuild', async () => {
     const before = await rows();
     expect((await runner.rebuild(HOME_NOTIFICATIONS_CHAT)).status).toBe('done');

@@ -1,10 +1,12 @@
 // Mentions and DMs, from the CHAT stream. A message in a DM tells the other person; a
-// mention tells whoever it names, if they are in the channel. An edit changes the line shown;
+// mention tells whoever it names, if they are in the channel. An edit changes the line shown
+// to the channel's members;
 // a deleted message takes its notifications with it (the tombstone forgets the text).
 import type { Kysely } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261206 from './migrations/20261206T2301_home_notifications_chat.ts';
+import * as m20261207 from './migrations/20261207T0030_home_notifications_chat_seq.ts';
 import { type Notice, notify, snippet } from './notify.ts';
 import type { ChatSourceDB } from './tables.ts';
 
@@ -24,7 +26,10 @@ const remember = (channelId: string, kind: string) => {
 export const homeNotificationsChat: Projection<ChatSourceDB, ChatEvent> = {
   name: HOME_NOTIFICATIONS_CHAT,
   domain: 'chat',
-  migrations: { '20261206T2301_home_notifications_chat': m20261206 },
+  migrations: {
+    '20261206T2301_home_notifications_chat': m20261206,
+    '20261207T0030_home_notifications_chat_seq': m20261207,
+  },
   apply: async (events, { db, rebuilding }) => {
     for (const e of events) await applyOne(db, e, rebuilding);
   },
@@ -93,11 +98,19 @@ async function applyOne(db: Kysely<ChatSourceDB>, e: StoredEvent<ChatEvent>, reb
       return;
     }
     case 'messageEdited':
+      // Only members see the new text: who left the channel keeps the line they were told.
       await db
         .updateTable('notifications')
         .set({ body: snippet(event.value.content) })
         .where('subject_id', '=', event.value.messageId)
         .where('kind', 'in', ['dm', 'mention'])
+        .where((eb) =>
+          eb(
+            'member_id',
+            'in',
+            eb.selectFrom('members').select('user_id').where('channel_id', '=', event.value.channelId),
+          ),
+        )
         .execute();
       return;
     case 'messageDeleted':

@@ -24,8 +24,9 @@ export const snippet = (text: string): string => {
 };
 
 /**
- * Idempotent: a redelivered event makes the same id. While rebuilding, added_at is the
- * event's own time, so the live loop does not tell anyone again of what it rebuilt.
+ * Idempotent: a redelivered event makes the same id. Each row keeps its event's seq, which
+ * the live loop follows; what it tells is only what happened lately (edge/home/live.ts), so
+ * a new read model catching up on the stream tells no one of old mentions.
  */
 export async function notify<DB extends NotificationsDB>(
   source: Kysely<DB>,
@@ -48,6 +49,7 @@ export async function notify<DB extends NotificationsDB>(
     link: n.link,
     at: e.occurredAt,
     added_at: rebuilding ? e.occurredAt : new Date(),
+    seq: e.seq,
   }));
   await db
     .insertInto('notifications')

@@ -1,7 +1,7 @@
 // Reading the notification centre: every source's notifications together, for one member, as
 // read or unread, without the kinds they muted. An audience's notification (someone joined, a
 // chore waiting for whoever may approve it) is theirs if it happened since they joined.
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { NotificationKind } from '../../contracts/home.schema.ts';
 import { HOME_NOTIFICATIONS } from './projection.ts';
 import type { NotificationRow } from './tables.ts';
@@ -13,14 +13,28 @@ import type { NotificationRow } from './tables.ts';
  */
 export type Sources = { notifications: readonly string[]; joined: string };
 
+/** The columns every source gives, in this order (a UNION ALL goes by position). */
+const COLUMNS = sql`id, member_id, audience, except_id, kind, actor_id, subject_id, place, body, link, at,
+  added_at, seq::float8 AS seq`;
+
+type Where = (seq: RawBuilder<unknown>) => RawBuilder<unknown>;
+const all: Where = () => sql`true`;
+
+const notificationsOf = (source: string, where = all) =>
+  sql`SELECT ${COLUMNS} FROM ${sql.table(`${source}.notifications`)} WHERE ${where(sql.ref('seq'))}`;
+
+/** Someone joined, as a notification to everyone but them: the feed item's id is `identity:<seq>`. */
+const joinedOf = (source: string, where = all) => {
+  const seq = sql`split_part(j.id, ':', 2)::bigint`;
+  return sql`SELECT j.id, NULL::text AS member_id, 'everyone'::text AS audience, j.actor_id AS except_id,
+    j.kind, j.actor_id, j.subject_id, ''::text AS place, ''::text AS body, j.link, j.at, j.at AS added_at,
+    ${seq}::float8 AS seq
+    FROM ${sql.table(`${source}.items`)} j WHERE j.kind = 'joined' AND ${where(seq)}`;
+};
+
 const everySource = (sources: Sources) =>
   sql.join(
-    [
-      ...sources.notifications.map((s) => sql`SELECT * FROM ${sql.table(`${s}.notifications`)}`),
-      sql`SELECT j.id, NULL::text AS member_id, 'everyone'::text AS audience, j.actor_id AS except_id,
-        j.kind, j.actor_id, j.subject_id, ''::text AS place, ''::text AS body, j.link, j.at, j.at AS added_at
-        FROM ${sql.table(`${sources.joined}.items`)} j WHERE j.kind = 'joined'`,
-    ],
+    [...sources.notifications.map((s) => notificationsOf(s)), joinedOf(sources.joined)],
     sql` UNION ALL `,
   );
 
@@ -72,17 +86,30 @@ export async function notificationsFor(
   return { notifications: rows, unread, muted };
 }
 
-/** Notifications projected after `after` (live rounds), with whom they may tell. */
-export async function addedSince(
+/** A source's rows made by events in (after, upTo] of its stream. */
+export type Span = { source: string; after: number; upTo: number };
+
+/**
+ * One page of a source's notifications for a live round: made by events in the span, past
+ * `from` (the last row of the page before), that happened since `since`. Ordered by the
+ * stream, so the next page starts where this one ended.
+ */
+export async function notificationsIn(
   db: Kysely<unknown>,
-  after: Date,
   sources: Sources,
+  span: Span,
+  { since, from, limit }: { since: Date; from?: { seq: number; id: string } | undefined; limit: number },
 ): Promise<(NotificationRow & { actor_name: string })[]> {
-  const { rows } = await sql<NotificationRow & { actor_name: string }>`
-    SELECT n.*, coalesce(u.name, '') AS actor_name FROM (${everySource(sources)}) n
+  const where: Where = (seq) =>
+    sql`${seq} > ${span.after} AND ${seq} <= ${span.upTo} AND at >= ${since}
+      AND ${from ? sql`(${seq}, id) > (${from.seq}, ${from.id})` : sql`true`}`;
+  const rows =
+    span.source === sources.joined ? joinedOf(span.source, where) : notificationsOf(span.source, where);
+  const { rows: page } = await sql<NotificationRow & { actor_name: string }>`
+    SELECT n.*, coalesce(u.name, '') AS actor_name FROM (${rows}) n
     LEFT JOIN identity_users.users u ON u.id = n.actor_id
-    WHERE n.added_at > ${after} ORDER BY n.added_at, n.id LIMIT 500`.execute(db);
-  return rows;
+    ORDER BY n.seq, n.id LIMIT ${limit}`.execute(db);
+  return page;
 }
 
 /**

@@ -19,8 +19,10 @@ export type NotificationRow = {
   body: string;
   link: string;
   at: Date;
-  /** When it was projected: the live loop looks for new ones (a rebuild sets it to `at`). */
+  /** When it was projected (a rebuild sets it to `at`). */
   added_at: Date;
+  /** The position of the event that made it in its stream: the live loop follows it. */
+  seq: number;
 };
 
 export type NotificationsDB = { notifications: NotificationRow };

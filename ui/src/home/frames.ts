@@ -1,10 +1,12 @@
 // Home's live pushes on the chat's socket (contracts/home.frames.ts), checked: a frame is
 // untrusted until it is. Play's level-ups and achievements matter here too: they are
-// notifications the server computes, so the centre reads itself again.
+// notifications the server computes, so the centre reads itself again. And the feed tells
+// everyone's milestones: when play's boards change (anyone's XP, level or achievements), Home
+// reads the feed again.
 import type { NotificationItem } from '../../../contracts/home.api.ts';
 import type { HomeFrame } from '../../../contracts/home.frames.ts';
 
-export type HomeSignal = HomeFrame | { type: 'play'; event: 'level_up' | 'achievement' };
+export type HomeSignal = HomeFrame | { type: 'play'; event: 'level_up' | 'achievement' | 'boards_changed' };
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
@@ -25,7 +27,7 @@ export function parseHomeFrame(data: string): HomeSignal | null {
     return null;
   }
   if (value.type === 'play')
-    return value.event === 'level_up' || value.event === 'achievement'
+    return value.event === 'level_up' || value.event === 'achievement' || value.event === 'boards_changed'
       ? { type: 'play', event: value.event }
       : null;
   if (value.type !== 'home') return null;

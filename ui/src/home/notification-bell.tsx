@@ -2,7 +2,7 @@
 // the centre live for the whole page: it reads it once, again on every push, and while the tab
 // is hidden it also tells the browser, if the member allowed it.
 import { Bell } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Button } from '../components/ui/button.tsx';
 import { navigate, usePath } from '../lib/route.ts';
 import { useLive } from '../socket/live.tsx';
@@ -58,7 +58,7 @@ function useHomeLive() {
     const off = live.onOtherFrame((data) => {
       const frame = parseHomeFrame(data);
       if (!frame) return;
-      if (frame.type === 'home' && frame.event === 'feed_changed') {
+      if ((frame.type === 'home' && frame.event === 'feed_changed') || frame.event === 'boards_changed') {
         home.feedChanged();
         return;
       }
@@ -99,16 +99,24 @@ function useHomeLive() {
 
 /**
  * Messages are news only while you are elsewhere: opening the conversation a mention or a DM
- * came from reads its notifications.
+ * came from reads its notifications; but only while the tab is seen (a conversation left open
+ * in a background tab reads nothing), and again when it comes back into view.
  */
 function useReadWhereLooking() {
   const path = usePath();
   const page = useHome((s) => s.page);
+  const visible = useSyncExternalStore(onVisibility, () => document.visibilityState === 'visible');
   useEffect(() => {
+    if (!visible) return;
     for (const n of page?.notifications ?? [])
       if (!n.read && (n.kind === 'dm' || n.kind === 'mention') && n.link === path)
         void home.markOne(n).catch(() => undefined);
-  }, [path, page]);
+  }, [path, page, visible]);
+}
+
+function onVisibility(changed: () => void) {
+  document.addEventListener('visibilitychange', changed);
+  return () => document.removeEventListener('visibilitychange', changed);
 }
 
 /** While the tab is hidden, the browser tells: only when the member allowed it (the centre asks). */

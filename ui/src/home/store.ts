@@ -22,29 +22,43 @@ const set = (next: Partial<HomeState>) => {
   for (const l of listeners) l();
 };
 
+async function read(after: number | undefined): Promise<void> {
+  try {
+    set({ page: await getNotifications(after), error: null });
+  } catch (err) {
+    set({ error: errorMessage(err) });
+  }
+}
+
 let loading: Promise<void> | null = null;
-let again = false;
+/**
+ * Asked for while a read was under way: one more read after it, which waits for the furthest
+ * position any of them asked for (a mark-all's, say, whose push came first).
+ */
+let queued: { after: number | undefined; done: Promise<void> } | null = null;
+
+const further = (a: number | undefined, b: number | undefined) =>
+  a === undefined ? b : b === undefined ? a : Math.max(a, b);
 
 /** Reads the centre again; calls that come while one is under way make one more, not many. */
 export function reload(after?: number): Promise<void> {
-  if (loading) {
-    again = true;
+  if (!loading) {
+    loading = read(after).finally(() => {
+      loading = null;
+    });
     return loading;
   }
-  loading = (async () => {
-    try {
-      set({ page: await getNotifications(after), error: null });
-    } catch (err) {
-      set({ error: errorMessage(err) });
-    } finally {
-      loading = null;
-      if (again) {
-        again = false;
-        void reload();
-      }
-    }
-  })();
-  return loading;
+  if (queued) {
+    queued.after = further(queued.after, after);
+    return queued.done;
+  }
+  const q: { after: number | undefined; done: Promise<void> } = { after, done: Promise.resolve() };
+  q.done = loading.then(() => {
+    queued = null;
+    return reload(q.after);
+  });
+  queued = q;
+  return q.done;
 }
 
 export const home = {
