@@ -51,12 +51,10 @@ describe.skipIf(!hasChromium() && !process.env.CI)('notifications and Home in a 
   beforeAll(async () => {
     await ensureUiBuilt();
     [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);
-    // axe-core goes in as an inline script, which the hub's CSP (rightly) refuses.
-    const desktop = { ...DESKTOP, bypassCSP: true } as typeof DESKTOP;
     [ana, ben, cat] = await Promise.all([
-      openPage(browser, desktop, contexts),
-      openPage(browser, desktop, contexts),
-      openPage(browser, desktop, contexts),
+      openPage(browser, DESKTOP, contexts),
+      openPage(browser, DESKTOP, contexts),
+      openPage(browser, DESKTOP, contexts),
     ]);
     await signUp(ana, hub.url, 'Ana Example', 'ana@example.com');
     await signUp(ben, hub.url, 'Ben Example', 'ben@example.com');
