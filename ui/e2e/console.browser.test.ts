@@ -123,11 +123,14 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the admin console', () => {
       .waitFor();
     await kit.getByLabel('Email').fill('kit@example.com');
     await kit.getByLabel('Password').fill(PASSWORD);
+    const refused = kit.waitForResponse((r) => r.url().endsWith('/api/auth/sign-in/email'));
     await kit.getByRole('button', { name: 'Sign in' }).click();
+    expect((await refused).status()).toBe(403);
     await notice
       .filter({ hasText: /banned/ })
       .filter({ hasText: 'Too many pranks this week' })
       .waitFor();
+    await kit.getByRole('button', { name: 'Sign in' }).waitFor();
 
     await ana.getByRole('button', { name: 'Unban Kit Example' }).click();
     await note(ana).filter({ hasText: 'Kit Example is no longer banned.' }).waitFor();

@@ -1,7 +1,7 @@
-// Chat by keyboard alone, in real Chromium on a real hub: send, reply, react, edit my own
-// message, move between messages, open a direct message. After sign-up (signing in by
-// keyboard is the sign-in page's test) no mouse is used, focus never falls to the page, and
-// axe checks every state on the way.
+// Chat and Play by keyboard alone, in real Chromium on a real hub: send, reply, react, edit my
+// own message, move between messages, open a direct message, switch Play's tabs. After sign-up
+// (signing in by keyboard is the sign-in page's test) no mouse is used, focus never falls to
+// the page, and axe checks every state on the way.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUiBuilt } from '../build.ts';
@@ -187,5 +187,29 @@ describe.skipIf(!hasChromium() && !process.env.CI)('chat by keyboard alone', () 
     const dm = new URL(ana.url()).pathname.slice('/c/'.length);
     await badge(ben, dm).filter({ hasText: '1' }).waitFor();
     await expectAccessible(ana, 'a direct message');
+  });
+
+  it('opens Play and switches its tabs', async () => {
+    const href = () => ana.evaluate(() => document.activeElement?.getAttribute('href') ?? null);
+    const tabTo = async (target: string) => {
+      for (let i = 0; i < 80; i++) {
+        await ana.keyboard.press('Tab');
+        if ((await href()) === target) return;
+      }
+      throw new Error(`Tab never reached ${target}`);
+    };
+    await tabTo('/play');
+    await ana.keyboard.press('Enter');
+    await ana.waitForURL(/\/play$/);
+    // The new page takes focus to its heading; the sections come next.
+    await expect.poll(() => ana.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await tabTo('/play/chores');
+    await ana.keyboard.press('Enter');
+    await ana.waitForURL(/\/play\/chores$/);
+    await expect.poll(() => ana.title()).toBe('Chores · Play · Hearth');
+    await tabTo('/play/boards');
+    await ana.keyboard.press('Enter');
+    await ana.waitForURL(/\/play\/boards$/);
+    await expectAccessible(ana, 'Play by keyboard');
   });
 });
