@@ -87,6 +87,7 @@ async function rebuildHoldingLock({
       read_model: projection.name,
       status: 'running',
       processed: 0,
+      position: 0,
       target_seq: 0,
       events_per_second: 0,
       error: null,
@@ -97,6 +98,7 @@ async function rebuildHoldingLock({
         oc.column('read_model').doUpdateSet({
           status: 'running',
           processed: 0,
+          position: 0,
           target_seq: 0,
           events_per_second: 0,
           started_at: sql`now()`,
@@ -135,6 +137,7 @@ async function rebuildHoldingLock({
       .set({
         status,
         processed,
+        position,
         target_seq: targetSeq,
         events_per_second: rate,
         finished_at: progress.finishedAt,
@@ -292,7 +295,7 @@ export async function rebuildStatus(
   if (!row) return null;
   const processed = Number(row.processed);
   const targetSeq = Number(row.target_seq);
-  const remaining = row.status === 'done' ? 0 : Math.max(targetSeq - processed, 0);
+  const remaining = row.status === 'done' ? 0 : Math.max(targetSeq - Number(row.position), 0);
   // Still `running` with nobody holding its lock: the process that ran it is gone.
   const orphaned = (row.status === 'running' || row.status === 'switching') && !row.alive;
   return {

@@ -1,11 +1,13 @@
 import type { ColumnType, Generated } from 'kysely';
 import * as runtime20261122 from './migrations/20261122T1600_runtime.ts';
 import * as names20261206 from './migrations/20261206T2100_read_model_names.ts';
+import * as position20261207 from './migrations/20261207T0100_rebuild_position.ts';
 
 export const RUNTIME_SCHEMA = 'hearth';
 export const runtimeMigrations = {
   '20261122T1600_runtime': runtime20261122,
   '20261206T2100_read_model_names': names20261206,
+  '20261207T0100_rebuild_position': position20261207,
 };
 
 // bigint columns come back from pg as strings; Number() them at the edge of the module.
@@ -31,6 +33,8 @@ export type RuntimeDB = {
     read_model: string;
     status: 'running' | 'switching' | 'done' | 'failed';
     processed: Seq;
+    /** The stream seq the rebuild has read up to (it skips subjects it does not follow). */
+    position: Seq;
     target_seq: Seq;
     events_per_second: number;
     started_at: Generated<Date>;
