@@ -1,8 +1,5 @@
-// Small pieces the console's screens share: loading a list, sections, states, times.
-import { RotateCw } from 'lucide-react';
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { Alert } from '../components/ui/alert.tsx';
-import { Button } from '../components/ui/button.tsx';
 import { ApiError, errorMessage } from '../lib/http.ts';
 import { cn } from '../lib/utils.ts';
 
@@ -80,25 +77,6 @@ export function Section({
   );
 }
 
-export function Loading({ what }: { what: string }) {
-  return (
-    <p className="py-4 text-sm text-muted-foreground" aria-busy="true">
-      Loading {what}…
-    </p>
-  );
-}
-
-export function LoadError({ message, onRetry }: { message: string; onRetry: () => void }) {
-  return (
-    <Alert variant="destructive" className="flex items-center gap-2">
-      <span className="flex-1">{message}</span>
-      <Button variant="ghost" size="sm" onClick={onRetry}>
-        <RotateCw /> Try again
-      </Button>
-    </Alert>
-  );
-}
-
 export function ErrorText({ message }: { message: string | null | undefined }) {
   if (!message) return null;
   return <Alert variant="destructive">{message}</Alert>;
@@ -126,3 +104,5 @@ export function when(iso: string | null | undefined, never = 'never'): string {
 
 export const ROLE_LABELS: Record<string, string> = { admin: 'Admin', member: 'Member', child: 'Child' };
 export const roleLabel = (role: string) => ROLE_LABELS[role] ?? role;
+
+export { LoadError, Loading } from '../components/load-state.tsx';

@@ -1,8 +1,5 @@
-// Small pieces the play screens share: sections, progress bars, status badges, states.
-import { RotateCw } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Alert } from '../components/ui/alert.tsx';
-import { Button } from '../components/ui/button.tsx';
 import { cn } from '../lib/utils.ts';
 
 export function Section({
@@ -107,25 +104,6 @@ export function Pill({
   );
 }
 
-export function Loading({ what }: { what: string }) {
-  return (
-    <p className="py-6 text-center text-sm text-muted-foreground" aria-busy="true">
-      Loading {what}…
-    </p>
-  );
-}
-
-export function LoadError({ message, onRetry }: { message: string; onRetry: () => void }) {
-  return (
-    <Alert variant="destructive" className="flex items-center gap-2">
-      <span className="flex-1">{message}</span>
-      <Button variant="ghost" size="sm" onClick={onRetry}>
-        <RotateCw /> Try again
-      </Button>
-    </Alert>
-  );
-}
-
 export function Empty({ children }: { children: ReactNode }) {
   return (
     <p className="rounded-lg border border-dashed p-4 text-center text-sm text-muted-foreground">
@@ -147,3 +125,5 @@ export function selectClass(className?: string) {
     className,
   );
 }
+
+export { LoadError, Loading } from '../components/load-state.tsx';
