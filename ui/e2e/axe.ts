@@ -22,6 +22,16 @@ export async function expectAccessible(page: Page, state: string, include?: stri
   // Evaluated through the debugging protocol, not a <script> tag: the hub's CSP (script-src
   // 'self') blocks inline scripts, as it should.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await source);
+  // Colours are judged as they settle: a toast fading in is half its colour for a moment.
+  // Endless animations (a spinner's pulse) never finish, and are not waited for.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
   const violations = await page.evaluate(async (selector) => {
     const axe = (
       window as unknown as {

@@ -204,13 +204,13 @@ describe.skipIf(!hasChromium() && !process.env.CI)('messages in a browser', () =
     expect(await more.getAttribute('aria-expanded')).toBe('false');
     const clipped = () =>
       messageText(ben, 'Paragraph 1:').evaluate((el) => el.scrollHeight > el.clientHeight);
-    expect(await clipped()).toBe(true);
+    await expect.poll(clipped).toBe(true);
     await expectAccessible(ben, 'a folded long message');
     await ben.screenshot({ path: join(SHOTS, 'phone-folded-message.png') });
     await more.click();
     const less = first.getByRole('button', { name: 'Show less' });
     expect(await less.getAttribute('aria-expanded')).toBe('true');
-    expect(await clipped()).toBe(false);
+    await expect.poll(clipped).toBe(false);
   });
 
   it('offers each person only the channel changes the edge allows them', async () => {
