@@ -21,7 +21,7 @@ import { createUpgradeHandler } from '../socket/upgrade.ts';
 import { createFrameHandler, RATE_LIMIT_DEFAULTS, type RateLimit } from './connection.ts';
 import { followChat } from './follow.ts';
 import { createGateway } from './gateway.ts';
-import { watchIdentity } from './identity-watch.ts';
+import { watchIdentity } from '../identity/watch.ts';
 import { createPresence, PRESENCE_DEFAULTS, type PresenceOptions } from './presence.ts';
 import { chatRoutes } from './routes.ts';
 

@@ -6,6 +6,7 @@ import { can } from './access.ts';
 import { type Auth, absoluteCallback } from './auth.ts';
 import { type BanNotice, bannedMessage, codeFor, edgeIdentityErrors } from './errors.ts';
 import { findSession, publicSession, toCurrentSession } from './session.ts';
+import type { SessionCache } from './session-cache.ts';
 
 const BASE_PATH = '/api/auth';
 
@@ -14,11 +15,30 @@ const BASE_PATH = '/api/auth';
 // are not offered.
 const BLOCKED = new Set(['/update-user', '/change-email', '/change-password', '/delete-user']);
 
-export function createGate({ auth, logger }: { auth: Auth; logger: Logger }): AuthGate {
+export function createGate({
+  auth,
+  logger,
+  sessions,
+}: {
+  auth: Auth;
+  logger: Logger;
+  /** Sessions answered from memory, ended by the identity events (edge/identity/session-cache.ts). */
+  sessions: SessionCache;
+}): AuthGate {
   const baseURL = String(auth.options.baseURL);
+  /** The request's session, from memory or from better-auth (with any cookie it refreshed). */
+  const lookup = async (requestHeaders: Headers) => {
+    let headers: Headers | undefined;
+    const current = await sessions.get(requestHeaders, async () => {
+      const found = await findSession(auth, requestHeaders);
+      headers = found.headers;
+      return toCurrentSession(found.response);
+    });
+    return { current, headers };
+  };
+  // The same body whether it came from memory or the database: other family services check it.
   const getSessionBody = async (request: Request): Promise<Response> => {
-    const { headers, response } = await findSession(auth, request.headers);
-    const current = toCurrentSession(response);
+    const { current, headers } = await lookup(request.headers);
     if (!current) return json(401, { user: null, session: null }, headers);
     return json(200, publicSession(current), headers);
   };
@@ -55,6 +75,7 @@ export function createGate({ auth, logger }: { auth: Auth; logger: Logger }): Au
       try {
         if (path === '/get-session') return await getSessionBody(request);
         if (path === '/sign-in/email') return await signIn(request);
+        if (path === '/sign-out') sessions.forget(request.headers);
         // Links mailed before callbacks were made absolute still end in a redirect, not a 500.
         const forwarded =
           path === '/verify-email' ? new Request(absoluteCallback(request.url, baseURL), request) : request;
@@ -64,7 +85,7 @@ export function createGate({ auth, logger }: { auth: Auth; logger: Logger }): Au
         return json(500, { error: 'Something went wrong on our side.', code: 'internal' });
       }
     },
-    getSession: async (headers) => toCurrentSession((await findSession(auth, headers)).response),
+    getSession: async (headers) => (await lookup(headers)).current,
     can,
   };
 }

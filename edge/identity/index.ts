@@ -26,6 +26,8 @@ import { migrateAuth } from './migrate.ts';
 import { peopleRoutes } from './people.routes.ts';
 import { createRelay } from './relay.ts';
 import { identityRoutes } from './routes.ts';
+import { createSessionCache } from './session-cache.ts';
+import { watchIdentity } from './watch.ts';
 
 export type IdentityConfig = {
   secret: string;
@@ -106,8 +108,20 @@ export async function createIdentity({
     throw err;
   }
   const relay = createRelay({ authDb, databaseUrl, log, logger, onPublished });
+  // Sessions answered from memory on this edge, ended by the identity events every edge hears.
+  const sessions = createSessionCache();
+  const watch = watchIdentity({
+    log,
+    logger,
+    on: {
+      banned: (userId) => sessions.endUser(userId),
+      roleChanged: (userId) => sessions.endUser(userId),
+      sessionEnded: (sessionId) => sessions.endSession(sessionId),
+      accountChanged: (userId) => sessions.endUser(userId),
+    },
+  });
   return {
-    gate: createGate({ auth, logger }),
+    gate: createGate({ auth, logger, sessions }),
     projections: [
       identityUsersProjection as unknown as Projector,
       identityAccessReactor as unknown as Projector,
@@ -115,7 +129,7 @@ export async function createIdentity({
       identityFamilyProjection as unknown as Projector,
     ],
     routes: (deps) => {
-      const routes = identityRoutes({ deps, betterAuth: auth, authDb, relay });
+      const routes = identityRoutes({ deps, betterAuth: auth, authDb, relay, sessions });
       routes.route('/', inviteRoutes({ deps, writer, secret: config.secret }));
       routes.route('/', peopleRoutes(deps));
       routes.route('/', familyRoutes({ deps, writer, policy: config, mailConfigured: mailer !== undefined }));
@@ -123,6 +137,7 @@ export async function createIdentity({
     },
     start: relay.start,
     stop: async () => {
+      watch.stop();
       await relay.stop();
       await authDb.close();
     },

@@ -12,6 +12,7 @@ import type { AuthDatabase } from './db.ts';
 import { fromAuthError } from './errors.ts';
 import type { Relay } from './relay.ts';
 import { publicSession } from './session.ts';
+import type { SessionCache } from './session-cache.ts';
 
 const PUBLISH_TIMEOUT_MS = 2000;
 
@@ -19,10 +20,12 @@ export function meRoutes({
   auth,
   authDb,
   relay,
+  sessions,
 }: {
   auth: Auth;
   authDb: AuthDatabase;
   relay: Relay;
+  sessions: SessionCache;
 }): Hono<HubEnv> {
   const app = new Hono<HubEnv>();
 
@@ -65,6 +68,7 @@ export function meRoutes({
       .catch((err: unknown) => {
         throw fromAuthError(err);
       });
+    sessions.endUser(c.get('user').id);
     return answer(c, { type: 'profileUpdated', before });
   });
 
@@ -84,6 +88,7 @@ export function meRoutes({
       .catch((err: unknown) => {
         throw fromAuthError(err);
       });
+    sessions.endUser(c.get('user').id);
     // Revoking the other sessions replaces this one too: the new cookie goes back.
     for (const cookie of headers.getSetCookie()) c.header('Set-Cookie', cookie, { append: true });
     return answer(c, { type: 'passwordChanged', before });

@@ -21,6 +21,7 @@ import type { AuthDatabase } from './db.ts';
 import { edgeIdentityErrors } from './errors.ts';
 import { meRoutes } from './me.routes.ts';
 import type { Relay } from './relay.ts';
+import type { SessionCache } from './session-cache.ts';
 
 /** How long a command waits for its effect before answering 202 instead of 200. */
 export const APPLY_TIMEOUT_MS = 2000;
@@ -32,16 +33,18 @@ export function identityRoutes({
   betterAuth,
   authDb,
   relay,
+  sessions,
 }: {
   deps: HubDeps;
   betterAuth: Auth;
   authDb: AuthDatabase;
   relay: Relay;
+  sessions: SessionCache;
 }): Hono<HubEnv> {
   const { auth, appender, projectors } = deps;
   const writer = createIdentityWriter({ appender });
   const app = new Hono<HubEnv>();
-  app.route('/', meRoutes({ auth: betterAuth, authDb, relay }));
+  app.route('/', meRoutes({ auth: betterAuth, authDb, relay, sessions }));
 
   // The caller's grants, from the same table and check the routes use: the UI's only source.
   app.get('/me/permissions', (c) => {
@@ -70,6 +73,8 @@ export function identityRoutes({
     // a decision about a brand-new user waits (briefly) for it to reach the log.
     await relay.settled(input.userId, APPLY_TIMEOUT_MS);
     const result = await decide(input, meta);
+    // This edge forgets the account's sessions now; the event tells every other edge.
+    sessions.endUser(input.userId);
     return answer(c, result.seq);
   };
 
@@ -145,6 +150,7 @@ export function identityRoutes({
         { userId: id, sessionId, reason: 'revoked by an admin' },
         meta,
       );
+      sessions.endSession(sessionId);
       return answer(c, result.seq);
     },
   );

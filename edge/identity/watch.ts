@@ -1,6 +1,6 @@
-// Bans, role changes and ended sessions reach open sockets at once. A JetStream publish is
-// also delivered to core subscribers of its subject, so each edge listens to the identity
-// subjects directly, with no consumer and no lag behind a read model.
+// Bans, role changes and ended sessions reach each edge at once (open sockets, cached
+// sessions). A JetStream publish is also delivered to core subscribers of its subject, so each
+// edge listens to the identity subjects directly, with no consumer and no lag behind a read model.
 import type { Subscription } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
@@ -12,6 +12,8 @@ export type IdentityReactions = {
   banned: (userId: string, ban: { reason: string; until: string | null }) => void;
   roleChanged: (userId: string, role: string) => void;
   sessionEnded: (sessionId: string) => void;
+  /** Anything else about the account changed (password, profile, unban): what is kept of it is stale. */
+  accountChanged?: (userId: string) => void;
 };
 
 export function watchIdentity({ log, logger, on }: { log: Log; logger: Logger; on: IdentityReactions }): {
@@ -43,6 +45,11 @@ export function watchIdentity({ log, logger, on }: { log: Log; logger: Logger; o
             case 'sessionRevoked':
             case 'signedOut':
               on.sessionEnded(event.value.sessionId);
+              break;
+            case 'passwordChanged':
+            case 'profileUpdated':
+            case 'userUnbanned':
+              on.accountChanged?.(event.value.userId);
               break;
             default:
               break;
