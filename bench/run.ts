@@ -5,6 +5,7 @@ import { measureChatFanout } from './chat-fanout.ts';
 import { measureChatHistory } from './chat-history.ts';
 import { openContext } from './context.ts';
 import { measureHttp } from './http.ts';
+import { measureHttpPaths } from './http-paths.ts';
 import { round } from './lanes.ts';
 import { measurePlayRebuild } from './play.ts';
 import { measureProjectorFigures } from './projector-figure.ts';
@@ -63,7 +64,10 @@ async function main() {
       figures.unshift(jetstream);
       figures.push(projector);
     }
-    if (wants('http')) figures.push(await measureHttp({ ctx, clients: config.httpClients }));
+    if (wants('http')) {
+      figures.push(...(await measureHttpPaths({ ctx, step })));
+      figures.push(await measureHttp({ ctx, clients: config.httpClients }));
+    }
     if (wants('chat') || wants('fanout')) {
       const fanout = await measureChatFanout({ ctx, ...config.chat.fanout, step });
       figures.push(fanout.latency, fanout.memory);

@@ -78,8 +78,9 @@ export function createSessionCache({
       const found = await load();
       if (!found || before !== generation) return found;
       if (isSettling(found.user.id) || isSettling(found.session.id)) return found;
-      const left = found.session.expiresAt.getTime() - now();
-      if (left > 0) entries.set(key, found, { ttl: Math.min(left, maxAgeMs) });
+      // lru-cache reads a ttl of 0 as "forever": an entry with no time left is not kept.
+      const ttl = Math.min(found.session.expiresAt.getTime() - now(), maxAgeMs);
+      if (ttl > 0) entries.set(key, found, { ttl });
       return found;
     },
     /** A ban, a role change, a password change: every session of theirs is asked for again. */

@@ -1,0 +1,173 @@
+// Figures: the signed-in HTTP paths beside GET /health, the framework's ceiling here, in the
+// same run. A real hub on an ephemeral port in this process; the load comes from autocannon in
+// another process (bench/load-generator.ts), 64 connections, so the generator takes none of
+// the hub's CPU. One more figure posts messages at a fixed 500/s and bounds their p99.
+import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import type autocannon from 'autocannon';
+import pino from 'pino';
+import { loadSettings } from '../edge/config.ts';
+import { createHub } from '../edge/hub.ts';
+import type { BenchContext } from './context.ts';
+import { round } from './lanes.ts';
+import type { FigureResult, Measurement } from './types.ts';
+
+const GENERATOR = fileURLToPath(new URL('./load-generator.ts', import.meta.url));
+
+type Load = {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+};
+
+function generate(options: autocannon.Options): Promise<Load> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', GENERATOR, JSON.stringify(options)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load generator exited with ${code}`));
+      const r = JSON.parse(out) as autocannon.Result;
+      resolve({
+        rps: r.requests.average,
+        p50Ms: r.latency.p50,
+        p99Ms: r.latency.p99,
+        total: r.requests.total,
+        non2xx: r.non2xx,
+        errors: r.errors,
+        seconds: r.duration,
+      });
+    });
+  });
+}
+
+const measurement = (label: string, load: Load): Measurement => ({
+  label,
+  unit: 'requests/s',
+  value: round(load.rps),
+  count: load.total,
+  seconds: round(load.seconds, 2),
+  details: { p50Ms: load.p50Ms, p99Ms: load.p99Ms, non2xx: load.non2xx, errors: load.errors },
+});
+
+export async function measureHttpPaths({
+  ctx,
+  connections = 64,
+  seconds = 5,
+  fixedRate = 500,
+  step,
+}: {
+  ctx: BenchContext;
+  connections?: number;
+  seconds?: number;
+  fixedRate?: number;
+  step: (text: string) => void;
+}): Promise<FigureResult[]> {
+  const prefix = `b${ctx.runId}paths`;
+  const settings = loadSettings({
+    HEARTH_NAMESPACE: prefix,
+    PORT: '0',
+    HEARTH_COMMAND_RATE_LIMIT: '100000000',
+    HEARTH_AUTH_RATE_LIMIT: 'off',
+  });
+  const hub = await createHub({
+    natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    databaseUrl: await ctx.database('paths'),
+    authSecret: 'bench-secret-bench-secret-bench-secret-0123',
+    settings,
+    logger: pino({ level: 'silent' }),
+  });
+  await hub.start();
+  const server = serve({ fetch: hub.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = settings.hub.publicUrl;
+  try {
+    const signed = await fetch(`${base}/api/auth/sign-up/email`, {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ana@bench.test', password: 'bench password 123', name: 'Ana' }),
+    });
+    if (signed.status !== 200) throw new Error(`sign-up: ${signed.status} ${await signed.text()}`);
+    const cookie = signed.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const headers = { cookie, origin, 'content-type': 'application/json' };
+    // A history of 60 messages to page through; the family channel takes the first account in
+    // once chat's reactor has seen it.
+    for (let i = 0; i < 60; i++) {
+      for (;;) {
+        const res = await fetch(`${base}/api/v1/messages`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ channel: 'family', content: `warm-up ${i}` }),
+        });
+        await res.arrayBuffer();
+        if (res.ok) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const run = (path: string, extra: Partial<autocannon.Options> = {}) =>
+      generate({ url: `${base}${path}`, connections, duration: seconds, headers, ...extra });
+
+    step(`HTTP paths: GET /health, ${connections} connections, ${seconds} s`);
+    const health = await run('/health');
+    step('HTTP paths: GET /api/v1/me');
+    const me = await run('/api/v1/me');
+    step('HTTP paths: GET /api/v1/messages?channel=family&limit=50');
+    const history = await run('/api/v1/messages?channel=family&limit=50');
+    step('HTTP paths: POST /api/v1/messages');
+    const body = JSON.stringify({ channel: 'family', content: 'Dinner is ready' });
+    const post = await run('/api/v1/messages', { method: 'POST', body });
+    step(`HTTP paths: POST /api/v1/messages at a fixed ${fixedRate}/s`);
+    const fixed = await run('/api/v1/messages', { method: 'POST', body, overallRate: fixedRate });
+
+    const beside = (
+      id: string,
+      title: string,
+      label: string,
+      load: Load,
+      minRatio: number,
+    ): FigureResult => ({
+      id,
+      title,
+      figure: measurement(label, load),
+      baseline: measurement('GET /health, same run', health),
+      target: { description: `≥ ${minRatio}× /health`, minRatio },
+    });
+    return [
+      beside('http-me', 'GET /api/v1/me (session only), 64 connections', 'GET /api/v1/me', me, 0.5),
+      beside('http-history', 'GET /api/v1/messages, 50 a page', 'GET /api/v1/messages', history, 0.3),
+      beside('http-post', 'POST /api/v1/messages, 64 connections', 'POST /api/v1/messages', post, 0.25),
+      {
+        id: 'http-post-fixed',
+        title: `POST /api/v1/messages p99 at a fixed ${fixedRate}/s`,
+        figure: {
+          label: `POST /api/v1/messages at ${fixedRate}/s`,
+          unit: 'ms',
+          value: fixed.p99Ms,
+          count: fixed.total,
+          seconds: round(fixed.seconds, 2),
+          details: { p50Ms: fixed.p50Ms, rps: round(fixed.rps), non2xx: fixed.non2xx, errors: fixed.errors },
+        },
+        baseline: null,
+        target: { description: 'p99 < 50 ms', below: 50 },
+      },
+    ];
+  } finally {
+    server.close();
+    await hub.stop();
+  }
+}
