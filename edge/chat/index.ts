@@ -16,12 +16,12 @@ import type { Appender } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { AuthGate, HubDeps } from '../http/deps.ts';
+import { watchIdentity } from '../identity/watch.ts';
 import { createTokenStore } from '../socket/tokens.ts';
 import { createUpgradeHandler } from '../socket/upgrade.ts';
 import { createFrameHandler, RATE_LIMIT_DEFAULTS, type RateLimit } from './connection.ts';
 import { followChat } from './follow.ts';
 import { createGateway } from './gateway.ts';
-import { watchIdentity } from '../identity/watch.ts';
 import { createPresence, PRESENCE_DEFAULTS, type PresenceOptions } from './presence.ts';
 import { chatRoutes } from './routes.ts';
 
