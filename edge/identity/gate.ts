@@ -39,8 +39,12 @@ export function createGate({
   // The same body whether it came from memory or the database: other family services check it.
   const getSessionBody = async (request: Request): Promise<Response> => {
     const { current, headers } = await lookup(request.headers);
-    if (!current) return json(401, { user: null, session: null }, headers);
-    return json(200, publicSession(current), headers);
+    // Never stored by a browser or a proxy, whether it came from memory or from better-auth.
+    const out = new Headers(headers);
+    out.set('Cache-Control', 'no-store');
+    out.set('Pragma', 'no-cache');
+    if (!current) return json(401, { user: null, session: null }, out);
+    return json(200, publicSession(current), out);
   };
 
   // A banned person who signs in (with the right password: better-auth checks the ban only
@@ -75,7 +79,7 @@ export function createGate({
       try {
         if (path === '/get-session') return await getSessionBody(request);
         if (path === '/sign-in/email') return await signIn(request);
-        if (path === '/sign-out') sessions.forget(request.headers);
+        if (path === '/sign-out') await sessions.forget(request.headers);
         // Links mailed before callbacks were made absolute still end in a redirect, not a 500.
         const forwarded =
           path === '/verify-email' ? new Request(absoluteCallback(request.url, baseURL), request) : request;

@@ -109,17 +109,30 @@ export async function createIdentity({
   }
   const relay = createRelay({ authDb, databaseUrl, log, logger, onPublished });
   // Sessions answered from memory on this edge, ended by the identity events every edge hears.
-  const sessions = createSessionCache();
+  const sessions = createSessionCache({
+    cookieName: async () => (await auth.$context).authCookies.sessionToken.name,
+  });
   const watch = watchIdentity({
     log,
     logger,
     on: {
-      banned: (userId) => sessions.endUser(userId),
-      roleChanged: (userId) => sessions.endUser(userId),
+      banned: (userId, ban) => sessions.banned(userId, ban.until === null ? null : Date.parse(ban.until)),
+      unbanned: (userId) => sessions.unbanned(userId),
+      roleChanged: (userId, role) => sessions.roleChanged(userId, role),
       sessionEnded: (sessionId) => sessions.endSession(sessionId),
       accountChanged: (userId) => sessions.endUser(userId),
+      deaf: () => sessions.deaf(),
     },
   });
+  // Events published while NATS is away are not heard again: nothing is answered from memory
+  // until the connection is back, and then memory starts empty.
+  void (async () => {
+    for await (const s of log.nc.status()) {
+      if (s.type === 'disconnect' || s.type === 'staleConnection' || s.type === 'slowConsumer')
+        sessions.deaf();
+      else if (s.type === 'reconnect') sessions.hearing();
+    }
+  })().catch(() => undefined);
   return {
     gate: createGate({ auth, logger, sessions }),
     projections: [

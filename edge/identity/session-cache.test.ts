@@ -1,9 +1,14 @@
 // The session cache alone: what it keeps, for how long, and what ends it.
 import { describe, expect, it } from 'vitest';
 import type { CurrentSession } from './session.ts';
-import { createSessionCache, sessionCookie } from './session-cache.ts';
+import { createSessionCache as create, sessionCookie } from './session-cache.ts';
 
-const headers = (token: string) => new Headers({ cookie: `theme=dark; better-auth.session_token=${token}` });
+const NAME = 'better-auth.session_token';
+/** An expiry far ahead of the real clock, for tests that keep it. */
+const FAR = Date.now() + 1e9;
+const headers = (token: string) => new Headers({ cookie: `theme=dark; ${NAME}=${token}` });
+const createSessionCache = (options: Omit<Parameters<typeof create>[0], 'cookieName'> = {}) =>
+  create({ cookieName: async () => NAME, ...options });
 
 function session(userId: string, sessionId: string, expiresAt: number): CurrentSession {
   return {
@@ -39,11 +44,16 @@ function counted(answer: () => CurrentSession | null) {
 }
 
 describe('the session cache', () => {
-  it('finds the session cookie, secure or not, and nothing else', () => {
-    expect(sessionCookie(headers('abc.sig'))).toBe('abc.sig');
-    expect(sessionCookie(new Headers({ cookie: '__Secure-better-auth.session_token=x.y' }))).toBe('x.y');
-    expect(sessionCookie(new Headers({ cookie: 'theme=dark' }))).toBeUndefined();
-    expect(sessionCookie(new Headers())).toBeUndefined();
+  it('reads the cookie better-auth reads, by its exact name, and none when it is given twice', () => {
+    expect(sessionCookie(headers('abc.sig'), NAME)).toBe('abc.sig');
+    const secure = `__Secure-${NAME}`;
+    expect(sessionCookie(new Headers({ cookie: `${secure}=x.y` }), secure)).toBe('x.y');
+    // A look-alike name planted beside it is not the session cookie.
+    expect(sessionCookie(new Headers({ cookie: `evil.session_token=K; ${secure}=x.y` }), secure)).toBe('x.y');
+    expect(sessionCookie(new Headers({ cookie: `${NAME}=STALE.sig` }), secure)).toBeUndefined();
+    expect(sessionCookie(new Headers({ cookie: `${NAME}=a; ${NAME}=b` }), NAME)).toBeUndefined();
+    expect(sessionCookie(new Headers({ cookie: 'theme=dark' }), NAME)).toBeUndefined();
+    expect(sessionCookie(new Headers(), NAME)).toBeUndefined();
   });
 
   it('answers a verified session from memory until it is ended', async () => {
@@ -94,7 +104,7 @@ describe('the session cache', () => {
     await cache.get(headers('t1'), load);
     await cache.get(headers('t1'), load);
     expect(load.calls).toBe(3);
-    clock += 10_000;
+    clock += 10_001;
     await cache.get(headers('t1'), load);
     await cache.get(headers('t1'), load);
     expect(load.calls).toBe(4);
@@ -103,13 +113,20 @@ describe('the session cache', () => {
   it('does not store an answer looked up before an event that ended it', async () => {
     const cache = createSessionCache();
     let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let started: () => void = () => undefined;
+    const begun = new Promise<void>((r) => {
+      started = r;
+    });
     const slow = async () => {
-      await new Promise<void>((r) => {
-        release = r;
-      });
-      return session('bob', 's9', 10_000_000);
+      started();
+      await gate;
+      return session('bob', 's9', FAR);
     };
     const pending = cache.get(headers('t9'), slow);
+    await begun;
     cache.endSession('another');
     release();
     await pending;
@@ -118,9 +135,45 @@ describe('the session cache', () => {
 
   it('forgets the session a sign-out sends', async () => {
     const cache = createSessionCache();
-    const load = counted(() => session('ana', 's1', 10_000_000));
+    const load = counted(() => session('ana', 's1', FAR));
     await cache.get(headers('t1'), load);
-    cache.forget(headers('t1'));
+    await cache.forget(headers('t1'));
     expect(cache.size()).toBe(0);
+    // Whatever the database still says, that session is over.
+    expect(await cache.get(headers('t1'), load)).toBeNull();
+  });
+
+  it('trusts a ban, a revoke and a role over a database that has not applied them yet', async () => {
+    let clock = 1_000;
+    const cache = createSessionCache({ now: () => clock, settleMs: 10_000 });
+    const stale = counted(() => session('ana', 's1', 10_000_000));
+    await cache.get(headers('t1'), stale);
+    cache.roleChanged('ana', 'child');
+    clock += 60_000; // long after the settle window: the reactor is far behind
+    expect((await cache.get(headers('t1'), stale))?.user.role).toBe('child');
+    expect(cache.size()).toBe(0);
+    cache.banned('ana', null);
+    expect(await cache.get(headers('t1'), stale)).toBeNull();
+    cache.unbanned('ana');
+    expect(await cache.get(headers('t1'), stale)).not.toBeNull();
+    const other = counted(() => session('bob', 's2', 10_000_000));
+    cache.endSession('s2');
+    clock += 60_000;
+    expect(await cache.get(headers('t2'), other)).toBeNull();
+    expect(cache.size()).toBe(0);
+  });
+
+  it('answers nothing from memory while it cannot hear the events', async () => {
+    const cache = createSessionCache();
+    const load = counted(() => session('ana', 's1', FAR));
+    await cache.get(headers('t1'), load);
+    cache.deaf();
+    await cache.get(headers('t1'), load);
+    await cache.get(headers('t1'), load);
+    expect(load.calls).toBe(3);
+    cache.hearing();
+    await cache.get(headers('t1'), load);
+    await cache.get(headers('t1'), load);
+    expect(load.calls).toBe(4);
   });
 });

@@ -1,108 +1,170 @@
 // Signed-in requests answered from memory: a session better-auth has verified is kept here,
-// keyed by a hash of its cookie, until the sooner of its expiry and a minute. The identity
-// events every edge hears (edge/identity/watch.ts) end entries at once: a ban, a role change or
-// a password change ends all of that person's, a sign-out or revoke ends that session's. For a
-// few seconds after such an event nothing of that person is cached, so a lookup made before
-// identity_access applied the change in the database cannot put the old answer back.
+// keyed by a hash of the very cookie better-auth read, until the sooner of its expiry and a
+// minute. The identity events every edge hears (edge/identity/watch.ts) end entries at once:
+// a ban, a role change or a password change ends all of that person's, a sign-out or revoke
+// ends that session's. The events are also remembered for a while and trusted over the
+// database, which the identity_access reactor updates a little later: a lookup made before it
+// has applied a ban, a revoke or a role can neither let the old answer through nor put it back.
+// While this edge cannot hear the events (NATS away), nothing is answered from memory.
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { CurrentSession } from './session.ts';
 
 /** The longest an entry lives, however long its session has left. */
 const MAX_AGE_MS = 60_000;
-/** After an event about a person, how long their lookups are not cached. */
+/** After an event about a person or a session, how long lookups of them are not cached. */
 const SETTLE_MS = 10_000;
+/** How long an event is trusted over the database (far longer than the reactor's lag). */
+const REMEMBER_MS = 15 * 60_000;
 const MAX_ENTRIES = 10_000;
+const MAX_FACTS = 50_000;
 
 export type SessionCache = ReturnType<typeof createSessionCache>;
 
-/** The session cookie's value (better-auth's `…session_token`, `__Secure-` or not), if any. */
-export function sessionCookie(headers: Headers): string | undefined {
+/**
+ * The value of the cookie named `name`, read as better-auth reads it (the first cookie of that
+ * exact name); undefined when there is none, or more than one (then the database decides).
+ */
+export function sessionCookie(headers: Headers, name: string): string | undefined {
   const cookie = headers.get('cookie');
   if (!cookie) return undefined;
+  let found: string | undefined;
   for (const part of cookie.split(';')) {
     const at = part.indexOf('=');
-    if (at < 0) continue;
-    const name = part.slice(0, at).trim();
-    if (name.endsWith('.session_token')) return part.slice(at + 1).trim();
+    if (at < 0 || part.slice(0, at).trim() !== name) continue;
+    if (found !== undefined) return undefined;
+    found = part.slice(at + 1).trim();
   }
-  return undefined;
+  return found;
 }
 
+type Fact = { bannedUntil?: number | null; role?: string };
+
 export function createSessionCache({
+  cookieName,
   maxAgeMs = MAX_AGE_MS,
   settleMs = SETTLE_MS,
   now = Date.now,
 }: {
+  /** better-auth's session cookie name (`__Secure-` prefixed on https). */
+  cookieName: () => Promise<string>;
   maxAgeMs?: number;
   settleMs?: number;
   now?: () => number;
-} = {}) {
-  const entries = new LRUCache<string, CurrentSession>({ max: MAX_ENTRIES, ttlAutopurge: false });
-  /** userId or session id → the time until which lookups of it are not cached. */
-  const settling = new Map<string, number>();
+}) {
+  // Every expiry on the one clock, read afresh each time (no cached now).
+  const perf = { now };
+  const clock = { perf, ttlResolution: 0 };
+  const entries = new LRUCache<string, CurrentSession>({ max: MAX_ENTRIES, ...clock });
+  /** userId or session id → just changed: lookups of it are not cached for settleMs. */
+  const settling = new LRUCache<string, true>({ max: MAX_FACTS, ttl: settleMs, ...clock });
+  /** What the events said about people, trusted over a database that may lag them. */
+  const facts = new LRUCache<string, Fact>({ max: MAX_FACTS, ttl: REMEMBER_MS, ...clock });
+  /** Sessions the events ended. */
+  const ended = new LRUCache<string, true>({ max: MAX_FACTS, ttl: REMEMBER_MS, ...clock });
   /** Bumped by every event, so a lookup that began before one does not store its answer. */
   let generation = 0;
+  let listening = true;
 
-  const keyOf = (headers: Headers) => {
-    const cookie = sessionCookie(headers);
+  const keyOf = async (headers: Headers) => {
+    const cookie = sessionCookie(headers, await cookieName());
     return cookie ? createHash('sha256').update(cookie).digest('base64url') : undefined;
-  };
-
-  const isSettling = (id: string) => {
-    const until = settling.get(id);
-    if (until === undefined) return false;
-    if (until > now()) return true;
-    settling.delete(id);
-    return false;
   };
 
   const drop = (match: (s: CurrentSession) => boolean) => {
     for (const [key, s] of entries.entries()) if (match(s)) entries.delete(key);
   };
 
+  /** The session as the events say it is now: null when they ended it, the role they gave. */
+  const asEventsSay = (s: CurrentSession): CurrentSession | null => {
+    if (ended.has(s.session.id)) return null;
+    const fact = facts.get(s.user.id);
+    if (!fact) return s;
+    if (fact.bannedUntil !== undefined && (fact.bannedUntil === null || fact.bannedUntil > now()))
+      return null;
+    if (fact.role !== undefined && fact.role !== s.user.role)
+      return { ...s, user: { ...s.user, role: fact.role } };
+    return s;
+  };
+
+  const changed = (userId: string) => {
+    generation++;
+    settling.set(userId, true);
+    drop((s) => s.user.id === userId);
+  };
+
   return {
     /**
-     * The cached session for these headers, or `load`'s answer (cached when it is a session,
-     * never when it is none: a token that was never valid stays a database question).
+     * The session for these headers, from memory or from `load` (kept when it is a session
+     * the events agree with, never when it is none: a token that was never valid stays a
+     * database question).
      */
     async get(headers: Headers, load: () => Promise<CurrentSession | null>): Promise<CurrentSession | null> {
-      const key = keyOf(headers);
-      if (key === undefined) return load();
-      const hit = entries.get(key);
-      if (hit) {
-        if (hit.session.expiresAt.getTime() > now()) return hit;
-        entries.delete(key);
+      const key = listening ? await keyOf(headers) : undefined;
+      if (key !== undefined) {
+        const hit = entries.get(key);
+        if (hit && hit.session.expiresAt.getTime() > now()) return asEventsSay(hit);
+        if (hit) entries.delete(key);
       }
       const before = generation;
       const found = await load();
-      if (!found || before !== generation) return found;
-      if (isSettling(found.user.id) || isSettling(found.session.id)) return found;
+      if (!found) return null;
+      const current = asEventsSay(found);
+      const keep =
+        key !== undefined &&
+        listening &&
+        current === found &&
+        before === generation &&
+        !settling.has(found.user.id) &&
+        !settling.has(found.session.id);
       // lru-cache reads a ttl of 0 as "forever": an entry with no time left is not kept.
       const ttl = Math.min(found.session.expiresAt.getTime() - now(), maxAgeMs);
-      if (ttl > 0) entries.set(key, found, { ttl });
-      return found;
+      if (keep && ttl > 0) entries.set(key, found, { ttl });
+      return current;
     },
-    /** A ban, a role change, a password change: every session of theirs is asked for again. */
+    /** A ban: refused from now until `until` (ms; null for no end), whatever the database says yet. */
+    banned(userId: string, until: number | null): void {
+      facts.set(userId, { ...facts.get(userId), bannedUntil: until });
+      changed(userId);
+    },
+    unbanned(userId: string): void {
+      const fact = facts.get(userId);
+      if (fact) facts.set(userId, { ...fact, bannedUntil: undefined });
+      changed(userId);
+    },
+    roleChanged(userId: string, role: string): void {
+      facts.set(userId, { ...facts.get(userId), role });
+      changed(userId);
+    },
+    /** A password or profile change: every session of theirs is asked for again. */
     endUser(userId: string): void {
-      generation++;
-      settling.set(userId, now() + settleMs);
-      drop((s) => s.user.id === userId);
+      changed(userId);
     },
-    /** A sign-out or a revoke. */
+    /** A sign-out or a revoke: refused from now, whatever the database says yet. */
     endSession(sessionId: string): void {
       generation++;
-      settling.set(sessionId, now() + settleMs);
+      ended.set(sessionId, true);
+      settling.set(sessionId, true);
       drop((s) => s.session.id === sessionId);
     },
     /** This request's own session (a sign-out on this edge), before better-auth ends it. */
-    forget(headers: Headers): void {
-      const key = keyOf(headers);
+    async forget(headers: Headers): Promise<void> {
+      const key = await keyOf(headers);
       if (key === undefined) return;
       const found = entries.get(key);
-      generation++;
-      if (found) settling.set(found.session.id, now() + settleMs);
+      if (found) this.endSession(found.session.id);
       entries.delete(key);
+    },
+    /** While the events cannot reach this edge, nothing is answered from memory. */
+    deaf(): void {
+      listening = false;
+      generation++;
+      entries.clear();
+    },
+    hearing(): void {
+      generation++;
+      entries.clear();
+      listening = true;
     },
     size: () => entries.size,
   };

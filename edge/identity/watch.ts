@@ -12,7 +12,10 @@ export type IdentityReactions = {
   banned: (userId: string, ban: { reason: string; until: string | null }) => void;
   roleChanged: (userId: string, role: string) => void;
   sessionEnded: (sessionId: string) => void;
-  /** Anything else about the account changed (password, profile, unban): what is kept of it is stale. */
+  /** The subscription failed: events may be missed from here on. */
+  deaf?: () => void;
+  unbanned?: (userId: string) => void;
+  /** Anything else about the account changed (password, profile): what is kept of it is stale. */
   accountChanged?: (userId: string) => void;
 };
 
@@ -24,7 +27,11 @@ export function watchIdentity({ log, logger, on }: { log: Log; logger: Logger; o
   const subs: Subscription[] = ['account', 'sessions'].map((part) =>
     log.nc.subscribe(`${root}user.*.${part}`, {
       callback: (err, msg) => {
-        if (err) return;
+        if (err) {
+          logger.warn({ err }, 'identity events subscription failed');
+          on.deaf?.();
+          return;
+        }
         try {
           const { event } = decodeEnvelope(IdentityEventSchema, msg.data);
           switch (event.case) {
@@ -46,9 +53,11 @@ export function watchIdentity({ log, logger, on }: { log: Log; logger: Logger; o
             case 'signedOut':
               on.sessionEnded(event.value.sessionId);
               break;
+            case 'userUnbanned':
+              on.unbanned?.(event.value.userId);
+              break;
             case 'passwordChanged':
             case 'profileUpdated':
-            case 'userUnbanned':
               on.accountChanged?.(event.value.userId);
               break;
             default:
