@@ -1,8 +1,9 @@
 // Good news for the signed-in person, wherever they are on the page: a level reached, an
 // achievement earned. Shown at the top, clear of the composer and its Send button at the
-// bottom; announced politely to screen readers; each goes away by itself after a while,
-// waiting while the pointer rests on it or focus is inside it. It slides in only when the
-// system allows motion.
+// bottom, and never in the way: taps pass through it to what is beneath, all but its own
+// Dismiss. Announced politely to screen readers; each goes away by itself after a while,
+// waiting while the pointer rests on Dismiss or focus is inside it. It slides in only when
+// the system allows motion.
 import { Award, PartyPopper, X } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { Button } from '../components/ui/button.tsx';
@@ -55,7 +56,9 @@ function ToastItem({ toast: t }: { toast: Toast }) {
       onBlur={(e) => {
         if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(false);
       }}
-      className="pointer-events-auto flex w-full max-w-sm items-center gap-3 rounded-xl border border-orange-200 bg-card px-4 py-3 shadow-lg motion-safe:animate-[play-toast-in_200ms_ease-out]"
+      // Taps and clicks pass through to what is beneath (a phone's back button sits there),
+      // all but its own Dismiss.
+      className="pointer-events-none flex w-full max-w-sm items-center gap-3 rounded-xl border border-orange-200 bg-card px-4 py-3 shadow-lg motion-safe:animate-[play-toast-in_200ms_ease-out]"
     >
       <span className="flex size-9 shrink-0 items-center justify-center rounded-full bg-orange-100 text-primary">
         {t.kind === 'level' ? (
@@ -68,7 +71,13 @@ function ToastItem({ toast: t }: { toast: Toast }) {
         <p className="text-sm font-semibold">{t.title}</p>
         <p className="truncate text-sm text-muted-foreground">{t.body}</p>
       </div>
-      <Button variant="ghost" size="icon-sm" aria-label="Dismiss" onClick={() => store.dismiss(t.id)}>
+      <Button
+        variant="ghost"
+        size="icon-sm"
+        aria-label="Dismiss"
+        className="pointer-events-auto"
+        onClick={() => store.dismiss(t.id)}
+      >
         <X />
       </Button>
     </div>
