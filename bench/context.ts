@@ -12,6 +12,8 @@ const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.
 
 export type BenchContext = {
   runId: string;
+  /** The NATS server every figure uses (NATS_URL, read once here). */
+  natsUrl: string;
   nc: NatsConnection;
   /** A namespace of its own per figure, so streams never mix events of two figures. */
   names: (figure: string) => Names;
@@ -39,6 +41,7 @@ export async function openContext(): Promise<BenchContext> {
 
   return {
     runId,
+    natsUrl: NATS_URL,
     nc,
     names: (figure) => createNames(`b${runId}${figure}`),
     database: async (figure) => {

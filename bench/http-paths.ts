@@ -3,13 +3,9 @@
 // another process (bench/load-generator.ts), 64 connections for 10 s each, so the generator takes none of
 // the hub's CPU. One more figure posts messages at a fixed 500/s and bounds their p99.
 import { spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import type autocannon from 'autocannon';
-import pino from 'pino';
-import { loadSettings } from '../edge/config.ts';
-import { createHub } from '../edge/hub.ts';
+import { startBenchHub } from './bench-hub.ts';
 import type { BenchContext } from './context.ts';
 import { round } from './lanes.ts';
 import type { FigureResult, Measurement } from './types.ts';
@@ -81,25 +77,7 @@ export async function measureHttpPaths({
   fixedRate?: number;
   step: (text: string) => void;
 }): Promise<FigureResult[]> {
-  const prefix = `b${ctx.runId}paths`;
-  const settings = loadSettings({
-    HEARTH_NAMESPACE: prefix,
-    PORT: '0',
-    HEARTH_COMMAND_RATE_LIMIT: '100000000',
-    HEARTH_AUTH_RATE_LIMIT: 'off',
-  });
-  const hub = await createHub({
-    natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-    databaseUrl: await ctx.database('paths'),
-    authSecret: 'bench-secret-bench-secret-bench-secret-0123',
-    settings,
-    logger: pino({ level: 'silent' }),
-  });
-  await hub.start();
-  const server = serve({ fetch: hub.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((r) => server.once('listening', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const origin = settings.hub.publicUrl;
+  const { base, origin, stop } = await startBenchHub(ctx, 'paths');
   try {
     const signed = await fetch(`${base}/api/auth/sign-up/email`, {
       method: 'POST',
@@ -182,7 +160,6 @@ export async function measureHttpPaths({
       },
     ];
   } finally {
-    server.close();
-    await hub.stop();
+    await stop();
   }
 }

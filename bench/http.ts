@@ -1,12 +1,8 @@
 // Figure: HTTP command throughput and p50/p99 latency at 64 concurrent clients. A real hub on
 // an ephemeral port; each client flips the role of its own family member (no contention), and
 // every answer includes identity_access applying the decision, as a family's admin would see it.
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { serve } from '@hono/node-server';
-import pino from 'pino';
-import { loadSettings } from '../edge/config.ts';
-import { createHub } from '../edge/hub.ts';
+import { startBenchHub } from './bench-hub.ts';
 import type { BenchContext } from './context.ts';
 import { inviteTokens } from './invites.ts';
 import { inLanes, percentile, round } from './lanes.ts';
@@ -24,25 +20,7 @@ export async function measureHttp({
   requests?: number;
 }): Promise<FigureResult> {
   // The same namespace ctx.names('http') uses, so the run's cleanup removes these streams too.
-  const prefix = `b${ctx.runId}http`;
-  const settings = loadSettings({
-    HEARTH_NAMESPACE: prefix,
-    PORT: '0',
-    HEARTH_COMMAND_RATE_LIMIT: '1000000',
-    HEARTH_AUTH_RATE_LIMIT: 'off',
-  });
-  const hub = await createHub({
-    natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-    databaseUrl: await ctx.database('http'),
-    authSecret: 'bench-secret-bench-secret-bench-secret-0123',
-    settings,
-    logger: pino({ level: 'silent' }),
-  });
-  await hub.start();
-  const server = serve({ fetch: hub.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((r) => server.once('listening', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const origin = settings.hub.publicUrl;
+  const { base, origin, stop } = await startBenchHub(ctx, 'http');
   try {
     const admin = await signUp(base, origin, 'admin@bench.test');
     const tokens = await inviteTokens({ base, origin, cookie: admin, count: clients });
@@ -82,8 +60,7 @@ export async function measureHttp({
       baseline: null,
     };
   } finally {
-    server.close();
-    await hub.stop();
+    await stop();
   }
 }
 

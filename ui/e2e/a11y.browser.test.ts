@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InviteMade } from '../../contracts/identity.api.ts';
 import { ensureUiBuilt } from '../build.ts';
 import { expectAccessible } from './axe.ts';
-import { DESKTOP, hasChromium, launchChromium } from './browser.ts';
+import { DESKTOP, launchChromium, withoutBrowser } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { fillSignUp, openPage, PASSWORD, signUp } from './people.ts';
 
@@ -36,7 +36,7 @@ const backgroundLightness = (page: Page) =>
     return (r + g + b) / 3;
   });
 
-describe.skipIf(!hasChromium() && !process.env.CI)('accessibility, for every member of the family', () => {
+describe.skipIf(withoutBrowser)('accessibility, for every member of the family', () => {
   beforeAll(async () => {
     await ensureUiBuilt();
     [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);

@@ -2,11 +2,19 @@
 // Playwright gives every launch a fresh temporary profile (its own --user-data-dir), and
 // every context its own cookies: one context per person.
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const hasChromium = () => existsSync(CHROMIUM);
+
+/** Where browser tests leave their screenshots. */
+export const SHOTS = process.env.HEARTH_SCREENSHOTS ?? join(tmpdir(), 'hearth-screenshots');
+
+/** Browser tests run wherever Chromium is, and always in CI (where its absence is a failure). */
+export const withoutBrowser = !hasChromium() && !process.env.CI;
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -1,16 +1,13 @@
 // Two people, two real Chromium pages, one real hub: sign-up, sign-in, typing, a message,
 // the badge that clears when read, a DM, and a dropped connection that catches up.
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUiBuilt } from '../build.ts';
-import { DESKTOP, hasChromium, launchChromium, PHONE } from './browser.ts';
+import { DESKTOP, launchChromium, PHONE, SHOTS, withoutBrowser } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { badge, composer, messageText, openPage, PASSWORD, row, signUp as signUpAs } from './people.ts';
-
-const SHOTS = process.env.HEARTH_SCREENSHOTS ?? join(tmpdir(), 'hearth-screenshots');
 
 let hub: BrowserHub;
 let browser: Browser;
@@ -22,7 +19,7 @@ const signUp = (page: Page, name: string, email: string) => signUpAs(page, hub.u
 const message = messageText;
 
 // Skipped only on a developer's machine without Chromium; in CI a missing browser fails.
-describe.skipIf(!hasChromium() && !process.env.CI)('the family chat in a browser', () => {
+describe.skipIf(withoutBrowser)('the family chat in a browser', () => {
   beforeAll(async () => {
     await ensureUiBuilt();
     [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);

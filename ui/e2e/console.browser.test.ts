@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadModelStatus } from '../../contracts/admin.api.ts';
 import { ensureUiBuilt } from '../build.ts';
 import { expectAccessible } from './axe.ts';
-import { DESKTOP, hasChromium, launchChromium } from './browser.ts';
+import { DESKTOP, launchChromium, withoutBrowser } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { openPage, PASSWORD, signUp, signUpWithInvite } from './people.ts';
 
@@ -24,7 +24,7 @@ const section = (page: Page, name: string) => page.getByRole('link', { name, exa
 const dialog = (page: Page, name: string | RegExp) => page.getByRole('dialog', { name });
 const note = (page: Page) => page.getByTestId('people-note');
 
-describe.skipIf(!hasChromium() && !process.env.CI)('the admin console', () => {
+describe.skipIf(withoutBrowser)('the admin console', () => {
   beforeAll(async () => {
     await ensureUiBuilt();
     [hub, browser] = await Promise.all([startBrowserHub({ openSignup: false }), launchChromium()]);

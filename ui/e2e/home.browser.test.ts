@@ -8,7 +8,7 @@ import type { NotificationsPage } from '../../contracts/home.api.ts';
 import { DEFAULT_RULES } from '../../contracts/play.schema.ts';
 import { ensureUiBuilt } from '../build.ts';
 import { expectAccessible } from './axe.ts';
-import { DESKTOP, hasChromium, launchChromium } from './browser.ts';
+import { DESKTOP, launchChromium, withoutBrowser } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { openPage, signUp } from './people.ts';
 
@@ -47,7 +47,7 @@ const unreadOf = async (page: Page) =>
 const feedItem = (page: Page, text: string | RegExp) =>
   page.getByTestId('feed-item').filter({ hasText: text });
 
-describe.skipIf(!hasChromium() && !process.env.CI)('notifications and Home in a browser', () => {
+describe.skipIf(withoutBrowser)('notifications and Home in a browser', () => {
   beforeAll(async () => {
     await ensureUiBuilt();
     [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);

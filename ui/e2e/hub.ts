@@ -7,7 +7,7 @@ import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { loadSettings } from '../../edge/config.ts';
 import { createHub, type Hub } from '../../edge/hub.ts';
-import { testDatabase, testNats, uniquePrefix } from '../../test/services.ts';
+import { NATS_URL, testDatabase, testNats, uniquePrefix } from '../../test/services.ts';
 
 export type BrowserHub = { hub: Hub; url: string; stop: () => Promise<void> };
 
@@ -43,7 +43,7 @@ export async function startBrowserHub({
     HEARTH_OPEN_SIGNUP: String(openSignup),
   });
   hub = await createHub({
-    natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    natsUrl: NATS_URL,
     databaseUrl: database.url,
     authSecret: 'a-test-secret-that-is-long-enough-0123456789',
     settings,

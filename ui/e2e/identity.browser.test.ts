@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUiBuilt } from '../build.ts';
 import { expectAccessible } from './axe.ts';
-import { DESKTOP, hasChromium, launchChromium } from './browser.ts';
+import { DESKTOP, launchChromium, withoutBrowser } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { openPage, PASSWORD, signUp } from './people.ts';
 
@@ -22,7 +22,7 @@ async function signIn(page: Page, email: string, password = PASSWORD): Promise<v
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
-describe.skipIf(!hasChromium() && !process.env.CI)('who you are, in the browser', () => {
+describe.skipIf(withoutBrowser)('who you are, in the browser', () => {
   beforeAll(async () => {
     await ensureUiBuilt();
     [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InviteMade } from '../../contracts/identity.api.ts';
 import { ensureUiBuilt } from '../build.ts';
-import { DESKTOP, hasChromium, launchChromium } from './browser.ts';
+import { DESKTOP, launchChromium, withoutBrowser } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { fillSignUp, openPage, row, signUp, signUpWithInvite } from './people.ts';
 
@@ -18,7 +18,7 @@ let invite: InviteMade;
 const hearthLine = (page: Page, text: string) => page.getByTestId('hearth-line').filter({ hasText: text });
 const alert = (page: Page) => page.getByRole('alert');
 
-describe.skipIf(!hasChromium() && !process.env.CI)('joining the family by invite', () => {
+describe.skipIf(withoutBrowser)('joining the family by invite', () => {
   beforeAll(async () => {
     await ensureUiBuilt();
     [hub, browser] = await Promise.all([startBrowserHub({ openSignup: false }), launchChromium()]);

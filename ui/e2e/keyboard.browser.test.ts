@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUiBuilt } from '../build.ts';
 import { expectAccessible } from './axe.ts';
-import { DESKTOP, hasChromium, launchChromium } from './browser.ts';
+import { DESKTOP, launchChromium, withoutBrowser } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { badge, composer, messageItem, messageText, openPage, row, signUp } from './people.ts';
 
@@ -66,7 +66,7 @@ const onComposer = (f: Focused) => f.label === 'Message';
 const action = (label: string, message: string) => (f: Focused) =>
   f.label === label && (f.message ?? '').includes(message);
 
-describe.skipIf(!hasChromium() && !process.env.CI)('chat by keyboard alone', () => {
+describe.skipIf(withoutBrowser)('chat by keyboard alone', () => {
   beforeAll(async () => {
     await ensureUiBuilt();
     [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);

@@ -2,17 +2,14 @@
 // typing speed, reply, react, edit, delete (only what the edge allows), send a text too long
 // for one message, and scroll back through a long history.
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUiBuilt } from '../build.ts';
 import { expectAccessible } from './axe.ts';
-import { DESKTOP, hasChromium, launchChromium, PHONE } from './browser.ts';
+import { DESKTOP, launchChromium, PHONE, SHOTS, withoutBrowser } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { badge, composer, messageItem, messageText, openPage, row, send, signUp } from './people.ts';
-
-const SHOTS = process.env.HEARTH_SCREENSHOTS ?? join(tmpdir(), 'hearth-screenshots');
 
 let hub: BrowserHub;
 let browser: Browser;
@@ -59,7 +56,7 @@ async function mentionThenType(
   await page.keyboard.press('Enter');
 }
 
-describe.skipIf(!hasChromium() && !process.env.CI)('messages in a browser', () => {
+describe.skipIf(withoutBrowser)('messages in a browser', () => {
   beforeAll(async () => {
     await ensureUiBuilt();
     [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can } from '../../edge/identity/access.ts';
 import { ensureUiBuilt } from '../build.ts';
-import { DESKTOP, hasChromium, launchChromium } from './browser.ts';
+import { DESKTOP, launchChromium, withoutBrowser } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { openPage, signUp } from './people.ts';
 
@@ -48,7 +48,7 @@ const allowed = (role: string, grant: string) => {
   return resource !== undefined && action !== undefined && can(role, { [resource]: [action] });
 };
 
-describe.skipIf(!hasChromium() && !process.env.CI)('the UI offers only what the server allows', () => {
+describe.skipIf(withoutBrowser)('the UI offers only what the server allows', () => {
   beforeAll(async () => {
     await ensureUiBuilt();
     [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);

@@ -3,7 +3,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUiBuilt } from '../build.ts';
-import { DESKTOP, hasChromium, launchChromium } from './browser.ts';
+import { DESKTOP, launchChromium, withoutBrowser } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { openPage, signUp } from './people.ts';
 
@@ -24,7 +24,7 @@ const opponents = (page: Page) =>
     .locator('option')
     .evaluateAll((options) => options.map((o) => o.textContent ?? ''));
 
-describe.skipIf(!hasChromium() && !process.env.CI)('pickers in a browser', () => {
+describe.skipIf(withoutBrowser)('pickers in a browser', () => {
   beforeAll(async () => {
     await ensureUiBuilt();
     [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);

@@ -5,17 +5,14 @@
 // open form passes axe; on the phone every tab is in view; each control matches the edge's
 // permissions for its role.
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUiBuilt } from '../build.ts';
 import { expectAccessible } from './axe.ts';
-import { DESKTOP, hasChromium, launchChromium, PHONE } from './browser.ts';
+import { DESKTOP, launchChromium, PHONE, SHOTS, withoutBrowser } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { composer, openPage, row, signUp } from './people.ts';
-
-const SHOTS = process.env.HEARTH_SCREENSHOTS ?? join(tmpdir(), 'hearth-screenshots');
 
 let hub: BrowserHub;
 let browser: Browser;
@@ -72,7 +69,7 @@ const UNTIL = { timeout: 10_000 };
 const xpOf = async (page: Page) =>
   Number(await page.getByRole('progressbar', { name: 'Level progress' }).getAttribute('aria-valuenow'));
 
-describe.skipIf(!hasChromium() && !process.env.CI)('play in a browser', () => {
+describe.skipIf(withoutBrowser)('play in a browser', () => {
   beforeAll(async () => {
     await ensureUiBuilt();
     [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);
