@@ -1,16 +1,23 @@
 // A whole hub on an ephemeral loopback port for the HTTP figures, in its own namespace (the
-// run's cleanup removes its streams) and database, with no rate limits in the way.
+// run's cleanup removes its streams) and database, with no rate limits in the way, logging
+// as `npm start` does.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import pino from 'pino';
 import { loadSettings } from '../edge/config.ts';
 import { createHub, type Hub } from '../edge/hub.ts';
+import { createLogger } from '../edge/logger.ts';
 import type { BenchContext } from './context.ts';
 
 export type BenchHub = { hub: Hub; base: string; origin: string; stop: () => Promise<void> };
 
-export async function startBenchHub(ctx: BenchContext, name: string): Promise<BenchHub> {
+export async function startBenchHub(
+  ctx: BenchContext,
+  name: string,
+  /** A second edge of the same hub: the first one's database (the namespace follows the name). */
+  databaseUrl?: string,
+): Promise<BenchHub & { databaseUrl: string }> {
+  const url = databaseUrl ?? (await ctx.database(name));
   const settings = loadSettings({
     HEARTH_NAMESPACE: `b${ctx.runId}${name}`,
     PORT: '0',
@@ -19,15 +26,17 @@ export async function startBenchHub(ctx: BenchContext, name: string): Promise<Be
   });
   const hub = await createHub({
     natsUrl: ctx.natsUrl,
-    databaseUrl: await ctx.database(name),
+    databaseUrl: url,
     authSecret: 'bench-secret-bench-secret-bench-secret-0123',
     settings,
-    logger: pino({ level: 'silent' }),
+    // Logging as `npm start` does (an access line per request), to nowhere.
+    logger: createLogger({ level: 'info', destination: '/dev/null' }),
   });
   await hub.start();
   const server = serve({ fetch: hub.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   await new Promise((r) => server.once('listening', r));
   return {
+    databaseUrl: url,
     hub,
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     origin: settings.hub.publicUrl,

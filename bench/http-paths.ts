@@ -12,7 +12,7 @@ import type { FigureResult, Measurement } from './types.ts';
 
 const GENERATOR = fileURLToPath(new URL('./load-generator.ts', import.meta.url));
 
-type Load = {
+export type Load = {
   rps: number;
   p50Ms: number;
   p99Ms: number;
@@ -22,7 +22,7 @@ type Load = {
   seconds: number;
 };
 
-function generate(options: autocannon.Options): Promise<Load> {
+export function generate(options: autocannon.Options): Promise<Load> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', GENERATOR, JSON.stringify(options)], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -64,6 +64,36 @@ const measurement = (label: string, load: Load): Measurement => ({
   details: { p50Ms: load.p50Ms, p99Ms: load.p99Ms, non2xx: load.non2xx, errors: load.errors },
 });
 
+/** Signs up the first account and posts a history of 60 messages to page through; the family
+ * channel takes the first account in once chat's reactor has seen it. Answers the headers to send. */
+export async function signedInWithHistory(base: string, origin: string): Promise<Record<string, string>> {
+  const signed = await fetch(`${base}/api/auth/sign-up/email`, {
+    method: 'POST',
+    headers: { origin, 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'ana@bench.test', password: 'bench password 123', name: 'Ana' }),
+  });
+  if (signed.status !== 200) throw new Error(`sign-up: ${signed.status} ${await signed.text()}`);
+  const cookie = signed.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const headers = { cookie, origin, 'content-type': 'application/json' };
+  for (let i = 0; i < 60; i++) {
+    for (let attempt = 0; ; attempt++) {
+      if (attempt === 50) throw new Error('the family channel never took the first account');
+      const res = await fetch(`${base}/api/v1/messages`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ channel: 'family', content: `warm-up ${i}` }),
+      });
+      await res.arrayBuffer();
+      if (res.ok) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return headers;
+}
+
 export async function measureHttpPaths({
   ctx,
   connections = 64,
@@ -79,32 +109,7 @@ export async function measureHttpPaths({
 }): Promise<FigureResult[]> {
   const { base, origin, stop } = await startBenchHub(ctx, 'paths');
   try {
-    const signed = await fetch(`${base}/api/auth/sign-up/email`, {
-      method: 'POST',
-      headers: { origin, 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'ana@bench.test', password: 'bench password 123', name: 'Ana' }),
-    });
-    if (signed.status !== 200) throw new Error(`sign-up: ${signed.status} ${await signed.text()}`);
-    const cookie = signed.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-    const headers = { cookie, origin, 'content-type': 'application/json' };
-    // A history of 60 messages to page through; the family channel takes the first account in
-    // once chat's reactor has seen it.
-    for (let i = 0; i < 60; i++) {
-      for (let attempt = 0; ; attempt++) {
-        if (attempt === 50) throw new Error('the family channel never took the first account');
-        const res = await fetch(`${base}/api/v1/messages`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ channel: 'family', content: `warm-up ${i}` }),
-        });
-        await res.arrayBuffer();
-        if (res.ok) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    const headers = await signedInWithHistory(base, origin);
     const run = async (path: string, extra: Partial<autocannon.Options> = {}) =>
       checked(
         `${extra.method ?? 'GET'} ${path}`,

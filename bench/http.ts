@@ -1,6 +1,7 @@
-// Figure: HTTP command throughput and p50/p99 latency at 64 concurrent clients. A real hub on
-// an ephemeral port; each client flips the role of its own family member (no contention), and
-// every answer includes identity_access applying the decision, as a family's admin would see it.
+// Figure: an HTTP command that waits for a read model, throughput and p50/p99 latency at 64
+// concurrent clients. A real hub on an ephemeral port; each client flips the role of its own
+// family member (no contention), and every answer includes identity_access applying the
+// decision, as a family's admin would see it.
 import { performance } from 'node:perf_hooks';
 import { startBenchHub } from './bench-hub.ts';
 import type { BenchContext } from './context.ts';
@@ -48,7 +49,7 @@ export async function measureHttp({
     const seconds = (performance.now() - started) / 1000;
     return {
       id: 'http',
-      title: `HTTP command throughput, ${clients} clients`,
+      title: `HTTP command that waits for a read model (a role change), ${clients} clients`,
       figure: {
         label: 'POST /admin/users/:id/role, answered after identity_access applied it',
         unit: 'commands/s',

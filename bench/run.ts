@@ -6,6 +6,7 @@ import { measureChatHistory } from './chat-history.ts';
 import { openContext } from './context.ts';
 import { measureHttp } from './http.ts';
 import { measureHttpPaths } from './http-paths.ts';
+import { measureBanToEdge } from './identity-event.ts';
 import { round } from './lanes.ts';
 import { measurePlayRebuild } from './play.ts';
 import { measureProjectorFigures } from './projector-figure.ts';
@@ -15,8 +16,8 @@ import { measureWriterFigure } from './writer-figure.ts';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 // BENCH_ONLY=projector,http runs just those figure groups (a quick loop while tuning one);
-// unset, every figure runs. Groups: writer, projector (with jetstream), http, chat (or just
-// one of its figures: fanout, history), play.
+// unset, every figure runs. Groups: writer, projector (with jetstream), http (or just ban),
+// chat (or just one of its figures: fanout, history), play.
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? null;
 const wants = (group: string) => only === null || only.includes(group);
 const config = {
@@ -66,8 +67,12 @@ async function main() {
     }
     if (wants('http')) {
       figures.push(...(await measureHttpPaths({ ctx, step })));
-      figures.push(await measureHttp({ ctx, clients: config.httpClients }));
     }
+    if (wants('http') || wants('ban')) {
+      step('HTTP: a ban on one edge, refused by the other');
+      figures.push(await measureBanToEdge({ ctx }));
+    }
+    if (wants('http')) figures.push(await measureHttp({ ctx, clients: config.httpClients }));
     if (wants('chat') || wants('fanout')) {
       const fanout = await measureChatFanout({ ctx, ...config.chat.fanout, step });
       figures.push(fanout.latency, fanout.memory);

@@ -1,13 +1,13 @@
 // createApp(deps) → Hono. Thin: it authenticates, validates and translates; writers decide.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { commonErrors } from '../contracts/errors.ts';
 import { adminRoutes } from './admin/routes.ts';
+import { limitBody } from './http/body-limit.ts';
 import { clientAddress } from './http/client-address.ts';
 import type { HubEnv } from './http/context.ts';
 import type { HubDeps } from './http/deps.ts';
-import { errorResponse, notFound, onError } from './http/errors.ts';
+import { notFound, onError } from './http/errors.ts';
 import { opsOnly } from './http/ops.ts';
 import { trustedOriginsOnly } from './http/origin.ts';
 import { commandRateLimit } from './http/rate-limit.ts';
@@ -40,13 +40,7 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
 
   app.use('/api/*', secureCookiesOverTls(deps.config.trustedProxies));
   app.use('/api/*', trustedOriginsOnly(deps.config.trustedOrigins));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: (c) => errorResponse(c, commonErrors.payloadTooLarge()),
-    }),
-  );
+  app.use('/api/*', limitBody(deps.config.bodyLimitBytes));
   app.use('/api/auth/*', clientAddress(deps.config.trustedProxies));
   app.use('/api/auth/*', storableAuthInput);
   app.on(['GET', 'POST'], '/api/auth/*', (c) => deps.auth.handler(c.req.raw));
@@ -67,8 +61,9 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
 const accessLog = createMiddleware<HubEnv>(async (c, next) => {
   const start = performance.now();
   await next();
-  c.get('logger').info(
+  c.get('rootLogger').info(
     {
+      requestId: c.get('requestId'),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,

@@ -1,11 +1,11 @@
 // `npm start`: resolve NATS, Postgres and secrets, then run the whole hub in this process.
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import pino from 'pino';
 import { resolveInfra } from './boot/infra.ts';
 import { writeRuntimeFile } from './boot/runtime-file.ts';
 import { loadSettings, type Settings } from './config.ts';
 import { createHub } from './hub.ts';
+import { createLogger } from './logger.ts';
 
 // The environment is checked before anything starts; a bad value names itself and stops here.
 let settings: Settings;
@@ -15,7 +15,7 @@ try {
   process.stderr.write(`\nHearth could not start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 }
-const logger = pino({ level: settings.logLevel ?? 'info', base: { service: 'hearth' } });
+const logger = createLogger({ level: settings.logLevel ?? 'info' });
 
 async function main(settings: Settings) {
   const infra = await resolveInfra({ settings: settings.infra, logger });

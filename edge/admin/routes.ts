@@ -9,6 +9,7 @@ import { readEvents } from '../../writers/log/read-events.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
 import { PERMISSIONS } from '../http/permissions.ts';
+import { requestLogger } from '../http/request-id.ts';
 import { requirePermission } from '../http/session.ts';
 import { queryParams } from '../http/validate.ts';
 
@@ -55,7 +56,7 @@ export function adminRoutes(deps: HubDeps): Hono<HubEnv> {
       // Runs in the background; progress is polled from the GET below.
       projectors
         .rebuild(name)
-        .catch((err) => c.get('logger').error({ err, readModel: name }, 'rebuild failed'));
+        .catch((err) => requestLogger(c).error({ err, readModel: name }, 'rebuild failed'));
       await new Promise((r) => setTimeout(r, 50));
       return c.json((await projectors.rebuildStatus(name)) ?? { readModel: name, status: 'running' }, 202);
     },

@@ -20,22 +20,26 @@ export async function followChat({
   logger,
   onEvent,
   wants = () => true,
+  onSeen,
 }: {
   log: Log;
   logger: Logger;
   onEvent: (e: ChatStored) => void;
   /** False for a subject nobody here needs: its event is not even decoded. */
   wants?: (subject: string) => boolean;
-}): Promise<{ stop: () => Promise<void> }> {
+  /** Every event's subject and sequence, wanted or not, before it is decoded. */
+  onSeen?: (subject: string, seq: number) => void;
+}): Promise<{ stop: () => Promise<void>; from: number }> {
   const stream = log.names.stream('chat');
-  let lastSeq = 0;
+  // From the end of the log as it stands now: every event after `from` is seen, none before.
+  const from = (await log.jsm.streams.info(stream)).state.last_seq;
+  let lastSeq = from;
   let stopping = false;
   const open = async () => {
     const consumer = await log.js.consumers.get(stream, {
       filter_subjects: log.names.domainFilter('chat'),
-      ...(lastSeq > 0
-        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSeq + 1 }
-        : { deliver_policy: DeliverPolicy.New }),
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: lastSeq + 1,
     });
     return consumer.consume({ max_messages: 1000 });
   };
@@ -44,6 +48,7 @@ export async function followChat({
     while (!stopping) {
       for await (const m of messages) {
         lastSeq = m.seq;
+        onSeen?.(m.subject, m.seq);
         if (!wants(m.subject)) continue;
         let e: ChatStored;
         try {
@@ -68,6 +73,7 @@ export async function followChat({
     }
   })();
   return {
+    from,
     stop: async () => {
       stopping = true;
       await messages.close();

@@ -22,6 +22,7 @@ import { createUpgradeHandler } from '../socket/upgrade.ts';
 import { createFrameHandler, RATE_LIMIT_DEFAULTS, type RateLimit } from './connection.ts';
 import { followChat } from './follow.ts';
 import { createGateway } from './gateway.ts';
+import { createHistoryCache } from './history-cache.ts';
 import { createPresence, PRESENCE_DEFAULTS, type PresenceOptions } from './presence.ts';
 import { chatRoutes } from './routes.ts';
 
@@ -72,6 +73,15 @@ export async function createChat({
     options: { ...PRESENCE_DEFAULTS, ...options.presence },
   });
   const gateway = createGateway({ log, reader, presence, logger });
+  // <root>.chat.channel.<id>.message.<message id> (contracts/subjects.ts)
+  const channels = `${log.names.domainFilter('chat').slice(0, -1)}channel.`;
+  const pages = createHistoryCache({
+    messageChannel: (subject) => {
+      if (!subject.startsWith(channels)) return null;
+      const dot = subject.indexOf('.', channels.length);
+      return dot > 0 && subject.startsWith('.message.', dot) ? subject.slice(channels.length, dot) : null;
+    },
+  });
   const frames = createFrameHandler({
     gateway,
     writer,
@@ -112,7 +122,7 @@ export async function createChat({
       familyReactor({ chat: writer }),
     ] as unknown as Projector[],
     writer,
-    routes: (deps) => chatRoutes({ deps, chat: { writer, reader, tokens, presence } }),
+    routes: (deps) => chatRoutes({ deps, chat: { writer, reader, tokens, presence, pages } }),
     attach: upgrades.attach,
     push: { toUser: gateway.toUser, toAll: gateway.toAll },
     start: async () => {
@@ -142,13 +152,30 @@ export async function createChat({
           sessionEnded: (sessionId) => gateway.closeSession(sessionId, 'signed out'),
         },
       });
-      follower = await followChat({ log, logger, onEvent: gateway.onEvent, wants: gateway.wants });
+      const followed = await followChat({
+        log,
+        logger,
+        onEvent: gateway.onEvent,
+        wants: gateway.wants,
+        onSeen: pages.seen,
+      });
+      pages.following(followed.from);
+      follower = followed;
+      // While NATS is away the follower hears nothing: pages are not answered from memory.
+      void (async () => {
+        for await (const s of log.nc.status()) {
+          if (s.type === 'disconnect' || s.type === 'staleConnection' || s.type === 'slowConsumer')
+            pages.deaf();
+          else if (s.type === 'reconnect') pages.hearing();
+        }
+      })().catch(() => undefined);
     },
     stop: async () => {
       gateway.closeAll();
       await upgrades.close();
       typing?.unsubscribe();
       identity?.stop();
+      pages.deaf();
       await follower?.stop();
       follower = undefined;
       await presence.stop();

@@ -38,9 +38,16 @@ import { readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
 import type { TokenStore } from '../socket/tokens.ts';
+import type { HistoryCache } from './history-cache.ts';
 import type { Presence } from './presence.ts';
 
-export type ChatServices = { writer: ChatWriter; reader: ChatReader; tokens: TokenStore; presence: Presence };
+export type ChatServices = {
+  writer: ChatWriter;
+  reader: ChatReader;
+  tokens: TokenStore;
+  presence: Presence;
+  pages: HistoryCache;
+};
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
@@ -48,7 +55,7 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d
 
 export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }): Hono<HubEnv> {
   const { auth, db, projectors, appender } = deps;
-  const { writer, reader, tokens, presence } = chat;
+  const { writer, reader, tokens, presence, pages } = chat;
   const app = new Hono<HubEnv>();
   const read = requirePermission(auth, CHAT_PERMISSIONS.read);
   const write = requirePermission(auth, CHAT_PERMISSIONS.write);
@@ -95,14 +102,19 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
     if (limit < 1 || limit > MAX_LIMIT)
       throw commonErrors.invalidRequest(`limit must be between 1 and ${MAX_LIMIT}.`, { field: 'limit' });
     const beforeSeq = q.before_seq === undefined ? undefined : Number(q.before_seq);
-    return c.json(
-      (await history(db, {
-        channelId: q.channel,
-        before: parseBefore(q.before),
-        beforeSeq,
-        limit,
-      })) satisfies ChatMessage[],
-    );
+    const before = parseBefore(q.before);
+    const after = c.req.query('after');
+    const body = await pages.page({
+      channelId: q.channel,
+      key: `${limit}|${before?.getTime() ?? ''}|${beforeSeq ?? ''}`,
+      after: after === undefined ? undefined : Number(after),
+      position: () => projectors.applied('chat_messages'),
+      load: async () =>
+        JSON.stringify(
+          (await history(db, { channelId: q.channel, before, beforeSeq, limit })) satisfies ChatMessage[],
+        ),
+    });
+    return c.body(body, 200, { 'Content-Type': 'application/json' });
   });
 
   app.post('/messages', write, jsonBody(postMessageBody), async (c) => {
@@ -274,8 +286,9 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
 }
 
 /** `before` is ISO 8601 (the seed contract) or Unix milliseconds; absent means now. */
-function parseBefore(value: string | undefined): Date {
-  if (value === undefined) return new Date();
+/** No `before` is the newest page: bounded by sequence only, so no clock decides what it holds. */
+function parseBefore(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
   const ms = /^\d{1,15}$/.test(value) ? Number(value) : ISO.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms))
     throw commonErrors.invalidRequest('before must be an ISO 8601 time.', { field: 'before' });

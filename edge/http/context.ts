@@ -20,7 +20,9 @@ export type SessionInfo = {
 export type HubEnv = {
   Variables: {
     requestId: string;
-    logger: Logger;
+    rootLogger: Logger;
+    /** Made on first use: read it through requestLogger(c). */
+    logger?: Logger;
     user: SessionUser;
     session: SessionInfo;
   };

@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HearthError } from '../../contracts/errors.ts';
 import type { HubEnv } from './context.ts';
+import { requestLogger } from './request-id.ts';
 
 export type ErrorBody = { error: string; code: string; details?: Record<string, unknown> };
 
@@ -32,7 +33,7 @@ export function onError(err: Error, c: Context<HubEnv>): Response {
     const code = CODES[status] ?? 'http_error';
     return c.json({ error: err.message || 'Request failed.', code }, status);
   }
-  c.get('logger')?.error({ err }, 'unhandled error');
+  (c.get('rootLogger') ? requestLogger(c) : undefined)?.error({ err }, 'unhandled error');
   return c.json({ error: 'Something went wrong on our side.', code: 'internal' }, 500);
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
 import type { HubEnv } from './context.ts';
@@ -11,8 +12,22 @@ export function requestId(logger: Logger) {
     const given = c.req.header('X-Request-ID');
     const id = given && VALID.test(given) ? given : randomUUID();
     c.set('requestId', id);
-    c.set('logger', logger.child({ requestId: id }));
+    c.set('rootLogger', logger);
     c.header('X-Request-ID', id);
     await next();
   });
+}
+
+/**
+ * The request's logger, its lines carrying the request id. Made on first use: a pino child
+ * per request (its bindings serialised, its formatters built) is a cost most requests, which
+ * log one access line, do not need.
+ */
+export function requestLogger(c: Context<HubEnv>): Logger {
+  let logger = c.get('logger');
+  if (!logger) {
+    logger = c.get('rootLogger').child({ requestId: c.get('requestId') });
+    c.set('logger', logger);
+  }
+  return logger;
 }

@@ -24,18 +24,18 @@ export function toChatMessage(r: Selectable<MessageRow>): ChatMessage {
 
 const messages = (db: Kysely<unknown>) => (db as Kysely<ChatMessagesDB>).withSchema('chat_messages');
 
-/** The `limit` most recent messages older than `before` (and below `beforeSeq`), oldest first. */
+/** The `limit` most recent messages older than `before` and below `beforeSeq` (each when given), oldest first. */
 export async function history(
   db: Kysely<unknown>,
-  q: { channelId: string; before: Date; beforeSeq?: number | undefined; limit: number },
+  q: { channelId: string; before?: Date | undefined; beforeSeq?: number | undefined; limit: number },
 ): Promise<ChatMessage[]> {
   let query = messages(db)
     .selectFrom('messages')
     .selectAll()
     .where('channel_id', '=', q.channelId)
-    .where('created_at', '<', q.before)
     .orderBy('seq', 'desc')
     .limit(q.limit);
+  if (q.before !== undefined) query = query.where('created_at', '<', q.before);
   if (q.beforeSeq !== undefined) query = query.where('seq', '<', String(q.beforeSeq));
   const rows = await query.execute();
   return rows.reverse().map(toChatMessage);

@@ -36,6 +36,8 @@ export type ProjectorRunner = {
   waitFor: (name: string, seq: number, timeoutMs: number) => Promise<boolean>;
   /** The stream sequence each of these read models has applied, as committed (0: none yet). */
   positions: (names: readonly string[]) => Promise<Map<string, number>>;
+  /** At least what the read model has applied: this process's worker's report, else the checkpoint. */
+  applied: (name: string) => Promise<number>;
   rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<RebuildProgress>;
   rebuildStatus: (name: string) => Promise<RebuildProgress | null>;
   deadLetters: {
@@ -269,6 +271,10 @@ export function createProjectorRunner({
     status,
     waitFor,
     positions,
+    applied: async (name) => {
+      const mine = leaders.has(name) ? reached.get(name) : undefined;
+      return mine ?? (await checkpoint(name));
+    },
     rebuild: async (name, onProgress) => {
       const done = await rebuild({ db: rdb, log, projection: find(name), batchSize, onProgress });
       // The switch moved the checkpoint; waiters on this process learn it here.

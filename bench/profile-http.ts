@@ -1,0 +1,99 @@
+// `npx tsx bench/profile-http.ts [me|history|post|health …]`: where the hub's CPU goes on each
+// signed-in HTTP path. The same bench hub and load generator as the HTTP figures; the V8 profiler
+// runs only while the load does, and the table shows self time by function and by package. Each
+// profile is written to bench/profiles/<path>.cpuprofile for Chrome's DevTools (Performance tab).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { startBenchHub } from './bench-hub.ts';
+import { openContext } from './context.ts';
+import { generate, signedInWithHistory } from './http-paths.ts';
+
+type Node = {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+};
+type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+
+const PATHS = {
+  health: { path: '/health' },
+  me: { path: '/api/v1/me' },
+  history: { path: '/api/v1/messages?channel=family&limit=50' },
+  post: {
+    path: '/api/v1/messages',
+    method: 'POST' as const,
+    body: JSON.stringify({ channel: 'family', content: 'Dinner is ready' }),
+  },
+};
+type PathName = keyof typeof PATHS;
+
+/** Where a frame's code lives: a package, node's own, or a file of the project. */
+function owner(url: string): string {
+  if (url === '') return '(native)';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg?.[1]) return pkg[1];
+  if (url.startsWith('node:')) return 'node';
+  const ours = /\/((?:edge|writers|projectors|contracts)\/.*)$/.exec(url);
+  return ours?.[1] ?? url;
+}
+
+function summarise(profile: Profile, top: number) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  for (const [i, id] of profile.samples.entries())
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
+  const fns = new Map<string, number>();
+  const owners = new Map<string, number>();
+  for (const [id, us] of self) {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame) continue;
+    const where = owner(frame.url);
+    const fn = `${frame.functionName || '(anonymous)'} ${where}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
+    fns.set(fn, (fns.get(fn) ?? 0) + us);
+    owners.set(where, (owners.get(where) ?? 0) + us);
+  }
+  const rows = (m: Map<string, number>) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, us]) => `  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`)
+      .join('\n');
+  return `by package:\n${rows(owners)}\nby function:\n${rows(fns)}`;
+}
+
+async function main() {
+  const wanted = (process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(PATHS)) as PathName[];
+  const ctx = await openContext();
+  const { base, origin, stop } = await startBenchHub(ctx, 'profile');
+  const session = new Session();
+  session.connect();
+  await mkdir(new URL('./profiles/', import.meta.url), { recursive: true });
+  try {
+    const headers = await signedInWithHistory(base, origin);
+    await session.post('Profiler.enable');
+    for (const name of wanted) {
+      const { path, ...extra } = PATHS[name];
+      await session.post('Profiler.start');
+      const load = await generate({
+        url: `${base}${path}`,
+        connections: 64,
+        duration: 10,
+        headers,
+        ...extra,
+      });
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(new URL(`./profiles/${name}.cpuprofile`, import.meta.url), JSON.stringify(profile));
+      process.stdout.write(
+        `\n== ${name}: ${Math.round(load.rps)} requests/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms` +
+          ` (${load.non2xx} not 2xx, ${load.errors} errors)\n${summarise(profile as Profile, 25)}\n`,
+      );
+    }
+  } finally {
+    session.disconnect();
+    await stop();
+    await ctx.cleanup();
+  }
+}
+
+await main();
