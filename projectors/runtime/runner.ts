@@ -13,7 +13,8 @@ import { isReactor, reactorProjection } from './reactor.ts';
 import { type RebuildProgress, rebuild, rebuildStatus } from './rebuild.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
 import type { AnyProjection, Projector } from './types.ts';
-import { runWorker, sleep } from './worker.ts';
+import { sleep } from './sleep.ts';
+import { runWorker } from './worker.ts';
 
 export type ProjectorStatus = {
   name: string;
