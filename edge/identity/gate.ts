@@ -146,11 +146,13 @@ export async function toEnvelope(res: Response, logger: Logger): Promise<Respons
   return json(res.status, { error, code: codeFor(res.status, body.code) }, headers);
 }
 
+/** As edge/http/errors.ts answers it: details only below 500, Retry-After when it says one. */
 function errorJson(err: HearthError): Response {
   const headers = new Headers({ 'Cache-Control': 'no-store' });
   const retryAfter = err.details?.retryAfterSeconds;
   if (typeof retryAfter === 'number') headers.set('Retry-After', String(retryAfter));
-  return json(err.status, { error: err.message, code: err.code }, headers);
+  const details = err.details && err.status < 500 ? { details: err.details } : {};
+  return json(err.status, { error: err.message, code: err.code, ...details }, headers);
 }
 
 function json(status: number, body: unknown, init?: Headers | null): Response {

@@ -15,6 +15,7 @@ export const WS_PATH = '/ws';
  */
 export const MAX_FRAME_BYTES = 64 * 1024;
 const PING_EVERY_MS = 30_000;
+const RESTARTING = 'This server is restarting; reconnect shortly.';
 
 export type UpgradeHandler = {
   attach: (server: Server) => void;
@@ -58,7 +59,7 @@ export function createUpgradeHandler({
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== WS_PATH) return refuse(socket, 404, 'not_found', 'No such route.');
-    if (draining) return refuse(socket, 503, 'unavailable', 'This server is restarting; reconnect shortly.');
+    if (draining) return refuse(socket, 503, 'unavailable', RESTARTING);
     const secFetchSite = req.headers['sec-fetch-site'];
     if (!fromTrustedPage({ origin: req.headers.origin, secFetchSite: first(secFetchSite) })) {
       return refuse(socket, 403, 'forbidden_origin', originErrors.forbiddenOrigin().message);
@@ -72,6 +73,8 @@ export function createUpgradeHandler({
       return refuse(socket, 503, 'unavailable', 'A backing service is unavailable; retry shortly.');
     }
     if (!claims) return refuse(socket, 401, 'unauthorized', 'A valid, unused ws-token is required.');
+    // A stop began while the ticket was checked: the sockets have been closed, this one too.
+    if (draining) return refuse(socket, 503, 'unavailable', RESTARTING);
     if (socket.destroyed) return;
     const admitted = claims;
     wss.handleUpgrade(req, socket, head, (ws) => {

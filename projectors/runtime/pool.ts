@@ -21,8 +21,11 @@ export function openPool(config: pg.PoolConfig, onLost: (err: Error) => void): p
   return pool;
 }
 
-/** Class 08 (connection exceptions); 57P01–03: shut down by an admin, crashed, starting up. */
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[123]$)/;
+/**
+ * Class 08 (connection exceptions); 53300: no connection left for us; 57P01–03: shut down by
+ * an admin, crashed, starting up.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|53300$|57P0[123]$)/;
 const UNAVAILABLE_ERRNO =
   /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/;
 // node-postgres, pg-pool and Kysely say these in words only, without a code.
