@@ -28,9 +28,15 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
   app.use(deps.metrics.middleware);
   app.use(securityHeaders(deps.config.trustedProxies));
 
+  // Liveness: 200 while the process can answer, draining for a stop included. A 503 here would
+  // have an orchestrator kill the process mid-drain, cutting the requests it waits for.
   app.get('/health', (c) => c.json({ status: 'ok' }));
   const ops = opsOnly(deps.config.opsToken);
   app.get('/ready', ops, async (c) => {
+    // Stopping: not ready at once, whatever the services say, so a load balancer sends nobody
+    // new here while what is in flight finishes.
+    if (deps.draining())
+      return c.json({ ready: false, checks: { shutdown: { ok: false, detail: 'stopping' } } }, 503);
     const report = await readiness(deps);
     return c.json(report, report.ready ? 200 : 503);
   });

@@ -21,6 +21,7 @@ describe('an environment that sets nothing', () => {
       port: 3000,
       host: '0.0.0.0',
       logLevel: undefined,
+      shutdown: { graceMs: 30_000, delayMs: 0 },
       namespace: '',
       hub: {
         publicUrl: 'http://localhost:3000',
@@ -75,6 +76,8 @@ describe('an environment that sets values', () => {
       HEARTH_AUTH_RATE_LIMIT: 'off',
       HEARTH_AUTH_RATE_LIMIT_MAX: '7',
       HEARTH_READY_MAX_LAG: '0',
+      HEARTH_SHUTDOWN_GRACE: '45',
+      HEARTH_SHUTDOWN_DELAY: '5',
       HEARTH_NAMESPACE: 'staging1',
       HEARTH_DATA_DIR: '/var/lib/hearth',
       BETTER_AUTH_SECRET: 'better',
@@ -84,6 +87,7 @@ describe('an environment that sets values', () => {
       port: 8080,
       host: '::',
       logLevel: 'debug',
+      shutdown: { graceMs: 45_000, delayMs: 5000 },
       namespace: 'staging1',
       hub: {
         publicUrl: 'https://hearth.example',
@@ -124,6 +128,13 @@ describe('an environment that sets values', () => {
     expect(loadSettings({}).identity.openSignup).toBe(false);
     expect(loadSettings({ HEARTH_OPEN_SIGNUP: 'true' }).identity.openSignup).toBe(true);
     expect(loadSettings({ HEARTH_OPEN_SIGNUP: 'false' }).identity.openSignup).toBe(false);
+  });
+
+  it('spends a shutdown delay inside the grace, never beyond it', () => {
+    expect(loadSettings({ HEARTH_SHUTDOWN_GRACE: '10', HEARTH_SHUTDOWN_DELAY: '60' }).shutdown).toEqual({
+      graceMs: 10_000,
+      delayMs: 10_000,
+    });
   });
 
   it('prefers HEARTH_AUTH_SECRET to BETTER_AUTH_SECRET', () => {
@@ -174,6 +185,9 @@ describe('a value in the wrong form', () => {
     ['HEARTH_AUTH_RATE_LIMIT', 'maybe'],
     ['HEARTH_AUTH_RATE_LIMIT_MAX', '-1'],
     ['HEARTH_READY_MAX_LAG', '-5'],
+    ['HEARTH_SHUTDOWN_GRACE', '0'],
+    ['HEARTH_SHUTDOWN_GRACE', '30s'],
+    ['HEARTH_SHUTDOWN_DELAY', '-1'],
     ['HEARTH_OPS_TOKEN', 'short'],
     ['HEARTH_OPS_TOKEN', 'has spaces in it, sixteen+'],
     ['HEARTH_NAMESPACE', 'Prod'],

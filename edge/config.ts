@@ -20,6 +20,8 @@ export type HubSettings = {
 /** What `npm start` and the CLI need beyond the hub's own settings. */
 export type Settings = HubSettings & {
   host: string;
+  /** How `npm start` stops on SIGTERM or SIGINT (edge/boot/shutdown.ts). */
+  shutdown: { graceMs: number; delayMs: number };
   /** Unset: each entry point has its own default (the hub logs info, the CLI warnings). */
   logLevel: LogLevel | undefined;
   infra: InfraSettings;
@@ -47,6 +49,8 @@ type Environment = {
   HEARTH_AUTH_RATE_LIMIT: 'on' | 'off';
   HEARTH_AUTH_RATE_LIMIT_MAX: number;
   HEARTH_READY_MAX_LAG: number;
+  HEARTH_SHUTDOWN_GRACE: number;
+  HEARTH_SHUTDOWN_DELAY: number;
   HEARTH_OPS_TOKEN?: string;
   HEARTH_NAMESPACE: string;
   HEARTH_DATA_DIR: string;
@@ -147,6 +151,21 @@ const SCHEMA: JSONSchemaType<Environment> = {
       description: 'a whole number ≥ 1',
     },
     HEARTH_READY_MAX_LAG: { type: 'integer', minimum: 0, default: 10_000, description: 'a whole number ≥ 0' },
+    // Kubernetes' own default (terminationGracePeriodSeconds), after which it kills the process.
+    HEARTH_SHUTDOWN_GRACE: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 3600,
+      default: 30,
+      description: 'a whole number of seconds from 1 to 3600',
+    },
+    HEARTH_SHUTDOWN_DELAY: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 600,
+      default: 0,
+      description: 'a whole number of seconds from 0 to 600',
+    },
     HEARTH_OPS_TOKEN: {
       type: 'string',
       pattern: '^[A-Za-z0-9._~+/=-]{16,}$',
@@ -185,6 +204,8 @@ const SCHEMA: JSONSchemaType<Environment> = {
     'HEARTH_AUTH_RATE_LIMIT',
     'HEARTH_AUTH_RATE_LIMIT_MAX',
     'HEARTH_READY_MAX_LAG',
+    'HEARTH_SHUTDOWN_GRACE',
+    'HEARTH_SHUTDOWN_DELAY',
     'HEARTH_NAMESPACE',
     'HEARTH_DATA_DIR',
     'HEARTH_PROBE_NATS',
@@ -276,6 +297,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    // The delay is spent inside the grace, never beyond it.
+    shutdown: {
+      graceMs: e.HEARTH_SHUTDOWN_GRACE * 1000,
+      delayMs: Math.min(e.HEARTH_SHUTDOWN_DELAY, e.HEARTH_SHUTDOWN_GRACE) * 1000,
+    },
     namespace: e.HEARTH_NAMESPACE,
     hub: {
       publicUrl,

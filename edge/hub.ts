@@ -27,6 +27,14 @@ export type Hub = {
   /** Notifications and the feed (tests run a live round with home.live.tick()). */
   home: Home;
   start: () => Promise<void>;
+  /**
+   * A stop has begun (edge/boot/shutdown.ts): /ready answers 503 from now and new sockets are
+   * refused; everything else is served as before until the hub stops.
+   */
+  drain: () => void;
+  /** Waits (until `deadline`) for socket frames in flight, then closes every socket with 1012. */
+  closeSockets: (deadline: number) => Promise<void>;
+  /** Loops and sockets, then the workers at a checkpoint, then the pools and the NATS connection. */
   stop: () => Promise<void>;
 };
 
@@ -123,8 +131,10 @@ export async function createHub({
   await projectors.migrate();
   metrics.watchProjectors(() => projectors.status());
 
+  let draining = false;
   const deps: HubDeps = {
     config: settings.hub,
+    draining: () => draining,
     logger,
     log,
     appender,
@@ -154,12 +164,19 @@ export async function createHub({
       play.start();
       home.start();
     },
+    drain: () => {
+      draining = true;
+      chat.drain();
+    },
+    closeSockets: chat.closeSockets,
     stop: async () => {
+      draining = true;
       await home.stop();
       await play.stop();
       await chat.stop();
-      await identity.stop();
+      // Each worker finishes the batch in hand, commits it with its checkpoint and acks it.
       await projectors.stop();
+      await identity.stop();
       await log.nc.drain().catch(() => undefined);
       await db.destroy();
     },

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { resolveInfra } from './boot/infra.ts';
 import { writeRuntimeFile } from './boot/runtime-file.ts';
+import { gracefulShutdown } from './boot/shutdown.ts';
 import { loadSettings, type Settings } from './config.ts';
 import { createHub } from './hub.ts';
 import { createLogger } from './logger.ts';
@@ -45,15 +46,29 @@ async function main(settings: Settings) {
     }
   });
   hub.attach(server as Server);
+  const stopHub = gracefulShutdown({
+    server: server as Server,
+    hub,
+    graceMs: settings.shutdown.graceMs,
+    delayMs: settings.shutdown.delayMs,
+    logger,
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C: the waits are cut short; the stop itself still runs.
+      await stopHub(signal);
+      return;
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    server.close();
+    // Whatever happens below, the process ends within the grace period.
+    setTimeout(() => {
+      logger.error({ signal }, 'not stopped within HEARTH_SHUTDOWN_GRACE; exiting anyway');
+      process.exit(1);
+    }, settings.shutdown.graceMs).unref();
     await removeRuntimeFile();
-    await hub.stop().catch((err) => logger.error({ err }, 'stop failed'));
+    await stopHub(signal).catch((err) => logger.error({ err }, 'stop failed'));
     await infra.stop().catch((err) => logger.error({ err }, 'stopping services failed'));
     process.exit(0);
   };

@@ -46,6 +46,7 @@ let clients = 0;
 export async function startTestHub({
   identity = {},
   natsUrl,
+  databaseUrl,
   prefix = uniquePrefix(),
   env = {},
   chat,
@@ -56,10 +57,14 @@ export async function startTestHub({
   chat?: ChatOptions;
   /** A private server; otherwise the shared test server, cleaned up by namespace. */
   natsUrl?: string;
+  /** A database on a private server (the test drops it); otherwise a fresh one on the shared server. */
+  databaseUrl?: string;
   prefix?: string;
 } = {}): Promise<TestHub> {
   const nats = natsUrl ? undefined : await testNats(prefix);
-  const database = await testDatabase(prefix);
+  const database = databaseUrl
+    ? { url: databaseUrl, cleanup: async () => undefined }
+    : await testDatabase(prefix);
   const settings = loadSettings({ ...env, HEARTH_NAMESPACE: prefix, PORT: '3000' });
   // Sign-up is open unless a test says otherwise: most tests are about what members do, not
   // how they got in. Tests of the way in set openSignup: false.

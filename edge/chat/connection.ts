@@ -19,7 +19,11 @@ import type { Conn, Gateway } from './gateway.ts';
 export type RateLimit = { burst: number; perSecond: number };
 export const RATE_LIMIT_DEFAULTS: RateLimit = { burst: 20, perSecond: 5 };
 
-export type FrameHandler = { handle: (conn: Conn, raw: string) => void };
+export type FrameHandler = {
+  handle: (conn: Conn, raw: string) => void;
+  /** Frames received and not yet answered, on every socket (a stop waits for them). */
+  inFlight: () => number;
+};
 
 export function createFrameHandler({
   gateway,
@@ -38,6 +42,7 @@ export function createFrameHandler({
   // every 1/perSecond s: a bucket of `burst` tokens refilled at `perSecond`.
   const take = createTokenBucket(rateLimit);
   const queues = new WeakMap<Conn, Promise<void>>();
+  let inFlight = 0;
 
   const meta = (conn: Conn, commandId?: string, fingerprint?: string): CommandMeta => ({
     commandId: commandId ?? randomUUID(),
@@ -165,13 +170,17 @@ export function createFrameHandler({
         return;
       }
       const frame = parsed.frame;
+      // Counted from now until answered, waiting in its socket's queue included.
+      inFlight++;
+      const counted = () => run(conn, frame).finally(() => inFlight--);
       // Pings and typing are answered at once; everything else keeps the client's order.
       if (frame.type === 'ping' || frame.type === 'typing') {
-        void run(conn, frame);
+        void counted();
         return;
       }
-      const next = (queues.get(conn) ?? Promise.resolve()).then(() => run(conn, frame));
+      const next = (queues.get(conn) ?? Promise.resolve()).then(counted);
       queues.set(conn, next);
     },
+    inFlight: () => inFlight,
   };
 }

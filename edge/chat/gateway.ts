@@ -30,7 +30,8 @@ export type Conn = {
   typingIn: Set<string>;
 };
 
-export const CLOSE = { revoked: 4401, tooSlow: 1013, goingAway: 1001 } as const;
+/** restart (1012, service restart): reconnect, here or to another edge; nothing is lost. */
+export const CLOSE = { revoked: 4401, tooSlow: 1013, restart: 1012 } as const;
 /** A socket this far behind is closed; its client reconnects with after_seq and loses nothing. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const BACKFILL_PAUSE_BYTES = 1024 * 1024;
@@ -241,7 +242,7 @@ export function createGateway({
       const data = encodeFrame(frame);
       for (const conn of conns) send(conn, data);
     },
-    closeAll: () => closeWhere(() => true, CLOSE.goingAway, 'server shutting down'),
+    closeAll: () => closeWhere(() => true, CLOSE.restart, 'server restarting; reconnect'),
     size: () => conns.size,
     logger,
   };

@@ -9,6 +9,7 @@ import { chatChannelsProjection } from '../../projectors/chat-channels/projectio
 import { familyReactor } from '../../projectors/chat-family/reactor.ts';
 import { chatMessagesProjection } from '../../projectors/chat-messages/projection.ts';
 import { findUser, isBanned } from '../../projectors/identity-users/queries.ts';
+import { isDatabaseUnavailable } from '../../projectors/runtime/pool.ts';
 import type { Projector } from '../../projectors/runtime/types.ts';
 import { type ChatWriter, createChatWriter } from '../../writers/chat/commands.ts';
 import { createChatReader } from '../../writers/chat/load.ts';
@@ -37,6 +38,13 @@ export type Chat = {
   attach: (server: Server) => void;
   /** Starts following the log; sockets are accepted only after. */
   start: () => Promise<void>;
+  /** A stop has begun: new sockets are refused (503); those open carry on. */
+  drain: () => void;
+  /**
+   * Waits, until `deadline` (ms since the epoch), for every frame received to be answered,
+   * then closes every socket with 1012 (service restart), so its client reconnects elsewhere.
+   */
+  closeSockets: (deadline: number) => Promise<void>;
   stop: () => Promise<void>;
   connections: () => number;
   /** Frames that are not chat events, for the sockets of this process (play's live updates). */
@@ -101,7 +109,12 @@ export async function createChat({
     logger,
     admit: async (claims) => {
       if ((recentlyBanned.get(claims.userId) ?? 0) > Date.now()) return null;
-      const user = await findUser(db, claims.userId);
+      // With the database away, the ticket speaks for the person: issued under a minute ago to
+      // a session then verified, and a ban since is in recentlyBanned, heard on the events.
+      const user = await findUser(db, claims.userId).catch((err: unknown) => {
+        if (isDatabaseUnavailable(err)) return undefined;
+        throw err;
+      });
       if (user && isBanned(user)) return null;
       return { ...claims, role: user?.role ?? claims.role };
     },
@@ -169,6 +182,13 @@ export async function createChat({
           else if (s.type === 'reconnect') pages.hearing();
         }
       })().catch(() => undefined);
+    },
+    drain: upgrades.drain,
+    closeSockets: async (deadline) => {
+      upgrades.drain();
+      while (frames.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      gateway.closeAll();
+      await upgrades.close();
     },
     stop: async () => {
       gateway.closeAll();

@@ -100,7 +100,7 @@ describe('a client whose edge restarts', () => {
     await first.waitFor((f) => f.type === 'message' && f.content === 'restart 30', 20_000);
     await edge.stop(); // the edge goes away mid-burst; its sockets close
     const closed = await first.closed;
-    expect(closed.code).toBe(1001);
+    expect(closed.code).toBe(1012);
     const seen = messages(first, 'restart');
     const fresh = await t.startEdge();
     const second = await ann.connect(fresh);

@@ -35,6 +35,8 @@ export type HubConfig = {
 
 export type HubDeps = {
   config: HubConfig;
+  /** True once a stop has begun: /ready answers 503 while the rest is served as before. */
+  draining: () => boolean;
   logger: Logger;
   log: Log;
   appender: Appender;

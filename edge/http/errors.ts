@@ -2,7 +2,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { HearthError } from '../../contracts/errors.ts';
+import { commonErrors, HearthError } from '../../contracts/errors.ts';
+import { isDatabaseUnavailable } from '../../projectors/runtime/pool.ts';
 import type { HubEnv } from './context.ts';
 import { requestLogger } from './request-id.ts';
 
@@ -11,7 +12,7 @@ export type ErrorBody = { error: string; code: string; details?: Record<string, 
 export function errorResponse(c: Context, err: HearthError): Response {
   const body: ErrorBody = { error: err.message, code: err.code };
   if (err.details && err.status < 500) body.details = err.details;
-  if (err.status === 429 && typeof err.details?.retryAfterSeconds === 'number') {
+  if ((err.status === 429 || err.status === 503) && typeof err.details?.retryAfterSeconds === 'number') {
     c.header('Retry-After', String(err.details.retryAfterSeconds));
   }
   return c.json(body, err.status);
@@ -26,8 +27,21 @@ const CODES: Partial<Record<number, string>> = {
   415: 'unsupported_media_type',
 };
 
+/** Seconds a client is told to wait before it asks again while the database is away. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** Postgres away (restarting, failing over): the same request will work shortly. */
+export const databaseUnavailable = (message = 'The database is not answering just now; retry shortly.') =>
+  commonErrors.unavailable(message, { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS });
+
 export function onError(err: Error, c: Context<HubEnv>): Response {
   if (err instanceof HearthError) return errorResponse(c, err);
+  // Wherever a route met the database, its being away is one answer: 503, retry; never a 500.
+  // The access log counts them; the pool and the runner have already said why.
+  if (isDatabaseUnavailable(err)) {
+    c.get('logger')?.debug({ err: { message: err.message } }, 'database unavailable');
+    return errorResponse(c, databaseUnavailable());
+  }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
     const code = CODES[status] ?? 'http_error';

@@ -5,6 +5,7 @@ import { betterAuth } from 'better-auth';
 import { createAuthMiddleware, getIP, isAPIError } from 'better-auth/api';
 import { admin } from 'better-auth/plugins';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../../projectors/runtime/pool.ts';
 import { ac, roles } from './access.ts';
 import type { AuthDatabase } from './db.ts';
 import { bannedMessage } from './errors.ts';
@@ -48,14 +49,14 @@ export function createAuth({
     telemetry: { enabled: false },
     logger: {
       level: 'warn',
-      log: (level, message, ...args) => logger[level]({ args }, message),
+      // The database away is an outage the pools report, not a fault of each request in it.
+      log: (level, message, ...args) =>
+        logger[level === 'error' && args.some(isDatabaseUnavailable) ? 'debug' : level]({ args }, message),
     },
-    onAPIError: {
-      // Refusals (4xx) are answers, not faults: only the rest deserve a log line.
-      onError: (err) => {
-        if (!isAPIError(err) || err.statusCode >= 500) logger.error({ err }, 'auth request failed');
-      },
-    },
+    // Refusals (4xx, better-auth's APIErrors) are answered as they are; anything else is thrown
+    // to the gate, which tells the database being away (503, retry) from a fault (500, logged).
+    // Answered here, it would be a bare 500 whatever the cause.
+    onAPIError: { throw: true },
     emailAndPassword: {
       enabled: true,
       requireEmailVerification: mailer !== undefined,

@@ -1,12 +1,15 @@
 // The AuthGate the app uses: better-auth's handler behind Hearth's rules, session lookup for
 // /api/v1, and the permission check.
 import type { Logger } from 'pino';
+import { HearthError } from '../../contracts/errors.ts';
+import { isDatabaseUnavailable } from '../../projectors/runtime/pool.ts';
 import type { AuthGate } from '../http/deps.ts';
 import { can } from './access.ts';
 import { type Auth, absoluteCallback } from './auth.ts';
 import { type BanNotice, bannedMessage, codeFor, edgeIdentityErrors } from './errors.ts';
 import { findSession, publicSession, toCurrentSession } from './session.ts';
 import type { SessionCache } from './session-cache.ts';
+import { authUnavailable } from './unavailable.ts';
 
 const BASE_PATH = '/api/auth';
 
@@ -85,6 +88,10 @@ export function createGate({
           path === '/verify-email' ? new Request(absoluteCallback(request.url, baseURL), request) : request;
         return await toEnvelope(await auth.handler(forwarded), logger);
       } catch (err) {
+        // The database away: 503, try again shortly. Never a 401 from get-session, which
+        // would sign the person out of every family service that asks.
+        const known = isDatabaseUnavailable(err) ? authUnavailable(path) : err;
+        if (known instanceof HearthError) return errorJson(known);
         logger.error({ err, path }, 'auth request failed');
         return json(500, { error: 'Something went wrong on our side.', code: 'internal' });
       }
@@ -137,6 +144,15 @@ export async function toEnvelope(res: Response, logger: Logger): Promise<Respons
   const error =
     typeof body.message === 'string' && body.message ? body.message : res.statusText || 'Request failed.';
   return json(res.status, { error, code: codeFor(res.status, body.code) }, headers);
+}
+
+/** As edge/http/errors.ts answers it: details only below 500, Retry-After when it says one. */
+function errorJson(err: HearthError): Response {
+  const headers = new Headers({ 'Cache-Control': 'no-store' });
+  const retryAfter = err.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') headers.set('Retry-After', String(retryAfter));
+  const details = err.details && err.status < 500 ? { details: err.details } : {};
+  return json(err.status, { error: err.message, code: err.code, ...details }, headers);
 }
 
 function json(status: number, body: unknown, init?: Headers | null): Response {

@@ -176,4 +176,64 @@ describe('the session cache', () => {
     await cache.get(headers('t1'), load);
     expect(load.calls).toBe(4);
   });
+
+  describe('while the database is away', () => {
+    const away = async (): Promise<CurrentSession | null> => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    };
+
+    it('answers a session as it was last verified, past its minute', async () => {
+      let clock = 1_000;
+      const cache = createSessionCache({ now: () => clock });
+      await cache.get(headers('t1'), async () => session('ana', 's1', 10_000_000));
+      clock += 5 * 60_000;
+      expect(await cache.get(headers('t1'), away)).toMatchObject({ user: { id: 'ana' } });
+      // Back: the database is asked again, and its answer replaces memory's.
+      const load = counted(() => null);
+      expect(await cache.get(headers('t1'), load)).toBeNull();
+      expect(load.calls).toBe(1);
+      await expect(cache.get(headers('t1'), away)).rejects.toThrow('ECONNREFUSED');
+    });
+
+    it('still ends it on the events, and keeps it no longer than they are remembered', async () => {
+      let clock = 1_000;
+      const cache = createSessionCache({ now: () => clock });
+      const load = async () => session('ana', 's1', 100_000_000);
+      await cache.get(headers('t1'), load);
+      await cache.get(headers('t2'), async () => session('bob', 's2', 100_000_000));
+      clock += 2 * 60_000;
+      cache.endUser('ana');
+      await expect(cache.get(headers('t1'), away)).rejects.toThrow('ECONNREFUSED');
+      cache.endSession('s2');
+      await expect(cache.get(headers('t2'), away)).rejects.toThrow('ECONNREFUSED');
+      await cache.get(headers('t3'), async () => session('cy', 's3', 100_000_000));
+      clock += 15 * 60_000 + 1;
+      await expect(cache.get(headers('t3'), away)).rejects.toThrow('ECONNREFUSED');
+    });
+
+    it('answers nothing past the session’s expiry, and nothing it never verified', async () => {
+      let clock = 1_000;
+      const cache = createSessionCache({ now: () => clock });
+      await cache.get(headers('t1'), async () => session('ana', 's1', 100_000));
+      clock = 100_000;
+      await expect(cache.get(headers('t1'), away)).rejects.toThrow('ECONNREFUSED');
+      await expect(cache.get(headers('t9'), away)).rejects.toThrow('ECONNREFUSED');
+    });
+
+    it('answers nothing from memory for another failure, or while it cannot hear the events', async () => {
+      let clock = 1_000;
+      const cache = createSessionCache({ now: () => clock });
+      await cache.get(headers('t1'), async () => session('ana', 's1', 10_000_000));
+      clock += 2 * 60_000;
+      const broken = async (): Promise<CurrentSession | null> => {
+        throw new Error('column "banned" does not exist');
+      };
+      await expect(cache.get(headers('t1'), broken)).rejects.toThrow('does not exist');
+      await cache.get(headers('t2'), async () => session('bob', 's2', 10_000_000));
+      clock += 2 * 60_000;
+      cache.deaf();
+      cache.hearing();
+      await expect(cache.get(headers('t2'), away)).rejects.toThrow('ECONNREFUSED');
+    });
+  });
 });

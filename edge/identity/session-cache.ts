@@ -6,16 +6,24 @@
 // database, which the identity_access reactor updates a little later: a lookup made before it
 // has applied a ban, a revoke or a role can neither let the old answer through nor put it back.
 // While this edge cannot hear the events (NATS away), nothing is answered from memory.
+// While the database is away, a session verified in the last 15 minutes is answered as it was
+// last verified: the events still end it, and the person keeps working through a restart.
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { isDatabaseUnavailable } from '../../projectors/runtime/pool.ts';
 import type { CurrentSession } from './session.ts';
 
-/** The longest an entry lives, however long its session has left. */
+/** The longest an entry is answered without asking the database, however long its session has left. */
 const MAX_AGE_MS = 60_000;
 /** After an event about a person or a session, how long lookups of them are not cached. */
 const SETTLE_MS = 10_000;
 /** How long an event is trusted over the database (far longer than the reactor's lag). */
 const REMEMBER_MS = 15 * 60_000;
+/**
+ * How long a verified session may still be answered while the database is away: no longer
+ * than the events that could have ended it are remembered.
+ */
+const OUTAGE_MS = REMEMBER_MS;
 const MAX_ENTRIES = 10_000;
 const MAX_FACTS = 50_000;
 
@@ -39,6 +47,8 @@ export function sessionCookie(headers: Headers, name: string): string | undefine
 }
 
 type Fact = { bannedUntil?: number | null; role?: string };
+/** A verified session, answered from memory until freshUntil, and after it only in an outage. */
+type Entry = { found: CurrentSession; freshUntil: number };
 
 export function createSessionCache({
   cookieName,
@@ -55,7 +65,7 @@ export function createSessionCache({
   // Every expiry on the one clock, read afresh each time (no cached now).
   const perf = { now };
   const clock = { perf, ttlResolution: 0 };
-  const entries = new LRUCache<string, CurrentSession>({ max: MAX_ENTRIES, ...clock });
+  const entries = new LRUCache<string, Entry>({ max: MAX_ENTRIES, ...clock });
   /** userId or session id → just changed: lookups of it are not cached for settleMs. */
   const settling = new LRUCache<string, true>({ max: MAX_FACTS, ttl: settleMs, ...clock });
   /** What the events said about people, trusted over a database that may lag them. */
@@ -72,7 +82,7 @@ export function createSessionCache({
   };
 
   const drop = (match: (s: CurrentSession) => boolean) => {
-    for (const [key, s] of entries.entries()) if (match(s)) entries.delete(key);
+    for (const [key, e] of entries.entries()) if (match(e.found)) entries.delete(key);
   };
 
   /** The session as the events say it is now: null when they ended it, the role they gave. */
@@ -101,13 +111,26 @@ export function createSessionCache({
      */
     async get(headers: Headers, load: () => Promise<CurrentSession | null>): Promise<CurrentSession | null> {
       const key = listening ? await keyOf(headers) : undefined;
+      let stale: Entry | undefined;
       if (key !== undefined) {
         const hit = entries.get(key);
-        if (hit && hit.session.expiresAt.getTime() > now()) return asEventsSay(hit);
-        if (hit) entries.delete(key);
+        if (hit && hit.found.session.expiresAt.getTime() <= now()) entries.delete(key);
+        else if (hit && hit.freshUntil > now()) return asEventsSay(hit.found);
+        else stale = hit;
       }
       const before = generation;
-      const found = await load();
+      let found: CurrentSession | null;
+      try {
+        found = await load();
+      } catch (err) {
+        // The database away: the session as last verified, unless an event ended it or this
+        // edge stopped hearing them meanwhile (either takes the entry away).
+        if (stale && key !== undefined && entries.peek(key) === stale && isDatabaseUnavailable(err))
+          return asEventsSay(stale.found);
+        throw err;
+      }
+      // The database has answered: what it says replaces what memory kept, whatever it says.
+      if (stale && key !== undefined && entries.peek(key) === stale) entries.delete(key);
       if (!found) return null;
       const current = asEventsSay(found);
       const keep =
@@ -118,8 +141,8 @@ export function createSessionCache({
         !settling.has(found.user.id) &&
         !settling.has(found.session.id);
       // lru-cache reads a ttl of 0 as "forever": an entry with no time left is not kept.
-      const ttl = Math.min(found.session.expiresAt.getTime() - now(), maxAgeMs);
-      if (keep && ttl > 0) entries.set(key, found, { ttl });
+      const ttl = Math.min(found.session.expiresAt.getTime() - now(), OUTAGE_MS);
+      if (keep && ttl > 0) entries.set(key, { found, freshUntil: now() + maxAgeMs }, { ttl });
       return current;
     },
     /** A ban: refused from now until `until` (ms; null for no end), whatever the database says yet. */
@@ -152,7 +175,7 @@ export function createSessionCache({
       const key = await keyOf(headers);
       if (key === undefined) return;
       const found = entries.get(key);
-      if (found) this.endSession(found.session.id);
+      if (found) this.endSession(found.found.session.id);
       entries.delete(key);
     },
     /** While the events cannot reach this edge, nothing is answered from memory. */

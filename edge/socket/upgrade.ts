@@ -15,9 +15,12 @@ export const WS_PATH = '/ws';
  */
 export const MAX_FRAME_BYTES = 64 * 1024;
 const PING_EVERY_MS = 30_000;
+const RESTARTING = 'This server is restarting; reconnect shortly.';
 
 export type UpgradeHandler = {
   attach: (server: Server) => void;
+  /** A stop has begun: new sockets are refused with 503, so their clients open one elsewhere. */
+  drain: () => void;
   close: () => Promise<void>;
 };
 
@@ -39,6 +42,7 @@ export function createUpgradeHandler({
   const fromTrustedPage = provenanceCheck(trustedOrigins);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
+  let draining = false;
   // Dead peers (a phone that lost its network) are found by ping/pong and closed.
   const pinger = setInterval(() => {
     for (const ws of wss.clients) {
@@ -55,6 +59,7 @@ export function createUpgradeHandler({
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== WS_PATH) return refuse(socket, 404, 'not_found', 'No such route.');
+    if (draining) return refuse(socket, 503, 'unavailable', RESTARTING);
     const secFetchSite = req.headers['sec-fetch-site'];
     if (!fromTrustedPage({ origin: req.headers.origin, secFetchSite: first(secFetchSite) })) {
       return refuse(socket, 403, 'forbidden_origin', originErrors.forbiddenOrigin().message);
@@ -68,6 +73,8 @@ export function createUpgradeHandler({
       return refuse(socket, 503, 'unavailable', 'A backing service is unavailable; retry shortly.');
     }
     if (!claims) return refuse(socket, 401, 'unauthorized', 'A valid, unused ws-token is required.');
+    // A stop began while the ticket was checked: the sockets have been closed, this one too.
+    if (draining) return refuse(socket, 503, 'unavailable', RESTARTING);
     if (socket.destroyed) return;
     const admitted = claims;
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -92,7 +99,11 @@ export function createUpgradeHandler({
         });
       });
     },
+    drain: () => {
+      draining = true;
+    },
     close: async () => {
+      draining = true;
       clearInterval(pinger);
       // Sockets were asked to close; a peer that does not answer the handshake within a second
       // is cut, so a shutdown never waits for ws's 30 s close timeout.

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import type { Domain } from '../../contracts/subjects.ts';
 import { decodeEvent, type RawMessage } from '../../writers/log/decode.ts';
+import { isDatabaseUnavailable } from './pool.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
 import type { AnyProjection, StoredEvent } from './types.ts';
 
@@ -242,22 +243,15 @@ async function park({
     .execute();
 }
 
-const TRANSIENT_SQLSTATE = /^(08|40001|40P01|53|57P0[123])/;
+/** Serialization failures, deadlocks, insufficient resources: worth another try as they are. */
+const TRANSIENT_SQLSTATE = /^(40001|40P01|53)/;
 
 /** Failures worth retrying: the database or network, not the event. */
 export function isTransient(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
-  const { code, message, transient } = err as { code?: string; message?: string; transient?: unknown };
+  const { code, transient } = err as { code?: string; transient?: unknown };
   // A reactor held, or the log it issues to away (reactor.ts).
   if (transient === true) return true;
-  if (
-    typeof code === 'string' &&
-    (TRANSIENT_SQLSTATE.test(code) || /^E(CONN|PIPE|TIMEDOUT|HOSTUNREACH)/.test(code))
-  ) {
-    return true;
-  }
-  return (
-    typeof message === 'string' &&
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message)
-  );
+  if (typeof code === 'string' && TRANSIENT_SQLSTATE.test(code)) return true;
+  return isDatabaseUnavailable(err);
 }

@@ -11,9 +11,10 @@ import { migrateSchema } from './migrate.ts';
 import { RENAMED } from './migrations/20261206T2100_read_model_names.ts';
 import { isReactor, reactorProjection } from './reactor.ts';
 import { type RebuildProgress, rebuild, rebuildStatus } from './rebuild.ts';
+import { sleep } from './sleep.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
 import type { AnyProjection, Projector } from './types.ts';
-import { runWorker, sleep } from './worker.ts';
+import { runWorker } from './worker.ts';
 
 export type ProjectorStatus = {
   name: string;

@@ -322,17 +322,3 @@ async function applyWithRetry({
   // Set once a batch commits, even if the worker was told to stop meanwhile.
   return outcome;
 }
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-}
