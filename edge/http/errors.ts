@@ -34,12 +34,15 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
 export const databaseUnavailable = (message = 'The database is not answering just now; retry shortly.') =>
   commonErrors.unavailable(message, { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS });
 
+/** The request's logger, when the error came after the request id was given. */
+const logOf = (c: Context<HubEnv>) => (c.get('rootLogger') ? requestLogger(c) : undefined);
+
 export function onError(err: Error, c: Context<HubEnv>): Response {
   if (err instanceof HearthError) return errorResponse(c, err);
   // Wherever a route met the database, its being away is one answer: 503, retry; never a 500.
   // The access log counts them; the pool and the runner have already said why.
   if (isDatabaseUnavailable(err)) {
-    c.get('logger')?.debug({ err: { message: err.message } }, 'database unavailable');
+    logOf(c)?.debug({ err: { message: err.message } }, 'database unavailable');
     return errorResponse(c, databaseUnavailable());
   }
   if (err instanceof HTTPException) {
@@ -47,7 +50,7 @@ export function onError(err: Error, c: Context<HubEnv>): Response {
     const code = CODES[status] ?? 'http_error';
     return c.json({ error: err.message || 'Request failed.', code }, status);
   }
-  (c.get('rootLogger') ? requestLogger(c) : undefined)?.error({ err }, 'unhandled error');
+  logOf(c)?.error({ err }, 'unhandled error');
   return c.json({ error: 'Something went wrong on our side.', code: 'internal' }, 500);
 }
 
