@@ -17,6 +17,9 @@ export type PrivateNats = {
   storeDir: () => string;
   /** SIGKILL: the server has no chance to flush or say goodbye. */
   kill: () => Promise<void>;
+  /** SIGSTOP / SIGCONT: the connection stays open and nothing answers (a hung server). */
+  pause: () => void;
+  resume: () => void;
   /** Starts it again on the same port; `fresh` gives it an empty store (a lost disk). Resolves once it accepts connections. */
   start: (opts?: { fresh?: boolean }) => Promise<void>;
   /** Kills it and removes every store dir it had. */
@@ -66,6 +69,11 @@ export async function startPrivateNats(): Promise<PrivateNats> {
     await exited;
   };
 
+  const signal = (name: NodeJS.Signals) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null)
+      throw new Error('nats-server is not running');
+    child.kill(name);
+  };
   const onExit = () => child?.kill('SIGKILL');
   process.once('exit', onExit);
   await start();
@@ -74,6 +82,8 @@ export async function startPrivateNats(): Promise<PrivateNats> {
     port,
     storeDir: () => storeDir,
     kill,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
     start,
     cleanup: async () => {
       await kill();

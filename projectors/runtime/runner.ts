@@ -156,27 +156,36 @@ export function createProjectorRunner({
         held = rows[0]?.ok === true;
         if (held) {
           leaders.add(p.name);
-          // A worker lives as long as the connection it started on: after a reconnect its
+          const stopping = AbortSignal.any([signal, leading.signal]);
+          // A worker lives as long as the NATS connection it started on: after a reconnect its
           // consumer is checked against the checkpoint again (what a dying server sent may never
           // have arrived; left alone, the next ack would acknowledge it unapplied), and made
-          // again if the server lost it.
-          await runWorker({
-            log,
-            pool,
-            projection: p,
-            logger,
-            signal: AbortSignal.any([signal, leading.signal, log.link.signal()]),
-            options: {
-              batchSize,
-              ackWaitMs,
-              afterCommit,
-              onApplied: (name, seq) => {
-                reached.set(name, seq);
-                applied.emit(name, seq);
+          // again if the server lost it. The lead is kept meanwhile: every process finds the
+          // log away alike, and handing leads around would only churn database connections.
+          for (;;) {
+            const connection = log.link.signal();
+            await runWorker({
+              log,
+              pool,
+              projection: p,
+              logger,
+              signal: AbortSignal.any([stopping, connection]),
+              options: {
+                batchSize,
+                ackWaitMs,
+                afterCommit,
+                onApplied: (name, seq) => {
+                  reached.set(name, seq);
+                  applied.emit(name, seq);
+                },
+                onConsuming: (name) => consuming.add(name),
               },
-              onConsuming: (name) => consuming.add(name),
-            },
-          });
+            });
+            consuming.delete(p.name);
+            if (stopping.aborted || !connection.aborted) break;
+            await log.link.whenUp(stopping);
+            if (stopping.aborted) break;
+          }
         }
       } catch (err) {
         logger.error({ err, readModel: p.name }, 'projector worker stopped; restarting');
