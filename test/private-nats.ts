@@ -57,7 +57,7 @@ export async function startPrivateNats(): Promise<PrivateNats> {
     while (!(await accepts(port))) {
       if (started.exitCode !== null || Date.now() > deadline)
         throw new Error(`nats-server did not start: ${output || 'no output'}`);
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 5));
     }
   };
 
