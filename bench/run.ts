@@ -8,6 +8,7 @@ import { measureHttp } from './http.ts';
 import { measureHttpPaths } from './http-paths.ts';
 import { measureBanToEdge } from './identity-event.ts';
 import { round } from './lanes.ts';
+import { measureNatsRestart } from './nats-restart.ts';
 import { measurePlayRebuild } from './play.ts';
 import { measureProjectorFigures } from './projector-figure.ts';
 import { machineInfo, printTable, writeResults } from './report.ts';
@@ -17,7 +18,7 @@ import { measureWriterFigure } from './writer-figure.ts';
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 // BENCH_ONLY=projector,http runs just those figure groups (a quick loop while tuning one);
 // unset, every figure runs. Groups: writer, projector (with jetstream), http (or just ban),
-// chat (or just one of its figures: fanout, history), play.
+// chat (or just one of its figures: fanout, history), play, restart (NATS restarted under a hub).
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? null;
 const wants = (group: string) => only === null || only.includes(group);
 const config = {
@@ -28,6 +29,7 @@ const config = {
   playEvents: Math.round(500_000 * scale),
   unnestBatch: 500,
   httpClients: 64,
+  natsRestarts: Math.max(3, Math.round(10 * scale)),
   chat: {
     fanout: { clients: Math.round(2000 * scale), people: 20, messages: 20, spacingMs: 400 },
     history: {
@@ -79,6 +81,8 @@ async function main() {
     }
     if (wants('chat') || wants('history'))
       figures.push(await measureChatHistory({ ctx, ...config.chat.history, step }));
+    if (wants('restart'))
+      figures.push(...(await measureNatsRestart({ ctx, rounds: config.natsRestarts, step })));
     if (wants('play'))
       figures.push(
         await measurePlayRebuild({

@@ -71,6 +71,7 @@ export async function createHub({
     name: 'hearth-hub',
     duplicateWindowMs,
   });
+  log.link.onMade((streams) => logger.warn({ streams }, 'the log server had lost these; made them again'));
   // Each read model this process leads holds one pooled connection for as long as it leads
   // (15 read models and reactors across the domains); the rest serve requests, the live loops
   // and rebuilds. Only the leading process holds them, so two processes still fit in

@@ -46,12 +46,18 @@ export const FAST_PRESENCE = { ttlMs: 10_000, heartbeatMs: 1000, graceMs: 1500 }
 export async function startChatHubs({
   count = 1,
   chat = { presence: FAST_PRESENCE },
+  natsUrl,
+  env = {},
 }: {
   count?: number;
+  /** More settings, as environment variables (HEARTH_COMMAND_RATE_LIMIT, …). */
+  env?: Record<string, string>;
   chat?: ChatOptions;
+  /** A private server (test/private-nats.ts); otherwise the shared test server, cleaned up by namespace. */
+  natsUrl?: string;
 } = {}) {
   const prefix = uniquePrefix();
-  const nats = await testNats(prefix);
+  const nats = natsUrl ? undefined : await testNats(prefix);
   const database = await testDatabase(prefix);
   // Open sign-up: these tests are about what members do once in, not how they got in.
   const settings = loadSettings({
@@ -59,13 +65,14 @@ export async function startChatHubs({
     PORT: '3000',
     HEARTH_AUTH_RATE_LIMIT: 'off',
     HEARTH_OPEN_SIGNUP: 'true',
+    ...env,
   });
   const origin = settings.hub.publicUrl;
   const edges: Edge[] = [];
 
   async function startEdge(): Promise<Edge> {
     const hub = await createHub({
-      natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      natsUrl: natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
       databaseUrl: database.url,
       authSecret: 'a-test-secret-that-is-long-enough-0123456789',
       settings,
@@ -180,7 +187,7 @@ export async function startChatHubs({
     stop: async () => {
       for (const e of [...edges]) await e.stop();
       await database.cleanup();
-      await nats.cleanup();
+      await nats?.cleanup();
     },
   };
 }

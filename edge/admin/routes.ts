@@ -5,6 +5,7 @@ import type { JSONSchemaType } from 'ajv';
 import { Hono } from 'hono';
 import { commonErrors } from '../../contracts/errors.ts';
 import { DOMAINS, type Domain } from '../../contracts/subjects.ts';
+import { toUnavailable } from '../../writers/log/link.ts';
 import { readEvents } from '../../writers/log/read-events.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
@@ -100,7 +101,12 @@ export function adminRoutes(deps: HubDeps): Hono<HubEnv> {
   app.get('/admin/streams', requirePermission(auth, PERMISSIONS.readStreams), async (c) => {
     const out = [];
     for (const domain of DOMAINS) {
-      const info = await deps.log.jsm.streams.info(deps.log.names.stream(domain));
+      const stream = deps.log.names.stream(domain);
+      const info = await deps.log.link
+        .reach(() => deps.log.jsm.streams.info(stream))
+        .catch((err: unknown) => {
+          throw toUnavailable(err);
+        });
       out.push({
         domain,
         stream: info.config.name,

@@ -13,7 +13,12 @@ export type ChatStored = StoredEvent<ChatEvent>;
 /**
  * Starts following; resolves once the consumer exists, so nothing published later is missed.
  * Should the consumer end under it (the server lost it), it follows again from the next
- * sequence it has not seen, so fan-out skips nothing.
+ * sequence it has not seen, so fan-out skips nothing. After a reconnect it follows again the
+ * same way, with a consumer of its own making: the client's own recovery of an ordered
+ * consumer can ask the new one for nothing while it counts the old one's pull as pending, and
+ * then waits out two missed heartbeats (30 s). A server back without its store has a new,
+ * shorter stream: following it from the old position would skip everything until it grew past
+ * it, so then it follows the new stream from its start.
  */
 export async function followChat({
   log,
@@ -35,6 +40,8 @@ export async function followChat({
   const from = (await log.jsm.streams.info(stream)).state.last_seq;
   let lastSeq = from;
   let stopping = false;
+  /** Closed on purpose, to follow again at once: after a reconnect, or on a new stream. */
+  let restarting: 'again' | 'new stream' | undefined;
   const open = async () => {
     const consumer = await log.js.consumers.get(stream, {
       filter_subjects: log.names.domainFilter('chat'),
@@ -44,6 +51,24 @@ export async function followChat({
     return consumer.consume({ max_messages: 1000 });
   };
   let messages = await open();
+  log.link.onBack(() => {
+    if (stopping) return;
+    void log.jsm.streams
+      .info(stream)
+      .then(({ state }) => {
+        if (state.last_seq >= lastSeq) return 'again' as const;
+        logger.warn(
+          { lastSeq, streamLastSeq: state.last_seq },
+          'chat stream is new; following it from its start',
+        );
+        return 'new stream' as const;
+      })
+      .catch(() => 'again' as const)
+      .then(async (why) => {
+        restarting = why;
+        await messages.close();
+      });
+  });
   const done = (async () => {
     while (!stopping) {
       for await (const m of messages) {
@@ -64,8 +89,12 @@ export async function followChat({
         }
       }
       if (stopping) break;
-      logger.error({ lastSeq }, 'chat follower ended; following again');
-      await new Promise((r) => setTimeout(r, 1000));
+      if (restarting === 'new stream') lastSeq = 0;
+      else if (!restarting) {
+        logger.error({ lastSeq }, 'chat follower ended; following again');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      restarting = undefined;
       messages = await open().catch((err) => {
         logger.error({ err }, 'chat follower could not restart');
         return messages;

@@ -5,10 +5,9 @@
 // so a tab reload (or a hop to another edge) never shows them offline.
 import { randomBytes } from 'node:crypto';
 import { StorageType } from '@nats-io/jetstream';
-import { type KV, Kvm } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import type { Log } from '../../writers/log/open.ts';
+import { type Log, openBucket } from '../../writers/log/open.ts';
 
 export type PresenceOptions = { ttlMs: number; heartbeatMs: number; graceMs: number };
 export const PRESENCE_DEFAULTS: PresenceOptions = { ttlMs: 30_000, heartbeatMs: 10_000, graceMs: 5_000 };
@@ -36,11 +35,13 @@ export async function createPresence({
   options?: PresenceOptions;
 }): Promise<Presence> {
   const instanceId = randomBytes(6).toString('hex');
-  const kv: KV = await new Kvm(log.js).create(log.names.kvBucket('presence'), {
+  // In memory, so a restarted server has lost it: the log's link makes it again (writers/log/upkeep.ts).
+  const kv = await openBucket(log, 'presence', {
     ttl: options.ttlMs,
     history: 1,
     storage: StorageType.Memory,
   });
+  const { reach } = log.link;
   const subject = (userId: string) => log.names.ephemeral('presence', userId);
   const view = new Map<string, Set<string>>(); // user → edges holding a key for them
   const local = new Map<string, number>(); // user → sockets open here
@@ -79,7 +80,9 @@ export async function createPresence({
 
   const key = (userId: string) => `${userId}.${instanceId}`;
   const putKey = (userId: string) =>
-    kv.put(key(userId), String(Date.now())).catch((err) => logger.warn({ err }, 'presence put failed'));
+    reach(() => kv.put(key(userId), String(Date.now()))).catch((err) =>
+      logger.warn({ err }, 'presence put failed'),
+    );
 
   const sub: Subscription = log.nc.subscribe(`${log.names.ephemeral('presence')}.*`, {
     callback: (err, msg) => {
@@ -93,32 +96,49 @@ export async function createPresence({
     },
   });
 
+  // Back from a reconnect, or when it lacks this edge's own keys, the bucket may be new and
+  // empty (the server lost it) until every edge has written its keys again (each does on its
+  // way back, or at its next heartbeat): nobody goes offline for what it lacks until then.
+  let backAt = 0;
+
   /** The bucket is the truth: keys of an edge that died expire, and missed announcements heal. */
   async function reconcile() {
     for (const [pair, at] of announcedAt) if (Date.now() - at > options.heartbeatMs) announcedAt.delete(pair);
     const seen = new Map<string, Set<string>>();
-    for await (const k of await kv.keys()) {
+    const own = new Set<string>();
+    for await (const k of await reach(() => kv.keys())) {
       const at = k.lastIndexOf('.');
       if (at <= 0) continue;
       const user = k.slice(0, at);
       const edge = k.slice(at + 1);
-      if (edge === instanceId) continue;
-      seen.set(user, (seen.get(user) ?? new Set()).add(edge));
+      if (edge === instanceId) own.add(user);
+      else seen.set(user, (seen.get(user) ?? new Set()).add(edge));
     }
+    const intact = [...local.keys()].every((user) => own.has(user));
+    const settled = intact && Date.now() - backAt > 2 * options.heartbeatMs;
     for (const [user, edges] of [...view]) {
       for (const edge of [...edges])
-        if (edge !== instanceId && !seen.get(user)?.has(edge)) apply(user, edge, false);
+        if (settled && edge !== instanceId && !seen.get(user)?.has(edge)) apply(user, edge, false);
     }
     for (const [user, edges] of seen)
       for (const edge of edges) if (!view.get(user)?.has(edge)) apply(user, edge, true);
   }
 
   await reconcile();
-  const beat = setInterval(() => {
+  const heartbeat = () => {
     for (const user of local.keys()) void putKey(user);
     reconcile().catch((err) => logger.warn({ err }, 'presence reconcile failed'));
+  };
+  // While the log is away there is nothing to write to, and nothing to say about it every beat.
+  const beat = setInterval(() => {
+    if (log.link.up()) heartbeat();
   }, options.heartbeatMs);
   beat.unref();
+  log.link.onBack(() => {
+    if (stopped) return;
+    backAt = Date.now();
+    heartbeat();
+  });
 
   return {
     instanceId,
@@ -147,9 +167,9 @@ export async function createPresence({
         setTimeout(() => {
           leaving.delete(userId);
           if (local.has(userId)) return;
-          const removed = kv
-            .delete(key(userId))
-            .catch((err) => logger.warn({ err }, 'presence delete failed'));
+          const removed = reach(() => kv.delete(key(userId))).catch((err) =>
+            logger.warn({ err }, 'presence delete failed'),
+          );
           void announce(userId, false, removed);
         }, options.graceMs),
       );

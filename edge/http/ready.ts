@@ -3,12 +3,32 @@ import type { HubDeps } from './deps.ts';
 
 type Check = { ok: boolean; detail?: string };
 
-/** Ready means: the log answers, the database answers, and no read model lags far behind. */
+/**
+ * Ready means: the log answers and has every stream, bucket and consumer this hub needs, the
+ * database answers, and no read model lags far behind.
+ */
 export async function readiness(deps: HubDeps): Promise<{ ready: boolean; checks: Record<string, Check> }> {
   const checks: Record<string, Check> = {};
+  const { link } = deps.log;
   checks.nats = await check(async () => {
     if (deps.log.nc.isClosed()) throw new Error('connection closed');
+    // Known down: asking would only wait for the check's timeout.
+    if (!link.up()) throw new Error('connection lost; reconnecting');
     await deps.log.nc.rtt();
+  });
+  checks.jetstream = await check(async () => {
+    if (!link.up()) throw new Error('connection lost; reconnecting');
+    const missing = await link.missing();
+    // The consumers this process's workers follow: a worker whose consumer went starts again
+    // and makes it again (other processes answer for theirs).
+    for (const { stream, name } of deps.projectors.consumers()) {
+      const found = await deps.log.jsm.consumers.info(stream, name).then(
+        () => true,
+        (err: unknown) => !/consumer not found|stream not found/i.test(String(err)),
+      );
+      if (!found) missing.push(`consumer ${name} on ${stream}`);
+    }
+    if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}`);
   });
   checks.postgres = await check(async () => {
     await sql`SELECT 1`.execute(deps.db);

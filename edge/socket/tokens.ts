@@ -4,9 +4,10 @@
 // atomic: of two edges racing with one ticket, exactly one wins.
 import { randomBytes } from 'node:crypto';
 import { StorageType } from '@nats-io/jetstream';
-import { type KV, Kvm } from '@nats-io/kv';
 import { hashKey } from '../../writers/log/append.ts';
-import type { Log } from '../../writers/log/open.ts';
+import { isWrongLastSequence } from '../../writers/log/ledger.ts';
+import { toUnavailable } from '../../writers/log/link.ts';
+import { type Log, openBucket } from '../../writers/log/open.ts';
 
 export const WS_TOKEN_TTL_MS = 60_000;
 
@@ -29,7 +30,8 @@ export type TokenStore = {
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export async function createTokenStore({ log }: { log: Log }): Promise<TokenStore> {
-  const kv: KV = await new Kvm(log.js).create(log.names.kvBucket('ws_tokens'), {
+  // In memory, so a restarted server has lost it: the log's link makes it again (writers/log/upkeep.ts).
+  const kv = await openBucket(log, 'ws_tokens', {
     ttl: WS_TOKEN_TTL_MS,
     history: 1,
     storage: StorageType.Memory,
@@ -38,19 +40,31 @@ export async function createTokenStore({ log }: { log: Log }): Promise<TokenStor
     issue: async (claims) => {
       const token = randomBytes(32).toString('base64url');
       const issuedAt = Date.now();
-      // Only a hash is stored: reading the bucket does not hand out usable tickets.
-      await kv.create(hashKey(token), JSON.stringify({ ...claims, issuedAt }));
+      // Only a hash is stored: reading the bucket does not hand out usable tickets. A put that
+      // expects no entry, not kv.create: that one reads the key after a failed put, and a read of
+      // a bucket the server lost waits for a timeout where the put was refused at once.
+      const value = JSON.stringify({ ...claims, issuedAt });
+      await log.link
+        .reach(() => kv.put(hashKey(token), value, { previousSeq: 0 }))
+        .catch((err: unknown) => {
+          throw toUnavailable(err);
+        });
       return { token, expiresAt: new Date(issuedAt + WS_TOKEN_TTL_MS) };
     },
     consume: async (token) => {
       if (!token || !TOKEN.test(token)) return null;
       const key = hashKey(token);
-      const entry = await kv.get(key);
+      const entry = await log.link
+        .reach(() => kv.get(key))
+        .catch((err: unknown) => {
+          throw toUnavailable(err);
+        });
       if (entry?.operation !== 'PUT' || entry.length === 0) return null;
       try {
-        await kv.delete(key, { previousSeq: entry.revision });
-      } catch {
-        return null; // spent by someone else a moment ago
+        await log.link.reach(() => kv.delete(key, { previousSeq: entry.revision }));
+      } catch (err) {
+        if (isWrongLastSequence(err)) return null; // spent by someone else a moment ago
+        throw toUnavailable(err);
       }
       const claims = entry.json<TokenClaims>();
       // The TTL sweeps lazily; the clock decides.

@@ -16,6 +16,8 @@ export const WS_PATH = '/ws';
 export const MAX_FRAME_BYTES = 64 * 1024;
 const PING_EVERY_MS = 30_000;
 const RESTARTING = 'This server is restarting; reconnect shortly.';
+/** A refusal for a service away (the log, the database, this server stopping): soon, not never. */
+const RETRY_AFTER_SECONDS = 1;
 
 export type UpgradeHandler = {
   attach: (server: Server) => void;
@@ -123,7 +125,8 @@ function refuse(socket: Duplex, status: 401 | 403 | 404 | 503, code: string, err
   const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[
     status
   ];
+  const retry = status === 503 ? `Retry-After: ${RETRY_AFTER_SECONDS}\r\n` : '';
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}Connection: close\r\n\r\n${body}`,
   );
 }

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { commonErrors } from '../../contracts/errors.ts';
+import { toUnavailable } from '../../writers/log/link.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { countParked, type DeadLetter, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
 import { migrateSchema } from './migrate.ts';
@@ -14,7 +15,7 @@ import { type RebuildProgress, rebuild, rebuildStatus } from './rebuild.ts';
 import { sleep } from './sleep.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
 import type { AnyProjection, Projector } from './types.ts';
-import { runWorker } from './worker.ts';
+import { consumerName, runWorker } from './worker.ts';
 
 export type ProjectorStatus = {
   name: string;
@@ -50,6 +51,8 @@ export type ProjectorRunner = {
     resolve: (input: { id: string; action: 'retry' | 'skip'; by: string }) => Promise<DeadLetter>;
   };
   names: () => string[];
+  /** The durable consumers this process's workers follow now, by stream (for /ready). */
+  consumers: () => { stream: string; name: string }[];
 };
 
 export function createProjectorRunner({
@@ -76,6 +79,7 @@ export function createProjectorRunner({
   const applied = new EventEmitter().setMaxListeners(0);
   const reached = new Map<string, number>();
   const leaders = new Set<string>();
+  const consuming = new Set<string>();
   const controller = new AbortController();
   // Every worker listens to this one signal (its leadership and its sleeps): as many
   // listeners as there are read models and reactors, which is no leak.
@@ -124,6 +128,8 @@ export function createProjectorRunner({
   async function lead(p: AnyProjection) {
     const signal = controller.signal;
     while (!signal.aborted) {
+      await log.link.whenUp(signal);
+      if (signal.aborted) break;
       const client = await pool.connect().catch(() => null);
       if (!client) {
         await sleep(1000, signal);
@@ -150,27 +156,42 @@ export function createProjectorRunner({
         held = rows[0]?.ok === true;
         if (held) {
           leaders.add(p.name);
-          await runWorker({
-            log,
-            pool,
-            projection: p,
-            logger,
-            signal: AbortSignal.any([signal, leading.signal]),
-            options: {
-              batchSize,
-              ackWaitMs,
-              afterCommit,
-              onApplied: (name, seq) => {
-                reached.set(name, seq);
-                applied.emit(name, seq);
+          const stopping = AbortSignal.any([signal, leading.signal]);
+          // A worker lives as long as the NATS connection it started on: after a reconnect its
+          // consumer is checked against the checkpoint again (what a dying server sent may never
+          // have arrived; left alone, the next ack would acknowledge it unapplied), and made
+          // again if the server lost it. The lead is kept meanwhile: every process finds the
+          // log away alike, and handing leads around would only churn database connections.
+          for (;;) {
+            const connection = log.link.signal();
+            await runWorker({
+              log,
+              pool,
+              projection: p,
+              logger,
+              signal: AbortSignal.any([stopping, connection]),
+              options: {
+                batchSize,
+                ackWaitMs,
+                afterCommit,
+                onApplied: (name, seq) => {
+                  reached.set(name, seq);
+                  applied.emit(name, seq);
+                },
+                onConsuming: (name) => consuming.add(name),
               },
-            },
-          });
+            });
+            consuming.delete(p.name);
+            if (stopping.aborted || !connection.aborted) break;
+            await log.link.whenUp(stopping);
+            if (stopping.aborted) break;
+          }
         }
       } catch (err) {
         logger.error({ err, readModel: p.name }, 'projector worker stopped; restarting');
       } finally {
         leaders.delete(p.name);
+        consuming.delete(p.name);
         if (held && !lost)
           await client
             .query('SELECT pg_advisory_unlock(hashtext($1))', [`hearth.projector.${p.name}`])
@@ -246,7 +267,12 @@ export function createProjectorRunner({
     for (const p of projections) {
       const stream = log.names.stream(p.domain);
       const lastSeq = Number(rows.find((r) => r.read_model === p.name)?.last_seq ?? 0);
-      const streamLastSeq = (await log.jsm.streams.info(stream)).state.last_seq;
+      const info = await log.link
+        .reach(() => log.jsm.streams.info(stream))
+        .catch((err: unknown) => {
+          throw toUnavailable(err);
+        });
+      const streamLastSeq = info.state.last_seq;
       out.push({
         name: p.name,
         stream,
@@ -294,5 +320,9 @@ export function createProjectorRunner({
       resolve: ({ id, action, by }) => resolveDeadLetter({ db: rdb, log, projections, id, action, by }),
     },
     names: () => projections.map((p) => p.name),
+    consumers: () =>
+      projections
+        .filter((p) => consuming.has(p.name))
+        .map((p) => ({ stream: log.names.stream(p.domain), name: consumerName(p) })),
   };
 }

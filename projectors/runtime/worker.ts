@@ -18,6 +18,8 @@ export type WorkerOptions = {
   /** Test seam: runs after commit and before ack (the crash window). */
   afterCommit?: ((name: string, lastSeq: number) => void) | undefined;
   onApplied: (name: string, lastSeq: number) => void;
+  /** The worker has its durable consumer and follows it (until the worker ends). */
+  onConsuming?: ((name: string) => void) | undefined;
 };
 
 const NANOS = 1_000_000;
@@ -125,6 +127,7 @@ export async function runWorker({
     const { ackWaitMs, batchSize } = options;
     const info = await ensureConsumer({ log, projection, ackWaitMs, batchSize, checkpoint: checkpoint ?? 0 });
     const consumer = log.js.consumers.getConsumerFromInfo(info);
+    options.onConsuming?.(projection.name);
     await consume({ pool, projection, logger, options, signal, stream, pipeline, checkpoint, consumer });
   } finally {
     await pipeline.close();
@@ -255,6 +258,9 @@ async function consume({
     max_messages: options.batchSize * 4,
     threshold_messages: options.batchSize * 2,
     expires: 30_000,
+    // A consumer (or stream) the server lost ends the worker, so the runner starts another,
+    // which makes it again from the checkpoint; left to itself, consume only waits for it.
+    abort_on_missing_resource: true,
     callback: (m) => {
       // Decoded on arrival, while the batches ahead are in the database.
       const msg = toRaw(m);

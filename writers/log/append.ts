@@ -14,9 +14,9 @@ import {
   type LedgerEntry,
   ledgerKey,
   readLedger,
-  toUnavailable,
   writeLedger,
 } from './ledger.ts';
+import { toUnavailable } from './link.ts';
 import { hashKey, type Log } from './open.ts';
 
 export { hashKey };
@@ -212,11 +212,13 @@ export function createAppender({
         // than one must finish the rest when asked again after only the first got written
         // (the match's last confirmation and its settlement do).
         for (const [i, event] of events.entries()) {
-          const ack: PubAck = await log.js.publish(subject, encode(type.envelope, event, meta), {
-            msgID: events.length === 1 ? key : `${key}-${i}`,
-            headers: eventHeaders(event, meta),
-            ...(type.concurrency === 'optimistic' ? { expect: { lastSubjectSequence: expected } } : {}),
-          });
+          const ack: PubAck = await log.link.reach(() =>
+            log.js.publish(subject, encode(type.envelope, event, meta), {
+              msgID: events.length === 1 ? key : `${key}-${i}`,
+              headers: eventHeaders(event, meta),
+              ...(type.concurrency === 'optimistic' ? { expect: { lastSubjectSequence: expected } } : {}),
+            }),
+          );
           // A duplicate of a guess says nothing of what is stored (the same id may carry another
           // request): decide again on the loaded state, unless the ledger vouched for the request.
           if (ack.duplicate && guessed && !resumed) {
@@ -236,7 +238,9 @@ export function createAppender({
         else cache.set(subject, { state: next, seq: expected, sinceSnapshot: snapshotDue ? 0 : since });
         if (ledgered) await answered(expected, events.length);
         if (snapshotDue) {
-          await log.snapshots.put(hashKey(subject), JSON.stringify({ seq: expected, state: next }));
+          await log.link.reach(() =>
+            log.snapshots.put(hashKey(subject), JSON.stringify({ seq: expected, state: next })),
+          );
         }
         return result;
       } catch (err) {
@@ -287,11 +291,13 @@ export function createAppender({
     try {
       for (const [i, event] of events.entries()) {
         if (found.has(msgIds[i] as string)) continue;
-        const ack = await log.js.publish(subject, encode(type.envelope, event, meta), {
-          msgID: msgIds[i] as string,
-          headers: eventHeaders(event, meta),
-          expect: { lastSubjectSequence: expected },
-        });
+        const ack = await log.link.reach(() =>
+          log.js.publish(subject, encode(type.envelope, event, meta), {
+            msgID: msgIds[i] as string,
+            headers: eventHeaders(event, meta),
+            expect: { lastSubjectSequence: expected },
+          }),
+        );
         expected = ack.seq;
         last = ack.seq;
         onAppended?.(event.value.$typeName);

@@ -6,10 +6,14 @@ import { type Log, openLog } from './open.ts';
 
 /**
  * Reconnect for as long as the process lives (a restarted nats-server must not end the hub),
- * and no async stack traces: capturing one per request costs the writer ~20% of its throughput.
+ * trying every quarter second rather than every two (while the server is away, commands are
+ * refused at once, so each second of reconnecting late is a second of refusals after its
+ * return; a refused dial costs next to nothing), and no async stack traces: capturing one per
+ * request costs the writer ~20% of its throughput.
  */
 export const CONNECTION_OPTIONS = {
   maxReconnectAttempts: -1,
+  reconnectTimeWait: 250,
   noAsyncTraces: true,
 } as const satisfies Partial<ConnectionOptions>;
 

@@ -5,12 +5,12 @@ import type { StoredMsg } from '@nats-io/jetstream';
 import type { Envelope, EventOf } from '../../contracts/events.ts';
 import type { AggregateType } from './append.ts';
 import { decodeEnvelope } from './decode.ts';
-import { toUnavailable } from './ledger.ts';
+import { toUnavailable } from './link.ts';
 import { hashKey, type Log } from './open.ts';
 
-/** A NATS timeout or a closed connection is the log being away, for every caller alike. */
-const fromLog = <T>(read: Promise<T>): Promise<T> =>
-  read.catch((err: unknown) => {
+/** A NATS timeout, a closed connection or a link known to be down is the log being away, for every caller alike. */
+const fromLog = <T>(log: Log, read: () => Promise<T>): Promise<T> =>
+  log.link.reach(read).catch((err: unknown) => {
     throw toUnavailable(err);
   });
 
@@ -39,7 +39,7 @@ export async function* messagesAfter({
     const msg =
       cursor === last?.seq
         ? last
-        : await fromLog(log.jsm.direct.getMessage(stream, { seq: cursor, next_by_subj: filter }));
+        : await fromLog(log, () => log.jsm.direct.getMessage(stream, { seq: cursor, next_by_subj: filter }));
     if (!msg) return;
     yield msg;
     cursor = msg.seq + 1;
@@ -75,10 +75,10 @@ export async function foldAggregate<S, C, Env extends Envelope>({
   let seq = 0;
   if (known) ({ state, seq } = known);
   else if (type.snapshot) {
-    const entry = await fromLog(log.snapshots.get(hashKey(subject)));
+    const entry = await fromLog(log, () => log.snapshots.get(hashKey(subject)));
     if (entry && entry.length > 0) ({ state, seq } = entry.json<{ state: S; seq: number }>());
   }
-  const last = await fromLog(log.jsm.direct.getMessage(stream, { last_by_subj: subject }));
+  const last = await fromLog(log, () => log.jsm.direct.getMessage(stream, { last_by_subj: subject }));
   if (!last || last.seq <= seq) return { state, seq: Math.max(seq, last?.seq ?? 0), folded: 0 };
   let folded = 0;
   for await (const msg of messagesAfter({

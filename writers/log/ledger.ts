@@ -2,7 +2,8 @@
 // decided) and, once appended, its answer. A retry with the same id reads it back, so it gets
 // the first attempt's ids, time and sequence, even after the duplicate window has passed.
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
-import { commonErrors, HearthError } from '../../contracts/errors.ts';
+import { commonErrors } from '../../contracts/errors.ts';
+import { toUnavailable } from './link.ts';
 import { hashKey, type Log } from './open.ts';
 
 export type LedgerEntry = {
@@ -26,7 +27,7 @@ export const ledgerKey = (commandId: string): string => hashKey(commandId);
 
 export async function readLedger(log: Log, key: string): Promise<LedgerEntry | undefined> {
   try {
-    const entry = await log.ledger.get(key);
+    const entry = await log.link.reach(() => log.ledger.get(key));
     return entry && entry.length > 0 ? entry.json<LedgerEntry>() : undefined;
   } catch (err) {
     throw toUnavailable(err);
@@ -35,7 +36,7 @@ export async function readLedger(log: Log, key: string): Promise<LedgerEntry | u
 
 export async function writeLedger(log: Log, key: string, entry: LedgerEntry): Promise<void> {
   try {
-    await log.ledger.put(key, JSON.stringify(entry));
+    await log.link.reach(() => log.ledger.put(key, JSON.stringify(entry)));
   } catch (err) {
     throw toUnavailable(err);
   }
@@ -61,7 +62,7 @@ export async function claimLedger({
   entry: LedgerEntry;
 }): Promise<Claim | undefined> {
   try {
-    await log.ledger.put(key, JSON.stringify(entry), { previousSeq: 0 });
+    await log.link.reach(() => log.ledger.put(key, JSON.stringify(entry), { previousSeq: 0 }));
     return { entry, resumed: false };
   } catch (err) {
     if (!isWrongLastSequence(err)) throw toUnavailable(err);
@@ -75,11 +76,4 @@ export async function claimLedger({
 
 export function isWrongLastSequence(err: unknown): boolean {
   return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence;
-}
-
-export function toUnavailable(err: unknown): Error {
-  if (err instanceof HearthError) return err;
-  const unavailable = commonErrors.unavailable('The event log is unavailable; retry shortly.');
-  unavailable.cause = err;
-  return unavailable;
 }

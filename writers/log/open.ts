@@ -10,9 +10,11 @@ import {
   StorageType,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import { type KV, Kvm } from '@nats-io/kv';
+import { type KV, Kvm, type KvOptions } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DOMAINS, type Domain, type Names } from '../../contracts/subjects.ts';
+import { createLink, type Link } from './link.ts';
+import { isStreamNotFound } from './upkeep.ts';
 
 const NANOS_PER_MS = 1_000_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -27,6 +29,8 @@ export type Log = {
   js: JetStreamClient;
   jsm: JetStreamManager;
   names: Names;
+  /** Up or away; every read and write goes through link.reach, and what the server lost is made again. */
+  link: Link;
   /** Command id → result, so a retry after the duplicate window still answers the first result. */
   ledger: KV;
   /** Aggregate snapshots; no TTL, so state outlives the stream's retention. */
@@ -47,20 +51,38 @@ export async function openLog({
 }): Promise<Log> {
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
-  for (const domain of DOMAINS) await ensureStream({ jsm, names, domain, replicas, duplicateWindowMs });
-  const kvm = new Kvm(js);
-  const ledger = await kvm.create(names.kvBucket('ledger'), {
+  const link = createLink({ nc, jsm });
+  for (const domain of DOMAINS) {
+    const make = () => ensureStream({ jsm, names, domain, replicas, duplicateWindowMs });
+    await make();
+    link.need({ stream: names.stream(domain), make });
+  }
+  const opened = { nc, js, jsm, names, link };
+  const ledger = await openBucket(opened, 'ledger', {
     ttl: LEDGER_TTL_MS,
     history: 1,
     replicas,
     storage: StorageType.File,
   });
-  const snapshots = await kvm.create(names.kvBucket('snapshots'), {
+  const snapshots = await openBucket(opened, 'snapshots', {
     history: 1,
     replicas,
     storage: StorageType.File,
   });
-  return { nc, js, jsm, names, ledger, snapshots };
+  return { ...opened, ledger, snapshots };
+}
+
+/** A KV bucket of this namespace, made now and again whenever the server is found without it. */
+export async function openBucket(
+  log: Pick<Log, 'js' | 'names' | 'link'>,
+  name: string,
+  options: Partial<KvOptions>,
+): Promise<KV> {
+  const bucket = log.names.kvBucket(name);
+  const make = () => new Kvm(log.js).create(bucket, options);
+  const kv = await make();
+  log.link.need({ stream: `KV_${bucket}`, make });
+  return kv;
 }
 
 /** KV keys and message ids accept a narrow alphabet; any client key is hashed into it. */
@@ -106,10 +128,4 @@ export async function ensureStream({
     if (!isStreamNotFound(err)) throw err;
     await jsm.streams.add({ name, ...config });
   }
-}
-
-function isStreamNotFound(err: unknown): boolean {
-  return (
-    err instanceof Error && (err.name === 'StreamNotFoundError' || /stream not found/i.test(err.message))
-  );
 }

@@ -5,6 +5,7 @@ import { ENVELOPES, HEADERS } from '../../contracts/events.ts';
 import type { Domain } from '../../contracts/subjects.ts';
 import { decodeEnvelope } from './decode.ts';
 import { messagesAfter } from './fold.ts';
+import { toUnavailable } from './link.ts';
 import type { Log } from './open.ts';
 
 export type LoggedEvent = {
@@ -33,7 +34,12 @@ export async function readEvents({
 }): Promise<{ events: LoggedEvent[]; nextAfterSeq: number; lastSeq: number }> {
   const stream = log.names.stream(domain);
   const filter = subject ? scoped(log, domain, subject) : log.names.domainFilter(domain);
-  const { last_seq: lastSeq } = (await log.jsm.streams.info(stream)).state;
+  const info = await log.link
+    .reach(() => log.jsm.streams.info(stream))
+    .catch((err: unknown) => {
+      throw toUnavailable(err);
+    });
+  const { last_seq: lastSeq } = info.state;
   const events: LoggedEvent[] = [];
   if (limit < 1) return { events, nextAfterSeq: afterSeq, lastSeq };
   for await (const msg of messagesAfter({ log, stream, filter, afterSeq, untilSeq: lastSeq })) {

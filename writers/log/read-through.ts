@@ -1,7 +1,9 @@
 // Reads aggregates through the log, always current: a cached state is checked with one direct
 // get of the subject's last sequence, and only newer events are folded. Reads of one subject
 // already on their way answer every caller that asks meanwhile (at most one round trip old,
-// the same margin a read of one's own has against a change landing just after it).
+// the same margin a read of one's own has against a change landing just after it). A read that
+// fails (the connection dropped under it, or it timed out) is nobody's answer afterwards: the
+// next caller starts a read of its own.
 import { LRUCache } from 'lru-cache';
 import type { Envelope } from '../../contracts/events.ts';
 import type { AggregateType } from './append.ts';
@@ -20,8 +22,13 @@ export function createReadThrough({ log }: { log: Log }) {
     const subject = type.subject(log.names, id);
     const pending = reading.get(subject);
     if (pending) return pending as Promise<Loaded<S>>;
-    const read = refresh(type, subject).finally(() => reading.delete(subject));
+    const read = refresh(type, subject);
     reading.set(subject, read);
+    // Only this read's own entry: one started after forget() may have taken its place.
+    const settled = () => {
+      if (reading.get(subject) === read) reading.delete(subject);
+    };
+    read.then(settled, settled);
     return read;
   }
 

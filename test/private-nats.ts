@@ -1,0 +1,117 @@
+// A nats-server of a test's (or the bench's) own, for killing and restarting: the shared
+// server on 4222 is never touched. It keeps its port across restarts, so clients reconnect to
+// the address they know, and its store dir unless a restart asks for a fresh one.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer, connect as dial } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const BIN = '/usr/sbin/nats-server';
+const START_TIMEOUT_MS = 20_000;
+
+export type PrivateNats = {
+  url: string;
+  port: number;
+  /** The current store dir (a fresh restart makes a new one). */
+  storeDir: () => string;
+  /** SIGKILL: the server has no chance to flush or say goodbye. */
+  kill: () => Promise<void>;
+  /** SIGSTOP / SIGCONT: the connection stays open and nothing answers (a hung server). */
+  pause: () => void;
+  resume: () => void;
+  /** Starts it again on the same port; `fresh` gives it an empty store (a lost disk). Resolves once it accepts connections. */
+  start: (opts?: { fresh?: boolean }) => Promise<void>;
+  /** Kills it and removes every store dir it had. */
+  cleanup: () => Promise<void>;
+};
+
+export async function startPrivateNats(): Promise<PrivateNats> {
+  const port = await freePort();
+  const dirs: string[] = [];
+  const newDir = async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hearth-nats-'));
+    dirs.push(dir);
+    return dir;
+  };
+  let storeDir = await newDir();
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  const start = async ({ fresh = false }: { fresh?: boolean } = {}) => {
+    if (child && child.exitCode === null && child.signalCode === null)
+      throw new Error('nats-server is running');
+    if (fresh) storeDir = await newDir();
+    output = '';
+    const started = spawn(BIN, ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    started.stderr?.on('data', (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-2000);
+    });
+    started.on('error', (err) => {
+      output += err.message;
+    });
+    child = started;
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (!(await accepts(port))) {
+      if (started.exitCode !== null || Date.now() > deadline)
+        throw new Error(`nats-server did not start: ${output || 'no output'}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+
+  const kill = async () => {
+    const running = child;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGKILL');
+    await exited;
+  };
+
+  const signal = (name: NodeJS.Signals) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null)
+      throw new Error('nats-server is not running');
+    child.kill(name);
+  };
+  const onExit = () => child?.kill('SIGKILL');
+  process.once('exit', onExit);
+  await start();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    storeDir: () => storeDir,
+    kill,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
+    start,
+    cleanup: async () => {
+      await kill();
+      process.off('exit', onExit);
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** True once something listens on the port (the server accepts connections). */
+export function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = dial({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
