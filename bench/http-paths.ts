@@ -1,7 +1,8 @@
 // Figures: the signed-in HTTP paths beside GET /health, the framework's ceiling here, in the
 // same run. A real hub on an ephemeral port in this process; the load comes from autocannon in
 // another process (bench/load-generator.ts), 64 connections for 10 s each, so the generator takes none of
-// the hub's CPU. One more figure posts messages at a fixed 500/s and bounds their p99.
+// the hub's CPU. One more figure posts messages at a fixed 500/s, evenly spaced
+// (bench/paced-generator.ts), and bounds their p99.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type autocannon from 'autocannon';
@@ -12,6 +13,7 @@ import { round } from './lanes.ts';
 import type { FigureResult, Measurement } from './types.ts';
 
 const GENERATOR = fileURLToPath(new URL('./load-generator.ts', import.meta.url));
+const PACED = fileURLToPath(new URL('./paced-generator.ts', import.meta.url));
 
 export type Load = {
   rps: number;
@@ -23,9 +25,10 @@ export type Load = {
   seconds: number;
 };
 
-export function generate(options: autocannon.Options): Promise<Load> {
+/** Runs a generator script in a process of its own; it prints one JSON line. */
+function inChild<T>(script: string, options: object): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', GENERATOR, JSON.stringify(options)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(options)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -35,19 +38,35 @@ export function generate(options: autocannon.Options): Promise<Load> {
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`load generator exited with ${code}`));
-      const r = JSON.parse(out) as autocannon.Result;
-      resolve({
-        rps: r.requests.average,
-        p50Ms: r.latency.p50,
-        p99Ms: r.latency.p99,
-        total: r.requests.total,
-        non2xx: r.non2xx,
-        errors: r.errors,
-        seconds: r.duration,
-      });
+      resolve(JSON.parse(out) as T);
     });
   });
 }
+
+/** As many requests as `connections` keep-alive connections take: autocannon. */
+export async function generate(options: autocannon.Options): Promise<Load> {
+  const r = await inChild<autocannon.Result>(GENERATOR, options);
+  return {
+    rps: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    total: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    seconds: r.duration,
+  };
+}
+
+/** Requests at evenly spaced times, `rate` a second: bench/paced-generator.ts. */
+export const paced = (options: {
+  url: string;
+  rate: number;
+  duration: number;
+  connections: number;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}): Promise<Load> => inChild<Load>(PACED, options);
 
 /** Resolves once every read model and reactor has applied all of its stream. */
 async function caughtUp(hub: Hub, timeoutMs = 180_000): Promise<void> {
@@ -142,7 +161,18 @@ export async function measureHttpPaths({
     step('HTTP paths: read models catching up');
     await caughtUp(hub);
     step(`HTTP paths: POST /api/v1/messages at a fixed ${fixedRate}/s`);
-    const fixed = await run('/api/v1/messages', { method: 'POST', body, overallRate: fixedRate });
+    const fixed = checked(
+      `POST /api/v1/messages at ${fixedRate}/s`,
+      await paced({
+        url: `${base}/api/v1/messages`,
+        rate: fixedRate,
+        duration: seconds,
+        connections,
+        method: 'POST',
+        headers,
+        body,
+      }),
+    );
 
     const beside = (
       id: string,

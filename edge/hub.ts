@@ -130,6 +130,7 @@ export async function createHub({
     ...(ackWaitMs ? { ackWaitMs } : {}),
   });
   await projectors.migrate();
+  projectors.onRewritten(chat.rewritten);
   metrics.watchProjectors(() => projectors.status());
 
   let draining = false;

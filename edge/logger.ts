@@ -13,5 +13,9 @@ export function createLogger({
   /** A file descriptor or a path: stdout unless told. */
   destination?: number | string;
 }): Logger {
-  return pino({ level, base: { service: 'hearth' } }, pino.destination({ dest: destination, sync: false }));
+  return pino(
+    { level, base: { service: 'hearth' } },
+    // A stalled stdout drops lines past 16 MB rather than growing the hub's memory without end.
+    pino.destination({ dest: destination, sync: false, maxLength: 16 * 1024 * 1024 }),
+  );
 }

@@ -125,8 +125,9 @@ describe('a NATS server killed with SIGKILL and restarted mid-load', () => {
     const outage = replies.filter((r) => r.status === 503);
     expect(outage.length).toBeGreaterThanOrEqual(OUTAGE_ANSWERS);
     for (const r of outage) expectUnavailable(r);
-    // Answered, none after waiting out the 5 s request timeout.
-    expect(Math.max(...outage.map((r) => r.ms))).toBeLessThan(2500);
+    // Answered, none after waiting out the 5 s request timeout (the bench measures how fast:
+    // a few ms; the bound only leaves a busy machine room).
+    expect(Math.max(...outage.map((r) => r.ms))).toBeLessThan(4500);
     expect(answers.size).toBe(MESSAGES);
 
     // History, once the read model has every answered seq, paged back to its start.

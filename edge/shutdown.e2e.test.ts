@@ -48,7 +48,7 @@ function startHub(prefix: string): Promise<ChildProcess> {
       HEARTH_COMMAND_RATE_LIMIT: '100000',
       HEARTH_AUTH_RATE_LIMIT: 'off',
       HEARTH_SHUTDOWN_GRACE: '20',
-      HEARTH_SHUTDOWN_DELAY: '2',
+      HEARTH_SHUTDOWN_DELAY: '5',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

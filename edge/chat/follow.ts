@@ -26,6 +26,7 @@ export async function followChat({
   onEvent,
   wants = () => true,
   onSeen,
+  onNewStream,
 }: {
   log: Log;
   logger: Logger;
@@ -34,6 +35,8 @@ export async function followChat({
   wants?: (subject: string) => boolean;
   /** Every event's subject and sequence, wanted or not, before it is decoded. */
   onSeen?: (subject: string, seq: number) => void;
+  /** The server came back without its store: sequences start again below those seen. */
+  onNewStream?: () => void;
 }): Promise<{ stop: () => Promise<void>; from: number }> {
   const stream = log.names.stream('chat');
   // From the end of the log as it stands now: every event after `from` is seen, none before.
@@ -53,6 +56,8 @@ export async function followChat({
   let messages = await open();
   log.link.onBack(() => {
     if (stopping) return;
+    // Only the consumer this reconnect found is closed: one opened since is already new.
+    const found = messages;
     void log.jsm.streams
       .info(stream)
       .then(({ state }) => {
@@ -65,8 +70,10 @@ export async function followChat({
       })
       .catch(() => 'again' as const)
       .then(async (why) => {
+        if (stopping || found !== messages) return;
         restarting = why;
-        await messages.close();
+        if (why === 'new stream') onNewStream?.();
+        await found.close();
       });
   });
   const done = (async () => {

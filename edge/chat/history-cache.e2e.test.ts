@@ -38,7 +38,7 @@ describe('a page of history held in an edge’s memory', () => {
       body: { channel: 'family', content: 'tea?' },
     });
     expect((await page(ann, `&after=${m.seq}`)).map((x) => x.id)).toContain(m.id);
-    await expect.poll(async () => (await page(ann)).map((x) => x.id), { timeout: 5000 }).toContain(m.id);
+    await expect.poll(async () => (await page(ann)).map((x) => x.id), { timeout: 15_000 }).toContain(m.id);
   });
 
   it('shows an edit and a deletion made on the other edge', async () => {
@@ -52,14 +52,14 @@ describe('a page of history held in an edge’s memory', () => {
     });
     expect((await page(ann, `&after=${edited.seq}`)).find((x) => x.id === m.id)?.content).toBe('tea');
     await expect
-      .poll(async () => (await page(ann)).find((x) => x.id === m.id)?.content, { timeout: 5000 })
+      .poll(async () => (await page(ann)).find((x) => x.id === m.id)?.content, { timeout: 15_000 })
       .toBe('tea');
     const deleted = await bob.json<{ seq: number }>(`/api/v1/channels/family/messages/${m.id}`, {
       method: 'DELETE',
     });
     expect((await page(ann, `&after=${deleted.seq}`)).find((x) => x.id === m.id)?.deleted).toBe(true);
     await expect
-      .poll(async () => (await page(ann)).find((x) => x.id === m.id)?.deleted, { timeout: 5000 })
+      .poll(async () => (await page(ann)).find((x) => x.id === m.id)?.deleted, { timeout: 15_000 })
       .toBe(true);
   });
 
@@ -67,7 +67,7 @@ describe('a page of history held in an edge’s memory', () => {
     const dm = await ann.json<{ id: string }>('/api/v1/dms', { body: { user_id: bob.id } });
     await bob.json('/api/v1/messages', { body: { channel: dm.id, content: 'just us' } });
     const url = `/api/v1/messages?channel=${dm.id}&limit=50`;
-    await expect.poll(async () => (await ann.json<ChatMessage[]>(url)).length, { timeout: 5000 }).toBe(1);
+    await expect.poll(async () => (await ann.json<ChatMessage[]>(url)).length, { timeout: 15_000 }).toBe(1);
     const cy = await t.member('cy@family.test', one);
     const res = await cy.request(url);
     expect(res.status).toBe(403);

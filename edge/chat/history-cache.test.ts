@@ -94,6 +94,19 @@ describe('pages of history from memory', () => {
     expect(cache.size()).toBe(0);
   });
 
+  it('reads again what a rebuild or a resolved dead letter changed, and nothing once stopped', async () => {
+    const t = setup();
+    expect(await t.page()).toBe('page 1');
+    t.cache.forget();
+    expect(await t.page()).toBe('page 2');
+    expect(await t.page()).toBe('page 2');
+    // The log began again (a server back without its store): positions no longer compare.
+    t.cache.stop();
+    t.cache.hearing();
+    expect(await t.page()).toBe('page 3');
+    expect(await t.page()).toBe('page 4');
+  });
+
   it('keeps each page of a channel apart', async () => {
     const t = setup();
     expect(await t.page('family', undefined, '50||')).toBe('page 1');

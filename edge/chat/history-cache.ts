@@ -57,6 +57,18 @@ export function createHistoryCache({
     hearing() {
       if (from !== Number.POSITIVE_INFINITY) hearing = true;
     },
+    /** Everything kept is read again (the read model changed under it with no event). */
+    forget() {
+      epoch++;
+      pages.clear();
+    },
+    /** Never again from memory (in this process): what it knew of positions is void. */
+    stop() {
+      from = Number.POSITIVE_INFINITY;
+      hearing = false;
+      epoch++;
+      pages.clear();
+    },
     /**
      * The page's JSON body: from memory when nothing of its channel has changed since it was
      * read, else `load()`ed at the read model's `position()` and kept.

@@ -47,6 +47,8 @@ export type Chat = {
   closeSockets: (deadline: number) => Promise<void>;
   stop: () => Promise<void>;
   connections: () => number;
+  /** A read model changed with no new event (a rebuild, a dead letter resolved). */
+  rewritten: (readModel: string) => void;
   /** Frames that are not chat events, for the sockets of this process (play's live updates). */
   push: {
     toUser: (userId: string, frame: Record<string, unknown>) => void;
@@ -171,15 +173,25 @@ export async function createChat({
         onEvent: gateway.onEvent,
         wants: gateway.wants,
         onSeen: pages.seen,
+        // Positions seen before no longer compare with those after: no page from memory
+        // until the hub starts again (/ready says the log lost its history meanwhile).
+        onNewStream: () => pages.stop(),
       });
       pages.following(followed.from);
       follower = followed;
       // While NATS is away the follower hears nothing: pages are not answered from memory.
+      // Nor does the identity watch (core subjects, no replay): a ban, a revoke or a demotion
+      // made meanwhile on another edge never reaches the sockets open here. So once back,
+      // every socket closes with 1012 and its client reconnects with a new ticket, which the
+      // gate checks again (this edge's memory of sessions started empty on the way).
       void (async () => {
         for await (const s of log.nc.status()) {
           if (s.type === 'disconnect' || s.type === 'staleConnection' || s.type === 'slowConsumer')
             pages.deaf();
-          else if (s.type === 'reconnect') pages.hearing();
+          else if (s.type === 'reconnect') {
+            pages.hearing();
+            gateway.closeAll();
+          }
         }
       })().catch(() => undefined);
     },
@@ -201,5 +213,9 @@ export async function createChat({
       await presence.stop();
     },
     connections: gateway.size,
+    rewritten: (readModel) => {
+      // Pages kept from before are read again; the follower's positions still hold.
+      if (readModel === chatMessagesProjection.name) pages.forget();
+    },
   };
 }

@@ -34,7 +34,18 @@ export async function readiness(deps: HubDeps): Promise<{ ready: boolean; checks
     await sql`SELECT 1`.execute(deps.db);
   });
   checks.projectors = await check(async () => {
-    const behind = (await deps.projectors.status()).filter((p) => p.lag > deps.config.readyMaxLag);
+    const status = await deps.projectors.status();
+    // A read model past the end of its stream: the NATS server lost its store and began the
+    // stream again, and what is appended now sits below the checkpoint, unapplied (bans
+    // included). Only an operator can choose: restore the store, or rebuild from what is left.
+    const ahead = status.filter((p) => p.lastSeq > p.streamLastSeq);
+    if (ahead.length)
+      throw new Error(
+        ahead
+          .map((p) => `${p.name} is at ${p.lastSeq}, past the end of ${p.stream} (${p.streamLastSeq})`)
+          .join('; ') + ': the log lost its history; restore the NATS store or rebuild',
+      );
+    const behind = status.filter((p) => p.lag > deps.config.readyMaxLag);
     if (behind.length) throw new Error(behind.map((p) => `${p.name} lags ${p.lag} events`).join('; '));
   });
   return { ready: Object.values(checks).every((c) => c.ok), checks };

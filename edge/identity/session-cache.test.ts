@@ -211,6 +211,27 @@ describe('the session cache', () => {
       await expect(cache.get(headers('t3'), away)).rejects.toThrow('ECONNREFUSED');
     });
 
+    it('keeps a ban heard during a long outage until the database has been back for a while', async () => {
+      let clock = 1_000;
+      const cache = createSessionCache({ now: () => clock });
+      cache.banned('bob', null);
+      cache.endSession('s9');
+      // Twenty minutes away, asked now and then: the reactor that writes bans is stopped too.
+      for (let minute = 0; minute < 20; minute++) {
+        clock += 60_000;
+        await expect(cache.get(headers('t1'), away)).rejects.toThrow('ECONNREFUSED');
+      }
+      // Back, with the reactor still behind: the database still calls them fine.
+      clock += 60_000;
+      expect(await cache.get(headers('t1'), async () => session('bob', 's1', FAR))).toBeNull();
+      expect(await cache.get(headers('t2'), async () => session('cy', 's9', FAR))).toBeNull();
+      // Long after, what the database says stands again.
+      clock += 15 * 60_000;
+      expect(await cache.get(headers('t1'), async () => session('bob', 's1', FAR))).toMatchObject({
+        user: { id: 'bob' },
+      });
+    });
+
     it('answers nothing past the session’s expiry, and nothing it never verified', async () => {
       let clock = 1_000;
       const cache = createSessionCache({ now: () => clock });

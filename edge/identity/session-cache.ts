@@ -74,6 +74,19 @@ export function createSessionCache({
   const ended = new LRUCache<string, true>({ max: MAX_FACTS, ttl: REMEMBER_MS, ...clock });
   /** Bumped by every event, so a lookup that began before one does not store its answer. */
   let generation = 0;
+  let heldAt = Number.NEGATIVE_INFINITY;
+  /**
+   * The database away: the reactor that writes bans and revokes into it is stopped too, and
+   * will be behind for as long as the outage lasted. So what the events said is kept for
+   * REMEMBER_MS after the database was last seen away, not only after the event (once a
+   * second at most: it touches every fact).
+   */
+  const holdFacts = () => {
+    if (now() - heldAt < 1000) return;
+    heldAt = now();
+    for (const [k, v] of facts.entries()) facts.set(k, v);
+    for (const k of ended.keys()) ended.set(k, true);
+  };
   let listening = true;
 
   const keyOf = async (headers: Headers) => {
@@ -123,10 +136,11 @@ export function createSessionCache({
       try {
         found = await load();
       } catch (err) {
+        if (!isDatabaseUnavailable(err)) throw err;
+        holdFacts();
         // The database away: the session as last verified, unless an event ended it or this
         // edge stopped hearing them meanwhile (either takes the entry away).
-        if (stale && key !== undefined && entries.peek(key) === stale && isDatabaseUnavailable(err))
-          return asEventsSay(stale.found);
+        if (stale && key !== undefined && entries.peek(key) === stale) return asEventsSay(stale.found);
         throw err;
       }
       // The database has answered: what it says replaces what memory kept, whatever it says.

@@ -40,6 +40,11 @@ export type ProjectorRunner = {
   positions: (names: readonly string[]) => Promise<Map<string, number>>;
   /** At least what the read model has applied: this process's worker's report, else the checkpoint. */
   applied: (name: string) => Promise<number>;
+  /**
+   * Told when a read model changed with no new event: a rebuild switched in, or a dead letter
+   * was retried or skipped (what is kept from it in memory is stale).
+   */
+  onRewritten: (listener: (name: string) => void) => void;
   rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<RebuildProgress>;
   rebuildStatus: (name: string) => Promise<RebuildProgress | null>;
   deadLetters: {
@@ -205,6 +210,17 @@ export function createProjectorRunner({
     }
   }
 
+  const rewriteListeners: ((name: string) => void)[] = [];
+  const rewritten = (name: string) => {
+    for (const l of rewriteListeners) {
+      try {
+        l(name);
+      } catch (err) {
+        logger.error({ err, readModel: name }, 'a rewrite listener failed');
+      }
+    }
+  };
+
   async function checkpoint(name: string): Promise<number> {
     const row = await rdb
       .withSchema(RUNTIME_SCHEMA)
@@ -309,7 +325,11 @@ export function createProjectorRunner({
         reached.set(name, done.targetSeq);
         applied.emit(name, done.targetSeq);
       }
+      rewritten(name);
       return done;
+    },
+    onRewritten: (listener) => {
+      rewriteListeners.push(listener);
     },
     rebuildStatus: (name) => {
       find(name);
@@ -317,7 +337,11 @@ export function createProjectorRunner({
     },
     deadLetters: {
       list: (filter) => listDeadLetters({ db: rdb, ...filter }),
-      resolve: ({ id, action, by }) => resolveDeadLetter({ db: rdb, log, projections, id, action, by }),
+      resolve: async ({ id, action, by }) => {
+        const letter = await resolveDeadLetter({ db: rdb, log, projections, id, action, by });
+        rewritten(letter.readModel);
+        return letter;
+      },
     },
     names: () => projections.map((p) => p.name),
     consumers: () =>

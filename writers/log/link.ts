@@ -67,7 +67,14 @@ export function createLink({ nc, jsm }: { nc: NatsConnection; jsm: JetStreamMana
     if (current.aborted || nc.isClosed()) return;
     up = true;
     for (const wake of [...waiters]) wake();
-    for (const l of backListeners) l();
+    // One listener's failure must not keep the others from hearing, nor end the process.
+    for (const l of backListeners) {
+      try {
+        l();
+      } catch {
+        // Each listener reports its own failures.
+      }
+    }
   };
 
   void (async () => {
