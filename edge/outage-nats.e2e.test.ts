@@ -213,7 +213,17 @@ describe('a NATS server restarted without its store', () => {
     await t.eventually(
       async () => (await ann.request('/api/v1/ws-token', { method: 'POST' })).status === 200,
     );
-    await t.eventually(async () => (await ready(one)).status === 200 && (await ready(two)).status === 200);
+    // Every stream and bucket is there again, but the read models stand past the end of the
+    // new streams: /ready says so, and stays 503 until an operator restores or rebuilds.
+    for (const edge of [one, two]) {
+      await t.eventually(async () => {
+        const { status, body } = await ready(edge);
+        return status === 503 && body.checks.jetstream?.detail === undefined && body.checks.projectors?.detail
+          ? body.checks.projectors.detail
+          : undefined;
+      });
+      expect((await ready(edge)).body.checks.projectors?.detail).toMatch(/lost its history/);
+    }
 
     // The family channel went with the store; a new one is made on the new stream.
     const { id } = await ann.json<{ id: string }>('/api/v1/channels', {
