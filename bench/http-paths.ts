@@ -10,6 +10,7 @@ import type { Hub } from '../edge/hub.ts';
 import { startBenchHub } from './bench-hub.ts';
 import type { BenchContext } from './context.ts';
 import { round } from './lanes.ts';
+import type { PacedOptions } from './paced-generator.ts';
 import type { FigureResult, Measurement } from './types.ts';
 
 const GENERATOR = fileURLToPath(new URL('./load-generator.ts', import.meta.url));
@@ -58,15 +59,7 @@ export async function generate(options: autocannon.Options): Promise<Load> {
 }
 
 /** Requests at evenly spaced times, `rate` a second: bench/paced-generator.ts. */
-export const paced = (options: {
-  url: string;
-  rate: number;
-  duration: number;
-  connections: number;
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-}): Promise<Load> => inChild<Load>(PACED, options);
+export const paced = (options: PacedOptions): Promise<Load> => inChild<Load>(PACED, options);
 
 /** Resolves once every read model and reactor has applied all of its stream. */
 async function caughtUp(hub: Hub, timeoutMs = 180_000): Promise<void> {

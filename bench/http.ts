@@ -5,11 +5,9 @@
 import { performance } from 'node:perf_hooks';
 import { startBenchHub } from './bench-hub.ts';
 import type { BenchContext } from './context.ts';
-import { inviteTokens } from './invites.ts';
+import { inviteTokens, signUp } from './invites.ts';
 import { inLanes, percentile, round } from './lanes.ts';
 import type { FigureResult } from './types.ts';
-
-const PASSWORD = 'bench password 123';
 
 export async function measureHttp({
   ctx,
@@ -63,18 +61,4 @@ export async function measureHttp({
   } finally {
     await stop();
   }
-}
-
-/** The first account signs up on its own; everyone after with an invite. */
-async function signUp(base: string, origin: string, email: string, invite?: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/sign-up/email`, {
-    method: 'POST',
-    headers: { origin, 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD, name: email.split('@')[0], ...(invite && { invite }) }),
-  });
-  if (res.status !== 200) throw new Error(`sign-up ${email}: ${res.status} ${await res.text()}`);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
 }

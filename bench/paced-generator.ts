@@ -5,7 +5,7 @@
 // each connection spends at once: a burst at the top of every second, then silence.)
 import { Agent, request } from 'node:http';
 
-type Options = {
+export type PacedOptions = {
   url: string;
   rate: number;
   duration: number;
@@ -15,7 +15,7 @@ type Options = {
   body?: string;
 };
 
-const o = JSON.parse(process.argv[2] ?? '{}') as Options;
+const o = JSON.parse(process.argv[2] ?? '{}') as PacedOptions;
 const agent = new Agent({ keepAlive: true, maxSockets: o.connections });
 const url = new URL(o.url);
 const latencies: number[] = [];

@@ -5,13 +5,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NATS_URL, testDatabase, testNats, uniquePrefix } from '../test/services.ts';
 import { openSocket, type Socket } from '../test/sockets.ts';
+import { freePort } from './boot/infra.ts';
 
 type Outcome = { at: number; path: string; status?: number; code?: string; error?: string };
 
@@ -22,14 +22,6 @@ let hub: ChildProcess | undefined;
 let exited: Promise<number | null>;
 let cookie = '';
 let output = '';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = s.address() as { port: number };
-      s.close(() => resolve(p));
-    });
-  });
 
 /** `npm start`'s entry point, on the shared services with a namespace and a database of its own. */
 function startHub(prefix: string): Promise<ChildProcess> {

