@@ -30,7 +30,7 @@ export async function startBenchHub(
     authSecret: 'bench-secret-bench-secret-bench-secret-0123',
     settings,
     // Logging as `npm start` does (an access line per request), to nowhere.
-    logger: createLogger({ level: 'info', destination: process.env.BENCH_LOG ?? '/dev/null' }),
+    logger: createLogger({ level: 'info', destination: '/dev/null' }),
   });
   await hub.start();
   const server = serve({ fetch: hub.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;

@@ -10,7 +10,7 @@ import { WebSocket } from 'ws';
 import type { ChatOptions } from '../edge/chat/index.ts';
 import { loadSettings } from '../edge/config.ts';
 import { createHub, type Hub } from '../edge/hub.ts';
-import { testDatabase, testNats, uniquePrefix } from './services.ts';
+import { NATS_URL, testDatabase, testNats, uniquePrefix } from './services.ts';
 
 export type Frame = { type: string; [key: string]: unknown };
 export type Edge = { hub: Hub; url: string; port: number; stop: () => Promise<void> };
@@ -72,7 +72,7 @@ export async function startChatHubs({
 
   async function startEdge(): Promise<Edge> {
     const hub = await createHub({
-      natsUrl: natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      natsUrl: natsUrl ?? NATS_URL,
       databaseUrl: database.url,
       authSecret: 'a-test-secret-that-is-long-enough-0123456789',
       settings,
