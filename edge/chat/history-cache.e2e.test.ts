@@ -27,6 +27,13 @@ const page = (p: Person, query = '') =>
 describe('a page of history held in an edge’s memory', () => {
   it('answers the same bytes from memory as from the read model', async () => {
     await bob.json('/api/v1/messages', { body: { channel: 'family', content: 'first' } });
+    // Nothing more on its way (the family reactor's "joined" lines included): the two reads
+    // below can only differ if memory does.
+    await expect
+      .poll(async () => (await one.hub.deps.projectors.status()).every((p) => p.lag === 0), {
+        timeout: 15_000,
+      })
+      .toBe(true);
     const fresh = await (await ann.request('/api/v1/messages?channel=family&limit=50')).text();
     const kept = await (await ann.request('/api/v1/messages?channel=family&limit=50')).text();
     expect(kept).toBe(fresh);
