@@ -9,6 +9,10 @@ import { connectNats } from '../writers/log/connect.ts';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 export const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** Browser tests: Chromium's path, where screenshots go, and whether a missing browser fails (CI). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS_DIR = process.env.HEARTH_SCREENSHOTS;
+export const IN_CI = Boolean(process.env.CI);
 
 export function uniquePrefix(): string {
   return `t${randomBytes(5).toString('hex')}`;

@@ -5,16 +5,17 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM_PATH, IN_CI, SCREENSHOTS_DIR } from '../../test/services.ts';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = CHROMIUM_PATH;
 
 export const hasChromium = () => existsSync(CHROMIUM);
 
 /** Where browser tests leave their screenshots. */
-export const SHOTS = process.env.HEARTH_SCREENSHOTS ?? join(tmpdir(), 'hearth-screenshots');
+export const SHOTS = SCREENSHOTS_DIR ?? join(tmpdir(), 'hearth-screenshots');
 
 /** Browser tests run wherever Chromium is, and always in CI (where its absence is a failure). */
-export const withoutBrowser = !hasChromium() && !process.env.CI;
+export const withoutBrowser = !hasChromium() && !IN_CI;
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
