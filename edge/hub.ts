@@ -45,6 +45,7 @@ export async function createHub({
   settings,
   logger,
   ackWaitMs,
+  lingerMs = 5,
   duplicateWindowMs,
   chat: chatOptions,
   playIntervalMs,
@@ -57,6 +58,11 @@ export async function createHub({
   logger: Logger;
   /** Tests shorten redelivery; production keeps the 30 s default. */
   ackWaitMs?: number;
+  /**
+   * How long a read model's partial batch may wait behind the one before it: a few
+   * milliseconds on a read, against one transaction per event per read model at steady rates.
+   */
+  lingerMs?: number;
   duplicateWindowMs?: number;
   /** Tests shorten presence timings and the socket rate limit. */
   chat?: ChatOptions;
@@ -128,6 +134,7 @@ export async function createHub({
     logger,
     projections: [...identity.projections, ...chat.projections, ...play.projections, ...home.projections],
     ...(ackWaitMs ? { ackWaitMs } : {}),
+    lingerMs,
   });
   await projectors.migrate();
   projectors.onRewritten(chat.rewritten);

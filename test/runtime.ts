@@ -17,7 +17,7 @@ export type TestRuntime = {
   /** A runner over these projections (migrated, not started unless asked). */
   runner: (
     projections: AnyProjection[],
-    opts?: { ackWaitMs?: number; start?: boolean },
+    opts?: { ackWaitMs?: number; lingerMs?: number; start?: boolean },
   ) => Promise<ProjectorRunner>;
   cleanup: () => Promise<void>;
 };
@@ -34,7 +34,7 @@ export async function openTestRuntime(): Promise<TestRuntime> {
     log,
     prefix: nats.prefix,
     databaseUrl: database.url,
-    runner: async (projections, { ackWaitMs, start = true } = {}) => {
+    runner: async (projections, { ackWaitMs, lingerMs, start = true } = {}) => {
       const runner = createProjectorRunner({
         db,
         pool,
@@ -42,6 +42,7 @@ export async function openTestRuntime(): Promise<TestRuntime> {
         projections,
         logger: pino({ level: 'silent' }),
         ...(ackWaitMs ? { ackWaitMs } : {}),
+        ...(lingerMs ? { lingerMs } : {}),
       });
       runners.push(runner);
       await runner.migrate();

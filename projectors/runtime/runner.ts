@@ -68,6 +68,7 @@ export function createProjectorRunner({
   logger,
   batchSize = 500,
   ackWaitMs = 30_000,
+  lingerMs = 0,
   afterCommit,
 }: {
   db: Kysely<unknown>;
@@ -78,6 +79,8 @@ export function createProjectorRunner({
   logger: Logger;
   batchSize?: number;
   ackWaitMs?: number;
+  /** How long a partial batch may wait behind the previous one (worker.ts). */
+  lingerMs?: number;
   afterCommit?: (name: string, lastSeq: number) => void;
 }): ProjectorRunner {
   const rdb = db as unknown as Kysely<RuntimeDB>;
@@ -178,6 +181,7 @@ export function createProjectorRunner({
               options: {
                 batchSize,
                 ackWaitMs,
+                lingerMs,
                 afterCommit,
                 onApplied: (name, seq) => {
                   reached.set(name, seq);

@@ -10,11 +10,17 @@ import { type RawMessage, toRaw } from '../../writers/log/decode.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { applyBatch, type BatchOutcome, decoded, isTransient } from './apply.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
+import { sleep } from './sleep.ts';
 import type { AnyProjection } from './types.ts';
 
 export type WorkerOptions = {
   batchSize: number;
   ackWaitMs: number;
+  /**
+   * A partial batch waits until this long after the previous batch went out, so a steady
+   * trickle of events costs a transaction per linger, not one per event (0: none).
+   */
+  lingerMs?: number | undefined;
   /** Test seam: runs after commit and before ack (the crash window). */
   afterCommit?: ((name: string, lastSeq: number) => void) | undefined;
   onApplied: (name: string, lastSeq: number) => void;
@@ -221,6 +227,10 @@ async function consume({
   // it is done (at most two in flight, so a failure sends few behind it the slow way). A
   // partial batch goes out as soon as there is room, so a lone event is not kept waiting;
   // while there is none, it keeps filling and a backlog goes in large transactions.
+  // A lone event after a quiet spell goes at once; within a steady trickle, partial batches
+  // go at most once per linger, so each read model's transactions stay few as the rate rises.
+  const lingerMs = options.lingerMs ?? 0;
+  let lastStart = Number.NEGATIVE_INFINITY;
   let pumping: Promise<void> | undefined;
   const pump = () => {
     pumping ??= (async () => {
@@ -229,8 +239,14 @@ async function consume({
           await previous.sent;
           await previous.before;
           if (stopped || signal.aborted) return;
+          const wait = lastStart + lingerMs - performance.now();
+          if (waiting.length === 0 && filling && wait > 0) {
+            await sleep(wait, signal);
+            if (stopped || signal.aborted) return;
+          }
           const next = waiting.shift() ?? take();
           if (!next) return;
+          lastStart = performance.now();
           previous = start(previous, next.raw, next.last);
         }
       } finally {
