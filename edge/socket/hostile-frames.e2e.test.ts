@@ -29,31 +29,50 @@ async function rawSocket(): Promise<{ tcp: TcpSocket; closeCode: Promise<number 
       'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
   );
   let buffered = Buffer.alloc(0);
-  let upgraded = false;
+  let head: string | undefined;
+  let answered: (status: string) => void = () => {};
+  const status = new Promise<string>((resolve) => {
+    answered = resolve;
+  });
   const closeCode = new Promise<number | null>((resolve) => {
     tcp.on('data', (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
-      if (!upgraded) {
+      if (head === undefined) {
         const end = buffered.indexOf('\r\n\r\n');
         if (end < 0) return;
-        upgraded = buffered.subarray(0, end).toString().startsWith('HTTP/1.1 101');
+        head = buffered.subarray(0, end).toString();
+        answered(head.split('\r\n')[0] ?? '');
         buffered = buffered.subarray(end + 4);
       }
-      // Server frames are unmasked: walk them until the close frame (opcode 8).
+      // Server frames are unmasked: walk them (any length: hello and presence frames pass
+      // 125 bytes) until the close frame (opcode 8).
       while (buffered.length >= 2) {
         const opcode = (buffered[0] as number) & 0x0f;
-        const len = (buffered[1] as number) & 0x7f;
-        if (len > 125 || buffered.length < 2 + len) return;
-        if (opcode === 8) return resolve(len >= 2 ? buffered.readUInt16BE(2) : null);
-        buffered = buffered.subarray(2 + len);
+        const short = (buffered[1] as number) & 0x7f;
+        const start = short === 126 ? 4 : short === 127 ? 10 : 2;
+        if (buffered.length < start) return;
+        const len =
+          short === 126
+            ? buffered.readUInt16BE(2)
+            : short === 127
+              ? Number(buffered.readBigUInt64BE(2))
+              : short;
+        if (buffered.length < start + len) return;
+        if (opcode === 8) return resolve(len >= 2 ? buffered.readUInt16BE(start) : null);
+        buffered = buffered.subarray(start + len);
       }
     });
-    tcp.on('close', () => resolve(null));
-    tcp.on('error', () => resolve(null));
+    tcp.on('close', () => {
+      answered('closed');
+      resolve(null);
+    });
+    tcp.on('error', () => {
+      answered('error');
+      resolve(null);
+    });
   });
   // The 101 arrives before anything we write is read as a frame.
-  for (let i = 0; i < 100 && !upgraded; i++) await new Promise((r) => setTimeout(r, 20));
-  expect(upgraded).toBe(true);
+  expect(await status).toBe('HTTP/1.1 101 Switching Protocols');
   return { tcp, closeCode };
 }
 
