@@ -122,8 +122,13 @@ export async function receiveUpload(input: {
 }): Promise<ReceivedFile> {
   const { maxBytes, tmpDir } = input;
   const body = bodyOf(input.request);
+  // Refused before reading: the body is left as a refusal midway leaves it.
+  const refuse = (message: string) => {
+    body.stop();
+    return bad(message);
+  };
   if (!body.contentType || !/^multipart\/form-data\b/i.test(body.contentType.trim()))
-    throw bad('Send the upload as multipart/form-data.');
+    throw refuse('Send the upload as multipart/form-data.');
   const largest = Math.max(...UPLOAD_KINDS.map(maxBytes));
 
   let parser: busboy.Busboy;
@@ -134,11 +139,11 @@ export async function receiveUpload(input: {
       limits: { parts: MAX_PARTS, files: 1, fieldSize: MAX_FIELD_BYTES, fileSize: largest + 1 },
     });
   } catch {
-    throw bad('The multipart boundary is missing or malformed.');
+    throw refuse('The multipart boundary is missing or malformed.');
   }
 
   const boundary = boundaryOf(body.contentType);
-  if (!boundary) throw bad('The multipart boundary is missing or malformed.');
+  if (!boundary) throw refuse('The multipart boundary is missing or malformed.');
   const guard = limitPartHeaders({
     boundary,
     maxBytes: MAX_PART_HEADER_BYTES,
