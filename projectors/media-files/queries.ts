@@ -120,3 +120,12 @@ export async function hashMediaTables(db: Kysely<unknown>, schema = MEDIA_FILES)
   }
   return parts.join(' ');
 }
+
+/** The family's media settings as last changed, or the defaults (children may not upload; strip location). */
+export async function mediaSettings(
+  db: Kysely<unknown>,
+): Promise<{ children_may_upload: boolean; strip_location: boolean }> {
+  const { rows } = await sql<{ children_may_upload: boolean; strip_location: boolean }>`
+    SELECT children_may_upload, strip_location FROM ${t('settings')} WHERE id = 1`.execute(db);
+  return rows[0] ?? { children_may_upload: false, strip_location: true };
+}

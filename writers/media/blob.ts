@@ -23,6 +23,9 @@ import {
   pendingRelease,
 } from './state.ts';
 
+/** Where a blob's thumbnail is kept, beside its original. */
+export const thumbnailKey = (key: string): string => `${key}.thumb`;
+
 export type BlobCommand =
   | {
       type: 'upload';
