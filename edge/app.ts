@@ -82,7 +82,10 @@ const accessLog = createMiddleware<HubEnv>(async (c, next) => {
 });
 
 /** A middleware skipped on the given paths. */
-function except(paths: ReadonlySet<string>, middleware: MiddlewareHandler<HubEnv>): MiddlewareHandler<HubEnv> {
+function except(
+  paths: ReadonlySet<string>,
+  middleware: MiddlewareHandler<HubEnv>,
+): MiddlewareHandler<HubEnv> {
   return createMiddleware<HubEnv>(async (c, next) => (paths.has(c.req.path) ? next() : middleware(c, next)));
 }
 

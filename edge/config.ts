@@ -217,13 +217,13 @@ const SCHEMA: JSONSchemaType<Environment> = {
       type: 'string',
       pattern: '^(tcp://[^\\s/]+:[0-9]{1,5}/?|unix:/\\S+|/\\S+)$',
       nullable: true,
-      description: 'clamd\'s address: tcp://host:3310, unix:/run/clamav/clamd.ctl or an absolute socket path',
+      description: "clamd's address: tcp://host:3310, unix:/run/clamav/clamd.ctl or an absolute socket path",
     },
     MEDIA_STORE: {
       type: 'string',
       pattern: '^(nats|fs:\\S+)$',
       default: 'nats',
-      description: 'nats (JetStream\'s Object Store) or fs:<directory>',
+      description: "nats (JetStream's Object Store) or fs:<directory>",
     },
     MAX_FILE_SIZE: {
       type: 'integer',

@@ -33,7 +33,10 @@ export function albumRoutes(app: Hono<HubEnv>, { deps, writer }: MediaKit): void
   app.post('/albums', upload, jsonBody(createAlbumBody), async (c) => {
     const body = c.req.valid('json');
     const { meta, made } = await generatingCommand(c, { body, make: () => ({ id: newId() }), appender });
-    const result = await writer.onAlbum({ type: 'create', albumId: made.id, title: body.title, by: c.get('user').id }, meta);
+    const result = await writer.onAlbum(
+      { type: 'create', albumId: made.id, title: body.title, by: c.get('user').id },
+      meta,
+    );
     return c.json({ id: made.id, seq: result.seq } satisfies Created, result.duplicate ? 200 : 201);
   });
 
@@ -58,7 +61,10 @@ export function albumRoutes(app: Hono<HubEnv>, { deps, writer }: MediaKit): void
     const id = albumId(c.req.param('id'));
     const fileId = c.req.param('fileId');
     if (!ID.test(fileId)) throw mediaErrors.notInAlbum(undefined, { field: 'fileId' });
-    const result = await writer.onAlbum({ type: 'remove', albumId: id, fileId, by: c.get('user').id }, commandMeta(c));
+    const result = await writer.onAlbum(
+      { type: 'remove', albumId: id, fileId, by: c.get('user').id },
+      commandMeta(c),
+    );
     return c.json({ seq: result.seq } satisfies Accepted, 200);
   });
 }

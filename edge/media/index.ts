@@ -48,7 +48,10 @@ export async function createMedia({
   const store = await openBlobStore({ spec: config.store, nc: log.nc, names: log.names, replicas });
   const scanner = createScanner({ url: config.clamdUrl });
   // Said plainly at start: uploads fail closed without a scanner.
-  if (!scanner.configured) logger.warn(`CLAMD_URL is not set: uploads are refused (503) until it points at a clamd. ${SCANNER_UNCONFIGURED}`);
+  if (!scanner.configured)
+    logger.warn(
+      `CLAMD_URL is not set: uploads are refused (503) until it points at a clamd. ${SCANNER_UNCONFIGURED}`,
+    );
   const writer = createMediaWriter({ appender });
   return {
     projections: [mediaFilesProjection, mediaReleaseReactor({ store })] as unknown as Projector[],

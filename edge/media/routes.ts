@@ -64,7 +64,10 @@ export function mediaRoutes(kit: MediaKit): Hono<HubEnv> {
       if (file.kind === 'avatar') {
         // Every avatar renderer reads the profile image: it points at this file from now on.
         const image = `${deps.config.publicUrl}${stored.thumbnailUrl || stored.url}`;
-        await writer.changeAvatar({ memberId: user.id, fileId: stored.fileId, url: image }, partOf(meta, 'avatar'));
+        await writer.changeAvatar(
+          { memberId: user.id, fileId: stored.fileId, url: image },
+          partOf(meta, 'avatar'),
+        );
         await setProfileImage({ headers: c.req.raw.headers, userId: user.id, image });
       }
     } finally {
@@ -106,7 +109,11 @@ export function mediaRoutes(kit: MediaKit): Hono<HubEnv> {
   app.put('/media/settings', manage, jsonBody(mediaSettingsBody, { nullIsAbsent: true }), async (c) => {
     const body = c.req.valid('json');
     const result = await writer.changeSettings(
-      { childrenMayUpload: body.children_may_upload, stripLocation: body.strip_location, by: c.get('user').id },
+      {
+        childrenMayUpload: body.children_may_upload,
+        stripLocation: body.strip_location,
+        by: c.get('user').id,
+      },
       commandMeta(c, body),
     );
     return c.json({ seq: result.seq } satisfies Accepted, 200);

@@ -31,7 +31,13 @@ export type UploadDeps = {
   logger: Logger;
 };
 
-export type Stored = { fileId: string; seq: number; url: string; thumbnailUrl: string; contentType: AllowedContentType };
+export type Stored = {
+  fileId: string;
+  seq: number;
+  url: string;
+  thumbnailUrl: string;
+  contentType: AllowedContentType;
+};
 
 /** Another command id for each further append of one request, so none is taken for a retry of another. */
 export const partOf = (meta: CommandMeta, part: string): CommandMeta => ({
@@ -61,7 +67,10 @@ export async function storeUpload(
         },
         partOf(meta, 'rejected'),
       );
-      logger.warn({ owner: ownerId, sha256: file.sha256, signature: verdict.signature }, 'infected upload refused');
+      logger.warn(
+        { owner: ownerId, sha256: file.sha256, signature: verdict.signature },
+        'infected upload refused',
+      );
       throw uploadErrors.infected(undefined, { signature: verdict.signature });
     }
     const contentType = await sniffType(file.path);
@@ -147,7 +156,10 @@ export async function storeUpload(
 
 function blobChanged(err: unknown): boolean {
   if (!(err instanceof HearthError)) return false;
-  return err.code === 'media.blob_changed' || (err.code === 'conflict' && err.details?.reason === 'media.blob_changed');
+  return (
+    err.code === 'media.blob_changed' ||
+    (err.code === 'conflict' && err.details?.reason === 'media.blob_changed')
+  );
 }
 
 async function removeKey(store: BlobStore, key: string): Promise<void> {

@@ -11,7 +11,11 @@ import type { Reactor } from '../runtime/types.ts';
 
 export const MEDIA_RELEASE = 'media_release';
 
-export function mediaReleaseReactor({ store }: { store: Pick<BlobStore, 'remove'> }): Reactor<unknown, MediaEvent> {
+export function mediaReleaseReactor({
+  store,
+}: {
+  store: Pick<BlobStore, 'remove'>;
+}): Reactor<unknown, MediaEvent> {
   return {
     name: MEDIA_RELEASE,
     domain: 'media',
