@@ -76,7 +76,7 @@ export async function createHub({
   });
   log.link.onMade((streams) => logger.warn({ streams }, 'the log server had lost these; made them again'));
   // Each read model this process leads holds one pooled connection for as long as it leads
-  // (15 read models and reactors across the domains); the rest serve requests, the live loops
+  // (19 read models and reactors across the domains); the rest serve requests, the live loops
   // and rebuilds. Only the leading process holds them, so two processes still fit in
   // Postgres's default 100 connections with room to spare.
   const pool = openPool({ connectionString: databaseUrl, max: 32 }, (err) =>
