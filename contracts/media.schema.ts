@@ -48,9 +48,12 @@ export const mediaQuery: JSONSchemaType<MediaQuery> = {
   additionalProperties: false,
 };
 
-export type DownloadQuery = { thumb?: string };
+export type DownloadQuery = { thumb?: string; after?: string };
 export const downloadQuery: JSONSchemaType<DownloadQuery> = {
   type: 'object',
-  properties: { thumb: { type: 'string', nullable: true, enum: ['0', '1', 'true', 'false'] } },
+  properties: {
+    thumb: { type: 'string', nullable: true, enum: ['0', '1', 'true', 'false'] },
+    after: { type: 'string', nullable: true, pattern: SEQ },
+  },
   additionalProperties: false,
 };

@@ -10,6 +10,7 @@ import type { InfraSettings } from './boot/infra.ts';
 import { trustedBy } from './http/client-address.ts';
 import type { HubConfig } from './http/deps.ts';
 import type { IdentityConfig } from './identity/index.ts';
+import type { MediaConfig } from './media/kit.ts';
 
 export type HubSettings = {
   port: number;
@@ -18,18 +19,6 @@ export type HubSettings = {
   hub: HubConfig;
   identity: Omit<IdentityConfig, 'secret'>;
   media: MediaConfig;
-};
-
-/** Uploads: the scanner, where the bytes live, the size limits and where uploads land first. */
-export type MediaConfig = {
-  /** clamd: tcp://host:port, unix:/path or an absolute socket path; unset: uploads are refused (503). */
-  clamdUrl: string | undefined;
-  /** 'nats': JetStream's Object Store (replicated with the cluster); 'fs:<dir>': files in a directory. */
-  store: 'nats' | `fs:${string}`;
-  maxFileSize: number;
-  maxAvatarSize: number;
-  /** Uploads stream here before they are scanned; each is removed once answered. */
-  tmpDir: string;
 };
 
 /** What `npm start` and the CLI need beyond the hub's own settings. */

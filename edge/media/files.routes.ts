@@ -34,7 +34,7 @@ export function fileRoutes(app: Hono<HubEnv>, { deps, writer, store }: MediaKit)
 
   app.get('/files/:id', read, after, async (c) => c.json(asMediaFile(await fileOf(c.req.param('id')))));
 
-  app.get('/files/:id/download', read, queryParams(downloadQuery), async (c) => {
+  app.get('/files/:id/download', read, queryParams(downloadQuery), after, async (c) => {
     const row = await fileOf(c.req.param('id'));
     const { thumb } = c.req.valid('query');
     const wantsThumb = thumb === '1' || thumb === 'true';

@@ -10,12 +10,11 @@ import type { Appender } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { type BlobStore, openBlobStore } from '../../writers/media/blobs.ts';
 import { createMediaWriter } from '../../writers/media/commands.ts';
-import type { MediaConfig } from '../config.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
 import { albumRoutes } from './albums.routes.ts';
 import { fileRoutes } from './files.routes.ts';
-import type { SetProfileImage } from './kit.ts';
+import type { MediaConfig, SetProfileImage } from './kit.ts';
 import { mediaRoutes, SCANNER_UNCONFIGURED } from './routes.ts';
 import { createScanner, type Scanner } from './scanner.ts';
 
