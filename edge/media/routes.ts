@@ -68,7 +68,9 @@ export function mediaRoutes(kit: MediaKit): Hono<HubEnv> {
           { memberId: user.id, fileId: stored.fileId, url: image },
           partOf(meta, 'avatar'),
         );
-        await setProfileImage({ headers: c.req.raw.headers, userId: user.id, image });
+        // Only the session cookie: the body was read from the node request, not c.req.raw.
+        const headers = new Headers({ cookie: c.req.header('cookie') ?? '' });
+        await setProfileImage({ headers, userId: user.id, image });
       }
     } finally {
       await unlink(file.path).catch(() => undefined);

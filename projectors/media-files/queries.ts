@@ -42,20 +42,24 @@ export async function findFile(db: Kysely<unknown>, fileId: string): Promise<Sto
 }
 
 /**
- * The gallery, newest first. `kind` undefined: photos (and videos) only, as the gallery shows
- * them; 'all': every kind.
+ * The gallery, newest first. `kind` undefined: the photos and videos the family shared, of any
+ * kind but avatars (a photo attached in chat is in the gallery too); a kind: only that kind;
+ * 'all': everything.
  */
 export async function galleryPage(
   db: Kysely<unknown>,
   q: { before?: number | undefined; owner?: string | undefined; kind?: string | undefined; limit: number },
 ): Promise<{ files: MediaFile[]; nextBefore: number | null }> {
-  const kind = q.kind === 'all' ? null : (q.kind ?? 'photo');
+  const kind = q.kind === 'all' || q.kind === undefined ? null : q.kind;
+  const visual = q.kind === undefined;
   const { rows } = await sql<StoredFile>`
     SELECT f.*, u.name AS owner_name FROM ${t('files')} f LEFT JOIN ${users} u ON u.id = f.owner_id
     WHERE f.deleted_seq IS NULL
       AND (${q.before ?? null}::bigint IS NULL OR f.seq < ${q.before ?? null}::bigint)
       AND (${q.owner ?? null}::text IS NULL OR f.owner_id = ${q.owner ?? null}::text)
       AND (${kind}::text IS NULL OR f.kind = ${kind}::text)
+      AND (NOT ${visual}::boolean OR (f.kind <> 'avatar'
+        AND (f.content_type LIKE 'image/%' OR f.content_type LIKE 'video/%')))
     ORDER BY f.seq DESC LIMIT ${q.limit + 1}`.execute(db);
   const files = rows.slice(0, q.limit).map(asMediaFile);
   const last = files.at(-1);
