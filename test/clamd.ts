@@ -23,7 +23,8 @@ export const EICAR_SIGNATURE = 'Eicar-Test-Signature';
 export const withoutClamd = !existsSync(CLAMD_BIN) && !IN_CI;
 export const WITHOUT_CLAMD_REASON = `clamd is not installed (${CLAMD_BIN}); apt-get install clamav-daemon to run these tests`;
 
-export type PrivateClamd = { url: string; port: number; stop: () => Promise<void> };
+/** url is TCP; socketPath is its unix socket, answering the same clamd. */
+export type PrivateClamd = { url: string; port: number; socketPath: string; stop: () => Promise<void> };
 
 export async function startClamd(opts: { streamMaxLength?: string } = {}): Promise<PrivateClamd> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hearth-clamd-'));
@@ -31,6 +32,7 @@ export async function startClamd(opts: { streamMaxLength?: string } = {}): Promi
   await writeFile(path.join(dir, 'eicar.hdb'), `${md5}:${EICAR.length}:${EICAR_SIGNATURE}\n`);
   const port = await freePort();
   const conf = path.join(dir, 'clamd.conf');
+  const socketPath = path.join(dir, 'clamd.sock');
   await writeFile(
     conf,
     [
@@ -38,6 +40,7 @@ export async function startClamd(opts: { streamMaxLength?: string } = {}): Promi
       `DatabaseDirectory ${dir}`,
       `TCPSocket ${port}`,
       'TCPAddr 127.0.0.1',
+      `LocalSocket ${socketPath}`,
       // clamd drops to its User; as root (CI, this machine) it stays root rather than
       // needing a clamav user that can read the temp dir.
       ...(process.getuid?.() === 0 ? ['User root'] : []),
@@ -80,5 +83,5 @@ export async function startClamd(opts: { streamMaxLength?: string } = {}): Promi
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, port, stop };
+  return { url, port, socketPath, stop };
 }

@@ -198,59 +198,76 @@ describe('a file over the limit', () => {
   });
 
   it('is answered while the body is still coming, and the server stops reading it', async () => {
-    // 200 MB, generated as the socket takes it: the client keeps sending until it hears back.
-    const TOTAL = 200 * 1024 * 1024;
-    const heapBefore = process.memoryUsage().heapUsed;
-    const before = consumed.length;
-    const socket: Socket = connect(port, '127.0.0.1');
-    let answer = '';
-    let sent = 0;
-    const answered = new Promise<void>((resolve) => {
-      socket.on('data', (chunk: Buffer) => {
-        answer += chunk.toString('utf8');
-        if (answer.includes('}')) resolve();
-      });
-      socket.on('close', () => resolve());
+    const head = form([{ name: 'file', value: Buffer.alloc(0), fileName: 'huge.jpg' }], BOUNDARY, false);
+    const { answer, sent, read, heapGrowth } = await sendEndlessly({
+      contentType: `multipart/form-data; boundary=${BOUNDARY}`,
+      head: head.subarray(0, -2),
     });
-    socket.on('error', () => undefined);
-    const head = form(
-      [{ name: 'file', value: Buffer.alloc(0), fileName: 'huge.jpg' }],
-      BOUNDARY,
-      false,
-    ).subarray(0, -2);
-    socket.write(
-      `POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${TOTAL}\r\n\r\n`,
-    );
-    socket.write(head);
-    const chunk = Buffer.alloc(64 * 1024, 0x61);
-    let heard = false;
-    answered.then(() => {
-      heard = true;
-    });
-    while (!heard && !socket.destroyed && sent < TOTAL) {
-      sent += chunk.length;
-      if (!socket.write(chunk))
-        await Promise.race([
-          new Promise((r) => socket.once('drain', r)),
-          answered,
-          new Promise((r) => socket.once('close', r)),
-        ]);
-    }
-    await answered;
-    socket.destroy();
     expect(answer).toMatch(/^HTTP\/1\.1 413/);
     expect(answer.toLowerCase()).toContain('connection: close');
     expect(answer).toContain('"code":"media.too_large"');
     expect(sent).toBeLessThan(TOTAL);
-    await vi.waitFor(() => expect(consumed.length).toBeGreaterThan(before));
-    const read = consumed[consumed.length - 1] ?? Number.POSITIVE_INFINITY;
     // The limit (1 MB), what the kernel's buffers held when the answer went, and the lingering
     // read that lets the client hear it: far from 200 MB.
     expect(read).toBeLessThan(LIMITS.photo + LINGER_BYTES + 16 * 1024 * 1024);
-    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
+    expect(heapGrowth).toBeLessThan(64 * 1024 * 1024);
     await tmpIsEmpty();
   });
+
+  it('that is not even multipart is refused at once, and the server stops reading it', async () => {
+    const { answer, sent, read } = await sendEndlessly({
+      contentType: 'application/octet-stream',
+      head: Buffer.alloc(0),
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(answer).toContain('"code":"media.bad_multipart"');
+    expect(sent).toBeLessThan(TOTAL);
+    expect(read).toBeLessThan(LINGER_BYTES + 16 * 1024 * 1024);
+  });
 });
+
+/** 200 MB, generated as the socket takes it: the client keeps sending until it hears back. */
+const TOTAL = 200 * 1024 * 1024;
+
+async function sendEndlessly(input: { contentType: string; head: Buffer }) {
+  const heapBefore = process.memoryUsage().heapUsed;
+  const before = consumed.length;
+  const socket: Socket = connect(port, '127.0.0.1');
+  let answer = '';
+  let sent = 0;
+  const answered = new Promise<void>((resolve) => {
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('utf8');
+      if (answer.includes('}')) resolve();
+    });
+    socket.on('close', () => resolve());
+  });
+  socket.on('error', () => undefined);
+  socket.write(
+    `POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: ${input.contentType}\r\nContent-Length: ${TOTAL}\r\n\r\n`,
+  );
+  socket.write(input.head);
+  sent += input.head.length;
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  let heard = false;
+  answered.then(() => {
+    heard = true;
+  });
+  while (!heard && !socket.destroyed && sent < TOTAL) {
+    sent += chunk.length;
+    if (!socket.write(chunk))
+      await Promise.race([
+        new Promise((r) => socket.once('drain', r)),
+        answered,
+        new Promise((r) => socket.once('close', r)),
+      ]);
+  }
+  await answered;
+  socket.destroy();
+  await vi.waitFor(() => expect(consumed.length).toBeGreaterThan(before));
+  const read = consumed[consumed.length - 1] ?? Number.POSITIVE_INFINITY;
+  return { answer, sent, read, heapGrowth: process.memoryUsage().heapUsed - heapBefore };
+}
 
 describe('hostile multipart input gets a 4xx with the envelope, and the server stays up', () => {
   const bad = refused(400, 'media.bad_multipart');
@@ -298,14 +315,28 @@ describe('hostile multipart input gets a 4xx with the envelope, and the server s
     ).toEqual(bad);
   });
 
-  it('refuses huge part headers', async () => {
-    const huge = {
+  it('refuses part headers over 8 KiB, wherever the chunks cut them', async () => {
+    for (const size of [8 * 1024, 20 * 1024, 200 * 1024]) {
+      const huge = {
+        name: 'file',
+        value: 'x',
+        fileName: 'a.jpg',
+        headers: `X-Padding: ${'p'.repeat(size)}\r\n`,
+      };
+      expect(await post(form([huge]))).toEqual(bad);
+    }
+    const longName = { name: 'file', value: 'x', fileName: `${'n'.repeat(9000)}.jpg` };
+    expect(await post(form([longName]))).toEqual(bad);
+    // just under the limit is fine
+    const fits = {
       name: 'file',
       value: 'x',
       fileName: 'a.jpg',
-      headers: `X-Padding: ${'p'.repeat(20 * 1024)}\r\n`,
+      headers: `X-Padding: ${'p'.repeat(7 * 1024)}\r\n`,
     };
-    expect(await post(form([huge]))).toEqual(bad);
+    const ok = await post(form([{ name: 'note', value: 'n' }, fits]));
+    expect(ok.status).toBe(200);
+    await rm(ok.body.path as string);
   });
 
   it('refuses a body that ends in the middle of a part', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HearthError } from '../../contracts/errors.ts';
 import type { UploadKind } from '../../contracts/media.api.ts';
 import { MAX_FILE_NAME, receiveUpload, safeFileName } from './multipart.ts';
+import { limitPartHeaders } from './part-headers.ts';
 import { contentDisposition, parseRange } from './serve.ts';
 
 const BOUNDARY = 'prop-boundary-3f9a';
@@ -128,6 +129,51 @@ describe('a Range header', () => {
             expect(wanted.start).toBeLessThanOrEqual(wanted.end);
             expect(wanted.end).toBeLessThan(size);
           }
+        },
+      ),
+    );
+  });
+});
+
+describe('the part-header limit', () => {
+  /** Feeds a body in the given cuts; true when the limit refused it. */
+  const refuses = (whole: Buffer, cuts: number[], maxBytes: number) =>
+    new Promise<boolean>((resolve) => {
+      const guard = limitPartHeaders({ boundary: BOUNDARY, maxBytes, tooLong: () => new Error('too long') });
+      guard.on('error', () => resolve(true));
+      guard.on('finish', () => resolve(false));
+      guard.resume();
+      let at = 0;
+      for (const cut of [...cuts.map((c) => c % (whole.length + 1)).sort((a, b) => a - b), whole.length]) {
+        if (cut > at) guard.write(whole.subarray(at, cut));
+        at = Math.max(at, cut);
+      }
+      guard.end();
+    });
+
+  it('refuses exactly the bodies with a header block over the limit, however the body is cut', () => {
+    return fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ pad: fc.nat(300), value: fc.uint8Array({ maxLength: 100 }) }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.array(fc.nat(5000), { maxLength: 20 }),
+        fc.boolean(),
+        async (parts, cuts, epilogue) => {
+          const blocks = parts.map(
+            (p) => `\r\nContent-Disposition: form-data; name="f"\r\nX-Pad: ${'p'.repeat(p.pad)}`,
+          );
+          const whole = Buffer.concat([
+            ...parts.flatMap((p, i) => [
+              Buffer.from(`--${BOUNDARY}${blocks[i]}\r\n\r\n`),
+              Buffer.from(p.value.filter((b) => b !== 0x0d)),
+              Buffer.from('\r\n'),
+            ]),
+            Buffer.from(`--${BOUNDARY}--\r\n${epilogue ? 'x'.repeat(400) : ''}`),
+          ]);
+          const longest = Math.max(...blocks.map((b) => b.length));
+          expect(await refuses(whole, cuts, 250)).toBe(longest > 250);
         },
       ),
     );

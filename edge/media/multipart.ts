@@ -25,6 +25,7 @@ import type { Context } from 'hono';
 import { HearthError } from '../../contracts/errors.ts';
 import { UPLOAD_KINDS, type UploadKind } from '../../contracts/media.api.ts';
 import { uploadErrors } from '../../writers/media/upload-errors.ts';
+import { boundaryOf, limitPartHeaders } from './part-headers.ts';
 
 export type ReceivedFile = {
   path: string;
@@ -38,6 +39,8 @@ export type ReceivedFile = {
 export const MAX_PARTS = 10;
 /** A text field's value (`type`, extras) is at most this long. */
 export const MAX_FIELD_BYTES = 1024;
+/** A part's headers (Content-Disposition with the file's name, Content-Type) are at most 8 KiB. */
+export const MAX_PART_HEADER_BYTES = 8 * 1024;
 
 const bad = (message: string) => uploadErrors.badMultipart(message);
 
@@ -119,8 +122,13 @@ export async function receiveUpload(input: {
 }): Promise<ReceivedFile> {
   const { maxBytes, tmpDir } = input;
   const body = bodyOf(input.request);
+  // Refused before reading: the body is left as a refusal midway leaves it.
+  const refuse = (message: string) => {
+    body.stop();
+    return bad(message);
+  };
   if (!body.contentType || !/^multipart\/form-data\b/i.test(body.contentType.trim()))
-    throw bad('Send the upload as multipart/form-data.');
+    throw refuse('Send the upload as multipart/form-data.');
   const largest = Math.max(...UPLOAD_KINDS.map(maxBytes));
 
   let parser: busboy.Busboy;
@@ -131,9 +139,16 @@ export async function receiveUpload(input: {
       limits: { parts: MAX_PARTS, files: 1, fieldSize: MAX_FIELD_BYTES, fileSize: largest + 1 },
     });
   } catch {
-    throw bad('The multipart boundary is missing or malformed.');
+    throw refuse('The multipart boundary is missing or malformed.');
   }
 
+  const boundary = boundaryOf(body.contentType);
+  if (!boundary) throw refuse('The multipart boundary is missing or malformed.');
+  const guard = limitPartHeaders({
+    boundary,
+    maxBytes: MAX_PART_HEADER_BYTES,
+    tooLong: () => bad(`A part's headers have at most ${MAX_PART_HEADER_BYTES} bytes.`),
+  });
   const tmpPath = path.join(tmpDir, `upload-${randomUUID()}`);
   let kind: UploadKind | undefined;
   let fileName = '';
@@ -148,7 +163,9 @@ export async function receiveUpload(input: {
     const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
-      body.stream.unpipe(parser);
+      body.stream.unpipe(guard);
+      guard.unpipe(parser);
+      guard.destroy();
       body.stop();
       counter?.destroy();
       parser.destroy();
@@ -210,7 +227,8 @@ export async function receiveUpload(input: {
         resolve({ path: tmpPath, sizeBytes, sha256: meterOf.digest(), fileName, kind: resolvedKind });
       }, fail);
     });
-    body.stream.pipe(parser);
+    guard.on('error', fail);
+    body.stream.pipe(guard).pipe(parser);
   });
 }
 

@@ -78,6 +78,17 @@ describe.skipIf(withoutClamd)(`a real clamd${withoutClamd ? ` (${WITHOUT_CLAMD_R
     });
   });
 
+  it('answers over its unix socket too, named either way', async () => {
+    for (const url of [`unix:${clamd.socketPath}`, clamd.socketPath]) {
+      const scanner = createScanner({ url });
+      expect(await scanner.ping()).toBe(true);
+      expect(await scanner.scan(await file('eicar-unix.com', EICAR))).toEqual({
+        clean: false,
+        signature: expect.stringContaining(EICAR_SIGNATURE),
+      });
+    }
+  });
+
   it('passes a clean file, over several frames', async () => {
     const scanner = createScanner({ url: clamd.url });
     expect(await scanner.scan(await file('clean.bin', randomBytes(300 * 1024)))).toEqual({ clean: true });
