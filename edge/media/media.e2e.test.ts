@@ -345,7 +345,7 @@ describe('play', () => {
       (await json<{ achievements: { id: string }[] }>(admin, '/api/v1/play/me')).achievements.some(
         (a) => a.id === 'first-photo',
       );
-    expect(await earned()).toBe(false);
+    await expect.poll(earned, { timeout: 15_000 }).toBe(false);
     const up = await uploaded(admin, await photo(10), { type: 'photo' });
     await expect.poll(earned, { timeout: 15_000 }).toBe(true);
     expect((await admin.request(`/api/v1/files/${up.id}`, { method: 'DELETE' })).status).toBe(204);
