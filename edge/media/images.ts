@@ -28,7 +28,8 @@ export async function makeThumbnail(input: {
 }): Promise<Thumbnail> {
   const { path, contentType } = input;
   if (contentType === 'application/pdf') return { thumbnail: null, width: null, height: null, note: '' };
-  if (contentType === 'video/mp4' || contentType === 'video/webm') return videoThumbnail(path);
+  if (contentType === 'video/mp4') return videoThumbnail(path, 'mov');
+  if (contentType === 'video/webm') return videoThumbnail(path, 'matroska');
   return imageThumbnail(path, `${path}.thumb.webp`).catch(() => unreadable());
 }
 
@@ -53,15 +54,37 @@ async function imageThumbnail(from: string, to: string): Promise<Thumbnail> {
   };
 }
 
-async function videoThumbnail(path: string): Promise<Thumbnail> {
+/** ffmpeg's demuxer for each type: forced, so it never guesses (a playlist, an image sequence). */
+type Demuxer = 'mov' | 'matroska';
+
+async function videoThumbnail(path: string, demuxer: Demuxer): Promise<Thumbnail> {
   if (!(await videoPostersAvailable()))
     return { thumbnail: null, width: null, height: null, note: NO_VIDEO_TOOLS_NOTE };
   const poster = `${path}.poster.png`;
   try {
-    // The first frame, one thread: a poster should not cost a hub more than a photo does.
+    // The first frame, one thread: a poster should not cost a hub more than a photo does. The
+    // demuxer is the sniffed type's and only local files may be opened: an upload is read as
+    // what it was judged to be, never as a playlist that fetches something else.
     const ok = await run('ffmpeg', [
       ...['-nostdin', '-hide_banner', '-loglevel', 'error', '-threads', '1'],
-      ...['-i', path, '-map', '0:v:0', '-frames:v', '1', '-f', 'image2', '-c:v', 'png', '-y', poster],
+      ...[
+        '-protocol_whitelist',
+        'file',
+        '-f',
+        demuxer,
+        '-i',
+        path,
+        '-map',
+        '0:v:0',
+        '-frames:v',
+        '1',
+        '-f',
+        'image2',
+        '-c:v',
+        'png',
+        '-y',
+        poster,
+      ],
     ]);
     if (!ok) return unreadable();
     return await imageThumbnail(poster, `${path}.thumb.webp`);
