@@ -16,6 +16,8 @@ export async function startBenchHub(
   name: string,
   /** A second edge of the same hub: the first one's database (the namespace follows the name). */
   databaseUrl?: string,
+  /** More settings, as environment variables (CLAMD_URL for the media figure). */
+  env: Record<string, string> = {},
 ): Promise<BenchHub & { databaseUrl: string }> {
   const url = databaseUrl ?? (await ctx.database(name));
   const settings = loadSettings({
@@ -23,6 +25,7 @@ export async function startBenchHub(
     PORT: '0',
     HEARTH_COMMAND_RATE_LIMIT: '100000000',
     HEARTH_AUTH_RATE_LIMIT: 'off',
+    ...env,
   });
   const hub = await createHub({
     natsUrl: ctx.natsUrl,

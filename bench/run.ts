@@ -9,6 +9,7 @@ import { measureHttpPaths } from './http-paths.ts';
 import { measureBanToEdge } from './identity-event.ts';
 import { round } from './lanes.ts';
 import { measureMedia } from './media.ts';
+import { measureUpload } from './media-upload.ts';
 import { measureNatsRestart } from './nats-restart.ts';
 import { measurePlayRebuild } from './play.ts';
 import { measureProjectorFigures } from './projector-figure.ts';
@@ -95,7 +96,14 @@ async function main() {
         }),
       );
     if (wants('media'))
-      figures.push(...(await measureMedia({ ctx, runs: Math.max(5, Math.round(40 * scale)), step })));
+      figures.push(
+        ...(await measureMedia({
+          ctx,
+          runs: Math.max(8, Math.round(40 * scale)),
+          step,
+          upload: measureUpload,
+        })),
+      );
     const machine = machineInfo({
       natsServer: ctx.nc.info?.version ?? 'unknown',
       postgres: await ctx.postgresVersion(),

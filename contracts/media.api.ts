@@ -27,6 +27,8 @@ export type UploadResponse = {
   thumbnail_url: string;
   sha256: string;
   size_bytes: number;
+  /** Hearth's addition: the upload event's stream sequence, for ?after= (read-your-writes). */
+  seq: number;
 };
 
 /** GET /files/:id, and each item of the gallery and of an album. */
@@ -48,8 +50,9 @@ export type MediaFile = UploadResponse & {
 };
 
 /**
- * GET /media?before=<cursor>&owner=<user id>&kind=photo|attachment&limit=<1..100>: the family
- * gallery, newest first. Photos and videos only unless kind says otherwise.
+ * GET /media?before=<cursor>&owner=<user id>&kind=photo|attachment|avatar|all&limit=<1..100>: the
+ * family gallery, newest first. Without kind: the photos and videos shared (any kind but
+ * avatars, chat attachments included); with one, only that kind; `all`: everything.
  */
 export type MediaPage = {
   files: MediaFile[];
