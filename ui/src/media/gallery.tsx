@@ -15,7 +15,7 @@ import { Empty, LoadError, Loading, selectClass, useLoad } from './parts.tsx';
 import { Tile } from './thumb.tsx';
 import { type Uploaded, UploadPanel } from './upload-panel.tsx';
 import { Viewer } from './viewer.tsx';
-import { byMonth } from './words.ts';
+import { byMonth, shownAs } from './words.ts';
 
 const PAGE = 24;
 
@@ -160,7 +160,8 @@ export function GalleryScreen({ me }: { me: User }) {
             <h2 className="mb-2 text-sm font-semibold text-muted-foreground">{month.label}</h2>
             <ul className="grid grid-cols-3 gap-1.5 sm:grid-cols-4 md:grid-cols-5 lg:grid-cols-6">
               {month.files.map((f) => (
-                <li key={f.id}>
+                // A document is a link with its name and size: it needs the room of two tiles.
+                <li key={f.id} className={shownAs(f.content_type) === 'pdf' ? 'col-span-2' : undefined}>
                   <Tile file={f} onOpen={() => setOpen(shown.indexOf(f))} />
                 </li>
               ))}
