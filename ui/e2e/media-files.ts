@@ -7,11 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { EICAR } from '../../test/clamd.ts';
 
 const run = promisify(execFile);
-
-/** EICAR's anti-virus test file: harmless, and every scanner calls it infected. */
-export const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 
 export type MediaFiles = {
   dir: string;

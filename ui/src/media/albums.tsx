@@ -5,10 +5,11 @@ import type { Album, MediaFile } from '../../../contracts/media.api.ts';
 import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import type { User } from '../identity/api.ts';
+import { useCan } from '../identity/permissions.tsx';
 import { errorMessage } from '../lib/http.ts';
 import { navigate } from '../lib/route.ts';
 import { addToAlbum, createAlbum, getAlbum, getAlbums } from './api.ts';
-import { useCanDelete } from './grants.ts';
+import { UPLOAD, useCanDelete } from './grants.ts';
 import { Empty, LoadError, Loading, Section, selectClass, useLoad } from './parts.tsx';
 import { Tile } from './thumb.tsx';
 import { Viewer } from './viewer.tsx';
@@ -17,6 +18,7 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 export function AlbumsScreen() {
   const albums = useLoad((after) => getAlbums(after));
+  const canMake = useCan(UPLOAD);
   const id = useId();
   const [title, setTitle] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -41,30 +43,35 @@ export function AlbumsScreen() {
 
   return (
     <div className="flex flex-col gap-4">
-      <Section title="New album" description="Anyone in the family can make one and add to it.">
-        <form className="flex flex-wrap items-end gap-2" onSubmit={create} aria-label="New album">
-          <div className="flex min-w-48 flex-1 flex-col gap-1.5">
-            <label htmlFor={`${id}-title`} className="text-sm font-medium">
-              Album title
-            </label>
-            <Input
-              id={`${id}-title`}
-              value={title}
-              maxLength={120}
-              placeholder="Summer at Gran’s"
-              onChange={(e) => setTitle(e.target.value)}
-            />
-          </div>
-          <Button type="submit" disabled={busy || !title.trim()}>
-            <FolderPlus /> Create album
-          </Button>
-        </form>
-        {error && (
-          <p role="alert" className="mt-2 text-sm text-destructive">
-            {error}
-          </p>
-        )}
-      </Section>
+      {canMake && (
+        <Section
+          title="New album"
+          description="Anyone in the family who shares photos can make one and add to it."
+        >
+          <form className="flex flex-wrap items-end gap-2" onSubmit={create} aria-label="New album">
+            <div className="flex min-w-48 flex-1 flex-col gap-1.5">
+              <label htmlFor={`${id}-title`} className="text-sm font-medium">
+                Album title
+              </label>
+              <Input
+                id={`${id}-title`}
+                value={title}
+                maxLength={120}
+                placeholder="Summer at Gran’s"
+                onChange={(e) => setTitle(e.target.value)}
+              />
+            </div>
+            <Button type="submit" data-requires={UPLOAD} disabled={busy || !title.trim()}>
+              <FolderPlus /> Create album
+            </Button>
+          </form>
+          {error && (
+            <p role="alert" className="mt-2 text-sm text-destructive">
+              {error}
+            </p>
+          )}
+        </Section>
+      )}
       {albums.error && !albums.data ? (
         <LoadError message={albums.error} onRetry={() => void albums.reload()} />
       ) : !albums.data ? (
@@ -111,7 +118,7 @@ function AlbumCard({ album }: { album: Album }) {
 export function AlbumScreen({ me, albumId }: { me: User; albumId: string }) {
   const detail = useLoad((after) => getAlbum(albumId, after));
   const [open, setOpen] = useState<number | null>(null);
-  const canDelete = useCanDelete(me);
+  const deletion = useCanDelete(me);
   if (detail.error && !detail.data)
     return <LoadError message={detail.error} onRetry={() => void detail.reload()} />;
   if (!detail.data) return <Loading what="the album" />;
@@ -150,7 +157,7 @@ export function AlbumScreen({ me, albumId }: { me: User; albumId: string }) {
           index={open}
           onIndex={setOpen}
           onClose={() => setOpen(null)}
-          canDelete={canDelete}
+          {...deletion}
           onDeleted={deleted}
         />
       )}
@@ -161,12 +168,13 @@ export function AlbumScreen({ me, albumId }: { me: User; albumId: string }) {
 /** In the viewer: pick an album and add the file shown. */
 export function AddToAlbum({ file }: { file: MediaFile }) {
   const albums = useLoad(() => getAlbums());
+  const allowed = useCan(UPLOAD);
   const id = useId();
   const [chosen, setChosen] = useState('');
   const [said, setSaid] = useState('');
   const [busy, setBusy] = useState(false);
   const list = albums.data?.albums ?? [];
-  if (list.length === 0) return null;
+  if (!allowed || list.length === 0) return null;
   const target = chosen || list[0]?.id || '';
 
   const add = async () => {
@@ -209,6 +217,7 @@ export function AddToAlbum({ file }: { file: MediaFile }) {
         variant="ghost"
         size="sm"
         className="text-white hover:bg-white/15 hover:text-white"
+        data-requires={UPLOAD}
         disabled={busy}
         onClick={() => void add()}
       >

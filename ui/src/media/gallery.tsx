@@ -47,7 +47,7 @@ export function GalleryScreen({ me }: { me: User }) {
   const [adding, setAdding] = useState(false);
   const [fresh, setFresh] = useState<MediaFile[]>([]);
   const [open, setOpen] = useState<number | null>(null);
-  const canDelete = useCanDelete(me);
+  const deletion = useCanDelete(me);
   const filterId = useId();
   const asked = useRef(0);
 
@@ -181,7 +181,7 @@ export function GalleryScreen({ me }: { me: User }) {
           index={open}
           onIndex={setOpen}
           onClose={() => setOpen(null)}
-          canDelete={canDelete}
+          {...deletion}
           onDeleted={deleted}
           extra={(f) => <AddToAlbum file={f} />}
         />

@@ -21,6 +21,7 @@ export function Viewer({
   canDelete,
   onDeleted,
   extra,
+  deleteRequires,
 }: {
   files: MediaFile[];
   index: number;
@@ -30,6 +31,8 @@ export function Viewer({
   onDeleted: (f: MediaFile) => void;
   /** More actions for the shown file (adding it to an album). */
   extra?: (f: MediaFile) => ReactNode;
+  /** The grant Delete needs on this file, if any (none for the owner's own). */
+  deleteRequires?: (f: MediaFile) => string | undefined;
 }) {
   const file = files[index];
   const close = useRef<HTMLButtonElement>(null);
@@ -118,6 +121,7 @@ export function Viewer({
             className="text-white hover:bg-white/15 hover:text-white"
             aria-label="Delete"
             title="Delete"
+            data-requires={deleteRequires?.(file)}
             disabled={busy}
             onClick={() => void remove()}
           >
