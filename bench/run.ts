@@ -8,6 +8,7 @@ import { measureHttp } from './http.ts';
 import { measureHttpPaths } from './http-paths.ts';
 import { measureBanToEdge } from './identity-event.ts';
 import { round } from './lanes.ts';
+import { measureMedia } from './media.ts';
 import { measureNatsRestart } from './nats-restart.ts';
 import { measurePlayRebuild } from './play.ts';
 import { measureProjectorFigures } from './projector-figure.ts';
@@ -93,6 +94,8 @@ async function main() {
           step,
         }),
       );
+    if (wants('media'))
+      figures.push(...(await measureMedia({ ctx, runs: Math.max(5, Math.round(40 * scale)), step })));
     const machine = machineInfo({
       natsServer: ctx.nc.info?.version ?? 'unknown',
       postgres: await ctx.postgresVersion(),

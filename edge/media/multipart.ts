@@ -12,6 +12,7 @@
 // A web Request (c.req.raw, app.request in tests) works too: it is read through
 // Readable.fromWeb, and a refusal cancels its stream.
 import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { IncomingMessage } from 'node:http';
@@ -137,6 +138,8 @@ export async function receiveUpload(input: {
   let kind: UploadKind | undefined;
   let fileName = '';
   let written: Promise<void> | undefined;
+  /** Closed once its descriptor is: only then can the temp file be removed for good. */
+  let fileClosed: Promise<unknown> = Promise.resolve();
   let counter: ReturnType<typeof meter> | undefined;
   const limit = () => (kind ? maxBytes(kind) : largest);
 
@@ -150,8 +153,8 @@ export async function receiveUpload(input: {
       counter?.destroy();
       parser.destroy();
       // The temp file goes once its writer has closed, before the caller hears of the refusal.
-      const closed = written ? written.catch(() => undefined) : Promise.resolve();
-      closed
+      // A write stream destroyed while still opening creates the file afterwards: wait for its close.
+      fileClosed
         .then(() => unlink(tmpPath))
         .catch(() => undefined)
         .finally(() => reject(err instanceof HearthError ? err : asBad(err)));
@@ -160,16 +163,21 @@ export async function receiveUpload(input: {
     parser.on('file', (name, file, info) => {
       // Destroyed with the parser when the upload is refused; its error is that refusal's echo.
       file.on('error', () => undefined);
+      // Busboy finishes the chunk in hand after a refusal: nothing more may start a file.
+      if (settled) return file.resume();
       if (name !== 'file' || written) {
         file.resume();
         return fail(bad('Send exactly one file, in a part named "file".'));
       }
       fileName = safeFileName(info.filename);
       counter = meter(limit);
-      written = pipeline(file, counter, createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 }));
+      const out = createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 });
+      fileClosed = once(out, 'close').catch(() => undefined);
+      written = pipeline(file, counter, out);
       written.catch(fail);
     });
     parser.on('field', (name, value, info) => {
+      if (settled) return;
       if (info.valueTruncated) return fail(bad(`A field's value has at most ${MAX_FIELD_BYTES} bytes.`));
       if (name === 'file') return fail(bad('The "file" part must be a file (it has no filename).'));
       if (name !== 'type') return; // a client's extra field: counted by the part limit, else ignored

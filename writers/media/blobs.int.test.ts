@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testNats } from '../../test/services.ts';
 import { type BlobStore, openBlobStore } from './blobs.ts';
@@ -107,6 +108,22 @@ describe.each(STORES)('the %s blob store', (kind) => {
       await expect(store.has(bad)).rejects.toThrow(/not a blob key/);
       await expect(store.put(bad, source)).rejects.toThrow(/not a blob key/);
     }
+  });
+});
+
+describe('the nats blob store, when the server has lost its object store', () => {
+  it('finds no blobs, then keeps new ones in a bucket made again', async () => {
+    const store = await openBlobStore({ spec: 'nats', nc: nats.nc, names: nats.names });
+    await store.put('before', source);
+    const jsm = await jetstreamManager(nats.nc);
+    await jsm.streams.delete(`OBJ_${nats.names.kvBucket('media')}`);
+    expect(await store.has('before')).toBe(false);
+    expect(await store.get('before')).toBeUndefined();
+    await store.remove('before');
+    expect(await store.put('after', source)).toEqual({ sizeBytes: content.length });
+    expect(await store.size('after')).toBe(content.length);
+    await jsm.streams.delete(`OBJ_${nats.names.kvBucket('media')}`);
+    expect(await store.put('again', source)).toEqual({ sizeBytes: content.length });
   });
 });
 

@@ -14,6 +14,7 @@ import { StorageType } from '@nats-io/jetstream';
 import { type ObjectStore, Objm } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Names } from '../../contracts/subjects.ts';
+import { isStreamNotFound } from '../log/upkeep.ts';
 
 export type BlobStore = {
   put(key: string, path: string): Promise<{ sizeBytes: number }>; // from a local file (streamed)
@@ -69,25 +70,54 @@ async function openObjectStore(input: {
   replicas?: number;
 }): Promise<BlobStore> {
   const bucket = input.names.kvBucket('media');
-  const os: ObjectStore = await new Objm(input.nc).create(bucket, {
-    replicas: input.replicas ?? 1,
-    storage: StorageType.File,
-    description: 'Hearth media blobs',
-  });
-  const live = async (key: string) => {
-    const info = await os.info(checkKey(key));
-    return info && !info.deleted ? info : undefined;
+  const create = () =>
+    new Objm(input.nc).create(bucket, {
+      replicas: input.replicas ?? 1,
+      storage: StorageType.File,
+      description: 'Hearth media blobs',
+    });
+  let os: ObjectStore = await create();
+  // A server that lost its store (a fresh disk, a deleted stream) has no blobs: reads find
+  // none, and the bucket is made again so the next put works, as upkeep does for the log.
+  const reach = async <T>(
+    work: (store: ObjectStore) => Promise<T>,
+    lost: () => T | Promise<T>,
+  ): Promise<T> => {
+    try {
+      return await work(os);
+    } catch (err) {
+      if (!isStreamNotFound(err)) throw err;
+      os = await create();
+      return lost();
+    }
+  };
+  const live = (key: string) =>
+    reach(
+      async (store) => {
+        const info = await store.info(checkKey(key));
+        return info && !info.deleted ? info : undefined;
+      },
+      () => undefined,
+    );
+  const put = async (store: ObjectStore, key: string, file: string) => {
+    const info = await store.put({ name: key }, toWeb(createReadStream(file)));
+    return { sizeBytes: info.size };
   };
   return {
     put: async (key, file) => {
       checkKey(key);
-      const info = await os.put({ name: key }, toWeb(createReadStream(file)));
-      return { sizeBytes: info.size };
+      return reach(
+        (store) => put(store, key, file),
+        () => put(os, key, file),
+      );
     },
     has: async (key) => (await live(key)) !== undefined,
     size: async (key) => (await live(key))?.size,
     get: async (key, range) => {
-      const result = await os.get(checkKey(key));
+      const result = await reach(
+        (store) => store.get(checkKey(key)),
+        () => null,
+      );
       if (!result) return undefined;
       const sizeBytes = result.info.size;
       // A failed read (corrupt digest, lost stream) errors the stream itself; this is only its echo.
@@ -96,7 +126,11 @@ async function openObjectStore(input: {
       return { stream, sizeBytes };
     },
     remove: async (key) => {
-      if (await live(key)) await os.delete(key);
+      if (await live(key))
+        await reach(
+          (store) => store.delete(key),
+          () => undefined,
+        );
     },
   };
 }
