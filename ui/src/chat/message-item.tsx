@@ -9,6 +9,7 @@ import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
 import { useCan } from '../identity/permissions.tsx';
 import { cn } from '../lib/utils.ts';
+import { Attachments } from './attachments.tsx';
 import { isLong } from './long-text.ts';
 import { MessageText } from './message-text.tsx';
 import type { Message } from './model.ts';
@@ -97,7 +98,7 @@ export function MessageItem({
       ref={article}
       data-message-id={m.id}
       data-status={m.status}
-      aria-label={`${name}: ${m.deleted ? 'deleted message' : label(m.content)}`}
+      aria-label={`${name}: ${m.deleted ? 'deleted message' : label(m)}`}
       tabIndex={current ? 0 : -1}
       onFocus={onFocus}
       onClick={onSelect}
@@ -122,15 +123,18 @@ export function MessageItem({
         {m.deleted ? (
           <p className="text-sm italic text-muted-foreground">This message was deleted.</p>
         ) : (
-          <p
-            id={textId}
-            className={cn('text-sm break-words whitespace-pre-wrap', folded && 'line-clamp-10')}
-            data-testid="message-text"
-          >
-            <MessageText content={m.content} mentions={m.mentions} me={me} />
-            {m.editedAt && <span className="ml-1 text-xs text-muted-foreground">(edited)</span>}
-          </p>
+          (m.content !== '' || m.attachments.length === 0) && (
+            <p
+              id={textId}
+              className={cn('text-sm break-words whitespace-pre-wrap', folded && 'line-clamp-10')}
+              data-testid="message-text"
+            >
+              <MessageText content={m.content} mentions={m.mentions} me={me} />
+              {m.editedAt && <span className="ml-1 text-xs text-muted-foreground">(edited)</span>}
+            </p>
+          )
         )}
+        {!m.deleted && <Attachments list={m.attachments} />}
         {!m.deleted && isLong(m.content) && (
           <button
             type="button"
@@ -244,8 +248,14 @@ export function MessageItem({
   );
 }
 
-/** What a message says when it takes focus: the start of a long one (its text has it all). */
-const label = (content: string) => (content.length > 300 ? `${content.slice(0, 300)}…` : content);
+/** What a message says when it takes focus: the start of a long one (its text has it all), and its files. */
+function label({ content, attachments }: Message): string {
+  const text = content.length > 300 ? `${content.slice(0, 300)}…` : content;
+  const files = attachments.map((a) => a.file_name).join(', ');
+  if (!files) return text;
+  const said = `${attachments.length === 1 ? 'a file' : `${attachments.length} files`}: ${files}`;
+  return text ? `${text} (${said})` : said;
+}
 
 /** The sender of lines Hearth posts itself, such as who joined the family. */
 const HEARTH = '';
