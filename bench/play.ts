@@ -29,6 +29,7 @@ import {
 import { DEFAULT_RULES } from '../contracts/play.schema.ts';
 import type { Names } from '../contracts/subjects.ts';
 import { identityUsersProjection } from '../projectors/identity-users/projection.ts';
+import { playActivityMediaProjection } from '../projectors/play-activity/media.ts';
 import { PLAY_ACTIVITY, playActivityProjection } from '../projectors/play-activity/projection.ts';
 import { PLAY, playRecordsProjection } from '../projectors/play-records/projection.ts';
 import { computeScores } from '../projectors/play-scores/engine.ts';
@@ -221,6 +222,7 @@ export async function measurePlayRebuild({
       identityUsersProjection,
       timedApply(playRecordsProjection),
       timedApply(playActivityProjection),
+      playActivityMediaProjection,
     ] as unknown as AnyProjection[],
     logger: pino({ level: 'silent' }),
   });

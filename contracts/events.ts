@@ -5,6 +5,7 @@ import { ChatEventSchema } from './gen/hearth/chat/v1/events_pb.ts';
 import type { EventMetadata } from './gen/hearth/common/v1/metadata_pb.ts';
 import { HomeEventSchema } from './gen/hearth/home/v1/events_pb.ts';
 import { IdentityEventSchema } from './gen/hearth/identity/v1/events_pb.ts';
+import { MediaEventSchema } from './gen/hearth/media/v1/events_pb.ts';
 import { PlayEventSchema } from './gen/hearth/play/v1/events_pb.ts';
 import type { Domain } from './subjects.ts';
 
@@ -21,6 +22,7 @@ export const ENVELOPES: { [D in Domain]: GenMessage<Envelope> } = {
   chat: ChatEventSchema as unknown as GenMessage<Envelope>,
   play: PlayEventSchema as unknown as GenMessage<Envelope>,
   home: HomeEventSchema as unknown as GenMessage<Envelope>,
+  media: MediaEventSchema as unknown as GenMessage<Envelope>,
 };
 
 export const HEADERS = {

@@ -27,6 +27,8 @@ export type UploadResponse = {
   thumbnail_url: string;
   sha256: string;
   size_bytes: number;
+  /** Hearth's addition: the upload event's stream sequence, for ?after= (read-your-writes). */
+  seq: number;
 };
 
 /** GET /files/:id, and each item of the gallery and of an album. */

@@ -3,7 +3,7 @@
 
 import { commonErrors } from './errors.ts';
 
-export const DOMAINS = ['identity', 'chat', 'play', 'home'] as const;
+export const DOMAINS = ['identity', 'chat', 'play', 'home', 'media'] as const;
 export type Domain = (typeof DOMAINS)[number];
 
 export type Names = {
@@ -49,6 +49,17 @@ export type Names = {
   home: {
     /** One member's notification centre: what they read, which kinds they want. */
     inbox: (memberId: string) => string;
+  };
+  media: {
+    /** Every upload and deletion of the same bytes, and their storage key (optimistic concurrency). */
+    blob: (sha256: string) => string;
+    album: (albumId: string) => string;
+    /** The family's media settings: who may upload, whether originals keep their location. */
+    settings: () => string;
+    /** One refused upload, for the audit log. */
+    rejection: (rejectionId: string) => string;
+    /** One member's avatar. */
+    avatar: (memberId: string) => string;
   };
 };
 
@@ -96,6 +107,13 @@ export function createNames(prefix = ''): Names {
     },
     home: {
       inbox: (memberId) => `${root}.home.member.${token(memberId)}.inbox`,
+    },
+    media: {
+      blob: (sha256) => `${root}.media.blob.${token(sha256)}`,
+      album: (albumId) => `${root}.media.album.${token(albumId)}`,
+      settings: () => `${root}.media.settings`,
+      rejection: (rejectionId) => `${root}.media.rejection.${token(rejectionId)}`,
+      avatar: (memberId) => `${root}.media.member.${token(memberId)}.avatar`,
     },
   };
 }

@@ -1,5 +1,5 @@
 // createApp(deps) → Hono. Thin: it authenticates, validates and translates; writers decide.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { commonErrors } from '../contracts/errors.ts';
 import { adminRoutes } from './admin/routes.ts';
@@ -18,6 +18,7 @@ import { requireSession } from './http/session.ts';
 import { serveSpa } from './http/static.ts';
 import { secureCookiesOverTls } from './http/tls.ts';
 import { storableAuthInput, storablePath } from './http/validate.ts';
+import { STREAMED_UPLOADS } from './media/index.ts';
 
 export function createApp(deps: HubDeps): Hono<HubEnv> {
   const app = new Hono<HubEnv>();
@@ -46,13 +47,14 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
 
   app.use('/api/*', secureCookiesOverTls(deps.config.trustedProxies));
   app.use('/api/*', trustedOriginsOnly(deps.config.trustedOrigins));
-  app.use('/api/*', limitBody(deps.config.bodyLimitBytes));
+  // An upload streams its multipart body to disk under its own limits (edge/media/multipart.ts).
+  app.use('/api/*', except(STREAMED_UPLOADS, limitBody(deps.config.bodyLimitBytes)));
   app.use('/api/auth/*', clientAddress(deps.config.trustedProxies));
   app.use('/api/auth/*', storableAuthInput);
   app.on(['GET', 'POST'], '/api/auth/*', (c) => deps.auth.handler(c.req.raw));
 
   const api = new Hono<HubEnv>();
-  api.use(jsonOnly);
+  api.use(except(STREAMED_UPLOADS, jsonOnly));
   api.use(requireSession(deps.auth));
   api.use(storablePath);
   api.use(commandRateLimit({ ...deps.config.commandRateLimit, notCommands: ['/api/v1/ws-token'] }));
@@ -78,6 +80,14 @@ const accessLog = createMiddleware<HubEnv>(async (c, next) => {
     'request',
   );
 });
+
+/** A middleware skipped on the given paths. */
+function except(
+  paths: ReadonlySet<string>,
+  middleware: MiddlewareHandler<HubEnv>,
+): MiddlewareHandler<HubEnv> {
+  return createMiddleware<HubEnv>(async (c, next) => (paths.has(c.req.path) ? next() : middleware(c, next)));
+}
 
 /** Commands are JSON; anything else with a body is refused before it is parsed. */
 const jsonOnly = createMiddleware<HubEnv>(async (c, next) => {

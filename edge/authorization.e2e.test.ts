@@ -95,6 +95,31 @@ const HOME_ROWS: Row[] = [
   { method: 'GET', path: '/api/v1/feed', ...everyone(200) },
 ];
 
+// Media: everyone sees the family's files; members and admins upload and make albums; children
+// upload only when the family allows it (not by default: 403 children_may_not_upload). A JSON
+// body is no upload (400 bad_multipart); unknown files and albums answer 404 to whoever may ask.
+const MEDIA_ROWS: Row[] = [
+  { method: 'POST', path: '/api/v1/upload', body: {}, admin: 400, member: 400 },
+  { method: 'GET', path: '/api/v1/files/nosuch', ...everyone(404) },
+  { method: 'GET', path: '/api/v1/files/nosuch/download', ...everyone(404) },
+  { method: 'DELETE', path: '/api/v1/files/nosuch', ...everyone(404) },
+  { method: 'GET', path: '/api/v1/media', ...everyone(200) },
+  { method: 'GET', path: '/api/v1/media/status', ...everyone(200) },
+  { method: 'GET', path: '/api/v1/media/settings', ...everyone(200) },
+  { method: 'PUT', path: '/api/v1/media/settings', body: { strip_location: true }, admin: 200 },
+  { method: 'GET', path: '/api/v1/albums', ...everyone(200) },
+  { method: 'POST', path: '/api/v1/albums', body: { title: 'Summer' }, admin: 201, member: 201 },
+  { method: 'GET', path: '/api/v1/albums/nosuch', ...everyone(404) },
+  {
+    method: 'POST',
+    path: '/api/v1/albums/nosuch/files',
+    body: { file_id: 'nosuch' },
+    admin: 404,
+    member: 404,
+  },
+  { method: 'DELETE', path: '/api/v1/albums/nosuch/files/nosuch', admin: 404, member: 404 },
+];
+
 // Signed-in non-admins are refused admin routes (403); banned accounts have no session (401).
 const ROWS = (target: string): Row[] => [
   { method: 'GET', path: '/api/v1/me', admin: 200, member: 200, child: 200 },
@@ -142,6 +167,7 @@ const ROWS = (target: string): Row[] => [
   ...CHAT_ROWS,
   ...PLAY_ROWS,
   ...HOME_ROWS,
+  ...MEDIA_ROWS,
 ];
 
 let t: TestHub;

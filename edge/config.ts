@@ -2,12 +2,15 @@
 // one schema (the README's table lists it). A bad value stops the start with a message that
 // names the variable and the form it expects; variables the schema does not name are ignored.
 import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Ajv, type JSONSchemaType } from 'ajv';
 import * as formats from 'ajv-formats';
 import type { InfraSettings } from './boot/infra.ts';
 import { trustedBy } from './http/client-address.ts';
 import type { HubConfig } from './http/deps.ts';
 import type { IdentityConfig } from './identity/index.ts';
+import type { MediaConfig } from './media/kit.ts';
 
 export type HubSettings = {
   port: number;
@@ -15,6 +18,7 @@ export type HubSettings = {
   namespace: string;
   hub: HubConfig;
   identity: Omit<IdentityConfig, 'secret'>;
+  media: MediaConfig;
 };
 
 /** What `npm start` and the CLI need beyond the hub's own settings. */
@@ -58,6 +62,11 @@ type Environment = {
   BETTER_AUTH_SECRET?: string;
   HEARTH_PROBE_NATS: string;
   HEARTH_PROBE_POSTGRES: string;
+  CLAMD_URL?: string;
+  MEDIA_STORE: string;
+  MAX_FILE_SIZE: number;
+  MAX_AVATAR_SIZE: number;
+  HEARTH_UPLOAD_TMP_DIR?: string;
   PATH: string;
 };
 
@@ -193,6 +202,33 @@ const SCHEMA: JSONSchemaType<Environment> = {
       default: 'postgres://postgres@127.0.0.1:5432/postgres',
       description: 'a postgres:// connection URL',
     },
+    CLAMD_URL: {
+      type: 'string',
+      pattern: '^(tcp://[^\\s/]+:[0-9]{1,5}/?|unix:/\\S+|/\\S+)$',
+      nullable: true,
+      description: "clamd's address: tcp://host:3310, unix:/run/clamav/clamd.ctl or an absolute socket path",
+    },
+    MEDIA_STORE: {
+      type: 'string',
+      pattern: '^(nats|fs:\\S+)$',
+      default: 'nats',
+      description: "nats (JetStream's Object Store) or fs:<directory>",
+    },
+    MAX_FILE_SIZE: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1_073_741_824,
+      default: 10 * 1024 * 1024,
+      description: 'a number of bytes from 1 to 1073741824',
+    },
+    MAX_AVATAR_SIZE: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1_073_741_824,
+      default: 2 * 1024 * 1024,
+      description: 'a number of bytes from 1 to 1073741824',
+    },
+    HEARTH_UPLOAD_TMP_DIR: { type: 'string', nullable: true, description: 'a directory' },
     PATH: { type: 'string', default: '', description: 'a search path' },
   },
   required: [
@@ -210,6 +246,9 @@ const SCHEMA: JSONSchemaType<Environment> = {
     'HEARTH_DATA_DIR',
     'HEARTH_PROBE_NATS',
     'HEARTH_PROBE_POSTGRES',
+    'MEDIA_STORE',
+    'MAX_FILE_SIZE',
+    'MAX_AVATAR_SIZE',
     'PATH',
   ],
 };
@@ -224,6 +263,7 @@ const SECRET = new Set([
   'HEARTH_AUTH_SECRET',
   'BETTER_AUTH_SECRET',
   'HEARTH_OPS_TOKEN',
+  'CLAMD_URL',
 ]);
 
 const list = (v: string | undefined) =>
@@ -326,6 +366,13 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
         window: 60,
         max: e.HEARTH_AUTH_RATE_LIMIT_MAX,
       },
+    },
+    media: {
+      clamdUrl: e.CLAMD_URL,
+      store: e.MEDIA_STORE as MediaConfig['store'],
+      maxFileSize: e.MAX_FILE_SIZE,
+      maxAvatarSize: e.MAX_AVATAR_SIZE,
+      tmpDir: e.HEARTH_UPLOAD_TMP_DIR ?? join(tmpdir(), 'hearth-uploads'),
     },
     infra: {
       natsUrl: e.NATS_URL,

@@ -15,6 +15,7 @@ import type { HubEnv } from './http/context.ts';
 import type { HubDeps } from './http/deps.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createIdentity } from './identity/index.ts';
+import { createMedia, type Media } from './media/index.ts';
 import { createPlay, type Play } from './play/index.ts';
 
 export type Hub = {
@@ -26,6 +27,8 @@ export type Hub = {
   play: Play;
   /** Notifications and the feed (tests run a live round with home.live.tick()). */
   home: Home;
+  /** The blob store and the scanner (tests look at the stored bytes). */
+  media: Media;
   start: () => Promise<void>;
   /**
    * A stop has begun (edge/boot/shutdown.ts): /ready answers 503 from now and new sockets are
@@ -73,7 +76,7 @@ export async function createHub({
   });
   log.link.onMade((streams) => logger.warn({ streams }, 'the log server had lost these; made them again'));
   // Each read model this process leads holds one pooled connection for as long as it leads
-  // (15 read models and reactors across the domains); the rest serve requests, the live loops
+  // (19 read models and reactors across the domains); the rest serve requests, the live loops
   // and rebuilds. Only the leading process holds them, so two processes still fit in
   // Postgres's default 100 connections with room to spare.
   const pool = openPool({ connectionString: databaseUrl, max: 32 }, (err) =>
@@ -121,12 +124,25 @@ export async function createHub({
     logger,
     intervalMs: homeIntervalMs,
   });
+  const media = await createMedia({
+    log,
+    appender,
+    config: settings.media,
+    logger,
+    setProfileImage: identity.setProfileImage,
+  });
   const projectors = createProjectorRunner({
     db,
     pool,
     log,
     logger,
-    projections: [...identity.projections, ...chat.projections, ...play.projections, ...home.projections],
+    projections: [
+      ...identity.projections,
+      ...chat.projections,
+      ...play.projections,
+      ...home.projections,
+      ...media.projections,
+    ],
     ...(ackWaitMs ? { ackWaitMs } : {}),
   });
   await projectors.migrate();
@@ -151,6 +167,7 @@ export async function createHub({
   deps.apiRoutes.push(chat.routes(deps));
   deps.apiRoutes.push(play.routes(deps));
   deps.apiRoutes.push(home.routes(deps));
+  deps.apiRoutes.push(media.routes(deps));
   const app = createApp(deps);
 
   return {
@@ -159,6 +176,7 @@ export async function createHub({
     attach: chat.attach,
     play,
     home,
+    media,
     start: async () => {
       await projectors.start();
       await identity.start();

@@ -44,6 +44,12 @@ async function main(settings: Settings) {
           '  !! create an account and join the family. Unset it to let people in by invite only.\n\n',
       );
     }
+    if (!settings.media.clamdUrl) {
+      process.stdout.write(
+        '  !! No virus scanner (CLAMD_URL is unset): uploads are refused (503) until CLAMD_URL\n' +
+          '  !! points at a clamd, such as tcp://127.0.0.1:3310. Everything else works as usual.\n\n',
+      );
+    }
   });
   hub.attach(server as Server);
   const stopHub = gracefulShutdown({

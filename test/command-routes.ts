@@ -20,6 +20,7 @@ import {
   setRoleBody,
   updateProfileBody,
 } from '../contracts/identity.schema.ts';
+import { albumFileBody, createAlbumBody, mediaSettingsBody } from '../contracts/media.schema.ts';
 import {
   approveCompletionBody,
   createChallengeBody,
@@ -201,6 +202,20 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
       body: { time_zone: 'UTC', hidden_member_ids: [user] },
       schema: settingsBody,
     }),
+    // media (the upload is multipart, not JSON: a JSON body is refused as bad multipart)
+    row('POST', '/api/v1/upload'),
+    row('DELETE', '/api/v1/files/:id', { params: { id: 'nosuch' } }),
+    row('PUT', '/api/v1/media/settings', {
+      body: { children_may_upload: false, strip_location: true },
+      schema: mediaSettingsBody,
+    }),
+    row('POST', '/api/v1/albums', { body: { title: 'Summer' }, schema: createAlbumBody }),
+    row('POST', '/api/v1/albums/:id/files', {
+      params: { id: 'nosuch' },
+      body: { file_id: 'nosuch' },
+      schema: albumFileBody,
+    }),
+    row('DELETE', '/api/v1/albums/:id/files/:fileId', { params: { id: 'nosuch', fileId: 'nosuch' } }),
   ];
 }
 

@@ -31,8 +31,10 @@ export async function testNats(prefix = uniquePrefix()): Promise<{
     const jsm = await jetstreamManager(nc);
     const upper = `${prefix.toUpperCase()}_`;
     for await (const s of jsm.streams.list()) {
-      if (s.config.name.startsWith(upper) || s.config.name.startsWith(`KV_${upper}`)) {
-        await jsm.streams.delete(s.config.name).catch(() => undefined);
+      const name = s.config.name;
+      // the namespace's streams, its KV buckets and its object stores (media blobs)
+      if (name.startsWith(upper) || name.startsWith(`KV_${upper}`) || name.startsWith(`OBJ_${upper}`)) {
+        await jsm.streams.delete(name).catch(() => undefined);
       }
     }
     await nc.drain();

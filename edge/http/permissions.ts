@@ -14,14 +14,18 @@ export const statements = {
   // Play: play = report and confirm matches, mark chores done; manage = rules, settings,
   // challenges, chores, approvals, voiding matches.
   play: ['read', 'play', 'manage'],
+  // Media: read = see and download the family's files; upload = upload, make albums and add to
+  // them; manage = the family's media settings, deleting anyone's file.
+  media: ['read', 'upload', 'manage'],
 } as const;
 
 export type Statements = typeof statements;
 
 export const grants = {
   admin: statements,
-  member: { chat: ['read', 'write', 'create'], play: ['read', 'play'] },
-  child: { chat: ['read', 'write'], play: ['read', 'play'] },
+  member: { chat: ['read', 'write', 'create'], play: ['read', 'play'], media: ['read', 'upload'] },
+  // Children upload only when the family's media settings allow it (checked by the route).
+  child: { chat: ['read', 'write'], play: ['read', 'play'], media: ['read'] },
 } satisfies Record<string, Partial<{ [K in keyof Statements]: readonly Statements[K][number][] }>>;
 
 export const PERMISSIONS = {
@@ -51,4 +55,11 @@ export const PLAY_PERMISSIONS = {
   read: { play: ['read'] },
   play: { play: ['play'] },
   manage: { play: ['manage'] },
+} as const;
+
+/** Everyone sees the family's files; children upload only when the family allows it. */
+export const MEDIA_PERMISSIONS = {
+  read: { media: ['read'] },
+  upload: { media: ['upload'] },
+  manage: { media: ['manage'] },
 } as const;

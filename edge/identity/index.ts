@@ -17,6 +17,7 @@ import type { HubEnv } from '../http/context.ts';
 import type { AuthGate, HubDeps } from '../http/deps.ts';
 import { createAuth } from './auth.ts';
 import { openAuthDatabase } from './db.ts';
+import { fromAuthError } from './errors.ts';
 import { familyRoutes } from './family.routes.ts';
 import { createGate } from './gate.ts';
 import { inviteRoutes } from './invites.routes.ts';
@@ -55,6 +56,11 @@ export type Identity = {
   projections: Projector[];
   /** Mounted under /api/v1, behind requireSession and the command rate limit. */
   routes: (deps: HubDeps) => Hono<HubEnv>;
+  /**
+   * Sets a person's profile image as PATCH /me does (better-auth, then the outbox puts it on
+   * the log), with that person's own request headers: a new avatar uses it.
+   */
+  setProfileImage: (input: { headers: Headers; userId: string; image: string }) => Promise<void>;
   /** Starts the outbox relay. */
   start: () => Promise<void>;
   stop: () => Promise<void>;
@@ -147,6 +153,12 @@ export async function createIdentity({
       routes.route('/', peopleRoutes(deps));
       routes.route('/', familyRoutes({ deps, writer, policy: config, mailConfigured: mailer !== undefined }));
       return routes;
+    },
+    setProfileImage: async ({ headers, userId, image }) => {
+      await auth.api.updateUser({ headers, body: { image } }).catch((err: unknown) => {
+        throw fromAuthError(err);
+      });
+      sessions.endUser(userId);
     },
     start: relay.start,
     stop: async () => {

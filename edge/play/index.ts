@@ -3,6 +3,7 @@
 import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { playActivityMediaProjection } from '../../projectors/play-activity/media.ts';
 import { playActivityProjection } from '../../projectors/play-activity/projection.ts';
 import { playRecordsProjection } from '../../projectors/play-records/projection.ts';
 import { playRewardsReactors } from '../../projectors/play-rewards/reactor.ts';
@@ -52,6 +53,7 @@ export function createPlay({
     projections: [
       playRecordsProjection,
       playActivityProjection,
+      playActivityMediaProjection,
       ...playRewardsReactors({ db, writer, scores }),
     ] as unknown as Projector[],
     scores,

@@ -15,6 +15,7 @@ import { decodeEvent } from '../../writers/log/decode.ts';
 import { createPlayWriter } from '../../writers/play/commands.ts';
 import { createPlayReader } from '../../writers/play/load.ts';
 import { identityUsersProjection } from '../identity-users/projection.ts';
+import { playActivityMediaProjection } from '../play-activity/media.ts';
 import { PLAY_ACTIVITY, playActivityProjection } from '../play-activity/projection.ts';
 import { computeScores } from '../play-scores/engine.ts';
 import { hashPlayTables, loadFacts } from '../play-scores/facts.ts';
@@ -33,6 +34,7 @@ beforeAll(async () => {
     identityUsersProjection,
     playRecordsProjection,
     playActivityProjection,
+    playActivityMediaProjection,
   ] as unknown as AnyProjection[]);
 });
 afterAll(() => rt.cleanup());

@@ -2,8 +2,9 @@
 // complete a challenge, the progress is computed through the play-scores query model and
 // ChallengeCompleted is appended for each (challenge, member) that reached its target.
 // Progress comes from play events (matches, chores, challenges, settings) and from chat
-// messages (play_activity counts them): one reactor per stream, play_rewards on PLAY and
-// play_rewards_chat on CHAT, each with its own checkpoint.
+// messages (play_activity counts them) and shared files (play_activity_media): one reactor per
+// stream, play_rewards on PLAY, play_rewards_chat on CHAT and play_rewards_media on MEDIA, each
+// with its own checkpoint.
 //
 // The command id is the domain key `play-challenge-reward:<challenge>:<member>`, not the
 // event: whichever event completes a challenge, and whichever reactor sees it first, a member
@@ -12,6 +13,7 @@
 import { type Kysely, sql } from 'kysely';
 import { HearthError } from '../../contracts/errors.ts';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import type { MediaEvent } from '../../contracts/gen/hearth/media/v1/events_pb.ts';
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
 import type { PlayWriter } from '../../writers/play/commands.ts';
 import { PLAY } from '../play-records/projection.ts';
@@ -20,6 +22,7 @@ import type { Reactor, ReactorContext, StoredEvent } from '../runtime/types.ts';
 
 export const PLAY_REWARDS = 'play_rewards';
 export const PLAY_REWARDS_CHAT = 'play_rewards_chat';
+export const PLAY_REWARDS_MEDIA = 'play_rewards_media';
 
 /** A busy chat is looked at at most this often; the batches in between wait and merge. */
 const CHAT_EVERY_MS = 1000;
@@ -40,7 +43,7 @@ export function playRewardsReactors({
   db,
   writer,
   scores,
-}: Deps): [Reactor<unknown, PlayEvent>, Reactor<unknown, ChatEvent>] {
+}: Deps): [Reactor<unknown, PlayEvent>, Reactor<unknown, ChatEvent>, Reactor<unknown, MediaEvent>] {
   const reward = rewarder({ writer, scores });
   return [
     {
@@ -70,6 +73,17 @@ export function playRewardsReactors({
         // Only a message count challenge whose week holds these messages' days can move.
         const window = { from: from - 8 * DAY_MS, to: to + DAY_MS };
         if (!(await openChallenge(db, window))) return;
+        await reward(events.at(-1) as StoredEvent, ctx);
+      },
+    },
+    {
+      // A shared photo or file can complete a photos_shared or files_shared challenge.
+      name: PLAY_REWARDS_MEDIA,
+      domain: 'media',
+      reads: [...SCORED_FROM],
+      wants: (e) => e.event.case === 'fileUploaded',
+      react: async (events, ctx) => {
+        if (!(await openChallenge(db))) return;
         await reward(events.at(-1) as StoredEvent, ctx);
       },
     },

@@ -37,10 +37,10 @@ export async function currentSettings(db: Kysely<unknown>, schema = 'play_record
     : { timeZone: 'UTC', hiddenMemberIds: [] };
 }
 
-type Schemas = { play: string; activity: string };
+type Schemas = { play: string; activity: string; media?: string };
 /** No message rule pays for more in a day than this (postgres' largest array index). */
 const MAX_PER_DAY = 2_147_483_647;
-const LIVE: Schemas = { play: 'play_records', activity: 'play_activity' };
+const LIVE: Schemas = { play: 'play_records', activity: 'play_activity', media: 'play_activity_media' };
 
 /** Everything the engine needs, with message days counted in the family's time zone. */
 export async function loadFacts(
@@ -51,6 +51,7 @@ export async function loadFacts(
   const tz = settings.timeZone;
   const p = (t: string) => sql.table(`${schemas.play}.${t}`);
   const a = (t: string) => sql.table(`${schemas.activity}.${t}`);
+  const media = sql.table(`${schemas.media ?? 'play_activity_media'}.shared`);
   const thresholds = [
     ...new Set(rules.achievements.filter((r) => r.metric === 'messages_sent').map((r) => r.threshold)),
   ];
@@ -61,7 +62,7 @@ export async function loadFacts(
       .filter((r) => r.on === 'message_posted' && (r.xp ?? 0) > 0)
       .map((r) => (r.daily_cap === undefined ? MAX_PER_DAY : Math.ceil(r.daily_cap / (r.xp ?? 1)))),
   );
-  const [members, days, counted, milestones, matches, chores, rewards, challenges, sinceStart] =
+  const [members, days, counted, milestones, matches, chores, rewards, challenges, sinceStart, shared] =
     await Promise.all([
       sql<{ id: string; name: string }>`
       SELECT id, name FROM identity_users.users WHERE NOT banned ORDER BY registered_at, id`.execute(db),
@@ -144,6 +145,9 @@ export async function loadFacts(
         AND (m.at AT TIME ZONE ${tz})::date BETWEEN c.week::date AND c.week::date + 6
       WHERE c.metric = 'messages_sent' AND c.starts_at IS NOT NULL
       GROUP BY 1, 2`.execute(db),
+      // Shared photos and files that still stand (a deleted one counts for nothing).
+      sql<{ member_id: string; kind: 'photo' | 'file'; at: Date; seq: string }>`
+      SELECT member_id, kind, at, seq FROM ${media} WHERE NOT deleted ORDER BY seq`.execute(db),
     ]);
   const countedOn = new Map(
     counted.rows.map((r) => [
@@ -164,7 +168,7 @@ export async function loadFacts(
       counted: countedOn.get(`${d.member_id} ${d.day}`) ?? [],
     })),
     messageMilestones: milestones.rows.map((m) => ({ memberId: m.member_id, n: m.n, at: m.at })),
-    media: [],
+    media: shared.rows.map((m) => ({ memberId: m.member_id, kind: m.kind, at: m.at, seq: Number(m.seq) })),
     matches: matches.rows.map((m) => ({
       matchId: m.match_id,
       game: m.game,
@@ -224,6 +228,7 @@ export async function hashPlayTables(db: Kysely<unknown>, schemas: Schemas = LIV
     `${schemas.activity}.messages`,
     `${schemas.activity}.last_message`,
     `${schemas.activity}.buckets`,
+    `${schemas.media ?? 'play_activity_media'}.shared`,
   ];
   const parts: string[] = [];
   for (const table of tables) {

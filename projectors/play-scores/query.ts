@@ -7,13 +7,14 @@ import type { Kysely } from 'kysely';
 import { HearthError } from '../../contracts/errors.ts';
 import type { MemberDiff } from '../../contracts/play.api.ts';
 import type { RuleSet } from '../../contracts/play.schema.ts';
+import { PLAY_ACTIVITY_MEDIA } from '../play-activity/media.ts';
 import { PLAY_ACTIVITY } from '../play-activity/projection.ts';
 import { PLAY } from '../play-records/projection.ts';
 import { computeScores, type Scores } from './engine.ts';
 import { type CurrentRules, currentRules, loadFacts } from './facts.ts';
 
 /** The read models the scores are computed from. */
-export const SCORED_FROM = [PLAY, PLAY_ACTIVITY, 'identity_users'] as const;
+export const SCORED_FROM = [PLAY, PLAY_ACTIVITY, PLAY_ACTIVITY_MEDIA, 'identity_users'] as const;
 
 /** How far each read model has applied its stream (the projector runner's positions). */
 export type Positions = (readModels: readonly string[]) => Promise<Map<string, number>>;

@@ -1,0 +1,82 @@
+// One file's metadata, its bytes (or thumbnail), deleting it, and the family gallery.
+// Everyone in the family sees every file; only its owner or an admin deletes it.
+import type { Hono } from 'hono';
+import type { MediaPage } from '../../contracts/media.api.ts';
+import { downloadQuery, mediaQuery } from '../../contracts/media.schema.ts';
+import { MEDIA_FILES } from '../../projectors/media-files/projection.ts';
+import { asMediaFile, findFile, galleryPage, type StoredFile } from '../../projectors/media-files/queries.ts';
+import { thumbnailKey } from '../../writers/media/blob.ts';
+import { mediaErrors } from '../../writers/media/errors.ts';
+import { commandMeta } from '../http/command.ts';
+import type { HubEnv } from '../http/context.ts';
+import { MEDIA_PERMISSIONS } from '../http/permissions.ts';
+import { readAfter } from '../http/read-after.ts';
+import { requirePermission } from '../http/session.ts';
+import { queryParams } from '../http/validate.ts';
+import type { MediaKit } from './kit.ts';
+import { serveBlob } from './serve.ts';
+
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+const PAGE = 50;
+const MAX_PAGE = 100;
+
+export function fileRoutes(app: Hono<HubEnv>, { deps, writer, store }: MediaKit): void {
+  const { auth, db, projectors } = deps;
+  const read = requirePermission(auth, MEDIA_PERMISSIONS.read);
+  const after = readAfter(projectors, MEDIA_FILES);
+
+  /** A live file, or 404 (an id that could not be one is no file either). */
+  const fileOf = async (id: string): Promise<StoredFile> => {
+    const row = ID.test(id) ? await findFile(db, id) : undefined;
+    if (!row) throw mediaErrors.fileNotFound(undefined, { field: 'id' });
+    return row;
+  };
+
+  app.get('/files/:id', read, after, async (c) => c.json(asMediaFile(await fileOf(c.req.param('id')))));
+
+  app.get('/files/:id/download', read, queryParams(downloadQuery), after, async (c) => {
+    const row = await fileOf(c.req.param('id'));
+    const { thumb } = c.req.valid('query');
+    const wantsThumb = thumb === '1' || thumb === 'true';
+    if (wantsThumb && !row.has_thumbnail)
+      throw mediaErrors.fileNotFound('This file has no thumbnail.', { field: 'thumb' });
+    return serveBlob(c, {
+      store,
+      key: wantsThumb ? thumbnailKey(row.storage_key) : row.storage_key,
+      contentType: wantsThumb ? 'image/webp' : row.content_type,
+      fileName: wantsThumb ? `${row.file_name.replace(/\.[^.]*$/, '')}.webp` : row.file_name,
+      etag: `${row.sha256}${wantsThumb ? '-thumb' : ''}`,
+    });
+  });
+
+  app.delete('/files/:id', read, async (c) => {
+    const row = await fileOf(c.req.param('id'));
+    const user = c.get('user');
+    await writer.onBlob(
+      {
+        type: 'delete',
+        fileId: row.file_id,
+        sha256: row.sha256,
+        by: user.id,
+        mayManage: auth.can(user.role, MEDIA_PERMISSIONS.manage),
+      },
+      commandMeta(c),
+    );
+    return c.body(null, 204);
+  });
+
+  app.get('/media', read, queryParams(mediaQuery), after, async (c) => {
+    const q = c.req.valid('query');
+    const limit = Math.min(Math.max(Number(q.limit ?? PAGE), 1), MAX_PAGE);
+    const page = await galleryPage(db, {
+      before: q.before === undefined ? undefined : Number(q.before),
+      owner: q.owner,
+      kind: q.kind,
+      limit,
+    });
+    return c.json({
+      files: page.files,
+      next_before: page.nextBefore === null ? null : String(page.nextBefore),
+    } satisfies MediaPage);
+  });
+}

@@ -1,0 +1,67 @@
+// Media in one hub process: the blob store, the scanner, the media read model, the reactor
+// that removes released bytes, the writer and the routes.
+import { mkdir } from 'node:fs/promises';
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { mediaFilesProjection } from '../../projectors/media-files/projection.ts';
+import { mediaReleaseReactor } from '../../projectors/media-release/reactor.ts';
+import type { Projector } from '../../projectors/runtime/types.ts';
+import type { Appender } from '../../writers/log/append.ts';
+import type { Log } from '../../writers/log/open.ts';
+import { type BlobStore, openBlobStore } from '../../writers/media/blobs.ts';
+import { createMediaWriter } from '../../writers/media/commands.ts';
+import type { HubEnv } from '../http/context.ts';
+import type { HubDeps } from '../http/deps.ts';
+import { albumRoutes } from './albums.routes.ts';
+import { fileRoutes } from './files.routes.ts';
+import type { MediaConfig, SetProfileImage } from './kit.ts';
+import { mediaRoutes, SCANNER_UNCONFIGURED } from './routes.ts';
+import { createScanner, type Scanner } from './scanner.ts';
+
+export type Media = {
+  projections: Projector[];
+  store: BlobStore;
+  scanner: Scanner;
+  routes: (deps: HubDeps) => Hono<HubEnv>;
+};
+
+/** The routes whose body is a streamed upload: no JSON check, no global body limit. */
+export const STREAMED_UPLOADS: ReadonlySet<string> = new Set(['/api/v1/upload']);
+
+export async function createMedia({
+  log,
+  appender,
+  config,
+  logger,
+  setProfileImage,
+  replicas,
+}: {
+  log: Log;
+  appender: Appender;
+  config: MediaConfig;
+  logger: Logger;
+  setProfileImage: SetProfileImage;
+  replicas?: number | undefined;
+}): Promise<Media> {
+  await mkdir(config.tmpDir, { recursive: true, mode: 0o700 });
+  const store = await openBlobStore({ spec: config.store, nc: log.nc, names: log.names, replicas });
+  const scanner = createScanner({ url: config.clamdUrl });
+  // Said plainly at start: uploads fail closed without a scanner.
+  if (!scanner.configured)
+    logger.warn(
+      `CLAMD_URL is not set: uploads are refused (503) until it points at a clamd. ${SCANNER_UNCONFIGURED}`,
+    );
+  const writer = createMediaWriter({ appender });
+  return {
+    projections: [mediaFilesProjection, mediaReleaseReactor({ store })] as unknown as Projector[],
+    store,
+    scanner,
+    routes: (deps) => {
+      const kit = { deps, writer, store, scanner, config, setProfileImage, logger };
+      const app = mediaRoutes(kit);
+      fileRoutes(app, kit);
+      albumRoutes(app, kit);
+      return app;
+    },
+  };
+}

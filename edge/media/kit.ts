@@ -1,0 +1,25 @@
+// What the media routes share: the hub's dependencies, the writer, the blob store, the
+// scanner, the settings, and the way an avatar becomes the profile image.
+import type { HubDeps } from '../http/deps.ts';
+import type { UploadDeps } from './upload.ts';
+
+/** Uploads: the scanner, where the bytes live, the size limits and where uploads land first. */
+export type MediaConfig = {
+  /** clamd: tcp://host:port, unix:/path or an absolute socket path; unset: uploads are refused (503). */
+  clamdUrl: string | undefined;
+  /** 'nats': JetStream's Object Store (replicated with the cluster); 'fs:<dir>': files in a directory. */
+  store: 'nats' | `fs:${string}`;
+  maxFileSize: number;
+  maxAvatarSize: number;
+  /** Uploads stream here before they are scanned; each is removed once answered. */
+  tmpDir: string;
+};
+
+/** Sets the person's identity profile image (as PATCH /me does), so every avatar renderer shows it. */
+export type SetProfileImage = (input: { headers: Headers; userId: string; image: string }) => Promise<void>;
+
+export type MediaKit = UploadDeps & {
+  deps: HubDeps;
+  config: MediaConfig;
+  setProfileImage: SetProfileImage;
+};

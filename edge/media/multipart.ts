@@ -1,0 +1,241 @@
+// An upload's body, streamed to a temp file as it arrives: hashed and counted on the way,
+// never held whole in memory. Limits apply while the body streams; on the first byte too many
+// it stops reading and the caller answers at once.
+//
+// Which request to pass: with @hono/node-server, `c.env.incoming` (the node IncomingMessage).
+// It is read directly, with no web-stream wrapper. When the upload is refused this stops
+// reading it without destroying the socket, so the answer still goes out, and the caller MUST
+// answer with `Connection: close` (closeAfterRefusal): node then ends the connection once the
+// answer is written instead of reading the rest of the body to reuse it, so a 200 MB body
+// costs what arrived before the refusal. Nothing may have read the body before (so the upload
+// route sits outside edge/http/body-limit.ts, whose chunked path reads c.req.raw.body).
+// A web Request (c.req.raw, app.request in tests) works too: it is read through
+// Readable.fromWeb, and a refusal cancels its stream.
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { IncomingMessage } from 'node:http';
+import path from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
+import busboy from 'busboy';
+import type { Context } from 'hono';
+import { HearthError } from '../../contracts/errors.ts';
+import { UPLOAD_KINDS, type UploadKind } from '../../contracts/media.api.ts';
+import { uploadErrors } from '../../writers/media/upload-errors.ts';
+
+export type ReceivedFile = {
+  path: string;
+  sizeBytes: number;
+  sha256: string;
+  fileName: string;
+  kind: UploadKind;
+};
+
+/** At most this many parts: `file`, `type`, and room for a client's harmless extras. */
+export const MAX_PARTS = 10;
+/** A text field's value (`type`, extras) is at most this long. */
+export const MAX_FIELD_BYTES = 1024;
+
+const bad = (message: string) => uploadErrors.badMultipart(message);
+
+/** Call before answering a refused upload: see the header comment. */
+export function closeAfterRefusal(c: Context): void {
+  c.header('Connection', 'close');
+}
+
+/** After a refusal, what is read and thrown away (at most) so the client hears the answer. */
+export const LINGER_BYTES = 1024 * 1024;
+const LINGER_MS = 2000;
+
+/**
+ * Node ends a `Connection: close` socket with destroySoon: destroyed the moment the answer is
+ * written. A socket destroyed with unread bytes sends a TCP reset, and a client still sending
+ * its body loses the answer with it (it sees "connection reset", not 413). So, as nginx and
+ * Apache do, this socket lingers instead: it ends its side, then reads and discards for at most
+ * LINGER_BYTES or LINGER_MS, and only then is destroyed.
+ */
+function lingerOnClose(request: IncomingMessage): void {
+  const socket = request.socket;
+  socket.destroySoon = () => {
+    socket.end();
+    let discarded = 0;
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    request.on('data', (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > LINGER_BYTES) socket.destroy();
+    });
+    request.resume();
+  };
+}
+
+type Body = { contentType: string | undefined; stream: Readable; stop: () => void };
+
+function bodyOf(request: IncomingMessage | Request): Body {
+  if (request instanceof IncomingMessage) {
+    const contentType = request.headers['content-type'];
+    // Stop reading but keep the socket: destroying an IncomingMessage destroys its socket,
+    // and the refusal could not be sent.
+    return {
+      contentType,
+      stream: request,
+      stop: () => {
+        request.pause();
+        lingerOnClose(request);
+      },
+    };
+  }
+  const contentType = request.headers.get('content-type') ?? undefined;
+  const stream = request.body
+    ? Readable.fromWeb(request.body as NodeWebReadableStream<Uint8Array>)
+    : Readable.from([]);
+  return { contentType, stream, stop: () => stream.destroy() };
+}
+
+/** Counts and hashes the file's bytes; fails on the first byte over the current limit. */
+function meter(limit: () => number): Transform & { sizeBytes: () => number; digest: () => string } {
+  const hash = createHash('sha256');
+  let size = 0;
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      size += chunk.length;
+      const max = limit();
+      if (size > max) return cb(uploadErrors.tooLarge(undefined, { max_bytes: max }));
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  return Object.assign(t, { sizeBytes: () => size, digest: () => hash.digest('hex') });
+}
+
+export async function receiveUpload(input: {
+  request: IncomingMessage | Request;
+  maxBytes: (kind: UploadKind) => number;
+  tmpDir: string;
+}): Promise<ReceivedFile> {
+  const { maxBytes, tmpDir } = input;
+  const body = bodyOf(input.request);
+  if (!body.contentType || !/^multipart\/form-data\b/i.test(body.contentType.trim()))
+    throw bad('Send the upload as multipart/form-data.');
+  const largest = Math.max(...UPLOAD_KINDS.map(maxBytes));
+
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { 'content-type': body.contentType },
+      defParamCharset: 'utf8',
+      limits: { parts: MAX_PARTS, files: 1, fieldSize: MAX_FIELD_BYTES, fileSize: largest + 1 },
+    });
+  } catch {
+    throw bad('The multipart boundary is missing or malformed.');
+  }
+
+  const tmpPath = path.join(tmpDir, `upload-${randomUUID()}`);
+  let kind: UploadKind | undefined;
+  let fileName = '';
+  let written: Promise<void> | undefined;
+  let counter: ReturnType<typeof meter> | undefined;
+  const limit = () => (kind ? maxBytes(kind) : largest);
+
+  return new Promise<ReceivedFile>((resolve, reject) => {
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      body.stream.unpipe(parser);
+      body.stop();
+      counter?.destroy();
+      parser.destroy();
+      // The temp file goes once its writer has closed, before the caller hears of the refusal.
+      const closed = written ? written.catch(() => undefined) : Promise.resolve();
+      closed
+        .then(() => unlink(tmpPath))
+        .catch(() => undefined)
+        .finally(() => reject(err instanceof HearthError ? err : asBad(err)));
+    };
+
+    parser.on('file', (name, file, info) => {
+      // Destroyed with the parser when the upload is refused; its error is that refusal's echo.
+      file.on('error', () => undefined);
+      if (name !== 'file' || written) {
+        file.resume();
+        return fail(bad('Send exactly one file, in a part named "file".'));
+      }
+      fileName = safeFileName(info.filename);
+      counter = meter(limit);
+      written = pipeline(file, counter, createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 }));
+      written.catch(fail);
+    });
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) return fail(bad(`A field's value has at most ${MAX_FIELD_BYTES} bytes.`));
+      if (name === 'file') return fail(bad('The "file" part must be a file (it has no filename).'));
+      if (name !== 'type') return; // a client's extra field: counted by the part limit, else ignored
+      if (kind) return fail(bad('Send "type" once.'));
+      if (!(UPLOAD_KINDS as readonly string[]).includes(value))
+        return fail(bad(`"type" is one of ${UPLOAD_KINDS.join(', ')}.`));
+      kind = value as UploadKind;
+      // The file may have come first, counted against the largest limit until now.
+      if (counter && counter.sizeBytes() > maxBytes(kind))
+        fail(uploadErrors.tooLarge(undefined, { max_bytes: maxBytes(kind) }));
+    });
+    parser.on('partsLimit', () => fail(bad(`An upload has at most ${MAX_PARTS} parts.`)));
+    parser.on('filesLimit', () => fail(bad('Send exactly one file, in a part named "file".')));
+    parser.on('error', (err) => fail(asBad(err)));
+    body.stream.on('error', () => fail(bad('The upload ended before it was complete.')));
+    body.stream.on('close', () => {
+      if (!body.stream.readableEnded) fail(bad('The upload ended before it was complete.'));
+    });
+    parser.on('close', () => {
+      if (settled) return;
+      if (!written || !counter) return fail(bad('Send exactly one file, in a part named "file".'));
+      const meterOf = counter;
+      written.then(() => {
+        if (settled) return;
+        const sizeBytes = meterOf.sizeBytes();
+        const resolvedKind = kind ?? 'attachment';
+        if (sizeBytes > maxBytes(resolvedKind))
+          return fail(uploadErrors.tooLarge(undefined, { max_bytes: maxBytes(resolvedKind) }));
+        settled = true;
+        resolve({ path: tmpPath, sizeBytes, sha256: meterOf.digest(), fileName, kind: resolvedKind });
+      }, fail);
+    });
+    body.stream.pipe(parser);
+  });
+}
+
+/** The longest file name kept, in characters. */
+export const MAX_FILE_NAME = 200;
+
+/**
+ * The name the uploader's device gave, made safe to store and to send back in a header: no
+ * path, no control or bidirectional-override characters, no lone surrogates, at most 200
+ * characters; refusing a weird name would only lose a photo over its label.
+ */
+export function safeFileName(raw: string | undefined): string {
+  const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
+  const kept = Array.from(base).filter((ch) => !unsafe(ch.codePointAt(0) ?? 0));
+  const cleaned = kept.join('').trim().replace(/^\.+/, '');
+  return Array.from(cleaned).slice(0, MAX_FILE_NAME).join('') || 'file';
+}
+
+/** C0/C1 controls, bidirectional marks and overrides (which disguise an extension), lone surrogates. */
+function unsafe(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069) ||
+    (code >= 0xd800 && code <= 0xdfff)
+  );
+}
+
+/** Busboy's own complaints (malformed header, unexpected end) are the client's: 400. */
+function asBad(err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  return bad(`The upload is malformed: ${message}.`);
+}

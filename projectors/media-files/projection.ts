@@ -1,0 +1,124 @@
+// The media read model: every upload (a deleted one marked, so a redelivery cannot bring it
+// back), albums, the media settings and avatars. Uploads are rare next to chat messages: one
+// small statement per event is enough.
+import { type Kysely, sql } from 'kysely';
+import type { MediaEvent } from '../../contracts/gen/hearth/media/v1/events_pb.ts';
+import type { Projection, StoredEvent } from '../runtime/types.ts';
+import * as m20261210 from './migrations/20261210T1000_media_files.ts';
+import type { MediaFilesDB } from './tables.ts';
+
+export const MEDIA_FILES = 'media_files';
+
+export const mediaFilesProjection: Projection<MediaFilesDB, MediaEvent> = {
+  name: MEDIA_FILES,
+  domain: 'media',
+  migrations: { '20261210T1000_media_files': m20261210 },
+  apply: async (events, { db }) => {
+    for (const e of events) await applyOne(db, e);
+  },
+};
+
+async function applyOne(db: Kysely<MediaFilesDB>, e: StoredEvent<MediaEvent>): Promise<void> {
+  const seq = String(e.seq);
+  const { event } = e;
+  switch (event.case) {
+    case 'fileUploaded': {
+      const v = event.value;
+      await db
+        .insertInto('files')
+        .values({
+          file_id: v.fileId,
+          seq,
+          sha256: v.sha256,
+          storage_key: v.storageKey,
+          owner_id: v.ownerId,
+          kind: v.kind,
+          content_type: v.contentType,
+          file_name: v.fileName,
+          size_bytes: String(v.sizeBytes),
+          width: v.width || null,
+          height: v.height || null,
+          has_thumbnail: v.hasThumbnail,
+          thumbnail_note: v.thumbnailNote,
+          created_at: e.occurredAt,
+          deleted_seq: null,
+        })
+        .onConflict((oc) => oc.column('file_id').doNothing())
+        .execute();
+      return;
+    }
+    case 'fileDeleted':
+      await db
+        .updateTable('files')
+        .set({ deleted_seq: seq })
+        .where('file_id', '=', event.value.fileId)
+        .where('deleted_seq', 'is', null)
+        .execute();
+      return;
+    case 'albumCreated': {
+      const v = event.value;
+      await db
+        .insertInto('albums')
+        .values({
+          album_id: v.albumId,
+          seq,
+          title: v.title,
+          created_by: v.createdBy,
+          created_at: e.occurredAt,
+        })
+        .onConflict((oc) => oc.column('album_id').doNothing())
+        .execute();
+      return;
+    }
+    case 'albumFileAdded':
+      await db
+        .insertInto('album_files')
+        .values({ album_id: event.value.albumId, file_id: event.value.fileId, seq })
+        .onConflict((oc) => oc.columns(['album_id', 'file_id']).doNothing())
+        .execute();
+      return;
+    case 'albumFileRemoved':
+      await db
+        .deleteFrom('album_files')
+        .where('album_id', '=', event.value.albumId)
+        .where('file_id', '=', event.value.fileId)
+        .where('seq', '<', seq)
+        .execute();
+      return;
+    case 'mediaSettingsChanged': {
+      const change = {
+        children_may_upload: event.value.childrenMayUpload,
+        strip_location: event.value.stripLocation,
+        seq,
+      };
+      await db
+        .insertInto('settings')
+        .values({ id: 1, ...change })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet(change).where('settings.seq', '<', sql<string>`${seq}`),
+        )
+        .execute();
+      return;
+    }
+    case 'avatarChanged': {
+      const change = { file_id: event.value.fileId, seq };
+      await db
+        .insertInto('avatars')
+        .values({ member_id: event.value.memberId, ...change })
+        .onConflict((oc) =>
+          oc.column('member_id').doUpdateSet(change).where('avatars.seq', '<', sql<string>`${seq}`),
+        )
+        .execute();
+      return;
+    }
+    // Releases and refusals are for the blob store's reactor and the audit log.
+    case 'blobReleased':
+    case 'uploadRejected':
+    case undefined:
+      return;
+    default: {
+      const never: never = event;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testNats } from '../../test/services.ts';
+import { type BlobStore, openBlobStore } from './blobs.ts';
+
+async function bytesOf(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) parts.push(Buffer.from(chunk));
+  return Buffer.concat(parts);
+}
+
+let nats: Awaited<ReturnType<typeof testNats>>;
+let work: string;
+// Several of the Object Store's 128 KiB chunks, and not a whole number of them.
+const content = randomBytes(3 * 128 * 1024 + 1234);
+let source: string;
+
+beforeAll(async () => {
+  nats = await testNats();
+  work = await mkdtemp(path.join(tmpdir(), 'hearth-blobs-'));
+  source = path.join(work, 'source.bin');
+  await writeFile(source, content);
+});
+afterAll(async () => {
+  await nats?.cleanup();
+  await rm(work, { recursive: true, force: true });
+});
+
+const STORES = ['nats', 'fs'] as const;
+
+describe.each(STORES)('the %s blob store', (kind) => {
+  let store: BlobStore;
+  const key = createHash('sha256').update(content).digest('hex');
+
+  beforeAll(async () => {
+    store = await openBlobStore({
+      spec: kind === 'nats' ? 'nats' : `fs:${path.join(work, 'store')}`,
+      nc: nats.nc,
+      names: nats.names,
+    });
+  });
+
+  it('keeps a file under its key, and gives the bytes back whole', async () => {
+    expect(await store.has(key)).toBe(false);
+    expect(await store.put(key, source)).toEqual({ sizeBytes: content.length });
+    expect(await store.has(key)).toBe(true);
+    expect(await store.size(key)).toBe(content.length);
+    const got = await store.get(key);
+    expect(got?.sizeBytes).toBe(content.length);
+    expect((await bytesOf(got?.stream as ReadableStream<Uint8Array>)).equals(content)).toBe(true);
+  });
+
+  it('gives a range back, inclusive, across chunk boundaries and to the end', async () => {
+    for (const [start, end] of [
+      [0, 0],
+      [10, 99],
+      [128 * 1024 - 5, 128 * 1024 + 5],
+      [200_000, content.length - 1],
+      [content.length - 1, content.length - 1],
+    ] as const) {
+      const got = await store.get(key, { start, end });
+      expect(got?.sizeBytes).toBe(content.length);
+      const bytes = await bytesOf(got?.stream as ReadableStream<Uint8Array>);
+      expect(bytes.equals(content.subarray(start, end + 1))).toBe(true);
+    }
+    // an end past the blob is cut to its last byte
+    const tail = await store.get(key, { start: content.length - 10, end: content.length + 100 });
+    expect((await bytesOf(tail?.stream as ReadableStream<Uint8Array>)).length).toBe(10);
+  });
+
+  it('reads the first bytes of a blob without waiting for the rest', async () => {
+    const got = await store.get(key, { start: 0, end: 15 });
+    const bytes = await bytesOf(got?.stream as ReadableStream<Uint8Array>);
+    expect(bytes.equals(content.subarray(0, 16))).toBe(true);
+  });
+
+  it('keeps an empty file', async () => {
+    const empty = path.join(work, `empty-${kind}`);
+    await writeFile(empty, '');
+    expect(await store.put('empty', empty)).toEqual({ sizeBytes: 0 });
+    const got = await store.get('empty');
+    expect(got?.sizeBytes).toBe(0);
+    expect((await bytesOf(got?.stream as ReadableStream<Uint8Array>)).length).toBe(0);
+  });
+
+  it('answers undefined for a missing key, and removing one is not an error', async () => {
+    expect(await store.has('missing')).toBe(false);
+    expect(await store.size('missing')).toBeUndefined();
+    expect(await store.get('missing')).toBeUndefined();
+    expect(await store.get('missing', { start: 0, end: 10 })).toBeUndefined();
+    await store.remove('missing');
+  });
+
+  it('removes a blob', async () => {
+    await store.put('gone', source);
+    await store.remove('gone');
+    expect(await store.has('gone')).toBe(false);
+    expect(await store.get('gone')).toBeUndefined();
+    await store.remove('gone');
+  });
+
+  it('refuses keys that are not opaque names', async () => {
+    for (const bad of ['', '..', '.hidden', 'a/b', '../etc', 'x'.repeat(201), 'a b', 'ä']) {
+      await expect(store.has(bad)).rejects.toThrow(/not a blob key/);
+      await expect(store.put(bad, source)).rejects.toThrow(/not a blob key/);
+    }
+  });
+});
+
+describe('the fs blob store, when a write fails', () => {
+  it('leaves no half file: neither a new key nor a changed one', async () => {
+    const dir = path.join(work, 'crash');
+    const store = await openBlobStore({ spec: `fs:${dir}`, nc: nats.nc, names: nats.names });
+    await expect(store.put('new', path.join(work, 'no-such-file'))).rejects.toThrow();
+    expect(await store.has('new')).toBe(false);
+    await store.put('kept', source);
+    // a directory opens, then fails on its first read: the write dies midway
+    await expect(store.put('kept', work)).rejects.toThrow();
+    const kept = await store.get('kept');
+    expect((await bytesOf(kept?.stream as ReadableStream<Uint8Array>)).equals(content)).toBe(true);
+    expect(await readdir(path.join(dir, '.incoming'))).toEqual([]);
+    expect((await readdir(dir)).sort()).toEqual(['.incoming', 'kept']);
+  });
+});
