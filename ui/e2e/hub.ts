@@ -20,8 +20,11 @@ const FAST_PRESENCE = { ttlMs: 3000, heartbeatMs: 500, graceMs: 700 };
  */
 export async function startBrowserHub({
   openSignup = true,
+  env = {},
 }: {
   openSignup?: boolean;
+  /** More of the hub's settings, as the environment names them (CLAMD_URL for the media tests). */
+  env?: Record<string, string>;
 } = {}): Promise<BrowserHub> {
   const prefix = uniquePrefix();
   const nats = await testNats(prefix);
@@ -41,6 +44,7 @@ export async function startBrowserHub({
     HEARTH_PUBLIC_URL: url,
     HEARTH_AUTH_RATE_LIMIT: 'off',
     HEARTH_OPEN_SIGNUP: String(openSignup),
+    ...env,
   });
   hub = await createHub({
     natsUrl: NATS_URL,

@@ -5,6 +5,7 @@ import { isConsolePath } from './admin/console-page.tsx';
 import { AuthPage } from './identity/auth-page.tsx';
 import { SessionProvider, useSession } from './identity/session.tsx';
 import { navigate, usePath } from './lib/route.ts';
+import { isGalleryPath } from './media/gallery-page.tsx';
 import { isPlayPath } from './play/play-page.tsx';
 import { type Pane, SignedInPage } from './shell/signed-in-page.tsx';
 
@@ -42,6 +43,7 @@ function paneOf(path: string): Pane {
   if (path === '/home') return { kind: 'home' };
   if (isPlayPath(path)) return { kind: 'play', path };
   if (isConsolePath(path)) return { kind: 'console', path };
+  if (isGalleryPath(path)) return { kind: 'gallery', path };
   return { kind: 'none' };
 }
 

@@ -1,5 +1,5 @@
-// Family settings: the family's name and who may sign up (identity's family aggregate), and the
-// time zone days and weeks follow (play's setting).
+// Family settings: the family's name and who may sign up (identity's family aggregate), the
+// time zone days and weeks follow (play's setting), and who may share photos (media's).
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import type { FamilySettings, SignUpMode } from '../../../contracts/identity.api.ts';
 import { Button } from '../components/ui/button.tsx';
@@ -8,6 +8,8 @@ import { Label } from '../components/ui/label.tsx';
 import { Textarea } from '../components/ui/textarea.tsx';
 import { usePermissions } from '../identity/permissions.tsx';
 import { usePageTitle } from '../lib/title.ts';
+import { MANAGE as MEDIA_MANAGE } from '../media/grants.ts';
+import { MediaSettingsForm } from '../media/settings-form.tsx';
 import { getFamily, getPlaySettings, saveFamily, saveTimeZone } from './api.ts';
 import { ErrorText, LoadError, Loading, Section, useAction, useLoad } from './parts.tsx';
 
@@ -28,6 +30,7 @@ export function SettingsScreen() {
     <div className="flex flex-col gap-4">
       {can('family.manage') && <FamilyForm />}
       {can('play.manage') && <TimeZoneForm />}
+      {can(MEDIA_MANAGE) && <MediaSettingsForm />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // The family by name. GET /api/v1/people is the directory every member may read; until the
 // edge has it, an admin's page falls back to the admin user list.
 import type { AdminUser, Person as Listed } from '../../../contracts/identity.api.ts';
+import { setAvatarImage } from '../lib/avatars.ts';
 import { ApiError, api } from '../lib/http.ts';
 
 /** Someone the page can name, with their role when a list said it. */
@@ -12,6 +13,8 @@ export async function loadPeople(): Promise<Person[]> {
   for (const path of ['/api/v1/people', '/api/v1/admin/users']) {
     try {
       const list = await api<Entry[]>(path);
+      // Every Avatar shows the picture each member chose (lib/avatars.ts).
+      for (const p of list) setAvatarImage(p.id, p.image);
       return list
         .filter((p) => !p.banned)
         .map((p) => ({ id: p.id, name: p.name, ...(p.role && { role: p.role }) }));

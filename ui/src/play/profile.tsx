@@ -7,6 +7,7 @@ import { Avatar } from '../components/ui/avatar.tsx';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
 import { cn } from '../lib/utils.ts';
+import { AvatarChange } from '../media/avatar-change.tsx';
 import { getMyProfile, getProfile, getXp } from './api.ts';
 import {
   describeSource,
@@ -31,7 +32,7 @@ export function ProfileScreen({ me, userId }: { me: User; userId: string | null 
   if (!data) return <Loading what="the profile" />;
   return (
     <div className="flex flex-col gap-4">
-      <Hero profile={data} mine={mine} />
+      <Hero profile={data} mine={mine} me={me} />
       <XpExplanation userId={id} mine={mine} />
       <div className="grid gap-4 lg:grid-cols-2">
         <Ratings profile={data} />
@@ -41,7 +42,7 @@ export function ProfileScreen({ me, userId }: { me: User; userId: string | null 
   );
 }
 
-function Hero({ profile: p, mine }: { profile: Profile; mine: boolean }) {
+function Hero({ profile: p, mine, me }: { profile: Profile; mine: boolean; me: User }) {
   const toNext = Math.max(0, p.next_level_xp - p.xp);
   return (
     <section
@@ -56,6 +57,7 @@ function Hero({ profile: p, mine }: { profile: Profile; mine: boolean }) {
           </h2>
           <p className="text-sm text-muted-foreground">{mine ? 'Your progress' : 'Family member'}</p>
         </div>
+        {mine && <AvatarChange me={me} />}
         <div className="flex flex-col items-center rounded-xl bg-primary px-3 py-1.5 text-primary-foreground shadow-sm">
           {/* Full strength: faded, the label fell to 3.7:1 on the badge. */}
           <span className="text-[11px] font-semibold uppercase tracking-wider">Level</span>

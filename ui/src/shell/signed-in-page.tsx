@@ -2,7 +2,7 @@
 // play) beside the main pane, which shows a conversation or play's screens, side by side on a
 // wide screen and one at a time on a phone (the path says which). Chat's client keeps the
 // socket; play hears it through the live connection.
-import { House, Settings2, Trophy } from 'lucide-react';
+import { House, Images, Settings2, Trophy } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { ConsolePage } from '../admin/console-page.tsx';
 import { createChatClient } from '../chat/client.ts';
@@ -20,9 +20,11 @@ import { loadPeople } from '../identity/people.ts';
 import { PermissionsProvider, useCan } from '../identity/permissions.tsx';
 import { useSession } from '../identity/session.tsx';
 import { takeWelcome } from '../identity/welcome.ts';
+import { setAvatarImage } from '../lib/avatars.ts';
 import { navigate } from '../lib/route.ts';
 import { PageTitle, setWaiting } from '../lib/title.ts';
 import { cn } from '../lib/utils.ts';
+import { GalleryPage } from '../media/gallery-page.tsx';
 import { PlayPage } from '../play/play-page.tsx';
 import { PlayProvider } from '../play/store.tsx';
 import { PlayToasts } from '../play/toasts.tsx';
@@ -37,7 +39,8 @@ export type Pane =
   | { kind: 'channel'; channelId: string }
   | { kind: 'home' }
   | { kind: 'play'; path: string }
-  | { kind: 'console'; path: string };
+  | { kind: 'console'; path: string }
+  | { kind: 'gallery'; path: string };
 
 export function SignedInPage({ user, pane }: { user: User; pane: Pane }) {
   const { ended, roleChanged } = useSession();
@@ -49,6 +52,8 @@ export function SignedInPage({ user, pane }: { user: User; pane: Pane }) {
       onRole: roleChanged,
     }),
   );
+  // The session knows the member's own picture before the directory is in.
+  useState(() => setAvatarImage(user.id, user.image));
   useEffect(() => {
     client.start();
     return () => client.stop();
@@ -129,6 +134,8 @@ function Layout({ user, pane }: { user: User; pane: Pane }) {
             <HomePage me={user} />
           ) : pane.kind === 'console' ? (
             <ConsolePage me={user} path={pane.path} />
+          ) : pane.kind === 'gallery' ? (
+            <GalleryPage me={user} path={pane.path} />
           ) : (
             <div className="flex flex-1 items-center justify-center text-sm text-muted-foreground">
               <PageTitle name="Channels" />
@@ -141,7 +148,7 @@ function Layout({ user, pane }: { user: User; pane: Pane }) {
   );
 }
 
-/** The sidebar's own pages: Home and Play for everyone, the console for those it serves. */
+/** The sidebar's own pages: Home, Play and the gallery for everyone, the console for those it serves. */
 function PageLinks({ pane }: { pane: Pane }) {
   const admin = useCan('user.list');
   return (
@@ -153,6 +160,13 @@ function PageLinks({ pane }: { pane: Pane }) {
         icon={<Trophy />}
         label="Play"
         hint="levels, chores, games"
+      />
+      <NavLink
+        href="/gallery"
+        current={pane.kind === 'gallery'}
+        icon={<Images />}
+        label="Gallery"
+        hint="photos, albums"
       />
       {admin && (
         <NavLink

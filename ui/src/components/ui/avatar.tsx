@@ -1,4 +1,8 @@
-// An initials avatar (shadcn/ui's Avatar look, without Radix) with an optional presence dot.
+// An avatar (shadcn/ui's Avatar look, without Radix): the member's picture when they have one
+// (lib/avatars.ts, by the seed, which is their user id), else their initials; with an
+// optional presence dot.
+import { useState } from 'react';
+import { useAvatarImage } from '../../lib/avatars.ts';
 import { cn } from '../../lib/utils.ts';
 
 const TONES = ['bg-orange-200', 'bg-amber-200', 'bg-lime-200', 'bg-sky-200', 'bg-rose-200', 'bg-violet-200'];
@@ -28,17 +32,30 @@ export function Avatar({
   online?: boolean | undefined;
   className?: string;
 }) {
+  const image = useAvatarImage(seed);
+  // A picture that cannot be had (deleted, offline) gives way to the initials.
+  const [broken, setBroken] = useState<string | null>(null);
   return (
     <span className={cn('relative inline-flex size-8 shrink-0', className)}>
-      <span
-        className={cn(
-          'flex size-full items-center justify-center rounded-full text-xs font-semibold text-stone-700',
-          tone(seed),
-        )}
-        aria-hidden="true"
-      >
-        {initials(name)}
-      </span>
+      {image && broken !== image ? (
+        <img
+          src={image}
+          alt=""
+          data-testid="avatar-image"
+          className="size-full rounded-full bg-muted object-cover"
+          onError={() => setBroken(image)}
+        />
+      ) : (
+        <span
+          className={cn(
+            'flex size-full items-center justify-center rounded-full text-xs font-semibold text-stone-700',
+            tone(seed),
+          )}
+          aria-hidden="true"
+        >
+          {initials(name)}
+        </span>
+      )}
       {online !== undefined && <PresenceDot online={online} className="absolute -right-0.5 -bottom-0.5" />}
     </span>
   );

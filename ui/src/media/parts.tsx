@@ -1,0 +1,98 @@
+// Small pieces the media screens share: loading with read-your-writes, a section, a bar.
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { errorMessage } from '../lib/http.ts';
+import { cn } from '../lib/utils.ts';
+
+/** Loads once, and again on reload(seq): seq is a command's answer, so the read includes it. */
+export function useLoad<T>(load: (seq?: number) => Promise<T>) {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const latest = useRef(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const reload = useCallback(async (seq?: number) => {
+    const mine = ++latest.current;
+    try {
+      const value = await loadRef.current(seq);
+      if (mine === latest.current) {
+        setData(value);
+        setError(null);
+      }
+    } catch (err) {
+      if (mine === latest.current) setError(errorMessage(err));
+    }
+  }, []);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { data, error, reload, setData };
+}
+
+export function Section({
+  title,
+  description,
+  actions,
+  children,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
+  const id = `media-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  return (
+    <section aria-labelledby={id} className="rounded-xl border bg-card p-4 shadow-sm md:p-5">
+      <div className="mb-3 flex flex-wrap items-start justify-between gap-2">
+        <div className="min-w-0">
+          <h2 id={id} className="font-semibold leading-tight">
+            {title}
+          </h2>
+          {description && <p className="mt-1 text-sm text-muted-foreground">{description}</p>}
+        </div>
+        {actions}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return (
+    <p className="rounded-lg border border-dashed p-4 text-center text-sm text-muted-foreground">
+      {children}
+    </p>
+  );
+}
+
+/** An upload's progress: no easing, so the bar says where the bytes are. */
+export function ProgressBar({
+  value,
+  max,
+  label,
+  className,
+}: {
+  value: number;
+  max: number;
+  label: string;
+  className?: string;
+}) {
+  const pct = max > 0 ? Math.min(100, Math.max(0, (value / max) * 100)) : 0;
+  return (
+    <div
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={Math.round(pct)}
+      className={cn('h-2 w-full overflow-hidden rounded-full bg-muted', className)}
+    >
+      <div className="h-full rounded-full bg-primary" style={{ width: `${pct}%` }} />
+    </div>
+  );
+}
+
+/** A native select styled like the inputs. */
+export const selectClass =
+  'h-9 min-w-0 rounded-md border border-input bg-transparent px-2 text-base shadow-xs outline-none md:text-sm focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 disabled:opacity-50';
+
+export { LoadError, Loading } from '../components/load-state.tsx';
