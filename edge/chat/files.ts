@@ -6,6 +6,7 @@ import { type Kysely, sql } from 'kysely';
 import { MEDIA_FILES } from '../../projectors/media-files/projection.ts';
 import type { FileRow } from '../../projectors/media-files/tables.ts';
 import type { AttachedFile, LookupFiles } from '../../writers/chat/attachments.ts';
+import { toUnavailable } from '../../writers/log/link.ts';
 import type { Log } from '../../writers/log/open.ts';
 
 const CATCH_UP_MS = 2000;
@@ -23,7 +24,11 @@ export function mediaFileLookup({
   return async (ids) => {
     const found = await filesById(db, ids);
     if (ids.every((id) => found.has(id))) return found;
-    const { state } = await log.link.reach(() => log.jsm.streams.info(log.names.stream('media')));
+    const { state } = await log.link
+      .reach(() => log.jsm.streams.info(log.names.stream('media')))
+      .catch((err: unknown) => {
+        throw toUnavailable(err);
+      });
     if (!(await waitFor(MEDIA_FILES, state.last_seq, CATCH_UP_MS))) return found;
     return filesById(db, ids);
   };

@@ -179,7 +179,9 @@ describe.skipIf(withoutBrowser || withoutClamd)('chat attachments in a browser',
       const error = tray(ana).getByTestId('attach-error');
       await error.filter({ hasText: said }).waitFor();
       const name = path.split('/').at(-1) ?? '';
-      await tray(ana).getByRole('button', { name: `Remove ${name}` }).click();
+      await tray(ana)
+        .getByRole('button', { name: `Remove ${name}` })
+        .click();
       await expect.poll(() => tray(ana).count()).toBe(0);
     }
     await clamd.stop();

@@ -24,9 +24,10 @@ function isRemoved(id: string): Promise<boolean> {
 }
 
 /** Whether the file is gone: asked at once (`now`), or when `failed()` says it did not load. */
-function useRemoved(id: string, now: boolean) {
+function useRemoved(id: string, now: boolean, settled: boolean) {
   const [removed, setRemoved] = useState(false);
-  const [check, setCheck] = useState(now);
+  const [failedToLoad, setFailed] = useState(false);
+  const check = settled && (now || failedToLoad);
   useEffect(() => {
     if (!check) return;
     let live = true;
@@ -35,26 +36,33 @@ function useRemoved(id: string, now: boolean) {
       live = false;
     };
   }, [id, check]);
-  return { removed, failed: () => setCheck(true) };
+  return { removed, failed: () => setFailed(true) };
 }
 
-export function Attachments({ list }: { list: ChatAttachment[] }) {
+export function Attachments({
+  list,
+  settled,
+}: {
+  list: ChatAttachment[];
+  /** The message is on the log: its files were there when it was posted, so a 404 means removed. */
+  settled: boolean;
+}) {
   if (list.length === 0) return null;
   return (
     <ul aria-label="Attachments" className="mt-1 flex flex-wrap gap-2">
       {list.map((a) => (
         <li key={a.id} data-attachment-id={a.id} data-kind={shownAs(a.content_type)}>
-          <Attachment a={a} />
+          <Attachment a={a} settled={settled} />
         </li>
       ))}
     </ul>
   );
 }
 
-function Attachment({ a }: { a: ChatAttachment }) {
+function Attachment({ a, settled }: { a: ChatAttachment; settled: boolean }) {
   const kind = shownAs(a.content_type);
   // A link cannot tell it led nowhere: a PDF's file is looked up as it shows.
-  const { removed, failed } = useRemoved(a.id, kind === 'pdf');
+  const { removed, failed } = useRemoved(a.id, kind === 'pdf', settled);
   if (removed)
     return (
       <p

@@ -134,7 +134,11 @@ export function MessageItem({
             </p>
           )
         )}
-        {!m.deleted && <Attachments list={m.attachments} />}
+        {!m.deleted && (
+          // Remade once the message is on the log: a file fresh from its upload may not have
+          // been served while it was on its way (and is no removed file for all that).
+          <Attachments key={m.status} list={m.attachments} settled={m.status === 'sent'} />
+        )}
         {!m.deleted && isLong(m.content) && (
           <button
             type="button"
