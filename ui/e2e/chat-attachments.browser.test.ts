@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrivateClamd, startClamd, withoutClamd } from '../../test/clamd.ts';
 import { ensureUiBuilt } from '../build.ts';
+import { expectAccessible } from './axe.ts';
 import { DESKTOP, launchChromium, PHONE, SHOTS, withoutBrowser } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { type MediaFiles, makeFiles } from './media-files.ts';
@@ -162,6 +163,19 @@ describe.skipIf(withoutBrowser || withoutClamd)('chat attachments in a browser',
     const video = messageItem(ben, 'Look at this').locator('video[controls]');
     await video.waitFor();
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThan(0);
+  });
+
+  it('is usable by everyone: the conversation with its files, and the composer with one on its way', async () => {
+    await expectAccessible(ben, 'a conversation with attachments');
+    const [chooser] = await Promise.all([
+      ana.waitForEvent('filechooser'),
+      ana.getByRole('button', { name: 'Attach files' }).click(),
+    ]);
+    await chooser.setFiles(await files.photo('draft.jpg', '#333333'));
+    await tray(ana).locator('li[data-status="done"]').waitFor();
+    await expectAccessible(ana, 'the composer with an attachment');
+    await tray(ana).getByRole('button', { name: 'Remove draft.jpg' }).click();
+    await expect.poll(() => tray(ana).count()).toBe(0);
   });
 
   it('says plainly why a file was refused, and lets it be removed', async () => {
