@@ -35,6 +35,25 @@ export type ChannelDetail = {
 };
 
 /**
+ * A file attached to a message: a snapshot of the media record when the message was posted.
+ * The file itself may have been deleted since: its download then answers 404 ("removed").
+ */
+export type ChatAttachment = {
+  /** The media file's id (GET /files/:id). */
+  id: string;
+  /** /api/v1/files/<id>/download */
+  url: string;
+  /** /api/v1/files/<id>/download?thumb=1, or '' when there is no thumbnail. */
+  thumbnail_url: string;
+  content_type: string;
+  file_name: string;
+  size_bytes: number;
+  /** Pixels, for images and videos with a poster; null otherwise. */
+  width: number | null;
+  height: number | null;
+};
+
+/**
  * GET /messages (a page of history, oldest first), GET /mentions (newest first) and the answer
  * to POST /messages: the seed contract's ChatMessage and what Hearth adds to it.
  */
@@ -52,6 +71,8 @@ export type ChatMessage = {
   mentions: string[];
   /** emoji → who reacted with it. */
   reactions: Record<string, string[]>;
+  /** In the sender's order; [] when none. A deleted message keeps none. */
+  attachments: ChatAttachment[];
 };
 
 /** POST /ws-token: a single-use ticket for GET /ws?token=… */

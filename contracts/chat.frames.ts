@@ -1,7 +1,8 @@
 // What the edge sends on the socket (server → client); what clients send, with its JSON
 // Schemas, is in chat.schema.ts. The edge builds these (edge/chat/frames.ts) and the web app
 // reads them (ui/src/chat/frames.ts). The seed contract's fields come first in each frame;
-// Hearth's additions (seq, replies, mentions, edits, reactions, read marks) after them.
+// Hearth's additions (seq, replies, mentions, edits, reactions, read marks, attachments) after them.
+import type { ChatAttachment } from './chat.api.ts';
 
 /** A frame made from an event on the log: `seq` is that event's stream sequence. */
 export type MessageFrame = {
@@ -15,6 +16,8 @@ export type MessageFrame = {
   seq: number;
   reply_to: string | null;
   mentions: string[];
+  /** The same as ChatMessage's: [] when none. */
+  attachments: ChatAttachment[];
 };
 export type MessageEditedFrame = {
   type: 'message_edited';

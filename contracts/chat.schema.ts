@@ -10,6 +10,10 @@ const SEQ = '^[0-9]{1,15}$';
 /** Characters, as ajv counts them (code points); the decider counts the same way. */
 const content = { type: 'string', minLength: 1, maxLength: 4000 } as const;
 const mentions = { type: 'array', items: id, maxItems: 50, nullable: true } as const;
+/** A post's text may be empty when it attaches files; the decider refuses one with neither. */
+const postContent = { type: 'string', maxLength: 4000 } as const;
+/** Media file ids (POST /upload's id), each once, at most 10. */
+const attachments = { type: 'array', items: id, maxItems: 10, uniqueItems: true, nullable: true } as const;
 const ref = { type: 'string', maxLength: 64, nullable: true } as const;
 
 export type HistoryQuery = {
@@ -55,10 +59,18 @@ export type PostMessageBody = {
   id?: string;
   reply_to?: string;
   mentions?: string[];
+  attachments?: string[];
 };
 export const postMessageBody: JSONSchemaType<PostMessageBody> = {
   type: 'object',
-  properties: { channel: id, content, id: optionalId, reply_to: optionalId, mentions },
+  properties: {
+    channel: id,
+    content: postContent,
+    id: optionalId,
+    reply_to: optionalId,
+    mentions,
+    attachments,
+  },
   required: ['channel', 'content'],
   additionalProperties: false,
 };
@@ -108,6 +120,7 @@ export type ClientFrame =
       id?: string;
       reply_to?: string;
       mentions?: string[];
+      attachments?: string[];
       ref?: string;
     }
   | { type: 'typing'; channel: string; typing: boolean }
@@ -142,7 +155,10 @@ const seqNumber = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGE
 
 /** One schema per frame type; the type field picks which. */
 export const clientFrameSchemas: Record<ClientFrameType, FrameSchema> = {
-  message: frame({ channel: id, content, id, reply_to: id, mentions, ref }, ['channel', 'content']),
+  message: frame({ channel: id, content: postContent, id, reply_to: id, mentions, attachments, ref }, [
+    'channel',
+    'content',
+  ]),
   typing: frame({ channel: id, typing: { type: 'boolean' } }, ['channel', 'typing']),
   join: frame({ channel: id, after_seq: seqNumber }, ['channel']),
   leave: frame({ channel: id }, ['channel']),

@@ -8,6 +8,7 @@ import { createProjectorRunner } from '../projectors/runtime/runner.ts';
 import { createAppender } from '../writers/log/append.ts';
 import { connectLog } from '../writers/log/connect.ts';
 import { createApp } from './app.ts';
+import { mediaFileLookup } from './chat/files.ts';
 import { type ChatOptions, createChat } from './chat/index.ts';
 import type { HubSettings } from './config.ts';
 import { createHome, type Home } from './home/index.ts';
@@ -108,6 +109,8 @@ export async function createHub({
     auth: identity.gate,
     trustedOrigins: settings.hub.trustedOrigins,
     logger,
+    // A post's attachments are checked against the media read model (the runner is made below).
+    lookupFiles: mediaFileLookup({ db, log, waitFor: (name, seq, ms) => projectors.waitFor(name, seq, ms) }),
     options: chatOptions,
   });
   const play = createPlay({

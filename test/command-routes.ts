@@ -68,7 +68,14 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
     // chat
     row('POST', '/api/v1/ws-token'),
     row('POST', '/api/v1/messages', {
-      body: { channel: 'nosuch', content: 'hello', id: 'm1', reply_to: 'm0', mentions: [user] },
+      body: {
+        channel: 'nosuch',
+        content: 'hello',
+        id: 'm1',
+        reply_to: 'm0',
+        mentions: [user],
+        attachments: ['nosuchfile'],
+      },
       schema: postMessageBody,
     }),
     row('POST', '/api/v1/channels', { body: { name: 'Matrix', members: [user] }, schema: createChannelBody }),
@@ -244,6 +251,7 @@ export function clientFrames({ channel, message, user }: { channel: string; mess
       id: 'f1',
       reply_to: message,
       mentions: [user],
+      attachments: ['nosuchfile'],
       ref: 'r1',
     },
     typing: { type: 'typing', channel, typing: true },

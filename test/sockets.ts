@@ -116,13 +116,18 @@ export async function startChatHubs({
     const cookies = new Map<string, string>();
     const request: Person['request'] = async (path, init = {}) => {
       const headers: Record<string, string> = { Origin: origin, ...init.headers };
-      if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+      // A form (an upload) sets its own multipart Content-Type, boundary included.
+      const form = init.body instanceof FormData;
+      if (init.body !== undefined && !form) headers['Content-Type'] = 'application/json';
       if (cookies.size) headers.Cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
       const res = await fetch(`${edge.url}${path}`, {
         method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
         headers,
         ...(init.body !== undefined && {
-          body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+          body:
+            form || typeof init.body === 'string'
+              ? (init.body as FormData | string)
+              : JSON.stringify(init.body),
         }),
       });
       for (const line of res.headers.getSetCookie()) {

@@ -86,6 +86,7 @@ export function createFrameHandler({
             content: frame.content,
             mentionIds: frame.mentions,
             replyToId: frame.reply_to,
+            attachmentIds: frame.attachments,
           },
           // The message is its own aggregate (new: expected sequence 0) and its decider treats
           // a resend as done, so a resend lands once without the ledger's two round trips (and

@@ -20,6 +20,7 @@ import {
 } from '../../contracts/chat.schema.ts';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import type { StoredEvent } from '../../projectors/runtime/types.ts';
+import { chatAttachment, storedAttachment } from '../../writers/chat/attachments.ts';
 import { describeError, unstorableField, unstorableMessage } from '../http/validate.ts';
 
 /** A frame ready to send: serialised once, with the stream sequence it carries. */
@@ -52,6 +53,7 @@ function frameBody(e: StoredEvent<ChatEvent>): EventFrame | null {
         seq,
         reply_to: v.replyToId || null,
         mentions: v.mentionIds,
+        attachments: v.attachments.map((a) => chatAttachment(storedAttachment(a))),
       };
     }
     case 'messageEdited': {

@@ -11,6 +11,7 @@ import { chatMessagesProjection } from '../../projectors/chat-messages/projectio
 import { findUser, isBanned } from '../../projectors/identity-users/queries.ts';
 import { isDatabaseUnavailable } from '../../projectors/runtime/pool.ts';
 import type { Projector } from '../../projectors/runtime/types.ts';
+import type { LookupFiles } from '../../writers/chat/attachments.ts';
 import { type ChatWriter, createChatWriter } from '../../writers/chat/commands.ts';
 import { createChatReader } from '../../writers/chat/load.ts';
 import type { Appender } from '../../writers/log/append.ts';
@@ -63,6 +64,7 @@ export async function createChat({
   auth,
   trustedOrigins,
   logger,
+  lookupFiles,
   options = {},
 }: {
   log: Log;
@@ -72,10 +74,12 @@ export async function createChat({
   /** Origins whose pages may open a socket. */
   trustedOrigins: string[];
   logger: Logger;
+  /** What media knows of the files a post attaches; without it, every attachment is refused. */
+  lookupFiles?: LookupFiles;
   options?: ChatOptions;
 }): Promise<Chat> {
   const reader = createChatReader({ log });
-  const writer = createChatWriter({ appender, reader });
+  const writer = createChatWriter({ appender, reader, ...(lookupFiles ? { lookupFiles } : {}) });
   const tokens = await createTokenStore({ log });
   const presence = await createPresence({
     log,

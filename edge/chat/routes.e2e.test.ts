@@ -65,14 +65,18 @@ describe('POST /api/v1/messages', () => {
   it('answers 400 for a bad body, naming the field', async () => {
     for (const body of [
       { channel: 'family' },
-      { channel: 'family', content: '' },
       { channel: 'a.b', content: 'x' },
       { channel: 'family', content: 'x'.repeat(4001) },
+      { channel: 'family', content: 'x', attachments: 'f1' },
     ]) {
       const res = await post(ann, body);
       expect(res.status, JSON.stringify(body).slice(0, 60)).toBe(400);
       expect(await res.json()).toMatchObject({ code: 'invalid_request' });
     }
+    // Empty text passes the schema (files alone make a message), not the decision.
+    const empty = await post(ann, { channel: 'family', content: '' });
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ code: 'chat.empty_message' });
   });
 
   it('answers 403 to someone outside the channel, and 404 for an unknown channel', async () => {

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import pino from 'pino';
 import { openDb } from '../../test/db.ts';
 import { testDatabase, testNats } from '../../test/services.ts';
+import type { AttachedFile } from '../../writers/chat/attachments.ts';
 import { type ChatWriter, createChatWriter } from '../../writers/chat/commands.ts';
 import { createChatReader } from '../../writers/chat/load.ts';
 import { type CommandMeta, createAppender } from '../../writers/log/append.ts';
@@ -21,6 +22,8 @@ export type ChatHarness = {
   log: Log;
   runner: ProjectorRunner;
   chat: ChatWriter;
+  /** The files the writer's media lookup knows: add some before attaching them. */
+  files: Map<string, AttachedFile>;
   meta: (actorId?: string) => CommandMeta;
   /** Resolves once every chat read model has applied `seq`. */
   settled: (seq: number) => Promise<void>;
@@ -34,7 +37,12 @@ export async function startChatHarness(): Promise<ChatHarness> {
   // Dropping the database at the end cuts connections still closing; that is not a failure.
   pool.on('error', () => undefined);
   const log = await openLog({ nc: nats.nc, names: nats.names });
-  const chat = createChatWriter({ appender: createAppender({ log }), reader: createChatReader({ log }) });
+  const files = new Map<string, AttachedFile>();
+  const chat = createChatWriter({
+    appender: createAppender({ log }),
+    reader: createChatReader({ log }),
+    lookupFiles: async (ids) => new Map(ids.flatMap((id) => files.get(id) ?? []).map((f) => [f.id, f])),
+  });
   const runner = createProjectorRunner({
     db,
     pool,
@@ -53,6 +61,7 @@ export async function startChatHarness(): Promise<ChatHarness> {
     log,
     runner,
     chat,
+    files,
     meta: (actorId = 'ann') => ({ commandId: randomUUID(), actorId, correlationId: 'test', now: new Date() }),
     settled: async (seq) => {
       for (const name of ['chat_channels', 'chat_messages'])

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatEvent, ChatEventSchema } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
-import { ev } from '../../writers/chat/events.fixture.ts';
+import { ev, file } from '../../writers/chat/events.fixture.ts';
 import { newId } from '../../writers/chat/ids.ts';
 import type { ChatEventBody } from '../../writers/chat/state.ts';
 import { encode, eventHeaders } from '../../writers/log/encode.ts';
@@ -21,7 +21,7 @@ afterAll(() => h.stop());
 const post = async (
   senderId: string,
   content: string,
-  extra: { replyToId?: string; mentionIds?: string[] } = {},
+  extra: { replyToId?: string; mentionIds?: string[]; attachmentIds?: string[] } = {},
 ) => {
   const messageId = newId();
   const r = await h.chat.post(
@@ -48,6 +48,61 @@ describe('the message history', () => {
       edited_at: null,
     });
     expect((await mentionsOf(h.db, 'ann', 10)).map((m) => m.id)).toEqual([reply.id]);
+  });
+
+  it('records the attachments’ snapshots in order, and shows them with their links', async () => {
+    h.files.set('p1', file('p1'));
+    h.files.set(
+      'd1',
+      file('d1', {
+        contentType: 'application/pdf',
+        fileName: 'menu.pdf',
+        width: null,
+        height: null,
+        hasThumbnail: false,
+      }),
+    );
+    const m = await post('ann', '', { attachmentIds: ['d1', 'p1'] });
+    const plain = await post('ann', 'no files');
+    await h.settled(plain.seq);
+    expect((await findMessage(h.db, 'family', m.id))?.attachments).toEqual([
+      {
+        id: 'd1',
+        url: '/api/v1/files/d1/download',
+        thumbnail_url: '',
+        content_type: 'application/pdf',
+        file_name: 'menu.pdf',
+        size_bytes: 123_456,
+        width: null,
+        height: null,
+      },
+      {
+        id: 'p1',
+        url: '/api/v1/files/p1/download',
+        thumbnail_url: '/api/v1/files/p1/download?thumb=1',
+        content_type: 'image/jpeg',
+        file_name: 'p1.jpg',
+        size_bytes: 123_456,
+        width: 640,
+        height: 480,
+      },
+    ]);
+    expect(await findMessage(h.db, 'family', plain.id)).toMatchObject({
+      content: 'no files',
+      attachments: [],
+    });
+  });
+
+  it('keeps the attachments through an edit, and none in a tombstone', async () => {
+    h.files.set('p2', file('p2'));
+    const m = await post('ann', 'caption', { attachmentIds: ['p2'] });
+    const on = { channelId: 'family', messageId: m.id };
+    const edited = await h.chat.edit({ ...on, by: 'ann', content: 'better caption' }, h.meta());
+    await h.settled(edited.seq);
+    expect((await findMessage(h.db, 'family', m.id))?.attachments.map((a) => a.id)).toEqual(['p2']);
+    const del = await h.chat.remove({ ...on, by: 'ann', canModerate: false }, h.meta());
+    await h.settled(del.seq);
+    expect(await findMessage(h.db, 'family', m.id)).toMatchObject({ deleted: true, attachments: [] });
   });
 
   it('folds edits and reactions into the row', async () => {
@@ -164,6 +219,10 @@ describe('a batch of posts as one statement', () => {
         // Some ids repeat within the batch: the last post of a message wins.
         const mentions = r() < 0.3 ? [pick(['ann', 'bob', 'cat'])] : [];
         const reply = r() < 0.2 ? { replyToId: pick(ids) } : {};
+        const files =
+          r() < 0.3
+            ? { attachments: [file(`f${i}`), file(`g${i}`, { width: null, hasThumbnail: false })] }
+            : {};
         const body = ev.posted(
           pick(['family', 'trip']),
           pick(ids),
@@ -172,6 +231,7 @@ describe('a batch of posts as one statement', () => {
           {
             mentionIds: mentions,
             ...reply,
+            ...files,
           },
         );
         events.push(stored(2_000_000 + round * 100 + i, body));

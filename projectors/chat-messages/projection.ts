@@ -4,8 +4,10 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { own } from '../../contracts/records.ts';
+import { storedAttachment } from '../../writers/chat/attachments.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1710_chat_messages.ts';
+import * as m20261220 from './migrations/20261220T1000_attachments.ts';
 import type { ChatMessagesDB, MessageRow } from './tables.ts';
 
 export type Row = Omit<MessageRow, 'seq' | 'last_seq'> & { seq: number; last_seq: number };
@@ -16,7 +18,10 @@ const key = (channelId: string, id: string) => `${channelId}\u0000${id}`;
 export const chatMessagesProjection: Projection<ChatMessagesDB, ChatEvent> = {
   name: 'chat_messages',
   domain: 'chat',
-  migrations: { '20261122T1710_chat_messages': m20261122 },
+  migrations: {
+    '20261122T1710_chat_messages': m20261122,
+    '20261220T1000_attachments': m20261220,
+  },
   apply: async (events, { db, schema }) => {
     const relevant = events.filter((e) => 'messageId' in e.event.value);
     if (relevant.length === 0) return;
@@ -70,6 +75,7 @@ export function evolveRow(row: Row | undefined, e: Event): Row | undefined {
       edited_at: null,
       deleted: false,
       deleted_by: null,
+      attachments: v.attachments.map(storedAttachment),
       ...at,
     };
   }
@@ -91,6 +97,7 @@ export function evolveRow(row: Row | undefined, e: Event): Row | undefined {
         content: '',
         mentions: [],
         reactions: {},
+        attachments: [],
         deleted: true,
         deleted_by: event.value.deletedBy,
         ...at,
@@ -143,7 +150,7 @@ async function loadTouched(db: Kysely<ChatMessagesDB>, schema: string, events: E
 
 /**
  * Up to this many rows go as a VALUES list: the live stream's batches of one or a few rows
- * cost Postgres a half to a third of the CPU an UNNEST of 13 arrays takes to plan. A backlog's
+ * cost Postgres a half to a third of the CPU an UNNEST of 14 arrays takes to plan. A backlog's
  * large batches keep the UNNEST, whose statement does not grow with the batch. (batchStatement
  * always takes the UNNEST: prepared once, it is not planned batch after batch.)
  */
@@ -154,11 +161,11 @@ function upsert(schema: string, rows: Row[], unnest: boolean): RawBuilder<unknow
   if (rows.length === 0) return null;
   return sql`
     INSERT INTO ${sql.table(`${schema}.messages`)} (channel_id, id, seq, sender_id, content, reply_to, mentions,
-      reactions, created_at, edited_at, deleted, deleted_by, last_seq)
+      reactions, created_at, edited_at, deleted, deleted_by, last_seq, attachments)
     ${unnest || rows.length > VALUES_UP_TO ? unnestOf(rows) : valuesOf(rows)}
     ON CONFLICT (channel_id, id) DO UPDATE SET content = excluded.content, mentions = excluded.mentions,
       reactions = excluded.reactions, edited_at = excluded.edited_at, deleted = excluded.deleted,
-      deleted_by = excluded.deleted_by, last_seq = excluded.last_seq`;
+      deleted_by = excluded.deleted_by, last_seq = excluded.last_seq, attachments = excluded.attachments`;
 }
 
 const valuesOf = (rows: Row[]) =>
@@ -167,7 +174,8 @@ const valuesOf = (rows: Row[]) =>
       (r) =>
         sql`(${r.channel_id}, ${r.id}, ${r.seq}::bigint, ${r.sender_id}, ${r.content}, ${r.reply_to}::text,
           ${r.mentions}::text[], ${JSON.stringify(r.reactions)}::jsonb, ${r.created_at}::timestamptz,
-          ${r.edited_at}::timestamptz, ${r.deleted}::boolean, ${r.deleted_by}::text, ${r.last_seq}::bigint)`,
+          ${r.edited_at}::timestamptz, ${r.deleted}::boolean, ${r.deleted_by}::text, ${r.last_seq}::bigint,
+          ${JSON.stringify(r.attachments)}::jsonb)`,
     ),
   )}`;
 
@@ -176,14 +184,15 @@ function unnestOf(rows: Row[]) {
   // text[] columns cannot ride in an UNNEST of arrays (no ragged arrays): send them as JSON.
   const mentions = rows.map((r) => JSON.stringify(r.mentions));
   const reactions = rows.map((r) => JSON.stringify(r.reactions));
+  const attachments = rows.map((r) => JSON.stringify(r.attachments));
   return sql`
     SELECT t.channel_id, t.id, t.seq, t.sender_id, t.content, t.reply_to,
       ARRAY(SELECT jsonb_array_elements_text(t.mentions)), t.reactions, t.created_at, t.edited_at, t.deleted,
-      t.deleted_by, t.last_seq
+      t.deleted_by, t.last_seq, t.attachments
     FROM unnest(${col('channel_id')}::text[], ${col('id')}::text[], ${col('seq')}::bigint[], ${col('sender_id')}::text[],
       ${col('content')}::text[], ${col('reply_to')}::text[], ${mentions}::jsonb[], ${reactions}::jsonb[],
       ${col('created_at')}::timestamptz[], ${col('edited_at')}::timestamptz[], ${col('deleted')}::boolean[],
-      ${col('deleted_by')}::text[], ${col('last_seq')}::bigint[])
+      ${col('deleted_by')}::text[], ${col('last_seq')}::bigint[], ${attachments}::jsonb[])
       AS t(channel_id, id, seq, sender_id, content, reply_to, mentions, reactions, created_at, edited_at, deleted,
-        deleted_by, last_seq)`;
+        deleted_by, last_seq, attachments)`;
 }

@@ -2,6 +2,7 @@
 // which, oldest first when returning them (the order a chat shows them in).
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { ChatMessage } from '../../contracts/chat.api.ts';
+import { chatAttachment } from '../../writers/chat/attachments.ts';
 import type { ChatMessagesDB, MessageRow } from './tables.ts';
 
 export type { ChatMessage };
@@ -19,6 +20,7 @@ export function toChatMessage(r: Selectable<MessageRow>): ChatMessage {
     reply_to: r.reply_to,
     mentions: r.mentions,
     reactions: r.reactions,
+    attachments: r.attachments.map(chatAttachment),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { StoredAttachment } from '../../writers/chat/attachments.ts';
 
 type Seq = ColumnType<string, number, number>;
 
@@ -16,6 +17,8 @@ export type MessageRow = {
   deleted: boolean;
   deleted_by: string | null;
   last_seq: Seq;
+  /** The post's snapshot of each attached file, in order; [] when none or deleted. */
+  attachments: StoredAttachment[];
 };
 
 export type ChatMessagesDB = { messages: MessageRow };

@@ -1,6 +1,13 @@
 // The chat commands as the edge calls them (REST and WebSocket alike): load what the decision
 // reads, then append through the appender (OCC and idempotency live there).
 import type { Appender, AppendResult, CommandMeta } from '../log/append.ts';
+import {
+  type LookupFiles,
+  noFiles,
+  type StoredAttachment,
+  snapshot,
+  storedAttachment,
+} from './attachments.ts';
 import { type ChannelCommand, channelAggregate } from './channel.ts';
 import { chatErrors } from './errors.ts';
 import { checkedId, dmChannelId, FAMILY_CHANNEL_ID, messageKey, readerKey } from './ids.ts';
@@ -16,6 +23,8 @@ export type PostInput = {
   content: string;
   mentionIds?: string[] | undefined;
   replyToId?: string | undefined;
+  /** Ids of files the sender uploaded. */
+  attachmentIds?: string[] | undefined;
 };
 
 type By = { by: string; canModerate: boolean };
@@ -23,7 +32,16 @@ type OnMessage = { channelId: string; messageId: string };
 
 export type ChatWriter = ReturnType<typeof createChatWriter>;
 
-export function createChatWriter({ appender, reader }: { appender: Appender; reader: ChatReader }) {
+export function createChatWriter({
+  appender,
+  reader,
+  lookupFiles = noFiles,
+}: {
+  appender: Appender;
+  reader: ChatReader;
+  /** What media knows of the files a post attaches (edge/chat wires the media read model). */
+  lookupFiles?: LookupFiles;
+}) {
   const onChannel = async (command: ChannelCommand, meta: CommandMeta): Promise<AppendResult> => {
     const result = await appender.append({
       type: channelAggregate,
@@ -36,11 +54,16 @@ export function createChatWriter({ appender, reader }: { appender: Appender; rea
     return result;
   };
 
-  /** Also answers the mentions as the decider kept them (members only). */
-  async function post(input: PostInput, meta: CommandMeta): Promise<AppendResult & { mentionIds: string[] }> {
-    const [channel, replyTo] = await Promise.all([
+  /** Also answers the mentions as the decider kept them (members only), and the attachments' snapshots. */
+  async function post(
+    input: PostInput,
+    meta: CommandMeta,
+  ): Promise<AppendResult & { mentionIds: string[]; attachments: StoredAttachment[] }> {
+    const attachmentIds = input.attachmentIds ?? [];
+    const [channel, replyTo, files] = await Promise.all([
       reader.channel(input.channelId),
       input.replyToId ? reader.message(input.channelId, input.replyToId) : undefined,
+      attachmentIds.length > 0 ? lookupFiles(attachmentIds) : undefined,
     ]);
     const result = await appender.append({
       type: messageAggregate,
@@ -54,6 +77,8 @@ export function createChatWriter({ appender, reader }: { appender: Appender; rea
         mentionIds: input.mentionIds ?? [],
         replyToId: input.replyToId,
         replyTo: replyTo?.state,
+        attachmentIds,
+        files,
         channel: channel.state,
       },
       meta,
@@ -62,6 +87,11 @@ export function createChatWriter({ appender, reader }: { appender: Appender; rea
     return {
       ...result,
       mentionIds: state.status === 'none' ? [] : mentionsIn(state, input.mentionIds ?? []),
+      // As the decider took them; a retry answers with what media still knows.
+      attachments: attachmentIds.flatMap((id) => {
+        const file = files?.get(id);
+        return file ? [storedAttachment(snapshot(file))] : [];
+      }),
     };
   }
 

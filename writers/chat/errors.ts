@@ -18,9 +18,14 @@ export const chatErrors = defineErrors('chat', {
   messageDeleted: { status: 409, message: 'This message was deleted.' },
   messageIdTaken: { status: 409, message: 'Another message already has this id.' },
   notAuthor: { status: 403, message: 'Only the author (or an admin, to delete) may change this message.' },
-  emptyMessage: { status: 400, message: 'A message needs some text.' },
+  emptyMessage: { status: 400, message: 'A message needs some text or an attachment.' },
   messageTooLong: { status: 400, message: 'A message has at most 4,000 characters.' },
   replyTargetNotFound: { status: 400, message: 'The message replied to is not in this channel.' },
   invalidEmoji: { status: 400, message: 'A reaction is one emoji (at most 16 characters, no spaces).' },
+  badAttachment: {
+    status: 400,
+    message: 'An attached file is unknown, deleted, or not one you uploaded.',
+  },
+  tooManyAttachments: { status: 400, message: 'A message has at most 10 attachments.' },
   tooManyReactions: { status: 409, message: 'This message has as many different reactions as it can hold.' },
 });

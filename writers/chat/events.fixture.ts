@@ -1,6 +1,7 @@
 // Event builders for the chat decider and projection specs.
 import { create } from '@bufbuild/protobuf';
 import {
+  AttachmentSchema,
   ChannelArchivedSchema,
   ChannelCreatedSchema,
   ChannelReadSchema,
@@ -12,7 +13,22 @@ import {
   ReactionAddedSchema,
   ReactionRemovedSchema,
 } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import type { AttachedFile } from './attachments.ts';
 import type { ChatEventBody } from './state.ts';
+
+/** A file as media describes it: `ann`'s photo unless told otherwise. */
+export const file = (id: string, extra: Partial<AttachedFile> = {}): AttachedFile => ({
+  id,
+  ownerId: 'ann',
+  deleted: false,
+  contentType: 'image/jpeg',
+  fileName: `${id}.jpg`,
+  sizeBytes: 123_456,
+  width: 640,
+  height: 480,
+  hasThumbnail: true,
+  ...extra,
+});
 
 export const ev = {
   created: (channelId: string, kind = 'group', createdBy = 'ann', name = 'Trip'): ChatEventBody => ({
@@ -36,10 +52,27 @@ export const ev = {
     messageId: string,
     senderId: string,
     content = 'hello',
-    extra: { replyToId?: string; mentionIds?: string[] } = {},
+    extra: { replyToId?: string; mentionIds?: string[]; attachments?: AttachedFile[] } = {},
   ): ChatEventBody => ({
     case: 'messagePosted',
-    value: create(MessagePostedSchema, { channelId, messageId, senderId, content, ...extra }),
+    value: create(MessagePostedSchema, {
+      channelId,
+      messageId,
+      senderId,
+      content,
+      ...extra,
+      attachments: (extra.attachments ?? []).map((f) =>
+        create(AttachmentSchema, {
+          fileId: f.id,
+          contentType: f.contentType,
+          fileName: f.fileName,
+          sizeBytes: BigInt(f.sizeBytes),
+          width: f.width ?? 0,
+          height: f.height ?? 0,
+          hasThumbnail: f.hasThumbnail,
+        }),
+      ),
+    }),
   }),
   edited: (channelId: string, messageId: string, editorId: string, content: string): ChatEventBody => ({
     case: 'messageEdited',

@@ -13,6 +13,7 @@ import {
 } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { own } from '../../contracts/records.ts';
 import type { AggregateType } from '../log/append.ts';
+import { type AttachedFile, attachmentsFor } from './attachments.ts';
 import { chatErrors } from './errors.ts';
 import { splitKey } from './ids.ts';
 import { type Channel, type ChatEventBody, evolveMessage, initialMessage, type Message } from './state.ts';
@@ -35,6 +36,9 @@ export type MessageCommand =
       replyToId?: string | undefined;
       /** The state of the message replied to, when there is one. */
       replyTo?: Message | undefined;
+      /** File ids, in the sender's order; `files` holds what media knows of them. */
+      attachmentIds?: readonly string[] | undefined;
+      files?: ReadonlyMap<string, AttachedFile> | undefined;
     })
   | (On & { type: 'announce'; content: string })
   | (On & { type: 'edit'; by: string; content: string; mentionIds: string[] })
@@ -100,7 +104,12 @@ export function mentionsIn(channel: Exclude<Channel, { status: 'none' }>, ids: s
 }
 
 function post(command: Of<'post'>, state: Message) {
-  const content = checkContent(command.content);
+  const attachmentIds = command.attachmentIds ?? [];
+  // Attachments alone make a message: its text may then be empty.
+  const content =
+    attachmentIds.length > 0 && command.content.trim().length === 0
+      ? command.content
+      : checkContent(command.content);
   if (state.status !== 'none') {
     // A retried post (same id, same sender, same text) has already happened.
     if (state.senderId === command.senderId && (state.content === content || state.status === 'deleted'))
@@ -113,6 +122,7 @@ function post(command: Of<'post'>, state: Message) {
     if (target?.status !== 'posted' || target.channelId !== command.channelId)
       throw chatErrors.replyTargetNotFound();
   }
+  const attachments = attachmentsFor(attachmentIds, command.files ?? new Map(), command.senderId);
   const value = create(MessagePostedSchema, {
     channelId: command.channelId,
     messageId: command.messageId,
@@ -120,6 +130,7 @@ function post(command: Of<'post'>, state: Message) {
     content,
     replyToId: command.replyToId ?? '',
     mentionIds: mentionsIn(channel, command.mentionIds),
+    attachments,
   });
   return [{ case: 'messagePosted', value } as const];
 }

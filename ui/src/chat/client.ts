@@ -2,6 +2,7 @@
 // it, and the actions the components call. Reconnects resume every channel from the last
 // sequence seen, and messages typed while offline go out (once) when the socket is back.
 // The rest of the page hears the socket through `live`.
+import type { ChatAttachment } from '../../../contracts/chat.api.ts';
 import type { ServerFrame, SessionEndedFrame } from '../../../contracts/chat.frames.ts';
 import { own } from '../../../contracts/records.ts';
 import type { Person } from '../identity/people.ts';
@@ -138,6 +139,7 @@ export function createChatClient({
       ref: m.id,
       ...(m.replyTo && { reply_to: m.replyTo }),
       ...(m.mentions.length > 0 && { mentions: m.mentions }),
+      ...(m.attachments.length > 0 && { attachments: m.attachments.map((a) => a.id) }),
     });
   }
 
@@ -260,7 +262,12 @@ export function createChatClient({
     /** Scrolled to the top: the page before the oldest message shown. */
     loadOlder: (id: string) => history.loadOlder(id),
 
-    post(channel: string, content: string, opts: { replyTo?: string | null; mentions?: string[] } = {}) {
+    /** `attachments`: files already uploaded (ui/src/chat/pending.ts), shown at once. */
+    post(
+      channel: string,
+      content: string,
+      opts: { replyTo?: string | null; mentions?: string[]; attachments?: ChatAttachment[] } = {},
+    ) {
       const m: Message = {
         id: newId(),
         channel,
@@ -273,6 +280,7 @@ export function createChatClient({
         replyTo: opts.replyTo ?? null,
         mentions: opts.mentions ?? [],
         reactions: {},
+        attachments: opts.attachments ?? [],
         status: 'pending',
       };
       typing.stopIn(channel);

@@ -1,6 +1,8 @@
 // Writing: a new message, a reply, or an edit of one's own message. Enter sends, Shift+Enter
 // starts a new line, "@" suggests people, Escape cancels a reply or an edit, and ArrowUp in an
 // empty composer edits my last message. Text longer than one message is offered as several.
+// Files come by the attach button, the phone's camera, a paste, or a drop on the conversation;
+// they upload at once, and Send waits until they have.
 import { SendHorizontal, X } from 'lucide-react';
 import { type KeyboardEvent, type RefObject, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Button } from '../components/ui/button.tsx';
@@ -8,15 +10,16 @@ import { Textarea } from '../components/ui/textarea.tsx';
 import type { User } from '../identity/api.ts';
 import type { Person } from '../identity/people.ts';
 import { cn } from '../lib/utils.ts';
+import { AttachButtons, AttachTray } from './attach-tray.tsx';
 import { charCount, MAX_PARTS, MESSAGE_MAX_CHARS, splitMessage } from './long-text.ts';
 import { mentionedIds, mentionQuery, suggest } from './mentions.ts';
 import type { ChannelView } from './model.ts';
 import { nameOf } from './names.ts';
+import { filesIn, type PendingAttachments } from './pending.ts';
+import { TooLong, thousands } from './too-long.tsx';
 import { useChat, useChatClient } from './use-chat.tsx';
 
 export type Draft = { kind: 'new' } | { kind: 'reply'; id: string } | { kind: 'edit'; id: string };
-
-const thousands = (n: number) => n.toLocaleString('en');
 
 export function Composer({
   me,
@@ -24,6 +27,7 @@ export function Composer({
   draft,
   onDraft,
   inputRef,
+  pending,
 }: {
   me: User;
   channel: ChannelView;
@@ -31,6 +35,8 @@ export function Composer({
   onDraft: (d: Draft) => void;
   /** The text box, for the conversation to move focus to. */
   inputRef?: RefObject<HTMLTextAreaElement | null>;
+  /** Files on their way into the next message (the conversation takes drops too). */
+  pending: PendingAttachments;
 }) {
   const client = useChatClient();
   const people = useChat((s) => s.people);
@@ -60,6 +66,9 @@ export function Composer({
   // otherwise be cut again on every key).
   const splittable = tooLong && draft.kind !== 'edit' && length <= MAX_PARTS * MESSAGE_MAX_CHARS;
   const parts = useMemo(() => (splittable ? splitMessage(text) : []), [splittable, text]);
+  const editing = draft.kind === 'edit';
+  const files = editing ? [] : pending.ready();
+  const canSend = !tooLong && !(pending.uploading && !editing) && (text.trim() !== '' || files.length > 0);
 
   // A new draft (reply, edit, cancel) adjusts the text as it arrives, during render, so later
   // changes to the edited message never overwrite what is being typed.
@@ -80,24 +89,32 @@ export function Composer({
     setText('');
     setPicked([]);
     setMenu(null);
+    if (!editing) pending.clear();
     onDraft({ kind: 'new' });
   };
 
   const submit = () => {
+    if (!canSend) return;
     const content = text.trim();
-    if (!content || tooLong) return;
     const mentions = mentionedIds(content, picked);
     if (draft.kind === 'edit') client.edit(channel.id, draft.id, content, mentions);
-    else client.post(channel.id, content, { replyTo: draft.kind === 'reply' ? draft.id : null, mentions });
+    else
+      client.post(channel.id, content, {
+        replyTo: draft.kind === 'reply' ? draft.id : null,
+        mentions,
+        attachments: files,
+      });
     clear();
   };
 
-  /** The long text as several messages, in order; a reply is the first of them. */
+  /** The long text as several messages, in order; a reply is the first of them, and carries the files. */
   const sendParts = () => {
+    if (pending.uploading) return;
     parts.forEach((part, i) => {
       client.post(channel.id, part, {
         replyTo: i === 0 && draft.kind === 'reply' ? draft.id : null,
         mentions: mentionedIds(part, picked),
+        attachments: i === 0 ? files : [],
       });
     });
     clear();
@@ -216,6 +233,7 @@ export function Composer({
           </div>
         ))}
       </div>
+      {!editing && <AttachTray pending={pending} />}
       <form
         className="flex items-end gap-2"
         onSubmit={(e) => {
@@ -223,6 +241,14 @@ export function Composer({
           submit();
         }}
       >
+        {!editing && (
+          <AttachButtons
+            onFiles={(chosen) => {
+              pending.add(chosen);
+              input.current?.focus();
+            }}
+          />
+        )}
         <Textarea
           ref={input}
           rows={1}
@@ -240,6 +266,14 @@ export function Composer({
           aria-describedby={tooLong ? noticeId : undefined}
           className="max-h-40 min-h-9 resize-none field-sizing-content"
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            if (editing) return;
+            const pasted = filesIn(e.clipboardData);
+            if (pasted.length === 0) return;
+            // A pasted picture is an attachment, not text.
+            e.preventDefault();
+            pending.add(pasted);
+          }}
           onBlur={() => client.stopTyping(channel.id)}
           onChange={(e) => {
             setText(e.target.value);
@@ -249,7 +283,13 @@ export function Composer({
             setMenu(q && { ...q, index: 0 });
           }}
         />
-        <Button type="submit" size="icon" aria-label="Send" disabled={!text.trim() || tooLong}>
+        <Button
+          type="submit"
+          size="icon"
+          aria-label="Send"
+          title={pending.uploading && !editing ? 'Waiting for the files to upload' : undefined}
+          disabled={!canSend}
+        >
           <SendHorizontal />
         </Button>
       </form>
@@ -267,46 +307,6 @@ export function Composer({
             {thousands(length)} / {thousands(MESSAGE_MAX_CHARS)}
           </p>
         )
-      )}
-    </div>
-  );
-}
-
-/** A text over the limit is kept whole, said so, and offered as several messages. */
-function TooLong({
-  id,
-  length,
-  editing,
-  parts,
-  onSplit,
-}: {
-  id: string;
-  length: number;
-  editing: boolean;
-  parts: number;
-  onSplit: () => void;
-}) {
-  const limit = thousands(MESSAGE_MAX_CHARS);
-  return (
-    <div
-      className="mt-1 flex flex-wrap items-center gap-2 rounded-md border border-amber-300 bg-amber-50 px-2 py-1.5 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-50"
-      data-testid="too-long"
-    >
-      {/* Said once as it appears; the count below changes with every key, so it is not. */}
-      <p id={id} role="status" className="min-w-0 flex-1">
-        {editing
-          ? `This is too long for one message (up to ${limit} characters). Shorten it to save the edit.`
-          : parts > MAX_PARTS
-            ? `This is too long for one message (up to ${limit} characters), and too long to send as several. Please shorten it.`
-            : `This is too long for one message (up to ${limit} characters). Nothing was cut: you can send it as ${parts} messages, in order.`}
-      </p>
-      <span className="text-xs tabular-nums">
-        {thousands(length)} / {limit}
-      </span>
-      {!editing && parts <= MAX_PARTS && (
-        <Button size="sm" variant="outline" onClick={onSplit}>
-          Send as {parts} messages
-        </Button>
       )}
     </div>
   );

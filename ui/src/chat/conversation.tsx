@@ -1,7 +1,8 @@
 // One open channel: who is in it, its history, who is typing, and the composer (for those
-// the edge lets write). The tab's title and the page's heading name the channel.
+// the edge lets write). The tab's title and the page's heading name the channel. Files
+// dropped anywhere on it join the next message.
 import { ArrowLeft, Hash, Users } from 'lucide-react';
-import { useEffect, useId, useRef, useState } from 'react';
+import { type DragEvent, useEffect, useId, useRef, useState } from 'react';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
@@ -13,6 +14,7 @@ import { Composer, type Draft } from './composer.tsx';
 import { composerFocused, wantsComposerFocus } from './focus.ts';
 import { MessageList } from './message-list.tsx';
 import { channelTitle, membersLine, otherMember } from './names.ts';
+import { filesIn, usePendingAttachments } from './pending.ts';
 import { TypingIndicator } from './typing-indicator.tsx';
 import { useChat, useChatClient } from './use-chat.tsx';
 
@@ -28,17 +30,22 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
   const membersButton = useRef<HTMLButtonElement>(null);
   const membersId = useId();
   const [showMembers, setShowMembers] = useState(false);
+  const pending = usePendingAttachments();
+  const [dragging, setDragging] = useState(false);
   const title = channel ? channelTitle(channel, me, people) : 'Channel';
   usePageTitle(title);
 
+  const { clear } = pending;
   useEffect(() => {
     void client.open(channelId);
     setDraft({ kind: 'new' });
+    // Files picked for one conversation are not carried into another.
+    clear();
     return () => {
       client.stopTyping(channelId);
       void client.open(null);
     };
-  }, [client, channelId]);
+  }, [client, channelId, clear]);
 
   // A conversation opened from the people picker starts in its composer. The shell moves focus
   // to the page's heading a frame after a route change; that once, it is passed on.
@@ -74,9 +81,41 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
   const members = channel.members ?? [];
   // You are here, so you are online, whatever presence has heard yet.
   const online = members.filter((id) => id === me.id || presence[id] === true).length;
+  const canAttach = !channel.archived && (!loaded || can('chat.write'));
+  const carriesFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
 
   return (
-    <section aria-label={title} className="flex min-h-0 flex-1 flex-col">
+    <section
+      aria-label={title}
+      className="relative flex min-h-0 flex-1 flex-col"
+      onDragOver={(e) => {
+        if (!canAttach || !carriesFiles(e)) return;
+        // Taken here, so the browser does not open the file instead.
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        setDragging(false);
+        if (!canAttach) return;
+        const dropped = filesIn(e.dataTransfer);
+        if (dropped.length === 0) return;
+        e.preventDefault();
+        pending.add(dropped);
+        composer.current?.focus();
+      }}
+    >
+      {dragging && (
+        <div
+          aria-hidden="true"
+          className="pointer-events-none absolute inset-0 z-20 flex items-center justify-center border-2 border-dashed border-primary bg-background/80 text-sm font-medium"
+        >
+          Drop to attach to your message
+        </div>
+      )}
       <header className="flex items-center gap-2 border-b px-2 py-2 md:px-4">
         <Button
           variant="ghost"
@@ -141,7 +180,14 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
       ) : (
         // Shown while the permissions are on their way: every role the edge knows may write.
         <div data-requires="chat.write">
-          <Composer me={me} channel={channel} draft={draft} onDraft={setDraft} inputRef={composer} />
+          <Composer
+            me={me}
+            channel={channel}
+            draft={draft}
+            onDraft={setDraft}
+            inputRef={composer}
+            pending={pending}
+          />
         </div>
       )}
     </section>

@@ -32,6 +32,7 @@ const posted = (seq: number, sender = ANA, id = `m${seq}`): ServerFrame => ({
   seq,
   reply_to: null,
   mentions: [],
+  attachments: [],
 });
 const family = (s: ChatState) => s.channels.family ?? expect.fail('no family channel');
 
@@ -114,6 +115,28 @@ describe('other frames', () => {
     expect(unreadOf(family(state))).toBe(0);
   });
 
+  it('shows the files a message carries, and forgets them when it is deleted', () => {
+    const photo = {
+      id: 'f1',
+      url: '/api/v1/files/f1/download',
+      thumbnail_url: '/api/v1/files/f1/download?thumb=1',
+      content_type: 'image/jpeg',
+      file_name: 'beach.jpg',
+      size_bytes: 2048,
+      width: 640,
+      height: 480,
+    };
+    const frame = { ...posted(11), content: '', attachments: [photo] } as ServerFrame;
+    let s = applyFrame(given(), frame, ctx()).state;
+    expect(family(s).messages[0]).toMatchObject({ content: '', attachments: [photo] });
+    s = applyFrame(
+      s,
+      { type: 'message_deleted', id: 'm11', channel: 'family', deleted_by: ANA, timestamp: '', seq: 12 },
+      ctx(),
+    ).state;
+    expect(family(s).messages[0]).toMatchObject({ deleted: true, attachments: [] });
+  });
+
   it('an edit and reactions change the message in place', () => {
     let s = applyFrame(given(), posted(11), ctx()).state;
     s = applyFrame(
@@ -155,6 +178,7 @@ describe('other frames', () => {
       replyTo: null,
       mentions: [],
       reactions: {},
+      attachments: [],
       status: 'pending',
     };
     const { state } = applyFrame(

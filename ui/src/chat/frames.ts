@@ -95,6 +95,7 @@ export function applyFrame(state: ChatState, frame: ServerFrame, ctx: FrameConte
         replyTo: frame.reply_to ?? null,
         mentions: frame.mentions ?? [],
         reactions: {},
+        attachments: frame.attachments ?? [],
         status: 'sent',
       };
       const { [frame.sender]: _stopped, ...typing } = c.typing;
@@ -127,6 +128,7 @@ export function applyFrame(state: ChatState, frame: ServerFrame, ctx: FrameConte
             ...m,
             content: '',
             deleted: true,
+            attachments: [],
           }));
           return { ...next, fresh };
         }),

@@ -9,7 +9,9 @@ import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
 import { useCan } from '../identity/permissions.tsx';
 import { cn } from '../lib/utils.ts';
+import { Attachments } from './attachments.tsx';
 import { isLong } from './long-text.ts';
+import { Reactions, ReplyQuote } from './message-parts.tsx';
 import { MessageText } from './message-text.tsx';
 import type { Message } from './model.ts';
 import { nameOf } from './names.ts';
@@ -97,7 +99,7 @@ export function MessageItem({
       ref={article}
       data-message-id={m.id}
       data-status={m.status}
-      aria-label={`${name}: ${m.deleted ? 'deleted message' : label(m.content)}`}
+      aria-label={`${name}: ${m.deleted ? 'deleted message' : label(m)}`}
       tabIndex={current ? 0 : -1}
       onFocus={onFocus}
       onClick={onSelect}
@@ -122,14 +124,21 @@ export function MessageItem({
         {m.deleted ? (
           <p className="text-sm italic text-muted-foreground">This message was deleted.</p>
         ) : (
-          <p
-            id={textId}
-            className={cn('text-sm break-words whitespace-pre-wrap', folded && 'line-clamp-10')}
-            data-testid="message-text"
-          >
-            <MessageText content={m.content} mentions={m.mentions} me={me} />
-            {m.editedAt && <span className="ml-1 text-xs text-muted-foreground">(edited)</span>}
-          </p>
+          (m.content !== '' || m.attachments.length === 0) && (
+            <p
+              id={textId}
+              className={cn('text-sm break-words whitespace-pre-wrap', folded && 'line-clamp-10')}
+              data-testid="message-text"
+            >
+              <MessageText content={m.content} mentions={m.mentions} me={me} />
+              {m.editedAt && <span className="ml-1 text-xs text-muted-foreground">(edited)</span>}
+            </p>
+          )
+        )}
+        {!m.deleted && (
+          // Remade once the message is on the log: a file fresh from its upload may not have
+          // been served while it was on its way (and is no removed file for all that).
+          <Attachments key={m.status} list={m.attachments} settled={m.status === 'sent'} />
         )}
         {!m.deleted && isLong(m.content) && (
           <button
@@ -244,8 +253,14 @@ export function MessageItem({
   );
 }
 
-/** What a message says when it takes focus: the start of a long one (its text has it all). */
-const label = (content: string) => (content.length > 300 ? `${content.slice(0, 300)}…` : content);
+/** What a message says when it takes focus: the start of a long one (its text has it all), and its files. */
+function label({ content, attachments }: Message): string {
+  const text = content.length > 300 ? `${content.slice(0, 300)}…` : content;
+  const files = attachments.map((a) => a.file_name).join(', ');
+  if (!files) return text;
+  const said = `${attachments.length === 1 ? 'a file' : `${attachments.length} files`}: ${files}`;
+  return text ? `${text} (${said})` : said;
+}
 
 /** The sender of lines Hearth posts itself, such as who joined the family. */
 const HEARTH = '';
@@ -299,68 +314,5 @@ function Action({
     >
       {icon}
     </Button>
-  );
-}
-
-function ReplyQuote({ target, me }: { target: Message | undefined; me: User }) {
-  const people = useChat((s) => s.people);
-  return (
-    <div className="mb-0.5 flex items-center gap-1 border-l-2 pl-2 text-xs text-muted-foreground">
-      <CornerUpLeft className="size-3 shrink-0" aria-hidden="true" />
-      {target ? (
-        <span className="truncate">
-          <span className="font-medium">{nameOf(people, target.sender, me)}</span>:{' '}
-          {target.deleted ? 'deleted message' : target.content}
-        </span>
-      ) : (
-        <span>a message further up</span>
-      )}
-    </div>
-  );
-}
-
-function Reactions({
-  message,
-  me,
-  canToggle,
-  onToggle,
-}: {
-  message: Message;
-  me: User;
-  /** Without chat.write the counts are shown, not offered as buttons. */
-  canToggle: boolean;
-  onToggle: (emoji: string) => void;
-}) {
-  const entries = Object.entries(message.reactions).filter(([, who]) => who.length > 0);
-  if (entries.length === 0 || message.deleted) return null;
-  const chip = (mine: boolean) =>
-    cn(
-      'rounded-full border px-2 py-0.5 text-xs',
-      mine ? 'border-primary/50 bg-orange-50 dark:bg-orange-950' : 'bg-background hover:bg-muted',
-    );
-  return (
-    <div className="mt-1 flex flex-wrap gap-1">
-      {entries.map(([emoji, who]) =>
-        canToggle ? (
-          <button
-            key={emoji}
-            type="button"
-            aria-pressed={who.includes(me.id)}
-            data-requires="chat.write"
-            onClick={(e) => {
-              e.stopPropagation();
-              onToggle(emoji);
-            }}
-            className={chip(who.includes(me.id))}
-          >
-            {emoji} {who.length}
-          </button>
-        ) : (
-          <span key={emoji} className={chip(who.includes(me.id))}>
-            {emoji} {who.length}
-          </span>
-        ),
-      )}
-    </div>
   );
 }

@@ -15,6 +15,7 @@ const msg = (id: string, seq: number | null, extra: Partial<Message> = {}): Mess
   replyTo: null,
   mentions: [],
   reactions: {},
+  attachments: [],
   status: seq === null ? 'pending' : 'sent',
   ...extra,
 });

@@ -1,7 +1,7 @@
 // What the page holds about chat, and pure functions that change it. Every change makes new
 // objects along the path it touches, so React re-renders exactly what changed.
 
-import type { ChannelSummary, ChatMessage } from '../../../contracts/chat.api.ts';
+import type { ChannelSummary, ChatAttachment, ChatMessage } from '../../../contracts/chat.api.ts';
 import { own } from '../../../contracts/records.ts';
 import type { Person } from '../identity/people.ts';
 import type { ConnectionStatus } from '../socket/socket.ts';
@@ -19,6 +19,8 @@ export type Message = {
   replyTo: string | null;
   mentions: string[];
   reactions: Record<string, string[]>;
+  /** Files shared with it, in order; [] when none (and once deleted). */
+  attachments: ChatAttachment[];
   status: 'sent' | 'pending' | 'failed';
 };
 
@@ -67,6 +69,8 @@ export function fromHistory(m: ChatMessage): Message {
     replyTo: m.reply_to ?? null,
     mentions: m.mentions ?? [],
     reactions: m.reactions ?? {},
+    // An older server sends none.
+    attachments: m.attachments ?? [],
     status: 'sent',
   };
 }
@@ -89,10 +93,12 @@ export function mergeMessages(current: Message[], incoming: Message[]): Message[
 
 function keepLater(known: Message, m: Message): Partial<Message> {
   if (known.editedAt === null && !known.deleted) return {};
+  const deleted = known.deleted || m.deleted;
   return {
     content: known.content,
     editedAt: known.editedAt ?? m.editedAt,
-    deleted: known.deleted || m.deleted,
+    deleted,
+    attachments: deleted ? [] : m.attachments,
   };
 }
 

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/chat/v1/events.proto.
  */
 export const file_hearth_chat_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChtoZWFydGgvY2hhdC92MS9ldmVudHMucHJvdG8SDmhlYXJ0aC5jaGF0LnYxIlQKDkNoYW5uZWxDcmVhdGVkEhIKCmNoYW5uZWxfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIMCgRraW5kGAMgASgJEhIKCmNyZWF0ZWRfYnkYBCABKAkiRQoMTWVtYmVySm9pbmVkEhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghhZGRlZF9ieRgDIAEoCSJFCgpNZW1iZXJMZWZ0EhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRISCgpyZW1vdmVkX2J5GAMgASgJIjoKD0NoYW5uZWxBcmNoaXZlZBISCgpjaGFubmVsX2lkGAEgASgJEhMKC2FyY2hpdmVkX2J5GAIgASgJIoUBCg1NZXNzYWdlUG9zdGVkEhIKCmNoYW5uZWxfaWQYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCRIRCglzZW5kZXJfaWQYAyABKAkSDwoHY29udGVudBgEIAEoCRITCgtyZXBseV90b19pZBgFIAEoCRITCgttZW50aW9uX2lkcxgGIAMoCSJwCg1NZXNzYWdlRWRpdGVkEhIKCmNoYW5uZWxfaWQYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCRIRCgllZGl0b3JfaWQYAyABKAkSDwoHY29udGVudBgEIAEoCRITCgttZW50aW9uX2lkcxgFIAMoCSJMCg5NZXNzYWdlRGVsZXRlZBISCgpjaGFubmVsX2lkGAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAkSEgoKZGVsZXRlZF9ieRgDIAEoCSJXCg1SZWFjdGlvbkFkZGVkEhIKCmNoYW5uZWxfaWQYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEg0KBWVtb2ppGAQgASgJIlkKD1JlYWN0aW9uUmVtb3ZlZBISCgpjaGFubmVsX2lkGAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRINCgVlbW9qaRgEIAEoCSJFCgtDaGFubmVsUmVhZBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEQoJdXBfdG9fc2VxGAMgASgEIoEFCglDaGF0RXZlbnQSMQoIbWV0YWRhdGEYASABKAsyHy5oZWFydGguY29tbW9uLnYxLkV2ZW50TWV0YWRhdGESOQoPY2hhbm5lbF9jcmVhdGVkGAogASgLMh4uaGVhcnRoLmNoYXQudjEuQ2hhbm5lbENyZWF0ZWRIABI1Cg1tZW1iZXJfam9pbmVkGAsgASgLMhwuaGVhcnRoLmNoYXQudjEuTWVtYmVySm9pbmVkSAASMQoLbWVtYmVyX2xlZnQYDCABKAsyGi5oZWFydGguY2hhdC52MS5NZW1iZXJMZWZ0SAASOwoQY2hhbm5lbF9hcmNoaXZlZBgNIAEoCzIfLmhlYXJ0aC5jaGF0LnYxLkNoYW5uZWxBcmNoaXZlZEgAEjcKDm1lc3NhZ2VfcG9zdGVkGA4gASgLMh0uaGVhcnRoLmNoYXQudjEuTWVzc2FnZVBvc3RlZEgAEjcKDm1lc3NhZ2VfZWRpdGVkGA8gASgLMh0uaGVhcnRoLmNoYXQudjEuTWVzc2FnZUVkaXRlZEgAEjkKD21lc3NhZ2VfZGVsZXRlZBgQIAEoCzIeLmhlYXJ0aC5jaGF0LnYxLk1lc3NhZ2VEZWxldGVkSAASNwoOcmVhY3Rpb25fYWRkZWQYESABKAsyHS5oZWFydGguY2hhdC52MS5SZWFjdGlvbkFkZGVkSAASOwoQcmVhY3Rpb25fcmVtb3ZlZBgSIAEoCzIfLmhlYXJ0aC5jaGF0LnYxLlJlYWN0aW9uUmVtb3ZlZEgAEjMKDGNoYW5uZWxfcmVhZBgTIAEoCzIbLmhlYXJ0aC5jaGF0LnYxLkNoYW5uZWxSZWFkSABCBwoFZXZlbnRiBnByb3RvMw", [file_hearth_common_v1_metadata]);
+  fileDesc("ChtoZWFydGgvY2hhdC92MS9ldmVudHMucHJvdG8SDmhlYXJ0aC5jaGF0LnYxIlQKDkNoYW5uZWxDcmVhdGVkEhIKCmNoYW5uZWxfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIMCgRraW5kGAMgASgJEhIKCmNyZWF0ZWRfYnkYBCABKAkiRQoMTWVtYmVySm9pbmVkEhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghhZGRlZF9ieRgDIAEoCSJFCgpNZW1iZXJMZWZ0EhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRISCgpyZW1vdmVkX2J5GAMgASgJIjoKD0NoYW5uZWxBcmNoaXZlZBISCgpjaGFubmVsX2lkGAEgASgJEhMKC2FyY2hpdmVkX2J5GAIgASgJIrYBCg1NZXNzYWdlUG9zdGVkEhIKCmNoYW5uZWxfaWQYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCRIRCglzZW5kZXJfaWQYAyABKAkSDwoHY29udGVudBgEIAEoCRITCgtyZXBseV90b19pZBgFIAEoCRITCgttZW50aW9uX2lkcxgGIAMoCRIvCgthdHRhY2htZW50cxgHIAMoCzIaLmhlYXJ0aC5jaGF0LnYxLkF0dGFjaG1lbnQikAEKCkF0dGFjaG1lbnQSDwoHZmlsZV9pZBgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSEQoJZmlsZV9uYW1lGAMgASgJEhIKCnNpemVfYnl0ZXMYBCABKAQSDQoFd2lkdGgYBSABKA0SDgoGaGVpZ2h0GAYgASgNEhUKDWhhc190aHVtYm5haWwYByABKAgicAoNTWVzc2FnZUVkaXRlZBISCgpjaGFubmVsX2lkGAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAkSEQoJZWRpdG9yX2lkGAMgASgJEg8KB2NvbnRlbnQYBCABKAkSEwoLbWVudGlvbl9pZHMYBSADKAkiTAoOTWVzc2FnZURlbGV0ZWQSEgoKY2hhbm5lbF9pZBgBIAEoCRISCgptZXNzYWdlX2lkGAIgASgJEhIKCmRlbGV0ZWRfYnkYAyABKAkiVwoNUmVhY3Rpb25BZGRlZBISCgpjaGFubmVsX2lkGAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRINCgVlbW9qaRgEIAEoCSJZCg9SZWFjdGlvblJlbW92ZWQSEgoKY2hhbm5lbF9pZBgBIAEoCRISCgptZXNzYWdlX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSDQoFZW1vamkYBCABKAkiRQoLQ2hhbm5lbFJlYWQSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhEKCXVwX3RvX3NlcRgDIAEoBCKBBQoJQ2hhdEV2ZW50EjEKCG1ldGFkYXRhGAEgASgLMh8uaGVhcnRoLmNvbW1vbi52MS5FdmVudE1ldGFkYXRhEjkKD2NoYW5uZWxfY3JlYXRlZBgKIAEoCzIeLmhlYXJ0aC5jaGF0LnYxLkNoYW5uZWxDcmVhdGVkSAASNQoNbWVtYmVyX2pvaW5lZBgLIAEoCzIcLmhlYXJ0aC5jaGF0LnYxLk1lbWJlckpvaW5lZEgAEjEKC21lbWJlcl9sZWZ0GAwgASgLMhouaGVhcnRoLmNoYXQudjEuTWVtYmVyTGVmdEgAEjsKEGNoYW5uZWxfYXJjaGl2ZWQYDSABKAsyHy5oZWFydGguY2hhdC52MS5DaGFubmVsQXJjaGl2ZWRIABI3Cg5tZXNzYWdlX3Bvc3RlZBgOIAEoCzIdLmhlYXJ0aC5jaGF0LnYxLk1lc3NhZ2VQb3N0ZWRIABI3Cg5tZXNzYWdlX2VkaXRlZBgPIAEoCzIdLmhlYXJ0aC5jaGF0LnYxLk1lc3NhZ2VFZGl0ZWRIABI5Cg9tZXNzYWdlX2RlbGV0ZWQYECABKAsyHi5oZWFydGguY2hhdC52MS5NZXNzYWdlRGVsZXRlZEgAEjcKDnJlYWN0aW9uX2FkZGVkGBEgASgLMh0uaGVhcnRoLmNoYXQudjEuUmVhY3Rpb25BZGRlZEgAEjsKEHJlYWN0aW9uX3JlbW92ZWQYEiABKAsyHy5oZWFydGguY2hhdC52MS5SZWFjdGlvblJlbW92ZWRIABIzCgxjaGFubmVsX3JlYWQYEyABKAsyGy5oZWFydGguY2hhdC52MS5DaGFubmVsUmVhZEgAQgcKBWV2ZW50YgZwcm90bzM", [file_hearth_common_v1_metadata]);
 
 /**
  * @generated from message hearth.chat.v1.ChannelCreated
@@ -172,6 +172,14 @@ export type MessagePosted = Message<"hearth.chat.v1.MessagePosted"> & {
    * @generated from field: repeated string mention_ids = 6;
    */
   mentionIds: string[];
+
+  /**
+   * Files attached, at most 10, in the order the sender gave them: each a snapshot of the
+   * media record when the message was posted, so history renders without asking media.
+   *
+   * @generated from field: repeated hearth.chat.v1.Attachment attachments = 7;
+   */
+  attachments: Attachment[];
 };
 
 /**
@@ -180,6 +188,62 @@ export type MessagePosted = Message<"hearth.chat.v1.MessagePosted"> & {
  */
 export const MessagePostedSchema: GenMessage<MessagePosted> = /*@__PURE__*/
   messageDesc(file_hearth_chat_v1_events, 4);
+
+/**
+ * A file attached to a message, as the media read model described it at posting time. The
+ * bytes stay in media: deleting the file there leaves this snapshot pointing at nothing.
+ *
+ * @generated from message hearth.chat.v1.Attachment
+ */
+export type Attachment = Message<"hearth.chat.v1.Attachment"> & {
+  /**
+   * @generated from field: string file_id = 1;
+   */
+  fileId: string;
+
+  /**
+   * One of media's allowed types, judged by the file's bytes (image/jpeg, video/mp4, ...).
+   *
+   * @generated from field: string content_type = 2;
+   */
+  contentType: string;
+
+  /**
+   * The name the uploader's device gave it, made safe by media.
+   *
+   * @generated from field: string file_name = 3;
+   */
+  fileName: string;
+
+  /**
+   * @generated from field: uint64 size_bytes = 4;
+   */
+  sizeBytes: bigint;
+
+  /**
+   * Pixels, 0 when unknown (a PDF, a video without a poster).
+   *
+   * @generated from field: uint32 width = 5;
+   */
+  width: number;
+
+  /**
+   * @generated from field: uint32 height = 6;
+   */
+  height: number;
+
+  /**
+   * @generated from field: bool has_thumbnail = 7;
+   */
+  hasThumbnail: boolean;
+};
+
+/**
+ * Describes the message hearth.chat.v1.Attachment.
+ * Use `create(AttachmentSchema)` to create a new message.
+ */
+export const AttachmentSchema: GenMessage<Attachment> = /*@__PURE__*/
+  messageDesc(file_hearth_chat_v1_events, 5);
 
 /**
  * @generated from message hearth.chat.v1.MessageEdited
@@ -216,7 +280,7 @@ export type MessageEdited = Message<"hearth.chat.v1.MessageEdited"> & {
  * Use `create(MessageEditedSchema)` to create a new message.
  */
 export const MessageEditedSchema: GenMessage<MessageEdited> = /*@__PURE__*/
-  messageDesc(file_hearth_chat_v1_events, 5);
+  messageDesc(file_hearth_chat_v1_events, 6);
 
 /**
  * A tombstone: it carries no text, so the read models forget the content.
@@ -245,7 +309,7 @@ export type MessageDeleted = Message<"hearth.chat.v1.MessageDeleted"> & {
  * Use `create(MessageDeletedSchema)` to create a new message.
  */
 export const MessageDeletedSchema: GenMessage<MessageDeleted> = /*@__PURE__*/
-  messageDesc(file_hearth_chat_v1_events, 6);
+  messageDesc(file_hearth_chat_v1_events, 7);
 
 /**
  * @generated from message hearth.chat.v1.ReactionAdded
@@ -277,7 +341,7 @@ export type ReactionAdded = Message<"hearth.chat.v1.ReactionAdded"> & {
  * Use `create(ReactionAddedSchema)` to create a new message.
  */
 export const ReactionAddedSchema: GenMessage<ReactionAdded> = /*@__PURE__*/
-  messageDesc(file_hearth_chat_v1_events, 7);
+  messageDesc(file_hearth_chat_v1_events, 8);
 
 /**
  * @generated from message hearth.chat.v1.ReactionRemoved
@@ -309,7 +373,7 @@ export type ReactionRemoved = Message<"hearth.chat.v1.ReactionRemoved"> & {
  * Use `create(ReactionRemovedSchema)` to create a new message.
  */
 export const ReactionRemovedSchema: GenMessage<ReactionRemoved> = /*@__PURE__*/
-  messageDesc(file_hearth_chat_v1_events, 8);
+  messageDesc(file_hearth_chat_v1_events, 9);
 
 /**
  * The person has seen every message of the channel up to this stream sequence.
@@ -338,7 +402,7 @@ export type ChannelRead = Message<"hearth.chat.v1.ChannelRead"> & {
  * Use `create(ChannelReadSchema)` to create a new message.
  */
 export const ChannelReadSchema: GenMessage<ChannelRead> = /*@__PURE__*/
-  messageDesc(file_hearth_chat_v1_events, 9);
+  messageDesc(file_hearth_chat_v1_events, 10);
 
 /**
  * The payload of every CHAT message: metadata plus exactly one event.
@@ -422,5 +486,5 @@ export type ChatEvent = Message<"hearth.chat.v1.ChatEvent"> & {
  * Use `create(ChatEventSchema)` to create a new message.
  */
 export const ChatEventSchema: GenMessage<ChatEvent> = /*@__PURE__*/
-  messageDesc(file_hearth_chat_v1_events, 10);
+  messageDesc(file_hearth_chat_v1_events, 11);
 
