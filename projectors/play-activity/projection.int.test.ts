@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatEventSchema } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
-import { ev } from '../../writers/chat/events.fixture.ts';
+import { ev, file } from '../../writers/chat/events.fixture.ts';
 import { encode, eventHeaders } from '../../writers/log/encode.ts';
 import type { ProjectorRunner } from '../runtime/runner.ts';
 import type { AnyProjection } from '../runtime/types.ts';
@@ -19,8 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => rt.cleanup());
 
-const post = async (id: string, senderId: string, content: string) => {
-  const event = ev.posted('family', id, senderId, content);
+const post = async (id: string, senderId: string, content: string, files: string[] = []) => {
+  const event = ev.posted('family', id, senderId, content, { attachments: files.map((f) => file(f)) });
   const meta = { actorId: senderId, correlationId: 'test', now: new Date() };
   const ack = await rt.log.js.publish(
     rt.log.names.chat.message('family', id),
@@ -40,5 +40,16 @@ describe('play activity', () => {
     const { rows } = await sql<{ member_id: string }>`
       SELECT member_id FROM play_activity.messages ORDER BY seq`.execute(rt.db);
     expect(rows.map((r) => r.member_id)).toEqual(['ann']);
+  });
+
+  it('counts two posts of different files and no words as two, and the same words twice as one', async () => {
+    await post('p1', 'ben', '', ['photo-1']);
+    await post('p2', 'ben', '', ['photo-2']);
+    await post('p3', 'ben', 'ok');
+    const seq = await post('p4', 'ben', 'OK ');
+    expect(await runner.waitFor(PLAY_ACTIVITY, seq, 5000)).toBe(true);
+    const { rows } = await sql<{ repeat: boolean }>`
+      SELECT repeat FROM play_activity.messages WHERE member_id = 'ben' ORDER BY seq`.execute(rt.db);
+    expect(rows.map((r) => r.repeat)).toEqual([false, false, false, true]);
   });
 });

@@ -66,7 +66,12 @@ function batchStatement(events: StoredEvent<ChatEvent>[], schema: string) {
     posts.push({
       e,
       sender: v.senderId,
-      fp: fingerprint(v.content),
+      // Files make a post different: two photos in a row, each with no words, are two posts.
+      fp: fingerprint(
+        v.attachments.length > 0
+          ? `${v.content}\u0000${v.attachments.map((a) => a.fileId).join(',')}`
+          : v.content,
+      ),
       channel: v.channelId,
       message: v.messageId,
     });
