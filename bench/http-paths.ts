@@ -27,7 +27,7 @@ export type Load = {
 };
 
 /** Runs a generator script in a process of its own; it prints one JSON line. */
-function inChild<T>(script: string, options: object): Promise<T> {
+export function inChild<T>(script: string, options: object): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(options)], {
       stdio: ['ignore', 'pipe', 'inherit'],
