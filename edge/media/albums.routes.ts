@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import type { Accepted, AlbumDetail, AlbumList, Created } from '../../contracts/media.api.ts';
 import { albumFileBody, createAlbumBody } from '../../contracts/media.schema.ts';
 import { MEDIA_FILES } from '../../projectors/media-files/projection.ts';
-import { asAlbum, findAlbum, findReadableFile, listAlbums } from '../../projectors/media-files/queries.ts';
+import { asAlbum, findAlbum, listAlbums } from '../../projectors/media-files/queries.ts';
 import { mediaErrors } from '../../writers/media/errors.ts';
 import { newId } from '../../writers/play/ids.ts';
 import { commandMeta, generatingCommand } from '../http/command.ts';
@@ -13,6 +13,7 @@ import { MEDIA_PERMISSIONS } from '../http/permissions.ts';
 import { readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
+import { readableFile } from './access.ts';
 import type { MediaKit } from './kit.ts';
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -22,6 +23,7 @@ export function albumRoutes(app: Hono<HubEnv>, { deps, writer }: MediaKit): void
   const read = requirePermission(auth, MEDIA_PERMISSIONS.read);
   const upload = requirePermission(auth, MEDIA_PERMISSIONS.upload);
   const after = readAfter(projectors, MEDIA_FILES);
+  const readable = readableFile(deps);
   const albumId = (id: string) => {
     if (!ID.test(id)) throw mediaErrors.albumNotFound(undefined, { field: 'id' });
     return id;
@@ -51,7 +53,7 @@ export function albumRoutes(app: Hono<HubEnv>, { deps, writer }: MediaKit): void
     const id = albumId(c.req.param('id'));
     const body = c.req.valid('json');
     const user = c.get('user');
-    const file = await findReadableFile(db, body.file_id, user.id);
+    const file = await readable(body.file_id, user.id);
     if (!file) throw mediaErrors.fileNotFound(undefined, { field: 'file_id' });
     // Everyone sees an album: a file sent in a chat is not its channel's to show the family.
     if (file.kind === 'attachment' && file.owner_id !== user.id)

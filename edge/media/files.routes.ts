@@ -7,12 +7,7 @@ import type { Hono } from 'hono';
 import type { MediaPage } from '../../contracts/media.api.ts';
 import { downloadQuery, mediaQuery } from '../../contracts/media.schema.ts';
 import { MEDIA_FILES } from '../../projectors/media-files/projection.ts';
-import {
-  asMediaFile,
-  findReadableFile,
-  galleryPage,
-  type StoredFile,
-} from '../../projectors/media-files/queries.ts';
+import { asMediaFile, galleryPage, type StoredFile } from '../../projectors/media-files/queries.ts';
 import { thumbnailKey } from '../../writers/media/blob.ts';
 import { mediaErrors } from '../../writers/media/errors.ts';
 import { commandMeta } from '../http/command.ts';
@@ -21,6 +16,7 @@ import { MEDIA_PERMISSIONS } from '../http/permissions.ts';
 import { readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { queryParams } from '../http/validate.ts';
+import { readableFile } from './access.ts';
 import type { MediaKit } from './kit.ts';
 import { serveBlob } from './serve.ts';
 
@@ -32,10 +28,11 @@ export function fileRoutes(app: Hono<HubEnv>, { deps, writer, store, setProfileI
   const { auth, db, projectors } = deps;
   const read = requirePermission(auth, MEDIA_PERMISSIONS.read);
   const after = readAfter(projectors, MEDIA_FILES);
+  const readable = readableFile(deps);
 
   /** A live file this person may read, or 404 (an id that could not be one is no file either). */
   const fileOf = async (id: string, viewer: string): Promise<StoredFile> => {
-    const row = ID.test(id) ? await findReadableFile(db, id, viewer) : undefined;
+    const row = ID.test(id) ? await readable(id, viewer) : undefined;
     if (!row) throw mediaErrors.fileNotFound(undefined, { field: 'id' });
     return row;
   };
