@@ -51,8 +51,11 @@ export type MediaFile = UploadResponse & {
 
 /**
  * GET /media?before=<cursor>&owner=<user id>&kind=photo|attachment|avatar|all&limit=<1..100>: the
- * family gallery, newest first. Without kind: the photos and videos shared (any kind but
- * avatars, chat attachments included); with one, only that kind; `all`: everything.
+ * family gallery, newest first. Without kind: the photos and videos uploaded for the gallery
+ * (kind photo); with one, only that kind; `all`: every photo and avatar. A chat attachment is
+ * listed only to its sender (kind attachment or all): to anyone else it is no file at all, and
+ * GET /files/:id answers it (else 404) only to its sender and the members of a channel where a
+ * live message carries it.
  */
 export type MediaPage = {
   files: MediaFile[];

@@ -1,7 +1,10 @@
 // Every /api/v1 route × {anonymous, child, member, admin, banned} → the status it must answer.
 // A route missing from this table fails the test: nothing ships without its row.
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UploadResponse } from '../contracts/media.api.ts';
 import { DEFAULT_RULES } from '../contracts/play.schema.ts';
+import { type PrivateClamd, startClamd } from '../test/clamd.ts';
 import { PASSWORD, startTestHub, type TestClient, type TestHub } from '../test/hub.ts';
 
 type Who = 'anonymous' | 'child' | 'member' | 'admin' | 'banned';
@@ -95,7 +98,7 @@ const HOME_ROWS: Row[] = [
   { method: 'GET', path: '/api/v1/feed', ...everyone(200) },
 ];
 
-// Media: everyone sees the family's files; members and admins upload and make albums; children
+// Media: everyone sees the family's photos and avatars; members and admins upload and make albums; children
 // upload only when the family allows it (not by default: 403 children_may_not_upload). A JSON
 // body is no upload (400 bad_multipart); unknown files and albums answer 404 to whoever may ask.
 const MEDIA_ROWS: Row[] = [
@@ -120,8 +123,18 @@ const MEDIA_ROWS: Row[] = [
   { method: 'DELETE', path: '/api/v1/albums/nosuch/files/nosuch', admin: 404, member: 404 },
 ];
 
+// Real files, uploaded by the target (a member) in beforeAll: a photo, and a picture sent in a
+// private chat with the member. The chat's picture is no file at all (404) to anyone outside
+// it, a child or even an admin; a photo is deleted by its owner or an admin (who goes last).
+type Seeded = { photo: string; dm: string };
+const FILE_ROWS = ({ photo, dm }: Seeded): Row[] => [
+  { method: 'GET', path: `/api/v1/files/${dm}`, admin: 404, member: 200, child: 404 },
+  { method: 'GET', path: `/api/v1/files/${dm}/download`, admin: 404, member: 200, child: 404 },
+  { method: 'DELETE', path: `/api/v1/files/${photo}`, admin: 204, member: 403, child: 403 },
+];
+
 // Signed-in non-admins are refused admin routes (403); banned accounts have no session (401).
-const ROWS = (target: string): Row[] => [
+const ROWS = (target: string, files: Seeded = { photo: 'nosuch', dm: 'nosuch' }): Row[] => [
   { method: 'GET', path: '/api/v1/me', admin: 200, member: 200, child: 200 },
   { method: 'GET', path: '/api/v1/me/permissions', admin: 200, member: 200, child: 200 },
   { method: 'PATCH', path: '/api/v1/me', body: { name: 'Renamed' }, admin: 200, member: 200, child: 200 },
@@ -168,14 +181,18 @@ const ROWS = (target: string): Row[] => [
   ...PLAY_ROWS,
   ...HOME_ROWS,
   ...MEDIA_ROWS,
+  ...FILE_ROWS(files),
 ];
 
 let t: TestHub;
+let clamd: PrivateClamd;
 const clients = {} as Record<Who, TestClient>;
 let targetId: string;
+let seeded: Seeded;
 
 beforeAll(async () => {
-  t = await startTestHub();
+  clamd = await startClamd();
+  t = await startTestHub({ env: { CLAMD_URL: clamd.url } });
   clients.anonymous = t.client();
   clients.admin = t.client();
   await clients.admin.signUp({ email: 'admin@family.test' });
@@ -195,10 +212,43 @@ beforeAll(async () => {
     (await clients.admin.request(`/api/v1/admin/users/${bannedId}/ban`, { body: { reason: 'matrix' } }))
       .status,
   ).toBe(200);
-});
+  seeded = await seedFiles(target, (await clients.member.me()).id);
+}, 120_000);
 afterAll(async () => {
   await t?.stop();
+  await clamd?.stop();
 });
+
+/** The target's photo, and a picture the target sent the member in a private chat. */
+async function seedFiles(target: TestClient, memberId: string): Promise<Seeded> {
+  const upload = async (type: string) => {
+    const form = new FormData();
+    form.append('type', type);
+    const bytes = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#8a4' } })
+      .jpeg()
+      .toBuffer();
+    form.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), `${type}.jpg`);
+    const cookie = [...target.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await t.hub.app.request(`${t.origin}/api/v1/upload`, {
+      method: 'POST',
+      headers: { 'X-Forwarded-For': target.ip, Origin: t.origin, Cookie: cookie },
+      body: form,
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const up = (await res.json()) as UploadResponse;
+    expect((await target.request(`/api/v1/files/${up.id}?after=${up.seq}`)).status).toBe(200);
+    return up.id;
+  };
+  const photo = await upload('photo');
+  const dm = await upload('attachment');
+  const opened = await target.request('/api/v1/dms', { body: { user_id: memberId } });
+  const channel = ((await opened.json()) as { id: string }).id;
+  const posted = await target.request('/api/v1/messages', {
+    body: { channel, content: 'x', attachments: [dm] },
+  });
+  expect(posted.status, await posted.clone().text()).toBe(201);
+  return { photo, dm };
+}
 
 const expected = (row: Row, who: Who): number => {
   if (row.anyone !== undefined) return row.anyone;
@@ -221,7 +271,7 @@ describe('the authorisation matrix', () => {
 
   for (const who of ['anonymous', 'child', 'member', 'banned', 'admin'] as const) {
     it(`answers ${who} as the table says, with the error envelope when refused`, async () => {
-      for (const row of ROWS(targetId)) {
+      for (const row of ROWS(targetId, seeded)) {
         const res = await clients[who].request(row.path, {
           method: row.method,
           ...(row.body !== undefined ? { body: row.body } : {}),

@@ -2,7 +2,7 @@
 // schema, the outbox that puts its facts on the log, the identity_access reactor that applies admin
 // decisions from the log, and the identity routes.
 import type { Hono } from 'hono';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { identityAccessReactor } from '../../projectors/identity-access/reactor.ts';
@@ -16,7 +16,7 @@ import type { Log } from '../../writers/log/open.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { AuthGate, HubDeps } from '../http/deps.ts';
 import { createAuth } from './auth.ts';
-import { openAuthDatabase } from './db.ts';
+import { type AuthDatabase, openAuthDatabase } from './db.ts';
 import { fromAuthError } from './errors.ts';
 import { familyRoutes } from './family.routes.ts';
 import { createGate } from './gate.ts';
@@ -58,9 +58,14 @@ export type Identity = {
   routes: (deps: HubDeps) => Hono<HubEnv>;
   /**
    * Sets a person's profile image as PATCH /me does (better-auth, then the outbox puts it on
-   * the log), with that person's own request headers: a new avatar uses it.
+   * the log), with that person's own request headers: a new avatar uses it. Or clears it when
+   * it still shows the file `onlyIfShowing` (its avatar was deleted, perhaps by an admin).
    */
-  setProfileImage: (input: { headers: Headers; userId: string; image: string }) => Promise<void>;
+  setProfileImage: (
+    input:
+      | { headers: Headers; userId: string; image: string }
+      | { userId: string; image: null; onlyIfShowing: string },
+  ) => Promise<void>;
   /** Starts the outbox relay. */
   start: () => Promise<void>;
   stop: () => Promise<void>;
@@ -154,11 +159,20 @@ export async function createIdentity({
       routes.route('/', familyRoutes({ deps, writer, policy: config, mailConfigured: mailer !== undefined }));
       return routes;
     },
-    setProfileImage: async ({ headers, userId, image }) => {
-      await auth.api.updateUser({ headers, body: { image } }).catch((err: unknown) => {
-        throw fromAuthError(err);
-      });
-      sessions.endUser(userId);
+    setProfileImage: async (input) => {
+      if ('onlyIfShowing' in input) {
+        // Not better-auth's updateUser: the deleter may be an admin, whose request would change
+        // their own profile. The outbox's trigger puts the change on the log all the same.
+        const changed = await clearImageShowing(authDb, input.userId, input.onlyIfShowing);
+        if (changed) sessions.endUser(input.userId);
+        return;
+      }
+      await auth.api
+        .updateUser({ headers: input.headers, body: { image: input.image } })
+        .catch((err: unknown) => {
+          throw fromAuthError(err);
+        });
+      sessions.endUser(input.userId);
     },
     start: relay.start,
     stop: async () => {
@@ -167,4 +181,17 @@ export async function createIdentity({
       await authDb.close();
     },
   };
+}
+
+/** Empties a profile image that shows /files/<fileId>/download (any host, thumbnail or not). */
+async function clearImageShowing(authDb: AuthDatabase, userId: string, fileId: string): Promise<boolean> {
+  const path = `/files/${fileId}/download`;
+  const rows = await authDb.db
+    .updateTable('user')
+    .set({ image: null, updatedAt: new Date() })
+    .where('id', '=', userId)
+    .where(sql<boolean>`strpos(coalesce(image, ''), ${path}) > 0`)
+    .returning('id')
+    .execute();
+  return rows.length > 0;
 }

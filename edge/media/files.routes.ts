@@ -1,10 +1,13 @@
 // One file's metadata, its bytes (or thumbnail), deleting it, and the family gallery.
-// Everyone in the family sees every file; only its owner or an admin deletes it.
+// Everyone in the family sees every photo and avatar; a chat attachment only its sender and
+// the members of a channel it is posted in (anyone else: 404, as if there were none, admins
+// included). Only a file's owner or an admin deletes it; deleting an avatar takes it off the
+// profile.
 import type { Hono } from 'hono';
 import type { MediaPage } from '../../contracts/media.api.ts';
 import { downloadQuery, mediaQuery } from '../../contracts/media.schema.ts';
 import { MEDIA_FILES } from '../../projectors/media-files/projection.ts';
-import { asMediaFile, findFile, galleryPage, type StoredFile } from '../../projectors/media-files/queries.ts';
+import { asMediaFile, galleryPage, type StoredFile } from '../../projectors/media-files/queries.ts';
 import { thumbnailKey } from '../../writers/media/blob.ts';
 import { mediaErrors } from '../../writers/media/errors.ts';
 import { commandMeta } from '../http/command.ts';
@@ -13,6 +16,7 @@ import { MEDIA_PERMISSIONS } from '../http/permissions.ts';
 import { readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { queryParams } from '../http/validate.ts';
+import { readableFile } from './access.ts';
 import type { MediaKit } from './kit.ts';
 import { serveBlob } from './serve.ts';
 
@@ -20,22 +24,25 @@ const ID = /^[A-Za-z0-9_-]{1,128}$/;
 const PAGE = 50;
 const MAX_PAGE = 100;
 
-export function fileRoutes(app: Hono<HubEnv>, { deps, writer, store }: MediaKit): void {
+export function fileRoutes(app: Hono<HubEnv>, { deps, writer, store, setProfileImage }: MediaKit): void {
   const { auth, db, projectors } = deps;
   const read = requirePermission(auth, MEDIA_PERMISSIONS.read);
   const after = readAfter(projectors, MEDIA_FILES);
+  const readable = readableFile(deps);
 
-  /** A live file, or 404 (an id that could not be one is no file either). */
-  const fileOf = async (id: string): Promise<StoredFile> => {
-    const row = ID.test(id) ? await findFile(db, id) : undefined;
+  /** A live file this person may read, or 404 (an id that could not be one is no file either). */
+  const fileOf = async (id: string, viewer: string): Promise<StoredFile> => {
+    const row = ID.test(id) ? await readable(id, viewer) : undefined;
     if (!row) throw mediaErrors.fileNotFound(undefined, { field: 'id' });
     return row;
   };
 
-  app.get('/files/:id', read, after, async (c) => c.json(asMediaFile(await fileOf(c.req.param('id')))));
+  app.get('/files/:id', read, after, async (c) =>
+    c.json(asMediaFile(await fileOf(c.req.param('id'), c.get('user').id))),
+  );
 
   app.get('/files/:id/download', read, queryParams(downloadQuery), after, async (c) => {
-    const row = await fileOf(c.req.param('id'));
+    const row = await fileOf(c.req.param('id'), c.get('user').id);
     const { thumb } = c.req.valid('query');
     const wantsThumb = thumb === '1' || thumb === 'true';
     if (wantsThumb && !row.has_thumbnail)
@@ -50,8 +57,8 @@ export function fileRoutes(app: Hono<HubEnv>, { deps, writer, store }: MediaKit)
   });
 
   app.delete('/files/:id', read, async (c) => {
-    const row = await fileOf(c.req.param('id'));
     const user = c.get('user');
+    const row = await fileOf(c.req.param('id'), user.id);
     await writer.onBlob(
       {
         type: 'delete',
@@ -62,6 +69,10 @@ export function fileRoutes(app: Hono<HubEnv>, { deps, writer, store }: MediaKit)
       },
       commandMeta(c),
     );
+    // An avatar's file gone: the profile stops pointing at it (if it still does; a newer
+    // avatar stays). The read model drops its avatars row when it applies the deletion.
+    if (row.kind === 'avatar')
+      await setProfileImage({ userId: row.owner_id, image: null, onlyIfShowing: row.file_id });
     return c.body(null, 204);
   });
 
@@ -69,6 +80,7 @@ export function fileRoutes(app: Hono<HubEnv>, { deps, writer, store }: MediaKit)
     const q = c.req.valid('query');
     const limit = Math.min(Math.max(Number(q.limit ?? PAGE), 1), MAX_PAGE);
     const page = await galleryPage(db, {
+      viewer: c.get('user').id,
       before: q.before === undefined ? undefined : Number(q.before),
       owner: q.owner,
       kind: q.kind,

@@ -15,8 +15,16 @@ export type MediaConfig = {
   tmpDir: string;
 };
 
-/** Sets the person's identity profile image (as PATCH /me does), so every avatar renderer shows it. */
-export type SetProfileImage = (input: { headers: Headers; userId: string; image: string }) => Promise<void>;
+/**
+ * Sets the person's identity profile image (as PATCH /me does, with their own request), so
+ * every avatar renderer shows it; or clears it for whoever deletes that avatar's file (its owner
+ * or an admin), only while it still shows that file.
+ */
+export type SetProfileImage = (
+  input:
+    | { headers: Headers; userId: string; image: string }
+    | { userId: string; image: null; onlyIfShowing: string },
+) => Promise<void>;
 
 export type MediaKit = UploadDeps & {
   deps: HubDeps;

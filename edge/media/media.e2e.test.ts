@@ -54,12 +54,13 @@ async function upload(
   bytes: Uint8Array | string,
   {
     name = 'photo.jpg',
-    type,
+    // For the gallery: an upload of no type is a chat attachment, only its sender's to read.
+    type = 'photo',
     contentType = 'image/jpeg',
   }: { name?: string; type?: string; contentType?: string } = {},
 ): Promise<Response> {
   const form = new FormData();
-  if (type) form.append('type', type);
+  form.append('type', type);
   form.append(
     'file',
     new Blob([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)], { type: contentType }),

@@ -8,6 +8,7 @@ import { storedAttachment } from '../../writers/chat/attachments.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1710_chat_messages.ts';
 import * as m20261220 from './migrations/20261220T1000_attachments.ts';
+import * as m20261228 from './migrations/20261228T1000_attachment_index.ts';
 import type { ChatMessagesDB, MessageRow } from './tables.ts';
 
 export type Row = Omit<MessageRow, 'seq' | 'last_seq'> & { seq: number; last_seq: number };
@@ -21,6 +22,7 @@ export const chatMessagesProjection: Projection<ChatMessagesDB, ChatEvent> = {
   migrations: {
     '20261122T1710_chat_messages': m20261122,
     '20261220T1000_attachments': m20261220,
+    '20261228T1000_attachment_index': m20261228,
   },
   apply: async (events, { db, schema }) => {
     const relevant = events.filter((e) => 'messageId' in e.event.value);

@@ -1,6 +1,6 @@
 // The reads the edge makes about messages: pages of history, newest first when choosing
 // which, oldest first when returning them (the order a chat shows them in).
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { ChatMessage } from '../../contracts/chat.api.ts';
 import { chatAttachment } from '../../writers/chat/attachments.ts';
 import type { ChatMessagesDB, MessageRow } from './tables.ts';
@@ -68,4 +68,29 @@ export async function mentionsOf(db: Kysely<unknown>, userId: string, limit: num
     .limit(limit)
     .execute();
   return rows.map(toChatMessage);
+}
+
+/**
+ * Whether `userId` may read a file attached in chat: it is attached to a message that is not
+ * deleted, in a channel they are a member of now. The SQL is a predicate on `fileId` (a
+ * column or a value) so the media read model's lists can use it too.
+ */
+export const attachmentVisibleSql = (
+  fileId: RawBuilder<unknown>,
+  userId: string,
+): RawBuilder<boolean> => sql<boolean>`
+  EXISTS (SELECT 1 FROM chat_messages.messages am
+    JOIN chat_channels.members cm ON cm.channel_id = am.channel_id AND cm.user_id = ${userId}
+    WHERE am.attachments <> '[]'::jsonb AND NOT am.deleted
+      AND am.attachments @> jsonb_build_array(jsonb_build_object('id', ${fileId}::text)))`;
+
+export async function attachmentVisibleTo(
+  db: Kysely<unknown>,
+  fileId: string,
+  userId: string,
+): Promise<boolean> {
+  const { rows } = await sql<{
+    ok: boolean;
+  }>`SELECT ${attachmentVisibleSql(sql`${fileId}`, userId)} AS ok`.execute(db);
+  return rows[0]?.ok === true;
 }

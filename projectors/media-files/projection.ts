@@ -54,6 +54,9 @@ async function applyOne(db: Kysely<MediaFilesDB>, e: StoredEvent<MediaEvent>): P
         .where('file_id', '=', event.value.fileId)
         .where('deleted_seq', 'is', null)
         .execute();
+      // A deleted avatar is no one's avatar any more; a later one has another file id, so a
+      // redelivery removes nothing it should keep.
+      await db.deleteFrom('avatars').where('file_id', '=', event.value.fileId).execute();
       return;
     case 'albumCreated': {
       const v = event.value;

@@ -234,11 +234,32 @@ describe.skipIf(withoutBrowser || withoutClamd)('photos and files in a browser',
     await expectAccessible(ana, 'refused uploads');
   });
 
-  it('offers a child no upload', async () => {
+  it('offers a child no upload, in the gallery, the chat or their profile, until the family allows it', async () => {
     await openGallery(kit);
     await kit.getByTestId('no-upload').waitFor();
     expect(await kit.getByRole('button', { name: 'Add photos' }).count()).toBe(0);
     await kit.getByRole('button', { name: 'Photo beach.jpg from Ana Example' }).waitFor();
+    // data-can-upload says the page has heard the edge's answer, so an absence means no.
+    const offered = async (yes: boolean) => {
+      await kit.goto(`${hub.url}/c/family`);
+      await kit.locator(`form[data-can-upload="${yes}"]`).waitFor();
+      expect(await kit.getByRole('button', { name: 'Attach files' }).count()).toBe(yes ? 1 : 0);
+      await kit.goto(`${hub.url}/play`);
+      await kit.locator(`section[data-can-upload="${yes}"]`).waitFor();
+      expect(await kit.getByRole('button', { name: 'Change photo' }).count()).toBe(yes ? 1 : 0);
+    };
+    const allow = async (children_may_upload: boolean) => {
+      const res = await ana.request.put(`${hub.url}/api/v1/media/settings`, {
+        data: { children_may_upload },
+      });
+      expect(res.status()).toBe(200);
+      const { seq } = (await res.json()) as { seq: number };
+      expect((await ana.request.get(`${hub.url}/api/v1/media/settings?after=${seq}`)).status()).toBe(200);
+    };
+    await offered(false);
+    await allow(true);
+    await offered(true);
+    await allow(false);
   });
 
   it('swipes between photos on a phone', async () => {

@@ -12,6 +12,10 @@ export const mediaErrors = defineErrors('media', {
   albumNotFound: { status: 404, message: 'No such album.' },
   notInAlbum: { status: 404, message: 'That file is not in this album.' },
   albumExists: { status: 409, message: 'That album already exists.' },
+  notYourAttachment: {
+    status: 400,
+    message: 'A file sent in a chat can go in an album only by the person who sent it.',
+  },
   /** Another upload of the same bytes stored them first, or their key was released: ask again. */
   blobChanged: { status: 409, message: 'The same file was stored or deleted at the same moment; try again.' },
 });

@@ -28,6 +28,7 @@ export function Composer({
   onDraft,
   inputRef,
   pending,
+  canAttach,
 }: {
   me: User;
   channel: ChannelView;
@@ -37,6 +38,8 @@ export function Composer({
   inputRef?: RefObject<HTMLTextAreaElement | null>;
   /** Files on their way into the next message (the conversation takes drops too). */
   pending: PendingAttachments;
+  /** Whether this person may upload now (a child, only if the family allows it); null: not known yet. */
+  canAttach: boolean | null;
 }) {
   const client = useChatClient();
   const people = useChat((s) => s.people);
@@ -236,12 +239,13 @@ export function Composer({
       {!editing && <AttachTray pending={pending} />}
       <form
         className="flex items-end gap-2"
+        data-can-upload={canAttach === null ? undefined : String(canAttach)}
         onSubmit={(e) => {
           e.preventDefault();
           submit();
         }}
       >
-        {!editing && (
+        {!editing && canAttach === true && (
           <AttachButtons
             onFiles={(chosen) => {
               pending.add(chosen);
@@ -267,7 +271,7 @@ export function Composer({
           className="max-h-40 min-h-9 resize-none field-sizing-content"
           onKeyDown={onKeyDown}
           onPaste={(e) => {
-            if (editing) return;
+            if (editing || canAttach !== true) return;
             const pasted = filesIn(e.clipboardData);
             if (pasted.length === 0) return;
             // A pasted picture is an attachment, not text.

@@ -1,6 +1,6 @@
 // One open channel: who is in it, its history, who is typing, and the composer (for those
 // the edge lets write). The tab's title and the page's heading name the channel. Files
-// dropped anywhere on it join the next message.
+// dropped anywhere on it join the next message, for those the edge lets upload.
 import { ArrowLeft, Hash, Users } from 'lucide-react';
 import { type DragEvent, useEffect, useId, useRef, useState } from 'react';
 import { Avatar } from '../components/ui/avatar.tsx';
@@ -9,6 +9,7 @@ import type { User } from '../identity/api.ts';
 import { usePermissions } from '../identity/permissions.tsx';
 import { navigate } from '../lib/route.ts';
 import { usePageTitle } from '../lib/title.ts';
+import { useCanUpload } from '../media/can-upload.ts';
 import { ChannelMembers } from './channel-members.tsx';
 import { Composer, type Draft } from './composer.tsx';
 import { composerFocused, wantsComposerFocus } from './focus.ts';
@@ -24,6 +25,7 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
   const people = useChat((s) => s.people);
   const presence = useChat((s) => s.presence);
   const { loaded, can } = usePermissions();
+  const mayUpload = useCanUpload(me);
   const [draft, setDraft] = useState<Draft>({ kind: 'new' });
   const heading = useRef<HTMLHeadingElement>(null);
   const composer = useRef<HTMLTextAreaElement>(null);
@@ -81,7 +83,9 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
   const members = channel.members ?? [];
   // You are here, so you are online, whatever presence has heard yet.
   const online = members.filter((id) => id === me.id || presence[id] === true).length;
-  const canAttach = !channel.archived && (!loaded || can('chat.write'));
+  // Files go up before the message: offered only to whom the edge lets upload now (null: not
+  // known yet, nothing offered).
+  const canAttach = channel.archived || (loaded && !can('chat.write')) ? false : mayUpload;
   const carriesFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
 
   return (
@@ -89,7 +93,7 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
       aria-label={title}
       className="relative flex min-h-0 flex-1 flex-col"
       onDragOver={(e) => {
-        if (!canAttach || !carriesFiles(e)) return;
+        if (canAttach !== true || !carriesFiles(e)) return;
         // Taken here, so the browser does not open the file instead.
         e.preventDefault();
         e.dataTransfer.dropEffect = 'copy';
@@ -100,7 +104,7 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
       }}
       onDrop={(e) => {
         setDragging(false);
-        if (!canAttach) return;
+        if (canAttach !== true) return;
         const dropped = filesIn(e.dataTransfer);
         if (dropped.length === 0) return;
         e.preventDefault();
@@ -187,6 +191,7 @@ export function Conversation({ me, channelId }: { me: User; channelId: string })
             onDraft={setDraft}
             inputRef={composer}
             pending={pending}
+            canAttach={canAttach}
           />
         </div>
       )}

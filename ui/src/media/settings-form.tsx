@@ -5,6 +5,7 @@ import type { MediaSettings } from '../../../contracts/media.api.ts';
 import { Button } from '../components/ui/button.tsx';
 import { errorMessage } from '../lib/http.ts';
 import { getSettings, saveSettings } from './api.ts';
+import { forgetCanUpload } from './can-upload.ts';
 import { MANAGE } from './grants.ts';
 import { LoadError, Loading, Section, useLoad } from './parts.tsx';
 
@@ -30,6 +31,7 @@ export function MediaSettingsForm() {
     setError(null);
     try {
       const done = await saveSettings(current);
+      forgetCanUpload();
       await settings.reload(done?.seq);
       setDraft(null);
       setSaid('Saved.');

@@ -8,6 +8,7 @@ import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
 import { cn } from '../lib/utils.ts';
 import { AvatarChange } from '../media/avatar-change.tsx';
+import { useCanUpload } from '../media/can-upload.ts';
 import { getMyProfile, getProfile, getXp } from './api.ts';
 import {
   describeSource,
@@ -44,9 +45,12 @@ export function ProfileScreen({ me, userId }: { me: User; userId: string | null 
 
 function Hero({ profile: p, mine, me }: { profile: Profile; mine: boolean; me: User }) {
   const toNext = Math.max(0, p.next_level_xp - p.xp);
+  // A child changes their photo only when the family lets children upload.
+  const mayUpload = useCanUpload(me);
   return (
     <section
       aria-label={mine ? 'Your level' : `${p.name}’s level`}
+      data-can-upload={mine && mayUpload !== null ? String(mayUpload) : undefined}
       className="rounded-xl border bg-gradient-to-br from-orange-50 to-card p-4 shadow-sm md:p-5"
     >
       <div className="flex items-center gap-3">
@@ -57,7 +61,7 @@ function Hero({ profile: p, mine, me }: { profile: Profile; mine: boolean; me: U
           </h2>
           <p className="text-sm text-muted-foreground">{mine ? 'Your progress' : 'Family member'}</p>
         </div>
-        {mine && <AvatarChange me={me} />}
+        {mine && mayUpload && <AvatarChange me={me} />}
         <div className="flex flex-col items-center rounded-xl bg-primary px-3 py-1.5 text-primary-foreground shadow-sm">
           {/* Full strength: faded, the label fell to 3.7:1 on the badge. */}
           <span className="text-[11px] font-semibold uppercase tracking-wider">Level</span>
