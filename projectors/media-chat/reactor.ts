@@ -17,11 +17,12 @@ import { messagesAfter } from '../../writers/log/fold.ts';
 import type { Log } from '../../writers/log/open.ts';
 import type { MediaWriter } from '../../writers/media/commands.ts';
 import { mediaErrors } from '../../writers/media/errors.ts';
+import { chatMessagesProjection } from '../chat-messages/projection.ts';
 import { MEDIA_FILES } from '../media-files/projection.ts';
 import type { Reactor } from '../runtime/types.ts';
 
 export const MEDIA_CHAT = 'media_chat';
-const CHAT_MESSAGES = 'chat_messages';
+const CHAT_MESSAGES = chatMessagesProjection.name;
 
 /** What a message's post carried: its sender and the ids of the files attached. */
 export type Posted = { senderId: string; fileIds: string[] };
