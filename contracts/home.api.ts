@@ -32,6 +32,7 @@ export const FEED_KINDS = [
   'chore_approved',
   'match_settled',
   'challenge_completed',
+  'photos_shared',
 ] as const;
 export type FeedKind = (typeof FEED_KINDS)[number];
 
@@ -42,8 +43,10 @@ export type FeedItem = {
   actor_name: string;
   /** A chore's title, a game, an achievement, a challenge, a level. */
   place: string;
-  /** XP or points earned, when it earned some. */
+  /** XP or points earned, when it earned some; for photos shared, how many ("5 photos"). */
   detail: string;
+  /** Photos shared: up to four thumbnail URLs (the gallery shows the rest); [] for other kinds. */
+  thumbnails: string[];
   /** A settled match: each player's rating change, in rating points (one decimal). */
   ratings: { user_id: string; name: string; place: number; delta: number | null }[];
   link: string;

@@ -41,6 +41,7 @@ export function feedRoutes({ deps, scores }: { deps: HubDeps; scores: Pick<Score
               delta: delta === undefined ? null : Math.round(delta / 10) / 10,
             };
           }),
+          thumbnails: r.thumbnails,
           link: r.link,
           at: r.at.toISOString(),
         }),

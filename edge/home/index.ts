@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { HOME_FEED_IDENTITY, homeFeedIdentity } from '../../projectors/home-feed/identity.ts';
+import { homeFeedMedia } from '../../projectors/home-feed/media.ts';
 import { HOME_FEED, homeFeedProjection } from '../../projectors/home-feed/projection.ts';
 import { FEED_SOURCES } from '../../projectors/home-feed/queries.ts';
 import { HOME_NOTIFICATIONS_CHAT, homeNotificationsChat } from '../../projectors/home-notifications/chat.ts';
@@ -71,6 +72,7 @@ export function createHome({
       homeNotificationsChat,
       homeFeedProjection,
       homeFeedIdentity,
+      homeFeedMedia,
     ] as unknown as Projector[],
     live,
     routes: (deps) =>

@@ -57,6 +57,7 @@ export const asFeedItem = (m: Milestone): FeedItem => ({
   place: m.place,
   detail: '',
   ratings: [],
+  thumbnails: [],
   link: '/play',
   at: m.at.toISOString(),
 });

@@ -1,8 +1,9 @@
-// Media in one hub process: the blob store, the scanner, the media read model, the reactor
-// that removes released bytes, the writer and the routes.
+// Media in one hub process: the blob store, the scanner, the media read model, the reactors
+// that remove released bytes and a deleted message's attachments, the writer and the routes.
 import { mkdir } from 'node:fs/promises';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { mediaChatReactor, postFromLog } from '../../projectors/media-chat/reactor.ts';
 import { mediaFilesProjection } from '../../projectors/media-files/projection.ts';
 import { mediaReleaseReactor } from '../../projectors/media-release/reactor.ts';
 import type { Projector } from '../../projectors/runtime/types.ts';
@@ -53,7 +54,11 @@ export async function createMedia({
     );
   const writer = createMediaWriter({ appender });
   return {
-    projections: [mediaFilesProjection, mediaReleaseReactor({ store })] as unknown as Projector[],
+    projections: [
+      mediaFilesProjection,
+      mediaReleaseReactor({ store }),
+      mediaChatReactor({ media: writer, findPost: postFromLog(log) }),
+    ] as unknown as Projector[],
     store,
     scanner,
     routes: (deps) => {

@@ -2,13 +2,19 @@
 // knows now. (Levels and achievements are play's scores: the edge adds them.) Members hidden from play's boards still appear: the feed is the family's story.
 import { type Kysely, sql } from 'kysely';
 import { HOME_FEED_IDENTITY } from './identity.ts';
+import { HOME_FEED_MEDIA } from './media.ts';
 import { HOME_FEED } from './projection.ts';
 import type { FeedRow } from './tables.ts';
 
-export const FEED_SOURCES = [HOME_FEED, HOME_FEED_IDENTITY] as const;
+export const FEED_SOURCES = [HOME_FEED, HOME_FEED_IDENTITY, HOME_FEED_MEDIA] as const;
+/** The sources whose items carry thumbnails (photos shared); the others show none. */
+const WITH_THUMBNAILS: ReadonlySet<string> = new Set([HOME_FEED_MEDIA]);
+const COLUMNS = sql.raw('id, kind, actor_id, subject_id, place, detail, players, link, at');
 
 export type FeedListed = Omit<FeedRow, 'players'> & {
   players: { user_id: string; place: number }[];
+  /** Thumbnail URLs, for photos shared; [] for every other kind. */
+  thumbnails: string[];
   actor_name: string;
 };
 
@@ -17,7 +23,11 @@ export async function feedPage(
   { limit = 30, before }: { limit?: number; before?: Date | undefined } = {},
 ): Promise<FeedListed[]> {
   const every = sql.join(
-    FEED_SOURCES.map((s) => sql`SELECT * FROM ${sql.table(`${s}.items`)}`),
+    FEED_SOURCES.map(
+      (s) =>
+        sql`SELECT ${COLUMNS}, ${WITH_THUMBNAILS.has(s) ? sql.raw('thumbnails') : sql.raw(`'[]'::jsonb AS thumbnails`)}
+          FROM ${sql.table(`${s}.items`)}`,
+    ),
     sql` UNION ALL `,
   );
   const { rows } = await sql<FeedListed>`

@@ -1,4 +1,4 @@
-// The family feed's tables. Each source (play, identity, home) is a read model of its own
+// The family feed's tables. Each source (play, identity, media) is a read model of its own
 // stream with an `items` table of the same shape; queries.ts reads them together. Nothing
 // here comes from chat: the feed cannot tell a DM or a private channel's line.
 import type { ColumnType } from 'kysely';

@@ -1,5 +1,6 @@
 // The admin console in a real browser: the first account (the admin) invites someone through
-// it, the invited person joins through the copied link, the admin changes their role, looks at
+// it, the invited person joins through the copied link and their picture shows beside their
+// name, the admin changes their role, looks at
 // their sessions, bans them with a reason and lifts the ban; a child who opens /admin is told
 // it is for admins; a read model is rebuilt with its progress shown; the family's settings are
 // saved and still there after a reload. axe-core checks every screen and dialog on the way.
@@ -67,6 +68,36 @@ describe.skipIf(withoutBrowser)('the admin console', () => {
     await person(ana, 'Kit Example').getByText('Active').waitFor({ timeout: 15_000 });
     await ana.getByTestId('invite-row').and(ana.locator('[data-status="used_up"]')).waitFor();
     expect(await ana.getByTestId('invited-row').count()).toBe(0);
+  });
+
+  it('shows each person’s picture beside their name, initials when they have none', async () => {
+    const picture = `${hub.url}/favicon.svg`;
+    const status = await kit.evaluate(
+      async (image) =>
+        (
+          await fetch('/api/v1/me', {
+            method: 'PATCH',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ image }),
+          })
+        ).status,
+      picture,
+    );
+    expect(status).toBeLessThan(300);
+    const kitsImage = () =>
+      ana.evaluate(async () => {
+        const users = (await (await fetch('/api/v1/admin/users')).json()) as {
+          name: string;
+          image: string | null;
+        }[];
+        return users.find((u) => u.name === 'Kit Example')?.image ?? null;
+      });
+    await expect.poll(kitsImage, { timeout: 15_000 }).toBe(picture);
+    await ana.reload();
+    const image = person(ana, 'Kit Example').getByTestId('avatar-image');
+    await image.waitFor();
+    expect(await image.getAttribute('src')).toBe(picture);
+    expect(await person(ana, 'Ana Example').getByTestId('avatar-image').count()).toBe(0);
   });
 
   it('asks before making someone admin, and changes other roles at once', async () => {

@@ -1,7 +1,7 @@
 // Notifications and Home in real Chromium pages on a real hub: Ana (the admin), Ben and Cat.
 // A mention from Ana reaches Ben's bell live, survives a reload, and is marked read; a DM's
 // text reaches only its recipient; Home tells the family's story (a join, a chore approved, a
-// level reached) to everyone, Cat included, live.
+// level reached) to everyone, Cat included, live, each beside the member's picture.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationsPage } from '../../contracts/home.api.ts';
@@ -82,6 +82,22 @@ describe.skipIf(withoutBrowser)('notifications and Home in a browser', () => {
     await feedItem(ben, 'Cat Example joined the family').waitFor();
     await bell(ben).waitFor();
     await expectAccessible(ben, 'Home');
+  });
+
+  it("shows each member's picture beside what they did", async () => {
+    const picture = `${hub.url}/favicon.svg`;
+    await call(ben, '/api/v1/me', { image: picture }, 'PATCH');
+    const bensImage = async () =>
+      (await call<{ id: string; image: string | null }[]>(cat, '/api/v1/people')).find(
+        (p) => p.id === ids.Ben,
+      )?.image ?? null;
+    await expect.poll(bensImage, { timeout: 15_000 }).toBe(picture);
+    await cat.reload();
+    const image = feedItem(cat, 'Ben Example joined the family').getByTestId('avatar-image');
+    await image.waitFor();
+    expect(await image.getAttribute('src')).toBe(picture);
+    // Cat has none: her initials show.
+    expect(await feedItem(cat, 'Cat Example joined the family').getByTestId('avatar-image').count()).toBe(0);
   });
 
   it('tells Ben of a mention live, keeps it over a reload, and marks all read', async () => {

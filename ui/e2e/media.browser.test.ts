@@ -1,5 +1,6 @@
 // Photos in real Chromium pages on a real hub with a real virus scanner: Ana (the admin), Ben
-// and Kit (a child). Ana shares photos with a progress bar per file and cancels one; the
+// and Kit (a child). Ana shares photos with a progress bar per file and cancels one, and Home
+// tells the family with a thumbnail; the
 // gallery groups them by month, filters by person and opens them full screen; Ana changes her
 // avatar and it shows at once wherever she appears; and every refusal is said plainly.
 import { readFile } from 'node:fs/promises';
@@ -127,6 +128,23 @@ describe.skipIf(withoutBrowser || withoutClamd)('photos and files in a browser',
     await openGallery(ana);
     await ana.getByRole('button', { name: 'Photo beach.jpg from Ana Example' }).waitFor();
     expect(await ana.getByRole('button', { name: /forest\.jpg/ }).count()).toBe(0);
+  });
+
+  it('tells the family on Home that Ana shared a photo, its thumbnail leading to the gallery', async () => {
+    await kit.goto(`${hub.url}/home`);
+    const item = kit.getByTestId('feed-item').filter({ hasText: 'Ana Example shared 1 photo' });
+    await item.waitFor({ timeout: 15_000 });
+    const thumbnail = item.getByTestId('feed-thumbnail');
+    expect(await thumbnail.count()).toBe(1);
+    expect(await thumbnail.locator('img').getAttribute('src')).toMatch(
+      /\/api\/v1\/files\/.+\/download\?thumb=1$/,
+    );
+    await expect
+      .poll(() => thumbnail.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth))
+      .toBeGreaterThan(0);
+    await expectAccessible(kit, 'home with photos shared');
+    await thumbnail.click();
+    await kit.waitForURL(/\/gallery$/);
   });
 
   it('groups the gallery by month, filters by person, and opens it full screen', async () => {

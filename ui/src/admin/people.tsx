@@ -2,9 +2,11 @@
 // admin may do about each (change the role, ban or unban, see and end their sessions).
 import { useEffect, useState } from 'react';
 import type { AdminInvite, AdminUser } from '../../../contracts/identity.api.ts';
+import { Avatar } from '../components/ui/avatar.tsx';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
 import { usePermissions } from '../identity/permissions.tsx';
+import { setAvatarImage } from '../lib/avatars.ts';
 import { usePageTitle } from '../lib/title.ts';
 import { getInvites, getLevel, getUsers, setRole, unban } from './api.ts';
 import { Dialog } from './dialog.tsx';
@@ -35,6 +37,10 @@ export function PeopleScreen({ me }: { me: User }) {
   usePageTitle('People · Family console');
   const { can } = usePermissions();
   const users = useLoad(getUsers);
+  // The console's own list is the freshest word on each picture (banned members included).
+  useEffect(() => {
+    for (const u of users.data ?? []) setAvatarImage(u.id, u.image);
+  }, [users.data]);
   const invites = useLoad(getInvites);
   const levels = useLevels(users.data, can('play.read'));
   useRefresh(users.reload, invites.reload);
@@ -101,9 +107,14 @@ export function PeopleScreen({ me }: { me: User }) {
                 {users.data.map((u) => (
                   <tr key={u.id} className="border-t align-top" data-testid="person-row" data-user={u.id}>
                     <th scope="row" className="py-2 pr-3 font-medium">
-                      {u.name}
-                      {u.id === me.id && <span className="text-muted-foreground"> (you)</span>}
-                      <div className="text-xs font-normal text-muted-foreground">{u.email}</div>
+                      <div className="flex items-start gap-2">
+                        <Avatar name={u.name} seed={u.id} className="size-7" />
+                        <div>
+                          {u.name}
+                          {u.id === me.id && <span className="text-muted-foreground"> (you)</span>}
+                          <div className="text-xs font-normal text-muted-foreground">{u.email}</div>
+                        </div>
+                      </div>
                     </th>
                     <td className="py-2 pr-3">
                       {can('user.set-role') && u.id !== me.id ? (

@@ -2,8 +2,9 @@
 // the family's story (the feed), and this week's board. Children see it too; nothing on it
 // comes from a conversation but the member's own notifications.
 import { type ReactNode, useEffect, useState } from 'react';
-import type { HomeFeed } from '../../../contracts/home.api.ts';
+import type { FeedItem, HomeFeed } from '../../../contracts/home.api.ts';
 import type { Boards } from '../../../contracts/play.api.ts';
+import { Avatar } from '../components/ui/avatar.tsx';
 import type { User } from '../identity/api.ts';
 import { errorMessage } from '../lib/http.ts';
 import { navigate } from '../lib/route.ts';
@@ -134,23 +135,51 @@ function Feed() {
       ) : (
         <ol className="mt-2 flex flex-col divide-y text-sm" data-testid="feed">
           {data.items.map((f) => (
-            <li key={f.id} className="py-2" data-testid="feed-item" data-kind={f.kind}>
-              <Link href={f.link}>{feedTitle(f)}</Link>
-              {(f.detail || f.ratings.length > 0) && (
-                <span className="block text-muted-foreground">
-                  {f.kind === 'match_settled'
-                    ? ratingLine(f)
-                    : f.kind === 'joined'
-                      ? `as ${f.detail}`
-                      : f.detail}
-                </span>
+            <li key={f.id} className="flex gap-3 py-2" data-testid="feed-item" data-kind={f.kind}>
+              {f.actor_id ? (
+                <Avatar name={f.actor_name || '?'} seed={f.actor_id} />
+              ) : (
+                <span className="w-8" />
               )}
-              <span className="block text-xs text-muted-foreground">{ago(f.at)}</span>
+              <div className="min-w-0 flex-1">
+                <Link href={f.link}>{feedTitle(f)}</Link>
+                {f.kind !== 'photos_shared' && (f.detail || f.ratings.length > 0) && (
+                  <span className="block text-muted-foreground">
+                    {f.kind === 'match_settled'
+                      ? ratingLine(f)
+                      : f.kind === 'joined'
+                        ? `as ${f.detail}`
+                        : f.detail}
+                  </span>
+                )}
+                {f.thumbnails.length > 0 && <Thumbnails item={f} />}
+                <span className="block text-xs text-muted-foreground">{ago(f.at)}</span>
+              </div>
             </li>
           ))}
         </ol>
       )}
     </section>
+  );
+}
+
+/** Up to four of the photos shared, each leading to the gallery where the rest are. */
+function Thumbnails({ item }: { item: FeedItem }) {
+  return (
+    <ul className="mt-1 flex gap-1" aria-label={`Photos shared by ${item.actor_name || 'someone'}`}>
+      {item.thumbnails.map((src, i) => (
+        <li key={src}>
+          <Link href={item.link} testId="feed-thumbnail">
+            <img
+              src={src}
+              alt={`Shared by ${item.actor_name || 'someone'}, ${i + 1} of ${item.thumbnails.length}`}
+              loading="lazy"
+              className="size-16 rounded-md bg-muted object-cover"
+            />
+          </Link>
+        </li>
+      ))}
+    </ul>
   );
 }
 

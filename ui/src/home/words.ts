@@ -58,6 +58,8 @@ export function feedTitle(f: FeedItem): string {
       return `${who} won a ${f.place || 'game'} match`;
     case 'challenge_completed':
       return `${who} completed the challenge ${quoted(f.place)}`;
+    case 'photos_shared':
+      return `${who} shared ${f.detail || 'photos'}`;
   }
 }
 
