@@ -97,7 +97,10 @@ describe('the same bytes under another location policy', () => {
     logger: pino({ level: 'silent' }),
   });
   const once = async (sha256: string, fileId: string, stripLocation: boolean, over?: Partial<BlobStore>) =>
-    storeUpload({ file: await received(sha256), fileId, ownerId: 'ann', stripLocation, meta: meta() }, deps(over));
+    storeUpload(
+      { file: await received(sha256), fileId, ownerId: 'ann', stripLocation, meta: meta() },
+      deps(over),
+    );
 
   it('is stored again without its location when the family turns stripping on, each variant once', async () => {
     const sha256 = 'e'.repeat(64);
