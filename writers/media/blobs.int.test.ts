@@ -141,7 +141,8 @@ describe('the nats blob store, read slowly', () => {
 
   it('holds at most one chunk for a reader that takes its time, and the bytes are right', async () => {
     const got = await store.get('big');
-    const reader = (got?.stream as ReadableStream<Uint8Array>).getReader();
+    if (!got) throw new Error('no blob');
+    const reader = got.stream.getReader();
     const parts: Buffer[] = [];
     let most = 0;
     for (;;) {
@@ -163,7 +164,10 @@ describe('the nats blob store, read slowly', () => {
         store.get('big', { start: big.length - CHUNK * (i + 1) - 7, end: big.length - 1 }),
       ),
     );
-    const readers = seeks.map((s) => (s?.stream as ReadableStream<Uint8Array>).getReader());
+    const readers = seeks.map((s) => {
+      if (!s) throw new Error('no blob');
+      return s.stream.getReader();
+    });
     for (const [i, reader] of readers.entries()) {
       const { value } = await reader.read();
       const start = big.length - CHUNK * (i + 1) - 7;
