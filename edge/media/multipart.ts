@@ -269,6 +269,8 @@ export async function receiveUpload(input: {
     });
     guard.on('error', fail);
     body.stream.on('data', awake);
+    // All of it arrived: what is left (the temp file's last writes) is the server's to wait for.
+    body.stream.on('end', () => clearTimeout(idle));
     awake();
     body.stream.pipe(guard).pipe(parser);
   });

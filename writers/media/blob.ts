@@ -132,7 +132,7 @@ const released = (sha256: string, key: string): MediaEventBody => ({
 export const blobAggregate: AggregateType<Blob, BlobCommand, MediaEvent> = {
   domain: 'media',
   envelope: MediaEventSchema,
-  subject: (names, sha256) => names.media.blob(sha256),
+  subject: (names, blobId) => names.media.blob(blobId),
   decider: { initialState: initialBlob, evolve: evolveBlob, decide: decideBlob },
   concurrency: 'optimistic',
 };
