@@ -53,7 +53,13 @@ beforeAll(async () => {
   );
   app.get('/counted', (c) =>
     serveBlob(c, {
-      store: { ...store, get: (...args) => (opened++, store.get(...args)) },
+      store: {
+        ...store,
+        get: (...args) => {
+          opened++;
+          return store.get(...args);
+        },
+      },
       key: 'video',
       contentType: 'video/mp4',
       fileName: 'v.mp4',
