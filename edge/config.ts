@@ -67,6 +67,9 @@ type Environment = {
   MAX_FILE_SIZE: number;
   MAX_AVATAR_SIZE: number;
   HEARTH_UPLOAD_TMP_DIR?: string;
+  HEARTH_UPLOAD_IDLE_TIMEOUT: number;
+  HEARTH_MEDIA_SWEEP_GRACE: number;
+  HEARTH_FFMPEG: string;
   PATH: string;
 };
 
@@ -229,6 +232,26 @@ const SCHEMA: JSONSchemaType<Environment> = {
       description: 'a number of bytes from 1 to 1073741824',
     },
     HEARTH_UPLOAD_TMP_DIR: { type: 'string', nullable: true, description: 'a directory' },
+    HEARTH_UPLOAD_IDLE_TIMEOUT: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 3600,
+      default: 30,
+      description: 'a whole number of seconds from 1 to 3600',
+    },
+    HEARTH_MEDIA_SWEEP_GRACE: {
+      type: 'integer',
+      minimum: 60,
+      maximum: 604_800,
+      default: 3600,
+      description: 'a whole number of seconds from 60 to 604800',
+    },
+    HEARTH_FFMPEG: {
+      type: 'string',
+      pattern: '^\\S+$',
+      default: 'ffmpeg',
+      description: 'an ffmpeg command or its path',
+    },
     PATH: { type: 'string', default: '', description: 'a search path' },
   },
   required: [
@@ -249,6 +272,9 @@ const SCHEMA: JSONSchemaType<Environment> = {
     'MEDIA_STORE',
     'MAX_FILE_SIZE',
     'MAX_AVATAR_SIZE',
+    'HEARTH_UPLOAD_IDLE_TIMEOUT',
+    'HEARTH_MEDIA_SWEEP_GRACE',
+    'HEARTH_FFMPEG',
     'PATH',
   ],
 };
@@ -373,6 +399,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       maxFileSize: e.MAX_FILE_SIZE,
       maxAvatarSize: e.MAX_AVATAR_SIZE,
       tmpDir: e.HEARTH_UPLOAD_TMP_DIR ?? join(tmpdir(), 'hearth-uploads'),
+      idleTimeoutMs: e.HEARTH_UPLOAD_IDLE_TIMEOUT * 1000,
+      sweepGraceMs: e.HEARTH_MEDIA_SWEEP_GRACE * 1000,
+      ffmpeg: e.HEARTH_FFMPEG,
     },
     infra: {
       natsUrl: e.NATS_URL,

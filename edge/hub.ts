@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Logger } from 'pino';
+import { startMediaSweeper } from '../projectors/media-sweep/sweep.ts';
 import { openPool } from '../projectors/runtime/pool.ts';
 import { createProjectorRunner } from '../projectors/runtime/runner.ts';
 import { createAppender } from '../writers/log/append.ts';
@@ -157,6 +158,7 @@ export async function createHub({
   });
   await projectors.migrate();
   projectors.onRewritten(chat.rewritten);
+  let sweeper: { stop: () => Promise<void> } | undefined;
   metrics.watchProjectors(() => projectors.status());
 
   let draining = false;
@@ -193,6 +195,13 @@ export async function createHub({
       await chat.start();
       play.start();
       home.start();
+      sweeper = startMediaSweeper({
+        pool,
+        store: media.store,
+        status: () => projectors.status(),
+        graceMs: settings.media.sweepGraceMs,
+        logger,
+      });
     },
     drain: () => {
       draining = true;
@@ -201,6 +210,7 @@ export async function createHub({
     closeSockets: chat.closeSockets,
     stop: async () => {
       draining = true;
+      await sweeper?.stop();
       await home.stop();
       await play.stop();
       await chat.stop();

@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasGps, orientationOf } from './exif.ts';
 import { makeThumbnail, NO_VIDEO_TOOLS_NOTE, stripLocation, videoPostersAvailable } from './images.ts';
+import { CANNOT_STRIP_VIDEO } from './video.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '../../test/fixtures/media');
 /** Somewhere a family might live: it must never leave the hub in a thumbnail. */
@@ -116,12 +119,80 @@ describe('a thumbnail', () => {
     });
   });
 
-  it('of a file that only looks like an image is none, said plainly', async () => {
-    const fake = path.join(dir, 'broken.jpg');
-    await writeFile(fake, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3]));
-    const made = await makeThumbnail({ path: fake, contentType: 'image/jpeg' });
-    expect(made.thumbnail).toBeNull();
-    expect(made.note).not.toBe('');
+  it.each([
+    ['image/jpeg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3])],
+    ['image/gif', Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(300, 7)])],
+  ] as const)('of a %s that only looks like one is refused as not that type (415)', async (type, bytes) => {
+    const fake = path.join(dir, 'broken');
+    await writeFile(fake, bytes);
+    await expect(makeThumbnail({ path: fake, contentType: type })).rejects.toMatchObject({
+      status: 415,
+      code: 'media.type_not_allowed',
+    });
+  });
+
+  it('of a truncated PNG is refused (415), though its header reads', async () => {
+    const whole = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3a7' } })
+      .png()
+      .toBuffer();
+    const cut = path.join(dir, 'cut.png');
+    await writeFile(cut, whole.subarray(0, whole.length >> 1));
+    await expect(makeThumbnail({ path: cut, contentType: 'image/png' })).rejects.toMatchObject({
+      status: 415,
+    });
+  });
+});
+
+const probe = promisify(execFile);
+/** Every tag ffprobe (an independent reader) finds in a video: the container's and each stream's. */
+async function videoTags(file: string): Promise<string> {
+  const { stdout } = await probe('ffprobe', [
+    ...['-v', 'error', '-show_entries', 'format_tags:stream_tags', '-of', 'json', file],
+  ]);
+  return stdout;
+}
+
+describe('stripping location from a video original', async () => {
+  const tools = await videoPostersAvailable();
+  it.skipIf(!tools).each([
+    ['located.mp4', 'video/mp4'],
+    ['located-mdta.mp4', 'video/mp4'],
+    ['located.webm', 'video/webm'],
+  ] as const)('remuxes %s without its location, the streams copied', async (name, type) => {
+    const original = path.join(dir, name);
+    await copyFile(path.join(FIXTURES, name), original);
+    expect(await videoTags(original)).toMatch(/48\.858/);
+    const stripped = await stripLocation({ path: original, contentType: type });
+    expect(stripped.path).not.toBe(original);
+    const tags = await videoTags(stripped.path);
+    expect(tags).not.toMatch(/48\.858|location|ISO6709/i);
+    expect((await readFile(stripped.path)).includes('48.858')).toBe(false);
+    // Still the same video: its first frame is a poster as before.
+    expect(await makeThumbnail({ path: stripped.path, contentType: type })).toMatchObject({
+      width: 32,
+      height: 24,
+    });
+  });
+
+  it('is refused (422) where there is no ffmpeg: nothing keeps a location the family asked to remove', async () => {
+    const original = path.join(dir, 'no-tools.mp4');
+    await copyFile(path.join(FIXTURES, 'located.mp4'), original);
+    await expect(
+      stripLocation({ path: original, contentType: 'video/mp4', ffmpeg: path.join(dir, 'no-ffmpeg') }),
+    ).rejects.toMatchObject({
+      status: 422,
+      code: 'media.cannot_strip_location',
+      message: CANNOT_STRIP_VIDEO,
+    });
+  });
+
+  it.skipIf(!tools)('refuses (415) a file that only looks like a video', async () => {
+    const fake = path.join(dir, 'fake.mp4');
+    const real = await readFile(path.join(FIXTURES, 'tiny.mp4'));
+    await writeFile(fake, Buffer.concat([real.subarray(0, 32), Buffer.alloc(400, 0x55)]));
+    await expect(stripLocation({ path: fake, contentType: 'video/mp4' })).rejects.toMatchObject({
+      status: 415,
+    });
   });
 });
 

@@ -52,7 +52,7 @@ export async function createMedia({
     logger.warn(
       `CLAMD_URL is not set: uploads are refused (503) until it points at a clamd. ${SCANNER_UNCONFIGURED}`,
     );
-  const writer = createMediaWriter({ appender });
+  const writer = createMediaWriter({ appender, log });
   return {
     projections: [
       mediaFilesProjection,
@@ -62,7 +62,7 @@ export async function createMedia({
     store,
     scanner,
     routes: (deps) => {
-      const kit = { deps, writer, store, scanner, config, setProfileImage, logger };
+      const kit = { deps, writer, store, scanner, config, setProfileImage, logger, ffmpeg: config.ffmpeg };
       const app = mediaRoutes(kit);
       fileRoutes(app, kit);
       albumRoutes(app, kit);

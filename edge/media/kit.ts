@@ -13,6 +13,12 @@ export type MediaConfig = {
   maxAvatarSize: number;
   /** Uploads stream here before they are scanned; each is removed once answered. */
   tmpDir: string;
+  /** An upload whose body sends nothing for this long is refused (400) and its connection closed. */
+  idleTimeoutMs: number;
+  /** Stored bytes nothing references are removed once older than this (projectors/media-sweep). */
+  sweepGraceMs: number;
+  /** The ffmpeg command (video posters, removing a video's location). */
+  ffmpeg: string;
 };
 
 /**

@@ -156,17 +156,28 @@ describe('an upload, streamed to a temp file', () => {
     await tmpIsEmpty();
   });
 
-  it('sanitises a file name with NUL, control characters, a path and 300 characters', async () => {
-    // Sent as RFC 8187's filename*, the form that can carry any character.
-    const name = encodeURIComponent(`../../evil\u0000\u0001\u202e${'n'.repeat(300)}.jpg`);
-    const res = await post(
+  /** The file part named by RFC 8187's filename*, the form that can carry any character. */
+  const named = (raw: string) =>
+    post(
       form([{ name: 'file', value: 'x', fileName: 'ignored', headers: '' }])
         .toString('latin1')
-        .replace('filename="ignored"', `filename*=UTF-8''${name}`),
+        .replace('filename="ignored"', `filename*=UTF-8''${encodeURIComponent(raw)}`),
     );
+
+  it('sanitises a file name with a path, a bidirectional override and 300 characters', async () => {
+    const res = await named(`../../evil\u202e${'n'.repeat(300)}.jpg`);
     expect(res.status).toBe(200);
     expect(res.body.fileName).toBe(`evil${'n'.repeat(196)}`);
     await rm(res.body.path as string);
+  });
+
+  it.each([
+    ['NUL', '\u0000'],
+    ['a C0 control', '\u0001'],
+    ['a C1 control', '\u0085'],
+  ])('refuses a file name with %s in it (400, the envelope), keeping nothing', async (_, char) => {
+    expect(await named(`beach${char}.jpg`)).toEqual(refused(400, 'media.bad_multipart'));
+    await tmpIsEmpty();
   });
 
   it('refuses raw control bytes in a part header (busboy does), with the envelope', async () => {

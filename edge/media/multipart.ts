@@ -49,6 +49,23 @@ export function closeAfterRefusal(c: Context): void {
   c.header('Connection', 'close');
 }
 
+/**
+ * Call before refusing an upload whose body nothing has read yet (a child who may not upload):
+ * stops reading it and lingers as receiveUpload's own refusals do, so the client hears the
+ * answer instead of a connection reset.
+ */
+export function refuseUnread(c: Context): void {
+  closeAfterRefusal(c);
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  if (incoming instanceof IncomingMessage) {
+    incoming.pause();
+    lingerOnClose(incoming);
+    return;
+  }
+  const body = c.req.raw.bodyUsed ? null : c.req.raw.body;
+  body?.cancel().catch(() => undefined);
+}
+
 /** After a refusal, what is read and thrown away (at most) so the client hears the answer. */
 export const LINGER_BYTES = 1024 * 1024;
 const LINGER_MS = 2000;
@@ -115,12 +132,17 @@ function meter(limit: () => number): Transform & { sizeBytes: () => number; dige
   return Object.assign(t, { sizeBytes: () => size, digest: () => hash.digest('hex') });
 }
 
+/** Without a word from the client for this long, an upload is refused (a body that never ends). */
+export const IDLE_TIMEOUT_MS = 30_000;
+
 export async function receiveUpload(input: {
   request: IncomingMessage | Request;
   maxBytes: (kind: UploadKind) => number;
   tmpDir: string;
+  idleTimeoutMs?: number | undefined;
 }): Promise<ReceivedFile> {
   const { maxBytes, tmpDir } = input;
+  const idleTimeoutMs = input.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   const body = bodyOf(input.request);
   // Refused before reading: the body is left as a refusal midway leaves it.
   const refuse = (message: string) => {
@@ -160,7 +182,20 @@ export async function receiveUpload(input: {
 
   return new Promise<ReceivedFile>((resolve, reject) => {
     let settled = false;
+    // A client that stops sending but keeps its socket would hold a temp file and a parser
+    // forever: each chunk restarts the clock, and silence past it refuses the upload.
+    let idle: NodeJS.Timeout | undefined;
+    const awake = () => {
+      clearTimeout(idle);
+      if (settled) return;
+      idle = setTimeout(
+        () =>
+          fail(bad(`The upload stopped arriving for ${Math.round(idleTimeoutMs / 1000)} s; send it again.`)),
+        idleTimeoutMs,
+      );
+    };
     const fail = (err: unknown) => {
+      clearTimeout(idle);
       if (settled) return;
       settled = true;
       body.stream.unpipe(guard);
@@ -185,6 +220,10 @@ export async function receiveUpload(input: {
       if (name !== 'file' || written) {
         file.resume();
         return fail(bad('Send exactly one file, in a part named "file".'));
+      }
+      if (hasControl(info.filename)) {
+        file.resume();
+        return fail(bad('The file name has a control character (such as NUL) in it; rename the file.'));
       }
       fileName = safeFileName(info.filename);
       counter = meter(limit);
@@ -224,10 +263,15 @@ export async function receiveUpload(input: {
         if (sizeBytes > maxBytes(resolvedKind))
           return fail(uploadErrors.tooLarge(undefined, { max_bytes: maxBytes(resolvedKind) }));
         settled = true;
+        clearTimeout(idle);
         resolve({ path: tmpPath, sizeBytes, sha256: meterOf.digest(), fileName, kind: resolvedKind });
       }, fail);
     });
     guard.on('error', fail);
+    body.stream.on('data', awake);
+    // All of it arrived: what is left (the temp file's last writes) is the server's to wait for.
+    body.stream.on('end', () => clearTimeout(idle));
+    awake();
     body.stream.pipe(guard).pipe(parser);
   });
 }
@@ -238,13 +282,22 @@ export const MAX_FILE_NAME = 200;
 /**
  * The name the uploader's device gave, made safe to store and to send back in a header: no
  * path, no control or bidirectional-override characters, no lone surrogates, at most 200
- * characters; refusing a weird name would only lose a photo over its label.
+ * characters; refusing a weird name would only lose a photo over its label. (A control
+ * character is refused before this, as only a hostile client sends one; this still drops any.)
  */
 export function safeFileName(raw: string | undefined): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
   const kept = Array.from(base).filter((ch) => !unsafe(ch.codePointAt(0) ?? 0));
   const cleaned = kept.join('').trim().replace(/^\.+/, '');
   return Array.from(cleaned).slice(0, MAX_FILE_NAME).join('') || 'file';
+}
+
+/** A C0 or C1 control (NUL first): no device names a file so, only a hostile client does. */
+function hasControl(raw: string | undefined): boolean {
+  return Array.from(raw ?? '').some((ch) => {
+    const code = ch.codePointAt(0) ?? 0;
+    return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+  });
 }
 
 /** C0/C1 controls, bidirectional marks and overrides (which disguise an extension), lone surrogates. */

@@ -18,7 +18,7 @@ import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
 import { videoPostersAvailable } from './images.ts';
 import type { MediaKit } from './kit.ts';
-import { closeAfterRefusal, type ReceivedFile, receiveUpload } from './multipart.ts';
+import { closeAfterRefusal, type ReceivedFile, receiveUpload, refuseUnread } from './multipart.ts';
 import { maxBytesFor, partOf, storeUpload } from './upload.ts';
 
 export function mediaRoutes(kit: MediaKit): Hono<HubEnv> {
@@ -30,19 +30,28 @@ export function mediaRoutes(kit: MediaKit): Hono<HubEnv> {
   const after = readAfter(projectors, MEDIA_FILES);
   const maxBytes = maxBytesFor(config);
 
-  /** May this person upload now: members and admins always, children when the family allows. */
+  /**
+   * May this person upload now: members and admins always, children when the family allows.
+   * The settings as the log has them now (an upload decides by them), not the read model's.
+   */
   const mayUpload = async (role: string) =>
-    auth.can(role, MEDIA_PERMISSIONS.upload) || (await mediaSettings(db)).children_may_upload;
+    auth.can(role, MEDIA_PERMISSIONS.upload) || (await writer.settings()).childrenMayUpload;
 
   app.post('/upload', read, async (c) => {
     const user = c.get('user');
     if (!(await mayUpload(user.role))) {
-      closeAfterRefusal(c);
+      // Nothing read the body: stop it and linger, so the child hears 403, not a reset.
+      refuseUnread(c);
       throw mediaErrors.childrenMayNotUpload();
     }
     let file: ReceivedFile;
     try {
-      file = await receiveUpload({ request: incomingOf(c), maxBytes, tmpDir: config.tmpDir });
+      file = await receiveUpload({
+        request: incomingOf(c),
+        maxBytes,
+        tmpDir: config.tmpDir,
+        idleTimeoutMs: config.idleTimeoutMs,
+      });
     } catch (err) {
       // The rest of the body is not read: the connection closes once this answer is sent.
       closeAfterRefusal(c);
@@ -56,9 +65,10 @@ export function mediaRoutes(kit: MediaKit): Hono<HubEnv> {
         make: () => ({ fileId: newId() }),
         appender,
       });
-      const settings = await mediaSettings(db);
+      // The policy in force now decides what is kept (and which stored variant is reused).
+      const settings = await writer.settings();
       stored = await storeUpload(
-        { file, fileId: made.fileId, ownerId: user.id, stripLocation: settings.strip_location, meta },
+        { file, fileId: made.fileId, ownerId: user.id, stripLocation: settings.stripLocation, meta },
         kit,
       );
       if (file.kind === 'avatar') {
@@ -93,7 +103,7 @@ export function mediaRoutes(kit: MediaKit): Hono<HubEnv> {
     return c.json({
       scanner: ready ? 'ready' : 'unavailable',
       scanner_note: scannerNote(scanner.configured, ready),
-      video_posters: await videoPostersAvailable(),
+      video_posters: await videoPostersAvailable(config.ffmpeg),
       max_file_size: config.maxFileSize,
       max_avatar_size: config.maxAvatarSize,
       can_upload: await mayUpload(c.get('user').role),

@@ -16,6 +16,8 @@ let nats: Awaited<ReturnType<typeof testNats>>;
 let work: string;
 let store: BlobStore;
 let app: Hono;
+/** Downloads /counted opened from the store. */
+let opened = 0;
 
 beforeAll(async () => {
   nats = await testNats();
@@ -46,6 +48,21 @@ beforeAll(async () => {
       key: 'doc',
       contentType: 'application/pdf',
       fileName: 'report.pdf',
+      etag: `${SHA}-original`,
+    }),
+  );
+  app.get('/counted', (c) =>
+    serveBlob(c, {
+      store: {
+        ...store,
+        get: (...args) => {
+          opened++;
+          return store.get(...args);
+        },
+      },
+      key: 'video',
+      contentType: 'video/mp4',
+      fileName: 'v.mp4',
       etag: `${SHA}-original`,
     }),
   );
@@ -172,5 +189,19 @@ describe('the pieces', () => {
     expect(contentDisposition('a\r\nSet-Cookie: x=1.png', true)).toBe(
       `inline; filename="aSet-Cookie: x=1.png"; filename*=UTF-8''aSet-Cookie%3A%20x%3D1.png`,
     );
+  });
+});
+
+describe('a HEAD request', () => {
+  it("answers the size and the range from the store's size alone, opening no download", async () => {
+    const whole = await app.request('/counted', { method: 'HEAD' });
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-length')).toBe(String(content.length));
+    const part = await app.request('/counted', { method: 'HEAD', headers: { Range: 'bytes=10-19' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 10-19/${content.length}`);
+    expect(opened).toBe(0);
+    expect((await app.request('/counted')).status).toBe(200);
+    expect(opened).toBe(1);
   });
 });

@@ -43,6 +43,12 @@ export async function serveBlob(
   c.header('Content-Disposition', contentDisposition(input.fileName, INLINE.test(contentType)));
   // A PDF opened in the browser runs no script and reaches no origin's data.
   if (contentType === 'application/pdf') c.header('Content-Security-Policy', 'sandbox');
+  // HEAD is answered from the size alone: no download is opened for it.
+  if (c.req.method === 'HEAD') {
+    if (wanted !== 'whole') c.header('Content-Range', `bytes ${wanted.start}-${wanted.end}/${size}`);
+    c.header('Content-Length', String(wanted === 'whole' ? size : wanted.end - wanted.start + 1));
+    return c.body(null, wanted === 'whole' ? 200 : 206);
+  }
   const blob = await store.get(key, wanted === 'whole' ? undefined : wanted);
   if (!blob) throw commonErrors.notFound('No such file.');
   if (wanted === 'whole') {

@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
 import { type CommandMeta, createAppender } from '../../writers/log/append.ts';
+import { blobIdOf } from '../../writers/media/blob.ts';
 import { type BlobStore, openBlobStore } from '../../writers/media/blobs.ts';
 import { createMediaWriter, type MediaWriter } from '../../writers/media/commands.ts';
 import type { ReceivedFile } from './multipart.ts';
@@ -77,9 +78,57 @@ describe('uploads of the same bytes at the same moment', () => {
       ),
     );
     expect(results.map((r) => r.fileId).sort()).toEqual(['f0', 'f1', 'f2', 'f3', 'f4', 'f5']);
-    const blob = await createMediaWriter({ appender: createAppender({ log: rt.log }) }).blob(sha256);
+    // Stored with its location stripped (the family asks): the "-s" variant of these bytes.
+    const blob = await createMediaWriter({ appender: createAppender({ log: rt.log }) }).blob(
+      blobIdOf(sha256, true),
+    );
     expect(Object.keys(blob.refs).sort()).toEqual(['f0', 'f1', 'f2', 'f3', 'f4', 'f5']);
     expect(await stored()).toEqual([blob.key, `${blob.key}.thumb`]);
     expect((await readdir(dir)).filter((f) => f.startsWith('upload-'))).toEqual([]);
+  });
+});
+
+describe('the same bytes under another location policy', () => {
+  const writer = () => createMediaWriter({ appender: createAppender({ log: rt.log }) });
+  const deps = (over: Partial<BlobStore> = {}) => ({
+    writer: writer(),
+    store: { ...store, ...over },
+    scanner: clean,
+    logger: pino({ level: 'silent' }),
+  });
+  const once = async (sha256: string, fileId: string, stripLocation: boolean, over?: Partial<BlobStore>) =>
+    storeUpload(
+      { file: await received(sha256), fileId, ownerId: 'ann', stripLocation, meta: meta() },
+      deps(over),
+    );
+
+  it('is stored again without its location when the family turns stripping on, each variant once', async () => {
+    const sha256 = 'e'.repeat(64);
+    const before = await stored();
+    await once(sha256, 'p1', false);
+    await once(sha256, 'p2', true);
+    await once(sha256, 'p3', false);
+    await once(sha256, 'p4', true);
+    const asSent = await writer().blob(blobIdOf(sha256, false));
+    const stripped = await writer().blob(blobIdOf(sha256, true));
+    expect(Object.keys(asSent.refs).sort()).toEqual(['p1', 'p3']);
+    expect(Object.keys(stripped.refs).sort()).toEqual(['p2', 'p4']);
+    expect(asSent.key).not.toBe(stripped.key);
+    const added = (await stored()).filter((k) => !before.includes(k));
+    expect(added.sort()).toEqual(
+      [asSent.key, `${asSent.key}.thumb`, stripped.key, `${stripped.key}.thumb`].sort(),
+    );
+  });
+
+  it('leaves no original behind when its thumbnail cannot be put', async () => {
+    const before = await stored();
+    const failing = {
+      put: async (key: string, file: string) => {
+        if (key.endsWith('.thumb')) throw new Error('store went away');
+        return store.put(key, file);
+      },
+    };
+    await expect(once('d'.repeat(64), 'p5', false, failing)).rejects.toThrow('store went away');
+    expect(await stored()).toEqual(before);
   });
 });

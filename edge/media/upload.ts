@@ -3,20 +3,24 @@
 // blob aggregate holds the live storage key: an upload reuses it when the bytes are already
 // stored, else puts them under a NEW key and appends with the blob's expected sequence. Lost a
 // race (someone stored the same bytes meanwhile, or released the key it read): its own put is
-// removed and it asks again. Temp files are always removed.
+// removed and it asks again. Which blob: the bytes as sent, or (when the family strips location
+// and the type can carry one) the variant stored without it, so the policy in force now always
+// decides what is kept. Temp files are always removed. Bytes put but never referenced (a crash
+// between the put and the append, an append whose outcome is unknown) are left to the sweeper
+// (projectors/media-sweep).
 import { unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { HearthError } from '../../contracts/errors.ts';
 import type { AllowedContentType, UploadKind } from '../../contracts/media.api.ts';
 import { fileUrl } from '../../projectors/media-files/queries.ts';
 import type { CommandMeta } from '../../writers/log/append.ts';
-import { thumbnailKey } from '../../writers/media/blob.ts';
+import { blobIdOf, thumbnailKey } from '../../writers/media/blob.ts';
 import type { BlobStore } from '../../writers/media/blobs.ts';
 import type { MediaWriter } from '../../writers/media/commands.ts';
 import { type BlobInfo, isLive } from '../../writers/media/state.ts';
 import { uploadErrors } from '../../writers/media/upload-errors.ts';
 import { newId } from '../../writers/play/ids.ts';
-import { makeThumbnail, stripLocation } from './images.ts';
+import { makeThumbnail, mayCarryLocation, stripLocation } from './images.ts';
 import type { ReceivedFile } from './multipart.ts';
 import type { Scanner } from './scanner.ts';
 import { sniffType } from './sniff.ts';
@@ -29,6 +33,8 @@ export type UploadDeps = {
   store: BlobStore;
   scanner: Scanner;
   logger: Logger;
+  /** The ffmpeg to run (posters, video remuxes); 'ffmpeg' on the PATH when absent. */
+  ffmpeg?: string | undefined;
 };
 
 export type Stored = {
@@ -47,7 +53,7 @@ export const partOf = (meta: CommandMeta, part: string): CommandMeta => ({
 
 export async function storeUpload(
   input: { file: ReceivedFile; fileId: string; ownerId: string; stripLocation: boolean; meta: CommandMeta },
-  { writer, store, scanner, logger }: UploadDeps,
+  { writer, store, scanner, logger, ffmpeg }: UploadDeps,
 ): Promise<Stored> {
   const { file, fileId, ownerId, meta } = input;
   const temps = new Set<string>([file.path]);
@@ -77,15 +83,19 @@ export async function storeUpload(
     if (file.kind === 'avatar' && !IMAGES.has(contentType))
       throw uploadErrors.typeNotAllowed('An avatar must be a photo: JPEG, PNG, GIF or WebP.');
 
-    // Made at most once, and only when the bytes are not stored yet.
+    const strip = input.stripLocation && mayCarryLocation(contentType);
+    const blobId = blobIdOf(file.sha256, strip);
+
+    // Made at most once, and only when the bytes are not stored yet. An image sharp cannot read
+    // is refused here (415), a video without the tools to strip it too (422): nothing is put.
     let prepared: { original: string; thumbnail: string | null; info: BlobInfo } | undefined;
     const prepare = async () => {
       if (prepared) return prepared;
-      const stripped = input.stripLocation
-        ? await stripLocation({ path: file.path, contentType })
+      const stripped = strip
+        ? await stripLocation({ path: file.path, contentType, ffmpeg })
         : { path: file.path, sizeBytes: file.sizeBytes };
       temps.add(stripped.path);
-      const thumb = await makeThumbnail({ path: stripped.path, contentType });
+      const thumb = await makeThumbnail({ path: stripped.path, contentType, ffmpeg });
       if (thumb.thumbnail) temps.add(thumb.thumbnail.path);
       prepared = {
         original: stripped.path,
@@ -97,14 +107,14 @@ export async function storeUpload(
           height: thumb.height ?? 0,
           hasThumbnail: thumb.thumbnail !== null,
           thumbnailNote: thumb.note,
-          locationStripped: input.stripLocation && stripped.path !== file.path,
+          locationStripped: strip && stripped.path !== file.path,
         },
       };
       return prepared;
     };
 
     for (let attempt = 1; ; attempt++) {
-      const blob = await writer.blob(file.sha256);
+      const blob = await writer.blob(blobId);
       const reuse = isLive(blob) && blob.key !== null && blob.info !== null;
       let key: string;
       let info: BlobInfo;
@@ -115,7 +125,13 @@ export async function storeUpload(
         const p = await prepare();
         key = newId();
         await store.put(key, p.original);
-        if (p.thumbnail) await store.put(thumbnailKey(key), p.thumbnail);
+        if (p.thumbnail) {
+          // Nothing points at the original yet: it goes with its thumbnail's failure.
+          await store.put(thumbnailKey(key), p.thumbnail).catch(async (err: unknown) => {
+            await removeKey(store, key).catch(() => undefined);
+            throw err;
+          });
+        }
         info = p.info;
       }
       try {
@@ -124,6 +140,7 @@ export async function storeUpload(
             type: 'upload',
             fileId,
             sha256: file.sha256,
+            blobId,
             ownerId,
             kind: file.kind,
             fileName: file.fileName,

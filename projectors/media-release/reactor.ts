@@ -1,5 +1,5 @@
-// Removes a released blob's bytes from the blob store. BlobReleased comes once the blob's last
-// reference was deleted; its key is never used again, so removing what is under it (the
+// Removes a released blob's bytes from the blob store. The release comes with the blob's last
+// deletion (FileDeleted's released_key; BlobReleased on older logs); its key is never used again, so removing what is under it (the
 // original and its thumbnail) can never take a newer upload's bytes. Removing a missing key is
 // no error, so a redelivered batch removes nothing twice. It waits for media_files, so a file
 // is answered 404 before its bytes go.
@@ -20,15 +20,22 @@ export function mediaReleaseReactor({
     name: MEDIA_RELEASE,
     domain: 'media',
     reads: [MEDIA_FILES],
-    wants: (e) => e.event.case === 'blobReleased',
+    wants: (e) => released(e.event) !== undefined,
     react: async (events, { logger }) => {
       for (const e of events) {
-        if (e.event.case !== 'blobReleased') continue;
-        const key = e.event.value.storageKey;
-        await store.remove(key);
-        await store.remove(thumbnailKey(key));
-        logger.info({ key, sha256: e.event.value.sha256 }, 'released blob removed');
+        const release = released(e.event);
+        if (!release) continue;
+        await store.remove(release.key);
+        await store.remove(thumbnailKey(release.key));
+        logger.info(release, 'released blob removed');
       }
     },
   };
+}
+
+function released(event: MediaEvent['event']): { key: string; sha256: string } | undefined {
+  if (event.case === 'blobReleased') return { key: event.value.storageKey, sha256: event.value.sha256 };
+  if (event.case === 'fileDeleted' && event.value.releasedKey)
+    return { key: event.value.releasedKey, sha256: event.value.sha256 };
+  return undefined;
 }

@@ -52,11 +52,13 @@ const uploaded = (fileId: string, ownerId: string, key: string, stored: boolean)
     thumbnailNote: '',
     stored,
     locationStripped: true,
+    blobId: sha256,
   }),
 });
-const deleted = (fileId: string, by: string): MediaEventBody => ({
+/** A deletion; with `releasedKey` when it was the last reference (the release in the same event). */
+const deleted = (fileId: string, by: string, releasedKey = ''): MediaEventBody => ({
   case: 'fileDeleted',
-  value: create(FileDeletedSchema, { fileId, sha256, deletedBy: by }),
+  value: create(FileDeletedSchema, { fileId, sha256, deletedBy: by, releasedKey }),
 });
 const released = (key: string): MediaEventBody => ({
   case: 'blobReleased',
@@ -117,17 +119,29 @@ describe('deleting an upload', () => {
       .when(remove('f1', 'ann'))
       .thenEmits([deleted('f1', 'ann')]));
 
-  it('releases the key with the last reference', () =>
+  it('releases the key with the last reference, in the same event (no crash falls between)', () =>
     spec
       .given([uploaded('f1', 'ann', 'k1', true), uploaded('f2', 'bob', 'k1', false), deleted('f1', 'ann')])
       .when(remove('f2', 'bob'))
-      .thenEmits([deleted('f2', 'bob'), released('k1')]));
+      .thenEmits([deleted('f2', 'bob', 'k1')]));
 
   it('lets an admin delete anyone’s', () =>
     spec
       .given([uploaded('f1', 'ann', 'k1', true)])
       .when(remove('f1', 'admin', true))
-      .thenEmits([deleted('f1', 'admin'), released('k1')]));
+      .thenEmits([deleted('f1', 'admin', 'k1')]));
+
+  it('never uses a key released by a deletion again', () =>
+    spec
+      .given([uploaded('f1', 'ann', 'k1', true), deleted('f1', 'ann', 'k1')])
+      .when(upload({ fileId: 'f2', key: 'k1' }))
+      .thenFails('media.blob_changed'));
+
+  it('stores anew after a deletion that released, with nothing pending', () =>
+    spec
+      .given([uploaded('f1', 'ann', 'k1', true), deleted('f1', 'ann', 'k1')])
+      .when(upload({ fileId: 'f2', key: 'k2' }))
+      .thenEmits([uploaded('f2', 'ann', 'k2', true)]));
 
   it('refuses someone who is neither its owner nor an admin', () =>
     spec
@@ -147,7 +161,7 @@ describe('deleting an upload', () => {
       .when(remove('f1', 'ann'))
       .thenFails('media.file_not_found'));
 
-  it('finishes the release when asked again after only the deletion was written', () =>
+  it('finishes a release left pending by a log written before releases rode on the deletion', () =>
     spec
       .given([uploaded('f1', 'ann', 'k1', true), deleted('f1', 'ann')])
       .when(remove('f1', 'ann'))

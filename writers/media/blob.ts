@@ -1,7 +1,11 @@
 // The blob aggregate: every upload and deletion of one file's bytes, with the storage key
 // that holds them. An upload names the key it reuses or the new one it put; the decision
 // checks that against the blob as the log has it, so two uploads of the same bytes at once
-// end with one key (the loser removes its own put and reuses the winner's).
+// end with one key (the loser removes its own put and reuses the winner's). One set of bytes
+// received has two blobs: as sent (id: sha256) and with location removed (id: sha256-s), so
+// a family that strips location never reuses bytes stored while it did not, and each variant
+// is still stored once. The last deletion releases the key in its own event (one publish: no
+// crash can leave the release pending).
 import { create } from '@bufbuild/protobuf';
 import {
   BlobReleasedSchema,
@@ -26,11 +30,17 @@ import {
 /** Where a blob's thumbnail is kept, beside its original. */
 export const thumbnailKey = (key: string): string => `${key}.thumb`;
 
+/** The blob of these bytes received, as stored: as sent, or with their location removed. */
+export const blobIdOf = (sha256: string, stripped: boolean): string => (stripped ? `${sha256}-s` : sha256);
+
 export type BlobCommand =
   | {
       type: 'upload';
       fileId: string;
+      /** Of the bytes received. */
       sha256: string;
+      /** The aggregate: blobIdOf(sha256, stripped); sha256 when absent. */
+      blobId?: string | undefined;
       ownerId: string;
       kind: UploadKind;
       fileName: string;
@@ -40,7 +50,15 @@ export type BlobCommand =
       /** What was stored under a new key; ignored when the live key is reused. */
       info: BlobInfo;
     }
-  | { type: 'delete'; fileId: string; sha256: string; by: string; mayManage: boolean };
+  | {
+      type: 'delete';
+      fileId: string;
+      sha256: string;
+      /** The aggregate holding the file; found by the writer when absent. */
+      blobId?: string | undefined;
+      by: string;
+      mayManage: boolean;
+    };
 
 export function decideBlob(command: BlobCommand, state: Blob): MediaEventBody[] {
   switch (command.type) {
@@ -72,6 +90,7 @@ export function decideBlob(command: BlobCommand, state: Blob): MediaEventBody[] 
             thumbnailNote: info.thumbnailNote,
             stored: !live,
             locationStripped: info.locationStripped,
+            blobId: command.blobId ?? command.sha256,
           }),
         },
       ];
@@ -85,16 +104,18 @@ export function decideBlob(command: BlobCommand, state: Blob): MediaEventBody[] 
         throw mediaErrors.fileNotFound(undefined, { field: 'id' });
       }
       if (owner !== command.by && !command.mayManage) throw mediaErrors.notOwner();
-      const deleted: MediaEventBody = {
-        case: 'fileDeleted',
-        value: create(FileDeletedSchema, {
-          fileId: command.fileId,
-          sha256: command.sha256,
-          deletedBy: command.by,
-        }),
-      };
       const last = Object.keys(state.refs).length === 1;
-      return last && state.key ? [deleted, released(command.sha256, state.key)] : [deleted];
+      return [
+        {
+          case: 'fileDeleted',
+          value: create(FileDeletedSchema, {
+            fileId: command.fileId,
+            sha256: command.sha256,
+            deletedBy: command.by,
+            releasedKey: last && state.key ? state.key : '',
+          }),
+        },
+      ];
     }
     default: {
       const never: never = command;
@@ -111,7 +132,7 @@ const released = (sha256: string, key: string): MediaEventBody => ({
 export const blobAggregate: AggregateType<Blob, BlobCommand, MediaEvent> = {
   domain: 'media',
   envelope: MediaEventSchema,
-  subject: (names, sha256) => names.media.blob(sha256),
+  subject: (names, blobId) => names.media.blob(blobId),
   decider: { initialState: initialBlob, evolve: evolveBlob, decide: decideBlob },
   concurrency: 'optimistic',
 };

@@ -127,6 +127,65 @@ describe('the nats blob store, when the server has lost its object store', () =>
   });
 });
 
+describe('the nats blob store, read slowly', () => {
+  const CHUNK = 128 * 1024;
+  const big = randomBytes(10 * 1024 * 1024);
+  let store: BlobStore;
+
+  beforeAll(async () => {
+    store = await openBlobStore({ spec: 'nats', nc: nats.nc, names: nats.names });
+    const file = path.join(work, 'big.bin');
+    await writeFile(file, big);
+    await store.put('big', file);
+  });
+
+  it('holds at most one chunk for a reader that takes its time, and the bytes are right', async () => {
+    const got = await store.get('big');
+    if (!got) throw new Error('no blob');
+    const reader = got.stream.getReader();
+    const parts: Buffer[] = [];
+    let most = 0;
+    for (;;) {
+      // Between two reads the reader is "slow": whatever the store fetched meanwhile is counted.
+      await nats.nc.flush();
+      most = Math.max(most, store.bufferedBytes());
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(Buffer.from(value));
+    }
+    expect(Buffer.concat(parts).equals(big)).toBe(true);
+    expect(most).toBeLessThanOrEqual(CHUNK);
+    expect(store.bufferedBytes()).toBe(0);
+  });
+
+  it('holds one chunk per seek, however many seek near the end at once, and none once cancelled', async () => {
+    const seeks = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        store.get('big', { start: big.length - CHUNK * (i + 1) - 7, end: big.length - 1 }),
+      ),
+    );
+    const readers = seeks.map((s) => {
+      if (!s) throw new Error('no blob');
+      return s.stream.getReader();
+    });
+    for (const [i, reader] of readers.entries()) {
+      const { value } = await reader.read();
+      const start = big.length - CHUNK * (i + 1) - 7;
+      expect(Buffer.from(value ?? []).equals(big.subarray(start, start + (value?.length ?? 0)))).toBe(true);
+    }
+    await nats.nc.flush();
+    expect(store.bufferedBytes()).toBeLessThanOrEqual(8 * CHUNK);
+    await Promise.all(readers.map((r) => r.cancel()));
+    expect(store.bufferedBytes()).toBe(0);
+  });
+
+  it('lists what it keeps, with when it was stored', async () => {
+    const listed = await store.list();
+    const entry = listed.find((e) => e.key === 'big');
+    expect(entry?.storedAt).toBeInstanceOf(Date);
+  });
+});
+
 describe('the fs blob store, when a write fails', () => {
   it('leaves no half file: neither a new key nor a changed one', async () => {
     const dir = path.join(work, 'crash');

@@ -4,13 +4,13 @@
 //   The bucket is names.kvBucket('media'), so a test namespace has its own (stream OBJ_<bucket>).
 // - 'fs:<dir>': one file per key under dir, written to a temp name, fsynced, then renamed, so
 //   a crash leaves either the whole blob or none of it.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StorageType } from '@nats-io/jetstream';
+import { type JetStreamManager, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { type ObjectStore, Objm } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Names } from '../../contracts/subjects.ts';
@@ -29,6 +29,10 @@ export type BlobStore = {
   ): Promise<{ stream: ReadableStream<Uint8Array>; sizeBytes: number } | undefined>;
   size(key: string): Promise<number | undefined>;
   remove(key: string): Promise<void>; // missing key is not an error
+  /** Every stored key with when it was stored, for the sweeper (projectors/media-sweep). */
+  list(): Promise<{ key: string; storedAt: Date }[]>;
+  /** Bytes read from the store that no download's reader has taken yet (back-pressure's gauge). */
+  bufferedBytes(): number;
 };
 
 /** Keys are opaque, and safe as a file name: no path, no leading dot (so never '.' or '..'). */
@@ -57,12 +61,14 @@ const toWeb = (readable: Readable) => Readable.toWeb(readable) as unknown as Rea
 // --- JetStream Object Store ------------------------------------------------------------------
 
 /**
- * @nats-io/obj reads an object whole, chunk by chunk (128 KiB each), with no range read. A range
- * is served by reading from the start and skipping to `start`, then stopping the read once
- * `end` is passed: a seek near the end of a 10 MB video reads 10 MB from NATS, milliseconds on
- * a hub's own server, in exchange for storing objects exactly as the Object Store does (any
- * NATS tool can read them). Note the library pushes chunks without back-pressure, so a slow
- * download holds at most one object (≤ MAX_FILE_SIZE) in memory.
+ * @nats-io/obj reads an object through a push consumer that sends every chunk at once, with no
+ * back-pressure and no range read: a slow download, or each of N seeks into a video, would hold
+ * the whole object in memory. So downloads here read the object's chunks (128 KiB each, on the
+ * subject $O.<bucket>.C.<nuid>) one direct get at a time, only when the reader asks for more:
+ * at most one chunk per download is held. A range skips the chunks before `start` as they come
+ * (each is dropped at once) and stops after `end`. A whole read checks the object's digest, as
+ * the library does. Objects are stored exactly as the Object Store stores them (put is the
+ * library's), so any NATS tool can read them.
  */
 async function openObjectStore(input: {
   nc: NatsConnection;
@@ -77,6 +83,8 @@ async function openObjectStore(input: {
       description: 'Hearth media blobs',
     });
   let os: ObjectStore = await create();
+  const jsm = await jetstreamManager(input.nc);
+  const gauge = { buffered: 0 };
   // A server that lost its store (a fresh disk, a deleted stream) has no blobs: reads find
   // none, and the bucket is made again so the next put works, as upkeep does for the log.
   const reach = async <T>(
@@ -95,7 +103,7 @@ async function openObjectStore(input: {
     reach(
       async (store) => {
         const info = await store.info(checkKey(key));
-        return info && !info.deleted ? info : undefined;
+        return info && !info.deleted && !info.options?.link ? info : undefined;
       },
       () => undefined,
     );
@@ -114,15 +122,20 @@ async function openObjectStore(input: {
     has: async (key) => (await live(key)) !== undefined,
     size: async (key) => (await live(key))?.size,
     get: async (key, range) => {
-      const result = await reach(
-        (store) => store.get(checkKey(key)),
-        () => null,
-      );
-      if (!result) return undefined;
-      const sizeBytes = result.info.size;
-      // A failed read (corrupt digest, lost stream) errors the stream itself; this is only its echo.
-      result.error.catch(() => undefined);
-      const stream = range ? cut(result.data, range.start, Math.min(range.end, sizeBytes - 1)) : result.data;
+      const info = await live(key);
+      if (!info) return undefined;
+      const sizeBytes = info.size;
+      const start = range?.start ?? 0;
+      const end = Math.min(range?.end ?? sizeBytes - 1, sizeBytes - 1);
+      const stream = pulledChunks({
+        jsm,
+        stream: `OBJ_${bucket}`,
+        subject: `$O.${bucket}.C.${info.nuid}`,
+        start,
+        end,
+        digest: range ? undefined : info.digest,
+        gauge,
+      });
       return { stream, sizeBytes };
     },
     remove: async (key) => {
@@ -132,36 +145,78 @@ async function openObjectStore(input: {
           () => undefined,
         );
     },
+    list: async () =>
+      reach(
+        async (store) =>
+          (await store.list())
+            .filter((info) => !info.deleted && KEY.test(info.name))
+            .map((info) => ({ key: info.name, storedAt: new Date(info.mtime) })),
+        () => [],
+      ),
+    bufferedBytes: () => gauge.buffered,
   };
 }
 
-/** Bytes [start, end] of a stream; stops reading the source once past end. */
-function cut(source: ReadableStream<Uint8Array>, start: number, end: number): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
+/**
+ * Bytes [start, end] of an object, pulled one chunk per read: the next chunk is fetched only
+ * when the reader asks (highWaterMark 0), so nothing piles up behind a slow reader. `digest`
+ * (SHA-256=<base64>) is checked at the end of a whole read.
+ */
+function pulledChunks(input: {
+  jsm: JetStreamManager;
+  stream: string;
+  subject: string;
+  start: number;
+  end: number;
+  digest: string | undefined;
+  gauge: { buffered: number };
+}): ReadableStream<Uint8Array> {
+  const { jsm, subject, start, end, gauge } = input;
+  const hash = input.digest ? createHash('sha256') : undefined;
+  let seq = 1;
   let offset = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (start > end) {
-        controller.close();
-        await reader.cancel();
-        return;
-      }
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return controller.close();
-        const from = offset;
-        offset += value.length;
-        if (offset <= start) continue;
-        controller.enqueue(value.subarray(Math.max(0, start - from), Math.min(value.length, end + 1 - from)));
-        if (offset > end) {
-          controller.close();
-          await reader.cancel();
+  let held = 0;
+  const release = () => {
+    gauge.buffered -= held;
+    held = 0;
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        // What the reader took since the last pull is no longer held here.
+        release();
+        for (;;) {
+          if (offset > end) {
+            if (hash && input.digest && !sameDigest(input.digest, hash.digest())) {
+              return controller.error(new Error('received a corrupt object: digests do not match'));
+            }
+            return controller.close();
+          }
+          const m = await jsm.direct.getMessage(input.stream, { seq, next_by_subj: subject });
+          if (!m) return controller.error(new Error('the object ended before its size'));
+          seq = m.seq + 1;
+          const data = m.data;
+          const from = offset;
+          offset += data.length;
+          hash?.update(data);
+          if (offset <= start || data.length === 0) continue;
+          const piece = data.subarray(Math.max(0, start - from), Math.min(data.length, end + 1 - from));
+          held = piece.length;
+          gauge.buffered += held;
+          controller.enqueue(piece);
+          return;
         }
-        return;
-      }
+      },
+      cancel: () => release(),
     },
-    cancel: (reason) => reader.cancel(reason),
-  });
+    { highWaterMark: 0 },
+  );
+}
+
+/** The Object Store writes SHA-256=<base64url>; older writers wrote standard base64. */
+function sameDigest(expected: string, computed: Buffer): boolean {
+  const encoded = expected.replace(/^SHA-256=/i, '');
+  return Buffer.from(encoded, 'base64').equals(computed);
 }
 
 // --- A directory ---------------------------------------------------------------------------
@@ -224,6 +279,17 @@ async function openFileStore(dir: string): Promise<BlobStore> {
     remove: async (key) => {
       await rm(fileOf(key), { force: true });
     },
+    list: async () => {
+      const found: { key: string; storedAt: Date }[] = [];
+      for (const name of await readdir(dir)) {
+        if (!KEY.test(name)) continue;
+        const at = await stat(path.join(dir, name)).catch(() => undefined);
+        if (at?.isFile()) found.push({ key: name, storedAt: at.mtime });
+      }
+      return found;
+    },
+    // A file's read stream reads as its reader reads: nothing is held beyond its own buffer.
+    bufferedBytes: () => 0,
   };
 }
 

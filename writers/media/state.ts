@@ -58,20 +58,22 @@ export function evolveBlob(state: Blob, event: MediaEventBody): Blob {
     case 'fileDeleted': {
       const refs = { ...state.refs };
       delete refs[event.value.fileId];
-      return { ...state, refs };
+      const deleted = { ...state, refs };
+      return event.value.releasedKey ? release(deleted, event.value.releasedKey) : deleted;
     }
-    case 'blobReleased': {
-      const key = event.value.storageKey;
-      return {
-        ...state,
-        key: state.key === key ? null : state.key,
-        released: state.released.includes(key) ? state.released : [...state.released, key],
-      };
-    }
+    case 'blobReleased':
+      return release(state, event.value.storageKey);
     default:
       return state;
   }
 }
+
+/** The key is given up for good: never live again, never used again. */
+const release = (state: Blob, key: string): Blob => ({
+  ...state,
+  key: state.key === key ? null : state.key,
+  released: state.released.includes(key) ? state.released : [...state.released, key],
+});
 
 export type MediaSettings = { childrenMayUpload: boolean; stripLocation: boolean };
 export const initialMediaSettings: MediaSettings = { childrenMayUpload: false, stripLocation: true };

@@ -17,6 +17,12 @@ export const uploadErrors = defineErrors('media', {
     status: 503,
     message: 'The virus scanner is not answering, so uploads are paused; retry shortly.',
   },
+  /** Location stripping is on and this hub has no tool to strip this type (a video without ffmpeg). */
+  cannotStripLocation: {
+    status: 422,
+    message:
+      "This hub can't remove location from this file; ask an admin to install ffmpeg or turn off location stripping.",
+  },
   infected: {
     status: 422,
     message: 'The virus scanner found something harmful in this file; it was not kept.',
