@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasLocation } from '../../test/gps.ts';
 import { hasGps, orientationOf } from './exif.ts';
 import { makeThumbnail, NO_VIDEO_TOOLS_NOTE, stripLocation, videoPostersAvailable } from './images.ts';
 import { CANNOT_STRIP_VIDEO } from './video.ts';
@@ -53,6 +54,7 @@ describe('a thumbnail', () => {
   it('is a webp, 256 px on its longest edge, turned as the photo is shown, with no metadata at all', async () => {
     const original = await photo('gps.jpg', 'jpeg');
     expect(hasGps((await sharp(original).metadata()).exif)).toBe(true);
+    expect(await hasLocation(original)).toBe(true);
     const made = await makeThumbnail({ path: original, contentType: 'image/jpeg' });
     expect(made).toMatchObject({ width: 300, height: 400, note: '' });
     if (!made.thumbnail) throw new Error('no thumbnail');
@@ -204,6 +206,7 @@ describe('stripping location from an original', () => {
     const before = await sharp(original).metadata();
     const after = await sharp(stripped.path).metadata();
     expect(hasGps(after.exif)).toBe(false);
+    expect(await hasLocation(stripped.path)).toBe(false);
     expect(orientationOf(after.exif)).toBe(6);
     expect(after.orientation).toBe(6);
     expect(after.exif?.toString('latin1')).toContain('Hearth');
@@ -224,16 +227,19 @@ describe('stripping location from an original', () => {
     const after = await sharp(stripped.path).metadata();
     expect(after.xmp).toBeUndefined();
     expect(hasGps(after.exif)).toBe(false);
+    expect(await hasLocation(stripped.path)).toBe(false);
     expect(after.orientation).toBe(6);
   });
 
   it.each(['png', 'webp'] as const)('removes GPS from a %s, in its container', async (format) => {
     const original = await photo(`strip.${format}`, format);
     expect(hasGps((await sharp(original).metadata()).exif)).toBe(true);
+    expect(await hasLocation(original)).toBe(true);
     const stripped = await stripLocation({ path: original, contentType: `image/${format}` });
     expect(stripped.path).not.toBe(original);
     const after = await sharp(stripped.path).metadata();
     expect(hasGps(after.exif)).toBe(false);
+    expect(await hasLocation(stripped.path)).toBe(false);
     expect(after.orientation).toBe(6);
     // the picture still decodes, identical
     const [pa, pb] = await Promise.all([original, stripped.path].map((p) => sharp(p).raw().toBuffer()));
@@ -246,6 +252,7 @@ describe('stripping location from an original', () => {
     const after = await sharp(stripped.path).metadata();
     expect(after.xmp).toBeUndefined();
     expect(hasGps(after.exif)).toBe(false);
+    expect(await hasLocation(stripped.path)).toBe(false);
     expect([after.width, after.height]).toEqual([300, 400]);
   });
 

@@ -13,6 +13,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaFile, MediaPage, MediaStatus, UploadResponse } from '../../contracts/media.api.ts';
 import { EICAR, EICAR_SIGNATURE, type PrivateClamd, startClamd } from '../../test/clamd.ts';
+import { hasLocation } from '../../test/gps.ts';
 import { serveHub } from '../../test/hostile.ts';
 import { startTestHub, type TestClient, type TestHub } from '../../test/hub.ts';
 import { hasGps } from './exif.ts';
@@ -256,8 +257,10 @@ describe('location in a photo', () => {
   it('is stripped from the original while the family setting says so, and never kept in a thumbnail', async () => {
     await settings({ strip_location: true });
     const stripped = await uploaded(ann, await photo(4, { gps: true }));
-    const original = await sharp(Buffer.from(await bytesOf(await download(ann, stripped.url)))).metadata();
+    const strippedBytes = Buffer.from(await bytesOf(await download(ann, stripped.url)));
+    const original = await sharp(strippedBytes).metadata();
     expect(hasGps(original.exif)).toBe(false);
+    expect(await hasLocation(strippedBytes)).toBe(false);
     const thumb = await sharp(
       Buffer.from(await bytesOf(await download(ann, stripped.thumbnail_url))),
     ).metadata();
@@ -265,8 +268,10 @@ describe('location in a photo', () => {
 
     await settings({ strip_location: false });
     const kept = await uploaded(ann, await photo(5, { gps: true }));
-    const keptMeta = await sharp(Buffer.from(await bytesOf(await download(ann, kept.url)))).metadata();
+    const keptBytes = Buffer.from(await bytesOf(await download(ann, kept.url)));
+    const keptMeta = await sharp(keptBytes).metadata();
     expect(hasGps(keptMeta.exif)).toBe(true);
+    expect(await hasLocation(keptBytes)).toBe(true);
     const keptThumb = await sharp(
       Buffer.from(await bytesOf(await download(ann, kept.thumbnail_url))),
     ).metadata();
@@ -289,6 +294,7 @@ describe('location under a changed setting', () => {
     expect(again.sha256).toBe(kept.sha256);
     const stored = Buffer.from(await bytesOf(await download(bob, again.url)));
     expect(hasGps((await sharp(stored).metadata()).exif)).toBe(false);
+    expect(await hasLocation(stored)).toBe(false);
     expect(await storedKey(again.id)).not.toBe(await storedKey(kept.id));
     // Stored once per variant: a third upload under the same setting reuses the stripped bytes.
     const third = await uploaded(ann, bytes);

@@ -124,13 +124,15 @@ export async function storeUpload(
       } else {
         const p = await prepare();
         key = newId();
-        await store.put(key, p.original);
-        if (p.thumbnail) {
-          // Nothing points at the original yet: it goes with its thumbnail's failure.
-          await store.put(thumbnailKey(key), p.thumbnail).catch(async (err: unknown) => {
-            await removeKey(store, key).catch(() => undefined);
-            throw err;
-          });
+        // Both at once; nothing points at either yet, so a failure of one removes both.
+        const puts = await Promise.allSettled([
+          store.put(key, p.original),
+          p.thumbnail ? store.put(thumbnailKey(key), p.thumbnail) : Promise.resolve(),
+        ]);
+        const failed = puts.find((r) => r.status === 'rejected');
+        if (failed) {
+          await removeKey(store, key).catch(() => undefined);
+          throw failed.reason;
         }
         info = p.info;
       }
