@@ -45,6 +45,7 @@ describe('an environment that sets nothing', () => {
         dataDir: '.hearth',
         probeNats: 'nats://127.0.0.1:4222',
         probePostgres: 'postgres://postgres@127.0.0.1:5432/postgres',
+        probeClamd: ['unix:/run/clamav/clamd.ctl', 'tcp://127.0.0.1:3310'],
       },
     });
   });

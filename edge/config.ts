@@ -62,6 +62,7 @@ type Environment = {
   BETTER_AUTH_SECRET?: string;
   HEARTH_PROBE_NATS: string;
   HEARTH_PROBE_POSTGRES: string;
+  HEARTH_PROBE_CLAMD: string;
   CLAMD_URL?: string;
   MEDIA_STORE: string;
   MAX_FILE_SIZE: number;
@@ -205,6 +206,13 @@ const SCHEMA: JSONSchemaType<Environment> = {
       default: 'postgres://postgres@127.0.0.1:5432/postgres',
       description: 'a postgres:// connection URL',
     },
+    HEARTH_PROBE_CLAMD: {
+      type: 'string',
+      pattern:
+        '^(tcp://[^\\s/,]+:[0-9]{1,5}/?|unix:/[^\\s,]+|/[^\\s,]+)(,(tcp://[^\\s/,]+:[0-9]{1,5}/?|unix:/[^\\s,]+|/[^\\s,]+))*$',
+      default: 'unix:/run/clamav/clamd.ctl,tcp://127.0.0.1:3310',
+      description: 'clamd addresses to look for when CLAMD_URL is unset, comma-separated',
+    },
     CLAMD_URL: {
       type: 'string',
       pattern: '^(tcp://[^\\s/]+:[0-9]{1,5}/?|unix:/\\S+|/\\S+)$',
@@ -269,6 +277,7 @@ const SCHEMA: JSONSchemaType<Environment> = {
     'HEARTH_DATA_DIR',
     'HEARTH_PROBE_NATS',
     'HEARTH_PROBE_POSTGRES',
+    'HEARTH_PROBE_CLAMD',
     'MEDIA_STORE',
     'MAX_FILE_SIZE',
     'MAX_AVATAR_SIZE',
@@ -410,6 +419,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       dataDir: e.HEARTH_DATA_DIR,
       probeNats: e.HEARTH_PROBE_NATS,
       probePostgres: e.HEARTH_PROBE_POSTGRES,
+      probeClamd: list(e.HEARTH_PROBE_CLAMD),
       searchPath: e.PATH,
     },
   };

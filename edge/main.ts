@@ -1,7 +1,7 @@
 // `npm start`: resolve NATS, Postgres and secrets, then run the whole hub in this process.
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { resolveInfra } from './boot/infra.ts';
+import { findClamd, resolveInfra } from './boot/infra.ts';
 import { writeRuntimeFile } from './boot/runtime-file.ts';
 import { gracefulShutdown } from './boot/shutdown.ts';
 import { loadSettings, type Settings } from './config.ts';
@@ -18,8 +18,12 @@ try {
 }
 const logger = createLogger({ level: settings.logLevel ?? 'info' });
 
-async function main(settings: Settings) {
-  const infra = await resolveInfra({ settings: settings.infra, logger });
+async function main(given: Settings) {
+  const infra = await resolveInfra({ settings: given.infra, logger });
+  const clamdUrl = given.media.clamdUrl ?? (await findClamd(given.infra.probeClamd));
+  if (clamdUrl && !given.media.clamdUrl)
+    logger.info({ url: clamdUrl }, 'clamd found; uploads are scanned by it');
+  const settings: Settings = { ...given, media: { ...given.media, clamdUrl } };
   const hub = await createHub({
     natsUrl: infra.natsUrl,
     databaseUrl: infra.databaseUrl,
@@ -46,8 +50,9 @@ async function main(settings: Settings) {
     }
     if (!settings.media.clamdUrl) {
       process.stdout.write(
-        '  !! No virus scanner (CLAMD_URL is unset): uploads are refused (503) until CLAMD_URL\n' +
-          '  !! points at a clamd, such as tcp://127.0.0.1:3310. Everything else works as usual.\n\n',
+        '  !! No virus scanner: CLAMD_URL is unset and no clamd answers where one usually is\n' +
+          `  !! (${settings.infra.probeClamd.join(', ')}). Uploads are refused (503) until one does:\n` +
+          '  !! install clamav-daemon, or set CLAMD_URL. Everything else works as usual.\n\n',
       );
     }
   });

@@ -108,11 +108,23 @@ describe('compose.yaml', () => {
     expect(interpolate(raw, { HEARTH_OPS_TOKEN: 'a-token-for-prometheus' })).toBe('a-token-for-prometheus');
   });
 
-  it('starts the hub only once nats and postgres are healthy', () => {
+  it('starts the hub once nats and postgres are healthy, and clamav started', () => {
     expect(service('hub').depends_on).toEqual({
       nats: { condition: 'service_healthy' },
       postgres: { condition: 'service_healthy' },
+      clamav: { condition: 'service_started' },
     });
+  });
+
+  it('scans uploads with the clamav service over TCP, keeping its signatures in a volume', () => {
+    const url = new URL(env('CLAMD_URL'));
+    expect(url.protocol).toBe('tcp:');
+    expect(url.hostname).toBe('clamav');
+    expect(url.port).toBe('3310');
+    expect(service('clamav').image).toMatch(/^clamav\/clamav:/);
+    expect(service('clamav').volumes?.some((v) => v.endsWith(':/var/lib/clamav'))).toBe(true);
+    expect([service('clamav').healthcheck?.test].flat().join(' ')).toContain('clamdcheck');
+    expect(env('MEDIA_STORE')).toBe('nats');
   });
 });
 
@@ -123,6 +135,10 @@ describe('deploy/Dockerfile', () => {
 
   it('builds in at least two stages', () => {
     expect(all.filter((i) => i.op === 'FROM').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('has ffmpeg in the final stage, for video posters and stripping a video’s location', () => {
+    expect(final.some((i) => i.op === 'RUN' && /apt-get install[^&]*\bffmpeg\b/.test(i.args))).toBe(true);
   });
 
   it('runs the final stage as a non-root user', () => {

@@ -12,6 +12,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pRetry, { AbortError } from 'p-retry';
 import pg from 'pg';
+import { createScanner } from '../media/scanner.ts';
 
 export type Infra = {
   natsUrl: string;
@@ -32,6 +33,8 @@ export type InfraSettings = {
   dataDir: string;
   probeNats: string;
   probePostgres: string;
+  /** Where `npm start` looks for clamd when CLAMD_URL is unset (Debian's socket, the usual port). */
+  probeClamd: string[];
   searchPath: string;
 };
 
@@ -362,4 +365,20 @@ function exists(file: string, mode = constants.F_OK): Promise<boolean> {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The first of these clamd addresses that answers PING, for a hub whose CLAMD_URL is unset: a
+ * family that installed clamav-daemon gets uploads without configuring anything. None: undefined,
+ * and uploads are refused (503) as documented.
+ */
+export async function findClamd(addresses: string[]): Promise<string | undefined> {
+  const answers = await Promise.all(
+    addresses.map((url) =>
+      createScanner({ url, timeoutMs: PROBE_TIMEOUT_MS })
+        .ping()
+        .catch(() => false),
+    ),
+  );
+  return addresses.find((_, i) => answers[i]);
 }
