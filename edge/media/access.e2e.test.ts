@@ -22,10 +22,11 @@ const photo = (seed: number) =>
     .jpeg()
     .toBuffer();
 
-async function uploaded(client: TestClient, bytes: Buffer, type: 'photo' | 'attachment' | 'avatar') {
+/** `type` null: as seed 001's clients send it, with no type part. */
+async function uploaded(client: TestClient, bytes: Buffer, type: 'photo' | 'attachment' | 'avatar' | null) {
   const form = new FormData();
-  form.append('type', type);
-  form.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), `${type}.jpg`);
+  if (type) form.append('type', type);
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), `${type ?? 'untyped'}.jpg`);
   const res = await t.hub.app.request(`${t.origin}/api/v1/upload`, {
     method: 'POST',
     headers: {
@@ -118,8 +119,8 @@ describe.skipIf(withoutClamd)(`media access${withoutClamd ? ` (${WITHOUT_CLAMD_R
           expect({ path, status: res.status }).toEqual({ path, status: 404 });
           expect(await res.json()).toMatchObject({ code: 'media.file_not_found' });
         }
-        expect(await status(outsider, `/api/v1/files/${sent.id}`, 'DELETE')).toBe(404);
       }
+      expect(await status(child, `/api/v1/files/${sent.id}`, 'DELETE')).toBe(404);
     });
 
     it('is never in the gallery, whatever kind is asked, except its own sender asking for hers', async () => {
@@ -158,13 +159,35 @@ describe.skipIf(withoutClamd)(`media access${withoutClamd ? ` (${WITHOUT_CLAMD_R
       expect(await seen(admin)).toEqual({ count: 0, files: [] });
     });
 
-    it('is nobody’s but its sender’s once the message is deleted', async () => {
+    it('goes with its message: once the message is deleted, nobody reads it, its sender included', async () => {
       const removed = await ann.request(`/api/v1/channels/${dm}/messages/${message.id}`, {
         method: 'DELETE',
       });
       expect(removed.status).toBe(200);
       await expect.poll(() => status(bob, sent.url), { timeout: 10_000 }).toBe(404);
-      expect(await status(ann, sent.url)).toBe(200);
+      // The media_chat reactor deletes the file on its sender's behalf.
+      await expect.poll(() => status(ann, sent.url), { timeout: 10_000 }).toBe(404);
+    });
+
+    it('is deleted by an admin outside the chat (204), though the admin cannot read it', async () => {
+      const abusive = await uploaded(bob, await photo(9), 'attachment');
+      const posted = await bob.request('/api/v1/messages', {
+        body: { channel: dm, content: '', attachments: [abusive.id] },
+      });
+      expect(posted.status).toBe(201);
+      await expect.poll(() => status(ann, abusive.url), { timeout: 10_000 }).toBe(200);
+      expect(await status(admin, abusive.url)).toBe(404);
+      expect(await status(admin, `/api/v1/files/${abusive.id}`, 'DELETE')).toBe(204);
+      await expect.poll(() => status(ann, abusive.url), { timeout: 10_000 }).toBe(404);
+    });
+  });
+
+  describe('a file sent by a client that names no type (seed 001)', () => {
+    it('is the family’s: any member reads it', async () => {
+      const up = await uploaded(ann, await photo(12), null);
+      const file = await json<MediaFile>(child, `/api/v1/files/${up.id}`);
+      expect(file.kind).toBe('photo');
+      expect(await status(bob, up.url)).toBe(200);
     });
   });
 

@@ -10,6 +10,8 @@ import { toUnavailable } from '../../writers/log/link.ts';
 import type { HubDeps } from '../http/deps.ts';
 
 const CATCH_UP_MS = 2000;
+/** Older than this, an attachment's message is long applied: no wait before a 404. */
+const YOUNG_MS = 60_000;
 const CHAT_READ_MODELS = [chatMessagesProjection.name, chatChannelsProjection.name];
 
 export type ReadableFile = (fileId: string, viewer: string) => Promise<StoredFile | undefined>;
@@ -30,10 +32,22 @@ export function readableFile({
     );
     return done.every(Boolean);
   };
+  // One catch-up at a time serves every request that needs one: a burst of refused reads
+  // costs one stream info and one wait, not one each.
+  let pending: Promise<boolean> | undefined;
+  const sharedCatchUp = () => {
+    pending ??= caughtUp().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
   return async (fileId, viewer) => {
     const row = await findReadableFile(db, fileId, viewer);
     if (row) return row;
-    if ((await findFile(db, fileId))?.kind !== 'attachment' || !(await caughtUp())) return undefined;
+    // Only a new attachment can be on a message the read models have not applied yet.
+    const file = await findFile(db, fileId);
+    if (file?.kind !== 'attachment' || Date.now() - file.created_at.getTime() > YOUNG_MS) return undefined;
+    if (!(await sharedCatchUp())) return undefined;
     return findReadableFile(db, fileId, viewer);
   };
 }

@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import type { MediaPage } from '../../contracts/media.api.ts';
 import { downloadQuery, mediaQuery } from '../../contracts/media.schema.ts';
 import { MEDIA_FILES } from '../../projectors/media-files/projection.ts';
-import { asMediaFile, galleryPage, type StoredFile } from '../../projectors/media-files/queries.ts';
+import { asMediaFile, findFile, galleryPage, type StoredFile } from '../../projectors/media-files/queries.ts';
 import { thumbnailKey } from '../../writers/media/blob.ts';
 import { mediaErrors } from '../../writers/media/errors.ts';
 import { commandMeta } from '../http/command.ts';
@@ -58,14 +58,19 @@ export function fileRoutes(app: Hono<HubEnv>, { deps, writer, store, setProfileI
 
   app.delete('/files/:id', read, async (c) => {
     const user = c.get('user');
-    const row = await fileOf(c.req.param('id'), user.id);
+    const mayManage = auth.can(user.role, MEDIA_PERMISSIONS.manage);
+    const id = c.req.param('id');
+    // An admin removes any file, a chat attachment they cannot read included (an abusive
+    // picture in a chat they are not in); everyone else only what they can see.
+    const managed = mayManage && ID.test(id) ? await findFile(db, id) : undefined;
+    const row = managed ?? (await fileOf(id, user.id));
     await writer.onBlob(
       {
         type: 'delete',
         fileId: row.file_id,
         sha256: row.sha256,
         by: user.id,
-        mayManage: auth.can(user.role, MEDIA_PERMISSIONS.manage),
+        mayManage,
       },
       commandMeta(c),
     );

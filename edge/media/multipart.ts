@@ -259,7 +259,9 @@ export async function receiveUpload(input: {
       written.then(() => {
         if (settled) return;
         const sizeBytes = meterOf.sizeBytes();
-        const resolvedKind = kind ?? 'attachment';
+        // Seed 001's clients send no type and link the file in what they post: a family file.
+        // Only an explicit attachment is private to its chat.
+        const resolvedKind = kind ?? 'photo';
         if (sizeBytes > maxBytes(resolvedKind))
           return fail(uploadErrors.tooLarge(undefined, { max_bytes: maxBytes(resolvedKind) }));
         settled = true;

@@ -103,7 +103,9 @@ export function mediaChatReactor({
                     by: post.senderId,
                     mayManage: false,
                   },
-                  { ...meta, actorId: post.senderId },
+                  // Hearth acts, caused by the deletion (its actor is on that event): the
+                  // audit log shows who deleted the message, not the sender deleting files.
+                  meta,
                 ),
             });
           } catch (err) {
