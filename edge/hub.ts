@@ -83,11 +83,11 @@ export async function createHub({
     duplicateWindowMs,
   });
   log.link.onMade((streams) => logger.warn({ streams }, 'the log server had lost these; made them again'));
-  // Each read model this process leads holds one pooled connection for as long as it leads
-  // (19 read models and reactors across the domains); the rest serve requests, the live loops
-  // and rebuilds. Only the leading process holds them, so two processes still fit in
-  // Postgres's default 100 connections with room to spare.
-  const pool = openPool({ connectionString: databaseUrl, max: 32 }, (err) =>
+  // The pool serves requests, the live loops, batches that go the slow way, and rebuilds. The
+  // leads are held on one session of their own (projectors/runtime/leader-locks.ts) and each
+  // read model this process leads (21 with their reactors) sends its batches on a connection of
+  // its own: a leading hub holds at most 16 + 1 + 21, a standby 16 + 1, beside better-auth's.
+  const pool = openPool({ connectionString: databaseUrl, max: 16 }, (err) =>
     logger.warn({ err }, 'database connection lost'),
   );
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });

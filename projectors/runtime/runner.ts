@@ -8,6 +8,7 @@ import { commonErrors } from '../../contracts/errors.ts';
 import { toUnavailable } from '../../writers/log/link.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { countParked, type DeadLetter, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
+import { leaderLocks } from './leader-locks.ts';
 import { migrateSchema } from './migrate.ts';
 import { RENAMED } from './migrations/20261206T2100_read_model_names.ts';
 import { isReactor, reactorProjection } from './reactor.ts';
@@ -133,38 +134,30 @@ export function createProjectorRunner({
 
   // One leader per read model across all processes: two workers on one durable consumer
   // could commit batches out of order, and the checkpoint would then skip events.
+  const locks = leaderLocks(pool.options);
   async function lead(p: AnyProjection) {
     const signal = controller.signal;
+    const key = `hearth.projector.${p.name}`;
     while (!signal.aborted) {
       await log.link.whenUp(signal);
       if (signal.aborted) break;
-      const client = await pool.connect().catch(() => null);
-      if (!client) {
-        await sleep(1000, signal);
-        continue;
-      }
-      let held = false;
-      // The lock lives as long as its connection. When that connection is lost (a database
-      // restart, a terminated backend: node-postgres tells it as an error on the idle client),
-      // another process may take the lead at once: this worker stops, and this process tries
-      // for the lead again.
-      let lost: Error | undefined;
-      const leading = new AbortController();
-      const onLost = (err: Error) => {
-        lost ??= err;
-        if (held) logger.warn({ err, readModel: p.name }, 'leader lock connection lost; worker stops');
-        leading.abort();
-      };
-      client.on('error', onLost);
-      try {
-        const { rows } = await client.query<{ ok: boolean }>(
-          'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
-          [`hearth.projector.${p.name}`],
-        );
-        held = rows[0]?.ok === true;
-        if (held) {
+      const held = await locks.tryLead(key).catch(() => null);
+      if (held) {
+        try {
           leaders.add(p.name);
-          const stopping = AbortSignal.any([signal, leading.signal]);
+          // The lock lives as long as its session. When that session is lost (a database
+          // restart, a terminated backend), another process may take the lead at once: this
+          // worker stops, and this process tries for the lead again.
+          held.lost.addEventListener(
+            'abort',
+            () =>
+              logger.warn(
+                { err: held.lost.reason, readModel: p.name },
+                'leader lock session lost; worker stops',
+              ),
+            { once: true },
+          );
+          const stopping = AbortSignal.any([signal, held.lost]);
           // A worker lives as long as the NATS connection it started on: after a reconnect its
           // consumer is checked against the checkpoint again (what a dying server sent may never
           // have arrived; left alone, the next ack would acknowledge it unapplied), and made
@@ -195,20 +188,13 @@ export function createProjectorRunner({
             await log.link.whenUp(stopping);
             if (stopping.aborted) break;
           }
+        } catch (err) {
+          logger.error({ err, readModel: p.name }, 'projector worker stopped; restarting');
+        } finally {
+          leaders.delete(p.name);
+          consuming.delete(p.name);
+          await held.release();
         }
-      } catch (err) {
-        logger.error({ err, readModel: p.name }, 'projector worker stopped; restarting');
-      } finally {
-        leaders.delete(p.name);
-        consuming.delete(p.name);
-        if (held && !lost)
-          await client
-            .query('SELECT pg_advisory_unlock(hashtext($1))', [`hearth.projector.${p.name}`])
-            .catch(onLost);
-        client.off('error', onLost);
-        // A lost connection goes, not back to the pool; its late errors are already told.
-        if (lost) client.on('error', () => undefined);
-        client.release(lost);
       }
       await sleep(held ? 500 : 2000, signal);
     }
@@ -314,6 +300,7 @@ export function createProjectorRunner({
     stop: async () => {
       controller.abort();
       await Promise.allSettled(running);
+      await locks.close();
     },
     status,
     waitFor,
