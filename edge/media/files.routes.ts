@@ -64,6 +64,12 @@ export function fileRoutes(app: Hono<HubEnv>, { deps, writer, store, setProfileI
     // picture in a chat they are not in); everyone else only what they can see.
     const managed = mayManage && ID.test(id) ? await findFile(db, id) : undefined;
     const row = managed ?? (await fileOf(id, user.id));
+    // An avatar's file going: the profile stops pointing at it first (if it still does; a
+    // newer avatar stays), so a failure after this leaves at worst a file still there, which a
+    // second DELETE removes, never a profile pointing at nothing. Owner or admin: the writer's
+    // own rule, so someone it refuses clears nothing.
+    if (row.kind === 'avatar' && (row.owner_id === user.id || mayManage))
+      await setProfileImage({ userId: row.owner_id, image: null, onlyIfShowing: row.file_id });
     await writer.onBlob(
       {
         type: 'delete',
@@ -74,10 +80,6 @@ export function fileRoutes(app: Hono<HubEnv>, { deps, writer, store, setProfileI
       },
       commandMeta(c),
     );
-    // An avatar's file gone: the profile stops pointing at it (if it still does; a newer
-    // avatar stays). The read model drops its avatars row when it applies the deletion.
-    if (row.kind === 'avatar')
-      await setProfileImage({ userId: row.owner_id, image: null, onlyIfShowing: row.file_id });
     return c.body(null, 204);
   });
 
