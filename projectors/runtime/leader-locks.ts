@@ -18,7 +18,23 @@ export type LeaderLocks = {
   close: () => Promise<void>;
 };
 
-type Session = { client: pg.Client; ready: Promise<void>; lost: AbortController };
+type Session = {
+  client: pg.Client;
+  ready: Promise<void>;
+  lost: AbortController;
+  /** One query at a time on the session: node-postgres no longer queues them itself. */
+  queue: Promise<unknown>;
+};
+
+function query<R extends pg.QueryResultRow>(
+  s: Session,
+  text: string,
+  values: unknown[],
+): Promise<pg.QueryResult<R>> {
+  const run = s.queue.then(() => s.client.query<R>(text, values));
+  s.queue = run.catch(() => undefined);
+  return run;
+}
 
 export function leaderLocks(config: pg.ClientConfig): LeaderLocks {
   let current: Session | undefined;
@@ -29,7 +45,8 @@ export function leaderLocks(config: pg.ClientConfig): LeaderLocks {
   const session = (): Session => {
     if (current && !current.lost.signal.aborted) return current;
     const client = new pg.Client(config);
-    const s: Session = { client, ready: client.connect().then(() => undefined), lost: new AbortController() };
+    const ready = client.connect().then(() => undefined);
+    const s: Session = { client, ready, lost: new AbortController(), queue: ready };
     // Every lead listens to it (one per read model and reactor), which is no leak.
     setMaxListeners(0, s.lost.signal);
     client.on('error', (err) => forget(s, err));
@@ -51,7 +68,7 @@ export function leaderLocks(config: pg.ClientConfig): LeaderLocks {
         lost: s.lost.signal,
         release: async () => {
           if (s.lost.signal.aborted) return;
-          await s.client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
+          await query(s, 'SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
         },
       };
     },

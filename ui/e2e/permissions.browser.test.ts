@@ -24,6 +24,7 @@ const PATHS = [
   '/play/challenges',
   '/play/chores',
   '/play/rules',
+  '/gallery',
   '/admin',
 ];
 
