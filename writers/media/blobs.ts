@@ -10,9 +10,16 @@ import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type JetStreamManager, jetstreamManager, StorageType } from '@nats-io/jetstream';
-import { type ObjectStore, Objm } from '@nats-io/obj';
+import {
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+  StorageType,
+} from '@nats-io/jetstream';
+import { type ObjectInfo, type ObjectStore, Objm } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { LRUCache } from 'lru-cache';
 import type { Names } from '../../contracts/subjects.ts';
 import { isStreamNotFound } from '../log/upkeep.ts';
 
@@ -33,6 +40,14 @@ export type BlobStore = {
   list(): Promise<{ key: string; storedAt: Date }[]>;
   /** Bytes read from the store that no download's reader has taken yet (back-pressure's gauge). */
   bufferedBytes(): number;
+  /** Object Store chunks fetched for downloads so far (0 for a directory): what a range costs. */
+  chunksFetched(): number;
+  /**
+   * Removes what a put that died midway left, stored at or before `cutoff`: bytes no key will
+   * ever name (a directory's .incoming/*.part; Object Store chunks with no object's metadata).
+   * Returns how many such leftovers went.
+   */
+  removeLeftovers(cutoff: Date): Promise<number>;
 };
 
 /** Keys are opaque, and safe as a file name: no path, no leading dot (so never '.' or '..'). */
@@ -65,9 +80,13 @@ const toWeb = (readable: Readable) => Readable.toWeb(readable) as unknown as Rea
  * back-pressure and no range read: a slow download, or each of N seeks into a video, would hold
  * the whole object in memory. So downloads here read the object's chunks (128 KiB each, on the
  * subject $O.<bucket>.C.<nuid>) one direct get at a time, only when the reader asks for more:
- * at most one chunk per download is held. A range skips the chunks before `start` as they come
- * (each is dropped at once) and stops after `end`. A whole read checks the object's digest, as
- * the library does. Objects are stored exactly as the Object Store stores them (put is the
+ * at most one chunk per download is held. Chunks are of one size (the object's
+ * max_chunk_size; the last may be shorter), so a range starts at chunk floor(start / size): the
+ * stream sequence of each chunk is learnt once per object from a headers-only consumer on its
+ * chunk subject (no payload moves) and kept in a small LRU by the object's nuid (an object put
+ * again gets a new nuid, so an entry never goes stale), so a seek near the end of a 10 MB video
+ * fetches the one or two chunks it answers with, not the 80 before them. A range stops after
+ * `end`. A whole read checks the object's digest, as the library does. Objects are stored exactly as the Object Store stores them (put is the
  * library's), so any NATS tool can read them.
  */
 async function openObjectStore(input: {
@@ -84,7 +103,11 @@ async function openObjectStore(input: {
     });
   let os: ObjectStore = await create();
   const jsm = await jetstreamManager(input.nc);
-  const gauge = { buffered: 0 };
+  const js = jetstream(input.nc);
+  const stream = `OBJ_${bucket}`;
+  const gauge = { buffered: 0, fetched: 0 };
+  // 80 sequences for a 10 MB object: a few thousand objects' worth is well under a megabyte.
+  const chunkSeqs = new LRUCache<string, number[]>({ max: 2048 });
   // A server that lost its store (a fresh disk, a deleted stream) has no blobs: reads find
   // none, and the bucket is made again so the next put works, as upkeep does for the log.
   const reach = async <T>(
@@ -127,16 +150,20 @@ async function openObjectStore(input: {
       const sizeBytes = info.size;
       const start = range?.start ?? 0;
       const end = Math.min(range?.end ?? sizeBytes - 1, sizeBytes - 1);
-      const stream = pulledChunks({
+      if (start > end) return { stream: toWeb(Readable.from([])), sizeBytes };
+      const subject = `$O.${bucket}.C.${info.nuid}`;
+      const from = await firstChunk({ js, stream, subject, info, start, chunkSeqs });
+      const body = pulledChunks({
         jsm,
-        stream: `OBJ_${bucket}`,
-        subject: `$O.${bucket}.C.${info.nuid}`,
+        stream,
+        subject,
+        from: from ?? { seq: 1, offset: 0 },
         start,
         end,
         digest: range ? undefined : info.digest,
         gauge,
       });
-      return { stream, sizeBytes };
+      return { stream: body, sizeBytes };
     },
     remove: async (key) => {
       if (await live(key))
@@ -154,7 +181,96 @@ async function openObjectStore(input: {
         () => [],
       ),
     bufferedBytes: () => gauge.buffered,
+    chunksFetched: () => gauge.fetched,
+    removeLeftovers: (cutoff) =>
+      reach(
+        (store) => removeStrayChunks({ jsm, store, stream, bucket, cutoff }),
+        () => 0,
+      ),
   };
+}
+
+/**
+ * Where a read of bytes from `start` begins: the chunk floor(start / chunkSize), by its stream
+ * sequence, and the offset of its first byte. Undefined (read from the first chunk) for a start
+ * in the first chunk, or an object whose chunk count does not match one fixed chunk size (not
+ * written the way this library writes): walking from the first is always right.
+ */
+async function firstChunk(input: {
+  js: JetStreamClient;
+  stream: string;
+  subject: string;
+  info: ObjectInfo;
+  start: number;
+  chunkSeqs: LRUCache<string, number[]>;
+}): Promise<{ seq: number; offset: number } | undefined> {
+  const { info, start } = input;
+  const chunkSize = info.options?.max_chunk_size ?? 128 * 1024;
+  const index = Math.floor(start / chunkSize);
+  if (index === 0 || info.chunks !== Math.ceil(info.size / chunkSize)) return undefined;
+  let seqs = input.chunkSeqs.get(info.nuid);
+  if (!seqs) {
+    seqs = await chunkSequences(input.js, input.stream, input.subject, info.chunks);
+    input.chunkSeqs.set(info.nuid, seqs);
+  }
+  const seq = seqs[index];
+  return seq === undefined ? undefined : { seq, offset: index * chunkSize };
+}
+
+/** The stream sequence of each chunk of an object, in order, with no chunk's payload sent. */
+async function chunkSequences(
+  js: JetStreamClient,
+  stream: string,
+  subject: string,
+  chunks: number,
+): Promise<number[]> {
+  // An ordered consumer is ephemeral, in memory and unacked; headers_only (nats-server 2.9)
+  // delivers each message's sequence and headers without its 128 KiB.
+  const consumer = await js.consumers.get(stream, { filter_subjects: subject, headers_only: true });
+  try {
+    const seqs: number[] = [];
+    while (seqs.length < chunks) {
+      const batch = await consumer.fetch({ max_messages: chunks - seqs.length, expires: 5000 });
+      const before = seqs.length;
+      for await (const m of batch) seqs.push(m.seq);
+      if (seqs.length === before) throw new Error('the object has fewer chunks than its metadata says');
+    }
+    return seqs;
+  } finally {
+    await consumer.delete().catch(() => undefined);
+  }
+}
+
+/**
+ * The library puts an object's chunks first and its metadata last, and replaces or deletes one
+ * by writing the metadata, then purging the old chunks: a put, replace or delete that died
+ * midway leaves a chunk subject no metadata names, which no key reaches and list() never shows.
+ * The chunk subjects are listed before the objects, so an object whose put ends in between is
+ * seen with its metadata; a put still under way is publishing chunks now, so only a subject
+ * whose newest chunk is at or before the cutoff goes.
+ */
+async function removeStrayChunks(input: {
+  jsm: JetStreamManager;
+  store: ObjectStore;
+  stream: string;
+  bucket: string;
+  cutoff: Date;
+}): Promise<number> {
+  const { jsm, stream } = input;
+  const prefix = `$O.${input.bucket}.C.`;
+  const state = (await jsm.streams.info(stream, { subjects_filter: `${prefix}>` })).state;
+  const subjects = Object.keys(state.subjects ?? {});
+  if (subjects.length === 0) return 0;
+  const named = new Set((await input.store.list()).map((info) => info.nuid));
+  let removed = 0;
+  for (const subject of subjects) {
+    if (named.has(subject.slice(prefix.length))) continue;
+    const last = await jsm.direct.getMessage(stream, { last_by_subj: subject });
+    if (!last || last.time.getTime() > input.cutoff.getTime()) continue;
+    await jsm.streams.purge(stream, { filter: subject });
+    removed += 1;
+  }
+  return removed;
 }
 
 /**
@@ -166,15 +282,17 @@ function pulledChunks(input: {
   jsm: JetStreamManager;
   stream: string;
   subject: string;
+  /** The chunk to read first (its stream sequence) and the object offset of its first byte. */
+  from: { seq: number; offset: number };
   start: number;
   end: number;
   digest: string | undefined;
-  gauge: { buffered: number };
+  gauge: { buffered: number; fetched: number };
 }): ReadableStream<Uint8Array> {
   const { jsm, subject, start, end, gauge } = input;
   const hash = input.digest ? createHash('sha256') : undefined;
-  let seq = 1;
-  let offset = 0;
+  let seq = input.from.seq;
+  let offset = input.from.offset;
   let held = 0;
   const release = () => {
     gauge.buffered -= held;
@@ -194,6 +312,7 @@ function pulledChunks(input: {
           }
           const m = await jsm.direct.getMessage(input.stream, { seq, next_by_subj: subject });
           if (!m) return controller.error(new Error('the object ended before its size'));
+          gauge.fetched += 1;
           seq = m.seq + 1;
           const data = m.data;
           const from = offset;
@@ -290,6 +409,21 @@ async function openFileStore(dir: string): Promise<BlobStore> {
     },
     // A file's read stream reads as its reader reads: nothing is held beyond its own buffer.
     bufferedBytes: () => 0,
+    chunksFetched: () => 0,
+    // A put that died before its rename (a crash, so no unlink) left its temp file here; a put
+    // under way writes to its own, so only one untouched since the cutoff goes.
+    removeLeftovers: async (cutoff) => {
+      let removed = 0;
+      for (const name of await readdir(incoming)) {
+        if (!name.endsWith('.part')) continue;
+        const file = path.join(incoming, name);
+        const at = await stat(file).catch(() => undefined);
+        if (!at?.isFile() || at.mtime.getTime() > cutoff.getTime()) continue;
+        await rm(file, { force: true });
+        removed += 1;
+      }
+      return removed;
+    },
   };
 }
 
