@@ -198,6 +198,7 @@ export async function createHub({
       sweeper = startMediaSweeper({
         pool,
         store: media.store,
+        log,
         status: () => projectors.status(),
         graceMs: settings.media.sweepGraceMs,
         logger,

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { create } from '@bufbuild/protobuf';
+import { jetstream } from '@nats-io/jetstream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileDeletedSchema, MediaEventSchema } from '../../contracts/gen/hearth/media/v1/events_pb.ts';
@@ -54,6 +55,7 @@ const sha = (n: number) => n.toString(16).padStart(64, '0');
 const deps = (over: Partial<SweepDeps> = {}): SweepDeps => ({
   pool: rt.pool,
   store,
+  log: rt.log,
   status: () => runner.status(),
   graceMs: GRACE_MS,
   logger: pino({ level: 'silent' }),
@@ -61,7 +63,11 @@ const deps = (over: Partial<SweepDeps> = {}): SweepDeps => ({
 });
 
 /** An upload as upload.ts makes it: original and thumbnail put, then appended. */
-async function uploaded(fileId: string, n: number): Promise<{ key: string; seq: number }> {
+async function uploaded(
+  fileId: string,
+  n: number,
+  over: Partial<BlobInfo> = {},
+): Promise<{ key: string; seq: number }> {
   const key = randomUUID();
   await store.put(key, source);
   await store.put(`${key}.thumb`, source);
@@ -76,7 +82,7 @@ async function uploaded(fileId: string, n: number): Promise<{ key: string; seq: 
       fileName: 'a.jpg',
       sizeBytes: 5,
       key,
-      info,
+      info: { ...info, ...over },
     },
     meta(),
   );
@@ -184,7 +190,7 @@ describe('the sweeper', () => {
     await caughtUp(kept.seq);
 
     // Too young yet: a put whose append is still on its way looks the same.
-    expect(await sweepUnreferenced(deps())).toEqual({ removed: [] });
+    expect(await sweepUnreferenced(deps())).toEqual({ removed: [], leftovers: 0 });
     expect(await store.has(orphan)).toBe(true);
 
     const outcome = await sweepUnreferenced(deps(), later());
@@ -207,10 +213,12 @@ describe('the sweeper', () => {
     const behind = async () => [{ ...files, lastSeq: files.streamLastSeq - 1 }];
     expect(await sweepUnreferenced(deps({ status: behind }), later())).toEqual({
       skipped: 'media_files is behind the MEDIA stream',
+      leftovers: 0,
     });
     const parked = async () => [{ ...files, lastSeq: files.streamLastSeq, deadLetters: 1 }];
     expect(await sweepUnreferenced(deps({ status: parked }), later())).toEqual({
       skipped: 'media_files has parked events',
+      leftovers: 0,
     });
     expect(await store.has(orphan)).toBe(true);
   });
@@ -219,11 +227,76 @@ describe('the sweeper', () => {
     const other = await rt.pool.connect();
     try {
       await other.query('SELECT pg_advisory_lock(hashtext($1))', [MEDIA_SWEEP_LOCK]);
-      expect(await sweepUnreferenced(deps(), later())).toEqual({ skipped: 'another process is sweeping' });
+      expect(await sweepUnreferenced(deps(), later())).toEqual({
+        skipped: 'another process is sweeping',
+        leftovers: 0,
+      });
       await other.query('SELECT pg_advisory_unlock(hashtext($1))', [MEDIA_SWEEP_LOCK]);
     } finally {
       other.release();
     }
     expect(await sweepUnreferenced(deps(), later())).toHaveProperty('removed');
+  });
+
+  it('keeps a key whose upload an admin skipped as a dead letter: its blob aggregate still holds it', async () => {
+    // A FileUploaded media_files cannot apply (a width past its integer column): parked, then skipped.
+    const { key, seq } = await uploaded('k1', 20, { width: 3_000_000_000 });
+    await caughtUp(seq);
+    const [letter] = await runner.deadLetters.list({ readModel: MEDIA_FILES, status: 'parked' });
+    if (!letter) throw new Error('the upload was not parked');
+    expect(letter.seq).toBe(seq);
+    await runner.deadLetters.resolve({ id: letter.id, action: 'skip', by: 'admin' });
+    expect((await writer.blob(sha(20))).key).toBe(key);
+    const { rows } = await rt.pool.query('SELECT 1 FROM media_files.files WHERE storage_key = $1', [key]);
+    expect(rows).toEqual([]);
+
+    const orphan = randomUUID();
+    await store.put(orphan, source);
+    const outcome = await sweepUnreferenced(deps(), later());
+    const removed = 'removed' in outcome ? outcome.removed : [];
+    expect(removed).toContain(orphan);
+    expect(removed).not.toContain(key);
+    expect(removed).not.toContain(`${key}.thumb`);
+    expect(await store.has(key)).toBe(true);
+    expect(await store.has(`${key}.thumb`)).toBe(true);
+
+    // A skipped event the log no longer has: nothing tells whose key is live, so no round.
+    const other = randomUUID();
+    await store.put(other, source);
+    const { rows: added } = await rt.pool.query<{ id: string }>(
+      `INSERT INTO hearth.dead_letters (read_model, stream, seq, subject, type, error, status)
+       VALUES ($1, $2, $3, 'x', 'x', 'x', 'skipped') RETURNING id`,
+      [MEDIA_FILES, rt.log.names.stream('media'), seq + 1_000_000],
+    );
+    expect(await sweepUnreferenced(deps(), later())).toEqual({
+      skipped: 'a skipped media_files event is no longer on the log',
+      leftovers: 0,
+    });
+    expect(await store.has(other)).toBe(true);
+    await rt.pool.query('DELETE FROM hearth.dead_letters WHERE id = $1', [added[0]?.id]);
+    expect(await sweepUnreferenced(deps(), later())).toMatchObject({ removed: [other] });
+    expect(await store.has(key)).toBe(true);
+  });
+
+  it('removes chunks a put that died midway left (no metadata names them), even while media_files lags', async () => {
+    const bucket = rt.log.names.kvBucket('media');
+    const stray = `$O.${bucket}.C.straynuid${randomUUID().replaceAll('-', '')}`;
+    await jetstream(rt.log.nc).publish(stray, new Uint8Array(1024));
+    const strays = async () =>
+      (await rt.log.jsm.streams.info(`OBJ_${bucket}`, { subjects_filter: stray })).state.subjects?.[stray] ??
+      0;
+    expect(await strays()).toBe(1);
+    // Too young: a put under way looks the same.
+    expect(await sweepUnreferenced(deps())).toMatchObject({ leftovers: 0 });
+    expect(await strays()).toBe(1);
+
+    const [files] = (await runner.status()).filter((s) => s.name === MEDIA_FILES);
+    if (!files) throw new Error('no media_files');
+    const behind = async () => [{ ...files, lastSeq: files.streamLastSeq - 1 }];
+    expect(await sweepUnreferenced(deps({ status: behind }), later())).toEqual({
+      skipped: 'media_files is behind the MEDIA stream',
+      leftovers: 1,
+    });
+    expect(await strays()).toBe(0);
   });
 });

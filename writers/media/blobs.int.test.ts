@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testNats } from '../../test/services.ts';
 import { type BlobStore, openBlobStore } from './blobs.ts';
@@ -179,6 +179,24 @@ describe('the nats blob store, read slowly', () => {
     expect(store.bufferedBytes()).toBe(0);
   });
 
+  it('fetches only the chunks a range near the end needs, not every chunk before it', async () => {
+    const read = async (start: number, end: number) => {
+      const before = store.chunksFetched();
+      const got = await store.get('big', { start, end });
+      const bytes = await bytesOf(got?.stream as ReadableStream<Uint8Array>);
+      expect(bytes.equals(big.subarray(start, end + 1))).toBe(true);
+      return store.chunksFetched() - before;
+    };
+    // The last 760 bytes: inside the 80th chunk, asked twice (the second from the cached sequences).
+    expect(await read(10_485_000, 10_485_759)).toBe(1);
+    expect(await read(10_485_000, 10_485_759)).toBe(1);
+    // Across a chunk boundary in the middle: the two chunks either side.
+    expect(await read(40 * CHUNK - 3, 40 * CHUNK + 3)).toBe(2);
+    // The first chunk's last byte, and a whole read: every chunk, once.
+    expect(await read(CHUNK - 1, CHUNK - 1)).toBe(1);
+    expect(await read(0, big.length - 1)).toBe(big.length / CHUNK);
+  });
+
   it('lists what it keeps, with when it was stored', async () => {
     const listed = await store.list();
     const entry = listed.find((e) => e.key === 'big');
@@ -199,5 +217,56 @@ describe('the fs blob store, when a write fails', () => {
     expect((await bytesOf(kept?.stream as ReadableStream<Uint8Array>)).equals(content)).toBe(true);
     expect(await readdir(path.join(dir, '.incoming'))).toEqual([]);
     expect((await readdir(dir)).sort()).toEqual(['.incoming', 'kept']);
+  });
+});
+
+describe('leftovers of a put that died midway', () => {
+  const HOUR = 60 * 60_000;
+  const past = () => new Date(Date.now() - HOUR);
+  const future = () => new Date(Date.now() + HOUR);
+
+  it('in the Object Store, chunks no metadata names go once past the cutoff; objects stay whole', async () => {
+    const store = await openBlobStore({ spec: 'nats', nc: nats.nc, names: nats.names });
+    await store.put('whole', source);
+    const bucket = nats.names.kvBucket('media');
+    const stream = `OBJ_${bucket}`;
+    const stray = `$O.${bucket}.C.straynuid${randomBytes(4).toString('hex')}`;
+    // What a put that died before its metadata leaves: chunks on a subject nothing names.
+    const js = jetstream(nats.nc);
+    await js.publish(stray, randomBytes(128 * 1024));
+    await js.publish(stray, randomBytes(1000));
+    const jsm = await jetstreamManager(nats.nc);
+    const strayCount = async () =>
+      (await jsm.streams.info(stream, { subjects_filter: stray })).state.subjects?.[stray] ?? 0;
+    expect(await strayCount()).toBe(2);
+
+    // Too young: a put under way looks the same.
+    expect(await store.removeLeftovers(past())).toBe(0);
+    expect(await strayCount()).toBe(2);
+
+    expect(await store.removeLeftovers(future())).toBe(1);
+    expect(await strayCount()).toBe(0);
+    const got = await store.get('whole');
+    expect((await bytesOf(got?.stream as ReadableStream<Uint8Array>)).equals(content)).toBe(true);
+    expect(await store.removeLeftovers(future())).toBe(0);
+  });
+
+  it('in a directory, .part files untouched since the cutoff go; blobs and younger ones stay', async () => {
+    const dir = path.join(work, 'leftovers');
+    const store = await openBlobStore({ spec: `fs:${dir}`, nc: nats.nc, names: nats.names });
+    await store.put('whole', source);
+    const old = path.join(dir, '.incoming', 'old.part');
+    const young = path.join(dir, '.incoming', 'young.part');
+    await writeFile(old, 'half');
+    await writeFile(young, 'half');
+    const twoHoursAgo = new Date(Date.now() - 2 * HOUR);
+    await utimes(old, twoHoursAgo, twoHoursAgo);
+
+    expect(await store.removeLeftovers(past())).toBe(1);
+    expect(await readdir(path.join(dir, '.incoming'))).toEqual(['young.part']);
+    expect(await store.has('whole')).toBe(true);
+    expect(await store.removeLeftovers(future())).toBe(1);
+    expect(await readdir(path.join(dir, '.incoming'))).toEqual([]);
+    expect((await readdir(dir)).sort()).toEqual(['.incoming', 'whole']);
   });
 });

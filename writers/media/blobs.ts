@@ -4,17 +4,19 @@
 //   The bucket is names.kvBucket('media'), so a test namespace has its own (stream OBJ_<bucket>).
 // - 'fs:<dir>': one file per key under dir, written to a temp name, fsynced, then renamed, so
 //   a crash leaves either the whole blob or none of it.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type JetStreamManager, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { type ObjectStore, Objm } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { LRUCache } from 'lru-cache';
 import type { Names } from '../../contracts/subjects.ts';
 import { isStreamNotFound } from '../log/upkeep.ts';
+import { firstChunk, pulledChunks, removeStrayChunks } from './blob-chunks.ts';
 
 export type BlobStore = {
   put(key: string, path: string): Promise<{ sizeBytes: number }>; // from a local file (streamed)
@@ -33,6 +35,14 @@ export type BlobStore = {
   list(): Promise<{ key: string; storedAt: Date }[]>;
   /** Bytes read from the store that no download's reader has taken yet (back-pressure's gauge). */
   bufferedBytes(): number;
+  /** Object Store chunks fetched for downloads so far (0 for a directory): what a range costs. */
+  chunksFetched(): number;
+  /**
+   * Removes what a put that died midway left, stored at or before `cutoff`: bytes no key will
+   * ever name (a directory's .incoming/*.part; Object Store chunks with no object's metadata).
+   * Returns how many such leftovers went.
+   */
+  removeLeftovers(cutoff: Date): Promise<number>;
 };
 
 /** Keys are opaque, and safe as a file name: no path, no leading dot (so never '.' or '..'). */
@@ -65,9 +75,13 @@ const toWeb = (readable: Readable) => Readable.toWeb(readable) as unknown as Rea
  * back-pressure and no range read: a slow download, or each of N seeks into a video, would hold
  * the whole object in memory. So downloads here read the object's chunks (128 KiB each, on the
  * subject $O.<bucket>.C.<nuid>) one direct get at a time, only when the reader asks for more:
- * at most one chunk per download is held. A range skips the chunks before `start` as they come
- * (each is dropped at once) and stops after `end`. A whole read checks the object's digest, as
- * the library does. Objects are stored exactly as the Object Store stores them (put is the
+ * at most one chunk per download is held. Chunks are of one size (the object's
+ * max_chunk_size; the last may be shorter), so a range starts at chunk floor(start / size): the
+ * stream sequence of each chunk is learnt once per object from a headers-only consumer on its
+ * chunk subject (no payload moves) and kept in a small LRU by the object's nuid (an object put
+ * again gets a new nuid, so an entry never goes stale), so a seek near the end of a 10 MB video
+ * fetches the one or two chunks it answers with, not the 80 before them. A range stops after
+ * `end`. A whole read checks the object's digest, as the library does. Objects are stored exactly as the Object Store stores them (put is the
  * library's), so any NATS tool can read them.
  */
 async function openObjectStore(input: {
@@ -84,7 +98,11 @@ async function openObjectStore(input: {
     });
   let os: ObjectStore = await create();
   const jsm = await jetstreamManager(input.nc);
-  const gauge = { buffered: 0 };
+  const js = jetstream(input.nc);
+  const stream = `OBJ_${bucket}`;
+  const gauge = { buffered: 0, fetched: 0 };
+  // 80 sequences for a 10 MB object: a few thousand objects' worth is well under a megabyte.
+  const chunkSeqs = new LRUCache<string, number[]>({ max: 2048 });
   // A server that lost its store (a fresh disk, a deleted stream) has no blobs: reads find
   // none, and the bucket is made again so the next put works, as upkeep does for the log.
   const reach = async <T>(
@@ -127,16 +145,20 @@ async function openObjectStore(input: {
       const sizeBytes = info.size;
       const start = range?.start ?? 0;
       const end = Math.min(range?.end ?? sizeBytes - 1, sizeBytes - 1);
-      const stream = pulledChunks({
+      if (start > end) return { stream: toWeb(Readable.from([])), sizeBytes };
+      const subject = `$O.${bucket}.C.${info.nuid}`;
+      const from = await firstChunk({ js, stream, subject, info, start, chunkSeqs });
+      const body = pulledChunks({
         jsm,
-        stream: `OBJ_${bucket}`,
-        subject: `$O.${bucket}.C.${info.nuid}`,
+        stream,
+        subject,
+        from: from ?? { seq: 1, offset: 0 },
         start,
         end,
         digest: range ? undefined : info.digest,
         gauge,
       });
-      return { stream, sizeBytes };
+      return { stream: body, sizeBytes };
     },
     remove: async (key) => {
       if (await live(key))
@@ -154,69 +176,13 @@ async function openObjectStore(input: {
         () => [],
       ),
     bufferedBytes: () => gauge.buffered,
+    chunksFetched: () => gauge.fetched,
+    removeLeftovers: (cutoff) =>
+      reach(
+        (store) => removeStrayChunks({ jsm, store, stream, bucket, cutoff }),
+        () => 0,
+      ),
   };
-}
-
-/**
- * Bytes [start, end] of an object, pulled one chunk per read: the next chunk is fetched only
- * when the reader asks (highWaterMark 0), so nothing piles up behind a slow reader. `digest`
- * (SHA-256=<base64>) is checked at the end of a whole read.
- */
-function pulledChunks(input: {
-  jsm: JetStreamManager;
-  stream: string;
-  subject: string;
-  start: number;
-  end: number;
-  digest: string | undefined;
-  gauge: { buffered: number };
-}): ReadableStream<Uint8Array> {
-  const { jsm, subject, start, end, gauge } = input;
-  const hash = input.digest ? createHash('sha256') : undefined;
-  let seq = 1;
-  let offset = 0;
-  let held = 0;
-  const release = () => {
-    gauge.buffered -= held;
-    held = 0;
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        // What the reader took since the last pull is no longer held here.
-        release();
-        for (;;) {
-          if (offset > end) {
-            if (hash && input.digest && !sameDigest(input.digest, hash.digest())) {
-              return controller.error(new Error('received a corrupt object: digests do not match'));
-            }
-            return controller.close();
-          }
-          const m = await jsm.direct.getMessage(input.stream, { seq, next_by_subj: subject });
-          if (!m) return controller.error(new Error('the object ended before its size'));
-          seq = m.seq + 1;
-          const data = m.data;
-          const from = offset;
-          offset += data.length;
-          hash?.update(data);
-          if (offset <= start || data.length === 0) continue;
-          const piece = data.subarray(Math.max(0, start - from), Math.min(data.length, end + 1 - from));
-          held = piece.length;
-          gauge.buffered += held;
-          controller.enqueue(piece);
-          return;
-        }
-      },
-      cancel: () => release(),
-    },
-    { highWaterMark: 0 },
-  );
-}
-
-/** The Object Store writes SHA-256=<base64url>; older writers wrote standard base64. */
-function sameDigest(expected: string, computed: Buffer): boolean {
-  const encoded = expected.replace(/^SHA-256=/i, '');
-  return Buffer.from(encoded, 'base64').equals(computed);
 }
 
 // --- A directory ---------------------------------------------------------------------------
@@ -290,6 +256,21 @@ async function openFileStore(dir: string): Promise<BlobStore> {
     },
     // A file's read stream reads as its reader reads: nothing is held beyond its own buffer.
     bufferedBytes: () => 0,
+    chunksFetched: () => 0,
+    // A put that died before its rename (a crash, so no unlink) left its temp file here; a put
+    // under way writes to its own, so only one untouched since the cutoff goes.
+    removeLeftovers: async (cutoff) => {
+      let removed = 0;
+      for (const name of await readdir(incoming)) {
+        if (!name.endsWith('.part')) continue;
+        const file = path.join(incoming, name);
+        const at = await stat(file).catch(() => undefined);
+        if (!at?.isFile() || at.mtime.getTime() > cutoff.getTime()) continue;
+        await rm(file, { force: true });
+        removed += 1;
+      }
+      return removed;
+    },
   };
 }
 
