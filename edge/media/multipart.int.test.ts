@@ -117,7 +117,7 @@ describe('an upload, streamed to a temp file', () => {
     await rm(file.path);
   });
 
-  it('is an attachment when no type is given, and ignores a harmless extra field', async () => {
+  it('is a family photo when no type is given (seed 001’s clients), and ignores a harmless extra field', async () => {
     const res = await post(
       form([
         { name: 'caption', value: 'hi' },
@@ -125,7 +125,7 @@ describe('an upload, streamed to a temp file', () => {
       ]),
     );
     expect(res.status).toBe(200);
-    expect(res.body.kind).toBe('attachment');
+    expect(res.body.kind).toBe('photo');
     await rm(res.body.path as string);
   });
 
