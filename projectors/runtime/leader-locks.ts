@@ -59,10 +59,9 @@ export function leaderLocks(config: pg.ClientConfig): LeaderLocks {
     tryLead: async (key) => {
       const s = session();
       await s.ready;
-      const { rows } = await s.client.query<{ ok: boolean }>(
-        'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
-        [key],
-      );
+      const { rows } = await query<{ ok: boolean }>(s, 'SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+        key,
+      ]);
       if (rows[0]?.ok !== true) return null;
       return {
         lost: s.lost.signal,
