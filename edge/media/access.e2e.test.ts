@@ -7,8 +7,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../contracts/chat.api.ts';
 import type { AlbumDetail, MediaFile, MediaPage, UploadResponse } from '../../contracts/media.api.ts';
-import { type PrivateClamd, startClamd, WITHOUT_CLAMD_REASON, withoutClamd } from '../../test/clamd.ts';
-import { startTestHub, type TestClient, type TestHub } from '../../test/hub.ts';
+import { type PrivateClamd, WITHOUT_CLAMD_REASON, withoutClamd } from '../../test/clamd.ts';
+import type { TestClient, TestHub } from '../../test/hub.ts';
+import { startMediaFamily } from '../../test/media-family.ts';
 
 let t: TestHub;
 let clamd: PrivateClamd;
@@ -66,20 +67,10 @@ const imageOf = async (client: TestClient) =>
 
 describe.skipIf(withoutClamd)(`media access${withoutClamd ? ` (${WITHOUT_CLAMD_REASON})` : ''}`, () => {
   beforeAll(async () => {
-    clamd = await startClamd();
-    t = await startTestHub({ env: { CLAMD_URL: clamd.url, HEARTH_COMMAND_RATE_LIMIT: '10000' } });
-    admin = t.client();
-    await admin.signUp({ email: 'admin@family.test', name: 'Admin' });
-    ann = t.client();
-    await ann.signUp({ email: 'ann@family.test', name: 'Ann' });
-    bob = t.client();
-    await bob.signUp({ email: 'bob@family.test', name: 'Bob' });
-    child = t.client();
-    await child.signUp({ email: 'kid@family.test', name: 'Kid' });
-    const childId = (await child.me()).id;
-    expect(
-      (await admin.request(`/api/v1/admin/users/${childId}/role`, { body: { role: 'child' } })).status,
-    ).toBe(200);
+    const family = await startMediaFamily({ members: ['Ann', 'Bob'], children: ['Kid'] });
+    ({ t, clamd, admin } = family);
+    [ann, bob] = family.members as [TestClient, TestClient];
+    [child] = family.children as [TestClient];
   }, 120_000);
   afterAll(async () => {
     await t?.stop();

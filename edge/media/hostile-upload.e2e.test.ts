@@ -6,9 +6,10 @@
 import { request as httpRequest } from 'node:http';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PrivateClamd, startClamd } from '../../test/clamd.ts';
+import type { PrivateClamd } from '../../test/clamd.ts';
 import { logHeads, serveHub } from '../../test/hostile.ts';
-import { startTestHub, type TestClient, type TestHub } from '../../test/hub.ts';
+import type { TestClient, TestHub } from '../../test/hub.ts';
+import { startMediaFamily } from '../../test/media-family.ts';
 
 let t: TestHub;
 let clamd: PrivateClamd;
@@ -100,21 +101,15 @@ const traces = async () => ({
 });
 
 beforeAll(async () => {
-  clamd = await startClamd();
-  t = await startTestHub({
-    env: { CLAMD_URL: clamd.url, HEARTH_COMMAND_RATE_LIMIT: '10000', HEARTH_UPLOAD_IDLE_TIMEOUT: '1' },
+  const family = await startMediaFamily({
+    members: ['Ann'],
+    children: ['Kid'],
+    env: { HEARTH_UPLOAD_IDLE_TIMEOUT: '1' },
   });
+  ({ t, clamd, admin } = family);
+  [ann] = family.members as [TestClient];
+  [child] = family.children as [TestClient];
   server = await serveHub(t.hub);
-  admin = t.client();
-  await admin.signUp({ email: 'admin@hostile.test', name: 'Admin' });
-  ann = t.client();
-  await ann.signUp({ email: 'ann@hostile.test', name: 'Ann' });
-  child = t.client();
-  await child.signUp({ email: 'kid@hostile.test', name: 'Kid' });
-  const childId = (await child.me()).id;
-  expect(
-    (await admin.request(`/api/v1/admin/users/${childId}/role`, { body: { role: 'child' } })).status,
-  ).toBe(200);
 }, 120_000);
 
 afterAll(async () => {

@@ -12,10 +12,11 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaFile, MediaPage, MediaStatus, UploadResponse } from '../../contracts/media.api.ts';
-import { EICAR, EICAR_SIGNATURE, type PrivateClamd, startClamd } from '../../test/clamd.ts';
+import { EICAR, EICAR_SIGNATURE, type PrivateClamd } from '../../test/clamd.ts';
 import { hasLocation } from '../../test/gps.ts';
 import { serveHub } from '../../test/hostile.ts';
-import { startTestHub, type TestClient, type TestHub } from '../../test/hub.ts';
+import type { TestClient, TestHub } from '../../test/hub.ts';
+import { type MediaFamily, startMediaFamily } from '../../test/media-family.ts';
 import { hasGps } from './exif.ts';
 import { videoPostersAvailable } from './images.ts';
 
@@ -118,21 +119,13 @@ const settings = async (body: object) => {
 const gallery = async (client: TestClient) =>
   (await json<MediaPage>(client, '/api/v1/media?kind=all&limit=100')).files.map((f) => f.id);
 
+let family: MediaFamily;
+
 beforeAll(async () => {
-  clamd = await startClamd();
-  t = await startTestHub({ env: { CLAMD_URL: clamd.url, HEARTH_COMMAND_RATE_LIMIT: '10000' } });
-  admin = t.client();
-  await admin.signUp({ email: 'admin@family.test', name: 'Admin' });
-  ann = t.client();
-  await ann.signUp({ email: 'ann@family.test', name: 'Ann' });
-  bob = t.client();
-  await bob.signUp({ email: 'bob@family.test', name: 'Bob' });
-  child = t.client();
-  await child.signUp({ email: 'kid@family.test', name: 'Kid' });
-  const childId = (await child.me()).id;
-  expect(
-    (await admin.request(`/api/v1/admin/users/${childId}/role`, { body: { role: 'child' } })).status,
-  ).toBe(200);
+  family = await startMediaFamily({ members: ['Ann', 'Bob'], children: ['Kid'] });
+  ({ t, clamd, admin } = family);
+  [ann, bob] = family.members as [TestClient, TestClient];
+  [child] = family.children as [TestClient];
 }, 120_000);
 
 afterAll(async () => {

@@ -8,8 +8,9 @@ import type { ChatMessage } from '../../contracts/chat.api.ts';
 import type { HomeFeed } from '../../contracts/home.api.ts';
 import type { MediaPage, UploadResponse } from '../../contracts/media.api.ts';
 import type { Profile } from '../../contracts/play.api.ts';
-import { type PrivateClamd, startClamd, WITHOUT_CLAMD_REASON, withoutClamd } from '../../test/clamd.ts';
-import { startTestHub, type TestClient, type TestHub } from '../../test/hub.ts';
+import { type PrivateClamd, WITHOUT_CLAMD_REASON, withoutClamd } from '../../test/clamd.ts';
+import type { TestClient, TestHub } from '../../test/hub.ts';
+import { startMediaFamily } from '../../test/media-family.ts';
 
 let t: TestHub;
 let clamd: PrivateClamd;
@@ -58,18 +59,10 @@ const photosCounted = async (client: TestClient) =>
 
 describe.skipIf(withoutClamd)(`sharing${withoutClamd ? ` (${WITHOUT_CLAMD_REASON})` : ''}`, () => {
   beforeAll(async () => {
-    clamd = await startClamd();
-    t = await startTestHub({ env: { CLAMD_URL: clamd.url, HEARTH_COMMAND_RATE_LIMIT: '10000' } });
-    admin = t.client();
-    await admin.signUp({ email: 'admin@family.test', name: 'Dad' });
-    ann = t.client();
-    await ann.signUp({ email: 'ann@family.test', name: 'Ann' });
-    kid = t.client();
-    await kid.signUp({ email: 'kid@family.test', name: 'Kid' });
-    const kidId = (await kid.me()).id;
-    expect(
-      (await admin.request(`/api/v1/admin/users/${kidId}/role`, { body: { role: 'child' } })).status,
-    ).toBe(200);
+    const family = await startMediaFamily({ admin: 'Dad', members: ['Ann'], children: ['Kid'] });
+    ({ t, clamd, admin } = family);
+    [ann] = family.members as [TestClient];
+    [kid] = family.children as [TestClient];
   }, 120_000);
 
   afterAll(async () => {

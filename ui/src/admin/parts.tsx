@@ -1,4 +1,5 @@
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { type SectionProps, Section as SharedSection } from '../components/section.tsx';
 import { Alert } from '../components/ui/alert.tsx';
 import { ApiError, errorMessage } from '../lib/http.ts';
 import { cn } from '../lib/utils.ts';
@@ -49,33 +50,8 @@ export function useAction() {
   return { busy, error: failure?.message ?? null, field: failure?.field, clear, run };
 }
 
-export function Section({
-  title,
-  description,
-  actions,
-  children,
-}: {
-  title: string;
-  description?: ReactNode;
-  actions?: ReactNode;
-  children: ReactNode;
-}) {
-  const id = `console-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-  return (
-    <section aria-labelledby={id} className="rounded-xl border bg-card p-4 shadow-sm md:p-5">
-      <div className="mb-3 flex flex-wrap items-start justify-between gap-2">
-        <div className="min-w-0">
-          <h2 id={id} className="font-semibold leading-tight">
-            {title}
-          </h2>
-          {description && <p className="mt-1 text-sm text-muted-foreground">{description}</p>}
-        </div>
-        {actions}
-      </div>
-      {children}
-    </section>
-  );
-}
+/** {@link SharedSection}, its heading ids starting `console-`. */
+export const Section = (props: SectionProps) => <SharedSection idPrefix="console" {...props} />;
 
 export function ErrorText({ message }: { message: string | null | undefined }) {
   if (!message) return null;

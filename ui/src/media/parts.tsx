@@ -1,5 +1,6 @@
 // Small pieces the media screens share: loading with read-your-writes, a section, a bar.
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { type SectionProps, Section as SharedSection } from '../components/section.tsx';
 import { errorMessage } from '../lib/http.ts';
 import { cn } from '../lib/utils.ts';
 
@@ -28,33 +29,8 @@ export function useLoad<T>(load: (seq?: number) => Promise<T>) {
   return { data, error, reload, setData };
 }
 
-export function Section({
-  title,
-  description,
-  actions,
-  children,
-}: {
-  title: string;
-  description?: ReactNode;
-  actions?: ReactNode;
-  children: ReactNode;
-}) {
-  const id = `media-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-  return (
-    <section aria-labelledby={id} className="rounded-xl border bg-card p-4 shadow-sm md:p-5">
-      <div className="mb-3 flex flex-wrap items-start justify-between gap-2">
-        <div className="min-w-0">
-          <h2 id={id} className="font-semibold leading-tight">
-            {title}
-          </h2>
-          {description && <p className="mt-1 text-sm text-muted-foreground">{description}</p>}
-        </div>
-        {actions}
-      </div>
-      {children}
-    </section>
-  );
-}
+/** {@link SharedSection}, its heading ids starting `media-`. */
+export const Section = (props: SectionProps) => <SharedSection idPrefix="media" {...props} />;
 
 export function Empty({ children }: { children: ReactNode }) {
   return (

@@ -2,37 +2,7 @@ import type { ReactNode } from 'react';
 import { Alert } from '../components/ui/alert.tsx';
 import { cn } from '../lib/utils.ts';
 
-export function Section({
-  title,
-  description,
-  actions,
-  children,
-  className,
-  labelledBy,
-}: {
-  title: string;
-  description?: ReactNode;
-  actions?: ReactNode;
-  children: ReactNode;
-  className?: string;
-  labelledBy?: string;
-}) {
-  const id = labelledBy ?? `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-  return (
-    <section aria-labelledby={id} className={cn('rounded-xl border bg-card p-4 shadow-sm md:p-5', className)}>
-      <div className="mb-3 flex flex-wrap items-start justify-between gap-2">
-        <div className="min-w-0">
-          <h2 id={id} className="font-semibold leading-tight">
-            {title}
-          </h2>
-          {description && <p className="mt-1 text-sm text-muted-foreground">{description}</p>}
-        </div>
-        {actions}
-      </div>
-      {children}
-    </section>
-  );
-}
+export { Section } from '../components/section.tsx';
 
 export function ProgressBar({
   value,
