@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BlobReleasedSchema,
   FileDeletedSchema,
@@ -78,6 +78,14 @@ describe('uploading bytes nobody stored yet', () => {
       .given([])
       .when(upload())
       .thenEmits([uploaded('f1', 'ann', 'k1', true)]));
+
+  it('records dimensions the read model could not store as unknown (0)', () => {
+    const [event] = blobAggregate.decider.decide(
+      upload({ info: { ...info, width: 3_000_000_000, height: -1 } }),
+      blobAggregate.decider.initialState,
+    );
+    expect(event?.case === 'fileUploaded' && [event.value.width, event.value.height]).toEqual([0, 0]);
+  });
 
   it('refuses a key that was released before: a late removal could take its bytes', () =>
     spec

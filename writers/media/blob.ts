@@ -60,6 +60,10 @@ export type BlobCommand =
       mayManage: boolean;
     };
 
+/** Pixels the read model can store (Postgres integer); anything else is unknown (0). */
+const storable = (pixels: number): number =>
+  Number.isInteger(pixels) && pixels > 0 && pixels <= 2_147_483_647 ? pixels : 0;
+
 export function decideBlob(command: BlobCommand, state: Blob): MediaEventBody[] {
   switch (command.type) {
     case 'upload': {
@@ -84,8 +88,8 @@ export function decideBlob(command: BlobCommand, state: Blob): MediaEventBody[] 
             fileName: command.fileName,
             sizeBytes: BigInt(command.sizeBytes),
             storedBytes: BigInt(info.storedBytes),
-            width: info.width,
-            height: info.height,
+            width: storable(info.width),
+            height: storable(info.height),
             hasThumbnail: info.hasThumbnail,
             thumbnailNote: info.thumbnailNote,
             stored: !live,
