@@ -32,8 +32,7 @@ export async function startBenchHub(
     databaseUrl: url,
     authSecret: 'bench-secret-bench-secret-bench-secret-0123',
     settings,
-    // BENCH_LINGER_MS sets the read models' linger, to compare settings in one run.
-    ...(process.env.BENCH_LINGER_MS ? { lingerMs: Number(process.env.BENCH_LINGER_MS) } : {}),
+    ...(ctx.lingerMs === undefined ? {} : { lingerMs: ctx.lingerMs }),
     // Logging as `npm start` does (an access line per request), to nowhere.
     logger: createLogger({ level: 'info', destination: '/dev/null' }),
   });

@@ -9,11 +9,15 @@ import { connectNats } from '../writers/log/connect.ts';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** BENCH_LINGER_MS: the read models' linger in the bench's hubs, to compare settings in one run. */
+const LINGER_MS = process.env.BENCH_LINGER_MS ? Number(process.env.BENCH_LINGER_MS) : undefined;
 
 export type BenchContext = {
   runId: string;
   /** The NATS server every figure uses (NATS_URL, read once here). */
   natsUrl: string;
+  /** The read models' linger for the bench's hubs (BENCH_LINGER_MS, read once here); unset: the hub's. */
+  lingerMs: number | undefined;
   nc: NatsConnection;
   /** A namespace of its own per figure, so streams never mix events of two figures. */
   names: (figure: string) => Names;
@@ -42,6 +46,7 @@ export async function openContext(): Promise<BenchContext> {
   return {
     runId,
     natsUrl: NATS_URL,
+    lingerMs: LINGER_MS,
     nc,
     names: (figure) => createNames(`b${runId}${figure}`),
     database: async (figure) => {
