@@ -9,7 +9,7 @@ import type { ChatMessage } from '../../contracts/chat.api.ts';
 import type { AlbumDetail, MediaFile, MediaPage, UploadResponse } from '../../contracts/media.api.ts';
 import { type PrivateClamd, WITHOUT_CLAMD_REASON, withoutClamd } from '../../test/clamd.ts';
 import type { TestClient, TestHub } from '../../test/hub.ts';
-import { startMediaFamily } from '../../test/media-family.ts';
+import { startMediaFamily, uploadedTo } from '../../test/media-family.ts';
 
 let t: TestHub;
 let clamd: PrivateClamd;
@@ -24,24 +24,8 @@ const photo = (seed: number) =>
     .toBuffer();
 
 /** `type` null: as seed 001's clients send it, with no type part. */
-async function uploaded(client: TestClient, bytes: Buffer, type: 'photo' | 'attachment' | 'avatar' | null) {
-  const form = new FormData();
-  if (type) form.append('type', type);
-  form.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), `${type ?? 'untyped'}.jpg`);
-  const res = await t.hub.app.request(`${t.origin}/api/v1/upload`, {
-    method: 'POST',
-    headers: {
-      'X-Forwarded-For': client.ip,
-      Origin: t.origin,
-      Cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-    },
-    body: form,
-  });
-  expect(res.status, await res.clone().text()).toBe(201);
-  const up = (await res.json()) as UploadResponse;
-  expect((await client.request(`/api/v1/files/${up.id}?after=${up.seq}`)).status).toBe(200);
-  return up;
-}
+const uploaded = (client: TestClient, bytes: Buffer, type: 'photo' | 'attachment' | 'avatar' | null) =>
+  uploadedTo(t, client, bytes, { type, name: `${type ?? 'untyped'}.jpg` });
 
 async function json<T>(client: TestClient, path: string): Promise<T> {
   const res = await client.request(path);

@@ -4,10 +4,16 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { expect } from 'vitest';
-import type { MediaPage, UploadResponse } from '../../contracts/media.api.ts';
+import type { MediaPage } from '../../contracts/media.api.ts';
 import type { PrivateClamd } from '../../test/clamd.ts';
 import type { TestClient, TestHub } from '../../test/hub.ts';
-import { type MediaFamily, startMediaFamily } from '../../test/media-family.ts';
+import {
+  type MediaFamily,
+  postUpload,
+  headersOf as sharedHeaders,
+  startMediaFamily,
+  uploadedTo,
+} from '../../test/media-family.ts';
 
 export let t: TestHub;
 export let clamd: PrivateClamd;
@@ -49,47 +55,17 @@ export async function photo(seed: number, { gps = false, width = 320, height = 2
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-export function headersOf(client: TestClient, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'X-Forwarded-For': client.ip,
-    Origin: t.origin,
-    Cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-    ...extra,
-  };
-}
+export const headersOf = (client: TestClient, extra: Record<string, string> = {}) =>
+  sharedHeaders(t, client, extra);
 
-export async function upload(
+export const upload = (
   client: TestClient,
   bytes: Uint8Array | string,
-  {
-    name = 'photo.jpg',
-    // For the gallery: an upload of no type is a chat attachment, only its sender's to read.
-    type = 'photo',
-    contentType = 'image/jpeg',
-  }: { name?: string; type?: string; contentType?: string } = {},
-): Promise<Response> {
-  const form = new FormData();
-  form.append('type', type);
-  form.append(
-    'file',
-    new Blob([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)], { type: contentType }),
-    name,
-  );
-  return t.hub.app.request(`${t.origin}/api/v1/upload`, {
-    method: 'POST',
-    headers: headersOf(client),
-    body: form,
-  });
-}
+  opts?: Parameters<typeof postUpload>[3],
+) => postUpload(t, client, bytes, opts);
 
-export async function uploaded(client: TestClient, bytes: Uint8Array, opts?: Parameters<typeof upload>[2]) {
-  const res = await upload(client, bytes, opts);
-  expect(res.status, await res.clone().text()).toBe(201);
-  const up = (await res.json()) as UploadResponse;
-  // Read-your-writes: what follows reads the media read model.
-  expect((await client.request(`/api/v1/files/${up.id}?after=${up.seq}`)).status).toBe(200);
-  return up;
-}
+export const uploaded = (client: TestClient, bytes: Uint8Array, opts?: Parameters<typeof postUpload>[3]) =>
+  uploadedTo(t, client, bytes, opts);
 
 export const download = (client: TestClient, path: string, headers: Record<string, string> = {}) =>
   t.hub.app.request(`${t.origin}${path}`, { headers: headersOf(client, headers) });

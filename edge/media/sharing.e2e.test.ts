@@ -10,7 +10,7 @@ import type { MediaPage, UploadResponse } from '../../contracts/media.api.ts';
 import type { Profile } from '../../contracts/play.api.ts';
 import { type PrivateClamd, WITHOUT_CLAMD_REASON, withoutClamd } from '../../test/clamd.ts';
 import type { TestClient, TestHub } from '../../test/hub.ts';
-import { startMediaFamily } from '../../test/media-family.ts';
+import { postUpload, startMediaFamily } from '../../test/media-family.ts';
 
 let t: TestHub;
 let clamd: PrivateClamd;
@@ -28,18 +28,7 @@ async function upload(
   bytes: Buffer,
   type: 'photo' | 'attachment',
 ): Promise<UploadResponse> {
-  const form = new FormData();
-  form.append('type', type);
-  form.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), `${type}.jpg`);
-  const res = await t.hub.app.request(`${t.origin}/api/v1/upload`, {
-    method: 'POST',
-    headers: {
-      'X-Forwarded-For': client.ip,
-      Origin: t.origin,
-      Cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-    },
-    body: form,
-  });
+  const res = await postUpload(t, client, bytes, { type, name: `${type}.jpg` });
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as UploadResponse;
 }
