@@ -3,7 +3,7 @@
 
 import { commonErrors } from './errors.ts';
 
-export const DOMAINS = ['identity', 'chat', 'play', 'home', 'media'] as const;
+export const DOMAINS = ['identity', 'chat', 'play', 'home', 'media', 'audit'] as const;
 export type Domain = (typeof DOMAINS)[number];
 
 export type Names = {
@@ -61,6 +61,12 @@ export type Names = {
     /** One member's avatar. */
     avatar: (memberId: string) => string;
   };
+  audit: {
+    /** Refused attempts of one actor, kind and action within one minute (coalesced). */
+    refusal: (refusalId: string) => string;
+    /** The signed checkpoints of one stream's hash chain (the stream's name, e.g. CHAT). */
+    chain: (stream: string) => string;
+  };
 };
 
 const TOKEN = /^[A-Za-z0-9_-]{1,128}$/;
@@ -114,6 +120,10 @@ export function createNames(prefix = ''): Names {
       settings: () => `${root}.media.settings`,
       rejection: (rejectionId) => `${root}.media.rejection.${token(rejectionId)}`,
       avatar: (memberId) => `${root}.media.member.${token(memberId)}.avatar`,
+    },
+    audit: {
+      refusal: (refusalId) => `${root}.audit.refusal.${token(refusalId)}`,
+      chain: (stream) => `${root}.audit.chain.${token(stream)}`,
     },
   };
 }

@@ -17,6 +17,9 @@ export const statements = {
   // Media: read = see and download the family's files; upload = upload, make albums and add to
   // them; manage = the family's media settings, deleting anyone's file.
   media: ['read', 'upload', 'manage'],
+  // The audit log: read = the viewer, its exports, the retention, verifying the chain;
+  // checkpoint = sign a checkpoint of every stream now. Admins only.
+  audit: ['read', 'checkpoint'],
 } as const;
 
 export type Statements = typeof statements;
@@ -62,4 +65,10 @@ export const MEDIA_PERMISSIONS = {
   read: { media: ['read'] },
   upload: { media: ['upload'] },
   manage: { media: ['manage'] },
+} as const;
+
+/** The audit log is the admins' alone. */
+export const AUDIT_PERMISSIONS = {
+  read: { audit: ['read'] },
+  checkpoint: { audit: ['checkpoint'] },
 } as const;

@@ -41,9 +41,9 @@ export async function readiness(deps: HubDeps): Promise<{ ready: boolean; checks
     const ahead = status.filter((p) => p.lastSeq > p.streamLastSeq);
     if (ahead.length)
       throw new Error(
-        ahead
+        `${ahead
           .map((p) => `${p.name} is at ${p.lastSeq}, past the end of ${p.stream} (${p.streamLastSeq})`)
-          .join('; ') + ': the log lost its history; restore the NATS store or rebuild',
+          .join('; ')}: the log lost its history; restore the NATS store or rebuild`,
       );
     const behind = status.filter((p) => p.lag > deps.config.readyMaxLag);
     if (behind.length) throw new Error(behind.map((p) => `${p.name} lags ${p.lag} events`).join('; '));

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/common/v1/metadata.proto.
  */
 export const file_hearth_common_v1_metadata: GenFile = /*@__PURE__*/
-  fileDesc("Ch9oZWFydGgvY29tbW9uL3YxL21ldGFkYXRhLnByb3RvEhBoZWFydGguY29tbW9uLnYxIpYBCg1FdmVudE1ldGFkYXRhEi8KC29jY3VycmVkX2F0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghhY3Rvcl9pZBgCIAEoCRIUCgxvbl9iZWhhbGZfb2YYAyABKAkSFgoOY29ycmVsYXRpb25faWQYBCABKAkSFAoMY2F1c2F0aW9uX2lkGAUgASgJYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Ch9oZWFydGgvY29tbW9uL3YxL21ldGFkYXRhLnByb3RvEhBoZWFydGguY29tbW9uLnYxIr0BCg1FdmVudE1ldGFkYXRhEi8KC29jY3VycmVkX2F0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghhY3Rvcl9pZBgCIAEoCRIUCgxvbl9iZWhhbGZfb2YYAyABKAkSFgoOY29ycmVsYXRpb25faWQYBCABKAkSFAoMY2F1c2F0aW9uX2lkGAUgASgJEhEKCWNsaWVudF9pcBgGIAEoCRISCgp1c2VyX2FnZW50GAcgASgJYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * Carried by every event. The same values travel as NATS headers so integrators can
@@ -49,6 +49,20 @@ export type EventMetadata = Message<"hearth.common.v1.EventMetadata"> & {
    * @generated from field: string causation_id = 5;
    */
   causationId: string;
+
+  /**
+   * Where the command came from: the client's address (edge/http/client-address.ts, which
+   * trusts a proxy's X-Forwarded-For only when told to) and its User-Agent, at most 256
+   * characters. Empty for the system's own commands (reactors, the sweeper).
+   *
+   * @generated from field: string client_ip = 6;
+   */
+  clientIp: string;
+
+  /**
+   * @generated from field: string user_agent = 7;
+   */
+  userAgent: string;
 };
 
 /**
