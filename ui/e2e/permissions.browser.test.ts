@@ -26,6 +26,7 @@ const PATHS = [
   '/play/rules',
   '/gallery',
   '/admin',
+  '/admin/audit',
 ];
 
 async function idOf(page: Page): Promise<string> {

@@ -1,12 +1,13 @@
-// The admin console: people and invites, family settings, read models, dead letters. Only
-// admins are offered it; anyone else who opens its URL is told why they cannot use it.
-import { Activity, Inbox, Settings, Users } from 'lucide-react';
+// The admin console: people and invites, family settings, read models, dead letters, the audit
+// log. Only admins are offered it; anyone else who opens its URL is told why they cannot use it.
+import { Activity, Inbox, ScrollText, Settings, Users } from 'lucide-react';
 import type { MouseEvent, ReactNode } from 'react';
 import type { User } from '../identity/api.ts';
 import { type Grant, usePermissions } from '../identity/permissions.tsx';
 import { navigate } from '../lib/route.ts';
 import { PageTitle } from '../lib/title.ts';
 import { cn } from '../lib/utils.ts';
+import { AuditScreen } from './audit.tsx';
 import { DeadLettersScreen } from './dead-letters.tsx';
 import { PeopleScreen } from './people.tsx';
 import { ReadModelsScreen } from './read-models.tsx';
@@ -28,6 +29,7 @@ const TABS: Tab[] = [
   { path: '/admin/settings', label: 'Family settings', icon: <Settings />, requires: 'family.manage' },
   { path: '/admin/read-models', label: 'Read models', icon: <Activity />, requires: 'readModel.read' },
   { path: '/admin/dead-letters', label: 'Dead letters', icon: <Inbox />, requires: 'deadLetter.read' },
+  { path: '/admin/audit', label: 'Audit log', icon: <ScrollText />, requires: 'audit.read' },
 ];
 
 export function ConsolePage({ me, path }: { me: User; path: string }) {
@@ -99,8 +101,10 @@ export function ConsolePage({ me, path }: { me: User; path: string }) {
           <SettingsScreen />
         ) : tab.path === '/admin/read-models' ? (
           <ReadModelsScreen />
-        ) : (
+        ) : tab.path === '/admin/dead-letters' ? (
           <DeadLettersScreen />
+        ) : (
+          <AuditScreen />
         )}
       </div>
     </section>

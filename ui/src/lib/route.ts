@@ -23,3 +23,16 @@ export function navigate(path: string, { replace = false }: { replace?: boolean 
 export function usePath(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
+
+/** The query string ("?a=1", or ""): a page whose view is shareable keeps its state there. */
+export function useSearch(): string {
+  return useSyncExternalStore(subscribe, () => window.location.search);
+}
+
+/** A new query for the same path: a history entry, so Back returns to the previous view. */
+export function setSearch(search: string): void {
+  const query = search && !search.startsWith('?') ? `?${search}` : search;
+  if (query === window.location.search) return;
+  window.history.pushState(null, '', `${window.location.pathname}${query}`);
+  for (const l of listeners) l();
+}
