@@ -110,7 +110,10 @@ describe.skipIf(withoutBrowser)('the UI offers only what the server allows', () 
         for (const g of await gated(page)) seen.add(g);
       }
       // The admin is offered the managing controls; the check above is not passing on an empty page.
-      if (role === 'admin') expect([...seen]).toEqual(expect.arrayContaining(['play.manage', 'user.list']));
+      if (role === 'admin')
+        expect([...seen]).toEqual(
+          expect.arrayContaining(['play.manage', 'user.list', 'audit.read', 'audit.checkpoint']),
+        );
     });
   }
 });

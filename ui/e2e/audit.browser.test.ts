@@ -1,0 +1,273 @@
+// The audit log in the admin console, in real Chromium on a real hub. Ana (the admin) makes Kit
+// a child; Mia (a member) posts in the family channel and tries an admin command three times
+// through fetch, refused. Ana finds it all in the audit log, narrows it to Mia's refusals (the
+// filters survive a reload), downloads the view as CSV and JSONL, verifies the log and signs a
+// checkpoint, on a desktop and on a phone; Mia is offered no audit log at all. axe checks
+// every state on the way.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_CSV_COLUMNS, type AuditEntry, type AuditPage } from '../../contracts/audit.api.ts';
+import { ensureUiBuilt } from '../build.ts';
+import { expectAccessible } from './axe.ts';
+import { DESKTOP, launchChromium, PHONE, SHOTS, withoutBrowser } from './browser.ts';
+import { type BrowserHub, startBrowserHub } from './hub.ts';
+import { messageText, openPage, send, signUp } from './people.ts';
+
+// The routes this page calls come from three parts of the edge (the read model and its routes,
+// the refusals, the hash chain); until all three are in, there is nothing to test against.
+const AUDIT_EDGE = ['index.ts', 'refusals.ts', 'chain.ts'].map(
+  (file) => new URL(`../../edge/audit/${file}`, import.meta.url),
+);
+const withoutAuditRoutes = !AUDIT_EDGE.every((file) => existsSync(file));
+
+/** Refused attempts may be coalesced for up to a minute before they are written. */
+const REFUSALS_WRITTEN = { timeout: 90_000, interval: 500 };
+const UNTIL = { timeout: 15_000 };
+const UI_TIMEOUT = 10_000;
+
+let hub: BrowserHub;
+let browser: Browser;
+let ana: Page; // the first account: the admin
+let mia: Page; // a member
+let kit: Page; // whom Ana makes a child
+let miaId: string;
+const contexts: BrowserContext[] = [];
+
+const idOf = async (page: Page) =>
+  ((await (await page.request.get(`${hub.url}/api/v1/me`)).json()) as { id: string }).id;
+
+/** The audit log's entries as the edge lists them to `page` for this query (none while it cannot say). */
+const listed = (page: Page, query: string) =>
+  page.evaluate(async (q) => {
+    const res = await fetch(`/api/v1/audit/entries?${q}`);
+    return res.ok ? ((await res.json()) as AuditPage).entries : [];
+  }, query);
+
+/** Attempts a list of entries stands for: coalesced refusals count each attempt. */
+const attempts = (entries: Pick<AuditEntry, 'count'>[]) => entries.reduce((n, e) => n + e.count, 0);
+
+const entry = (page: Page, action: string) =>
+  page.locator(`[data-testid="audit-entry"][data-action="${action}"]`);
+
+async function openAuditLog(page: Page) {
+  await page.getByRole('link', { name: 'Family console' }).click();
+  await page
+    .getByRole('navigation', { name: 'Console sections' })
+    .getByRole('link', { name: 'Audit log' })
+    .click();
+  await page.waitForURL(/\/admin\/audit$/);
+  await page.getByRole('heading', { level: 2, name: 'Audit log' }).waitFor();
+}
+
+async function fileOf(download: Download): Promise<string> {
+  const path = await download.path();
+  return readFile(path, 'utf8');
+}
+
+describe.skipIf(withoutBrowser || withoutAuditRoutes)('the audit log in the admin console', () => {
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);
+    [ana, mia, kit] = await Promise.all([
+      openPage(browser, DESKTOP, contexts),
+      openPage(browser, DESKTOP, contexts),
+      openPage(browser, DESKTOP, contexts),
+    ]);
+    await signUp(ana, hub.url, 'Ana Example', 'ana@example.com');
+    await signUp(mia, hub.url, 'Mia Example', 'mia@example.com');
+    await signUp(kit, hub.url, 'Kit Example', 'kit@example.com');
+    miaId = await idOf(mia);
+    const kitId = await idOf(kit);
+
+    // Ana makes Kit a child.
+    const role = await ana.request.post(`${hub.url}/api/v1/admin/users/${kitId}/role`, {
+      data: { role: 'child' },
+    });
+    expect(role.status()).toBeLessThan(300);
+    // Mia says hello in the family channel.
+    await mia.goto(`${hub.url}/c/family`);
+    await send(mia, 'Hello from Mia');
+    await messageText(mia, 'Hello from Mia').waitFor();
+    // Mia tries, three times, to make herself an admin: the edge refuses each.
+    const refused = await mia.evaluate(async (id) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`/api/v1/admin/users/${id}/role`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ role: 'admin' }),
+        });
+        statuses.push(res.status);
+      }
+      return statuses;
+    }, miaId);
+    expect(refused).toEqual([403, 403, 403]);
+
+    // The log has it all once the read model has caught up (and the refusals are written).
+    await expect
+      .poll(async () => attempts(await listed(ana, `actor=${miaId}&outcome=refused`)), REFUSALS_WRITTEN)
+      .toBe(3);
+    await expect
+      .poll(async () => (await listed(ana, 'action=identity.RoleChanged')).length, UNTIL)
+      .toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await listed(ana, 'action=chat.MessagePosted')).length, UNTIL)
+      .toBeGreaterThan(0);
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await hub?.stop();
+  });
+
+  it('shows the admin what the family just did, newest first, with who, where from and how it ended', async () => {
+    await openAuditLog(ana);
+    expect(await ana.title()).toBe('Audit log · Family console · Hearth');
+    await ana
+      .getByTestId('audit-retention')
+      .filter({ hasText: /^Oldest entry kept: .+ \(365 days\)\.$/ })
+      .waitFor();
+
+    const posted = entry(ana, 'chat.MessagePosted').filter({ hasText: 'Mia Example' }).first();
+    await posted.waitFor();
+    expect(await posted.getByTestId('audit-outcome').textContent()).toBe('went through');
+    expect(await posted.textContent()).toContain('chat.channel.family');
+    // Where it came from: the address, and the browser in short with the whole string on hover.
+    expect(await posted.textContent()).toContain('From 127.0.0.1');
+    const agent = await mia.evaluate(() => navigator.userAgent);
+    expect(await posted.locator(`[title="${agent}"]`).count()).toBe(1);
+    // The message's words are not in the log.
+    expect(await posted.textContent()).not.toContain('Hello from Mia');
+
+    const roleChanged = entry(ana, 'identity.RoleChanged').first();
+    expect(await roleChanged.getByTestId('audit-who').textContent()).toBe('Ana Example');
+
+    // Newest first.
+    const times = await ana
+      .getByTestId('audit-entry')
+      .locator('time')
+      .evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime') ?? '')));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    await ana.screenshot({ path: join(SHOTS, 'desktop-audit-log.png'), fullPage: true });
+    await expectAccessible(ana, 'console: the audit log');
+  });
+
+  it('narrows the log to one person’s refused attempts, and keeps the view on reload', async () => {
+    await ana.getByLabel('Person', { exact: true }).selectOption({ label: 'Mia Example' });
+    await ana.waitForURL((url) => url.searchParams.get('actor') === miaId);
+    await ana.getByLabel('Outcome', { exact: true }).selectOption({ label: 'Refused' });
+    await ana.waitForURL((url) => url.searchParams.get('outcome') === 'refused');
+
+    const refusals = entry(ana, 'audit.AttemptRefused');
+    await refusals.first().waitFor();
+    expect(await ana.locator('[data-testid="audit-entry"][data-outcome="ok"]').count()).toBe(0);
+    const shown = await refusals.getByTestId('audit-outcome').allTextContents();
+    // "refused", or "refused ×3" when the attempts were coalesced into one entry.
+    const counts = shown.map((t) => (t === 'refused' ? 1 : Number(/^refused ×(\d+)$/.exec(t)?.[1])));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(3);
+    for (const who of await refusals.getByTestId('audit-who').allTextContents())
+      expect(who).toBe('Mia Example');
+    expect(await refusals.first().textContent()).toContain('POST /api/v1/admin/users/:id/role');
+    await expectAccessible(ana, 'console: the audit log, filtered');
+
+    await ana.reload();
+    await refusals.first().waitFor();
+    expect(await ana.getByLabel('Person', { exact: true }).inputValue()).toBe(miaId);
+    expect(await ana.getByLabel('Outcome', { exact: true }).inputValue()).toBe('refused');
+    expect(await ana.locator('[data-testid="audit-entry"][data-outcome="ok"]').count()).toBe(0);
+  });
+
+  it('downloads the view as CSV and as JSONL', async () => {
+    const [csv] = await Promise.all([
+      ana.waitForEvent('download'),
+      ana.getByRole('link', { name: 'Download CSV' }).click(),
+    ]);
+    const csvLines = (await fileOf(csv)).trim().split(/\r?\n/);
+    expect(csvLines[0]).toBe(AUDIT_CSV_COLUMNS.join(','));
+    expect(csvLines.length).toBeGreaterThan(1);
+    for (const line of csvLines.slice(1)) {
+      expect(line).toContain('audit.AttemptRefused');
+      expect(line).toContain(miaId);
+    }
+
+    const [jsonl] = await Promise.all([
+      ana.waitForEvent('download'),
+      ana.getByRole('link', { name: 'Download JSONL' }).click(),
+    ]);
+    const entries = (await fileOf(jsonl))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as AuditEntry);
+    expect(entries.length).toBe(csvLines.length - 1);
+    for (const e of entries)
+      expect([e.actor_id, e.outcome, e.action]).toEqual([miaId, 'refused', 'audit.AttemptRefused']);
+    expect(attempts(entries)).toBe(3);
+  });
+
+  it('verifies the log, signs a checkpoint, and verifies it again', async () => {
+    await ana.getByRole('button', { name: 'Clear filters' }).click();
+    await ana.waitForURL((url) => url.search === '');
+    await entry(ana, 'identity.RoleChanged').first().waitFor();
+
+    await ana.getByRole('button', { name: 'Verify the log' }).click();
+    const verdict = ana.getByTestId('audit-verdict');
+    await verdict.waitFor({ timeout: 60_000 });
+    expect(await verdict.getAttribute('data-ok')).toBe('true');
+    expect(await verdict.textContent()).toMatch(/^All good/);
+    const streams = await ana
+      .getByTestId('audit-stream')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-stream')));
+    expect(streams).toEqual(expect.arrayContaining(['IDENTITY', 'CHAT']));
+    expect(await ana.getByTestId('audit-problem').count()).toBe(0);
+    await expectAccessible(ana, 'console: the audit log, verified');
+
+    await ana.getByRole('button', { name: 'Sign a checkpoint now' }).click();
+    await ana
+      .getByTestId('audit-signed')
+      .filter({ hasText: /^Signed a checkpoint of \d+ streams?/ })
+      .waitFor(UNTIL);
+    await ana.getByRole('button', { name: 'Verify the log' }).click();
+    await ana.getByTestId('audit-verdict').waitFor({ timeout: 60_000 });
+    expect(await ana.getByTestId('audit-verdict').getAttribute('data-ok')).toBe('true');
+    expect(await ana.getByTestId('audit-stream').and(ana.locator('[data-ok="false"]')).count()).toBe(0);
+  });
+
+  it('works on a phone', async () => {
+    const context = await browser.newContext({ ...PHONE, storageState: await ana.context().storageState() });
+    contexts.push(context);
+    context.setDefaultTimeout(UI_TIMEOUT);
+    const phone = await context.newPage();
+    await phone.goto(`${hub.url}/admin/audit?outcome=refused`);
+    await entry(phone, 'audit.AttemptRefused').first().waitFor();
+    // Nothing is wider than the screen.
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(SHOTS, 'phone-audit-log.png'), fullPage: true });
+    await expectAccessible(phone, 'phone: the audit log');
+  });
+
+  it('offers a member no audit log', async () => {
+    const asked: string[] = [];
+    mia.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/v1/audit')) asked.push(r.url());
+    });
+    await mia.goto(`${hub.url}/home`);
+    await mia.getByTestId('me').waitFor();
+    expect(await mia.getByRole('link', { name: 'Family console' }).count()).toBe(0);
+    expect(await mia.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+
+    await mia.goto(`${hub.url}/admin/audit`);
+    await mia.getByTestId('console-refusal').waitFor();
+    expect(await mia.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    expect(await mia.locator('[data-requires^="audit."]').count()).toBe(0);
+    expect(await mia.getByTestId('audit-entry').count()).toBe(0);
+    expect(asked).toEqual([]);
+    await expectAccessible(mia, 'console: the audit log, refused to a member');
+    // And the edge agrees.
+    expect((await mia.request.get(`${hub.url}/api/v1/audit/entries`)).status()).toBe(403);
+  });
+});
