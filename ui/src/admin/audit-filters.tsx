@@ -67,12 +67,14 @@ export function AuditFiltersForm({
   const unknownActor = draft.actor && !people.some((p) => p.id === draft.actor);
   const suggestions = [...new Set([...DOMAINS, ...actions])].sort();
   const field = 'flex min-w-0 flex-col gap-1.5';
+  // A phone has room for two lists or two short fields side by side, not for a date and time.
+  const wide = `${field} col-span-2 sm:col-span-1`;
 
   return (
     <form
       aria-label="Filter the audit log"
       onSubmit={submit}
-      className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4"
+      className="grid grid-cols-2 gap-3 lg:grid-cols-4"
     >
       <div className={field}>
         <Label htmlFor="audit-actor">Person</Label>
@@ -130,7 +132,7 @@ export function AuditFiltersForm({
           onChange={(e) => set('target', e.target.value)}
         />
       </div>
-      <div className={field}>
+      <div className={wide}>
         <Label htmlFor="audit-from">From</Label>
         <Input
           id="audit-from"
@@ -139,7 +141,7 @@ export function AuditFiltersForm({
           onChange={(e) => set('from', fromLocalInput(e.target.value))}
         />
       </div>
-      <div className={field}>
+      <div className={wide}>
         <Label htmlFor="audit-to">To</Label>
         <Input
           id="audit-to"
@@ -148,18 +150,18 @@ export function AuditFiltersForm({
           onChange={(e) => set('to', fromLocalInput(e.target.value))}
         />
       </div>
-      <div className={field}>
+      <div className={wide}>
         <Label htmlFor="audit-q">Containing</Label>
         <Input
           id="audit-q"
           type="search"
-          placeholder="a name, an address, a word"
+          placeholder="a name or a word"
           autoComplete="off"
           value={draft.q}
           onChange={(e) => set('q', e.target.value)}
         />
       </div>
-      <div className="flex items-end gap-2">
+      <div className="col-span-2 flex items-end gap-2 sm:col-span-1">
         <Button type="submit" data-requires="audit.read">
           Show
         </Button>
@@ -168,7 +170,7 @@ export function AuditFiltersForm({
         </Button>
       </div>
       {family.error && (
-        <p className="text-sm text-muted-foreground sm:col-span-2 lg:col-span-4">
+        <p className="col-span-2 text-sm text-muted-foreground lg:col-span-4">
           The family’s names could not be loaded ({family.error}); the other filters still work.
         </p>
       )}

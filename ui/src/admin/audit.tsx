@@ -6,11 +6,15 @@ import { useMemo } from 'react';
 import { buttonVariants } from '../components/ui/button.tsx';
 import { setSearch, useSearch } from '../lib/route.ts';
 import { usePageTitle } from '../lib/title.ts';
+import { cn } from '../lib/utils.ts';
 import { type AuditFilters, exportHref, filtersOf, getAuditRetention, queryOf } from './audit-api.ts';
 import { AuditEntries, useAuditEntries } from './audit-entries.tsx';
 import { AuditFiltersForm } from './audit-filters.tsx';
 import { AuditVerifySection } from './audit-verify.tsx';
 import { Section, useLoad, when } from './parts.tsx';
+
+// Two downloads side by side, even on a phone.
+const download = cn(buttonVariants({ variant: 'outline', size: 'sm' }), 'px-2.5');
 
 export function AuditScreen() {
   usePageTitle('Audit log · Family console');
@@ -35,21 +39,11 @@ export function AuditScreen() {
           </>
         }
         actions={
-          <div className="flex flex-wrap gap-2">
-            <a
-              href={exportHref('csv', filters)}
-              download
-              data-requires="audit.read"
-              className={buttonVariants({ variant: 'outline', size: 'sm' })}
-            >
+          <div className="flex w-full flex-wrap gap-2 sm:w-auto">
+            <a href={exportHref('csv', filters)} download data-requires="audit.read" className={download}>
               <Download aria-hidden="true" /> Download CSV
             </a>
-            <a
-              href={exportHref('jsonl', filters)}
-              download
-              data-requires="audit.read"
-              className={buttonVariants({ variant: 'outline', size: 'sm' })}
-            >
+            <a href={exportHref('jsonl', filters)} download data-requires="audit.read" className={download}>
               <Download aria-hidden="true" /> Download JSONL
             </a>
           </div>
