@@ -64,7 +64,9 @@ export function AuditFiltersForm({
   };
 
   const people = family.data ?? [];
-  const unknownActor = draft.actor && !people.some((p) => p.id === draft.actor);
+  // Someone no longer in the family (or a link from elsewhere): still a filter, said plainly.
+  const settled = family.data !== null || family.error !== null;
+  const unknownActor = settled && Boolean(draft.actor) && !people.some((p) => p.id === draft.actor);
   const suggestions = [...new Set([...DOMAINS, ...actions])].sort();
   const field = 'flex min-w-0 flex-col gap-1.5';
   // A phone has room for two lists or two short fields side by side, not for a date and time.
