@@ -45,6 +45,7 @@ async function withHub<T>(fn: (hub: Hub) => Promise<T>): Promise<T> {
     natsUrl: infra.natsUrl,
     databaseUrl: infra.databaseUrl,
     authSecret: infra.authSecret,
+    auditSigningKey: infra.auditSigningKey,
     settings: running
       ? {
           ...settings,
