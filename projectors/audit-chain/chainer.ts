@@ -105,24 +105,26 @@ export function createChainer({
     };
     let timer: NodeJS.Timeout | undefined;
     try {
-      let pos: Position = (await readPosition(client, stream)) ?? { seq: 0, link: ZERO_LINK, fresh: 0 };
+      let pos: Position = (await readPosition(client, stream)) ?? { seq: 0, link: ZERO_LINK, lastOther: 0 };
       const info = await log.jsm.streams.info(full(stream));
       if (info.state.messages > 0 && info.state.first_seq > pos.seq + 1) {
         // Expired before they were chained (the chainer was away longer than the retention):
         // verify reports the new start as unanchored.
         logger.warn({ stream, from: pos.seq + 1, to: info.state.first_seq - 1 }, 'events expired unchained');
-        pos = { seq: info.state.first_seq - 1, link: ZERO_LINK, fresh: 0 };
+        pos = { seq: info.state.first_seq - 1, link: ZERO_LINK, lastOther: 0 };
       }
       const own = log.names.audit.chain(stream);
-      let lastAt = (await lastCheckpoint(client, stream))?.at.getTime() ?? Date.now();
-      const due = () =>
-        pos.fresh >= settings.every || (pos.fresh > 0 && Date.now() - lastAt >= settings.intervalMs);
+      // Due when an event other than this stream's own checkpoint is past the last checkpoint,
+      // and either `every` events are or `intervalMs` has passed since it was signed.
       const maybeCheckpoint = () =>
         serial(async () => {
-          if (!due() || signal.aborted) return;
+          if (signal.aborted) return;
+          const last = await lastCheckpoint(client, stream);
+          const signed = last?.seq ?? 0;
+          if (pos.lastOther <= signed) return;
+          const since = Date.now() - (last?.at.getTime() ?? 0);
+          if (pos.seq - signed < settings.every && since < settings.intervalMs) return;
           await checkpoint(client, stream, pos);
-          pos = { ...pos, fresh: 0 };
-          lastAt = Date.now();
         });
       timer = setInterval(
         () =>
@@ -141,19 +143,18 @@ export function createChainer({
           const seqs: number[] = [];
           const links: Buffer[] = [];
           let prev = pos.link;
-          let fresh = pos.fresh;
+          let lastOther = pos.lastOther;
           for (const m of batch) {
             const e: ChainEvent = toChainEvent(m);
             if (e.seq <= pos.seq) continue;
             prev = link(prev, e);
             seqs.push(e.seq);
             links.push(Buffer.from(prev));
-            // This stream's own checkpoints (AUDIT's) never call for another.
-            if (e.subject !== own) fresh++;
+            if (e.subject !== own) lastOther = e.seq;
           }
           const last = seqs[seqs.length - 1];
           if (last === undefined) return;
-          const next = { seq: last, link: prev, fresh };
+          const next = { seq: last, link: prev, lastOther };
           await saveLinks(client, { stream, seqs, links, position: next });
           pos = next;
         });

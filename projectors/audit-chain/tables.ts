@@ -6,18 +6,18 @@ import * as chain20261207 from './migrations/20261207T1200_audit_chain.ts';
 export const AUDIT_CHAIN_SCHEMA = 'audit_chain';
 export const auditChainMigrations: Record<string, Migration> = { '20261207T1200_audit_chain': chain20261207 };
 
-export type Position = { seq: number; link: Uint8Array; fresh: number };
+export type Position = { seq: number; link: Uint8Array; lastOther: number };
 export type LastCheckpoint = { seq: number; link: Uint8Array; at: Date };
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
 export async function readPosition(db: Queryable, stream: string): Promise<Position | undefined> {
-  const { rows } = await db.query<{ seq: string; link: Buffer; fresh: string }>(
-    'SELECT seq, link, fresh FROM audit_chain.positions WHERE stream = $1',
+  const { rows } = await db.query<{ seq: string; link: Buffer; last_other: string }>(
+    'SELECT seq, link, last_other FROM audit_chain.positions WHERE stream = $1',
     [stream],
   );
   const r = rows[0];
-  return r && { seq: Number(r.seq), link: r.link, fresh: Number(r.fresh) };
+  return r && { seq: Number(r.seq), link: r.link, lastOther: Number(r.last_other) };
 }
 
 /** Links and position in one statement, so they commit together. */
@@ -31,9 +31,9 @@ export async function saveLinks(
        SELECT $1, s, k FROM unnest($2::bigint[], $3::bytea[]) AS t(s, k)
        ON CONFLICT (stream, seq) DO UPDATE SET link = excluded.link
      )
-     INSERT INTO audit_chain.positions (stream, seq, link, fresh) VALUES ($1, $4, $5, $6)
-     ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq, link = excluded.link, fresh = excluded.fresh`,
-    [stream, seqs, links, position.seq, Buffer.from(position.link), position.fresh],
+     INSERT INTO audit_chain.positions (stream, seq, link, last_other) VALUES ($1, $4, $5, $6)
+     ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq, link = excluded.link, last_other = excluded.last_other`,
+    [stream, seqs, links, position.seq, Buffer.from(position.link), position.lastOther],
   );
 }
 
@@ -46,17 +46,13 @@ export async function lastCheckpoint(db: Queryable, stream: string): Promise<Las
   return r && { seq: Number(r.seq), link: r.link, at: r.at };
 }
 
-/** Records an appended checkpoint; the events it covers are no longer fresh. */
 export async function recordCheckpoint(
   db: Queryable,
   c: { stream: string; seq: number; link: Uint8Array; auditSeq: number; at: Date },
 ): Promise<void> {
   await db.query(
-    `WITH c AS (
-       INSERT INTO audit_chain.checkpoints (stream, seq, link, audit_seq, at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (stream, seq) DO NOTHING
-     )
-     UPDATE audit_chain.positions SET fresh = 0 WHERE stream = $1 AND seq <= $2`,
+    `INSERT INTO audit_chain.checkpoints (stream, seq, link, audit_seq, at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (stream, seq) DO NOTHING`,
     [c.stream, c.seq, Buffer.from(c.link), c.auditSeq, c.at],
   );
 }

@@ -73,7 +73,15 @@ describe('the link of an event', () => {
       link(base, event()),
       link(ZERO_LINK, event({ seq: 2 })),
       link(ZERO_LINK, event({ subject: 'hearth.chat.channel.family.message.m2' })),
-      link(ZERO_LINK, event({ headers: [['Hearth-Type', ['x']], ['Nats-Msg-Id', ['c1']]] })),
+      link(
+        ZERO_LINK,
+        event({
+          headers: [
+            ['Hearth-Type', ['x']],
+            ['Nats-Msg-Id', ['c1']],
+          ],
+        }),
+      ),
       link(ZERO_LINK, event({ payload: new Uint8Array([1, 2, 4]) })),
     ];
     for (const c of changed) expect(Buffer.from(c).equals(Buffer.from(base))).toBe(false);

@@ -15,8 +15,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('stream', 'text', (c) => c.primaryKey())
     .addColumn('seq', 'bigint', (c) => c.notNull())
     .addColumn('link', 'bytea', (c) => c.notNull())
-    // Events since the last checkpoint, not counting this stream's own checkpoints.
-    .addColumn('fresh', 'bigint', (c) => c.notNull())
+    // The last sequence that is not one of this stream's own checkpoints (AUDIT's): only
+    // such an event calls for a new checkpoint, so a checkpoint never causes another.
+    .addColumn('last_other', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema
     .createTable('checkpoints')
