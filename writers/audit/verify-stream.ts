@@ -90,6 +90,26 @@ export function exportLine(e: ChainEvent): string {
   });
 }
 
+/** Writes a stream's (bare name) stored events as export lines, in order. */
+export async function exportStream({
+  log,
+  stream,
+  write,
+}: {
+  log: Log;
+  stream: string;
+  write: (line: string) => void;
+}): Promise<number> {
+  let n = 0;
+  const full = log.names.stream(stream.toLowerCase() as never);
+  for await (const batch of readRaw({ js: log.js, jsm: log.jsm, stream: full, fromSeq: 1 }))
+    for (const m of batch) {
+      write(exportLine(toChainEvent(m)));
+      n++;
+    }
+  return n;
+}
+
 function parseLine(text: string): ChainEvent {
   const line = JSON.parse(text) as ExportLine;
   if (!Number.isSafeInteger(line.seq) || typeof line.subject !== 'string' || typeof line.payload !== 'string')
