@@ -11,12 +11,27 @@ function pending(m: JsMsg): number {
   return Number(reply.slice(reply.lastIndexOf('.') + 1));
 }
 
+type Internals = { msg?: { _rdata?: Uint8Array; _msg?: { hdr?: number } } };
+
+/** The stored header bytes, without decoding them (nats.js keeps them on the message). */
+function rawHeaders(m: JsMsg): Uint8Array | undefined {
+  const inner = (m as unknown as Internals).msg;
+  const hdr = inner?._msg?.hdr;
+  if (!inner?._rdata || typeof hdr !== 'number') return undefined;
+  return hdr > 0 ? inner._rdata.subarray(0, hdr) : new Uint8Array(0);
+}
+
 export function toChainEvent(m: JsMsg): ChainEvent {
+  const raw = rawHeaders(m);
   return {
     seq: streamSeq(m),
     subject: m.subject,
-    headers: m.headers ? [...m.headers] : [],
+    // Decoded only where the raw bytes are not to be had (or for an export line).
+    get headers() {
+      return m.headers ? [...m.headers] : [];
+    },
     payload: m.data,
+    rawHeaders: raw,
   };
 }
 
