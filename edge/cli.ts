@@ -1,9 +1,12 @@
 // `npx hearth <command>`: operator commands against the hub's NATS and Postgres.
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { CHAINED_STREAMS } from '../contracts/audit-chain.schema.ts';
 import { DOMAINS } from '../contracts/subjects.ts';
 import { listUsers } from '../projectors/identity-users/queries.ts';
+import { exportStream } from '../writers/audit/verify-stream.ts';
 import { createIdentityWriter } from '../writers/identity/commands.ts';
 import { MAX_INVITE_USES } from '../writers/identity/invite.ts';
 import { newInviteToken } from '../writers/identity/invite-token.ts';
@@ -22,6 +25,10 @@ Commands:
   read-models             each read model's position, lag and dead letters
   rebuild <read-model>    replay a read model from the log beside the live one, then switch
   dead-letters            events a read model could not apply
+  audit verify [--stream S] [--from-seq N] [--file F]
+                          check the hash chain of every stream (or S) against its signed
+                          checkpoints, or an export file; exit 0 when everything verifies
+  audit export-stream S   a stream's raw events as JSONL (seq, subject, headers, payload)
   invite --role child|member|admin [--expires 7d] [--uses 1]
                           an invite into the family: prints the link to share (expiry in
                           minutes, hours or days: 30m, 12h, 7d; at most 90 days)
@@ -45,6 +52,7 @@ async function withHub<T>(fn: (hub: Hub) => Promise<T>): Promise<T> {
     natsUrl: infra.natsUrl,
     databaseUrl: infra.databaseUrl,
     authSecret: infra.authSecret,
+    auditSigningKey: infra.auditSigningKey,
     settings: running
       ? {
           ...settings,
@@ -76,6 +84,9 @@ async function main(argv: string[]): Promise<number> {
       role: { type: 'string' },
       expires: { type: 'string' },
       uses: { type: 'string' },
+      stream: { type: 'string' },
+      'from-seq': { type: 'string' },
+      file: { type: 'string' },
     },
   });
   const [command, arg] = positionals;
@@ -150,10 +161,62 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'invite':
       return invite(values);
+    case 'audit':
+      return audit(arg, positionals[2], values);
     default:
       process.stderr.write(`hearth: unknown command ${command}\n\n${USAGE}\n`);
       return 1;
   }
+}
+
+async function audit(
+  sub: string | undefined,
+  target: string | undefined,
+  options: { stream?: string | undefined; 'from-seq'?: string | undefined; file?: string | undefined },
+): Promise<number> {
+  const fail = (message: string) => {
+    process.stderr.write(`hearth audit: ${message}\n`);
+    return 1;
+  };
+  if (sub === 'export-stream') {
+    const stream = target?.toUpperCase() ?? '';
+    if (!isChained(stream)) return fail(`export-stream takes a stream: ${CHAINED_STREAMS.join(', ')}`);
+    return withHub(async ({ deps }) => {
+      await exportStream({ log: deps.log, stream, write: (line) => writeOut(`${line}\n`) });
+      return 0;
+    });
+  }
+  if (sub !== 'verify') return fail('use `hearth audit verify` or `hearth audit export-stream S`');
+  const stream = options.stream?.toUpperCase();
+  if (stream !== undefined && !isChained(stream))
+    return fail(`--stream must be one of ${CHAINED_STREAMS.join(', ')}`);
+  const fromSeq = options['from-seq'] === undefined ? undefined : Number(options['from-seq']);
+  if (fromSeq !== undefined && (!Number.isSafeInteger(fromSeq) || fromSeq < 1))
+    return fail('--from-seq must be a whole number from 1');
+  const lines = options.file === undefined ? undefined : (await readFile(options.file, 'utf8')).split('\n');
+  return withHub(async ({ auditChain }) => {
+    const report = lines
+      ? await auditChain.verifyFile({ stream: stream ?? streamOfExport(lines), lines })
+      : await auditChain.verify({ stream, fromSeq });
+    for (const s of report.streams) {
+      const head = `${s.stream}: ${s.ok ? 'ok' : 'FAILED'}, events ${s.from_seq}–${s.to_seq} (${s.events}), ${s.checkpoints} checkpoints, signed through ${s.signed_through}`;
+      writeOut(`${head}\n`);
+      for (const p of s.problems) writeOut(`  seq ${p.seq}: ${p.kind}: ${p.detail}\n`);
+    }
+    writeOut(`${report.ok ? 'verified' : 'NOT verified'}\n`);
+    return report.ok ? 0 : 1;
+  });
+}
+
+const writeOut = (text: string) => process.stdout.write(text);
+const isChained = (s: string): boolean => (CHAINED_STREAMS as readonly string[]).includes(s);
+
+/** The stream of an export, from its first line's subject: [<namespace>.]hearth.<domain>.… */
+function streamOfExport(lines: string[]): string {
+  const first = lines.find((l) => l.trim() !== '');
+  const subject = first ? String((JSON.parse(first) as { subject?: unknown }).subject ?? '') : '';
+  const tokens = subject.split('.');
+  return (tokens[tokens.indexOf('hearth') + 1] ?? '').toUpperCase();
 }
 
 /** Made by the operator at the machine: no account is its actor. */

@@ -42,6 +42,9 @@ export type Environment = {
   HEARTH_UPLOAD_IDLE_TIMEOUT: number;
   HEARTH_MEDIA_SWEEP_GRACE: number;
   HEARTH_FFMPEG: string;
+  HEARTH_AUDIT_SIGNING_KEY?: string;
+  HEARTH_AUDIT_CHECKPOINT_EVERY: number;
+  HEARTH_AUDIT_CHECKPOINT_INTERVAL: number;
   PATH: string;
 };
 
@@ -231,6 +234,28 @@ export const SCHEMA: JSONSchemaType<Environment> = {
       default: 'ffmpeg',
       description: 'an ffmpeg command or its path',
     },
+    HEARTH_AUDIT_SIGNING_KEY: {
+      type: 'string',
+      pattern:
+        '^(-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\s]+-----END PRIVATE KEY-----\\s*|[A-Za-z0-9+/=]{40,})$',
+      nullable: true,
+      description:
+        'an Ed25519 private key, PKCS8 as PEM or base64 DER (`openssl genpkey -algorithm ed25519`)',
+    },
+    HEARTH_AUDIT_CHECKPOINT_EVERY: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1_000_000,
+      default: 1000,
+      description: 'a whole number of events from 1 to 1000000',
+    },
+    HEARTH_AUDIT_CHECKPOINT_INTERVAL: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 86_400,
+      default: 60,
+      description: 'a whole number of seconds from 1 to 86400',
+    },
     PATH: { type: 'string', default: '', description: 'a search path' },
   },
   required: [
@@ -255,6 +280,8 @@ export const SCHEMA: JSONSchemaType<Environment> = {
     'HEARTH_UPLOAD_IDLE_TIMEOUT',
     'HEARTH_MEDIA_SWEEP_GRACE',
     'HEARTH_FFMPEG',
+    'HEARTH_AUDIT_CHECKPOINT_EVERY',
+    'HEARTH_AUDIT_CHECKPOINT_INTERVAL',
     'PATH',
   ],
 };

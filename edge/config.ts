@@ -20,6 +20,8 @@ export type HubSettings = {
   hub: HubConfig;
   identity: Omit<IdentityConfig, 'secret'>;
   media: MediaConfig;
+  /** The hash chain's checkpoints: how often (the signing key is resolved with the secrets). */
+  audit: { checkpointEvery: number; checkpointIntervalMs: number };
 };
 
 /** What `npm start` and the CLI need beyond the hub's own settings. */
@@ -43,6 +45,7 @@ const SECRET = new Set([
   'BETTER_AUTH_SECRET',
   'HEARTH_OPS_TOKEN',
   'CLAMD_URL',
+  'HEARTH_AUDIT_SIGNING_KEY',
 ]);
 
 const list = (v: string | undefined) =>
@@ -156,7 +159,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       sweepGraceMs: e.HEARTH_MEDIA_SWEEP_GRACE * 1000,
       ffmpeg: e.HEARTH_FFMPEG,
     },
+    audit: {
+      checkpointEvery: e.HEARTH_AUDIT_CHECKPOINT_EVERY,
+      checkpointIntervalMs: e.HEARTH_AUDIT_CHECKPOINT_INTERVAL * 1000,
+    },
     infra: {
+      auditSigningKey: e.HEARTH_AUDIT_SIGNING_KEY,
       natsUrl: e.NATS_URL,
       databaseUrl: e.DATABASE_URL,
       authSecret: e.HEARTH_AUTH_SECRET ?? e.BETTER_AUTH_SECRET,

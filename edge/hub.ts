@@ -9,6 +9,8 @@ import { createProjectorRunner } from '../projectors/runtime/runner.ts';
 import { createAppender } from '../writers/log/append.ts';
 import { connectLog } from '../writers/log/connect.ts';
 import { createApp } from './app.ts';
+import { auditChainRoutes } from './audit/chain.routes.ts';
+import { type AuditChain, createAuditChain } from './audit/chain.ts';
 import { mediaFileLookup } from './chat/files.ts';
 import { type ChatOptions, createChat } from './chat/index.ts';
 import type { HubSettings } from './config.ts';
@@ -31,6 +33,8 @@ export type Hub = {
   home: Home;
   /** The blob store and the scanner (tests look at the stored bytes). */
   media: Media;
+  /** The audit log's hash chain: its key, verify, checkpoints. */
+  auditChain: AuditChain;
   start: () => Promise<void>;
   /**
    * A stop has begun (edge/boot/shutdown.ts): /ready answers 503 from now and new sockets are
@@ -47,6 +51,7 @@ export async function createHub({
   natsUrl,
   databaseUrl,
   authSecret,
+  auditSigningKey,
   settings,
   logger,
   ackWaitMs,
@@ -59,6 +64,8 @@ export async function createHub({
   natsUrl: string;
   databaseUrl: string;
   authSecret: string;
+  /** Signs the audit chain's checkpoints (PKCS8, PEM or base64 DER); none: one made for this process. */
+  auditSigningKey?: string | undefined;
   settings: HubSettings;
   logger: Logger;
   /** Tests shorten redelivery; production keeps the 30 s default. */
@@ -157,6 +164,15 @@ export async function createHub({
     lingerMs,
   });
   await projectors.migrate();
+  const auditChain = createAuditChain({
+    log,
+    pool,
+    db,
+    logger,
+    signingKey: auditSigningKey,
+    settings: { every: settings.audit.checkpointEvery, intervalMs: settings.audit.checkpointIntervalMs },
+  });
+  await auditChain.migrate();
   projectors.onRewritten(chat.rewritten);
   let sweeper: { stop: () => Promise<void> } | undefined;
   metrics.watchProjectors(() => projectors.status());
@@ -180,6 +196,7 @@ export async function createHub({
   deps.apiRoutes.push(play.routes(deps));
   deps.apiRoutes.push(home.routes(deps));
   deps.apiRoutes.push(media.routes(deps));
+  deps.apiRoutes.push(auditChainRoutes(deps, auditChain));
   const app = createApp(deps);
 
   return {
@@ -189,8 +206,10 @@ export async function createHub({
     play,
     home,
     media,
+    auditChain,
     start: async () => {
       await projectors.start();
+      auditChain.start();
       await identity.start();
       await chat.start();
       play.start();
@@ -217,6 +236,7 @@ export async function createHub({
       await chat.stop();
       // Each worker finishes the batch in hand, commits it with its checkpoint and acks it.
       await projectors.stop();
+      await auditChain.stop();
       await identity.stop();
       await log.nc.drain().catch(() => undefined);
       await db.destroy();

@@ -28,6 +28,7 @@ async function main(given: Settings) {
     natsUrl: infra.natsUrl,
     databaseUrl: infra.databaseUrl,
     authSecret: infra.authSecret,
+    auditSigningKey: infra.auditSigningKey,
     settings,
     logger,
   });

@@ -1,6 +1,8 @@
 // Every command the hub takes, once: each state-changing route under /api/v1 with a valid
 // body and the JSON Schema that body is checked against, and each socket frame a client may
 // send. Tests of the boundary walk this table; a served route missing from it fails them.
+
+import { verifyBody } from '../contracts/audit-chain.schema.ts';
 import {
   CLIENT_FRAME_TYPES,
   type ClientFrameType,
@@ -132,6 +134,9 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
     row('POST', '/api/v1/admin/read-models/:name/rebuild', { params: { name: 'nosuch' } }),
     row('POST', '/api/v1/admin/dead-letters/:id/retry', { params: { id: '1' } }),
     row('POST', '/api/v1/admin/dead-letters/:id/skip', { params: { id: '1' } }),
+    // audit
+    row('POST', '/api/v1/audit/verify', { body: { stream: 'CHAT', from_seq: 1 }, schema: verifyBody }),
+    row('POST', '/api/v1/audit/checkpoints'),
     // play
     row('POST', '/api/v1/play/matches', {
       body: {

@@ -9,6 +9,7 @@ import type { ChatOptions } from '../edge/chat/index.ts';
 import { loadSettings } from '../edge/config.ts';
 import { createHub, type Hub } from '../edge/hub.ts';
 import type { IdentityConfig } from '../edge/identity/index.ts';
+import { exportSigningKey, generateSigningKey } from '../writers/audit/chain.ts';
 import type { IdentityEventBody } from '../writers/identity/state.ts';
 import { testDatabase, testNats, uniquePrefix } from './services.ts';
 
@@ -41,6 +42,8 @@ export type TestClient = {
 };
 
 export const PASSWORD = 'correct horse battery';
+/** One audit signing key per test file, so every hub of a file signs alike. */
+export const TEST_AUDIT_KEY = exportSigningKey(generateSigningKey());
 let clients = 0;
 
 export async function startTestHub({
@@ -73,6 +76,7 @@ export async function startTestHub({
     natsUrl: natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     databaseUrl: database.url,
     authSecret: 'a-test-secret-that-is-long-enough-0123456789',
+    auditSigningKey: TEST_AUDIT_KEY,
     settings,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ackWaitMs: 2000,

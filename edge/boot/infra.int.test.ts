@@ -8,6 +8,7 @@ import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADMIN_DATABASE_URL, NATS_URL } from '../../test/services.ts';
+import { exportSigningKey, generateSigningKey, parseSigningKey } from '../../writers/audit/chain.ts';
 import { loadSettings } from '../config.ts';
 import { type Infra, resolveInfra } from './infra.ts';
 
@@ -70,12 +71,19 @@ async function hasJetStream(url: string): Promise<boolean> {
 }
 
 describe('when the environment names the services', () => {
-  it('uses NATS_URL, DATABASE_URL and HEARTH_AUTH_SECRET as given', async () => {
+  it('uses NATS_URL, DATABASE_URL, HEARTH_AUTH_SECRET and HEARTH_AUDIT_SIGNING_KEY as given', async () => {
     const dataDir = await tempDir();
-    const env = { NATS_URL, DATABASE_URL: ADMIN_DATABASE_URL, HEARTH_AUTH_SECRET: 'from-env' };
+    const key = exportSigningKey(generateSigningKey());
+    const env = {
+      NATS_URL,
+      DATABASE_URL: ADMIN_DATABASE_URL,
+      HEARTH_AUTH_SECRET: 'from-env',
+      HEARTH_AUDIT_SIGNING_KEY: key,
+    };
     await using(await resolveInfra({ settings: settingsOf(env, dataDir), logger }), async (infra) => {
       expect(infra).toMatchObject({ natsUrl: NATS_URL, databaseUrl: ADMIN_DATABASE_URL, dataDir });
       expect(infra.authSecret).toBe('from-env');
+      expect(infra.auditSigningKey).toBe(key);
     });
     await expect(stat(path.join(dataDir, 'secrets.json'))).rejects.toThrow(/ENOENT/);
   });
@@ -166,6 +174,8 @@ describe('when no auth secret is configured', () => {
     const second = await resolveInfra({ settings: settingsOf(env, dataDir), logger });
     await second.stop();
     expect(second.authSecret).toBe(first.authSecret);
+    // The audit signing key likewise: an Ed25519 key, the same on every start.
+    expect(parseSigningKey(first.auditSigningKey).keyId).toBe(parseSigningKey(second.auditSigningKey).keyId);
     const third = await resolveInfra({
       settings: settingsOf({ ...env, HEARTH_AUTH_SECRET: 'override' }, dataDir),
       logger,

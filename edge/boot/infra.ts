@@ -1,7 +1,7 @@
 // Resolves what `npm start` needs on any machine: configured services win, then the machine's
 // own on 127.0.0.1, then ones we start ourselves under the data dir ("embedded defaults").
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, chmod, mkdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -19,6 +19,8 @@ export type Infra = {
   databaseUrl: string;
   dataDir: string;
   authSecret: string;
+  /** The Ed25519 key that signs the audit chain's checkpoints, PKCS8 (PEM or base64 DER). */
+  auditSigningKey: string;
   stop: () => Promise<void>;
 };
 
@@ -30,6 +32,7 @@ export type InfraSettings = {
   natsUrl?: string | undefined;
   databaseUrl?: string | undefined;
   authSecret?: string | undefined;
+  auditSigningKey?: string | undefined;
   dataDir: string;
   probeNats: string;
   probePostgres: string;
@@ -75,7 +78,17 @@ export async function resolveInfra({ settings, logger }: Options): Promise<Infra
   logger.info({ url: redact(postgres.value.url), source: postgres.value.source }, 'postgres resolved');
   const stored = () => storedSecret({ dataDir: dir, name: 'authSecret' });
   const authSecret = settings.authSecret || (await stored());
-  return { natsUrl: nats.value.url, databaseUrl: postgres.value.url, dataDir: dir, authSecret, stop };
+  const auditSigningKey =
+    settings.auditSigningKey ||
+    (await storedSecret({ dataDir: dir, name: 'auditSigningKey', generate: newAuditSigningKey }));
+  return {
+    natsUrl: nats.value.url,
+    databaseUrl: postgres.value.url,
+    dataDir: dir,
+    authSecret,
+    auditSigningKey,
+    stop,
+  };
 }
 
 async function resolveNats({ settings, dataDir, logger }: Context): Promise<Service> {
@@ -298,8 +311,20 @@ async function hydratePostgresSymlinks(): Promise<void> {
   }
 }
 
+/** An Ed25519 private key, PKCS8 DER in base64 (the form HEARTH_AUDIT_SIGNING_KEY also takes). */
+const newAuditSigningKey = () =>
+  generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+
 /** A secret kept in `<dataDir>/secrets.json` (mode 0600): generated once, then reused. */
-async function storedSecret({ dataDir, name }: { dataDir: string; name: string }): Promise<string> {
+async function storedSecret({
+  dataDir,
+  name,
+  generate = () => randomBytes(32).toString('base64url'),
+}: {
+  dataDir: string;
+  name: string;
+  generate?: () => string;
+}): Promise<string> {
   const file = path.join(dataDir, 'secrets.json');
   let secrets: Record<string, unknown> = {};
   try {
@@ -310,7 +335,7 @@ async function storedSecret({ dataDir, name }: { dataDir: string; name: string }
   }
   const existing = secrets[name];
   if (typeof existing === 'string' && existing) return existing;
-  const secret = randomBytes(32).toString('base64url');
+  const secret = generate();
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify({ ...secrets, [name]: secret }, null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, file);

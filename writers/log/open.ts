@@ -114,6 +114,10 @@ export async function ensureStream({
     duplicate_window: duplicateWindowMs * NANOS_PER_MS,
     allow_direct: true,
     num_replicas: replicas,
+    // The log is the audit log: no message is deleted or purged through the API (the server
+    // refuses to turn these off again); the hash chain catches what is done around it.
+    deny_delete: true,
+    deny_purge: true,
   };
   try {
     const info = await jsm.streams.info(name);
@@ -122,6 +126,8 @@ export async function ensureStream({
       c.max_age === config.max_age &&
       c.duplicate_window === config.duplicate_window &&
       c.allow_direct === true &&
+      c.deny_delete === true &&
+      c.deny_purge === true &&
       c.subjects?.join() === config.subjects.join();
     if (!same) await jsm.streams.update(name, { ...c, ...config });
   } catch (err) {

@@ -1,0 +1,100 @@
+// The audit log's hash chain in one hub: the signing key, the chainer (one leader per stream
+// across hubs), verify, and on-demand checkpoints, for the routes and the CLI.
+import type { Kysely } from 'kysely';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { AuditPublicKey, AuditVerifyReport } from '../../contracts/audit.api.ts';
+import { commonErrors } from '../../contracts/errors.ts';
+import { CHAINED, type ChainSettings, createChainer } from '../../projectors/audit-chain/chainer.ts';
+import {
+  generateSigningKey,
+  parseSigningKey,
+  rawPublicKey,
+  type SigningKey,
+} from '../../writers/audit/chain.ts';
+import { verifyExport, verifyStream } from '../../writers/audit/verify-stream.ts';
+import type { Log } from '../../writers/log/open.ts';
+
+export type AuditChain = {
+  key: SigningKey;
+  publicKey: () => AuditPublicKey;
+  migrate: () => Promise<void>;
+  start: () => void;
+  stop: () => Promise<void>;
+  /** Every stream, or one; refused (409) while another verify runs on this hub. */
+  verify: (input: {
+    stream?: string | undefined;
+    fromSeq?: number | undefined;
+  }) => Promise<AuditVerifyReport>;
+  verifyFile: (input: { stream: string; lines: string[] }) => Promise<AuditVerifyReport>;
+  checkpointAll: () => Promise<{ stream: string; seq: number }[]>;
+  /** How far the chain of a stream has come (tests wait on it). */
+  position: (stream: string) => Promise<number>;
+};
+
+export function createAuditChain({
+  log,
+  pool,
+  db,
+  logger,
+  signingKey,
+  settings,
+}: {
+  log: Log;
+  pool: pg.Pool;
+  db: Kysely<unknown>;
+  logger: Logger;
+  /** PKCS8, PEM or base64 DER; none: one made for this process (tests). */
+  signingKey?: string | undefined;
+  settings: ChainSettings;
+}): AuditChain {
+  const key = signingKey ? parseSigningKey(signingKey) : generateSigningKey();
+  const chainer = createChainer({ log, pool, db, key, logger, settings });
+  let verifying = false;
+  // Verify reads whole streams: one at a time per hub.
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (verifying) throw commonErrors.conflict('A verification is already running; try again when it ends.');
+    verifying = true;
+    try {
+      return await fn();
+    } finally {
+      verifying = false;
+    }
+  };
+  const verifyKey = { publicKey: key.publicKey, keyId: key.keyId };
+  return {
+    key,
+    publicKey: () => ({
+      algorithm: 'Ed25519',
+      key_id: key.keyId,
+      public_key_pem: key.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      public_key: rawPublicKey(key.publicKey).toString('base64'),
+    }),
+    migrate: chainer.migrate,
+    start: chainer.start,
+    stop: chainer.stop,
+    verify: ({ stream, fromSeq }) =>
+      exclusive(async () => {
+        const streams = [];
+        for (const s of stream ? [stream] : CHAINED) {
+          streams.push(
+            await verifyStream({ log, stream: s, key: verifyKey, fromSeq, storedLinks: chainer.links(s) }),
+          );
+        }
+        return { ok: streams.every((s) => s.ok), streams };
+      }),
+    verifyFile: ({ stream, lines }) =>
+      exclusive(async () => {
+        const report = await verifyExport({
+          log,
+          stream,
+          lines,
+          key: verifyKey,
+          storedLinks: chainer.links(stream),
+        });
+        return { ok: report.ok, streams: [report] };
+      }),
+    checkpointAll: () => chainer.checkpointAll(),
+    position: chainer.position,
+  };
+}

@@ -1,0 +1,206 @@
+// Verifies one stream's events against its signed checkpoints (chain.ts): recomputes the links
+// from an anchor, checks every checkpoint's signature and link, and when a checkpoint does not
+// match, pinpoints the event with the per-event links the chainer kept.
+import type { KeyObject } from 'node:crypto';
+import type { AuditProblem, AuditProblemKind, AuditStreamReport } from '../../contracts/audit.api.ts';
+import { type ChainEvent, type Checkpoint, equalLinks, link, verifyCheckpoint, ZERO_LINK } from './chain.ts';
+
+export type SignedCheckpoint = { checkpoint: Checkpoint; signature: Uint8Array };
+
+/** The chainer's per-event links over [from, to], by sequence (hints: only checkpoints are trusted). */
+export type StoredLinks = (from: number, to: number) => Promise<Map<number, Uint8Array>>;
+
+/** The most events of one checkpoint's range kept to pinpoint a mismatch; past it, only the range is named. */
+const KEEP_MAX = 200_000;
+/** How far around an event the pinpoint looks for where it belongs. */
+const WINDOW = 16;
+
+/** Where a verify starts: the newest signed checkpoint at or before fromSeq - 1. */
+export function startFor(checkpoints: SignedCheckpoint[], fromSeq: number): SignedCheckpoint | undefined {
+  let best: SignedCheckpoint | undefined;
+  for (const c of checkpoints)
+    if (c.checkpoint.seq <= fromSeq - 1 && (!best || c.checkpoint.seq > best.checkpoint.seq)) best = c;
+  return best;
+}
+
+/**
+ * Checks `events` (in the order they were read, from `startSeq`) against `checkpoints`.
+ * `firstSeq` is the first retained sequence (what expiry left); `fromSeq` where the caller
+ * asked to start (events before it are only chained). `outOfOrder` are sequences the reader
+ * found out of order (an export file).
+ */
+export async function verifyEvents({
+  stream,
+  events,
+  checkpoints,
+  publicKey,
+  keyId,
+  startSeq,
+  fromSeq,
+  anchor,
+  storedLinks,
+  outOfOrder = [],
+}: {
+  stream: string;
+  events: AsyncIterable<ChainEvent[]>;
+  checkpoints: SignedCheckpoint[];
+  publicKey: KeyObject;
+  keyId: string;
+  startSeq: number;
+  fromSeq: number;
+  /** link(startSeq - 1), or undefined when nothing anchors it. */
+  anchor: { link: Uint8Array; signed: boolean } | undefined;
+  storedLinks?: StoredLinks | undefined;
+  outOfOrder?: number[];
+}): Promise<AuditStreamReport> {
+  const problems: AuditProblem[] = [];
+  const problem = (seq: number, kind: AuditProblemKind, detail: string) =>
+    problems.push({ seq, kind, detail });
+  const valid = new Map<number, SignedCheckpoint>();
+  for (const c of checkpoints) {
+    if (c.checkpoint.keyId === keyId && verifyCheckpoint(c.checkpoint, c.signature, publicKey)) {
+      valid.set(c.checkpoint.seq, c);
+    } else if (c.checkpoint.seq >= startSeq) {
+      problem(
+        c.checkpoint.seq,
+        'bad_signature',
+        `the checkpoint through ${c.checkpoint.seq} is not signed by key ${keyId} (says ${c.checkpoint.keyId})`,
+      );
+    }
+  }
+  for (const seq of outOfOrder) problem(seq, 'reordered', `event ${seq} is out of sequence order`);
+  if (!anchor)
+    problem(startSeq, 'unanchored', `no signed checkpoint or kept link anchors the chain before ${startSeq}`);
+
+  let running: Uint8Array = anchor?.link ?? ZERO_LINK;
+  let anchored = anchor !== undefined;
+  let expected = startSeq;
+  let first = 0;
+  let lastSeq = startSeq - 1;
+  let count = 0;
+  let checked = 0;
+  let signedThrough = 0;
+  // The events since the last checkpoint, to pinpoint a mismatch in that range.
+  let kept: ChainEvent[] = [];
+  let keptFrom = startSeq;
+  let keptAnchor = running;
+
+  for await (const batch of events) {
+    for (const e of batch) {
+      if (e.seq < expected) continue; // a duplicate line, already reported as out of order
+      if (e.seq > expected && expected >= startSeq && (count > 0 || anchor !== undefined)) {
+        problem(
+          expected,
+          'missing',
+          e.seq - expected === 1
+            ? `event ${expected} is missing`
+            : `events ${expected}–${e.seq - 1} are missing`,
+        );
+        // The chain is broken here: the next signed checkpoint anchors it again.
+        anchored = false;
+        kept = [];
+      }
+      if (count === 0) first = e.seq;
+      count++;
+      expected = e.seq + 1;
+      lastSeq = e.seq;
+      running = link(running, e);
+      if (kept.length < KEEP_MAX) kept.push(e);
+      const c = valid.get(e.seq);
+      if (!c) continue;
+      checked++;
+      if (anchored && e.seq >= fromSeq - 1 && !equalLinks(running, c.checkpoint.link)) {
+        problem(e.seq, 'chain_mismatch', `the checkpoint through ${e.seq} does not match the events`);
+        if (storedLinks && kept.length > 0) {
+          for (const p of await pinpoint({ kept, keptFrom, keptAnchor, storedLinks })) problems.push(p);
+        }
+      }
+      signedThrough = e.seq;
+      // A signed checkpoint anchors what follows, whatever came before it.
+      running = c.checkpoint.link;
+      anchored = true;
+      kept = [];
+      keptFrom = e.seq + 1;
+      keptAnchor = running;
+    }
+  }
+  for (const c of valid.values()) {
+    if (c.checkpoint.seq > lastSeq && c.checkpoint.seq >= startSeq) {
+      problem(
+        lastSeq + 1,
+        'missing',
+        `a checkpoint covers events through ${c.checkpoint.seq}, the stream ends at ${lastSeq}`,
+      );
+      break;
+    }
+  }
+  problems.sort((a, b) => a.seq - b.seq);
+  const shown = problems.filter((p) => p.seq >= fromSeq || p.kind !== 'chain_mismatch');
+  return {
+    stream,
+    from_seq: count > 0 ? Math.max(first, fromSeq) : fromSeq,
+    to_seq: lastSeq,
+    events: count,
+    checkpoints: checked,
+    signed_through: signedThrough,
+    ok: shown.length === 0,
+    problems: shown,
+  };
+}
+
+/**
+ * Which events of a mismatched range differ from what the chainer linked: each event is
+ * checked on its own, from the stored link before it. One that belongs elsewhere in the range
+ * was moved (reordered), or stands where a removed one stood (missing); else it was altered.
+ */
+async function pinpoint({
+  kept,
+  keptFrom,
+  keptAnchor,
+  storedLinks,
+}: {
+  kept: ChainEvent[];
+  keptFrom: number;
+  keptAnchor: Uint8Array;
+  storedLinks: StoredLinks;
+}): Promise<AuditProblem[]> {
+  const last = kept[kept.length - 1]?.seq ?? keptFrom;
+  const stored = await storedLinks(keptFrom - 1, last + WINDOW);
+  const prev = (seq: number) => (seq === keptFrom ? keptAnchor : stored.get(seq - 1));
+  const matchesAt = (e: ChainEvent, seq: number) => {
+    const before = prev(seq);
+    const want = stored.get(seq);
+    return before !== undefined && want !== undefined && equalLinks(link(before, { ...e, seq }), want);
+  };
+  const out: AuditProblem[] = [];
+  for (const [i, e] of kept.entries()) {
+    if (!stored.has(e.seq) || matchesAt(e, e.seq)) continue;
+    let moved = 0;
+    for (let d = 1; d <= WINDOW && moved === 0; d++) {
+      if (matchesAt(e, e.seq + d)) moved = d;
+      else if (matchesAt(e, e.seq - d)) moved = -d;
+    }
+    if (moved === 0) {
+      out.push({ seq: e.seq, kind: 'altered', detail: `event ${e.seq} differs from what was chained` });
+      continue;
+    }
+    // The event chained at this sequence: still here, further on (reordered), or gone (missing).
+    const elsewhere = kept.some((o, j) => j !== i && matchesAt(o, e.seq));
+    out.push(
+      elsewhere || moved < 0
+        ? {
+            seq: e.seq,
+            kind: 'reordered',
+            detail: `event ${e.seq} holds what was chained at ${e.seq + moved}`,
+          }
+        : {
+            seq: e.seq,
+            kind: 'missing',
+            detail: `the event chained at ${e.seq} is gone (${e.seq} holds what was chained at ${e.seq + moved})`,
+          },
+    );
+    // The rest of a shifted range says the same: one problem names where it starts.
+    if (!elsewhere && moved > 0) break;
+  }
+  return out;
+}
