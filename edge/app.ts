@@ -4,7 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import { commonErrors } from '../contracts/errors.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { limitBody } from './http/body-limit.ts';
-import { clientAddress } from './http/client-address.ts';
+import { clientAddress, clientIp } from './http/client-address.ts';
 import type { HubEnv } from './http/context.ts';
 import type { HubDeps } from './http/deps.ts';
 import { notFound, onError } from './http/errors.ts';
@@ -45,6 +45,7 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
     c.text(await deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
   );
 
+  app.use('/api/*', clientIp(deps.config.trustedProxies));
   app.use('/api/*', secureCookiesOverTls(deps.config.trustedProxies));
   app.use('/api/*', trustedOriginsOnly(deps.config.trustedOrigins));
   // An upload streams its multipart body to disk under its own limits (edge/media/multipart.ts).
