@@ -6,9 +6,11 @@ import type { Logger } from 'pino';
 import { startMediaSweeper } from '../projectors/media-sweep/sweep.ts';
 import { openPool } from '../projectors/runtime/pool.ts';
 import { createProjectorRunner } from '../projectors/runtime/runner.ts';
+import { createAuditWriter } from '../writers/audit/commands.ts';
 import { createAppender } from '../writers/log/append.ts';
 import { connectLog } from '../writers/log/connect.ts';
 import { createApp } from './app.ts';
+import { createRefusals, type Refusals } from './audit/refusals.ts';
 import { mediaFileLookup } from './chat/files.ts';
 import { type ChatOptions, createChat } from './chat/index.ts';
 import type { HubSettings } from './config.ts';
@@ -31,6 +33,8 @@ export type Hub = {
   home: Home;
   /** The blob store and the scanner (tests look at the stored bytes). */
   media: Media;
+  /** Refused attempts on their way to the audit log (tests flush the coalesced counts). */
+  refusals: Refusals;
   start: () => Promise<void>;
   /**
    * A stop has begun (edge/boot/shutdown.ts): /ready answers 503 from now and new sockets are
@@ -162,6 +166,7 @@ export async function createHub({
   metrics.watchProjectors(() => projectors.status());
 
   let draining = false;
+  const refusals = createRefusals({ writer: createAuditWriter({ appender }), logger });
   const deps: HubDeps = {
     config: settings.hub,
     draining: () => draining,
@@ -173,6 +178,7 @@ export async function createHub({
     projectors,
     auth: identity.gate,
     metrics,
+    refused: refusals.refused,
     apiRoutes: [],
   };
   deps.apiRoutes.push(identity.routes(deps));
@@ -189,6 +195,7 @@ export async function createHub({
     play,
     home,
     media,
+    refusals,
     start: async () => {
       await projectors.start();
       await identity.start();
@@ -218,6 +225,7 @@ export async function createHub({
       // Each worker finishes the batch in hand, commits it with its checkpoint and acks it.
       await projectors.stop();
       await identity.stop();
+      await refusals.stop();
       await log.nc.drain().catch(() => undefined);
       await db.destroy();
     },

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { storable } from './validate.ts';
 import { cleanUserAgent, USER_AGENT_MAX } from './user-agent.ts';
+import { storable } from './validate.ts';
 
 describe('a user agent as events record it', () => {
   it('keeps an ordinary browser’s as it came', () => {
