@@ -3,30 +3,40 @@
 /** At most this many characters are kept: enough for any browser's, too few to fill a log. */
 export const USER_AGENT_MAX = 256;
 
-// C0 controls (NUL included), DEL and C1 controls; a tab becomes a space first.
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
-// A surrogate half without its other half.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const NOT_ASCII = /[^\x00-\x7f]/;
-
 /**
- * Cut to USER_AGENT_MAX characters, with control characters and unpaired surrogates removed.
- * Node hands header bytes over as latin1: bytes past ASCII are read again as UTF-8 (what a
- * client sends), so a malformed sequence becomes U+FFFD rather than stray controls.
+ * Cut to USER_AGENT_MAX characters, with control characters (C0, DEL, C1; a tab becomes a
+ * space) and unpaired surrogates removed. Node hands header bytes over as latin1: bytes past
+ * ASCII are read again as UTF-8 (what a client sends), so a malformed sequence becomes U+FFFD
+ * rather than stray controls.
  */
 export function cleanUserAgent(raw: string | null | undefined): string {
   if (!raw) return '';
   // Only the first bytes can survive the cut; the rest is never looked at.
   let text = raw.length > USER_AGENT_MAX * 4 ? raw.slice(0, USER_AGENT_MAX * 4) : raw;
-  if (NOT_ASCII.test(text) && isLatin1(text)) text = Buffer.from(text, 'latin1').toString('utf8');
-  text = text.replaceAll('\t', ' ').replace(CONTROLS, '').replace(LONE_SURROGATE, '').trim();
-  if (text.length <= USER_AGENT_MAX) return text;
-  // Never cut between the halves of a pair.
-  const cut = text.slice(0, USER_AGENT_MAX);
-  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
+  if (isLatin1PastAscii(text)) text = Buffer.from(text, 'latin1').toString('utf8');
+  let out = '';
+  for (let i = 0; i < text.length && out.length < USER_AGENT_MAX; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x09) out += ' ';
+    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) continue;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      const low = text.charCodeAt(i + 1);
+      // A pair is kept whole or not at all (never cut between its halves).
+      if (low >= 0xdc00 && low <= 0xdfff && out.length + 2 <= USER_AGENT_MAX) out += text.slice(i, i + 2);
+      if (low >= 0xdc00 && low <= 0xdfff) i++;
+    } else if (code >= 0xdc00 && code <= 0xdfff) continue;
+    else out += text[i];
+  }
+  return out.trim();
 }
 
-function isLatin1(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return false;
-  return true;
+/** Latin1 only, and not ASCII only: bytes as Node's HTTP parser hands them over. */
+function isLatin1PastAscii(text: string): boolean {
+  let past = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0xff) return false;
+    if (code > 0x7f) past = true;
+  }
+  return past;
 }

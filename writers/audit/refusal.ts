@@ -55,7 +55,7 @@ export const refusalAggregate: AggregateType<null, RefusalCommand, AuditEvent> =
           code: c.code.slice(0, REFUSAL_LIMITS.code),
           count: Math.max(1, Math.floor(c.count)),
           firstAt: timestampFromDate(c.firstAt),
-          lastAt: timestampFromDate(c.lastAt < c.firstAt ? c.firstAt : c.lastAt),
+          lastAt: timestampFromDate(new Date(Math.max(c.lastAt.getTime(), c.firstAt.getTime()))),
           account: c.account.slice(0, REFUSAL_LIMITS.account),
         }),
       },
