@@ -15,7 +15,14 @@ import {
 } from '../../contracts/gen/hearth/audit/v1/events_pb.ts';
 import { ChatEventSchema } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import type { EventMetadata } from '../../contracts/gen/hearth/common/v1/metadata_pb.ts';
-import { eventually, startTestHub, type TestClient, type TestHub } from '../../test/hub.ts';
+import {
+  eventually,
+  identityEvents,
+  PASSWORD,
+  startTestHub,
+  type TestClient,
+  type TestHub,
+} from '../../test/hub.ts';
 import { inviteIdOf } from '../../writers/identity/invite-token.ts';
 
 const RATE_LIMIT = 20;
@@ -264,4 +271,22 @@ describe('a storm of failed sign-ins from one client', () => {
     });
     expect(found[0]?.code).not.toBe('');
   }, 120_000);
+});
+
+describe('a sign-up with an invite', () => {
+  it('records, on the invite’s use, where the sign-up came from', async () => {
+    const invite = await t.invite(admin);
+    const newcomer = t.client();
+    const res = await newcomer.request('/api/auth/sign-up/email', {
+      body: { email: 'cousin@family.test', password: PASSWORD, name: 'Cousin', invite: invite.token },
+      headers: { 'User-Agent': 'Safari/17.4' },
+    });
+    expect(res.status).toBe(200);
+    const used = await eventually(
+      async () =>
+        (await identityEvents(t.hub)).find((e) => e.case === 'inviteUsed' && e.value.inviteId === invite.id),
+      { what: 'the invite’s use on the log' },
+    );
+    expect(used.metadata).toMatchObject({ clientIp: newcomer.ip, userAgent: 'Safari/17.4' });
+  });
 });
