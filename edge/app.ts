@@ -3,8 +3,9 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { commonErrors } from '../contracts/errors.ts';
 import { adminRoutes } from './admin/routes.ts';
+import { recordRefusedAuth, recordRefusedCommands } from './audit/refusals-http.ts';
 import { limitBody } from './http/body-limit.ts';
-import { clientAddress } from './http/client-address.ts';
+import { clientAddress, clientIp } from './http/client-address.ts';
 import type { HubEnv } from './http/context.ts';
 import type { HubDeps } from './http/deps.ts';
 import { notFound, onError } from './http/errors.ts';
@@ -45,17 +46,20 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
     c.text(await deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
   );
 
+  app.use('/api/*', clientIp(deps.config.trustedProxies));
   app.use('/api/*', secureCookiesOverTls(deps.config.trustedProxies));
   app.use('/api/*', trustedOriginsOnly(deps.config.trustedOrigins));
   // An upload streams its multipart body to disk under its own limits (edge/media/multipart.ts).
   app.use('/api/*', except(STREAMED_UPLOADS, limitBody(deps.config.bodyLimitBytes)));
   app.use('/api/auth/*', clientAddress(deps.config.trustedProxies));
   app.use('/api/auth/*', storableAuthInput);
+  app.use('/api/auth/*', recordRefusedAuth(deps.refused));
   app.on(['GET', 'POST'], '/api/auth/*', (c) => deps.auth.handler(c.req.raw));
 
   const api = new Hono<HubEnv>();
   api.use(except(STREAMED_UPLOADS, jsonOnly));
   api.use(requireSession(deps.auth));
+  api.use(recordRefusedCommands(deps.refused));
   api.use(storablePath);
   api.use(commandRateLimit({ ...deps.config.commandRateLimit, notCommands: ['/api/v1/ws-token'] }));
   api.route('/', adminRoutes(deps));

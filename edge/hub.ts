@@ -6,11 +6,13 @@ import type { Logger } from 'pino';
 import { startMediaSweeper } from '../projectors/media-sweep/sweep.ts';
 import { openPool } from '../projectors/runtime/pool.ts';
 import { createProjectorRunner } from '../projectors/runtime/runner.ts';
+import { createAuditWriter } from '../writers/audit/commands.ts';
 import { createAppender } from '../writers/log/append.ts';
 import { connectLog } from '../writers/log/connect.ts';
 import { createApp } from './app.ts';
 import { auditChainRoutes } from './audit/chain.routes.ts';
 import { type AuditChain, createAuditChain } from './audit/chain.ts';
+import { createRefusals, type Refusals } from './audit/refusals.ts';
 import { mediaFileLookup } from './chat/files.ts';
 import { type ChatOptions, createChat } from './chat/index.ts';
 import type { HubSettings } from './config.ts';
@@ -35,6 +37,8 @@ export type Hub = {
   media: Media;
   /** The audit log's hash chain: its key, verify, checkpoints. */
   auditChain: AuditChain;
+  /** Refused attempts on their way to the audit log (tests flush the coalesced counts). */
+  refusals: Refusals;
   start: () => Promise<void>;
   /**
    * A stop has begun (edge/boot/shutdown.ts): /ready answers 503 from now and new sockets are
@@ -178,6 +182,7 @@ export async function createHub({
   metrics.watchProjectors(() => projectors.status());
 
   let draining = false;
+  const refusals = createRefusals({ writer: createAuditWriter({ appender }), logger });
   const deps: HubDeps = {
     config: settings.hub,
     draining: () => draining,
@@ -189,6 +194,7 @@ export async function createHub({
     projectors,
     auth: identity.gate,
     metrics,
+    refused: refusals.refused,
     apiRoutes: [],
   };
   deps.apiRoutes.push(identity.routes(deps));
@@ -207,6 +213,7 @@ export async function createHub({
     home,
     media,
     auditChain,
+    refusals,
     start: async () => {
       await projectors.start();
       auditChain.start();
@@ -238,6 +245,7 @@ export async function createHub({
       await projectors.stop();
       await auditChain.stop();
       await identity.stop();
+      await refusals.stop();
       await log.nc.drain().catch(() => undefined);
       await db.destroy();
     },

@@ -50,6 +50,8 @@ export function createFrameHandler({
     retryable: commandId !== undefined,
     actorId: conn.claims.actorId,
     onBehalfOf: conn.claims.onBehalfOf,
+    clientIp: conn.claims.clientIp,
+    userAgent: conn.claims.userAgent,
     correlationId: randomUUID(),
     now: new Date(),
     traceparent: newTraceparent(),

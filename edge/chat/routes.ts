@@ -25,7 +25,7 @@ import { chatErrors } from '../../writers/chat/errors.ts';
 import { newId } from '../../writers/chat/ids.ts';
 import type { ChatReader } from '../../writers/chat/load.ts';
 import type { Channel } from '../../writers/chat/state.ts';
-import { commandMeta, generatingCommand } from '../http/command.ts';
+import { commandMeta, generatingCommand, requestOrigin } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
 import { CHAT_PERMISSIONS } from '../http/permissions.ts';
@@ -83,6 +83,7 @@ export function chatRoutes({ deps, chat }: { deps: HubDeps; chat: ChatServices }
       actorId: impersonatedBy ?? user.id,
       onBehalfOf: impersonatedBy ? user.id : undefined,
       role: user.role,
+      ...requestOrigin(c),
     });
     return c.json({ token, expires_at: expiresAt.toISOString() } satisfies WsToken);
   });

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { clientAddress, trustedBy } from './client-address.ts';
+import { clientAddress, resolveClientIp, trustedBy } from './client-address.ts';
 
 const inRange = (address: string, range: string) => trustedBy([range])(address);
 
@@ -70,5 +70,29 @@ describe('the client address seen by rate limits', () => {
     expect(await echo(false, [], '::1')).toBe('::1');
     expect(await echo(true, [], '::1')).toBe('6.6.6.6');
     expect(await echo(false, ['::/64'], '::1')).toBe('6.6.6.6');
+  });
+});
+
+describe('the client address that commands and refusals record', () => {
+  const trusted = trustedBy(['loopback', '10.0.0.0/8']);
+
+  it('is the peer when no trusted proxy stands in between', () => {
+    expect(resolveClientIp('203.0.113.5', '6.6.6.6', trusted)).toBe('203.0.113.5');
+  });
+
+  it('walks back through trusted proxies to the first hop none vouches for', () => {
+    expect(resolveClientIp('127.0.0.1', '6.6.6.6, 198.51.100.2, 10.1.1.1', trusted)).toBe('198.51.100.2');
+    expect(resolveClientIp('10.0.0.1', '2001:db8::7', trusted)).toBe('2001:db8::7');
+  });
+
+  it('takes a request made in-process (no peer) as relayed', () => {
+    expect(resolveClientIp(undefined, '10.2.3.4', trusted)).toBe('10.2.3.4');
+    expect(resolveClientIp(undefined, undefined, trusted)).toBe('');
+  });
+
+  it('stops at the proxy that relayed something that is not an address', () => {
+    expect(resolveClientIp('127.0.0.1', '<script>, 10.1.1.1', trusted)).toBe('10.1.1.1');
+    expect(resolveClientIp('127.0.0.1', '\u0000', trusted)).toBe('127.0.0.1');
+    expect(resolveClientIp(undefined, 'unknown', trusted)).toBe('');
   });
 });

@@ -20,6 +20,45 @@ export function clientAddress(trustedProxies: string[], { trustLoopback = true }
   });
 }
 
+/**
+ * Sets the request's `clientIp`, which commands and refusals record: the socket's peer, or,
+ * while each hop is a trusted proxy, the X-Forwarded-For entry it appended (from the right).
+ * A request made in-process (tests) has no peer: its X-Forwarded-For is taken as relayed.
+ */
+export function clientIp(trustedProxies: string[], { trustLoopback = true } = {}) {
+  const trusted = trustedBy([...(trustLoopback ? ['loopback'] : []), ...trustedProxies]);
+  return createMiddleware<HubEnv>(async (c, next) => {
+    c.set('clientIp', resolveClientIp(peerAddress(c), c.req.header('X-Forwarded-For'), trusted));
+    await next();
+  });
+}
+
+/**
+ * The first hop, walking back from the peer, that no trusted proxy vouches for. A hop that is
+ * not an address (a proxy relayed garbage) ends the walk at the proxy that relayed it; '' when
+ * nothing is known.
+ */
+export function resolveClientIp(
+  peer: string | undefined,
+  forwarded: string | undefined,
+  trusted: (address: string) => boolean,
+): string {
+  const relayed = forwarded ? forwarded.split(',') : [];
+  let known = '';
+  if (peer !== undefined) {
+    if (!trusted(peer)) return peer;
+    known = peer;
+  }
+  // At most 32 hops are read: a longer header is a client's invention past the proxies.
+  for (let i = relayed.length - 1, seen = 0; i >= 0 && seen < 32; i--, seen++) {
+    const hop = (relayed[i] as string).trim();
+    if (isIP(hop) === 0) return known;
+    if (!trusted(hop)) return hop;
+    known = hop;
+  }
+  return known;
+}
+
 /** The address at the other end of the socket; undefined for an in-process request (tests). */
 export function peerAddress(c: Context): string | undefined {
   try {

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { describe, expect, it } from 'vitest';
+import { clientIp } from './client-address.ts';
 import { commandMeta } from './command.ts';
 import type { HubEnv } from './context.ts';
 
@@ -31,5 +32,28 @@ describe('a command’s idempotency key', () => {
     expect(asAnn).toMatchObject({ actorId: 'admin1', onBehalfOf: 'ann' });
     expect(asAnn.commandId).not.toBe(asBob.commandId);
     expect(asAnn.commandId).not.toBe((await metaOf('admin1')).commandId);
+  });
+});
+
+describe('where a command came from', () => {
+  it('is the client address the middleware found and the cleaned User-Agent', async () => {
+    const app = new Hono<HubEnv>();
+    app.use(clientIp([]));
+    app.use(
+      createMiddleware<HubEnv>(async (c, next) => {
+        c.set('user', { id: 'ann' } as HubEnv['Variables']['user']);
+        c.set('session', { id: 's1' } as HubEnv['Variables']['session']);
+        c.set('requestId', 'r1');
+        await next();
+      }),
+    );
+    app.post('/', (c) => c.json(commandMeta(c)));
+    const res = await app.request('/', {
+      method: 'POST',
+      headers: { 'X-Forwarded-For': '203.0.113.9', 'User-Agent': `Firefox/128.0\u0001${'x'.repeat(400)}` },
+    });
+    const meta = (await res.json()) as { clientIp: string; userAgent: string };
+    expect(meta.clientIp).toBe('203.0.113.9');
+    expect(meta.userAgent).toBe(`Firefox/128.0${'x'.repeat(256 - 13)}`);
   });
 });

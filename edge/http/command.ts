@@ -1,4 +1,5 @@
-// Builds the metadata every command carries: its id (idempotency), actor, correlation, trace;
+// Builds the metadata every command carries: its id (idempotency), actor, correlation, trace,
+// the client's address and user agent;
 // and, for a command that generates ids, claims them so that a retry answers the first answer.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
@@ -6,6 +7,7 @@ import { commonErrors } from '../../contracts/errors.ts';
 import type { Appender, CommandMeta } from '../../writers/log/append.ts';
 import type { HubEnv } from './context.ts';
 import { traceparentOf } from './trace.ts';
+import { cleanUserAgent } from './user-agent.ts';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -44,7 +46,13 @@ export function commandMeta(c: Context<HubEnv>, body?: unknown, impliedKey?: str
     correlationId: c.get('requestId'),
     now: new Date(),
     traceparent: traceparentOf(c.req.header('traceparent')),
+    ...requestOrigin(c),
   };
+}
+
+/** Where a request came from, as its commands' events record it. */
+export function requestOrigin(c: Context<HubEnv>): { clientIp: string; userAgent: string } {
+  return { clientIp: c.get('clientIp') ?? '', userAgent: cleanUserAgent(c.req.header('User-Agent')) };
 }
 
 /**

@@ -25,5 +25,7 @@ export type HubEnv = {
     logger?: Logger;
     user: SessionUser;
     session: SessionInfo;
+    /** The client's address (edge/http/client-address.ts), '' when unknown. */
+    clientIp: string;
   };
 };

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import type { RefusalKind } from '../../contracts/gen/hearth/audit/v1/events_pb.ts';
 import type { ProjectorRunner } from '../../projectors/runtime/runner.ts';
 import type { Appender } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
@@ -33,6 +34,24 @@ export type HubConfig = {
   opsToken: string | undefined;
 };
 
+/** An attempt the edge refused, as the audit log records it (edge/audit/refusals.ts). */
+export type RefusedAttempt = {
+  kind: RefusalKind;
+  /** The route's method and pattern, e.g. "POST /api/v1/admin/users/:id/role". */
+  action: string;
+  /** The main path parameter, when the route has one. */
+  target?: string | undefined;
+  /** The error code answered. */
+  code: string;
+  /** Signed in: who (during impersonation, the admin), and as whom. */
+  actorId?: string | undefined;
+  onBehalfOf?: string | undefined;
+  clientIp: string;
+  userAgent: string;
+  /** A failed sign-in's email as typed. */
+  account?: string | undefined;
+};
+
 export type HubDeps = {
   config: HubConfig;
   /** True once a stop has begun: /ready answers 503 while the rest is served as before. */
@@ -45,6 +64,8 @@ export type HubDeps = {
   projectors: ProjectorRunner;
   auth: AuthGate;
   metrics: Metrics;
+  /** Records a refused attempt on the audit log; never waits, never throws. */
+  refused: (attempt: RefusedAttempt) => void;
   /** Routes a domain adds under /api/v1 (behind the session and the command rate limit). */
   apiRoutes: Hono<HubEnv>[];
 };

@@ -12,7 +12,12 @@ export type InviteBook = {
   /** The invite as last known (another process's latest write may not be seen yet). */
   find: (inviteId: string) => Promise<Invite>;
   /** Takes one use for a new account; throws the refusal when none is left. */
-  use: (input: { inviteId: string; userId: string }) => Promise<void>;
+  use: (input: {
+    inviteId: string;
+    userId: string;
+    /** Where the sign-up came from, as its event records it. */
+    origin?: { clientIp: string; userAgent: string } | undefined;
+  }) => Promise<void>;
 };
 
 /** A book with no invites in it: every link is unknown. */
@@ -26,7 +31,7 @@ export const NO_INVITES: InviteBook = {
 export function inviteBook(writer: Pick<IdentityWriter, 'invite' | 'useInvite'>): InviteBook {
   return {
     find: (inviteId) => writer.invite(inviteId),
-    use: async ({ inviteId, userId }) => {
+    use: async ({ inviteId, userId, origin }) => {
       await writer.useInvite(
         { inviteId, userId },
         {
@@ -36,6 +41,7 @@ export function inviteBook(writer: Pick<IdentityWriter, 'invite' | 'useInvite'>)
           correlationId: randomUUID(),
           now: new Date(),
           retryable: false,
+          ...origin,
         },
       );
     },

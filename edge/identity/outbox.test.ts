@@ -47,6 +47,12 @@ describe('an outbox row', () => {
     expect(msg.subject).toBe(names.identity.sessions('u1'));
     const envelope = fromBinary(IdentityEventSchema, msg.data);
     expect(envelope.metadata).toMatchObject({ actorId: 'admin1', onBehalfOf: 'u1' });
+    // Where the session came from is in the metadata too, as for every command's event.
+    expect(envelope.metadata).toMatchObject({ clientIp: '10.0.0.1', userAgent: 'ua' });
+    expect(fromBinary(IdentityEventSchema, toMessage(row({}), names).data).metadata).toMatchObject({
+      clientIp: '',
+      userAgent: '',
+    });
     expect(msg.headers.get(HEADERS.onBehalfOf)).toBe('u1');
   });
 

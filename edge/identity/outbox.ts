@@ -5,6 +5,7 @@ import type { MsgHdrs } from '@nats-io/transport-node';
 import { IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import type { Names } from '../../contracts/subjects.ts';
 import { encode, eventHeaders } from '../../writers/log/encode.ts';
+import { cleanUserAgent } from '../http/user-agent.ts';
 
 export type OutboxRow = {
   id: string;
@@ -29,6 +30,18 @@ export function outboxMsgId(id: string): string {
   return `outbox-${id}`;
 }
 
+/**
+ * A sign-in (its session's) and a failed one carry where they came from, as better-auth read
+ * it: their events' metadata record it too. Other rows come from no request the outbox saw.
+ */
+function originIn(payload: Record<string, unknown>): { clientIp?: string; userAgent?: string } {
+  const { ipAddress, userAgent } = payload;
+  return {
+    ...(typeof ipAddress === 'string' && { clientIp: ipAddress.slice(0, 64) }),
+    ...(typeof userAgent === 'string' && { userAgent: cleanUserAgent(userAgent) }),
+  };
+}
+
 /** Throws when the row does not describe a known event; the relay then skips it. */
 export function toMessage(row: OutboxRow, names: Names): OutboxMessage {
   if (!SESSION_FACTS.has(row.type) && !ACCOUNT_FACTS.has(row.type)) {
@@ -46,6 +59,7 @@ export function toMessage(row: OutboxRow, names: Names): OutboxMessage {
     actorId: row.actor_id,
     onBehalfOf: row.on_behalf_of || undefined,
     correlationId: outboxMsgId(row.id),
+    ...originIn(row.payload),
   };
   return {
     subject,

@@ -18,6 +18,9 @@ export type TokenClaims = {
   actorId: string;
   onBehalfOf?: string | undefined;
   role: string;
+  /** Where the ticket was asked for: the socket's commands record it as where they came from. */
+  clientIp?: string | undefined;
+  userAgent?: string | undefined;
   issuedAt: number;
 };
 

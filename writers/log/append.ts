@@ -66,6 +66,13 @@ export type CommandMeta = {
   retryable?: boolean | undefined;
   /** Set by claim(): the command's ledger entry, so the append does not read it again. */
   claim?: Claim | undefined;
+  /**
+   * Where the command came from (edge/http/client-address.ts) and its User-Agent, cleaned:
+   * stored in the event's metadata only, never as headers (they are personal data, and
+   * headers reach every integrator). Absent for the system's own commands.
+   */
+  clientIp?: string | undefined;
+  userAgent?: string | undefined;
 };
 
 export type AppendResult = {

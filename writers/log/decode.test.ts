@@ -51,6 +51,23 @@ describe('a payload read back from the log', () => {
     });
   });
 
+  it('keeps where its command came from: the client address and user agent', () => {
+    const from = encode(IdentityEventSchema, registered('u1'), {
+      actorId: 'u1',
+      correlationId: 'c',
+      now,
+      clientIp: '10.0.0.7',
+      userAgent: 'Firefox/128.0',
+    });
+    const stored = decodeEvent('identity', 'S', { seq: 8, subject: 'x', data: from });
+    expect(stored).toMatchObject({ clientIp: '10.0.0.7', userAgent: 'Firefox/128.0' });
+    // The system's own commands have none.
+    expect(decodeEvent('identity', 'S', { seq: 7, subject: 'x', data: bytes })).toMatchObject({
+      clientIp: '',
+      userAgent: '',
+    });
+  });
+
   it('refuses bytes that are not an envelope', () => {
     expect(() => decodeEnvelope(IdentityEventSchema, new Uint8Array([0xff, 0xff, 0xff]))).toThrow();
   });

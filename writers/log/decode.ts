@@ -18,6 +18,9 @@ export type StoredEvent<E extends Envelope = Envelope> = {
   type: string;
   occurredAt: Date;
   actorId: string;
+  /** Where the command came from, as the edge saw it; empty for the system's own commands. */
+  clientIp?: string;
+  userAgent?: string;
   event: EventOf<E>;
 };
 
@@ -98,6 +101,8 @@ export function decodeEvent(domain: Domain, stream: string, msg: RawMessage): St
     type: event.value.$typeName,
     occurredAt: occurred ? timestampDate(occurred) : (msg.time ?? new Date(0)),
     actorId: envelope.metadata?.actorId ?? '',
+    clientIp: envelope.metadata?.clientIp ?? '',
+    userAgent: envelope.metadata?.userAgent ?? '',
     event,
   };
 }

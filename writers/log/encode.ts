@@ -1,5 +1,6 @@
 // How an event goes onto the log: the protobuf envelope with its metadata, and the headers
-// (type, actor, correlation, causation, trace) every publisher sets the same way.
+// (type, actor, correlation, causation, trace) every publisher sets the same way. The client's
+// address and user agent are in the metadata only: personal data, not for every integrator.
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
@@ -11,7 +12,10 @@ import type { CommandMeta } from './append.ts';
 export function encode<Env extends Envelope>(
   envelope: GenMessage<Env>,
   event: EventOf<Env>,
-  meta: Pick<CommandMeta, 'now' | 'actorId' | 'onBehalfOf' | 'correlationId' | 'causationId'>,
+  meta: Pick<
+    CommandMeta,
+    'now' | 'actorId' | 'onBehalfOf' | 'correlationId' | 'causationId' | 'clientIp' | 'userAgent'
+  >,
 ): Uint8Array {
   const metadata = create(EventMetadataSchema, {
     occurredAt: timestampFromDate(meta.now),
@@ -19,6 +23,8 @@ export function encode<Env extends Envelope>(
     onBehalfOf: meta.onBehalfOf ?? '',
     correlationId: meta.correlationId,
     causationId: meta.causationId ?? '',
+    clientIp: meta.clientIp ?? '',
+    userAgent: meta.userAgent ?? '',
   });
   return toBinary(envelope, create(envelope, { metadata, event } as never));
 }

@@ -136,3 +136,23 @@ describe.each(Object.entries(ENVELOPES))('the compiled decoder for the %s envelo
     }
   });
 });
+
+describe('the metadata every event carries', () => {
+  it('keeps where its command came from (fields 6 and 7), as fromBinary does', () => {
+    const schema = ENVELOPES.chat;
+    const agent = 'Mozilla/5.0 (X11; Linux) Ünïcödé 🎉';
+    const bytes = toBinary(
+      schema,
+      create(schema, {
+        metadata: { actorId: 'ann', correlationId: 'c', clientIp: '2001:db8::7', userAgent: agent },
+      } as never),
+    );
+    const decoded = decodeMessage(schema, bytes) as unknown as {
+      metadata: { clientIp: string; userAgent: string; $unknown?: unknown };
+    };
+    expect(decoded.metadata.clientIp).toBe('2001:db8::7');
+    expect(decoded.metadata.userAgent).toBe(agent);
+    expect(decoded.metadata.$unknown).toBeUndefined();
+    expect(decoded).toStrictEqual(fromBinary(schema, bytes));
+  });
+});
