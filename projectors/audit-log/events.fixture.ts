@@ -1,0 +1,65 @@
+// Events of every stream, published the way the writers publish them but with the whole
+// metadata (client address, user agent, on-behalf-of), for the audit read model's specs.
+import { create, toBinary } from '@bufbuild/protobuf';
+import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { ENVELOPES, type Envelope } from '../../contracts/events.ts';
+import { EventMetadataSchema } from '../../contracts/gen/hearth/common/v1/metadata_pb.ts';
+import type { Domain } from '../../contracts/subjects.ts';
+import { decodeEvent } from '../../writers/log/decode.ts';
+import type { Log } from '../../writers/log/open.ts';
+import { toEntry } from './entry.ts';
+
+export type Meta = {
+  actorId?: string;
+  onBehalfOf?: string;
+  clientIp?: string;
+  userAgent?: string;
+  at?: Date;
+};
+
+/** An envelope's bytes: the event (`case` and its fields) with the metadata given. */
+export function envelopeBytes(
+  domain: Domain,
+  event: { case: string; value: object },
+  { actorId = '', onBehalfOf = '', clientIp = '', userAgent = '', at = new Date() }: Meta = {},
+): Uint8Array {
+  const schema = ENVELOPES[domain] as GenMessage<Envelope>;
+  const field = schema.fields.find((f) => f.localName === event.case);
+  if (field?.fieldKind !== 'message') throw new Error(`no event ${event.case} in ${domain}`);
+  const metadata = create(EventMetadataSchema, {
+    occurredAt: timestampFromDate(at),
+    actorId,
+    onBehalfOf,
+    correlationId: 'test',
+    clientIp,
+    userAgent,
+  });
+  const value = create(field.message, event.value as never);
+  return toBinary(schema, create(schema, { metadata, event: { case: event.case, value } } as never));
+}
+
+export async function publish(
+  log: Log,
+  domain: Domain,
+  subject: string,
+  event: { case: string; value: object },
+  meta?: Meta,
+): Promise<number> {
+  const ack = await log.js.publish(subject, envelopeBytes(domain, event, meta));
+  return ack.seq;
+}
+
+/**
+ * Whether the log's decoder hands the read model the metadata beyond the actor (on-behalf-of,
+ * client address, user agent). Specs of those columns run once it does.
+ */
+export const decoderKeepsMetadata = (() => {
+  const data = envelopeBytes(
+    'chat',
+    { case: 'channelRead', value: { channelId: 'c', userId: 'u', upToSeq: 1n } },
+    { actorId: 'u', onBehalfOf: 'v', clientIp: '10.0.0.1', userAgent: 'ua' },
+  );
+  const entry = toEntry('chat', decodeEvent('chat', 'CHAT', { seq: 1, subject: 'hearth.chat.x', data }));
+  return entry.on_behalf_of === 'v' && entry.client_ip === '10.0.0.1' && entry.user_agent === 'ua';
+})();
