@@ -9,6 +9,7 @@ import { createProjectorRunner } from '../projectors/runtime/runner.ts';
 import { createAppender } from '../writers/log/append.ts';
 import { connectLog } from '../writers/log/connect.ts';
 import { createApp } from './app.ts';
+import { auditModule } from './audit/index.ts';
 import { mediaFileLookup } from './chat/files.ts';
 import { type ChatOptions, createChat } from './chat/index.ts';
 import type { HubSettings } from './config.ts';
@@ -141,6 +142,7 @@ export async function createHub({
     logger,
     setProfileImage: identity.setProfileImage,
   });
+  const audit = auditModule();
   const projectors = createProjectorRunner({
     db,
     pool,
@@ -152,6 +154,7 @@ export async function createHub({
       ...play.projections,
       ...home.projections,
       ...media.projections,
+      ...audit.projections,
     ],
     ...(ackWaitMs ? { ackWaitMs } : {}),
     lingerMs,
@@ -180,6 +183,7 @@ export async function createHub({
   deps.apiRoutes.push(play.routes(deps));
   deps.apiRoutes.push(home.routes(deps));
   deps.apiRoutes.push(media.routes(deps));
+  deps.apiRoutes.push(audit.routes(deps));
   const app = createApp(deps);
 
   return {
