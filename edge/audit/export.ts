@@ -17,6 +17,7 @@ export async function exportStream({
   header,
   line,
   logger,
+  page = PAGE,
 }: {
   db: Kysely<unknown>;
   pool: pg.Pool;
@@ -24,6 +25,8 @@ export async function exportStream({
   header: string;
   line: (entry: AuditEntry) => string;
   logger: Logger;
+  /** Rows per fetch. */
+  page?: number;
 }): Promise<ReadableStream<Uint8Array>> {
   const query = auditQuery(filter).compile(db);
   const encoder = new TextEncoder();
@@ -54,7 +57,7 @@ export async function exportStream({
         const c = client;
         if (!c) return;
         try {
-          const { rows } = await c.query(`FETCH ${PAGE} FROM audit_export`);
+          const { rows } = await c.query(`FETCH ${Math.trunc(page)} FROM audit_export`);
           if (rows.length === 0) {
             await c.query('COMMIT');
             release();
