@@ -1,6 +1,7 @@
 // npm run bench: every figure beside its baseline, measured in the same run on this machine.
 // Not a test: it takes minutes and its numbers depend on the host. BENCH_SCALE=0.1 for a dry run.
 import { loadavg } from 'node:os';
+import { measureAuditLog } from './audit-log.ts';
 import { measureChatFanout } from './chat-fanout.ts';
 import { measureChatHistory } from './chat-history.ts';
 import { openContext } from './context.ts';
@@ -20,7 +21,8 @@ import { measureWriterFigure } from './writer-figure.ts';
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 // BENCH_ONLY=projector,http runs just those figure groups (a quick loop while tuning one);
 // unset, every figure runs. Groups: writer, projector (with jetstream), http (or just ban),
-// chat (or just one of its figures: fanout, history), play, restart (NATS restarted under a hub).
+// chat (or just one of its figures: fanout, history), play, restart (NATS restarted under a hub),
+// audit-log (the audit read model over every stream).
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? null;
 const wants = (group: string) => only === null || only.includes(group);
 const config = {
@@ -29,6 +31,7 @@ const config = {
   publishInFlight: 256,
   projectorEvents: Math.round(200_000 * scale),
   playEvents: Math.round(500_000 * scale),
+  auditEvents: Math.round(1_000_000 * scale),
   unnestBatch: 500,
   httpClients: 64,
   natsRestarts: Math.max(3, Math.round(10 * scale)),
@@ -90,6 +93,16 @@ async function main() {
         await measurePlayRebuild({
           ctx,
           events: config.playEvents,
+          publishInFlight: config.publishInFlight,
+          unnestBatch: config.unnestBatch,
+          step,
+        }),
+      );
+    if (wants('audit-log'))
+      figures.push(
+        await measureAuditLog({
+          ctx,
+          events: config.auditEvents,
           publishInFlight: config.publishInFlight,
           unnestBatch: config.unnestBatch,
           step,

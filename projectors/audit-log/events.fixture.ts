@@ -1,6 +1,6 @@
 // Events of every stream, published the way the writers publish them but with the whole
 // metadata (client address, user agent, on-behalf-of), for the audit read model's specs.
-import { create, toBinary } from '@bufbuild/protobuf';
+import { create, type Message, toBinary } from '@bufbuild/protobuf';
 import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { ENVELOPES, type Envelope } from '../../contracts/events.ts';
@@ -18,6 +18,13 @@ export type Meta = {
   at?: Date;
 };
 
+/** The event message (`case` and its fields) as the decoder gives it, defaults filled. */
+export function eventMessage(domain: Domain, event: { case: string; value: object }): Message {
+  const field = ENVELOPES[domain].fields.find((f) => f.localName === event.case);
+  if (field?.fieldKind !== 'message') throw new Error(`no event ${event.case} in ${domain}`);
+  return create(field.message, event.value as never);
+}
+
 /** An envelope's bytes: the event (`case` and its fields) with the metadata given. */
 export function envelopeBytes(
   domain: Domain,
@@ -25,8 +32,6 @@ export function envelopeBytes(
   { actorId = '', onBehalfOf = '', clientIp = '', userAgent = '', at = new Date() }: Meta = {},
 ): Uint8Array {
   const schema = ENVELOPES[domain] as GenMessage<Envelope>;
-  const field = schema.fields.find((f) => f.localName === event.case);
-  if (field?.fieldKind !== 'message') throw new Error(`no event ${event.case} in ${domain}`);
   const metadata = create(EventMetadataSchema, {
     occurredAt: timestampFromDate(at),
     actorId,
@@ -35,7 +40,7 @@ export function envelopeBytes(
     clientIp,
     userAgent,
   });
-  const value = create(field.message, event.value as never);
+  const value = eventMessage(domain, event);
   return toBinary(schema, create(schema, { metadata, event: { case: event.case, value } } as never));
 }
 
