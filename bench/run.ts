@@ -1,6 +1,7 @@
 // npm run bench: every figure beside its baseline, measured in the same run on this machine.
 // Not a test: it takes minutes and its numbers depend on the host. BENCH_SCALE=0.1 for a dry run.
 import { loadavg } from 'node:os';
+import { measureAuditLog } from './audit-log.ts';
 import { measureAuditVerify } from './audit-verify.ts';
 import { measureChatFanout } from './chat-fanout.ts';
 import { measureChatHistory } from './chat-history.ts';
@@ -22,7 +23,8 @@ const scale = Number(process.env.BENCH_SCALE ?? 1);
 // BENCH_ONLY=projector,http runs just those figure groups (a quick loop while tuning one);
 // unset, every figure runs. Groups: writer, projector (with jetstream), http (or just ban),
 // chat (or just one of its figures: fanout, history), play, restart (NATS restarted under a hub),
-// audit (verify of the hash chain).
+// audit (verify of the hash chain),
+// audit-log (the audit read model over every stream).
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? null;
 const wants = (group: string) => only === null || only.includes(group);
 const config = {
@@ -93,6 +95,16 @@ async function main() {
         await measurePlayRebuild({
           ctx,
           events: config.playEvents,
+          publishInFlight: config.publishInFlight,
+          unnestBatch: config.unnestBatch,
+          step,
+        }),
+      );
+    if (wants('audit-log'))
+      figures.push(
+        await measureAuditLog({
+          ctx,
+          events: config.auditEvents,
           publishInFlight: config.publishInFlight,
           unnestBatch: config.unnestBatch,
           step,

@@ -123,6 +123,13 @@ const MEDIA_ROWS: Row[] = [
   { method: 'DELETE', path: '/api/v1/albums/nosuch/files/nosuch', admin: 404, member: 404 },
 ];
 
+// The audit log: admins only. An export must name its format (400 without it, once allowed).
+const AUDIT_ROWS: Row[] = [
+  { method: 'GET', path: '/api/v1/audit/entries', admin: 200 },
+  { method: 'GET', path: '/api/v1/audit/export', admin: 400 },
+  { method: 'GET', path: '/api/v1/audit/retention', admin: 200 },
+];
+
 // Real files, uploaded by the target (a member) in beforeAll: a photo, and a picture sent in a
 // private chat with the member. The chat's picture is no file at all (404) to anyone outside
 // it, a child or even an admin; a photo is deleted by its owner or an admin (who goes last).
@@ -184,6 +191,7 @@ const ROWS = (target: string, files: Seeded = { photo: 'nosuch', dm: 'nosuch' })
   ...PLAY_ROWS,
   ...HOME_ROWS,
   ...MEDIA_ROWS,
+  ...AUDIT_ROWS,
   ...FILE_ROWS(files),
 ];
 

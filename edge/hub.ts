@@ -12,6 +12,7 @@ import { connectLog } from '../writers/log/connect.ts';
 import { createApp } from './app.ts';
 import { auditChainRoutes } from './audit/chain.routes.ts';
 import { type AuditChain, createAuditChain } from './audit/chain.ts';
+import { auditModule } from './audit/index.ts';
 import { createRefusals, type Refusals } from './audit/refusals.ts';
 import { mediaFileLookup } from './chat/files.ts';
 import { type ChatOptions, createChat } from './chat/index.ts';
@@ -152,6 +153,7 @@ export async function createHub({
     logger,
     setProfileImage: identity.setProfileImage,
   });
+  const audit = auditModule();
   const projectors = createProjectorRunner({
     db,
     pool,
@@ -163,6 +165,7 @@ export async function createHub({
       ...play.projections,
       ...home.projections,
       ...media.projections,
+      ...audit.projections,
     ],
     ...(ackWaitMs ? { ackWaitMs } : {}),
     lingerMs,
@@ -203,6 +206,7 @@ export async function createHub({
   deps.apiRoutes.push(home.routes(deps));
   deps.apiRoutes.push(media.routes(deps));
   deps.apiRoutes.push(auditChainRoutes(deps, auditChain));
+  deps.apiRoutes.push(audit.routes(deps));
   const app = createApp(deps);
 
   return {

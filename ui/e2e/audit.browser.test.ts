@@ -4,7 +4,6 @@
 // filters survive a reload), downloads the view as CSV and JSONL, verifies the log and signs a
 // checkpoint, on a desktop and on a phone; Mia is offered no audit log at all. axe checks
 // every state on the way.
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
@@ -15,13 +14,6 @@ import { expectAccessible } from './axe.ts';
 import { DESKTOP, launchChromium, PHONE, SHOTS, withoutBrowser } from './browser.ts';
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { messageText, openPage, send, signUp } from './people.ts';
-
-// The routes this page calls come from three parts of the edge (the read model and its routes,
-// the refusals, the hash chain); until all three are in, there is nothing to test against.
-const AUDIT_EDGE = ['index.ts', 'refusals.ts', 'chain.ts'].map(
-  (file) => new URL(`../../edge/audit/${file}`, import.meta.url),
-);
-const withoutAuditRoutes = !AUDIT_EDGE.every((file) => existsSync(file));
 
 /** Refused attempts may be coalesced for up to a minute before they are written. */
 const REFUSALS_WRITTEN = { timeout: 90_000, interval: 500 };
@@ -67,7 +59,7 @@ async function fileOf(download: Download): Promise<string> {
   return readFile(path, 'utf8');
 }
 
-describe.skipIf(withoutBrowser || withoutAuditRoutes)('the audit log in the admin console', () => {
+describe.skipIf(withoutBrowser)('the audit log in the admin console', () => {
   beforeAll(async () => {
     await ensureUiBuilt();
     [hub, browser] = await Promise.all([startBrowserHub(), launchChromium()]);

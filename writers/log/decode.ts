@@ -18,6 +18,8 @@ export type StoredEvent<E extends Envelope = Envelope> = {
   type: string;
   occurredAt: Date;
   actorId: string;
+  /** During impersonation: the person the admin (actorId) acted as; empty otherwise. */
+  onBehalfOf?: string;
   /** Where the command came from, as the edge saw it; empty for the system's own commands. */
   clientIp?: string;
   userAgent?: string;
@@ -101,6 +103,7 @@ export function decodeEvent(domain: Domain, stream: string, msg: RawMessage): St
     type: event.value.$typeName,
     occurredAt: occurred ? timestampDate(occurred) : (msg.time ?? new Date(0)),
     actorId: envelope.metadata?.actorId ?? '',
+    onBehalfOf: envelope.metadata?.onBehalfOf ?? '',
     clientIp: envelope.metadata?.clientIp ?? '',
     userAgent: envelope.metadata?.userAgent ?? '',
     event,

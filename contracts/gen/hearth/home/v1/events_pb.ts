@@ -6,6 +6,7 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import { file_hearth_common_v1_audit } from "../../common/v1/audit_pb.ts";
 import type { EventMetadata } from "../../common/v1/metadata_pb.ts";
 import { file_hearth_common_v1_metadata } from "../../common/v1/metadata_pb.ts";
 import type { Message } from "@bufbuild/protobuf";
@@ -14,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/home/v1/events.proto.
  */
 export const file_hearth_home_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChtoZWFydGgvaG9tZS92MS9ldmVudHMucHJvdG8SDmhlYXJ0aC5ob21lLnYxIlYKEU5vdGlmaWNhdGlvbnNSZWFkEhEKCW1lbWJlcl9pZBgBIAEoCRIuCgpyZWFkX3VwX3RvGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI+ChBOb3RpZmljYXRpb25SZWFkEhEKCW1lbWJlcl9pZBgBIAEoCRIXCg9ub3RpZmljYXRpb25faWQYAiABKAkiRQobTm90aWZpY2F0aW9uU2V0dGluZ3NDaGFuZ2VkEhEKCW1lbWJlcl9pZBgBIAEoCRITCgttdXRlZF9raW5kcxgCIAMoCSKdAgoJSG9tZUV2ZW50EjEKCG1ldGFkYXRhGAEgASgLMh8uaGVhcnRoLmNvbW1vbi52MS5FdmVudE1ldGFkYXRhEj8KEm5vdGlmaWNhdGlvbnNfcmVhZBgKIAEoCzIhLmhlYXJ0aC5ob21lLnYxLk5vdGlmaWNhdGlvbnNSZWFkSAASPQoRbm90aWZpY2F0aW9uX3JlYWQYCyABKAsyIC5oZWFydGguaG9tZS52MS5Ob3RpZmljYXRpb25SZWFkSAASVAodbm90aWZpY2F0aW9uX3NldHRpbmdzX2NoYW5nZWQYDCABKAsyKy5oZWFydGguaG9tZS52MS5Ob3RpZmljYXRpb25TZXR0aW5nc0NoYW5nZWRIAEIHCgVldmVudGIGcHJvdG8z", [file_google_protobuf_timestamp, file_hearth_common_v1_metadata]);
+  fileDesc("ChtoZWFydGgvaG9tZS92MS9ldmVudHMucHJvdG8SDmhlYXJ0aC5ob21lLnYxImIKEU5vdGlmaWNhdGlvbnNSZWFkEhcKCW1lbWJlcl9pZBgBIAEoCUIEoLsYARI0CgpyZWFkX3VwX3RvGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIEoLsYASJKChBOb3RpZmljYXRpb25SZWFkEhcKCW1lbWJlcl9pZBgBIAEoCUIEoLsYARIdCg9ub3RpZmljYXRpb25faWQYAiABKAlCBKC7GAEiUQobTm90aWZpY2F0aW9uU2V0dGluZ3NDaGFuZ2VkEhcKCW1lbWJlcl9pZBgBIAEoCUIEoLsYARIZCgttdXRlZF9raW5kcxgCIAMoCUIEoLsYASKdAgoJSG9tZUV2ZW50EjEKCG1ldGFkYXRhGAEgASgLMh8uaGVhcnRoLmNvbW1vbi52MS5FdmVudE1ldGFkYXRhEj8KEm5vdGlmaWNhdGlvbnNfcmVhZBgKIAEoCzIhLmhlYXJ0aC5ob21lLnYxLk5vdGlmaWNhdGlvbnNSZWFkSAASPQoRbm90aWZpY2F0aW9uX3JlYWQYCyABKAsyIC5oZWFydGguaG9tZS52MS5Ob3RpZmljYXRpb25SZWFkSAASVAodbm90aWZpY2F0aW9uX3NldHRpbmdzX2NoYW5nZWQYDCABKAsyKy5oZWFydGguaG9tZS52MS5Ob3RpZmljYXRpb25TZXR0aW5nc0NoYW5nZWRIAEIHCgVldmVudGIGcHJvdG8z", [file_google_protobuf_timestamp, file_hearth_common_v1_audit, file_hearth_common_v1_metadata]);
 
 /**
  * Everything the member had been told up to read_up_to is read.
