@@ -91,7 +91,7 @@ describe('the audit read model', () => {
     expect(joined?.details.user_id).toBe('ab');
   });
 
-  it('reads the client address, user agent and on-behalf-of from the decoded metadata', () => {
+  it('takes the client address, user agent and on-behalf-of from the decoded event, cleaned', () => {
     const stored = {
       stream: 'CHAT',
       seq: 9,
@@ -99,8 +99,10 @@ describe('the audit read model', () => {
       type: 'hearth.chat.v1.ChannelRead',
       occurredAt: at(0),
       actorId: 'ann',
+      onBehalfOf: 'kid',
+      clientIp: '10.9.9.9',
+      userAgent: 'UA\u0000',
       event: { case: 'channelRead', value: { channelId: 'c', userId: 'u', upToSeq: 3n } },
-      metadata: { onBehalfOf: 'kid', clientIp: '10.9.9.9', userAgent: 'UA\u0000' },
     } as unknown as StoredEvent;
     expect(toEntry('chat', stored)).toMatchObject({
       target: 'chat.channel.c.read.u',
