@@ -15,8 +15,10 @@ import { DESKTOP, launchChromium, PHONE, SHOTS, withoutBrowser } from './browser
 import { type BrowserHub, startBrowserHub } from './hub.ts';
 import { messageText, openPage, send, signUp } from './people.ts';
 
-/** Refused attempts may be coalesced for up to a minute before they are written. */
-const REFUSALS_WRITTEN = { timeout: 90_000, interval: 500 };
+/** For hooks, where expect.poll may not run: waits until `ok` answers true (the hook's timeout bounds it). */
+async function until(ok: () => Promise<boolean>) {
+  while (!(await ok())) await new Promise((r) => setTimeout(r, 200));
+}
 const UNTIL = { timeout: 15_000 };
 const UI_TIMEOUT = 10_000;
 
@@ -98,16 +100,12 @@ describe.skipIf(withoutBrowser)('the audit log in the admin console', () => {
     }, miaId);
     expect(refused).toEqual([403, 403, 403]);
 
-    // The log has it all once the read model has caught up (and the refusals are written).
-    await expect
-      .poll(async () => attempts(await listed(ana, `actor=${miaId}&outcome=refused`)), REFUSALS_WRITTEN)
-      .toBe(3);
-    await expect
-      .poll(async () => (await listed(ana, 'action=identity.RoleChanged')).length, UNTIL)
-      .toBeGreaterThan(0);
-    await expect
-      .poll(async () => (await listed(ana, 'action=chat.MessagePosted')).length, UNTIL)
-      .toBeGreaterThan(0);
+    // The first refusal is written at once, the repeats when their minute is over: write them now.
+    await hub.hub.refusals.flush();
+    // The log has it all once the read model has caught up.
+    await until(async () => attempts(await listed(ana, `actor=${miaId}&outcome=refused`)) === 3);
+    await until(async () => (await listed(ana, 'action=identity.RoleChanged')).length > 0);
+    await until(async () => (await listed(ana, 'action=chat.MessagePosted')).length > 0);
   }, 180_000);
 
   afterAll(async () => {
@@ -118,7 +116,8 @@ describe.skipIf(withoutBrowser)('the audit log in the admin console', () => {
 
   it('shows the admin what the family just did, newest first, with who, where from and how it ended', async () => {
     await openAuditLog(ana);
-    expect(await ana.title()).toBe('Audit log · Family console · Hearth');
+    // Unread messages may prefix the title with their count.
+    expect(await ana.title()).toMatch(/^(\(\d+\) )?Audit log · Family console · Hearth$/);
     await ana
       .getByTestId('audit-retention')
       .filter({ hasText: /^Oldest entry kept: .+ \(365 days\)\.$/ })
