@@ -6,6 +6,7 @@ import { openDb } from '../../test/db.ts';
 import { type IdentityBody, publishIdentity, registered } from '../../test/events.ts';
 import { testDatabase, testNats } from '../../test/services.ts';
 import { accountAggregate } from '../../writers/identity/decide.ts';
+import { createAppender } from '../../writers/log/append.ts';
 import { foldAggregate } from '../../writers/log/fold.ts';
 import { type Log, openLog } from '../../writers/log/open.ts';
 import { readSnapshot } from '../../writers/log/snapshot.ts';
@@ -101,13 +102,24 @@ describe('the log keeper', () => {
       async () => (await log.jsm.streams.info(stream())).state.first_seq > last,
       'the events to expire',
     );
+    // With no event of it left, its sequence is 0, as the server checks an expected one.
     const after = await foldAggregate({ log, type: accountAggregate, subject: account('kept') });
-    expect(after).toEqual({ state: before.state, seq: last, folded: 0 });
+    expect(after).toEqual({ state: before.state, seq: 0, folded: 0 });
     expect(after.state).toMatchObject({ role: 'child' });
     // A round after the expiry finds nothing left to keep, and missed nothing.
     expect(await keepRound(deps())).toMatchObject({
       streams: expect.arrayContaining([{ stream: stream(), seq: last, snapshots: 0, missed: 0 }]),
     });
+    // A decision on it is taken on the kept state, and its append expects what the server expects.
+    const appended = await createAppender({ log }).append({
+      type: accountAggregate,
+      id: 'kept',
+      command: { type: 'changeRole', userId: 'kept', role: 'member', actorId: 'admin1', now: new Date() },
+      meta: { commandId: 'keep-1', actorId: 'admin1', correlationId: 'keep-1', now: new Date() },
+    });
+    expect(appended).toMatchObject({ appended: 1, duplicate: false });
+    const again = await foldAggregate({ log, type: accountAggregate, subject: account('kept') });
+    expect(again).toMatchObject({ state: { role: 'member' }, seq: appended.seq, folded: 1 });
   });
 
   it('runs once per deployment: a round while another holds the lead is skipped', async () => {

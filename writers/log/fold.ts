@@ -49,7 +49,7 @@ export async function* messagesAfter({
 
 export type Folded<S> = {
   state: S;
-  /** Stream sequence of the aggregate's last event (0 for a subject with none). */
+  /** Stream sequence of the aggregate's last event (0 for a subject with none left in the stream). */
   seq: number;
   /** Events folded by this call on top of the state it started from. */
   folded: number;
@@ -81,7 +81,10 @@ export async function foldAggregate<S, C, Env extends Envelope>({
     if (kept) ({ state, seq } = kept);
   }
   const last = await fromLog(log, () => log.jsm.direct.getMessage(stream, { last_by_subj: subject }));
-  if (!last || last.seq <= seq) return { state, seq: Math.max(seq, last?.seq ?? 0), folded: 0 };
+  // None of its events retained (they expired after the snapshot): the server checks an
+  // expected sequence against 0 for it now, so that is its sequence.
+  if (!last) return { state, seq: 0, folded: 0 };
+  if (last.seq <= seq) return { state, seq: last.seq, folded: 0 };
   let folded = 0;
   for await (const msg of messagesAfter({
     log,
