@@ -3,21 +3,26 @@
 // they have, what the family sees is unchanged, decisions still rest on the whole history,
 // every read model rebuilds into the same rows, and the hash chain verifies.
 import { sql } from 'kysely';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuleSet } from '../contracts/play.schema.ts';
 import { DOMAINS, type Domain } from '../contracts/subjects.ts';
+import { type PrivateClamd, startClamd } from './clamd.ts';
 import { eventually, startTestHub, type TestClient, type TestHub } from './hub.ts';
+import { uploadedTo } from './media-family.ts';
 
 const RETENTION_MS = 12_000;
 // Events are kept once 3 s old, 9 s before they expire.
 const LOG = { retentionMs: RETENTION_MS, logKeeper: { intervalMs: 250, marginMs: 9_000 } };
 
 let t: TestHub;
+let clamd: PrivateClamd;
 let ann: TestClient; // admin
 let bob: TestClient;
 let cy: TestClient; // child
 const ids = { ann: '', bob: '', cy: '' };
-const old = { channel: '', message: '', challenge: '' };
+const old = { channel: '', message: '', challenge: '', photo: '' };
+let photoBytes: Buffer;
 
 type Json = Record<string, unknown> & { seq?: number; id?: string };
 async function ok(res: Response | Promise<Response>): Promise<Json> {
@@ -80,7 +85,11 @@ let before: Awaited<ReturnType<typeof views>>;
 const lasts = new Map<Domain, number>();
 
 beforeAll(async () => {
-  t = await startTestHub({ log: LOG, env: { HEARTH_AUDIT_CHECKPOINT_INTERVAL: '1' } });
+  clamd = await startClamd();
+  t = await startTestHub({
+    log: LOG,
+    env: { HEARTH_AUDIT_CHECKPOINT_INTERVAL: '1', CLAMD_URL: clamd.url, HEARTH_COMMAND_RATE_LIMIT: '10000' },
+  });
   ann = t.client();
   await ann.signUp({ email: 'ann@family.test', name: 'Ann' });
   bob = t.client();
@@ -106,6 +115,14 @@ beforeAll(async () => {
       body: { content: 'the roses are out!' },
     }),
   );
+
+  // media: a photo, whose blob aggregate holds the key of its bytes
+  photoBytes = await sharp({
+    create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 80, b: 20 } },
+  })
+    .jpeg()
+    .toBuffer();
+  old.photo = (await uploadedTo(t, bob, photoBytes)).id;
 
   // play: a confirmed match, an approved chore with its XP and achievement, a challenge rewarded
   const challenge = await post(ann, '/play/challenges', {
@@ -164,6 +181,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await t?.stop();
+  await clamd?.stop();
 });
 
 describe('once the history has left the log', () => {
@@ -207,6 +225,18 @@ describe('once the history has left the log', () => {
     await caughtUp();
     const xp = (await get(cy, `/play/members/${ids.cy}/xp`)) as { grants: { rule_id: string }[] };
     expect(xp.grants.filter((g) => g.rule_id === 'challenge')).toHaveLength(1);
+  });
+
+  it('keeps the photo, and stores the same bytes uploaded again under the same key', async () => {
+    const download = await bob.request(`/api/v1/files/${old.photo}/download`);
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(photoBytes)).toBe(true);
+    const again = await uploadedTo(t, ann, photoBytes);
+    const { rows: keys } = await sql<{ storage_key: string }>`
+      SELECT DISTINCT storage_key FROM media_files.files WHERE file_id IN (${old.photo}, ${again.id})`.execute(
+      t.hub.deps.db,
+    );
+    expect(keys).toHaveLength(1);
   });
 
   it('rebuilds every read model into the same rows', async () => {
