@@ -74,7 +74,12 @@ export async function keepStream({
   let snapshots = 0;
   const info = await log.link.reach(() => log.jsm.streams.info(stream));
   const missed = Math.max(info.state.first_seq - 1 - position, 0);
-  const from = Math.max(position + 1, info.state.first_seq);
+  if (missed > 0) {
+    // Gone before they were kept (told once): the walk goes on from what is left.
+    position = info.state.first_seq - 1;
+    await savePosition(db, stream, position);
+  }
+  const from = position + 1;
   if (from > info.state.last_seq) return { stream, seq: position, snapshots, missed };
   let reached = false;
   for await (const batch of readRaw({

@@ -122,6 +122,21 @@ describe('the log keeper', () => {
     expect(again).toMatchObject({ state: { role: 'member' }, seq: appended.seq, folded: 1 });
   });
 
+  it('tells once of events that expired before it kept them, and goes on from what is left', async () => {
+    const playStream = log.names.stream('play');
+    const { seq } = await log.js.publish(log.names.play.match('never-kept'), new Uint8Array());
+    await until(
+      async () => (await log.jsm.streams.info(playStream)).state.first_seq > seq,
+      'the event to expire',
+    );
+    const missed = (await keepRound(deps())) as {
+      streams: { stream: string; missed: number; seq: number }[];
+    };
+    expect(missed.streams.find((s) => s.stream === playStream)).toMatchObject({ missed: 1, seq });
+    const next = (await keepRound(deps())) as typeof missed;
+    expect(next.streams.find((s) => s.stream === playStream)).toMatchObject({ missed: 0, seq });
+  });
+
   it('runs once per deployment: a round while another holds the lead is skipped', async () => {
     const other = await conn.pool.connect();
     try {
