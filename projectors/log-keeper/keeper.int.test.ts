@@ -10,6 +10,10 @@ import { createAppender } from '../../writers/log/append.ts';
 import { foldAggregate } from '../../writers/log/fold.ts';
 import { type Log, openLog } from '../../writers/log/open.ts';
 import { readSnapshot } from '../../writers/log/snapshot.ts';
+import { identityUsersProjection } from '../identity-users/projection.ts';
+import { listBaselines } from '../runtime/baseline.ts';
+import { createProjectorRunner } from '../runtime/runner.ts';
+import type { AnyProjection } from '../runtime/types.ts';
 import { keptPosition } from './aggregates.ts';
 import { type KeeperDeps, keepRound, LOG_KEEPER_LOCK, migrateKeeper } from './keeper.ts';
 
@@ -145,6 +149,39 @@ describe('the log keeper', () => {
       await other.query('SELECT pg_advisory_unlock(hashtext($1))', [LOG_KEEPER_LOCK]);
     } finally {
       other.release();
+    }
+  });
+});
+
+describe('the baselines it takes', () => {
+  it('renews a read model’s baseline only once the event after it is due', async () => {
+    const runner = createProjectorRunner({
+      db: conn.db,
+      pool: conn.pool,
+      log,
+      projections: [identityUsersProjection as unknown as AnyProjection],
+      logger: pino({ level: 'silent' }),
+    });
+    await runner.migrate();
+    await runner.start();
+    try {
+      const withUsers = deps({ projections: [identityUsersProjection as unknown as AnyProjection] });
+      const seq = await publishIdentity(log, registered('based'));
+      expect(await runner.waitFor('identity_users', seq, 5000)).toBe(true);
+      expect(await keepRound(withUsers)).toMatchObject({
+        baselines: [{ readModel: 'identity_users', checkpoint: seq }],
+      });
+      expect(await keepRound(withUsers)).toMatchObject({ baselines: [] });
+      // Nothing is due while the whole retention remains: no new copy either.
+      const next = await publishIdentity(log, registered('based-too'));
+      expect(await runner.waitFor('identity_users', next, 5000)).toBe(true);
+      expect(await keepRound({ ...withUsers, marginMs: 0 })).toMatchObject({ baselines: [] });
+      expect(await keepRound(withUsers)).toMatchObject({
+        baselines: [{ readModel: 'identity_users', checkpoint: next }],
+      });
+      expect((await listBaselines(conn.db, 'identity_users')).map((b) => b.checkpoint)).toEqual([next, seq]);
+    } finally {
+      await runner.stop();
     }
   });
 });
