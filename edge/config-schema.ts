@@ -45,6 +45,8 @@ export type Environment = {
   HEARTH_AUDIT_SIGNING_KEY?: string;
   HEARTH_AUDIT_CHECKPOINT_EVERY: number;
   HEARTH_AUDIT_CHECKPOINT_INTERVAL: number;
+  HEARTH_LOG_KEEPER_INTERVAL: number;
+  HEARTH_LOG_KEEPER_MARGIN: number;
   PATH: string;
 };
 
@@ -256,6 +258,20 @@ export const SCHEMA: JSONSchemaType<Environment> = {
       default: 60,
       description: 'a whole number of seconds from 1 to 86400',
     },
+    HEARTH_LOG_KEEPER_INTERVAL: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 86_400,
+      default: 3600,
+      description: 'a whole number of seconds from 1 to 86400',
+    },
+    HEARTH_LOG_KEEPER_MARGIN: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 180,
+      default: 30,
+      description: 'a whole number of days from 1 to 180',
+    },
     PATH: { type: 'string', default: '', description: 'a search path' },
   },
   required: [
@@ -282,6 +298,8 @@ export const SCHEMA: JSONSchemaType<Environment> = {
     'HEARTH_FFMPEG',
     'HEARTH_AUDIT_CHECKPOINT_EVERY',
     'HEARTH_AUDIT_CHECKPOINT_INTERVAL',
+    'HEARTH_LOG_KEEPER_INTERVAL',
+    'HEARTH_LOG_KEEPER_MARGIN',
     'PATH',
   ],
 };

@@ -47,6 +47,7 @@ describe('an environment that sets nothing', () => {
         probePostgres: 'postgres://postgres@127.0.0.1:5432/postgres',
         probeClamd: ['unix:/run/clamav/clamd.ctl', 'tcp://127.0.0.1:3310'],
       },
+      logKeeper: { intervalMs: 3_600_000, marginMs: 30 * 24 * 60 * 60 * 1000 },
     });
   });
 

@@ -22,6 +22,8 @@ export type HubSettings = {
   media: MediaConfig;
   /** The hash chain's checkpoints: how often (the signing key is resolved with the secrets). */
   audit: { checkpointEvery: number; checkpointIntervalMs: number };
+  /** The log keeper (projectors/log-keeper): how often, and how long before expiry events are kept. */
+  logKeeper: { intervalMs: number; marginMs: number };
 };
 
 /** What `npm start` and the CLI need beyond the hub's own settings. */
@@ -162,6 +164,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     audit: {
       checkpointEvery: e.HEARTH_AUDIT_CHECKPOINT_EVERY,
       checkpointIntervalMs: e.HEARTH_AUDIT_CHECKPOINT_INTERVAL * 1000,
+    },
+    logKeeper: {
+      intervalMs: e.HEARTH_LOG_KEEPER_INTERVAL * 1000,
+      marginMs: e.HEARTH_LOG_KEEPER_MARGIN * 24 * 60 * 60 * 1000,
     },
     infra: {
       auditSigningKey: e.HEARTH_AUDIT_SIGNING_KEY,

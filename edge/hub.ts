@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Logger } from 'pino';
+import { migrateKeeper, startLogKeeper } from '../projectors/log-keeper/keeper.ts';
 import { startMediaSweeper } from '../projectors/media-sweep/sweep.ts';
 import { openPool } from '../projectors/runtime/pool.ts';
 import { createProjectorRunner } from '../projectors/runtime/runner.ts';
@@ -65,6 +66,8 @@ export async function createHub({
   chat: chatOptions,
   playIntervalMs,
   homeIntervalMs,
+  retentionMs,
+  logKeeper,
 }: {
   natsUrl: string;
   databaseUrl: string;
@@ -87,12 +90,17 @@ export async function createHub({
   playIntervalMs?: number;
   /** Tests look for new notifications more often. */
   homeIntervalMs?: number;
+  /** The streams' max age (365 days); tests shorten it to watch events expire. */
+  retentionMs?: number;
+  /** Tests keep the log every few hundred milliseconds, seconds before expiry. */
+  logKeeper?: { intervalMs: number; marginMs: number };
 }): Promise<Hub> {
   const log = await connectLog({
     servers: natsUrl,
     namespace: settings.namespace,
     name: 'hearth-hub',
     duplicateWindowMs,
+    retentionMs,
   });
   log.link.onMade((streams) => logger.warn({ streams }, 'the log server had lost these; made them again'));
   // The pool serves requests, the live loops, batches that go the slow way, and rebuilds. The
@@ -154,19 +162,20 @@ export async function createHub({
     setProfileImage: identity.setProfileImage,
   });
   const audit = auditModule();
+  const projections = [
+    ...identity.projections,
+    ...chat.projections,
+    ...play.projections,
+    ...home.projections,
+    ...media.projections,
+    ...audit.projections,
+  ];
   const projectors = createProjectorRunner({
     db,
     pool,
     log,
     logger,
-    projections: [
-      ...identity.projections,
-      ...chat.projections,
-      ...play.projections,
-      ...home.projections,
-      ...media.projections,
-      ...audit.projections,
-    ],
+    projections,
     ...(ackWaitMs ? { ackWaitMs } : {}),
     lingerMs,
   });
@@ -180,8 +189,10 @@ export async function createHub({
     settings: { every: settings.audit.checkpointEvery, intervalMs: settings.audit.checkpointIntervalMs },
   });
   await auditChain.migrate();
+  await migrateKeeper(db);
   projectors.onRewritten(chat.rewritten);
   let sweeper: { stop: () => Promise<void> } | undefined;
+  let keeper: { stop: () => Promise<void> } | undefined;
   metrics.watchProjectors(() => projectors.status());
 
   let draining = false;
@@ -233,6 +244,14 @@ export async function createHub({
         graceMs: settings.media.sweepGraceMs,
         logger,
       });
+      keeper = startLogKeeper({
+        log,
+        pool,
+        db,
+        projections,
+        ...(logKeeper ?? settings.logKeeper),
+        logger,
+      });
     },
     drain: () => {
       draining = true;
@@ -242,6 +261,7 @@ export async function createHub({
     stop: async () => {
       draining = true;
       await sweeper?.stop();
+      await keeper?.stop();
       await home.stop();
       await play.stop();
       await chat.stop();

@@ -53,6 +53,7 @@ export async function startTestHub({
   prefix = uniquePrefix(),
   env = {},
   chat,
+  log,
 }: {
   identity?: Partial<IdentityConfig>;
   /** More settings, as environment variables (HEARTH_COMMAND_RATE_LIMIT, …). */
@@ -63,6 +64,8 @@ export async function startTestHub({
   /** A database on a private server (the test drops it); otherwise a fresh one on the shared server. */
   databaseUrl?: string;
   prefix?: string;
+  /** The streams' max age and the log keeper's timings, to watch events expire. */
+  log?: { retentionMs: number; logKeeper: { intervalMs: number; marginMs: number } };
 } = {}): Promise<TestHub> {
   const nats = natsUrl ? undefined : await testNats(prefix);
   const database = databaseUrl
@@ -81,6 +84,7 @@ export async function startTestHub({
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ackWaitMs: 2000,
     ...(chat && { chat }),
+    ...log,
   });
   await hub.start();
   const origin = settings.hub.publicUrl;

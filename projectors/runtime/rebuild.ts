@@ -1,12 +1,14 @@
 // Replays a read model from the log into a schema beside the live one, then swaps them in
 // one transaction that holds the checkpoint row, so the live worker pauses for the switch
-// and resumes exactly after the rebuilt position.
+// and resumes exactly after the rebuilt position. Once old events have expired it starts
+// from the read model's baseline (baseline.ts) instead of from nothing.
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import { commonErrors } from '../../contracts/errors.ts';
 import { type RawMessage, toRaw } from '../../writers/log/decode.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { applyCareful, applyFast, applyIsolating, decoded, isTransient } from './apply.ts';
+import { rebuildStart } from './baseline.ts';
 import { migrateSchema } from './migrate.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
 import type { AnyProjection } from './types.ts';
@@ -156,6 +158,13 @@ async function rebuildHoldingLock({
       schema: target,
       migrations: projection.migrations,
     });
+    // Once old events have expired, from the baseline that sums them up.
+    position = await rebuildStart({
+      db: db as unknown as Kysely<unknown>,
+      readModel: projection.name,
+      target,
+      firstSeq: streamInfo.state.first_seq,
+    });
     // No filter when it is all the stream holds: nats-server 2.9 walks every subject of the
     // stream for a filtered consumer's pending count (see ensureConsumer in worker.ts).
     const filter = log.names.domainFilter(projection.domain);
@@ -163,10 +172,12 @@ async function rebuildHoldingLock({
     const whole = subjects.length === 1 && subjects[0] === filter;
     const consumer = await log.js.consumers.get(stream, {
       ...(whole ? {} : { filter_subjects: filter }),
-      deliver_policy: DeliverPolicy.All,
+      ...(position === 0
+        ? { deliver_policy: DeliverPolicy.All }
+        : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: position + 1 }),
     });
     // The highest sequence fetched so far: the next batch is fetched while this one is written.
-    let fetched = 0;
+    let fetched = position;
     const pull = async (upTo: number): Promise<RawMessage[]> => {
       const out: RawMessage[] = [];
       // Asking for no more than remains lets the last fetch return at once instead of expiring.

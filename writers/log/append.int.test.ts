@@ -13,10 +13,10 @@ import {
   type Appender,
   type CommandMeta,
   createAppender,
-  hashKey,
   SNAPSHOT_EVERY,
 } from './append.ts';
 import { type Log, openLog } from './open.ts';
+import { readSnapshot } from './snapshot.ts';
 
 // A registration decided by a writer: its first event must be appended with expected sequence 0.
 const registration: AggregateType<Account, { userId: string }, IdentityEvent> = {
@@ -231,8 +231,8 @@ describe('loading', () => {
         meta: meta(),
       });
     }
-    const snapshot = await log.snapshots.get(hashKey(log.names.identity.account('snap1')));
-    expect(snapshot?.json<{ seq: number; state: unknown }>()).toMatchObject({
+    const snapshot = await readSnapshot(log.snapshots, log.names.identity.account('snap1'));
+    expect(snapshot).toMatchObject({
       seq: expect.any(Number),
       state: { status: 'registered' },
     });

@@ -18,6 +18,7 @@ import {
 } from './ledger.ts';
 import { toUnavailable } from './link.ts';
 import { hashKey, type Log } from './open.ts';
+import { writeSnapshot } from './snapshot.ts';
 
 export { hashKey };
 
@@ -38,7 +39,10 @@ export type AggregateType<S, C, Env extends Envelope> = {
    * where serialising writers would buy nothing (their decisions get the initial state).
    */
   concurrency: 'optimistic' | 'none';
-  /** Keep a JSON snapshot every SNAPSHOT_EVERY events, so loading a long history stays short. */
+  /**
+   * Also keep a snapshot every SNAPSHOT_EVERY events, so loading a long history stays short.
+   * (Every type gets one from the log keeper before its old events expire.)
+   */
   snapshot?: boolean;
   /**
    * Commands that create their subject (a new message): the first attempt decides on the
@@ -245,9 +249,7 @@ export function createAppender({
         else cache.set(subject, { state: next, seq: expected, sinceSnapshot: snapshotDue ? 0 : since });
         if (ledgered) await answered(expected, events.length);
         if (snapshotDue) {
-          await log.link.reach(() =>
-            log.snapshots.put(hashKey(subject), JSON.stringify({ seq: expected, state: next })),
-          );
+          await log.link.reach(() => writeSnapshot(log.snapshots, subject, { seq: expected, state: next }));
         }
         return result;
       } catch (err) {

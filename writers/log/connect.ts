@@ -35,6 +35,7 @@ export async function connectLog({
   name,
   replicas,
   duplicateWindowMs,
+  retentionMs,
 }: {
   servers: string | string[];
   namespace: string;
@@ -42,6 +43,8 @@ export async function connectLog({
   replicas?: number | undefined;
   /** Tests shorten it to prove the ledger answers once the window has passed. */
   duplicateWindowMs?: number | undefined;
+  /** The streams' max age (365 days unless set). */
+  retentionMs?: number | undefined;
 }): Promise<Log> {
   const nc = await connectNats({ servers, name });
   try {
@@ -50,6 +53,7 @@ export async function connectLog({
       names: createNames(namespace),
       ...(replicas ? { replicas } : {}),
       ...(duplicateWindowMs ? { duplicateWindowMs } : {}),
+      ...(retentionMs ? { retentionMs } : {}),
     });
   } catch (err) {
     await nc.close().catch(() => undefined);

@@ -6,7 +6,8 @@ import type { Envelope, EventOf } from '../../contracts/events.ts';
 import type { AggregateType } from './append.ts';
 import { decodeEnvelope } from './decode.ts';
 import { toUnavailable } from './link.ts';
-import { hashKey, type Log } from './open.ts';
+import type { Log } from './open.ts';
+import { readSnapshot } from './snapshot.ts';
 
 /** A NATS timeout, a closed connection or a link known to be down is the log being away, for every caller alike. */
 const fromLog = <T>(log: Log, read: () => Promise<T>): Promise<T> =>
@@ -48,7 +49,7 @@ export async function* messagesAfter({
 
 export type Folded<S> = {
   state: S;
-  /** Stream sequence of the aggregate's last event (0 for a subject with none). */
+  /** Stream sequence of the aggregate's last event (0 for a subject with none left in the stream). */
   seq: number;
   /** Events folded by this call on top of the state it started from. */
   folded: number;
@@ -56,7 +57,7 @@ export type Folded<S> = {
 
 /**
  * The aggregate's current state: from `known` if given (a cached state, so no snapshot read),
- * else from its snapshot or initial state, then one direct get of the subject's last message
+ * else from its snapshot (any type may have one) or initial state, then one direct get of the subject's last message
  * and a walk through whatever came after.
  */
 export async function foldAggregate<S, C, Env extends Envelope>({
@@ -74,12 +75,16 @@ export async function foldAggregate<S, C, Env extends Envelope>({
   let state = type.decider.initialState;
   let seq = 0;
   if (known) ({ state, seq } = known);
-  else if (type.snapshot) {
-    const entry = await fromLog(log, () => log.snapshots.get(hashKey(subject)));
-    if (entry && entry.length > 0) ({ state, seq } = entry.json<{ state: S; seq: number }>());
+  else {
+    // Every type: the keeper snapshots each aggregate before its oldest events expire.
+    const kept = await fromLog(log, () => readSnapshot<S>(log.snapshots, subject));
+    if (kept) ({ state, seq } = kept);
   }
   const last = await fromLog(log, () => log.jsm.direct.getMessage(stream, { last_by_subj: subject }));
-  if (!last || last.seq <= seq) return { state, seq: Math.max(seq, last?.seq ?? 0), folded: 0 };
+  // None of its events retained (they expired after the snapshot): the server checks an
+  // expected sequence against 0 for it now, so that is its sequence.
+  if (!last) return { state, seq: 0, folded: 0 };
+  if (last.seq <= seq) return { state, seq: last.seq, folded: 0 };
   let folded = 0;
   for await (const msg of messagesAfter({
     log,

@@ -35,6 +35,8 @@ export type Log = {
   ledger: KV;
   /** Aggregate snapshots; no TTL, so state outlives the stream's retention. */
   snapshots: KV;
+  /** The streams' max age: events older than this leave the log. */
+  retentionMs: number;
 };
 
 export async function openLog({
@@ -42,22 +44,25 @@ export async function openLog({
   names,
   replicas = 1,
   duplicateWindowMs = DUPLICATE_WINDOW_MS,
+  retentionMs = RETENTION_MS,
 }: {
   nc: NatsConnection;
   names: Names;
   replicas?: number;
   /** Tests shorten it to prove the ledger answers once the window has passed. */
   duplicateWindowMs?: number;
+  /** The streams' max age; tests shorten it to watch events expire. */
+  retentionMs?: number;
 }): Promise<Log> {
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
   const link = createLink({ nc, jsm });
   for (const domain of DOMAINS) {
-    const make = () => ensureStream({ jsm, names, domain, replicas, duplicateWindowMs });
+    const make = () => ensureStream({ jsm, names, domain, replicas, duplicateWindowMs, retentionMs });
     await make();
     link.need({ stream: names.stream(domain), make });
   }
-  const opened = { nc, js, jsm, names, link };
+  const opened = { nc, js, jsm, names, link, retentionMs };
   const ledger = await openBucket(opened, 'ledger', {
     ttl: LEDGER_TTL_MS,
     history: 1,
@@ -97,12 +102,14 @@ export async function ensureStream({
   domain,
   replicas,
   duplicateWindowMs = DUPLICATE_WINDOW_MS,
+  retentionMs = RETENTION_MS,
 }: {
   jsm: JetStreamManager;
   names: Names;
   domain: Domain;
   replicas: number;
   duplicateWindowMs?: number;
+  retentionMs?: number;
 }): Promise<void> {
   const name = names.stream(domain);
   const config: Partial<StreamConfig> & { subjects: string[] } = {
@@ -110,8 +117,9 @@ export async function ensureStream({
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
-    max_age: RETENTION_MS * NANOS_PER_MS,
-    duplicate_window: duplicateWindowMs * NANOS_PER_MS,
+    max_age: retentionMs * NANOS_PER_MS,
+    // The server refuses a duplicate window longer than the max age (short retentions in tests).
+    duplicate_window: Math.min(duplicateWindowMs, retentionMs) * NANOS_PER_MS,
     allow_direct: true,
     num_replicas: replicas,
     // The log is the audit log: no message is deleted or purged through the API (the server

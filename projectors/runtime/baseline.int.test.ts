@@ -1,0 +1,75 @@
+// A rebuild once old events have expired: from the newest baseline that reaches back to the
+// first retained event, else refused; and the baselines kept, the last two.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishIdentity, registered } from '../../test/events.ts';
+import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
+import { openLog } from '../../writers/log/open.ts';
+import { identityUsersProjection } from '../identity-users/projection.ts';
+import { listUsers } from '../identity-users/queries.ts';
+import { baselineSchema, listBaselines, takeBaseline } from './baseline.ts';
+import type { ProjectorRunner } from './runner.ts';
+import type { AnyProjection } from './types.ts';
+
+const USERS = 'identity_users';
+let rt: TestRuntime;
+let runner: ProjectorRunner;
+const users = () => listUsers(rt.db as never);
+const stream = () => rt.log.names.stream('identity');
+
+async function until(probe: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  rt = await openTestRuntime();
+  runner = await rt.runner([identityUsersProjection as unknown as AnyProjection]);
+});
+afterAll(() => rt?.cleanup());
+
+describe('baselines', () => {
+  it('copy the tables at their checkpoint, and only the last two are kept', async () => {
+    const seq = await publishIdentity(rt.log, registered('ann'));
+    expect(await runner.waitFor(USERS, seq, 5000)).toBe(true);
+    const first = await takeBaseline(rt.db, USERS);
+    expect(first).toMatchObject({ checkpoint: seq, tables: expect.arrayContaining(['users']) });
+    const { rows } = await sql<{ id: string }>`
+      SELECT id FROM ${sql.id(baselineSchema(USERS), `b${first?.id}_users`)}`.execute(rt.db);
+    expect(rows.map((r) => r.id)).toEqual(['ann']);
+    await takeBaseline(rt.db, USERS);
+    const third = await takeBaseline(rt.db, USERS);
+    const kept = await listBaselines(rt.db, USERS);
+    expect(kept.map((b) => b.id)).toEqual([third?.id, (third?.id ?? 0) - 1]);
+    const { rows: gone } = await sql<{ ok: boolean }>`
+      SELECT to_regclass(${`"${baselineSchema(USERS)}".b${first?.id}_users`}) IS NULL AS ok`.execute(rt.db);
+    expect(gone[0]?.ok).toBe(true);
+  });
+
+  it('are where a rebuild starts once the events before them expired; none reaching back refuses', async () => {
+    const bob = await publishIdentity(rt.log, registered('bob'));
+    expect(await runner.waitFor(USERS, bob, 5000)).toBe(true);
+    const baseline = await takeBaseline(rt.db, USERS);
+    expect(baseline?.checkpoint).toBe(bob);
+    // The streams now keep a few seconds: everything so far leaves the log.
+    await openLog({ nc: rt.log.nc, names: rt.log.names, retentionMs: 3000 });
+    await until(async () => (await rt.log.jsm.streams.info(stream())).state.first_seq > bob, 'expiry');
+    const cat = await publishIdentity(rt.log, registered('cat'));
+    expect(await runner.waitFor(USERS, cat, 5000)).toBe(true);
+    const live = await users();
+    expect(live.map((u) => u.id).sort()).toEqual(['ann', 'bob', 'cat']);
+
+    const progress = await runner.rebuild(USERS);
+    expect(progress).toMatchObject({ status: 'done', remaining: 0 });
+    // Only cat was replayed; ann and bob came from the baseline.
+    expect(progress.processed).toBe(1);
+    expect(await users()).toEqual(live);
+
+    await sql`DROP SCHEMA ${sql.id(baselineSchema(USERS))} CASCADE`.execute(rt.db);
+    await expect(runner.rebuild(USERS)).rejects.toMatchObject({ code: 'conflict' });
+    expect(await users()).toEqual(live);
+  });
+});
