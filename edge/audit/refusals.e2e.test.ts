@@ -267,6 +267,7 @@ describe('a storm of failed sign-ins from one client', () => {
       action: 'POST /api/auth/sign-in/email',
       target: '',
       account: 'ann@family.test',
+      accounts: 1,
       metadata: { actorId: '', clientIp: attacker.ip, userAgent: 'storm/1.0' },
     });
     expect(found[0]?.code).not.toBe('');

@@ -4,7 +4,7 @@ import { RefusalKind } from '../../contracts/gen/hearth/audit/v1/events_pb.ts';
 import type { RefusalCommand } from '../../writers/audit/refusal.ts';
 import type { CommandMeta } from '../../writers/log/append.ts';
 import type { RefusedAttempt } from '../http/deps.ts';
-import { createRefusals, OVERFLOW_ACTION } from './refusals.ts';
+import { createRefusals, MAX_ACCOUNTS, OVERFLOW_ACTION } from './refusals.ts';
 
 type Recorded = { command: Omit<RefusalCommand, 'type'>; meta: CommandMeta };
 
@@ -255,6 +255,48 @@ describe('memory', () => {
     const overflowed = recorded.filter((r) => r.command.action === OVERFLOW_ACTION);
     expect(overflowed.map((r) => r.command.count)).toEqual([1, 989]);
     expect(recorded.reduce((n, r) => n + r.command.count, 0)).toBe(1000);
+  });
+});
+
+describe('an overflow group', () => {
+  it('names no one: its actor, address, user agent and account are empty', async () => {
+    const { refusals, recorded } = setup({ maxGroups: 2 });
+    for (let i = 0; i < 5; i++) {
+      refusals.refused(signInFailed({ clientIp: `10.0.0.${i}`, account: `p${i}@family.test` }));
+      refusals.refused({
+        ...signInFailed({ kind: RefusalKind.FORBIDDEN }),
+        actorId: `kid${i}`,
+        onBehalfOf: 'ann',
+      });
+    }
+    await refusals.flush();
+    const overflowed = recorded.filter((r) => r.command.action === OVERFLOW_ACTION);
+    expect(overflowed.length).toBeGreaterThan(0);
+    for (const r of overflowed) {
+      expect(r.command).toMatchObject({ account: '', target: '' });
+      expect(r.meta).toMatchObject({ actorId: '', onBehalfOf: undefined, clientIp: '', userAgent: '' });
+    }
+  });
+});
+
+describe('failed sign-ins from one address naming many accounts', () => {
+  it('count the different accounts, not only the first', async () => {
+    const { refusals, recorded } = setup();
+    for (let i = 0; i < 50; i++) refusals.refused(signInFailed({ account: `person${i % 40}@family.test` }));
+    refusals.refused(signInFailed({ account: 'PERSON1@family.test ' }));
+    await refusals.flush();
+    expect(recorded.map((r) => [r.command.count, r.command.accounts])).toEqual([
+      [1, 1],
+      [50, 40],
+    ]);
+  });
+
+  it('tell at most MAX_ACCOUNTS apart, so a group’s memory stays bounded', async () => {
+    const { refusals, recorded } = setup();
+    for (let i = 0; i < MAX_ACCOUNTS + 500; i++)
+      refusals.refused(signInFailed({ account: `p${i}@family.test` }));
+    await refusals.flush();
+    expect(recorded.at(-1)?.command.accounts).toBe(MAX_ACCOUNTS);
   });
 });
 

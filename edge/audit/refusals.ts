@@ -38,6 +38,8 @@ type Group = {
   /** Attempts counted since the last append, and the first of them (its metadata). */
   pending: number;
   sample?: RefusedAttempt;
+  /** The different accounts those attempts named, hashed; at most MAX_ACCOUNTS told apart. */
+  accounts: Set<number>;
   firstAt?: Date;
   lastAt?: Date;
 };
@@ -46,6 +48,8 @@ type Append = Parameters<AuditWriter['recordRefusal']>;
 type Queued = { command: Append[0]; meta: Append[1] };
 
 const MINUTE_MS = 60_000;
+/** Accounts told apart per group: past it the count stays (4 KB of hashes a group at most). */
+export const MAX_ACCOUNTS = 1000;
 
 export function createRefusals({
   writer,
@@ -115,35 +119,42 @@ export function createRefusals({
   };
 
   /** Queues `count` attempts of the group as its next part. */
-  const append = (group: Group, attempt: RefusedAttempt, count: number, firstAt: Date, lastAt: Date) => {
+  const append = (
+    group: Group,
+    attempt: RefusedAttempt,
+    { count, accounts, firstAt, lastAt }: { count: number; accounts: number; firstAt: Date; lastAt: Date },
+  ) => {
     if (queue.length >= maxQueued) {
       drop(count, new Error('too many refusals waiting on the log'));
       return;
     }
     const refusalId = refusalIdOf({ recorder, ...group, part: group.parts });
     group.parts += 1;
+    // An overflow group counts anyone's attempts: no one's name, address or account is its own.
+    const anyone = group.action === OVERFLOW_ACTION;
     queue.push({
       command: {
         refusalId,
         kind: group.kind,
         action: group.action,
-        target: group.action === OVERFLOW_ACTION ? '' : (attempt.target ?? ''),
+        target: anyone ? '' : (attempt.target ?? ''),
         code: attempt.code,
         count,
         firstAt,
         lastAt,
-        account: attempt.account ?? '',
+        account: anyone ? '' : (attempt.account ?? ''),
+        accounts,
       },
       meta: {
         // The id is the group's part: a retried publish is a duplicate, never a second record.
         commandId: refusalId,
         retryable: false,
-        actorId: attempt.actorId ?? '',
-        onBehalfOf: attempt.onBehalfOf,
+        actorId: anyone ? '' : (attempt.actorId ?? ''),
+        onBehalfOf: anyone ? undefined : attempt.onBehalfOf,
         correlationId: refusalId,
         now: lastAt,
-        clientIp: attempt.clientIp,
-        userAgent: attempt.userAgent,
+        clientIp: anyone ? '' : attempt.clientIp,
+        userAgent: anyone ? '' : attempt.userAgent,
       },
     });
     pump();
@@ -151,8 +162,14 @@ export function createRefusals({
 
   const appendPending = (group: Group) => {
     if (group.pending === 0 || !group.sample || !group.firstAt || !group.lastAt) return;
-    append(group, group.sample, group.pending, group.firstAt, group.lastAt);
+    append(group, group.sample, {
+      count: group.pending,
+      accounts: group.accounts.size,
+      firstAt: group.firstAt,
+      lastAt: group.lastAt,
+    });
     group.pending = 0;
+    group.accounts = new Set();
     group.sample = undefined;
     group.firstAt = undefined;
     group.lastAt = undefined;
@@ -185,16 +202,19 @@ export function createRefusals({
         minute,
         parts: 0,
         pending: 0,
+        accounts: new Set(),
       };
       if (full) overflow.set(attempt.kind, group);
       else groups.set(key, group);
       if (immediate < maxImmediate) {
         immediate += 1;
-        append(group, attempt, 1, at, at);
+        append(group, attempt, { count: 1, accounts: attempt.account ? 1 : 0, firstAt: at, lastAt: at });
         return;
       }
     }
     group.pending += 1;
+    if (attempt.account && group.accounts.size < MAX_ACCOUNTS)
+      group.accounts.add(accountHash(attempt.account));
     group.sample ??= attempt;
     group.firstAt ??= at;
     group.lastAt = at;
@@ -246,4 +266,15 @@ export function createRefusals({
       await flush();
     },
   };
+}
+
+/** FNV-1a over the account as typed, case and spaces aside: enough to tell a minute's apart. */
+function accountHash(account: string): number {
+  let hash = 0x811c9dc5;
+  const text = account.trim().toLowerCase();
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
 }
