@@ -5,7 +5,7 @@ import { commonErrors } from '../contracts/errors.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { recordRefusedAuth, recordRefusedCommands } from './audit/refusals-http.ts';
 import { limitBody } from './http/body-limit.ts';
-import { clientAddress, clientIp } from './http/client-address.ts';
+import { clientIp, relayClientIp } from './http/client-address.ts';
 import type { HubEnv } from './http/context.ts';
 import type { HubDeps } from './http/deps.ts';
 import { notFound, onError } from './http/errors.ts';
@@ -51,7 +51,7 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
   app.use('/api/*', trustedOriginsOnly(deps.config.trustedOrigins));
   // An upload streams its multipart body to disk under its own limits (edge/media/multipart.ts).
   app.use('/api/*', except(STREAMED_UPLOADS, limitBody(deps.config.bodyLimitBytes)));
-  app.use('/api/auth/*', clientAddress(deps.config.trustedProxies));
+  app.use('/api/auth/*', relayClientIp());
   app.use('/api/auth/*', storableAuthInput);
   app.use('/api/auth/*', recordRefusedAuth(deps.refused));
   app.on(['GET', 'POST'], '/api/auth/*', (c) => deps.auth.handler(c.req.raw));

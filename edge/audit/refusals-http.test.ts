@@ -12,13 +12,14 @@ import { mainParameter, recordRefusedAuth, recordRefusedCommands } from './refus
 /** An app whose routes answer as told, behind the recorders, signed in as `ann` (or an admin as her). */
 function appWith(impersonatedBy?: string) {
   const seen: RefusedAttempt[] = [];
+  const record = (a: RefusedAttempt | Promise<RefusedAttempt | undefined>) => {
+    if (!(a instanceof Promise)) return seen.push(a);
+    void a.then((found) => found && seen.push(found));
+  };
   const app = new Hono<HubEnv>();
   app.onError(onError);
   app.use(clientIp([]));
-  app.use(
-    '/api/auth/*',
-    recordRefusedAuth((a) => seen.push(a)),
-  );
+  app.use('/api/auth/*', recordRefusedAuth(record));
   app.post('/api/auth/sign-in/email', (c) => c.json({ error: 'slow down', code: 'rate_limited' }, 429));
   app.post('/api/auth/sign-up/email', (c) => c.json({ ok: true }));
   const api = new Hono<HubEnv>();
@@ -29,7 +30,7 @@ function appWith(impersonatedBy?: string) {
       await next();
     }),
   );
-  api.use(recordRefusedCommands((a) => seen.push(a)));
+  api.use(recordRefusedCommands(record));
   api.post('/channels/:channelId/members/:userId', () => {
     throw commonErrors.forbidden();
   });

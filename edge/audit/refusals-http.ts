@@ -12,7 +12,7 @@ import type { HubEnv } from '../http/context.ts';
 import type { RefusedAttempt } from '../http/deps.ts';
 import { authPath } from '../identity/gate.ts';
 
-type Refused = (attempt: RefusedAttempt) => void;
+type Refused = (attempt: RefusedAttempt | Promise<RefusedAttempt | undefined>) => void;
 
 const INVITE_REFUSALS = /^identity\.invite_(not_found|used_up|expired|revoked)$/;
 const ACCOUNT_MAX = 254;
@@ -65,23 +65,28 @@ export function recordRefusedAuth(refused: Refused): MiddlewareHandler<HubEnv> {
       return;
     }
     const answer = c.res.clone();
-    void (async () => {
-      const body = await jsonOf(copy);
-      const code = String((await jsonOf(answer)).code ?? '');
-      if (path === '/sign-in/email' && status === 401) {
-        const email = typeof body.email === 'string' ? body.email.trim().slice(0, ACCOUNT_MAX) : '';
-        refused({ kind: RefusalKind.SIGN_IN_FAILED, action, code, account: email, ...origin });
-      } else if (path === '/sign-up/email' && INVITE_REFUSALS.test(code)) {
-        const token = typeof body.invite === 'string' && INVITE_TOKEN.test(body.invite) ? body.invite : '';
-        refused({
-          kind: RefusalKind.INVITE_REFUSED,
-          action,
-          target: token ? inviteIdOf(token) : '',
-          code,
-          ...origin,
-        });
-      }
-    })().catch(() => undefined);
+    // Read after the answer, handed over as a promise: the recorder's stop waits for it.
+    refused(
+      (async (): Promise<RefusedAttempt | undefined> => {
+        const body = await jsonOf(copy);
+        const code = String((await jsonOf(answer)).code ?? '');
+        if (path === '/sign-in/email' && status === 401) {
+          const email = typeof body.email === 'string' ? body.email.trim().slice(0, ACCOUNT_MAX) : '';
+          return { kind: RefusalKind.SIGN_IN_FAILED, action, code, account: email, ...origin };
+        }
+        if (path === '/sign-up/email' && INVITE_REFUSALS.test(code)) {
+          const token = typeof body.invite === 'string' && INVITE_TOKEN.test(body.invite) ? body.invite : '';
+          return {
+            kind: RefusalKind.INVITE_REFUSED,
+            action,
+            target: token ? inviteIdOf(token) : '',
+            code,
+            ...origin,
+          };
+        }
+        return undefined;
+      })().catch(() => undefined),
+    );
   });
 }
 

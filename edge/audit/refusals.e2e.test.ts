@@ -267,10 +267,70 @@ describe('a storm of failed sign-ins from one client', () => {
       action: 'POST /api/auth/sign-in/email',
       target: '',
       account: 'ann@family.test',
+      accounts: 1,
       metadata: { actorId: '', clientIp: attacker.ip, userAgent: 'storm/1.0' },
     });
     expect(found[0]?.code).not.toBe('');
   }, 120_000);
+});
+
+describe('the client address of a sign-in, a failed one and a refusal', () => {
+  const signInFrom = async (client: TestClient, forwarded: string, password: string) =>
+    (
+      await client.request('/api/auth/sign-in/email', {
+        body: { email: 'ann@family.test', password },
+        headers: { 'X-Forwarded-For': forwarded },
+      })
+    ).status;
+  const recordedFor = async (address: string) => {
+    const events = await eventually(
+      async () => {
+        const found = (await identityEvents(t.hub)).filter((e) => e.metadata?.clientIp === address);
+        const kinds = new Set(found.map((e) => e.case));
+        return kinds.has('signedIn') && kinds.has('signInFailed') ? found : undefined;
+      },
+      { what: 'a sign-in and a failed one recorded from the address' },
+    );
+    const [refusal] = await refusalsWhere(
+      (r) => r.kind === RefusalKind.SIGN_IN_FAILED && r.metadata?.clientIp === address,
+    );
+    return { events, refusal };
+  };
+
+  it('is the edge’s one address in full, as commands record it, for an IPv6 client too', async () => {
+    const client = t.client();
+    expect(await signInFrom(client, '2001:0DB8:0:0:0:0:a:7', 'wrong password')).toBe(401);
+    expect(await signInFrom(client, '2001:0DB8:0:0:0:0:a:7', PASSWORD)).toBe(200);
+    const { events, refusal } = await recordedFor('2001:db8::a:7');
+    const signedIn = events.find((e) => e.case === 'signedIn');
+    expect(signedIn?.case === 'signedIn' && signedIn.value.ipAddress).toBe('2001:db8::a:7');
+    expect(refusal?.count).toBe(1);
+  });
+
+  it('is the entry a loopback proxy appended, even when the client sent its own', async () => {
+    const server = serve({ fetch: t.hub.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as AddressInfo;
+    const overSocket = (password: string) =>
+      fetch(`http://127.0.0.1:${port}/api/auth/sign-in/email`, {
+        method: 'POST',
+        headers: {
+          Origin: t.origin,
+          'Content-Type': 'application/json',
+          // The client claims 6.6.6.6; the proxy on this host appended what it saw.
+          'X-Forwarded-For': '6.6.6.6, 203.0.113.77',
+        },
+        body: JSON.stringify({ email: 'ann@family.test', password }),
+      });
+    try {
+      expect((await overSocket('wrong password')).status).toBe(401);
+      expect((await overSocket(PASSWORD)).status).toBe(200);
+      const { refusal } = await recordedFor('203.0.113.77');
+      expect(refusal?.count).toBe(1);
+    } finally {
+      server.close();
+    }
+  });
 });
 
 describe('a sign-up with an invite', () => {

@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { clientAddress, resolveClientIp, trustedBy } from './client-address.ts';
+import { clientIp, relayClientIp, resolveClientIp, trustedBy } from './client-address.ts';
+import type { HubEnv } from './context.ts';
 
 const inRange = (address: string, range: string) => trustedBy([range])(address);
 
@@ -40,23 +41,32 @@ describe('matching a client address against trusted proxies', () => {
   });
 });
 
-async function echo(trustLoopback: boolean, trusted: string[] = [], host = '127.0.0.1') {
-  const app = new Hono();
-  app.use(clientAddress(trusted, { trustLoopback }));
-  app.get('/', (c) => c.text(c.req.header('X-Forwarded-For') ?? ''));
+async function echo(
+  trustLoopback: boolean,
+  trusted: string[] = [],
+  host = '127.0.0.1',
+  forwarded = '6.6.6.6',
+) {
+  const app = new Hono<HubEnv>();
+  app.use(clientIp(trusted, { trustLoopback }));
+  app.use(relayClientIp());
+  // What better-auth reads, and what events record: the same.
+  app.get('/', (c) => c.text(`${c.req.header('X-Forwarded-For') ?? ''} ${c.get('clientIp')}`));
   const server = serve({ fetch: app.fetch, port: 0, hostname: host });
   await new Promise((r) => server.once('listening', r));
   const { port } = server.address() as AddressInfo;
   try {
     const url = host.includes(':') ? `http://[${host}]:${port}/` : `http://${host}:${port}/`;
-    const res = await fetch(url, { headers: { 'X-Forwarded-For': '6.6.6.6' } });
-    return await res.text();
+    const res = await fetch(url, { headers: { 'X-Forwarded-For': forwarded } });
+    const [relayed, recorded] = (await res.text()).split(' ');
+    expect(relayed).toBe(recorded);
+    return relayed;
   } finally {
     server.close();
   }
 }
 
-describe('the client address seen by rate limits', () => {
+describe('the client address better-auth sees and events record', () => {
   it('replaces a forwarded address claimed by an untrusted peer with the socket address', async () => {
     expect(await echo(false)).toBe('127.0.0.1');
   });
@@ -70,6 +80,17 @@ describe('the client address seen by rate limits', () => {
     expect(await echo(false, [], '::1')).toBe('::1');
     expect(await echo(true, [], '::1')).toBe('6.6.6.6');
     expect(await echo(false, ['::/64'], '::1')).toBe('6.6.6.6');
+  });
+
+  it('is one address in one spelling, whatever chain or spelling the proxy relays', async () => {
+    expect(await echo(true, [], '127.0.0.1', '1.2.3.4, 2001:0DB8:0:0:0:0:0:7')).toBe('2001:db8::7');
+    expect(await echo(true, [], '127.0.0.1', '::ffff:198.51.100.9')).toBe('198.51.100.9');
+    // A client behind the loopback proxy that adds its own header: the proxy's entry wins.
+    expect(await echo(true, [], '127.0.0.1', '6.6.6.6, 203.0.113.5')).toBe('203.0.113.5');
+  });
+
+  it('is the proxy itself when loopback is not trusted', async () => {
+    expect(await echo(false, [], '127.0.0.1', '6.6.6.6, 203.0.113.5')).toBe('127.0.0.1');
   });
 });
 

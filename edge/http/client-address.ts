@@ -1,34 +1,48 @@
-// Rate limits and audit events key on the client's address. Behind a trusted proxy that is
+// Rate limits and audit events key on the client's address, resolved once per request: behind
+// a trusted proxy (loopback, a reverse proxy on the same host, or HEARTH_TRUSTED_PROXIES) from
 // X-Forwarded-For; otherwise the header is whatever the client claims, so the socket wins.
 import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import proxyAddr from 'proxy-addr';
+import { canonicalAddress } from './address-form.ts';
 import type { HubEnv } from './context.ts';
 
-export function clientAddress(trustedProxies: string[], { trustLoopback = true } = {}) {
-  const trusted = trustedBy([...(trustLoopback ? ['loopback'] : []), ...trustedProxies]);
+/**
+ * For better-auth (/api/auth/*), after clientIp: X-Forwarded-For becomes the one address the
+ * edge resolved (none when it knows none), so better-auth, told to take that header as it is,
+ * sees what commands record, and a client's own X-Forwarded-For never reaches it.
+ */
+export function relayClientIp() {
   return createMiddleware<HubEnv>(async (c, next) => {
-    const remote = peerAddress(c);
-    if (remote && !trusted(remote)) {
-      const headers = new Headers(c.req.raw.headers);
-      headers.set('X-Forwarded-For', remote);
-      c.req.raw = new Request(c.req.raw, { headers });
-    }
+    const headers = new Headers(c.req.raw.headers);
+    const address = c.get('clientIp') ?? '';
+    if (address) headers.set('X-Forwarded-For', address);
+    else headers.delete('X-Forwarded-For');
+    c.req.raw = new Request(c.req.raw, { headers });
     await next();
   });
 }
 
+/** The address relayClientIp handed to better-auth, as its hooks and database hooks read it. */
+export function relayedClientIp(source: Request | Headers | undefined): string {
+  const headers = source instanceof Request ? source.headers : source;
+  return canonicalAddress(headers?.get('X-Forwarded-For') ?? '');
+}
+
 /**
- * Sets the request's `clientIp`, which commands and refusals record: the socket's peer, or,
- * while each hop is a trusted proxy, the X-Forwarded-For entry it appended (from the right).
+ * Sets the request's `clientIp`, which every event and refusal records (in address-form.ts's one
+ * spelling): the socket's peer, or, while each hop is a trusted proxy, the X-Forwarded-For entry
+ * it appended (from the right). Loopback is trusted unless told otherwise: a reverse proxy on
+ * the same host is the common setup, and without it every client would be one address.
  * A request made in-process (tests) has no peer: its X-Forwarded-For is taken as relayed.
  */
 export function clientIp(trustedProxies: string[], { trustLoopback = true } = {}) {
   const trusted = trustedBy([...(trustLoopback ? ['loopback'] : []), ...trustedProxies]);
   return createMiddleware<HubEnv>(async (c, next) => {
-    c.set('clientIp', resolveClientIp(peerAddress(c), c.req.header('X-Forwarded-For'), trusted));
+    const resolved = resolveClientIp(peerAddress(c), c.req.header('X-Forwarded-For'), trusted);
+    c.set('clientIp', canonicalAddress(resolved));
     await next();
   });
 }

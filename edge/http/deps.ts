@@ -64,8 +64,11 @@ export type HubDeps = {
   projectors: ProjectorRunner;
   auth: AuthGate;
   metrics: Metrics;
-  /** Records a refused attempt on the audit log; never waits, never throws. */
-  refused: (attempt: RefusedAttempt) => void;
+  /**
+   * Records a refused attempt on the audit log; never waits, never throws. A promise stands for
+   * one still being read from its answer: the recorder's stop waits for it.
+   */
+  refused: (attempt: RefusedAttempt | Promise<RefusedAttempt | undefined>) => void;
   /** Routes a domain adds under /api/v1 (behind the session and the command rate limit). */
   apiRoutes: Hono<HubEnv>[];
 };

@@ -5,7 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import { peerAddress, trustedBy } from './client-address.ts';
 
 export function overTls(trustedProxies: string[]): (c: Context) => boolean {
-  // Loopback is trusted as clientAddress trusts it: a proxy on the same machine, or no socket
+  // Loopback is trusted as clientIp trusts it: a proxy on the same machine, or no socket
   // at all (an in-process request).
   const trusted = trustedBy(['loopback', ...trustedProxies]);
   return (c) => {

@@ -2,10 +2,11 @@
 // plugin's access control, the registration policy, its rate limiter, and the hooks that
 // feed the outbox what no table write shows.
 import { betterAuth } from 'better-auth';
-import { createAuthMiddleware, getIP, isAPIError } from 'better-auth/api';
+import { createAuthMiddleware, isAPIError } from 'better-auth/api';
 import { admin } from 'better-auth/plugins';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../../projectors/runtime/pool.ts';
+import { relayedClientIp } from '../http/client-address.ts';
 import { ac, roles } from './access.ts';
 import type { AuthDatabase } from './db.ts';
 import { bannedMessage } from './errors.ts';
@@ -19,8 +20,6 @@ export type AuthSettings = RegistrationPolicy & {
   baseURL: string;
   trustedOrigins: string[];
   rateLimit: { enabled: boolean; window: number; max: number };
-  /** Proxies whose X-Forwarded-For entries are skipped to find the client (IPs or CIDRs). */
-  trustedProxies?: string[] | undefined;
 };
 
 export function createAuth({
@@ -88,7 +87,9 @@ export function createAuth({
       // Secure cookies whenever the public URL is https. Behind a proxy that ends TLS while the
       // public URL says http, edge/http/tls.ts marks them Secure request by request.
       useSecureCookies: settings.baseURL.startsWith('https://'),
-      ...(settings.trustedProxies?.length ? { ipAddress: { trustedProxies: settings.trustedProxies } } : {}),
+      // The edge has resolved the client's address and put it alone in X-Forwarded-For
+      // (relayClientIp): taken as it is. Its limiter keys an IPv6 client by its /64.
+      ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
     },
     // No cookie cache: a revoked or banned session must end on its very next request.
     session: { cookieCache: { enabled: false } },
@@ -108,6 +109,15 @@ export function createAuth({
     ],
     databaseHooks: {
       user: { create: { before: registration.beforeUser } },
+      // The session records the edge's address in full, as events do, not the limiter's /64.
+      session: {
+        create: {
+          before: async (_session, ctx) => {
+            const address = relayedClientIp(ctx?.request ?? ctx?.headers);
+            return address ? { data: { ipAddress: address } } : undefined;
+          },
+        },
+      },
       // After the user's row, in its transaction: an invite's use is taken here.
       account: { create: { before: registration.beforeAccount } },
     },
@@ -121,10 +131,9 @@ export function createAuth({
         const email = (ctx.body as { email?: unknown } | undefined)?.email;
         if (typeof email !== 'string') return;
         const error = ctx.context.returned;
-        const source = ctx.request ?? ctx.headers;
         await recordSignInFailure({
           email,
-          ipAddress: (source && getIP(source, ctx.context.options)) || '',
+          ipAddress: relayedClientIp(ctx.request ?? ctx.headers),
           reason: String((error.body as { code?: unknown } | undefined)?.code ?? error.status).toLowerCase(),
           authDb,
         }).catch((err) => logger.error({ err }, 'could not record a failed sign-in'));

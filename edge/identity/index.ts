@@ -43,9 +43,8 @@ export type IdentityConfig = {
   /** better-auth's limiter on /api/auth/*. */
   rateLimit: { enabled: boolean; window: number; max: number };
   /**
-   * Reverse proxies in front of the hub (IPs or CIDRs): the client address is the first
-   * X-Forwarded-For entry, from the right, that is not one of them. Without it, a single
-   * X-Forwarded-For value is taken as the client.
+   * Reverse proxies in front of the hub (IPs or CIDRs). The edge resolves the client's address
+   * with them (edge/http/client-address.ts) and hands better-auth that one address.
    */
   trustedProxies?: string[] | undefined;
 };

@@ -5,6 +5,7 @@ import type { MsgHdrs } from '@nats-io/transport-node';
 import { IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import type { Names } from '../../contracts/subjects.ts';
 import { encode, eventHeaders } from '../../writers/log/encode.ts';
+import { canonicalAddress } from '../http/address-form.ts';
 import { cleanUserAgent } from '../http/user-agent.ts';
 
 export type OutboxRow = {
@@ -31,13 +32,13 @@ export function outboxMsgId(id: string): string {
 }
 
 /**
- * A sign-in (its session's) and a failed one carry where they came from, as better-auth read
- * it: their events' metadata record it too. Other rows come from no request the outbox saw.
+ * A sign-in (its session's) and a failed one carry where they came from, the address the edge
+ * resolved (edge/http/client-address.ts): their events' metadata record it too. Other rows come from no request the outbox saw.
  */
 function originIn(payload: Record<string, unknown>): { clientIp?: string; userAgent?: string } {
   const { ipAddress, userAgent } = payload;
   return {
-    ...(typeof ipAddress === 'string' && { clientIp: ipAddress.slice(0, 64) }),
+    ...(typeof ipAddress === 'string' && { clientIp: canonicalAddress(ipAddress.slice(0, 64)) }),
     ...(typeof userAgent === 'string' && { userAgent: cleanUserAgent(userAgent) }),
   };
 }

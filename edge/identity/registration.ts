@@ -3,7 +3,7 @@
 // taken), an allowed email domain, or open sign-up (those two as member). Runs for every path
 // that creates a user. Once an admin has chosen a sign-up policy (the family aggregate on the
 // log), it replaces the hub's settings, which are only the defaults.
-import { APIError, getIP } from 'better-auth/api';
+import { APIError } from 'better-auth/api';
 import type { Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { HearthError } from '../../contracts/errors.ts';
@@ -11,6 +11,7 @@ import { identityErrors } from '../../writers/identity/errors.ts';
 import type { SignUpPolicy } from '../../writers/identity/family.ts';
 import { admitting, type OpenedInvite } from '../../writers/identity/invite.ts';
 import { INVITE_TOKEN, inviteIdOf } from '../../writers/identity/invite-token.ts';
+import { relayedClientIp } from '../http/client-address.ts';
 import { cleanUserAgent } from '../http/user-agent.ts';
 import { unstorableField, unstorableMessage } from '../http/validate.ts';
 import type { AuthDatabase } from './db.ts';
@@ -243,21 +244,15 @@ export function registrationHooks({
 }
 
 /**
- * Where a sign-up came from: the address as better-auth reads it (its trusted proxies; the
- * edge has already replaced a forwarded address no trusted proxy vouched for) and the
- * User-Agent, cleaned.
+ * Where a sign-up came from: the address the edge resolved (relayClientIp put it in
+ * X-Forwarded-For) and the User-Agent, cleaned.
  */
 export function originOf(ctx: object): { clientIp: string; userAgent: string } {
-  const { request, headers, context } = ctx as {
-    request?: Request | undefined;
-    headers?: Headers | undefined;
-    context?: { options?: Parameters<typeof getIP>[1] } | undefined;
-  };
+  const { request, headers } = ctx as { request?: Request | undefined; headers?: Headers | undefined };
   const source = request ?? headers;
   if (!source) return { clientIp: '', userAgent: '' };
-  const clientIp = (context?.options && getIP(source, context.options)) || '';
   const agent = source instanceof Headers ? source.get('user-agent') : source.headers.get('user-agent');
-  return { clientIp, userAgent: cleanUserAgent(agent) };
+  return { clientIp: relayedClientIp(source), userAgent: cleanUserAgent(agent) };
 }
 
 /**

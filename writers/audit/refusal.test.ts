@@ -20,6 +20,7 @@ const record = (over: Partial<RefusalCommand> = {}): RefusalCommand => ({
   firstAt: at,
   lastAt: at,
   account: '',
+  accounts: 0,
   ...over,
 });
 
@@ -27,20 +28,29 @@ describe('when an attempt is refused', () => {
   it('records what was attempted, on what, the answer and how many times', () => {
     spec
       .given([])
-      .when(record({ count: 7, lastAt: later }))
+      .when(
+        record({
+          kind: RefusalKind.SIGN_IN_FAILED,
+          count: 7,
+          lastAt: later,
+          account: 'a@x.test',
+          accounts: 3,
+        }),
+      )
       .thenEmits([
         {
           case: 'attemptRefused',
           value: create(AttemptRefusedSchema, {
             refusalId: 'r1',
-            kind: RefusalKind.FORBIDDEN,
+            kind: RefusalKind.SIGN_IN_FAILED,
             action: 'POST /api/v1/admin/users/:id/role',
             target: 'u2',
             code: 'forbidden',
             count: 7,
             firstAt: timestampFromDate(at),
             lastAt: timestampFromDate(later),
-            account: '',
+            account: 'a@x.test',
+            accounts: 3,
           }),
         },
       ]);

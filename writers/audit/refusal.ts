@@ -32,6 +32,8 @@ export type RefusalCommand = {
   lastAt: Date;
   /** A failed sign-in's account as typed, or ''. */
   account: string;
+  /** How many different accounts the attempts named (0: none). */
+  accounts: number;
 };
 
 /** Bounds on what a refusal records: it comes from whatever a client sent. */
@@ -57,6 +59,7 @@ export const refusalAggregate: AggregateType<null, RefusalCommand, AuditEvent> =
           firstAt: timestampFromDate(c.firstAt),
           lastAt: timestampFromDate(new Date(Math.max(c.lastAt.getTime(), c.firstAt.getTime()))),
           account: c.account.slice(0, REFUSAL_LIMITS.account),
+          accounts: Math.max(0, Math.floor(c.accounts)),
         }),
       },
     ],

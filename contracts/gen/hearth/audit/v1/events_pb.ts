@@ -15,12 +15,13 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/audit/v1/events.proto.
  */
 export const file_hearth_audit_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChxoZWFydGgvYXVkaXQvdjEvZXZlbnRzLnByb3RvEg9oZWFydGguYXVkaXQudjEiqQIKDkF0dGVtcHRSZWZ1c2VkEhgKCnJlZnVzYWxfaWQYASABKAlCBKC7GAESMAoEa2luZBgCIAEoDjIcLmhlYXJ0aC5hdWRpdC52MS5SZWZ1c2FsS2luZEIEoLsYARIUCgZhY3Rpb24YAyABKAlCBKC7GAESFAoGdGFyZ2V0GAQgASgJQgSguxgBEhIKBGNvZGUYBSABKAlCBKC7GAESEwoFY291bnQYBiABKA1CBKC7GAESMgoIZmlyc3RfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgSguxgBEjEKB2xhc3RfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgSguxgBEg8KB2FjY291bnQYCSABKAkinAEKEUNoYWluQ2hlY2twb2ludGVkEhQKBnN0cmVhbRgBIAEoCUIEoLsYARIXCglmaXJzdF9zZXEYAiABKARCBKC7GAESDgoGYW5jaG9yGAMgASgMEhEKA3NlcRgEIAEoBEIEoLsYARIMCgRsaW5rGAUgASgMEhEKCXNpZ25hdHVyZRgGIAEoDBIUCgZrZXlfaWQYByABKAlCBKC7GAEixgEKCkF1ZGl0RXZlbnQSMQoIbWV0YWRhdGEYASABKAsyHy5oZWFydGguY29tbW9uLnYxLkV2ZW50TWV0YWRhdGESOgoPYXR0ZW1wdF9yZWZ1c2VkGAogASgLMh8uaGVhcnRoLmF1ZGl0LnYxLkF0dGVtcHRSZWZ1c2VkSAASQAoSY2hhaW5fY2hlY2twb2ludGVkGAsgASgLMiIuaGVhcnRoLmF1ZGl0LnYxLkNoYWluQ2hlY2twb2ludGVkSABCBwoFZXZlbnQqqAEKC1JlZnVzYWxLaW5kEhwKGFJFRlVTQUxfS0lORF9VTlNQRUNJRklFRBAAEhoKFlJFRlVTQUxfS0lORF9GT1JCSURERU4QARIfChtSRUZVU0FMX0tJTkRfU0lHTl9JTl9GQUlMRUQQAhIdChlSRUZVU0FMX0tJTkRfUkFURV9MSU1JVEVEEAMSHwobUkVGVVNBTF9LSU5EX0lOVklURV9SRUZVU0VEEARiBnByb3RvMw", [file_google_protobuf_timestamp, file_hearth_common_v1_audit, file_hearth_common_v1_metadata]);
+  fileDesc("ChxoZWFydGgvYXVkaXQvdjEvZXZlbnRzLnByb3RvEg9oZWFydGguYXVkaXQudjEiwQIKDkF0dGVtcHRSZWZ1c2VkEhgKCnJlZnVzYWxfaWQYASABKAlCBKC7GAESMAoEa2luZBgCIAEoDjIcLmhlYXJ0aC5hdWRpdC52MS5SZWZ1c2FsS2luZEIEoLsYARIUCgZhY3Rpb24YAyABKAlCBKC7GAESFAoGdGFyZ2V0GAQgASgJQgSguxgBEhIKBGNvZGUYBSABKAlCBKC7GAESEwoFY291bnQYBiABKA1CBKC7GAESMgoIZmlyc3RfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgSguxgBEjEKB2xhc3RfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgSguxgBEg8KB2FjY291bnQYCSABKAkSFgoIYWNjb3VudHMYCiABKA1CBKC7GAEinAEKEUNoYWluQ2hlY2twb2ludGVkEhQKBnN0cmVhbRgBIAEoCUIEoLsYARIXCglmaXJzdF9zZXEYAiABKARCBKC7GAESDgoGYW5jaG9yGAMgASgMEhEKA3NlcRgEIAEoBEIEoLsYARIMCgRsaW5rGAUgASgMEhEKCXNpZ25hdHVyZRgGIAEoDBIUCgZrZXlfaWQYByABKAlCBKC7GAEixgEKCkF1ZGl0RXZlbnQSMQoIbWV0YWRhdGEYASABKAsyHy5oZWFydGguY29tbW9uLnYxLkV2ZW50TWV0YWRhdGESOgoPYXR0ZW1wdF9yZWZ1c2VkGAogASgLMh8uaGVhcnRoLmF1ZGl0LnYxLkF0dGVtcHRSZWZ1c2VkSAASQAoSY2hhaW5fY2hlY2twb2ludGVkGAsgASgLMiIuaGVhcnRoLmF1ZGl0LnYxLkNoYWluQ2hlY2twb2ludGVkSABCBwoFZXZlbnQqqAEKC1JlZnVzYWxLaW5kEhwKGFJFRlVTQUxfS0lORF9VTlNQRUNJRklFRBAAEhoKFlJFRlVTQUxfS0lORF9GT1JCSURERU4QARIfChtSRUZVU0FMX0tJTkRfU0lHTl9JTl9GQUlMRUQQAhIdChlSRUZVU0FMX0tJTkRfUkFURV9MSU1JVEVEEAMSHwobUkVGVVNBTF9LSU5EX0lOVklURV9SRUZVU0VEEARiBnByb3RvMw", [file_google_protobuf_timestamp, file_hearth_common_v1_audit, file_hearth_common_v1_metadata]);
 
 /**
- * One or more refused attempts by the same actor (or, signed out, the same client address),
- * of the same kind and action, within one minute. The metadata's actor, client_ip and
- * user_agent are the first attempt's.
+ * One or more refused attempts by the same actor (or, signed out, the same network: an IPv6
+ * client's /64, an IPv4 client's address), of the same kind and action, within one minute.
+ * The metadata's actor, client_ip and user_agent are the first attempt's; an overflow group
+ * (action "*": attempts past the minute's groups, from anyone) has them and account empty.
  *
  * @generated from message hearth.audit.v1.AttemptRefused
  */
@@ -80,6 +81,14 @@ export type AttemptRefused = Message<"hearth.audit.v1.AttemptRefused"> & {
    * @generated from field: string account = 9;
    */
   account: string;
+
+  /**
+   * How many different accounts the attempts this event stands for named (a failed sign-in's;
+   * 0 for other kinds), at most 1000 told apart: one address trying many accounts shows here.
+   *
+   * @generated from field: uint32 accounts = 10;
+   */
+  accounts: number;
 };
 
 /**

@@ -51,8 +51,10 @@ export type EventMetadata = Message<"hearth.common.v1.EventMetadata"> & {
   causationId: string;
 
   /**
-   * Where the command came from: the client's address (edge/http/client-address.ts, which
-   * trusts a proxy's X-Forwarded-For only when told to) and its User-Agent, at most 256
+   * Where the command came from: the client's address, resolved once per request by the edge
+   * (edge/http/client-address.ts: X-Forwarded-For is believed only from loopback, a reverse
+   * proxy on the same host, and the proxies HEARTH_TRUSTED_PROXIES names), in one spelling
+   * (IPv4 dotted, IPv6 as RFC 5952 writes it, in full), and its User-Agent, at most 256
    * characters. Empty for the system's own commands (reactors, the sweeper).
    *
    * @generated from field: string client_ip = 6;
