@@ -231,6 +231,7 @@ export async function createHub({
     refusals,
     start: async () => {
       await projectors.start();
+      audit.start(deps);
       auditChain.start();
       await identity.start();
       await chat.start();
@@ -265,6 +266,7 @@ export async function createHub({
       await home.stop();
       await play.stop();
       await chat.stop();
+      await audit.stop();
       // Each worker finishes the batch in hand, commits it with its checkpoint and acks it.
       await projectors.stop();
       await auditChain.stop();

@@ -24,53 +24,71 @@ export function detailsOf(desc: DescMessage, value: object): Details {
   return out;
 }
 
-function planOf(desc: DescMessage): Step[] {
+/**
+ * The steps that read a message's marked fields. Throws for a marked field of a kind an entry
+ * cannot show (a map), so a schema change that marks one fails the contract test, not a batch.
+ */
+export function planOf(desc: DescMessage): Step[] {
   let plan = plans.get(desc);
   if (!plan) {
     // Set before the fields are planned: a message that holds itself recurses into this array.
     plan = [];
     plans.set(desc, plan);
-    for (const field of desc.fields) {
-      if (!getOption(field, audit_shown)) continue;
-      const step = stepFor(field);
-      if (step) plan.push(step);
+    try {
+      for (const field of desc.fields) if (getOption(field, audit_shown)) plan.push(stepFor(field));
+    } catch (err) {
+      plans.delete(desc);
+      throw err;
     }
   }
   return plan;
 }
 
-function stepFor(field: DescField): Step | undefined {
-  const key = field.name;
+/** The field's value: a oneof member lives under its oneof, as { case, value }, when it is the one set. */
+function getter(field: DescField): (v: Obj) => unknown {
   const local = field.localName;
+  const oneof = field.oneof;
+  if (!oneof) return (v) => v[local];
+  return (v) => {
+    const o = v[oneof.localName] as { case?: unknown; value?: unknown } | undefined;
+    return o && o.case === local ? o.value : undefined;
+  };
+}
+
+function stepFor(field: DescField): Step {
+  const key = field.name;
+  const get = getter(field);
   switch (field.fieldKind) {
     case 'scalar': {
       const read = scalar(field.scalar);
       return (v, out, prefix) => {
-        const x = read(v[local]);
+        const x = read(get(v));
         if (x !== undefined) out[prefix + key] = x;
       };
     }
     case 'enum': {
       const name = enumName(field.enum);
       return (v, out, prefix) => {
-        out[prefix + key] = name(v[local]);
+        const x = name(get(v));
+        if (x !== undefined) out[prefix + key] = x;
       };
     }
     case 'message': {
       if (field.message.typeName === TIMESTAMP)
         return (v, out, prefix) => {
-          const at = timestamp(v[local]);
+          const at = timestamp(get(v));
           if (at !== undefined) out[prefix + key] = at;
         };
       const inner = field.message;
+      planOf(inner); // its unsupported fields fail now, not when an event holds one
       return (v, out, prefix) => {
-        const m = v[local];
+        const m = get(v);
         if (m && typeof m === 'object')
           for (const step of planOf(inner)) step(m as Obj, out, `${prefix}${key}.`);
       };
     }
     case 'list': {
-      if (field.listKind === 'message') return listOfMessages(field.message, key, local);
+      if (field.listKind === 'message') return listOfMessages(field.message, key, get);
       const cell: Cell =
         field.listKind === 'enum'
           ? enumName(field.enum)
@@ -79,36 +97,40 @@ function stepFor(field: DescField): Step | undefined {
               return s === undefined ? undefined : String(s);
             };
       return (v, out, prefix) => {
-        const list = v[local];
+        const list = get(v);
         if (Array.isArray(list)) out[prefix + key] = cells(list, cell);
       };
     }
     case 'map':
-      return undefined; // no event has maps; an unknown shape shows nothing
+      throw new Error(`${field.parent.typeName}.${key}: a marked map cannot be shown in the audit log`);
   }
 }
 
 /**
  * A repeated message (a match's placements): one list per marked field of the element, in the
- * elements' order, e.g. placements.user_id = ["ann", "bob"], placements.place = ["1", "2"].
+ * elements' order, e.g. placements.user_id = ["ann", "bob"], placements.place = ["1", "2"]. An
+ * element without a value for a field has '' in its cell, so the lists stay aligned.
  */
-function listOfMessages(inner: DescMessage, key: string, local: string): Step {
+function listOfMessages(inner: DescMessage, key: string, get: (v: Obj) => unknown): Step {
+  planOf(inner);
   return (v, out, prefix) => {
-    const list = v[local];
+    const list = get(v);
     if (!Array.isArray(list)) return;
     const columns = new Map<string, string[]>();
-    for (const element of list) {
+    list.forEach((element, i) => {
       const one: Details = {};
-      for (const step of planOf(inner)) step(element as Obj, one, '');
+      if (element && typeof element === 'object')
+        for (const step of planOf(inner)) step(element as Obj, one, '');
       for (const [k, x] of Object.entries(one)) {
         let column = columns.get(k);
         if (!column) {
-          column = [];
+          column = new Array<string>(i).fill('');
           columns.set(k, column);
         }
         column.push(Array.isArray(x) ? x.join(' ') : String(x));
       }
-    }
+      for (const column of columns.values()) if (column.length <= i) column.push('');
+    });
     for (const [k, column] of columns) out[`${prefix}${key}.${k}`] = column;
   };
 }
@@ -143,9 +165,9 @@ function scalar(type: ScalarType): (x: unknown) => string | number | boolean | u
   }
 }
 
-function enumName(desc: DescEnum): (x: unknown) => string {
+function enumName(desc: DescEnum): (x: unknown) => string | undefined {
   const names = new Map(desc.values.map((v) => [v.number, v.name]));
-  return (x) => (typeof x === 'number' ? (names.get(x) ?? String(x)) : '');
+  return (x) => (typeof x === 'number' ? (names.get(x) ?? String(x)) : undefined);
 }
 
 function timestamp(x: unknown): string | undefined {

@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOMAINS } from '../../contracts/subjects.ts';
 import type { StoredEvent } from '../runtime/types.ts';
-import { toEntry } from './entry.ts';
+import { MAX_COUNT, toEntry } from './entry.ts';
+import { auditLogName } from './projection.ts';
 import type { AuditFilter } from './queries.ts';
-import { at, SECRET, type SeededAuditLog, startSeededAuditLog } from './seed.fixture.ts';
+import { at, SECRET, type SeededAuditLog, SHA, startSeededAuditLog } from './seed.fixture.ts';
 
 let s: SeededAuditLog;
 const all = (filter?: AuditFilter) => s.all(filter);
@@ -17,6 +19,9 @@ describe('the audit read model', () => {
   it('holds every stream, newest first, each entry its action, target, actor and outcome', async () => {
     const entries = await all();
     expect(entries.map((e) => [e.stream, e.action])).toEqual([
+      ['MEDIA', 'media.BlobReleased'],
+      ['MEDIA', 'media.FileUploaded'],
+      ['IDENTITY', 'identity.SignInFailed'],
       ['CHAT', 'chat.MemberJoined'],
       ['AUDIT', 'audit.AttemptRefused'],
       ['MEDIA', 'media.UploadRejected'],
@@ -83,6 +88,47 @@ describe('the audit read model', () => {
       expires_at: '2030-03-02T00:00:00.000Z',
     });
     expect(await all({ q: 'words no admin' })).toEqual([]);
+    // Nor in the target or the text q searches, in any stream.
+    for (const domain of DOMAINS) {
+      const { rows } = await sql<{ target: string; search: string }>`SELECT target, search
+        FROM ${sql.table(`${auditLogName(domain)}.entries`)}`.execute(s.db);
+      const stored = JSON.stringify(rows);
+      for (const hidden of [
+        SECRET,
+        'secret-name.png',
+        'ann@family.test',
+        'kid@family.test',
+        'virus.exe',
+        'Chess',
+        SHA,
+      ])
+        expect(stored, domain).not.toContain(hidden);
+    }
+  });
+
+  it("names a file's blob by the file, never by the hash of its bytes", async () => {
+    expect((await all({ action: 'media.FileUploaded' }))[0]).toMatchObject({
+      target: 'media.blob.f9',
+      details: { file_id: 'f9', owner_id: 'kid' },
+    });
+    expect((await all({ action: 'media.BlobReleased' }))[0]?.target).toBe('media.blob');
+    expect(JSON.stringify(await all())).not.toContain(SHA);
+    expect(await all({ q: SHA.slice(0, 16) })).toEqual([]);
+    expect((await all({ target: 'media.blob.' })).map((e) => e.target)).toEqual(['media.blob.f9']);
+  });
+
+  it('holds a failed sign-in as refused and done by no one, the tried account in its details', async () => {
+    expect((await all({ action: 'identity.SignInFailed' }))[0]).toMatchObject({
+      outcome: 'refused',
+      actor_id: null,
+      actor_name: null,
+      on_behalf_of: null,
+      client_ip: '10.6.6.6',
+      details: { user_id: 'kid', reason: 'bad_password' },
+    });
+    expect(await all({ actor: 'kid', action: 'identity.' })).toMatchObject([
+      { action: 'identity.UserRegistered' },
+    ]);
   });
 
   it('stores what an old event holds, NUL and missing metadata included', async () => {
@@ -111,6 +157,22 @@ describe('the audit read model', () => {
       user_agent: 'UA',
       details: JSON.stringify({ channel_id: 'c', user_id: 'u', up_to_seq: 3 }),
     });
+  });
+
+  it('stores any count a refusal holds: past what the column holds, the largest it does', () => {
+    const refused = (count: number) =>
+      toEntry('audit', {
+        stream: 'AUDIT',
+        seq: 1,
+        subject: 'hearth.audit.refusal.q',
+        type: 'hearth.audit.v1.AttemptRefused',
+        occurredAt: at(0),
+        event: { case: 'attemptRefused', value: { refusalId: 'q', count } },
+      } as unknown as StoredEvent);
+    expect(refused(4_294_967_295)).toMatchObject({ count: MAX_COUNT });
+    expect(JSON.parse(refused(4_294_967_295).details)).toMatchObject({ count: 4_294_967_295 });
+    expect(refused(0).count).toBe(1);
+    expect(refused(7).count).toBe(7);
   });
 
   it('keeps the client address, user agent and on-behalf-of', async () => {

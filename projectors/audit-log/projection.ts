@@ -9,6 +9,7 @@ import { numberArray, textArray, timestampArray } from '../runtime/arrays.ts';
 import type { AnyProjection, Projection, ProjectionContext, StoredEvent } from '../runtime/types.ts';
 import { type Entry, toEntry } from './entry.ts';
 import * as m20270110 from './migrations/20270110T1000_entries.ts';
+import * as m20270301 from './migrations/20270301T1000_indexes_and_plan.ts';
 import type { AuditLogDB } from './tables.ts';
 
 export const auditLogName = (domain: Domain) => `audit_log_${domain}`;
@@ -17,7 +18,7 @@ export function auditLogProjection(domain: Domain): Projection<AuditLogDB> {
   return {
     name: auditLogName(domain),
     domain,
-    migrations: { '20270110T1000_entries': m20270110 },
+    migrations: { '20270110T1000_entries': m20270110, '20270301T1000_indexes_and_plan': m20270301 },
     // Idempotent: an event already there is left as it is.
     apply: async (events, ctx) => {
       const statement = compile(domain, events, ctx, false);

@@ -4,6 +4,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AuditEntry, AuditOutcome } from '../../contracts/audit.api.ts';
 import { DOMAINS, type Domain } from '../../contracts/subjects.ts';
+import { REFUSED_DOMAINS } from './entry.ts';
 import { auditLogName } from './projection.ts';
 
 export type AuditFilter = {
@@ -92,9 +93,13 @@ export function auditQuery(filter: AuditFilter, before?: AuditCursor, limit?: nu
     ${limit === undefined ? sql`` : sql`LIMIT ${limit}`}`;
 }
 
-/** An action or a target names its domain first: only that stream's schema can match. */
-function domainsFor(filter: AuditFilter): Domain[] {
+/**
+ * An action or a target names its domain first: only that stream's schema can match; and only
+ * the streams with events that stand for refusals hold refused entries.
+ */
+export function domainsFor(filter: AuditFilter): Domain[] {
   let domains: Domain[] = [...DOMAINS];
+  if (filter.outcome === 'refused') domains = domains.filter((d) => REFUSED_DOMAINS.has(d));
   for (const named of [filter.action, filter.target]) {
     if (named === undefined) continue;
     const first = named.split('.')[0] ?? '';
@@ -117,8 +122,10 @@ function branch(domain: Domain, f: AuditFilter, before: AuditCursor | undefined,
   if (f.to !== undefined) where.push(sql`at < ${f.to}`);
   if (f.q !== undefined) {
     const pattern = `%${like(f.q.toLowerCase())}%`;
-    const named = sql`(SELECT id FROM identity_users.users WHERE name ILIKE ${pattern})`;
-    where.push(sql`(search LIKE ${pattern} OR actor_id IN ${named} OR on_behalf_of IN ${named})`);
+    // An array rather than IN (subquery): each arm of the OR can then use its index (trigrams,
+    // actor, on-behalf-of), so a rare q does not walk the whole time index on every page.
+    const named = sql`ARRAY(SELECT id FROM identity_users.users WHERE name ILIKE ${pattern})`;
+    where.push(sql`(search LIKE ${pattern} OR actor_id = ANY(${named}) OR on_behalf_of = ANY(${named}))`);
   }
   if (before) {
     // (at, stream, seq) < the cursor's, with this branch's stream fixed.

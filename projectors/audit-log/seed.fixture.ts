@@ -14,6 +14,8 @@ import { auditLogProjections } from './projection.ts';
 import { type AuditFilter, auditPage } from './queries.ts';
 
 export const SECRET = 'the words no admin may read';
+/** A file's SHA-256, the id of its blob's subject. */
+export const SHA = 'a'.repeat(64);
 const t0 = Date.parse('2030-03-01T10:00:00Z');
 export const at = (minutes: number) => new Date(t0 + minutes * 60_000);
 
@@ -166,6 +168,32 @@ export async function startSeededAuditLog(): Promise<SeededAuditLog> {
       value: { channelId: 'c9', userId: 'a\u0000b', addedBy: '' },
     },
     { at: at(7) },
+  );
+  // A file's bytes: their hash names the blob's subject, and no entry may show it. A failed
+  // sign-in at the very same time on another stream: the pages must keep both, once each.
+  seqs.media = await publish(
+    log,
+    'media',
+    n.media.blob(SHA),
+    {
+      case: 'fileUploaded',
+      value: { fileId: 'f9', sha256: SHA, blobId: SHA, ownerId: 'kid', kind: 'photo', sizeBytes: 68n },
+    },
+    { actorId: 'kid', at: at(8) },
+  );
+  seqs.identity = await publish(
+    log,
+    'identity',
+    n.identity.account('kid'),
+    { case: 'signInFailed', value: { userId: 'kid', email: 'kid@family.test', reason: 'bad_password' } },
+    { actorId: 'kid', at: at(8), clientIp: '10.6.6.6' },
+  );
+  seqs.media = await publish(
+    log,
+    'media',
+    n.media.blob(SHA),
+    { case: 'blobReleased', value: { sha256: SHA, storageKey: 'k1' } },
+    { at: at(9) },
   );
   await settled();
   const all = async (filter: AuditFilter = {}) => (await auditPage(db, { filter, limit: 200 })).entries;

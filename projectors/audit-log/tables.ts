@@ -18,4 +18,7 @@ export type EntryRow = {
   search: Generated<string>;
 };
 
-export type AuditLogDB = { entries: EntryRow };
+/** The hash of the plan the rows were built with (plan.ts); one row. */
+export type PlanRow = { one: Generated<boolean>; hash: string };
+
+export type AuditLogDB = { entries: EntryRow; plan: PlanRow };
