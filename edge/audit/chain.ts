@@ -6,7 +6,12 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { AuditPublicKey, AuditVerifyReport } from '../../contracts/audit.api.ts';
 import { commonErrors } from '../../contracts/errors.ts';
-import { CHAINED, type ChainSettings, createChainer } from '../../projectors/audit-chain/chainer.ts';
+import {
+  CHAINED,
+  type ChainSettings,
+  createChainer,
+  type LostStream,
+} from '../../projectors/audit-chain/chainer.ts';
 import {
   generateSigningKey,
   keyIdOf,
@@ -41,6 +46,8 @@ export type AuditChain = {
   checkpointAll: () => Promise<{ stream: string; seq: number }[]>;
   /** How far the chain of a stream has come (tests wait on it). */
   position: (stream: string) => Promise<number>;
+  /** Streams the chainer stopped on: they went back behind the chain (for /ready). */
+  lost: () => Promise<LostStream[]>;
 };
 
 export function createAuditChain({
@@ -105,6 +112,7 @@ export function createAuditChain({
       }),
     checkpointAll: () => chainer.checkpointAll(),
     position: chainer.position,
+    lost: chainer.lost,
   };
 }
 
