@@ -93,24 +93,83 @@ describe('checkpoints', () => {
     t = await chainedLog({ every: 1000, intervalMs: 3_600_000 });
     await t.publish(5);
     await t.caughtUp('CHAT');
+    await t.chainer().checkpointAll();
+    await t.publish(3);
+    await t.caughtUp('CHAT');
     // Appended, then the hub died before recording it.
     const pos = await readPosition(t.pool, 'CHAT');
     await appendCheckpoint({
       log: t.log,
       key: t.key,
       now: new Date(),
-      range: { stream: 'CHAT', firstSeq: 1, anchor: ZERO_LINK, seq: 5, link: pos?.link ?? ZERO_LINK },
+      range: {
+        stream: 'CHAT',
+        firstSeq: 6,
+        anchor: (await storedLink(t.pool, 'CHAT', 5)) ?? ZERO_LINK,
+        seq: 8,
+        link: pos?.link ?? ZERO_LINK,
+      },
     });
-    await t.publish(3);
+    await t.publish(2);
     await t.caughtUp('CHAT');
     await Promise.all([t.chainer().checkpointAll(), t.chainer().checkpointAll()]);
     const list = await ranges(t, 'CHAT');
-    expect(list.map((c) => [c.firstSeq, c.seq])).toEqual([
-      [1, 5],
+    expect(list.slice(-2).map((c) => [c.firstSeq, c.seq])).toEqual([
       [6, 8],
+      [9, 10],
     ]);
     expectContinuous(list);
     expect((await verifyStream({ log: t.log, stream: 'CHAT', key: t.key })).ok).toBe(true);
+  });
+
+  it('are signed one at a time per stream: a signer waits for another, then continues its checkpoint', async () => {
+    t = await chainedLog({ every: 1000, intervalMs: 3_600_000 });
+    const log = t;
+    await log.publish(5);
+    await log.caughtUp('CHAT');
+    await log.chainer().checkpointAll();
+    await log.publish(3);
+    await log.caughtUp('CHAT');
+    // Another hub signing CHAT: it holds the stream's signing lock.
+    const other = await log.pool.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        'hearth.audit-chain.checkpoint.CHAT',
+      ]);
+      const signing = log.chainer().checkpointAll();
+      await eventually(async () => {
+        const { rows } = await log.pool.query(
+          `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        );
+        return rows.length > 0 ? true : undefined;
+      });
+      await log.publish(2);
+      await log.caughtUp('CHAT');
+      const pos = await readPosition(log.pool, 'CHAT');
+      await appendCheckpoint({
+        log: log.log,
+        key: log.key,
+        now: new Date(),
+        range: {
+          stream: 'CHAT',
+          firstSeq: 6,
+          anchor: (await storedLink(log.pool, 'CHAT', 5)) ?? ZERO_LINK,
+          seq: 10,
+          link: pos?.link ?? ZERO_LINK,
+        },
+      });
+      await other.query('COMMIT');
+      expect(await signing).toContainEqual({ stream: 'CHAT', seq: 10 });
+    } finally {
+      other.release();
+    }
+    const list = await ranges(log, 'CHAT');
+    expect(list.map((c) => [c.firstSeq, c.seq])).toEqual([
+      [1, 5],
+      [6, 10],
+    ]);
   });
 
   it('taken on demand beside the timed ones, continue each other', async () => {
