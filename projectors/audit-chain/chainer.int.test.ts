@@ -55,6 +55,9 @@ describe('a stream that went back behind the chain', () => {
       }),
     ]);
 
+    // Nor is a checkpoint signed over it on demand.
+    await expect(log.chainer().checkpointAll({ timeoutMs: 1000 })).rejects.toThrow(/lost its history/);
+
     // Past the old position again: still not the stream the chain followed.
     await log.publish(6);
     expect(await lastSeq(log, chatStream(log))).toBe(9);

@@ -243,6 +243,9 @@ export function createChainer({
       for (;;) {
         const pos = await readPosition(pool, stream);
         if (pos && pos.seq >= target) {
+          // Never a checkpoint over a stream that went back behind the chain.
+          const back = wentBack(stream, pos, await log.jsm.streams.info(full(stream)), pos.created);
+          if (back) throw commonErrors.unavailable(back.message);
           out.push({ stream, seq: (await signCheckpoint({ log, pool, key, stream })).seq });
           break;
         }
@@ -255,15 +258,16 @@ export function createChainer({
   }
 
   async function lost() {
-    const out: LostStream[] = [];
-    for (const stream of CHAINED) {
-      const pos = await readPosition(pool, stream);
-      if (!pos) continue;
-      const info = await log.jsm.streams.info(full(stream));
-      const back = wentBack(stream, pos, info, pos.created);
-      if (back) out.push({ stream, position: pos.seq, lastSeq: info.state.last_seq, reason: back.message });
-    }
-    return out;
+    const found = await Promise.all(
+      CHAINED.map(async (stream): Promise<LostStream | undefined> => {
+        const pos = await readPosition(pool, stream);
+        if (!pos) return undefined;
+        const info = await log.jsm.streams.info(full(stream));
+        const back = wentBack(stream, pos, info, pos.created);
+        return back && { stream, position: pos.seq, lastSeq: info.state.last_seq, reason: back.message };
+      }),
+    );
+    return found.filter((s) => s !== undefined);
   }
 
   return {
