@@ -14,18 +14,27 @@ const bin = fileURLToPath(new URL('../bin/hearth.mjs', import.meta.url));
 const prefix = uniquePrefix();
 let t: TestHub;
 let dir: string;
-const hearth = (...args: string[]) =>
+const hearthIn = (env: Record<string, string | undefined>, ...args: string[]) =>
   run(process.execPath, [bin, ...args], {
     env: {
       ...process.env,
       NATS_URL,
       DATABASE_URL: t.databaseUrl,
       HEARTH_NAMESPACE: prefix,
-      HEARTH_AUDIT_SIGNING_KEY: TEST_AUDIT_KEY,
       LOG_LEVEL: 'silent',
+      ...env,
     },
     maxBuffer: 64 * 1024 * 1024,
   });
+const hearth = (...args: string[]) => hearthIn({ HEARTH_AUDIT_SIGNING_KEY: TEST_AUDIT_KEY }, ...args);
+/** The names in that data dir's secrets.json. */
+const keptNames = async () =>
+  Object.keys(
+    JSON.parse(await readFile(path.join(dir, 'empty', 'secrets.json'), 'utf8').catch(() => '{}')) as object,
+  );
+/** On a machine with no signing key: none configured, and a data dir without secrets.json. */
+const elsewhere = (...args: string[]) =>
+  hearthIn({ HEARTH_AUDIT_SIGNING_KEY: undefined, HEARTH_DATA_DIR: path.join(dir, 'empty') }, ...args);
 
 beforeAll(async () => {
   t = await startTestHub({ prefix });
@@ -64,6 +73,24 @@ describe('hearth audit', () => {
       stdout: expect.stringMatching(/seq 1: reordered/),
     });
     expect(await readFile(file, 'utf8')).toContain('"seq":2');
+  });
+
+  it('with no key, says so and makes none; with --public-key (base64 or a PEM file) it verifies', async () => {
+    await expect(elsewhere('audit', 'verify')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/no audit public key.*--public-key/),
+    });
+    expect(await keptNames()).not.toContain('auditSigningKey');
+    const { public_key, public_key_pem } = t.hub.auditChain.publicKey();
+    expect((await elsewhere('audit', 'verify', '--public-key', public_key)).stdout).toMatch(/^verified$/m);
+    const pem = path.join(dir, 'audit.pub.pem');
+    await writeFile(pem, public_key_pem);
+    expect((await elsewhere('audit', 'verify', '--public-key', pem)).stdout).toMatch(/CHAT: ok/);
+    expect(await keptNames()).not.toContain('auditSigningKey');
+    await expect(elsewhere('audit', 'verify', '--public-key', 'not-a-key')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/--public-key/),
+    });
   });
 
   it('refuses an unknown stream', async () => {

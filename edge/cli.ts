@@ -11,7 +11,8 @@ import { createIdentityWriter } from '../writers/identity/commands.ts';
 import { MAX_INVITE_USES } from '../writers/identity/invite.ts';
 import { newInviteToken } from '../writers/identity/invite-token.ts';
 import { isRole } from '../writers/identity/roles.ts';
-import { resolveInfra } from './boot/infra.ts';
+import { parsePublicKey, verifyKeyOf } from './audit/chain.ts';
+import { type Infra, resolveInfra } from './boot/infra.ts';
 import { readRuntimeFile } from './boot/runtime-file.ts';
 import { loadSettings } from './config.ts';
 import { createHub, type Hub } from './hub.ts';
@@ -25,9 +26,12 @@ Commands:
   read-models             each read model's position, lag and dead letters
   rebuild <read-model>    replay a read model from the log beside the live one, then switch
   dead-letters            events a read model could not apply
-  audit verify [--stream S] [--from-seq N] [--file F]
+  audit verify [--stream S] [--from-seq N] [--file F] [--public-key K]
                           check the hash chain of every stream (or S) against its signed
-                          checkpoints, or an export file; exit 0 when everything verifies
+                          checkpoints, or an export file; exit 0 when everything verifies.
+                          The checkpoints' public key: K (a file or base64, as GET
+                          /api/v1/audit/public-key gives it), else that of
+                          HEARTH_AUDIT_SIGNING_KEY, else of the data dir's secrets.json
   audit export-stream S   a stream's raw events as JSONL (seq, subject, headers, payload)
   invite --role child|member|admin [--expires 7d] [--uses 1]
                           an invite into the family: prints the link to share (expiry in
@@ -36,7 +40,7 @@ Commands:
 Uses NATS_URL and DATABASE_URL, else the running hub's (from .hearth/runtime.json), else the
 same embedded defaults as npm start.`;
 
-async function withHub<T>(fn: (hub: Hub) => Promise<T>): Promise<T> {
+async function withHub<T>(fn: (hub: Hub, infra: Infra) => Promise<T>): Promise<T> {
   const settings = loadSettings();
   const logger = pino({ level: settings.logLevel ?? 'warn' }, pino.destination(2));
   const { natsUrl, databaseUrl, dataDir } = settings.infra;
@@ -47,6 +51,8 @@ async function withHub<T>(fn: (hub: Hub) => Promise<T>): Promise<T> {
       ? { ...settings.infra, natsUrl: running.natsUrl, databaseUrl: running.databaseUrl }
       : settings.infra,
     logger,
+    // The CLI only verifies: it never makes (and keeps) a signing key of its own.
+    createAuditKey: false,
   });
   const hub = await createHub({
     natsUrl: infra.natsUrl,
@@ -63,7 +69,7 @@ async function withHub<T>(fn: (hub: Hub) => Promise<T>): Promise<T> {
     logger,
   });
   try {
-    return await fn(hub);
+    return await fn(hub, infra);
   } finally {
     await hub.stop();
     await infra.stop();
@@ -87,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
       stream: { type: 'string' },
       'from-seq': { type: 'string' },
       file: { type: 'string' },
+      'public-key': { type: 'string' },
     },
   });
   const [command, arg] = positionals;
@@ -172,7 +179,12 @@ async function main(argv: string[]): Promise<number> {
 async function audit(
   sub: string | undefined,
   target: string | undefined,
-  options: { stream?: string | undefined; 'from-seq'?: string | undefined; file?: string | undefined },
+  options: {
+    stream?: string | undefined;
+    'from-seq'?: string | undefined;
+    file?: string | undefined;
+    'public-key'?: string | undefined;
+  },
 ): Promise<number> {
   const fail = (message: string) => {
     process.stderr.write(`hearth audit: ${message}\n`);
@@ -194,10 +206,19 @@ async function audit(
   if (fromSeq !== undefined && (!Number.isSafeInteger(fromSeq) || fromSeq < 1))
     return fail('--from-seq must be a whole number from 1');
   const lines = options.file === undefined ? undefined : (await readFile(options.file, 'utf8')).split('\n');
-  return withHub(async ({ auditChain }) => {
+  const given = options['public-key'];
+  const givenKey = given === undefined ? undefined : await publicKeyFrom(given);
+  if (givenKey instanceof Error) return fail(`--public-key: ${givenKey.message}`);
+  return withHub(async ({ auditChain }, infra) => {
+    const key = givenKey ?? (infra.auditSigningKey ? verifyKeyOf(infra.auditSigningKey) : undefined);
+    if (!key)
+      return fail(
+        'no audit public key to verify with: pass --public-key <file|base64> (GET /api/v1/audit/public-key), ' +
+          "set HEARTH_AUDIT_SIGNING_KEY, or run where the hub's data dir (.hearth/secrets.json) is",
+      );
     const report = lines
-      ? await auditChain.verifyFile({ stream: stream ?? streamOfExport(lines), lines })
-      : await auditChain.verify({ stream, fromSeq });
+      ? await auditChain.verifyFile({ stream: stream ?? streamOfExport(lines), lines, key })
+      : await auditChain.verify({ stream, fromSeq, key });
     for (const s of report.streams) {
       const head = `${s.stream}: ${s.ok ? 'ok' : 'FAILED'}, events ${s.from_seq}–${s.to_seq} (${s.events}), ${s.checkpoints} checkpoints, signed through ${s.signed_through}`;
       writeOut(`${head}\n`);
@@ -209,6 +230,16 @@ async function audit(
 }
 
 const writeOut = (text: string) => process.stdout.write(text);
+
+/** --public-key: a file holding the key, else the key itself (base64). */
+async function publicKeyFrom(given: string) {
+  const text = await readFile(given, 'utf8').catch(() => given);
+  try {
+    return parsePublicKey(text);
+  } catch {
+    return new Error('not a file or an Ed25519 public key (PEM, or base64 of its 32 bytes or SPKI DER)');
+  }
+}
 const isChained = (s: string): boolean => (CHAINED_STREAMS as readonly string[]).includes(s);
 
 /** The stream of an export, from its first line's subject: [<namespace>.]hearth.<domain>.… */

@@ -206,6 +206,7 @@ export async function createHub({
     db,
     pool,
     projectors,
+    auditChainLost: auditChain.lost,
     auth: identity.gate,
     metrics,
     refused: refusals.refused,

@@ -77,6 +77,12 @@ describe('compose.yaml', () => {
     expect(() => interpolate(raw)).toThrow(/HEARTH_AUTH_SECRET/);
   });
 
+  it('refuses to start without an audit signing key rather than making one per container', () => {
+    const raw = service('hub').environment?.HEARTH_AUDIT_SIGNING_KEY ?? '';
+    expect(() => interpolate(raw)).toThrow(/HEARTH_AUDIT_SIGNING_KEY/);
+    expect(interpolate(raw, { HEARTH_AUDIT_SIGNING_KEY: 'a-key' })).toBe('a-key');
+  });
+
   it('runs NATS 2.11 or newer with JetStream on, from the mounted deploy/nats/nats.conf', () => {
     const nats = service('nats');
     const [major = 0, minor = 0] = (nats.image?.match(/^nats:(\d+)\.(\d+)/) ?? []).slice(1).map(Number);

@@ -175,13 +175,43 @@ describe('when no auth secret is configured', () => {
     await second.stop();
     expect(second.authSecret).toBe(first.authSecret);
     // The audit signing key likewise: an Ed25519 key, the same on every start.
-    expect(parseSigningKey(first.auditSigningKey).keyId).toBe(parseSigningKey(second.auditSigningKey).keyId);
+    expect(parseSigningKey(first.auditSigningKey ?? '').keyId).toBe(
+      parseSigningKey(second.auditSigningKey ?? '').keyId,
+    );
     const third = await resolveInfra({
       settings: settingsOf({ ...env, HEARTH_AUTH_SECRET: 'override' }, dataDir),
       logger,
     });
     await third.stop();
     expect(third.authSecret).toBe('override');
+  });
+
+  it('gives processes starting together on a new data dir the same secrets, those on disk', async () => {
+    const dataDir = await tempDir();
+    const env = { NATS_URL, DATABASE_URL: ADMIN_DATABASE_URL };
+    const all = await Promise.all(
+      Array.from({ length: 4 }, () => resolveInfra({ settings: settingsOf(env, dataDir), logger })),
+    );
+    for (const infra of all) await infra.stop();
+    const secrets = JSON.parse(await readFile(path.join(dataDir, 'secrets.json'), 'utf8'));
+    for (const infra of all) {
+      expect(infra.authSecret).toBe(secrets.authSecret);
+      expect(infra.auditSigningKey).toBe(secrets.auditSigningKey);
+    }
+  });
+
+  it('makes no audit signing key when asked not to (the CLI), and uses a kept one', async () => {
+    const dataDir = await tempDir();
+    const env = { NATS_URL, DATABASE_URL: ADMIN_DATABASE_URL, HEARTH_AUTH_SECRET: 'x' };
+    const bare = await resolveInfra({ settings: settingsOf(env, dataDir), logger, createAuditKey: false });
+    await bare.stop();
+    expect(bare.auditSigningKey).toBeUndefined();
+    await expect(stat(path.join(dataDir, 'secrets.json'))).rejects.toThrow(/ENOENT/);
+    const hub = await resolveInfra({ settings: settingsOf(env, dataDir), logger });
+    await hub.stop();
+    const cli = await resolveInfra({ settings: settingsOf(env, dataDir), logger, createAuditKey: false });
+    await cli.stop();
+    expect(cli.auditSigningKey).toBe(hub.auditSigningKey);
   });
 
   it('defaults the data dir to ./.hearth, resolved to an absolute path and created', async () => {

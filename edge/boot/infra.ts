@@ -1,9 +1,8 @@
 // Resolves what `npm start` needs on any machine: configured services win, then the machine's
 // own on 127.0.0.1, then ones we start ourselves under the data dir ("embedded defaults").
 import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, chmod, mkdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, stat, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { type AddressInfo, createServer } from 'node:net';
 import { arch, platform } from 'node:os';
@@ -13,14 +12,18 @@ import { connect } from '@nats-io/transport-node';
 import pRetry, { AbortError } from 'p-retry';
 import pg from 'pg';
 import { createScanner } from '../media/scanner.ts';
+import { keptSecret, newAuditSigningKey, storedSecret } from './secrets.ts';
 
 export type Infra = {
   natsUrl: string;
   databaseUrl: string;
   dataDir: string;
   authSecret: string;
-  /** The Ed25519 key that signs the audit chain's checkpoints, PKCS8 (PEM or base64 DER). */
-  auditSigningKey: string;
+  /**
+   * The Ed25519 key that signs the audit chain's checkpoints, PKCS8 (PEM or base64 DER); none
+   * only when asked not to make one (the CLI) and none is configured or kept.
+   */
+  auditSigningKey: string | undefined;
   stop: () => Promise<void>;
 };
 
@@ -44,7 +47,12 @@ export type InfraSettings = {
 type Logger = { info: (obj: object, msg?: string) => void; warn: (obj: object, msg?: string) => void };
 type Service = { url: string; source: string; stop: () => Promise<void> };
 type Probe = { ok: true } | { ok: false; reason: string };
-type Options = { settings: InfraSettings; logger: Logger };
+type Options = {
+  settings: InfraSettings;
+  logger: Logger;
+  /** false: use the configured or kept audit signing key, never make one (the CLI verifies only). */
+  createAuditKey?: boolean;
+};
 type Context = { settings: InfraSettings; dataDir: string; logger: Logger };
 
 const DATABASE = 'hearth';
@@ -56,7 +64,7 @@ const NATS_HELP =
 const noop = async () => undefined;
 
 /** NATS, Postgres and the auth secret for this hub; `stop()` ends whatever was started for it. */
-export async function resolveInfra({ settings, logger }: Options): Promise<Infra> {
+export async function resolveInfra({ settings, logger, createAuditKey = true }: Options): Promise<Infra> {
   const dir = path.resolve(settings.dataDir);
   await mkdir(dir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
@@ -80,7 +88,9 @@ export async function resolveInfra({ settings, logger }: Options): Promise<Infra
   const authSecret = settings.authSecret || (await stored());
   const auditSigningKey =
     settings.auditSigningKey ||
-    (await storedSecret({ dataDir: dir, name: 'auditSigningKey', generate: newAuditSigningKey }));
+    (createAuditKey
+      ? await storedSecret({ dataDir: dir, name: 'auditSigningKey', generate: newAuditSigningKey })
+      : await keptSecret(dir, 'auditSigningKey'));
   return {
     natsUrl: nats.value.url,
     databaseUrl: postgres.value.url,
@@ -309,37 +319,6 @@ async function hydratePostgresSymlinks(): Promise<void> {
     const link = path.join(root, target);
     await symlink(path.relative(path.dirname(link), path.join(root, source)), link).catch(() => undefined);
   }
-}
-
-/** An Ed25519 private key, PKCS8 DER in base64 (the form HEARTH_AUDIT_SIGNING_KEY also takes). */
-const newAuditSigningKey = () =>
-  generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
-
-/** A secret kept in `<dataDir>/secrets.json` (mode 0600): generated once, then reused. */
-async function storedSecret({
-  dataDir,
-  name,
-  generate = () => randomBytes(32).toString('base64url'),
-}: {
-  dataDir: string;
-  name: string;
-  generate?: () => string;
-}): Promise<string> {
-  const file = path.join(dataDir, 'secrets.json');
-  let secrets: Record<string, unknown> = {};
-  try {
-    secrets = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    // A corrupt file must not be overwritten: it holds the keys to existing sessions and data.
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: ${messageOf(err)}`);
-  }
-  const existing = secrets[name];
-  if (typeof existing === 'string' && existing) return existing;
-  const secret = generate();
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify({ ...secrets, [name]: secret }, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, file);
-  return secret;
 }
 
 async function findExecutable(name: string, searchPath = ''): Promise<string | undefined> {

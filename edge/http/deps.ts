@@ -62,6 +62,8 @@ export type HubDeps = {
   db: Kysely<unknown>;
   pool: pg.Pool;
   projectors: ProjectorRunner;
+  /** The audit chain's streams that went back behind it (the chainer stops on them). */
+  auditChainLost?: () => Promise<{ reason: string }[]>;
   auth: AuthGate;
   metrics: Metrics;
   /**

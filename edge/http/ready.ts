@@ -54,6 +54,17 @@ export async function readiness(deps: HubDeps): Promise<{ ready: boolean; checks
     const behind = status.filter((p) => p.lag > deps.config.readyMaxLag);
     if (behind.length) throw new Error(behind.map((p) => `${p.name} lags ${p.lag} events`).join('; '));
   });
+  const lost = deps.auditChainLost;
+  if (lost)
+    checks.audit_chain = await check(async () => {
+      // A stream that went back behind the chain: the chainer stops rather than link new events
+      // onto a chain they do not continue. Restore the NATS store.
+      const streams = await lost();
+      if (streams.length)
+        throw new Error(
+          `${streams.map((s) => s.reason).join('; ')}; the audit chain stopped there: restore the NATS store`,
+        );
+    });
   return { ready: Object.values(checks).every((c) => c.ok), checks };
 }
 

@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
 import {
   type ChainEvent,
@@ -18,8 +18,11 @@ import { type Chainer, type ChainSettings, createChainer } from './chainer.ts';
 export type ChainedLog = TestRuntime & {
   key: SigningKey;
   chainer: () => Chainer;
-  /** Stops the chainer, as a crash would between batches, and starts a new one from Postgres. */
-  restartChainer: () => Promise<void>;
+  /**
+   * Stops the chainer, as a crash would between batches, and starts a new one from Postgres
+   * (after `meanwhile`, what happens while none runs).
+   */
+  restartChainer: (meanwhile?: () => Promise<unknown>) => Promise<void>;
   /** Appends n events on CHAT; answers the last sequence. */
   publish: (n: number) => Promise<number>;
   /** Every stored message of a stream (full name), raw, in order. */
@@ -33,6 +36,7 @@ export type ChainedLog = TestRuntime & {
 
 export async function chainedLog(
   settings: ChainSettings = { every: 5, intervalMs: 3_600_000 },
+  logger: Logger = pino({ level: 'silent' }),
 ): Promise<ChainedLog> {
   const rt = await openTestRuntime();
   const key = generateSigningKey();
@@ -42,7 +46,7 @@ export async function chainedLog(
       pool: rt.pool,
       db: rt.db,
       key,
-      logger: pino({ level: 'silent' }),
+      logger,
       settings,
     });
   let chainer = make();
@@ -97,8 +101,9 @@ export async function chainedLog(
     ...rt,
     key,
     chainer: () => chainer,
-    restartChainer: async () => {
+    restartChainer: async (meanwhile) => {
       await chainer.stop();
+      await meanwhile?.();
       chainer = make();
       chainer.start();
     },

@@ -1,30 +1,33 @@
 // The chainer: follows each stream in order from where it left off, keeps every event's link
 // (links and position commit in one statement, so a crash leaves neither a gap nor a wrong
 // link), and appends a signed checkpoint every `every` events or `intervalMs` when anything
-// is new, and on demand. It needs each message's raw bytes and headers, so it reads them on an
-// ordered consumer of its own; one hub leads each stream (a leader lock, as the read models).
+// is new, and on demand (checkpoint.ts). It needs each message's raw bytes and headers, so it
+// reads them on an ordered consumer of its own; one hub leads each stream (a leader lock, as
+// the read models). A stream that ends before the chain's position (its store lost, or an old
+// backup restored) is not chained further: new events would be linked onto a chain they do
+// not continue. It says so (`lost`, for /ready) until the stream is back past it.
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { commonErrors } from '../../contracts/errors.ts';
 import { DOMAINS } from '../../contracts/subjects.ts';
 import { type ChainEvent, link, type SigningKey, ZERO_LINK } from '../../writers/audit/chain.ts';
-import { appendCheckpoint } from '../../writers/audit/checkpoints.ts';
 import { readRaw, toChainEvent } from '../../writers/audit/read-raw.ts';
 import type { StoredLinks } from '../../writers/audit/verify.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { leaderLocks } from '../runtime/leader-locks.ts';
 import { migrateSchema } from '../runtime/migrate.ts';
 import { sleep } from '../runtime/sleep.ts';
+import { signCheckpoint } from './checkpoint.ts';
 import {
   AUDIT_CHAIN_SCHEMA,
   auditChainMigrations,
-  lastCheckpoint,
   type Position,
+  prune,
   readPosition,
-  recordCheckpoint,
   saveLinks,
   storedLinks,
+  streamCreated,
 } from './tables.ts';
 
 export type ChainSettings = {
@@ -46,7 +49,36 @@ export type Chainer = {
   links: (stream: string) => StoredLinks;
   /** How far the chain of a stream has come (0: nothing yet). */
   position: (stream: string) => Promise<number>;
+  /** The streams that end before the chain's position: the log lost their history. */
+  lost: () => Promise<LostStream[]>;
 };
+
+export type LostStream = { stream: string; position: number; lastSeq: number; reason: string };
+
+/** The stream ends before the chain's position, or was made again: the chainer stops there. */
+export class StreamWentBack extends Error {
+  constructor(stream: string, position: number, lastSeq: number, madeAgain = false) {
+    super(
+      madeAgain
+        ? `${stream} was made again since the chain reached ${position} (it ends at ${lastSeq}): the log lost its history`
+        : `${stream} ends at ${lastSeq}, before the chain's position ${position}: the log lost its history`,
+    );
+  }
+}
+
+/** Why a stream cannot be chained further, if it cannot. */
+function wentBack(
+  stream: string,
+  pos: Position | undefined,
+  info: { created: string; state: { last_seq: number } },
+  created: string | undefined,
+): StreamWentBack | undefined {
+  if (!pos || pos.seq === 0) return undefined;
+  if (info.state.last_seq < pos.seq) return new StreamWentBack(stream, pos.seq, info.state.last_seq);
+  if (created !== undefined && created !== info.created)
+    return new StreamWentBack(stream, pos.seq, info.state.last_seq, true);
+  return undefined;
+}
 
 /** The streams, bare names, AUDIT last: its checkpoint covers the others'. */
 export const CHAINED: string[] = [...DOMAINS.filter((d) => d !== 'audit'), 'audit' as const].map((d) =>
@@ -73,30 +105,11 @@ export function createChainer({
   const locks = leaderLocks(pool.options);
   const full = (stream: string) => log.names.stream(stream.toLowerCase() as never);
 
-  /** Signs the chain through the stream's position, unless a checkpoint already covers it. */
-  async function checkpoint(db: Pick<pg.PoolClient, 'query'>, stream: string, pos: Position) {
-    const prev = await lastCheckpoint(db, stream);
-    if (prev && prev.seq >= pos.seq) return prev.seq;
-    const now = new Date();
-    const { auditSeq } = await appendCheckpoint({
-      log,
-      key,
-      now,
-      range: {
-        stream,
-        firstSeq: prev ? prev.seq + 1 : 1,
-        anchor: prev?.link ?? ZERO_LINK,
-        seq: pos.seq,
-        link: pos.link,
-      },
-    });
-    await recordCheckpoint(db, { stream, seq: pos.seq, link: pos.link, auditSeq, at: now });
-    return pos.seq;
-  }
-
-  async function chain(stream: string, signal: AbortSignal) {
-    const client = await pool.connect();
-    // Batches and timed checkpoints take turns on the one connection.
+  // Takes a pooled connection per statement (or per checkpoint), none held while following.
+  async function chain(stream: string, outer: AbortSignal) {
+    const stop = new AbortController();
+    const signal = AbortSignal.any([outer, stop.signal]);
+    // Batches and timed checkpoints take turns.
     let turn: Promise<unknown> = Promise.resolve();
     const serial = <T>(fn: () => Promise<T>): Promise<T> => {
       const run = turn.then(fn);
@@ -104,31 +117,54 @@ export function createChainer({
       return run;
     };
     let timer: NodeJS.Timeout | undefined;
+    let failure: unknown;
     try {
-      let pos: Position = (await readPosition(client, stream)) ?? { seq: 0, link: ZERO_LINK, lastOther: 0 };
+      const kept = await readPosition(pool, stream);
+      let pos: Position = kept ?? { seq: 0, link: ZERO_LINK, lastOther: 0, from: 1 };
       const info = await log.jsm.streams.info(full(stream));
+      const created = info.created;
+      // The stream the chain followed, as first met (kept from the first batch on).
+      let followed = kept ? await streamCreated(pool, stream, created) : undefined;
+      const back = wentBack(stream, kept, info, followed);
+      if (back) throw back;
       if (info.state.messages > 0 && info.state.first_seq > pos.seq + 1) {
         // Expired before they were chained (the chainer was away longer than the retention):
-        // verify reports the new start as unanchored.
+        // the chain begins again there, and so does the next checkpoint's range.
         logger.warn({ stream, from: pos.seq + 1, to: info.state.first_seq - 1 }, 'events expired unchained');
-        pos = { seq: info.state.first_seq - 1, link: ZERO_LINK, lastOther: 0 };
+        pos = { seq: info.state.first_seq - 1, link: ZERO_LINK, lastOther: 0, from: info.state.first_seq };
       }
+      let pruned = 0;
       const own = log.names.audit.chain(stream);
       // Due when an event other than this stream's own checkpoint is past the last checkpoint,
       // and either `every` events are or `intervalMs` has passed since it was signed.
+      const due = (p: Position, last: { seq: number; at: Date } | undefined) =>
+        p.seq - (last?.seq ?? 0) >= settings.every ||
+        Date.now() - (last?.at.getTime() ?? 0) >= settings.intervalMs;
+      // What this chainer last learned of the newest checkpoint: nothing is asked of Postgres
+      // or the log while it says none is due.
+      let known = { seq: 0, at: new Date(0) };
       const maybeCheckpoint = () =>
         serial(async () => {
-          if (signal.aborted) return;
-          const last = await lastCheckpoint(client, stream);
-          const signed = last?.seq ?? 0;
-          if (pos.lastOther <= signed) return;
-          const since = Date.now() - (last?.at.getTime() ?? 0);
-          if (pos.seq - signed < settings.every && since < settings.intervalMs) return;
-          await checkpoint(client, stream, pos);
+          if (signal.aborted || pos.lastOther <= known.seq || !due(pos, known)) return;
+          known = await signCheckpoint({ log, pool, key, stream, due });
         });
+      // Each tick: the stream still there (not recreated, not behind the chain), what expired
+      // pruned, and a checkpoint when one is due.
+      const tick = async () => {
+        const now = await log.jsm.streams.info(full(stream));
+        failure = wentBack(stream, pos, now, created);
+        if (failure) {
+          stop.abort();
+          return;
+        }
+        if (now.state.messages > 0 && now.state.first_seq - 1 > pruned) {
+          await prune(pool, stream, now.state.first_seq);
+          pruned = now.state.first_seq - 1;
+        }
+        await maybeCheckpoint();
+      };
       timer = setInterval(
-        () =>
-          void maybeCheckpoint().catch((err: unknown) => logger.warn({ err, stream }, 'checkpoint failed')),
+        () => void tick().catch((err: unknown) => logger.warn({ err, stream }, 'checkpoint failed')),
         Math.min(settings.intervalMs, 1000),
       );
       for await (const batch of readRaw({
@@ -140,6 +176,7 @@ export function createChainer({
         signal,
       })) {
         await serial(async () => {
+          if (signal.aborted) return;
           const seqs: number[] = [];
           const links: Buffer[] = [];
           let prev = pos.link;
@@ -154,21 +191,23 @@ export function createChainer({
           }
           const last = seqs[seqs.length - 1];
           if (last === undefined) return;
-          const next = { seq: last, link: prev, lastOther };
-          await saveLinks(client, { stream, seqs, links, position: next });
+          const next = { seq: last, link: prev, lastOther, from: pos.from };
+          await saveLinks(pool, { stream, seqs, links, position: next });
           pos = next;
+          followed ??= await streamCreated(pool, stream, created);
         });
         await maybeCheckpoint();
       }
     } finally {
       clearInterval(timer);
       await turn;
-      client.release();
     }
+    if (failure) throw failure;
   }
 
   async function lead(stream: string) {
     const signal = controller.signal;
+    let said = '';
     while (!signal.aborted) {
       await log.link.whenUp(signal);
       if (signal.aborted) break;
@@ -177,7 +216,10 @@ export function createChainer({
         try {
           await chain(stream, AbortSignal.any([signal, held.lost, log.link.signal()]));
         } catch (err) {
-          logger.error({ err, stream }, 'chainer stopped; restarting');
+          // Said once while it lasts: a stream that went back stays so until an operator acts.
+          const text = String(err);
+          if (text !== said) logger.error({ err, stream }, 'chainer stopped; restarting');
+          said = text;
         } finally {
           await held.release();
         }
@@ -196,11 +238,15 @@ export function createChainer({
     for (const stream of CHAINED) {
       const target = (await log.jsm.streams.info(full(stream))).state.last_seq;
       if (target === 0) continue;
-      // The leading hub (this one or another) chains up to it; then anyone may sign it.
+      // The leading hub (this one or another) chains up to it; then anyone may sign it, one
+      // signer at a time.
       for (;;) {
         const pos = await readPosition(pool, stream);
         if (pos && pos.seq >= target) {
-          out.push({ stream, seq: await checkpoint(pool, stream, pos) });
+          // Never a checkpoint over a stream that went back behind the chain.
+          const back = wentBack(stream, pos, await log.jsm.streams.info(full(stream)), pos.created);
+          if (back) throw commonErrors.unavailable(back.message);
+          out.push({ stream, seq: (await signCheckpoint({ log, pool, key, stream })).seq });
           break;
         }
         if (Date.now() > deadline)
@@ -209,6 +255,19 @@ export function createChainer({
       }
     }
     return out;
+  }
+
+  async function lost() {
+    const found = await Promise.all(
+      CHAINED.map(async (stream): Promise<LostStream | undefined> => {
+        const pos = await readPosition(pool, stream);
+        if (!pos) return undefined;
+        const info = await log.jsm.streams.info(full(stream));
+        const back = wentBack(stream, pos, info, pos.created);
+        return back && { stream, position: pos.seq, lastSeq: info.state.last_seq, reason: back.message };
+      }),
+    );
+    return found.filter((s) => s !== undefined);
   }
 
   return {
@@ -224,5 +283,6 @@ export function createChainer({
     checkpointAll,
     links: (stream) => (from, to) => storedLinks(pool, { stream, from, to }),
     position,
+    lost,
   };
 }

@@ -1,0 +1,35 @@
+// /ready and the audit chain: a stream that ends before the chain's position (the NATS store
+// lost or an old backup restored) makes the hub unready, saying the log lost its history.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startTestHub, type TestHub } from '../../test/hub.ts';
+import { readiness } from '../http/ready.ts';
+
+let t: TestHub;
+beforeAll(async () => {
+  t = await startTestHub();
+  await t.client().signUp({ email: 'ada@example.com' });
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+describe('readiness with the audit chain', () => {
+  it('is ready while the chain follows the log, and not once a stream ends before the chain', async () => {
+    const { deps, auditChain } = t.hub;
+    const identity = deps.log.names.stream('identity');
+    // Signed up: the account's events are on IDENTITY, and chained.
+    await eventually(async () => {
+      const seq = (await deps.log.jsm.streams.info(identity)).state.last_seq;
+      return seq > 0 && (await auditChain.position('IDENTITY')) >= seq ? seq : undefined;
+    });
+    expect((await readiness(deps)).checks.audit_chain).toEqual({ ok: true });
+
+    // As if the stream had gone back: the chain is past its end.
+    await deps.pool.query(`UPDATE audit_chain.positions SET seq = seq + 100 WHERE stream = 'IDENTITY'`);
+    const report = await readiness(deps);
+    expect(report.ready).toBe(false);
+    expect(report.checks.audit_chain?.detail).toMatch(
+      /IDENTITY ends at \d+, before the chain's position \d+: the log lost its history/,
+    );
+  });
+});
