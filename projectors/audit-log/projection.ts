@@ -8,6 +8,7 @@ import { DOMAINS, type Domain } from '../../contracts/subjects.ts';
 import { numberArray, textArray, timestampArray } from '../runtime/arrays.ts';
 import type { AnyProjection, Projection, ProjectionContext, StoredEvent } from '../runtime/types.ts';
 import { type Entry, toEntry } from './entry.ts';
+import { planHash, writePlan } from './plan.ts';
 import * as m20270110 from './migrations/20270110T1000_entries.ts';
 import * as m20270301 from './migrations/20270301T1000_indexes_and_plan.ts';
 import type { AuditLogDB } from './tables.ts';
@@ -26,6 +27,8 @@ export function auditLogProjection(domain: Domain): Projection<AuditLogDB> {
     },
     // A plain INSERT: a repeated event fails the batch, which then takes apply.
     batchStatement: (events, ctx) => compile(domain, events, ctx, true),
+    // A version built now is built with the plan of marked fields this code has.
+    prepareRebuild: ({ db, schema }) => writePlan(db, schema, planHash(domain)),
   };
 }
 

@@ -165,6 +165,7 @@ async function rebuildHoldingLock({
       target,
       firstSeq: streamInfo.state.first_seq,
     });
+    await projection.prepareRebuild?.({ db: db as unknown as Kysely<unknown>, schema: target });
     // No filter when it is all the stream holds: nats-server 2.9 walks every subject of the
     // stream for a filtered consumer's pending count (see ensureConsumer in worker.ts).
     const filter = log.names.domainFilter(projection.domain);

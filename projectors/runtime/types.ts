@@ -35,6 +35,11 @@ export type Projection<DB = unknown, E extends Envelope = Envelope> = {
    * so take the fast path only for the batches that make up its steady state.
    */
   batchStatement?: (events: StoredEvent<E>[], ctx: ProjectionContext<DB>) => CompiledQuery | null | undefined;
+  /**
+   * Optional: what a version built now starts with besides its events, written into the new
+   * schema once it is made (the audit log records the plan of fields its rows are built with).
+   */
+  prepareRebuild?: (ctx: { db: Kysely<unknown>; schema: string }) => Promise<void>;
   /** False when the projection writes outside its own schema and cannot be rebuilt beside itself. */
   rebuildable?: boolean;
   /**
