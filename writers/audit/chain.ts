@@ -92,21 +92,27 @@ const putStr = (s: string) => {
   at += 4 + n;
 };
 
-/**
- * The canonical bytes of one event without its payload (the payload follows its length).
- * A view of a reused buffer: valid until the next call.
- */
-export function eventPrefix(event: ChainEvent): Buffer {
-  at = 0;
+// The encoding starts LINK_BYTES in, so a link can put the previous link in front and hash one
+// buffer: one update() per event.
+const BODY = LINK_BYTES;
+
+function putSeq(seq: number): void {
+  at = BODY;
   room(8);
-  scratch.writeUInt32BE(Math.floor(event.seq / 0x1_0000_0000), 0);
-  scratch.writeUInt32BE(event.seq >>> 0, 4);
-  at = 8;
+  scratch.writeUInt32BE(Math.floor(seq / 0x1_0000_0000), at);
+  scratch.writeUInt32BE(seq >>> 0, at + 4);
+  at += 8;
+}
+
+/** Encodes the event without its payload (the payload's length last) into the scratch buffer. */
+function putPrefix(event: ChainEvent): void {
+  putSeq(event.seq);
   putStr(event.subject);
   if (event.rawHeaders) {
-    putRawHeaders(event.rawHeaders);
+    const raw = event.rawHeaders;
+    putRawHeaders(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), 0, raw.byteLength);
     putU32(event.payload.length);
-    return scratch.subarray(0, at);
+    return;
   }
   let headers = event.headers;
   let sorted = true;
@@ -126,76 +132,145 @@ export function eventPrefix(event: ChainEvent): Buffer {
     for (const v of values) putStr(v);
   }
   putU32(event.payload.length);
-  return scratch.subarray(0, at);
 }
 
-type Span = { name: Buffer; vs: number; ve: number };
+/**
+ * The canonical bytes of one event without its payload (the payload follows its length).
+ * A view of a reused buffer: valid until the next call.
+ */
+export function eventPrefix(event: ChainEvent): Buffer {
+  putPrefix(event);
+  return scratch.subarray(BODY, at);
+}
+
 const CR = 13;
+const LF = 10;
 const COLON = 58;
 const isSpace = (c: number | undefined) => c === 32 || c === 9;
 
-/** Whether raw name bytes name a header the chain leaves out (a few Nats-* ones). */
-function serverHeader(name: Buffer): boolean {
-  // "Nats-" in any case: anything else is the event's.
-  if (
-    name.length < 5 ||
-    ((name[0] ?? 0) | 32) !== 110 ||
-    ((name[1] ?? 0) | 32) !== 97 ||
-    (name[4] ?? 0) !== 45
-  )
-    return false;
-  return !chainedHeader(name.toString('latin1'));
+// Header spans of the event being encoded, as offsets: name start, name end, value start, value end.
+let spans = new Int32Array(64);
+let order = new Int32Array(16);
+
+const LEFT_OUT = [...SERVER_HEADERS].map((h) => Buffer.from(h));
+const EXPECTED = Buffer.from('nats-expected-');
+
+/** Whether b[s, s + want.length) is `want` (lower case) in any case. */
+function sameFold(b: Buffer, s: number, want: Buffer): boolean {
+  for (let k = 0; k < want.length; k++) if (((b[s + k] ?? 0) | 32) !== want[k]) return false;
+  return true;
 }
 
-function putRawHeaders(raw: Uint8Array): void {
-  const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  const spans: Span[] = [];
-  let i = b.indexOf('\r\n') + 2;
-  while (i > 1 && i < b.length) {
-    const end = b.indexOf(CR, i);
-    const lineEnd = end < 0 ? b.length : end;
+/** Whether the name at b[s, e) is a header the chain leaves out (a few Nats-* ones). */
+function serverHeaderAt(b: Buffer, s: number, e: number): boolean {
+  const n = e - s;
+  // "Nats-" in any case: anything else is the event's.
+  if (n < 5 || ((b[s] ?? 0) | 32) !== 110 || ((b[s + 1] ?? 0) | 32) !== 97 || b[s + 4] !== 45) return false;
+  if (n >= EXPECTED.length && sameFold(b, s, EXPECTED)) return true;
+  for (const h of LEFT_OUT) if (h.length === n && sameFold(b, s, h)) return true;
+  return false;
+}
+
+const nameCompare = (b: Buffer, x: number, y: number) =>
+  b.compare(b, spans[y * 4] as number, spans[y * 4 + 1] as number, spans[x * 4], spans[x * 4 + 1]);
+
+/** The stored header block b[start, end) ("NATS/1.0\r\nName: value\r\n…"), canonically. */
+function putRawHeaders(b: Buffer, start: number, end: number): void {
+  let k = 0;
+  let i = b.indexOf(LF, start) + 1;
+  while (i > 0 && i < end) {
+    let lineEnd = b.indexOf(CR, i);
+    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
     if (lineEnd === i) break;
     const colon = b.indexOf(COLON, i);
-    if (colon > -1 && colon < lineEnd) {
-      const name = b.subarray(i, colon);
+    if (colon > -1 && colon < lineEnd && !serverHeaderAt(b, i, colon)) {
       let vs = colon + 1;
       let ve = lineEnd;
       while (vs < ve && isSpace(b[vs])) vs++;
       while (ve > vs && isSpace(b[ve - 1])) ve--;
-      if (!serverHeader(name)) spans.push({ name, vs, ve });
+      if ((k + 1) * 4 > spans.length) {
+        const bigger = new Int32Array(spans.length * 2);
+        bigger.set(spans);
+        spans = bigger;
+      }
+      spans[k * 4] = i;
+      spans[k * 4 + 1] = colon;
+      spans[k * 4 + 2] = vs;
+      spans[k * 4 + 3] = ve;
+      k++;
     }
     i = lineEnd + 2;
   }
-  // Stable: a name's values keep their order.
-  spans.sort((x, y) => Buffer.compare(x.name, y.name));
+  if (order.length < k) order = new Int32Array(spans.length / 4);
+  // Insertion sort, stable: a name's values keep their order (a handful of headers).
+  for (let x = 0; x < k; x++) {
+    let y = x;
+    while (y > 0 && nameCompare(b, order[y - 1] as number, x) > 0) {
+      order[y] = order[y - 1] as number;
+      y--;
+    }
+    order[y] = x;
+  }
   let names = 0;
-  for (let k = 0; k < spans.length; k++)
-    if (k === 0 || !spans[k - 1]?.name.equals(spans[k]?.name as Buffer)) names++;
+  for (let x = 0; x < k; x++)
+    if (x === 0 || nameCompare(b, order[x - 1] as number, order[x] as number) !== 0) names++;
   putU32(names);
-  for (let k = 0; k < spans.length; ) {
-    const first = spans[k] as Span;
+  for (let x = 0; x < k; ) {
+    const first = order[x] as number;
     let n = 1;
-    while (spans[k + n]?.name.equals(first.name)) n++;
-    putBytes(first.name);
+    while (x + n < k && nameCompare(b, first, order[x + n] as number) === 0) n++;
+    putRange(b, spans[first * 4] as number, spans[first * 4 + 1] as number);
     putU32(n);
     for (let j = 0; j < n; j++) {
-      const s = spans[k + j] as Span;
-      putBytes(b.subarray(s.vs, s.ve));
+      const s = order[x + j] as number;
+      putRange(b, spans[s * 4 + 2] as number, spans[s * 4 + 3] as number);
     }
-    k += n;
+    x += n;
   }
 }
 
-const putBytes = (bytes: Uint8Array) => {
-  room(4 + bytes.length);
-  scratch.writeUInt32BE(bytes.length, at);
-  scratch.set(bytes, at + 4);
-  at += 4 + bytes.length;
+const putRange = (b: Buffer, s: number, e: number) => {
+  room(4 + e - s);
+  scratch.writeUInt32BE(e - s, at);
+  b.copy(scratch, at + 4, s, e);
+  at += 4 + e - s;
 };
+
+/** Hashes the previous link and the encoded event in the scratch buffer: one update(). */
+function hashScratch(previous: Uint8Array): Buffer {
+  scratch.set(previous, 0);
+  return createHash('sha256').update(scratch.subarray(0, at)).digest();
+}
 
 /** link(n) from link(n-1) and event n. */
 export function link(previous: Uint8Array, event: ChainEvent): Uint8Array {
-  return createHash('sha256').update(previous).update(eventPrefix(event)).update(event.payload).digest();
+  putPrefix(event);
+  room(event.payload.length);
+  scratch.set(event.payload, at);
+  at += event.payload.length;
+  return hashScratch(previous);
+}
+
+/**
+ * link(n) of a message as it came off the wire, without decoding it: its subject, stored
+ * header block (empty when it has none) and payload are ranges of `b`.
+ */
+export function linkWire(
+  previous: Uint8Array,
+  b: Buffer,
+  seq: number,
+  subject: number,
+  subjectEnd: number,
+  headers: number,
+  headersEnd: number,
+  payloadEnd: number,
+): Buffer {
+  putSeq(seq);
+  putRange(b, subject, subjectEnd);
+  if (headersEnd > headers) putRawHeaders(b, headers, headersEnd);
+  else putU32(0);
+  putRange(b, headersEnd, payloadEnd);
+  return hashScratch(previous);
 }
 
 export type Checkpoint = {
