@@ -171,66 +171,110 @@ function serverHeaderAt(b: Buffer, s: number, e: number): boolean {
   return false;
 }
 
-const nameCompare = (b: Buffer, x: number, y: number) =>
-  b.compare(b, spans[y * 4] as number, spans[y * 4 + 1] as number, spans[x * 4], spans[x * 4 + 1]);
+/** Names x and y (span indexes) compared bytewise: short, so a loop beats a native call. */
+function nameCompare(b: Buffer, sp: Int32Array, x: number, y: number): number {
+  let i = sp[x * 4] as number;
+  const ie = sp[x * 4 + 1] as number;
+  let j = sp[y * 4] as number;
+  const je = sp[y * 4 + 1] as number;
+  for (; i < ie && j < je; i++, j++) {
+    const d = (b[i] as number) - (b[j] as number);
+    if (d !== 0) return d;
+  }
+  return ie - i - (je - j);
+}
 
-/** The stored header block b[start, end) ("NATS/1.0\r\nName: value\r\n…"), canonically. */
+/** b[s, e) after a u32 length at out[p]; answers the offset after it. */
+function copyRange(out: Buffer, p: number, b: Buffer, s: number, e: number): number {
+  const n = e - s;
+  out[p] = n >>> 24;
+  out[p + 1] = (n >>> 16) & 255;
+  out[p + 2] = (n >>> 8) & 255;
+  out[p + 3] = n & 255;
+  p += 4;
+  for (let i = s; i < e; i++) out[p++] = b[i] as number;
+  return p;
+}
+
+/**
+ * The stored header block b[start, end) ("NATS/1.0\r\nName: value\r\n…"), canonically.
+ * Hot (once per event in verify): one pass in JS over short lines, locals rather than the
+ * module's variables in the loops.
+ */
 function putRawHeaders(b: Buffer, start: number, end: number): void {
   let k = 0;
-  let i = b.indexOf(LF, start) + 1;
-  while (i > 0 && i < end) {
-    let lineEnd = b.indexOf(CR, i);
-    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+  let sp = spans;
+  let i = start;
+  while (i < end && b[i] !== LF) i++;
+  i++;
+  while (i < end) {
+    let lineEnd = i;
+    let colon = -1;
+    for (; lineEnd < end; lineEnd++) {
+      const c = b[lineEnd];
+      if (c === CR) break;
+      if (c === COLON && colon < 0) colon = lineEnd;
+    }
     if (lineEnd === i) break;
-    const colon = b.indexOf(COLON, i);
-    if (colon > -1 && colon < lineEnd && !serverHeaderAt(b, i, colon)) {
+    if (colon > -1 && !serverHeaderAt(b, i, colon)) {
       let vs = colon + 1;
       let ve = lineEnd;
       while (vs < ve && isSpace(b[vs])) vs++;
       while (ve > vs && isSpace(b[ve - 1])) ve--;
-      if ((k + 1) * 4 > spans.length) {
-        const bigger = new Int32Array(spans.length * 2);
-        bigger.set(spans);
-        spans = bigger;
+      if ((k + 1) * 4 > sp.length) {
+        const bigger = new Int32Array(sp.length * 2);
+        bigger.set(sp);
+        spans = sp = bigger;
       }
-      spans[k * 4] = i;
-      spans[k * 4 + 1] = colon;
-      spans[k * 4 + 2] = vs;
-      spans[k * 4 + 3] = ve;
+      sp[k * 4] = i;
+      sp[k * 4 + 1] = colon;
+      sp[k * 4 + 2] = vs;
+      sp[k * 4 + 3] = ve;
       k++;
     }
     i = lineEnd + 2;
   }
-  if (order.length < k) order = new Int32Array(spans.length / 4);
+  if (order.length < k) order = new Int32Array(sp.length / 4);
+  const ord = order;
   // Insertion sort, stable: a name's values keep their order (a handful of headers).
   for (let x = 0; x < k; x++) {
     let y = x;
-    while (y > 0 && nameCompare(b, order[y - 1] as number, x) > 0) {
-      order[y] = order[y - 1] as number;
+    while (y > 0 && nameCompare(b, sp, ord[y - 1] as number, x) > 0) {
+      ord[y] = ord[y - 1] as number;
       y--;
     }
-    order[y] = x;
+    ord[y] = x;
   }
+  // Each header's bytes, plus at most 12 of lengths and counts, fit in what its line took.
+  room(4 + (end - start) + 12 * k);
+  const out = scratch;
+  let p = at + 4;
   let names = 0;
-  for (let x = 0; x < k; x++)
-    if (x === 0 || nameCompare(b, order[x - 1] as number, order[x] as number) !== 0) names++;
-  putU32(names);
   for (let x = 0; x < k; ) {
-    const first = order[x] as number;
+    const first = ord[x] as number;
     let n = 1;
-    while (x + n < k && nameCompare(b, first, order[x + n] as number) === 0) n++;
-    putRange(b, spans[first * 4] as number, spans[first * 4 + 1] as number);
-    putU32(n);
+    while (x + n < k && nameCompare(b, sp, first, ord[x + n] as number) === 0) n++;
+    p = copyRange(out, p, b, sp[first * 4] as number, sp[first * 4 + 1] as number);
+    out.writeUInt32BE(n, p);
+    p += 4;
     for (let j = 0; j < n; j++) {
-      const s = order[x + j] as number;
-      putRange(b, spans[s * 4 + 2] as number, spans[s * 4 + 3] as number);
+      const s = ord[x + j] as number;
+      p = copyRange(out, p, b, sp[s * 4 + 2] as number, sp[s * 4 + 3] as number);
     }
+    names++;
     x += n;
   }
+  out.writeUInt32BE(names, at);
+  at = p;
 }
 
 const putRange = (b: Buffer, s: number, e: number) => {
   room(4 + e - s);
+  // Subjects are short: a loop beats a native copy; a payload is copied natively.
+  if (e - s < 64) {
+    at = copyRange(scratch, at, b, s, e);
+    return;
+  }
   scratch.writeUInt32BE(e - s, at);
   b.copy(scratch, at + 4, s, e);
   at += 4 + e - s;

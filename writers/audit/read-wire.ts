@@ -16,23 +16,25 @@ const CRLF = Buffer.from('\r\n');
 const SPACE = 32;
 const DOT = 46;
 
-/** The sequence in a JetStream ack subject ($JS.ACK.<stream>.<consumer>.<delivered>.<sseq>…). */
-const dots: number[] = [];
-function ackSeq(b: Buffer, s: number, e: number): number {
-  dots.length = 0;
-  for (let i = s; i < e; i++) if (b[i] === DOT) dots.push(i);
-  // Nine tokens on a server without domains; eleven or twelve with domain and account hash.
-  const token = dots.length + 1 === 9 ? 5 : 7;
-  let n = 0;
-  for (let i = (dots[token - 1] as number) + 1; i < (dots[token] ?? e); i++) n = n * 10 + ((b[i] ?? 48) - 48);
-  return n;
-}
-
 const num = (b: Buffer, s: number, e: number) => {
   let n = 0;
   for (let i = s; i < e; i++) n = n * 10 + ((b[i] ?? 48) - 48);
   return n;
 };
+
+const dots: number[] = [];
+/**
+ * Reads a JetStream ack subject ($JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>,
+ * with domain and account hash after ACK on newer servers) into `ack`: the stream sequence, and
+ * how many messages the consumer has left after this one.
+ */
+function readAck(b: Buffer, s: number, e: number, ack: { seq: number; pending: number }): void {
+  dots.length = 0;
+  for (let i = s; i < e; i++) if (b[i] === DOT) dots.push(i);
+  const base = dots.length + 1 === 9 ? 0 : 2;
+  ack.seq = num(b, (dots[4 + base] as number) + 1, dots[5 + base] ?? e);
+  ack.pending = num(b, (dots[7 + base] as number) + 1, dots[8 + base] ?? e);
+}
 
 type Dialled = { socket: Socket; first: Buffer };
 
@@ -99,7 +101,9 @@ export async function* readWire({
   const { socket, first } = await dial(new URL(url), `hearth-audit-read-${consumer.name}`);
   const inbox = `_HEARTH_AUDIT.${consumer.name}`;
   const pull = `PUB $JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer.name} ${inbox} `;
-  const request = JSON.stringify({ batch, no_wait: true });
+  // Requests wait on the server (up to `expires`) rather than come back empty: the read ends at
+  // the last sequence, or at the message after which the consumer has nothing pending.
+  const request = JSON.stringify({ batch, expires: 10_000_000_000 });
   const ask = () => socket.write(`${pull}${Buffer.byteLength(request)}\r\n${request}\r\n`);
   socket.write(`SUB ${inbox} 1\r\n`);
   for (let i = 0; i < inFlight; i++) ask();
@@ -118,6 +122,7 @@ export async function* readWire({
   let at = new Float64Array(WIRE_FIELDS * 256);
   // Token offsets of the frame being parsed, reused.
   const t: number[] = [];
+  const ack = { seq: 0, pending: 0 };
 
   /** Parses every whole frame in `pend`; a message at or past `last` (or a 404/408) ends it. */
   const parse = () => {
@@ -135,7 +140,8 @@ export async function* readWire({
         let s = pos + (hmsg ? 5 : 4);
         for (let i = s; i <= eol; i++)
           if (i === eol || b[i] === SPACE) {
-            t.push(s, i);
+            // A status has no reply: two spaces in a row.
+            if (i > s) t.push(s, i);
             s = i + 1;
           }
         const tokens = t.length / 2;
@@ -145,13 +151,14 @@ export async function* readWire({
         const hdr = hmsg ? num(b, t[t.length - 4] as number, t[t.length - 3] as number) : 0;
         const hasReply = tokens === (hmsg ? 5 : 4);
         if (!hasReply) {
-          // A status: 404/408 say the consumer has nothing more; anything else is an error.
+          // A status: 404/408 end a request (asked again), 100 is a heartbeat; the rest are errors.
           const code = hmsg ? b.toString('latin1', body + 9, body + 12) : '';
-          if (code === '404' || code === '408') done = true;
-          else
+          if (code === '404' || code === '408') ask();
+          else if (code !== '100')
             failure = new Error(`audit read: ${b.toString('latin1', body, body + Math.min(hdr, 80)).trim()}`);
         } else {
-          const seq = ackSeq(b, t[4] as number, t[5] as number);
+          readAck(b, t[4] as number, t[5] as number, ack);
+          const seq = ack.seq;
           if ((count + 1) * WIRE_FIELDS > at.length) {
             const bigger = new Float64Array(at.length * 2);
             bigger.set(at);
@@ -166,7 +173,7 @@ export async function* readWire({
           at[o + 5] = body + total;
           count++;
           if (++received % batch === 0) ask();
-          if (seq >= last) done = true;
+          if (seq >= last || ack.pending === 0) done = true;
         }
         pos = body + total + 2;
       } else {
