@@ -14,9 +14,9 @@ let log: Log;
 let stream: string;
 
 /** Every message as the reader cut it: its sequence, subject, payload and link from zero. */
-async function wire(fromSeq = 1) {
+async function wire(fromSeq = 1, from = stream, batch = 3) {
   const out: { seq: number; subject: string; payload: Buffer; link: Buffer }[] = [];
-  for await (const w of readWire({ url: NATS_URL, jsm: log.jsm, stream, fromSeq, batch: 3, inFlight: 2 }))
+  for await (const w of readWire({ url: NATS_URL, jsm: log.jsm, stream: from, fromSeq, batch, inFlight: 2 }))
     for (let i = 0; i < w.count; i++) {
       const a = w.at.subarray(i * WIRE_FIELDS, (i + 1) * WIRE_FIELDS);
       const [seq, s, se, h, he, pe] = [...a] as [number, number, number, number, number, number];
@@ -31,9 +31,9 @@ async function wire(fromSeq = 1) {
 }
 
 /** The same messages through nats.js, their headers decoded to strings (no raw bytes). */
-async function decoded(): Promise<ChainEvent[]> {
+async function decoded(from = stream): Promise<ChainEvent[]> {
   const out: ChainEvent[] = [];
-  for await (const batch of readRaw({ js: log.js, jsm: log.jsm, stream, fromSeq: 1 }))
+  for await (const batch of readRaw({ js: log.js, jsm: log.jsm, stream: from, fromSeq: 1 }))
     for (const m of batch)
       out.push({ seq: m.seq, subject: m.subject, headers: m.headers ? [...m.headers] : [], payload: m.data });
   return out;
@@ -85,6 +85,26 @@ describe('the protocol reader', () => {
     const got = await wire();
     const want = await decoded();
     for (const [i, e] of want.entries()) expect(got[i]?.link, `event ${e.seq}`).toEqual(link(ZERO_LINK, e));
+  });
+
+  it('reads frames cut across the socket’s buffers whole, over many requests', async () => {
+    const home = log.names.stream('home');
+    const acks: Promise<unknown>[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const h = natsHeaders();
+      h.set('Hearth-Type', 'hearth.home.v1.Something');
+      h.set('Nats-Msg-Id', `bulk-${i}`);
+      acks.push(
+        log.js.publish(log.names.home.inbox(`m${i % 7}`), new Uint8Array(300 + (i % 700)), { headers: h }),
+      );
+    }
+    await Promise.all(acks);
+    const want = await decoded(home);
+    const got = await wire(1, home, 500);
+    expect(want).toHaveLength(3000);
+    expect(got.map((m) => m.seq)).toEqual(want.map((e) => e.seq));
+    for (const [i, e] of want.entries())
+      if (!got[i]?.link.equals(link(ZERO_LINK, e))) throw new Error(`event ${e.seq} differs`);
   });
 
   it('starts where asked and reads nothing from an empty stream', async () => {

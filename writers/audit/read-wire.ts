@@ -36,6 +36,16 @@ function readAck(b: Buffer, s: number, e: number, ack: { seq: number; pending: n
   ack.pending = num(b, (dots[7 + base] as number) + 1, dots[8 + base] ?? e);
 }
 
+/** The length of the frame `b` starts with, or 0 when its first line is not all there. */
+function frameSize(b: Buffer): number {
+  const eol = b.indexOf(CRLF);
+  if (eol < 0) return 0;
+  if (b[0] !== 72 && b[0] !== 77) return eol + 2;
+  let s = eol;
+  while (s > 0 && b[s - 1] !== SPACE) s--;
+  return eol + 2 + num(b, s, eol) + 2;
+}
+
 type Dialled = { socket: Socket; first: Buffer };
 
 /** Connects, answers INFO with CONNECT (TLS when the server asks), and hands back the socket. */
@@ -192,7 +202,16 @@ export async function* readWire({
   };
 
   socket.on('data', (d: Buffer) => {
-    pend = pend.length === 0 ? d : Buffer.concat([pend, d]);
+    if (pend.length === 0) pend = d;
+    else {
+      // A frame cut in two: only it is copied whole, not the whole of the next buffer.
+      const need = frameSize(Buffer.concat([pend, d.subarray(0, 4096)])) - pend.length;
+      if (need > 0 && need <= d.length) {
+        pend = Buffer.concat([pend, d.subarray(0, need)]);
+        parse();
+        pend = d.subarray(need);
+      } else pend = Buffer.concat([pend, d]);
+    }
     parse();
     if (done) poke();
     // Reading runs ahead of hashing by a few buffers at most.
