@@ -14,6 +14,8 @@ import type { BenchContext } from './context.ts';
 import { round } from './lanes.ts';
 import type { FigureResult } from './types.ts';
 
+const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
+
 export async function measureAuditVerify({
   ctx,
   events,
@@ -81,8 +83,11 @@ export async function measureAuditVerify({
 
   step('audit verify: verify the stream against its checkpoint');
   const verifyStart = performance.now();
+  // This process's CPU beside the wall time: how much of it verify spends waiting on the server.
+  const verifyCpu = process.cpuUsage();
   const report = await verifyStream({ log, stream: 'CHAT', key });
   const verifySeconds = (performance.now() - verifyStart) / 1000;
+  const verifyCpuSeconds = cpuSeconds(process.cpuUsage(verifyCpu));
   if (!report.ok || report.events !== events)
     throw new Error(
       `audit verify bench: the stream did not verify (${JSON.stringify(report.problems.slice(0, 3))})`,
@@ -90,6 +95,7 @@ export async function measureAuditVerify({
   // What the server delivers to the same reader with nothing hashed: verify's ceiling here.
   step('audit verify: the same read, nothing hashed');
   const readStart = performance.now();
+  const readCpu = process.cpuUsage();
   let read = 0;
   for await (const w of readWire({
     url: `nats://${ctx.nc.getServer()}`,
@@ -99,6 +105,7 @@ export async function measureAuditVerify({
   }))
     read += w.count;
   const readSeconds = (performance.now() - readStart) / 1000;
+  const readCpuSeconds = cpuSeconds(process.cpuUsage(readCpu));
   return {
     id: 'audit-verify',
     title: 'audit verify: events/s read from JetStream and chained, vs raw SHA-256 in memory',
@@ -111,7 +118,9 @@ export async function measureAuditVerify({
       details: {
         bytes: eventBytes,
         checkpoints: report.checkpoints,
+        cpuSeconds: round(verifyCpuSeconds, 2),
         readOnlyEventsPerSecond: round(read / readSeconds),
+        readOnlyCpuSeconds: round(readCpuSeconds, 2),
       },
     },
     baseline: {
