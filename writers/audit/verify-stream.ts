@@ -2,10 +2,18 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuditStreamReport } from '../../contracts/audit.api.ts';
 import type { Log } from '../log/open.ts';
-import { type ChainEvent, verifyCheckpoint, ZERO_LINK } from './chain.ts';
+import { type ChainEvent, linkWire, verifyCheckpoint, ZERO_LINK } from './chain.ts';
 import { readCheckpoints } from './checkpoints.ts';
 import { readRaw, toChainEvent } from './read-raw.ts';
-import { type SignedCheckpoint, type StoredLinks, startFor, verifyEvents } from './verify.ts';
+import { readWire, WIRE_FIELDS, type WireBatch } from './read-wire.ts';
+import {
+  type LinkBatch,
+  linkBatch,
+  type SignedCheckpoint,
+  type StoredLinks,
+  startFor,
+  verifyEvents,
+} from './verify.ts';
 
 export type VerifyKey = { publicKey: KeyObject; keyId: string };
 
@@ -59,13 +67,15 @@ export async function verifyStream({
   const checkpoints = await readCheckpoints({ log, stream });
   const firstSeq = info.state.messages === 0 ? info.state.last_seq + 1 : info.state.first_seq;
   const { startSeq, anchor } = await anchorFor({ checkpoints, key, fromSeq, firstSeq, storedLinks });
-  async function* events(): AsyncGenerator<ChainEvent[]> {
-    for await (const batch of readRaw({ js: log.js, jsm: log.jsm, stream: full, fromSeq: startSeq }))
-      yield batch.map(toChainEvent);
-  }
+  const reread = async (from: number, to: number) => {
+    const out: ChainEvent[] = [];
+    for await (const batch of readRaw({ js: log.js, jsm: log.jsm, stream: full, fromSeq: from, toSeq: to }))
+      for (const m of batch) out.push(toChainEvent(m));
+    return out;
+  };
   return verifyEvents({
     stream,
-    events: events(),
+    events: streamBatches({ log, stream: full, fromSeq: startSeq }),
     checkpoints,
     publicKey: key.publicKey,
     keyId: key.keyId,
@@ -73,7 +83,49 @@ export async function verifyStream({
     fromSeq: Math.max(fromSeq, startSeq),
     anchor,
     storedLinks,
+    reread,
   });
+}
+
+const wireLinks = (w: WireBatch): LinkBatch => ({
+  count: w.count,
+  seq: (i) => w.at[i * WIRE_FIELDS] as number,
+  link: (previous, i) => {
+    const o = i * WIRE_FIELDS;
+    const a = w.at;
+    return linkWire(
+      previous,
+      w.buf,
+      a[o] as number,
+      a[o + 1] as number,
+      a[o + 2] as number,
+      a[o + 3] as number,
+      a[o + 4] as number,
+      a[o + 5] as number,
+    );
+  },
+});
+
+/**
+ * The stream's events off the protocol (read-wire.ts) when the reader can connect as the
+ * log's connection does (no credentials to repeat), else through nats.js.
+ */
+async function* streamBatches({
+  log,
+  stream,
+  fromSeq,
+}: {
+  log: Log;
+  stream: string;
+  fromSeq: number;
+}): AsyncGenerator<LinkBatch> {
+  if (!log.nc.info?.auth_required) {
+    const url = `nats://${log.nc.getServer()}`;
+    for await (const w of readWire({ url, jsm: log.jsm, stream, fromSeq })) yield wireLinks(w);
+    return;
+  }
+  for await (const batch of readRaw({ js: log.js, jsm: log.jsm, stream, fromSeq }))
+    yield linkBatch(batch.map(toChainEvent));
 }
 
 /** One line of an export: a stored event, its payload in base64. */
@@ -154,9 +206,11 @@ export async function verifyExport({
     firstSeq,
     storedLinks,
   });
-  async function* events(): AsyncGenerator<ChainEvent[]> {
-    yield sorted.filter((e) => e.seq >= startSeq);
+  const unique = sorted.filter((e, i) => e.seq !== sorted[i - 1]?.seq);
+  async function* events(): AsyncGenerator<LinkBatch> {
+    yield linkBatch(sorted.filter((e) => e.seq >= startSeq));
   }
+  const reread = async (from: number, to: number) => unique.filter((e) => e.seq >= from && e.seq <= to);
   return verifyEvents({
     stream,
     events: events(),
@@ -167,6 +221,7 @@ export async function verifyExport({
     fromSeq: startSeq,
     anchor,
     storedLinks,
+    reread,
     outOfOrder,
   });
 }

@@ -10,7 +10,26 @@ export type SignedCheckpoint = { checkpoint: Checkpoint; signature: Uint8Array }
 /** The chainer's per-event links over [from, to], by sequence (hints: only checkpoints are trusted). */
 export type StoredLinks = (from: number, to: number) => Promise<Map<number, Uint8Array>>;
 
-/** The most events of one checkpoint's range kept to pinpoint a mismatch; past it, only the range is named. */
+/**
+ * Events as verify walks them, a batch at a time: how many, each one's sequence, and its link
+ * from the one before (so a reader can hash messages where they lie, without objects).
+ */
+export type LinkBatch = {
+  count: number;
+  seq: (i: number) => number;
+  link: (previous: Uint8Array, i: number) => Uint8Array;
+};
+
+export const linkBatch = (events: ChainEvent[]): LinkBatch => ({
+  count: events.length,
+  seq: (i) => (events[i] as ChainEvent).seq,
+  link: (previous, i) => link(previous, events[i] as ChainEvent),
+});
+
+/** The events over [from, to] read again, to pinpoint a mismatch (the walk keeps none). */
+export type Reread = (from: number, to: number) => Promise<ChainEvent[]>;
+
+/** The most events of one checkpoint's range read again to pinpoint a mismatch; past it, only the range is named. */
 const KEEP_MAX = 200_000;
 /** How far around an event the pinpoint looks for where it belongs. */
 const WINDOW = 16;
@@ -39,10 +58,11 @@ export async function verifyEvents({
   fromSeq,
   anchor,
   storedLinks,
+  reread,
   outOfOrder = [],
 }: {
   stream: string;
-  events: AsyncIterable<ChainEvent[]>;
+  events: AsyncIterable<LinkBatch>;
   checkpoints: SignedCheckpoint[];
   publicKey: KeyObject;
   keyId: string;
@@ -51,6 +71,7 @@ export async function verifyEvents({
   /** link(startSeq - 1), or undefined when nothing anchors it. */
   anchor: { link: Uint8Array; signed: boolean } | undefined;
   storedLinks?: StoredLinks | undefined;
+  reread?: Reread | undefined;
   outOfOrder?: number[];
 }): Promise<AuditStreamReport> {
   const problems: AuditProblem[] = [];
@@ -80,47 +101,47 @@ export async function verifyEvents({
   let count = 0;
   let checked = 0;
   let signedThrough = 0;
-  // The events since the last checkpoint, to pinpoint a mismatch in that range.
-  let kept: ChainEvent[] = [];
+  // Where the range since the last checkpoint starts, and its anchor, to pinpoint a mismatch.
   let keptFrom = startSeq;
+  let rereadFrom = startSeq;
   let keptAnchor = running;
 
   for await (const batch of events) {
-    for (const e of batch) {
-      if (e.seq < expected) continue; // a duplicate line, already reported as out of order
-      if (e.seq > expected && expected >= startSeq && (count > 0 || anchor !== undefined)) {
+    for (let i = 0; i < batch.count; i++) {
+      const seq = batch.seq(i);
+      if (seq < expected) continue; // a duplicate line, already reported as out of order
+      if (seq > expected && expected >= startSeq && (count > 0 || anchor !== undefined)) {
         problem(
           expected,
           'missing',
-          e.seq - expected === 1
-            ? `event ${expected} is missing`
-            : `events ${expected}–${e.seq - 1} are missing`,
+          seq - expected === 1 ? `event ${expected} is missing` : `events ${expected}–${seq - 1} are missing`,
         );
         // The chain is broken here: the next signed checkpoint anchors it again.
         anchored = false;
-        kept = [];
+        rereadFrom = seq;
       }
-      if (count === 0) first = e.seq;
+      if (count === 0) first = seq;
       count++;
-      expected = e.seq + 1;
-      lastSeq = e.seq;
-      running = link(running, e);
-      if (kept.length < KEEP_MAX) kept.push(e);
-      const c = valid.get(e.seq);
+      expected = seq + 1;
+      lastSeq = seq;
+      running = batch.link(running, i);
+      const c = valid.get(seq);
       if (!c) continue;
       checked++;
-      if (anchored && e.seq >= fromSeq - 1 && !equalLinks(running, c.checkpoint.link)) {
-        problem(e.seq, 'chain_mismatch', `the checkpoint through ${e.seq} does not match the events`);
-        if (storedLinks && kept.length > 0) {
-          for (const p of await pinpoint({ kept, keptFrom, keptAnchor, storedLinks })) problems.push(p);
+      if (anchored && seq >= fromSeq - 1 && !equalLinks(running, c.checkpoint.link)) {
+        problem(seq, 'chain_mismatch', `the checkpoint through ${seq} does not match the events`);
+        if (storedLinks && reread && seq - rereadFrom < KEEP_MAX) {
+          const kept = await reread(rereadFrom, seq);
+          if (kept.length > 0)
+            for (const p of await pinpoint({ kept, keptFrom, keptAnchor, storedLinks })) problems.push(p);
         }
       }
-      signedThrough = e.seq;
+      signedThrough = seq;
       // A signed checkpoint anchors what follows, whatever came before it.
       running = c.checkpoint.link;
       anchored = true;
-      kept = [];
-      keptFrom = e.seq + 1;
+      keptFrom = seq + 1;
+      rereadFrom = keptFrom;
       keptAnchor = running;
     }
   }
