@@ -48,6 +48,72 @@ export type AuditPage = {
   next: string | null;
 };
 
+/** The filters the entries and the export take, by their query names. */
+export type AuditFilterField = 'actor' | 'action' | 'target' | 'outcome' | 'from' | 'to' | 'q';
+
+/**
+ * What the audit routes accept as filters, as JSON Schema writes it: edge/audit/params.ts
+ * refuses anything else with a 400, and the console checks the same before it asks.
+ */
+export const AUDIT_FILTER_RULES = {
+  actor: '^[A-Za-z0-9_-]{1,128}$',
+  /** An event type ("chat.MessagePosted"), or a domain's prefix ending in a dot ("chat."). */
+  action: '^[a-z]{1,16}[.]([A-Za-z]{1,64})?$',
+  /** The start of a subject: "chat.channel.family". */
+  target: '^[A-Za-z0-9_.-]{1,300}$',
+  outcome: ['ok', 'refused'],
+  /** A date, or a date and time with its zone (Z or ±hh:mm): a moment, never a wall clock. */
+  date: '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2}))?$',
+  dateMaxLength: 40,
+  qMaxLength: 200,
+} as const;
+
+/** A date matching the date rule whose parts exist (no 30 February, no 25:00); null otherwise. */
+export function auditDate(text: string): Date | null {
+  if (text.length > AUDIT_FILTER_RULES.dateMaxLength || !new RegExp(AUDIT_FILTER_RULES.date, 'u').test(text))
+    return null;
+  const [y, mo, d, h = 0, mi = 0, s = 0] = (text.match(/[0-9]+/g) ?? []).map(Number);
+  const days = y !== undefined && mo !== undefined ? new Date(Date.UTC(y, mo, 0)).getUTCDate() : 0;
+  const at = new Date(text);
+  const real =
+    mo !== undefined &&
+    mo >= 1 &&
+    mo <= 12 &&
+    d !== undefined &&
+    d >= 1 &&
+    d <= days &&
+    h < 24 &&
+    mi < 60 &&
+    s < 60;
+  return real && !Number.isNaN(at.getTime()) ? at : null;
+}
+
+const matches = (pattern: string, text: string) => new RegExp(pattern, 'u').test(text);
+// What Postgres text can hold: no NUL, no half of a surrogate pair.
+// (Read by code point, a surrogate is only ever half of a pair.)
+const storable = (text: string) => !text.includes('\0') && !/[\uD800-\uDFFF]/u.test(text);
+
+/** Whether the routes take this value for this filter (absent filters are not asked about). */
+export function auditFilterAccepted(field: AuditFilterField, value: string): boolean {
+  switch (field) {
+    case 'actor':
+    case 'action':
+    case 'target':
+      return matches(AUDIT_FILTER_RULES[field], value);
+    case 'outcome':
+      return (AUDIT_FILTER_RULES.outcome as readonly string[]).includes(value);
+    case 'from':
+    case 'to':
+      return auditDate(value) !== null;
+    case 'q':
+      return value.length > 0 && [...value].length <= AUDIT_FILTER_RULES.qMaxLength && storable(value);
+    default: {
+      const never: never = field;
+      return never;
+    }
+  }
+}
+
 /**
  * GET /audit/export?format=csv|jsonl&<the same filters as entries>: every matching entry,
  * newest first, streamed (Content-Disposition: attachment). CSV columns, in order:

@@ -1,6 +1,7 @@
 // The audit routes' query strings: each parameter checked (pattern, size, a real date, a
 // cursor this hub made) before it becomes a filter; anything else is a 400 with the envelope.
 import type { JSONSchemaType } from 'ajv';
+import { AUDIT_FILTER_RULES, auditDate } from '../../contracts/audit.api.ts';
 import { commonErrors } from '../../contracts/errors.ts';
 import { AUDIT_STREAMS, type AuditCursor, type AuditFilter } from '../../projectors/audit-log/queries.ts';
 
@@ -16,17 +17,15 @@ export type FilterQuery = {
 export type EntriesQuery = FilterQuery & { before?: string; limit?: string };
 export type ExportQuery = FilterQuery & { format: 'csv' | 'jsonl' };
 
-const ISO =
-  '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2}))?$';
+const { actor, action, target, outcome, date: ISO, dateMaxLength, qMaxLength } = AUDIT_FILTER_RULES;
 const filterProperties = {
-  actor: { type: 'string', nullable: true, pattern: '^[A-Za-z0-9_-]{1,128}$' },
-  // An event type, or a domain's prefix ending in a dot.
-  action: { type: 'string', nullable: true, pattern: '^[a-z]{1,16}[.]([A-Za-z]{1,64})?$' },
-  target: { type: 'string', nullable: true, pattern: '^[A-Za-z0-9_.-]{1,300}$' },
-  outcome: { type: 'string', nullable: true, enum: ['ok', 'refused'] },
-  from: { type: 'string', nullable: true, maxLength: 40, pattern: ISO },
-  to: { type: 'string', nullable: true, maxLength: 40, pattern: ISO },
-  q: { type: 'string', nullable: true, minLength: 1, maxLength: 200 },
+  actor: { type: 'string', nullable: true, pattern: actor },
+  action: { type: 'string', nullable: true, pattern: action },
+  target: { type: 'string', nullable: true, pattern: target },
+  outcome: { type: 'string', nullable: true, enum: [...outcome] },
+  from: { type: 'string', nullable: true, maxLength: dateMaxLength, pattern: ISO },
+  to: { type: 'string', nullable: true, maxLength: dateMaxLength, pattern: ISO },
+  q: { type: 'string', nullable: true, minLength: 1, maxLength: qMaxLength },
 } as const;
 
 export const entriesQuery: JSONSchemaType<EntriesQuery> = {
@@ -66,21 +65,8 @@ export function toLimit(limit: string | undefined): number {
 
 /** An ISO 8601 date or time whose parts exist (no 30 February, no 25:00). */
 function date(text: string, field: string): Date {
-  const [y, mo, d, h = 0, mi = 0, s = 0] = (text.match(/[0-9]+/g) ?? []).map(Number);
-  const days = y !== undefined && mo !== undefined ? new Date(Date.UTC(y, mo, 0)).getUTCDate() : 0;
-  const at = new Date(text);
-  const real =
-    mo !== undefined &&
-    mo >= 1 &&
-    mo <= 12 &&
-    d !== undefined &&
-    d >= 1 &&
-    d <= days &&
-    h < 24 &&
-    mi < 60 &&
-    s < 60;
-  if (!real || Number.isNaN(at.getTime()))
-    throw commonErrors.invalidRequest(`${field} is not a date.`, { field });
+  const at = auditDate(text);
+  if (!at) throw commonErrors.invalidRequest(`${field} is not a date.`, { field });
   return at;
 }
 

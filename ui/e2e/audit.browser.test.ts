@@ -199,6 +199,109 @@ describe.skipIf(withoutBrowser)('the audit log in the admin console', () => {
     expect(attempts(entries)).toBe(3);
   });
 
+  it('takes a bare area as the area, and says plainly what else it cannot ask for, asking nothing', async () => {
+    const asked: URL[] = [];
+    ana.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith('/api/v1/audit/')) asked.push(url);
+    });
+    const action = ana.getByLabel('Action', { exact: true });
+    const actions = () =>
+      ana.getByTestId('audit-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
+    await ana.getByRole('button', { name: 'Clear filters' }).click();
+    await ana.waitForURL((url) => url.search === '');
+
+    // "chat" is the whole area: it is asked for as "chat." and shows chat's entries only.
+    await action.fill('chat');
+    await ana.getByRole('button', { name: 'Show' }).click();
+    await ana.waitForURL((url) => url.searchParams.get('action') === 'chat.');
+    await expect
+      .poll(async () => {
+        const shown = await actions();
+        return shown.length > 0 && shown.every((a) => a?.startsWith('chat.'));
+      }, UNTIL)
+      .toBe(true);
+    expect(await action.inputValue()).toBe('chat.');
+    expect(asked.some((u) => u.searchParams.get('action') === 'chat.')).toBe(true);
+    const lastView = await actions();
+
+    // A request line is no kind of event: said next to the field, the list stays, nothing is asked.
+    const message = 'Action is a kind of event such as chat.MessagePosted, or a whole area such as chat.';
+    await action.fill('POST /x');
+    await ana.getByRole('button', { name: 'Show' }).click();
+    await ana.getByText(message).waitFor();
+    expect(await action.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await action.getAttribute('aria-describedby')) ?? '';
+    expect(await ana.locator(`[id="${describedBy}"]`).textContent()).toBe(message);
+    await expect.poll(() => ana.evaluate(() => document.activeElement?.id)).toBe('audit-action');
+    expect(await actions()).toEqual(lastView);
+    await ana.getByTestId('audit-last-view').waitFor();
+    for (const name of ['Download CSV', 'Download JSONL']) {
+      const link = ana.getByRole('link', { name });
+      expect(await link.isDisabled()).toBe(true);
+      expect(await link.getAttribute('href')).toBeNull();
+    }
+    await ana.screenshot({ path: join(SHOTS, 'desktop-audit-log-wrong-filter.png'), fullPage: true });
+    await expectAccessible(ana, 'console: the audit log, a filter wrong');
+
+    // The same in the address (a reload, or a hand-edited link): shown as wrong, never sent.
+    await ana.reload();
+    await ana.getByText(message).waitFor();
+    expect(await action.inputValue()).toBe('POST /x');
+    expect(await ana.getByTestId('audit-entry').count()).toBe(0);
+    expect(await ana.getByRole('link', { name: 'Download CSV' }).isDisabled()).toBe(true);
+    await ana.goto(`${hub.url}/admin/audit?from=yesterday&outcome=maybe`);
+    await ana.getByText('“yesterday” is not a date and time. Pick one, or leave From empty.').waitFor();
+    expect(await ana.getByLabel('Outcome', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await ana.getByTestId('audit-entry').count()).toBe(0);
+    // Retention and such are asked for; no list or export with a wrong filter ever is.
+    const wrong = asked.filter(
+      (u) =>
+        u.searchParams.get('action') === 'POST /x' ||
+        u.searchParams.get('from') === 'yesterday' ||
+        u.searchParams.get('outcome') === 'maybe',
+    );
+    expect(wrong).toEqual([]);
+    expect(asked.filter((u) => u.pathname === '/api/v1/audit/export')).toEqual([]);
+  });
+
+  it('reads a time without a zone as this device’s time', async () => {
+    // Far from UTC, so a wall clock read as UTC would be a different moment.
+    const context = await browser.newContext({
+      ...DESKTOP,
+      timezoneId: 'Pacific/Auckland',
+      storageState: await ana.context().storageState(),
+    });
+    contexts.push(context);
+    context.setDefaultTimeout(UI_TIMEOUT);
+    const page = await context.newPage();
+    const sent: URL[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname === '/api/v1/audit/entries') sent.push(url);
+    });
+    const moment = (wall: string) => page.evaluate((w) => new Date(w).toISOString(), wall);
+
+    // Typed into the address without a zone.
+    await page.goto(`${hub.url}/admin/audit?action=chat.&from=2000-01-01T10:00`);
+    await entry(page, 'chat.MessagePosted').first().waitFor();
+    const first = await moment('2000-01-01T10:00');
+    expect(first).toBe('1999-12-31T21:00:00.000Z');
+    expect(sent.map((u) => u.searchParams.get('from'))).toContain(first);
+    expect(await page.getByTestId('audit-filter-problem').count()).toBe(0);
+
+    // Picked in the form: sent as the moment it is here.
+    await page.getByLabel('From', { exact: true }).fill('2000-01-02T08:30');
+    await page.getByRole('button', { name: 'Show' }).click();
+    const second = await moment('2000-01-02T08:30');
+    await page.waitForURL((url) => url.searchParams.get('from') === second);
+    await expect.poll(() => sent.map((u) => u.searchParams.get('from')), UNTIL).toContain(second);
+    await entry(page, 'chat.MessagePosted').first().waitFor();
+    expect(await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toContain(
+      `from=${encodeURIComponent(second)}`,
+    );
+  });
+
   it('verifies the log, signs a checkpoint, and verifies it again', async () => {
     await ana.getByRole('button', { name: 'Clear filters' }).click();
     await ana.waitForURL((url) => url.search === '');

@@ -2,19 +2,20 @@
 // the query is the view, so a filtered view can be shared, reloaded and gone back to.
 import type {
   AuditCheckpointResult,
-  AuditOutcome,
   AuditPage,
   AuditRetention,
   AuditVerifyReport,
 } from '../../../contracts/audit.api.ts';
 import { api } from '../lib/http.ts';
+import { normalised } from './audit-rules.ts';
 
 /** What the list is narrowed to; every field may be empty (no narrowing). */
 export type AuditFilters = {
   actor: string;
   action: string;
   target: string;
-  outcome: '' | AuditOutcome;
+  /** '', 'ok' or 'refused' (AuditOutcome); anything else came from a hand-edited address and is shown as wrong. */
+  outcome: string;
   /** ISO instants: the query carries moments, not one time zone's wall clock. */
   from: string;
   to: string;
@@ -33,21 +34,15 @@ export const NO_FILTERS: AuditFilters = {
   q: '',
 };
 
-/** The filters a query string names; anything it does not know is ignored. */
+/**
+ * The filters a query string names, normalised (audit-rules.ts); anything it does not know is
+ * ignored. A value the routes would refuse is kept, so the page can say which one is wrong.
+ */
 export function filtersOf(search: string): AuditFilters {
   const params = new URLSearchParams(search);
   const filters = { ...NO_FILTERS };
-  for (const key of KEYS) {
-    const value = params.get(key)?.trim() ?? '';
-    if (key === 'outcome') {
-      filters.outcome = value === 'ok' || value === 'refused' ? value : '';
-      continue;
-    }
-    // A moment that is not one (a hand-edited link) narrows nothing.
-    if ((key === 'from' || key === 'to') && Number.isNaN(Date.parse(value))) continue;
-    filters[key] = value;
-  }
-  return filters;
+  for (const key of KEYS) filters[key] = params.get(key) ?? '';
+  return normalised(filters);
 }
 
 /** The filters as a query (without "?"), only those set, in a stable order. */

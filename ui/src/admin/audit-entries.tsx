@@ -10,8 +10,8 @@ import { Empty, LoadError, Loading, when } from './parts.tsx';
 
 type Pages = { entries: AuditEntry[]; next: string | null };
 
-/** The first page for these filters, and older ones appended on `more()`. */
-export function useAuditEntries(filters: AuditFilters) {
+/** The first page for these filters, and older ones appended on `more()`; nothing asked for null. */
+export function useAuditEntries(filters: AuditFilters | null) {
   const [pages, setPages] = useState<Pages | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -21,6 +21,7 @@ export function useAuditEntries(filters: AuditFilters) {
     const mine = ++latest.current;
     setPages(null);
     setError(null);
+    if (!filters) return;
     try {
       const page = await getAuditEntries(filters);
       if (mine === latest.current) setPages(page);
@@ -33,7 +34,7 @@ export function useAuditEntries(filters: AuditFilters) {
   }, [load]);
 
   const more = async () => {
-    if (!pages?.next) return;
+    if (!filters || !pages?.next) return;
     const mine = latest.current;
     setLoadingMore(true);
     setError(null);
@@ -47,7 +48,7 @@ export function useAuditEntries(filters: AuditFilters) {
       setLoadingMore(false);
     }
   };
-  return { pages, error, loadingMore, reload: load, more };
+  return { pages, error, loadingMore, idle: filters === null, reload: load, more };
 }
 
 export function AuditEntries({
@@ -58,6 +59,7 @@ export function AuditEntries({
   filtered: boolean;
 }) {
   const { pages, error, loadingMore } = state;
+  if (state.idle) return <Empty>The log is shown once the filter marked above is put right.</Empty>;
   if (!pages && error) return <LoadError message={error} onRetry={() => void state.reload()} />;
   if (!pages) return <Loading what="the audit log" />;
   if (pages.entries.length === 0)

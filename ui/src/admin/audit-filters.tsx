@@ -1,6 +1,8 @@
 // The audit log's filters: who, what, on what, how it ended, when, and any text. A choice from
-// a list applies at once; typed fields apply on Enter or "Show". Applying sets the page's query.
+// a list applies at once; typed fields apply on Enter or "Show". Applying sets the page's query;
+// a filter the routes would refuse is said next to its field (audit-rules.ts) and focused.
 import { type FormEvent, useEffect, useState } from 'react';
+import type { AuditFilterField } from '../../../contracts/audit.api.ts';
 import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import { Label } from '../components/ui/label.tsx';
@@ -8,6 +10,7 @@ import { loadPeople, type Person } from '../identity/people.ts';
 import { ApiError } from '../lib/http.ts';
 import { getUsers } from './api.ts';
 import { type AuditFilters, NO_FILTERS } from './audit-api.ts';
+import { type AuditProblems, normalised, problemsOf } from './audit-rules.ts';
 import { selectClass, useLoad } from './parts.tsx';
 
 /** Every event type starts with its domain: typing one offers the domain's events. */
@@ -23,12 +26,16 @@ async function loadFamily(): Promise<Person[]> {
   }
 }
 
+/** The fields in the order the form shows them. */
+const ORDER: AuditFilterField[] = ['actor', 'outcome', 'action', 'target', 'from', 'to', 'q'];
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** An ISO instant as a datetime-local input shows it: this device's wall clock. */
 function toLocalInput(iso: string): string {
-  if (!iso) return '';
   const d = new Date(iso);
+  // Nothing, or not a moment (a hand-edited address): the field is empty and says why.
+  if (!iso || Number.isNaN(d.getTime())) return '';
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
@@ -40,10 +47,13 @@ function fromLocalInput(value: string): string {
 
 export function AuditFiltersForm({
   filters,
+  problems,
   actions,
   onApply,
 }: {
   filters: AuditFilters;
+  /** What is wrong with `filters`, by field: shown under each field, and nothing is asked. */
+  problems: AuditProblems;
   /** Event types already seen, offered as the action is typed. */
   actions: string[];
   onApply: (filters: AuditFilters) => void;
@@ -61,7 +71,19 @@ export function AuditFiltersForm({
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onApply(draft);
+    // The first field that is wrong takes the focus, so its message is read out.
+    const wrong = problemsOf(normalised(draft));
+    const first = ORDER.find((key) => wrong[key]);
+    if (first) document.getElementById(`audit-${first}`)?.focus();
   };
+  const invalid = (key: AuditFilterField) =>
+    problems[key] ? { 'aria-invalid': true, 'aria-describedby': `audit-${key}-error` } : {};
+  const problem = (key: AuditFilterField) =>
+    problems[key] && (
+      <p id={`audit-${key}-error`} className="text-sm text-destructive" data-testid="audit-filter-problem">
+        {problems[key]}
+      </p>
+    );
 
   const people = family.data ?? [];
   // Someone no longer in the family (or a link from elsewhere): still a filter, said plainly.
@@ -82,6 +104,7 @@ export function AuditFiltersForm({
         <Label htmlFor="audit-actor">Person</Label>
         <select
           id="audit-actor"
+          {...invalid('actor')}
           className={selectClass()}
           value={draft.actor}
           onChange={(e) => choose('actor', e.target.value)}
@@ -94,11 +117,13 @@ export function AuditFiltersForm({
           ))}
           {unknownActor && <option value={draft.actor}>Someone else ({draft.actor})</option>}
         </select>
+        {problem('actor')}
       </div>
       <div className={field}>
         <Label htmlFor="audit-outcome">Outcome</Label>
         <select
           id="audit-outcome"
+          {...invalid('outcome')}
           className={selectClass()}
           value={draft.outcome}
           onChange={(e) => choose('outcome', e.target.value)}
@@ -106,12 +131,17 @@ export function AuditFiltersForm({
           <option value="">All</option>
           <option value="ok">Went through</option>
           <option value="refused">Refused</option>
+          {!['', 'ok', 'refused'].includes(draft.outcome) && (
+            <option value={draft.outcome}>Something else ({draft.outcome})</option>
+          )}
         </select>
+        {problem('outcome')}
       </div>
       <div className={field}>
         <Label htmlFor="audit-action">Action</Label>
         <Input
           id="audit-action"
+          {...invalid('action')}
           list="audit-action-suggestions"
           placeholder="e.g. chat."
           autoComplete="off"
@@ -123,45 +153,54 @@ export function AuditFiltersForm({
             <option key={a} value={a} />
           ))}
         </datalist>
+        {problem('action')}
       </div>
       <div className={field}>
         <Label htmlFor="audit-target">Target</Label>
         <Input
           id="audit-target"
+          {...invalid('target')}
           placeholder="e.g. chat.channel.family"
           autoComplete="off"
           value={draft.target}
           onChange={(e) => set('target', e.target.value)}
         />
+        {problem('target')}
       </div>
       <div className={wide}>
         <Label htmlFor="audit-from">From</Label>
         <Input
           id="audit-from"
+          {...invalid('from')}
           type="datetime-local"
           value={toLocalInput(draft.from)}
           onChange={(e) => set('from', fromLocalInput(e.target.value))}
         />
+        {problem('from')}
       </div>
       <div className={wide}>
         <Label htmlFor="audit-to">To</Label>
         <Input
           id="audit-to"
+          {...invalid('to')}
           type="datetime-local"
           value={toLocalInput(draft.to)}
           onChange={(e) => set('to', fromLocalInput(e.target.value))}
         />
+        {problem('to')}
       </div>
       <div className={wide}>
         <Label htmlFor="audit-q">Containing</Label>
         <Input
           id="audit-q"
+          {...invalid('q')}
           type="search"
           placeholder="a name or a word"
           autoComplete="off"
           value={draft.q}
           onChange={(e) => set('q', e.target.value)}
         />
+        {problem('q')}
       </div>
       <div className="col-span-2 flex items-end gap-2 sm:col-span-1">
         <Button type="submit" data-requires="audit.read">
