@@ -6,7 +6,7 @@ import pino from 'pino';
 import { CHAINED_STREAMS } from '../contracts/audit-chain.schema.ts';
 import { DOMAINS } from '../contracts/subjects.ts';
 import { listUsers } from '../projectors/identity-users/queries.ts';
-import { exportStream } from '../writers/audit/verify-stream.ts';
+import { exportStream } from '../writers/audit/export-file.ts';
 import { createIdentityWriter } from '../writers/identity/commands.ts';
 import { MAX_INVITE_USES } from '../writers/identity/invite.ts';
 import { newInviteToken } from '../writers/identity/invite-token.ts';

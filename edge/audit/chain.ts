@@ -20,7 +20,8 @@ import {
   rawPublicKey,
   type SigningKey,
 } from '../../writers/audit/chain.ts';
-import { type VerifyKey, verifyExport, verifyStream } from '../../writers/audit/verify-stream.ts';
+import { verifyExport } from '../../writers/audit/export-file.ts';
+import { type VerifyKey, verifyStream } from '../../writers/audit/verify-stream.ts';
 import type { Log } from '../../writers/log/open.ts';
 
 export type AuditChain = {
@@ -95,7 +96,16 @@ export function createAuditChain({
       exclusive(async () => {
         const streams = [];
         for (const s of stream ? [stream] : CHAINED) {
-          streams.push(await verifyStream({ log, stream: s, key, fromSeq, storedLinks: chainer.links(s) }));
+          streams.push(
+            await verifyStream({
+              log,
+              stream: s,
+              key,
+              fromSeq,
+              storedLinks: chainer.links(s),
+              checkpointsFrom: chainer.checkpointsFrom(s),
+            }),
+          );
         }
         return { ok: streams.every((s) => s.ok), streams };
       }),

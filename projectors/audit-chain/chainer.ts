@@ -14,6 +14,7 @@ import { DOMAINS } from '../../contracts/subjects.ts';
 import { type ChainEvent, link, type SigningKey, ZERO_LINK } from '../../writers/audit/chain.ts';
 import { readRaw, toChainEvent } from '../../writers/audit/read-raw.ts';
 import type { StoredLinks } from '../../writers/audit/verify.ts';
+import type { CheckpointsFrom } from '../../writers/audit/verify-stream.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { leaderLocks } from '../runtime/leader-locks.ts';
 import { migrateSchema } from '../runtime/migrate.ts';
@@ -22,6 +23,7 @@ import { signCheckpoint } from './checkpoint.ts';
 import {
   AUDIT_CHAIN_SCHEMA,
   auditChainMigrations,
+  checkpointAuditSeq,
   type Position,
   prune,
   readPosition,
@@ -47,6 +49,8 @@ export type Chainer = {
   checkpointAll: (options?: { timeoutMs?: number }) => Promise<{ stream: string; seq: number }[]>;
   /** The per-event links kept for a stream (bare name). */
   links: (stream: string) => StoredLinks;
+  /** Where on AUDIT the checkpoints a verify needs begin, by the chainer's record (a hint). */
+  checkpointsFrom: (stream: string) => CheckpointsFrom;
   /** How far the chain of a stream has come (0: nothing yet). */
   position: (stream: string) => Promise<number>;
   /** The streams that end before the chain's position: the log lost their history. */
@@ -282,6 +286,7 @@ export function createChainer({
     },
     checkpointAll,
     links: (stream) => (from, to) => storedLinks(pool, { stream, from, to }),
+    checkpointsFrom: (stream) => (seq) => checkpointAuditSeq(pool, stream, seq),
     position,
     lost,
   };

@@ -72,6 +72,19 @@ export async function lastCheckpoint(db: Queryable, stream: string): Promise<Las
   return r && { seq: Number(r.seq), link: r.link, at: r.at };
 }
 
+/** The AUDIT sequence of the newest checkpoint recorded at or before a stream's `seq` (where verify reads from). */
+export async function checkpointAuditSeq(
+  db: Queryable,
+  stream: string,
+  seq: number,
+): Promise<number | undefined> {
+  const { rows } = await db.query<{ audit_seq: string }>(
+    'SELECT audit_seq FROM audit_chain.checkpoints WHERE stream = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1',
+    [stream, seq],
+  );
+  return rows[0] ? Number(rows[0].audit_seq) : undefined;
+}
+
 export async function recordCheckpoint(
   db: Queryable,
   c: { stream: string; seq: number; link: Uint8Array; auditSeq: number; at: Date },

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditStreamReport } from '../../contracts/audit.api.ts';
 import { type ChainEvent, generateSigningKey, link, ZERO_LINK } from '../../writers/audit/chain.ts';
 import { appendCheckpoint, readCheckpoints } from '../../writers/audit/checkpoints.ts';
-import { exportLine, verifyExport, verifyStream } from '../../writers/audit/verify-stream.ts';
+import { exportLine, verifyExport } from '../../writers/audit/export-file.ts';
+import { verifyStream } from '../../writers/audit/verify-stream.ts';
 import { type ChainedLog, chainedLog } from './chain.fixture.ts';
 import { readPosition } from './tables.ts';
 

@@ -60,13 +60,18 @@ export async function appendCheckpoint({
   return { checkpoint, auditSeq: ack.seq };
 }
 
-/** Every checkpoint of one stream (bare name), in the order they were appended. */
+/**
+ * The checkpoints of one stream (bare name) appended at or after AUDIT sequence `fromAuditSeq`
+ * (all by default), in the order they were appended: a read filtered on their subject.
+ */
 export async function readCheckpoints({
   log,
   stream,
+  fromAuditSeq = 1,
 }: {
   log: Log;
   stream: string;
+  fromAuditSeq?: number;
 }): Promise<SignedCheckpoint[]> {
   const out: SignedCheckpoint[] = [];
   const audit = log.names.stream('audit');
@@ -78,7 +83,7 @@ export async function readCheckpoints({
     js: log.js,
     jsm: log.jsm,
     stream: audit,
-    fromSeq: 1,
+    fromSeq: Math.min(Math.max(fromAuditSeq, 1), newest.seq),
     toSeq: newest.seq,
     filter,
   })) {

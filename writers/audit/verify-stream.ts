@@ -1,52 +1,61 @@
-// Verifies a stream of the log, or a stream's export file, against its signed checkpoints.
+// Verifies a stream of the log against its signed checkpoints (an export file: export-file.ts).
 import type { KeyObject } from 'node:crypto';
+import type { StreamInfo } from '@nats-io/jetstream';
 import type { AuditStreamReport } from '../../contracts/audit.api.ts';
 import type { Log } from '../log/open.ts';
-import { type ChainEvent, linkWire, verifyCheckpoint, ZERO_LINK } from './chain.ts';
+import { type ChainEvent, linkWire, ZERO_LINK } from './chain.ts';
 import { readCheckpoints } from './checkpoints.ts';
 import { readRaw, toChainEvent } from './read-raw.ts';
 import { readWire, WIRE_FIELDS, type WireBatch } from './read-wire.ts';
+import { checkSignatures, newestSigned, signedBy } from './signatures.ts';
 import {
   type LinkBatch,
   linkBatch,
   type SignedCheckpoint,
   type StoredLinks,
-  startFor,
   verifyEvents,
 } from './verify.ts';
 
 export type VerifyKey = { publicKey: KeyObject; keyId: string };
 
+/** The AUDIT sequence of the newest checkpoint recorded at or before a stream's sequence (a hint where to read). */
+export type CheckpointsFrom = (seq: number) => Promise<number | undefined>;
+
+type Anchor = { link: Uint8Array; signed: boolean };
+
 /**
  * Where to start and from what: link(0) is zero; else the newest signed checkpoint at or before
- * fromSeq - 1 while what follows it is retained; else (expired past it) the chainer's kept link
- * before the first retained event, which the next signed checkpoint confirms or refutes.
+ * from - 1 while what follows it is retained; else (expired past it) the signed anchor of a
+ * checkpoint starting at the first retained event, or the chainer's kept link before it, which
+ * the next signed checkpoint confirms or refutes. Only the candidates' signatures are checked.
  */
-async function anchorFor({
+export async function anchorFor({
   checkpoints,
   key,
-  fromSeq,
+  from,
   firstSeq,
   storedLinks,
 }: {
   checkpoints: SignedCheckpoint[];
   key: VerifyKey;
-  fromSeq: number;
+  from: number;
   firstSeq: number;
   storedLinks?: StoredLinks | undefined;
-}): Promise<{ startSeq: number; anchor: { link: Uint8Array; signed: boolean } | undefined }> {
-  const signed = checkpoints.filter(
-    (c) => c.checkpoint.keyId === key.keyId && verifyCheckpoint(c.checkpoint, c.signature, key.publicKey),
-  );
-  const from = Math.max(fromSeq, firstSeq, 1);
-  const c = startFor(signed, from);
-  if (c && c.checkpoint.seq + 1 >= firstSeq)
-    return { startSeq: c.checkpoint.seq + 1, anchor: { link: c.checkpoint.link, signed: true } };
-  const startSeq = Math.max(firstSeq, c ? 0 : 1);
-  if (startSeq <= 1) return { startSeq: 1, anchor: { link: ZERO_LINK, signed: true } };
+}): Promise<{ startSeq: number; anchor: Anchor | undefined; prior: SignedCheckpoint | undefined }> {
+  const c = await newestSigned(checkpoints, key, from - 1, firstSeq - 1);
+  if (c)
+    return { startSeq: c.checkpoint.seq + 1, anchor: { link: c.checkpoint.link, signed: true }, prior: c };
+  const startSeq = Math.max(firstSeq, 1);
+  if (startSeq <= 1) return { startSeq: 1, anchor: { link: ZERO_LINK, signed: true }, prior: undefined };
+  const opening = checkpoints.find((o) => o.checkpoint.firstSeq === startSeq && signedBy(o, key));
+  if (opening)
+    return { startSeq, anchor: { link: opening.checkpoint.anchor, signed: true }, prior: undefined };
   const kept = storedLinks ? (await storedLinks(startSeq - 1, startSeq - 1)).get(startSeq - 1) : undefined;
-  return { startSeq, anchor: kept ? { link: kept, signed: false } : undefined };
+  return { startSeq, anchor: kept ? { link: kept, signed: false } : undefined, prior: undefined };
 }
+
+const firstRetained = (info: StreamInfo) =>
+  info.state.messages === 0 ? info.state.last_seq + 1 : info.state.first_seq;
 
 export async function verifyStream({
   log,
@@ -54,6 +63,7 @@ export async function verifyStream({
   key,
   fromSeq = 1,
   storedLinks,
+  checkpointsFrom,
 }: {
   log: Log;
   /** The bare name, e.g. CHAT. */
@@ -61,29 +71,42 @@ export async function verifyStream({
   key: VerifyKey;
   fromSeq?: number;
   storedLinks?: StoredLinks | undefined;
+  checkpointsFrom?: CheckpointsFrom | undefined;
 }): Promise<AuditStreamReport> {
   const full = log.names.stream(stream.toLowerCase() as never);
-  const info = await log.jsm.streams.info(full);
-  const checkpoints = await readCheckpoints({ log, stream });
-  const firstSeq = info.state.messages === 0 ? info.state.last_seq + 1 : info.state.first_seq;
-  const { startSeq, anchor } = await anchorFor({ checkpoints, key, fromSeq, firstSeq, storedLinks });
+  // Checkpoints from the one anchoring the start on (where the chainer recorded it), not from
+  // AUDIT's first: a verify from a later sequence reads and checks only what it needs.
+  const before = Math.max(fromSeq, firstRetained(await log.jsm.streams.info(full))) - 1;
+  const hint = before > 0 && checkpointsFrom ? await checkpointsFrom(before) : undefined;
+  let checkpoints = await readCheckpoints({ log, stream, fromAuditSeq: hint ?? 1 });
+  if (hint !== undefined && !checkpoints.some((c) => c.checkpoint.seq <= before))
+    checkpoints = await readCheckpoints({ log, stream });
+  // Read after the checkpoints: events expire meanwhile, and the walk must start past them.
+  const firstSeq = firstRetained(await log.jsm.streams.info(full));
+  const from = Math.max(fromSeq, firstSeq, 1);
+  const { startSeq, anchor, prior } = await anchorFor({ checkpoints, key, from, firstSeq, storedLinks });
   const reread = async (from: number, to: number) => {
     const out: ChainEvent[] = [];
     for await (const batch of readRaw({ js: log.js, jsm: log.jsm, stream: full, fromSeq: from, toSeq: to }))
       for (const m of batch) out.push(toChainEvent(m));
     return out;
   };
+  const expired = async (seq: number) => firstRetained(await log.jsm.streams.info(full)) >= seq;
   return verifyEvents({
     stream,
     events: streamBatches({ log, stream: full, fromSeq: startSeq }),
-    checkpoints,
-    publicKey: key.publicKey,
+    checkpoints: await checkSignatures(
+      checkpoints.filter((c) => c.checkpoint.seq >= startSeq),
+      key,
+    ),
+    prior: prior?.checkpoint,
     keyId: key.keyId,
     startSeq,
     fromSeq: Math.max(fromSeq, startSeq),
     anchor,
     storedLinks,
     reread,
+    expired,
   });
 }
 
@@ -126,102 +149,4 @@ async function* streamBatches({
   }
   for await (const batch of readRaw({ js: log.js, jsm: log.jsm, stream, fromSeq }))
     yield linkBatch(batch.map(toChainEvent));
-}
-
-/** One line of an export: a stored event, its payload in base64. */
-export type ExportLine = { seq: number; subject: string; headers: Record<string, string[]>; payload: string };
-
-export function exportLine(e: ChainEvent): string {
-  const headers: Record<string, string[]> = {};
-  for (const [name, values] of e.headers) headers[name] = [...values];
-  return JSON.stringify({
-    seq: e.seq,
-    subject: e.subject,
-    headers,
-    payload: Buffer.from(e.payload).toString('base64'),
-  });
-}
-
-/** Writes a stream's (bare name) stored events as export lines, in order. */
-export async function exportStream({
-  log,
-  stream,
-  write,
-}: {
-  log: Log;
-  stream: string;
-  write: (line: string) => void;
-}): Promise<number> {
-  let n = 0;
-  const full = log.names.stream(stream.toLowerCase() as never);
-  for await (const batch of readRaw({ js: log.js, jsm: log.jsm, stream: full, fromSeq: 1 }))
-    for (const m of batch) {
-      write(exportLine(toChainEvent(m)));
-      n++;
-    }
-  return n;
-}
-
-function parseLine(text: string): ChainEvent {
-  const line = JSON.parse(text) as ExportLine;
-  if (!Number.isSafeInteger(line.seq) || typeof line.subject !== 'string' || typeof line.payload !== 'string')
-    throw new Error('not an export line');
-  return {
-    seq: line.seq,
-    subject: line.subject,
-    headers: Object.entries(line.headers ?? {}),
-    payload: Buffer.from(line.payload, 'base64'),
-  };
-}
-
-/** Verifies an export (`hearth audit export-stream`) against the checkpoints on the log. */
-export async function verifyExport({
-  log,
-  stream,
-  lines,
-  key,
-  storedLinks,
-}: {
-  log: Log;
-  stream: string;
-  lines: string[];
-  key: VerifyKey;
-  storedLinks?: StoredLinks | undefined;
-}): Promise<AuditStreamReport> {
-  const read = lines.filter((l) => l.trim() !== '').map(parseLine);
-  // Out of order lines are named, then checked in sequence order (so a swap is not also a gap).
-  const outOfOrder: number[] = [];
-  let max = 0;
-  for (const e of read) {
-    if (e.seq <= max) outOfOrder.push(e.seq);
-    max = Math.max(max, e.seq);
-  }
-  const sorted = [...read].sort((a, b) => a.seq - b.seq);
-  const firstSeq = sorted[0]?.seq ?? 1;
-  const checkpoints = await readCheckpoints({ log, stream });
-  const { startSeq, anchor } = await anchorFor({
-    checkpoints,
-    key,
-    fromSeq: firstSeq,
-    firstSeq,
-    storedLinks,
-  });
-  const unique = sorted.filter((e, i) => e.seq !== sorted[i - 1]?.seq);
-  async function* events(): AsyncGenerator<LinkBatch> {
-    yield linkBatch(sorted.filter((e) => e.seq >= startSeq));
-  }
-  const reread = async (from: number, to: number) => unique.filter((e) => e.seq >= from && e.seq <= to);
-  return verifyEvents({
-    stream,
-    events: events(),
-    checkpoints,
-    publicKey: key.publicKey,
-    keyId: key.keyId,
-    startSeq,
-    fromSeq: startSeq,
-    anchor,
-    storedLinks,
-    reread,
-    outOfOrder,
-  });
 }

@@ -1,9 +1,9 @@
 // Verifies one stream's events against its signed checkpoints (chain.ts): recomputes the links
 // from an anchor, checks every checkpoint's signature and link, and when a checkpoint does not
 // match, pinpoints the event with the per-event links the chainer kept.
-import type { KeyObject } from 'node:crypto';
 import type { AuditProblem, AuditProblemKind, AuditStreamReport } from '../../contracts/audit.api.ts';
-import { type ChainEvent, type Checkpoint, equalLinks, link, verifyCheckpoint, ZERO_LINK } from './chain.ts';
+import { type ChainEvent, type Checkpoint, equalLinks, link, ZERO_LINK } from './chain.ts';
+import { type CheckedCheckpoint, continues } from './signatures.ts';
 
 export type SignedCheckpoint = { checkpoint: Checkpoint; signature: Uint8Array };
 
@@ -34,25 +34,18 @@ const KEEP_MAX = 200_000;
 /** How far around an event the pinpoint looks for where it belongs. */
 const WINDOW = 16;
 
-/** Where a verify starts: the newest signed checkpoint at or before fromSeq - 1. */
-export function startFor(checkpoints: SignedCheckpoint[], fromSeq: number): SignedCheckpoint | undefined {
-  let best: SignedCheckpoint | undefined;
-  for (const c of checkpoints)
-    if (c.checkpoint.seq <= fromSeq - 1 && (!best || c.checkpoint.seq > best.checkpoint.seq)) best = c;
-  return best;
-}
-
 /**
- * Checks `events` (in the order they were read, from `startSeq`) against `checkpoints`.
- * `firstSeq` is the first retained sequence (what expiry left); `fromSeq` where the caller
- * asked to start (events before it are only chained). `outOfOrder` are sequences the reader
- * found out of order (an export file).
+ * Checks `events` (in the order they were read, from `startSeq`) against `checkpoints` (those
+ * from `startSeq` on, their signatures checked once: signatures.ts). `prior` is the signed
+ * checkpoint the walk starts from, which the first of them continues. `fromSeq` is where the
+ * caller asked to start (events before it are only chained). `outOfOrder` are sequences the
+ * reader found out of order (an export file). `expired` says whether events before a sequence
+ * are gone from the stream now (a leading gap that is expiry, not deletion).
  */
 export async function verifyEvents({
   stream,
   events,
   checkpoints,
-  publicKey,
   keyId,
   startSeq,
   fromSeq,
@@ -60,11 +53,12 @@ export async function verifyEvents({
   storedLinks,
   reread,
   outOfOrder = [],
+  prior,
+  expired,
 }: {
   stream: string;
   events: AsyncIterable<LinkBatch>;
-  checkpoints: SignedCheckpoint[];
-  publicKey: KeyObject;
+  checkpoints: CheckedCheckpoint[];
   keyId: string;
   startSeq: number;
   fromSeq: number;
@@ -73,21 +67,58 @@ export async function verifyEvents({
   storedLinks?: StoredLinks | undefined;
   reread?: Reread | undefined;
   outOfOrder?: number[];
+  prior?: Checkpoint | undefined;
+  expired?: ((seq: number) => Promise<boolean>) | undefined;
 }): Promise<AuditStreamReport> {
   const problems: AuditProblem[] = [];
   const problem = (seq: number, kind: AuditProblemKind, detail: string) =>
     problems.push({ seq, kind, detail });
   const valid = new Map<number, SignedCheckpoint>();
+  // Where a checkpoint begins the chain again from the zero link (events expired unchained).
+  const restarts = new Set<number>();
+  let prev = prior;
   for (const c of checkpoints) {
-    if (c.checkpoint.keyId === keyId && verifyCheckpoint(c.checkpoint, c.signature, publicKey)) {
+    if (c.checkpoint.seq < startSeq) continue;
+    if (c.valid) {
       valid.set(c.checkpoint.seq, c);
-    } else if (c.checkpoint.seq >= startSeq) {
+      linkage(prev, c.checkpoint);
+      prev = c.checkpoint;
+    } else {
       problem(
         c.checkpoint.seq,
         'bad_signature',
         `the checkpoint through ${c.checkpoint.seq} is not signed by key ${keyId} (says ${c.checkpoint.keyId})`,
       );
     }
+  }
+  function linkage(before: Checkpoint | undefined, c: Checkpoint): void {
+    const zero = equalLinks(c.anchor, ZERO_LINK);
+    if (before === undefined) {
+      if (zero && c.firstSeq > Math.max(startSeq, 1)) restart(c);
+      return;
+    }
+    if (continues(before, c)) return;
+    if (c.firstSeq <= before.seq)
+      problem(
+        c.firstSeq,
+        'chain_mismatch',
+        `the checkpoint through ${c.seq} covers from ${c.firstSeq}, overlapping the one through ${before.seq}`,
+      );
+    else if (zero && c.firstSeq > before.seq + 1) restart(c);
+    else
+      problem(
+        c.firstSeq,
+        'chain_mismatch',
+        `the checkpoint through ${c.seq} does not continue the one through ${before.seq}`,
+      );
+  }
+  function restart(c: Checkpoint): void {
+    restarts.add(c.firstSeq);
+    problem(
+      c.firstSeq,
+      'unanchored',
+      `the chain began again at ${c.firstSeq} (events before it expired unchained)`,
+    );
   }
   for (const seq of outOfOrder) problem(seq, 'reordered', `event ${seq} is out of sequence order`);
   if (!anchor)
@@ -110,6 +141,26 @@ export async function verifyEvents({
     for (let i = 0; i < batch.count; i++) {
       const seq = batch.seq(i);
       if (seq < expected) continue; // a duplicate line, already reported as out of order
+      if (seq > expected && count === 0 && expired && (await expired(seq))) {
+        // Expired while verify read the checkpoints: the walk starts at the first one left.
+        const kept = storedLinks ? (await storedLinks(seq - 1, seq - 1)).get(seq - 1) : undefined;
+        const signedAnchor = [...valid.values()].find((c) => c.checkpoint.firstSeq === seq);
+        running = signedAnchor?.checkpoint.anchor ?? kept ?? ZERO_LINK;
+        anchored = signedAnchor !== undefined || kept !== undefined;
+        if (!anchored && !restarts.has(seq))
+          problem(seq, 'unanchored', `no signed checkpoint or kept link anchors the chain before ${seq}`);
+        expected = seq;
+        keptFrom = seq;
+        rereadFrom = seq;
+        keptAnchor = running;
+      }
+      if (restarts.has(seq)) {
+        running = ZERO_LINK;
+        anchored = true;
+        keptFrom = seq;
+        rereadFrom = seq;
+        keptAnchor = running;
+      }
       if (seq > expected && expected >= startSeq && (count > 0 || anchor !== undefined)) {
         problem(
           expected,
