@@ -8,9 +8,9 @@ import { DOMAINS, type Domain } from '../../contracts/subjects.ts';
 import { numberArray, textArray, timestampArray } from '../runtime/arrays.ts';
 import type { AnyProjection, Projection, ProjectionContext, StoredEvent } from '../runtime/types.ts';
 import { type Entry, toEntry } from './entry.ts';
-import { planHash, writePlan } from './plan.ts';
 import * as m20270110 from './migrations/20270110T1000_entries.ts';
 import * as m20270301 from './migrations/20270301T1000_indexes_and_plan.ts';
+import { planHash, writePlan } from './plan.ts';
 import type { AuditLogDB } from './tables.ts';
 
 export const auditLogName = (domain: Domain) => `audit_log_${domain}`;
