@@ -7,6 +7,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuleSet } from '../contracts/play.schema.ts';
 import { DOMAINS, type Domain } from '../contracts/subjects.ts';
+import { auditLogName } from '../projectors/audit-log/projection.ts';
+import { pruneExpired } from '../projectors/audit-log/prune.ts';
 import { type PrivateClamd, startClamd } from './clamd.ts';
 import { eventually, startTestHub, type TestClient, type TestHub } from './hub.ts';
 import { uploadedTo } from './media-family.ts';
@@ -241,6 +243,10 @@ describe('once the history has left the log', () => {
 
   it('rebuilds every read model into the same rows', async () => {
     await caughtUp();
+    // The audit log keeps only what the log keeps (its hourly upkeep deletes the entries of
+    // expired events), and events go on expiring meanwhile: its live rows are compared from
+    // the first event the log still kept once the rebuild was done.
+    const audit = new Map(DOMAINS.map((d) => [auditLogName(d), d]));
     const names = t.hub.deps.projectors.names();
     let rebuilt = 0;
     for (const name of names) {
@@ -253,6 +259,14 @@ describe('once the history has left the log', () => {
         throw new Error(`${name}: ${(err as Error).message}`);
       }
       rebuilt++;
+      const domain = audit.get(name);
+      if (domain) {
+        const firstSeq = (await streamInfo(domain)).state.first_seq;
+        await pruneExpired(t.hub.deps.db as never, { schema: name, firstSeq });
+        live.entries = (live.entries ?? []).filter(
+          (row) => (JSON.parse(row) as { seq: number }).seq >= firstSeq,
+        );
+      }
       expect({ name, rows: await rows(name) }).toEqual({ name, rows: live });
     }
     expect(rebuilt).toBeGreaterThanOrEqual(10);

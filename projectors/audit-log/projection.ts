@@ -27,6 +27,8 @@ export function auditLogProjection(domain: Domain): Projection<AuditLogDB> {
     },
     // A plain INSERT: a repeated event fails the batch, which then takes apply.
     batchStatement: (events, ctx) => compile(domain, events, ctx, true),
+    // Entries of expired events are deleted (prune.ts): a rebuild replays what the log keeps.
+    retainedOnly: true,
     // A version built now is built with the plan of marked fields this code has.
     prepareRebuild: ({ db, schema }) => writePlan(db, schema, planHash(domain)),
   };

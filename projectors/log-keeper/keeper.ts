@@ -40,7 +40,7 @@ export const migrateKeeper = (db: Kysely<unknown>) =>
 
 /** Read models that a rebuild replays beside themselves: reactors and the rest need no baseline. */
 export const baselined = (projections: Projector[]) =>
-  projections.filter((p) => 'apply' in p && p.rebuildable !== false);
+  projections.filter((p) => 'apply' in p && p.rebuildable !== false && p.retainedOnly !== true);
 
 export async function keepRound(deps: KeeperDeps, now: Date = new Date()): Promise<KeepOutcome> {
   const client = await deps.pool.connect();

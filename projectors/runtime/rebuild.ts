@@ -159,12 +159,14 @@ async function rebuildHoldingLock({
       migrations: projection.migrations,
     });
     // Once old events have expired, from the baseline that sums them up.
-    position = await rebuildStart({
-      db: db as unknown as Kysely<unknown>,
-      readModel: projection.name,
-      target,
-      firstSeq: streamInfo.state.first_seq,
-    });
+    position = projection.retainedOnly
+      ? 0
+      : await rebuildStart({
+          db: db as unknown as Kysely<unknown>,
+          readModel: projection.name,
+          target,
+          firstSeq: streamInfo.state.first_seq,
+        });
     await projection.prepareRebuild?.({ db: db as unknown as Kysely<unknown>, schema: target });
     // No filter when it is all the stream holds: nats-server 2.9 walks every subject of the
     // stream for a filtered consumer's pending count (see ensureConsumer in worker.ts).

@@ -40,6 +40,11 @@ export type Projection<DB = unknown, E extends Envelope = Envelope> = {
    * schema once it is made (the audit log records the plan of fields its rows are built with).
    */
   prepareRebuild?: (ctx: { db: Kysely<unknown>; schema: string }) => Promise<void>;
+  /**
+   * True for a read model that keeps only what the log still holds (the audit log deletes the
+   * entries of expired events): no baseline is kept for it, and a rebuild replays what is left.
+   */
+  retainedOnly?: boolean;
   /** False when the projection writes outside its own schema and cannot be rebuilt beside itself. */
   rebuildable?: boolean;
   /**
