@@ -167,28 +167,19 @@ export function AuditFiltersForm({
         />
         {problem('target')}
       </div>
-      <div className={wide}>
-        <Label htmlFor="audit-from">From</Label>
-        <Input
-          id="audit-from"
-          {...invalid('from')}
-          type="datetime-local"
-          value={toLocalInput(draft.from)}
-          onChange={(e) => set('from', fromLocalInput(e.target.value))}
-        />
-        {problem('from')}
-      </div>
-      <div className={wide}>
-        <Label htmlFor="audit-to">To</Label>
-        <Input
-          id="audit-to"
-          {...invalid('to')}
-          type="datetime-local"
-          value={toLocalInput(draft.to)}
-          onChange={(e) => set('to', fromLocalInput(e.target.value))}
-        />
-        {problem('to')}
-      </div>
+      {(['from', 'to'] as const).map((field) => (
+        <div key={field} className={wide}>
+          <Label htmlFor={`audit-${field}`}>{field === 'from' ? 'From' : 'To'}</Label>
+          <Input
+            id={`audit-${field}`}
+            {...invalid(field)}
+            type="datetime-local"
+            value={toLocalInput(draft[field])}
+            onChange={(e) => set(field, fromLocalInput(e.target.value))}
+          />
+          {problem(field)}
+        </div>
+      ))}
       <div className={wide}>
         <Label htmlFor="audit-q">Containing</Label>
         <Input
