@@ -33,6 +33,8 @@ export type Names = {
     channelMessages: (channelId: string) => string;
     /** Everything about one channel, in order. */
     channel: (channelId: string) => string;
+    /** One member's erasure, written once on this stream so its read models blank their data (personal.proto). */
+    erasure: (memberId: string) => string;
   };
   play: {
     /** The rule set: XP, achievements, Elo K-factors (optimistic concurrency on its version). */
@@ -45,6 +47,8 @@ export type Names = {
     challenge: (challengeId: string) => string;
     /** One member's reward for one challenge: at most one event ever. */
     reward: (challengeId: string, memberId: string) => string;
+    /** One member's erasure, written once on this stream so its read models blank their data (personal.proto). */
+    erasure: (memberId: string) => string;
   };
   home: {
     /** One member's notification centre: what they read, which kinds they want. */
@@ -58,6 +62,8 @@ export type Names = {
     settings: () => string;
     /** One refused upload, for the audit log. */
     rejection: (rejectionId: string) => string;
+    /** One member's erasure, written once on this stream so its read models blank their data (personal.proto). */
+    erasure: (memberId: string) => string;
     /** One member's avatar. */
     avatar: (memberId: string) => string;
   };
@@ -99,6 +105,7 @@ export function createNames(prefix = ''): Names {
       read: (channelId, userId) => `${root}.chat.channel.${token(channelId)}.read.${token(userId)}`,
       channelMessages: (channelId) => `${root}.chat.channel.${token(channelId)}.message.*`,
       channel: (channelId) => `${root}.chat.channel.${token(channelId)}.>`,
+      erasure: (memberId) => `${root}.chat.erasure.${token(memberId)}`,
     },
     play: {
       rules: () => `${root}.play.rules`,
@@ -110,6 +117,7 @@ export function createNames(prefix = ''): Names {
       challenge: (challengeId) => `${root}.play.challenge.${token(challengeId)}`,
       reward: (challengeId, memberId) =>
         `${root}.play.challenge.${token(challengeId)}.reward.${token(memberId)}`,
+      erasure: (memberId) => `${root}.play.erasure.${token(memberId)}`,
     },
     home: {
       inbox: (memberId) => `${root}.home.member.${token(memberId)}.inbox`,
@@ -119,6 +127,7 @@ export function createNames(prefix = ''): Names {
       album: (albumId) => `${root}.media.album.${token(albumId)}`,
       settings: () => `${root}.media.settings`,
       rejection: (rejectionId) => `${root}.media.rejection.${token(rejectionId)}`,
+      erasure: (memberId) => `${root}.media.erasure.${token(memberId)}`,
       avatar: (memberId) => `${root}.media.member.${token(memberId)}.avatar`,
     },
     audit: {

@@ -30,7 +30,8 @@ export async function publishIdentity(log: Log, event: IdentityBody, now = new D
       ? log.names.identity.sessions(userId)
       : log.names.identity.account(userId);
   const meta = { actorId: userId, correlationId: 'test', now };
-  const ack = await log.js.publish(subject, encode(IdentityEventSchema, event, meta), {
+  if (userId) await log.keys.ready([userId]);
+  const ack = await log.js.publish(subject, encode(IdentityEventSchema, event, meta, log.keys), {
     headers: eventHeaders(event, meta),
   });
   return ack.seq;

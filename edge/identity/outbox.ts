@@ -5,6 +5,7 @@ import type { MsgHdrs } from '@nats-io/transport-node';
 import { IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import type { Names } from '../../contracts/subjects.ts';
 import { encode, eventHeaders } from '../../writers/log/encode.ts';
+import type { Keyring } from '../../writers/log/keys.ts';
 import { canonicalAddress } from '../http/address-form.ts';
 import { cleanUserAgent } from '../http/user-agent.ts';
 
@@ -44,7 +45,7 @@ function originIn(payload: Record<string, unknown>): { clientIp?: string; userAg
 }
 
 /** Throws when the row does not describe a known event; the relay then skips it. */
-export function toMessage(row: OutboxRow, names: Names): OutboxMessage {
+export function toMessage(row: OutboxRow, names: Names, keys?: Pick<Keyring, 'sealingKey'>): OutboxMessage {
   if (!SESSION_FACTS.has(row.type) && !ACCOUNT_FACTS.has(row.type)) {
     throw new Error(`unknown outbox event type ${row.type}`);
   }
@@ -64,7 +65,7 @@ export function toMessage(row: OutboxRow, names: Names): OutboxMessage {
   };
   return {
     subject,
-    data: encode(IdentityEventSchema, event, meta),
+    data: encode(IdentityEventSchema, event, meta, keys),
     headers: eventHeaders(event, meta),
     msgID: outboxMsgId(row.id),
   };

@@ -205,9 +205,16 @@ export async function relayBatch({
     let failure: unknown;
     let published = 0;
     for (const row of claimed) {
+      // The member's key, for the personal fields the row carries (made at their first fact).
+      try {
+        if (row.user_id) await log.keys.ready([row.user_id]);
+      } catch (err) {
+        failure = err;
+        break;
+      }
       let message: ReturnType<typeof toMessage>;
       try {
-        message = toMessage(row, log.names);
+        message = toMessage(row, log.names, log.keys);
       } catch (err) {
         // A row that cannot be encoded would block every row behind it: set it aside.
         const error = err instanceof Error ? err.message : String(err);

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import type { Domain } from '../../contracts/subjects.ts';
 import { decodeEvent, type RawMessage } from '../../writers/log/decode.ts';
+import { fetchKey, KeyPending } from '../../writers/log/keys.ts';
 import { isDatabaseUnavailable } from './pool.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
 import type { AnyProjection, StoredEvent } from './types.ts';
@@ -160,6 +161,7 @@ export async function applyCareful(target: Target): Promise<number> {
   for (const msg of target.messages) {
     const event = decoded(projection.domain, stream, msg);
     if (event instanceof Error) {
+      if (isTransient(event)) throw event;
       await park({ tx, projection, stream, msg, type: '', error: event });
       parked++;
       continue;
@@ -195,7 +197,13 @@ export async function applyIsolating(target: Target): Promise<number> {
 /** Decoding is pure: the worker may do it ahead of time, while the previous batch commits. */
 export function decoded(domain: Domain, stream: string, msg: RawMessage): StoredEvent | Error {
   msg.decoded ??= decodeOrError(domain, stream, msg);
-  return msg.decoded;
+  const result = msg.decoded;
+  // A key made elsewhere a moment ago: look it up, and decode again when the batch is retried.
+  if (result instanceof KeyPending) {
+    msg.decoded = undefined;
+    void fetchKey(result.keyId);
+  }
+  return result;
 }
 
 function decodeOrError(domain: Domain, stream: string, msg: RawMessage): StoredEvent | Error {

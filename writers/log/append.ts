@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { commonErrors, HearthError } from '../../contracts/errors.ts';
 import type { Envelope, EventOf } from '../../contracts/events.ts';
 import type { Domain, Names } from '../../contracts/subjects.ts';
-import { encode, eventHeaders } from './encode.ts';
+import { encode, eventHeaders, ownersOf } from './encode.ts';
 import { appendedWith, foldAggregate } from './fold.ts';
 import {
   type Claim,
@@ -222,9 +222,10 @@ export function createAppender({
         // One publish per event: nats-server 2.9 has no atomic batch. A decider that emits more
         // than one must finish the rest when asked again after only the first got written
         // (the match's last confirmation and its settlement do).
+        await log.link.reach(() => log.keys.ready(ownersOf(type.envelope, events)));
         for (const [i, event] of events.entries()) {
           const ack: PubAck = await log.link.reach(() =>
-            log.js.publish(subject, encode(type.envelope, event, meta), {
+            log.js.publish(subject, encode(type.envelope, event, meta, log.keys), {
               msgID: events.length === 1 ? key : `${key}-${i}`,
               headers: eventHeaders(event, meta),
               ...(type.concurrency === 'optimistic' ? { expect: { lastSubjectSequence: expected } } : {}),
@@ -298,10 +299,11 @@ export function createAppender({
     let last = Math.max(...found.values());
     let { seq: expected } = await load(type, id);
     try {
+      await log.link.reach(() => log.keys.ready(ownersOf(type.envelope, events)));
       for (const [i, event] of events.entries()) {
         if (found.has(msgIds[i] as string)) continue;
         const ack = await log.link.reach(() =>
-          log.js.publish(subject, encode(type.envelope, event, meta), {
+          log.js.publish(subject, encode(type.envelope, event, meta, log.keys), {
             msgID: msgIds[i] as string,
             headers: eventHeaders(event, meta),
             expect: { lastSubjectSequence: expected },

@@ -7,7 +7,10 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { Envelope, EventOf } from '../../contracts/events.ts';
 import { ENVELOPES } from '../../contracts/events.ts';
 import type { Domain } from '../../contracts/subjects.ts';
+import { eventDesc } from './encode.ts';
 import { decodeMessage } from './fast-decode.ts';
+import { fetchKey, KeyPending } from './keys.ts';
+import { openEvent } from './seal.ts';
 
 /** An event as read back from the log: where it stands, what it is, who did it. */
 export type StoredEvent<E extends Envelope = Envelope> = {
@@ -23,6 +26,8 @@ export type StoredEvent<E extends Envelope = Envelope> = {
   /** Where the command came from, as the edge saw it; empty for the system's own commands. */
   clientIp?: string;
   userAgent?: string;
+  /** True when its personal fields were sealed under a key since destroyed: they read empty. */
+  erased?: boolean;
   event: EventOf<E>;
 };
 
@@ -89,9 +94,41 @@ export function decodeEnvelope<E extends Envelope>(envelope: GenMessage<E>, data
   return decodeMessage(envelope, data);
 }
 
-/** Throws on a payload that does not decode: the runner parks such an event as poison. */
+/**
+ * A payload as its envelope with its personal fields opened (seal.ts): 'erased' when their
+ * key was destroyed. Throws KeyPending for a key made elsewhere and not loaded here yet: a
+ * transient error (openEnvelopeReady waits for it).
+ */
+export function openEnvelope<E extends Envelope>(
+  envelope: GenMessage<E>,
+  data: Uint8Array,
+): { envelope: E; personal: 'open' | 'erased' | 'clear' } {
+  const decoded = decodeEnvelope(envelope, data);
+  const event = decoded.event as { case?: string; value?: { $typeName: string } };
+  if (event.case === undefined || !event.value || !decoded.metadata?.sealed) return { envelope: decoded, personal: 'clear' };
+  const desc = eventDesc(envelope, event.value.$typeName);
+  return { envelope: decoded, personal: openEvent(desc, event.value as never, decoded.metadata.sealed) };
+}
+
+/** openEnvelope, waiting for a key another process made a moment ago. */
+export async function openEnvelopeReady<E extends Envelope>(envelope: GenMessage<E>, data: Uint8Array) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return openEnvelope(envelope, data);
+    } catch (err) {
+      if (!(err instanceof KeyPending) || attempt >= 20) throw err;
+      await fetchKey(err.keyId);
+      await new Promise((r) => setTimeout(r, Math.min(500, 10 * 2 ** attempt)));
+    }
+  }
+}
+
+/**
+ * Throws on a payload that does not decode: the runner parks such an event as poison. Throws
+ * KeyPending (transient: retried, never parked) for a sealed event whose key is not here yet.
+ */
 export function decodeEvent(domain: Domain, stream: string, msg: RawMessage): StoredEvent {
-  const envelope = decodeEnvelope(ENVELOPES[domain], msg.data);
+  const { envelope, personal } = openEnvelope(ENVELOPES[domain], msg.data);
   const event = envelope.event;
   if (event.case === undefined) throw new Error('payload carries no known event');
   const occurred = envelope.metadata?.occurredAt;
@@ -106,6 +143,7 @@ export function decodeEvent(domain: Domain, stream: string, msg: RawMessage): St
     onBehalfOf: envelope.metadata?.onBehalfOf ?? '',
     clientIp: envelope.metadata?.clientIp ?? '',
     userAgent: envelope.metadata?.userAgent ?? '',
+    ...(personal === 'erased' && { erased: true }),
     event,
   };
 }

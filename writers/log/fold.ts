@@ -4,7 +4,7 @@
 import type { StoredMsg } from '@nats-io/jetstream';
 import type { Envelope, EventOf } from '../../contracts/events.ts';
 import type { AggregateType } from './append.ts';
-import { decodeEnvelope } from './decode.ts';
+import { openEnvelopeReady } from './decode.ts';
 import { toUnavailable } from './link.ts';
 import type { Log } from './open.ts';
 import { readSnapshot } from './snapshot.ts';
@@ -94,7 +94,7 @@ export async function foldAggregate<S, C, Env extends Envelope>({
     untilSeq: last.seq,
     last,
   })) {
-    const event = decodeEnvelope(type.envelope, msg.data).event;
+    const event = (await openEnvelopeReady(type.envelope, msg.data)).envelope.event;
     if (event.case !== undefined) state = type.decider.evolve(state, event as EventOf<Env>);
     seq = msg.seq;
     folded++;

@@ -13,6 +13,7 @@ import {
 import { type KV, Kvm, type KvOptions } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DOMAINS, type Domain, type Names } from '../../contracts/subjects.ts';
+import { type Keyring, openKeyring } from './keys.ts';
 import { createLink, type Link } from './link.ts';
 import { isStreamNotFound } from './upkeep.ts';
 
@@ -37,6 +38,8 @@ export type Log = {
   snapshots: KV;
   /** The streams' max age: events older than this leave the log. */
   retentionMs: number;
+  /** Members' keys: personal fields are sealed under them, and erasure destroys them (keys.ts). */
+  keys: Keyring;
 };
 
 export async function openLog({
@@ -74,7 +77,10 @@ export async function openLog({
     replicas,
     storage: StorageType.File,
   });
-  return { ...opened, ledger, snapshots };
+  // No TTL and one value a key: a member's key lives until they are erased.
+  const keysBucket = await openBucket(opened, 'keys', { history: 1, replicas, storage: StorageType.File });
+  const keys = await openKeyring({ kv: keysBucket, jsm, stream: `KV_${names.kvBucket('keys')}` });
+  return { ...opened, ledger, snapshots, keys };
 }
 
 /** A KV bucket of this namespace, made now and again whenever the server is found without it. */

@@ -6,13 +6,15 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Sealed } from "./personal_pb.ts";
+import { file_hearth_common_v1_personal } from "./personal_pb.ts";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file hearth/common/v1/metadata.proto.
  */
 export const file_hearth_common_v1_metadata: GenFile = /*@__PURE__*/
-  fileDesc("Ch9oZWFydGgvY29tbW9uL3YxL21ldGFkYXRhLnByb3RvEhBoZWFydGguY29tbW9uLnYxIr0BCg1FdmVudE1ldGFkYXRhEi8KC29jY3VycmVkX2F0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghhY3Rvcl9pZBgCIAEoCRIUCgxvbl9iZWhhbGZfb2YYAyABKAkSFgoOY29ycmVsYXRpb25faWQYBCABKAkSFAoMY2F1c2F0aW9uX2lkGAUgASgJEhEKCWNsaWVudF9pcBgGIAEoCRISCgp1c2VyX2FnZW50GAcgASgJYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Ch9oZWFydGgvY29tbW9uL3YxL21ldGFkYXRhLnByb3RvEhBoZWFydGguY29tbW9uLnYxIucBCg1FdmVudE1ldGFkYXRhEi8KC29jY3VycmVkX2F0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghhY3Rvcl9pZBgCIAEoCRIUCgxvbl9iZWhhbGZfb2YYAyABKAkSFgoOY29ycmVsYXRpb25faWQYBCABKAkSFAoMY2F1c2F0aW9uX2lkGAUgASgJEhEKCWNsaWVudF9pcBgGIAEoCRISCgp1c2VyX2FnZW50GAcgASgJEigKBnNlYWxlZBgIIAEoCzIYLmhlYXJ0aC5jb21tb24udjEuU2VhbGVkYgZwcm90bzM", [file_google_protobuf_timestamp, file_hearth_common_v1_personal]);
 
 /**
  * Carried by every event. The same values travel as NATS headers so integrators can
@@ -65,6 +67,14 @@ export type EventMetadata = Message<"hearth.common.v1.EventMetadata"> & {
    * @generated from field: string user_agent = 7;
    */
   userAgent: string;
+
+  /**
+   * The event's personal fields, sealed under their owner's key (personal.proto); absent when
+   * it carries none, or its owner is the system.
+   *
+   * @generated from field: hearth.common.v1.Sealed sealed = 8;
+   */
+  sealed?: Sealed | undefined;
 };
 
 /**
