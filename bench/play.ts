@@ -38,6 +38,7 @@ import { createProjectorRunner } from '../projectors/runtime/runner.ts';
 import type { AnyProjection } from '../projectors/runtime/types.ts';
 import { openDb } from '../test/db.ts';
 import { encode, eventHeaders } from '../writers/log/encode.ts';
+import type { Keyring } from '../writers/log/keys.ts';
 import { openLog } from '../writers/log/open.ts';
 import { measurePublish } from './jetstream.ts';
 import { round, timed } from './lanes.ts';
@@ -46,11 +47,20 @@ import type { SeedMessage } from './seed.ts';
 import type { FigureResult, ReplayFigureOptions } from './types.ts';
 
 type PlayBody = EventOf<PlayEvent>;
-const MEMBERS = Array.from({ length: 12 }, (_, i) => `m${i}`);
+/** Every member the seed's events are by: their keys must be ready before it is built. */
+export const MEMBERS = Array.from({ length: 12 }, (_, i) => `m${i}`);
 const DAY_MS = 86_400_000;
 
-/** 70% chat posts (some repeated), 30% play: matches, chores with approvals, challenges. */
-export function mixedSeed(names: Names, count: number, start = new Date('2026-01-05T08:00:00Z')) {
+/**
+ * 70% chat posts (some repeated), 30% play: matches, chores with approvals, challenges. `keys`
+ * seals the posts' words (and the chores' notes) as the writers do: await keys.ready(MEMBERS).
+ */
+export function mixedSeed(
+  names: Names,
+  keys: Pick<Keyring, 'sealingKey'>,
+  count: number,
+  start = new Date('2026-01-05T08:00:00Z'),
+) {
   const messages: SeedMessage[] = [];
   let x = 424242;
   const next = (n: number) => {
@@ -168,7 +178,7 @@ export function mixedSeed(names: Names, count: number, start = new Date('2026-01
       const meta = { actorId: senderId, correlationId: `seed-${i}`, now };
       messages.push({
         subject: names.chat.message('family', messageId),
-        data: encode(ChatEventSchema, body, meta),
+        data: encode(ChatEventSchema, body, meta, keys),
         headers: eventHeaders(body, meta),
       });
       chat++;
@@ -180,7 +190,7 @@ export function mixedSeed(names: Names, count: number, start = new Date('2026-01
       const meta = { actorId: 'm0', correlationId: `seed-${i}`, now };
       messages.push({
         subject,
-        data: encode(PlayEventSchema, body, meta),
+        data: encode(PlayEventSchema, body, meta, keys),
         headers: eventHeaders(body, meta),
       });
       playCount++;
@@ -198,7 +208,8 @@ export async function measurePlayRebuild({
 }: ReplayFigureOptions): Promise<FigureResult> {
   step(`encoding ${events} mixed chat and play events`);
   const log = await openLog({ nc: ctx.nc, names: ctx.names('g') });
-  const seed = mixedSeed(log.names, events);
+  await log.keys.ready(MEMBERS);
+  const seed = mixedSeed(log.names, log.keys, events);
   step('publishing the mixed history');
   await measurePublish({ log, messages: seed.messages, inFlight: publishInFlight });
   const url = await ctx.database('g');

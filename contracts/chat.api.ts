@@ -73,6 +73,8 @@ export type ChatMessage = {
   reactions: Record<string, string[]>;
   /** In the sender's order; [] when none. A deleted message keeps none. */
   attachments: ChatAttachment[];
+  /** The sender was erased: the text is '' and each attachment's file_name ''. */
+  erased: boolean;
 };
 
 /** POST /ws-token: a single-use ticket for GET /ws?token=… */

@@ -4,8 +4,9 @@
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
-import { decodeEvent, type StoredEvent } from '../../writers/log/decode.ts';
+import { decodeEvent, type RawMessage, type StoredEvent } from '../../writers/log/decode.ts';
 import { messagesAfter } from '../../writers/log/fold.ts';
+import { fetchKey, KeyPending } from '../../writers/log/keys.ts';
 import type { Log } from '../../writers/log/open.ts';
 
 export type ChatStored = StoredEvent<ChatEvent>;
@@ -84,7 +85,7 @@ export async function followChat({
         if (!wants(m.subject)) continue;
         let e: ChatStored;
         try {
-          e = decodeEvent('chat', stream, m) as ChatStored;
+          e = await decodeReady(stream, m, () => stopping);
         } catch (err) {
           logger.warn({ err, seq: m.seq }, 'undecodable chat event not fanned out');
           continue;
@@ -118,6 +119,27 @@ export async function followChat({
   };
 }
 
+/**
+ * The event, its personal fields opened. A key another process made a moment ago (KeyPending)
+ * is fetched and the event decoded again, as long as it takes: an event is never skipped for
+ * it, and the ones after it wait their turn. Bytes that do not decode still throw.
+ */
+export async function decodeReady(
+  stream: string,
+  msg: RawMessage,
+  stopping: () => boolean = () => false,
+): Promise<ChatStored> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return decodeEvent('chat', stream, msg) as ChatStored;
+    } catch (err) {
+      if (!(err instanceof KeyPending) || stopping()) throw err;
+      await fetchKey(err.keyId);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 10 * 2 ** attempt)));
+    }
+  }
+}
+
 /** Every event of one channel after `afterSeq`, in order, up to the end of the log as it is now. */
 export async function* channelEventsAfter({
   log,
@@ -131,6 +153,6 @@ export async function* channelEventsAfter({
   const stream = log.names.stream('chat');
   const filter = log.names.chat.channel(channelId);
   for await (const msg of messagesAfter({ log, stream, filter, afterSeq })) {
-    yield decodeEvent('chat', stream, msg) as ChatStored;
+    yield await decodeReady(stream, msg);
   }
 }

@@ -21,6 +21,7 @@ import {
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import type { StoredEvent } from '../../projectors/runtime/types.ts';
 import { chatAttachment, storedAttachment } from '../../writers/chat/attachments.ts';
+import { aboutChannel, type ChannelEventBody } from '../../writers/chat/state.ts';
 import { describeError, unstorableField, unstorableMessage } from '../http/validate.ts';
 
 /** A frame ready to send: serialised once, with the stream sequence it carries. */
@@ -30,13 +31,17 @@ export function encodeFrame(frame: object): Buffer {
   return Buffer.from(JSON.stringify(frame));
 }
 
-/** The frame a chat event becomes, or null when clients are not told about it. */
+/**
+ * The frame a chat event becomes, or null when clients are not told about it: a channel's
+ * creation, and a member's erasure (no channel's event: the read models blank their words).
+ */
 export function frameFor(e: StoredEvent<ChatEvent>): Prepared | null {
+  if (!aboutChannel(e)) return null;
   const body = frameBody(e);
   return body && { channelId: e.event.value.channelId, seq: e.seq, data: encodeFrame(body) };
 }
 
-function frameBody(e: StoredEvent<ChatEvent>): EventFrame | null {
+function frameBody(e: StoredEvent<ChatEvent> & { event: ChannelEventBody }): EventFrame | null {
   const { event, seq } = e;
   const timestamp = e.occurredAt.toISOString();
   switch (event.case) {

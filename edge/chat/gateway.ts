@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { chatErrors } from '../../writers/chat/errors.ts';
 import type { ChatReader } from '../../writers/chat/load.ts';
+import { aboutChannel } from '../../writers/chat/state.ts';
 import type { Log } from '../../writers/log/open.ts';
 import type { TokenClaims } from '../socket/tokens.ts';
 import { type ChatStored, channelEventsAfter } from './follow.ts';
@@ -100,6 +101,8 @@ export function createGateway({
   }
 
   function onEvent(e: ChatStored) {
+    // A member's erasure is about no channel: the read models blank their words, sockets hear nothing.
+    if (!aboutChannel(e)) return;
     const { event } = e;
     const channelId = event.value.channelId;
     const cached = members.get(channelId);

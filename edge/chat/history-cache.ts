@@ -11,7 +11,9 @@
 // - while NATS is away the follower hears nothing: nothing is answered or kept, and memory
 //   starts empty when it is back;
 // - an entry lives at most MAX_AGE_MS, so a follower that stopped hearing without saying so
-//   cannot hold a page for long.
+//   cannot hold a page for long;
+// - a member's erasure changes their messages in every channel: a page read before the read
+//   model applied it is stale wherever it is, so its sequence counts as every channel's change.
 import { LRUCache } from 'lru-cache';
 
 export const MAX_AGE_MS = 30_000;
@@ -24,8 +26,11 @@ export type HistoryCache = ReturnType<typeof createHistoryCache>;
 
 export function createHistoryCache({
   messageChannel,
+  changesAll = () => false,
 }: {
   messageChannel: (subject: string) => string | null;
+  /** Subjects whose events change messages of any channel (a member's erasure). */
+  changesAll?: (subject: string) => boolean;
 }) {
   const pages = new LRUCache<string, Page>({
     maxSize: MAX_SIZE,
@@ -34,6 +39,9 @@ export function createHistoryCache({
   });
   /** The newest event of each channel the follower has seen (a family has few channels). */
   const changed = new Map<string, number>();
+  /** The newest event seen that changed every channel. */
+  let everywhere = 0;
+  const changedAt = (channelId: string) => Math.max(changed.get(channelId) ?? 0, everywhere);
   let from = Number.POSITIVE_INFINITY;
   let hearing = false;
   // Bumped when the follower goes deaf: a page read across it is not kept.
@@ -46,6 +54,7 @@ export function createHistoryCache({
       hearing = true;
     },
     seen(subject: string, seq: number) {
+      if (changesAll(subject)) everywhere = Math.max(everywhere, seq);
       const channel = messageChannel(subject);
       if (channel !== null && seq > (changed.get(channel) ?? 0)) changed.set(channel, seq);
     },
@@ -89,12 +98,12 @@ export function createHistoryCache({
     }): Promise<string> {
       const id = `${channelId}\u0000${key}`;
       const kept = hearing ? pages.get(id) : undefined;
-      if (kept && kept.asOf >= (changed.get(channelId) ?? 0) && (after === undefined || kept.asOf >= after))
+      if (kept && kept.asOf >= changedAt(channelId) && (after === undefined || kept.asOf >= after))
         return kept.body;
       const started = epoch;
       const asOf = await position();
       const body = await load();
-      if (hearing && epoch === started && asOf >= from && asOf >= (changed.get(channelId) ?? 0))
+      if (hearing && epoch === started && asOf >= from && asOf >= changedAt(channelId))
         pages.set(id, { body, asOf });
       return body;
     },

@@ -89,12 +89,15 @@ export async function createChat({
   const gateway = createGateway({ log, reader, presence, logger });
   // <root>.chat.channel.<id>.message.<message id> (contracts/subjects.ts)
   const channels = `${log.names.domainFilter('chat').slice(0, -1)}channel.`;
+  const erasures = `${log.names.domainFilter('chat').slice(0, -1)}erasure.`;
   const pages = createHistoryCache({
     messageChannel: (subject) => {
       if (!subject.startsWith(channels)) return null;
       const dot = subject.indexOf('.', channels.length);
       return dot > 0 && subject.startsWith('.message.', dot) ? subject.slice(channels.length, dot) : null;
     },
+    // <root>.chat.erasure.<member>: their messages in every channel are blanked.
+    changesAll: (subject) => subject.startsWith(erasures),
   });
   const frames = createFrameHandler({
     gateway,

@@ -98,6 +98,7 @@ export function messageRoutes({
       mentions: result.mentionIds,
       reactions: {},
       attachments: result.attachments.map(chatAttachment),
+      erased: false,
     };
     return c.json(message, result.appended > 0 && !result.duplicate ? 201 : 200);
   });

@@ -15,9 +15,10 @@ import { identityUsersProjection } from '../../projectors/identity-users/project
 import type { ProjectorRunner } from '../../projectors/runtime/runner.ts';
 import type { AnyProjection } from '../../projectors/runtime/types.ts';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
+import { encodeSealed } from '../../test/sealed.ts';
 import { ev } from '../../writers/chat/events.fixture.ts';
 import type { ChatEventBody } from '../../writers/chat/state.ts';
-import { encode, eventHeaders } from '../../writers/log/encode.ts';
+import { eventHeaders } from '../../writers/log/encode.ts';
 import { createHomeLive, type HomeLive, NEWS_MS } from './live.ts';
 
 let rt: TestRuntime;
@@ -64,7 +65,7 @@ afterAll(async () => {
 let n = 0;
 const publish = async (subject: string, event: ChatEventBody, now = new Date()) => {
   const meta = { actorId: 'ann', correlationId: `live-${n++}`, now };
-  const ack = await rt.log.js.publish(subject, encode(ChatEventSchema, event, meta), {
+  const ack = await rt.log.js.publish(subject, await encodeSealed(rt.log, ChatEventSchema, event, meta), {
     headers: eventHeaders(event, meta),
   });
   return ack.seq;

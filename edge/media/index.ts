@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { mediaChatReactor, postFromLog } from '../../projectors/media-chat/reactor.ts';
+import { mediaErasureReactor } from '../../projectors/media-erasure/reactor.ts';
 import { mediaFilesProjection } from '../../projectors/media-files/projection.ts';
 import { mediaReleaseReactor } from '../../projectors/media-release/reactor.ts';
 import type { Projector } from '../../projectors/runtime/types.ts';
@@ -58,6 +59,7 @@ export async function createMedia({
       mediaFilesProjection,
       mediaReleaseReactor({ store }),
       mediaChatReactor({ media: writer, findPost: postFromLog(log) }),
+      mediaErasureReactor({ media: writer }),
     ] as unknown as Projector[],
     store,
     scanner,

@@ -2,6 +2,7 @@
 // events over them in memory, and writes them back with UNNEST: a few statements per batch.
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import { aboutChannel, type ChannelEventBody } from '../../writers/chat/state.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1700_chat_channels.ts';
 import type { ChannelRow, ChatChannelsDB, MemberRow } from './tables.ts';
@@ -10,6 +11,7 @@ type Num<T, K extends keyof T> = Omit<T, K> & { [P in K]: number };
 export type Channel = Num<ChannelRow, 'last_message_seq' | 'last_seq'>;
 export type Member = Num<MemberRow, 'read_seq' | 'last_seq'>;
 type Event = StoredEvent<ChatEvent>;
+type ChannelEvent = Event & { event: ChannelEventBody };
 
 const memberKey = (channelId: string, userId: string) => `${channelId}\u0000${userId}`;
 
@@ -17,7 +19,9 @@ export const chatChannelsProjection: Projection<ChatChannelsDB, ChatEvent> = {
   name: 'chat_channels',
   domain: 'chat',
   migrations: { '20261122T1700_chat_channels': m20261122 },
-  apply: async (events, { db, schema }) => {
+  apply: async (batch, { db, schema }) => {
+    // A member's erasure changes nothing here: channels, membership and marks are no one's words.
+    const events = batch.filter(aboutChannel);
     if (onlyPosts(events)) {
       const statement = postsStatement(schema, events, false);
       if (statement) await statement.execute(db);
@@ -192,7 +196,7 @@ function postsStatement(schema: string, events: Event[], unnest: boolean): RawBu
     WHERE m.channel_id = t.channel_id AND m.user_id = t.user_id`;
 }
 
-async function loadTouched(db: Kysely<ChatChannelsDB>, schema: string, events: Event[]) {
+async function loadTouched(db: Kysely<ChatChannelsDB>, schema: string, events: ChannelEvent[]) {
   const channelIds = [...new Set(events.map((e) => e.event.value.channelId))];
   const pairs = new Map<string, [string, string]>();
   for (const e of events) {

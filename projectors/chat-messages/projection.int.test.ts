@@ -279,17 +279,20 @@ describe('a batch of posts as one statement', () => {
     ];
     // Published without waiting in between: the worker takes them in as few batches as it can.
     const meta = { actorId: 'ann', correlationId: 'test', now: new Date() };
+    // The writers seal the senders' words under their keys: so does this test.
+    await h.log.keys.ready(['ann', 'bob']);
     const acks = await Promise.all(
-      bodies.map((body) =>
-        h.log.js.publish(
-          h.log.names.chat.message(body.value.channelId, (body.value as { messageId: string }).messageId),
-          encode(ChatEventSchema, body as never, meta),
+      bodies.map((body) => {
+        const on = body.value as { channelId: string; messageId: string };
+        return h.log.js.publish(
+          h.log.names.chat.message(on.channelId, on.messageId),
+          encode(ChatEventSchema, body as never, meta, h.log.keys),
           { headers: eventHeaders(body, meta) },
-        ),
-      ),
+        );
+      }),
     );
     await h.settled(Math.max(...acks.map((k) => k.seq)));
-    expect(await findMessage(h.db, 'family', a)).toMatchObject({ content: 'first, edited' });
+    expect(await findMessage(h.db, 'family', a)).toMatchObject({ content: 'first, edited', erased: false });
     expect(await findMessage(h.db, 'family', b)).toMatchObject({
       content: 'second',
       reactions: { '👍': ['ann'] },

@@ -1,14 +1,18 @@
 // The message history. A batch loads the messages it touches, folds posts, edits, deletions
 // and reactions over them in memory, and writes each changed row once with UNNEST. A batch of
 // posts reads nothing, so the live worker sends it as one statement (batchStatement).
+// A member's erasure blanks their words and file names on every message of theirs, as a
+// rebuild writes them from the shredded events, and marks those messages erased.
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { own } from '../../contracts/records.ts';
 import { storedAttachment } from '../../writers/chat/attachments.ts';
+import { aroundErasures, hasErasure } from '../runtime/erasures.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1710_chat_messages.ts';
 import * as m20261220 from './migrations/20261220T1000_attachments.ts';
 import * as m20261228 from './migrations/20261228T1000_attachment_index.ts';
+import * as m20261230 from './migrations/20261230T1000_erased.ts';
 import type { ChatMessagesDB, MessageRow } from './tables.ts';
 
 export type Row = Omit<MessageRow, 'seq' | 'last_seq'> & { seq: number; last_seq: number };
@@ -23,30 +27,21 @@ export const chatMessagesProjection: Projection<ChatMessagesDB, ChatEvent> = {
     '20261122T1710_chat_messages': m20261122,
     '20261220T1000_attachments': m20261220,
     '20261228T1000_attachment_index': m20261228,
+    '20261230T1000_erased': m20261230,
   },
-  apply: async (events, { db, schema }) => {
-    const relevant = events.filter((e) => 'messageId' in e.event.value);
-    if (relevant.length === 0) return;
-    const rows = await loadTouched(db, schema, relevant);
-    const changed = new Set<string>();
-    for (const e of relevant) {
-      const k = key(e.event.value.channelId, (e.event.value as { messageId: string }).messageId);
-      const next = evolveRow(rows.get(k), e);
-      if (next) {
-        rows.set(k, next);
-        changed.add(k);
-      }
-    }
-    const statement = upsert(
-      schema,
-      [...changed].map((k) => rows.get(k) as Row),
-      false,
-    );
-    if (statement) await statement.execute(db);
-  },
+  apply: (events, { db, schema }) =>
+    aroundErasures(
+      events,
+      (run) => applyRun(db, schema, run),
+      (memberId) =>
+        eraseSender(schema, memberId)
+          .execute(db)
+          .then(() => undefined),
+    ),
   // The steady state is a stream of posts: a post makes its row whole, with nothing to read
-  // first. Edits, deletions and reactions fold over stored rows: apply.
+  // first. Edits, deletions, reactions and erasures fold over stored rows: apply.
   batchStatement: (events, { db, schema }) => {
+    if (hasErasure(events)) return undefined;
     const rows = new Map<string, Row>();
     for (const e of events) {
       if (e.event.case === 'messagePosted') {
@@ -58,6 +53,43 @@ export const chatMessagesProjection: Projection<ChatMessagesDB, ChatEvent> = {
     return upsert(schema, [...rows.values()], true)?.compile(db) ?? null;
   },
 };
+
+/**
+ * Every message of the member, as a rebuild writes it from their shredded events: the words
+ * empty, each attachment's file name empty (the rest of its snapshot is no one's), erased.
+ * Reactions, mentions and tombstones stay as they are.
+ */
+export function eraseSender(schema: string, memberId: string): RawBuilder<unknown> {
+  return sql`
+    UPDATE ${sql.table(`${schema}.messages`)} m
+    SET content = '', erased = true,
+      attachments = (SELECT coalesce(jsonb_agg(a.item || '{"file_name": ""}'::jsonb ORDER BY a.n), '[]'::jsonb)
+        FROM jsonb_array_elements(m.attachments) WITH ORDINALITY AS a(item, n))
+    WHERE m.sender_id = ${memberId}`;
+}
+
+/** Events about messages, between erasures: the rows they touch are loaded, folded, written. */
+async function applyRun(db: Kysely<ChatMessagesDB>, schema: string, events: Event[]): Promise<void> {
+  const relevant = events.filter((e) => 'messageId' in e.event.value);
+  if (relevant.length === 0) return;
+  const rows = await loadTouched(db, schema, relevant);
+  const changed = new Set<string>();
+  for (const e of relevant) {
+    const v = e.event.value as { channelId: string; messageId: string };
+    const k = key(v.channelId, v.messageId);
+    const next = evolveRow(rows.get(k), e);
+    if (next) {
+      rows.set(k, next);
+      changed.add(k);
+    }
+  }
+  const statement = upsert(
+    schema,
+    [...changed].map((k) => rows.get(k) as Row),
+    false,
+  );
+  if (statement) await statement.execute(db);
+}
 
 export function evolveRow(row: Row | undefined, e: Event): Row | undefined {
   const at = { last_seq: e.seq };
@@ -78,6 +110,8 @@ export function evolveRow(row: Row | undefined, e: Event): Row | undefined {
       deleted: false,
       deleted_by: null,
       attachments: v.attachments.map(storedAttachment),
+      // Sealed for a sender since erased: the words and file names read empty.
+      erased: e.erased === true,
       ...at,
     };
   }
@@ -90,6 +124,7 @@ export function evolveRow(row: Row | undefined, e: Event): Row | undefined {
         content: event.value.content,
         mentions: event.value.mentionIds,
         edited_at: e.occurredAt,
+        erased: row.erased || e.erased === true,
         ...at,
       };
     case 'messageDeleted':
@@ -121,6 +156,8 @@ export function evolveRow(row: Row | undefined, e: Event): Row | undefined {
     case 'memberLeft':
     case 'channelArchived':
     case 'channelRead':
+    // The sender's messages all at once, in SQL (eraseSender).
+    case 'memberErased':
       return undefined;
     default: {
       const unreachable: never = event;
@@ -163,11 +200,12 @@ function upsert(schema: string, rows: Row[], unnest: boolean): RawBuilder<unknow
   if (rows.length === 0) return null;
   return sql`
     INSERT INTO ${sql.table(`${schema}.messages`)} (channel_id, id, seq, sender_id, content, reply_to, mentions,
-      reactions, created_at, edited_at, deleted, deleted_by, last_seq, attachments)
+      reactions, created_at, edited_at, deleted, deleted_by, last_seq, attachments, erased)
     ${unnest || rows.length > VALUES_UP_TO ? unnestOf(rows) : valuesOf(rows)}
     ON CONFLICT (channel_id, id) DO UPDATE SET content = excluded.content, mentions = excluded.mentions,
       reactions = excluded.reactions, edited_at = excluded.edited_at, deleted = excluded.deleted,
-      deleted_by = excluded.deleted_by, last_seq = excluded.last_seq, attachments = excluded.attachments`;
+      deleted_by = excluded.deleted_by, last_seq = excluded.last_seq, attachments = excluded.attachments,
+      erased = excluded.erased`;
 }
 
 const valuesOf = (rows: Row[]) =>
@@ -177,7 +215,7 @@ const valuesOf = (rows: Row[]) =>
         sql`(${r.channel_id}, ${r.id}, ${r.seq}::bigint, ${r.sender_id}, ${r.content}, ${r.reply_to}::text,
           ${r.mentions}::text[], ${JSON.stringify(r.reactions)}::jsonb, ${r.created_at}::timestamptz,
           ${r.edited_at}::timestamptz, ${r.deleted}::boolean, ${r.deleted_by}::text, ${r.last_seq}::bigint,
-          ${JSON.stringify(r.attachments)}::jsonb)`,
+          ${JSON.stringify(r.attachments)}::jsonb, ${r.erased}::boolean)`,
     ),
   )}`;
 
@@ -190,11 +228,11 @@ function unnestOf(rows: Row[]) {
   return sql`
     SELECT t.channel_id, t.id, t.seq, t.sender_id, t.content, t.reply_to,
       ARRAY(SELECT jsonb_array_elements_text(t.mentions)), t.reactions, t.created_at, t.edited_at, t.deleted,
-      t.deleted_by, t.last_seq, t.attachments
+      t.deleted_by, t.last_seq, t.attachments, t.erased
     FROM unnest(${col('channel_id')}::text[], ${col('id')}::text[], ${col('seq')}::bigint[], ${col('sender_id')}::text[],
       ${col('content')}::text[], ${col('reply_to')}::text[], ${mentions}::jsonb[], ${reactions}::jsonb[],
       ${col('created_at')}::timestamptz[], ${col('edited_at')}::timestamptz[], ${col('deleted')}::boolean[],
-      ${col('deleted_by')}::text[], ${col('last_seq')}::bigint[], ${attachments}::jsonb[])
+      ${col('deleted_by')}::text[], ${col('last_seq')}::bigint[], ${attachments}::jsonb[], ${col('erased')}::boolean[])
       AS t(channel_id, id, seq, sender_id, content, reply_to, mentions, reactions, created_at, edited_at, deleted,
-        deleted_by, last_seq, attachments)`;
+        deleted_by, last_seq, attachments, erased)`;
 }

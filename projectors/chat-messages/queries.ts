@@ -21,6 +21,7 @@ export function toChatMessage(r: Selectable<MessageRow>): ChatMessage {
     mentions: r.mentions,
     reactions: r.reactions,
     attachments: r.attachments.map(chatAttachment),
+    erased: r.erased,
   };
 }
 

@@ -19,6 +19,8 @@ export type MessageRow = {
   last_seq: Seq;
   /** The post's snapshot of each attached file, in order; [] when none or deleted. */
   attachments: StoredAttachment[];
+  /** The sender was erased: content and file names are blank, on every message of theirs. */
+  erased: boolean;
 };
 
 export type ChatMessagesDB = { messages: MessageRow };

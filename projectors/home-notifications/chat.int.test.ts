@@ -5,9 +5,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatEventSchema } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
+import { encodeSealed } from '../../test/sealed.ts';
 import { ev } from '../../writers/chat/events.fixture.ts';
 import type { ChatEventBody } from '../../writers/chat/state.ts';
-import { encode, eventHeaders } from '../../writers/log/encode.ts';
+import { eventHeaders } from '../../writers/log/encode.ts';
 import type { ProjectorRunner } from '../runtime/runner.ts';
 import type { AnyProjection } from '../runtime/types.ts';
 import { HOME_NOTIFICATIONS_CHAT, homeNotificationsChat } from './chat.ts';
@@ -24,7 +25,7 @@ afterAll(() => rt.cleanup());
 let n = 0;
 const publish = async (subject: string, event: ChatEventBody, actorId = 'ann') => {
   const meta = { actorId, correlationId: `test-${n++}`, now: new Date() };
-  const ack = await rt.log.js.publish(subject, encode(ChatEventSchema, event, meta), {
+  const ack = await rt.log.js.publish(subject, await encodeSealed(rt.log, ChatEventSchema, event, meta), {
     headers: eventHeaders(event, meta),
   });
   return ack.seq;

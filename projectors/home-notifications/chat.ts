@@ -2,6 +2,8 @@
 // mention tells whoever it names, if they are in the channel. An edit changes the line shown
 // to the channel's members;
 // a deleted message takes its notifications with it (the tombstone forgets the text).
+// A member's erasure blanks the lines of theirs it told, as a rebuild tells them from the
+// shredded messages.
 import type { Kysely } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
@@ -117,6 +119,14 @@ async function applyOne(db: Kysely<ChatSourceDB>, e: StoredEvent<ChatEvent>, reb
       await db
         .deleteFrom('notifications')
         .where('subject_id', '=', event.value.messageId)
+        .where('kind', 'in', ['dm', 'mention'])
+        .execute();
+      return;
+    case 'memberErased':
+      await db
+        .updateTable('notifications')
+        .set({ body: '' })
+        .where('actor_id', '=', event.value.memberId)
         .where('kind', 'in', ['dm', 'mention'])
         .execute();
       return;

@@ -48,7 +48,9 @@ async function keepSubject(log: Log, type: Kept, subject: string): Promise<boole
   if (folded.seq === 0) return false;
   const current = await log.link.reach(() => readSnapshot(log.snapshots, subject));
   if (current && current.seq >= folded.seq) return false;
-  await log.link.reach(() => writeSnapshot(log.snapshots, subject, { seq: folded.seq, state: folded.state }));
+  // What the snapshot keeps: never personal data, which must leave with its member's key.
+  const state = type.keep(folded.state);
+  await log.link.reach(() => writeSnapshot(log.snapshots, subject, { seq: folded.seq, state }));
   return true;
 }
 

@@ -12,7 +12,7 @@ import { inboxAggregate } from '../../writers/home/inbox.ts';
 import { accountAggregate, sessionsAggregate } from '../../writers/identity/decide.ts';
 import { familyAggregate } from '../../writers/identity/family.ts';
 import { inviteAggregate } from '../../writers/identity/invite.ts';
-import type { AggregateType } from '../../writers/log/append.ts';
+import { type AggregateType, snapshotState } from '../../writers/log/append.ts';
 import { type Folded, foldAggregate } from '../../writers/log/fold.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { albumAggregate } from '../../writers/media/album.ts';
@@ -32,6 +32,8 @@ export type Kept = {
   stateful: boolean;
   /** The aggregate's current state, folded from its snapshot as the appender folds it. */
   fold: (log: Log, subject: string) => Promise<Folded<unknown>>;
+  /** What its snapshot keeps of a state: no personal data (AggregateType.keep). */
+  keep: (state: unknown) => unknown;
   /** The subject's tokens, ids as null (any single token). */
   pattern: (string | null)[];
 };
@@ -51,6 +53,7 @@ function kept<S, C, Env extends Envelope>(
     name,
     stateful: type.concurrency === 'optimistic',
     fold: (log, subject) => foldAggregate({ log, type, subject }),
+    keep: (state) => snapshotState(type, state as S),
     pattern: sample.split('.').map((t) => (t === A || t === B ? null : t)),
   };
 }

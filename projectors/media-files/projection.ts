@@ -114,6 +114,15 @@ async function applyOne(db: Kysely<MediaFilesDB>, e: StoredEvent<MediaEvent>): P
         .execute();
       return;
     }
+    case 'memberErased':
+      // Their file names, as a rebuild reads them from the shredded uploads. Their files go
+      // too, one FileDeleted each (media_erasure), which marks them here as any deletion does.
+      await db
+        .updateTable('files')
+        .set({ file_name: '' })
+        .where('owner_id', '=', event.value.memberId)
+        .execute();
+      return;
     // Releases and refusals are for the blob store's reactor and the audit log.
     case 'blobReleased':
     case 'uploadRejected':

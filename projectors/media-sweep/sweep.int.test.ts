@@ -18,9 +18,10 @@ import {
 } from '../../contracts/gen/hearth/media/v1/events_pb.ts';
 import { eventually } from '../../test/hub.ts';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
+import { encodeSealed } from '../../test/sealed.ts';
 import { type CommandMeta, createAppender } from '../../writers/log/append.ts';
 import { decodeEnvelope } from '../../writers/log/decode.ts';
-import { encode, eventHeaders } from '../../writers/log/encode.ts';
+import { eventHeaders } from '../../writers/log/encode.ts';
 import { blobIdOf } from '../../writers/media/blob.ts';
 import { type BlobStore, openBlobStore } from '../../writers/media/blobs.ts';
 import { createMediaWriter, type MediaWriter } from '../../writers/media/commands.ts';
@@ -93,7 +94,7 @@ async function uploadedUnstorable(fileId: string, n: number): Promise<{ key: str
   const m = meta();
   const ack = await rt.log.js.publish(
     rt.log.names.media.blob(blobIdOf(sha(n), false)),
-    encode(MediaEventSchema, event, m),
+    await encodeSealed(rt.log, MediaEventSchema, event, m),
     { headers: eventHeaders(event, m) },
   );
   return { key, seq: ack.seq };
@@ -174,7 +175,8 @@ describe('deleting the last upload of some bytes', () => {
     // As a hub before this change wrote it: the deletion alone, the release lost to a crash.
     await rt.log.js.publish(
       rt.log.names.media.blob(sha(2)),
-      encode(
+      await encodeSealed(
+        rt.log,
         MediaEventSchema,
         {
           case: 'fileDeleted',

@@ -4,8 +4,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatEventSchema } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
+import { encodeSealed } from '../../test/sealed.ts';
 import { ev, file } from '../../writers/chat/events.fixture.ts';
-import { encode, eventHeaders } from '../../writers/log/encode.ts';
+import { eventHeaders } from '../../writers/log/encode.ts';
 import type { ProjectorRunner } from '../runtime/runner.ts';
 import type { AnyProjection } from '../runtime/types.ts';
 import { PLAY_ACTIVITY, playActivityProjection } from './projection.ts';
@@ -24,7 +25,7 @@ const post = async (id: string, senderId: string, content: string, files: string
   const meta = { actorId: senderId, correlationId: 'test', now: new Date() };
   const ack = await rt.log.js.publish(
     rt.log.names.chat.message('family', id),
-    encode(ChatEventSchema, event, meta),
+    await encodeSealed(rt.log, ChatEventSchema, event, meta),
     {
       headers: eventHeaders(event, meta),
     },

@@ -2,10 +2,14 @@
 // whether it was deleted since (a deleted message counts for nothing).
 // No text is kept. A batch loads the senders' last fingerprints, walks the posts in log order
 // and writes every row with one UNNEST.
+// A post whose sender was erased has no words left to compare: it repeats nothing and nothing
+// repeats it. Meeting the member's erasure, the live model makes their earlier posts so too
+// (and counts them), which is what a rebuild from the shredded posts writes.
 import { hash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { booleanArray, numberArray, textArray, timestampArray } from '../runtime/arrays.ts';
+import { aroundErasures, hasErasure } from '../runtime/erasures.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1900_play_activity.ts';
 import * as m20261206 from './migrations/20261206T2300_deleted_messages.ts';
@@ -27,13 +31,44 @@ export const playActivityProjection: Projection<PlayActivityDB, ChatEvent> = {
     '20261122T1900_play_activity': m20261122,
     '20261206T2300_deleted_messages': m20261206,
   },
-  apply: async (events, { db, schema }) => {
-    const statement = batchStatement(events, schema);
-    if (statement) await statement.execute(db);
-  },
-  // The live worker sends it with BEGIN and COMMIT without waiting in between.
-  batchStatement: (events, { db, schema }) => batchStatement(events, schema)?.compile(db) ?? null,
+  apply: (events, { db, schema }) =>
+    aroundErasures(
+      events,
+      async (run) => {
+        const statement = batchStatement(run, schema);
+        if (statement) await statement.execute(db);
+      },
+      async (memberId) => {
+        for (const statement of eraseMember(schema, memberId)) await statement.execute(db);
+      },
+    ),
+  // The live worker sends it with BEGIN and COMMIT without waiting in between; a batch with an
+  // erasure goes through apply.
+  batchStatement: (events, { db, schema }) =>
+    hasErasure(events) ? undefined : (batchStatement(events, schema)?.compile(db) ?? null),
 };
+
+/** A fingerprint no other post has: for a post whose words were erased. */
+const unmatched = (seq: number) => `erased:${seq}`;
+
+/**
+ * The member's posts as a rebuild writes them from the shredded events: none is a repeat (each
+ * one that was is counted into its quarter hour's unique messages), and no last fingerprint.
+ */
+function eraseMember(schema: string, memberId: string) {
+  const t = (name: string) => sql.table(`${schema}.${name}`);
+  return [
+    sql`
+      UPDATE ${t('buckets')} k SET unique_messages = k.unique_messages + r.n
+      FROM (
+        SELECT date_bin('15 minutes', at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket, count(*)::int AS n
+        FROM ${t('messages')} WHERE member_id = ${memberId} AND repeat AND NOT deleted GROUP BY 1
+      ) r
+      WHERE k.member_id = ${memberId} AND k.bucket = r.bucket`,
+    sql`UPDATE ${t('messages')} SET repeat = false WHERE member_id = ${memberId} AND repeat`,
+    sql`DELETE FROM ${t('last_message')} WHERE member_id = ${memberId}`,
+  ];
+}
 
 /**
  * The whole batch as one statement: whether a post repeats its sender's previous message is
@@ -67,11 +102,13 @@ function batchStatement(events: StoredEvent<ChatEvent>[], schema: string) {
       e,
       sender: v.senderId,
       // Files make a post different: two photos in a row, each with no words, are two posts.
-      fp: fingerprint(
-        v.attachments.length > 0
-          ? `${v.content}\u0000${v.attachments.map((a) => a.fileId).join(',')}`
-          : v.content,
-      ),
+      fp: e.erased
+        ? unmatched(e.seq)
+        : fingerprint(
+            v.attachments.length > 0
+              ? `${v.content}\u0000${v.attachments.map((a) => a.fileId).join(',')}`
+              : v.content,
+          ),
       channel: v.channelId,
       message: v.messageId,
     });

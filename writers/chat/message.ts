@@ -207,4 +207,12 @@ export const messageAggregate: AggregateType<Message, MessageCommand, ChatEvent>
   concurrency: 'optimistic',
   // A post names a fresh id, so its subject is not read first: the expected sequence 0 is the check.
   expectsNew: (command) => command.type === 'post' || command.type === 'announce',
+  // Deciding about a message kept past its events needs its sender and state, not its words,
+  // which are the sender's (personal.proto) and must go when they are erased.
+  keep: keepMessage,
 };
+
+/** A message as its snapshot keeps it: without its text. */
+export function keepMessage(state: Message): Message {
+  return state.status === 'none' ? state : { ...state, content: '' };
+}

@@ -4,6 +4,13 @@ import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts'
 import { own } from '../../contracts/records.ts';
 
 export type ChatEventBody = EventOf<ChatEvent>;
+/** Every chat event but a member's erasure (`chat.erasure.<member>`), which names no channel. */
+export type ChannelEventBody = Exclude<ChatEventBody, { case: 'memberErased' }>;
+
+/** Whether an event is about a channel: every chat event but a member's erasure. */
+export const aboutChannel = <T extends { event: ChatEventBody }>(
+  e: T,
+): e is T & { event: ChannelEventBody } => e.event.case !== 'memberErased';
 export type ChannelKind = 'family' | 'group' | 'dm';
 
 // Plain arrays and records, not Sets: the channel state is kept as a JSON snapshot.
@@ -61,6 +68,7 @@ export function evolveChannel(state: Channel, event: ChatEventBody): Channel {
     case 'reactionAdded':
     case 'reactionRemoved':
     case 'channelRead':
+    case 'memberErased':
       return state;
     default: {
       const unreachable: never = event;
@@ -106,6 +114,7 @@ export function evolveMessage(state: Message, event: ChatEventBody): Message {
     case 'memberLeft':
     case 'channelArchived':
     case 'channelRead':
+    case 'memberErased':
       return state;
     default: {
       const unreachable: never = event;

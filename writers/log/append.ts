@@ -45,12 +45,23 @@ export type AggregateType<S, C, Env extends Envelope> = {
    */
   snapshot?: boolean;
   /**
+   * What a snapshot of the state keeps (absent: all of it). A snapshot outlives its events and
+   * is never sealed, so it keeps no personal data (personal.proto): a member's erasure must
+   * not leave their words in the snapshots bucket. Decisions read the state loaded from it.
+   */
+  keep?: (state: S) => S;
+  /**
    * Commands that create their subject (a new message): the first attempt decides on the
    * initial state without loading, and the expected sequence 0 checks the guess. A subject
    * that exists after all costs what a stale cache costs: one failed publish and a reload.
    */
   expectsNew?(command: C): boolean;
 };
+
+/** The state as a snapshot of it keeps it: without personal data (AggregateType.keep). */
+export function snapshotState<S, C, Env extends Envelope>(type: AggregateType<S, C, Env>, state: S): S {
+  return type.keep ? type.keep(state) : state;
+}
 
 export type CommandMeta = {
   /** From the Idempotency-Key (scoped to the actor) or generated; becomes Nats-Msg-Id. */
@@ -250,7 +261,8 @@ export function createAppender({
         else cache.set(subject, { state: next, seq: expected, sinceSnapshot: snapshotDue ? 0 : since });
         if (ledgered) await answered(expected, events.length);
         if (snapshotDue) {
-          await log.link.reach(() => writeSnapshot(log.snapshots, subject, { seq: expected, state: next }));
+          const state = snapshotState(type, next);
+          await log.link.reach(() => writeSnapshot(log.snapshots, subject, { seq: expected, state }));
         }
         return result;
       } catch (err) {
