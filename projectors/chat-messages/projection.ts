@@ -7,7 +7,7 @@ import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { own } from '../../contracts/records.ts';
 import { storedAttachment } from '../../writers/chat/attachments.ts';
-import { aroundErasures, hasErasure } from '../runtime/erasures.ts';
+import { aroundErasures, blankMember, hasErasure, type PersonalCopy } from '../runtime/erasures.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1710_chat_messages.ts';
 import * as m20261220 from './migrations/20261220T1000_attachments.ts';
@@ -20,8 +20,10 @@ type Event = StoredEvent<ChatEvent>;
 
 const key = (channelId: string, id: string) => `${channelId}\u0000${id}`;
 
+const NAME = 'chat_messages';
+
 export const chatMessagesProjection: Projection<ChatMessagesDB, ChatEvent> = {
-  name: 'chat_messages',
+  name: NAME,
   domain: 'chat',
   migrations: {
     '20261122T1710_chat_messages': m20261122,
@@ -33,10 +35,7 @@ export const chatMessagesProjection: Projection<ChatMessagesDB, ChatEvent> = {
     aroundErasures(
       events,
       (run) => applyRun(db, schema, run),
-      (memberId) =>
-        eraseSender(schema, memberId)
-          .execute(db)
-          .then(() => undefined),
+      (memberId) => blankMember(db as Kysely<unknown>, { readModel: NAME, schema }, memberId, PERSONAL),
     ),
   // The steady state is a stream of posts: a post makes its row whole, with nothing to read
   // first. Edits, deletions, reactions and erasures fold over stored rows: apply.
@@ -59,14 +58,18 @@ export const chatMessagesProjection: Projection<ChatMessagesDB, ChatEvent> = {
  * empty, each attachment's file name empty (the rest of its snapshot is no one's), erased.
  * Reactions, mentions and tombstones stay as they are.
  */
-export function eraseSender(schema: string, memberId: string): RawBuilder<unknown> {
-  return sql`
-    UPDATE ${sql.table(`${schema}.messages`)} m
-    SET content = '', erased = true,
-      attachments = (SELECT coalesce(jsonb_agg(a.item || '{"file_name": ""}'::jsonb ORDER BY a.n), '[]'::jsonb)
-        FROM jsonb_array_elements(m.attachments) WITH ORDINALITY AS a(item, n))
-    WHERE m.sender_id = ${memberId}`;
-}
+export const PERSONAL: PersonalCopy[] = [
+  {
+    table: 'messages',
+    member: 'sender_id',
+    blank: {
+      content: sql`''`,
+      attachments: sql`(SELECT coalesce(jsonb_agg(a.item || '{"file_name": ""}'::jsonb ORDER BY a.n), '[]'::jsonb)
+        FROM jsonb_array_elements(attachments) WITH ORDINALITY AS a(item, n))`,
+      erased: sql`true`,
+    },
+  },
+];
 
 /** Events about messages, between erasures: the rows they touch are loaded, folded, written. */
 async function applyRun(db: Kysely<ChatMessagesDB>, schema: string, events: Event[]): Promise<void> {
@@ -156,7 +159,7 @@ export function evolveRow(row: Row | undefined, e: Event): Row | undefined {
     case 'memberLeft':
     case 'channelArchived':
     case 'channelRead':
-    // The sender's messages all at once, in SQL (eraseSender).
+    // The sender's messages all at once, in SQL (PERSONAL).
     case 'memberErased':
       return undefined;
     default: {

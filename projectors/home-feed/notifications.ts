@@ -78,15 +78,6 @@ export async function playNotices(db: Kysely<PlayFeedDB>, e: StoredEvent<PlayEve
       );
       return;
     }
-    case 'memberErased':
-      // The notes their chores were marked done with, as a rebuild reads them: empty.
-      await db
-        .updateTable('notifications')
-        .set({ body: '' })
-        .where('kind', '=', 'chore_waiting')
-        .where('actor_id', '=', event.value.memberId)
-        .execute();
-      return;
     case 'matchConfirmed':
       await withdraw(db, {
         kind: 'match_to_confirm',

@@ -1,9 +1,11 @@
 // The family's story from the PLAY stream: a chore approved (taken back if rejected after),
 // a match settled (gone if voided; the rating changes are play-scores', read with the feed),
 // a challenge completed. The same read model keeps play's notifications (notifications.ts):
-// one read model per stream, as each holds a connection for its lifetime.
-import type { Kysely } from 'kysely';
+// one read model per stream, as each holds a connection for its lifetime. A member's erasure
+// blanks the notes of theirs it told.
+import { type Kysely, sql } from 'kysely';
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
+import { blankMember, type PersonalCopy } from '../runtime/erasures.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import { tell, untell } from './add.ts';
 import * as m20261206 from './migrations/20261206T2310_home_feed.ts';
@@ -17,13 +19,32 @@ export const homeFeedProjection: Projection<PlayFeedDB, PlayEvent> = {
   name: HOME_FEED,
   domain: 'play',
   migrations: { '20261206T2310_home_feed': m20261206, '20261207T0031_home_feed_seq': m20261207 },
-  apply: async (events, { db, rebuilding }) => {
+  apply: async (events, { db, schema, rebuilding }) => {
     for (const e of events) {
+      if (e.event.case === 'memberErased') {
+        await blankMember(
+          db as Kysely<unknown>,
+          { readModel: HOME_FEED, schema },
+          e.event.value.memberId,
+          PERSONAL,
+        );
+        continue;
+      }
       await applyOne(db, e);
       await playNotices(db, e, rebuilding);
     }
   },
 };
+
+/** The notes their chores were marked done with, told to whoever approves: empty, as a rebuild reads them. */
+const PERSONAL: PersonalCopy[] = [
+  {
+    table: 'notifications',
+    member: 'actor_id',
+    where: sql`kind = 'chore_waiting'`,
+    blank: { body: sql`''` },
+  },
+];
 
 async function applyOne(db: Kysely<PlayFeedDB>, e: StoredEvent<PlayEvent>) {
   const { event } = e;

@@ -4,8 +4,9 @@
 // a deleted message takes its notifications with it (the tombstone forgets the text).
 // A member's erasure blanks the lines of theirs it told, as a rebuild tells them from the
 // shredded messages.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import { blankMember, type PersonalCopy } from '../runtime/erasures.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261206 from './migrations/20261206T2301_home_notifications_chat.ts';
 import * as m20261207 from './migrations/20261207T0030_home_notifications_chat_seq.ts';
@@ -32,10 +33,25 @@ export const homeNotificationsChat: Projection<ChatSourceDB, ChatEvent> = {
     '20261206T2301_home_notifications_chat': m20261206,
     '20261207T0030_home_notifications_chat_seq': m20261207,
   },
-  apply: async (events, { db, rebuilding }) => {
-    for (const e of events) await applyOne(db, e, rebuilding);
+  apply: async (events, { db, schema, rebuilding }) => {
+    for (const e of events) {
+      if (e.event.case === 'memberErased') {
+        const at = { readModel: HOME_NOTIFICATIONS_CHAT, schema };
+        await blankMember(db as Kysely<unknown>, at, e.event.value.memberId, PERSONAL);
+      } else await applyOne(db, e, rebuilding);
+    }
   },
 };
+
+/** The lines of their messages it told: empty, as a rebuild tells them from the shredded messages. */
+const PERSONAL: PersonalCopy[] = [
+  {
+    table: 'notifications',
+    member: 'actor_id',
+    where: sql`kind IN ('dm', 'mention')`,
+    blank: { body: sql`''` },
+  },
+];
 
 async function applyOne(db: Kysely<ChatSourceDB>, e: StoredEvent<ChatEvent>, rebuilding: boolean) {
   const { event } = e;
@@ -119,14 +135,6 @@ async function applyOne(db: Kysely<ChatSourceDB>, e: StoredEvent<ChatEvent>, reb
       await db
         .deleteFrom('notifications')
         .where('subject_id', '=', event.value.messageId)
-        .where('kind', 'in', ['dm', 'mention'])
-        .execute();
-      return;
-    case 'memberErased':
-      await db
-        .updateTable('notifications')
-        .set({ body: '' })
-        .where('actor_id', '=', event.value.memberId)
         .where('kind', 'in', ['dm', 'mention'])
         .execute();
       return;

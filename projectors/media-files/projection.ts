@@ -3,6 +3,7 @@
 // small statement per event is enough.
 import { type Kysely, sql } from 'kysely';
 import type { MediaEvent } from '../../contracts/gen/hearth/media/v1/events_pb.ts';
+import { blankMember, type PersonalCopy } from '../runtime/erasures.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261210 from './migrations/20261210T1000_media_files.ts';
 import type { MediaFilesDB } from './tables.ts';
@@ -13,12 +14,15 @@ export const mediaFilesProjection: Projection<MediaFilesDB, MediaEvent> = {
   name: MEDIA_FILES,
   domain: 'media',
   migrations: { '20261210T1000_media_files': m20261210 },
-  apply: async (events, { db }) => {
-    for (const e of events) await applyOne(db, e);
+  apply: async (events, { db, schema }) => {
+    for (const e of events) await applyOne(db, schema, e);
   },
 };
 
-async function applyOne(db: Kysely<MediaFilesDB>, e: StoredEvent<MediaEvent>): Promise<void> {
+/** Their file names, as a rebuild reads them from the shredded uploads: empty. */
+const PERSONAL: PersonalCopy[] = [{ table: 'files', member: 'owner_id', blank: { file_name: sql`''` } }];
+
+async function applyOne(db: Kysely<MediaFilesDB>, schema: string, e: StoredEvent<MediaEvent>): Promise<void> {
   const seq = String(e.seq);
   const { event } = e;
   switch (event.case) {
@@ -115,13 +119,14 @@ async function applyOne(db: Kysely<MediaFilesDB>, e: StoredEvent<MediaEvent>): P
       return;
     }
     case 'memberErased':
-      // Their file names, as a rebuild reads them from the shredded uploads. Their files go
-      // too, one FileDeleted each (media_erasure), which marks them here as any deletion does.
-      await db
-        .updateTable('files')
-        .set({ file_name: '' })
-        .where('owner_id', '=', event.value.memberId)
-        .execute();
+      // Their file names (PERSONAL). Their files go too, one FileDeleted each (media_erasure),
+      // which marks them here as any deletion does.
+      await blankMember(
+        db as Kysely<unknown>,
+        { readModel: MEDIA_FILES, schema },
+        event.value.memberId,
+        PERSONAL,
+      );
       return;
     // Releases and refusals are for the blob store's reactor and the audit log.
     case 'blobReleased':

@@ -6,10 +6,10 @@
 // repeats it. Meeting the member's erasure, the live model makes their earlier posts so too
 // (and counts them), which is what a rebuild from the shredded posts writes.
 import { hash } from 'node:crypto';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { booleanArray, numberArray, textArray, timestampArray } from '../runtime/arrays.ts';
-import { aroundErasures, hasErasure } from '../runtime/erasures.ts';
+import { aroundErasures, blankMember, hasErasure, type PersonalCopy } from '../runtime/erasures.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1900_play_activity.ts';
 import * as m20261206 from './migrations/20261206T2300_deleted_messages.ts';
@@ -39,7 +39,8 @@ export const playActivityProjection: Projection<PlayActivityDB, ChatEvent> = {
         if (statement) await statement.execute(db);
       },
       async (memberId) => {
-        for (const statement of eraseMember(schema, memberId)) await statement.execute(db);
+        for (const statement of uncountRepeats(schema, memberId)) await statement.execute(db);
+        await blankMember(db as Kysely<unknown>, { readModel: PLAY_ACTIVITY, schema }, memberId, PERSONAL);
       },
     ),
   // The live worker sends it with BEGIN and COMMIT without waiting in between; a batch with an
@@ -51,11 +52,14 @@ export const playActivityProjection: Projection<PlayActivityDB, ChatEvent> = {
 /** A fingerprint no other post has: for a post whose words were erased. */
 const unmatched = (seq: number) => `erased:${seq}`;
 
+/** The fingerprint of their last message: derived from their words, so it goes. */
+const PERSONAL: PersonalCopy[] = [{ table: 'last_message', member: 'member_id', remove: true }];
+
 /**
- * The member's posts as a rebuild writes them from the shredded events: none is a repeat (each
- * one that was is counted into its quarter hour's unique messages), and no last fingerprint.
+ * The member's posts as a rebuild writes them from the shredded events: none is a repeat, so
+ * each one that was is counted into its quarter hour's unique messages.
  */
-function eraseMember(schema: string, memberId: string) {
+function uncountRepeats(schema: string, memberId: string) {
   const t = (name: string) => sql.table(`${schema}.${name}`);
   return [
     sql`
@@ -66,7 +70,6 @@ function eraseMember(schema: string, memberId: string) {
       ) r
       WHERE k.member_id = ${memberId} AND k.bucket = r.bucket`,
     sql`UPDATE ${t('messages')} SET repeat = false WHERE member_id = ${memberId} AND repeat`,
-    sql`DELETE FROM ${t('last_message')} WHERE member_id = ${memberId}`,
   ];
 }
 

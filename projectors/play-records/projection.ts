@@ -7,7 +7,7 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { type Kysely, sql } from 'kysely';
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
-import { aroundErasures } from '../runtime/erasures.ts';
+import { aroundErasures, blankMember, type PersonalCopy } from '../runtime/erasures.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1905_play.ts';
 import * as m20261206 from './migrations/20261206T2300_challenge_start.ts';
@@ -43,13 +43,14 @@ export const playRecordsProjection: Projection<unknown, PlayEvent> = {
     aroundErasures(
       events,
       (run) => applyRun(run, db, schema),
-      // The notes their chores were marked done with, as a rebuild reads them: none.
-      async (memberId) => {
-        await sql`UPDATE ${sql.table(`${schema}.completions`)} SET note = NULL
-          WHERE member_id = ${memberId} AND note IS NOT NULL`.execute(db);
-      },
+      (memberId) => blankMember(db, { readModel: PLAY, schema }, memberId, PERSONAL),
     ),
 };
+
+/** The notes their chores were marked done with, as a rebuild reads them: none. */
+const PERSONAL: PersonalCopy[] = [
+  { table: 'completions', member: 'member_id', where: sql`note IS NOT NULL`, blank: { note: sql`NULL` } },
+];
 
 /** A run of events between erasures: the rows they touch, loaded, folded and written. */
 async function applyRun(events: Event[], db: Kysely<unknown>, schema: string): Promise<void> {

@@ -14,7 +14,7 @@ const KEEP = 2;
 const baselineMigrations = { '20261207T1400_baselines': baselines20261207 };
 
 export const baselineSchema = (readModel: string) => `${readModel}_baseline`;
-const copyName = (id: number, table: string) => `b${id}_${table}`;
+export const copyName = (id: number, table: string) => `b${id}_${table}`;
 
 type Row = { id: number; checkpoint: string; tables: string[]; taken_at: Date };
 const toBaseline = (r: Row): Baseline => ({
