@@ -13,8 +13,8 @@
 // another process made a moment ago may not be here yet: decoding then throws KeyPending, a
 // transient error its caller retries after `fetchKey`.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { JetStreamManager } from '@nats-io/jetstream';
 import type { KV, KvEntry } from '@nats-io/kv';
+import type { JetStreamManager } from '@nats-io/jetstream';
 import { hashKey } from './open.ts';
 
 const KEY_BYTES = 32;
