@@ -1,10 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoleChangedSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import { openDb } from '../../test/db.ts';
+import { found, snapshotBytes } from '../../test/erased.ts';
 import { type IdentityBody, publishIdentity, registered } from '../../test/events.ts';
 import { testDatabase, testNats } from '../../test/services.ts';
+import { createChatWriter } from '../../writers/chat/commands.ts';
+import { createChatReader } from '../../writers/chat/load.ts';
+import { messageAggregate } from '../../writers/chat/message.ts';
 import { accountAggregate } from '../../writers/identity/decide.ts';
 import { createAppender } from '../../writers/log/append.ts';
 import { foldAggregate } from '../../writers/log/fold.ts';
@@ -124,6 +129,50 @@ describe('the log keeper', () => {
     expect(appended).toMatchObject({ appended: 1, duplicate: false });
     const again = await foldAggregate({ log, type: accountAggregate, subject: account('kept') });
     expect(again).toMatchObject({ state: { role: 'member' }, seq: appended.seq, folded: 1 });
+  });
+
+  it("keeps a message's sender and state, never its words, and decides on it once its events expired", async () => {
+    const appender = createAppender({ log });
+    const chat = createChatWriter({ appender, reader: createChatReader({ log }) });
+    const meta = (actorId: string) => ({
+      commandId: randomUUID(),
+      actorId,
+      correlationId: 't',
+      now: new Date(),
+    });
+    await chat.joinFamily('writer', meta(''));
+    const messageId = randomUUID();
+    await chat.post(
+      { channelId: 'family', messageId, senderId: 'writer', content: 'words-to-forget' },
+      meta('writer'),
+    );
+    const subject = log.names.chat.message('family', messageId);
+    const { seq } = await chat.edit(
+      { channelId: 'family', messageId, by: 'writer', content: 'edited-words-to-forget' },
+      meta('writer'),
+    );
+    const folded = await foldAggregate({ log, type: messageAggregate, subject });
+    expect(folded.state).toMatchObject({ status: 'posted', content: 'edited-words-to-forget' });
+    await keepRound(deps());
+    expect(await readSnapshot(log.snapshots, subject)).toEqual({
+      seq,
+      state: { ...folded.state, content: '' },
+    });
+    expect(found(await snapshotBytes(log), ['words-to-forget'])).toEqual([]);
+    const chatStream = log.names.stream('chat');
+    await until(
+      async () => (await log.jsm.streams.info(chatStream)).state.first_seq > seq,
+      'the events to expire',
+    );
+    // Only its sender may delete it, and it is found posted: the snapshot holds what that takes.
+    await expect(
+      chat.remove({ channelId: 'family', messageId, by: 'other', canModerate: false }, meta('other')),
+    ).rejects.toMatchObject({ code: 'chat.not_a_member' });
+    const removed = await chat.remove(
+      { channelId: 'family', messageId, by: 'writer', canModerate: false },
+      meta('writer'),
+    );
+    expect(removed).toMatchObject({ appended: 1 });
   });
 
   it('tells once of events that expired before it kept them, and goes on from what is left', async () => {
