@@ -132,6 +132,8 @@ export async function createHub({
     logger,
     // A post's attachments are checked against the media read model (the runner is made below).
     lookupFiles: mediaFileLookup({ db, log, waitFor: (name, seq, ms) => projectors.waitFor(name, seq, ms) }),
+    // Made below; frames are handled only once the hub is up.
+    refused: (attempt) => refusals.refused(attempt),
     options: chatOptions,
   });
   const play = createPlay({

@@ -17,7 +17,7 @@ import { createChatReader } from '../../writers/chat/load.ts';
 import type { Appender } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
 import type { HubEnv } from '../http/context.ts';
-import type { AuthGate, HubDeps } from '../http/deps.ts';
+import type { AuthGate, HubDeps, RefusedAttempt } from '../http/deps.ts';
 import { watchIdentity } from '../identity/watch.ts';
 import { createTokenStore } from '../socket/tokens.ts';
 import { createUpgradeHandler } from '../socket/upgrade.ts';
@@ -65,6 +65,7 @@ export async function createChat({
   trustedOrigins,
   logger,
   lookupFiles,
+  refused,
   options = {},
 }: {
   log: Log;
@@ -76,6 +77,8 @@ export async function createChat({
   logger: Logger;
   /** What media knows of the files a post attaches; without it, every attachment is refused. */
   lookupFiles?: LookupFiles;
+  /** Records a frame refused by a permission or the rate limit on the audit log. */
+  refused?: (attempt: RefusedAttempt) => void;
   options?: ChatOptions;
 }): Promise<Chat> {
   const reader = createChatReader({ log });
@@ -102,6 +105,7 @@ export async function createChat({
     auth,
     logger,
     rateLimit: options.rateLimit ?? RATE_LIMIT_DEFAULTS,
+    ...(refused && { refused }),
   });
   // Banned since the ticket was issued: the read model may not know yet, this edge may.
   const recentlyBanned = new Map<string, number>();
