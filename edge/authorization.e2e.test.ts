@@ -176,6 +176,7 @@ const ROWS = (target: string, files: Seeded = { photo: 'nosuch', dm: 'nosuch' })
   { method: 'POST', path: '/api/v1/admin/invites', body: { role: 'member' }, admin: 201 },
   { method: 'POST', path: '/api/v1/admin/invites/nosuch/revoke', admin: 404 },
   { method: 'GET', path: '/api/v1/family', admin: 200, member: 200, child: 200 },
+  { method: 'GET', path: '/api/v1/catalog', admin: 200, member: 200, child: 200 },
   { method: 'GET', path: '/api/v1/admin/family', admin: 200 },
   { method: 'PUT', path: '/api/v1/admin/family', body: { name: 'The Matrix family' }, admin: 200 },
   // better-auth's own admin endpoints would bypass the log: they do not exist for anyone.

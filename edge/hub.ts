@@ -15,6 +15,7 @@ import { auditChainRoutes } from './audit/chain.routes.ts';
 import { type AuditChain, createAuditChain } from './audit/chain.ts';
 import { auditModule } from './audit/index.ts';
 import { createRefusals, type Refusals } from './audit/refusals.ts';
+import { catalogRoutes } from './catalog/routes.ts';
 import { mediaFileLookup } from './chat/files.ts';
 import { type ChatOptions, createChat } from './chat/index.ts';
 import type { HubSettings } from './config.ts';
@@ -221,6 +222,7 @@ export async function createHub({
   deps.apiRoutes.push(media.routes(deps));
   deps.apiRoutes.push(auditChainRoutes(deps, auditChain));
   deps.apiRoutes.push(audit.routes(deps));
+  deps.apiRoutes.push(catalogRoutes(deps, auditChain));
   const app = createApp(deps);
 
   return {
