@@ -10,6 +10,7 @@ const subjectOf = (channel: string) => `${ROOT}${channel}.message.m1`;
 function setup(from = 10) {
   const cache = createHistoryCache({
     messageChannel: (s) => (s.startsWith(ROOT) ? (s.slice(ROOT.length).split('.')[0] ?? null) : null),
+    touchesEveryChannel: (s) => s.startsWith('hearth.chat.erasure.'),
   });
   cache.following(from);
   let position = from;
@@ -39,6 +40,17 @@ describe('pages of history from memory', () => {
     t.at(12);
     expect(await t.page()).toBe('page 4');
     expect(await t.page()).toBe('page 4');
+  });
+
+  it('reads every channel again once a member is erased (their lines read blank everywhere)', async () => {
+    const t = setup();
+    expect(await t.page('family')).toBe('page 1');
+    expect(await t.page('kids')).toBe('page 2');
+    t.cache.seen('hearth.chat.erasure.ann', 11);
+    t.at(11);
+    expect(await t.page('family')).toBe('page 3');
+    expect(await t.page('kids')).toBe('page 4');
+    expect(await t.page('kids')).toBe('page 4');
   });
 
   it('keeps a page read past an event the follower has not seen yet', async () => {

@@ -24,8 +24,11 @@ export type HistoryCache = ReturnType<typeof createHistoryCache>;
 
 export function createHistoryCache({
   messageChannel,
+  touchesEveryChannel = () => false,
 }: {
   messageChannel: (subject: string) => string | null;
+  /** An event that changes pages of any channel (a member's erasure blanks their lines everywhere). */
+  touchesEveryChannel?: (subject: string) => boolean;
 }) {
   const pages = new LRUCache<string, Page>({
     maxSize: MAX_SIZE,
@@ -34,6 +37,9 @@ export function createHistoryCache({
   });
   /** The newest event of each channel the follower has seen (a family has few channels). */
   const changed = new Map<string, number>();
+  /** The newest event that changed every channel. */
+  let changedAll = 0;
+  const changedSince = (channel: string) => Math.max(changed.get(channel) ?? 0, changedAll);
   let from = Number.POSITIVE_INFINITY;
   let hearing = false;
   // Bumped when the follower goes deaf: a page read across it is not kept.
@@ -48,6 +54,7 @@ export function createHistoryCache({
     seen(subject: string, seq: number) {
       const channel = messageChannel(subject);
       if (channel !== null && seq > (changed.get(channel) ?? 0)) changed.set(channel, seq);
+      else if (channel === null && touchesEveryChannel(subject) && seq > changedAll) changedAll = seq;
     },
     deaf() {
       hearing = false;
@@ -89,12 +96,12 @@ export function createHistoryCache({
     }): Promise<string> {
       const id = `${channelId}\u0000${key}`;
       const kept = hearing ? pages.get(id) : undefined;
-      if (kept && kept.asOf >= (changed.get(channelId) ?? 0) && (after === undefined || kept.asOf >= after))
+      if (kept && kept.asOf >= changedSince(channelId) && (after === undefined || kept.asOf >= after))
         return kept.body;
       const started = epoch;
       const asOf = await position();
       const body = await load();
-      if (hearing && epoch === started && asOf >= from && asOf >= (changed.get(channelId) ?? 0))
+      if (hearing && epoch === started && asOf >= from && asOf >= changedSince(channelId))
         pages.set(id, { body, asOf });
       return body;
     },
