@@ -1,5 +1,5 @@
 import { createDecipheriv } from 'node:crypto';
-import { type DescMessage, fromBinary } from '@bufbuild/protobuf';
+import { type DescMessage, fromBinary, type MessageShape } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
 import { HEADERS } from '../../contracts/events.ts';
@@ -18,7 +18,7 @@ const keys = { sealingKey: () => ({ id: 'key-1', key: KEY }) };
 const toMessage = (row: OutboxRow, n: typeof names) => toMessageWith(row, n, keys);
 
 /** The personal fields a message sealed, opened with the test key (as writers/log/seal.ts seals). */
-function sealedFields(msg: OutboxMessage, desc: DescMessage) {
+function sealedFields<D extends DescMessage>(msg: OutboxMessage, desc: D): MessageShape<D> {
   const sealed = fromBinary(IdentityEventSchema, msg.data).metadata?.sealed;
   if (!sealed) throw new Error('nothing sealed');
   expect(sealed.keyId).toBe('key-1');
