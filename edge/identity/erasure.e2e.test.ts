@@ -9,6 +9,7 @@ import { ENVELOPES } from '../../contracts/events.ts';
 import type { AdminUser, Person } from '../../contracts/identity.api.ts';
 import type { Domain } from '../../contracts/subjects.ts';
 import { memberErasureReactor } from '../../projectors/member-erasure/reactor.ts';
+import { listBaselines, takeBaseline } from '../../projectors/runtime/baseline.ts';
 import type { StoredEvent } from '../../projectors/runtime/types.ts';
 import { eventually, identityEvents, startTestHub, type TestClient, type TestHub } from '../../test/hub.ts';
 import { openEnvelope } from '../../writers/log/decode.ts';
@@ -67,10 +68,12 @@ beforeAll(async () => {
     { timeoutMs: 10_000, what: 'Erin’s message in the family channel' },
   );
   expect(posted.status).toBe(201);
-  // Her facts are on the log before she is erased.
-  await eventually(async () =>
+  // Her facts are on the log before she is erased, and in a baseline of the directory.
+  const renamed = await eventually(async () =>
     (await identityEvents(t.hub)).find((e) => e.case === 'profileUpdated' && e.value.userId === ids.erin),
   );
+  expect((await admin.request(`/api/v1/admin/users?after=${renamed.seq}`)).status).toBe(200);
+  expect(await takeBaseline(t.hub.deps.db, 'identity_users')).toBeDefined();
 }, 60_000);
 afterAll(async () => {
   await t?.stop();
@@ -207,6 +210,15 @@ describe('erasing a member on request', () => {
     expect(
       await count(sql`SELECT count(*)::int AS n FROM auth.outbox WHERE strpos(payload::text, ${NAME}) > 0`),
     ).toBe(0);
+  });
+
+  it('blanks her in the directory’s baselines too', async () => {
+    const { db } = t.hub.deps;
+    const [baseline] = await listBaselines(db, 'identity_users');
+    const { rows } = await sql<{ email: string; name: string }>`
+      SELECT email, name FROM ${sql.id('identity_users_baseline', `b${baseline?.id}_users`)}
+      WHERE id = ${ids.erin}`.execute(db);
+    expect(rows).toEqual([{ email: '', name: '' }]);
   });
 
   it('shows her as erased, with no name or email, in the directory and to the admin', async () => {

@@ -41,8 +41,10 @@ export type Patch = {
 
 type Account = { patch: Patch; created: Row | undefined };
 
+export const IDENTITY_USERS = 'identity_users';
+
 export const identityUsersProjection: Projection<UsersDB, IdentityEvent> = {
-  name: 'identity_users',
+  name: IDENTITY_USERS,
   domain: 'identity',
   migrations: { '20261122T1610_users': m20261122, '20270315T1000_erased': m20270315 },
   apply: async (events, ctx) => {

@@ -3,7 +3,8 @@
 //   1. destroys the member's key: everything sealed for them, on every stream and in every
 //      backup of it, reads empty from now on;
 //   2. removes their sign-in data from better-auth's tables (sessions, password, pending
-//      verifications, the user row with its email) and their rows in the outbox;
+//      verifications, the user row with its email) and their rows in the outbox, and blanks
+//      their name and email in the family directory's baselines;
 //   3. writes MemberErased on the chat, media and play streams, so each read model there
 //      blanks what it holds of them at that point of its stream.
 // Every step may run again (a crash between them redelivers the event): erasing a key twice,
@@ -15,6 +16,8 @@ import type { Appender } from '../../writers/log/append.ts';
 import { ERASURE_DOMAINS, erasureAggregate } from '../../writers/log/erasure.ts';
 import type { Keyring } from '../../writers/log/keys.ts';
 import { AUTH_SCHEMA } from '../identity-access/reactor.ts';
+import { IDENTITY_USERS } from '../identity-users/projection.ts';
+import { baselineSchema } from '../runtime/baseline.ts';
 import type { Reactor } from '../runtime/types.ts';
 
 export const MEMBER_ERASURE = 'member_erasure';
@@ -42,6 +45,7 @@ export function memberErasureReactor({
         const requestedAtMs = Number(e.event.value.requestedAtMs);
         await keys.erase(memberId);
         await removeSignIn(db, memberId);
+        await blankBaselines(db, memberId);
         for (const domain of ERASURE_DOMAINS) {
           await issue({
             cause: e,
@@ -81,8 +85,30 @@ export async function removeSignIn(db: Kysely<unknown>, memberId: string): Promi
       DELETE FROM ${table('outbox')}
       WHERE user_id = '' AND type = 'signInFailed' AND payload->>'email' = ${email}`.execute(db);
   }
-  await sql`DELETE FROM ${table('session')} WHERE "userId" = ${memberId}`.execute(db);
+  // Theirs, and those they opened as someone else (an admin impersonating a member).
+  await sql`
+    DELETE FROM ${table('session')} WHERE "userId" = ${memberId} OR "impersonatedBy" = ${memberId}`.execute(
+    db,
+  );
   await sql`DELETE FROM ${table('account')} WHERE "userId" = ${memberId}`.execute(db);
   await sql`DELETE FROM ${table('user')} WHERE id = ${memberId}`.execute(db);
   await sql`DELETE FROM ${table('outbox')} WHERE user_id = ${memberId}`.execute(db);
+}
+
+/**
+ * The directory's baselines (copies a rebuild may start from, projectors/runtime/baseline.ts)
+ * blank them as the read model did: a rebuild from one replays this erasure after it anyway,
+ * so what it builds is the same, and their name and email are kept nowhere.
+ */
+export async function blankBaselines(db: Kysely<unknown>, memberId: string): Promise<void> {
+  const schema = baselineSchema(IDENTITY_USERS);
+  const { rows } = await sql<{ name: string }>`
+    SELECT table_name AS name FROM information_schema.tables
+    WHERE table_schema = ${schema} AND table_name ~ '^b[0-9]+_users$'`.execute(db);
+  for (const { name } of rows) {
+    await sql`
+      UPDATE ${sql.id(schema, name)} SET email = '', name = '', image = NULL WHERE id = ${memberId}`.execute(
+      db,
+    );
+  }
 }
