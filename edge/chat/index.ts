@@ -92,7 +92,7 @@ export async function createChat({
   const gateway = createGateway({ log, reader, presence, logger });
   // <root>.chat.channel.<id>.message.<message id> (contracts/subjects.ts)
   const channels = `${log.names.domainFilter('chat').slice(0, -1)}channel.`;
-  const erasures = log.names.chat.erasure('');
+  const erasures = log.names.chat.erasure('_').slice(0, -1);
   const pages = createHistoryCache({
     // A member erased: their lines in every channel read blank from then on.
     touchesEveryChannel: (subject) => subject.startsWith(erasures),

@@ -17,7 +17,7 @@ import { ERASURE_DOMAINS, erasureAggregate } from '../../writers/log/erasure.ts'
 import type { Keyring } from '../../writers/log/keys.ts';
 import { AUTH_SCHEMA } from '../identity-access/reactor.ts';
 import { IDENTITY_USERS } from '../identity-users/projection.ts';
-import { baselineSchema } from '../runtime/baseline.ts';
+import { baselineSchema, recordErasure } from '../runtime/baseline.ts';
 import type { Reactor } from '../runtime/types.ts';
 
 export const MEMBER_ERASURE = 'member_erasure';
@@ -46,8 +46,10 @@ export function memberErasureReactor({
         await keys.erase(memberId);
         await removeSignIn(db, memberId);
         await blankBaselines(db, memberId);
+        // Where it stands on each stream: baselines taken before it are replaced (log keeper).
+        await recordErasure(db, 'identity', memberId, e.seq);
         for (const domain of ERASURE_DOMAINS) {
-          await issue({
+          const appended = await issue({
             cause: e,
             key: `member-erasure:${domain}:${memberId}`,
             // The admin who carried out the erasure is its actor on every stream.
@@ -59,6 +61,7 @@ export function memberErasureReactor({
                 meta: { ...meta, actorId: e.actorId },
               }),
           });
+          await recordErasure(db, domain, memberId, appended.seq);
         }
         logger.info({ memberId, requestedBy }, 'member erased');
       }
