@@ -5,7 +5,7 @@ import { type Log, openLog } from '../writers/log/open.ts';
 import { measurePublish } from './jetstream.ts';
 import { openUnnestBaseline } from './postgres.ts';
 import { measureProjector } from './projector.ts';
-import { identitySeed } from './seed.ts';
+import { identitySeed, SEED_KEY_OWNER } from './seed.ts';
 import type { FigureResult, ReplayFigureOptions } from './types.ts';
 
 export async function measureProjectorFigures({
@@ -17,7 +17,8 @@ export async function measureProjectorFigures({
 }: ReplayFigureOptions): Promise<{ jetstream: FigureResult; projector: FigureResult }> {
   step(`encoding ${events} identity events`);
   const log: Log = await openLog({ nc: ctx.nc, names: ctx.names('p') });
-  const seed = identitySeed(log.names, events);
+  await log.keys.ready([SEED_KEY_OWNER]);
+  const seed = identitySeed(log.names, { sealingKey: () => log.keys.sealingKey(SEED_KEY_OWNER) }, events);
   step('raw JetStream publish (writes the history the projector replays)');
   const published = await measurePublish({ log, messages: seed.messages, inFlight: publishInFlight });
 

@@ -34,8 +34,11 @@ export type SessionBody = {
  */
 export type MyPermissions = { role: string; granted: string[] };
 
-/** GET /api/v1/people: the family directory every member may read. No emails, nobody banned. */
-export type Person = { id: string; name: string; image: string | null; role: string };
+/**
+ * GET /api/v1/people: the family directory every member may read. No emails, nobody banned.
+ * An erased member (their personal data erased on request) is listed with no name or image.
+ */
+export type Person = { id: string; name: string; image: string | null; role: string; erased: boolean };
 
 /** GET /api/v1/admin/users: every account, for the admin. */
 export type AdminUser = {
@@ -51,6 +54,8 @@ export type AdminUser = {
   registeredAt: string;
   lastSignInAt: string | null;
   signInCount: number;
+  /** When their personal data was erased on request (email, name and image are then empty); null if never. */
+  erasedAt: string | null;
 };
 
 /**

@@ -20,6 +20,21 @@ export const banBody: JSONSchemaType<BanBody> = {
   additionalProperties: false,
 };
 
+/**
+ * POST /api/v1/admin/members/:id/erase: who asked for the erasure (the member, or a parent on
+ * their behalf: a member id of the family) and when, in Unix ms (default: now; never later).
+ */
+export type EraseMemberBody = { requestedBy: string; requestedAtMs?: number };
+export const eraseMemberBody: JSONSchemaType<EraseMemberBody> = {
+  type: 'object',
+  properties: {
+    requestedBy: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' },
+    requestedAtMs: { type: 'integer', nullable: true, minimum: 0, maximum: 8_640_000_000_000_000 },
+  },
+  required: ['requestedBy'],
+  additionalProperties: false,
+};
+
 export type UpdateProfileBody = { name?: string; image?: string | null };
 export const updateProfileBody: JSONSchemaType<UpdateProfileBody> = {
   type: 'object',

@@ -15,7 +15,9 @@ export type Names = {
   ephemeral: (...tokens: string[]) => string;
   kvBucket: (name: string) => string;
   identity: {
+    /** One account: registered, role, ban, profile, erasure (optimistic concurrency: decisions read it). */
     account: (userId: string) => string;
+    /** One person's sign-in facts: signed in, failed, signed out, revoked (they only accumulate). */
     sessions: (userId: string) => string;
     /** One invite: created, used, revoked (optimistic concurrency on its uses). */
     invite: (inviteId: string) => string;
@@ -41,9 +43,13 @@ export type Names = {
     rules: () => string;
     /** Family time zone and who is hidden from boards. */
     settings: () => string;
+    /** One match: reported, confirmed, settled, rejected or voided (optimistic concurrency). */
     match: (matchId: string) => string;
+    /** One chore as an admin defined it, until retired. */
     chore: (choreId: string) => string;
+    /** One time a member did a chore, for one period: marked done, approved or rejected. */
     completion: (choreId: string, completionId: string) => string;
+    /** One weekly challenge: created, cancelled, completed. */
     challenge: (challengeId: string) => string;
     /** One member's reward for one challenge: at most one event ever. */
     reward: (challengeId: string, memberId: string) => string;
@@ -57,6 +63,7 @@ export type Names = {
   media: {
     /** Every upload and deletion of the same bytes, and their storage key (optimistic concurrency). */
     blob: (sha256: string) => string;
+    /** One album: created, files added and removed. */
     album: (albumId: string) => string;
     /** The family's media settings: who may upload, whether originals keep their location. */
     settings: () => string;

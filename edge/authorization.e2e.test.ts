@@ -161,6 +161,13 @@ const ROWS = (target: string, files: Seeded = { photo: 'nosuch', dm: 'nosuch' })
   { method: 'GET', path: `/api/v1/admin/users/${target}/sessions`, admin: 200 },
   { method: 'POST', path: `/api/v1/admin/users/${target}/sessions/nosuchsession/revoke`, admin: 404 },
   { method: 'POST', path: `/api/v1/admin/users/${target}/sessions/revoke`, admin: 200 },
+  // Erasure is not undone: the matrix asks it of nobody, and the admin hears 404.
+  {
+    method: 'POST',
+    path: '/api/v1/admin/members/nosuch/erase',
+    body: { requestedBy: 'nosuch' },
+    admin: 404,
+  },
   { method: 'GET', path: '/api/v1/admin/read-models', admin: 200 },
   { method: 'POST', path: '/api/v1/admin/read-models/identity_users/rebuild', admin: 202 },
   { method: 'GET', path: '/api/v1/admin/read-models/identity_users/rebuild', admin: 200 },
@@ -176,6 +183,7 @@ const ROWS = (target: string, files: Seeded = { photo: 'nosuch', dm: 'nosuch' })
   { method: 'POST', path: '/api/v1/admin/invites', body: { role: 'member' }, admin: 201 },
   { method: 'POST', path: '/api/v1/admin/invites/nosuch/revoke', admin: 404 },
   { method: 'GET', path: '/api/v1/family', admin: 200, member: 200, child: 200 },
+  { method: 'GET', path: '/api/v1/catalog', admin: 200, member: 200, child: 200 },
   { method: 'GET', path: '/api/v1/admin/family', admin: 200 },
   { method: 'PUT', path: '/api/v1/admin/family', body: { name: 'The Matrix family' }, admin: 200 },
   // better-auth's own admin endpoints would bypass the log: they do not exist for anyone.

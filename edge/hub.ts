@@ -15,6 +15,7 @@ import { auditChainRoutes } from './audit/chain.routes.ts';
 import { type AuditChain, createAuditChain } from './audit/chain.ts';
 import { auditModule } from './audit/index.ts';
 import { createRefusals, type Refusals } from './audit/refusals.ts';
+import { catalogRoutes } from './catalog/routes.ts';
 import { mediaFileLookup } from './chat/files.ts';
 import { type ChatOptions, createChat } from './chat/index.ts';
 import type { HubSettings } from './config.ts';
@@ -132,6 +133,8 @@ export async function createHub({
     logger,
     // A post's attachments are checked against the media read model (the runner is made below).
     lookupFiles: mediaFileLookup({ db, log, waitFor: (name, seq, ms) => projectors.waitFor(name, seq, ms) }),
+    // Made below; frames are handled only once the hub is up.
+    refused: (attempt) => refusals.refused(attempt),
     options: chatOptions,
   });
   const play = createPlay({
@@ -219,6 +222,7 @@ export async function createHub({
   deps.apiRoutes.push(media.routes(deps));
   deps.apiRoutes.push(auditChainRoutes(deps, auditChain));
   deps.apiRoutes.push(audit.routes(deps));
+  deps.apiRoutes.push(catalogRoutes(deps, auditChain));
   const app = createApp(deps);
 
   return {

@@ -18,6 +18,7 @@ import {
   banBody,
   changePasswordBody,
   createInviteBody,
+  eraseMemberBody,
   familyBody,
   setRoleBody,
   updateProfileBody,
@@ -122,6 +123,11 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
       params: { id: user, sessionId: 'nosuchsession' },
     }),
     row('POST', '/api/v1/admin/users/:id/sessions/revoke', { params: { id: user } }),
+    row('POST', '/api/v1/admin/members/:id/erase', {
+      params: { id: 'nosuch' },
+      body: { requestedBy: 'nosuch', requestedAtMs: 1_700_000_000_000 },
+      schema: eraseMemberBody,
+    }),
     row('POST', '/api/v1/admin/invites', {
       body: { role: 'member', expiresIn: '7d', uses: 2 },
       schema: createInviteBody,

@@ -24,7 +24,8 @@ export const signedIn = (userId: string, sessionId = `s-${userId}`): IdentityBod
 
 export async function publishIdentity(log: Log, event: IdentityBody, now = new Date()): Promise<number> {
   // Account and session facts only: an invite has a subject of its own.
-  const userId = 'userId' in event.value ? event.value.userId : '';
+  const userId =
+    event.case === 'memberErased' ? event.value.memberId : 'userId' in event.value ? event.value.userId : '';
   const subject =
     event.case === 'signedIn' || event.case === 'signedOut' || event.case === 'sessionRevoked'
       ? log.names.identity.sessions(userId)

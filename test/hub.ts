@@ -1,6 +1,5 @@
 // A whole hub on test NATS and a fresh database, and a small HTTP client that keeps cookies,
 // for e2e tests over HTTP. Each test file gets its own namespace and database.
-import { fromBinary } from '@bufbuild/protobuf';
 import pino from 'pino';
 import type { EventMetadata } from '../contracts/gen/hearth/common/v1/metadata_pb.ts';
 import { IdentityEventSchema } from '../contracts/gen/hearth/identity/v1/events_pb.ts';
@@ -11,6 +10,7 @@ import { createHub, type Hub } from '../edge/hub.ts';
 import type { IdentityConfig } from '../edge/identity/index.ts';
 import { exportSigningKey, generateSigningKey } from '../writers/audit/chain.ts';
 import type { IdentityEventBody } from '../writers/identity/state.ts';
+import { openEnvelopeReady } from '../writers/log/decode.ts';
 import { testDatabase, testNats, uniquePrefix } from './services.ts';
 
 export type TestHub = {
@@ -166,7 +166,8 @@ export async function identityEvents(hub: Hub): Promise<LoggedEvent[]> {
   for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
     const m = await log.jsm.direct.getMessage(stream, { seq });
     if (!m) continue;
-    const envelope = fromBinary(IdentityEventSchema, m.data);
+    // Personal fields opened as every reader of the log opens them (blank once erased).
+    const { envelope } = await openEnvelopeReady(IdentityEventSchema, m.data);
     if (envelope.event.case === undefined) continue;
     out.push({
       ...envelope.event,

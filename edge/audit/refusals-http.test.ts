@@ -108,6 +108,46 @@ describe('a rate limit', () => {
   });
 });
 
+describe('a banned person signing in', () => {
+  it('is a failed sign-in with the ban’s code, from the account typed', async () => {
+    const seen: RefusedAttempt[] = [];
+    const app = new Hono<HubEnv>();
+    app.use(clientIp([]));
+    app.use(
+      '/api/auth/*',
+      recordRefusedAuth((a) => {
+        if (a instanceof Promise) void a.then((found) => found && seen.push(found));
+        else seen.push(a);
+      }),
+    );
+    app.post('/api/auth/sign-in/email', (c) =>
+      c.json({ error: 'You are banned.', code: 'identity.banned' }, 403),
+    );
+    const res = await app.request('/api/auth/sign-in/email', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Forwarded-For': '198.51.100.9',
+        'User-Agent': 'ua/2',
+      },
+      body: JSON.stringify({ email: 'bob@family.test', password: 'right' }),
+    });
+    expect(res.status).toBe(403);
+    // Handed over as a promise read after the answer: wait until it is.
+    for (let i = 0; i < 500 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([
+      {
+        kind: RefusalKind.SIGN_IN_FAILED,
+        action: 'POST /api/auth/sign-in/email',
+        code: 'identity.banned',
+        account: 'bob@family.test',
+        clientIp: '198.51.100.9',
+        userAgent: 'ua/2',
+      },
+    ]);
+  });
+});
+
 describe('the target of a refusal', () => {
   it('is the route’s last path parameter, decoded', () => {
     expect(mainParameter('/api/v1/admin/users/:id/role', '/api/v1/admin/users/u%2D1/role')).toBe('u-1');

@@ -1,5 +1,6 @@
 // Where the edge refuses, the audit log hears of it: a permission refused on a command (403),
-// a rate limit (429), a failed sign-in (401) and a sign-up refused for its invite. Each looks
+// a rate limit (429), a failed sign-in (401, or 403 for a banned account) and a sign-up refused
+// for its invite. Each looks
 // at the answer after it is made and hands the refusal over without waiting for it.
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -70,7 +71,8 @@ export function recordRefusedAuth(refused: Refused): MiddlewareHandler<HubEnv> {
       (async (): Promise<RefusedAttempt | undefined> => {
         const body = await jsonOf(copy);
         const code = String((await jsonOf(answer)).code ?? '');
-        if (path === '/sign-in/email' && status === 401) {
+        // Refused: a wrong password (401), or the right one of a banned account (403).
+        if (path === '/sign-in/email' && (status === 401 || (status === 403 && code === 'identity.banned'))) {
           const email = typeof body.email === 'string' ? body.email.trim().slice(0, ACCOUNT_MAX) : '';
           return { kind: RefusalKind.SIGN_IN_FAILED, action, code, account: email, ...origin };
         }

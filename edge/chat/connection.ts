@@ -5,11 +5,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ClientFrame } from '../../contracts/chat.schema.ts';
 import { commonErrors, HearthError } from '../../contracts/errors.ts';
+import { RefusalKind } from '../../contracts/gen/hearth/audit/v1/events_pb.ts';
 import type { ChatWriter } from '../../writers/chat/commands.ts';
 import { chatErrors } from '../../writers/chat/errors.ts';
 import { newId } from '../../writers/chat/ids.ts';
 import type { CommandMeta } from '../../writers/log/append.ts';
-import type { AuthGate } from '../http/deps.ts';
+import type { AuthGate, RefusedAttempt } from '../http/deps.ts';
 import { CHAT_PERMISSIONS } from '../http/permissions.ts';
 import { createTokenBucket } from '../http/rate-limit.ts';
 import { newTraceparent } from '../http/trace.ts';
@@ -31,12 +32,15 @@ export function createFrameHandler({
   auth,
   logger,
   rateLimit = RATE_LIMIT_DEFAULTS,
+  refused,
 }: {
   gateway: Gateway;
   writer: ChatWriter;
   auth: Pick<AuthGate, 'can'>;
   logger: Logger;
   rateLimit?: RateLimit;
+  /** The audit log's recorder: a frame refused by a permission (403) or the rate limit (429). */
+  refused?: (attempt: RefusedAttempt) => void;
 }): FrameHandler {
   // Per person, shared by all their sockets on this edge: `burst` frames at once, then one
   // every 1/perSecond s: a bucket of `burst` tokens refilled at `perSecond`.
@@ -149,6 +153,7 @@ export function createFrameHandler({
     } catch (err) {
       const ref = 'ref' in frame ? frame.ref : undefined;
       if (err instanceof HearthError) {
+        if (refused && (err.status === 403 || err.status === 429)) refused(refusalOf(conn, frame, err));
         gateway.send(conn, errorFrame(err.code, err.message, ref));
         return;
       }
@@ -185,5 +190,19 @@ export function createFrameHandler({
       queues.set(conn, next);
     },
     inFlight: () => inFlight,
+  };
+}
+
+/** A refused frame as the audit log records it: its type as the action, its channel as the target. */
+function refusalOf(conn: Conn, frame: ClientFrame, err: HearthError): RefusedAttempt {
+  return {
+    kind: err.status === 403 ? RefusalKind.FORBIDDEN : RefusalKind.RATE_LIMITED,
+    action: `socket ${frame.type}`,
+    target: 'channel' in frame && typeof frame.channel === 'string' ? frame.channel : '',
+    code: err.code,
+    actorId: conn.claims.actorId,
+    onBehalfOf: conn.claims.onBehalfOf || undefined,
+    clientIp: conn.claims.clientIp ?? '',
+    userAgent: conn.claims.userAgent ?? '',
   };
 }

@@ -11,9 +11,7 @@
 // - while NATS is away the follower hears nothing: nothing is answered or kept, and memory
 //   starts empty when it is back;
 // - an entry lives at most MAX_AGE_MS, so a follower that stopped hearing without saying so
-//   cannot hold a page for long;
-// - a member's erasure changes their messages in every channel: a page read before the read
-//   model applied it is stale wherever it is, so its sequence counts as every channel's change.
+//   cannot hold a page for long.
 import { LRUCache } from 'lru-cache';
 
 export const MAX_AGE_MS = 30_000;
@@ -26,11 +24,11 @@ export type HistoryCache = ReturnType<typeof createHistoryCache>;
 
 export function createHistoryCache({
   messageChannel,
-  changesAll = () => false,
+  touchesEveryChannel = () => false,
 }: {
   messageChannel: (subject: string) => string | null;
-  /** Subjects whose events change messages of any channel (a member's erasure). */
-  changesAll?: (subject: string) => boolean;
+  /** An event that changes pages of any channel (a member's erasure blanks their lines everywhere). */
+  touchesEveryChannel?: (subject: string) => boolean;
 }) {
   const pages = new LRUCache<string, Page>({
     maxSize: MAX_SIZE,
@@ -39,9 +37,9 @@ export function createHistoryCache({
   });
   /** The newest event of each channel the follower has seen (a family has few channels). */
   const changed = new Map<string, number>();
-  /** The newest event seen that changed every channel. */
-  let everywhere = 0;
-  const changedAt = (channelId: string) => Math.max(changed.get(channelId) ?? 0, everywhere);
+  /** The newest event that changed every channel. */
+  let changedAll = 0;
+  const changedSince = (channel: string) => Math.max(changed.get(channel) ?? 0, changedAll);
   let from = Number.POSITIVE_INFINITY;
   let hearing = false;
   // Bumped when the follower goes deaf: a page read across it is not kept.
@@ -54,9 +52,9 @@ export function createHistoryCache({
       hearing = true;
     },
     seen(subject: string, seq: number) {
-      if (changesAll(subject)) everywhere = Math.max(everywhere, seq);
       const channel = messageChannel(subject);
       if (channel !== null && seq > (changed.get(channel) ?? 0)) changed.set(channel, seq);
+      else if (channel === null && touchesEveryChannel(subject) && seq > changedAll) changedAll = seq;
     },
     deaf() {
       hearing = false;
@@ -98,12 +96,12 @@ export function createHistoryCache({
     }): Promise<string> {
       const id = `${channelId}\u0000${key}`;
       const kept = hearing ? pages.get(id) : undefined;
-      if (kept && kept.asOf >= changedAt(channelId) && (after === undefined || kept.asOf >= after))
+      if (kept && kept.asOf >= changedSince(channelId) && (after === undefined || kept.asOf >= after))
         return kept.body;
       const started = epoch;
       const asOf = await position();
       const body = await load();
-      if (hearing && epoch === started && asOf >= from && asOf >= changedAt(channelId))
+      if (hearing && epoch === started && asOf >= from && asOf >= changedSince(channelId))
         pages.set(id, { body, asOf });
       return body;
     },

@@ -17,7 +17,7 @@ import { createChatReader } from '../../writers/chat/load.ts';
 import type { Appender } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
 import type { HubEnv } from '../http/context.ts';
-import type { AuthGate, HubDeps } from '../http/deps.ts';
+import type { AuthGate, HubDeps, RefusedAttempt } from '../http/deps.ts';
 import { watchIdentity } from '../identity/watch.ts';
 import { createTokenStore } from '../socket/tokens.ts';
 import { createUpgradeHandler } from '../socket/upgrade.ts';
@@ -65,6 +65,7 @@ export async function createChat({
   trustedOrigins,
   logger,
   lookupFiles,
+  refused,
   options = {},
 }: {
   log: Log;
@@ -76,6 +77,8 @@ export async function createChat({
   logger: Logger;
   /** What media knows of the files a post attaches; without it, every attachment is refused. */
   lookupFiles?: LookupFiles;
+  /** Records a frame refused by a permission or the rate limit on the audit log. */
+  refused?: (attempt: RefusedAttempt) => void;
   options?: ChatOptions;
 }): Promise<Chat> {
   const reader = createChatReader({ log });
@@ -89,15 +92,15 @@ export async function createChat({
   const gateway = createGateway({ log, reader, presence, logger });
   // <root>.chat.channel.<id>.message.<message id> (contracts/subjects.ts)
   const channels = `${log.names.domainFilter('chat').slice(0, -1)}channel.`;
-  const erasures = `${log.names.domainFilter('chat').slice(0, -1)}erasure.`;
+  const erasures = log.names.chat.erasure('_').slice(0, -1);
   const pages = createHistoryCache({
+    // A member erased: their lines in every channel read blank from then on.
+    touchesEveryChannel: (subject) => subject.startsWith(erasures),
     messageChannel: (subject) => {
       if (!subject.startsWith(channels)) return null;
       const dot = subject.indexOf('.', channels.length);
       return dot > 0 && subject.startsWith('.message.', dot) ? subject.slice(channels.length, dot) : null;
     },
-    // <root>.chat.erasure.<member>: their messages in every channel are blanked.
-    changesAll: (subject) => subject.startsWith(erasures),
   });
   const frames = createFrameHandler({
     gateway,
@@ -105,6 +108,7 @@ export async function createChat({
     auth,
     logger,
     rateLimit: options.rateLimit ?? RATE_LIMIT_DEFAULTS,
+    ...(refused && { refused }),
   });
   // Banned since the ticket was issued: the read model may not know yet, this edge may.
   const recentlyBanned = new Map<string, number>();

@@ -43,6 +43,8 @@ export const PERMISSIONS = {
   readDeadLetters: { deadLetter: ['read'] },
   resolveDeadLetters: { deadLetter: ['resolve'] },
   manageFamily: { family: ['manage'] },
+  /** Erasing a member's personal data on request: admins only. */
+  eraseMember: { user: ['delete'] },
 } as const;
 
 /** What the family does in chat; only moderate is admin-like. */

@@ -6,6 +6,10 @@ import { defineErrors, type ErrorStatus, HearthError } from '../../contracts/err
 /** Identity errors the edge raises itself (the writer's are in writers/identity/errors.ts). */
 export const edgeIdentityErrors = defineErrors('identity', {
   sessionNotFound: { status: 404, message: 'No such session for this user.' },
+  requesterNotInFamily: {
+    status: 400,
+    message: 'An erasure is requested by the member themselves or by a parent: a member of the family.',
+  },
   banned: { status: 403, message: bannedMessage({ reason: '', until: null }) },
   domainsNeedMail: {
     status: 409,

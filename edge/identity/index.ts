@@ -1,6 +1,6 @@
 // The identity module: better-auth (sessions, roles, registration policy) on its own Postgres
 // schema, the outbox that puts its facts on the log, the identity_access reactor that applies admin
-// decisions from the log, and the identity routes.
+// decisions from the log, the member_erasure reactor that carries out erasures, and the identity routes.
 import type { Hono } from 'hono';
 import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
@@ -9,6 +9,7 @@ import { identityAccessReactor } from '../../projectors/identity-access/reactor.
 import { identityFamilyProjection } from '../../projectors/identity-family/projection.ts';
 import { identityInvitesProjection } from '../../projectors/identity-invites/projection.ts';
 import { identityUsersProjection } from '../../projectors/identity-users/projection.ts';
+import { memberErasureReactor } from '../../projectors/member-erasure/reactor.ts';
 import type { Projector } from '../../projectors/runtime/types.ts';
 import { createIdentityWriter } from '../../writers/identity/commands.ts';
 import type { Appender } from '../../writers/log/append.ts';
@@ -17,6 +18,7 @@ import type { HubEnv } from '../http/context.ts';
 import type { AuthGate, HubDeps } from '../http/deps.ts';
 import { createAuth } from './auth.ts';
 import { type AuthDatabase, openAuthDatabase } from './db.ts';
+import { erasureRoutes } from './erasure.routes.ts';
 import { fromAuthError } from './errors.ts';
 import { familyRoutes } from './family.routes.ts';
 import { createGate } from './gate.ts';
@@ -128,6 +130,7 @@ export async function createIdentity({
     on: {
       banned: (userId, ban) => sessions.banned(userId, ban.until === null ? null : Date.parse(ban.until)),
       unbanned: (userId) => sessions.unbanned(userId),
+      erased: (userId) => sessions.erased(userId),
       roleChanged: (userId, role) => sessions.roleChanged(userId, role),
       sessionEnded: (sessionId) => sessions.endSession(sessionId),
       accountChanged: (userId) => sessions.endUser(userId),
@@ -150,11 +153,13 @@ export async function createIdentity({
       identityAccessReactor as unknown as Projector,
       identityInvitesProjection as unknown as Projector,
       identityFamilyProjection as unknown as Projector,
+      memberErasureReactor({ keys: log.keys, appender }) as unknown as Projector,
     ],
     routes: (deps) => {
       const routes = identityRoutes({ deps, betterAuth: auth, authDb, relay, sessions });
       routes.route('/', inviteRoutes({ deps, writer, secret: config.secret }));
       routes.route('/', peopleRoutes(deps));
+      routes.route('/', erasureRoutes({ deps, writer, relay, sessions }));
       routes.route('/', familyRoutes({ deps, writer, policy: config, mailConfigured: mailer !== undefined }));
       return routes;
     },

@@ -1,12 +1,36 @@
-import { fromBinary } from '@bufbuild/protobuf';
+import { createDecipheriv } from 'node:crypto';
+import { type DescMessage, fromBinary, type MessageShape } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
 import { HEADERS } from '../../contracts/events.ts';
-import { IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
+import {
+  IdentityEventSchema,
+  ProfileUpdatedSchema,
+  UserRegisteredSchema,
+} from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import { createNames } from '../../contracts/subjects.ts';
-import { type OutboxRow, toMessage, UNKNOWN_USER } from './outbox.ts';
+import { type OutboxMessage, type OutboxRow, toMessage as toMessageWith, UNKNOWN_USER } from './outbox.ts';
 
 const names = createNames('t1');
+// One member key for every row: the relay readies the row's member's key before it encodes.
+const KEY = new Uint8Array(32).fill(7);
+const keys = { sealingKey: () => ({ id: 'key-1', key: KEY }) };
+const toMessage = (row: OutboxRow, n: typeof names) => toMessageWith(row, n, keys);
+
+/** The personal fields a message sealed, opened with the test key (as writers/log/seal.ts seals). */
+function sealedFields<D extends DescMessage>(msg: OutboxMessage, desc: D): MessageShape<D> {
+  const sealed = fromBinary(IdentityEventSchema, msg.data).metadata?.sealed;
+  if (!sealed) throw new Error('nothing sealed');
+  expect(sealed.keyId).toBe('key-1');
+  const box = sealed.box;
+  const decipher = createDecipheriv('aes-256-gcm', KEY, box.subarray(0, 12));
+  decipher.setAAD(Buffer.from(desc.typeName));
+  decipher.setAuthTag(box.subarray(box.length - 16));
+  return fromBinary(
+    desc,
+    Buffer.concat([decipher.update(box.subarray(12, box.length - 16)), decipher.final()]),
+  );
+}
 const at = new Date('2026-11-22T12:00:00Z');
 const row = (over: Partial<OutboxRow>): OutboxRow => ({
   id: '42',
@@ -26,10 +50,13 @@ describe('an outbox row', () => {
     expect(msg.msgID).toBe('outbox-42');
     expect(msg.headers.get(HEADERS.type)).toBe('hearth.identity.v1.UserRegistered');
     const envelope = fromBinary(IdentityEventSchema, msg.data);
+    // The email and name travel sealed under the member's key, never in the clear.
     expect(envelope.event).toMatchObject({
       case: 'userRegistered',
-      value: { email: 'ann@family.test', role: 'admin' },
+      value: { email: '', name: '', role: 'admin' },
     });
+    expect(Buffer.from(msg.data).includes('ann@family.test')).toBe(false);
+    expect(sealedFields(msg, UserRegisteredSchema)).toMatchObject({ email: 'ann@family.test', name: 'Ann' });
     expect(envelope.metadata?.actorId).toBe('u1');
     expect(envelope.metadata?.occurredAt && timestampDate(envelope.metadata.occurredAt)).toEqual(at);
   });
@@ -72,8 +99,20 @@ describe('an outbox row', () => {
     const msg = toMessage(row({ type: 'profileUpdated', payload: { userId: 'u1', image: '' } }), names);
     const { event } = fromBinary(IdentityEventSchema, msg.data);
     expect(event.case).toBe('profileUpdated');
-    expect(event.case === 'profileUpdated' && event.value.name).toBeUndefined();
-    expect(event.case === 'profileUpdated' && event.value.image).toBe('');
+    const fields = sealedFields(msg, ProfileUpdatedSchema);
+    expect(fields.name).toBeUndefined();
+    expect(fields.image).toBe('');
+  });
+
+  it('drops the personal fields of a member already erased', () => {
+    const erased = { sealingKey: () => 'erased' as const };
+    const msg = toMessageWith(row({}), names, erased);
+    const envelope = fromBinary(IdentityEventSchema, msg.data);
+    expect(envelope.metadata?.sealed).toBeUndefined();
+    expect(envelope.event).toMatchObject({
+      case: 'userRegistered',
+      value: { userId: 'u1', email: '', name: '' },
+    });
   });
 
   it('refuses a type the relay does not publish, or fields the event does not have', () => {

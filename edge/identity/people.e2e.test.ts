@@ -31,6 +31,7 @@ describe('the family directory', () => {
       name: expect.any(String),
       image: null,
       role: expect.any(String),
+      erased: false,
     });
   });
 });

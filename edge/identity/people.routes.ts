@@ -1,5 +1,6 @@
 // The family directory every signed-in member may read: who is who in chat. No emails, and
-// nobody banned, so a child never sees more than names and faces.
+// nobody banned, so a child never sees more than names and faces. An erased member stays
+// listed (their old messages still name their id) as erased, with no name or face.
 import { Hono } from 'hono';
 import type { Person } from '../../contracts/identity.api.ts';
 import { isBanned, listUsers } from '../../projectors/identity-users/queries.ts';
@@ -13,7 +14,7 @@ export function peopleRoutes(deps: HubDeps): Hono<HubEnv> {
     const now = Date.now();
     const people: Person[] = (await listUsers(deps.db))
       .filter((u) => !isBanned(u, now))
-      .map(({ id, name, image, role }) => ({ id, name, image, role }));
+      .map(({ id, name, image, role, erasedAt }) => ({ id, name, image, role, erased: erasedAt !== null }));
     return c.json(people);
   });
   return app;

@@ -72,6 +72,14 @@ describe('a session cached on one edge', () => {
       .toBe('child');
   });
 
+  it('is refused on the other edge once the person’s personal data is erased', async () => {
+    const gus = await t.member('gus@family.test', two);
+    await warm(gus);
+    const res = await ann.request(`/api/v1/admin/members/${gus.id}/erase`, { body: { requestedBy: gus.id } });
+    expect(res.status).toBeLessThan(300);
+    await expect.poll(async () => (await gus.request('/api/v1/me')).status, { timeout: 5000 }).toBe(401);
+  });
+
   it('answers get-session from memory with the same body, byte for byte', async () => {
     const fay = await t.member('fay@family.test', two);
     const first = await (await fay.request('/api/auth/get-session')).text();

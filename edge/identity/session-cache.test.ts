@@ -163,6 +163,23 @@ describe('the session cache', () => {
     expect(cache.size()).toBe(0);
   });
 
+  it('refuses every session of an erased person at once, whatever the database says yet', async () => {
+    let clock = 1_000;
+    const cache = createSessionCache({ now: () => clock, settleMs: 10_000 });
+    const stale = counted(() => session('eve', 's1', 10_000_000));
+    expect(await cache.get(headers('t1'), stale)).not.toBeNull();
+    expect(cache.size()).toBe(1);
+    cache.erased('eve');
+    expect(cache.size()).toBe(0);
+    clock += 60_000; // the reactor has not removed their sessions yet
+    expect(await cache.get(headers('t1'), stale)).toBeNull();
+    expect(await cache.get(headers('t9'), stale)).toBeNull();
+    // An unban changes nothing of it.
+    cache.unbanned('eve');
+    expect(await cache.get(headers('t1'), stale)).toBeNull();
+    expect(cache.size()).toBe(0);
+  });
+
   it('answers nothing from memory while it cannot hear the events', async () => {
     const cache = createSessionCache();
     const load = counted(() => session('ana', 's1', FAR));

@@ -1,8 +1,8 @@
 // Signed-in requests answered from memory: a session better-auth has verified is kept here,
 // keyed by a hash of the very cookie better-auth read, until the sooner of its expiry and a
 // minute. The identity events every edge hears (edge/identity/watch.ts) end entries at once:
-// a ban, a role change or a password change ends all of that person's, a sign-out or revoke
-// ends that session's. The events are also remembered for a while and trusted over the
+// a ban, an erasure, a role change or a password change ends all of that person's, a sign-out
+// or revoke ends that session's. The events are also remembered for a while and trusted over the
 // database, which the identity_access reactor updates a little later: a lookup made before it
 // has applied a ban, a revoke or a role can neither let the old answer through nor put it back.
 // While this edge cannot hear the events (NATS away), nothing is answered from memory.
@@ -46,7 +46,7 @@ export function sessionCookie(headers: Headers, name: string): string | undefine
   return found;
 }
 
-type Fact = { bannedUntil?: number | null; role?: string };
+type Fact = { bannedUntil?: number | null; role?: string; erased?: true };
 /** A verified session, answered from memory until freshUntil, and after it only in an outage. */
 type Entry = { found: CurrentSession; freshUntil: number };
 
@@ -103,6 +103,7 @@ export function createSessionCache({
     if (ended.has(s.session.id)) return null;
     const fact = facts.get(s.user.id);
     if (!fact) return s;
+    if (fact.erased) return null;
     if (fact.bannedUntil !== undefined && (fact.bannedUntil === null || fact.bannedUntil > now()))
       return null;
     if (fact.role !== undefined && fact.role !== s.user.role)
@@ -171,6 +172,11 @@ export function createSessionCache({
     },
     roleChanged(userId: string, role: string): void {
       facts.set(userId, { ...facts.get(userId), role });
+      changed(userId);
+    },
+    /** An erasure: every session of theirs is refused from now, whatever the database says yet. */
+    erased(userId: string): void {
+      facts.set(userId, { ...facts.get(userId), erased: true });
       changed(userId);
     },
     /** A password or profile change: every session of theirs is asked for again. */

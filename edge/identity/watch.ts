@@ -1,4 +1,4 @@
-// Bans, role changes and ended sessions reach each edge at once (open sockets, cached
+// Bans, erasures, role changes and ended sessions reach each edge at once (open sockets, cached
 // sessions). A JetStream publish is also delivered to core subscribers of its subject, so each
 // edge listens to the identity subjects directly, with no consumer and no lag behind a read model.
 import type { Subscription } from '@nats-io/transport-node';
@@ -15,6 +15,8 @@ export type IdentityReactions = {
   /** The subscription failed: events may be missed from here on. */
   deaf?: () => void;
   unbanned?: (userId: string) => void;
+  /** Their personal data was erased: no session of theirs is valid any more. */
+  erased?: (userId: string) => void;
   /** Anything else about the account changed (password, profile): what is kept of it is stale. */
   accountChanged?: (userId: string) => void;
 };
@@ -55,6 +57,9 @@ export function watchIdentity({ log, logger, on }: { log: Log; logger: Logger; o
               break;
             case 'userUnbanned':
               on.unbanned?.(event.value.userId);
+              break;
+            case 'memberErased':
+              on.erased?.(event.value.memberId);
               break;
             case 'passwordChanged':
             case 'profileUpdated':

@@ -76,6 +76,9 @@ async function applyOne(db: Kysely<unknown>, { event }: StoredEvent<IdentityEven
       // The family's settings are read from the log at sign-up (edge/identity/registration.ts).
       // An invite's role reaches better-auth's tables at sign-up, in the user's own row.
       return;
+    case 'memberErased':
+      // Their sign-in data goes with their key: the member_erasure reactor's work.
+      return;
     default: {
       const unreachable: never = event;
       return unreachable;

@@ -1,6 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemberErasedSchema } from '../../contracts/gen/hearth/common/v1/personal_pb.ts';
 import {
   type IdentityEvent,
   PasswordChangedSchema,
@@ -15,7 +16,7 @@ import { type IdentityBody, registered, signedIn } from '../../test/events.ts';
 import { testDatabase } from '../../test/services.ts';
 import { migrateSchema } from '../runtime/migrate.ts';
 import type { ProjectionContext, StoredEvent } from '../runtime/types.ts';
-import { evolveRow, identityUsersProjection, type Row } from './projection.ts';
+import { accountOf, evolveRow, identityUsersProjection, type Row } from './projection.ts';
 import type { UsersDB } from './tables.ts';
 
 // The projection writes a batch as inserts and patches, never reading the rows; evolveRow,
@@ -48,7 +49,7 @@ const ACCOUNTS = ['ann', 'bob', 'cat', 'dan', ''];
 function randomEvent(r: () => number): IdentityBody {
   const userId = ACCOUNTS[Math.floor(r() * ACCOUNTS.length)] as string;
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)] as T;
-  switch (Math.floor(r() * 9)) {
+  switch (Math.floor(r() * 10)) {
     case 0:
     case 1:
       return registered(userId || 'eve', pick(['member', 'admin']));
@@ -78,6 +79,12 @@ function randomEvent(r: () => number): IdentityBody {
       return signedIn(userId, `s${Math.floor(r() * 1000)}`);
     case 7:
       return { case: 'signInFailed', value: create(SignInFailedSchema, { userId, reason: 'bad password' }) };
+    case 8:
+      // Erased: later profile updates (late in the log) change nothing of theirs.
+      return {
+        case: 'memberErased',
+        value: create(MemberErasedSchema, { memberId: userId, requestedBy: userId, requestedAtMs: 1n }),
+      };
     default:
       return { case: 'passwordChanged', value: create(PasswordChangedSchema, { userId }) };
   }
@@ -89,14 +96,14 @@ const stored = (event: IdentityBody, seq: number): StoredEvent<IdentityEvent> =>
   subject: 'x',
   type: event.value.$typeName,
   occurredAt: new Date(Date.UTC(2026, 0, 1) + seq * 1000),
-  actorId: 'userId' in event.value ? event.value.userId : '',
+  actorId: 'userId' in event.value ? event.value.userId : 'admin',
   event,
 });
 
 describe('a batch of the users projection', () => {
   it('leaves the rows evolveRow computes one event at a time, however the log is cut', async () => {
     const r = rng(3);
-    const paths = { lean: 0, apply: 0 };
+    const paths = { lean: 0, apply: 0, erased: 0 };
     for (let run = 0; run < 25; run++) {
       const schema = `users_fold_${run}`;
       await migrateSchema({ db, schema, migrations: identityUsersProjection.migrations });
@@ -108,7 +115,7 @@ describe('a batch of the users projection', () => {
       const events = Array.from({ length: 60 }, (_, i) => stored(randomEvent(r), i + 1));
       const expected = new Map<string, Row>();
       for (const e of events) {
-        const next = evolveRow(expected.get('userId' in e.event.value ? e.event.value.userId : ''), e);
+        const next = evolveRow(expected.get(accountOf(e) ?? ''), e);
         if (next) expected.set(next.id, next);
       }
       // Batches of 1 to 20 events, each in a transaction as the runtime applies them: the
@@ -136,9 +143,12 @@ describe('a batch of the users projection', () => {
         SELECT * FROM ${sql.table(`${schema}.users`)} ORDER BY id`.execute(db);
       const actual = rows.map((row) => ({ ...row, last_seq: Number(row.last_seq) }));
       expect(actual).toEqual([...expected.values()].sort((a, b) => (a.id < b.id ? -1 : 1)));
+      paths.erased += actual.filter((row) => row.erased_at !== null).length;
     }
     // Both ways were taken, and apply handled every repeated registration.
     expect(paths.lean).toBeGreaterThan(0);
     expect(paths.apply).toBeGreaterThan(0);
+    // Erasures were among them, with updates after them.
+    expect(paths.erased).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,12 @@
 import { create } from '@bufbuild/protobuf';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RoleChangedSchema, UserBannedSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
+import { MemberErasedSchema } from '../../contracts/gen/hearth/common/v1/personal_pb.ts';
+import {
+  ProfileUpdatedSchema,
+  RoleChangedSchema,
+  UserBannedSchema,
+} from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import { publishIdentity, registered, signedIn } from '../../test/events.ts';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
 import type { Log } from '../../writers/log/open.ts';
@@ -54,6 +59,35 @@ describe('the users read model', () => {
     const seq = await publishIdentity(log, signedIn('ghost'));
     await runner.waitFor('identity_users', seq, 5000);
     expect(await findUser(db, 'ghost')).toBeUndefined();
+  });
+
+  it('blanks an erased member as a rebuild from their shredded events does', async () => {
+    await publishIdentity(log, registered('dora'));
+    await publishIdentity(log, {
+      case: 'profileUpdated',
+      value: create(ProfileUpdatedSchema, { userId: 'dora', name: 'Dora D.', image: 'https://img/d.png' }),
+    });
+    const before = await publishIdentity(log, signedIn('dora'));
+    await runner.waitFor('identity_users', before, 5000);
+    expect(await findUser(db, 'dora')).toMatchObject({ name: 'Dora D.', email: 'dora@family.test' });
+    const seq = await publishIdentity(log, {
+      case: 'memberErased',
+      value: create(MemberErasedSchema, { memberId: 'dora', requestedBy: 'dora', requestedAtMs: 1n }),
+    });
+    // As the member_erasure reactor does: their key goes.
+    await log.keys.erase('dora');
+    expect(await runner.waitFor('identity_users', seq, 5000)).toBe(true);
+    const live = await findUser(db, 'dora');
+    expect(live).toMatchObject({
+      email: '',
+      name: '',
+      image: null,
+      signInCount: 1,
+      erasedAt: expect.any(String),
+    });
+    const progress = await runner.rebuild('identity_users');
+    expect(progress).toMatchObject({ status: 'done', remaining: 0 });
+    expect(await findUser(db, 'dora')).toEqual(live);
   });
 
   it('rebuilds from the log into the same rows', async () => {

@@ -3,11 +3,12 @@
 // registers gets the row the batch builds for it, unless it already exists; an existing
 // account gets the batch's changes applied in place. Being one statement, the live worker
 // can send it together with BEGIN and COMMIT (see batchStatement in ../types.ts).
-import { type CompiledQuery, sql } from 'kysely';
+import type { CompiledQuery } from 'kysely';
 import type { IdentityEvent } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
-import { booleanArray, numberArray, textArray, timestampArray } from '../runtime/arrays.ts';
 import type { Projection, ProjectionContext, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1610_users.ts';
+import * as m20270315 from './migrations/20270315T1000_erased.ts';
+import { statement } from './statement.ts';
 import type { UserRow, UsersDB } from './tables.ts';
 
 export type Row = Omit<UserRow, 'last_seq'> & { last_seq: number };
@@ -34,14 +35,18 @@ export type Patch = {
   last_sign_in_at?: Date;
   sign_ins?: number;
   failed?: number;
+  /** Erased in this batch: the UPDATE blanks name, email and image, and keeps them blank. */
+  erased_at?: Date;
 };
 
 type Account = { patch: Patch; created: Row | undefined };
 
+export const IDENTITY_USERS = 'identity_users';
+
 export const identityUsersProjection: Projection<UsersDB, IdentityEvent> = {
-  name: 'identity_users',
+  name: IDENTITY_USERS,
   domain: 'identity',
-  migrations: { '20261122T1610_users': m20261122 },
+  migrations: { '20261122T1610_users': m20261122, '20270315T1000_erased': m20270315 },
   apply: async (events, ctx) => {
     const statement = compile(events, ctx, false);
     if (statement) await ctx.db.executeQuery(statement);
@@ -58,9 +63,8 @@ function compile(
 ): CompiledQuery | null {
   const accounts = new Map<string, Account>();
   for (const e of events) {
-    // Invites are identity_invites' (an invite's use names its account, but changes no row).
-    if (!('userId' in e.event.value) || isInviteEvent(e)) continue;
-    const id = e.event.value.userId;
+    const id = accountOf(e);
+    if (id === undefined) continue;
     let account = accounts.get(id);
     if (!account) {
       account = { patch: { id, last_seq: 0 }, created: undefined };
@@ -104,6 +108,7 @@ export function evolveRow(row: Row | undefined, e: StoredEvent<IdentityEvent>): 
       last_sign_in_at: null,
       sign_in_count: 0,
       failed_sign_ins: 0,
+      erased_at: null,
       ...row,
       ...at,
     };
@@ -125,6 +130,8 @@ export function evolveRow(row: Row | undefined, e: StoredEvent<IdentityEvent>): 
     case 'userUnbanned':
       return { ...row, banned: false, banned_until: null, ban_reason: null, ...at };
     case 'profileUpdated':
+      // Erased: whatever a late update carried, a rebuild reads it blank.
+      if (row.erased_at) return { ...row, ...at };
       return {
         ...row,
         name: event.value.name ?? row.name,
@@ -144,6 +151,10 @@ export function evolveRow(row: Row | undefined, e: StoredEvent<IdentityEvent>): 
     case 'familyNamed':
     case 'signUpPolicySet':
       return undefined;
+    case 'memberErased':
+      // Exactly what a rebuild from the shredded events leaves: UserRegistered's email and name
+      // read '', ProfileUpdated's name and image unset.
+      return { ...row, email: '', name: '', image: null, erased_at: row.erased_at ?? e.occurredAt, ...at };
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -151,9 +162,13 @@ export function evolveRow(row: Row | undefined, e: StoredEvent<IdentityEvent>): 
   }
 }
 
-function isInviteEvent(e: StoredEvent<IdentityEvent>): boolean {
-  const kind = e.event.case;
-  return kind === 'inviteCreated' || kind === 'inviteUsed' || kind === 'inviteRevoked';
+/** The account an event is about; undefined for the family's and invites' events. */
+export function accountOf({ event }: StoredEvent<IdentityEvent>): string | undefined {
+  // Invites are identity_invites' (an invite's use names its account, but changes no row).
+  if (event.case === 'inviteCreated' || event.case === 'inviteUsed' || event.case === 'inviteRevoked')
+    return undefined;
+  if (event.case === 'memberErased') return event.value.memberId;
+  return event.value && 'userId' in event.value ? event.value.userId : undefined;
 }
 
 /** evolveRow for a row that exists but is not read: records the change instead of making it. */
@@ -180,6 +195,7 @@ export function evolvePatch(p: Patch, e: StoredEvent<IdentityEvent>): void {
       p.ban_reason = null;
       break;
     case 'profileUpdated':
+      if (p.erased_at) break;
       if (event.value.name !== undefined) p.name = event.value.name;
       if (event.value.image !== undefined) {
         p.image_set = true;
@@ -202,78 +218,13 @@ export function evolvePatch(p: Patch, e: StoredEvent<IdentityEvent>): void {
     case 'familyNamed':
     case 'signUpPolicySet':
       return; // changes nothing, not even last_seq
+    case 'memberErased':
+      p.erased_at ??= e.occurredAt;
+      break;
     default: {
       const unreachable: never = event;
       throw new Error(`unknown identity event ${String(unreachable)}`);
     }
   }
   p.last_seq = e.seq;
-}
-
-/**
- * One statement. The INSERT adds the rows of accounts registered in this batch, unless they
- * exist; the UPDATE patches the accounts that existed before the statement: those the batch
- * did not register, and any it registered again. Both read the statement's snapshot, so the
- * UPDATE cannot see the inserted rows; it skips them to spare their index probes.
- *
- * Lean, it assumes no account the batch registers exists: a plain INSERT, which fails if one
- * does, and patches for the other accounts only. A repeated registration is rare, and the
- * speculative insertion and the patches that only serve it cost a third of the statement.
- *
- * Each account to patch is found by its own index probe (a LIMIT 1 subquery per id), and its
- * row by the ctid that probe read: a table filled in bulk has no statistics yet, and a plain
- * join on id then hashes a full scan of it, slower with every batch. (Do not add u.id = p.id:
- * the planner takes that as the join and is back to the full scan.) The live worker is the
- * only writer of the schema (the checkpoint lock serialises it with rebuilds), so the ctid is
- * current; were it not, the UPDATE would skip that row, never touch another.
- */
-function statement(schema: string, patches: Patch[], created: Row[], lean: boolean) {
-  // Raw SQL does not inherit withSchema: name the (live or rebuild) schema explicitly.
-  const users = sql.table(`${schema}.users`);
-  const r = columns(created);
-  const p = columns(patches);
-  return sql`
-    WITH inserted AS (
-      INSERT INTO ${users} (id, email, name, image, role, banned, banned_until, ban_reason,
-        registered_at, last_sign_in_at, sign_in_count, failed_sign_ins, last_seq)
-      SELECT * FROM unnest(${r.text((x) => x.id)}, ${r.text((x) => x.email)}, ${r.text((x) => x.name)},
-        ${r.text((x) => x.image)}, ${r.text((x) => x.role)}, ${r.bool((x) => x.banned)},
-        ${r.time((x) => x.banned_until)}, ${r.text((x) => x.ban_reason)}, ${r.time((x) => x.registered_at)},
-        ${r.time((x) => x.last_sign_in_at)}, ${r.int((x) => x.sign_in_count)},
-        ${r.int((x) => x.failed_sign_ins)}, ${r.bigint((x) => x.last_seq)})
-      ${lean ? sql`` : sql`ON CONFLICT (id) DO NOTHING RETURNING id`}
-    )
-    UPDATE ${users} u SET
-      role = coalesce(p.role, u.role),
-      banned = CASE WHEN p.ban THEN p.banned ELSE u.banned END,
-      banned_until = CASE WHEN p.ban THEN p.banned_until ELSE u.banned_until END,
-      ban_reason = CASE WHEN p.ban THEN p.ban_reason ELSE u.ban_reason END,
-      name = coalesce(p.name, u.name),
-      image = CASE WHEN p.image_set THEN p.image ELSE u.image END,
-      last_sign_in_at = coalesce(p.last_sign_in_at, u.last_sign_in_at),
-      sign_in_count = u.sign_in_count + coalesce(p.sign_ins, 0),
-      failed_sign_ins = u.failed_sign_ins + coalesce(p.failed, 0),
-      last_seq = p.last_seq
-    FROM unnest(${p.text((x) => x.id)}, ${p.bool((x) => x.created)}, ${p.bigint((x) => x.last_seq)},
-      ${p.text((x) => x.role)}, ${p.bool((x) => x.ban)}, ${p.bool((x) => x.banned)},
-      ${p.time((x) => x.banned_until)}, ${p.text((x) => x.ban_reason)}, ${p.text((x) => x.name)},
-      ${p.bool((x) => x.image_set)}, ${p.text((x) => x.image)}, ${p.time((x) => x.last_sign_in_at)},
-      ${p.int((x) => x.sign_ins)}, ${p.int((x) => x.failed)})
-      AS p(id, created, last_seq, role, ban, banned, banned_until, ban_reason, name, image_set,
-        image, last_sign_in_at, sign_ins, failed)
-    CROSS JOIN LATERAL (SELECT ctid AS tid FROM ${users} WHERE id = p.id LIMIT 1) hit
-    WHERE ${lean ? sql`` : sql`(p.created IS NULL OR p.id NOT IN (SELECT id FROM inserted)) AND`}
-      u.ctid = hit.tid`;
-}
-
-/** One UNNEST argument per column, typed, read straight off the rows (see arrays.ts). */
-function columns<T>(rows: T[]) {
-  type Get<V> = (row: T) => V | null | undefined;
-  return {
-    text: (get: Get<string>) => sql`${textArray(rows, get)}::text[]`,
-    bool: (get: Get<boolean>) => sql`${booleanArray(rows, get)}::boolean[]`,
-    time: (get: Get<Date>) => sql`${timestampArray(rows, get)}::timestamptz[]`,
-    int: (get: Get<number>) => sql`${numberArray(rows, get)}::int[]`,
-    bigint: (get: Get<number>) => sql`${numberArray(rows, get)}::bigint[]`,
-  };
 }

@@ -22,6 +22,7 @@ const toEntry = (r: Selectable<UserRow>): DirectoryEntry => ({
   registeredAt: r.registered_at.toISOString(),
   lastSignInAt: r.last_sign_in_at?.toISOString() ?? null,
   signInCount: r.sign_in_count,
+  erasedAt: r.erased_at?.toISOString() ?? null,
 });
 
 export async function listUsers(db: Kysely<unknown>): Promise<DirectoryEntry[]> {

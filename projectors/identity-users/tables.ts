@@ -13,6 +13,8 @@ export type UserRow = {
   last_sign_in_at: Date | null;
   sign_in_count: number;
   failed_sign_ins: number;
+  /** Set when their personal data was erased (MemberErased): email and name '' and no image. */
+  erased_at: Date | null;
   last_seq: ColumnType<string, number, number>;
 };
 

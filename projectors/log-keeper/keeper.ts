@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { DOMAINS, type Domain } from '../../contracts/subjects.ts';
 import type { Log } from '../../writers/log/open.ts';
-import { type Baseline, listBaselines, takeBaseline } from '../runtime/baseline.ts';
+import { type Baseline, listBaselines, refreshAfterErasure, takeBaseline } from '../runtime/baseline.ts';
 import { migrateSchema } from '../runtime/migrate.ts';
 import type { Projector } from '../runtime/types.ts';
 import { keepStream, type StreamKept } from './aggregates.ts';
@@ -77,6 +77,9 @@ async function keepLocked(deps: KeeperDeps, now: Date): Promise<KeepOutcome> {
     if (kept.missed) deps.logger.warn({ stream: kept.stream, missed: kept.missed }, 'events expired unkept');
     streams.push(kept);
     for (const model of baselined(deps.projections).filter((p) => p.domain === domain)) {
+      // A member erased since a copy was taken: that copy goes (ARCHITECTURE.md, "Erasure").
+      const fresh = await refreshAfterErasure(db, model.name, domain);
+      if (fresh) baselines.push({ readModel: model.name, checkpoint: fresh.checkpoint });
       const newest: Baseline | undefined = (await listBaselines(db, model.name))[0];
       // The event after the newest copy's checkpoint is due: a newer copy is needed before it expires.
       if (kept.seq <= (newest?.checkpoint ?? 0)) continue;

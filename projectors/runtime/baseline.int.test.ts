@@ -7,7 +7,13 @@ import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
 import { openLog } from '../../writers/log/open.ts';
 import { identityUsersProjection } from '../identity-users/projection.ts';
 import { listUsers } from '../identity-users/queries.ts';
-import { baselineSchema, listBaselines, takeBaseline } from './baseline.ts';
+import {
+  baselineSchema,
+  listBaselines,
+  recordErasure,
+  refreshAfterErasure,
+  takeBaseline,
+} from './baseline.ts';
 import type { ProjectorRunner } from './runner.ts';
 import type { AnyProjection } from './types.ts';
 
@@ -71,5 +77,27 @@ describe('baselines', () => {
     await sql`DROP SCHEMA ${sql.id(baselineSchema(USERS))} CASCADE`.execute(rt.db);
     await expect(runner.rebuild(USERS)).rejects.toMatchObject({ code: 'conflict' });
     expect(await users()).toEqual(live);
+  });
+});
+
+describe('baselines after an erasure', () => {
+  it('are replaced once the read model has passed it, and dropped until then', async () => {
+    const dan = await publishIdentity(rt.log, registered('dan'));
+    expect(await runner.waitFor(USERS, dan, 5000)).toBe(true);
+    const before = await takeBaseline(rt.db, USERS);
+    const later = await publishIdentity(rt.log, registered('eve'));
+    expect(await runner.waitFor(USERS, later, 5000)).toBe(true);
+    // Dan erased at `later`; the read model has applied it: a new copy, the ones before it gone.
+    await recordErasure(rt.db, 'identity', 'dan', later);
+    const fresh = await refreshAfterErasure(rt.db, USERS, 'identity');
+    expect(fresh?.checkpoint).toBeGreaterThanOrEqual(later);
+    expect((await listBaselines(rt.db, USERS)).map((b) => b.id)).toEqual([fresh?.id]);
+    expect(before?.id).not.toBe(fresh?.id);
+    // Nothing more to do for it.
+    expect(await refreshAfterErasure(rt.db, USERS, 'identity')).toBeUndefined();
+    // An erasure the read model has not reached: no copy is taken, and the older ones go.
+    await recordErasure(rt.db, 'identity', 'zed', later + 1_000_000);
+    expect(await refreshAfterErasure(rt.db, USERS, 'identity')).toBeUndefined();
+    expect(await listBaselines(rt.db, USERS)).toEqual([]);
   });
 });

@@ -182,3 +182,50 @@ export async function rebuildStart({
   await restoreBaseline({ db, readModel, baseline, target });
   return baseline.checkpoint;
 }
+
+/** Records where a member's erasure stands on a stream (the reactor that carries it out). */
+export async function recordErasure(
+  db: Kysely<unknown>,
+  domain: string,
+  memberId: string,
+  seq: number,
+): Promise<void> {
+  await sql`
+    INSERT INTO ${sql.id(RUNTIME_SCHEMA, 'erasures')} (domain, member_id, seq) VALUES (${domain}, ${memberId}, ${seq})
+    ON CONFLICT (domain, member_id) DO UPDATE SET seq = GREATEST(erasures.seq, EXCLUDED.seq)`.execute(db);
+}
+
+/**
+ * Baselines taken before the newest erasure on the read model's stream still hold what it
+ * blanked: once the read model has applied that erasure a new copy is taken, and the copies
+ * before it are dropped (so a rebuild starts from blanks). Until then they are dropped all the
+ * same: no copy of erased data is kept longer than the keeper's interval. Returns the copy
+ * taken, if one was.
+ */
+export async function refreshAfterErasure(
+  db: Kysely<unknown>,
+  readModel: string,
+  domain: string,
+): Promise<Baseline | undefined> {
+  const { rows } = await sql<{ seq: string | null }>`
+    SELECT max(seq) AS seq FROM ${sql.id(RUNTIME_SCHEMA, 'erasures')} WHERE domain = ${domain}`.execute(db);
+  const erased = Number(rows[0]?.seq ?? 0);
+  if (erased === 0) return undefined;
+  const stale = (await listBaselines(db, readModel)).filter((b) => b.checkpoint < erased);
+  if (stale.length === 0) return undefined;
+  const { rows: at } = await sql<{ last_seq: string }>`
+    SELECT last_seq FROM ${sql.id(RUNTIME_SCHEMA, 'checkpoints')} WHERE read_model = ${readModel}`.execute(
+    db,
+  );
+  const taken = Number(at[0]?.last_seq ?? 0) >= erased ? await takeBaseline(db, readModel) : undefined;
+  await db.transaction().execute(async (tx) => {
+    const schema = baselineSchema(readModel);
+    for (const old of stale) {
+      for (const table of old.tables) {
+        await sql`DROP TABLE IF EXISTS ${sql.id(schema, copyName(old.id, table))}`.execute(tx);
+      }
+      await sql`DELETE FROM ${sql.id(schema, 'baselines')} WHERE id = ${old.id}`.execute(tx);
+    }
+  });
+  return taken;
+}

@@ -2,18 +2,22 @@ import type { ColumnType, Generated } from 'kysely';
 import * as runtime20261122 from './migrations/20261122T1600_runtime.ts';
 import * as names20261206 from './migrations/20261206T2100_read_model_names.ts';
 import * as position20261207 from './migrations/20261207T0100_rebuild_position.ts';
+import * as erasures20261207 from './migrations/20261207T1500_erasures.ts';
 
 export const RUNTIME_SCHEMA = 'hearth';
 export const runtimeMigrations = {
   '20261122T1600_runtime': runtime20261122,
   '20261206T2100_read_model_names': names20261206,
   '20261207T0100_rebuild_position': position20261207,
+  '20261207T1500_erasures': erasures20261207,
 };
 
 // bigint columns come back from pg as strings; Number() them at the edge of the module.
 type Seq = ColumnType<string, number | bigint | string, number | bigint | string>;
 
 export type RuntimeDB = {
+  /** A member's erasure on one stream: the sequence of its MemberErased there. */
+  erasures: { domain: string; member_id: string; seq: Seq; erased_at: Generated<Date> };
   checkpoints: { read_model: string; stream: string; last_seq: Seq; updated_at: Generated<Date> };
   dead_letters: {
     id: Generated<string>;

@@ -3,7 +3,8 @@
 // name, the admin changes their role, looks at
 // their sessions, bans them with a reason and lifts the ban; a child who opens /admin is told
 // it is for admins; a read model is rebuilt with its progress shown; the family's settings are
-// saved and still there after a reload. axe-core checks every screen and dialog on the way.
+// saved and still there after a reload; and the child's personal data is erased on request.
+// axe-core checks every screen and dialog on the way.
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -269,5 +270,32 @@ describe.skipIf(withoutBrowser)('the admin console', () => {
       .filter({ hasText: `Event ${family.lastSeq - 1} was skipped.` })
       .waitFor();
     await ana.getByText('No parked events').waitFor();
+  });
+
+  it('erases someone’s personal data on request, asking who asked, never offering it on yourself', async () => {
+    await section(ana, 'People');
+    expect(
+      await person(ana, 'Ana Example')
+        .getByRole('button', { name: /^Erase personal data/ })
+        .count(),
+    ).toBe(0);
+    await ana.getByRole('button', { name: 'Erase personal data… of Kit Example' }).click();
+    const erase = dialog(ana, 'Erase Kit Example’s personal data?');
+    await expectAccessible(ana, 'console: erase dialog');
+    // Kit is a child: only Kit, or an adult of the family, may have asked.
+    const by = erase.getByLabel('Who asked for it?');
+    expect(await by.locator('option').allTextContents()).toEqual([
+      'Kit Example (themselves)',
+      'Ana Example (admin)',
+    ]);
+    await by.selectOption({ label: 'Ana Example (admin)' });
+    await erase.getByRole('button', { name: 'Erase personal data' }).click();
+    await note(ana).filter({ hasText: 'Kit Example’s personal data is erased.' }).waitFor();
+    const row = ana.locator('[data-testid="person-row"][data-erased="true"]');
+    await row.getByText('Erased member').waitFor();
+    expect(await row.getByTestId('person-status').textContent()).toMatch(/^Personal data erased/);
+    expect(await row.textContent()).not.toContain('kit@example.com');
+    expect(await row.getByRole('button').count()).toBe(0);
+    await expectAccessible(ana, 'console: an erased member');
   });
 });

@@ -14,7 +14,8 @@ export function createIdentityWriter({ appender }: { appender: Appender }) {
     command:
       | { type: 'changeRole'; userId: string; role: string }
       | { type: 'ban'; userId: string; reason: string; expiresAt?: Date | undefined }
-      | { type: 'unban'; userId: string },
+      | { type: 'unban'; userId: string }
+      | { type: 'erase'; userId: string; requestedBy: string; requestedAtMs: number; otherAdmins: number },
     meta: CommandMeta,
   ): Promise<AppendResult> =>
     appender.append({
@@ -30,6 +31,11 @@ export function createIdentityWriter({ appender }: { appender: Appender }) {
     ban: (input: { userId: string; reason: string; expiresAt?: Date | undefined }, meta: CommandMeta) =>
       onAccount({ type: 'ban', ...input }, meta),
     unban: (input: { userId: string }, meta: CommandMeta) => onAccount({ type: 'unban', ...input }, meta),
+    /** Erases a member's personal data on request (MemberErased); the member_erasure reactor does the rest. */
+    erase: (
+      input: { userId: string; requestedBy: string; requestedAtMs: number; otherAdmins: number },
+      meta: CommandMeta,
+    ) => onAccount({ type: 'erase', ...input }, meta),
     revokeSession: (input: { userId: string; sessionId: string; reason: string }, meta: CommandMeta) =>
       appender.append({
         type: sessionsAggregate,

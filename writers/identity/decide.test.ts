@@ -1,5 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { describe, it } from 'vitest';
+import { MemberErasedSchema } from '../../contracts/gen/hearth/common/v1/personal_pb.ts';
 import {
   RoleChangedSchema,
   UserBannedSchema,
@@ -116,4 +117,75 @@ describe('unbanning', () => {
       .given([registered])
       .when({ type: 'unban', userId: 'u1', ...admin })
       .thenFails('identity.not_banned'));
+});
+
+describe('erasing a member', () => {
+  const asked = now.getTime() - 60_000;
+  const erase = (over: Partial<{ actorId: string; otherAdmins: number; requestedAtMs: number }> = {}) => ({
+    type: 'erase' as const,
+    userId: 'u1',
+    requestedBy: 'parent1',
+    requestedAtMs: asked,
+    otherAdmins: 1,
+    ...admin,
+    ...over,
+  });
+  const erased: IdentityEventBody = {
+    case: 'memberErased',
+    value: create(MemberErasedSchema, {
+      memberId: 'u1',
+      requestedBy: 'parent1',
+      requestedAtMs: BigInt(asked),
+    }),
+  };
+
+  it('records who asked and when', () => spec.given([registered]).when(erase()).thenEmits([erased]));
+
+  it('refuses erasing yourself', () =>
+    spec
+      .given([registered])
+      .when(erase({ actorId: 'u1' }))
+      .thenFails('identity.cannot_erase_self'));
+
+  it('refuses the family’s last admin, not an admin among others', () => {
+    const anAdmin: IdentityEventBody = {
+      case: 'userRegistered',
+      value: create(UserRegisteredSchema, { userId: 'u1', email: 'a@family.test', name: 'A', role: 'admin' }),
+    };
+    spec
+      .given([anAdmin])
+      .when(erase({ otherAdmins: 0 }))
+      .thenFails('identity.last_admin');
+    spec
+      .given([registered])
+      .when(erase({ otherAdmins: 0 }))
+      .thenEmits([erased]);
+    spec.given([anAdmin]).when(erase()).thenEmits([erased]);
+  });
+
+  it('refuses a request dated in the future', () =>
+    spec
+      .given([registered])
+      .when(erase({ requestedAtMs: now.getTime() + 1 }))
+      .thenFails('identity.erasure_request_in_future'));
+
+  it('refuses an unknown member', () => spec.given([]).when(erase()).thenFails('identity.user_not_found'));
+
+  it('refuses every later command, a second erasure included', () => {
+    spec.given([registered, erased]).when(erase()).thenFails('identity.member_erased');
+    spec
+      .given([registered, erased])
+      .when({ type: 'changeRole', userId: 'u1', role: 'child', ...admin })
+      .thenFails('identity.member_erased');
+    spec
+      .given([registered, erased])
+      .when({ type: 'ban', userId: 'u1', reason: 'x', ...admin })
+      .thenFails('identity.member_erased');
+    spec
+      .given([registered, erased])
+      .when({ type: 'unban', userId: 'u1', ...admin })
+      .thenFails('identity.member_erased');
+    // A registration that reached the log late does not bring the account back.
+    spec.given([registered, erased, registered]).when(erase()).thenFails('identity.member_erased');
+  });
 });

@@ -1,6 +1,7 @@
 // Admin decisions about an account. Registration, sign-ins and profile edits are facts
 // better-auth records in Postgres; they reach the log through the outbox, not through here.
 import { create } from '@bufbuild/protobuf';
+import { MemberErasedSchema } from '../../contracts/gen/hearth/common/v1/personal_pb.ts';
 import {
   type IdentityEvent,
   IdentityEventSchema,
@@ -19,9 +20,12 @@ type By = { actorId: string; now: Date };
 export type AccountCommand =
   | ({ type: 'changeRole'; userId: string; role: string } & By)
   | ({ type: 'ban'; userId: string; reason: string; expiresAt?: Date | undefined } & By)
-  | ({ type: 'unban'; userId: string } & By);
+  | ({ type: 'unban'; userId: string } & By)
+  | ({ type: 'erase'; userId: string; requestedBy: string; requestedAtMs: number; otherAdmins: number } & By);
 
 export function decideAccount(command: AccountCommand, state: Account): IdentityEventBody[] {
+  // An erased member stays erased: nothing more is decided about them, a second erasure included.
+  if (state.status === 'erased') throw identityErrors.memberErased();
   if (state.status !== 'registered') throw identityErrors.userNotFound();
   switch (command.type) {
     case 'changeRole':
@@ -30,6 +34,8 @@ export function decideAccount(command: AccountCommand, state: Account): Identity
       return ban(command, state);
     case 'unban':
       return unban(command, state);
+    case 'erase':
+      return erase(command, state);
     default: {
       const unreachable: never = command;
       return unreachable;
@@ -68,6 +74,23 @@ function ban(command: Extract<AccountCommand, { type: 'ban' }>, state: Registere
 function unban(command: Extract<AccountCommand, { type: 'unban' }>, state: Registered) {
   if (!isBanned(state, command.now.getTime())) throw identityErrors.notBanned();
   return [{ case: 'userUnbanned', value: create(UserUnbannedSchema, { userId: state.userId }) } as const];
+}
+
+/**
+ * A member's erasure on request (crypto-shredding: the member_erasure reactor destroys their
+ * key and their sign-in data). `otherAdmins` is how many admins other than this member the
+ * family has, as the edge counted them: the last admin is never erased.
+ */
+function erase(command: Extract<AccountCommand, { type: 'erase' }>, state: Registered) {
+  if (command.actorId === state.userId) throw identityErrors.cannotEraseSelf();
+  if (state.role === 'admin' && command.otherAdmins < 1) throw identityErrors.lastAdmin();
+  if (command.requestedAtMs > command.now.getTime()) throw identityErrors.erasureRequestInFuture();
+  const value = create(MemberErasedSchema, {
+    memberId: state.userId,
+    requestedBy: command.requestedBy,
+    requestedAtMs: BigInt(command.requestedAtMs),
+  });
+  return [{ case: 'memberErased', value } as const];
 }
 
 export const accountAggregate: AggregateType<Account, AccountCommand, IdentityEvent> = {

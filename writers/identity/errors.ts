@@ -8,6 +8,13 @@ export const identityErrors = defineErrors('identity', {
   alreadyBanned: { status: 409, message: 'This user is already banned.' },
   notBanned: { status: 409, message: 'This user is not banned.' },
   banExpiryInPast: { status: 400, message: 'A ban must expire in the future.' },
+  memberErased: { status: 409, message: 'This member’s personal data was erased: nothing more can change.' },
+  cannotEraseSelf: { status: 403, message: 'You cannot erase your own personal data: ask another admin.' },
+  lastAdmin: {
+    status: 409,
+    message: 'The family’s last admin cannot be erased: make someone else an admin first.',
+  },
+  erasureRequestInFuture: { status: 400, message: 'An erasure cannot have been requested in the future.' },
   inviteNotFound: {
     status: 404,
     message: 'This invite link is not valid. Ask the family’s admin for a new one.',

@@ -73,6 +73,7 @@ export function evolveInvite(state: Invite, event: IdentityEventBody): Invite {
     case 'sessionRevoked':
     case 'familyNamed':
     case 'signUpPolicySet':
+    case 'memberErased':
       return state;
     default: {
       const unreachable: never = event;

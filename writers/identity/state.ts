@@ -1,4 +1,4 @@
-// The account aggregate: only what decisions about a user read (role and ban).
+// The account aggregate: only what decisions about a user read (role, ban, erasure).
 
 import type { EventOf } from '../../contracts/events.ts';
 import type { IdentityEvent } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
@@ -13,13 +13,17 @@ export type Account =
       role: string;
       /** Unix ms; 0 means banned until unbanned. Absent when not banned. */
       bannedUntilMs?: number;
-    };
+    }
+  /** Their personal data was erased on request: nothing more is decided about them. */
+  | { status: 'erased'; userId: string; role: string };
 
 export const initialAccount: Account = { status: 'unknown' };
 
 export function evolveAccount(state: Account, event: IdentityEventBody): Account {
   switch (event.case) {
     case 'userRegistered':
+      // Never again after an erasure: a fact about them that reached the log late changes nothing.
+      if (state.status === 'erased') return state;
       return { status: 'registered', userId: event.value.userId, role: event.value.role };
     case 'roleChanged':
       return state.status === 'registered' ? { ...state, role: event.value.toRole } : state;
@@ -44,6 +48,12 @@ export function evolveAccount(state: Account, event: IdentityEventBody): Account
     case 'familyNamed':
     case 'signUpPolicySet':
       return state;
+    case 'memberErased':
+      return {
+        status: 'erased',
+        userId: event.value.memberId,
+        role: state.status === 'unknown' ? '' : state.role,
+      };
     default: {
       const unreachable: never = event;
       return unreachable;

@@ -29,7 +29,14 @@ describe('the stream sequence of a delivered message', () => {
 
 describe('a payload read back from the log', () => {
   const now = new Date('2024-05-01T10:00:00Z');
-  const bytes = encode(IdentityEventSchema, registered('u1'), { actorId: 'admin', correlationId: 'c', now });
+  // No key needed here: as for an erased member, the name and email are not written at all.
+  const noKeys = { sealingKey: () => 'erased' as const };
+  const bytes = encode(
+    IdentityEventSchema,
+    registered('u1'),
+    { actorId: 'admin', correlationId: 'c', now },
+    noKeys,
+  );
 
   it('decodes to the envelope fromBinary gives', () => {
     expect(decodeEnvelope(IdentityEventSchema, bytes)).toStrictEqual(fromBinary(IdentityEventSchema, bytes));
@@ -52,13 +59,18 @@ describe('a payload read back from the log', () => {
   });
 
   it('keeps where its command came from: the client address and user agent', () => {
-    const from = encode(IdentityEventSchema, registered('u1'), {
-      actorId: 'u1',
-      correlationId: 'c',
-      now,
-      clientIp: '10.0.0.7',
-      userAgent: 'Firefox/128.0',
-    });
+    const from = encode(
+      IdentityEventSchema,
+      registered('u1'),
+      {
+        actorId: 'u1',
+        correlationId: 'c',
+        now,
+        clientIp: '10.0.0.7',
+        userAgent: 'Firefox/128.0',
+      },
+      noKeys,
+    );
     const stored = decodeEvent('identity', 'S', { seq: 8, subject: 'x', data: from });
     expect(stored).toMatchObject({ clientIp: '10.0.0.7', userAgent: 'Firefox/128.0' });
     // The system's own commands have none.

@@ -105,7 +105,8 @@ export function openEnvelope<E extends Envelope>(
 ): { envelope: E; personal: 'open' | 'erased' | 'clear' } {
   const decoded = decodeEnvelope(envelope, data);
   const event = decoded.event as { case?: string; value?: { $typeName: string } };
-  if (event.case === undefined || !event.value || !decoded.metadata?.sealed) return { envelope: decoded, personal: 'clear' };
+  if (event.case === undefined || !event.value || !decoded.metadata?.sealed)
+    return { envelope: decoded, personal: 'clear' };
   const desc = eventDesc(envelope, event.value.$typeName);
   return { envelope: decoded, personal: openEvent(desc, event.value as never, decoded.metadata.sealed) };
 }

@@ -1,8 +1,9 @@
 // How an event goes onto the log: the protobuf envelope with its metadata, and the headers
 // (type, actor, correlation, causation, trace) every publisher sets the same way. The client's
 // address and user agent are in the metadata only: personal data, not for every integrator.
-import { create, toBinary } from '@bufbuild/protobuf';
+
 import type { DescMessage, Message } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { headers as natsHeaders } from '@nats-io/transport-node';
@@ -26,7 +27,8 @@ export function encode<Env extends Envelope>(
   let value = event.value as Message;
   let sealed: ReturnType<typeof sealEvent>['sealed'];
   if (personalOwner(desc, value)) {
-    if (!keys) throw new Error(`${desc.typeName} carries personal fields: encode it with the namespace's keys`);
+    if (!keys)
+      throw new Error(`${desc.typeName} carries personal fields: encode it with the namespace's keys`);
     ({ value, sealed } = sealEvent(desc, value, keys));
   }
   const metadata = create(EventMetadataSchema, {

@@ -5,8 +5,8 @@
 import { create } from '@bufbuild/protobuf';
 import type { Envelope, EventOf } from '../../contracts/events.ts';
 import { ENVELOPES } from '../../contracts/events.ts';
-import { MemberErasedSchema } from '../../contracts/gen/hearth/common/v1/personal_pb.ts';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
+import { MemberErasedSchema } from '../../contracts/gen/hearth/common/v1/personal_pb.ts';
 import type { MediaEvent } from '../../contracts/gen/hearth/media/v1/events_pb.ts';
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
 import type { AggregateType } from './append.ts';
@@ -19,7 +19,9 @@ type EnvelopeOf<D extends ErasureDomain> = { chat: ChatEvent; media: MediaEvent;
 /** The domains whose streams get the member's erasure after identity's. */
 export const ERASURE_DOMAINS: ErasureDomain[] = ['chat', 'media', 'play'];
 
-export function erasureAggregate<D extends ErasureDomain>(domain: D): AggregateType<Erased, ErasureCommand, EnvelopeOf<D>> {
+export function erasureAggregate<D extends ErasureDomain>(
+  domain: D,
+): AggregateType<Erased, ErasureCommand, EnvelopeOf<D>> {
   return {
     domain,
     envelope: ENVELOPES[domain] as never,

@@ -13,8 +13,8 @@
 // another process made a moment ago may not be here yet: decoding then throws KeyPending, a
 // transient error its caller retries after `fetchKey`.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { KV, KvEntry } from '@nats-io/kv';
 import type { JetStreamManager } from '@nats-io/jetstream';
+import type { KV, KvEntry } from '@nats-io/kv';
 import { hashKey } from './open.ts';
 
 const KEY_BYTES = 32;
@@ -139,7 +139,7 @@ export async function openKeyring({
     },
     async erase(memberId) {
       const entry = await kv.get(memberKey(memberId));
-      if (!entry || entry.operation !== 'PUT') {
+      if (entry?.operation !== 'PUT') {
         // Never had a key: none can be made for them from now on.
         await kv.put(memberKey(memberId), '').catch(() => undefined);
         members.set(memberId, 'erased');
@@ -157,7 +157,7 @@ export async function openKeyring({
     },
     async isErased(memberId) {
       const entry = await kv.get(memberKey(memberId));
-      if (!entry || entry.operation !== 'PUT') return false;
+      if (entry?.operation !== 'PUT') return false;
       const id = entry.string();
       if (id === '') return true;
       await fetchKey(id);

@@ -13,7 +13,12 @@ import {
   type Message,
   toBinary,
 } from '@bufbuild/protobuf';
-import { personal, personal_owner, type Sealed, SealedSchema } from '../../contracts/gen/hearth/common/v1/personal_pb.ts';
+import {
+  personal,
+  personal_owner,
+  type Sealed,
+  SealedSchema,
+} from '../../contracts/gen/hearth/common/v1/personal_pb.ts';
 import { type Keyring, openingKey } from './keys.ts';
 
 const NONCE = 12;
@@ -37,7 +42,8 @@ function planOf(desc: DescMessage, seen = new Set<string>()): Plan | null {
       parts.push({ kind: 'personal', field });
     } else if (field.message && (field.fieldKind === 'message' || field.fieldKind === 'list')) {
       const plan = planOf(field.message, seen);
-      if (plan) parts.push({ kind: 'nested', field: field as Part['field'] & { message: DescMessage }, plan });
+      if (plan)
+        parts.push({ kind: 'nested', field: field as Part['field'] & { message: DescMessage }, plan });
     }
   }
   const ownerName = hasOption(desc, personal_owner) ? getOption(desc, personal_owner) : '';
@@ -88,7 +94,8 @@ function give(plan: Plan, from: Fields, into: Fields): void {
     } else if (part.field.fieldKind === 'list') {
       const src = (from[name] as Fields[]) ?? [];
       const dst = (into[name] as Fields[]) ?? [];
-      for (let i = 0; i < Math.min(src.length, dst.length); i++) give(part.plan, src[i] as Fields, dst[i] as Fields);
+      for (let i = 0; i < Math.min(src.length, dst.length); i++)
+        give(part.plan, src[i] as Fields, dst[i] as Fields);
     } else if (from[name] !== undefined && into[name] !== undefined) {
       give(part.plan, from[name] as Fields, into[name] as Fields);
     }
@@ -114,7 +121,8 @@ export function sealEvent<M extends Message>(
   if (!owner) return { value };
   const plan = planOf(desc) as Plan;
   const key = keys.sealingKey(owner);
-  if (key === undefined) throw new Error(`no key loaded for ${owner}: the writer must await keys.ready first`);
+  if (key === undefined)
+    throw new Error(`no key loaded for ${owner}: the writer must await keys.ready first`);
   const kept = clone(desc, value) as M;
   const taken = create(desc) as Fields;
   take(plan, kept as unknown as Fields, taken);
@@ -132,7 +140,11 @@ export function sealEvent<M extends Message>(
  * key was destroyed (the fields stay empty), 'clear' when nothing was sealed. Throws KeyPending
  * for a key not known here yet, and an Error for a box that does not open (altered bytes).
  */
-export function openEvent(desc: DescMessage, value: Message, sealed: Sealed | undefined): 'open' | 'erased' | 'clear' {
+export function openEvent(
+  desc: DescMessage,
+  value: Message,
+  sealed: Sealed | undefined,
+): 'open' | 'erased' | 'clear' {
   if (!sealed?.keyId) return 'clear';
   const plan = planOf(desc);
   if (!plan) return 'clear';
@@ -154,7 +166,9 @@ export function personalFields(desc: DescMessage): string[] {
   if (!plan) return [];
   const walk = (p: Plan, prefix: string): string[] =>
     p.parts.flatMap((part) =>
-      part.kind === 'personal' ? [`${prefix}${part.field.name}`] : walk(part.plan, `${prefix}${part.field.name}.`),
+      part.kind === 'personal'
+        ? [`${prefix}${part.field.name}`]
+        : walk(part.plan, `${prefix}${part.field.name}.`),
     );
   return walk(plan, '');
 }

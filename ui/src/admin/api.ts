@@ -11,7 +11,7 @@ import type {
   InviteMade,
   SessionsRevoked,
 } from '../../../contracts/identity.api.ts';
-import type { FamilyBody } from '../../../contracts/identity.schema.ts';
+import type { EraseMemberBody, FamilyBody } from '../../../contracts/identity.schema.ts';
 import type { Accepted as PlayAccepted, PlaySettings, Profile } from '../../../contracts/play.api.ts';
 import { api } from '../lib/http.ts';
 
@@ -35,6 +35,8 @@ export const ban = (userId: string, body: { reason: string; expiresAt?: string }
   api<Accepted>(`/api/v1/admin/users/${part(userId)}/ban`, { body });
 export const unban = (userId: string) =>
   api<Accepted>(`/api/v1/admin/users/${part(userId)}/unban`, { body: {} });
+export const eraseMember = (userId: string, body: EraseMemberBody) =>
+  api<Accepted>(`/api/v1/admin/members/${part(userId)}/erase`, { body });
 export const getSessions = (userId: string) =>
   api<AdminSession[]>(`/api/v1/admin/users/${part(userId)}/sessions`);
 export const revokeSession = (userId: string, sessionId: string) =>

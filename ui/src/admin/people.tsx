@@ -1,15 +1,17 @@
 // People: everyone in the family with their role, status, last sign-in and level, and what an
-// admin may do about each (change the role, ban or unban, see and end their sessions).
+// admin may do about each (change the role, ban or unban, see and end their sessions, erase
+// their personal data on request). An erased member stays listed, with no name or email.
 import { useEffect, useState } from 'react';
-import type { AdminInvite, AdminUser } from '../../../contracts/identity.api.ts';
+import type { AdminUser } from '../../../contracts/identity.api.ts';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Button } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
 import { usePermissions } from '../identity/permissions.tsx';
 import { setAvatarImage } from '../lib/avatars.ts';
 import { usePageTitle } from '../lib/title.ts';
-import { getInvites, getLevel, getUsers, setRole, unban } from './api.ts';
+import { getInvites, getUsers, setRole, unban } from './api.ts';
 import { Dialog } from './dialog.tsx';
+import { EraseDialog } from './erase-dialog.tsx';
 import { InvitesSection } from './invites.tsx';
 import {
   ErrorText,
@@ -22,13 +24,18 @@ import {
   useLoad,
   when,
 } from './parts.tsx';
+import { InvitedRow, useLevels, useRefresh } from './people-parts.tsx';
 import { BanDialog, SessionsDialog } from './person-dialogs.tsx';
 
 /** Banned now: a ban with an end that has passed no longer holds. */
 export const bannedNow = (u: AdminUser) =>
   u.banned && (u.bannedUntil === null || Date.parse(u.bannedUntil) > Date.now());
 
+/** How the console names someone: an erased member has no name any more. */
+export const nameOf = (u: AdminUser) => (u.erasedAt ? 'Erased member' : u.name);
+
 function statusOf(u: AdminUser): string {
+  if (u.erasedAt) return `Personal data erased ${when(u.erasedAt)}`;
   if (!bannedNow(u)) return 'Active';
   return u.bannedUntil ? `Banned until ${when(u.bannedUntil)}` : 'Banned';
 }
@@ -49,6 +56,7 @@ export function PeopleScreen({ me }: { me: User }) {
   const [makingAdmin, setMakingAdmin] = useState<AdminUser | null>(null);
   const [banning, setBanning] = useState<AdminUser | null>(null);
   const [sessionsOf, setSessionsOf] = useState<AdminUser | null>(null);
+  const [erasing, setErasing] = useState<AdminUser | null>(null);
 
   const changeRole = async (u: AdminUser, role: string) => {
     const done = await action.run('role', () => setRole(u.id, role));
@@ -105,19 +113,25 @@ export function PeopleScreen({ me }: { me: User }) {
               </thead>
               <tbody>
                 {users.data.map((u) => (
-                  <tr key={u.id} className="border-t align-top" data-testid="person-row" data-user={u.id}>
+                  <tr
+                    key={u.id}
+                    className="border-t align-top"
+                    data-testid="person-row"
+                    data-user={u.id}
+                    data-erased={u.erasedAt ? 'true' : undefined}
+                  >
                     <th scope="row" className="py-2 pr-3 font-medium">
                       <div className="flex items-start gap-2">
-                        <Avatar name={u.name} seed={u.id} className="size-7" />
-                        <div>
-                          {u.name}
+                        <Avatar name={nameOf(u)} seed={u.id} className="size-7" />
+                        <div className={u.erasedAt ? 'italic text-muted-foreground' : undefined}>
+                          {nameOf(u)}
                           {u.id === me.id && <span className="text-muted-foreground"> (you)</span>}
                           <div className="text-xs font-normal text-muted-foreground">{u.email}</div>
                         </div>
                       </div>
                     </th>
                     <td className="py-2 pr-3">
-                      {can('user.set-role') && u.id !== me.id ? (
+                      {can('user.set-role') && u.id !== me.id && !u.erasedAt ? (
                         <select
                           aria-label={`Role of ${u.name}`}
                           data-requires="user.set-role"
@@ -148,7 +162,7 @@ export function PeopleScreen({ me }: { me: User }) {
                     <td className="py-2 pr-3">{levels.get(u.id) ?? '—'}</td>
                     <td className="py-2">
                       <div className="flex flex-wrap justify-end gap-1">
-                        {can('session.list') && (
+                        {can('session.list') && !u.erasedAt && (
                           <Button
                             variant="outline"
                             size="sm"
@@ -160,6 +174,7 @@ export function PeopleScreen({ me }: { me: User }) {
                         )}
                         {can('user.ban') &&
                           u.id !== me.id &&
+                          !u.erasedAt &&
                           (bannedNow(u) ? (
                             <Button
                               variant="outline"
@@ -180,6 +195,16 @@ export function PeopleScreen({ me }: { me: User }) {
                               Ban<span className="sr-only"> {u.name}</span>
                             </Button>
                           ))}
+                        {can('user.delete') && u.id !== me.id && !u.erasedAt && (
+                          <Button
+                            variant="outline"
+                            size="sm"
+                            data-requires="user.delete"
+                            onClick={() => setErasing(u)}
+                          >
+                            Erase personal data…<span className="sr-only"> of {u.name}</span>
+                          </Button>
+                        )}
                       </div>
                     </td>
                   </tr>
@@ -223,56 +248,16 @@ export function PeopleScreen({ me }: { me: User }) {
         }}
       />
       <SessionsDialog person={sessionsOf} onClose={() => setSessionsOf(null)} />
+      <EraseDialog
+        person={erasing}
+        family={users.data ?? []}
+        onClose={() => setErasing(null)}
+        onErased={async (u, seq) => {
+          setErasing(null);
+          await users.reload(seq);
+          setNote(`${u.name}’s personal data is erased.`);
+        }}
+      />
     </div>
   );
-}
-
-function InvitedRow({ invite }: { invite: AdminInvite }) {
-  return (
-    <tr className="border-t align-top text-muted-foreground" data-testid="invited-row">
-      <th scope="row" className="py-2 pr-3 font-normal italic">
-        Someone invited
-      </th>
-      <td className="py-2 pr-3">{roleLabel(invite.role)}</td>
-      <td className="py-2 pr-3">Invited, link valid until {when(invite.expiresAt)}</td>
-      <td className="py-2 pr-3">—</td>
-      <td className="py-2 pr-3">—</td>
-      <td className="py-2" />
-    </tr>
-  );
-}
-
-const REFRESH_MS = 3000;
-
-/** Someone may join through a link while the admin watches: look again every few seconds. */
-function useRefresh(...reloads: (() => Promise<void>)[]) {
-  const [first, second] = reloads;
-  useEffect(() => {
-    const timer = window.setInterval(() => {
-      if (document.visibilityState !== 'visible') return;
-      void first?.();
-      void second?.();
-    }, REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, [first, second]);
-}
-
-/** Each person's level from play, when the caller may read play (asked again when someone joins). */
-function useLevels(users: AdminUser[] | null, allowed: boolean): Map<string, number> {
-  const [levels, setLevels] = useState(new Map<string, number>());
-  const ids = users?.map((u) => u.id).join(',') ?? '';
-  useEffect(() => {
-    if (!ids || !allowed) return;
-    let live = true;
-    void Promise.all(ids.split(',').map(async (id) => [id, await getLevel(id)] as const)).then((pairs) => {
-      if (!live) return;
-      const next = new Map<string, number>();
-      for (const [id, level] of pairs) if (level !== null) next.set(id, level);
-      setLevels(next);
-    });
-    return () => {
-      live = false;
-    };
-  }, [ids, allowed]);
-  return levels;
 }

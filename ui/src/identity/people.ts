@@ -7,7 +7,11 @@ import { ApiError, api } from '../lib/http.ts';
 /** Someone the page can name, with their role when a list said it. */
 export type Person = Pick<Listed, 'id' | 'name'> & Partial<Pick<Listed, 'role'>>;
 
-type Entry = Listed & Partial<Pick<AdminUser, 'banned'>>;
+type Entry = Omit<Listed, 'erased'> &
+  Partial<Pick<Listed, 'erased'> & Pick<AdminUser, 'banned' | 'erasedAt'>>;
+
+/** What an erased member (their personal data erased on request) is called: they have no name any more. */
+export const ERASED_NAME = 'Erased member';
 
 export async function loadPeople(): Promise<Person[]> {
   for (const path of ['/api/v1/people', '/api/v1/admin/users']) {
@@ -17,7 +21,11 @@ export async function loadPeople(): Promise<Person[]> {
       for (const p of list) setAvatarImage(p.id, p.image);
       return list
         .filter((p) => !p.banned)
-        .map((p) => ({ id: p.id, name: p.name, ...(p.role && { role: p.role }) }));
+        .map((p) => ({
+          id: p.id,
+          name: p.erased || p.erasedAt ? ERASED_NAME : p.name,
+          ...(p.role && { role: p.role }),
+        }));
     } catch (err) {
       if (!(err instanceof ApiError) || (err.status !== 404 && err.status !== 403)) throw err;
     }
