@@ -35,7 +35,10 @@ afterAll(() => services.cleanup());
 
 const meta = (actorId: string) => ({ actorId, correlationId: 'test', now: new Date() });
 
-const posted = (senderId: string, content: string): EventOf<ChatEvent> => ({
+const posted = (
+  senderId: string,
+  content: string,
+): Extract<EventOf<ChatEvent>, { case: 'messagePosted' }> => ({
   case: 'messagePosted',
   value: create(MessagePostedSchema, {
     channelId: 'family',
@@ -56,7 +59,7 @@ async function roundTrip(event: EventOf<ChatEvent>, owner: string): Promise<RawM
   const subject = log.names.chat.message('family', event.value.$typeName.length.toString());
   const ack = await log.js.publish(subject, encode(ChatEventSchema, event, meta(owner), log.keys));
   const stored = await log.jsm.streams.getMessage(log.names.stream('chat'), { seq: ack.seq });
-  return { seq: ack.seq, subject, data: stored.data };
+  return { seq: ack.seq, subject, data: (stored as { data: Uint8Array }).data };
 }
 
 const contains = (bytes: Uint8Array, text: string) => Buffer.from(bytes).includes(Buffer.from(text));
@@ -118,8 +121,9 @@ describe('erasing a member', () => {
     const back = decodeEvent('chat', 'CHAT', raw);
     expect(back.erased).toBe(true);
     expect(back.event.value).toMatchObject({ senderId: 'dot', content: '', mentionIds: ['bob'] });
-    const attachments = (back.event.value as { attachments: { fileId: string; fileName: string }[] })
-      .attachments;
+    const attachments = (
+      back.event.value as unknown as { attachments: { fileId: string; fileName: string }[] }
+    ).attachments;
     expect(attachments.map((a) => [a.fileId, a.fileName])).toEqual([
       ['f1', ''],
       ['f2', ''],
