@@ -87,8 +87,10 @@ describe('an invite', () => {
     const line = await eventually(
       async () => {
         const res = await admin.request('/api/v1/messages?channel=family&limit=50');
-        const messages = await json<{ sender_id: string; content: string }[]>(res);
-        return messages.find((m) => m.sender_id === '' && m.content === 'Kit joined as child');
+        const messages = await json<{ sender_id: string; content: string; mentions: string[] }[]>(res);
+        return messages.find(
+          (m) => m.sender_id === '' && m.content === 'joined as child' && m.mentions[0] === me.id,
+        );
       },
       { what: 'the line in #Family', timeoutMs: 10_000 },
     );

@@ -28,9 +28,10 @@ describe('when someone registers', () => {
       before: new Date(Date.now() + 60_000),
       limit: 50,
     });
-    expect(lines.map((m) => [m.sender_id, m.content, m.id])).toEqual([
-      ['', 'mum joined as admin', 'joined-mum'],
-      ['', 'kid joined as child', 'joined-kid'],
+    // The line names its newcomer by id only: no name on the stream.
+    expect(lines.map((m) => [m.sender_id, m.content, m.id, m.mentions])).toEqual([
+      ['', 'joined as admin', 'joined-mum', ['mum']],
+      ['', 'joined as child', 'joined-kid', ['kid']],
     ]);
   });
 

@@ -1,5 +1,7 @@
 // Everyone is in the family channel: when someone registers, this reactor has them join it,
-// then tells the family with a line from Hearth itself ("Ann joined as child").
+// then tells the family with a line from Hearth itself ("Ann joined as child"): the line says
+// "joined as child" about Ann's id, and readers put her name in front as it is when they show
+// it, so no one's name is written on the CHAT stream in the clear.
 // It reads no read model; its checkpoint only records how far it has read IDENTITY.
 import type { IdentityEvent } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import type { ChatWriter } from '../../writers/chat/commands.ts';
@@ -9,11 +11,12 @@ import type { Reactor } from '../runtime/types.ts';
 export const CHAT_FAMILY = 'chat_family';
 
 /** The family's line about a newcomer, one per account (its id is derived from theirs). */
-export function joinedLine({ userId, name, role }: { userId: string; name: string; role: string }) {
+export function joinedLine({ userId, role }: { userId: string; role: string }) {
   return {
     channelId: FAMILY_CHANNEL_ID,
     messageId: `joined-${userId}`,
-    content: `${name.trim() || 'Someone'} joined as ${role || 'member'}`,
+    content: `joined as ${role || 'member'}`,
+    aboutId: userId,
   };
 }
 
@@ -30,7 +33,7 @@ export function familyReactor({
     react: async (events, { issue }) => {
       for (const e of events) {
         if (e.event.case !== 'userRegistered') continue;
-        const { userId, name, role } = e.event.value;
+        const { userId, role } = e.event.value;
         // The keys are the user, not the event: whatever registers them, they join once and
         // the family is told once.
         await issue({
@@ -41,7 +44,7 @@ export function familyReactor({
         await issue({
           cause: e,
           key: `chat-family-joined-line:${userId}`,
-          run: (meta) => chat.announce(joinedLine({ userId, name, role }), meta),
+          run: (meta) => chat.announce(joinedLine({ userId, role }), meta),
         });
       }
     },

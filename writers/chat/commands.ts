@@ -143,7 +143,10 @@ export function createChatWriter({
       return { channelId, ...result };
     },
     /** A line from Hearth itself, such as who joined the family. */
-    announce: async (input: { channelId: string; messageId: string; content: string }, meta: CommandMeta) => {
+    announce: async (
+      input: { channelId: string; messageId: string; content: string; aboutId?: string },
+      meta: CommandMeta,
+    ) => {
       const channel = await reader.channel(input.channelId);
       return appender.append({
         type: messageAggregate,

@@ -40,7 +40,7 @@ export type MessageCommand =
       attachmentIds?: readonly string[] | undefined;
       files?: ReadonlyMap<string, AttachedFile> | undefined;
     })
-  | (On & { type: 'announce'; content: string })
+  | (On & { type: 'announce'; content: string; aboutId?: string | undefined })
   | (On & { type: 'edit'; by: string; content: string; mentionIds: string[] })
   | (On & { type: 'delete'; by: string; canModerate: boolean })
   | (On & { type: 'react'; by: string; emoji: string; on: boolean });
@@ -149,6 +149,9 @@ function announce(command: Of<'announce'>, state: Message) {
     messageId: command.messageId,
     senderId: SYSTEM_SENDER,
     content,
+    // The member the line is about, named by id: readers show their name as it is now (and
+    // nothing once they are erased), so the line in the log holds no one's name.
+    mentionIds: command.aboutId ? [command.aboutId] : [],
   });
   return [{ case: 'messagePosted', value } as const];
 }

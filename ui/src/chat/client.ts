@@ -169,6 +169,8 @@ export function createChatClient({
 
   function onFrame(frame: ServerFrame) {
     people.learnAbout('user_id' in frame ? frame.user_id : 'sender' in frame ? frame.sender : undefined);
+    // A line from Hearth names whom it is about among its mentions (someone who just joined).
+    if ('sender' in frame && frame.sender === '' && 'mentions' in frame) people.learnAbout(frame.mentions[0]);
     const { state: next, effects } = applyFrame(state, frame, { me, now: Date.now(), reading });
     set(next);
     if (frame.type === 'typing' && frame.typing) {

@@ -70,7 +70,12 @@ export function MessageItem({
     if (picking) picker.current?.querySelector('button')?.focus();
   }, [picking]);
 
-  if (m.sender === HEARTH) return <HearthLine message={m} time={time} />;
+  if (m.sender === HEARTH) {
+    // A line about someone names them by id: their name as it is now goes in front.
+    const about = m.mentions[0];
+    const text = about ? `${nameOf(people, about, me)} ${m.content}` : m.content;
+    return <HearthLine id={m.id} text={text} time={time} createdAt={m.createdAt} />;
+  }
 
   /** Back to the button that opened the picker: focus never falls to the page. */
   const closePicker = () => {
@@ -123,6 +128,10 @@ export function MessageItem({
         {m.replyTo && <ReplyQuote target={replyTo} me={me} />}
         {m.deleted ? (
           <p className="text-sm italic text-muted-foreground">This message was deleted.</p>
+        ) : m.erased ? (
+          <p className="text-sm italic text-muted-foreground" data-testid="message-erased">
+            Erased on request.
+          </p>
         ) : (
           (m.content !== '' || m.attachments.length === 0) && (
             <p
@@ -266,18 +275,28 @@ function label({ content, attachments }: Message): string {
 const HEARTH = '';
 
 /** A line from Hearth itself: centred and quiet, with no author, actions or reactions. */
-function HearthLine({ message: m, time }: { message: Message; time: string }) {
+function HearthLine({
+  id,
+  text,
+  time,
+  createdAt,
+}: {
+  id: string;
+  text: string;
+  time: string;
+  createdAt: string;
+}) {
   return (
     <div
       role="note"
-      data-message-id={m.id}
+      data-message-id={id}
       data-testid="hearth-line"
-      aria-label={m.content}
+      aria-label={text}
       className="flex items-center justify-center gap-2 px-4 py-1.5 text-xs text-muted-foreground"
     >
       <UserPlus className="size-3.5 shrink-0" aria-hidden="true" />
-      <span className="font-medium">{m.content}</span>
-      <time dateTime={m.createdAt}>{time}</time>
+      <span className="font-medium">{text}</span>
+      <time dateTime={createdAt}>{time}</time>
     </div>
   );
 }

@@ -18,6 +18,8 @@ export type Message = {
   deleted: boolean;
   replyTo: string | null;
   mentions: string[];
+  /** Its sender was erased on request: no text, no file names. */
+  erased?: boolean;
   reactions: Record<string, string[]>;
   /** Files shared with it, in order; [] when none (and once deleted). */
   attachments: ChatAttachment[];
@@ -68,6 +70,7 @@ export function fromHistory(m: ChatMessage): Message {
     deleted: m.deleted ?? false,
     replyTo: m.reply_to ?? null,
     mentions: m.mentions ?? [],
+    erased: m.erased ?? false,
     reactions: m.reactions ?? {},
     // An older server sends none.
     attachments: m.attachments ?? [],
