@@ -196,11 +196,10 @@ export async function recordErasure(
 }
 
 /**
- * Baselines taken before the newest erasure on the read model's stream still hold what it
- * blanked: once the read model has applied that erasure a new copy is taken, and the copies
- * before it are dropped (so a rebuild starts from blanks). Until then they are dropped all the
- * same: no copy of erased data is kept longer than the keeper's interval. Returns the copy
- * taken, if one was.
+ * Baselines taken before the newest erasure on the read model's stream were blanked where they
+ * lie, by the batch that applied it; all the same, once the read model has applied that erasure
+ * a new copy is taken and the copies before it are dropped, so no copy from before an erasure
+ * outlives the keeper's next round. Returns the copy taken, if one was.
  */
 export async function refreshAfterErasure(
   db: Kysely<unknown>,
@@ -217,7 +216,10 @@ export async function refreshAfterErasure(
     SELECT last_seq FROM ${sql.id(RUNTIME_SCHEMA, 'checkpoints')} WHERE read_model = ${readModel}`.execute(
     db,
   );
-  const taken = Number(at[0]?.last_seq ?? 0) >= erased ? await takeBaseline(db, readModel) : undefined;
+  // Not there yet: the copies stay (blanked with the live tables, runtime/erasures.ts) until a
+  // newer one can stand in for them, so a rebuild always has one to start from.
+  if (Number(at[0]?.last_seq ?? 0) < erased) return undefined;
+  const taken = await takeBaseline(db, readModel);
   await db.transaction().execute(async (tx) => {
     const schema = baselineSchema(readModel);
     for (const old of stale) {

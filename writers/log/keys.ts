@@ -42,6 +42,7 @@ export function openingKey(keyId: string): Uint8Array | null {
 function learn(keyId: string, entry: KvEntry | null): void {
   if (!entry) return;
   if (entry.operation === 'PUT' && entry.value.length === KEY_BYTES) known.set(keyId, entry.value);
+  // A purge marker: the key was destroyed (erasure), for good.
   else if (entry.operation !== 'PUT') known.set(keyId, null);
 }
 
@@ -81,22 +82,28 @@ export async function openKeyring({
 }): Promise<Keyring> {
   sources.add(kv);
   const members = new Map<string, SealingKey | 'erased'>();
-  // What the bucket holds now, then every change: keys made or erased by other processes.
-  const ids = await kv.keys('k.>');
-  for await (const k of ids) {
-    const id = k.slice(2);
-    if (!known.has(id)) learn(id, await kv.get(k));
-  }
-  const watch = await kv.watch({ key: 'k.>', include: 'updates' });
+  // Every key's last value (an erased key's purge marker included), then every change: keys
+  // made or erased by other processes. Opening waits for the first part.
+  const watch = await kv.watch();
+  let loaded!: () => void;
+  const initial = new Promise<void>((resolve) => {
+    loaded = resolve;
+  });
+  if ((await jsm.streams.info(stream)).state.messages === 0) loaded();
   void (async () => {
     try {
-      for await (const e of watch) learn(e.key.slice(2), e);
+      for await (const e of watch) {
+        if (e.key.startsWith('k.')) learn(e.key.slice(2), e);
+        if (e.delta === 0 || e.isUpdate) loaded();
+      }
     } catch {
       // The connection closed: nothing more to learn from this bucket.
     } finally {
+      loaded();
       sources.delete(kv);
     }
   })();
+  await initial;
 
   async function load(memberId: string): Promise<SealingKey | 'erased'> {
     for (;;) {
@@ -138,21 +145,32 @@ export async function openKeyring({
       return known.get(k.id) ? k : 'erased';
     },
     async erase(memberId) {
-      const entry = await kv.get(memberKey(memberId));
+      let entry = await kv.get(memberKey(memberId));
       if (entry?.operation !== 'PUT') {
-        // Never had a key: none can be made for them from now on.
-        await kv.put(memberKey(memberId), '').catch(() => undefined);
-        members.set(memberId, 'erased');
-        return;
+        try {
+          // Never had a key: an empty entry, so none can be made for them from now on.
+          await kv.create(memberKey(memberId), '');
+          members.set(memberId, 'erased');
+          return;
+        } catch {
+          // One was made meanwhile: erase it as any other.
+          entry = await kv.get(memberKey(memberId));
+          if (entry?.operation !== 'PUT') throw new Error(`the key entry of ${memberId} could not be read`);
+        }
       }
       const id = entry.string();
-      const key = await kv.get(`k.${id}`);
-      if (key && key.operation === 'PUT') {
-        // Overwrite the key's bytes in the store, then leave the marker every reader sees.
-        await jsm.streams.deleteMessage(stream, key.revision, true).catch(() => undefined);
+      if (id !== '') {
+        const key = await kv.get(`k.${id}`);
+        // Overwrite the key's bytes in the store, then leave the marker every reader sees. Both
+        // are done again when asked again: an erasure cut short after the first still ends.
+        if (key?.operation === 'PUT') {
+          await jsm.streams.deleteMessage(stream, key.revision, true).catch((err: unknown) => {
+            if (!/not found/i.test(String((err as Error)?.message))) throw err;
+          });
+        }
         await kv.purge(`k.${id}`);
+        known.set(id, null);
       }
-      known.set(id, null);
       members.set(memberId, 'erased');
     },
     async isErased(memberId) {

@@ -144,6 +144,24 @@ describe('erasing a member', () => {
     expect(await log.keys.isErased('dot')).toBe(true);
   });
 
+  it('ends an erasure cut short after the key was overwritten: the marker is still written', async () => {
+    await log.keys.ready(['fay']);
+    const { id } = log.keys.sealingKey('fay') as { id: string };
+    const { Kvm } = await import('@nats-io/kv');
+    const kv = await new Kvm(log.js).open(log.names.kvBucket('keys'));
+    const bucket = `KV_${log.names.kvBucket('keys')}`;
+    const entry = await kv.get(`k.${id}`);
+    // The first step of an erasure, and then the process died.
+    await log.jsm.streams.deleteMessage(bucket, entry?.revision ?? 0, true);
+    await log.keys.erase('fay');
+    expect((await kv.get(`k.${id}`))?.operation).toBe('PURGE');
+    expect(await log.keys.isErased('fay')).toBe(true);
+    // A member who never had a key: none can be made for them afterwards.
+    await log.keys.erase('gus');
+    await log.keys.ready(['gus']);
+    expect(log.keys.sealingKey('gus')).toBe('erased');
+  });
+
   it('a key not known yet is a transient KeyPending, found by fetchKey', async () => {
     const id = crypto.randomUUID();
     await log.keys.ready([]);
