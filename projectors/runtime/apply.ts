@@ -61,7 +61,8 @@ export async function applyBatch({
       await client.query('ROLLBACK').catch((e: Error) => {
         broken = e;
       });
-      if (isTransient(err)) broken ??= err as Error;
+      // A key not loaded yet says nothing of the connection; anything else transient may.
+      if (isTransient(err) && !(err instanceof KeyPending)) broken ??= err as Error;
       throw err;
     } finally {
       client.release(broken);

@@ -17,6 +17,8 @@ import { type Account, evolveAccount, type IdentityEventBody, initialAccount, is
 
 type By = { actorId: string; now: Date };
 
+/** How far ahead of the server's clock a request's time may be (an admin's device clock). */
+const ERASURE_CLOCK_SLACK_MS = 24 * 60 * 60 * 1000;
 export type AccountCommand =
   | ({ type: 'changeRole'; userId: string; role: string } & By)
   | ({ type: 'ban'; userId: string; reason: string; expiresAt?: Date | undefined } & By)
@@ -84,7 +86,9 @@ function unban(command: Extract<AccountCommand, { type: 'unban' }>, state: Regis
 function erase(command: Extract<AccountCommand, { type: 'erase' }>, state: Registered) {
   if (command.actorId === state.userId) throw identityErrors.cannotEraseSelf();
   if (state.role === 'admin' && command.otherAdmins < 1) throw identityErrors.lastAdmin();
-  if (command.requestedAtMs > command.now.getTime()) throw identityErrors.erasureRequestInFuture();
+  // A day of slack: the admin's device names the day the request came, by its own clock.
+  if (command.requestedAtMs > command.now.getTime() + ERASURE_CLOCK_SLACK_MS)
+    throw identityErrors.erasureRequestInFuture();
   const value = create(MemberErasedSchema, {
     memberId: state.userId,
     requestedBy: command.requestedBy,
