@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { RefusalKind } from '../../contracts/gen/hearth/audit/v1/events_pb.ts';
 import type { AuditWriter } from '../../writers/audit/commands.ts';
 import { refusalIdOf } from '../../writers/audit/refusal.ts';
+import { domainOf } from '../../writers/identity/email-domain.ts';
 import { networkOf } from '../http/address-form.ts';
 import type { RefusedAttempt } from '../http/deps.ts';
 
@@ -142,7 +143,7 @@ export function createRefusals({
         count,
         firstAt,
         lastAt,
-        account: anyone ? '' : (attempt.account ?? ''),
+        account: anyone ? '' : domainOf(attempt.account ?? ''),
         accounts,
       },
       meta: {

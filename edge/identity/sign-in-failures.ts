@@ -1,6 +1,7 @@
 // A failed sign-in writes nothing to better-auth's tables, so no trigger sees it: the
 // after-hook records it in the outbox itself.
 import { sql } from 'kysely';
+import { domainOf } from '../../writers/identity/email-domain.ts';
 import type { AuthDatabase } from './db.ts';
 
 export async function recordSignInFailure({
@@ -21,7 +22,10 @@ export async function recordSignInFailure({
     .where('email', '=', normalized)
     .executeTakeFirst();
   const userId = user?.id ?? '';
-  const payload = { userId, email: normalized, ipAddress, reason };
+  // An account's address is sealed under its key (personal.proto); an address that matches no
+  // account (a stranger's, or an erased member's) would be written in the clear: only its
+  // domain is kept.
+  const payload = { userId, email: userId ? normalized : domainOf(normalized), ipAddress, reason };
   await sql`SELECT auth.outbox_record('signInFailed', ${userId}, ${JSON.stringify(payload)}::jsonb, ${userId}, '')`.execute(
     authDb.db,
   );

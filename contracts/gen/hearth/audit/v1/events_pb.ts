@@ -75,8 +75,9 @@ export type AttemptRefused = Message<"hearth.audit.v1.AttemptRefused"> & {
   lastAt?: Timestamp | undefined;
 
   /**
-   * A failed sign-in's account as typed (an email), so an admin can see whose account was
-   * tried; not shown in the viewer, which shows the address it came from instead.
+   * The domain of a failed sign-in's account as typed ("@example.com"): the address itself is
+   * a person's, and an erasure could not reach it here. Not shown in the viewer, which shows
+   * where the attempt came from instead.
    *
    * @generated from field: string account = 9;
    */
