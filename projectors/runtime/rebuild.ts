@@ -184,7 +184,14 @@ async function rebuildHoldingLock({
     const pull = async (upTo: number): Promise<RawMessage[]> => {
       const out: RawMessage[] = [];
       // Asking for no more than remains lets the last fetch return at once instead of expiring.
-      const max = Math.max(1, Math.min(batchSize, upTo - fetched));
+      let max = Math.max(1, Math.min(batchSize, upTo - fetched));
+      // On the last stretch the sequences left overcount the messages (expired ones, other
+      // subjects'): the consumer says how many there are, so the fetch ends when they are in.
+      if (upTo - fetched <= batchSize) {
+        const pending = (await consumer.info()).num_pending;
+        if (pending === 0) return out;
+        max = Math.min(max, pending);
+      }
       const iter = await consumer.fetch({ max_messages: max, expires: 1000 });
       for await (const m of iter) out.push(toRaw(m));
       if (out.length > 0) fetched = (out.at(-1) as RawMessage).seq;
