@@ -160,6 +160,15 @@ describe("a member's erasure in media", () => {
     expect((await sql`SELECT 1 FROM media_files.avatars`.execute(rt.db)).rows).toEqual([]);
   });
 
+  it('deletes an upload of theirs that was in flight when they were erased', async () => {
+    await upload('ann-late', 'ann', 9, 'photo');
+    await settled();
+    expect((await deletions()).filter((d) => d.fileId === 'ann-late')).toEqual([
+      { fileId: 'ann-late', deletedBy: '', actor: '' },
+    ]);
+    expect(await store.has('key-9')).toBe(false);
+  });
+
   it('acts on the same erasure again without deleting anything twice, even from a stale read model', async () => {
     const before = await lastSeq();
     // As if media_files had not applied one of the deletions yet when the batch came again.

@@ -2,8 +2,8 @@
 // every live file they own (gallery photos and videos, chat attachments, avatars) as Hearth
 // itself; the last deletion of a blob releases its key and media_release removes the bytes,
 // so bytes another member's upload still points at stay theirs. media_files, applied up to the
-// erasure before this reacts (reactor.ts), lists the files. (An upload of theirs still in
-// flight then lands after it, nameless as their key is gone: an admin may delete it.)
+// erasure before this reacts (reactor.ts), lists the files. An upload of theirs still in flight
+// lands after it, nameless as their key is gone (StoredEvent.erased): it is deleted too.
 //
 // Each deletion's command id is derived from the erasure and the file, so a redelivered batch
 // issues none twice; a file deleted meanwhile (by its owner before, or by this reactor's
@@ -32,31 +32,41 @@ export function mediaErasureReactor({
     name: MEDIA_ERASURE,
     domain: 'media',
     reads: [MEDIA_FILES],
-    wants: (e) => e.event.case === 'memberErased',
+    wants: (e) => e.event.case === 'memberErased' || (e.event.case === 'fileUploaded' && e.erased === true),
     react: async (events, { db, logger, issue }) => {
+      const remove = async (cause: (typeof events)[number], file: FileRow): Promise<boolean> => {
+        try {
+          await issue({
+            cause,
+            key: `${MEDIA_ERASURE}:${cause.stream}:${cause.seq}:${file.file_id}`,
+            run: (meta) =>
+              media.onBlob(
+                { type: 'delete', fileId: file.file_id, sha256: file.sha256, by: SYSTEM, mayManage: true },
+                meta,
+              ),
+          });
+          return true;
+        } catch (err) {
+          if (!(err instanceof HearthError && err.code === mediaErrors.fileNotFound().code)) throw err;
+          return false;
+        }
+      };
       for (const e of events) {
+        if (e.event.case === 'fileUploaded') {
+          // Uploaded by a member whose key is gone: in flight when they were erased.
+          const { fileId, sha256, ownerId } = e.event.value;
+          if (await remove(e, { file_id: fileId, sha256 })) {
+            logger.info({ memberId: ownerId, fileId }, "an erased member's late upload deleted");
+          }
+          continue;
+        }
         if (e.event.case !== 'memberErased') continue;
         const { memberId } = e.event.value;
         const { rows } = await sql<FileRow>`
           SELECT file_id, sha256 FROM ${sql.table(`${MEDIA_FILES}.files`)}
           WHERE owner_id = ${memberId} AND deleted_seq IS NULL ORDER BY seq`.execute(db);
         let deleted = 0;
-        for (const file of rows) {
-          try {
-            await issue({
-              cause: e,
-              key: `${MEDIA_ERASURE}:${e.stream}:${e.seq}:${file.file_id}`,
-              run: (meta) =>
-                media.onBlob(
-                  { type: 'delete', fileId: file.file_id, sha256: file.sha256, by: SYSTEM, mayManage: true },
-                  meta,
-                ),
-            });
-            deleted++;
-          } catch (err) {
-            if (!(err instanceof HearthError && err.code === mediaErrors.fileNotFound().code)) throw err;
-          }
-        }
+        for (const file of rows) if (await remove(e, file)) deleted++;
         logger.info({ memberId, files: rows.length, deleted }, "an erased member's files deleted");
       }
     },

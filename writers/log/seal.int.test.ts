@@ -138,7 +138,10 @@ describe('erasing a member', () => {
     // A later event of theirs keeps no personal data at all.
     const after = await roundTrip(posted('dot', 'written after erasure'), 'dot');
     expect(contains(after.data, 'written after erasure')).toBe(false);
-    expect(decodeEvent('chat', 'CHAT', after).event.value).toMatchObject({ content: '' });
+    expect(decodeEvent('chat', 'CHAT', after)).toMatchObject({
+      erased: true,
+      event: { value: { content: '' } },
+    });
     // Erasing again changes nothing.
     await log.keys.erase('dot');
     expect(await log.keys.isErased('dot')).toBe(true);

@@ -22,6 +22,8 @@ import {
 import { type Keyring, openingKey } from './keys.ts';
 
 const NONCE = 12;
+/** The key id of an event written for a member already erased: its personal fields were dropped. */
+const ERASED = '-';
 const TAG = 16;
 
 type Part =
@@ -126,7 +128,8 @@ export function sealEvent<M extends Message>(
   const kept = clone(desc, value) as M;
   const taken = create(desc) as Fields;
   take(plan, kept as unknown as Fields, taken);
-  if (key === 'erased') return { value: kept };
+  // Nothing of theirs is kept, and readers are told why the fields are empty.
+  if (key === 'erased') return { value: kept, sealed: create(SealedSchema, { keyId: ERASED }) };
   const nonce = randomBytes(NONCE);
   const cipher = createCipheriv('aes-256-gcm', key.key, nonce);
   cipher.setAAD(Buffer.from(desc.typeName));
@@ -148,6 +151,7 @@ export function openEvent(
   if (!sealed?.keyId) return 'clear';
   const plan = planOf(desc);
   if (!plan) return 'clear';
+  if (sealed.keyId === ERASED) return 'erased';
   const key = openingKey(sealed.keyId);
   if (key === null) return 'erased';
   const box = sealed.box;
