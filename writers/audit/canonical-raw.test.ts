@@ -92,6 +92,32 @@ describe('stored header bytes, encoded canonically', () => {
     }
   });
 
+  it('give the same for blocks of a few recurring shapes, their values varying, and near misses', () => {
+    const r = random(11);
+    // Blocks of the same names in the same order are encoded from a kept shape: values of
+    // every length and spacing, a repeated name, and shapes a line or a letter away.
+    const shapes = [
+      ['Hearth-Type', 'Hearth-Actor', 'Hearth-Correlation-Id', 'traceparent', 'Nats-Msg-Id'],
+      ['Hearth-Type', 'Hearth-Actor', 'Hearth-Correlation-Id', 'traceparent', 'Nats-Msg-Id', 'X'],
+      ['Hearth-Type', 'hearth-actor', 'Hearth-Correlation-Id', 'traceparent', 'Nats-Msg-Id'],
+      ['b', 'a', 'b', 'Nats-Sequence', 'ab', 'a'],
+      ['Hearth-Typ', 'Hearth-Type'],
+      ['Nats-Time-Stamp'],
+      [],
+    ];
+    const value = () =>
+      Array.from({ length: r(12) }, () => (['a', ' ', '\t', 'é', 'xyz1', ':', ';'] as const)[r(7)]).join('');
+    for (let n = 0; n < 5000; n++) {
+      const names = shapes[r(shapes.length)] as string[];
+      const lines = names.map((name) => `${name}:${value()}`);
+      if (r(40) === 0) lines.splice(r(lines.length + 1), 0, 'no colon here');
+      const b = Buffer.from(`NATS/1.0\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`);
+      const got = encoded(b);
+      if (!got.equals(plain(b)))
+        throw new Error(`block ${n} encodes wrong: ${JSON.stringify(b.toString('latin1'))}`);
+    }
+  });
+
   it('link as the decoded headers link, for a frame off the wire', () => {
     const subject = 'hearth.chat.channel.family.message.m1';
     const headers =
