@@ -3,8 +3,9 @@
 // colons, semicolons and CRs near each other, server headers in any case, lines without a
 // colon, a status line, a block cut short.
 import { describe, expect, it } from 'vitest';
-import { chainWire, headersRoom, linkWire, putRawHeaders, SERVER_HEADERS } from './canonical-raw.ts';
+import { chainWire, linkWire } from './canonical-raw.ts';
 import { link, ZERO_LINK } from './chain.ts';
+import { headersRoom, putRawHeaders, SERVER_HEADERS } from './raw-headers.ts';
 
 const u32 = (n: number) => {
   const b = Buffer.alloc(4);

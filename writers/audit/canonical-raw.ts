@@ -6,8 +6,6 @@ import { hash } from 'node:crypto';
 import { inView, outView, putRange, putU32 } from './raw-bytes.ts';
 import { headersRoom, putRawHeaders } from './raw-headers.ts';
 
-export { headersRoom, putRawHeaders, SERVER_HEADERS } from './raw-headers.ts';
-
 const LINK_BYTES = 32;
 
 // The previous link, then the event being encoded: hashed in one call. The link it yields is

@@ -10,7 +10,7 @@
 // Headers the server adds to a read (direct get) or acts on at publish (expectations) are not
 // the event's: they are left out, so the same event hashes the same however it is read.
 import { hash } from 'node:crypto';
-import { headersRoom, putRawHeaders, SERVER_HEADERS } from './canonical-raw.ts';
+import { headersRoom, putRawHeaders, SERVER_HEADERS } from './raw-headers.ts';
 
 export const LINK_BYTES = 32;
 export const ZERO_LINK: Uint8Array = new Uint8Array(LINK_BYTES);
