@@ -201,6 +201,10 @@ export async function* readWire({
         if (queue.length < 4 && socket.isPaused()) socket.resume();
         yield next.batch;
         release(next.slab);
+        // Let what has arrived meanwhile be read (and more asked for) before the next batch is
+        // hashed: a queue hashed straight through would leave the server idle once it had sent
+        // all it was asked for.
+        if (queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
       if (failure) throw failure;
