@@ -1,8 +1,10 @@
 // Figure: `hearth audit verify` over a stream of realistic events (200–400 byte payloads with
 // the headers every event carries) — read from JetStream in order, re-encoded canonically and
 // chained — beside the raw SHA-256 chain over the same canonical bytes held in memory, in the
-// same run. Target: at least half the raw hash's speed.
-import { createHash, randomBytes } from 'node:crypto';
+// same run. Target: at least half the raw hash's speed. The baseline hashes each event with
+// createHash, as it always has; verify hashes with the one-shot crypto.hash, whose speed over
+// the same bytes is given beside the baseline (a stricter yardstick).
+import { createHash, hash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { type ChainEvent, eventPrefix, generateSigningKey, ZERO_LINK } from '../writers/audit/chain.ts';
@@ -72,6 +74,17 @@ export async function measureAuditVerify({
     from = end;
   }
   const hashSeconds = (performance.now() - hashStart) / 1000;
+  const oneShotStart = performance.now();
+  let link: Uint8Array = ZERO_LINK;
+  from = 0;
+  for (const end of ends) {
+    held.set(link, from);
+    link = hash('sha256', held.subarray(from, end), 'buffer');
+    from = end;
+  }
+  const oneShotSeconds = (performance.now() - oneShotStart) / 1000;
+  if (!Buffer.from(link).equals(Buffer.from(prev)))
+    throw new Error('audit verify bench: the two hashes differ');
 
   const key = generateSigningKey();
   await appendCheckpoint({
@@ -129,7 +142,10 @@ export async function measureAuditVerify({
       value: round(events / hashSeconds),
       count: events,
       seconds: round(hashSeconds, 2),
-      details: { mbPerSecond: round(total / hashSeconds / 1e6, 1) },
+      details: {
+        mbPerSecond: round(total / hashSeconds / 1e6, 1),
+        oneShotEventsPerSecond: round(events / oneShotSeconds),
+      },
     },
     target: { description: 'verify at least half the speed of the raw hash', minRatio: 0.5 },
   };

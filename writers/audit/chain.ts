@@ -16,9 +16,9 @@ export {
   eventPrefix,
   LINK_BYTES,
   link,
-  linkWire,
   ZERO_LINK,
 } from './canonical.ts';
+export { chainWire, linkWire } from './canonical-raw.ts';
 
 const u32 = (n: number) => {
   const b = Buffer.allocUnsafe(4);

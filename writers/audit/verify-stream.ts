@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { StreamInfo } from '@nats-io/jetstream';
 import type { AuditStreamReport } from '../../contracts/audit.api.ts';
 import type { Log } from '../log/open.ts';
-import { type ChainEvent, linkWire, ZERO_LINK } from './chain.ts';
+import { type ChainEvent, chainWire, ZERO_LINK } from './chain.ts';
 import { readCheckpoints } from './checkpoints.ts';
 import { readRaw, toChainEvent } from './read-raw.ts';
 import { readWire, WIRE_FIELDS, type WireBatch } from './read-wire.ts';
@@ -116,7 +116,7 @@ const wireLinks = (w: WireBatch): LinkBatch => ({
   link: (previous, i) => {
     const o = i * WIRE_FIELDS;
     const a = w.at;
-    return linkWire(
+    return chainWire(
       previous,
       w.buf,
       a[o] as number,

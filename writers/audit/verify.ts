@@ -12,7 +12,8 @@ export type StoredLinks = (from: number, to: number) => Promise<Map<number, Uint
 
 /**
  * Events as verify walks them, a batch at a time: how many, each one's sequence, and its link
- * from the one before (so a reader can hash messages where they lie, without objects).
+ * from the one before (so a reader can hash messages where they lie, without objects). A link
+ * may be a view the next call overwrites: it is only chained on or compared.
  */
 export type LinkBatch = {
   count: number;

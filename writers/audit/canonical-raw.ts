@@ -1,0 +1,63 @@
+// The canonical encoding (canonical.ts) of a message as the wire reader cut it, from its
+// stored bytes without decoding them: its subject, header block (raw-headers.ts) and payload
+// are ranges of a received buffer. Hot: verify runs it once per event of a stream, so it
+// encodes into one reused buffer and hashes each event with one native call.
+import { hash } from 'node:crypto';
+import { inView, outView, putRange, putU32 } from './raw-bytes.ts';
+import { headersRoom, putRawHeaders } from './raw-headers.ts';
+
+const LINK_BYTES = 32;
+
+// The previous link, then the event being encoded: hashed in one call. The link it yields is
+// written back over the first 32 bytes, where the next event's encoding expects it.
+let scratch = Buffer.allocUnsafe(16384);
+let scratchLink = scratch.subarray(0, LINK_BYTES);
+
+/**
+ * link(n) of a message as it came off the wire, without decoding it: its subject, stored
+ * header block (empty when it has none) and payload are ranges of `b`. The answer is a view
+ * that the next call overwrites: verify only chains it on, and copies what it keeps.
+ */
+export function chainWire(
+  previous: Uint8Array,
+  b: Buffer,
+  seq: number,
+  subject: number,
+  subjectEnd: number,
+  headers: number,
+  headersEnd: number,
+  payloadEnd: number,
+): Uint8Array {
+  const need = LINK_BYTES + 16 + (subjectEnd - subject) + headersRoom(headersEnd - headers);
+  if (need + payloadEnd - headersEnd > scratch.length) {
+    scratch = Buffer.allocUnsafe(Math.max(need + payloadEnd - headersEnd, scratch.length * 2));
+    scratchLink = scratch.subarray(0, LINK_BYTES);
+  }
+  const o = scratch;
+  if (previous !== scratchLink) o.set(previous, 0);
+  const out = outView(o);
+  const v = inView(b);
+  out.setUint32(LINK_BYTES, Math.floor(seq / 0x1_0000_0000));
+  let p = putU32(out, LINK_BYTES + 4, seq >>> 0);
+  p = putRange(o, out, p, b, v, subject, subjectEnd);
+  p = headersEnd > headers ? putRawHeaders(o, p, b, headers, headersEnd) : putU32(out, p, 0);
+  p = putRange(o, out, p, b, v, headersEnd, payloadEnd);
+  // A string digest rather than a Buffer: no memory of its own to allocate per event.
+  const digest = hash('sha256', o.subarray(0, p), 'binary');
+  for (let k = 0; k < LINK_BYTES; k++) o[k] = digest.charCodeAt(k);
+  return scratchLink;
+}
+
+/** link(n) of a message as it came off the wire (chainWire), in a buffer of its own. */
+export function linkWire(
+  previous: Uint8Array,
+  b: Buffer,
+  seq: number,
+  subject: number,
+  subjectEnd: number,
+  headers: number,
+  headersEnd: number,
+  payloadEnd: number,
+): Buffer {
+  return Buffer.from(chainWire(previous, b, seq, subject, subjectEnd, headers, headersEnd, payloadEnd));
+}
