@@ -83,6 +83,7 @@ export async function measureAuditVerify({
     from = end;
   }
   const oneShotSeconds = (performance.now() - oneShotStart) / 1000;
+  const rawSeconds = Math.min(hashSeconds, oneShotSeconds);
   if (!Buffer.from(link).equals(Buffer.from(prev)))
     throw new Error('audit verify bench: the two hashes differ');
 
@@ -136,14 +137,16 @@ export async function measureAuditVerify({
         readOnlyCpuSeconds: round(readCpuSeconds, 2),
       },
     },
+    // The faster of the two ways to hash in memory (verify itself hashes one shot per event).
     baseline: {
-      label: 'SHA-256 chain over the same bytes in memory',
+      label: 'SHA-256 chain over the same bytes in memory (the faster of createHash and one-shot hash)',
       unit: 'events/s',
-      value: round(events / hashSeconds),
+      value: round(events / rawSeconds),
       count: events,
-      seconds: round(hashSeconds, 2),
+      seconds: round(rawSeconds, 2),
       details: {
-        mbPerSecond: round(total / hashSeconds / 1e6, 1),
+        mbPerSecond: round(total / rawSeconds / 1e6, 1),
+        createHashEventsPerSecond: round(events / hashSeconds),
         oneShotEventsPerSecond: round(events / oneShotSeconds),
       },
     },
