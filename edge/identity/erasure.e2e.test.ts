@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../contracts/audit.api.ts';
 import { ENVELOPES } from '../../contracts/events.ts';
 import type { AdminUser, Person } from '../../contracts/identity.api.ts';
-import type { Domain } from '../../contracts/subjects.ts';
+import { DOMAINS, type Domain } from '../../contracts/subjects.ts';
 import { memberErasureReactor } from '../../projectors/member-erasure/reactor.ts';
 import { listBaselines, takeBaseline } from '../../projectors/runtime/baseline.ts';
 import type { StoredEvent } from '../../projectors/runtime/types.ts';
@@ -287,5 +287,29 @@ describe('erasing a member on request', () => {
       expect((await rawMessages(domain)).filter((m) => m.subject === subject)).toHaveLength(1);
     }
     expect(await log.keys.isErased(ids.erin)).toBe(true);
+  });
+
+  it('leaves her address and name on no stream, even after a stranger tries it, and every chain verifies', async () => {
+    // Someone tries her old address after she is gone: an address no account has.
+    const stranger = t.client();
+    await stranger.signIn({ email: EMAIL, password: 'not hers any more' });
+    await eventually(
+      async () =>
+        (await identityEvents(t.hub)).find(
+          (e) => e.case === 'signInFailed' && e.value.userId === '' && e.value.email === '@family.test',
+        ),
+      { what: 'the failed sign-in on the log' },
+    );
+    await t.hub.refusals.flush();
+    for (const domain of DOMAINS) {
+      for (const m of await rawMessages(domain)) {
+        for (const text of [EMAIL, NAME, RENAMED, SAID])
+          expect(includes(m.data, text), `${domain} ${m.seq}`).toBe(false);
+      }
+    }
+    // The log was never rewritten: the hash chain of every stream verifies after the erasure.
+    await t.hub.auditChain.checkpointAll();
+    const report = await t.hub.auditChain.verify({});
+    expect(report.ok, JSON.stringify(report)).toBe(true);
   });
 });
