@@ -108,7 +108,8 @@ describe('an outbox row', () => {
     const erased = { sealingKey: () => 'erased' as const };
     const msg = toMessageWith(row({}), names, erased);
     const envelope = fromBinary(IdentityEventSchema, msg.data);
-    expect(envelope.metadata?.sealed).toBeUndefined();
+    // Nothing sealed: only the mark that says why the fields are empty.
+    expect(envelope.metadata?.sealed).toMatchObject({ keyId: '-', box: new Uint8Array() });
     expect(envelope.event).toMatchObject({
       case: 'userRegistered',
       value: { userId: 'u1', email: '', name: '' },
