@@ -125,7 +125,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await rt?.cleanup();
-  await rm(work, { recursive: true, force: true });
+  if (work) await rm(work, { recursive: true, force: true });
 });
 
 describe("a member's erasure in media", () => {
