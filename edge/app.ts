@@ -6,6 +6,7 @@ import { adminRoutes } from './admin/routes.ts';
 import { recordRefusedAuth, recordRefusedCommands } from './audit/refusals-http.ts';
 import { limitBody } from './http/body-limit.ts';
 import { clientIp, relayClientIp } from './http/client-address.ts';
+import { originScope } from './http/command.ts';
 import type { HubEnv } from './http/context.ts';
 import type { HubDeps } from './http/deps.ts';
 import { notFound, onError } from './http/errors.ts';
@@ -47,6 +48,7 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
   );
 
   app.use('/api/*', clientIp(deps.config.trustedProxies));
+  app.use('/api/*', originScope(deps.auth));
   app.use('/api/*', secureCookiesOverTls(deps.config.trustedProxies));
   app.use('/api/*', trustedOriginsOnly(deps.config.trustedOrigins));
   // An upload streams its multipart body to disk under its own limits (edge/media/multipart.ts).

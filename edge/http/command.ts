@@ -3,9 +3,11 @@
 // and, for a command that generates ids, claims them so that a retry answers the first answer.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { commonErrors } from '../../contracts/errors.ts';
 import type { Appender, CommandMeta } from '../../writers/log/append.ts';
 import type { HubEnv } from './context.ts';
+import type { AuthGate } from './deps.ts';
 import { traceparentOf } from './trace.ts';
 import { cleanUserAgent } from './user-agent.ts';
 
@@ -53,6 +55,14 @@ export function commandMeta(c: Context<HubEnv>, body?: unknown, impliedKey?: str
 /** Where a request came from, as its commands' events record it. */
 export function requestOrigin(c: Context<HubEnv>): { clientIp: string; userAgent: string } {
   return { clientIp: c.get('clientIp') ?? '', userAgent: cleanUserAgent(c.req.header('User-Agent')) };
+}
+
+/**
+ * After clientIp: what the request writes to the identity tables (sign-up, profile, password),
+ * whose events the outbox triggers write, records the same origin as its commands.
+ */
+export function originScope(auth: Pick<AuthGate, 'withOrigin'>) {
+  return createMiddleware<HubEnv>((c, next) => auth.withOrigin(requestOrigin(c), next));
 }
 
 /**

@@ -18,6 +18,11 @@ export type AuthGate = {
   getSession: (headers: Headers) => Promise<{ user: SessionUser; session: SessionInfo } | null>;
   /** False for an unknown role: nothing is granted by default. */
   can: (role: string, permission: Permission) => boolean;
+  /**
+   * Runs `fn` as a request from `origin`: the identity facts its writes cause (written by
+   * database triggers, not by a command) record that address and user agent.
+   */
+  withOrigin: <T>(origin: { clientIp: string; userAgent: string }, fn: () => Promise<T>) => Promise<T>;
 };
 
 export type HubConfig = {

@@ -1,19 +1,27 @@
 // better-auth's own connection pool: every connection sees the `auth` schema first, so its
 // tables never mix with the read models. Its Kysely instance remembers the transaction it runs
-// in, so a database hook can lock inside the very transaction that inserts the row.
+// in, so a database hook can lock inside the very transaction that inserts the row, and the
+// request it serves, so the outbox row records where that request came from (write-origin.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Kysely, PostgresDialect, type Transaction, TransactionBuilder } from 'kysely';
+import { Kysely, type Transaction, TransactionBuilder } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { AUTH_SCHEMA } from '../../projectors/identity-access/reactor.ts';
 import { openPool } from '../../projectors/runtime/pool.ts';
 import type { AuthDB } from './tables.ts';
+import { originDialect, type WriteOrigin } from './write-origin.ts';
 
 export type AuthDatabase = {
   pool: pg.Pool;
   db: Kysely<AuthDB>;
   /** The transaction better-auth is running the current code in, if any. */
   currentTransaction: () => Transaction<AuthDB> | undefined;
+  /**
+   * Runs `fn` for a request from `origin`: each write it makes to these tables (in a
+   * transaction of its own or better-auth's) records the origin in the outbox rows its
+   * triggers write. Writes outside (the CLI, the log's own reactors) record none.
+   */
+  withOrigin: <T>(origin: WriteOrigin, fn: () => Promise<T>) => Promise<T>;
   close: () => Promise<void>;
 };
 
@@ -31,7 +39,8 @@ export async function openAuthDatabase({
     { connectionString: databaseUrl, max, options: `-c search_path=${AUTH_SCHEMA}` },
     (err) => logger.warn({ err }, 'auth database connection lost'),
   );
-  const base = new Kysely<AuthDB>({ dialect: new PostgresDialect({ pool }) });
+  const origins = new AsyncLocalStorage<WriteOrigin>();
+  const base = new Kysely<AuthDB>({ dialect: originDialect(pool, origins) });
   const scope = new AsyncLocalStorage<Transaction<AuthDB>>();
   // Every transaction runs its callback inside `scope`; everything else stays Kysely's own.
   const inScope = (builder: TransactionBuilder<AuthDB>): TransactionBuilder<AuthDB> =>
@@ -60,6 +69,7 @@ export async function openAuthDatabase({
     pool,
     db,
     currentTransaction: () => scope.getStore(),
+    withOrigin: (origin, fn) => origins.run(origin, fn),
     close: () => base.destroy(),
   };
 }

@@ -27,7 +27,7 @@ export function createGate({
   logger: Logger;
   /** Sessions answered from memory, ended by the identity events (edge/identity/session-cache.ts). */
   sessions: SessionCache;
-}): AuthGate {
+}): Omit<AuthGate, 'withOrigin'> {
   const baseURL = String(auth.options.baseURL);
   /** The request's session, from memory or from better-auth (with any cookie it refreshed). */
   const lookup = async (requestHeaders: Headers) => {

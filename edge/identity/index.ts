@@ -147,7 +147,7 @@ export async function createIdentity({
     }
   })().catch(() => undefined);
   return {
-    gate: createGate({ auth, logger, sessions }),
+    gate: { ...createGate({ auth, logger, sessions }), withOrigin: authDb.withOrigin },
     projections: [
       identityUsersProjection as unknown as Projector,
       identityAccessReactor as unknown as Projector,

@@ -7,8 +7,12 @@ import { migrateSchema } from '../../projectors/runtime/migrate.ts';
 import type { Auth } from './auth.ts';
 import type { AuthDatabase } from './db.ts';
 import * as outbox20261123 from './migrations/20261123T0900_outbox.ts';
+import * as outboxOrigin20261207 from './migrations/20261207T1600_outbox_origin.ts';
 
-export const authMigrations = { '20261123T0900_outbox': outbox20261123 };
+export const authMigrations = {
+  '20261123T0900_outbox': outbox20261123,
+  '20261207T1600_outbox_origin': outboxOrigin20261207,
+};
 
 const LOCK = 'hearth.auth.migrate';
 

@@ -83,6 +83,41 @@ describe('an outbox row', () => {
     expect(msg.headers.get(HEADERS.onBehalfOf)).toBe('u1');
   });
 
+  it("carries the request's address and user agent the trigger recorded, in the metadata only", () => {
+    const msg = toMessage(
+      row({
+        type: 'profileUpdated',
+        payload: { userId: 'u1', name: 'Annie' },
+        client_ip: '::FFFF:203.0.113.9',
+        user_agent: `Firefox/130\u0000\u007f\t${'x'.repeat(400)}`,
+      }),
+      names,
+    );
+    const { metadata } = fromBinary(IdentityEventSchema, msg.data);
+    // Cleaned again as the edge cleans it: one spelling, no control characters, capped.
+    expect(metadata?.clientIp).toBe('203.0.113.9');
+    expect(metadata?.userAgent).toBe(`Firefox/130 ${'x'.repeat(244)}`);
+    const headers = [...msg.headers.keys()].map((k) => `${k}: ${msg.headers.get(k)}`).join('\n');
+    expect(headers).not.toContain('203.0.113.9');
+    expect(headers).not.toContain('Firefox');
+    // The columns win over a session's own record; a row with none has none.
+    const signIn = toMessage(
+      row({
+        type: 'signedIn',
+        payload: { userId: 'u1', sessionId: 's1', ipAddress: '10.0.0.1', userAgent: 'ua' },
+        client_ip: '10.0.0.2',
+        user_agent: 'ua2',
+      }),
+      names,
+    );
+    expect(fromBinary(IdentityEventSchema, signIn.data).metadata).toMatchObject({
+      clientIp: '10.0.0.2',
+      userAgent: 'ua2',
+    });
+    const none = toMessage(row({ type: 'passwordChanged', payload: { userId: 'u1' }, client_ip: '', user_agent: '' }), names);
+    expect(fromBinary(IdentityEventSchema, none.data).metadata).toMatchObject({ clientIp: '', userAgent: '' });
+  });
+
   it('files a failed sign-in for an unknown email under one shared subject', () => {
     const msg = toMessage(
       row({

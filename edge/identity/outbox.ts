@@ -17,6 +17,9 @@ export type OutboxRow = {
   actor_id: string;
   on_behalf_of: string;
   occurred_at: Date;
+  /** Where the request that wrote it came from; '' (or absent) for none. */
+  client_ip?: string;
+  user_agent?: string;
 };
 
 export type OutboxMessage = { subject: string; data: Uint8Array; headers: MsgHdrs; msgID: string };
@@ -33,14 +36,18 @@ export function outboxMsgId(id: string): string {
 }
 
 /**
- * A sign-in (its session's) and a failed one carry where they came from, the address the edge
- * resolved (edge/http/client-address.ts): their events' metadata record it too. Other rows come from no request the outbox saw.
+ * Where the row's request came from, as its event's metadata records it (never a header): what
+ * the trigger copied from the transaction (write-origin.ts), else what a sign-in's session or a
+ * failed sign-in's payload holds (rows written before the outbox recorded it). Cleaned again
+ * as the edge cleans it, whoever wrote the row.
  */
-function originIn(payload: Record<string, unknown>): { clientIp?: string; userAgent?: string } {
-  const { ipAddress, userAgent } = payload;
+function originOf(row: OutboxRow): { clientIp?: string; userAgent?: string } {
+  const { ipAddress, userAgent } = row.payload;
+  const address = row.client_ip || (typeof ipAddress === 'string' ? ipAddress : '');
+  const agent = row.user_agent || (typeof userAgent === 'string' ? userAgent : '');
   return {
-    ...(typeof ipAddress === 'string' && { clientIp: canonicalAddress(ipAddress.slice(0, 64)) }),
-    ...(typeof userAgent === 'string' && { userAgent: cleanUserAgent(userAgent) }),
+    ...(address && { clientIp: canonicalAddress(address.slice(0, 64)) }),
+    ...(agent && { userAgent: cleanUserAgent(agent) }),
   };
 }
 
@@ -61,7 +68,7 @@ export function toMessage(row: OutboxRow, names: Names, keys?: Pick<Keyring, 'se
     actorId: row.actor_id,
     onBehalfOf: row.on_behalf_of || undefined,
     correlationId: outboxMsgId(row.id),
-    ...originIn(row.payload),
+    ...originOf(row),
   };
   return {
     subject,

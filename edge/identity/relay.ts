@@ -195,7 +195,17 @@ export async function relayBatch({
     if (rows[0]?.ok !== true) return { published: 0, full: false, skipped, failure: undefined };
     const claimed: OutboxRow[] = await trx
       .selectFrom('outbox')
-      .select(['id', 'type', 'user_id', 'payload', 'actor_id', 'on_behalf_of', 'occurred_at'])
+      .select([
+        'id',
+        'type',
+        'user_id',
+        'payload',
+        'actor_id',
+        'on_behalf_of',
+        'occurred_at',
+        'client_ip',
+        'user_agent',
+      ])
       .where('published_at', 'is', null)
       .orderBy('id')
       .limit(batchSize)

@@ -40,6 +40,9 @@ export type AuthDB = {
     published_at: Date | null;
     /** Stream sequence once published. */
     seq: ColumnType<string | null, number | null | undefined, number | null>;
+    /** Where the request that wrote it came from (edge/identity/write-origin.ts); '' for none. */
+    client_ip: Generated<string>;
+    user_agent: Generated<string>;
     /** Why a row that could not be encoded was skipped. */
     error: string | null;
   };
