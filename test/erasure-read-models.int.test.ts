@@ -35,6 +35,7 @@ import { openBlobStore } from '../writers/media/blobs.ts';
 import { createMediaWriter } from '../writers/media/commands.ts';
 import { createPlayWriter } from '../writers/play/commands.ts';
 import { found, readModelHash, rowsText, streamBytes } from './erased.ts';
+import { type TestUploadKind, uploadFile } from './media-uploads.ts';
 import { openTestRuntime, type TestRuntime } from './runtime.ts';
 
 const SECRETS = [
@@ -110,34 +111,18 @@ beforeAll(async () => {
     mediaReleaseReactor({ store }),
   ] as unknown as AnyProjection[]);
 
-  const upload = async (
-    fileId: string,
-    owner: string,
-    n: number,
-    kind: 'photo' | 'attachment' | 'avatar',
-    name: string,
-  ) => {
-    const key = `key-${n}`;
-    if (!(await store.has(key))) {
-      await store.put(key, bytes);
-      await store.put(`${key}.thumb`, bytes);
-    }
-    const info = { contentType: 'image/jpeg', storedBytes: 5, width: 8, height: 8, hasThumbnail: true };
-    await media.onBlob(
-      {
-        type: 'upload',
-        fileId,
-        sha256: n.toString(16).padStart(64, '0'),
-        ownerId: owner,
-        kind,
-        fileName: name,
-        sizeBytes: 5,
-        key,
-        info: { ...info, thumbnailNote: '', locationStripped: false },
-      },
-      meta(owner),
-    );
-    files.set(fileId, { id: fileId, ownerId: owner, deleted: false, fileName: name, sizeBytes: 5, ...info });
+  const upload = async (fileId: string, owner: string, n: number, kind: TestUploadKind, fileName: string) => {
+    const { file } = await uploadFile({
+      media,
+      fileId,
+      owner,
+      n,
+      kind,
+      fileName,
+      meta: meta(owner),
+      bytes: { store, path: bytes },
+    });
+    files.set(fileId, file);
   };
   await upload('ann-p1', 'ann', 1, 'photo', 'ann-secret-photo.jpg');
   await upload('bob-p1', 'bob', 1, 'photo', 'bob-photo.jpg'); // the same bytes as Ann's photo

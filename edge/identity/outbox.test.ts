@@ -114,8 +114,14 @@ describe('an outbox row', () => {
       clientIp: '10.0.0.2',
       userAgent: 'ua2',
     });
-    const none = toMessage(row({ type: 'passwordChanged', payload: { userId: 'u1' }, client_ip: '', user_agent: '' }), names);
-    expect(fromBinary(IdentityEventSchema, none.data).metadata).toMatchObject({ clientIp: '', userAgent: '' });
+    const none = toMessage(
+      row({ type: 'passwordChanged', payload: { userId: 'u1' }, client_ip: '', user_agent: '' }),
+      names,
+    );
+    expect(fromBinary(IdentityEventSchema, none.data).metadata).toMatchObject({
+      clientIp: '',
+      userAgent: '',
+    });
   });
 
   it('files a failed sign-in for an unknown email under one shared subject', () => {

@@ -116,7 +116,11 @@ describe('a pooled connection after a request', () => {
   let authDb: AuthDatabase;
   beforeAll(async () => {
     // One connection: every statement below runs on the same one.
-    authDb = await openAuthDatabase({ databaseUrl: t.databaseUrl, logger: pino({ level: 'silent' }), max: 1 });
+    authDb = await openAuthDatabase({
+      databaseUrl: t.databaseUrl,
+      logger: pino({ level: 'silent' }),
+      max: 1,
+    });
   });
   afterAll(() => authDb?.close());
 
@@ -159,7 +163,9 @@ describe('a pooled connection after a request', () => {
 
   it('puts an event with no origin on the log for the write from no request', async () => {
     const events = await eventually(async () => {
-      const mine = (await identityEvents(t.hub)).filter((e) => e.case === 'profileUpdated' && e.subject.includes(userId));
+      const mine = (await identityEvents(t.hub)).filter(
+        (e) => e.case === 'profileUpdated' && e.subject.includes(userId),
+      );
       return mine.length >= 5 ? mine : undefined;
     });
     expect(events.slice(-4).map((e) => e.metadata?.clientIp)).toEqual(['192.0.2.44', '192.0.2.44', '', '']);

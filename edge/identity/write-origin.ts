@@ -119,7 +119,8 @@ function originDriver(inner: Driver, origins: AsyncLocalStorage<WriteOrigin>): D
       state.open = false;
       await inner.rollbackTransaction(state.conn);
     },
-    savepoint: (wrapper, name, compile) => inner.savepoint?.(of(wrapper).conn, name, compile) ?? Promise.resolve(),
+    savepoint: (wrapper, name, compile) =>
+      inner.savepoint?.(of(wrapper).conn, name, compile) ?? Promise.resolve(),
     rollbackToSavepoint: (wrapper, name, compile) =>
       inner.rollbackToSavepoint?.(of(wrapper).conn, name, compile) ?? Promise.resolve(),
     releaseSavepoint: (wrapper, name, compile) =>

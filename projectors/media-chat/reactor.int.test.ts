@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaEventSchema } from '../../contracts/gen/hearth/media/v1/events_pb.ts';
+import { uploadFile } from '../../test/media-uploads.ts';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
 import type { AttachedFile } from '../../writers/chat/attachments.ts';
 import { type ChatWriter, createChatWriter } from '../../writers/chat/commands.ts';
@@ -37,40 +38,17 @@ let n = 0;
 /** An upload of new bytes by `owner`, known to the chat writer's lookup once projected. */
 async function uploaded(fileId: string, owner: string, kind: 'attachment' | 'photo' = 'attachment') {
   n += 1;
-  const { seq } = await media.onBlob(
-    {
-      type: 'upload',
-      fileId,
-      sha256: n.toString(16).padStart(64, '0'),
-      ownerId: owner,
-      kind,
-      fileName: `${fileId}.jpg`,
-      sizeBytes: 100,
-      key: `key-${n}`,
-      info: {
-        contentType: 'image/jpeg',
-        storedBytes: 100,
-        width: 8,
-        height: 8,
-        hasThumbnail: true,
-        thumbnailNote: '',
-        locationStripped: false,
-      },
-    },
-    meta(owner),
-  );
-  expect(await runner.waitFor(MEDIA_FILES, seq, 5000)).toBe(true);
-  files.set(fileId, {
-    id: fileId,
-    ownerId: owner,
-    deleted: false,
-    contentType: 'image/jpeg',
-    fileName: `${fileId}.jpg`,
+  const { seq, file } = await uploadFile({
+    media,
+    fileId,
+    owner,
+    n,
+    kind,
     sizeBytes: 100,
-    width: 8,
-    height: 8,
-    hasThumbnail: true,
+    meta: meta(owner),
   });
+  expect(await runner.waitFor(MEDIA_FILES, seq, 5000)).toBe(true);
+  files.set(fileId, file);
 }
 
 const post = async (messageId: string, attachmentIds: string[], senderId = 'ann') =>

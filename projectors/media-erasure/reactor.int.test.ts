@@ -10,6 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaEvent } from '../../contracts/gen/hearth/media/v1/events_pb.ts';
 import { MediaEventSchema } from '../../contracts/gen/hearth/media/v1/events_pb.ts';
+import { type TestUploadKind, uploadFile } from '../../test/media-uploads.ts';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
 import { type CommandMeta, createAppender } from '../../writers/log/append.ts';
 import { decodeEnvelope, decodeEvent } from '../../writers/log/decode.ts';
@@ -38,35 +39,8 @@ const meta = (actorId: string): CommandMeta => ({
 const stream = () => rt.log.names.stream('media');
 const lastSeq = async () => (await rt.log.jsm.streams.info(stream())).state.last_seq;
 
-async function upload(fileId: string, owner: string, n: number, kind: 'photo' | 'attachment' | 'avatar') {
-  const key = `key-${n}`;
-  if (!(await store.has(key))) {
-    await store.put(key, bytes);
-    await store.put(`${key}.thumb`, bytes);
-  }
-  await media.onBlob(
-    {
-      type: 'upload',
-      fileId,
-      sha256: n.toString(16).padStart(64, '0'),
-      ownerId: owner,
-      kind,
-      fileName: `${fileId}.jpg`,
-      sizeBytes: 5,
-      key,
-      info: {
-        contentType: 'image/jpeg',
-        storedBytes: 5,
-        width: 8,
-        height: 8,
-        hasThumbnail: true,
-        thumbnailNote: '',
-        locationStripped: false,
-      },
-    },
-    meta(owner),
-  );
-}
+const upload = (fileId: string, owner: string, n: number, kind: TestUploadKind) =>
+  uploadFile({ media, fileId, owner, n, kind, meta: meta(owner), bytes: { store, path: bytes } });
 
 /** The reactor, then the read model and the release after what it issued. */
 async function settled() {
