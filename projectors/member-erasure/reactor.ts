@@ -17,12 +17,24 @@ import { ERASURE_DOMAINS, erasureAggregate } from '../../writers/log/erasure.ts'
 import type { Keyring } from '../../writers/log/keys.ts';
 import { AUTH_SCHEMA } from '../identity-access/reactor.ts';
 import { IDENTITY_USERS } from '../identity-users/projection.ts';
-import { baselineSchema, recordErasure } from '../runtime/baseline.ts';
+import { recordErasure } from '../runtime/baseline.ts';
+import { blankBaselines, type PersonalCopy } from '../runtime/erasures.ts';
 import type { Reactor } from '../runtime/types.ts';
 
 export const MEMBER_ERASURE = 'member_erasure';
 
 const table = (name: string) => sql.table(`${AUTH_SCHEMA}.${name}`);
+
+/**
+ * What the directory (identity_users) holds of a member that its baselines (copies a rebuild
+ * may start from, projectors/runtime/baseline.ts) must blank as the read model did: a rebuild
+ * from one replays this erasure after it anyway, so what it builds is the same, and their name
+ * and email are kept nowhere. The directory folds rows rather than blanking with
+ * blankMember, so the reactor blanks its baselines, with the routine every read model uses.
+ */
+const DIRECTORY_COPIES: PersonalCopy[] = [
+  { table: 'users', member: 'id', blank: { email: sql`''`, name: sql`''`, image: sql`NULL` } },
+];
 
 export function memberErasureReactor({
   keys,
@@ -45,7 +57,7 @@ export function memberErasureReactor({
         const requestedAtMs = Number(e.event.value.requestedAtMs);
         await keys.erase(memberId);
         await removeSignIn(db, memberId);
-        await blankBaselines(db, memberId);
+        await blankBaselines(db, IDENTITY_USERS, memberId, DIRECTORY_COPIES);
         // Where it stands on each stream: baselines taken before it are replaced (log keeper).
         await recordErasure(db, 'identity', memberId, e.seq);
         for (const domain of ERASURE_DOMAINS) {
@@ -96,22 +108,4 @@ export async function removeSignIn(db: Kysely<unknown>, memberId: string): Promi
   await sql`DELETE FROM ${table('account')} WHERE "userId" = ${memberId}`.execute(db);
   await sql`DELETE FROM ${table('user')} WHERE id = ${memberId}`.execute(db);
   await sql`DELETE FROM ${table('outbox')} WHERE user_id = ${memberId}`.execute(db);
-}
-
-/**
- * The directory's baselines (copies a rebuild may start from, projectors/runtime/baseline.ts)
- * blank them as the read model did: a rebuild from one replays this erasure after it anyway,
- * so what it builds is the same, and their name and email are kept nowhere.
- */
-export async function blankBaselines(db: Kysely<unknown>, memberId: string): Promise<void> {
-  const schema = baselineSchema(IDENTITY_USERS);
-  const { rows } = await sql<{ name: string }>`
-    SELECT table_name AS name FROM information_schema.tables
-    WHERE table_schema = ${schema} AND table_name ~ '^b[0-9]+_users$'`.execute(db);
-  for (const { name } of rows) {
-    await sql`
-      UPDATE ${sql.id(schema, name)} SET email = '', name = '', image = NULL WHERE id = ${memberId}`.execute(
-      db,
-    );
-  }
 }
