@@ -2,12 +2,9 @@
 // family on their behalf) and on which day, then the erasure itself, which cannot be undone.
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import type { AdminUser } from '../../../contracts/identity.api.ts';
-import { Button } from '../components/ui/button.tsx';
-import { Input } from '../components/ui/input.tsx';
-import { Label } from '../components/ui/label.tsx';
 import { eraseMember } from './api.ts';
-import { Dialog } from './dialog.tsx';
-import { ErrorText, roleLabel, selectClass, useAction } from './parts.tsx';
+import { DateField, Field, FormDialog } from './form-dialog.tsx';
+import { roleLabel, selectClass, useAction } from './parts.tsx';
 
 const today = () => new Date().toLocaleDateString('en-CA');
 
@@ -36,7 +33,7 @@ export function EraseDialog({
   const [requestedBy, setRequestedBy] = useState('');
   const [day, setDay] = useState(today());
   const action = useAction();
-  const formId = useId();
+  const fieldId = useId();
   const { clear } = action;
   useEffect(() => {
     setRequestedBy(person?.id ?? '');
@@ -55,7 +52,7 @@ export function EraseDialog({
 
   const name = person?.name ?? '';
   return (
-    <Dialog
+    <FormDialog
       open={person !== null}
       title={`Erase ${name}’s personal data?`}
       description={
@@ -66,52 +63,38 @@ export function EraseDialog({
         </>
       }
       onClose={onClose}
-      actions={
-        <Button
-          type="submit"
-          form={formId}
-          variant="destructive"
-          data-requires="user.delete"
-          disabled={action.busy !== null || !requestedBy}
-        >
-          Erase personal data
-        </Button>
-      }
+      onSubmit={submit}
+      submit="Erase personal data"
+      requires="user.delete"
+      disabled={action.busy !== null || !requestedBy}
+      error={action.error}
     >
-      <form id={formId} className="flex flex-col gap-3" onSubmit={submit}>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor={`${formId}-by`}>Who asked for it?</Label>
-          <select
-            id={`${formId}-by`}
-            className={selectClass()}
-            value={requestedBy}
-            required
-            onChange={(e) => setRequestedBy(e.target.value)}
-          >
-            {person &&
-              requesters(person, family).map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.id === person.id
-                    ? `${u.name} (themselves)`
-                    : `${u.name} (${roleLabel(u.role).toLowerCase()})`}
-                </option>
-              ))}
-          </select>
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor={`${formId}-day`}>When did they ask?</Label>
-          <Input
-            id={`${formId}-day`}
-            type="date"
-            max={today()}
-            required
-            className="max-w-48"
-            value={day}
-            onChange={(e) => setDay(e.target.value)}
-          />
-        </div>
-        <ErrorText message={action.error} />
-      </form>
-    </Dialog>
+      <Field id={`${fieldId}-by`} label="Who asked for it?">
+        <select
+          id={`${fieldId}-by`}
+          className={selectClass()}
+          value={requestedBy}
+          required
+          onChange={(e) => setRequestedBy(e.target.value)}
+        >
+          {person &&
+            requesters(person, family).map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.id === person.id
+                  ? `${u.name} (themselves)`
+                  : `${u.name} (${roleLabel(u.role).toLowerCase()})`}
+              </option>
+            ))}
+        </select>
+      </Field>
+      <DateField
+        id={`${fieldId}-day`}
+        label="When did they ask?"
+        max={today()}
+        required
+        value={day}
+        onChange={setDay}
+      />
+    </FormDialog>
   );
 }

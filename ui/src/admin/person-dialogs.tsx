@@ -3,12 +3,11 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import type { AdminUser } from '../../../contracts/identity.api.ts';
 import { Button } from '../components/ui/button.tsx';
-import { Input } from '../components/ui/input.tsx';
-import { Label } from '../components/ui/label.tsx';
 import { Textarea } from '../components/ui/textarea.tsx';
 import { useCan } from '../identity/permissions.tsx';
 import { type AdminSession, ban, getSessions, revokeAllSessions, revokeSession } from './api.ts';
 import { Dialog } from './dialog.tsx';
+import { DateField, Field, FormDialog } from './form-dialog.tsx';
 import { Empty, ErrorText, Loading, useAction, when } from './parts.tsx';
 
 /** The end of the chosen day, in the admin's own time zone. */
@@ -28,7 +27,7 @@ export function BanDialog({
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState('');
   const action = useAction();
-  const formId = useId();
+  const fieldId = useId();
   const { clear } = action;
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new person starts a blank form
   useEffect(() => {
@@ -47,48 +46,34 @@ export function BanDialog({
   };
 
   return (
-    <Dialog
+    <FormDialog
       open={person !== null}
       title={`Ban ${person?.name ?? ''}`}
       description="They are signed out everywhere at once, and cannot sign in until the ban ends or you lift it. They are told the reason."
       onClose={onClose}
-      actions={
-        <Button
-          type="submit"
-          form={formId}
-          variant="destructive"
-          data-requires="user.ban"
-          disabled={action.busy !== null}
-        >
-          Ban
-        </Button>
-      }
+      onSubmit={submit}
+      submit="Ban"
+      requires="user.ban"
+      disabled={action.busy !== null}
+      error={action.error}
     >
-      <form id={formId} className="flex flex-col gap-3" onSubmit={submit}>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor={`${formId}-reason`}>Reason</Label>
-          <Textarea
-            id={`${formId}-reason`}
-            value={reason}
-            maxLength={500}
-            required
-            onChange={(e) => setReason(e.target.value)}
-          />
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor={`${formId}-until`}>Until (leave empty for no end)</Label>
-          <Input
-            id={`${formId}-until`}
-            type="date"
-            min={today}
-            className="max-w-48"
-            value={until}
-            onChange={(e) => setUntil(e.target.value)}
-          />
-        </div>
-        <ErrorText message={action.error} />
-      </form>
-    </Dialog>
+      <Field id={`${fieldId}-reason`} label="Reason">
+        <Textarea
+          id={`${fieldId}-reason`}
+          value={reason}
+          maxLength={500}
+          required
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </Field>
+      <DateField
+        id={`${fieldId}-until`}
+        label="Until (leave empty for no end)"
+        min={today}
+        value={until}
+        onChange={setUntil}
+      />
+    </FormDialog>
   );
 }
 
