@@ -42,6 +42,13 @@ const row = (over: Partial<OutboxRow>): OutboxRow => ({
   occurred_at: at,
   ...over,
 });
+/** A sign-in's row, its session's address and user agent in the payload. */
+const signedIn = (over: Partial<OutboxRow>) =>
+  row({
+    type: 'signedIn',
+    payload: { userId: 'u1', sessionId: 's1', ipAddress: '10.0.0.1', userAgent: 'ua' },
+    ...over,
+  });
 
 describe('an outbox row', () => {
   it('becomes the protobuf event on the account subject, deduplicated by its id', () => {
@@ -62,15 +69,7 @@ describe('an outbox row', () => {
   });
 
   it('puts sign-in facts on the sessions subject, with the admin as actor during impersonation', () => {
-    const msg = toMessage(
-      row({
-        type: 'signedIn',
-        payload: { userId: 'u1', sessionId: 's1', ipAddress: '10.0.0.1', userAgent: 'ua' },
-        actor_id: 'admin1',
-        on_behalf_of: 'u1',
-      }),
-      names,
-    );
+    const msg = toMessage(signedIn({ actor_id: 'admin1', on_behalf_of: 'u1' }), names);
     expect(msg.subject).toBe(names.identity.sessions('u1'));
     const envelope = fromBinary(IdentityEventSchema, msg.data);
     expect(envelope.metadata).toMatchObject({ actorId: 'admin1', onBehalfOf: 'u1' });
@@ -101,15 +100,7 @@ describe('an outbox row', () => {
     expect(headers).not.toContain('203.0.113.9');
     expect(headers).not.toContain('Firefox');
     // The columns win over a session's own record; a row with none has none.
-    const signIn = toMessage(
-      row({
-        type: 'signedIn',
-        payload: { userId: 'u1', sessionId: 's1', ipAddress: '10.0.0.1', userAgent: 'ua' },
-        client_ip: '10.0.0.2',
-        user_agent: 'ua2',
-      }),
-      names,
-    );
+    const signIn = toMessage(signedIn({ client_ip: '10.0.0.2', user_agent: 'ua2' }), names);
     expect(fromBinary(IdentityEventSchema, signIn.data).metadata).toMatchObject({
       clientIp: '10.0.0.2',
       userAgent: 'ua2',
