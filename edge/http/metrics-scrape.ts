@@ -56,7 +56,7 @@ export function createScrapeGauges(registry: Registry) {
   const streamMessages = gauge('hearth_stream_messages', 'Messages the stream holds', ['stream']);
   const streamMax = gauge(
     'hearth_stream_max_bytes',
-    'The stream\'s configured byte limit (-1: none; the server\'s store limit applies)',
+    "The stream's configured byte limit (-1: none; the server's store limit applies)",
     ['stream'],
   );
   const sockets = gauge('hearth_websocket_connections', 'Chat WebSockets open on this edge', []);

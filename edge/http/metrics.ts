@@ -3,7 +3,8 @@
 // code base names; never a path, an id or anything else a client wrote.
 
 import { createMiddleware } from 'hono/factory';
-import { routePath } from 'hono/route';
+import type { Context } from 'hono';
+import { matchedRoutes, routePath } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { createScrapeGauges, type ScrapeSources } from './metrics-scrape.ts';
 
@@ -180,7 +181,7 @@ export function createMetrics() {
     middleware: createMiddleware(async (c, next) => {
       const end = httpDuration.startTimer();
       await next();
-      const route = routePath(c);
+      const route = routeOf(c);
       const status = c.res.status;
       end({ method: c.req.method, route, status: String(status) });
       if (!isCommand(c.req.method, c.req.path)) return;
@@ -192,6 +193,14 @@ export function createMetrics() {
       return registry.metrics();
     },
   };
+}
+
+/**
+ * The pattern of the route the request was for: the first matched handler for its method, also
+ * when a middleware answered first (a rate limit, a refused session). Never the path itself.
+ */
+function routeOf(c: Context): string {
+  return matchedRoutes(c).find((r) => r.method !== 'ALL')?.path ?? routePath(c);
 }
 
 async function uploadOutcome(res: Response): Promise<string> {

@@ -76,7 +76,10 @@ export async function createMedia({
   };
 }
 
-function observed(scanner: Scanner, onScan?: (verdict: 'clean' | 'infected' | 'unavailable') => void): Scanner {
+function observed(
+  scanner: Scanner,
+  onScan?: (verdict: 'clean' | 'infected' | 'unavailable') => void,
+): Scanner {
   if (!onScan) return scanner;
   return {
     configured: scanner.configured,
