@@ -41,7 +41,8 @@ describe('metrics', () => {
         : undefined;
     });
     expect(text).toMatch(/hearth_http_request_duration_seconds_bucket\{.*route="\/health".*status="200"/);
-    const of = (name: string) => new RegExp(`${name}\\{read_model="identity_users",kind="read_model"\\} (\\d+)`);
+    const of = (name: string) =>
+      new RegExp(`${name}\\{read_model="identity_users",kind="read_model"\\} (\\d+)`);
     expect(text).toMatch(of('hearth_projector_lag_events'));
     expect(text).toMatch(of('hearth_projector_last_seq'));
     expect(text.match(of('hearth_dead_letters'))?.[1]).toBe('0');

@@ -2,8 +2,8 @@
 // Labels are bounded: routes by their pattern, outcomes, read models, streams and codes the
 // code base names; never a path, an id or anything else a client wrote.
 
-import { createMiddleware } from 'hono/factory';
 import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { matchedRoutes, routePath } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { createScrapeGauges, type ScrapeSources } from './metrics-scrape.ts';
