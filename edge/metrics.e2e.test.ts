@@ -160,5 +160,7 @@ describe('dependencies and streams', () => {
     expect(chat?.value).toBeGreaterThan(0);
     expect(samples(all, 'hearth_stream_max_bytes', { stream: chat?.labels.stream ?? '' })).toHaveLength(1);
     expect(samples(all, 'hearth_stream_messages').length).toBe(6);
+    expect(value(all, 'hearth_jetstream_storage_bytes')).toBeGreaterThan(0);
+    expect(samples(all, 'hearth_jetstream_storage_max_bytes')).toHaveLength(1);
   });
 });

@@ -21,6 +21,8 @@ export type ScrapeSources = {
   /** Up (true) or down, per dependency: nats, postgres, clamd. */
   dependencies?: () => Promise<Record<string, boolean>>;
   streams?: () => Promise<StreamGauge[]>;
+  /** The account's JetStream file storage, used and allowed (-1: no account limit). */
+  account?: () => Promise<{ storageBytes: number; maxStorageBytes: number } | undefined>;
   websockets?: () => number;
 };
 
@@ -59,6 +61,16 @@ export function createScrapeGauges(registry: Registry) {
     "The stream's configured byte limit (-1: none; the server's store limit applies)",
     ['stream'],
   );
+  const storage = gauge(
+    'hearth_jetstream_storage_bytes',
+    "JetStream file storage the hub's account uses",
+    [],
+  );
+  const storageMax = gauge(
+    'hearth_jetstream_storage_max_bytes',
+    "The account's JetStream storage limit (-1: none; the server's max_file_store applies)",
+    [],
+  );
   const sockets = gauge('hearth_websocket_connections', 'Chat WebSockets open on this edge', []);
 
   const ask = async <T>(fn: (() => Promise<T>) | undefined): Promise<T | undefined> =>
@@ -66,13 +78,18 @@ export function createScrapeGauges(registry: Registry) {
 
   return {
     collect: async (sources: ScrapeSources) => {
-      const [projectors, deps, streams] = await Promise.all([
+      const [projectors, deps, streams, account] = await Promise.all([
         ask(sources.projectors),
         ask(sources.dependencies),
         ask(sources.streams),
+        ask(sources.account),
       ]);
-      for (const g of [lag, lagSeconds, lastSeq, deadLetters, up, streamBytes, streamMessages, streamMax])
-        g.reset();
+      const all = [lag, lagSeconds, lastSeq, deadLetters, up, streamBytes, streamMessages, streamMax];
+      for (const g of [...all, storage, storageMax]) g.reset();
+      if (account) {
+        storage.set(account.storageBytes);
+        storageMax.set(account.maxStorageBytes);
+      }
       for (const p of projectors ?? []) {
         const labels = { read_model: p.name, kind: p.reactor ? 'reactor' : 'read_model' };
         lag.set(labels, p.lag);

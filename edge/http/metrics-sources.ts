@@ -78,6 +78,11 @@ export function hubScrapeSources({
           : [],
       );
     },
+    account: async () => {
+      if (!log.link.up()) return undefined;
+      const info = await within(log.jsm.getAccountInfo());
+      return { storageBytes: info.storage, maxStorageBytes: info.limits.max_storage };
+    },
     websockets,
   };
 }
