@@ -115,12 +115,12 @@ const CHECKS: Record<string, Check> = {
           selects(m.spec?.selector as Selector, s.metadata.labels ?? {}) &&
           selects({ matchLabels: s.spec?.selector as Record<string, string> }, podLabels(w)),
       );
-      const ports = (m.spec?.endpoints as { port: string }[]).map((e) => e.port);
+      const ports = ((m.spec?.endpoints ?? []) as { port: string }[]).map((e) => e.port);
       const named = pod.containers.flatMap((c) =>
         ((c as { ports?: { name?: string }[] }).ports ?? []).map((p) => p.name),
       );
       return services.some((s) =>
-        (s.spec?.ports as { name: string; targetPort: string }[]).some(
+        ((s.spec?.ports ?? []) as { name: string; targetPort: string }[]).some(
           (p) => ports.includes(p.name) && named.includes(p.targetPort),
         ),
       );
@@ -200,7 +200,7 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     const nats = named(objects, 'StatefulSet', 'nats');
     expect(nats?.spec?.replicas).toBe(3);
     const conf =
-      (named(objects, 'ConfigMap', 'nats-config')?.data as Record<string, string>)['nats.conf'] ?? '';
+      ((named(objects, 'ConfigMap', 'nats-config')?.data ?? {}) as Record<string, string>)['nats.conf'] ?? '';
     for (const i of [0, 1, 2]) expect(conf).toContain(`nats://nats-${i}.nats-cluster:6222`);
     expect(conf).toMatch(/jetstream\s*\{[^}]*store_dir:\s*\/data/);
   });
