@@ -22,7 +22,8 @@ import { secureCookiesOverTls } from './http/tls.ts';
 import { storableAuthInput, storablePath } from './http/validate.ts';
 import { STREAMED_UPLOADS } from './media/index.ts';
 
-export function createApp(deps: HubDeps): Hono<HubEnv> {
+/** `people: false` (HEARTH_ROLE=projectors): only /health, /ready and /metrics are served. */
+export function createApp(deps: HubDeps, { people = true }: { people?: boolean } = {}): Hono<HubEnv> {
   const app = new Hono<HubEnv>();
   app.onError(onError);
   app.notFound(notFound);
@@ -46,6 +47,7 @@ export function createApp(deps: HubDeps): Hono<HubEnv> {
   app.get('/metrics', ops, async (c) =>
     c.text(await deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }),
   );
+  if (!people) return app;
 
   app.use('/api/*', clientIp(deps.config.trustedProxies));
   app.use('/api/*', originScope(deps.auth));

@@ -28,6 +28,8 @@ export type Environment = {
   HEARTH_SHUTDOWN_DELAY: number;
   HEARTH_OPS_TOKEN?: string;
   HEARTH_NAMESPACE: string;
+  HEARTH_ROLE: 'all' | 'edge' | 'projectors';
+  HEARTH_STREAM_REPLICAS: number;
   HEARTH_DATA_DIR: string;
   HEARTH_AUTH_SECRET?: string;
   BETTER_AUTH_SECRET?: string;
@@ -167,6 +169,14 @@ export const SCHEMA: JSONSchemaType<Environment> = {
       default: '',
       description: 'up to 32 lowercase letters and digits',
     },
+    // Scale-out: edges serve people, projectors run read models, reactors and the chainer.
+    HEARTH_ROLE: {
+      type: 'string',
+      enum: ['all', 'edge', 'projectors'],
+      default: 'all',
+      description: 'all, edge or projectors',
+    },
+    HEARTH_STREAM_REPLICAS: { type: 'integer', minimum: 1, maximum: 5, default: 1, description: '1 to 5' },
     HEARTH_DATA_DIR: { type: 'string', default: '.hearth', description: 'a directory' },
     HEARTH_AUTH_SECRET: { type: 'string', nullable: true, description: 'a secret' },
     BETTER_AUTH_SECRET: { type: 'string', nullable: true, description: 'a secret' },
@@ -286,6 +296,8 @@ export const SCHEMA: JSONSchemaType<Environment> = {
     'HEARTH_SHUTDOWN_GRACE',
     'HEARTH_SHUTDOWN_DELAY',
     'HEARTH_NAMESPACE',
+    'HEARTH_ROLE',
+    'HEARTH_STREAM_REPLICAS',
     'HEARTH_DATA_DIR',
     'HEARTH_PROBE_NATS',
     'HEARTH_PROBE_POSTGRES',

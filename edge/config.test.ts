@@ -14,6 +14,20 @@ const problemsOf = (env: Record<string, string>): string[] => {
   return [];
 };
 
+describe('scale-out settings', () => {
+  it('takes a role and the streams’ replica count, and refuses what is neither', () => {
+    expect(loadSettings({ HEARTH_ROLE: 'edge', HEARTH_STREAM_REPLICAS: '3' })).toMatchObject({
+      role: 'edge',
+      streamReplicas: 3,
+    });
+    expect(loadSettings({ HEARTH_ROLE: 'projectors' }).role).toBe('projectors');
+    expect(problemsOf({ HEARTH_ROLE: 'leader', HEARTH_STREAM_REPLICAS: '0' })).toEqual([
+      'HEARTH_ROLE must be all, edge or projectors (got "leader")',
+      'HEARTH_STREAM_REPLICAS must be 1 to 5 (got "0")',
+    ]);
+  });
+});
+
 describe('an environment that sets nothing', () => {
   it('gets the defaults the README lists', () => {
     const settings = loadSettings({});
@@ -23,6 +37,8 @@ describe('an environment that sets nothing', () => {
       logLevel: undefined,
       shutdown: { graceMs: 30_000, delayMs: 0 },
       namespace: '',
+      role: 'all',
+      streamReplicas: 1,
       hub: {
         publicUrl: 'http://localhost:3000',
         trustedOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],

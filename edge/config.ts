@@ -17,6 +17,14 @@ export type HubSettings = {
   port: number;
   /** Isolates streams, subjects and buckets on a shared NATS server ('' in production). */
   namespace: string;
+  /**
+   * all: one process does everything. edge: serves people (HTTP, sockets, live loops) and
+   * leads no read model. projectors: runs the read models, reactors, chainer and keepers, and
+   * answers only /health, /ready and /metrics.
+   */
+  role: 'all' | 'edge' | 'projectors';
+  /** The streams' and buckets' replicas: 1 on one machine, 3 on a JetStream cluster. */
+  streamReplicas: number;
   hub: HubConfig;
   identity: Omit<IdentityConfig, 'secret'>;
   media: MediaConfig;
@@ -127,6 +135,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       delayMs: Math.min(e.HEARTH_SHUTDOWN_DELAY, e.HEARTH_SHUTDOWN_GRACE) * 1000,
     },
     namespace: e.HEARTH_NAMESPACE,
+    role: e.HEARTH_ROLE,
+    streamReplicas: e.HEARTH_STREAM_REPLICAS,
     hub: {
       publicUrl,
       trustedOrigins,

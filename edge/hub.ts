@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Logger } from 'pino';
+import { CHAINED_STREAMS } from '../contracts/audit-chain.schema.ts';
 import { migrateKeeper, startLogKeeper } from '../projectors/log-keeper/keeper.ts';
 import { startMediaSweeper } from '../projectors/media-sweep/sweep.ts';
 import { openPool } from '../projectors/runtime/pool.ts';
@@ -23,6 +24,7 @@ import { createHome, type Home } from './home/index.ts';
 import type { HubEnv } from './http/context.ts';
 import type { HubDeps } from './http/deps.ts';
 import { createMetrics } from './http/metrics.ts';
+import { hubScrapeSources } from './http/metrics-sources.ts';
 import { createIdentity } from './identity/index.ts';
 import { createMedia, type Media } from './media/index.ts';
 import { createPlay, type Play } from './play/index.ts';
@@ -102,6 +104,7 @@ export async function createHub({
     name: 'hearth-hub',
     duplicateWindowMs,
     retentionMs,
+    replicas: settings.streamReplicas,
   });
   log.link.onMade((streams) => logger.warn({ streams }, 'the log server had lost these; made them again'));
   // The pool serves requests, the live loops, batches that go the slow way, and rebuilds. The
@@ -135,7 +138,7 @@ export async function createHub({
     lookupFiles: mediaFileLookup({ db, log, waitFor: (name, seq, ms) => projectors.waitFor(name, seq, ms) }),
     // Made below; frames are handled only once the hub is up.
     refused: (attempt) => refusals.refused(attempt),
-    options: chatOptions,
+    options: { onFannedOut: metrics.fannedOut, ...chatOptions },
   });
   const play = createPlay({
     log,
@@ -163,6 +166,8 @@ export async function createHub({
     config: settings.media,
     logger,
     setProfileImage: identity.setProfileImage,
+    replicas: settings.streamReplicas,
+    onScan: metrics.scanned,
   });
   const audit = auditModule();
   const projections = [
@@ -181,6 +186,7 @@ export async function createHub({
     projections,
     ...(ackWaitMs ? { ackWaitMs } : {}),
     lingerMs,
+    onRebuildProgress: metrics.rebuildProgress,
   });
   await projectors.migrate();
   const auditChain = createAuditChain({
@@ -190,13 +196,23 @@ export async function createHub({
     logger,
     signingKey: auditSigningKey,
     settings: { every: settings.audit.checkpointEvery, intervalMs: settings.audit.checkpointIntervalMs },
+    onVerified: metrics.verified,
   });
   await auditChain.migrate();
   await migrateKeeper(db);
   projectors.onRewritten(chat.rewritten);
   let sweeper: { stop: () => Promise<void> } | undefined;
   let keeper: { stop: () => Promise<void> } | undefined;
-  metrics.watchProjectors(() => projectors.status());
+  metrics.auditStreams(CHAINED_STREAMS.map((s) => s));
+  metrics.watch(
+    hubScrapeSources({
+      log,
+      db,
+      projectors,
+      scannerPing: media.scanner.configured ? () => media.scanner.ping() : undefined,
+      websockets: chat.connections,
+    }),
+  );
 
   let draining = false;
   const refusals = createRefusals({ writer: createAuditWriter({ appender }), logger });
@@ -223,25 +239,34 @@ export async function createHub({
   deps.apiRoutes.push(auditChainRoutes(deps, auditChain));
   deps.apiRoutes.push(audit.routes(deps));
   deps.apiRoutes.push(catalogRoutes(deps, auditChain));
-  const app = createApp(deps);
+  const people = settings.role !== 'projectors';
+  const background = settings.role !== 'edge';
+  const app = createApp(deps, { people });
 
   return {
     app,
     deps,
-    attach: chat.attach,
+    attach: people ? chat.attach : () => undefined,
     play,
     home,
     media,
     auditChain,
     refusals,
     start: async () => {
-      await projectors.start();
-      audit.start(deps);
-      auditChain.start();
+      // HEARTH_ROLE: edges serve people; projector processes run everything that follows the
+      // log in the background. One process in the role `all` does both.
+      if (background) {
+        await projectors.start();
+        audit.start(deps);
+        auditChain.start();
+      }
       await identity.start();
-      await chat.start();
-      play.start();
-      home.start();
+      if (people) {
+        await chat.start();
+        play.start();
+        home.start();
+      }
+      if (!background) return;
       sweeper = startMediaSweeper({
         pool,
         store: media.store,

@@ -24,7 +24,7 @@ describe('health and readiness', () => {
 
   it('is ready when NATS, Postgres and the read models answer', async () => {
     const res = await get('/ready');
-    expect(res.status).toBe(200);
+    expect(res.status, await res.clone().text()).toBe(200);
     expect(await res.json()).toMatchObject({
       ready: true,
       checks: { nats: { ok: true }, postgres: { ok: true }, projectors: { ok: true } },
@@ -41,9 +41,11 @@ describe('metrics', () => {
         : undefined;
     });
     expect(text).toMatch(/hearth_http_request_duration_seconds_bucket\{.*route="\/health".*status="200"/);
-    expect(text).toMatch(/hearth_projector_lag_events\{read_model="identity_users"\} \d+/);
-    expect(text).toMatch(/hearth_projector_last_seq\{read_model="identity_users"\} \d+/);
-    expect(text).toMatch(/hearth_dead_letters\{read_model="identity_users"\} 0/);
+    const of = (name: string) =>
+      new RegExp(`${name}\\{read_model="identity_users",kind="read_model"\\} (\\d+)`);
+    expect(text).toMatch(of('hearth_projector_lag_events'));
+    expect(text).toMatch(of('hearth_projector_last_seq'));
+    expect(text.match(of('hearth_dead_letters'))?.[1]).toBe('0');
   });
 });
 

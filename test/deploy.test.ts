@@ -12,7 +12,7 @@ type Service = {
   environment?: Record<string, string>;
   volumes?: string[];
   healthcheck?: { test: string[] | string };
-  depends_on?: Record<string, { condition: string }>;
+  depends_on?: Record<string, { condition: string; required?: boolean }>;
 };
 
 const compose = parse(await readFile('compose.yaml', 'utf8')) as { services: Record<string, Service> };
@@ -118,7 +118,7 @@ describe('compose.yaml', () => {
     expect(service('hub').depends_on).toEqual({
       nats: { condition: 'service_healthy' },
       postgres: { condition: 'service_healthy' },
-      clamav: { condition: 'service_started' },
+      clamav: { condition: 'service_started', required: false },
     });
   });
 

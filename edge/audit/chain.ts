@@ -58,6 +58,7 @@ export function createAuditChain({
   logger,
   signingKey,
   settings,
+  onVerified,
 }: {
   log: Log;
   pool: pg.Pool;
@@ -66,6 +67,8 @@ export function createAuditChain({
   /** PKCS8, PEM or base64 DER; none: one made for this process (tests). */
   signingKey?: string | undefined;
   settings: ChainSettings;
+  /** Each verification of the live streams (not of an export file): the hub's metrics. */
+  onVerified?: (report: AuditVerifyReport) => void;
 }): AuditChain {
   const key = signingKey ? parseSigningKey(signingKey) : generateSigningKey();
   const chainer = createChainer({ log, pool, db, key, logger, settings });
@@ -107,7 +110,9 @@ export function createAuditChain({
             }),
           );
         }
-        return { ok: streams.every((s) => s.ok), streams };
+        const report = { ok: streams.every((s) => s.ok), streams };
+        onVerified?.(report);
+        return report;
       }),
     verifyFile: ({ stream, lines, key = verifyKey }) =>
       exclusive(async () => {

@@ -28,7 +28,12 @@ import { createHistoryCache } from './history-cache.ts';
 import { createPresence, PRESENCE_DEFAULTS, type PresenceOptions } from './presence.ts';
 import { chatRoutes } from './routes.ts';
 
-export type ChatOptions = { presence?: Partial<PresenceOptions>; rateLimit?: RateLimit };
+export type ChatOptions = {
+  presence?: Partial<PresenceOptions>;
+  rateLimit?: RateLimit;
+  /** Seconds from a chat event's time to its frames sent here (the hub's metrics). */
+  onFannedOut?: (seconds: number) => void;
+};
 
 export type Chat = {
   /** Read models and the family reactor, for the projector runner. */
@@ -181,7 +186,12 @@ export async function createChat({
       const followed = await followChat({
         log,
         logger,
-        onEvent: gateway.onEvent,
+        onEvent: options.onFannedOut
+          ? (e) => {
+              gateway.onEvent(e);
+              options.onFannedOut?.((Date.now() - e.occurredAt.getTime()) / 1000);
+            }
+          : gateway.onEvent,
         wants: gateway.wants,
         onSeen: pages.seen,
         // Positions seen before no longer compare with those after: no page from memory

@@ -37,6 +37,7 @@ export async function createMedia({
   logger,
   setProfileImage,
   replicas,
+  onScan,
 }: {
   log: Log;
   appender: Appender;
@@ -44,10 +45,12 @@ export async function createMedia({
   logger: Logger;
   setProfileImage: SetProfileImage;
   replicas?: number | undefined;
+  /** Each scan's verdict (the hub's metrics); a scan that could not be made is `unavailable`. */
+  onScan?: (verdict: 'clean' | 'infected' | 'unavailable') => void;
 }): Promise<Media> {
   await mkdir(config.tmpDir, { recursive: true, mode: 0o700 });
   const store = await openBlobStore({ spec: config.store, nc: log.nc, names: log.names, replicas });
-  const scanner = createScanner({ url: config.clamdUrl });
+  const scanner = observed(createScanner({ url: config.clamdUrl }), onScan);
   // Said plainly at start: uploads fail closed without a scanner.
   if (!scanner.configured)
     logger.warn(
@@ -69,6 +72,27 @@ export async function createMedia({
       fileRoutes(app, kit);
       albumRoutes(app, kit);
       return app;
+    },
+  };
+}
+
+function observed(
+  scanner: Scanner,
+  onScan?: (verdict: 'clean' | 'infected' | 'unavailable') => void,
+): Scanner {
+  if (!onScan) return scanner;
+  return {
+    configured: scanner.configured,
+    ping: () => scanner.ping(),
+    scan: async (path) => {
+      try {
+        const result = await scanner.scan(path);
+        onScan(result.clean ? 'clean' : 'infected');
+        return result;
+      } catch (err) {
+        onScan('unavailable');
+        throw err;
+      }
     },
   };
 }

@@ -26,6 +26,8 @@ export type ProjectorStatus = {
   lag: number;
   deadLetters: number;
   leader: boolean;
+  /** A reactor (answers events with commands) rather than a read model. */
+  reactor: boolean;
 };
 
 export type ProjectorRunner = {
@@ -71,6 +73,7 @@ export function createProjectorRunner({
   ackWaitMs = 30_000,
   lingerMs = 0,
   afterCommit,
+  onRebuildProgress,
 }: {
   db: Kysely<unknown>;
   pool: pg.Pool;
@@ -83,6 +86,8 @@ export function createProjectorRunner({
   /** How long a partial batch may wait behind the previous one (worker.ts). */
   lingerMs?: number;
   afterCommit?: (name: string, lastSeq: number) => void;
+  /** Every rebuild's progress, whoever started it (the hub's metrics). */
+  onRebuildProgress?: (p: RebuildProgress) => void;
 }): ProjectorRunner {
   const rdb = db as unknown as Kysely<RuntimeDB>;
   const applied = new EventEmitter().setMaxListeners(0);
@@ -94,6 +99,7 @@ export function createProjectorRunner({
   // listeners as there are read models and reactors, which is no leak.
   setMaxListeners(4 * projectors.length + 10, controller.signal);
   const running: Promise<void>[] = [];
+  const reactorNames = new Set(projectors.filter(isReactor).map((p) => p.name));
   // A reactor runs as a projection with no tables (reactor.ts), lent this runner's waits.
   const projections = projectors.map((p) =>
     isReactor(p)
@@ -287,6 +293,7 @@ export function createProjectorRunner({
         lag: Math.max(streamLastSeq - lastSeq, 0),
         deadLetters: parked.get(p.name) ?? 0,
         leader: leaders.has(p.name),
+        reactor: reactorNames.has(p.name),
       });
     }
     return out;
@@ -310,7 +317,11 @@ export function createProjectorRunner({
       return mine ?? (await checkpoint(name));
     },
     rebuild: async (name, onProgress) => {
-      const done = await rebuild({ db: rdb, log, projection: find(name), batchSize, onProgress });
+      const report = (p: RebuildProgress) => {
+        onRebuildProgress?.(p);
+        onProgress?.(p);
+      };
+      const done = await rebuild({ db: rdb, log, projection: find(name), batchSize, onProgress: report });
       // The switch moved the checkpoint; waiters on this process learn it here.
       if (done.targetSeq > (reached.get(name) ?? 0)) {
         reached.set(name, done.targetSeq);
