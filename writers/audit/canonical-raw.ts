@@ -12,6 +12,17 @@ const LINK_BYTES = 32;
 // written back over the first 32 bytes, where the next event's encoding expects it.
 let scratch = Buffer.allocUnsafe(16384);
 let scratchLink = scratch.subarray(0, LINK_BYTES);
+// The scratch buffer's first n bytes, by n: a view made once per length rather than per event,
+// so hashing an event allocates nothing for the collector to sweep.
+let views: Buffer[] = [];
+const head = (n: number): Buffer => {
+  let v = views[n];
+  if (v === undefined) {
+    v = scratch.subarray(0, n);
+    views[n] = v;
+  }
+  return v;
+};
 
 /**
  * link(n) of a message as it came off the wire, without decoding it: its subject, stored
@@ -32,6 +43,7 @@ export function chainWire(
   if (need + payloadEnd - headersEnd > scratch.length) {
     scratch = Buffer.allocUnsafe(Math.max(need + payloadEnd - headersEnd, scratch.length * 2));
     scratchLink = scratch.subarray(0, LINK_BYTES);
+    views = [];
   }
   const o = scratch;
   if (previous !== scratchLink) o.set(previous, 0);
@@ -43,7 +55,7 @@ export function chainWire(
   p = headersEnd > headers ? putRawHeaders(o, p, b, headers, headersEnd) : putU32(out, p, 0);
   p = putRange(o, out, p, b, v, headersEnd, payloadEnd);
   // A string digest rather than a Buffer: no memory of its own to allocate per event.
-  const digest = hash('sha256', o.subarray(0, p), 'binary');
+  const digest = hash('sha256', head(p), 'binary');
   for (let k = 0; k < LINK_BYTES; k++) o[k] = digest.charCodeAt(k);
   return scratchLink;
 }
