@@ -1,4 +1,4 @@
-// `npx tsx bench/profile-http.ts [me|history|post|health …]`: where the hub's CPU goes on each
+// `npx tsx bench/profile-http.ts [--cpu] [me|history|post|health …]`: where the hub's CPU goes on each
 // signed-in HTTP path. The same bench hub and load generator as the HTTP figures; the V8 profiler
 // runs only while the load does, and the table shows self time by function and by package. Each
 // profile is written to bench/profiles/<path>.cpuprofile for Chrome's DevTools (Performance tab).
@@ -63,7 +63,11 @@ function summarise(profile: Profile, top: number) {
 }
 
 async function main() {
-  const wanted = (process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(PATHS)) as PathName[];
+  const args = process.argv.slice(2);
+  // --cpu: the CPU each request costs the hub, without the profiler's own overhead.
+  const profiling = !args.includes('--cpu');
+  const names = args.filter((a) => a !== '--cpu');
+  const wanted = (names.length ? names : Object.keys(PATHS)) as PathName[];
   const ctx = await openContext();
   const { base, origin, stop } = await startBenchHub(ctx, 'profile');
   const session = new Session();
@@ -74,7 +78,8 @@ async function main() {
     await session.post('Profiler.enable');
     for (const name of wanted) {
       const { path, ...extra } = PATHS[name];
-      await session.post('Profiler.start');
+      if (profiling) await session.post('Profiler.start');
+      const cpu = process.cpuUsage();
       const load = await generate({
         url: `${base}${path}`,
         connections: 64,
@@ -82,12 +87,18 @@ async function main() {
         headers,
         ...extra,
       });
-      const { profile } = await session.post('Profiler.stop');
-      await writeFile(new URL(`./profiles/${name}.cpuprofile`, import.meta.url), JSON.stringify(profile));
+      // The hub's own CPU per request (user + system, all its threads): steadier than requests/s
+      // on a shared machine, since it does not count what other processes take.
+      const used = process.cpuUsage(cpu);
+      const perRequest = Math.round((used.user + used.system) / Math.max(1, load.total));
       process.stdout.write(
         `\n== ${name}: ${Math.round(load.rps)} requests/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms` +
-          ` (${load.non2xx} not 2xx, ${load.errors} errors)\n${summarise(profile as Profile, 25)}\n`,
+          ` (${load.non2xx} not 2xx, ${load.errors} errors), hub CPU ${perRequest} µs a request\n`,
       );
+      if (!profiling) continue;
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(new URL(`./profiles/${name}.cpuprofile`, import.meta.url), JSON.stringify(profile));
+      process.stdout.write(`${summarise(profile as Profile, 25)}\n`);
     }
   } finally {
     session.disconnect();
