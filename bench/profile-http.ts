@@ -1,4 +1,4 @@
-// `npx tsx bench/profile-http.ts [me|history|post|health …]`: where the hub's CPU goes on each
+// `npx tsx bench/profile-http.ts [--cpu] [--rate=N] [me|history|post|health …]`: where the hub's CPU goes on each
 // signed-in HTTP path. The same bench hub and load generator as the HTTP figures; the V8 profiler
 // runs only while the load does, and the table shows self time by function and by package. Each
 // profile is written to bench/profiles/<path>.cpuprofile for Chrome's DevTools (Performance tab).
@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { startBenchHub } from './bench-hub.ts';
 import { openContext } from './context.ts';
-import { generate, signedInWithHistory } from './http-paths.ts';
+import { generate, paced, signedInWithHistory } from './http-paths.ts';
 
 type Node = {
   id: number;
@@ -63,7 +63,14 @@ function summarise(profile: Profile, top: number) {
 }
 
 async function main() {
-  const wanted = (process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(PATHS)) as PathName[];
+  const args = process.argv.slice(2);
+  // --cpu: the CPU each request costs the hub, without the profiler's own overhead.
+  const profiling = !args.includes('--cpu');
+  // --rate=N: N requests a second, evenly spaced, instead of as many as 64 connections take;
+  // the CPU a request costs then depends less on how busy the machine is.
+  const rate = Number(args.find((a) => a.startsWith('--rate='))?.slice('--rate='.length) ?? 0);
+  const names = args.filter((a) => !a.startsWith('--'));
+  const wanted = (names.length ? names : Object.keys(PATHS)) as PathName[];
   const ctx = await openContext();
   const { base, origin, stop } = await startBenchHub(ctx, 'profile');
   const session = new Session();
@@ -74,20 +81,22 @@ async function main() {
     await session.post('Profiler.enable');
     for (const name of wanted) {
       const { path, ...extra } = PATHS[name];
-      await session.post('Profiler.start');
-      const load = await generate({
-        url: `${base}${path}`,
-        connections: 64,
-        duration: 10,
-        headers,
-        ...extra,
-      });
-      const { profile } = await session.post('Profiler.stop');
-      await writeFile(new URL(`./profiles/${name}.cpuprofile`, import.meta.url), JSON.stringify(profile));
+      if (profiling) await session.post('Profiler.start');
+      const cpu = process.cpuUsage();
+      const options = { url: `${base}${path}`, connections: 64, duration: 10, headers, ...extra };
+      const load = rate > 0 ? await paced({ ...options, rate }) : await generate(options);
+      // The hub's own CPU per request (user + system, all its threads): steadier than requests/s
+      // on a shared machine, since it does not count what other processes take.
+      const used = process.cpuUsage(cpu);
+      const perRequest = Math.round((used.user + used.system) / Math.max(1, load.total));
       process.stdout.write(
         `\n== ${name}: ${Math.round(load.rps)} requests/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms` +
-          ` (${load.non2xx} not 2xx, ${load.errors} errors)\n${summarise(profile as Profile, 25)}\n`,
+          ` (${load.non2xx} not 2xx, ${load.errors} errors), hub CPU ${perRequest} µs a request\n`,
       );
+      if (!profiling) continue;
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(new URL(`./profiles/${name}.cpuprofile`, import.meta.url), JSON.stringify(profile));
+      process.stdout.write(`${summarise(profile as Profile, 25)}\n`);
     }
   } finally {
     session.disconnect();

@@ -13,15 +13,26 @@ afterEach(() => {
 });
 
 describe('a limiter', () => {
-  it('lets a key take its points in a window, then says how long to wait', async () => {
+  it('lets a key take its points in a window, then says how long to wait', () => {
     const take = createLimiter({ points: 3, windowMs: 4000 });
-    expect([await take('ann'), await take('ann'), await take('ann')]).toEqual([0, 0, 0]);
-    expect(await take('ann')).toBe(4000);
-    expect(await take('bob')).toBe(0);
+    expect([take('ann'), take('ann'), take('ann')]).toEqual([0, 0, 0]);
+    expect(take('ann')).toBe(4000);
+    expect(take('bob')).toBe(0);
     vi.advanceTimersByTime(2500);
-    expect(await take('ann')).toBe(1500);
+    expect(take('ann')).toBe(1500);
     vi.advanceTimersByTime(1500);
-    expect(await take('ann')).toBe(0);
+    expect(take('ann')).toBe(0);
+  });
+
+  it('counts refused actions too, and starts a window at the first action after one ended', () => {
+    const take = createLimiter({ points: 1, windowMs: 1000 });
+    expect(take('ann')).toBe(0);
+    vi.advanceTimersByTime(900);
+    expect(take('ann')).toBe(100);
+    vi.advanceTimersByTime(5000);
+    expect(take('ann')).toBe(0);
+    vi.advanceTimersByTime(999);
+    expect(take('ann')).toBe(1);
   });
 });
 

@@ -1,27 +1,39 @@
 // Per-person budgets: commands over HTTP here, chat frames over the socket (edge/chat). Auth
 // routes have better-auth's own limiter.
 import { createMiddleware } from 'hono/factory';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { commonErrors } from '../../contracts/errors.ts';
 import type { HubEnv } from './context.ts';
 
 /** Takes one action from a key's budget: 0 when it may go ahead, else the ms until it may. */
-export type Limiter = (key: string) => Promise<number>;
+export type Limiter = (key: string) => number;
 
 /**
  * `points` actions per key in each fixed window of `windowMs`, a window starting at the key's
- * first action in it; refused actions count too.
+ * first action in it; refused actions count too. Synchronous: a command pays no promise for
+ * it. Windows that ended are swept at most once a window, so idle keys cost nothing for long.
  */
 export function createLimiter({ points, windowMs }: { points: number; windowMs: number }): Limiter {
-  const limiter = inMemory(points, windowMs);
-  return (key) => limiter.consume(key).then(allowed, refused);
+  const windows = new Map<string, { used: number; ends: number }>();
+  let sweptAt = Date.now();
+  return (key) => {
+    const now = Date.now();
+    if (now - sweptAt >= windowMs) {
+      sweptAt = now;
+      for (const [k, w] of windows) if (w.ends <= now) windows.delete(k);
+    }
+    let w = windows.get(key);
+    if (!w || w.ends <= now) {
+      w = { used: 0, ends: now + windowMs };
+      windows.set(key, w);
+    }
+    w.used++;
+    return w.used <= points ? 0 : Math.max(w.ends - now, 1);
+  };
 }
 
 /**
  * `burst` actions at once, then `perSecond` as they are earned back: a token bucket, for socket
  * frames, where a fixed window would let twice the burst through across a window's edge.
- * rate-limiter-flexible has no in-memory token bucket, and its BurstyRateLimiter adds the burst
- * pool's refill to the steady rate (about twice `perSecond` sustained), so this one is kept.
  * Synchronous: the frame path pays no promise for it.
  */
 export function createTokenBucket({ burst, perSecond }: { burst: number; perSecond: number }) {
@@ -38,17 +50,6 @@ export function createTokenBucket({ burst, perSecond }: { burst: number; perSeco
     }
     return Math.ceil(((1 - b.tokens) * 1000) / perSecond);
   };
-}
-
-// No key prefix: the key is used as it is, without a string built per action.
-const inMemory = (points: number, windowMs: number) =>
-  new RateLimiterMemory({ points, duration: windowMs / 1000, keyPrefix: '' });
-
-const allowed = () => 0;
-
-function refused(outcome: unknown): number {
-  if (outcome instanceof RateLimiterRes) return Math.max(outcome.msBeforeNext, 1);
-  throw outcome;
 }
 
 /**
@@ -71,7 +72,7 @@ export function commandRateLimit({
   return createMiddleware<HubEnv>(async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const take = exempt.has(c.req.path) ? others : commands;
-    const waitMs = await take(c.get('user').id);
+    const waitMs = take(c.get('user').id);
     if (waitMs > 0) {
       throw commonErrors.rateLimited(undefined, { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) });
     }

@@ -7,6 +7,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { Envelope, EventOf } from '../../contracts/events.ts';
 import { ENVELOPES } from '../../contracts/events.ts';
 import type { Domain } from '../../contracts/subjects.ts';
+import { createDecodeCache } from './decode-cache.ts';
 import { eventDesc } from './encode.ts';
 import { decodeMessage } from './fast-decode.ts';
 import { fetchKey, KeyPending } from './keys.ts';
@@ -124,27 +125,38 @@ export async function openEnvelopeReady<E extends Envelope>(envelope: GenMessage
   }
 }
 
+const shared = createDecodeCache<StoredEvent>();
+
 /**
  * Throws on a payload that does not decode: the runner parks such an event as poison. Throws
  * KeyPending (transient: retried, never parked) for a sealed event whose key is not here yet.
+ * The result is shared by every reader of the same message in this process (decode-cache.ts):
+ * read it, never change it.
  */
 export function decodeEvent(domain: Domain, stream: string, msg: RawMessage): StoredEvent {
+  return shared.get(stream, msg, () => decodeFresh(domain, stream, msg));
+}
+
+function decodeFresh(domain: Domain, stream: string, msg: RawMessage): { value: StoredEvent; keyId: string } {
   const { envelope, personal } = openEnvelope(ENVELOPES[domain], msg.data);
   const event = envelope.event;
   if (event.case === undefined) throw new Error('payload carries no known event');
-  const occurred = envelope.metadata?.occurredAt;
-  return {
+  const metadata = envelope.metadata;
+  const occurred = metadata?.occurredAt;
+  const value: StoredEvent = {
     stream,
     seq: msg.seq,
     subject: msg.subject,
     // The payload names its type and time; parsing headers per message costs CPU for nothing.
     type: event.value.$typeName,
     occurredAt: occurred ? timestampDate(occurred) : (msg.time ?? new Date(0)),
-    actorId: envelope.metadata?.actorId ?? '',
-    onBehalfOf: envelope.metadata?.onBehalfOf ?? '',
-    clientIp: envelope.metadata?.clientIp ?? '',
-    userAgent: envelope.metadata?.userAgent ?? '',
+    actorId: metadata?.actorId ?? '',
+    onBehalfOf: metadata?.onBehalfOf ?? '',
+    clientIp: metadata?.clientIp ?? '',
+    userAgent: metadata?.userAgent ?? '',
     ...(personal === 'erased' && { erased: true }),
     event,
   };
+  // Opened with a key: the shared copy is dropped once that key is destroyed.
+  return { value, keyId: personal === 'open' ? (metadata?.sealed?.keyId ?? '') : '' };
 }

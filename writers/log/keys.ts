@@ -39,6 +39,11 @@ export function openingKey(keyId: string): Uint8Array | null {
   return key;
 }
 
+/** True once the key was destroyed (erasure); false for a key held or not known here. */
+export function keyErased(keyId: string): boolean {
+  return known.get(keyId) === null;
+}
+
 function learn(keyId: string, entry: KvEntry | null): void {
   if (!entry) return;
   if (entry.operation === 'PUT' && entry.value.length === KEY_BYTES) known.set(keyId, entry.value);

@@ -147,6 +147,18 @@ describe('erasing a member', () => {
     expect(await log.keys.isErased('dot')).toBe(true);
   });
 
+  it('never serves a message opened before the erasure from the copy readers share', async () => {
+    const raw = await roundTrip(posted('eve', 'the safe code is 2604'), 'eve');
+    // Every read model of this process reads the same message: the first decodes, the rest share it.
+    const first = decodeEvent('chat', 'CHAT', raw);
+    expect(decodeEvent('chat', 'CHAT', { ...raw, data: new Uint8Array(raw.data) })).toBe(first);
+    expect(first.event.value).toMatchObject({ content: 'the safe code is 2604' });
+    await log.keys.erase('eve');
+    const after = decodeEvent('chat', 'CHAT', { ...raw, data: new Uint8Array(raw.data) });
+    expect(after.erased).toBe(true);
+    expect(after.event.value).toMatchObject({ senderId: 'eve', content: '' });
+  });
+
   it('ends an erasure cut short after the key was overwritten: the marker is still written', async () => {
     await log.keys.ready(['fay']);
     const { id } = log.keys.sealingKey('fay') as { id: string };
