@@ -2,9 +2,9 @@
 // follow its progress as server-sent events, cancel it. A mismatch is a finished rebuild that
 // did not switch; its report names the differing rows. `acceptDifferences` on the start is
 // the only way to switch over a difference: it is for a rules change, decided up front.
-import type { JSONSchemaType } from 'ajv';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { rebuildStartBody } from '../../contracts/admin.schema.ts';
 import { commonErrors } from '../../contracts/errors.ts';
 import { isActive } from '../../projectors/runtime/rebuild-status.ts';
 import type { HubEnv } from '../http/context.ts';
@@ -13,13 +13,6 @@ import { PERMISSIONS } from '../http/permissions.ts';
 import { requestLogger } from '../http/request-id.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
-
-type StartBody = { acceptDifferences?: boolean };
-const startBody: JSONSchemaType<StartBody> = {
-  type: 'object',
-  properties: { acceptDifferences: { type: 'boolean', nullable: true } },
-  additionalProperties: false,
-};
 
 /** How often the event stream looks at the rebuild's row (any process may be running it). */
 const TICK_MS = 250;
@@ -35,7 +28,7 @@ export function rebuildRoutes(deps: HubDeps): Hono<HubEnv> {
   app.post(
     '/admin/read-models/:name/rebuild',
     requirePermission(auth, PERMISSIONS.rebuildReadModels),
-    jsonBody(startBody),
+    jsonBody(rebuildStartBody),
     async (c) => {
       const name = known(c.req.param('name'));
       const current = await projectors.rebuildStatus(name);

@@ -79,15 +79,19 @@ let db: Kysely<unknown>;
 let runner: ProjectorRunner;
 let sessions = 0;
 const publish = () => publishIdentity(rt.log, signedIn(`u${sessions % 7}`, `s${sessions++}`));
-const rows = async (query: ReturnType<typeof sql<{ n: string }>>) => Number((await query.execute(db)).rows[0]?.n);
+const rows = async (query: ReturnType<typeof sql<{ n: string }>>) =>
+  Number((await query.execute(db)).rows[0]?.n);
 const live = async () =>
-  (await sql<{ t: string }>`
+  (
+    await sql<{ t: string }>`
     SELECT (SELECT string_agg(seq || ':' || session, ',' ORDER BY seq) FROM bg_ledger.entries) || '|' ||
-           (SELECT string_agg(user_id || ':' || n, ',' ORDER BY user_id) FROM bg_ledger.totals) AS t`.execute(db))
-    .rows[0]?.t;
+           (SELECT string_agg(user_id || ':' || n, ',' ORDER BY user_id) FROM bg_ledger.totals) AS t`.execute(
+      db,
+    )
+  ).rows[0]?.t;
 const nextExists = async () =>
-  (await sql<{ ok: boolean }>`SELECT to_regnamespace('bg_ledger__next') IS NOT NULL AS ok`.execute(db)).rows[0]
-    ?.ok;
+  (await sql<{ ok: boolean }>`SELECT to_regnamespace('bg_ledger__next') IS NOT NULL AS ok`.execute(db))
+    .rows[0]?.ok;
 const checkpoint = async () =>
   rows(sql<{ n: string }>`SELECT last_seq AS n FROM hearth.checkpoints WHERE read_model = ${LEDGER}`);
 const settled = async () => {

@@ -44,7 +44,11 @@ export async function switchVerified(input: {
       .forUpdate()
       .executeTakeFirst();
     if (row?.cancel_requested_at || signal?.aborted) return { kind: 'cancelled' };
-    await runtime.updateTable('rebuilds').set({ status: 'switching' }).where('read_model', '=', name).execute();
+    await runtime
+      .updateTable('rebuilds')
+      .set({ status: 'switching' })
+      .where('read_model', '=', name)
+      .execute();
 
     const atSeq = Number(checkpoint.last_seq);
     for (;;) {

@@ -12,7 +12,13 @@ import { leaderLocks } from './leader-locks.ts';
 import { migrateSchema } from './migrate.ts';
 import { RENAMED } from './migrations/20261206T2100_read_model_names.ts';
 import { isReactor, reactorProjection } from './reactor.ts';
-import { type RebuildOptions, type RebuildProgress, rebuild, rebuildStatus, requestCancel } from './rebuild.ts';
+import {
+  type RebuildOptions,
+  type RebuildProgress,
+  rebuild,
+  rebuildStatus,
+  requestCancel,
+} from './rebuild.ts';
 import { sleep } from './sleep.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
 import type { AnyProjection, Projector } from './types.ts';

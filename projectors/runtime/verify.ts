@@ -2,11 +2,7 @@
 // a content hash, and on a difference a small sample of the rows that differ, by primary key.
 // The hash is a sum of per-row hashes, so it needs no sort: one sequential scan per table.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type {
-  RebuildDifference,
-  RebuildTableCheck,
-  RebuildVerification,
-} from '../../contracts/admin.api.ts';
+import type { RebuildDifference, RebuildTableCheck, RebuildVerification } from '../../contracts/admin.api.ts';
 
 /** Columns left out of the comparison, per table (values that legitimately differ). */
 export type Unverified = Readonly<Record<string, readonly string[]>>;
@@ -67,7 +63,12 @@ async function differences(input: {
   const keyJson = sql.join(
     key.map((k) => sql`${k}::text, coalesce(${sql.ref(`l.${k}`)}, ${sql.ref(`r.${k}`)})`),
   );
-  const { rows } = await sql<{ key: Record<string, unknown>; kind: RebuildDifference['kind']; l: Row; r: Row }>`
+  const { rows } = await sql<{
+    key: Record<string, unknown>;
+    kind: RebuildDifference['kind'];
+    l: Row;
+    r: Row;
+  }>`
     SELECT jsonb_build_object(${keyJson}) AS key,
       CASE WHEN ${sql.ref(`l.${first}`)} IS NULL THEN 'rebuilt'
            WHEN ${sql.ref(`r.${first}`)} IS NULL THEN 'live' ELSE 'changed' END AS kind,
