@@ -201,7 +201,9 @@ describe('a blue/green rebuild', () => {
     const release = await holdCheckpoint();
     const running = runner.rebuild(LEDGER);
     try {
-      await expect.poll(async () => (await runner.rebuildStatus(LEDGER))?.status).toBe('verifying');
+      await expect
+        .poll(async () => (await runner.rebuildStatus(LEDGER))?.status, { timeout: 30_000 })
+        .toBe('verifying');
       await runner.cancelRebuild(LEDGER);
     } finally {
       await release();
@@ -222,7 +224,9 @@ describe('a blue/green rebuild', () => {
     const running = runner.rebuild(LEDGER);
     let seq = 0;
     try {
-      await expect.poll(async () => (await runner.rebuildStatus(LEDGER))?.status).toBe('verifying');
+      await expect
+        .poll(async () => (await runner.rebuildStatus(LEDGER))?.status, { timeout: 30_000 })
+        .toBe('verifying');
       ({ seq } = await chat.joinFamily('newcomer', {
         commandId: 'bg-join',
         actorId: '',
