@@ -3,6 +3,7 @@
 import { loadavg } from 'node:os';
 import { measureAuditLog } from './audit-log.ts';
 import { measureAuditVerify } from './audit-verify.ts';
+import { measureBlueGreen } from './bluegreen.ts';
 import { measureChatFanout } from './chat-fanout.ts';
 import { measureChatHistory } from './chat-history.ts';
 import { openContext } from './context.ts';
@@ -24,7 +25,7 @@ const scale = Number(process.env.BENCH_SCALE ?? 1);
 // unset, every figure runs. Groups: writer, projector (with jetstream), http (or just ban),
 // chat (or just one of its figures: fanout, history), play, restart (NATS restarted under a hub),
 // audit (verify of the hash chain),
-// audit-log (the audit read model over every stream).
+// audit-log (the audit read model over every stream), bluegreen (a verified rebuild of chat).
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? null;
 const wants = (group: string) => only === null || only.includes(group);
 const config = {
@@ -34,6 +35,7 @@ const config = {
   projectorEvents: Math.round(200_000 * scale),
   playEvents: Math.round(500_000 * scale),
   auditEvents: Math.round(1_000_000 * scale),
+  bluegreenEvents: Math.round(1_000_000 * scale),
   unnestBatch: 500,
   httpClients: 64,
   natsRestarts: Math.max(3, Math.round(10 * scale)),
@@ -95,6 +97,16 @@ async function main() {
         await measurePlayRebuild({
           ctx,
           events: config.playEvents,
+          publishInFlight: config.publishInFlight,
+          unnestBatch: config.unnestBatch,
+          step,
+        }),
+      );
+    if (wants('bluegreen'))
+      figures.push(
+        await measureBlueGreen({
+          ctx,
+          events: config.bluegreenEvents,
           publishInFlight: config.publishInFlight,
           unnestBatch: config.unnestBatch,
           step,

@@ -171,6 +171,9 @@ const ROWS = (target: string, files: Seeded = { photo: 'nosuch', dm: 'nosuch' })
   { method: 'GET', path: '/api/v1/admin/read-models', admin: 200 },
   { method: 'POST', path: '/api/v1/admin/read-models/identity_users/rebuild', admin: 202 },
   { method: 'GET', path: '/api/v1/admin/read-models/identity_users/rebuild', admin: 200 },
+  { method: 'GET', path: '/api/v1/admin/read-models/identity_users/rebuild/events', admin: 200 },
+  // Nothing is rebuilding identity_family, so there is nothing to cancel.
+  { method: 'POST', path: '/api/v1/admin/read-models/identity_family/rebuild/cancel', admin: 409 },
   { method: 'GET', path: '/api/v1/admin/dead-letters', admin: 200 },
   { method: 'POST', path: '/api/v1/admin/dead-letters/1/retry', admin: 404 },
   { method: 'POST', path: '/api/v1/admin/dead-letters/1/skip', admin: 404 },

@@ -11,6 +11,7 @@ import { createIdentityWriter } from '../writers/identity/commands.ts';
 import { MAX_INVITE_USES } from '../writers/identity/invite.ts';
 import { newInviteToken } from '../writers/identity/invite-token.ts';
 import { isRole } from '../writers/identity/roles.ts';
+import { rebuildCommand } from './admin/rebuild-cli.ts';
 import { parsePublicKey, verifyKeyOf } from './audit/chain.ts';
 import { type Infra, resolveInfra } from './boot/infra.ts';
 import { readRuntimeFile } from './boot/runtime-file.ts';
@@ -24,7 +25,11 @@ Commands:
   streams                 the event streams (the audit log): messages, size, first/last sequence
   users                   the family's accounts, from the users read model
   read-models             each read model's position, lag and dead letters
-  rebuild <read-model>    replay a read model from the log beside the live one, then switch
+  rebuild <read-model> [--accept-differences] [--cancel]
+                          replay a read model from the log beside the live one, compare
+                          the two at the same sequence and switch only when equal (or
+                          when the differences are accepted: the rules changed); Ctrl-C
+                          or --cancel stops it and leaves the live one as it was
   dead-letters            events a read model could not apply
   audit verify [--stream S] [--from-seq N] [--file F] [--public-key K]
                           check the hash chain of every stream (or S) against its signed
@@ -94,6 +99,8 @@ async function main(argv: string[]): Promise<number> {
       'from-seq': { type: 'string' },
       file: { type: 'string' },
       'public-key': { type: 'string' },
+      cancel: { type: 'boolean' },
+      'accept-differences': { type: 'boolean' },
     },
   });
   const [command, arg] = positionals;
@@ -156,14 +163,14 @@ async function main(argv: string[]): Promise<number> {
           );
           return 1;
         }
-        const done = await deps.projectors.rebuild(arg, (p) => {
-          const eta = p.etaSeconds === null ? '' : `, ETA ${p.etaSeconds}s`;
-          process.stderr.write(
-            `${p.status}: ${p.processed}/${p.targetSeq} events, ${p.eventsPerSecond}/s${eta}\n`,
-          );
+        return rebuildCommand({
+          projectors: deps.projectors,
+          name: arg,
+          cancel: values.cancel === true,
+          acceptDifferences: values['accept-differences'] === true,
+          out: process.stdout,
+          err: process.stderr,
         });
-        process.stdout.write(`rebuilt ${arg}: ${done.processed} events at ${done.eventsPerSecond}/s\n`);
-        return 0;
       });
     }
     case 'invite':

@@ -2,6 +2,7 @@
 // body and the JSON Schema that body is checked against, and each socket frame a client may
 // send. Tests of the boundary walk this table; a served route missing from it fails them.
 
+import { rebuildStartBody } from '../contracts/admin.schema.ts';
 import { verifyBody } from '../contracts/audit-chain.schema.ts';
 import {
   CLIENT_FRAME_TYPES,
@@ -137,7 +138,12 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
       body: { name: 'The Examples', signUp: { mode: 'domains', domains: ['example.com'] } },
       schema: familyBody,
     }),
-    row('POST', '/api/v1/admin/read-models/:name/rebuild', { params: { name: 'nosuch' } }),
+    row('POST', '/api/v1/admin/read-models/:name/rebuild', {
+      params: { name: 'nosuch' },
+      body: { acceptDifferences: false },
+      schema: rebuildStartBody,
+    }),
+    row('POST', '/api/v1/admin/read-models/:name/rebuild/cancel', { params: { name: 'nosuch' } }),
     row('POST', '/api/v1/admin/dead-letters/:id/retry', { params: { id: '1' } }),
     row('POST', '/api/v1/admin/dead-letters/:id/skip', { params: { id: '1' } }),
     // audit

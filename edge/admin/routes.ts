@@ -10,9 +10,9 @@ import { readEvents } from '../../writers/log/read-events.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
 import { PERMISSIONS } from '../http/permissions.ts';
-import { requestLogger } from '../http/request-id.ts';
 import { requirePermission } from '../http/session.ts';
 import { queryParams } from '../http/validate.ts';
+import { rebuildRoutes } from './rebuild.routes.ts';
 
 type DeadLetterQuery = { read_model?: string; status?: 'parked' | 'retried' | 'skipped'; limit?: string };
 const deadLetterQuery: JSONSchemaType<DeadLetterQuery> = {
@@ -44,34 +44,7 @@ export function adminRoutes(deps: HubDeps): Hono<HubEnv> {
     c.json(await projectors.status()),
   );
 
-  app.post(
-    '/admin/read-models/:name/rebuild',
-    requirePermission(auth, PERMISSIONS.rebuildReadModels),
-    async (c) => {
-      const name = c.req.param('name');
-      if (!projectors.names().includes(name)) throw commonErrors.notFound(`No read model named ${name}.`);
-      const current = await projectors.rebuildStatus(name);
-      if (current && (current.status === 'running' || current.status === 'switching')) {
-        throw commonErrors.conflict(`A rebuild of ${name} is already running.`);
-      }
-      // Runs in the background; progress is polled from the GET below.
-      projectors
-        .rebuild(name)
-        .catch((err) => requestLogger(c).error({ err, readModel: name }, 'rebuild failed'));
-      await new Promise((r) => setTimeout(r, 50));
-      return c.json((await projectors.rebuildStatus(name)) ?? { readModel: name, status: 'running' }, 202);
-    },
-  );
-
-  app.get(
-    '/admin/read-models/:name/rebuild',
-    requirePermission(auth, PERMISSIONS.readReadModels),
-    async (c) => {
-      const status = await projectors.rebuildStatus(c.req.param('name'));
-      if (!status) throw commonErrors.notFound('This read model has never been rebuilt.');
-      return c.json(status);
-    },
-  );
+  app.route('/', rebuildRoutes(deps));
 
   app.get(
     '/admin/dead-letters',

@@ -17,6 +17,8 @@ export const HOME_FEED = 'home_feed';
 
 export const homeFeedProjection: Projection<PlayFeedDB, PlayEvent> = {
   name: HOME_FEED,
+  // The live worker stamps when a notice arrived; a rebuild can only say when it happened.
+  unverified: { notifications: ['added_at'] },
   domain: 'play',
   migrations: { '20261206T2310_home_feed': m20261206, '20261207T0031_home_feed_seq': m20261207 },
   apply: async (events, { db, schema, rebuilding }) => {

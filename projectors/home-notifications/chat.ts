@@ -28,6 +28,8 @@ const remember = (channelId: string, kind: string) => {
 
 export const homeNotificationsChat: Projection<ChatSourceDB, ChatEvent> = {
   name: HOME_NOTIFICATIONS_CHAT,
+  // The live worker stamps when a notice arrived; a rebuild can only say when it happened.
+  unverified: { notifications: ['added_at'] },
   domain: 'chat',
   migrations: {
     '20261206T2301_home_notifications_chat': m20261206,

@@ -13,7 +13,7 @@ import { HEADERS } from '../../contracts/events.ts';
 import type { CommandMeta } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { isTransient } from './apply.ts';
-import { rebuildAlive } from './rebuild.ts';
+import { ACTIVE, rebuildAlive } from './rebuild-status.ts';
 import { RUNTIME_SCHEMA } from './tables.ts';
 import type { AnyProjection, AnyReactor, Projector, ReactorContext, StoredEvent } from './types.ts';
 
@@ -85,7 +85,7 @@ async function rebuildingOf(db: Kysely<never>, reads: string[]): Promise<string 
   // A row left `running` by a process that died holds nothing: the rebuild's lock tells.
   const { rows } = await sql<{ read_model: string }>`
     SELECT read_model FROM ${sql.table(`${RUNTIME_SCHEMA}.rebuilds`)} r
-    WHERE read_model = ANY(${reads}::text[]) AND status IN ('running', 'switching')
+    WHERE read_model = ANY(${reads}::text[]) AND status = ANY(${[...ACTIVE]}::text[])
       AND ${rebuildAlive(sql.ref('r.read_model'))} LIMIT 1`.execute(db);
   return rows[0]?.read_model;
 }

@@ -12,7 +12,13 @@ import { leaderLocks } from './leader-locks.ts';
 import { migrateSchema } from './migrate.ts';
 import { RENAMED } from './migrations/20261206T2100_read_model_names.ts';
 import { isReactor, reactorProjection } from './reactor.ts';
-import { type RebuildProgress, rebuild, rebuildStatus } from './rebuild.ts';
+import {
+  type RebuildOptions,
+  type RebuildProgress,
+  rebuild,
+  rebuildStatus,
+  requestCancel,
+} from './rebuild.ts';
 import { sleep } from './sleep.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
 import type { AnyProjection, Projector } from './types.ts';
@@ -48,8 +54,11 @@ export type ProjectorRunner = {
    * was retried or skipped (what is kept from it in memory is stale).
    */
   onRewritten: (listener: (name: string) => void) => void;
-  rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<RebuildProgress>;
+  /** Resolves with the outcome: done, mismatch (nothing switched) or cancelled. */
+  rebuild: (name: string, options?: RebuildOptions) => Promise<RebuildProgress>;
   rebuildStatus: (name: string) => Promise<RebuildProgress | null>;
+  /** Asks the rebuild of `name` to stop, in whichever process it runs. */
+  cancelRebuild: (name: string) => Promise<void>;
   deadLetters: {
     list: (filter: {
       readModel?: string;
@@ -316,12 +325,20 @@ export function createProjectorRunner({
       const mine = leaders.has(name) ? reached.get(name) : undefined;
       return mine ?? (await checkpoint(name));
     },
-    rebuild: async (name, onProgress) => {
+    rebuild: async (name, options = {}) => {
       const report = (p: RebuildProgress) => {
         onRebuildProgress?.(p);
-        onProgress?.(p);
+        options.onProgress?.(p);
       };
-      const done = await rebuild({ db: rdb, log, projection: find(name), batchSize, onProgress: report });
+      const done = await rebuild({
+        db: rdb,
+        log,
+        projection: find(name),
+        batchSize,
+        ...options,
+        onProgress: report,
+      });
+      if (done.status !== 'done') return done;
       // The switch moved the checkpoint; waiters on this process learn it here.
       if (done.targetSeq > (reached.get(name) ?? 0)) {
         reached.set(name, done.targetSeq);
@@ -336,6 +353,10 @@ export function createProjectorRunner({
     rebuildStatus: (name) => {
       find(name);
       return rebuildStatus(rdb, name);
+    },
+    cancelRebuild: (name) => {
+      find(name);
+      return requestCancel(rdb, name);
     },
     deadLetters: {
       list: (filter) => listDeadLetters({ db: rdb, ...filter }),

@@ -1,8 +1,10 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { RebuildState, RebuildVerification } from '../../contracts/admin.api.ts';
 import * as runtime20261122 from './migrations/20261122T1600_runtime.ts';
 import * as names20261206 from './migrations/20261206T2100_read_model_names.ts';
 import * as position20261207 from './migrations/20261207T0100_rebuild_position.ts';
 import * as erasures20261207 from './migrations/20261207T1500_erasures.ts';
+import * as verification20261207 from './migrations/20261207T1700_rebuild_verification.ts';
 
 export const RUNTIME_SCHEMA = 'hearth';
 export const runtimeMigrations = {
@@ -10,6 +12,7 @@ export const runtimeMigrations = {
   '20261206T2100_read_model_names': names20261206,
   '20261207T0100_rebuild_position': position20261207,
   '20261207T1500_erasures': erasures20261207,
+  '20261207T1700_rebuild_verification': verification20261207,
 };
 
 // bigint columns come back from pg as strings; Number() them at the edge of the module.
@@ -35,7 +38,7 @@ export type RuntimeDB = {
   };
   rebuilds: {
     read_model: string;
-    status: 'running' | 'switching' | 'done' | 'failed';
+    status: RebuildState;
     processed: Seq;
     /** The stream seq the rebuild has read up to (it skips subjects it does not follow). */
     position: Seq;
@@ -44,5 +47,9 @@ export type RuntimeDB = {
     started_at: Generated<Date>;
     finished_at: Date | null;
     error: string | null;
+    accept_differences: Generated<boolean>;
+    cancel_requested_at: Date | null;
+    /** What the comparison with the live version found (null: not compared yet). */
+    verification: ColumnType<RebuildVerification | null, string | null, string | null>;
   };
 };

@@ -45,6 +45,11 @@ export type Projection<DB = unknown, E extends Envelope = Envelope> = {
    * entries of expired events): no baseline is kept for it, and a rebuild replays what is left.
    */
   retainedOnly?: boolean;
+  /**
+   * Columns a rebuild may fill differently from the live worker (a time of arrival), per
+   * table: left out when a rebuild is compared with the live version before it switches.
+   */
+  unverified?: Readonly<Record<string, readonly string[]>>;
   /** False when the projection writes outside its own schema and cannot be rebuilt beside itself. */
   rebuildable?: boolean;
   /**

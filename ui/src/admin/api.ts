@@ -65,8 +65,37 @@ export const getLevel = async (userId: string): Promise<number | null> => {
 };
 
 export const getReadModels = () => api<ReadModelStatus[]>('/api/v1/admin/read-models');
-export const startRebuild = (name: string) =>
-  api<RebuildStatus>(`/api/v1/admin/read-models/${part(name)}/rebuild`, { body: {} });
+export const startRebuild = (name: string, acceptDifferences = false) =>
+  api<RebuildStatus>(`/api/v1/admin/read-models/${part(name)}/rebuild`, {
+    body: acceptDifferences ? { acceptDifferences } : {},
+  });
+export const cancelRebuild = (name: string) =>
+  api<RebuildStatus>(`/api/v1/admin/read-models/${part(name)}/rebuild/cancel`, { body: {} });
+/**
+ * Follows a rebuild's progress as server-sent events until it ends; `onEnd(false)` when the
+ * stream broke first (the caller polls instead). Returns a function that stops following.
+ */
+export function followRebuild(
+  name: string,
+  onStatus: (status: RebuildStatus) => void,
+  onEnd: (complete: boolean) => void,
+): () => void {
+  const source = new EventSource(`/api/v1/admin/read-models/${part(name)}/rebuild/events`);
+  let ended = false;
+  const end = (complete: boolean) => {
+    if (ended) return;
+    ended = true;
+    source.close();
+    onEnd(complete);
+  };
+  source.addEventListener('progress', (e) => {
+    const status = JSON.parse((e as MessageEvent<string>).data) as RebuildStatus;
+    onStatus(status);
+    if (!['running', 'verifying', 'switching'].includes(status.status)) end(true);
+  });
+  source.onerror = () => end(false);
+  return () => end(true);
+}
 export const getRebuild = (name: string) =>
   api<RebuildStatus>(`/api/v1/admin/read-models/${part(name)}/rebuild`);
 

@@ -1,28 +1,23 @@
 // Read models: where each stands on its stream (position, lag, parked events), and a rebuild
-// with its live progress, polled from the rebuild itself.
+// with its live progress, followed as server-sent events (polled if the stream breaks).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReadModelStatus, RebuildStatus } from '../../../contracts/admin.api.ts';
 import { Button } from '../components/ui/button.tsx';
 import { useCan } from '../identity/permissions.tsx';
 import { usePageTitle } from '../lib/title.ts';
-import { getReadModels, getRebuild, startRebuild } from './api.ts';
+import { cancelRebuild, followRebuild, getReadModels, getRebuild, startRebuild } from './api.ts';
 import { Dialog } from './dialog.tsx';
-import { ErrorText, LoadError, Loading, Section, useAction, useLoad, when } from './parts.tsx';
+import { ErrorText, LoadError, Loading, Section, useAction, useLoad } from './parts.tsx';
+import { active, Progress } from './rebuild-progress.tsx';
 
 const POLL_MS = 400;
-const running = (r: RebuildStatus | undefined) => r?.status === 'running' || r?.status === 'switching';
+const running = active;
 
 function stateOf(m: ReadModelStatus, r: RebuildStatus | undefined): string {
   if (running(r)) return 'Rebuilding';
   if (m.deadLetters > 0) return `${m.deadLetters} event${m.deadLetters === 1 ? '' : 's'} parked`;
   if (m.lag > 0) return 'Catching up';
   return 'Up to date';
-}
-
-function eta(seconds: number | null): string {
-  if (seconds === null) return 'working it out';
-  if (seconds < 60) return `${seconds} s`;
-  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
 export function ReadModelsScreen() {
@@ -39,7 +34,7 @@ export function ReadModelsScreen() {
     setRebuilds((prev) => new Map(prev).set(status.readModel, status));
   }, []);
 
-  const poll = useCallback(
+  const pollBy = useCallback(
     (name: string) => {
       const tick = async () => {
         try {
@@ -60,17 +55,38 @@ export function ReadModelsScreen() {
     },
     [track, models.reload],
   );
+  // Server-sent progress while the stream holds; polling if it breaks.
+  const following = useRef(new Map<string, () => void>());
+  const poll = useCallback(
+    (name: string) => {
+      if (following.current.has(name)) return;
+      const stop = followRebuild(
+        name,
+        (status) => {
+          if (mounted.current) track(status);
+        },
+        (complete) => {
+          following.current.delete(name);
+          if (!mounted.current) return;
+          if (complete) void models.reload();
+          else pollBy(name);
+        },
+      );
+      following.current.set(name, stop);
+    },
+    [track, models.reload, pollBy],
+  );
 
   // The rebuilds already known (one may be running since before this page opened).
   const names = models.data?.map((m) => m.name).join(',') ?? '';
   useEffect(() => {
     if (!names) return;
     for (const name of names.split(',')) {
-      if (timers.current.has(name)) continue;
+      if (timers.current.has(name) || following.current.has(name)) continue;
       void getRebuild(name)
         .then((status) => {
           track(status);
-          if (running(status) && !timers.current.has(name)) poll(name);
+          if (running(status)) poll(name);
         })
         .catch(() => {
           // Never rebuilt (404), or the edge could not say: the list shows where it stands.
@@ -79,26 +95,33 @@ export function ReadModelsScreen() {
   }, [names, poll, track]);
   useEffect(() => {
     const all = timers.current;
+    const streams = following.current;
     mounted.current = true;
     return () => {
       mounted.current = false;
       for (const t of all.values()) window.clearTimeout(t);
+      for (const stop of streams.values()) stop();
     };
   }, []);
 
-  const rebuild = async (name: string) => {
+  const rebuild = async (name: string, acceptDifferences = false) => {
     setConfirming(null);
-    const status = await action.run(name, () => startRebuild(name));
+    const status = await action.run(name, () => startRebuild(name, acceptDifferences));
     if (!status) return;
     track(status);
     if (running(status)) poll(name);
     else void models.reload();
   };
 
+  const cancel = async (name: string) => {
+    const status = await action.run(name, () => cancelRebuild(name));
+    if (status) track(status);
+  };
+
   return (
     <Section
       title="Read models"
-      description="Each is built from the log. Rebuilding one builds it again from the first event, beside the live one, and swaps it in."
+      description="Each is built from the log. Rebuilding one builds it again from the first event, beside the live one, compares the two at the same point, and swaps it in only when they are equal."
     >
       <ErrorText message={action.error} />
       {models.error && !models.data && (
@@ -136,7 +159,15 @@ export function ReadModelsScreen() {
                     </Button>
                   )}
                 </div>
-                {r && <Progress status={r} />}
+                {r && (
+                  <Progress
+                    status={r}
+                    canRebuild={canRebuild}
+                    busy={action.busy === m.name}
+                    onCancel={() => void cancel(m.name)}
+                    onAccept={() => void rebuild(m.name, true)}
+                  />
+                )}
               </li>
             );
           })}
@@ -154,33 +185,5 @@ export function ReadModelsScreen() {
         }
       />
     </Section>
-  );
-}
-
-function Progress({ status: r }: { status: RebuildStatus }) {
-  const pct =
-    r.targetSeq > 0 ? Math.min(100, Math.round(((r.targetSeq - r.remaining) / r.targetSeq) * 100)) : 100;
-  const label = `Rebuild of ${r.readModel}`;
-  return (
-    <div className="mt-2 flex flex-col gap-1" data-testid="rebuild-progress" data-status={r.status}>
-      <div
-        role="progressbar"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={pct}
-        className="h-2 overflow-hidden rounded-full bg-muted"
-      >
-        <div className="h-full bg-primary transition-[width]" style={{ width: `${pct}%` }} />
-      </div>
-      <p className="text-xs" aria-live="polite">
-        {r.status === 'running' &&
-          `Rebuilding: ${r.processed} events read, ${r.eventsPerSecond} events/s, ${r.remaining} remaining, about ${eta(r.etaSeconds)} left.`}
-        {r.status === 'switching' && `Switching to the new version (${r.processed} events read).`}
-        {r.status === 'done' &&
-          `Rebuilt ${when(r.finishedAt)}: ${r.processed} events at ${r.eventsPerSecond} events/s, ${r.remaining} remaining.`}
-        {r.status === 'failed' && `The rebuild failed: ${r.error ?? 'no reason given'}.`}
-      </p>
-    </div>
   );
 }

@@ -1,0 +1,86 @@
+// The verified switch, in one transaction that holds the read model's checkpoint row: every
+// live batch takes that lock first (apply.ts beginBatch), so the live version stands still at
+// its checkpoint while the new one catches up to exactly there, the two are compared, and the
+// new one takes the live name, or does not.
+import { type Kysely, sql } from 'kysely';
+import type { RebuildVerification } from '../../contracts/admin.api.ts';
+import type { RawMessage } from '../../writers/log/decode.ts';
+import { applyIsolating } from './apply.ts';
+import type { Replay } from './rebuild-replay.ts';
+import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
+import type { AnyProjection } from './types.ts';
+import { compareVersions } from './verify.ts';
+
+export type SwitchOutcome =
+  | { kind: 'switched'; verification: RebuildVerification }
+  | { kind: 'mismatch'; verification: RebuildVerification }
+  | { kind: 'cancelled' };
+
+export async function switchVerified(input: {
+  db: Kysely<RuntimeDB>;
+  projection: AnyProjection;
+  stream: string;
+  target: string;
+  replay: Replay;
+  acceptDifferences: boolean;
+  signal: AbortSignal | undefined;
+  onApplied: (batch: RawMessage[]) => void;
+}): Promise<SwitchOutcome> {
+  const { db, projection, stream, target, replay, acceptDifferences, signal, onApplied } = input;
+  const name = projection.name;
+  return db.transaction().execute(async (tx) => {
+    const runtime = tx.withSchema(RUNTIME_SCHEMA);
+    const checkpoint = await runtime
+      .selectFrom('checkpoints')
+      .select('last_seq')
+      .where('read_model', '=', name)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    // A cancel asked from now on waits for this transaction, then finds nothing running.
+    const row = await runtime
+      .selectFrom('rebuilds')
+      .select('cancel_requested_at')
+      .where('read_model', '=', name)
+      .forUpdate()
+      .executeTakeFirst();
+    if (row?.cancel_requested_at || signal?.aborted) return { kind: 'cancelled' };
+    await runtime
+      .updateTable('rebuilds')
+      .set({ status: 'switching' })
+      .where('read_model', '=', name)
+      .execute();
+
+    const atSeq = Number(checkpoint.last_seq);
+    for (;;) {
+      const { batch, done } = await replay.pull(atSeq);
+      if (batch.length > 0) {
+        await applyIsolating({ tx, projection, stream, messages: batch, schema: target, rebuilding: true });
+        onApplied(batch);
+      }
+      if (done) break;
+    }
+    const found = await compareVersions({
+      db: tx as unknown as Kysely<unknown>,
+      live: name,
+      rebuilt: target,
+      atSeq,
+      ...(projection.unverified ? { unverified: projection.unverified } : {}),
+    });
+    const switching = found.equal || acceptDifferences;
+    const verification = { ...found, accepted: !found.equal && acceptDifferences };
+    await runtime
+      .updateTable('rebuilds')
+      .set({ verification: JSON.stringify(verification) })
+      .where('read_model', '=', name)
+      .execute();
+    if (!switching) return { kind: 'mismatch', verification };
+    await sql`DROP SCHEMA ${sql.id(name)} CASCADE`.execute(tx);
+    await sql`ALTER SCHEMA ${sql.id(target)} RENAME TO ${sql.id(name)}`.execute(tx);
+    await runtime
+      .updateTable('checkpoints')
+      .set({ updated_at: sql`now()` })
+      .where('read_model', '=', name)
+      .execute();
+    return { kind: 'switched', verification };
+  });
+}
