@@ -56,6 +56,7 @@ async function withHub<T>(fn: (hub: Hub, infra: Infra) => Promise<T>): Promise<T
   });
   const hub = await createHub({
     natsUrl: infra.natsUrl,
+    natsAuth: infra.natsAuth,
     databaseUrl: infra.databaseUrl,
     authSecret: infra.authSecret,
     auditSigningKey: infra.auditSigningKey,
