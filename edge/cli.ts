@@ -14,6 +14,7 @@ import { isRole } from '../writers/identity/roles.ts';
 import { parsePublicKey, verifyKeyOf } from './audit/chain.ts';
 import { type Infra, resolveInfra } from './boot/infra.ts';
 import { readRuntimeFile } from './boot/runtime-file.ts';
+import { tailCommand } from './cli/tail.ts';
 import { loadSettings } from './config.ts';
 import { createHub, type Hub } from './hub.ts';
 import { DEFAULT_INVITE_EXPIRY, durationMs, makeInvite } from './identity/invites.ts';
@@ -33,6 +34,11 @@ Commands:
                           /api/v1/audit/public-key gives it), else that of
                           HEARTH_AUDIT_SIGNING_KEY, else of the data dir's secrets.json
   audit export-stream S   a stream's raw events as JSONL (seq, subject, headers, payload)
+  tail <subject> [--from-seq N]
+                          the events on a subject (hearth.chat.>, or a domain: chat) as
+                          they are appended, one decoded line each, until Ctrl-C; from
+                          sequence N of the domain's stream when given. Personal fields
+                          stay sealed
   invite --role child|member|admin [--expires 7d] [--uses 1]
                           an invite into the family: prints the link to share (expiry in
                           minutes, hours or days: 30m, 12h, 7d; at most 90 days)
@@ -171,6 +177,8 @@ async function main(argv: string[]): Promise<number> {
       return invite(values);
     case 'audit':
       return audit(arg, positionals[2], values);
+    case 'tail':
+      return tailCommand(arg, values['from-seq']);
     default:
       process.stderr.write(`hearth: unknown command ${command}\n\n${USAGE}\n`);
       return 1;
