@@ -35,7 +35,8 @@ const stream = names.stream('chat');
 const subject = names.domainFilter('chat');
 
 /** The fields the schema marks personal: sealed under their owner's key, which integrators never hold. */
-const personalFields = (desc: DescMessage) => desc.fields.filter((f) => getOption(f, personal)).map((f) => f.name);
+const personalFields = (desc: DescMessage) =>
+  desc.fields.filter((f) => getOption(f, personal)).map((f) => f.name);
 
 function line(seq: number, data: Uint8Array): string {
   const envelope = fromBinary(ChatEventSchema, data);
