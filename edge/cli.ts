@@ -35,10 +35,8 @@ Commands:
                           HEARTH_AUDIT_SIGNING_KEY, else of the data dir's secrets.json
   audit export-stream S   a stream's raw events as JSONL (seq, subject, headers, payload)
   tail <subject> [--from-seq N]
-                          the events on a subject (hearth.chat.>, or a domain: chat) as
-                          they are appended, one decoded line each, until Ctrl-C; from
-                          sequence N of the domain's stream when given. Personal fields
-                          stay sealed
+                          events on a subject (hearth.chat.>, or a domain: chat) live, one
+                          decoded line each (personal fields sealed), until Ctrl-C
   invite --role child|member|admin [--expires 7d] [--uses 1]
                           an invite into the family: prints the link to share (expiry in
                           minutes, hours or days: 30m, 12h, 7d; at most 90 days)
@@ -178,7 +176,7 @@ async function main(argv: string[]): Promise<number> {
     case 'audit':
       return audit(arg, positionals[2], values);
     case 'tail':
-      return tailCommand(arg, values['from-seq']);
+      return tailCommand({ subject: arg, fromSeqText: values['from-seq'], settings: loadSettings() });
     default:
       process.stderr.write(`hearth: unknown command ${command}\n\n${USAGE}\n`);
       return 1;

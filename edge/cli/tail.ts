@@ -12,7 +12,6 @@ import { decodeEnvelope } from '../../writers/log/decode.ts';
 import { eventDesc } from '../../writers/log/encode.ts';
 import { personalFields } from '../../writers/log/seal.ts';
 import { readRuntimeFile } from '../boot/runtime-file.ts';
-import { loadSettings } from '../config.ts';
 
 export type TailTarget = { domain: Domain; stream: string; filter: string };
 
@@ -99,19 +98,32 @@ export async function tail({
   }
 }
 
-/** `hearth tail`: the hub's NATS as the other commands find it, its namespace, until Ctrl-C. */
-export async function tailCommand(
-  subject: string | undefined,
-  fromSeqText: string | undefined,
-): Promise<number> {
+/** `hearth tail`: validates what the operator typed, then follows until Ctrl-C. */
+export async function tailCommand({
+  subject,
+  fromSeqText,
+  settings,
+}: {
+  subject: string | undefined;
+  fromSeqText: string | undefined;
+  /** What the CLI's environment says (edge/config.ts). */
+  settings: {
+    namespace: string;
+    infra: {
+      natsUrl?: string | undefined;
+      natsAuth?: NatsAuth | undefined;
+      dataDir: string;
+      probeNats: string;
+    };
+  };
+}): Promise<number> {
   const fail = (message: string) => {
     process.stderr.write(`hearth tail: ${message}\n`);
     return 1;
   };
-  const settings = loadSettings();
+  // The hub's NATS as the other commands find it: configured, else the running hub's.
   const running = settings.infra.natsUrl ? null : await readRuntimeFile(settings.infra.dataDir);
-  const namespace = running?.namespace ?? settings.namespace;
-  const target = tailTarget(subject ?? '', namespace);
+  const target = tailTarget(subject ?? '', running?.namespace ?? settings.namespace);
   if (target instanceof Error) return fail(target.message);
   const fromSeq = fromSeqText === undefined ? undefined : Number(fromSeqText);
   if (fromSeq !== undefined && (!Number.isSafeInteger(fromSeq) || fromSeq < 1))
