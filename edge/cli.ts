@@ -15,6 +15,7 @@ import { rebuildCommand } from './admin/rebuild-cli.ts';
 import { parsePublicKey, verifyKeyOf } from './audit/chain.ts';
 import { type Infra, resolveInfra } from './boot/infra.ts';
 import { readRuntimeFile } from './boot/runtime-file.ts';
+import { tailCommand } from './cli/tail.ts';
 import { loadSettings } from './config.ts';
 import { createHub, type Hub } from './hub.ts';
 import { DEFAULT_INVITE_EXPIRY, durationMs, makeInvite } from './identity/invites.ts';
@@ -38,6 +39,9 @@ Commands:
                           /api/v1/audit/public-key gives it), else that of
                           HEARTH_AUDIT_SIGNING_KEY, else of the data dir's secrets.json
   audit export-stream S   a stream's raw events as JSONL (seq, subject, headers, payload)
+  tail <subject> [--from-seq N]
+                          events on a subject (hearth.chat.>, or a domain: chat) live, one
+                          decoded line each (personal fields sealed), until Ctrl-C
   invite --role child|member|admin [--expires 7d] [--uses 1]
                           an invite into the family: prints the link to share (expiry in
                           minutes, hours or days: 30m, 12h, 7d; at most 90 days)
@@ -61,6 +65,7 @@ async function withHub<T>(fn: (hub: Hub, infra: Infra) => Promise<T>): Promise<T
   });
   const hub = await createHub({
     natsUrl: infra.natsUrl,
+    natsAuth: infra.natsAuth,
     databaseUrl: infra.databaseUrl,
     authSecret: infra.authSecret,
     auditSigningKey: infra.auditSigningKey,
@@ -177,6 +182,8 @@ async function main(argv: string[]): Promise<number> {
       return invite(values);
     case 'audit':
       return audit(arg, positionals[2], values);
+    case 'tail':
+      return tailCommand({ subject: arg, fromSeqText: values['from-seq'], settings: loadSettings() });
     default:
       process.stderr.write(`hearth: unknown command ${command}\n\n${USAGE}\n`);
       return 1;

@@ -11,6 +11,8 @@ export type Environment = {
   HOST: string;
   LOG_LEVEL?: LogLevel;
   NATS_URL?: string;
+  NATS_USER?: string;
+  NATS_PASSWORD?: string;
   DATABASE_URL?: string;
   SMTP_URL?: string;
   HEARTH_PUBLIC_URL?: string;
@@ -84,6 +86,9 @@ export const SCHEMA: JSONSchemaType<Environment> = {
       nullable: true,
       description: 'NATS server URLs, comma-separated, such as nats://nats:4222',
     },
+    // deploy/nats/nats.conf names the hub's user; integrators connect as another, read-only.
+    NATS_USER: { type: 'string', pattern: '^\\S+$', nullable: true, description: 'a NATS user name' },
+    NATS_PASSWORD: { type: 'string', nullable: true, description: "the NATS user's password" },
     DATABASE_URL: {
       type: 'string',
       pattern: POSTGRES_URL,

@@ -155,6 +155,15 @@ describe('an environment that sets values', () => {
     });
   });
 
+  it('connects to NATS as NATS_USER with NATS_PASSWORD, as no one by default', () => {
+    expect(loadSettings({}).infra.natsAuth).toBeUndefined();
+    expect(loadSettings({ NATS_USER: 'hub', NATS_PASSWORD: 's3cret' }).infra.natsAuth).toEqual({
+      user: 'hub',
+      pass: 's3cret',
+    });
+    expect(() => loadSettings({ NATS_USER: 'two words' })).toThrow('NATS_USER must be a NATS user name');
+  });
+
   it('prefers HEARTH_AUTH_SECRET to BETTER_AUTH_SECRET', () => {
     expect(loadSettings({ HEARTH_AUTH_SECRET: 'own', BETTER_AUTH_SECRET: 'better' }).infra.authSecret).toBe(
       'own',

@@ -47,6 +47,7 @@ export type Settings = HubSettings & {
 /** Values that may hold a password are not repeated in an error message. */
 const SECRET = new Set([
   'NATS_URL',
+  'NATS_PASSWORD',
   'DATABASE_URL',
   'HEARTH_PROBE_NATS',
   'HEARTH_PROBE_POSTGRES',
@@ -182,6 +183,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     infra: {
       auditSigningKey: e.HEARTH_AUDIT_SIGNING_KEY,
       natsUrl: e.NATS_URL,
+      natsAuth: e.NATS_USER ? { user: e.NATS_USER, pass: e.NATS_PASSWORD ?? '' } : undefined,
       databaseUrl: e.DATABASE_URL,
       authSecret: e.HEARTH_AUTH_SECRET ?? e.BETTER_AUTH_SECRET,
       dataDir: e.HEARTH_DATA_DIR,

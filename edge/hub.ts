@@ -10,7 +10,7 @@ import { openPool } from '../projectors/runtime/pool.ts';
 import { createProjectorRunner } from '../projectors/runtime/runner.ts';
 import { createAuditWriter } from '../writers/audit/commands.ts';
 import { createAppender } from '../writers/log/append.ts';
-import { connectLog } from '../writers/log/connect.ts';
+import { connectLog, type NatsAuth } from '../writers/log/connect.ts';
 import { createApp } from './app.ts';
 import { auditChainRoutes } from './audit/chain.routes.ts';
 import { type AuditChain, createAuditChain } from './audit/chain.ts';
@@ -58,6 +58,7 @@ export type Hub = {
 
 export async function createHub({
   natsUrl,
+  natsAuth,
   databaseUrl,
   authSecret,
   auditSigningKey,
@@ -73,6 +74,8 @@ export async function createHub({
   logKeeper,
 }: {
   natsUrl: string;
+  /** The hub's NATS user, when the server asks for one (deploy/nats/nats.conf). */
+  natsAuth?: NatsAuth | undefined;
   databaseUrl: string;
   authSecret: string;
   /** Signs the audit chain's checkpoints (PKCS8, PEM or base64 DER); none: one made for this process. */
@@ -100,6 +103,7 @@ export async function createHub({
 }): Promise<Hub> {
   const log = await connectLog({
     servers: natsUrl,
+    auth: natsAuth,
     namespace: settings.namespace,
     name: 'hearth-hub',
     duplicateWindowMs,

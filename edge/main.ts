@@ -26,6 +26,7 @@ async function main(given: Settings) {
   const settings: Settings = { ...given, media: { ...given.media, clamdUrl } };
   const hub = await createHub({
     natsUrl: infra.natsUrl,
+    natsAuth: infra.natsAuth,
     databaseUrl: infra.databaseUrl,
     authSecret: infra.authSecret,
     auditSigningKey: infra.auditSigningKey,

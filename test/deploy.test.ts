@@ -95,6 +95,19 @@ describe('compose.yaml', () => {
     expect(nats.volumes?.some((v) => v.endsWith(':/data'))).toBe(true);
   });
 
+  it('connects the hub to NATS as nats.conf’s hub user, with the password the nats service has', () => {
+    expect(natsConf).toMatch(/\{ user: hub, password: \$NATS_HUB_PASSWORD \}/);
+    expect(natsConf).toMatch(/user: integrator\s+password: \$NATS_INTEGRATOR_PASSWORD/);
+    const given = { NATS_HUB_PASSWORD: 'p', NATS_INTEGRATOR_PASSWORD: 'i' };
+    const nats = service('nats').environment ?? {};
+    expect(env('NATS_USER')).toBe('hub');
+    const hubPassword = service('hub').environment?.NATS_PASSWORD ?? '';
+    expect(interpolate(hubPassword, given)).toBe(interpolate(nats.NATS_HUB_PASSWORD ?? '', given));
+    expect(() => interpolate(hubPassword)).toThrow(/NATS_HUB_PASSWORD/);
+    expect(() => interpolate(nats.NATS_INTEGRATOR_PASSWORD ?? '')).toThrow(/NATS_INTEGRATOR_PASSWORD/);
+    expect(interpolate(nats.NATS_INTEGRATOR_PASSWORD ?? '', given)).toBe('i');
+  });
+
   it('runs Postgres 16', () => {
     expect(service('postgres').image).toMatch(/^postgres:16(\.|-|$)/);
   });

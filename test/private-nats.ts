@@ -2,7 +2,7 @@
 // server on 4222 is never touched. It keeps its port across restarts, so clients reconnect to
 // the address they know, and its store dir unless a restart asks for a fresh one.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect as dial } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,17 @@ export type PrivateNats = {
   cleanup: () => Promise<void>;
 };
 
-export async function startPrivateNats(): Promise<PrivateNats> {
+/**
+ * `config`: a server configuration's text (deploy/nats/nats.conf), run with this store dir,
+ * port and a free monitoring port; `env` holds the variables it refers to, and nothing else.
+ */
+export async function startPrivateNats({
+  config,
+  env,
+}: {
+  config?: string;
+  env?: Record<string, string>;
+} = {}): Promise<PrivateNats> {
   const port = await freePort();
   const dirs: string[] = [];
   const newDir = async () => {
@@ -44,9 +54,15 @@ export async function startPrivateNats(): Promise<PrivateNats> {
       throw new Error('nats-server is running');
     if (fresh) storeDir = await newDir();
     output = '';
-    const started = spawn(BIN, ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const where = ['-a', '127.0.0.1', '-p', String(port)];
+    let args = ['-js', '-sd', storeDir, ...where];
+    if (config !== undefined) {
+      // The file names its own store dir (the server refuses -sd beside it): this one instead.
+      const file = `${storeDir}.conf`;
+      await writeFile(file, config.replace(/store_dir:.*$/m, `store_dir: ${JSON.stringify(storeDir)}`));
+      args = ['-c', file, '-m', String(await freePort()), ...where];
+    }
+    const started = spawn(BIN, args, { stdio: ['ignore', 'ignore', 'pipe'], ...(env ? { env } : {}) });
     started.stderr?.on('data', (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-2000);
     });
@@ -89,7 +105,10 @@ export async function startPrivateNats(): Promise<PrivateNats> {
     cleanup: async () => {
       await kill();
       process.off('exit', onExit);
-      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+      for (const dir of dirs) {
+        await rm(dir, { recursive: true, force: true });
+        await rm(`${dir}.conf`, { force: true });
+      }
     },
   };
 }

@@ -11,11 +11,14 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pRetry, { AbortError } from 'p-retry';
 import pg from 'pg';
+import type { NatsAuth } from '../../writers/log/connect.ts';
 import { createScanner } from '../media/scanner.ts';
 import { keptSecret, newAuditSigningKey, storedSecret } from './secrets.ts';
 
 export type Infra = {
   natsUrl: string;
+  /** The user NATS_USER names (deploy/nats/nats.conf), for a server that asks for one. */
+  natsAuth: NatsAuth | undefined;
   databaseUrl: string;
   dataDir: string;
   authSecret: string;
@@ -33,6 +36,7 @@ export type Infra = {
  */
 export type InfraSettings = {
   natsUrl?: string | undefined;
+  natsAuth?: NatsAuth | undefined;
   databaseUrl?: string | undefined;
   authSecret?: string | undefined;
   auditSigningKey?: string | undefined;
@@ -93,6 +97,7 @@ export async function resolveInfra({ settings, logger, createAuditKey = true }: 
       : await keptSecret(dir, 'auditSigningKey'));
   return {
     natsUrl: nats.value.url,
+    natsAuth: settings.natsAuth,
     databaseUrl: postgres.value.url,
     dataDir: dir,
     authSecret,
@@ -104,7 +109,7 @@ export async function resolveInfra({ settings, logger, createAuditKey = true }: 
 async function resolveNats({ settings, dataDir, logger }: Context): Promise<Service> {
   const { natsUrl } = settings;
   if (natsUrl) {
-    const probe = await probeNats(natsUrl);
+    const probe = await probeNats(natsUrl, settings.natsAuth);
     if (!probe.ok) throw new Error(`NATS_URL=${redact(natsUrl)}: ${probe.reason}`);
     return { url: natsUrl, source: 'NATS_URL', stop: noop };
   }
@@ -117,10 +122,13 @@ async function resolveNats({ settings, dataDir, logger }: Context): Promise<Serv
   return spawnNats({ bin, storeDir: path.join(dataDir, 'nats') });
 }
 
-async function probeNats(url: string): Promise<Probe> {
-  const nc = await connect({ servers: url.split(','), timeout: PROBE_TIMEOUT_MS, reconnect: false }).catch(
-    (err: unknown) => new Error(`does not answer (${messageOf(err)})`),
-  );
+async function probeNats(url: string, auth?: NatsAuth): Promise<Probe> {
+  const nc = await connect({
+    servers: url.split(','),
+    ...auth,
+    timeout: PROBE_TIMEOUT_MS,
+    reconnect: false,
+  }).catch((err: unknown) => new Error(`does not answer (${messageOf(err)})`));
   if (nc instanceof Error) return { ok: false, reason: nc.message };
   try {
     const jsm = await jetstreamManager(nc, { timeout: PROBE_TIMEOUT_MS });

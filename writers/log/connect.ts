@@ -17,15 +17,20 @@ export const CONNECTION_OPTIONS = {
   noAsyncTraces: true,
 } as const satisfies Partial<ConnectionOptions>;
 
+/** A user of the server's configuration (deploy/nats/nats.conf): the hub's, or an integrator's. */
+export type NatsAuth = { user: string; pass: string };
+
 export function connectNats({
   servers,
   name,
+  auth,
 }: {
   servers: string | string[];
   /** Shown by the server (connz), so an operator sees which process holds a connection. */
   name: string;
+  auth?: NatsAuth | undefined;
 }): Promise<NatsConnection> {
-  return connect({ servers, name, ...CONNECTION_OPTIONS });
+  return connect({ servers, name, ...auth, ...CONNECTION_OPTIONS });
 }
 
 /** Connects and opens the log of one namespace; `log.nc.drain()` closes it. */
@@ -33,6 +38,7 @@ export async function connectLog({
   servers,
   namespace,
   name,
+  auth,
   replicas,
   duplicateWindowMs,
   retentionMs,
@@ -40,13 +46,14 @@ export async function connectLog({
   servers: string | string[];
   namespace: string;
   name: string;
+  auth?: NatsAuth | undefined;
   replicas?: number | undefined;
   /** Tests shorten it to prove the ledger answers once the window has passed. */
   duplicateWindowMs?: number | undefined;
   /** The streams' max age (365 days unless set). */
   retentionMs?: number | undefined;
 }): Promise<Log> {
-  const nc = await connectNats({ servers, name });
+  const nc = await connectNats({ servers, name, auth });
   try {
     return await openLog({
       nc,
