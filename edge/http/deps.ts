@@ -6,6 +6,7 @@ import type { RefusalKind } from '../../contracts/gen/hearth/audit/v1/events_pb.
 import type { ProjectorRunner } from '../../projectors/runtime/runner.ts';
 import type { Appender } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
+import type { ConsumerHistory } from '../admin/consumers.ts';
 import type { HubEnv, SessionInfo, SessionUser } from './context.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -62,6 +63,8 @@ export type HubDeps = {
   db: Kysely<unknown>;
   pool: pg.Pool;
   projectors: ProjectorRunner;
+  /** The consumers' last hour of lag, sampled in this process while the hub runs. */
+  consumerHistory?: ConsumerHistory | undefined;
   /** The audit chain's streams that went back behind it (the chainer stops on them). */
   auditChainLost?: () => Promise<{ reason: string }[]>;
   auth: AuthGate;

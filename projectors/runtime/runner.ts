@@ -20,6 +20,7 @@ import { consumerName, runWorker } from './worker.ts';
 
 export type ProjectorStatus = {
   name: string;
+  kind: 'read-model' | 'reactor';
   stream: string;
   lastSeq: number;
   streamLastSeq: number;
@@ -281,6 +282,7 @@ export function createProjectorRunner({
       const streamLastSeq = info.state.last_seq;
       out.push({
         name: p.name,
+        kind: isReactor(p) ? 'reactor' : 'read-model',
         stream,
         lastSeq,
         streamLastSeq,
