@@ -109,6 +109,8 @@ export function createProjectorRunner({
       : p,
   );
 
+  const reactors = new Set(projectors.filter(isReactor).map((p) => p.name));
+
   const find = (name: string) => {
     const p = projections.find((x) => x.name === name);
     if (!p) throw commonErrors.notFound(`No read model named ${name}.`);
@@ -282,7 +284,7 @@ export function createProjectorRunner({
       const streamLastSeq = info.state.last_seq;
       out.push({
         name: p.name,
-        kind: isReactor(p) ? 'reactor' : 'read-model',
+        kind: reactors.has(p.name) ? 'reactor' : 'read-model',
         stream,
         lastSeq,
         streamLastSeq,
