@@ -14,6 +14,7 @@ import { eventually, startTestHub, type TestClient, type TestHub } from '../../t
 import { channelAggregate } from '../../writers/chat/channel.ts';
 import { foldAggregate } from '../../writers/log/fold.ts';
 import { completionAggregate } from '../../writers/play/completion.ts';
+import { runInspect } from './inspect-cli.ts';
 import { plain } from './plain.ts';
 
 let t: TestHub;
@@ -216,5 +217,41 @@ describe('hostile parameters', () => {
   it('an aggregate never folded answers its initial state at version 0', async () => {
     const at = await get<AggregateAt>('/admin/aggregates/chat/channel/nosuch');
     expect(at).toMatchObject({ version: 0, folded: 0, history: { events: [] } });
+  });
+});
+
+describe('the CLI', () => {
+  const run = async (
+    command: 'streams' | 'consumers' | 'events' | 'aggregate',
+    args: string[],
+    options = {},
+  ) => {
+    const tables: object[][] = [];
+    const lines: string[] = [];
+    const code = await runInspect({
+      command,
+      args,
+      options,
+      deps: t.hub.deps,
+      out: { table: (rows) => tables.push(rows), line: (text) => lines.push(text) },
+    });
+    return { code, tables, text: lines.join('\n') };
+  };
+
+  it('prints the streams and the consumers', async () => {
+    const streams = await run('streams', []);
+    expect(streams.tables[0]).toContainEqual(expect.objectContaining({ retention: 'limits, 365 days' }));
+    const consumers = await run('consumers', []);
+    expect(consumers.tables[0]).toContainEqual(expect.objectContaining({ name: 'identity_users' }));
+  });
+
+  it('prints events from a sequence, and an aggregate at one', async () => {
+    const events = await run('events', ['identity'], { 'from-seq': '2', limit: '1' });
+    expect(events.text).toMatch(/^2 {2}/);
+    expect(events.text).toContain('--from-seq 3');
+    const channel = await post<{ id: string; seq: number }>('/channels', { name: 'Kitchen' });
+    const at = await run('aggregate', ['chat', 'channel', channel.id], { 'at-seq': String(channel.seq) });
+    expect(at.text).toContain(`at seq ${channel.seq} (1 events folded)`);
+    await expect(run('aggregate', ['chat', 'channel', 'a.b'])).rejects.toThrow(/no aggregate id/);
   });
 });

@@ -4,10 +4,8 @@
 import type { JSONSchemaType } from 'ajv';
 import { Hono } from 'hono';
 import { commonErrors } from '../../contracts/errors.ts';
-import type { AggregateAt, ConsumersAnswer, StreamFigures } from '../../contracts/inspect.api.ts';
-import { DOMAINS, type Domain } from '../../contracts/subjects.ts';
+import type { ConsumersAnswer } from '../../contracts/inspect.api.ts';
 import { aggregateTypes } from '../../projectors/log-keeper/registry.ts';
-import { toUnavailable } from '../../writers/log/link.ts';
 import { readEvents } from '../../writers/log/read-events.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
@@ -15,16 +13,13 @@ import { PERMISSIONS } from '../http/permissions.ts';
 import { requirePermission } from '../http/session.ts';
 import { queryParams } from '../http/validate.ts';
 import { type ConsumerHistory, consumerFigures } from './consumers.ts';
-import { plain } from './plain.ts';
+import { streamFigures } from './streams.ts';
+import { aggregateAt, domainParam, PAGE } from './travel.ts';
 
 const SEQ = '^[0-9]{1,15}$';
 // An ISO 8601 moment, e.g. 2026-12-06T18:00:00Z or with an offset; Date.parse decides the rest.
 const TIME =
   '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$';
-const ID = /^[A-Za-z0-9_-]{1,128}(:[A-Za-z0-9_-]{1,128})?$/;
-const TYPE = /^[a-z][a-z-]{0,31}$/;
-export const PAGE = 50;
-
 type EventsQuery = {
   after_seq?: string;
   from_seq?: string;
@@ -61,12 +56,6 @@ function moment(value: string, field: string): Date {
   return at;
 }
 
-function domainParam(value: string): Domain {
-  if (!(DOMAINS as readonly string[]).includes(value))
-    throw commonErrors.notFound(`No stream for domain ${value}.`);
-  return value as Domain;
-}
-
 export function inspectRoutes(
   deps: HubDeps & { consumerHistory?: ConsumerHistory | undefined },
 ): Hono<HubEnv> {
@@ -74,32 +63,9 @@ export function inspectRoutes(
   const app = new Hono<HubEnv>();
   const types = new Map(aggregateTypes(log.names).map((t) => [t.name, t]));
 
-  app.get('/admin/streams', requirePermission(auth, PERMISSIONS.readStreams), async (c) => {
-    const out: StreamFigures[] = [];
-    for (const domain of DOMAINS) {
-      const stream = log.names.stream(domain);
-      const info = await log.link
-        .reach(() => log.jsm.streams.info(stream))
-        .catch((err: unknown) => {
-          throw toUnavailable(err);
-        });
-      out.push({
-        domain,
-        stream: info.config.name,
-        subjects: info.config.subjects ?? [],
-        messages: info.state.messages,
-        bytes: info.state.bytes,
-        firstSeq: info.state.first_seq,
-        lastSeq: info.state.last_seq,
-        firstTime: info.state.first_ts,
-        lastTime: info.state.last_ts,
-        numSubjects: info.state.num_subjects ?? 0,
-        retention: String(info.config.retention),
-        maxAgeDays: Math.round(info.config.max_age / 86_400e9),
-      });
-    }
-    return c.json(out);
-  });
+  app.get('/admin/streams', requirePermission(auth, PERMISSIONS.readStreams), async (c) =>
+    c.json(await streamFigures(log)),
+  );
 
   app.get('/admin/consumers', requirePermission(auth, PERMISSIONS.readReadModels), async (c) => {
     const answer: ConsumersAnswer = {
@@ -143,41 +109,19 @@ export function inspectRoutes(
     requirePermission(auth, PERMISSIONS.inspectStreams),
     queryParams(aggregateQuery),
     async (c) => {
-      const domain = domainParam(c.req.param('domain'));
-      const typeName = c.req.param('type');
-      const type = TYPE.test(typeName) ? types.get(`${domain}.${typeName}`) : undefined;
-      if (!type) throw commonErrors.notFound(`No aggregate type ${domain}.${typeName}.`);
-      const id = c.req.param('id');
-      if (!ID.test(id)) throw commonErrors.invalidRequest('That is no aggregate id.', { field: 'id' });
       const q = c.req.valid('query');
-      if (q.at_seq !== undefined && q.at_time !== undefined)
-        throw commonErrors.invalidRequest('Give at_seq or at_time, not both.', { field: 'at_time' });
-      const subject = type.subject(id);
-      const at = await type.travel(log, subject, {
-        ...(q.at_seq !== undefined && { atSeq: Number(q.at_seq) }),
-        ...(q.at_time !== undefined && { atTime: moment(q.at_time, 'at_time') }),
-      });
-      const history = await readEvents({
-        log,
-        domain,
-        afterSeq: Number(q.history_after ?? 0),
-        limit: PAGE,
-        subject,
-      });
-      const answer: AggregateAt = {
-        domain,
-        type: typeName,
-        id,
-        subject,
-        state: plain(at.state),
-        version: at.version,
-        folded: at.folded,
-        withheld: at.withheld,
-        erased: at.erased,
-        fromSnapshot: at.fromSnapshot,
-        history,
-      };
-      return c.json(answer);
+      return c.json(
+        await aggregateAt({
+          log,
+          types,
+          domain: c.req.param('domain'),
+          type: c.req.param('type'),
+          id: c.req.param('id'),
+          atSeq: q.at_seq === undefined ? undefined : Number(q.at_seq),
+          atTime: q.at_time === undefined ? undefined : moment(q.at_time, 'at_time'),
+          historyAfter: Number(q.history_after ?? 0),
+        }),
+      );
     },
   );
 
