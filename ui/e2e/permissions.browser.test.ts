@@ -27,6 +27,10 @@ const PATHS = [
   '/gallery',
   '/admin',
   '/admin/audit',
+  '/admin/streams',
+  '/admin/consumers',
+  '/admin/browse',
+  '/admin/aggregate',
 ];
 
 async function idOf(page: Page): Promise<string> {

@@ -82,7 +82,7 @@ export function AggregateScreen() {
           </select>
         </label>
         <div className="flex flex-col gap-1 text-xs">
-          <label htmlFor="travel-id">Id</label>
+          <label htmlFor="travel-id">Aggregate id</label>
           <Input id="travel-id" value={id} onChange={(e) => setId(e.target.value)} className="w-72" />
         </div>
         <Button type="submit" size="sm" disabled={!id.trim()}>
