@@ -6,6 +6,7 @@ import { DOMAINS, type Domain } from '../../contracts/subjects.ts';
 import type { ProjectorRunner } from '../../projectors/runtime/runner.ts';
 import { toUnavailable } from '../../writers/log/link.ts';
 import type { Log } from '../../writers/log/open.ts';
+import type { ConsumerHistory } from '../http/deps.ts';
 
 export async function consumerFigures({
   log,
@@ -56,12 +57,6 @@ function domainOf(log: Log, stream: string): Domain {
   if (!domain) throw new Error(`no domain has the stream ${stream}`);
   return domain;
 }
-
-export type ConsumerHistory = {
-  samples: () => ConsumerSample[];
-  everyMs: number;
-  stop: () => void;
-};
 
 /**
  * Samples every `everyMs` into a ring that holds `keepMs` (an hour): bounded, in this process.

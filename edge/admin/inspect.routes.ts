@@ -12,7 +12,7 @@ import type { HubDeps } from '../http/deps.ts';
 import { PERMISSIONS } from '../http/permissions.ts';
 import { requirePermission } from '../http/session.ts';
 import { queryParams } from '../http/validate.ts';
-import { type ConsumerHistory, consumerFigures } from './consumers.ts';
+import { consumerFigures } from './consumers.ts';
 import { streamFigures } from './streams.ts';
 import { aggregateAt, domainParam, PAGE } from './travel.ts';
 
@@ -56,9 +56,7 @@ function moment(value: string, field: string): Date {
   return at;
 }
 
-export function inspectRoutes(
-  deps: HubDeps & { consumerHistory?: ConsumerHistory | undefined },
-): Hono<HubEnv> {
+export function inspectRoutes(deps: HubDeps): Hono<HubEnv> {
   const { auth, log } = deps;
   const app = new Hono<HubEnv>();
   const types = new Map(aggregateTypes(log.names).map((t) => [t.name, t]));

@@ -3,10 +3,10 @@ import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { RefusalKind } from '../../contracts/gen/hearth/audit/v1/events_pb.ts';
+import type { ConsumerSample } from '../../contracts/inspect.api.ts';
 import type { ProjectorRunner } from '../../projectors/runtime/runner.ts';
 import type { Appender } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
-import type { ConsumerHistory } from '../admin/consumers.ts';
 import type { HubEnv, SessionInfo, SessionUser } from './context.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -51,6 +51,13 @@ export type RefusedAttempt = {
   userAgent: string;
   /** A failed sign-in's email as typed. */
   account?: string | undefined;
+};
+
+/** The consumers' lag over the last hour, sampled in this process (edge/admin/consumers.ts). */
+export type ConsumerHistory = {
+  samples: () => ConsumerSample[];
+  everyMs: number;
+  stop: () => void;
 };
 
 export type HubDeps = {
