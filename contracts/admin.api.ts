@@ -4,6 +4,7 @@
 /** GET /api/v1/admin/read-models: each read model's position on its stream. */
 export type ReadModelStatus = {
   name: string;
+  kind: 'read-model' | 'reactor';
   stream: string;
   /** The last stream sequence it applied. */
   lastSeq: number;

@@ -4,13 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { CHAINED_STREAMS } from '../contracts/audit-chain.schema.ts';
-import { DOMAINS } from '../contracts/subjects.ts';
 import { listUsers } from '../projectors/identity-users/queries.ts';
 import { exportStream } from '../writers/audit/export-file.ts';
 import { createIdentityWriter } from '../writers/identity/commands.ts';
 import { MAX_INVITE_USES } from '../writers/identity/invite.ts';
 import { newInviteToken } from '../writers/identity/invite-token.ts';
 import { isRole } from '../writers/identity/roles.ts';
+import { INSPECT_USAGE, runInspect } from './admin/inspect-cli.ts';
 import { rebuildCommand } from './admin/rebuild-cli.ts';
 import { parsePublicKey, verifyKeyOf } from './audit/chain.ts';
 import { type Infra, resolveInfra } from './boot/infra.ts';
@@ -23,7 +23,7 @@ import { DEFAULT_INVITE_EXPIRY, durationMs, makeInvite } from './identity/invite
 const USAGE = `Usage: hearth <command>
 
 Commands:
-  streams                 the event streams (the audit log): messages, size, first/last sequence
+${INSPECT_USAGE}
   users                   the family's accounts, from the users read model
   read-models             each read model's position, lag and dead letters
   rebuild <read-model> [--accept-differences] [--cancel]
@@ -106,6 +106,11 @@ async function main(argv: string[]): Promise<number> {
       'public-key': { type: 'string' },
       cancel: { type: 'boolean' },
       'accept-differences': { type: 'boolean' },
+      subject: { type: 'string' },
+      since: { type: 'string' },
+      limit: { type: 'string' },
+      'at-seq': { type: 'string' },
+      at: { type: 'string' },
     },
   });
   const [command, arg] = positionals;
@@ -115,22 +120,20 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'streams':
-      return withHub(async ({ deps }) => {
-        const rows = [];
-        for (const domain of DOMAINS) {
-          const s = await deps.log.jsm.streams.info(deps.log.names.stream(domain));
-          rows.push({
-            stream: s.config.name,
-            subjects: s.config.subjects?.join(' '),
-            messages: s.state.messages,
-            bytes: s.state.bytes,
-            first_seq: s.state.first_seq,
-            last_seq: s.state.last_seq,
-            max_age_days: Math.round(s.config.max_age / 86_400e9),
-          });
-        }
-        print(rows);
-        return 0;
+    case 'consumers':
+    case 'events':
+    case 'aggregate':
+      return withHub(({ deps }) =>
+        runInspect({
+          command,
+          args: positionals.slice(1),
+          options: values,
+          deps,
+          out: { table: print, line },
+        }),
+      ).catch((err: unknown) => {
+        process.stderr.write(`hearth ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
+        return 1;
       });
     case 'users':
       return withHub(async ({ deps }) => {
@@ -244,6 +247,7 @@ async function audit(
 }
 
 const writeOut = (text: string) => process.stdout.write(text);
+const line = (text: string) => writeOut(`${text}\n`);
 
 /** --public-key: a file holding the key, else the key itself (base64). */
 async function publicKeyFrom(given: string) {

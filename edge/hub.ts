@@ -1,4 +1,5 @@
 // Assembles one hub process: log, database, identity, read models, HTTP app.
+
 import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -11,6 +12,7 @@ import { createProjectorRunner } from '../projectors/runtime/runner.ts';
 import { createAuditWriter } from '../writers/audit/commands.ts';
 import { createAppender } from '../writers/log/append.ts';
 import { connectLog, type NatsAuth } from '../writers/log/connect.ts';
+import { consumerFigures, startConsumerHistory } from './admin/consumers.ts';
 import { createApp } from './app.ts';
 import { auditChainRoutes } from './audit/chain.routes.ts';
 import { type AuditChain, createAuditChain } from './audit/chain.ts';
@@ -279,6 +281,10 @@ export async function createHub({
         graceMs: settings.media.sweepGraceMs,
         logger,
       });
+      deps.consumerHistory = startConsumerHistory({
+        sample: () => consumerFigures({ log, projectors }),
+        onError: (err) => logger.warn({ err }, 'consumer figures not sampled'),
+      });
       keeper = startLogKeeper({
         log,
         pool,
@@ -295,6 +301,7 @@ export async function createHub({
     closeSockets: chat.closeSockets,
     stop: async () => {
       draining = true;
+      deps.consumerHistory?.stop();
       await sweeper?.stop();
       await keeper?.stop();
       await home.stop();

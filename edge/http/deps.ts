@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { RefusalKind } from '../../contracts/gen/hearth/audit/v1/events_pb.ts';
+import type { ConsumerSample } from '../../contracts/inspect.api.ts';
 import type { ProjectorRunner } from '../../projectors/runtime/runner.ts';
 import type { Appender } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
@@ -57,6 +58,13 @@ export type RefusedAttempt = {
   account?: string | undefined;
 };
 
+/** The consumers' lag over the last hour, sampled in this process (edge/admin/consumers.ts). */
+export type ConsumerHistory = {
+  samples: () => ConsumerSample[];
+  everyMs: number;
+  stop: () => void;
+};
+
 export type HubDeps = {
   config: HubConfig;
   /** True once a stop has begun: /ready answers 503 while the rest is served as before. */
@@ -67,6 +75,8 @@ export type HubDeps = {
   db: Kysely<unknown>;
   pool: pg.Pool;
   projectors: ProjectorRunner;
+  /** The consumers' last hour of lag, sampled in this process while the hub runs. */
+  consumerHistory?: ConsumerHistory | undefined;
   /** The audit chain's streams that went back behind it (the chainer stops on them). */
   auditChainLost?: () => Promise<{ reason: string }[]>;
   auth: AuthGate;

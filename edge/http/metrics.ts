@@ -6,6 +6,8 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes, routePath } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RebuildState } from '../../contracts/admin.api.ts';
+import { isActive } from '../../projectors/runtime/rebuild-status.ts';
 import { createScrapeGauges, type ScrapeSources } from './metrics-scrape.ts';
 
 export type { ScrapeSources } from './metrics-scrape.ts';
@@ -165,13 +167,13 @@ export function createMetrics() {
     },
     rebuildProgress: (p: {
       readModel: string;
-      status: 'running' | 'switching' | 'done' | 'failed';
+      status: RebuildState;
       processed: number;
       remaining: number;
       eventsPerSecond: number;
     }) => {
       const labels = { read_model: p.readModel };
-      const running = p.status === 'running' || p.status === 'switching';
+      const running = isActive(p.status);
       rebuildRunning.set(labels, running ? 1 : 0);
       rebuildProcessed.set(labels, p.processed);
       rebuildRemaining.set(labels, p.remaining);

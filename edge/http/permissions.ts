@@ -4,7 +4,8 @@ export const statements = {
   // better-auth's admin plugin statements, kept whole so its own checks agree with ours.
   user: ['create', 'list', 'set-role', 'ban', 'impersonate', 'delete', 'set-password', 'get', 'update'],
   session: ['list', 'revoke', 'delete'],
-  stream: ['read'],
+  // Streams: read = their figures; inspect = decode their events and fold an aggregate back in time.
+  stream: ['read', 'inspect'],
   readModel: ['read', 'rebuild'],
   deadLetter: ['read', 'resolve'],
   // The family's own settings: its name and who may sign up.
@@ -38,6 +39,7 @@ export const PERMISSIONS = {
   listSessions: { session: ['list'] },
   revokeSessions: { session: ['revoke'] },
   readStreams: { stream: ['read'] },
+  inspectStreams: { stream: ['inspect'] },
   readReadModels: { readModel: ['read'] },
   rebuildReadModels: { readModel: ['rebuild'] },
   readDeadLetters: { deadLetter: ['read'] },

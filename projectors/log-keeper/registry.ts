@@ -15,6 +15,7 @@ import { inviteAggregate } from '../../writers/identity/invite.ts';
 import { type AggregateType, snapshotState } from '../../writers/log/append.ts';
 import { type Folded, foldAggregate } from '../../writers/log/fold.ts';
 import type { Log } from '../../writers/log/open.ts';
+import { foldAt, type Travelled } from '../../writers/log/travel.ts';
 import { albumAggregate } from '../../writers/media/album.ts';
 import { blobAggregate } from '../../writers/media/blob.ts';
 import { avatarAggregate, rejectionAggregate } from '../../writers/media/records.ts';
@@ -36,6 +37,10 @@ export type Kept = {
   keep: (state: unknown) => unknown;
   /** The subject's tokens, ids as null (any single token). */
   pattern: (string | null)[];
+  /** The subject of the aggregate with this id (a pair's id is "a:b"). */
+  subject: (id: string) => string;
+  /** Its state at a sequence or a moment, personal fields left sealed (the admins' time travel). */
+  travel: (log: Log, subject: string, at: { atSeq?: number; atTime?: Date }) => Promise<Travelled<unknown>>;
 };
 
 // Ids a subject never carries in practice; where a type's subject puts them, any token matches.
@@ -55,6 +60,8 @@ function kept<S, C, Env extends Envelope>(
     fold: (log, subject) => foldAggregate({ log, type, subject }),
     keep: (state) => snapshotState(type, state as S),
     pattern: sample.split('.').map((t) => (t === A || t === B ? null : t)),
+    subject: (id) => type.subject(names, id),
+    travel: (log, subject, at) => foldAt({ log, type, subject, ...at }),
   };
 }
 

@@ -26,6 +26,7 @@ import { consumerName, runWorker } from './worker.ts';
 
 export type ProjectorStatus = {
   name: string;
+  kind: 'read-model' | 'reactor';
   stream: string;
   lastSeq: number;
   streamLastSeq: number;
@@ -122,6 +123,8 @@ export function createProjectorRunner({
         })
       : p,
   );
+
+  const reactors = new Set(projectors.filter(isReactor).map((p) => p.name));
 
   const find = (name: string) => {
     const p = projections.find((x) => x.name === name);
@@ -296,6 +299,7 @@ export function createProjectorRunner({
       const streamLastSeq = info.state.last_seq;
       out.push({
         name: p.name,
+        kind: reactors.has(p.name) ? 'reactor' : 'read-model',
         stream,
         lastSeq,
         streamLastSeq,

@@ -27,6 +27,10 @@ const PATHS = [
   '/gallery',
   '/admin',
   '/admin/audit',
+  '/admin/streams',
+  '/admin/consumers',
+  '/admin/browse',
+  '/admin/aggregate',
 ];
 
 async function idOf(page: Page): Promise<string> {
@@ -112,8 +116,15 @@ describe.skipIf(withoutBrowser)('the UI offers only what the server allows', () 
       // The admin is offered the managing controls; the check above is not passing on an empty page.
       if (role === 'admin')
         expect([...seen]).toEqual(
-          expect.arrayContaining(['play.manage', 'user.list', 'audit.read', 'audit.checkpoint']),
+          expect.arrayContaining([
+            'play.manage',
+            'user.list',
+            'audit.read',
+            'audit.checkpoint',
+            'stream.inspect',
+          ]),
         );
-    });
+      // Fifteen pages each waited to settle: more than the default 30 s on a busy machine.
+    }, 120_000);
   }
 });

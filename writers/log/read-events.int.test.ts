@@ -30,7 +30,11 @@ describe('reading a stream for an admin', () => {
       actor: 'ann',
       correlationId: 'test',
       payload: { metadata: { actorId: 'ann' }, userRegistered: { userId: 'ann', role: 'member' } },
+      headers: { 'Hearth-Type': 'hearth.identity.v1.UserRegistered' },
+      personal: { status: 'withheld', fields: ['userRegistered.email', 'userRegistered.name'] },
     });
+    // Neither the sealed values nor the box that holds them.
+    expect(JSON.stringify(page.events[0])).not.toMatch(/family\.test|"sealed"|"box"/);
   });
 
   it('pages by the sequence it stopped at', async () => {
@@ -40,6 +44,25 @@ describe('reading a stream for an admin', () => {
     expect(next.events.map((e) => e.seq)).toEqual(seqs.slice(2));
     const end = await readEvents({ log, domain: 'identity', afterSeq: next.nextAfterSeq, limit: 2 });
     expect(end).toMatchObject({ events: [], nextAfterSeq: next.nextAfterSeq });
+  });
+
+  it('starts at a moment, the way a consumer starting at a time would', async () => {
+    const all = await readEvents({ log, domain: 'identity', afterSeq: 0, limit: 10 });
+    const second = all.events[1];
+    const since = await readEvents({
+      log,
+      domain: 'identity',
+      since: new Date(second?.time ?? 0),
+      limit: 10,
+    });
+    expect(since.events[0]?.seq).toBe(all.events.find((e) => e.time >= (second?.time ?? ''))?.seq);
+    const later = await readEvents({
+      log,
+      domain: 'identity',
+      since: new Date(Date.now() + 60_000),
+      limit: 10,
+    });
+    expect(later.events).toEqual([]);
   });
 
   it('reads one subject when asked, and only inside the stream', async () => {

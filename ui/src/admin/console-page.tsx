@@ -1,17 +1,32 @@
-// The admin console: people and invites, family settings, read models, dead letters, the audit
-// log. Only admins are offered it; anyone else who opens its URL is told why they cannot use it.
-import { Activity, Inbox, ScrollText, Settings, Users } from 'lucide-react';
+// The admin console: people and invites, family settings, read models, dead letters, the
+// streams (figures, consumers, events, time travel), the audit log. Only admins are offered
+// it; anyone else who opens its URL is told why they cannot use it.
+import {
+  Activity,
+  Database,
+  Gauge,
+  History,
+  Inbox,
+  ListTree,
+  ScrollText,
+  Settings,
+  Users,
+} from 'lucide-react';
 import type { MouseEvent, ReactNode } from 'react';
 import type { User } from '../identity/api.ts';
 import { type Grant, usePermissions } from '../identity/permissions.tsx';
 import { navigate } from '../lib/route.ts';
 import { PageTitle } from '../lib/title.ts';
 import { cn } from '../lib/utils.ts';
+import { AggregateScreen } from './aggregate.tsx';
 import { AuditScreen } from './audit.tsx';
+import { BrowseScreen } from './browse.tsx';
+import { ConsumersScreen } from './consumers.tsx';
 import { DeadLettersScreen } from './dead-letters.tsx';
 import { PeopleScreen } from './people.tsx';
 import { ReadModelsScreen } from './read-models.tsx';
 import { SettingsScreen } from './settings.tsx';
+import { StreamsScreen } from './streams.tsx';
 
 /** Whether a path is one of the console's. */
 export const isConsolePath = (path: string) => path === '/admin' || path.startsWith('/admin/');
@@ -29,6 +44,10 @@ const TABS: Tab[] = [
   { path: '/admin/settings', label: 'Family settings', icon: <Settings />, requires: 'family.manage' },
   { path: '/admin/read-models', label: 'Read models', icon: <Activity />, requires: 'readModel.read' },
   { path: '/admin/dead-letters', label: 'Dead letters', icon: <Inbox />, requires: 'deadLetter.read' },
+  { path: '/admin/streams', label: 'Streams', icon: <Database />, requires: 'stream.read' },
+  { path: '/admin/consumers', label: 'Consumers', icon: <Gauge />, requires: 'readModel.read' },
+  { path: '/admin/browse', label: 'Browse events', icon: <ListTree />, requires: 'stream.inspect' },
+  { path: '/admin/aggregate', label: 'Time travel', icon: <History />, requires: 'stream.inspect' },
   { path: '/admin/audit', label: 'Audit log', icon: <ScrollText />, requires: 'audit.read' },
 ];
 
@@ -103,6 +122,14 @@ export function ConsolePage({ me, path }: { me: User; path: string }) {
           <ReadModelsScreen />
         ) : tab.path === '/admin/dead-letters' ? (
           <DeadLettersScreen />
+        ) : tab.path === '/admin/streams' ? (
+          <StreamsScreen />
+        ) : tab.path === '/admin/consumers' ? (
+          <ConsumersScreen />
+        ) : tab.path === '/admin/browse' ? (
+          <BrowseScreen />
+        ) : tab.path === '/admin/aggregate' ? (
+          <AggregateScreen />
         ) : (
           <AuditScreen />
         )}

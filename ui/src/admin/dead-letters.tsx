@@ -3,13 +3,16 @@
 import { useState } from 'react';
 import { Button } from '../components/ui/button.tsx';
 import { useCan } from '../identity/permissions.tsx';
+import { navigate } from '../lib/route.ts';
 import { usePageTitle } from '../lib/title.ts';
 import { getDeadLetters, resolveDeadLetter } from './api.ts';
+import { browseAt } from './inspect-api.ts';
 import { Empty, ErrorText, LoadError, Loading, Section, useAction, useLoad, when } from './parts.tsx';
 
 export function DeadLettersScreen() {
   usePageTitle('Dead letters · Family console');
   const canResolve = useCan('deadLetter.resolve');
+  const canBrowse = useCan('stream.inspect');
   const letters = useLoad(getDeadLetters);
   const action = useAction();
   const [note, setNote] = useState('');
@@ -44,7 +47,23 @@ export function DeadLettersScreen() {
               <div className="flex flex-wrap items-start justify-between gap-2">
                 <div className="min-w-0">
                   <h3 className="font-medium">
-                    <span className="font-mono">{d.readModel}</span> · event {d.seq} ({d.type})
+                    <span className="font-mono">{d.readModel}</span> ·{' '}
+                    {canBrowse ? (
+                      <a
+                        href={browseAt(d.stream, d.seq)}
+                        data-requires="stream.inspect"
+                        className="underline"
+                        onClick={(e) => {
+                          e.preventDefault();
+                          navigate(browseAt(d.stream, d.seq));
+                        }}
+                      >
+                        event {d.seq}
+                      </a>
+                    ) : (
+                      `event ${d.seq}`
+                    )}{' '}
+                    ({d.type})
                   </h3>
                   <p className="text-xs text-muted-foreground">
                     {d.subject} · parked {when(d.createdAt)} · {d.attempts} attempt
