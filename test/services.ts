@@ -13,6 +13,8 @@ export const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgr
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS_DIR = process.env.HEARTH_SCREENSHOTS;
 export const IN_CI = Boolean(process.env.CI);
+/** A private nats-server's binary, for tests that stop and restart NATS. */
+export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 
 export function uniquePrefix(): string {
   return `t${randomBytes(5).toString('hex')}`;

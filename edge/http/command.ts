@@ -59,10 +59,34 @@ export function requestOrigin(c: Context<HubEnv>): { clientIp: string; userAgent
 
 /**
  * After clientIp: what the request writes to the identity tables (sign-up, profile, password),
- * whose events the outbox triggers write, records the same origin as its commands.
+ * whose events the outbox triggers write, records the same origin and actor as its commands.
  */
 export function originScope(auth: Pick<AuthGate, 'withOrigin'>) {
-  return createMiddleware<HubEnv>((c, next) => auth.withOrigin(requestOrigin(c), next));
+  return createMiddleware<HubEnv>((c, next) => {
+    const { clientIp, userAgent } = requestOrigin(c);
+    // Read at each write: the session, once requireSession found it, names the actor, so an
+    // admin's change to a member's row is recorded as the admin's (as commandMeta does).
+    const signedIn = () => {
+      const user = c.get('user') as HubEnv['Variables']['user'] | undefined;
+      const session = c.get('session') as HubEnv['Variables']['session'] | undefined;
+      return { user: user?.id ?? '', by: session?.impersonatedBy ?? undefined };
+    };
+    return auth.withOrigin(
+      {
+        clientIp,
+        userAgent,
+        get actorId() {
+          const { user, by } = signedIn();
+          return by ?? user;
+        },
+        get onBehalfOf() {
+          const { user, by } = signedIn();
+          return by ? user : '';
+        },
+      },
+      next,
+    );
+  });
 }
 
 /**

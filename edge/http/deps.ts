@@ -21,9 +21,13 @@ export type AuthGate = {
   can: (role: string, permission: Permission) => boolean;
   /**
    * Runs `fn` as a request from `origin`: the identity facts its writes cause (written by
-   * database triggers, not by a command) record that address and user agent.
+   * database triggers, not by a command) record that address and user agent, and the actor
+   * (with whom they act for) when the origin names one at the time of the write.
    */
-  withOrigin: <T>(origin: { clientIp: string; userAgent: string }, fn: () => Promise<T>) => Promise<T>;
+  withOrigin: <T>(
+    origin: { clientIp: string; userAgent: string; actorId?: string; onBehalfOf?: string },
+    fn: () => Promise<T>,
+  ) => Promise<T>;
 };
 
 export type HubConfig = {

@@ -114,6 +114,11 @@ describe('better-auth behind Hearth', () => {
       '/api/auth/admin/list-users',
       '/api/auth/admin/set-role',
       '/api/auth/Admin/ban-user',
+      // Each would write a member's rows with no Hearth permission check, as the admin.
+      '/api/auth/admin/update-user',
+      '/api/auth/admin/set-user-password',
+      '/api/auth/admin/create-user',
+      '/api/auth/admin/revoke-user-sessions',
     ]) {
       const res = await admin.request(path, { body: { userId: annId, role: 'admin' } });
       expect(res.status, path).toBe(404);

@@ -114,7 +114,7 @@ export async function createIdentity({
     );
   }
   try {
-    await migrateAuth({ auth, authDb });
+    await migrateAuth({ auth, authDb, logger });
   } catch (err) {
     await authDb.close();
     throw err;

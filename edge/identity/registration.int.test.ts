@@ -1,11 +1,14 @@
 // The registration policy and the auth schema's migrations, on real Postgres.
+import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../test/hub.ts';
 import { testDatabase } from '../../test/services.ts';
 import { createAuth } from './auth.ts';
 import { type AuthDatabase, openAuthDatabase } from './db.ts';
 import { NO_INVITES } from './invites.ts';
 import { migrateAuth } from './migrate.ts';
+import * as outboxOrigin from './migrations/20261207T1600_outbox_origin.ts';
 import { registrationHooks } from './registration.ts';
 
 const logger = pino({ level: 'silent' });
@@ -48,6 +51,39 @@ describe('migrations', () => {
     expect(rows.map((r) => r.table_name)).toEqual(
       expect.arrayContaining(['account', 'outbox', 'rateLimit', 'session', 'user', 'verification']),
     );
+  });
+
+  it('give up waiting for a locked outbox, and try again', async () => {
+    const a = await open();
+    await migrateAuth({ auth: createAuth({ settings, authDb: a, logger }), authDb: a });
+    // The outbox as it was before the origin columns, locked as the relay's FOR UPDATE locks it.
+    await outboxOrigin.down(a.db as unknown as Kysely<unknown>);
+    await a.pool.query("DELETE FROM auth.kysely_migration WHERE name = '20261207T1600_outbox_origin'");
+    const holder = await a.pool.connect();
+    const warnings: string[] = [];
+    const watching = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE auth.outbox IN ROW SHARE MODE');
+      const migrating = migrateAuth({
+        auth: createAuth({ settings, authDb: a, logger }),
+        authDb: a,
+        logger: watching,
+      });
+      await eventually(async () => (warnings.some((w) => w.includes('trying again')) ? true : undefined), {
+        what: 'a retry',
+        timeoutMs: 15_000,
+      });
+      await holder.query('ROLLBACK');
+      await migrating;
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
+    const { rows } = await a.pool.query<{ column_name: string }>(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = 'auth' AND table_name = 'outbox'",
+    );
+    expect(rows.map((r) => r.column_name)).toEqual(expect.arrayContaining(['client_ip', 'user_agent']));
   });
 });
 

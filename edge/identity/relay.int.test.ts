@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, identityEvents, startTestHub, type TestHub } from '../../test/hub.ts';
-
-const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
+import { NATS_SERVER_BIN as NATS_SERVER } from '../../test/services.ts';
 
 let port: number;
 let storeDir: string;

@@ -26,7 +26,12 @@ export async function recordSignInFailure({
   // account (a stranger's, or an erased member's) would be written in the clear: only its
   // domain is kept.
   const payload = { userId, email: userId ? normalized : domainOf(normalized), ipAddress, reason };
-  await sql`SELECT auth.outbox_record('signInFailed', ${userId}, ${JSON.stringify(payload)}::jsonb, ${userId}, '')`.execute(
-    authDb.db,
-  );
+  // In a transaction of its own: the one the request's origin is marked in (write-origin.ts).
+  await authDb.db
+    .transaction()
+    .execute((trx) =>
+      sql`SELECT auth.outbox_record('signInFailed', ${userId}, ${JSON.stringify(payload)}::jsonb, ${userId}, '')`.execute(
+        trx,
+      ),
+    );
 }

@@ -18,6 +18,7 @@ let t: TestHub;
 let server: ReturnType<typeof serve>;
 let base: string;
 let userId: string;
+let bobId: string;
 const cookies = new Map<string, string>();
 
 /** A browser behind a reverse proxy on this host: the socket is loopback, the client is ADDRESS. */
@@ -54,6 +55,9 @@ beforeAll(async () => {
   });
   expect(signUp.status).toBe(200);
   userId = ((await signUp.json()) as { user: { id: string } }).user.id;
+  const bob = t.client();
+  expect((await bob.signUp({ email: 'bob@family.test', name: 'Bob' })).status).toBe(200);
+  bobId = (await bob.me()).id;
   expect((await send('/api/v1/me', { method: 'PATCH', body: { name: 'Annie' } })).status).toBe(200);
   const changed = await send('/api/v1/me/password', {
     method: 'POST',
@@ -112,6 +116,38 @@ describe('an identity fact a trigger writes during a request', () => {
   });
 });
 
+describe('a sign-in, a sign-out and a failed sign-in', () => {
+  it('record the address and user agent in the outbox row itself', async () => {
+    const rows = async (type: string) => {
+      const { rows } = await t.hub.deps.pool.query<{ client_ip: string; user_agent: string }>(
+        'SELECT client_ip, user_agent FROM auth.outbox WHERE type = $1 AND user_id = $2 ORDER BY id',
+        [type, userId],
+      );
+      return rows;
+    };
+    const counts = {
+      signedIn: (await rows('signedIn')).length,
+      signedOut: (await rows('signedOut')).length,
+      signInFailed: (await rows('signInFailed')).length,
+    };
+    expect((await send('/api/auth/sign-out', { method: 'POST', body: {} })).status).toBe(200);
+    const wrong = await send('/api/auth/sign-in/email', {
+      method: 'POST',
+      body: { email: 'ann@family.test', password: 'not the password' },
+    });
+    expect(wrong.status).toBe(401);
+    const signedIn = await send('/api/auth/sign-in/email', {
+      method: 'POST',
+      body: { email: 'ann@family.test', password: `${PASSWORD} 2` },
+    });
+    expect(signedIn.status).toBe(200);
+    for (const type of ['signedIn', 'signedOut', 'signInFailed'] as const) {
+      const added = (await rows(type)).slice(counts[type]);
+      expect(added, type).toEqual([{ client_ip: ADDRESS, user_agent: CLEANED_AGENT }]);
+    }
+  });
+});
+
 describe('a pooled connection after a request', () => {
   let authDb: AuthDatabase;
   beforeAll(async () => {
@@ -141,7 +177,7 @@ describe('a pooled connection after a request', () => {
     await rename('Unscoped alone');
     await renameInTransaction('Unscoped in a transaction');
     expect(await backend()).toBe(pid);
-    const { rows } = await authDb.pool.query<{ client_ip: string; user_agent: string; seq: string | null }>(
+    const { rows } = await authDb.pool.query<{ client_ip: string; user_agent: string }>(
       `SELECT client_ip, user_agent FROM auth.outbox
        WHERE user_id = $1 AND type = 'profileUpdated' ORDER BY id DESC LIMIT 4`,
       [userId],
@@ -162,13 +198,100 @@ describe('a pooled connection after a request', () => {
   });
 
   it('puts an event with no origin on the log for the write from no request', async () => {
-    const events = await eventually(async () => {
-      const mine = (await identityEvents(t.hub)).filter(
-        (e) => e.case === 'profileUpdated' && e.subject.includes(userId),
+    await authDb.withOrigin({ clientIp: '192.0.2.45', userAgent: 'Scoped/2' }, () => rename('Logged scoped'));
+    await rename('Logged unscoped');
+    const named = (name: string) =>
+      eventually(async () =>
+        (await identityEvents(t.hub)).find(
+          (e) => e.case === 'profileUpdated' && e.subject.includes(userId) && e.value.name === name,
+        ),
       );
-      return mine.length >= 5 ? mine : undefined;
+    expect((await named('Logged scoped')).metadata).toMatchObject({
+      clientIp: '192.0.2.45',
+      userAgent: 'Scoped/2',
     });
-    expect(events.slice(-4).map((e) => e.metadata?.clientIp)).toEqual(['192.0.2.44', '192.0.2.44', '', '']);
-    expect(events.slice(-4).map((e) => e.metadata?.userAgent)).toEqual(['Scoped/1', 'Scoped/1', '', '']);
+    expect((await named('Logged unscoped')).metadata).toMatchObject({ clientIp: '', userAgent: '' });
+  });
+
+  it('leaves the connection idle, in no transaction, after a write that fails inside a request', async () => {
+    const pid = await backend();
+    const origin = { clientIp: '192.0.2.46', userAgent: 'Failing/1' };
+    // Ann's address taken by another row: the unique index refuses it, alone or in a transaction.
+    const clash = () =>
+      authDb.db.updateTable('user').set({ email: 'bob@family.test' }).where('id', '=', userId);
+    await expect(authDb.withOrigin(origin, () => clash().execute())).rejects.toThrow();
+    await expect(
+      authDb.withOrigin(origin, () =>
+        authDb.db.transaction().execute((trx) => trx.executeQuery(clash().compile())),
+      ),
+    ).rejects.toThrow();
+    const { rows: states } = await t.hub.deps.pool.query<{ state: string }>(
+      'SELECT state FROM pg_stat_activity WHERE pid = $1',
+      [pid],
+    );
+    expect(states).toEqual([{ state: 'idle' }]);
+    await rename('After the failure');
+    const { rows } = await authDb.pool.query<{ client_ip: string; user_agent: string }>(
+      `SELECT client_ip, user_agent FROM auth.outbox
+       WHERE user_id = $1 AND type = 'profileUpdated' ORDER BY id DESC LIMIT 1`,
+      [userId],
+    );
+    expect(rows).toEqual([{ client_ip: '', user_agent: '' }]);
+    expect(await backend()).toBe(pid);
+  });
+});
+
+describe('two requests at once on a pool of two', () => {
+  let authDb: AuthDatabase;
+  beforeAll(async () => {
+    authDb = await openAuthDatabase({
+      databaseUrl: t.databaseUrl,
+      logger: pino({ level: 'silent' }),
+      max: 2,
+    });
+  });
+  afterAll(() => authDb?.close());
+
+  it('record each its own origin', async () => {
+    const ids = [userId, bobId];
+    const origins = [
+      { clientIp: '192.0.2.51', userAgent: 'First/1' },
+      { clientIp: '192.0.2.52', userAgent: 'Second/1' },
+    ];
+    // Both transactions are open before either writes, so the scopes overlap on two connections.
+    let arrived = 0;
+    let release = () => {};
+    const bothOpen = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await Promise.all(
+      origins.map((origin, i) =>
+        authDb.withOrigin(origin, () =>
+          authDb.db.transaction().execute(async (trx) => {
+            await trx
+              .selectFrom('user')
+              .select('id')
+              .where('id', '=', ids[i] ?? '')
+              .execute();
+            arrived += 1;
+            if (arrived === origins.length) release();
+            await bothOpen;
+            await trx
+              .updateTable('user')
+              .set({ name: `Overlap ${i}` })
+              .where('id', '=', ids[i] ?? '')
+              .execute();
+          }),
+        ),
+      ),
+    );
+    for (const [i, origin] of origins.entries()) {
+      const { rows } = await authDb.pool.query<{ client_ip: string; user_agent: string }>(
+        `SELECT client_ip, user_agent FROM auth.outbox
+         WHERE user_id = $1 AND type = 'profileUpdated' AND payload->>'name' = $2`,
+        [ids[i], `Overlap ${i}`],
+      );
+      expect(rows).toEqual([{ client_ip: origin.clientIp, user_agent: origin.userAgent }]);
+    }
   });
 });

@@ -1,6 +1,7 @@
-// Where a write to better-auth's tables came from, for the outbox triggers: the request's address
-// and user agent travel as transaction-local settings (hearth.client_ip, hearth.user_agent) that
-// the triggers copy into the outbox row. Set with is_local = true, they end with the transaction,
+// Where a write to better-auth's tables came from, for the outbox triggers: the request's address,
+// user agent and signed-in actor travel as transaction-local settings (hearth.client_ip,
+// hearth.user_agent, hearth.actor_id, hearth.on_behalf_of) that the triggers copy into the
+// outbox row. Set with is_local = true, they end with the transaction,
 // so the next user of a pooled connection never sees them.
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import {
@@ -20,35 +21,55 @@ import {
 } from 'kysely';
 import type pg from 'pg';
 
-/** The same cleaned values the command path records (edge/http/command.ts requestOrigin). */
-export type WriteOrigin = { clientIp: string; userAgent: string };
+/**
+ * The same cleaned values the command path records (edge/http/command.ts requestOrigin), read
+ * when a write happens: by then the request's session (if any) says who acts, and for whom.
+ */
+export type WriteOrigin = {
+  readonly clientIp: string;
+  readonly userAgent: string;
+  /** The signed-in person (the admin, while impersonating); '' when no one is. */
+  readonly actorId?: string;
+  /** Whom an impersonating admin acts for; '' otherwise. */
+  readonly onBehalfOf?: string;
+};
 
-/** The tables whose writes fire an outbox trigger (migrations/20261123T0900_outbox.ts). */
-const TRIGGERED = new Set(['user', 'account', 'session']);
+/**
+ * The writes whose triggers record an event (migrations/20261123T0900_outbox.ts): INSERT on user
+ * and session, UPDATE on user and account, DELETE on session.
+ */
+const TRIGGERED = {
+  insert: new Set(['user', 'session']),
+  update: new Set(['user', 'account']),
+  delete: new Set(['session']),
+};
 
-/** Whether a statement run outside a transaction may fire a trigger: raw SQL may. */
+/** Whether a statement run outside a transaction may fire an outbox trigger. */
 function mayRecord(node: OperationNode): boolean {
-  const named = (table: OperationNode | undefined): string | undefined => {
+  const named = (table: OperationNode | undefined): string => {
     if (table && AliasNode.is(table)) return named(table.node);
-    return table && TableNode.is(table) ? table.table.identifier.name : undefined;
+    return table && TableNode.is(table) ? table.table.identifier.name : '';
   };
-  if (InsertQueryNode.is(node)) return TRIGGERED.has(named(node.into) ?? '');
-  if (UpdateQueryNode.is(node)) return TRIGGERED.has(named(node.table) ?? '');
-  if (DeleteQueryNode.is(node)) return TRIGGERED.has(named(node.from?.froms[0]) ?? '');
-  return node.kind === 'RawNode';
+  if (InsertQueryNode.is(node)) return TRIGGERED.insert.has(named(node.into));
+  if (UpdateQueryNode.is(node)) return TRIGGERED.update.has(named(node.table));
+  if (DeleteQueryNode.is(node)) return TRIGGERED.delete.has(named(node.from?.froms[0]));
+  return false;
 }
 
 const mark = (origin: WriteOrigin) =>
   CompiledQuery.raw(
-    "SELECT set_config('hearth.client_ip', $1, true), set_config('hearth.user_agent', $2, true)",
-    [origin.clientIp, origin.userAgent],
+    `SELECT set_config('hearth.client_ip', $1, true), set_config('hearth.user_agent', $2, true),
+       set_config('hearth.actor_id', $3, true), set_config('hearth.on_behalf_of', $4, true)`,
+    [origin.clientIp, origin.userAgent, origin.actorId ?? '', origin.onBehalfOf ?? ''],
   );
 
 /**
  * PostgreSQL through `pool`, where every transaction begun inside `origins` carries its origin.
  * better-auth writes some rows outside any transaction (a profile update, a session): inside
- * `origins`, such a statement, when it may fire a trigger, runs in a transaction of its own
- * that carries it. Anything else (reads, the rate limiter's rows) runs as it is.
+ * `origins`, such a statement, when it is a write an outbox trigger records, runs in a
+ * transaction of its own that carries it. Anything else (reads, raw SQL, a session's refresh,
+ * the rate limiter's rows) runs as it is: what must record an origin without such a write runs
+ * in a transaction (sign-in-failures.ts).
  */
 export function originDialect(pool: pg.Pool, origins: AsyncLocalStorage<WriteOrigin>): Dialect {
   const postgres = new PostgresDialect({ pool });

@@ -216,9 +216,28 @@ describe.skipIf(withoutClamd)(`media access${withoutClamd ? ` (${WITHOUT_CLAMD_R
       expect(await imageOf(bob)).toMatch(new RegExp(`/files/${third.id}/download`));
 
       const mine = await imageOf(admin);
-      expect(await status(admin, `/api/v1/files/${third.id}`, 'DELETE')).toBe(204);
+      const removed = await admin.request(`/api/v1/files/${third.id}`, {
+        method: 'DELETE',
+        headers: { 'User-Agent': 'AdminConsole/1' },
+      });
+      expect(removed.status).toBe(204);
       expect(await imageOf(bob)).toBeNull();
       expect(await imageOf(admin)).toBe(mine);
+      // The profile is Bob's; the change is the admin's, from the admin's address and browser.
+      const { rows: changes } = await t.hub.deps.pool.query(
+        `SELECT user_id, actor_id, on_behalf_of, client_ip, user_agent FROM auth.outbox
+         WHERE type = 'profileUpdated' AND user_id = $1 ORDER BY id DESC LIMIT 1`,
+        [(await bob.me()).id],
+      );
+      expect(changes).toEqual([
+        {
+          user_id: (await bob.me()).id,
+          actor_id: (await admin.me()).id,
+          on_behalf_of: '',
+          client_ip: admin.ip,
+          user_agent: 'AdminConsole/1',
+        },
+      ]);
       await expect
         .poll(async () => {
           const { rows } = await t.hub.deps.pool.query('SELECT member_id FROM media_files.avatars');

@@ -58,8 +58,9 @@ export type EventMetadata = Message<"hearth.common.v1.EventMetadata"> & {
    * proxy on the same host, and the proxies HEARTH_TRUSTED_PROXIES names), in one spelling
    * (IPv4 dotted, IPv6 as RFC 5952 writes it, in full), and its User-Agent, at most 256
    * characters. Empty for the system's own commands (reactors, the sweeper). The identity
-   * facts better-auth's tables record (sign-up, profile, password, sign-in) carry the request
-   * that wrote them the same way; empty when none did (the CLI).
+   * facts better-auth's tables record (sign-up, profile, password, sign-in, sign-out, failed
+   * sign-in) carry the request that wrote them the same way; empty when none did (the CLI, the
+   * log's own reactors).
    *
    * @generated from field: string client_ip = 6;
    */
