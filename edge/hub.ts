@@ -24,6 +24,7 @@ import type { HubEnv } from './http/context.ts';
 import type { HubDeps } from './http/deps.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createIdentity } from './identity/index.ts';
+import { createIntegrators, type Integrators, type IntegratorOptions } from './integrators/index.ts';
 import { createMedia, type Media } from './media/index.ts';
 import { createPlay, type Play } from './play/index.ts';
 
@@ -42,6 +43,8 @@ export type Hub = {
   auditChain: AuditChain;
   /** Refused attempts on their way to the audit log (tests flush the coalesced counts). */
   refusals: Refusals;
+  /** API keys and the event feed (tests look at the open feeds). */
+  integrators: Integrators;
   start: () => Promise<void>;
   /**
    * A stop has begun (edge/boot/shutdown.ts): /ready answers 503 from now and new sockets are
@@ -69,6 +72,7 @@ export async function createHub({
   homeIntervalMs,
   retentionMs,
   logKeeper,
+  integrators: integratorOptions,
 }: {
   natsUrl: string;
   databaseUrl: string;
@@ -95,6 +99,8 @@ export async function createHub({
   retentionMs?: number;
   /** Tests keep the log every few hundred milliseconds, seconds before expiry. */
   logKeeper?: { intervalMs: number; marginMs: number };
+  /** Tests bound the feed's batches and feeds differently. */
+  integrators?: IntegratorOptions;
 }): Promise<Hub> {
   const log = await connectLog({
     servers: natsUrl,
@@ -165,6 +171,7 @@ export async function createHub({
     setProfileImage: identity.setProfileImage,
   });
   const audit = auditModule();
+  const integrators = createIntegrators({ log, appender, logger, options: integratorOptions });
   const projections = [
     ...identity.projections,
     ...chat.projections,
@@ -172,6 +179,7 @@ export async function createHub({
     ...home.projections,
     ...media.projections,
     ...audit.projections,
+    ...integrators.projections,
   ];
   const projectors = createProjectorRunner({
     db,
@@ -214,6 +222,7 @@ export async function createHub({
     metrics,
     refused: refusals.refused,
     apiRoutes: [],
+    keyRoutes: [],
   };
   deps.apiRoutes.push(identity.routes(deps));
   deps.apiRoutes.push(chat.routes(deps));
@@ -223,6 +232,8 @@ export async function createHub({
   deps.apiRoutes.push(auditChainRoutes(deps, auditChain));
   deps.apiRoutes.push(audit.routes(deps));
   deps.apiRoutes.push(catalogRoutes(deps, auditChain));
+  deps.apiRoutes.push(integrators.adminRoutes(deps));
+  deps.keyRoutes?.push(integrators.keyRoutes(deps));
   const app = createApp(deps);
 
   return {
@@ -234,6 +245,7 @@ export async function createHub({
     media,
     auditChain,
     refusals,
+    integrators,
     start: async () => {
       await projectors.start();
       audit.start(deps);
@@ -271,6 +283,7 @@ export async function createHub({
       await home.stop();
       await play.stop();
       await chat.stop();
+      await integrators.stop();
       await audit.stop();
       // Each worker finishes the batch in hand, commits it with its checkpoint and acks it.
       await projectors.stop();
