@@ -64,7 +64,8 @@ export async function runFeed({
       const batch: JsMsg[] = [];
       const iter = await consumer.fetch({
         max_messages: options.batch,
-        expires: Math.min(options.heartbeatMs, 5000),
+        // nats.js asks at least a second of a pull.
+        expires: Math.max(1000, Math.min(options.heartbeatMs, 5000)),
       });
       let chunk = '';
       for await (const m of iter) {
