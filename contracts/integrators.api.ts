@@ -3,7 +3,14 @@
 import type { Domain } from './subjects.ts';
 
 /** The domains whose streams a key may read. */
-export const FEED_DOMAINS = ['chat', 'play', 'media', 'identity', 'audit', 'home'] as const satisfies readonly Domain[];
+export const FEED_DOMAINS = [
+  'chat',
+  'play',
+  'media',
+  'identity',
+  'audit',
+  'home',
+] as const satisfies readonly Domain[];
 export type FeedDomain = (typeof FEED_DOMAINS)[number];
 
 /**

@@ -24,7 +24,7 @@ import type { HubEnv } from './http/context.ts';
 import type { HubDeps } from './http/deps.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createIdentity } from './identity/index.ts';
-import { createIntegrators, type Integrators, type IntegratorOptions } from './integrators/index.ts';
+import { createIntegrators, type IntegratorOptions, type Integrators } from './integrators/index.ts';
 import { createMedia, type Media } from './media/index.ts';
 import { createPlay, type Play } from './play/index.ts';
 

@@ -99,7 +99,9 @@ describe('an API key', () => {
 
   it('authenticates the feed and nothing else; a session does not open the feed', async () => {
     const { key } = await issue(['chat:read', 'identity:read']);
-    const me = await t.hub.app.request(`${t.origin}/api/v1/people`, { headers: { Authorization: `Bearer ${key}` } });
+    const me = await t.hub.app.request(`${t.origin}/api/v1/people`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
     expect(me.status).toBe(401);
     const res = await admin.request(`/api/v1/events?subjects=${chatRoot}`);
     expect(res.status).toBe(401);
@@ -112,7 +114,10 @@ describe('an API key', () => {
 describe('the feed', () => {
   it('sends events as JSON from a seq, personal fields sealed without the personal scope', async () => {
     const { key } = await issue(['chat:read']);
-    const res = await feed(key, `subjects=${encodeURIComponent(`${chatRoot.slice(0, -1)}channel.${channel}.>`)}&from_seq=1`);
+    const res = await feed(
+      key,
+      `subjects=${encodeURIComponent(`${chatRoot.slice(0, -1)}channel.${channel}.>`)}&from_seq=1`,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = sseReader(res);
@@ -142,8 +147,16 @@ describe('the feed', () => {
       events.push(...more);
     }
     await reader.cancel();
-    const inChannel = events.filter((e) => e.type === 'hearth.chat.v1.MessagePosted' && e.subject.includes(channel));
-    expect(inChannel.map((e) => e.payload.content)).toEqual(['hello 0', 'hello 1', 'hello 2', 'hello 3', 'hello 4']);
+    const inChannel = events.filter(
+      (e) => e.type === 'hearth.chat.v1.MessagePosted' && e.subject.includes(channel),
+    );
+    expect(inChannel.map((e) => e.payload.content)).toEqual([
+      'hello 0',
+      'hello 1',
+      'hello 2',
+      'hello 3',
+      'hello 4',
+    ]);
     expect(inChannel[0]?.personal).toBe('open');
     const secret = events.find((e) => e.type === 'hearth.chat.v1.MessagePosted' && e.subject.includes(dm));
     expect(secret?.personal).toBe('sealed');
@@ -194,7 +207,13 @@ describe('scopes', () => {
     const { key } = await issue(['chat:read', 'play:read']);
     const play = t.hub.deps.log.names.domainFilter('play');
     const root = chatRoot.slice(0, -'chat.>'.length);
-    for (const subjects of [`${chatRoot},${play}`, `${root}*.>`, `${root}>`, 'elsewhere.>', `${chatRoot}.x`]) {
+    for (const subjects of [
+      `${chatRoot},${play}`,
+      `${root}*.>`,
+      `${root}>`,
+      'elsewhere.>',
+      `${chatRoot}.x`,
+    ]) {
       expect((await feed(key, `subjects=${encodeURIComponent(subjects)}`)).status).toBe(400);
     }
     const bad = await feed(key, `subjects=${encodeURIComponent(chatRoot)}`, { 'Last-Event-ID': 'PLAY/3' });

@@ -131,7 +131,10 @@ async function render({
           await fetchKey(err.keyId);
           continue;
         }
-        logger.warn({ err, stream, seq: msg.seq, ns: log.names.stream(domain) }, 'feed skipped an undecodable event');
+        logger.warn(
+          { err, stream, seq: msg.seq, ns: log.names.stream(domain) },
+          'feed skipped an undecodable event',
+        );
         break;
       }
     }

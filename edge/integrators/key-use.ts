@@ -35,7 +35,15 @@ export function createKeyUses({
     group.parts += 1;
     const done = writer
       .recordKeyUse(
-        { useId, keyId: group.use.keyId, action: group.use.action, status: group.use.status, count, firstAt, lastAt },
+        {
+          useId,
+          keyId: group.use.keyId,
+          action: group.use.action,
+          status: group.use.status,
+          count,
+          firstAt,
+          lastAt,
+        },
         {
           commandId: useId,
           retryable: false,

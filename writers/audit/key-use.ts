@@ -4,7 +4,11 @@
 import { createHash } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { ApiKeyUsedSchema, type AuditEvent, AuditEventSchema } from '../../contracts/gen/hearth/audit/v1/events_pb.ts';
+import {
+  ApiKeyUsedSchema,
+  type AuditEvent,
+  AuditEventSchema,
+} from '../../contracts/gen/hearth/audit/v1/events_pb.ts';
 import type { AggregateType } from '../log/append.ts';
 import type { AuditEventBody } from './refusal.ts';
 
