@@ -3,6 +3,7 @@
 // scopes must cover the subjects' domain; each event's id is "<stream>/<seq>", so a reader that
 // reconnects with Last-Event-ID gets what follows it, with no gap and no duplicate.
 import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { streamSSE } from 'hono/streaming';
 import { type Kysely, sql } from 'kysely';
 import { LRUCache } from 'lru-cache';
@@ -15,7 +16,7 @@ import { queryParams } from '../http/validate.ts';
 import { integratorErrors } from './errors.ts';
 import { type FeedOptions, runFeed } from './feed.ts';
 import type { KeyUses } from './key-use.ts';
-import { authenticateKey, keyIdOf } from './keys.ts';
+import { authenticateKey, type KeyHolder, keyIdOf } from './keys.ts';
 import type { FeedRegistry, OpenFeed } from './registry.ts';
 import { parseSubjects } from './subjects.ts';
 
@@ -36,22 +37,29 @@ export function eventRoutes({
   const app = new Hono<HubEnv>();
   const isDm = dmChannels(deps.db, log.names);
 
-  app.get('/events', queryParams(feedQuery), async (c) => {
+  // The key first: whoever has none learns nothing about the query.
+  const holders = new WeakMap<Request, KeyHolder>();
+  const requireKey = createMiddleware<HubEnv>(async (c, next) => {
     const authorization = c.req.header('Authorization');
-    const audit = (status: number, keyId = keyIdOf(authorization)) => {
-      if (keyId) uses.used({ keyId, action: FEED_ACTION, status, ...requestOrigin(c) });
-    };
-    let holder: Awaited<ReturnType<typeof authenticateKey>>;
     try {
-      holder = await authenticateKey({ log, authorization });
+      holders.set(c.req.raw, await authenticateKey({ log, authorization }));
     } catch (err) {
-      audit(401);
+      const keyId = keyIdOf(authorization);
+      if (keyId) uses.used({ keyId, action: FEED_ACTION, status: 401, ...requestOrigin(c) });
       throw err;
     }
+    await next();
+  });
+
+  app.get('/events', requireKey, queryParams(feedQuery), async (c) => {
+    const holder = holders.get(c.req.raw);
+    if (!holder) throw integratorErrors.keyRequired();
+    const audit = (status: number) =>
+      uses.used({ keyId: holder.keyId, action: FEED_ACTION, status, ...requestOrigin(c) });
     const query = c.req.valid('query');
     const { domain, filters } = parseSubjects(log.names, query.subjects);
     if (!holder.scopes.has(`${domain}:read`)) {
-      audit(403, holder.keyId);
+      audit(403);
       throw integratorErrors.scopeDenied();
     }
     const stream = log.names.stream(domain);
@@ -66,7 +74,7 @@ export function eventRoutes({
     const canOpen = async (subject: string) =>
       personal && !(domain === 'chat' && (await isDm(subject).catch(() => true)));
     let closed = false;
-    let cut = () => undefined as void;
+    let cut = (): void => undefined;
     // A revoke ends the response at once, even one waiting on a reader that stopped reading.
     const feed: OpenFeed = {
       keyId: holder.keyId,
@@ -77,7 +85,7 @@ export function eventRoutes({
       },
     };
     const release = registry.open(feed);
-    audit(200, holder.keyId);
+    audit(200);
     return streamSSE(c, async (sse) => {
       cut = () => sse.abort();
       if (closed) sse.abort();
