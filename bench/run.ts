@@ -6,6 +6,7 @@ import { measureAuditVerify } from './audit-verify.ts';
 import { measureChatFanout } from './chat-fanout.ts';
 import { measureChatHistory } from './chat-history.ts';
 import { openContext } from './context.ts';
+import { measureFeed } from './feed.ts';
 import { measureHttp } from './http.ts';
 import { measureHttpPaths } from './http-paths.ts';
 import { measureBanToEdge } from './identity-event.ts';
@@ -24,7 +25,7 @@ const scale = Number(process.env.BENCH_SCALE ?? 1);
 // unset, every figure runs. Groups: writer, projector (with jetstream), http (or just ban),
 // chat (or just one of its figures: fanout, history), play, restart (NATS restarted under a hub),
 // audit (verify of the hash chain),
-// audit-log (the audit read model over every stream).
+// audit-log (the audit read model over every stream), feed (the integrators' SSE feed).
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? null;
 const wants = (group: string) => only === null || only.includes(group);
 const config = {
@@ -34,6 +35,7 @@ const config = {
   projectorEvents: Math.round(200_000 * scale),
   playEvents: Math.round(500_000 * scale),
   auditEvents: Math.round(1_000_000 * scale),
+  feedEvents: Math.round(1_000_000 * scale),
   unnestBatch: 500,
   httpClients: 64,
   natsRestarts: Math.max(3, Math.round(10 * scale)),
@@ -127,6 +129,10 @@ async function main() {
           publishInFlight: config.publishInFlight,
           step,
         }),
+      );
+    if (wants('feed'))
+      figures.push(
+        await measureFeed({ ctx, events: config.feedEvents, publishInFlight: config.publishInFlight, step }),
       );
     const machine = machineInfo({
       natsServer: ctx.nc.info?.version ?? 'unknown',
