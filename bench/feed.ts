@@ -81,18 +81,19 @@ export async function measureFeed({
       const reader = res.body.getReader();
       const decoder = new TextDecoder();
       let seen = 0;
-      let tail = '';
+      let tail = '\n'; // the first event starts the body
       while (seen < events) {
         const { done, value } = await reader.read();
         if (done) break;
+        // Counted across chunk boundaries: the carry is shorter than the marker, so no marker
+        // is counted twice.
         const text = tail + decoder.decode(value, { stream: true });
         let at = text.indexOf('\nid: ');
         while (at >= 0) {
           seen++;
           at = text.indexOf('\nid: ', at + 5);
         }
-        tail = text.slice(-8);
-        if (tail.includes('\nid: ')) tail = '';
+        tail = text.slice(-4);
       }
       controller.abort();
       return seen;
