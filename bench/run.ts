@@ -7,6 +7,7 @@ import { measureBlueGreen } from './bluegreen.ts';
 import { measureChatFanout } from './chat-fanout.ts';
 import { measureChatHistory } from './chat-history.ts';
 import { openContext } from './context.ts';
+import { measureFeed } from './feed.ts';
 import { measureHttp } from './http.ts';
 import { measureHttpPaths } from './http-paths.ts';
 import { measureBanToEdge } from './identity-event.ts';
@@ -25,7 +26,8 @@ const scale = Number(process.env.BENCH_SCALE ?? 1);
 // unset, every figure runs. Groups: writer, projector (with jetstream), http (or just ban),
 // chat (or just one of its figures: fanout, history), play, restart (NATS restarted under a hub),
 // audit (verify of the hash chain),
-// audit-log (the audit read model over every stream), bluegreen (a verified rebuild of chat).
+// audit-log (the audit read model over every stream), bluegreen (a verified rebuild of chat),
+// feed (the integrators' SSE feed).
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? null;
 const wants = (group: string) => only === null || only.includes(group);
 const config = {
@@ -36,6 +38,7 @@ const config = {
   playEvents: Math.round(500_000 * scale),
   auditEvents: Math.round(1_000_000 * scale),
   bluegreenEvents: Math.round(1_000_000 * scale),
+  feedEvents: Math.round(1_000_000 * scale),
   unnestBatch: 500,
   httpClients: 64,
   natsRestarts: Math.max(3, Math.round(10 * scale)),
@@ -139,6 +142,10 @@ async function main() {
           publishInFlight: config.publishInFlight,
           step,
         }),
+      );
+    if (wants('feed'))
+      figures.push(
+        await measureFeed({ ctx, events: config.feedEvents, publishInFlight: config.publishInFlight, step }),
       );
     const machine = machineInfo({
       natsServer: ctx.nc.info?.version ?? 'unknown',

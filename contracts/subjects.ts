@@ -23,6 +23,8 @@ export type Names = {
     invite: (inviteId: string) => string;
     /** The family itself: its name and sign-up policy (optimistic concurrency). */
     family: () => string;
+    /** One integrator's API key: issued, revoked (optimistic concurrency). */
+    apiKey: (keyId: string) => string;
   };
   chat: {
     /** The channel aggregate: membership and archival (optimistic concurrency). */
@@ -79,6 +81,8 @@ export type Names = {
     refusal: (refusalId: string) => string;
     /** The signed checkpoints of one stream's hash chain (the stream's name, e.g. CHAT). */
     chain: (stream: string) => string;
+    /** Uses of one API key within one minute (coalesced). */
+    keyUse: (useId: string) => string;
   };
 };
 
@@ -104,6 +108,7 @@ export function createNames(prefix = ''): Names {
       sessions: (userId) => `${root}.identity.user.${token(userId)}.sessions`,
       invite: (inviteId) => `${root}.identity.invite.${token(inviteId)}`,
       family: () => `${root}.identity.family`,
+      apiKey: (keyId) => `${root}.identity.apikey.${token(keyId)}`,
     },
     chat: {
       members: (channelId) => `${root}.chat.channel.${token(channelId)}.members`,
@@ -140,6 +145,7 @@ export function createNames(prefix = ''): Names {
     audit: {
       refusal: (refusalId) => `${root}.audit.refusal.${token(refusalId)}`,
       chain: (stream) => `${root}.audit.chain.${token(stream)}`,
+      keyUse: (useId) => `${root}.audit.keyuse.${token(useId)}`,
     },
   };
 }

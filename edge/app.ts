@@ -61,6 +61,9 @@ export function createApp(deps: HubDeps, { people = true }: { people?: boolean }
   app.use('/api/auth/*', recordRefusedAuth(deps.refused));
   app.on(['GET', 'POST'], '/api/auth/*', (c) => deps.auth.handler(c.req.raw));
 
+  // An API key authenticates these and nothing else; a session none of them.
+  for (const routes of deps.keyRoutes ?? []) app.route('/api/v1', routes);
+
   const api = new Hono<HubEnv>();
   api.use(except(STREAMED_UPLOADS, jsonOnly));
   api.use(requireSession(deps.auth));

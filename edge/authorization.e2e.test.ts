@@ -189,6 +189,11 @@ const ROWS = (target: string, files: Seeded = { photo: 'nosuch', dm: 'nosuch' })
   { method: 'GET', path: '/api/v1/admin/invites', admin: 200 },
   { method: 'POST', path: '/api/v1/admin/invites', body: { role: 'member' }, admin: 201 },
   { method: 'POST', path: '/api/v1/admin/invites/nosuch/revoke', admin: 404 },
+  { method: 'GET', path: '/api/v1/admin/keys', admin: 200 },
+  { method: 'POST', path: '/api/v1/admin/keys', body: { name: 'Matrix', scopes: ['chat:read'] }, admin: 201 },
+  { method: 'POST', path: '/api/v1/admin/keys/nosuchnosuch0000/revoke', admin: 404 },
+  // An API key opens the feed, never a session (edge/integrators/feed.e2e.test.ts has the keys).
+  { method: 'GET', path: '/api/v1/events', admin: 401, anyone: 401 },
   { method: 'GET', path: '/api/v1/family', admin: 200, member: 200, child: 200 },
   { method: 'GET', path: '/api/v1/catalog', admin: 200, member: 200, child: 200 },
   { method: 'GET', path: '/api/v1/admin/family', admin: 200 },

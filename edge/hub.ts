@@ -28,6 +28,7 @@ import type { HubDeps } from './http/deps.ts';
 import { createMetrics } from './http/metrics.ts';
 import { hubScrapeSources } from './http/metrics-sources.ts';
 import { createIdentity } from './identity/index.ts';
+import { createIntegrators, type IntegratorOptions, type Integrators } from './integrators/index.ts';
 import { createMedia, type Media } from './media/index.ts';
 import { createPlay, type Play } from './play/index.ts';
 
@@ -46,6 +47,8 @@ export type Hub = {
   auditChain: AuditChain;
   /** Refused attempts on their way to the audit log (tests flush the coalesced counts). */
   refusals: Refusals;
+  /** API keys and the event feed (tests look at the open feeds). */
+  integrators: Integrators;
   start: () => Promise<void>;
   /**
    * A stop has begun (edge/boot/shutdown.ts): /ready answers 503 from now and new sockets are
@@ -74,6 +77,7 @@ export async function createHub({
   homeIntervalMs,
   retentionMs,
   logKeeper,
+  integrators: integratorOptions,
 }: {
   natsUrl: string;
   /** The hub's NATS user, when the server asks for one (deploy/nats/nats.conf). */
@@ -102,6 +106,8 @@ export async function createHub({
   retentionMs?: number;
   /** Tests keep the log every few hundred milliseconds, seconds before expiry. */
   logKeeper?: { intervalMs: number; marginMs: number };
+  /** Tests bound the feed's batches and feeds differently. */
+  integrators?: IntegratorOptions;
 }): Promise<Hub> {
   const log = await connectLog({
     servers: natsUrl,
@@ -176,6 +182,7 @@ export async function createHub({
     onScan: metrics.scanned,
   });
   const audit = auditModule();
+  const integrators = createIntegrators({ log, appender, logger, options: integratorOptions });
   const projections = [
     ...identity.projections,
     ...chat.projections,
@@ -183,6 +190,7 @@ export async function createHub({
     ...home.projections,
     ...media.projections,
     ...audit.projections,
+    ...integrators.projections,
   ];
   const projectors = createProjectorRunner({
     db,
@@ -236,6 +244,7 @@ export async function createHub({
     metrics,
     refused: refusals.refused,
     apiRoutes: [],
+    keyRoutes: [],
   };
   deps.apiRoutes.push(identity.routes(deps));
   deps.apiRoutes.push(chat.routes(deps));
@@ -245,6 +254,8 @@ export async function createHub({
   deps.apiRoutes.push(auditChainRoutes(deps, auditChain));
   deps.apiRoutes.push(audit.routes(deps));
   deps.apiRoutes.push(catalogRoutes(deps, auditChain));
+  deps.apiRoutes.push(integrators.adminRoutes(deps));
+  deps.keyRoutes?.push(integrators.keyRoutes(deps));
   const people = settings.role !== 'projectors';
   const background = settings.role !== 'edge';
   const app = createApp(deps, { people });
@@ -258,6 +269,7 @@ export async function createHub({
     media,
     auditChain,
     refusals,
+    integrators,
     start: async () => {
       // HEARTH_ROLE: edges serve people; projector processes run everything that follows the
       // log in the background. One process in the role `all` does both.
@@ -307,6 +319,7 @@ export async function createHub({
       await home.stop();
       await play.stop();
       await chat.stop();
+      await integrators.stop();
       await audit.stop();
       // Each worker finishes the batch in hand, commits it with its checkpoint and acks it.
       await projectors.stop();

@@ -24,6 +24,7 @@ import {
   setRoleBody,
   updateProfileBody,
 } from '../contracts/identity.schema.ts';
+import { issueKeyBody } from '../contracts/integrators.schema.ts';
 import { albumFileBody, createAlbumBody, mediaSettingsBody } from '../contracts/media.schema.ts';
 import {
   approveCompletionBody,
@@ -134,6 +135,11 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
       schema: createInviteBody,
     }),
     row('POST', '/api/v1/admin/invites/:id/revoke', { params: { id: 'nosuch' } }),
+    row('POST', '/api/v1/admin/keys', {
+      body: { name: 'Home automation', scopes: ['chat:read', 'play:read'], expiresInDays: 30 },
+      schema: issueKeyBody,
+    }),
+    row('POST', '/api/v1/admin/keys/:id/revoke', { params: { id: 'nosuchnosuch0000' } }),
     row('PUT', '/api/v1/admin/family', {
       body: { name: 'The Examples', signUp: { mode: 'domains', domains: ['example.com'] } },
       schema: familyBody,

@@ -8,6 +8,7 @@ import type { ChatOptions } from '../edge/chat/index.ts';
 import { loadSettings } from '../edge/config.ts';
 import { createHub, type Hub } from '../edge/hub.ts';
 import type { IdentityConfig } from '../edge/identity/index.ts';
+import type { IntegratorOptions } from '../edge/integrators/index.ts';
 import { exportSigningKey, generateSigningKey } from '../writers/audit/chain.ts';
 import type { IdentityEventBody } from '../writers/identity/state.ts';
 import { openEnvelopeReady } from '../writers/log/decode.ts';
@@ -54,7 +55,10 @@ export async function startTestHub({
   env = {},
   chat,
   log,
+  integrators,
 }: {
+  /** The event feed's batch, heartbeat and bounds. */
+  integrators?: IntegratorOptions;
   identity?: Partial<IdentityConfig>;
   /** More settings, as environment variables (HEARTH_COMMAND_RATE_LIMIT, …). */
   env?: Record<string, string>;
@@ -84,6 +88,7 @@ export async function startTestHub({
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ackWaitMs: 2000,
     ...(chat && { chat }),
+    ...(integrators && { integrators }),
     ...log,
   });
   await hub.start();

@@ -92,4 +92,6 @@ export type HubDeps = {
   refused: (attempt: RefusedAttempt | Promise<RefusedAttempt | undefined>) => void;
   /** Routes a domain adds under /api/v1 (behind the session and the command rate limit). */
   apiRoutes: Hono<HubEnv>[];
+  /** Routes under /api/v1 that an integrator's API key authenticates (never a session). */
+  keyRoutes?: Hono<HubEnv>[];
 };

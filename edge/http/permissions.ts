@@ -21,6 +21,8 @@ export const statements = {
   // The audit log: read = the viewer, its exports, the retention, verifying the chain;
   // checkpoint = sign a checkpoint of every stream now. Admins only.
   audit: ['read', 'checkpoint'],
+  // Integrators: issue and revoke API keys (the event feed). Admins only.
+  integration: ['manage'],
 } as const;
 
 export type Statements = typeof statements;
@@ -47,6 +49,8 @@ export const PERMISSIONS = {
   manageFamily: { family: ['manage'] },
   /** Erasing a member's personal data on request: admins only. */
   eraseMember: { user: ['delete'] },
+  /** Issuing, listing and revoking integrators' API keys: admins only. */
+  manageIntegrations: { integration: ['manage'] },
 } as const;
 
 /** What the family does in chat; only moderate is admin-like. */

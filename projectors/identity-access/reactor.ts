@@ -73,6 +73,8 @@ async function applyOne(db: Kysely<unknown>, { event }: StoredEvent<IdentityEven
     case 'inviteRevoked':
     case 'familyNamed':
     case 'signUpPolicySet':
+    case 'apiKeyIssued':
+    case 'apiKeyRevoked':
       // The family's settings are read from the log at sign-up (edge/identity/registration.ts).
       // An invite's role reaches better-auth's tables at sign-up, in the user's own row.
       return;

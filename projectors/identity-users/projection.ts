@@ -150,6 +150,8 @@ export function evolveRow(row: Row | undefined, e: StoredEvent<IdentityEvent>): 
     case 'inviteRevoked':
     case 'familyNamed':
     case 'signUpPolicySet':
+    case 'apiKeyIssued':
+    case 'apiKeyRevoked':
       return undefined;
     case 'memberErased':
       // Exactly what a rebuild from the shredded events leaves: UserRegistered's email and name
@@ -217,6 +219,8 @@ export function evolvePatch(p: Patch, e: StoredEvent<IdentityEvent>): void {
     case 'inviteRevoked':
     case 'familyNamed':
     case 'signUpPolicySet':
+    case 'apiKeyIssued':
+    case 'apiKeyRevoked':
       return; // changes nothing, not even last_seq
     case 'memberErased':
       p.erased_at ??= e.occurredAt;

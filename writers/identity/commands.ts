@@ -3,6 +3,7 @@
 // records itself (registration, sign-ins, profile edits) reaches the log through its outbox.
 // Invites are decided here too, sign-ups taking their uses included.
 import type { Appender, AppendResult, CommandMeta } from '../log/append.ts';
+import { apiKeyAggregate } from './api-key.ts';
 import { accountAggregate, sessionsAggregate } from './decide.ts';
 import { type Family, familyAggregate } from './family.ts';
 import { type Invite, inviteAggregate } from './invite.ts';
@@ -77,6 +78,23 @@ export function createIdentityWriter({ appender }: { appender: Appender }) {
         type: familyAggregate,
         id: 'family',
         command: { type: 'changeFamily', ...input },
+        meta,
+      }),
+    issueApiKey: (
+      input: { keyId: string; name: string; scopes: string[]; expiresAt: Date; secretHash: Uint8Array },
+      meta: CommandMeta,
+    ) =>
+      appender.append({
+        type: apiKeyAggregate,
+        id: input.keyId,
+        command: { type: 'issueKey', ...input, actorId: meta.actorId, now: meta.now },
+        meta,
+      }),
+    revokeApiKey: (input: { keyId: string }, meta: CommandMeta) =>
+      appender.append({
+        type: apiKeyAggregate,
+        id: input.keyId,
+        command: { type: 'revokeKey', ...input, actorId: meta.actorId },
         meta,
       }),
     /** The family's name and sign-up policy as the log has them (null: never set). */

@@ -34,5 +34,9 @@ export const identityErrors = defineErrors('identity', {
     status: 400,
     message: 'Name from 1 to 20 email domains whose addresses may sign up.',
   },
+  apiKeyNotFound: { status: 404, message: 'No such API key.' },
+  apiKeyIdTaken: { status: 409, message: 'Another API key already has this id.' },
+  apiKeyExpiryOutOfRange: { status: 400, message: 'An API key expires after now and within two years.' },
+  apiKeyScopes: { status: 400, message: 'Give the key one or more known scopes.' },
   emailDomainInvalid: { status: 400, message: 'That is not an email domain (like example.com).' },
 });

@@ -73,6 +73,8 @@ export function evolveInvite(state: Invite, event: IdentityEventBody): Invite {
     case 'sessionRevoked':
     case 'familyNamed':
     case 'signUpPolicySet':
+    case 'apiKeyIssued':
+    case 'apiKeyRevoked':
     case 'memberErased':
       return state;
     default: {

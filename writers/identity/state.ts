@@ -47,6 +47,8 @@ export function evolveAccount(state: Account, event: IdentityEventBody): Account
     case 'inviteRevoked':
     case 'familyNamed':
     case 'signUpPolicySet':
+    case 'apiKeyIssued':
+    case 'apiKeyRevoked':
       return state;
     case 'memberErased':
       return {

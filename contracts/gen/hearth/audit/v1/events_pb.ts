@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/audit/v1/events.proto.
  */
 export const file_hearth_audit_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChxoZWFydGgvYXVkaXQvdjEvZXZlbnRzLnByb3RvEg9oZWFydGguYXVkaXQudjEiwQIKDkF0dGVtcHRSZWZ1c2VkEhgKCnJlZnVzYWxfaWQYASABKAlCBKC7GAESMAoEa2luZBgCIAEoDjIcLmhlYXJ0aC5hdWRpdC52MS5SZWZ1c2FsS2luZEIEoLsYARIUCgZhY3Rpb24YAyABKAlCBKC7GAESFAoGdGFyZ2V0GAQgASgJQgSguxgBEhIKBGNvZGUYBSABKAlCBKC7GAESEwoFY291bnQYBiABKA1CBKC7GAESMgoIZmlyc3RfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgSguxgBEjEKB2xhc3RfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgSguxgBEg8KB2FjY291bnQYCSABKAkSFgoIYWNjb3VudHMYCiABKA1CBKC7GAEinAEKEUNoYWluQ2hlY2twb2ludGVkEhQKBnN0cmVhbRgBIAEoCUIEoLsYARIXCglmaXJzdF9zZXEYAiABKARCBKC7GAESDgoGYW5jaG9yGAMgASgMEhEKA3NlcRgEIAEoBEIEoLsYARIMCgRsaW5rGAUgASgMEhEKCXNpZ25hdHVyZRgGIAEoDBIUCgZrZXlfaWQYByABKAlCBKC7GAEixgEKCkF1ZGl0RXZlbnQSMQoIbWV0YWRhdGEYASABKAsyHy5oZWFydGguY29tbW9uLnYxLkV2ZW50TWV0YWRhdGESOgoPYXR0ZW1wdF9yZWZ1c2VkGAogASgLMh8uaGVhcnRoLmF1ZGl0LnYxLkF0dGVtcHRSZWZ1c2VkSAASQAoSY2hhaW5fY2hlY2twb2ludGVkGAsgASgLMiIuaGVhcnRoLmF1ZGl0LnYxLkNoYWluQ2hlY2twb2ludGVkSABCBwoFZXZlbnQqqAEKC1JlZnVzYWxLaW5kEhwKGFJFRlVTQUxfS0lORF9VTlNQRUNJRklFRBAAEhoKFlJFRlVTQUxfS0lORF9GT1JCSURERU4QARIfChtSRUZVU0FMX0tJTkRfU0lHTl9JTl9GQUlMRUQQAhIdChlSRUZVU0FMX0tJTkRfUkFURV9MSU1JVEVEEAMSHwobUkVGVVNBTF9LSU5EX0lOVklURV9SRUZVU0VEEARiBnByb3RvMw", [file_google_protobuf_timestamp, file_hearth_common_v1_audit, file_hearth_common_v1_metadata]);
+  fileDesc("ChxoZWFydGgvYXVkaXQvdjEvZXZlbnRzLnByb3RvEg9oZWFydGguYXVkaXQudjEiwQIKDkF0dGVtcHRSZWZ1c2VkEhgKCnJlZnVzYWxfaWQYASABKAlCBKC7GAESMAoEa2luZBgCIAEoDjIcLmhlYXJ0aC5hdWRpdC52MS5SZWZ1c2FsS2luZEIEoLsYARIUCgZhY3Rpb24YAyABKAlCBKC7GAESFAoGdGFyZ2V0GAQgASgJQgSguxgBEhIKBGNvZGUYBSABKAlCBKC7GAESEwoFY291bnQYBiABKA1CBKC7GAESMgoIZmlyc3RfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgSguxgBEjEKB2xhc3RfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgSguxgBEg8KB2FjY291bnQYCSABKAkSFgoIYWNjb3VudHMYCiABKA1CBKC7GAEinAEKEUNoYWluQ2hlY2twb2ludGVkEhQKBnN0cmVhbRgBIAEoCUIEoLsYARIXCglmaXJzdF9zZXEYAiABKARCBKC7GAESDgoGYW5jaG9yGAMgASgMEhEKA3NlcRgEIAEoBEIEoLsYARIMCgRsaW5rGAUgASgMEhEKCXNpZ25hdHVyZRgGIAEoDBIUCgZrZXlfaWQYByABKAlCBKC7GAEi4AEKCkFwaUtleVVzZWQSFAoGdXNlX2lkGAEgASgJQgSguxgBEhQKBmtleV9pZBgCIAEoCUIEoLsYARIUCgZhY3Rpb24YAyABKAlCBKC7GAESFAoGc3RhdHVzGAQgASgNQgSguxgBEhMKBWNvdW50GAUgASgNQgSguxgBEjIKCGZpcnN0X2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIEoLsYARIxCgdsYXN0X2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIEoLsYASL7AQoKQXVkaXRFdmVudBIxCghtZXRhZGF0YRgBIAEoCzIfLmhlYXJ0aC5jb21tb24udjEuRXZlbnRNZXRhZGF0YRI6Cg9hdHRlbXB0X3JlZnVzZWQYCiABKAsyHy5oZWFydGguYXVkaXQudjEuQXR0ZW1wdFJlZnVzZWRIABJAChJjaGFpbl9jaGVja3BvaW50ZWQYCyABKAsyIi5oZWFydGguYXVkaXQudjEuQ2hhaW5DaGVja3BvaW50ZWRIABIzCgxhcGlfa2V5X3VzZWQYDCABKAsyGy5oZWFydGguYXVkaXQudjEuQXBpS2V5VXNlZEgAQgcKBWV2ZW50KqgBCgtSZWZ1c2FsS2luZBIcChhSRUZVU0FMX0tJTkRfVU5TUEVDSUZJRUQQABIaChZSRUZVU0FMX0tJTkRfRk9SQklEREVOEAESHwobUkVGVVNBTF9LSU5EX1NJR05fSU5fRkFJTEVEEAISHQoZUkVGVVNBTF9LSU5EX1JBVEVfTElNSVRFRBADEh8KG1JFRlVTQUxfS0lORF9JTlZJVEVfUkVGVVNFRBAEYgZwcm90bzM", [file_google_protobuf_timestamp, file_hearth_common_v1_audit, file_hearth_common_v1_metadata]);
 
 /**
  * One or more refused attempts by the same actor (or, signed out, the same network: an IPv6
@@ -161,6 +161,60 @@ export const ChainCheckpointedSchema: GenMessage<ChainCheckpointed> = /*@__PURE_
   messageDesc(file_hearth_audit_v1_events, 1);
 
 /**
+ * An API key was used (a feed opened, or refused for its scopes), once or more within one
+ * minute by the same key and action. The metadata's client_ip and user_agent are the first use's.
+ *
+ * @generated from message hearth.audit.v1.ApiKeyUsed
+ */
+export type ApiKeyUsed = Message<"hearth.audit.v1.ApiKeyUsed"> & {
+  /**
+   * @generated from field: string use_id = 1;
+   */
+  useId: string;
+
+  /**
+   * @generated from field: string key_id = 2;
+   */
+  keyId: string;
+
+  /**
+   * The route's method and pattern, e.g. "GET /api/v1/events".
+   *
+   * @generated from field: string action = 3;
+   */
+  action: string;
+
+  /**
+   * The status answered to the first use (200 for a feed opened).
+   *
+   * @generated from field: uint32 status = 4;
+   */
+  status: number;
+
+  /**
+   * @generated from field: uint32 count = 5;
+   */
+  count: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp first_at = 6;
+   */
+  firstAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_at = 7;
+   */
+  lastAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hearth.audit.v1.ApiKeyUsed.
+ * Use `create(ApiKeyUsedSchema)` to create a new message.
+ */
+export const ApiKeyUsedSchema: GenMessage<ApiKeyUsed> = /*@__PURE__*/
+  messageDesc(file_hearth_audit_v1_events, 2);
+
+/**
  * @generated from message hearth.audit.v1.AuditEvent
  */
 export type AuditEvent = Message<"hearth.audit.v1.AuditEvent"> & {
@@ -184,6 +238,12 @@ export type AuditEvent = Message<"hearth.audit.v1.AuditEvent"> & {
      */
     value: ChainCheckpointed;
     case: "chainCheckpointed";
+  } | {
+    /**
+     * @generated from field: hearth.audit.v1.ApiKeyUsed api_key_used = 12;
+     */
+    value: ApiKeyUsed;
+    case: "apiKeyUsed";
   } | { case: undefined; value?: undefined };
 };
 
@@ -192,7 +252,7 @@ export type AuditEvent = Message<"hearth.audit.v1.AuditEvent"> & {
  * Use `create(AuditEventSchema)` to create a new message.
  */
 export const AuditEventSchema: GenMessage<AuditEvent> = /*@__PURE__*/
-  messageDesc(file_hearth_audit_v1_events, 2);
+  messageDesc(file_hearth_audit_v1_events, 3);
 
 /**
  * @generated from enum hearth.audit.v1.RefusalKind

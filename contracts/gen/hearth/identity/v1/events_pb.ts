@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/identity/v1/events.proto.
  */
 export const file_hearth_identity_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch9oZWFydGgvaWRlbnRpdHkvdjEvZXZlbnRzLnByb3RvEhJoZWFydGguaWRlbnRpdHkudjEicQoOVXNlclJlZ2lzdGVyZWQSFQoHdXNlcl9pZBgBIAEoCUIEoLsYARITCgVlbWFpbBgCIAEoCUIEqLsYARISCgRuYW1lGAMgASgJQgSouxgBEhIKBHJvbGUYBCABKAlCBKC7GAE6C7K7GAd1c2VyX2lkIlQKC1JvbGVDaGFuZ2VkEhUKB3VzZXJfaWQYASABKAlCBKC7GAESFwoJZnJvbV9yb2xlGAIgASgJQgSguxgBEhUKB3RvX3JvbGUYAyABKAlCBKC7GAEiUAoKVXNlckJhbm5lZBIVCgd1c2VyX2lkGAEgASgJQgSguxgBEg4KBnJlYXNvbhgCIAEoCRIbCg1leHBpcmVzX2F0X21zGAMgASgDQgSguxgBIiUKDFVzZXJVbmJhbm5lZBIVCgd1c2VyX2lkGAEgASgJQgSguxgBInoKDlByb2ZpbGVVcGRhdGVkEhUKB3VzZXJfaWQYASABKAlCBKC7GAESFwoEbmFtZRgCIAEoCUIEqLsYAUgAiAEBEhgKBWltYWdlGAMgASgJQgSouxgBSAGIAQE6C7K7GAd1c2VyX2lkQgcKBV9uYW1lQggKBl9pbWFnZSIoCg9QYXNzd29yZENoYW5nZWQSFQoHdXNlcl9pZBgBIAEoCUIEoLsYASJpCghTaWduZWRJbhIVCgd1c2VyX2lkGAEgASgJQgSguxgBEhgKCnNlc3Npb25faWQYAiABKAlCBKC7GAESGAoKaXBfYWRkcmVzcxgDIAEoCUIEoLsYARISCgp1c2VyX2FnZW50GAQgASgJIncKDFNpZ25JbkZhaWxlZBIVCgd1c2VyX2lkGAEgASgJQgSguxgBEhMKBWVtYWlsGAIgASgJQgSouxgBEhgKCmlwX2FkZHJlc3MYAyABKAlCBKC7GAESFAoGcmVhc29uGAQgASgJQgSguxgBOguyuxgHdXNlcl9pZCI8CglTaWduZWRPdXQSFQoHdXNlcl9pZBgBIAEoCUIEoLsYARIYCgpzZXNzaW9uX2lkGAIgASgJQgSguxgBIlEKDlNlc3Npb25SZXZva2VkEhUKB3VzZXJfaWQYASABKAlCBKC7GAESGAoKc2Vzc2lvbl9pZBgCIAEoCUIEoLsYARIOCgZyZWFzb24YAyABKAkiiwEKDUludml0ZUNyZWF0ZWQSFwoJaW52aXRlX2lkGAEgASgJQgSguxgBEhIKBHJvbGUYAiABKAlCBKC7GAESGwoNZXhwaXJlc19hdF9tcxgDIAEoA0IEoLsYARIWCghtYXhfdXNlcxgEIAEoDUIEoLsYARIYCgpjcmVhdGVkX2J5GAUgASgJQgSguxgBIlUKCkludml0ZVVzZWQSFwoJaW52aXRlX2lkGAEgASgJQgSguxgBEhUKB3VzZXJfaWQYAiABKAlCBKC7GAESFwoJdXNlc19sZWZ0GAMgASgNQgSguxgBIkIKDUludml0ZVJldm9rZWQSFwoJaW52aXRlX2lkGAEgASgJQgSguxgBEhgKCnJldm9rZWRfYnkYAiABKAlCBKC7GAEiGwoLRmFtaWx5TmFtZWQSDAoEbmFtZRgBIAEoCSI8Cg9TaWduVXBQb2xpY3lTZXQSEgoEbW9kZRgBIAEoCUIEoLsYARIVCg1lbWFpbF9kb21haW5zGAIgAygJIv4HCg1JZGVudGl0eUV2ZW50EjEKCG1ldGFkYXRhGAEgASgLMh8uaGVhcnRoLmNvbW1vbi52MS5FdmVudE1ldGFkYXRhEj0KD3VzZXJfcmVnaXN0ZXJlZBgKIAEoCzIiLmhlYXJ0aC5pZGVudGl0eS52MS5Vc2VyUmVnaXN0ZXJlZEgAEjcKDHJvbGVfY2hhbmdlZBgLIAEoCzIfLmhlYXJ0aC5pZGVudGl0eS52MS5Sb2xlQ2hhbmdlZEgAEjUKC3VzZXJfYmFubmVkGAwgASgLMh4uaGVhcnRoLmlkZW50aXR5LnYxLlVzZXJCYW5uZWRIABI5Cg11c2VyX3VuYmFubmVkGA0gASgLMiAuaGVhcnRoLmlkZW50aXR5LnYxLlVzZXJVbmJhbm5lZEgAEj0KD3Byb2ZpbGVfdXBkYXRlZBgOIAEoCzIiLmhlYXJ0aC5pZGVudGl0eS52MS5Qcm9maWxlVXBkYXRlZEgAEj8KEHBhc3N3b3JkX2NoYW5nZWQYDyABKAsyIy5oZWFydGguaWRlbnRpdHkudjEuUGFzc3dvcmRDaGFuZ2VkSAASMQoJc2lnbmVkX2luGBAgASgLMhwuaGVhcnRoLmlkZW50aXR5LnYxLlNpZ25lZEluSAASOgoOc2lnbl9pbl9mYWlsZWQYESABKAsyIC5oZWFydGguaWRlbnRpdHkudjEuU2lnbkluRmFpbGVkSAASMwoKc2lnbmVkX291dBgSIAEoCzIdLmhlYXJ0aC5pZGVudGl0eS52MS5TaWduZWRPdXRIABI9Cg9zZXNzaW9uX3Jldm9rZWQYEyABKAsyIi5oZWFydGguaWRlbnRpdHkudjEuU2Vzc2lvblJldm9rZWRIABI7Cg5pbnZpdGVfY3JlYXRlZBgUIAEoCzIhLmhlYXJ0aC5pZGVudGl0eS52MS5JbnZpdGVDcmVhdGVkSAASNQoLaW52aXRlX3VzZWQYFSABKAsyHi5oZWFydGguaWRlbnRpdHkudjEuSW52aXRlVXNlZEgAEjsKDmludml0ZV9yZXZva2VkGBYgASgLMiEuaGVhcnRoLmlkZW50aXR5LnYxLkludml0ZVJldm9rZWRIABI3CgxmYW1pbHlfbmFtZWQYFyABKAsyHy5oZWFydGguaWRlbnRpdHkudjEuRmFtaWx5TmFtZWRIABJBChJzaWduX3VwX3BvbGljeV9zZXQYGCABKAsyIy5oZWFydGguaWRlbnRpdHkudjEuU2lnblVwUG9saWN5U2V0SAASNwoNbWVtYmVyX2VyYXNlZBgZIAEoCzIeLmhlYXJ0aC5jb21tb24udjEuTWVtYmVyRXJhc2VkSABCBwoFZXZlbnRiBnByb3RvMw", [file_hearth_common_v1_audit, file_hearth_common_v1_metadata, file_hearth_common_v1_personal]);
+  fileDesc("Ch9oZWFydGgvaWRlbnRpdHkvdjEvZXZlbnRzLnByb3RvEhJoZWFydGguaWRlbnRpdHkudjEicQoOVXNlclJlZ2lzdGVyZWQSFQoHdXNlcl9pZBgBIAEoCUIEoLsYARITCgVlbWFpbBgCIAEoCUIEqLsYARISCgRuYW1lGAMgASgJQgSouxgBEhIKBHJvbGUYBCABKAlCBKC7GAE6C7K7GAd1c2VyX2lkIlQKC1JvbGVDaGFuZ2VkEhUKB3VzZXJfaWQYASABKAlCBKC7GAESFwoJZnJvbV9yb2xlGAIgASgJQgSguxgBEhUKB3RvX3JvbGUYAyABKAlCBKC7GAEiUAoKVXNlckJhbm5lZBIVCgd1c2VyX2lkGAEgASgJQgSguxgBEg4KBnJlYXNvbhgCIAEoCRIbCg1leHBpcmVzX2F0X21zGAMgASgDQgSguxgBIiUKDFVzZXJVbmJhbm5lZBIVCgd1c2VyX2lkGAEgASgJQgSguxgBInoKDlByb2ZpbGVVcGRhdGVkEhUKB3VzZXJfaWQYASABKAlCBKC7GAESFwoEbmFtZRgCIAEoCUIEqLsYAUgAiAEBEhgKBWltYWdlGAMgASgJQgSouxgBSAGIAQE6C7K7GAd1c2VyX2lkQgcKBV9uYW1lQggKBl9pbWFnZSIoCg9QYXNzd29yZENoYW5nZWQSFQoHdXNlcl9pZBgBIAEoCUIEoLsYASJpCghTaWduZWRJbhIVCgd1c2VyX2lkGAEgASgJQgSguxgBEhgKCnNlc3Npb25faWQYAiABKAlCBKC7GAESGAoKaXBfYWRkcmVzcxgDIAEoCUIEoLsYARISCgp1c2VyX2FnZW50GAQgASgJIncKDFNpZ25JbkZhaWxlZBIVCgd1c2VyX2lkGAEgASgJQgSguxgBEhMKBWVtYWlsGAIgASgJQgSouxgBEhgKCmlwX2FkZHJlc3MYAyABKAlCBKC7GAESFAoGcmVhc29uGAQgASgJQgSguxgBOguyuxgHdXNlcl9pZCI8CglTaWduZWRPdXQSFQoHdXNlcl9pZBgBIAEoCUIEoLsYARIYCgpzZXNzaW9uX2lkGAIgASgJQgSguxgBIlEKDlNlc3Npb25SZXZva2VkEhUKB3VzZXJfaWQYASABKAlCBKC7GAESGAoKc2Vzc2lvbl9pZBgCIAEoCUIEoLsYARIOCgZyZWFzb24YAyABKAkiiwEKDUludml0ZUNyZWF0ZWQSFwoJaW52aXRlX2lkGAEgASgJQgSguxgBEhIKBHJvbGUYAiABKAlCBKC7GAESGwoNZXhwaXJlc19hdF9tcxgDIAEoA0IEoLsYARIWCghtYXhfdXNlcxgEIAEoDUIEoLsYARIYCgpjcmVhdGVkX2J5GAUgASgJQgSguxgBIlUKCkludml0ZVVzZWQSFwoJaW52aXRlX2lkGAEgASgJQgSguxgBEhUKB3VzZXJfaWQYAiABKAlCBKC7GAESFwoJdXNlc19sZWZ0GAMgASgNQgSguxgBIkIKDUludml0ZVJldm9rZWQSFwoJaW52aXRlX2lkGAEgASgJQgSguxgBEhgKCnJldm9rZWRfYnkYAiABKAlCBKC7GAEiGwoLRmFtaWx5TmFtZWQSDAoEbmFtZRgBIAEoCSI8Cg9TaWduVXBQb2xpY3lTZXQSEgoEbW9kZRgBIAEoCUIEoLsYARIVCg1lbWFpbF9kb21haW5zGAIgAygJIpMBCgxBcGlLZXlJc3N1ZWQSFAoGa2V5X2lkGAEgASgJQgSguxgBEgwKBG5hbWUYAiABKAkSFAoGc2NvcGVzGAMgAygJQgSguxgBEhsKDWV4cGlyZXNfYXRfbXMYBCABKANCBKC7GAESEwoLc2VjcmV0X2hhc2gYBSABKAwSFwoJaXNzdWVkX2J5GAYgASgJQgSguxgBIj8KDUFwaUtleVJldm9rZWQSFAoGa2V5X2lkGAEgASgJQgSguxgBEhgKCnJldm9rZWRfYnkYAiABKAlCBKC7GAEi+AgKDUlkZW50aXR5RXZlbnQSMQoIbWV0YWRhdGEYASABKAsyHy5oZWFydGguY29tbW9uLnYxLkV2ZW50TWV0YWRhdGESPQoPdXNlcl9yZWdpc3RlcmVkGAogASgLMiIuaGVhcnRoLmlkZW50aXR5LnYxLlVzZXJSZWdpc3RlcmVkSAASNwoMcm9sZV9jaGFuZ2VkGAsgASgLMh8uaGVhcnRoLmlkZW50aXR5LnYxLlJvbGVDaGFuZ2VkSAASNQoLdXNlcl9iYW5uZWQYDCABKAsyHi5oZWFydGguaWRlbnRpdHkudjEuVXNlckJhbm5lZEgAEjkKDXVzZXJfdW5iYW5uZWQYDSABKAsyIC5oZWFydGguaWRlbnRpdHkudjEuVXNlclVuYmFubmVkSAASPQoPcHJvZmlsZV91cGRhdGVkGA4gASgLMiIuaGVhcnRoLmlkZW50aXR5LnYxLlByb2ZpbGVVcGRhdGVkSAASPwoQcGFzc3dvcmRfY2hhbmdlZBgPIAEoCzIjLmhlYXJ0aC5pZGVudGl0eS52MS5QYXNzd29yZENoYW5nZWRIABIxCglzaWduZWRfaW4YECABKAsyHC5oZWFydGguaWRlbnRpdHkudjEuU2lnbmVkSW5IABI6Cg5zaWduX2luX2ZhaWxlZBgRIAEoCzIgLmhlYXJ0aC5pZGVudGl0eS52MS5TaWduSW5GYWlsZWRIABIzCgpzaWduZWRfb3V0GBIgASgLMh0uaGVhcnRoLmlkZW50aXR5LnYxLlNpZ25lZE91dEgAEj0KD3Nlc3Npb25fcmV2b2tlZBgTIAEoCzIiLmhlYXJ0aC5pZGVudGl0eS52MS5TZXNzaW9uUmV2b2tlZEgAEjsKDmludml0ZV9jcmVhdGVkGBQgASgLMiEuaGVhcnRoLmlkZW50aXR5LnYxLkludml0ZUNyZWF0ZWRIABI1CgtpbnZpdGVfdXNlZBgVIAEoCzIeLmhlYXJ0aC5pZGVudGl0eS52MS5JbnZpdGVVc2VkSAASOwoOaW52aXRlX3Jldm9rZWQYFiABKAsyIS5oZWFydGguaWRlbnRpdHkudjEuSW52aXRlUmV2b2tlZEgAEjcKDGZhbWlseV9uYW1lZBgXIAEoCzIfLmhlYXJ0aC5pZGVudGl0eS52MS5GYW1pbHlOYW1lZEgAEkEKEnNpZ25fdXBfcG9saWN5X3NldBgYIAEoCzIjLmhlYXJ0aC5pZGVudGl0eS52MS5TaWduVXBQb2xpY3lTZXRIABI3Cg1tZW1iZXJfZXJhc2VkGBkgASgLMh4uaGVhcnRoLmNvbW1vbi52MS5NZW1iZXJFcmFzZWRIABI6Cg5hcGlfa2V5X2lzc3VlZBgaIAEoCzIgLmhlYXJ0aC5pZGVudGl0eS52MS5BcGlLZXlJc3N1ZWRIABI8Cg9hcGlfa2V5X3Jldm9rZWQYGyABKAsyIS5oZWFydGguaWRlbnRpdHkudjEuQXBpS2V5UmV2b2tlZEgAQgcKBWV2ZW50YgZwcm90bzM", [file_hearth_common_v1_audit, file_hearth_common_v1_metadata, file_hearth_common_v1_personal]);
 
 /**
  * @generated from message hearth.identity.v1.UserRegistered
@@ -435,6 +435,85 @@ export const SignUpPolicySetSchema: GenMessage<SignUpPolicySet> = /*@__PURE__*/
   messageDesc(file_hearth_identity_v1_events, 14);
 
 /**
+ * An admin issued an API key for an integrator (the event feed, GET /api/v1/events). The key
+ * itself is shown once and never logged: the log holds only its SHA-256, enough to check a
+ * key against, useless to authenticate with (the key carries 32 random bytes).
+ *
+ * @generated from message hearth.identity.v1.ApiKeyIssued
+ */
+export type ApiKeyIssued = Message<"hearth.identity.v1.ApiKeyIssued"> & {
+  /**
+   * @generated from field: string key_id = 1;
+   */
+  keyId: string;
+
+  /**
+   * What the admin called it ("Home Assistant"); free text.
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * What it may read: "<domain>:read", and "<domain>:personal" to have personal fields
+   * opened (never a direct message's text).
+   *
+   * @generated from field: repeated string scopes = 3;
+   */
+  scopes: string[];
+
+  /**
+   * Unix milliseconds; from then on the key authenticates nothing.
+   *
+   * @generated from field: int64 expires_at_ms = 4;
+   */
+  expiresAtMs: bigint;
+
+  /**
+   * SHA-256 of the key's secret part.
+   *
+   * @generated from field: bytes secret_hash = 5;
+   */
+  secretHash: Uint8Array;
+
+  /**
+   * @generated from field: string issued_by = 6;
+   */
+  issuedBy: string;
+};
+
+/**
+ * Describes the message hearth.identity.v1.ApiKeyIssued.
+ * Use `create(ApiKeyIssuedSchema)` to create a new message.
+ */
+export const ApiKeyIssuedSchema: GenMessage<ApiKeyIssued> = /*@__PURE__*/
+  messageDesc(file_hearth_identity_v1_events, 15);
+
+/**
+ * An admin revoked an API key: every edge closes its open feeds at once.
+ *
+ * @generated from message hearth.identity.v1.ApiKeyRevoked
+ */
+export type ApiKeyRevoked = Message<"hearth.identity.v1.ApiKeyRevoked"> & {
+  /**
+   * @generated from field: string key_id = 1;
+   */
+  keyId: string;
+
+  /**
+   * @generated from field: string revoked_by = 2;
+   */
+  revokedBy: string;
+};
+
+/**
+ * Describes the message hearth.identity.v1.ApiKeyRevoked.
+ * Use `create(ApiKeyRevokedSchema)` to create a new message.
+ */
+export const ApiKeyRevokedSchema: GenMessage<ApiKeyRevoked> = /*@__PURE__*/
+  messageDesc(file_hearth_identity_v1_events, 16);
+
+/**
  * The payload of every IDENTITY message: metadata plus exactly one event.
  *
  * @generated from message hearth.identity.v1.IdentityEvent
@@ -544,6 +623,18 @@ export type IdentityEvent = Message<"hearth.identity.v1.IdentityEvent"> & {
      */
     value: MemberErased;
     case: "memberErased";
+  } | {
+    /**
+     * @generated from field: hearth.identity.v1.ApiKeyIssued api_key_issued = 26;
+     */
+    value: ApiKeyIssued;
+    case: "apiKeyIssued";
+  } | {
+    /**
+     * @generated from field: hearth.identity.v1.ApiKeyRevoked api_key_revoked = 27;
+     */
+    value: ApiKeyRevoked;
+    case: "apiKeyRevoked";
   } | { case: undefined; value?: undefined };
 };
 
@@ -552,5 +643,5 @@ export type IdentityEvent = Message<"hearth.identity.v1.IdentityEvent"> & {
  * Use `create(IdentityEventSchema)` to create a new message.
  */
 export const IdentityEventSchema: GenMessage<IdentityEvent> = /*@__PURE__*/
-  messageDesc(file_hearth_identity_v1_events, 15);
+  messageDesc(file_hearth_identity_v1_events, 17);
 

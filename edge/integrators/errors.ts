@@ -1,0 +1,13 @@
+import { defineErrors } from '../../contracts/errors.ts';
+
+export const integratorErrors = defineErrors('integrators', {
+  keyRequired: { status: 401, message: 'Send an API key: Authorization: Bearer hk_…' },
+  keyInvalid: { status: 401, message: 'This API key is unknown, revoked or expired.' },
+  scopeDenied: { status: 403, message: 'This API key may not read these subjects.' },
+  subjectsInvalid: {
+    status: 400,
+    message: 'Name up to 8 subject filters of one domain, comma-separated (e.g. hearth.chat.>).',
+  },
+  lastEventIdInvalid: { status: 400, message: 'Last-Event-ID is "<stream>/<seq>" of this feed’s stream.' },
+  tooManyFeeds: { status: 429, message: 'Too many feeds are open; close one first.' },
+});
