@@ -123,7 +123,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
 function natsAuth(e: Environment): { user: string; pass: string } | undefined {
   if (e.NATS_USER && e.NATS_PASSWORD) return { user: e.NATS_USER, pass: e.NATS_PASSWORD };
   if (e.NATS_USER) throw new ConfigError(['NATS_USER is set without NATS_PASSWORD: set both, or neither']);
-  if (e.NATS_PASSWORD) throw new ConfigError(['NATS_PASSWORD is set without NATS_USER: set both, or neither']);
+  if (e.NATS_PASSWORD)
+    throw new ConfigError(['NATS_PASSWORD is set without NATS_USER: set both, or neither']);
   return undefined;
 }
 

@@ -5,6 +5,7 @@ import {
   AckPolicy,
   DeliverPolicy,
   type JetStreamManager,
+  type JsMsg,
   jetstream,
   jetstreamManager,
 } from '@nats-io/jetstream';
@@ -132,7 +133,9 @@ describe('an integrator', () => {
     // The hub holds a message it has not acknowledged yet.
     await publishIdentity(log, registered('lovelace'));
     const held = await (await log.js.consumers.get('IDENTITY', 'identity_users')).next({ expires: 5000 });
-    if (!held?.reply) throw new Error('no message for the hub');
+    // The subject the server expects its ack on (the message's reply subject; JsMsg's type omits it).
+    const reply = (held as (JsMsg & { reply?: string }) | null)?.reply;
+    if (!held || !reply) throw new Error('no message for the hub');
     const before = await log.jsm.consumers.info('IDENTITY', 'identity_users');
     expect(before.num_ack_pending).toBe(1);
 
@@ -147,7 +150,7 @@ describe('an integrator', () => {
     await expect(own.consumers.info('IDENTITY', 'identity_users')).rejects.toThrow(/not found/i);
     await expect(own.consumers.delete('IDENTITY', 'identity_users')).rejects.toThrow(/not found/i);
     // An ack on the very reply subject the hub's message carries lands in the integrator's account.
-    integrator.publish(held.reply, '+ACK');
+    integrator.publish(reply, '+ACK');
     await integrator.flush();
 
     const after = await log.jsm.consumers.info('IDENTITY', 'identity_users');
