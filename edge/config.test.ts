@@ -270,7 +270,8 @@ describe('starting with a bad value', () => {
     await expect(cli).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining(
-        'hearth: HEARTH_COMMAND_RATE_LIMIT must be a whole number ≥ 1 (got "abc")',
+        // The inspection commands name themselves in what they say (edge/cli.ts).
+        'hearth streams: HEARTH_COMMAND_RATE_LIMIT must be a whole number ≥ 1 (got "abc")',
       ),
     });
   });
