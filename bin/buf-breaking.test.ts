@@ -13,10 +13,11 @@ const POSTED = 'string content = 4 [(hearth.common.v1.personal) = true];';
 
 let repo: string;
 // Only what git and buf need: no variable of this process's own environment.
-const env = (home: string) => ({
+const env = (home: string, extra: Record<string, string> = {}) => ({
   PATH: `${path.resolve('node_modules/.bin')}:/usr/local/bin:/usr/bin:/bin`,
   HOME: home,
   GIT_CONFIG_NOSYSTEM: '1',
+  ...extra,
 });
 
 const git = (...args: string[]) =>
@@ -25,12 +26,16 @@ const git = (...args: string[]) =>
     env: env(repo),
   });
 
-/** Exit code and output of the script as CI runs it. */
+/** Exit code and output of the script, in `repo` unless `at` says where (with CI set if `ci`). */
 async function breaking(...args: string[]): Promise<{ code: number; output: string }> {
+  return breakingIn(repo, false, ...args);
+}
+
+async function breakingIn(at: string, ci: boolean, ...args: string[]) {
   try {
     const { stdout, stderr } = await run('bash', ['bin/buf-breaking.sh', ...args], {
-      cwd: repo,
-      env: env(repo),
+      cwd: at,
+      env: env(at, ci ? { CI: 'true' } : {}),
     });
     return { code: 0, output: stdout + stderr };
   } catch (err) {
@@ -101,5 +106,35 @@ describe('buf breaking in CI', { timeout: 90_000 }, () => {
     expect(output).toMatch(/against v0\.1\.0/);
     expect(code).not.toBe(0);
     expect(output).toMatch(/client_note/);
+  });
+
+  it('in CI, fetches a shallow clone’s history and compares; without a remote, fails', async () => {
+    const shallow = await mkdtemp(path.join(tmpdir(), 'hearth-breaking-shallow-'));
+    const full = await mkdtemp(path.join(tmpdir(), 'hearth-breaking-full-'));
+    try {
+      const clone = (to: string, ...args: string[]) =>
+        run('git', ['clone', '-q', ...args, `file://${repo}`, to], { env: env(to) });
+      await clone(shallow, '--depth', '1');
+      await clone(full);
+      const deepened = await breakingIn(shallow, true);
+      expect(deepened.output).toMatch(/shallow clone; fetching its history/);
+      expect(deepened.output).toMatch(/against v0\.1\.0/);
+      // A clean clone has its history and tags already.
+      expect((await breakingIn(full, true)).output).toMatch(/against v0\.1\.0/);
+
+      await rm(shallow, { recursive: true, force: true });
+      await clone(shallow, '--depth', '1');
+      await run('git', ['remote', 'remove', 'origin'], { cwd: shallow, env: env(shallow) });
+      const alone = await breakingIn(shallow, true);
+      expect(alone.code).not.toBe(0);
+      expect(alone.output).toMatch(/shallow clone without its history/);
+      // Outside CI the same clone passes, saying why.
+      const local = await breakingIn(shallow, false);
+      expect(local.code).toBe(0);
+      expect(local.output).toMatch(/nothing to compare with/);
+    } finally {
+      await rm(shallow, { recursive: true, force: true });
+      await rm(full, { recursive: true, force: true });
+    }
   });
 });

@@ -164,6 +164,12 @@ describe('an environment that sets values', () => {
     expect(() => loadSettings({ NATS_USER: 'two words' })).toThrow('NATS_USER must be a NATS user name');
   });
 
+  it('refuses NATS_USER without NATS_PASSWORD, and the reverse', () => {
+    expect(() => loadSettings({ NATS_USER: 'hub' })).toThrow(ConfigError);
+    expect(() => loadSettings({ NATS_USER: 'hub' })).toThrow('NATS_USER is set without NATS_PASSWORD');
+    expect(() => loadSettings({ NATS_PASSWORD: 's3cret' })).toThrow('NATS_PASSWORD is set without NATS_USER');
+  });
+
   it('prefers HEARTH_AUTH_SECRET to BETTER_AUTH_SECRET', () => {
     expect(loadSettings({ HEARTH_AUTH_SECRET: 'own', BETTER_AUTH_SECRET: 'better' }).infra.authSecret).toBe(
       'own',
@@ -264,7 +270,8 @@ describe('starting with a bad value', () => {
     await expect(cli).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining(
-        'hearth: HEARTH_COMMAND_RATE_LIMIT must be a whole number ≥ 1 (got "abc")',
+        // The inspection commands name themselves in what they say (edge/cli.ts).
+        'hearth streams: HEARTH_COMMAND_RATE_LIMIT must be a whole number ≥ 1 (got "abc")',
       ),
     });
   });

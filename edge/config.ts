@@ -119,6 +119,15 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   throw new ConfigError(problems);
 }
 
+/** Both or neither: a user without its password (or the reverse) is a mistake, said at start. */
+function natsAuth(e: Environment): { user: string; pass: string } | undefined {
+  if (e.NATS_USER && e.NATS_PASSWORD) return { user: e.NATS_USER, pass: e.NATS_PASSWORD };
+  if (e.NATS_USER) throw new ConfigError(['NATS_USER is set without NATS_PASSWORD: set both, or neither']);
+  if (e.NATS_PASSWORD)
+    throw new ConfigError(['NATS_PASSWORD is set without NATS_USER: set both, or neither']);
+  return undefined;
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const e = readEnvironment(env);
   const publicUrl = (e.HEARTH_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
@@ -183,7 +192,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     infra: {
       auditSigningKey: e.HEARTH_AUDIT_SIGNING_KEY,
       natsUrl: e.NATS_URL,
-      natsAuth: e.NATS_USER ? { user: e.NATS_USER, pass: e.NATS_PASSWORD ?? '' } : undefined,
+      natsAuth: natsAuth(e),
       databaseUrl: e.DATABASE_URL,
       authSecret: e.HEARTH_AUTH_SECRET ?? e.BETTER_AUTH_SECRET,
       dataDir: e.HEARTH_DATA_DIR,

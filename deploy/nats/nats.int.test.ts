@@ -5,6 +5,7 @@ import {
   AckPolicy,
   DeliverPolicy,
   type JetStreamManager,
+  type JsMsg,
   jetstream,
   jetstreamManager,
 } from '@nats-io/jetstream';
@@ -109,12 +110,18 @@ describe('an integrator', () => {
   it('cannot purge, delete or change the hub’s streams, nor read the keys bucket', async () => {
     const before = await messages('IDENTITY');
     const seq = (await log.jsm.streams.info('IDENTITY')).state.last_seq;
-    for (const jsm of [hubStreams, own]) {
-      await expect(jsm.streams.purge('IDENTITY')).rejects.toThrow();
-      await expect(jsm.streams.delete('IDENTITY')).rejects.toThrow();
-      await expect(jsm.streams.deleteMessage('IDENTITY', seq)).rejects.toThrow();
-      await expect(jsm.streams.update('IDENTITY', { max_msgs: 1 })).rejects.toThrow();
-    }
+    // Through the hub's prefix: refused by the integrator's permissions, not merely unanswered.
+    await expect(hubStreams.streams.purge('IDENTITY')).rejects.toThrow(/permission/i);
+    await expect(hubStreams.streams.delete('IDENTITY')).rejects.toThrow(/permission/i);
+    await expect(hubStreams.streams.deleteMessage('IDENTITY', seq)).rejects.toThrow(/permission/i);
+    await expect(hubStreams.streams.update('IDENTITY', { max_msgs: 1 })).rejects.toThrow(/permission/i);
+    // Through its own JetStream API: its own account, where the hub's stream does not exist.
+    for (const attempt of [
+      () => own.streams.purge('IDENTITY'),
+      () => own.streams.delete('IDENTITY'),
+      () => own.streams.deleteMessage('IDENTITY', seq),
+    ])
+      await expect(attempt()).rejects.toThrow(/stream not found/i);
     await expect(
       hubStreams.direct.getMessage(`KV_${log.names.kvBucket('keys')}`, { seq: 1 }),
     ).rejects.toThrow(/no responders/i);
@@ -123,23 +130,39 @@ describe('an integrator', () => {
   });
 
   it('cannot reach the hub’s consumers: no info, no messages, no deletion, no ack', async () => {
-    const pending = (await log.jsm.consumers.info('IDENTITY', 'identity_users')).num_pending;
-    for (const jsm of [hubStreams, own]) {
-      await expect(jsm.consumers.info('IDENTITY', 'identity_users')).rejects.toThrow();
-      await expect(jsm.consumers.delete('IDENTITY', 'identity_users')).rejects.toThrow();
-    }
-    for (const prefix of [HUB_API, '$JS.API']) {
-      await expect(
-        integrator.request(`${prefix}.CONSUMER.MSG.NEXT.IDENTITY.identity_users`, '{"batch":1}', {
-          timeout: 2000,
-        }),
-      ).rejects.toThrow();
-    }
-    integrator.publish('$JS.ACK.IDENTITY.identity_users.1.3.3.0.0', '+NXT');
+    // The hub holds a message it has not acknowledged yet.
+    await publishIdentity(log, registered('lovelace'));
+    const held = await (await log.js.consumers.get('IDENTITY', 'identity_users')).next({ expires: 5000 });
+    // The subject the server expects its ack on (the message's reply subject; JsMsg's type omits it).
+    const reply = (held as (JsMsg & { reply?: string }) | null)?.reply;
+    if (!held || !reply) throw new Error('no message for the hub');
+    const before = await log.jsm.consumers.info('IDENTITY', 'identity_users');
+    expect(before.num_ack_pending).toBe(1);
+
+    await expect(hubStreams.consumers.info('IDENTITY', 'identity_users')).rejects.toThrow(/permission/i);
+    await expect(hubStreams.consumers.delete('IDENTITY', 'identity_users')).rejects.toThrow(/permission/i);
+    await expect(
+      integrator.request(`${HUB_API}.CONSUMER.MSG.NEXT.IDENTITY.identity_users`, '{"batch":1}', {
+        timeout: 2000,
+      }),
+    ).rejects.toThrow(/permission/i);
+    // Its own API answers from its own account, which has no such stream.
+    await expect(own.consumers.info('IDENTITY', 'identity_users')).rejects.toThrow(/not found/i);
+    await expect(own.consumers.delete('IDENTITY', 'identity_users')).rejects.toThrow(/not found/i);
+    // An ack on the very reply subject the hub's message carries lands in the integrator's account.
+    integrator.publish(reply, '+ACK');
     await integrator.flush();
+
     const after = await log.jsm.consumers.info('IDENTITY', 'identity_users');
-    expect(after.num_pending).toBe(pending);
+    expect(after.num_ack_pending).toBe(before.num_ack_pending);
+    expect(after.ack_floor).toEqual(before.ack_floor);
+    expect(after.num_pending).toBe(before.num_pending);
     expect(after.config.ack_policy).toBe(AckPolicy.Explicit);
+    // The same subject from the hub does acknowledge: it was the real one.
+    await held.ackAck();
+    const acked = await log.jsm.consumers.info('IDENTITY', 'identity_users');
+    expect(acked.ack_floor.stream_seq).toBe(held.seq);
+    expect(acked.num_ack_pending).toBe(0);
   });
 
   it('cannot make a consumer on the hub’s streams, nor deliver into them from its own', async () => {

@@ -87,6 +87,8 @@ export async function tail({
     const messages = await consumer.consume();
     const stop = () => messages.stop();
     signal.addEventListener('abort', stop, { once: true });
+    // A Ctrl-C while connecting fired before the listener was there.
+    if (signal.aborted) stop();
     process.stderr.write(
       `following ${target.filter} on ${target.stream}${fromSeq === undefined ? ' from now' : ` from ${fromSeq}`} (Ctrl-C stops)\n`,
     );

@@ -9,6 +9,7 @@ import { toUnavailable } from '../../writers/log/link.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { countParked, type DeadLetter, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
 import { leaderLocks } from './leader-locks.ts';
+import { refuseLogBehind } from './log-behind.ts';
 import { migrateSchema } from './migrate.ts';
 import { RENAMED } from './migrations/20261206T2100_read_model_names.ts';
 import { isReactor, reactorProjection } from './reactor.ts';
@@ -38,7 +39,7 @@ export type ProjectorStatus = {
 };
 
 export type ProjectorRunner = {
-  /** Migrates the runtime tables and every read model's schema. */
+  /** Migrates the runtime tables and every read model's schema; refuses a log behind them (log-behind.ts). */
   migrate: () => Promise<void>;
   /** Starts workers; each runs only while this process holds its read model's leader lock. */
   start: () => Promise<void>;
@@ -148,6 +149,7 @@ export function createProjectorRunner({
         .onConflict((oc) => oc.column('read_model').doNothing())
         .execute();
     }
+    await refuseLogBehind({ db: rdb, log, projections });
   }
 
   // One leader per read model across all processes: two workers on one durable consumer
