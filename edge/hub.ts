@@ -209,6 +209,7 @@ export async function createHub({
   projectors.onRewritten(chat.rewritten);
   let sweeper: { stop: () => Promise<void> } | undefined;
   let keeper: { stop: () => Promise<void> } | undefined;
+  metrics.rebuildable(projections.map((p) => p.name));
   metrics.auditStreams(CHAINED_STREAMS.map((s) => s));
   metrics.watch(
     hubScrapeSources({

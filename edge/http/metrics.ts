@@ -7,7 +7,7 @@ import { createMiddleware } from 'hono/factory';
 import { matchedRoutes, routePath } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RebuildState } from '../../contracts/admin.api.ts';
-import { isActive } from '../../projectors/runtime/rebuild-status.ts';
+import { ACTIVE, isActive } from '../../projectors/runtime/rebuild-status.ts';
 import { createScrapeGauges, type ScrapeSources } from './metrics-scrape.ts';
 
 export type { ScrapeSources } from './metrics-scrape.ts';
@@ -43,6 +43,19 @@ export type ScanOutcome = 'clean' | 'infected' | 'unavailable';
 /** Routes whose writes are not commands on the log: better-auth's own. */
 const isCommand = (method: string, path: string) =>
   method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && path.startsWith('/api/v1/');
+
+/** Every state, checked against the contract's union (a new state fails to compile here). */
+const REBUILD_STATES: Record<RebuildState, true> = {
+  running: true,
+  verifying: true,
+  switching: true,
+  done: true,
+  failed: true,
+  mismatch: true,
+  cancelled: true,
+};
+/** How a rebuild ends: every state that is not a running one. */
+export const REBUILD_RESULTS = (Object.keys(REBUILD_STATES) as RebuildState[]).filter((s) => !ACTIVE.includes(s));
 
 const UPLOAD_ROUTE = '/api/v1/upload';
 /** An error code is one of the code base's own (`media.infected`); anything else is `other`. */
@@ -131,7 +144,7 @@ export function createMetrics() {
   });
   const rebuilds = new Counter({
     name: 'hearth_rebuilds_total',
-    help: 'Rebuilds ended on this hub, by read model and result (done, failed)',
+    help: 'Rebuilds ended on this hub, by read model and result (done, failed, mismatch, cancelled)',
     labelNames: ['read_model', 'result'] as const,
     registers: [registry],
   });
@@ -150,6 +163,14 @@ export function createMetrics() {
     /** The runner reports through this (kept for callers that watch only the read models). */
     watchProjectors: (fn: ProjectorGaugeSource) => {
       sources = { ...sources, projectors: fn };
+    },
+    /**
+     * Every read model's rebuild counters start at 0 for every result, so the first failure is an
+     * increase Prometheus sees (a series born at 1 reads as no increase).
+     */
+    rebuildable: (readModels: readonly string[]) => {
+      for (const read_model of readModels)
+        for (const result of REBUILD_RESULTS) rebuilds.inc({ read_model, result }, 0);
     },
     auditStreams: (streams: readonly string[]) => {
       knownStreams = new Set(streams);
