@@ -216,7 +216,9 @@ export async function createHub({
       log,
       db,
       projectors,
-      scannerPing: media.scanner.configured ? () => media.scanner.ping() : undefined,
+      // Only edges take uploads: a projectors process neither pings clamd nor reports it.
+      scannerPing:
+        settings.role !== 'projectors' && media.scanner.configured ? () => media.scanner.ping() : undefined,
       websockets: chat.connections,
     }),
   );
@@ -225,6 +227,7 @@ export async function createHub({
   const refusals = createRefusals({ writer: createAuditWriter({ appender }), logger });
   const deps: HubDeps = {
     config: settings.hub,
+    role: settings.role,
     draining: () => draining,
     logger,
     log,

@@ -55,7 +55,9 @@ const REBUILD_STATES: Record<RebuildState, true> = {
   cancelled: true,
 };
 /** How a rebuild ends: every state that is not a running one. */
-export const REBUILD_RESULTS = (Object.keys(REBUILD_STATES) as RebuildState[]).filter((s) => !ACTIVE.includes(s));
+export const REBUILD_RESULTS = (Object.keys(REBUILD_STATES) as RebuildState[]).filter(
+  (s) => !ACTIVE.includes(s),
+);
 
 const UPLOAD_ROUTE = '/api/v1/upload';
 /** An error code is one of the code base's own (`media.infected`); anything else is `other`. */
