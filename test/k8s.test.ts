@@ -196,6 +196,14 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     expect(config.HEARTH_STREAM_REPLICAS).toBe(overlay === 'production' ? '3' : '1');
   });
 
+  it('lets edges send mail to an outside relay on 587 and 465', () => {
+    const policy = named(objects, 'NetworkPolicy', 'hearth-edge')?.spec as {
+      egress: { to?: { ipBlock?: { cidr: string } }[]; ports?: { port: number }[] }[];
+    };
+    const smtp = policy.egress.find((e) => e.to?.some((t) => t.ipBlock?.cidr === '0.0.0.0/0'));
+    expect(smtp?.ports?.map((p) => p.port).sort()).toEqual([465, 587]);
+  });
+
   it('runs NATS as a three-node JetStream cluster whose routes name each node', () => {
     const nats = named(objects, 'StatefulSet', 'nats');
     expect(nats?.spec?.replicas).toBe(3);
