@@ -14,7 +14,7 @@ beforeAll(async () => {
   // A scanner is configured (nothing answers there): only an edge, which takes uploads, asks it.
   projectors = await startTestHub({
     prefix,
-    env: { HEARTH_ROLE: 'projectors', CLAMD_URL: 'tcp://127.0.0.1:9' },
+    env: { HEARTH_ROLE: 'projectors', CLAMD_URL: 'tcp://127.0.0.1:9', HEARTH_AUDIT_VERIFY_INTERVAL: '1' },
   });
   edge = await startTestHub({
     prefix,
@@ -65,6 +65,16 @@ describe('a projectors process', () => {
     expect((await get('/api/v1/channels')).status).toBe(404);
     expect((await get('/api/auth/get-session')).status).toBe(404);
     expect((await get('/')).status).toBe(404);
+  });
+
+  it('verifies the audit chains on its schedule, for the alert to read', async () => {
+    const text = await eventually(async () => {
+      const body = await (await projectors.hub.app.request(`${projectors.origin}/metrics`)).text();
+      return /^hearth_audit_scheduled_verification_failed\{stream="CHAT"\} 0$/m.test(body) ? body : undefined;
+    });
+    expect(text).not.toMatch(/^hearth_audit_scheduled_verification_failed\{.*\} 1$/m);
+    const edgeText = await (await edge.hub.app.request(`${edge.origin}/metrics`)).text();
+    expect(edgeText).not.toMatch(/^hearth_audit_scheduled_verification_failed\{/m);
   });
 });
 

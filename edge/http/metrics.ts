@@ -120,6 +120,12 @@ export function createMetrics() {
     labelNames: ['stream'] as const,
     registers: [registry],
   });
+  const scheduledFailed = new Gauge({
+    name: 'hearth_audit_scheduled_verification_failed',
+    help: "The latest scheduled verification of the stream's audit chain (HEARTH_AUDIT_VERIFY_INTERVAL) failed (1) or passed (0)",
+    labelNames: ['stream'] as const,
+    registers: [registry],
+  });
   const rebuildRunning = new Gauge({
     name: 'hearth_rebuild_running',
     help: 'A rebuild of the read model runs on this hub (1) or not (0)',
@@ -186,6 +192,13 @@ export function createMetrics() {
         verifications.inc({ stream, result: s.ok ? 'ok' : 'failed' });
         verifyOk.set({ stream }, s.ok ? 1 : 0);
         verifyTime.set({ stream }, now);
+      }
+    },
+    /** A scheduled verification's report (a projectors process's; the alert reads only these). */
+    scheduledVerified: (report: { streams: { stream: string; ok: boolean }[] }) => {
+      for (const s of report.streams) {
+        const stream = knownStreams.has(s.stream) ? s.stream : 'other';
+        scheduledFailed.set({ stream }, s.ok ? 0 : 1);
       }
     },
     rebuildProgress: (p: {
