@@ -49,6 +49,7 @@ export type Environment = {
   HEARTH_AUDIT_SIGNING_KEY?: string;
   HEARTH_AUDIT_CHECKPOINT_EVERY: number;
   HEARTH_AUDIT_CHECKPOINT_INTERVAL: number;
+  HEARTH_AUDIT_VERIFY_INTERVAL: number;
   HEARTH_LOG_KEEPER_INTERVAL: number;
   HEARTH_LOG_KEEPER_MARGIN: number;
   PATH: string;
@@ -273,6 +274,13 @@ export const SCHEMA: JSONSchemaType<Environment> = {
       default: 60,
       description: 'a whole number of seconds from 1 to 86400',
     },
+    HEARTH_AUDIT_VERIFY_INTERVAL: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 604_800,
+      default: 86_400,
+      description: 'a whole number of seconds from 0 (never) to 604800',
+    },
     HEARTH_LOG_KEEPER_INTERVAL: {
       type: 'integer',
       minimum: 1,
@@ -315,6 +323,7 @@ export const SCHEMA: JSONSchemaType<Environment> = {
     'HEARTH_FFMPEG',
     'HEARTH_AUDIT_CHECKPOINT_EVERY',
     'HEARTH_AUDIT_CHECKPOINT_INTERVAL',
+    'HEARTH_AUDIT_VERIFY_INTERVAL',
     'HEARTH_LOG_KEEPER_INTERVAL',
     'HEARTH_LOG_KEEPER_MARGIN',
     'PATH',

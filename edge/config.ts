@@ -29,7 +29,7 @@ export type HubSettings = {
   identity: Omit<IdentityConfig, 'secret'>;
   media: MediaConfig;
   /** The hash chain's checkpoints: how often (the signing key is resolved with the secrets). */
-  audit: { checkpointEvery: number; checkpointIntervalMs: number };
+  audit: { checkpointEvery: number; checkpointIntervalMs: number; verifyIntervalMs: number };
   /** The log keeper (projectors/log-keeper): how often, and how long before expiry events are kept. */
   logKeeper: { intervalMs: number; marginMs: number };
 };
@@ -184,6 +184,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     audit: {
       checkpointEvery: e.HEARTH_AUDIT_CHECKPOINT_EVERY,
       checkpointIntervalMs: e.HEARTH_AUDIT_CHECKPOINT_INTERVAL * 1000,
+      verifyIntervalMs: e.HEARTH_AUDIT_VERIFY_INTERVAL * 1000,
     },
     logKeeper: {
       intervalMs: e.HEARTH_LOG_KEEPER_INTERVAL * 1000,

@@ -18,6 +18,7 @@ import { auditChainRoutes } from './audit/chain.routes.ts';
 import { type AuditChain, createAuditChain } from './audit/chain.ts';
 import { auditModule } from './audit/index.ts';
 import { createRefusals, type Refusals } from './audit/refusals.ts';
+import { startVerifySchedule } from './audit/verify-schedule.ts';
 import { catalogRoutes } from './catalog/routes.ts';
 import { mediaFileLookup } from './chat/files.ts';
 import { type ChatOptions, createChat } from './chat/index.ts';
@@ -217,13 +218,17 @@ export async function createHub({
   projectors.onRewritten(chat.rewritten);
   let sweeper: { stop: () => Promise<void> } | undefined;
   let keeper: { stop: () => Promise<void> } | undefined;
+  let verifier: { stop: () => Promise<void> } | undefined;
+  metrics.rebuildable(projections.map((p) => p.name));
   metrics.auditStreams(CHAINED_STREAMS.map((s) => s));
   metrics.watch(
     hubScrapeSources({
       log,
       db,
       projectors,
-      scannerPing: media.scanner.configured ? () => media.scanner.ping() : undefined,
+      // Only edges take uploads: a projectors process neither pings clamd nor reports it.
+      scannerPing:
+        settings.role !== 'projectors' && media.scanner.configured ? () => media.scanner.ping() : undefined,
       websockets: chat.connections,
     }),
   );
@@ -232,6 +237,7 @@ export async function createHub({
   const refusals = createRefusals({ writer: createAuditWriter({ appender }), logger });
   const deps: HubDeps = {
     config: settings.hub,
+    role: settings.role,
     draining: () => draining,
     logger,
     log,
@@ -297,6 +303,12 @@ export async function createHub({
         sample: () => consumerFigures({ log, projectors }),
         onError: (err) => logger.warn({ err }, 'consumer figures not sampled'),
       });
+      verifier = startVerifySchedule({
+        chain: auditChain,
+        intervalMs: settings.audit.verifyIntervalMs,
+        onReport: metrics.scheduledVerified,
+        logger,
+      });
       keeper = startLogKeeper({
         log,
         pool,
@@ -316,6 +328,7 @@ export async function createHub({
       deps.consumerHistory?.stop();
       await sweeper?.stop();
       await keeper?.stop();
+      await verifier?.stop();
       await home.stop();
       await play.stop();
       await chat.stop();

@@ -96,6 +96,15 @@ describe('read models and reactors', () => {
     for (const s of samples(all, 'hearth_projector_lag_seconds')) expect(s.value).toBeGreaterThanOrEqual(0);
   });
 
+  it('counts every rebuild result from 0 before any rebuild ends', async () => {
+    const all = await scrape();
+    for (const result of ['done', 'failed', 'mismatch', 'cancelled']) {
+      const found = samples(all, 'hearth_rebuilds_total', { read_model: 'chat_channels', result });
+      expect(found.map((s) => s.value)).toEqual([0]);
+    }
+    expect(samples(all, 'hearth_rebuilds_total', { result: 'running' })).toEqual([]);
+  });
+
   it('shows a rebuild’s progress and its end', async () => {
     const res = await admin.request('/api/v1/admin/read-models/chat_messages/rebuild', {
       method: 'POST',

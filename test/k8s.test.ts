@@ -196,6 +196,30 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     expect(config.HEARTH_STREAM_REPLICAS).toBe(overlay === 'production' ? '3' : '1');
   });
 
+  it('gives Postgres connections for every hub the HPA and the projectors can run', () => {
+    // Per process: pool 16, better-auth 10, the relay's LISTEN 1, the leader-lock session 1;
+    // a projectors process also one per read model it leads (21). CloudNativePG's own: 10.
+    const [EDGE, PROJECTORS, OPERATOR] = [16 + 10 + 1 + 1, 16 + 10 + 1 + 1 + 21, 10];
+    const hpa = named(objects, 'HorizontalPodAutoscaler', 'hearth-edge')?.spec as { maxReplicas: number };
+    const projectors = named(objects, 'Deployment', 'hearth-projectors')?.spec as { replicas: number };
+    const cluster = named(objects, 'Cluster', 'hearth-postgres')?.spec as {
+      postgresql: { parameters: { max_connections: string } };
+    };
+    const budget = hpa.maxReplicas * EDGE + projectors.replicas * PROJECTORS + OPERATOR;
+    expect(budget).toBeLessThanOrEqual(Number(cluster.postgresql.parameters.max_connections));
+    table.push(
+      `${overlay}: Postgres connections: ${budget} at most of ${cluster.postgresql.parameters.max_connections}`,
+    );
+  });
+
+  it('lets edges send mail to an outside relay on 587 and 465', () => {
+    const policy = named(objects, 'NetworkPolicy', 'hearth-edge')?.spec as {
+      egress: { to?: { ipBlock?: { cidr: string } }[]; ports?: { port: number }[] }[];
+    };
+    const smtp = policy.egress.find((e) => e.to?.some((t) => t.ipBlock?.cidr === '0.0.0.0/0'));
+    expect(smtp?.ports?.map((p) => p.port).sort()).toEqual([465, 587]);
+  });
+
   it('runs NATS as a three-node JetStream cluster whose routes name each node', () => {
     const nats = named(objects, 'StatefulSet', 'nats');
     expect(nats?.spec?.replicas).toBe(3);

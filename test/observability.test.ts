@@ -112,6 +112,32 @@ describe('the alert rules', () => {
   });
 });
 
+/** Figures every hub process reports alike (of the log and the database, not of itself). */
+const SHARED = [
+  'hearth_dead_letters',
+  'hearth_projector_lag_seconds',
+  'hearth_projector_lag_events',
+  'hearth_stream_bytes',
+  'hearth_stream_max_bytes',
+  'hearth_jetstream_storage_bytes',
+  'hearth_jetstream_storage_max_bytes',
+];
+/** Where a shared figure is read without `max` first: summed or alerted once per process. */
+const unaggregated = (where: string, expr: string) =>
+  SHARED.filter((name) => expr.includes(name))
+    .filter((name) => !new RegExp(`max(?: by \\([^)]*\\))? ?\\(${name}\\b`).test(expr))
+    .map((name) => `${where}: ${name}`);
+
+describe('figures every process reports alike', () => {
+  it('are taken once (max) across processes, in the alerts and on the dashboard', () => {
+    const found = [
+      ...rules.flatMap((r) => unaggregated(r.alert, r.expr)),
+      ...dashboard.panels.flatMap((p) => (p.targets ?? []).flatMap((q) => unaggregated(p.title, q.expr))),
+    ];
+    expect(found).toEqual([]);
+  });
+});
+
 describe('the Grafana dashboard', () => {
   const queries = () => [
     ...dashboard.panels.flatMap((p) => (p.targets ?? []).map((q) => ({ where: p.title, expr: q.expr }))),

@@ -39,6 +39,7 @@ export async function createPresence({
   const kv = await openBucket(log, 'presence', {
     ttl: options.ttlMs,
     history: 1,
+    replicas: log.replicas,
     storage: StorageType.Memory,
   });
   const { reach } = log.link;

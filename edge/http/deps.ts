@@ -71,6 +71,8 @@ export type ConsumerHistory = {
 
 export type HubDeps = {
   config: HubConfig;
+  /** HEARTH_ROLE: `edge` serves people only, `projectors` follows the log only, `all` both. */
+  role?: 'all' | 'edge' | 'projectors';
   /** True once a stop has begun: /ready answers 503 while the rest is served as before. */
   draining: () => boolean;
   logger: Logger;

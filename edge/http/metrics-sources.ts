@@ -31,7 +31,7 @@ export function hubScrapeSources({
 }: {
   log: Log;
   db: Kysely<unknown>;
-  projectors: Pick<ProjectorRunner, 'status'>;
+  projectors: Pick<ProjectorRunner, 'recentStatus'>;
   /** Unset: no scanner configured, so none is reported. */
   scannerPing?: (() => Promise<boolean>) | undefined;
   websockets: () => number;
@@ -42,7 +42,9 @@ export function hubScrapeSources({
   };
   return {
     projectors: async (): Promise<ProjectorGauge[]> => {
-      const status = await projectors.status();
+      // Bounded like every other source: a stalled database or log leaves the gauges empty
+      // rather than holding the scrape.
+      const status = await within(projectors.recentStatus());
       const now = Date.now();
       return Promise.all(
         status.map(async (p) => {

@@ -7,7 +7,7 @@ import { createMiddleware } from 'hono/factory';
 import { matchedRoutes, routePath } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RebuildState } from '../../contracts/admin.api.ts';
-import { isActive } from '../../projectors/runtime/rebuild-status.ts';
+import { ACTIVE, isActive } from '../../projectors/runtime/rebuild-status.ts';
 import { createScrapeGauges, type ScrapeSources } from './metrics-scrape.ts';
 
 export type { ScrapeSources } from './metrics-scrape.ts';
@@ -43,6 +43,21 @@ export type ScanOutcome = 'clean' | 'infected' | 'unavailable';
 /** Routes whose writes are not commands on the log: better-auth's own. */
 const isCommand = (method: string, path: string) =>
   method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && path.startsWith('/api/v1/');
+
+/** Every state, checked against the contract's union (a new state fails to compile here). */
+const REBUILD_STATES: Record<RebuildState, true> = {
+  running: true,
+  verifying: true,
+  switching: true,
+  done: true,
+  failed: true,
+  mismatch: true,
+  cancelled: true,
+};
+/** How a rebuild ends: every state that is not a running one. */
+export const REBUILD_RESULTS = (Object.keys(REBUILD_STATES) as RebuildState[]).filter(
+  (s) => !ACTIVE.includes(s),
+);
 
 const UPLOAD_ROUTE = '/api/v1/upload';
 /** An error code is one of the code base's own (`media.infected`); anything else is `other`. */
@@ -105,6 +120,12 @@ export function createMetrics() {
     labelNames: ['stream'] as const,
     registers: [registry],
   });
+  const scheduledFailed = new Gauge({
+    name: 'hearth_audit_scheduled_verification_failed',
+    help: "The latest scheduled verification of the stream's audit chain (HEARTH_AUDIT_VERIFY_INTERVAL) failed (1) or passed (0)",
+    labelNames: ['stream'] as const,
+    registers: [registry],
+  });
   const rebuildRunning = new Gauge({
     name: 'hearth_rebuild_running',
     help: 'A rebuild of the read model runs on this hub (1) or not (0)',
@@ -131,7 +152,7 @@ export function createMetrics() {
   });
   const rebuilds = new Counter({
     name: 'hearth_rebuilds_total',
-    help: 'Rebuilds ended on this hub, by read model and result (done, failed)',
+    help: 'Rebuilds ended on this hub, by read model and result (done, failed, mismatch, cancelled)',
     labelNames: ['read_model', 'result'] as const,
     registers: [registry],
   });
@@ -151,6 +172,14 @@ export function createMetrics() {
     watchProjectors: (fn: ProjectorGaugeSource) => {
       sources = { ...sources, projectors: fn };
     },
+    /**
+     * Every read model's rebuild counters start at 0 for every result, so the first failure is an
+     * increase Prometheus sees (a series born at 1 reads as no increase).
+     */
+    rebuildable: (readModels: readonly string[]) => {
+      for (const read_model of readModels)
+        for (const result of REBUILD_RESULTS) rebuilds.inc({ read_model, result }, 0);
+    },
     auditStreams: (streams: readonly string[]) => {
       knownStreams = new Set(streams);
     },
@@ -163,6 +192,13 @@ export function createMetrics() {
         verifications.inc({ stream, result: s.ok ? 'ok' : 'failed' });
         verifyOk.set({ stream }, s.ok ? 1 : 0);
         verifyTime.set({ stream }, now);
+      }
+    },
+    /** A scheduled verification's report (a projectors process's; the alert reads only these). */
+    scheduledVerified: (report: { streams: { stream: string; ok: boolean }[] }) => {
+      for (const s of report.streams) {
+        const stream = knownStreams.has(s.stream) ? s.stream : 'other';
+        scheduledFailed.set({ stream }, s.ok ? 0 : 1);
       }
     },
     rebuildProgress: (p: {

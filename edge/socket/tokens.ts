@@ -37,6 +37,7 @@ export async function createTokenStore({ log }: { log: Log }): Promise<TokenStor
   const kv = await openBucket(log, 'ws_tokens', {
     ttl: WS_TOKEN_TTL_MS,
     history: 1,
+    replicas: log.replicas,
     storage: StorageType.Memory,
   });
   return {

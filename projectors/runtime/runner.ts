@@ -25,6 +25,9 @@ import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
 import type { AnyProjection, Projector } from './types.ts';
 import { consumerName, runWorker } from './worker.ts';
 
+/** How long a status read for a scrape or /ready is shared with the next asker. */
+const RECENT_STATUS_MS = 2000;
+
 export type ProjectorStatus = {
   name: string;
   kind: 'read-model' | 'reactor';
@@ -45,6 +48,8 @@ export type ProjectorRunner = {
   start: () => Promise<void>;
   stop: () => Promise<void>;
   status: () => Promise<ProjectorStatus[]>;
+  /** The status at most `maxAgeMs` (2 s) old, shared between callers: for scrapes and /ready. */
+  recentStatus: (maxAgeMs?: number) => Promise<ProjectorStatus[]>;
   /** Resolves true once the read model has applied `seq`, false after `timeoutMs`. */
   waitFor: (name: string, seq: number, timeoutMs: number) => Promise<boolean>;
   /** The stream sequence each of these read models has applied, as committed (0: none yet). */
@@ -287,19 +292,29 @@ export function createProjectorRunner({
   }
 
   async function status(): Promise<ProjectorStatus[]> {
-    const parked = await countParked(rdb);
-    const rows = await rdb.withSchema(RUNTIME_SCHEMA).selectFrom('checkpoints').selectAll().execute();
-    const out: ProjectorStatus[] = [];
-    for (const p of projections) {
+    // The checkpoints are read before the streams, so a stream's last sequence is never older
+    // than a checkpoint beside it (one past it means the log lost its history). One request per
+    // stream, all at once, not one per read model in turn.
+    const [parked, rows] = await Promise.all([
+      countParked(rdb),
+      rdb.withSchema(RUNTIME_SCHEMA).selectFrom('checkpoints').selectAll().execute(),
+    ]);
+    const streams = [...new Set(projections.map((p) => log.names.stream(p.domain)))];
+    const infos = await Promise.all(
+      streams.map((stream) =>
+        log.link
+          .reach(() => log.jsm.streams.info(stream))
+          .catch((err: unknown) => {
+            throw toUnavailable(err);
+          }),
+      ),
+    );
+    const ends = new Map(streams.map((stream, i) => [stream, infos[i]?.state.last_seq ?? 0]));
+    return projections.map((p) => {
       const stream = log.names.stream(p.domain);
       const lastSeq = Number(rows.find((r) => r.read_model === p.name)?.last_seq ?? 0);
-      const info = await log.link
-        .reach(() => log.jsm.streams.info(stream))
-        .catch((err: unknown) => {
-          throw toUnavailable(err);
-        });
-      const streamLastSeq = info.state.last_seq;
-      out.push({
+      const streamLastSeq = ends.get(stream) ?? 0;
+      return {
         name: p.name,
         kind: reactors.has(p.name) ? 'reactor' : 'read-model',
         stream,
@@ -309,9 +324,22 @@ export function createProjectorRunner({
         deadLetters: parked.get(p.name) ?? 0,
         leader: leaders.has(p.name),
         reactor: reactorNames.has(p.name),
-      });
-    }
-    return out;
+      };
+    });
+  }
+
+  let recent: { at: number; status: Promise<ProjectorStatus[]> } | undefined;
+  /** One status shared by whoever asks within `maxAgeMs` (scrapes, /ready); a failure is not kept. */
+  function recentStatus(maxAgeMs = RECENT_STATUS_MS): Promise<ProjectorStatus[]> {
+    const now = Date.now();
+    if (recent && now - recent.at < maxAgeMs) return recent.status;
+    const made = status();
+    const entry = { at: now, status: made };
+    recent = entry;
+    made.catch(() => {
+      if (recent === entry) recent = undefined;
+    });
+    return made;
   }
 
   return {
@@ -325,6 +353,7 @@ export function createProjectorRunner({
       await locks.close();
     },
     status,
+    recentStatus,
     waitFor,
     positions,
     applied: async (name) => {

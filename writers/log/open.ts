@@ -38,6 +38,8 @@ export type Log = {
   snapshots: KV;
   /** The streams' max age: events older than this leave the log. */
   retentionMs: number;
+  /** Replicas of every stream and KV bucket (HEARTH_STREAM_REPLICAS; 3 on a 3-node cluster). */
+  replicas: number;
   /** Members' keys: personal fields are sealed under them, and erasure destroys them (keys.ts). */
   keys: Keyring;
 };
@@ -65,7 +67,7 @@ export async function openLog({
     await make();
     link.need({ stream: names.stream(domain), make });
   }
-  const opened = { nc, js, jsm, names, link, retentionMs };
+  const opened = { nc, js, jsm, names, link, retentionMs, replicas };
   const ledger = await openBucket(opened, 'ledger', {
     ttl: LEDGER_TTL_MS,
     history: 1,
@@ -136,7 +138,9 @@ export async function ensureStream({
   try {
     const info = await jsm.streams.info(name);
     const c = info.config;
+    // Replicas too: a cluster moves an existing stream to the new count on update.
     const same =
+      c.num_replicas === config.num_replicas &&
       c.max_age === config.max_age &&
       c.duplicate_window === config.duplicate_window &&
       c.allow_direct === true &&
