@@ -243,4 +243,24 @@ describe('a blue/green rebuild', () => {
     expect(await runner.waitFor(WATCH, seq, 15_000)).toBe(true);
     expect(acted.filter((s) => s === seq)).toHaveLength(1);
   });
+
+  it('fails, rather than waits forever, when the live checkpoint is past the end of the stream', async () => {
+    const last = await settled();
+    const before = await live();
+    // As after a stream restored from an older backup: the checkpoint names events it lacks.
+    await sql`UPDATE hearth.checkpoints SET last_seq = ${last + 10_000} WHERE read_model = ${LEDGER}`.execute(db);
+    try {
+      const err = await runner.rebuild(LEDGER).then(
+        () => null,
+        (e: unknown) => e as Error & { progress?: unknown },
+      );
+      expect(err?.message).toMatch(/past the last one its stream holds/);
+      expect(err?.progress).toMatchObject({ status: 'failed' });
+      expect(await runner.rebuildStatus(LEDGER)).toMatchObject({ status: 'failed' });
+      expect(await live()).toBe(before);
+      expect(await nextExists()).toBe(false);
+    } finally {
+      await sql`UPDATE hearth.checkpoints SET last_seq = ${last} WHERE read_model = ${LEDGER}`.execute(db);
+    }
+  });
 });
