@@ -351,8 +351,18 @@ export function createProjectorRunner({
         options.onProgress?.(p);
       };
       // Stopping the hub cancels its rebuilds too (they drop their new version and end).
-      const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-      const run = rebuild({ db: rdb, log, projection: find(name), batchSize, ...options, signal, onProgress: report });
+      const signal = options.signal
+        ? AbortSignal.any([options.signal, controller.signal])
+        : controller.signal;
+      const run = rebuild({
+        db: rdb,
+        log,
+        projection: find(name),
+        batchSize,
+        ...options,
+        signal,
+        onProgress: report,
+      });
       rebuilds.add(run);
       const done = await run.finally(() => rebuilds.delete(run));
       if (done.status !== 'done') return done;
