@@ -8,6 +8,8 @@ import type { JSONSchemaType } from 'ajv';
 export type RebuildStartBody = { acceptDifferences?: boolean };
 export const rebuildStartBody: JSONSchemaType<RebuildStartBody> = {
   type: 'object',
-  properties: { acceptDifferences: { type: 'boolean', nullable: true } },
+  // Absent or a boolean, never null: ajv's types ask optional properties to be nullable, and
+  // `not` takes null back out.
+  properties: { acceptDifferences: { type: 'boolean', nullable: true, not: { type: 'null' } } },
   additionalProperties: false,
 };

@@ -184,6 +184,7 @@ export async function startChatHubs({
   return {
     prefix,
     origin,
+    databaseUrl: database.url,
     edges,
     startEdge,
     signUp,

@@ -37,10 +37,17 @@ export function rebuildRoutes(deps: HubDeps): Hono<HubEnv> {
       }
       const { acceptDifferences = false } = c.req.valid('json');
       // Runs in the background; its progress is polled from the GET or followed on /events.
-      projectors
-        .rebuild(name, { acceptDifferences })
-        .catch((err) => requestLogger(c).error({ err, readModel: name }, 'rebuild failed'));
-      await new Promise((r) => setTimeout(r, 50));
+      // The answer waits for its claim, so it reports this rebuild, and what refuses it before
+      // (not rebuildable, one already running) is this request's error.
+      await new Promise<void>((claimed, refused) => {
+        projectors.rebuild(name, { acceptDifferences, onClaimed: claimed }).then(
+          () => claimed(),
+          (err: unknown) => {
+            refused(err);
+            requestLogger(c).error({ err, readModel: name }, 'rebuild failed');
+          },
+        );
+      });
       return c.json(
         (await projectors.rebuildStatus(name)) ?? { readModel: name, status: 'running', acceptDifferences },
         202,

@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
+import type { RebuildOptions } from '../runtime/rebuild.ts';
 import type { ProjectorRunner } from '../runtime/runner.ts';
 import type { AnyProjection } from '../runtime/types.ts';
 import { publish } from './events.fixture.ts';
@@ -85,9 +86,9 @@ describe('the plan of marked fields', () => {
   it('rebuilds the rows built with another plan, then records the new one', async () => {
     const rebuilds: string[] = [];
     const projectors = {
-      rebuild: async (name: string) => {
+      rebuild: async (name: string, options?: RebuildOptions) => {
         rebuilds.push(name);
-        return runner.rebuild(name);
+        return runner.rebuild(name, options);
       },
     };
     // The first check: chat has rows built before plans were kept (none recorded); the others are empty.

@@ -243,4 +243,42 @@ describe('a blue/green rebuild', () => {
     expect(await runner.waitFor(WATCH, seq, 15_000)).toBe(true);
     expect(acted.filter((s) => s === seq)).toHaveLength(1);
   });
+
+  it('fails, rather than waits forever, when the live checkpoint is past the end of the stream', async () => {
+    const last = await settled();
+    const before = await live();
+    // As after a stream restored from an older backup: the checkpoint names events it lacks.
+    await sql`UPDATE hearth.checkpoints SET last_seq = ${last + 10_000} WHERE read_model = ${LEDGER}`.execute(
+      db,
+    );
+    try {
+      const err = await runner.rebuild(LEDGER).then(
+        () => null,
+        (e: unknown) => e as Error & { progress?: unknown },
+      );
+      expect(err?.message).toMatch(/past the last one its stream holds/);
+      expect(err?.progress).toMatchObject({ status: 'failed' });
+      expect(await runner.rebuildStatus(LEDGER)).toMatchObject({ status: 'failed' });
+      expect(await live()).toBe(before);
+      expect(await nextExists()).toBe(false);
+    } finally {
+      await sql`UPDATE hearth.checkpoints SET last_seq = ${last} WHERE read_model = ${LEDGER}`.execute(db);
+    }
+  });
+
+  it('drops at start a new version left by a rebuild whose process died, never one a live rebuild holds', async () => {
+    await sql`CREATE SCHEMA bg_ledger__next`.execute(db);
+    await sql`CREATE TABLE bg_ledger__next.entries (seq bigint)`.execute(db);
+    const other = await rt.pool.connect();
+    try {
+      await other.query(`SELECT pg_advisory_lock(hashtext('hearth.rebuild'), hashtext($1))`, [LEDGER]);
+      await runner.migrate();
+      expect(await nextExists()).toBe(true);
+      await other.query(`SELECT pg_advisory_unlock(hashtext('hearth.rebuild'), hashtext($1))`, [LEDGER]);
+    } finally {
+      other.release();
+    }
+    await runner.migrate();
+    expect(await nextExists()).toBe(false);
+  });
 });

@@ -82,6 +82,22 @@ export async function resolveDeadLetter({
 }): Promise<DeadLetter> {
   if (!/^\d{1,18}$/.test(id)) throw commonErrors.notFound('No such dead letter.');
   await db.transaction().execute(async (tx) => {
+    // The read model's checkpoint row first, as a live batch and a rebuild's switch take it:
+    // a retry changes the live version, never while a switch compares or swaps it.
+    const owner = await tx
+      .withSchema(RUNTIME_SCHEMA)
+      .selectFrom('dead_letters')
+      .select('read_model')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!owner) throw commonErrors.notFound('No such dead letter.');
+    await tx
+      .withSchema(RUNTIME_SCHEMA)
+      .selectFrom('checkpoints')
+      .select('last_seq')
+      .where('read_model', '=', owner.read_model)
+      .forUpdate()
+      .execute();
     const row = await tx
       .withSchema(RUNTIME_SCHEMA)
       .selectFrom('dead_letters')

@@ -3,6 +3,7 @@
 // written into the new version's schema.
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { CompiledQuery, Kysely } from 'kysely';
+import { commonErrors } from '../../contracts/errors.ts';
 import { type RawMessage, toRaw } from '../../writers/log/decode.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { applyCareful, applyFast, decoded, isTransient } from './apply.ts';
@@ -19,6 +20,13 @@ export type Replay = {
   /** The next events at or below `upTo`, decoded ahead; one pull at a time. */
   pull: (upTo: number) => Promise<Pulled>;
 };
+
+/** The live checkpoint is past the stream's end: the rebuild fails instead of waiting forever. */
+export const beyondStream = (readModel: string, checkpoint: number, last: number) =>
+  commonErrors.invalidRequest(
+    `Read model ${readModel} stands at sequence ${checkpoint}, past the last one its stream holds (${last}): ` +
+      'the stream was restored or recreated, so no replay can reach it.',
+  );
 
 export async function openReplay(input: {
   log: Log;
@@ -42,6 +50,15 @@ export async function openReplay(input: {
   });
   // The highest sequence fetched so far, and what was fetched past the bound of its pull.
   let fetched = from;
+  // Nothing left to read below the bound. Sequences up to it that never come are other
+  // subjects' or expired, unless the stream ends before the bound: the live checkpoint is past
+  // what the stream holds (a stream restored or recreated), and no replay can reach it.
+  const exhausted = async (upTo: number): Promise<Pulled> => {
+    const last = (await log.jsm.streams.info(stream)).state.last_seq;
+    if (last < upTo) throw beyondStream(projection.name, upTo, last);
+    fetched = upTo;
+    return { batch: [], done: true };
+  };
   const held: RawMessage[] = [];
   const pull = async (upTo: number): Promise<Pulled> => {
     if (held.length > 0) {
@@ -56,12 +73,15 @@ export async function openReplay(input: {
     // subjects'): the consumer says how many there are, so the fetch ends when they are in.
     if (upTo - fetched <= batchSize) {
       const pending = (await consumer.info()).num_pending;
-      if (pending === 0) return { batch: [], done: true };
+      if (pending === 0) return exhausted(upTo);
       max = Math.min(max, pending);
     }
     const out: RawMessage[] = [];
     const iter = await consumer.fetch({ max_messages: max, expires: 1000 });
     for await (const m of iter) out.push(toRaw(m));
+    // Nothing came: either nothing is left to read (then the bound must be within the stream)
+    // or the fetch expired first (the caller tries again, and may be cancelled meanwhile).
+    if (out.length === 0 && (await consumer.info()).num_pending === 0) return exhausted(upTo);
     if (out.length > 0) fetched = (out.at(-1) as RawMessage).seq;
     // Another subject's sequences may make the fetch reach past the bound: those wait.
     const past = out.findIndex((m) => m.seq > upTo);

@@ -4,12 +4,16 @@
 // new one takes the live name, or does not.
 import { type Kysely, sql } from 'kysely';
 import type { RebuildVerification } from '../../contracts/admin.api.ts';
+import { commonErrors } from '../../contracts/errors.ts';
 import type { RawMessage } from '../../writers/log/decode.ts';
 import { applyIsolating } from './apply.ts';
 import type { Replay } from './rebuild-replay.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
 import type { AnyProjection } from './types.ts';
 import { compareVersions } from './verify.ts';
+
+/** Empty pulls in a row (each a fetch that expired) after which the switch gives up. */
+const EMPTY_PULLS = 5;
 
 export type SwitchOutcome =
   | { kind: 'switched'; verification: RebuildVerification }
@@ -51,13 +55,21 @@ export async function switchVerified(input: {
       .execute();
 
     const atSeq = Number(checkpoint.last_seq);
-    for (;;) {
+    // The live worker waits on this lock: a replay that keeps coming back empty gives up
+    // rather than hold it (the pull itself fails when the stream ends before `atSeq`).
+    for (let empty = 0; ; ) {
       const { batch, done } = await replay.pull(atSeq);
       if (batch.length > 0) {
         await applyIsolating({ tx, projection, stream, messages: batch, schema: target, rebuilding: true });
         onApplied(batch);
+        empty = 0;
+      } else if (!done && ++empty >= EMPTY_PULLS) {
+        throw commonErrors.unavailable(
+          `The log gave nothing for ${name} up to sequence ${atSeq}; the rebuild stops rather than hold the live worker.`,
+        );
       }
       if (done) break;
+      if (signal?.aborted) return { kind: 'cancelled' };
     }
     const found = await compareVersions({
       db: tx as unknown as Kysely<unknown>,

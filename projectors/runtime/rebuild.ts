@@ -30,6 +30,8 @@ export type RebuildOptions = {
   acceptDifferences?: boolean;
   /** Aborting cancels, as a cancel asked through the row does. */
   signal?: AbortSignal;
+  /** Called once this rebuild holds its lock and its row says so (errors before it are thrown). */
+  onClaimed?: () => void;
 };
 
 /** Thrown inside the rebuild when it is cancelled; it ends as `cancelled`, not failed. */
@@ -57,12 +59,14 @@ export async function rebuild(
 async function rebuildHoldingLock(
   input: { db: Kysely<RuntimeDB>; log: Log; projection: AnyProjection; batchSize?: number } & RebuildOptions,
 ): Promise<RebuildProgress> {
-  const { db, log, projection, batchSize = 500, onProgress, signal, acceptDifferences = false } = input;
+  const { db, log, projection, batchSize = 500, onProgress, signal, onClaimed } = input;
+  const acceptDifferences = input.acceptDifferences === true;
   const stream = log.names.stream(projection.domain);
   const target = `${projection.name}__next`;
   const runtime = db.withSchema(RUNTIME_SCHEMA);
   const anyDb = db as unknown as Kysely<unknown>;
   await claimRow(db, projection.name, acceptDifferences);
+  onClaimed?.();
 
   const started = Date.now();
   const state = { processed: 0, position: 0, targetSeq: 0, cancelAsked: false };
@@ -150,10 +154,12 @@ async function rebuildHoldingLock(
       }
       next = replay.pull(state.targetSeq);
       next.catch(() => undefined); // awaited above; never left unhandled if this batch fails first
-      if (batch.length === 0) continue;
-      await applyToVersion({ db, projection, stream, schema: target, batch });
-      state.processed += batch.length;
-      state.position = (batch.at(-1) as RawMessage).seq;
+      if (batch.length > 0) {
+        await applyToVersion({ db, projection, stream, schema: target, batch });
+        state.processed += batch.length;
+        state.position = (batch.at(-1) as RawMessage).seq;
+      }
+      // An empty pass too (a fetch that expired) reads the row, so a cancel is heard.
       if (Date.now() - lastReport > 500) {
         lastReport = Date.now();
         await report('running');

@@ -1,7 +1,7 @@
 // Owns the read models' lifecycle: migrations, one leader-elected worker per read model or
 // reactor, read-your-writes waits, positions, status, rebuilds and dead letters.
 import { EventEmitter, setMaxListeners } from 'node:events';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { commonErrors } from '../../contracts/errors.ts';
@@ -20,6 +20,7 @@ import {
   rebuildStatus,
   requestCancel,
 } from './rebuild.ts';
+import { lockKey } from './rebuild-status.ts';
 import { sleep } from './sleep.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
 import type { AnyProjection, Projector } from './types.ts';
@@ -115,6 +116,8 @@ export function createProjectorRunner({
   // listeners as there are read models and reactors, which is no leak.
   setMaxListeners(4 * projectors.length + 10, controller.signal);
   const running: Promise<void>[] = [];
+  /** Rebuilds under way in this process: stopping cancels them and waits for their end. */
+  const rebuilds = new Set<Promise<RebuildProgress>>();
   const reactorNames = new Set(projectors.filter(isReactor).map((p) => p.name));
   // A reactor runs as a projection with no tables (reactor.ts), lent this runner's waits.
   const projections = projectors.map((p) =>
@@ -144,6 +147,7 @@ export function createProjectorRunner({
     for (const [from, , domain] of RENAMED)
       await log.jsm.consumers.delete(log.names.stream(domain), `rm_${from}`).catch(() => undefined);
     for (const p of projections) {
+      await dropStrayVersion(p.name);
       await migrateSchema({ db, schema: p.name, migrations: p.migrations });
       const stream = log.names.stream(p.domain);
       const start = p.startAt === 'end' ? (await log.jsm.streams.info(stream)).state.last_seq : 0;
@@ -155,6 +159,18 @@ export function createProjectorRunner({
         .execute();
     }
     await refuseLogBehind({ db: rdb, log, projections });
+  }
+
+  /**
+   * A new version left beside the live one by a rebuild whose process died. Dropped only under
+   * the rebuild's own lock, so never one that a live rebuild in any process is writing.
+   */
+  async function dropStrayVersion(name: string) {
+    await rdb.transaction().execute(async (tx) => {
+      const { rows } = await sql<{ ok: boolean }>`
+        SELECT pg_try_advisory_xact_lock(${lockKey(name)}) AS ok`.execute(tx);
+      if (rows[0]?.ok) await sql`DROP SCHEMA IF EXISTS ${sql.id(`${name}__next`)} CASCADE`.execute(tx);
+    });
   }
 
   // One leader per read model across all processes: two workers on one durable consumer
@@ -349,7 +365,7 @@ export function createProjectorRunner({
     },
     stop: async () => {
       controller.abort();
-      await Promise.allSettled(running);
+      await Promise.allSettled([...running, ...rebuilds]);
       await locks.close();
     },
     status,
@@ -365,14 +381,21 @@ export function createProjectorRunner({
         onRebuildProgress?.(p);
         options.onProgress?.(p);
       };
-      const done = await rebuild({
+      // Stopping the hub cancels its rebuilds too (they drop their new version and end).
+      const signal = options.signal
+        ? AbortSignal.any([options.signal, controller.signal])
+        : controller.signal;
+      const run = rebuild({
         db: rdb,
         log,
         projection: find(name),
         batchSize,
         ...options,
+        signal,
         onProgress: report,
       });
+      rebuilds.add(run);
+      const done = await run.finally(() => rebuilds.delete(run));
       if (done.status !== 'done') return done;
       // The switch moved the checkpoint; waiters on this process learn it here.
       if (done.targetSeq > (reached.get(name) ?? 0)) {
