@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HubEnv } from './context.ts';
 import { onError } from './errors.ts';
-import { commandRateLimit, createLimiter, createTokenBucket } from './rate-limit.ts';
+import { commandRateLimit, createFailureBudget, createLimiter, createTokenBucket } from './rate-limit.ts';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.UTC(2025, 0, 1) });
@@ -33,6 +33,25 @@ describe('a limiter', () => {
     expect(take('ann')).toBe(0);
     vi.advanceTimersByTime(999);
     expect(take('ann')).toBe(1);
+  });
+});
+
+describe('a failure budget', () => {
+  it('lets a key fail its points, then refuses it until the window ends; successes are free', () => {
+    const budget = createFailureBudget({ points: 2, windowMs: 1000 });
+    expect(budget.waitMs('ann')).toBe(0);
+    budget.failed('ann');
+    expect(budget.waitMs('ann')).toBe(0);
+    vi.advanceTimersByTime(200);
+    budget.failed('ann');
+    expect(budget.waitMs('ann')).toBe(800);
+    expect(budget.waitMs('bob')).toBe(0);
+    vi.advanceTimersByTime(400);
+    expect(budget.waitMs('ann')).toBe(400);
+    vi.advanceTimersByTime(400);
+    expect(budget.waitMs('ann')).toBe(0);
+    budget.failed('ann');
+    expect(budget.waitMs('ann')).toBe(0);
   });
 });
 

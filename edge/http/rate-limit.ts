@@ -79,3 +79,37 @@ export function commandRateLimit({
     await next();
   });
 }
+
+/**
+ * A budget of failures per key: `points` failures in a window (a window starting at the key's
+ * first failure in it), then the key is refused until the window ends, asked with `waitMs` before the work a failure costs (a key lookup's read of the
+ * log). Successes take nothing. Refusals do not count, so a refused client is free again once
+ * its window is over.
+ */
+export function createFailureBudget({ points, windowMs }: { points: number; windowMs: number }) {
+  // The failure that spends the budget is the last one: refused from the next attempt on.
+  const take = createLimiter({ points: points - 1, windowMs });
+  const blocked = new Map<string, number>();
+  let sweptAt = Date.now();
+  return {
+    /** 0 when the key may try, else the ms until it may. */
+    waitMs: (key: string): number => {
+      const until = blocked.get(key);
+      if (until === undefined) return 0;
+      const left = until - Date.now();
+      if (left > 0) return left;
+      blocked.delete(key);
+      return 0;
+    },
+    /** Counts a failure; past the budget the key waits out the window. */
+    failed: (key: string): void => {
+      const now = Date.now();
+      if (now - sweptAt >= windowMs) {
+        sweptAt = now;
+        for (const [k, until] of blocked) if (until <= now) blocked.delete(k);
+      }
+      const wait = take(key);
+      if (wait > 0) blocked.set(key, now + wait);
+    },
+  };
+}

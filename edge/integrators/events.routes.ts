@@ -7,11 +7,15 @@ import { createMiddleware } from 'hono/factory';
 import { streamSSE } from 'hono/streaming';
 import { type Kysely, sql } from 'kysely';
 import { LRUCache } from 'lru-cache';
+import { commonErrors, HearthError } from '../../contracts/errors.ts';
+import { RefusalKind } from '../../contracts/gen/hearth/audit/v1/events_pb.ts';
 import { feedQuery } from '../../contracts/integrators.schema.ts';
 import type { Names } from '../../contracts/subjects.ts';
+import { networkOf } from '../http/address-form.ts';
 import { requestOrigin } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
+import type { createFailureBudget } from '../http/rate-limit.ts';
 import { queryParams } from '../http/validate.ts';
 import { integratorErrors } from './errors.ts';
 import { type FeedOptions, runFeed } from './feed.ts';
@@ -22,30 +26,43 @@ import { parseSubjects } from './subjects.ts';
 
 export const FEED_ACTION = 'GET /api/v1/events';
 
+type FailureBudget = ReturnType<typeof createFailureBudget>;
+
 export function eventRoutes({
   deps,
   registry,
   uses,
   options,
+  failedKeys,
 }: {
   deps: HubDeps;
   registry: FeedRegistry;
   uses: KeyUses;
   options: FeedOptions;
+  failedKeys: FailureBudget;
 }): Hono<HubEnv> {
   const { log, logger } = deps;
   const app = new Hono<HubEnv>();
   const isDm = dmChannels(deps.db, log.names);
 
-  // The key first: whoever has none learns nothing about the query.
+  // The key first: whoever has none learns nothing about the query. A network that failed too
+  // many lookups is refused before the next one reads the log.
   const holders = new WeakMap<Request, KeyHolder>();
   const requireKey = createMiddleware<HubEnv>(async (c, next) => {
     const authorization = c.req.header('Authorization');
+    const origin = requestOrigin(c);
+    const network = networkOf(origin.clientIp);
+    const waitMs = failedKeys.waitMs(network);
+    if (waitMs > 0) {
+      deps.refused({ kind: RefusalKind.RATE_LIMITED, action: FEED_ACTION, code: 'rate_limited', ...origin });
+      throw commonErrors.rateLimited(undefined, { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) });
+    }
     try {
       holders.set(c.req.raw, await authenticateKey({ log, authorization }));
     } catch (err) {
+      if (err instanceof HearthError && err.status === 401) failedKeys.failed(network);
       const keyId = keyIdOf(authorization);
-      if (keyId) uses.used({ keyId, action: FEED_ACTION, status: 401, ...requestOrigin(c) });
+      if (keyId) uses.used({ keyId, action: FEED_ACTION, status: 401, ...origin });
       throw err;
     }
     await next();

@@ -10,13 +10,22 @@ import type { Appender } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
+import { createFailureBudget } from '../http/rate-limit.ts';
 import { eventRoutes } from './events.routes.ts';
 import { DEFAULT_FEED, type FeedOptions } from './feed.ts';
 import { createKeyUses } from './key-use.ts';
 import { keyRoutes } from './keys.routes.ts';
 import { createFeedRegistry } from './registry.ts';
 
-export type IntegratorOptions = Partial<FeedOptions> & { maxPerKey?: number; maxFeeds?: number };
+export type IntegratorOptions = Partial<FeedOptions> & {
+  maxPerKey?: number;
+  maxFeeds?: number;
+  /** Failed key lookups per client network and window, past which it is refused (429). */
+  failedKeys?: { points: number; windowMs: number };
+};
+
+/** A client network's failed key lookups: each costs a read of the log. */
+export const DEFAULT_FAILED_KEYS = { points: 20, windowMs: 60_000 };
 
 export function createIntegrators({
   log,
@@ -38,12 +47,14 @@ export function createIntegrators({
   const uses = createKeyUses({ writer: createAuditWriter({ appender }), logger });
   const writer = createIdentityWriter({ appender });
   const feed: FeedOptions = { ...DEFAULT_FEED, ...options };
+  const failedKeys = createFailureBudget(options.failedKeys ?? DEFAULT_FAILED_KEYS);
   return {
     projections: [identityKeysProjection as unknown as Projector],
     /** Under /api/v1 behind the session: the admin's keys. */
     adminRoutes: (deps: HubDeps): Hono<HubEnv> => keyRoutes({ deps, writer }),
     /** Under /api/v1 before the session: what an API key authenticates, and nothing else. */
-    keyRoutes: (deps: HubDeps): Hono<HubEnv> => eventRoutes({ deps, registry, uses, options: feed }),
+    keyRoutes: (deps: HubDeps): Hono<HubEnv> =>
+      eventRoutes({ deps, registry, uses, options: feed, failedKeys }),
     /** Open feeds and the events they hold (tests). */
     feeds: () => registry.stats(),
     /** Appends the key uses counted so far (tests). */

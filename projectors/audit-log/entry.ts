@@ -35,6 +35,8 @@ export const REFUSED_DOMAINS: ReadonlySet<string> = new Set(
  * sign-in is nobody's act (the tried account stays in the details, where its schema marks it).
  */
 const NO_ACTOR = new Set(['identity.SignInFailed']);
+/** Events coalesced from many attempts or uses, each carrying how many it stands for. */
+const COUNTED = new Set(['audit.AttemptRefused', 'audit.ApiKeyUsed']);
 /** entries.count is a Postgres integer; a larger count (uint32 in AttemptRefused) is stored as this. */
 export const MAX_COUNT = 2_147_483_647;
 const kinds = new Map<Domain, Map<string, Kind>>();
@@ -50,7 +52,7 @@ function kindOf(domain: Domain, eventCase: string): Kind | undefined {
         action,
         desc: field.message,
         refused: REFUSED.has(action),
-        counted: action === 'audit.AttemptRefused',
+        counted: COUNTED.has(action),
         anonymous: NO_ACTOR.has(action),
       });
     }

@@ -31,6 +31,7 @@ const PATHS = [
   '/admin/consumers',
   '/admin/browse',
   '/admin/aggregate',
+  '/admin/keys',
 ];
 
 async function idOf(page: Page): Promise<string> {
@@ -122,6 +123,7 @@ describe.skipIf(withoutBrowser)('the UI offers only what the server allows', () 
             'audit.read',
             'audit.checkpoint',
             'stream.inspect',
+            'integration.manage',
           ]),
         );
       // Fifteen pages each waited to settle: more than the default 30 s on a busy machine.

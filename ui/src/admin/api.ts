@@ -12,6 +12,8 @@ import type {
   SessionsRevoked,
 } from '../../../contracts/identity.api.ts';
 import type { EraseMemberBody, FamilyBody } from '../../../contracts/identity.schema.ts';
+import type { AdminApiKey, ApiKeyMade } from '../../../contracts/integrators.api.ts';
+import type { IssueKeyBody } from '../../../contracts/integrators.schema.ts';
 import type { Accepted as PlayAccepted, PlaySettings, Profile } from '../../../contracts/play.api.ts';
 import { api } from '../lib/http.ts';
 
@@ -102,3 +104,7 @@ export const getRebuild = (name: string) =>
 export const getDeadLetters = () => api<DeadLetter[]>('/api/v1/admin/dead-letters?status=parked');
 export const resolveDeadLetter = (id: string, action: 'retry' | 'skip') =>
   api<DeadLetter>(`/api/v1/admin/dead-letters/${part(id)}/${action}`, { body: {} });
+
+export const getKeys = (seq?: number) => api<AdminApiKey[]>(`/api/v1/admin/keys${after(seq)}`);
+export const issueKey = (body: IssueKeyBody) => api<ApiKeyMade>('/api/v1/admin/keys', { body });
+export const revokeKey = (id: string) => api<Accepted>(`/api/v1/admin/keys/${part(id)}/revoke`, { body: {} });

@@ -1,5 +1,5 @@
 // The admin console: people and invites, family settings, read models, dead letters, the
-// streams (figures, consumers, events, time travel), the audit log. Only admins are offered
+// streams (figures, consumers, events, time travel), the audit log, integrators' API keys. Only admins are offered
 // it; anyone else who opens its URL is told why they cannot use it.
 import {
   Activity,
@@ -7,6 +7,7 @@ import {
   Gauge,
   History,
   Inbox,
+  KeyRound,
   ListTree,
   ScrollText,
   Settings,
@@ -23,6 +24,7 @@ import { AuditScreen } from './audit.tsx';
 import { BrowseScreen } from './browse.tsx';
 import { ConsumersScreen } from './consumers.tsx';
 import { DeadLettersScreen } from './dead-letters.tsx';
+import { KeysScreen } from './keys.tsx';
 import { PeopleScreen } from './people.tsx';
 import { ReadModelsScreen } from './read-models.tsx';
 import { SettingsScreen } from './settings.tsx';
@@ -49,6 +51,7 @@ const TABS: Tab[] = [
   { path: '/admin/browse', label: 'Browse events', icon: <ListTree />, requires: 'stream.inspect' },
   { path: '/admin/aggregate', label: 'Time travel', icon: <History />, requires: 'stream.inspect' },
   { path: '/admin/audit', label: 'Audit log', icon: <ScrollText />, requires: 'audit.read' },
+  { path: '/admin/keys', label: 'API keys', icon: <KeyRound />, requires: 'integration.manage' },
 ];
 
 export function ConsolePage({ me, path }: { me: User; path: string }) {
@@ -130,6 +133,8 @@ export function ConsolePage({ me, path }: { me: User; path: string }) {
           <BrowseScreen />
         ) : tab.path === '/admin/aggregate' ? (
           <AggregateScreen />
+        ) : tab.path === '/admin/keys' ? (
+          <KeysScreen />
         ) : (
           <AuditScreen />
         )}
