@@ -39,11 +39,12 @@ async function transfer(page: Page, path: string, name: string, type: string) {
   );
 }
 
+/** Waits on the page, not a clock: Send is enabled once every upload in the tray is done. */
 async function sendWhenReady(page: Page, text = '') {
-  await expect.poll(() => send(page).isEnabled()).toBe(true);
+  await send(page).and(page.locator(':enabled')).waitFor();
   if (text) await composer(page).fill(text);
   await send(page).click();
-  await expect.poll(() => tray(page).count()).toBe(0);
+  await tray(page).waitFor({ state: 'detached' });
 }
 
 describe.skipIf(withoutBrowser || withoutClamd)('chat attachments in a browser', () => {
@@ -175,7 +176,7 @@ describe.skipIf(withoutBrowser || withoutClamd)('chat attachments in a browser',
     await tray(ana).locator('li[data-status="done"]').waitFor();
     await expectAccessible(ana, 'the composer with an attachment');
     await tray(ana).getByRole('button', { name: 'Remove draft.jpg' }).click();
-    await expect.poll(() => tray(ana).count()).toBe(0);
+    await tray(ana).waitFor({ state: 'detached' });
   });
 
   it('says plainly why a file was refused, and lets it be removed', async () => {
@@ -196,7 +197,7 @@ describe.skipIf(withoutBrowser || withoutClamd)('chat attachments in a browser',
       await tray(ana)
         .getByRole('button', { name: `Remove ${name}` })
         .click();
-      await expect.poll(() => tray(ana).count()).toBe(0);
+      await tray(ana).waitFor({ state: 'detached' });
     }
     await clamd.stop();
     const [chooser] = await Promise.all([
