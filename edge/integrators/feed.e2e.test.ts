@@ -56,9 +56,14 @@ beforeAll(async () => {
   member = t.client();
   expect((await member.signUp({ email: 'kid@family.test', name: 'Kid' })).status).toBe(200);
   memberId = (await member.me()).id;
-  const made = await admin.request('/api/v1/channels', { body: { name: 'Feed', members: [memberId] } });
-  channel = (await json<{ id: string }>(made)).id;
-  // The member is a participant once chat has heard of their account.
+  // Both wait until chat has heard of the member's account: until then she is no one to add.
+  channel = await eventually(
+    async () => {
+      const res = await admin.request('/api/v1/channels', { body: { name: 'Feed', members: [memberId] } });
+      return res.status === 201 ? (await json<{ id: string }>(res)).id : undefined;
+    },
+    { timeoutMs: 30_000, what: 'a channel with the member in it' },
+  );
   dm = await eventually(
     async () => {
       const res = await admin.request('/api/v1/dms', { body: { user_id: memberId } });
