@@ -9,6 +9,7 @@ import { channelAggregate } from '../../writers/chat/channel.ts';
 import { messageAggregate } from '../../writers/chat/message.ts';
 import { watermarkAggregate } from '../../writers/chat/watermark.ts';
 import { inboxAggregate } from '../../writers/home/inbox.ts';
+import { apiKeyAggregate } from '../../writers/identity/api-key.ts';
 import { accountAggregate, sessionsAggregate } from '../../writers/identity/decide.ts';
 import { familyAggregate } from '../../writers/identity/family.ts';
 import { inviteAggregate } from '../../writers/identity/invite.ts';
@@ -72,6 +73,9 @@ export function aggregateTypes(names: Names): Kept[] {
     kept(names, 'identity.sessions', sessionsAggregate),
     kept(names, 'identity.invite', inviteAggregate),
     kept(names, 'identity.family', familyAggregate),
+    // An API key lives as long as it may be used (up to MAX_KEY_DAYS, past the stream's
+    // retention): its snapshot keeps the secret's hash, which is no member's personal data.
+    kept(names, 'identity.apiKey', apiKeyAggregate),
     kept(names, 'chat.channel', channelAggregate),
     kept(names, 'chat.message', messageAggregate, true),
     kept(names, 'chat.read', watermarkAggregate, true),
