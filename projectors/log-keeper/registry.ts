@@ -40,8 +40,14 @@ export type Kept = {
   pattern: (string | null)[];
   /** The subject of the aggregate with this id (a pair's id is "a:b"). */
   subject: (id: string) => string;
+  /** Whether its id is a pair ("a:b"). */
+  pair: boolean;
   /** Its state at a sequence or a moment, personal fields left sealed (the admins' time travel). */
-  travel: (log: Log, subject: string, at: { atSeq?: number; atTime?: Date }) => Promise<Travelled<unknown>>;
+  travel: (
+    log: Log,
+    subject: string,
+    at: { atSeq?: number; atTime?: Date; maxFolded?: number; signal?: AbortSignal },
+  ) => Promise<Travelled<unknown>>;
 };
 
 // Ids a subject never carries in practice; where a type's subject puts them, any token matches.
@@ -62,6 +68,7 @@ function kept<S, C, Env extends Envelope>(
     keep: (state) => snapshotState(type, state as S),
     pattern: sample.split('.').map((t) => (t === A || t === B ? null : t)),
     subject: (id) => type.subject(names, id),
+    pair,
     travel: (log, subject, at) => foldAt({ log, type, subject, ...at }),
   };
 }
