@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PublicEvent } from '../../contracts/integrators.api.ts';
 import { IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
+import type { PublicEvent } from '../../contracts/integrators.api.ts';
 import { publishIdentity, registered } from '../../test/events.ts';
 import { NATS_URL, testNats } from '../../test/services.ts';
 import { connectLog } from '../../writers/log/connect.ts';

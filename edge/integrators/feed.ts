@@ -2,8 +2,9 @@
 // batch written as one chunk of Server-Sent Events and its drain awaited before the next is
 // fetched. A reader that stops reading stops the fetching: the hub holds at most one batch
 // per feed, whatever the reader's pace.
-import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
+
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { FeedDomain } from '../../contracts/integrators.api.ts';
 import { streamSeq } from '../../writers/log/decode.ts';
@@ -147,7 +148,10 @@ async function render({
             continue;
           }
           missing.add(err.keyId);
-          logger.warn({ stream, seq: msg.seq, keyId: err.keyId }, 'feed withheld the fields of a key not loaded');
+          logger.warn(
+            { stream, seq: msg.seq, keyId: err.keyId },
+            'feed withheld the fields of a key not loaded',
+          );
           open = false;
           continue;
         }

@@ -62,7 +62,9 @@ describe("an API key's snapshot", () => {
     };
     const kept = types.find((t) => t.name === 'identity.apiKey');
     expect(kept?.stateful).toBe(true);
-    const back = decodeSnapshot<typeof state>(encodeSnapshot({ seq: 1, state: kept?.keep(state) as typeof state })).state;
+    const back = decodeSnapshot<typeof state>(
+      encodeSnapshot({ seq: 1, state: kept?.keep(state) as typeof state }),
+    ).state;
     expect(secretMatches(back, parseApiKey(made.key)?.secret ?? '')).toBe(true);
     expect(secretMatches(back, 'x'.repeat(43))).toBe(false);
   });

@@ -52,7 +52,12 @@ describe('an identity event given to an integrator', () => {
 
   it("never releases a key's secret hash, and its name only with the personal scope", () => {
     const sealed = convert(issued, false);
-    expect(sealed.payload).toEqual({ keyId: 'k1', scopes: ['identity:read'], expiresAtMs: '1', issuedBy: 'admin' });
+    expect(sealed.payload).toEqual({
+      keyId: 'k1',
+      scopes: ['identity:read'],
+      expiresAtMs: '1',
+      issuedBy: 'admin',
+    });
     const open = convert(issued, true);
     expect(open.payload).toMatchObject({ keyId: 'k1', name: 'Grandma tablet' });
     expect(open.payload).not.toHaveProperty('secretHash');
