@@ -54,6 +54,7 @@ export const commonErrors = defineErrors('', {
     status: 422,
     message: 'This Idempotency-Key was already used for a different request.',
   },
+  tooManyEvents: { status: 422, message: 'There are too many events to fold in one request.' },
   payloadTooLarge: { status: 413, message: 'The request body is too large.' },
   unsupportedMediaType: { status: 415, message: 'Send the body as application/json.' },
   rateLimited: { status: 429, message: 'Too many requests; slow down.' },

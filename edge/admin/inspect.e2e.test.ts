@@ -204,6 +204,13 @@ describe('hostile parameters', () => {
     ['/admin/aggregates/chat/channel/%3E', 400],
     ['/admin/aggregates/chat/channel/x?at_seq=1&at_time=2026-01-01', 400],
     ['/admin/aggregates/chat/channel/x?at_seq=1e3', 400],
+    ['/admin/aggregates/chat/message/abc', 400],
+    ['/admin/aggregates/chat/message/a:b:c', 400],
+    ['/admin/aggregates/chat/channel/a:b', 400],
+    ['/admin/streams/chat/events?subject=chat.%3E.x', 400],
+    ['/admin/streams/chat/events?subject=chat.', 400],
+    ['/admin/streams/chat/events?subject=chat..a', 400],
+    ['/admin/streams/chat/events?subject=%3E.x', 400],
   ])('%s answers %i', async (path, status) => {
     const before = (await t.hub.deps.log.jsm.streams.info(t.hub.deps.log.names.stream('chat'))).state
       .last_seq;

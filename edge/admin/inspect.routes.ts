@@ -118,6 +118,7 @@ export function inspectRoutes(deps: HubDeps): Hono<HubEnv> {
           atSeq: q.at_seq === undefined ? undefined : Number(q.at_seq),
           atTime: q.at_time === undefined ? undefined : moment(q.at_time, 'at_time'),
           historyAfter: Number(q.history_after ?? 0),
+          signal: c.req.raw.signal,
         }),
       );
     },

@@ -28,6 +28,8 @@ export async function aggregateAt({
   atSeq,
   atTime,
   historyAfter = 0,
+  maxFolded,
+  signal,
 }: {
   log: Log;
   /** aggregateTypes(log.names), by name ("chat.channel"). */
@@ -38,17 +40,27 @@ export async function aggregateAt({
   atSeq?: number | undefined;
   atTime?: Date | undefined;
   historyAfter?: number;
+  /** Events folded at most (MAX_FOLDED unless given). */
+  maxFolded?: number | undefined;
+  /** The request's: a client that left stops the fold. */
+  signal?: AbortSignal | undefined;
 }): Promise<AggregateAt> {
   const domain = domainParam(domainName);
   const type = TYPE.test(typeName) ? types.get(`${domain}.${typeName}`) : undefined;
   if (!type) throw commonErrors.notFound(`No aggregate type ${domain}.${typeName}.`);
-  if (!ID.test(id)) throw commonErrors.invalidRequest('That is no aggregate id.', { field: 'id' });
+  if (!ID.test(id) || id.includes(':') !== type.pair)
+    throw commonErrors.invalidRequest(
+      type.pair ? 'This aggregate is named by two ids, as a:b.' : 'That is no aggregate id.',
+      { field: 'id' },
+    );
   if (atSeq !== undefined && atTime !== undefined)
     throw commonErrors.invalidRequest('Give a sequence or a time, not both.', { field: 'at_time' });
   const subject = type.subject(id);
   const at = await type.travel(log, subject, {
     ...(atSeq !== undefined && { atSeq }),
     ...(atTime !== undefined && { atTime }),
+    ...(maxFolded !== undefined && { maxFolded }),
+    ...(signal && { signal }),
   });
   const history = await readEvents({ log, domain, afterSeq: historyAfter, limit: PAGE, subject });
   return {

@@ -22,6 +22,7 @@ const json = async <T>(res: Response) => (await res.json()) as T;
 const issue = async (scopes: string[], name = 'Integration') => {
   const res = await admin.request('/api/v1/admin/keys', { body: { name, scopes } });
   expect(res.status).toBe(201);
+  expect(res.headers.get('Cache-Control')).toBe('no-store');
   return json<ApiKeyMade>(res);
 };
 

@@ -2,6 +2,8 @@
 // batch written as one chunk of Server-Sent Events and its drain awaited before the next is
 // fetched. A reader that stops reading stops the fetching: the hub holds at most one batch
 // per feed, whatever the reader's pace.
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { FeedDomain } from '../../contracts/integrators.api.ts';
@@ -18,6 +20,9 @@ export type FeedOptions = {
   /** A comment line after this long with nothing to send. */
   heartbeatMs: number;
 };
+
+/** Pauses before looking again for a sealing key not loaded yet (about 3.5 s in all). */
+const KEY_WAITS_MS = [20, 50, 100, 200, 400, 800, 1000, 1000];
 
 export const DEFAULT_FEED: FeedOptions = { batch: 256, heartbeatMs: 15_000 };
 
@@ -73,7 +78,7 @@ export async function runFeed({
         feed.buffered = batch.length;
         // Everything in hand is written in one chunk; under load that is a whole batch.
         if (iter.getPending() > 0 && batch.length < options.batch) continue;
-        chunk += await render({ log, logger, domain, stream, filters, batch, canOpen });
+        chunk += await render({ log, logger, domain, stream, filters, batch, canOpen, ended });
         batch.length = 0;
         if (chunk.length > 0) {
           await write(chunk);
@@ -84,7 +89,7 @@ export async function runFeed({
         if (ended()) break;
       }
       if (batch.length > 0) {
-        chunk += await render({ log, logger, domain, stream, filters, batch, canOpen });
+        chunk += await render({ log, logger, domain, stream, filters, batch, canOpen, ended });
         if (chunk) await write(chunk);
         feed.buffered = 0;
       }
@@ -107,6 +112,7 @@ async function render({
   filters,
   batch,
   canOpen,
+  ended,
 }: {
   log: Log;
   logger: Logger;
@@ -115,20 +121,38 @@ async function render({
   filters: string[];
   batch: JsMsg[];
   canOpen: (subject: string) => Promise<boolean>;
+  ended: () => boolean;
 }): Promise<string> {
   let out = '';
+  // Keys looked for long enough in this batch: their other events go out withheld at once.
+  const missing = new Set<string>();
   for (const m of batch) {
     if (filters.length > 1 && !filters.some((f) => subjectMatches(f, m.subject))) continue;
     const msg = { subject: m.subject, seq: streamSeq(m), data: m.data };
-    const open = await canOpen(m.subject);
+    let open = await canOpen(m.subject);
     for (let attempt = 0; ; attempt++) {
       try {
         const event = toPublicEvent({ domain, stream, msg, open });
         out += `id: ${event.id}\nevent: event\ndata: ${JSON.stringify(event)}\n\n`;
         break;
       } catch (err) {
-        if (err instanceof KeyPending && attempt < 20) {
-          await fetchKey(err.keyId);
+        if (err instanceof KeyPending) {
+          // Made by another process a moment ago: look again, a little later each time. A key
+          // still nowhere (or a reader gone) does not hold the feed up, nor leave a gap in it:
+          // the event goes out with its personal fields withheld.
+          const wait = KEY_WAITS_MS[attempt];
+          if (wait !== undefined && !missing.has(err.keyId) && !ended()) {
+            await fetchKey(err.keyId);
+            await sleep(wait);
+            await fetchKey(err.keyId);
+            continue;
+          }
+          missing.add(err.keyId);
+          logger.warn(
+            { stream, seq: msg.seq, keyId: err.keyId },
+            'feed withheld the fields of a key not loaded',
+          );
+          open = false;
           continue;
         }
         logger.warn(

@@ -44,6 +44,7 @@ export function keyRoutes({ deps, writer }: { deps: HubDeps; writer: IdentityWri
     return c.json(
       { id: keyId, key, expiresAt: expiresAt.toISOString(), seq: result.seq } satisfies ApiKeyMade,
       201,
+      { 'Cache-Control': 'no-store' },
     );
   });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNames } from '../../contracts/subjects.ts';
+import { newApiKey, parseApiKey, secretMatches } from '../../writers/identity/api-key.ts';
+import { decodeSnapshot, encodeSnapshot } from '../../writers/log/snapshot.ts';
 import { aggregateTypes, typeOfSubject } from './registry.ts';
 
 const names = createNames('ns1');
@@ -12,6 +14,7 @@ describe('the aggregate type of a subject', () => {
     expect(of(names.identity.sessions('u1'))).toBe('identity.sessions');
     expect(of(names.identity.invite('i1'))).toBe('identity.invite');
     expect(of(names.identity.family())).toBe('identity.family');
+    expect(of(names.identity.apiKey('k1'))).toBe('identity.apiKey');
     expect(of(names.chat.members('c1'))).toBe('chat.channel');
     expect(of(names.chat.message('c1', 'm1'))).toBe('chat.message');
     expect(of(names.chat.read('c1', 'u1'))).toBe('chat.read');
@@ -42,5 +45,27 @@ describe('the aggregate type of a subject', () => {
     expect(stateless.sort()).toEqual(
       ['audit.refusal', 'home.inbox', 'identity.sessions', 'media.avatar', 'media.rejection'].sort(),
     );
+  });
+});
+
+describe("an API key's snapshot", () => {
+  it('keeps what authenticates the key after its issuing event expires', () => {
+    const made = newApiKey();
+    const state = {
+      status: 'issued' as const,
+      keyId: made.keyId,
+      name: 'Integration',
+      scopes: ['chat:read' as const],
+      expiresAtMs: 1,
+      secretHash: made.secretHash,
+      revoked: false,
+    };
+    const kept = types.find((t) => t.name === 'identity.apiKey');
+    expect(kept?.stateful).toBe(true);
+    const back = decodeSnapshot<typeof state>(
+      encodeSnapshot({ seq: 1, state: kept?.keep(state) as typeof state }),
+    ).state;
+    expect(secretMatches(back, parseApiKey(made.key)?.secret ?? '')).toBe(true);
+    expect(secretMatches(back, 'x'.repeat(43))).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import { channelAggregate } from '../../writers/chat/channel.ts';
 import { messageAggregate } from '../../writers/chat/message.ts';
 import { watermarkAggregate } from '../../writers/chat/watermark.ts';
 import { inboxAggregate } from '../../writers/home/inbox.ts';
+import { apiKeyAggregate } from '../../writers/identity/api-key.ts';
 import { accountAggregate, sessionsAggregate } from '../../writers/identity/decide.ts';
 import { familyAggregate } from '../../writers/identity/family.ts';
 import { inviteAggregate } from '../../writers/identity/invite.ts';
@@ -39,8 +40,14 @@ export type Kept = {
   pattern: (string | null)[];
   /** The subject of the aggregate with this id (a pair's id is "a:b"). */
   subject: (id: string) => string;
+  /** Whether its id is a pair ("a:b"). */
+  pair: boolean;
   /** Its state at a sequence or a moment, personal fields left sealed (the admins' time travel). */
-  travel: (log: Log, subject: string, at: { atSeq?: number; atTime?: Date }) => Promise<Travelled<unknown>>;
+  travel: (
+    log: Log,
+    subject: string,
+    at: { atSeq?: number; atTime?: Date; maxFolded?: number; signal?: AbortSignal },
+  ) => Promise<Travelled<unknown>>;
 };
 
 // Ids a subject never carries in practice; where a type's subject puts them, any token matches.
@@ -61,6 +68,7 @@ function kept<S, C, Env extends Envelope>(
     keep: (state) => snapshotState(type, state as S),
     pattern: sample.split('.').map((t) => (t === A || t === B ? null : t)),
     subject: (id) => type.subject(names, id),
+    pair,
     travel: (log, subject, at) => foldAt({ log, type, subject, ...at }),
   };
 }
@@ -72,6 +80,9 @@ export function aggregateTypes(names: Names): Kept[] {
     kept(names, 'identity.sessions', sessionsAggregate),
     kept(names, 'identity.invite', inviteAggregate),
     kept(names, 'identity.family', familyAggregate),
+    // An API key lives as long as it may be used (up to MAX_KEY_DAYS, past the stream's
+    // retention): its snapshot keeps the secret's hash, which is no member's personal data.
+    kept(names, 'identity.apiKey', apiKeyAggregate),
     kept(names, 'chat.channel', channelAggregate),
     kept(names, 'chat.message', messageAggregate, true),
     kept(names, 'chat.read', watermarkAggregate, true),

@@ -1,6 +1,7 @@
 // Identifiers of chat aggregates. Every id is a subject token ([A-Za-z0-9_-]).
 import { createHash, randomFillSync } from 'node:crypto';
 import { ulid } from 'ulidx';
+import { commonErrors } from '../../contracts/errors.ts';
 import { token } from '../../contracts/subjects.ts';
 import { chatErrors } from './errors.ts';
 
@@ -46,7 +47,7 @@ export function readerKey(channelId: string, userId: string): string {
 
 export function splitKey(key: string): [string, string] {
   const at = key.indexOf(':');
-  if (at < 0) throw new Error(`not a composite chat key: ${key}`);
+  if (at < 0) throw commonErrors.invalidRequest('Give the two ids as a:b.', { field: 'id' });
   return [key.slice(0, at), key.slice(at + 1)];
 }
 

@@ -2,7 +2,9 @@
 // where it stands, what it is, who caused it, and its fields as protobuf JSON. Personal fields
 // are opened only when the caller says the reader may have them (the key's scopes; never a
 // direct message's text); otherwise they stay as the log keeps them, sealed, and read empty.
-import { toJson } from '@bufbuild/protobuf';
+// A member's client (address, user agent) is personal too, though not sealed: it is withheld
+// unless the reader may have personal fields. A key's secret hash goes to no reader at all.
+import { clearField, type DescMessage, type Message, toJson } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { ENVELOPES } from '../../contracts/events.ts';
 import type { PublicEvent } from '../../contracts/integrators.api.ts';
@@ -39,6 +41,7 @@ export function toPublicEvent({
     personal = open ? openEvent(desc, event.value, meta.sealed) : 'sealed';
     if (personal === 'clear') personal = 'sealed';
   }
+  if (withhold(desc, event.value, open) && personal === 'clear') personal = 'sealed';
   const occurred = meta?.occurredAt ? timestampDate(meta.occurredAt) : (msg.time ?? new Date(0));
   return {
     id: `${stream}/${msg.seq}`,
@@ -53,4 +56,31 @@ export function toPublicEvent({
     payload: toJson(desc, event.value) as Record<string, unknown>,
     personal,
   };
+}
+
+/** Fields about the client a member used: where they were, on what device. */
+const CLIENT_FIELDS = new Set(['ip_address', 'user_agent', 'client_ip']);
+/** Fields no reader is given, whatever its scopes. */
+const NEVER_RELEASED = new Set(['secret_hash']);
+/** Free text of a type, not sealed, given only to a reader that may have personal fields. */
+const PERSONAL_TEXT: Record<string, ReadonlySet<string>> = {
+  'hearth.identity.v1.ApiKeyIssued': new Set(['name']),
+};
+
+/**
+ * Blanks what this reader may not have of an event (its own fields, not its metadata: the
+ * metadata's client_ip and user_agent never go out). True when a field it was withheld had a value.
+ */
+function withhold(desc: DescMessage, value: Message, open: boolean): boolean {
+  const text = PERSONAL_TEXT[desc.typeName];
+  let withheld = false;
+  for (const field of desc.fields) {
+    const never = NEVER_RELEASED.has(field.name);
+    if (!never && (open || !(CLIENT_FIELDS.has(field.name) || text?.has(field.name)))) continue;
+    const v = (value as unknown as Record<string, unknown>)[field.localName];
+    if (v === undefined || v === '' || (v instanceof Uint8Array && v.length === 0)) continue;
+    clearField(value, field);
+    if (!never) withheld = true;
+  }
+  return withheld;
 }

@@ -146,11 +146,17 @@ export async function keyErased(keyId: string): Promise<boolean> {
   }
 }
 
+const FILTER_TOKEN = /^(?:[A-Za-z0-9_:-]{1,128}|\*|>)$/;
+
 /** A subject filter from a client must stay inside the domain it asked for. */
 function scoped(log: Log, domain: Domain, subject: string): string {
   const root = log.names.domainFilter(domain).slice(0, -1); // "hearth.identity."
   const full = subject.startsWith(root) ? subject : `${root}${subject}`;
-  if (!full.startsWith(root) || full.includes('..'))
+  if (!full.startsWith(root))
     throw commonErrors.invalidRequest('Subject outside this stream.', { field: 'subject' });
+  // Tokens as NATS takes them: none empty, a wildcard alone in its token, '>' only last.
+  const tokens = full.split('.');
+  if (!tokens.every((t, i) => FILTER_TOKEN.test(t) && (t !== '>' || i === tokens.length - 1)))
+    throw commonErrors.invalidRequest('That is no subject filter.', { field: 'subject' });
   return full;
 }

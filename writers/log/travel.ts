@@ -1,6 +1,7 @@
 // Time travel: one aggregate's state as it stood at a stream sequence or a moment, folded
 // through the writers' own evolve. Personal fields stay sealed (as in read-events.ts), so a
 // state shows them empty; which fields those were is told beside it.
+import { commonErrors } from '../../contracts/errors.ts';
 import type { Envelope, EventOf } from '../../contracts/events.ts';
 import type { AggregateType } from './append.ts';
 import { decodeEnvelope } from './decode.ts';
@@ -28,6 +29,9 @@ export type Travelled<S> = {
   fromSnapshot: boolean;
 };
 
+/** Events one travel folds at most: a longer history is refused, not folded for minutes. */
+export const MAX_FOLDED = 50_000;
+
 /** The state at `atSeq` (inclusive) or at `atTime` (events stored at or before it); now if neither. */
 export async function foldAt<S, C, Env extends Envelope>({
   log,
@@ -35,12 +39,17 @@ export async function foldAt<S, C, Env extends Envelope>({
   subject,
   atSeq = Number.POSITIVE_INFINITY,
   atTime,
+  maxFolded = MAX_FOLDED,
+  signal,
 }: {
   log: Log;
   type: AggregateType<S, C, Env>;
   subject: string;
   atSeq?: number | undefined;
   atTime?: Date | undefined;
+  maxFolded?: number;
+  /** The request's: a client that left stops the fold. */
+  signal?: AbortSignal | undefined;
 }): Promise<Travelled<S>> {
   const stream = log.names.stream(type.domain);
   const reach = <T>(read: () => Promise<T>) =>
@@ -72,6 +81,12 @@ export async function foldAt<S, C, Env extends Envelope>({
     untilSeq: until,
   })) {
     if (atTime && msg.time.getTime() > atTime.getTime()) break;
+    signal?.throwIfAborted();
+    if (folded >= maxFolded)
+      throw commonErrors.tooManyEvents(
+        `More than ${maxFolded} events to fold; travel to an earlier at_seq or at_time, or read the history page by page.`,
+        { limit: maxFolded },
+      );
     const envelope = decodeEnvelope(type.envelope, msg.data);
     const event = envelope.event as EventOf<Env> & { case?: string; value?: { $typeName: string } };
     const sealed = envelope.metadata?.sealed;
