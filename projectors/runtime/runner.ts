@@ -7,20 +7,15 @@ import type { Logger } from 'pino';
 import { commonErrors } from '../../contracts/errors.ts';
 import { toUnavailable } from '../../writers/log/link.ts';
 import type { Log } from '../../writers/log/open.ts';
-import { countParked, type DeadLetter, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
+import { countParked, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
 import { leaderLocks } from './leader-locks.ts';
 import { refuseLogBehind } from './log-behind.ts';
 import { migrateSchema } from './migrate.ts';
 import { RENAMED } from './migrations/20261206T2100_read_model_names.ts';
 import { isReactor, reactorProjection } from './reactor.ts';
-import {
-  type RebuildOptions,
-  type RebuildProgress,
-  rebuild,
-  rebuildStatus,
-  requestCancel,
-} from './rebuild.ts';
+import { type RebuildProgress, rebuild, rebuildStatus, requestCancel } from './rebuild.ts';
 import { lockKey } from './rebuild-status.ts';
+import type { ProjectorRunner, ProjectorStatus } from './runner-types.ts';
 import { sleep } from './sleep.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
 import type { AnyProjection, Projector } from './types.ts';
@@ -29,56 +24,7 @@ import { consumerName, runWorker } from './worker.ts';
 /** How long a status read for a scrape or /ready is shared with the next asker. */
 const RECENT_STATUS_MS = 2000;
 
-export type ProjectorStatus = {
-  name: string;
-  kind: 'read-model' | 'reactor';
-  stream: string;
-  lastSeq: number;
-  streamLastSeq: number;
-  lag: number;
-  deadLetters: number;
-  leader: boolean;
-  /** A reactor (answers events with commands) rather than a read model. */
-  reactor: boolean;
-};
-
-export type ProjectorRunner = {
-  /** Migrates the runtime tables and every read model's schema; refuses a log behind them (log-behind.ts). */
-  migrate: () => Promise<void>;
-  /** Starts workers; each runs only while this process holds its read model's leader lock. */
-  start: () => Promise<void>;
-  stop: () => Promise<void>;
-  status: () => Promise<ProjectorStatus[]>;
-  /** The status at most `maxAgeMs` (2 s) old, shared between callers: for scrapes and /ready. */
-  recentStatus: (maxAgeMs?: number) => Promise<ProjectorStatus[]>;
-  /** Resolves true once the read model has applied `seq`, false after `timeoutMs`. */
-  waitFor: (name: string, seq: number, timeoutMs: number) => Promise<boolean>;
-  /** The stream sequence each of these read models has applied, as committed (0: none yet). */
-  positions: (names: readonly string[]) => Promise<Map<string, number>>;
-  /** At least what the read model has applied: this process's worker's report, else the checkpoint. */
-  applied: (name: string) => Promise<number>;
-  /**
-   * Told when a read model changed with no new event: a rebuild switched in, or a dead letter
-   * was retried or skipped (what is kept from it in memory is stale).
-   */
-  onRewritten: (listener: (name: string) => void) => void;
-  /** Resolves with the outcome: done, mismatch (nothing switched) or cancelled. */
-  rebuild: (name: string, options?: RebuildOptions) => Promise<RebuildProgress>;
-  rebuildStatus: (name: string) => Promise<RebuildProgress | null>;
-  /** Asks the rebuild of `name` to stop, in whichever process it runs. */
-  cancelRebuild: (name: string) => Promise<void>;
-  deadLetters: {
-    list: (filter: {
-      readModel?: string;
-      status?: DeadLetter['status'];
-      limit?: number;
-    }) => Promise<DeadLetter[]>;
-    resolve: (input: { id: string; action: 'retry' | 'skip'; by: string }) => Promise<DeadLetter>;
-  };
-  names: () => string[];
-  /** The durable consumers this process's workers follow now, by stream (for /ready). */
-  consumers: () => { stream: string; name: string }[];
-};
+export type { ProjectorRunner, ProjectorStatus } from './runner-types.ts';
 
 export function createProjectorRunner({
   db,
