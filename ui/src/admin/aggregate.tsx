@@ -116,7 +116,10 @@ export function AggregateScreen() {
             {at.withheld.length > 0 &&
               ` ${at.erased ? 'Erased' : 'Withheld'}, empty below: ${at.withheld.join(', ')}.`}
           </p>
-          <pre className="overflow-x-auto rounded bg-muted p-2 text-xs" data-testid="aggregate-state">
+          <pre
+            className="whitespace-pre-wrap break-words rounded bg-muted p-2 text-xs"
+            data-testid="aggregate-state"
+          >
             {JSON.stringify(at.state, null, 2)}
           </pre>
           <ol className="flex flex-col gap-1 text-sm" aria-label="History">

@@ -192,7 +192,7 @@ function EventItem({ event: e, open: initiallyOpen }: { event: LoggedEvent; open
               ))}
             </tbody>
           </table>
-          <pre className="overflow-x-auto rounded bg-muted p-2 text-xs">
+          <pre className="whitespace-pre-wrap break-words rounded bg-muted p-2 text-xs">
             {JSON.stringify(e.payload, null, 2)}
           </pre>
         </div>
