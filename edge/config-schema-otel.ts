@@ -3,19 +3,7 @@
 // ones (opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables); only what
 // Hearth's traces use is read.
 import type { JSONSchemaType } from 'ajv';
-
-export const SAMPLERS = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-] as const;
-export type SamplerName = (typeof SAMPLERS)[number];
-
-const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
-export type OtlpProtocol = (typeof PROTOCOLS)[number];
+import { type OtlpProtocol, PROTOCOLS, SAMPLERS, type SamplerName } from './boot/tracing.ts';
 
 export type OtelEnvironment = {
   OTEL_SDK_DISABLED?: boolean;

@@ -23,7 +23,19 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Logger } from 'pino';
 import { setTracingOn, tracingOn } from '../../writers/log/tracing.ts';
-import type { OtlpProtocol, SamplerName } from '../config-schema-otel.ts';
+
+export const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
+
+export const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof PROTOCOLS)[number];
 
 export type TracingSettings = {
   /** Where spans go; none: tracing is off. */
