@@ -1,4 +1,6 @@
 // Tracing on only with an exporter, and off again after shutdown, in this process.
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import pino from 'pino';
@@ -31,5 +33,40 @@ describe('startTracing', () => {
     await tracing.shutdown();
     expect(tracingOn()).toBe(false);
     expect(commandTraceparent(() => 'untraced')).toBe('untraced');
+  });
+
+  it('sends what is buffered to the OTLP endpoint when it shuts down', async () => {
+    const received: { url: string | undefined; headers: IncomingHttpHeaders; bytes: number }[] = [];
+    const collector = createServer((req, res) => {
+      let bytes = 0;
+      req.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      req.on('end', () => {
+        received.push({ url: req.url, headers: req.headers, bytes });
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const { port } = collector.address() as AddressInfo;
+    try {
+      const otlp = loadSettings({
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+        OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20family',
+      }).tracing;
+      const tracing = startTracing({ settings: otlp, logger });
+      await inSpan('one', {}, ROOT_CONTEXT, async () => undefined);
+      // Batched: nothing has left yet.
+      expect(received).toEqual([]);
+      await tracing.shutdown();
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({
+        url: '/v1/traces',
+        headers: { 'content-type': 'application/x-protobuf', authorization: 'Bearer family' },
+      });
+      expect(received[0]?.bytes).toBeGreaterThan(0);
+    } finally {
+      collector.close();
+    }
   });
 });
