@@ -62,7 +62,7 @@ export async function generate(options: autocannon.Options): Promise<Load> {
 export const paced = (options: PacedOptions): Promise<Load> => inChild<Load>(PACED, options);
 
 /** Resolves once every read model and reactor has applied all of its stream. */
-async function caughtUp(hub: Hub, timeoutMs = 180_000): Promise<void> {
+export async function caughtUp(hub: Hub, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const behind = (await hub.deps.projectors.status()).filter((p) => p.lag > 0);
@@ -74,7 +74,7 @@ async function caughtUp(hub: Hub, timeoutMs = 180_000): Promise<void> {
 }
 
 /** A figure is only what the hub answered well: an error or a refusal voids it. */
-function checked(label: string, load: Load): Load {
+export function checked(label: string, load: Load): Load {
   if (load.non2xx > 0 || load.errors > 0)
     throw new Error(`${label}: ${load.non2xx} answers that were not 2xx and ${load.errors} errors`);
   return load;

@@ -18,6 +18,7 @@ import { measureNatsRestart } from './nats-restart.ts';
 import { measurePlayRebuild } from './play.ts';
 import { measureProjectorFigures } from './projector-figure.ts';
 import { machineInfo, printTable, writeResults } from './report.ts';
+import { measureTracing } from './tracing.ts';
 import type { FigureResult } from './types.ts';
 import { measureWriterFigure } from './writer-figure.ts';
 
@@ -27,7 +28,7 @@ const scale = Number(process.env.BENCH_SCALE ?? 1);
 // chat (or just one of its figures: fanout, history), play, restart (NATS restarted under a hub),
 // audit (verify of the hash chain),
 // audit-log (the audit read model over every stream), bluegreen (a verified rebuild of chat),
-// feed (the integrators' SSE feed).
+// feed (the integrators' SSE feed), tracing (POST /messages with tracing on beside off).
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? null;
 const wants = (group: string) => only === null || only.includes(group);
 const config = {
@@ -87,6 +88,8 @@ async function main() {
       figures.push(await measureBanToEdge({ ctx }));
     }
     if (wants('http')) figures.push(await measureHttp({ ctx, clients: config.httpClients }));
+    if (wants('tracing'))
+      figures.push(await measureTracing({ ctx, seconds: Math.max(2, Math.round(10 * scale)), step }));
     if (wants('chat') || wants('fanout')) {
       const fanout = await measureChatFanout({ ctx, ...config.chat.fanout, step });
       figures.push(fanout.latency, fanout.memory);

@@ -20,6 +20,7 @@ import { securityHeaders } from './http/security.ts';
 import { requireSession } from './http/session.ts';
 import { serveSpa } from './http/static.ts';
 import { secureCookiesOverTls } from './http/tls.ts';
+import { traceRequests } from './http/tracing.ts';
 import { storableAuthInput, storablePath } from './http/validate.ts';
 import { STREAMED_UPLOADS } from './media/index.ts';
 
@@ -29,6 +30,8 @@ export function createApp(deps: HubDeps, { people = true }: { people?: boolean }
   app.onError(onError);
   app.notFound(notFound);
   app.use(requestId(deps.logger));
+  // Only the API is traced: probes, metrics scrapes and the SPA's files would be noise.
+  app.use('/api/*', traceRequests);
   app.use(accessLog);
   app.use(deps.metrics.middleware);
   app.use(securityHeaders(deps.config.trustedProxies));

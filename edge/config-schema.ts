@@ -1,12 +1,13 @@
 // The schema every variable of the environment is checked against (edge/config.ts reads the
 // environment and applies it; nothing here reads it). The README's configuration table lists it.
 import type { JSONSchemaType } from 'ajv';
+import { OTEL_PROPERTIES, type OtelEnvironment } from './config-schema-otel.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The environment as the schema leaves it: checked, coerced, defaults filled in. */
-export type Environment = {
+export type Environment = OtelEnvironment & {
   PORT: number;
   HOST: string;
   LOG_LEVEL?: LogLevel;
@@ -296,6 +297,8 @@ export const SCHEMA: JSONSchemaType<Environment> = {
       description: 'a whole number of days from 1 to 180',
     },
     PATH: { type: 'string', default: '', description: 'a search path' },
+    // OpenTelemetry's own names: how traces leave the hub (edge/boot/tracing.ts).
+    ...OTEL_PROPERTIES,
   },
   required: [
     'PORT',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import * as formats from 'ajv-formats';
 import type { InfraSettings } from './boot/infra.ts';
+import type { TracingSettings } from './boot/tracing.ts';
 import { type Environment, type LogLevel, SCHEMA } from './config-schema.ts';
 import { trustedBy } from './http/client-address.ts';
 import type { HubConfig } from './http/deps.ts';
@@ -32,6 +33,8 @@ export type HubSettings = {
   audit: { checkpointEvery: number; checkpointIntervalMs: number; verifyIntervalMs: number };
   /** The log keeper (projectors/log-keeper): how often, and how long before expiry events are kept. */
   logKeeper: { intervalMs: number; marginMs: number };
+  /** OpenTelemetry traces: the standard OTEL_* variables (none set: off). */
+  tracing: TracingSettings;
 };
 
 /** What `npm start` and the CLI need beyond the hub's own settings. */
@@ -57,6 +60,10 @@ const SECRET = new Set([
   'HEARTH_OPS_TOKEN',
   'CLAMD_URL',
   'HEARTH_AUDIT_SIGNING_KEY',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
 ]);
 
 const list = (v: string | undefined) =>
@@ -190,6 +197,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       intervalMs: e.HEARTH_LOG_KEEPER_INTERVAL * 1000,
       marginMs: e.HEARTH_LOG_KEEPER_MARGIN * 24 * 60 * 60 * 1000,
     },
+    tracing: tracingSettings(e),
     infra: {
       auditSigningKey: e.HEARTH_AUDIT_SIGNING_KEY,
       natsUrl: e.NATS_URL,
@@ -203,4 +211,54 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       searchPath: e.PATH,
     },
   };
+}
+
+/**
+ * The spec's defaults, but off unless asked for: OTEL_TRACES_EXPORTER, or an OTLP endpoint,
+ * turns traces on; OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none keeps them off.
+ */
+function tracingSettings(e: Environment): TracingSettings {
+  const named = list(e.OTEL_TRACES_EXPORTER);
+  const endpoint = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const asked = named.length > 0 ? named : endpoint ? ['otlp'] : [];
+  const exporters =
+    e.OTEL_SDK_DISABLED === true || asked.includes('none')
+      ? []
+      : [...new Set(asked)].filter((x): x is 'otlp' | 'console' => x === 'otlp' || x === 'console');
+  const base = e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return {
+    exporters,
+    otlp: {
+      // A signal's own endpoint is used as it is; the shared one gets the signal's path.
+      url:
+        e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+        (base ? `${base.replace(/\/$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces'),
+      protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+      headers: {
+        ...keyValues(e.OTEL_EXPORTER_OTLP_HEADERS),
+        ...keyValues(e.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
+      },
+    },
+    serviceName: e.OTEL_SERVICE_NAME ?? 'hearth',
+    resourceAttributes: keyValues(e.OTEL_RESOURCE_ATTRIBUTES),
+    sampler: e.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on',
+    samplerRatio: e.OTEL_TRACES_SAMPLER_ARG ?? 1,
+  };
+}
+
+/** `key=value,key=value`, each side percent-decoded as the spec says. */
+function keyValues(value: string | undefined): Record<string, string> {
+  const pairs: Record<string, string> = Object.create(null);
+  for (const item of list(value)) {
+    const eq = item.indexOf('=');
+    const decode = (s: string) => {
+      try {
+        return decodeURIComponent(s.trim());
+      } catch {
+        return s.trim();
+      }
+    };
+    pairs[decode(item.slice(0, eq))] = decode(item.slice(eq + 1));
+  }
+  return pairs;
 }

@@ -1,6 +1,7 @@
 // Assembles one hub process: log, database, identity, read models, HTTP app.
 
 import type { Server } from 'node:http';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Hono } from 'hono';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Logger } from 'pino';
@@ -19,6 +20,7 @@ import { type AuditChain, createAuditChain } from './audit/chain.ts';
 import { auditModule } from './audit/index.ts';
 import { createRefusals, type Refusals } from './audit/refusals.ts';
 import { startVerifySchedule } from './audit/verify-schedule.ts';
+import { startTracing } from './boot/tracing.ts';
 import { catalogRoutes } from './catalog/routes.ts';
 import { mediaFileLookup } from './chat/files.ts';
 import { type ChatOptions, createChat } from './chat/index.ts';
@@ -79,6 +81,7 @@ export async function createHub({
   retentionMs,
   logKeeper,
   integrators: integratorOptions,
+  tracing: tracingOptions,
 }: {
   natsUrl: string;
   /** The hub's NATS user, when the server asks for one (deploy/nats/nats.conf). */
@@ -109,7 +112,11 @@ export async function createHub({
   logKeeper?: { intervalMs: number; marginMs: number };
   /** Tests bound the feed's batches and feeds differently. */
   integrators?: IntegratorOptions;
+  /** Tests collect spans with an exporter of their own (settings.tracing says the rest). */
+  tracing?: { exporter: SpanExporter };
 }): Promise<Hub> {
+  // First, so that the pools and the workers made below trace from their first statement.
+  const tracing = startTracing({ settings: settings.tracing, exporter: tracingOptions?.exporter, logger });
   const log = await connectLog({
     servers: natsUrl,
     auth: natsAuth,
@@ -341,6 +348,8 @@ export async function createHub({
       await refusals.stop();
       await log.nc.drain().catch(() => undefined);
       await db.destroy();
+      // Last: the spans of everything above, sent before the process ends.
+      await tracing.shutdown();
     },
   };
 }

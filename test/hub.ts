@@ -1,5 +1,6 @@
 // A whole hub on test NATS and a fresh database, and a small HTTP client that keeps cookies,
 // for e2e tests over HTTP. Each test file gets its own namespace and database.
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import pino from 'pino';
 import type { EventMetadata } from '../contracts/gen/hearth/common/v1/metadata_pb.ts';
 import { IdentityEventSchema } from '../contracts/gen/hearth/identity/v1/events_pb.ts';
@@ -56,9 +57,12 @@ export async function startTestHub({
   chat,
   log,
   integrators,
+  tracing,
 }: {
   /** The event feed's batch, heartbeat and bounds. */
   integrators?: IntegratorOptions;
+  /** Traces on, into this exporter (edge/tracing.e2e.test.ts keeps them in memory). */
+  tracing?: { exporter: SpanExporter };
   identity?: Partial<IdentityConfig>;
   /** More settings, as environment variables (HEARTH_COMMAND_RATE_LIMIT, …). */
   env?: Record<string, string>;
@@ -89,6 +93,7 @@ export async function startTestHub({
     ackWaitMs: 2000,
     ...(chat && { chat }),
     ...(integrators && { integrators }),
+    ...(tracing && { tracing }),
     ...log,
   });
   await hub.start();

@@ -10,6 +10,7 @@ import type { ChatWriter } from '../../writers/chat/commands.ts';
 import { chatErrors } from '../../writers/chat/errors.ts';
 import { newId } from '../../writers/chat/ids.ts';
 import type { CommandMeta } from '../../writers/log/append.ts';
+import { commandTraceparent } from '../../writers/log/tracing.ts';
 import type { AuthGate, RefusedAttempt } from '../http/deps.ts';
 import { CHAT_PERMISSIONS } from '../http/permissions.ts';
 import { createTokenBucket } from '../http/rate-limit.ts';
@@ -58,7 +59,8 @@ export function createFrameHandler({
     userAgent: conn.claims.userAgent,
     correlationId: randomUUID(),
     now: new Date(),
-    traceparent: newTraceparent(),
+    // Traced, a socket command's trace starts at its append.
+    traceparent: commandTraceparent(newTraceparent),
     fingerprint,
   });
 

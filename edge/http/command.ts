@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { commonErrors } from '../../contracts/errors.ts';
 import type { Appender, CommandMeta } from '../../writers/log/append.ts';
+import { commandTraceparent } from '../../writers/log/tracing.ts';
 import type { HubEnv } from './context.ts';
 import type { AuthGate } from './deps.ts';
 import { traceparentOf } from './trace.ts';
@@ -47,7 +48,8 @@ export function commandMeta(c: Context<HubEnv>, body?: unknown, impliedKey?: str
     onBehalfOf: session.impersonatedBy ? user.id : undefined,
     correlationId: c.get('requestId'),
     now: new Date(),
-    traceparent: traceparentOf(c.req.header('traceparent')),
+    // Traced: the request's span; untraced: the caller's trace, or a new one.
+    traceparent: commandTraceparent(() => traceparentOf(c.req.header('traceparent'))),
     ...requestOrigin(c),
   };
 }

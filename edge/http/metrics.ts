@@ -237,7 +237,7 @@ export function createMetrics() {
  * The pattern of the route the request was for: the first matched handler for its method, also
  * when a middleware answered first (a rate limit, a refused session). Never the path itself.
  */
-function routeOf(c: Context): string {
+export function routeOf(c: Context): string {
   return matchedRoutes(c).find((r) => r.method !== 'ALL')?.path ?? routePath(c);
 }
 

@@ -12,6 +12,7 @@ import type { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { RawMessage } from '../../writers/log/decode.ts';
 import { type BatchOutcome, beginBatch, boundTo, decoded, isTransient } from './apply.ts';
+import { traceQueries } from './pg-trace.ts';
 import { RUNTIME_SCHEMA } from './tables.ts';
 import type { AnyProjection } from './types.ts';
 
@@ -72,6 +73,7 @@ export function createPipeline({
   const connect = (): Connection => {
     if (connection && !connection.broken) return connection;
     const client = new pg.Client({ ...pool.options, pipeline: true });
+    traceQueries(client);
     const c: Connection = { client, ready: client.connect(), broken: false, names: new Map() };
     // An idle connection that drops emits 'error'; the next batch opens a new one.
     client.on('error', () => {

@@ -4,6 +4,7 @@
 // life: the query in flight, if any, fails with the same error and its caller decides, and
 // the pool drops the connection when it comes back.
 import pg from 'pg';
+import { traceQueries } from './pg-trace.ts';
 
 /**
  * How long a request waits for a connection: a server that neither answers nor refuses (a
@@ -17,6 +18,7 @@ export function openPool(config: pg.PoolConfig, onLost: (err: Error) => void): p
   pool.on('error', () => undefined);
   pool.on('connect', (client) => {
     client.on('error', onLost);
+    traceQueries(client);
   });
   return pool;
 }

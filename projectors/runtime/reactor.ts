@@ -13,6 +13,7 @@ import { HEADERS } from '../../contracts/events.ts';
 import type { CommandMeta } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { isTransient } from './apply.ts';
+import { inIssueSpan } from './batch-trace.ts';
 import { ACTIVE, rebuildAlive } from './rebuild-status.ts';
 import { RUNTIME_SCHEMA } from './tables.ts';
 import type { AnyProjection, AnyReactor, Projector, ReactorContext, StoredEvent } from './types.ts';
@@ -115,14 +116,21 @@ function issuer(reactor: AnyReactor, { log }: ReactorRuntime): ReactorContext['i
   };
   return async ({ cause, key, run }) => {
     const meta = await metaFor(cause, key);
+    const span = {
+      reactor: reactor.name,
+      cause: `${cause.stream}:${cause.seq}`,
+      traceparent: meta.traceparent,
+    };
     try {
-      return await pRetry(() => run(meta), {
-        retries: 10,
-        minTimeout: 100,
-        maxTimeout: 2000,
-        maxRetryTime: ISSUE_FOR_MS,
-        shouldRetry: ({ error }) => retryable(error),
-      });
+      return await inIssueSpan(span, () =>
+        pRetry(() => run(meta), {
+          retries: 10,
+          minTimeout: 100,
+          maxTimeout: 2000,
+          maxRetryTime: ISSUE_FOR_MS,
+          shouldRetry: ({ error }) => retryable(error),
+        }),
+      );
     } catch (err) {
       if (retryable(err)) throw transient('the event log stayed unavailable', err);
       throw err;

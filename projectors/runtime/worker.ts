@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { type RawMessage, toRaw } from '../../writers/log/decode.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { applyBatch, type BatchOutcome, decoded, isTransient } from './apply.ts';
+import { inBatchSpan } from './batch-trace.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { sleep } from './sleep.ts';
 import type { AnyProjection } from './types.ts';
@@ -171,36 +172,38 @@ async function consume({
       before: previous.done,
       end: undefined,
     };
-    const run = async () => {
-      try {
-        const guess = previous.end;
-        let outcome: BatchOutcome | null | undefined =
-          guess === undefined
-            ? null
-            : await pipeline.apply(raw, guess, (end) => {
-                flight.end = end;
-                markSent();
-              });
-        // Acknowledgements and read-your-writes positions stay in log order.
-        await previous.done;
-        if (!outcome) {
-          outcome = await applyWithRetry({ pool, projection, stream, raw, logger, signal });
-          if (!outcome) return; // stopping
+    // One span per batch while tracing is on (batch-trace.ts): its statements are its children.
+    const run = () =>
+      inBatchSpan({ projection, stream, messages: raw }, async () => {
+        try {
+          const guess = previous.end;
+          let outcome: BatchOutcome | null | undefined =
+            guess === undefined
+              ? null
+              : await pipeline.apply(raw, guess, (end) => {
+                  flight.end = end;
+                  markSent();
+                });
+          // Acknowledgements and read-your-writes positions stay in log order.
+          await previous.done;
+          if (!outcome) {
+            outcome = await applyWithRetry({ pool, projection, stream, raw, logger, signal });
+            if (!outcome) return; // stopping
+          }
+          flight.end = outcome.lastSeq;
+          options.afterCommit?.(projection.name, outcome.lastSeq);
+          last.ack();
+          options.onApplied(projection.name, outcome.lastSeq);
+          if (outcome.parked > 0)
+            logger.error(
+              { readModel: projection.name, parked: outcome.parked },
+              'events parked as dead letters',
+            );
+        } finally {
+          // A batch that went on its own lets the next one out only now, with a guess.
+          markSent();
         }
-        flight.end = outcome.lastSeq;
-        options.afterCommit?.(projection.name, outcome.lastSeq);
-        last.ack();
-        options.onApplied(projection.name, outcome.lastSeq);
-        if (outcome.parked > 0)
-          logger.error(
-            { readModel: projection.name, parked: outcome.parked },
-            'events parked as dead letters',
-          );
-      } finally {
-        // A batch that went on its own lets the next one out only now, with a guess.
-        markSent();
-      }
-    };
+      });
     flight.done = run().catch((err: unknown) => {
       logger.error({ err, readModel: projection.name }, 'batch bookkeeping failed');
     });

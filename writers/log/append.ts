@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { commonErrors, HearthError } from '../../contracts/errors.ts';
 import type { Envelope, EventOf } from '../../contracts/events.ts';
 import type { Domain, Names } from '../../contracts/subjects.ts';
+import { tracedAppend } from './append-trace.ts';
 import { encode, eventHeaders, ownersOf } from './encode.ts';
 import { appendedWith, foldAggregate } from './fold.ts';
 import {
@@ -348,5 +349,5 @@ export function createAppender({
     };
   }
 
-  return { append, load, claim };
+  return { append: tracedAppend(log, append), load, claim };
 }

@@ -1,0 +1,113 @@
+// OpenTelemetry spans, shared by the writers, the projectors and the edge. Tracing is on only
+// when the edge registered a provider (edge/boot/tracing.ts, from the OTEL_* variables); off,
+// every helper here returns at its first line, so an untraced hub pays a boolean per call.
+// The W3C traceparent the log carries in its headers links the spans across processes.
+import {
+  type Context,
+  context,
+  type Link,
+  ROOT_CONTEXT,
+  type Span,
+  type SpanContext,
+  type SpanOptions,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
+
+let on = false;
+
+/** True while a tracer provider is registered (edge/boot/tracing.ts sets it). */
+export function tracingOn(): boolean {
+  return on;
+}
+
+/** Only edge/boot/tracing.ts calls this, as it registers or removes its provider. */
+export function setTracingOn(value: boolean): void {
+  on = value;
+}
+
+/**
+ * Looked up at each use: a tracer kept from an earlier provider would outlive it (the bench
+ * and the tests register one, remove it and register another in the same process).
+ */
+export const tracer = () => trace.getTracer('hearth');
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** The span context a W3C traceparent names, marked remote; undefined if malformed or all zeros. */
+export function parseTraceparent(traceparent: string | undefined | null): SpanContext | undefined {
+  if (!traceparent) return undefined;
+  const m = TRACEPARENT.exec(traceparent);
+  if (!m) return undefined;
+  const [, traceId = '', spanId = '', flags = '00'] = m;
+  if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return undefined;
+  return { traceId, spanId, traceFlags: Number.parseInt(flags, 16) & 1, isRemote: true };
+}
+
+export function formatTraceparent(sc: SpanContext): string {
+  return `00-${sc.traceId}-${sc.spanId}-0${sc.traceFlags & 1}`;
+}
+
+/** A context whose parent is the remote span a traceparent names (none: the root). */
+export function remoteParent(traceparent: string | undefined | null): Context {
+  const sc = parseTraceparent(traceparent);
+  return sc ? trace.setSpanContext(ROOT_CONTEXT, sc) : ROOT_CONTEXT;
+}
+
+/** The active span, when tracing is on and one is. */
+export function activeSpan(): Span | undefined {
+  if (!on) return undefined;
+  const span = trace.getSpan(context.active());
+  return span?.spanContext().traceId ? span : undefined;
+}
+
+/**
+ * The traceparent a command carries: the active span's while tracing is on (none: the append
+ * starts the trace), else what `untraced` makes, so the log keeps one trace id per command
+ * either way.
+ */
+export function commandTraceparent(untraced: () => string): string | undefined {
+  if (!on) return untraced();
+  const span = activeSpan();
+  return span ? formatTraceparent(span.spanContext()) : undefined;
+}
+
+/**
+ * Runs `fn` inside a new span under `parent`, ended when `fn` settles; a throw marks it as an
+ * error. Only called while tracing is on.
+ */
+export async function inSpan<T>(
+  name: string,
+  options: SpanOptions,
+  parent: Context,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  const span = tracer().startSpan(name, options, parent);
+  try {
+    return await context.with(trace.setSpan(parent, span), () => fn(span));
+  } catch (err) {
+    failed(span, err);
+    throw err;
+  } finally {
+    span.end();
+  }
+}
+
+/** Marks a span as failed, with the error's code (a HearthError's, a SQLSTATE) when it has one. */
+export function failed(span: Span, err: unknown): void {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') span.setAttribute('error.type', code);
+  span.recordException(err instanceof Error ? err : String(err));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+}
+
+/** Links to the spans these traceparents name (malformed ones left out), at most `max`. */
+export function linksTo(traceparents: Iterable<string | undefined>, max = 128): Link[] {
+  const links: Link[] = [];
+  for (const tp of traceparents) {
+    const sc = parseTraceparent(tp);
+    if (sc) links.push({ context: sc });
+    if (links.length >= max) break;
+  }
+  return links;
+}
