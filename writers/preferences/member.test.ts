@@ -47,9 +47,10 @@ describe('a member changing their preferences', () => {
   });
 
   it('refuses a time zone that does not exist', () =>
-    spec.given([]).when({ type: 'change', memberId: 'ann', timeZone: 'Mars/Olympus_Mons' }).thenFails(
-      'preferences.invalid_time_zone',
-    ));
+    spec
+      .given([])
+      .when({ type: 'change', memberId: 'ann', timeZone: 'Mars/Olympus_Mons' })
+      .thenFails('preferences.invalid_time_zone'));
 
   it('folds each change over the ones before', () => {
     const { evolve, initialState } = preferencesAggregate.decider;
@@ -65,12 +66,15 @@ describe('a snapshot of their preferences', () => {
   it('keeps no prompt, and a prompt sent after one is written whatever it was', () => {
     const { evolve, initialState, decide } = preferencesAggregate.decider;
     const state = keepPreferences(
-      [changed({ memberId: 'ann', theme: 'dark', assistantPrompt: 'Be brief.' })].reduce(evolve, initialState),
+      [changed({ memberId: 'ann', theme: 'dark', assistantPrompt: 'Be brief.' })].reduce(
+        evolve,
+        initialState,
+      ),
     );
     expect(state.assistantPrompt).toBeUndefined();
     expect(state.theme).toBe('dark');
-    expect(decide({ type: 'change', memberId: 'ann', theme: 'dark', assistantPrompt: 'Be brief.' }, state)).toEqual([
-      changed({ memberId: 'ann', assistantPrompt: 'Be brief.' }),
-    ]);
+    expect(
+      decide({ type: 'change', memberId: 'ann', theme: 'dark', assistantPrompt: 'Be brief.' }, state),
+    ).toEqual([changed({ memberId: 'ann', assistantPrompt: 'Be brief.' })]);
   });
 });

@@ -32,14 +32,19 @@ export type PreferencesCommand = ChangePreferences;
 
 const FIELDS = ['theme', 'language', 'timeZone', 'assistantModel', 'assistantPrompt'] as const;
 
-export function decidePreferences(command: PreferencesCommand, state: PreferencesState): PreferencesEventBody[] {
+export function decidePreferences(
+  command: PreferencesCommand,
+  state: PreferencesState,
+): PreferencesEventBody[] {
   switch (command.type) {
     case 'change': {
       let timeZone = command.timeZone;
       if (timeZone !== undefined) {
         timeZone = canonicalTimeZone(timeZone);
         if (timeZone === undefined)
-          throw preferencesErrors.invalidTimeZone(`Not a time zone: ${command.timeZone}.`, { field: 'time_zone' });
+          throw preferencesErrors.invalidTimeZone(`Not a time zone: ${command.timeZone}.`, {
+            field: 'time_zone',
+          });
       }
       const wanted = { ...command, timeZone };
       const changed: Partial<Record<(typeof FIELDS)[number], string>> = {};
