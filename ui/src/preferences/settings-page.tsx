@@ -79,11 +79,7 @@ export function SettingsPage() {
             muted={preferences.muted_notifications}
             onChange={(muted_notifications) => void save({ muted_notifications })}
           />
-          <AssistantForm
-            key={`${preferences.assistant_model}|${preferences.assistant_prompt}`}
-            preferences={preferences}
-            save={save}
-          />
+          <AssistantForm preferences={preferences} save={save} />
         </div>
       )}
     </section>
@@ -109,13 +105,21 @@ function ThemePicker({ theme, onPick }: { theme: Theme; onPick: (t: Theme) => vo
 }
 
 function PlaceForm({ preferences, save }: { preferences: MemberPreferences; save: Save }) {
-  const [language, setLanguage] = useState<Language>(preferences.language);
-  const [zone, setZone] = useState(preferences.time_zone);
+  // What the member is editing; until then (and once saved) the form shows what they have.
+  const [draft, setDraft] = useState<{ language: Language; time_zone: string } | null>(null);
   const [said, setSaid] = useState('');
+  const { language, time_zone: zone } = draft ?? preferences;
+  const edit = (change: Partial<{ language: Language; time_zone: string }>) => {
+    setSaid('');
+    setDraft({ language, time_zone: zone, ...change });
+  };
   const zones = zone && !ZONES.includes(zone) ? [zone, ...ZONES] : ZONES;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (await save({ language, time_zone: zone })) setSaid('Saved.');
+    if (await save({ language, time_zone: zone })) {
+      setDraft(null);
+      setSaid('Saved.');
+    }
   };
   return (
     <Section title="Language and time zone">
@@ -125,7 +129,7 @@ function PlaceForm({ preferences, save }: { preferences: MemberPreferences; save
           <select
             className={select}
             value={language}
-            onChange={(e) => setLanguage(e.target.value as Language)}
+            onChange={(e) => edit({ language: e.target.value as Language })}
           >
             {LANGUAGE_TAGS.map((tag) => (
               <option key={tag} value={tag} lang={tag}>
@@ -136,7 +140,7 @@ function PlaceForm({ preferences, save }: { preferences: MemberPreferences; save
         </label>
         <label className="flex flex-col gap-1 text-sm">
           Time zone
-          <select className={select} value={zone} onChange={(e) => setZone(e.target.value)}>
+          <select className={select} value={zone} onChange={(e) => edit({ time_zone: e.target.value })}>
             <option value="">This device’s own</option>
             {zones.map((z) => (
               <option key={z} value={z}>
@@ -186,12 +190,22 @@ function NotificationsPicker({
 }
 
 function AssistantForm({ preferences, save }: { preferences: MemberPreferences; save: Save }) {
-  const [model, setModel] = useState(preferences.assistant_model);
-  const [prompt, setPrompt] = useState(preferences.assistant_prompt);
+  const [draft, setDraft] = useState<{ model: string; prompt: string } | null>(null);
   const [said, setSaid] = useState('');
+  const { model, prompt } = draft ?? {
+    model: preferences.assistant_model,
+    prompt: preferences.assistant_prompt,
+  };
+  const edit = (change: Partial<{ model: string; prompt: string }>) => {
+    setSaid('');
+    setDraft({ model, prompt, ...change });
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (await save({ assistant_model: model.trim(), assistant_prompt: prompt })) setSaid('Saved.');
+    if (await save({ assistant_model: model.trim(), assistant_prompt: prompt })) {
+      setDraft(null);
+      setSaid('Saved.');
+    }
   };
   return (
     <Section title="Assistant" description="Which model answers you, and what it should always know.">
@@ -203,7 +217,7 @@ function AssistantForm({ preferences, save }: { preferences: MemberPreferences; 
             value={model}
             maxLength={MAX_ASSISTANT_MODEL}
             placeholder="The family’s default"
-            onChange={(e) => setModel(e.target.value)}
+            onChange={(e) => edit({ model: e.target.value })}
           />
         </label>
         <label htmlFor="assistant-prompt" className="flex flex-col gap-1 text-sm">
@@ -213,7 +227,7 @@ function AssistantForm({ preferences, save }: { preferences: MemberPreferences; 
             value={prompt}
             maxLength={MAX_ASSISTANT_PROMPT}
             rows={5}
-            onChange={(e) => setPrompt(e.target.value)}
+            onChange={(e) => edit({ prompt: e.target.value })}
           />
           <span className="text-xs text-muted-foreground">
             {prompt.length} / {MAX_ASSISTANT_PROMPT}. Erased with your other words if you ask.

@@ -36,9 +36,18 @@ export const preferencesStore = {
   merge: (change: Partial<MemberPreferences>): void => {
     if (state.preferences) set({ preferences: { ...state.preferences, ...change } });
   },
-  /** Changes them; the answer is the member's preferences with the change in them. */
+  /**
+   * Changes them: shown at once (a theme applies as it is picked), then the server's answer,
+   * the member's preferences with the change in them. Refused, they are read again.
+   */
   save: async (change: PreferencesPatchBody): Promise<void> => {
-    set({ preferences: (await patchPreferences(change)).preferences });
+    if (state.preferences) set({ preferences: { ...state.preferences, ...change } });
+    try {
+      set({ preferences: (await patchPreferences(change)).preferences });
+    } catch (err) {
+      await preferencesStore.load();
+      throw err;
+    }
   },
   /** Signed out: the page goes back to the device's theme. */
   reset: (): void => {
