@@ -70,7 +70,7 @@ export function preferencesRoutes({
     await Promise.all(waits);
     // What the read models may not have yet, the command just decided.
     const answer = await current(memberId);
-    const sent = withoutUndefined(rest, muted);
+    const sent = sentChange(rest, muted);
     return c.json({
       preferences: { ...answer.preferences, ...sent },
       seq: result.seq,
@@ -80,7 +80,8 @@ export function preferencesRoutes({
   return app;
 }
 
-function withoutUndefined(
+/** What the body changes, as the member's preferences say it (the zone as the writer stores it). */
+function sentChange(
   rest: Omit<PreferencesPatchBody, 'muted_notifications'>,
   muted?: NotificationKind[],
 ) {
