@@ -81,10 +81,7 @@ export function preferencesRoutes({
 }
 
 /** What the body changes, as the member's preferences say it (the zone as the writer stores it). */
-function sentChange(
-  rest: Omit<PreferencesPatchBody, 'muted_notifications'>,
-  muted?: NotificationKind[],
-) {
+function sentChange(rest: Omit<PreferencesPatchBody, 'muted_notifications'>, muted?: NotificationKind[]) {
   const out: Partial<MemberPreferences> = {};
   if (rest.theme !== undefined) out.theme = rest.theme;
   if (rest.language !== undefined) out.language = rest.language;
