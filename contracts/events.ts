@@ -8,6 +8,7 @@ import { HomeEventSchema } from './gen/hearth/home/v1/events_pb.ts';
 import { IdentityEventSchema } from './gen/hearth/identity/v1/events_pb.ts';
 import { MediaEventSchema } from './gen/hearth/media/v1/events_pb.ts';
 import { PlayEventSchema } from './gen/hearth/play/v1/events_pb.ts';
+import { PreferencesEventSchema } from './gen/hearth/preferences/v1/events_pb.ts';
 import type { Domain } from './subjects.ts';
 
 export type Envelope = Message & {
@@ -25,6 +26,7 @@ export const ENVELOPES: { [D in Domain]: GenMessage<Envelope> } = {
   home: HomeEventSchema as unknown as GenMessage<Envelope>,
   media: MediaEventSchema as unknown as GenMessage<Envelope>,
   audit: AuditEventSchema as unknown as GenMessage<Envelope>,
+  preferences: PreferencesEventSchema as unknown as GenMessage<Envelope>,
 };
 
 export const HEADERS = {

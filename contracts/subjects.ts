@@ -3,7 +3,7 @@
 
 import { commonErrors } from './errors.ts';
 
-export const DOMAINS = ['identity', 'chat', 'play', 'home', 'media', 'audit'] as const;
+export const DOMAINS = ['identity', 'chat', 'play', 'home', 'media', 'audit', 'preferences'] as const;
 export type Domain = (typeof DOMAINS)[number];
 
 export type Names = {
@@ -84,6 +84,12 @@ export type Names = {
     /** Uses of one API key within one minute (coalesced). */
     keyUse: (useId: string) => string;
   };
+  preferences: {
+    /** One member's own preferences: theme, language, time zone, assistant (optimistic concurrency). */
+    member: (memberId: string) => string;
+    /** One member's erasure, written once on this stream so its read models blank their data (personal.proto). */
+    erasure: (memberId: string) => string;
+  };
 };
 
 const TOKEN = /^[A-Za-z0-9_-]{1,128}$/;
@@ -146,6 +152,10 @@ export function createNames(prefix = ''): Names {
       refusal: (refusalId) => `${root}.audit.refusal.${token(refusalId)}`,
       chain: (stream) => `${root}.audit.chain.${token(stream)}`,
       keyUse: (useId) => `${root}.audit.keyuse.${token(useId)}`,
+    },
+    preferences: {
+      member: (memberId) => `${root}.preferences.member.${token(memberId)}`,
+      erasure: (memberId) => `${root}.preferences.erasure.${token(memberId)}`,
     },
   };
 }

@@ -98,6 +98,17 @@ const HOME_ROWS: Row[] = [
   { method: 'GET', path: '/api/v1/feed', ...everyone(200) },
 ];
 
+// Preferences: every member reads and changes their own (the session names them).
+const PREFERENCES_ROWS: Row[] = [
+  { method: 'GET', path: '/api/v1/me/preferences', ...everyone(200) },
+  {
+    method: 'PATCH',
+    path: '/api/v1/me/preferences',
+    body: { theme: 'dark', muted_notifications: [] },
+    ...everyone(200),
+  },
+];
+
 // Media: everyone sees the family's photos and avatars; members and admins upload and make albums; children
 // upload only when the family allows it (not by default: 403 children_may_not_upload). A JSON
 // body is no upload (400 bad_multipart); unknown files and albums answer 404 to whoever may ask.
@@ -210,6 +221,7 @@ const ROWS = (target: string, files: Seeded = { photo: 'nosuch', dm: 'nosuch' })
   ...CHAT_ROWS,
   ...PLAY_ROWS,
   ...HOME_ROWS,
+  ...PREFERENCES_ROWS,
   ...MEDIA_ROWS,
   ...AUDIT_ROWS,
   ...FILE_ROWS(files),

@@ -34,6 +34,7 @@ import { createIdentity } from './identity/index.ts';
 import { createIntegrators, type IntegratorOptions, type Integrators } from './integrators/index.ts';
 import { createMedia, type Media } from './media/index.ts';
 import { createPlay, type Play } from './play/index.ts';
+import { createPreferences } from './preferences/index.ts';
 
 export type Hub = {
   app: Hono<HubEnv>;
@@ -189,6 +190,7 @@ export async function createHub({
     replicas: settings.streamReplicas,
     onScan: metrics.scanned,
   });
+  const preferences = createPreferences({ log, appender, push: chat.push, logger });
   const audit = auditModule();
   const integrators = createIntegrators({ log, appender, logger, options: integratorOptions });
   const projections = [
@@ -197,6 +199,7 @@ export async function createHub({
     ...play.projections,
     ...home.projections,
     ...media.projections,
+    ...preferences.projections,
     ...audit.projections,
     ...integrators.projections,
   ];
@@ -264,6 +267,7 @@ export async function createHub({
   deps.apiRoutes.push(play.routes(deps));
   deps.apiRoutes.push(home.routes(deps));
   deps.apiRoutes.push(media.routes(deps));
+  deps.apiRoutes.push(preferences.routes(deps));
   deps.apiRoutes.push(auditChainRoutes(deps, auditChain));
   deps.apiRoutes.push(audit.routes(deps));
   deps.apiRoutes.push(catalogRoutes(deps, auditChain));
@@ -296,6 +300,7 @@ export async function createHub({
         await chat.start();
         play.start();
         home.start();
+        await preferences.start();
       }
       if (!background) return;
       sweeper = startMediaSweeper({
@@ -337,6 +342,7 @@ export async function createHub({
       await keeper?.stop();
       await verifier?.stop();
       await home.stop();
+      await preferences.stop();
       await play.stop();
       await chat.stop();
       await integrators.stop();

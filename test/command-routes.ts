@@ -39,6 +39,7 @@ import {
   reportMatchBody,
   settingsBody,
 } from '../contracts/play.schema.ts';
+import { preferencesPatchBody } from '../contracts/preferences.schema.ts';
 
 export type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export const COMMAND_METHODS: readonly Method[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
@@ -215,6 +216,18 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
     row('PUT', '/api/v1/notifications/settings', {
       body: { muted: ['mention'] },
       schema: notificationSettingsBody,
+    }),
+    // preferences
+    row('PATCH', '/api/v1/me/preferences', {
+      body: {
+        theme: 'dark',
+        language: 'de',
+        time_zone: 'Europe/Berlin',
+        assistant_model: 'llama3.1:8b',
+        assistant_prompt: 'Be brief.',
+        muted_notifications: ['joined'],
+      },
+      schema: preferencesPatchBody,
     }),
     row('POST', '/api/v1/play/rules/preview', { body: { rules: DEFAULT_RULES }, schema: previewRulesBody }),
     row('PUT', '/api/v1/play/rules', {

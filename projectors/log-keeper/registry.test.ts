@@ -32,6 +32,7 @@ describe('the aggregate type of a subject', () => {
     expect(of(names.media.rejection('r1'))).toBe('media.rejection');
     expect(of(names.media.avatar('u1'))).toBe('media.avatar');
     expect(of(names.audit.refusal('r1'))).toBe('audit.refusal');
+    expect(of(names.preferences.member('u1'))).toBe('preferences.member');
   });
 
   it('knows no aggregate for subjects that are none, nor for another namespace', () => {

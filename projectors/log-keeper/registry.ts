@@ -27,6 +27,7 @@ import { completionAggregate } from '../../writers/play/completion.ts';
 import { matchAggregate } from '../../writers/play/match.ts';
 import { rulesAggregate } from '../../writers/play/rules.ts';
 import { settingsAggregate } from '../../writers/play/settings.ts';
+import { preferencesAggregate } from '../../writers/preferences/member.ts';
 
 /** One aggregate type, its generics closed over: what the keeper needs of it. */
 export type Kept = {
@@ -100,6 +101,7 @@ export function aggregateTypes(names: Names): Kept[] {
     kept(names, 'media.rejection', rejectionAggregate),
     kept(names, 'media.avatar', avatarAggregate),
     kept(names, 'audit.refusal', refusalAggregate),
+    kept(names, 'preferences.member', preferencesAggregate),
   ];
 }
 

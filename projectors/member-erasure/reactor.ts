@@ -5,7 +5,7 @@
 //   2. removes their sign-in data from better-auth's tables (sessions, password, pending
 //      verifications, the user row with its email) and their rows in the outbox, and blanks
 //      their name and email in the family directory's baselines;
-//   3. writes MemberErased on the chat, media and play streams, so each read model there
+//   3. writes MemberErased on the chat, media, play and preferences streams, so each read model there
 //      blanks what it holds of them at that point of its stream.
 // Every step may run again (a crash between them redelivers the event): erasing a key twice,
 // deleting what is gone, and appending an erasure already written (its own stable command id,

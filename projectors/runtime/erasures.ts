@@ -1,4 +1,4 @@
-// A member's erasure as the read models of the chat, media and play streams meet it: one
+// A member's erasure as the read models of the chat, media, play and preferences streams meet it: one
 // MemberErased under `<domain>.erasure.<member>` (writers/log/erasure.ts), after their key is
 // gone. A read model blanks what it copied of their personal fields there, to what a rebuild
 // writes from the shredded events, so a batch is applied in log order around each erasure:

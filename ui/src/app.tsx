@@ -7,6 +7,7 @@ import { SessionProvider, useSession } from './identity/session.tsx';
 import { navigate, usePath } from './lib/route.ts';
 import { isGalleryPath } from './media/gallery-page.tsx';
 import { isPlayPath } from './play/play-page.tsx';
+import { SETTINGS_PATH } from './preferences/settings-page.tsx';
 import { type Pane, SignedInPage } from './shell/signed-in-page.tsx';
 
 export function App() {
@@ -41,6 +42,7 @@ function paneOf(path: string): Pane {
   const channel = /^\/c\/([A-Za-z0-9_-]{1,128})$/.exec(path)?.[1];
   if (channel) return { kind: 'channel', channelId: channel };
   if (path === '/home') return { kind: 'home' };
+  if (path === SETTINGS_PATH) return { kind: 'settings' };
   if (isPlayPath(path)) return { kind: 'play', path };
   if (isConsolePath(path)) return { kind: 'console', path };
   if (isGalleryPath(path)) return { kind: 'gallery', path };

@@ -14,7 +14,7 @@ import { type AuditProblems, normalised, problemsOf } from './audit-rules.ts';
 import { selectClass, useLoad } from './parts.tsx';
 
 /** Every event type starts with its domain: typing one offers the domain's events. */
-const DOMAINS = ['identity.', 'chat.', 'play.', 'home.', 'media.', 'audit.'];
+const DOMAINS = ['identity.', 'chat.', 'play.', 'home.', 'media.', 'audit.', 'preferences.'];
 
 /** Everyone, banned people included (their past is in the log); the directory if the list is refused. */
 async function loadFamily(): Promise<Person[]> {

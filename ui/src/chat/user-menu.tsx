@@ -1,10 +1,11 @@
 // Who is signed in, whether they are the admin, and the way out: the foot of the sidebar.
-import { LogOut } from 'lucide-react';
+import { LogOut, UserCog } from 'lucide-react';
 import { Avatar } from '../components/ui/avatar.tsx';
 import { Badge } from '../components/ui/badge.tsx';
-import { Button } from '../components/ui/button.tsx';
+import { Button, buttonVariants } from '../components/ui/button.tsx';
 import type { User } from '../identity/api.ts';
 import { useSession } from '../identity/session.tsx';
+import { navigate } from '../lib/route.ts';
 
 export function UserMenu({ me }: { me: User }) {
   const { signOut } = useSession();
@@ -22,6 +23,18 @@ export function UserMenu({ me }: { me: User }) {
           Admin
         </Badge>
       )}
+      <a
+        href="/settings"
+        aria-label="Your settings"
+        title="Your settings"
+        className={buttonVariants({ variant: 'ghost', size: 'icon-sm' })}
+        onClick={(e) => {
+          e.preventDefault();
+          navigate('/settings');
+        }}
+      >
+        <UserCog />
+      </a>
       <Button
         variant="ghost"
         size="icon-sm"

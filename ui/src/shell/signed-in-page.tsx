@@ -28,6 +28,8 @@ import { GalleryPage } from '../media/gallery-page.tsx';
 import { PlayPage } from '../play/play-page.tsx';
 import { PlayProvider } from '../play/store.tsx';
 import { PlayToasts } from '../play/toasts.tsx';
+import { PreferencesLive } from '../preferences/live.tsx';
+import { SettingsPage } from '../preferences/settings-page.tsx';
 import { LiveProvider } from '../socket/live.tsx';
 import { NavLink } from './nav-link.tsx';
 
@@ -40,7 +42,8 @@ export type Pane =
   | { kind: 'home' }
   | { kind: 'play'; path: string }
   | { kind: 'console'; path: string }
-  | { kind: 'gallery'; path: string };
+  | { kind: 'gallery'; path: string }
+  | { kind: 'settings' };
 
 export function SignedInPage({ user, pane }: { user: User; pane: Pane }) {
   const { ended, roleChanged } = useSession();
@@ -66,6 +69,7 @@ export function SignedInPage({ user, pane }: { user: User; pane: Pane }) {
           <PlayProvider me={user.id}>
             <Layout user={user} pane={pane} />
             <PlayToasts />
+            <PreferencesLive />
           </PlayProvider>
         </ChatProvider>
       </LiveProvider>
@@ -136,6 +140,8 @@ function Layout({ user, pane }: { user: User; pane: Pane }) {
             <ConsolePage me={user} path={pane.path} />
           ) : pane.kind === 'gallery' ? (
             <GalleryPage me={user} path={pane.path} />
+          ) : pane.kind === 'settings' ? (
+            <SettingsPage />
           ) : (
             <div className="flex flex-1 items-center justify-center text-sm text-muted-foreground">
               <PageTitle name="Channels" />
