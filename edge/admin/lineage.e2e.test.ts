@@ -49,6 +49,14 @@ afterAll(async () => {
 });
 
 describe('a read model’s tables and rows', () => {
+  it('are known for every read model, none for a reactor', async () => {
+    const models = await get<{ name: string; kind: string }[]>('/admin/read-models');
+    for (const m of models) {
+      const res = await admin.request(`/api/v1/admin/read-models/${m.name}/tables`);
+      expect(res.status, m.name).toBe(m.kind === 'read-model' ? 200 : 404);
+    }
+  });
+
   it('names each event-made table with its key and sequence column', async () => {
     const tables = await get<LineageTables>('/admin/read-models/chat_messages/tables');
     expect(tables).toMatchObject({ readModel: 'chat_messages', domain: 'chat' });
