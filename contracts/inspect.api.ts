@@ -72,6 +72,8 @@ export type LoggedEvent = {
   /** The envelope as protobuf JSON, the sealed box left out. */
   payload: unknown;
   personal?: PersonalMark;
+  /** The aggregate its subject names, where the console's browse route knows it. */
+  aggregate?: AggregateLink;
 };
 
 export type EventsPage = { events: LoggedEvent[]; nextAfterSeq: number; lastSeq: number };
@@ -97,3 +99,43 @@ export type AggregateAt = {
 
 /** The aggregate types time travel knows, as "<domain>.<type>". */
 export type AggregateTypes = { types: string[] };
+
+/** The aggregate an event's subject names: its time-travel route is /admin/aggregates/:domain/:type/:id. */
+export type AggregateLink = { domain: string; type: string; id: string };
+
+/** GET /api/v1/admin/read-models/:name/tables: a read model's event-made tables (lineage). */
+export type LineageTables = {
+  readModel: string;
+  domain: string;
+  stream: string;
+  tables: { name: string; key: string[]; seqColumn: string }[];
+};
+
+/** GET /api/v1/admin/read-models/:name/rows?table=…&after=…: rows in key order, keys and sequence only. */
+export type LineageRows = {
+  readModel: string;
+  table: string;
+  domain: string;
+  stream: string;
+  /** The key columns, in order: each row's `key` holds their values as text. */
+  key: string[];
+  seqColumn: string;
+  rows: { key: string[]; lastSeq: number }[];
+  /** The `after` of the next page (a JSON array of the last row's key), null at the end. */
+  next: string | null;
+};
+
+/** GET /api/v1/admin/read-models/:name/lineage?table=…&key=…: the event that last touched a row. */
+export type RowLineage = {
+  readModel: string;
+  table: string;
+  domain: string;
+  stream: string;
+  key: string[];
+  /** 0: written before the read model kept it (a rebuild fills it in). */
+  lastSeq: number;
+  /** The event at lastSeq, decoded as browsing does; null when there is none (expired, or 0). */
+  event: LoggedEvent | null;
+  /** The aggregate its subject names, null for a subject that is none. */
+  aggregate: AggregateLink | null;
+};

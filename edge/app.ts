@@ -3,6 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { commonErrors } from '../contracts/errors.ts';
 import { inspectRoutes } from './admin/inspect.routes.ts';
+import { lineageRoutes } from './admin/lineage.routes.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { recordRefusedAuth, recordRefusedCommands } from './audit/refusals-http.ts';
 import { limitBody } from './http/body-limit.ts';
@@ -75,6 +76,7 @@ export function createApp(deps: HubDeps, { people = true }: { people?: boolean }
   api.use(commandRateLimit({ ...deps.config.commandRateLimit, notCommands: ['/api/v1/ws-token'] }));
   api.route('/', adminRoutes(deps));
   api.route('/', inspectRoutes(deps));
+  api.route('/', lineageRoutes(deps));
   for (const routes of deps.apiRoutes) api.route('/', routes);
   app.route('/api/v1', api);
   // Last: the SPA answers only what no route above did.

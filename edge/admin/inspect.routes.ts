@@ -12,6 +12,7 @@ import type { HubDeps } from '../http/deps.ts';
 import { PERMISSIONS } from '../http/permissions.ts';
 import { requirePermission } from '../http/session.ts';
 import { queryParams } from '../http/validate.ts';
+import { aggregateOf } from './aggregate-link.ts';
 import { consumerFigures } from './consumers.ts';
 import { streamFigures } from './streams.ts';
 import { aggregateAt, domainParam, PAGE } from './travel.ts';
@@ -85,16 +86,21 @@ export function inspectRoutes(deps: HubDeps): Hono<HubEnv> {
         throw commonErrors.invalidRequest('Give one of after_seq, from_seq and since.', { field: 'since' });
       const afterSeq =
         q.from_seq !== undefined ? Math.max(Number(q.from_seq) - 1, 0) : Number(q.after_seq ?? 0);
-      return c.json(
-        await readEvents({
-          log,
-          domain,
-          afterSeq,
-          since: q.since === undefined ? undefined : moment(q.since, 'since'),
-          limit: Math.min(Math.max(Number(q.limit ?? PAGE), 1), 500),
-          subject: q.subject,
-        }),
-      );
+      const page = await readEvents({
+        log,
+        domain,
+        afterSeq,
+        since: q.since === undefined ? undefined : moment(q.since, 'since'),
+        limit: Math.min(Math.max(Number(q.limit ?? PAGE), 1), 500),
+        subject: q.subject,
+      });
+      // Each event with the aggregate it belongs to, so the console links it to its history.
+      const kinds = [...types.values()];
+      for (const e of page.events) {
+        const aggregate = aggregateOf(kinds, e.subject);
+        if (aggregate) e.aggregate = aggregate;
+      }
+      return c.json(page);
     },
   );
 

@@ -10,7 +10,8 @@ import { plain } from './plain.ts';
 
 // Ids are single subject tokens (a pair's two joined by ':'): no dots, no wildcards.
 const ID = /^[A-Za-z0-9_-]{1,128}(:[A-Za-z0-9_-]{1,128})?$/;
-const TYPE = /^[a-z][a-z-]{0,31}$/;
+// Lower camel case, as the registry names them ("apiKey").
+const TYPE = /^[a-z][A-Za-z-]{0,31}$/;
 export const PAGE = 50;
 
 export function domainParam(value: string): Domain {

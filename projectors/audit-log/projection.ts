@@ -20,6 +20,8 @@ export function auditLogProjection(domain: Domain): Projection<AuditLogDB> {
     name: auditLogName(domain),
     domain,
     migrations: { '20270110T1000_entries': m20270110, '20270301T1000_indexes_and_plan': m20270301 },
+    // One entry per event, never touched again; the plan is no event's.
+    lineage: { entries: { key: ['seq'], seq: 'seq' } },
     // Idempotent: an event already there is left as it is.
     apply: async (events, ctx) => {
       const statement = compile(domain, events, ctx, false);

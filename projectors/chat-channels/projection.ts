@@ -19,6 +19,10 @@ export const chatChannelsProjection: Projection<ChatChannelsDB, ChatEvent> = {
   name: 'chat_channels',
   domain: 'chat',
   migrations: { '20261122T1700_chat_channels': m20261122 },
+  lineage: {
+    channels: { key: ['id'], seq: 'last_seq' },
+    members: { key: ['channel_id', 'user_id'], seq: 'last_seq' },
+  },
   apply: async (batch, { db, schema }) => {
     // A member's erasure changes nothing here: channels, membership and marks are no one's words.
     const events = batch.filter(aboutChannel);

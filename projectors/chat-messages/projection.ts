@@ -31,6 +31,7 @@ export const chatMessagesProjection: Projection<ChatMessagesDB, ChatEvent> = {
     '20261228T1000_attachment_index': m20261228,
     '20261230T1000_erased': m20261230,
   },
+  lineage: { messages: { key: ['channel_id', 'id'], seq: 'last_seq' } },
   apply: (events, { db, schema }) =>
     aroundErasures(
       events,

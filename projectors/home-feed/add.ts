@@ -28,6 +28,7 @@ export async function tell<DB extends FeedDB>(source: Kysely<DB>, e: StoredEvent
       players: JSON.stringify(m.players ?? []),
       link: m.link,
       at: e.occurredAt,
+      last_seq: e.seq,
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();

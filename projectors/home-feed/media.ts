@@ -9,6 +9,7 @@ import type { ColumnType, Kysely } from 'kysely';
 import type { MediaEvent } from '../../contracts/gen/hearth/media/v1/events_pb.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261221 from './migrations/20261221T1000_home_feed_media.ts';
+import * as m20270401 from './migrations/20270401T1002_home_feed_media_last_seq.ts';
 import type { FeedRow } from './tables.ts';
 
 export const HOME_FEED_MEDIA = 'home_feed_media';
@@ -27,6 +28,8 @@ export type MediaFeedDB = {
     run_id: string;
     has_thumbnail: boolean;
     deleted: boolean;
+    /** The last event that touched the row: its upload, or its deletion. */
+    last_seq: ColumnType<string, number, number>;
   };
   items: FeedRow & { thumbnails: ColumnType<string[], string, string> };
 };
@@ -34,7 +37,14 @@ export type MediaFeedDB = {
 export const homeFeedMedia: Projection<MediaFeedDB, MediaEvent> = {
   name: HOME_FEED_MEDIA,
   domain: 'media',
-  migrations: { '20261221T1000_home_feed_media': m20261221 },
+  migrations: {
+    '20261221T1000_home_feed_media': m20261221,
+    '20270401T1002_home_feed_media_last_seq': m20270401,
+  },
+  lineage: {
+    photos: { key: ['file_id'], seq: 'last_seq' },
+    items: { key: ['id'], seq: 'last_seq' },
+  },
   apply: async (events, { db }) => {
     for (const e of events) await applyOne(db, e);
   },
@@ -78,22 +88,24 @@ async function applyOne(db: Kysely<MediaFeedDB>, e: StoredEvent<MediaEvent>): Pr
         run_id: run,
         has_thumbnail: v.hasThumbnail,
         deleted: false,
+        last_seq: e.seq,
       })
       .execute();
-    await tellRun(db, run);
+    await tellRun(db, run, e.seq);
   } else if (event.case === 'fileDeleted') {
     const gone = await db
       .updateTable('photos')
-      .set({ deleted: true })
+      .set({ deleted: true, last_seq: e.seq })
       .where('file_id', '=', event.value.fileId)
+      .where('deleted', '=', false)
       .returning('run_id')
       .executeTakeFirst();
-    if (gone) await tellRun(db, gone.run_id);
+    if (gone) await tellRun(db, gone.run_id, e.seq);
   }
 }
 
-/** The run's item as its photos stand now: written again whole, or gone with the last photo. */
-async function tellRun(db: Kysely<MediaFeedDB>, run: string): Promise<void> {
+/** The run's item as its photos stand now (after event `seq`): written again whole, or gone with the last photo. */
+async function tellRun(db: Kysely<MediaFeedDB>, run: string, seq: number): Promise<void> {
   const live = await db
     .selectFrom('photos')
     .select(['file_id', 'member_id', 'at', 'has_thumbnail'])
@@ -115,6 +127,7 @@ async function tellRun(db: Kysely<MediaFeedDB>, run: string): Promise<void> {
     players: '[]',
     link: '/gallery',
     at: latest.at,
+    last_seq: seq,
     thumbnails: JSON.stringify(
       live
         .filter((p) => p.has_thumbnail)

@@ -10,6 +10,7 @@ import type { Projection, StoredEvent } from '../runtime/types.ts';
 import { tell, untell } from './add.ts';
 import * as m20261206 from './migrations/20261206T2310_home_feed.ts';
 import * as m20261207 from './migrations/20261207T0031_home_feed_seq.ts';
+import * as m20270401 from './migrations/20270401T1000_last_seq.ts';
 import { playNotices } from './notifications.ts';
 import type { PlayFeedDB } from './tables.ts';
 
@@ -20,7 +21,19 @@ export const homeFeedProjection: Projection<PlayFeedDB, PlayEvent> = {
   // The live worker stamps when a notice arrived; a rebuild can only say when it happened.
   unverified: { notifications: ['added_at'] },
   domain: 'play',
-  migrations: { '20261206T2310_home_feed': m20261206, '20261207T0031_home_feed_seq': m20261207 },
+  migrations: {
+    '20261206T2310_home_feed': m20261206,
+    '20261207T0031_home_feed_seq': m20261207,
+    '20270401T1000_last_seq': m20270401,
+  },
+  lineage: {
+    chores: { key: ['chore_id'], seq: 'last_seq' },
+    completions: { key: ['completion_id'], seq: 'last_seq' },
+    matches: { key: ['match_id'], seq: 'last_seq' },
+    challenges: { key: ['challenge_id'], seq: 'last_seq' },
+    items: { key: ['id'], seq: 'last_seq' },
+    notifications: { key: ['id'], seq: 'last_seq' },
+  },
   apply: async (events, { db, schema, rebuilding }) => {
     for (const e of events) {
       if (e.event.case === 'memberErased') {
@@ -54,15 +67,17 @@ async function applyOne(db: Kysely<PlayFeedDB>, e: StoredEvent<PlayEvent>) {
     case 'choreDefined':
       await db
         .insertInto('chores')
-        .values({ chore_id: event.value.choreId, title: event.value.title })
-        .onConflict((oc) => oc.column('chore_id').doUpdateSet({ title: event.value.title }))
+        .values({ chore_id: event.value.choreId, title: event.value.title, last_seq: e.seq })
+        .onConflict((oc) => oc.column('chore_id').doUpdateSet({ title: event.value.title, last_seq: e.seq }))
         .execute();
       return;
     case 'choreMarkedDone':
       await db
         .insertInto('completions')
-        .values({ completion_id: event.value.completionId, points: event.value.points })
-        .onConflict((oc) => oc.column('completion_id').doUpdateSet({ points: event.value.points }))
+        .values({ completion_id: event.value.completionId, points: event.value.points, last_seq: e.seq })
+        .onConflict((oc) =>
+          oc.column('completion_id').doUpdateSet({ points: event.value.points, last_seq: e.seq }),
+        )
         .execute();
       return;
     case 'choreApproved': {
@@ -99,6 +114,7 @@ async function applyOne(db: Kysely<PlayFeedDB>, e: StoredEvent<PlayEvent>) {
           match_id: v.matchId,
           game_name: v.gameName,
           players: JSON.stringify(v.placements.map((p) => ({ user_id: p.userId, place: p.place }))),
+          last_seq: e.seq,
         })
         .onConflict((oc) => oc.column('match_id').doNothing())
         .execute();
@@ -130,7 +146,7 @@ async function applyOne(db: Kysely<PlayFeedDB>, e: StoredEvent<PlayEvent>) {
     case 'challengeCreated':
       await db
         .insertInto('challenges')
-        .values({ challenge_id: event.value.challengeId, title: event.value.title })
+        .values({ challenge_id: event.value.challengeId, title: event.value.title, last_seq: e.seq })
         .onConflict((oc) => oc.column('challenge_id').doNothing())
         .execute();
       return;

@@ -15,18 +15,21 @@ export type FeedRow = {
   players: ColumnType<{ user_id: string; place: number }[], string, string>;
   link: string;
   at: Date;
+  /** The last event that touched the item: the one that told it (a run of photos: its latest change). */
+  last_seq: number;
 };
 
 export type FeedDB = { items: FeedRow };
 
 export type PlayFeedDB = FeedDB &
   NotificationsDB & {
-    chores: { chore_id: string; title: string };
-    completions: { completion_id: string; points: number };
+    chores: { chore_id: string; title: string; last_seq: number };
+    completions: { completion_id: string; points: number; last_seq: number };
     matches: {
       match_id: string;
       game_name: string;
       players: ColumnType<{ user_id: string; place: number }[], string, string>;
+      last_seq: number;
     };
-    challenges: { challenge_id: string; title: string };
+    challenges: { challenge_id: string; title: string; last_seq: number };
   };

@@ -10,6 +10,7 @@ import { blankMember, type PersonalCopy } from '../runtime/erasures.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261206 from './migrations/20261206T2301_home_notifications_chat.ts';
 import * as m20261207 from './migrations/20261207T0030_home_notifications_chat_seq.ts';
+import * as m20270401 from './migrations/20270401T1001_home_notifications_chat_last_seq.ts';
 import { type Notice, notify, snippet } from './notify.ts';
 import type { ChatSourceDB } from './tables.ts';
 
@@ -34,6 +35,12 @@ export const homeNotificationsChat: Projection<ChatSourceDB, ChatEvent> = {
   migrations: {
     '20261206T2301_home_notifications_chat': m20261206,
     '20261207T0030_home_notifications_chat_seq': m20261207,
+    '20270401T1001_home_notifications_chat_last_seq': m20270401,
+  },
+  lineage: {
+    channels: { key: ['channel_id'], seq: 'last_seq' },
+    members: { key: ['channel_id', 'user_id'], seq: 'last_seq' },
+    notifications: { key: ['id'], seq: 'last_seq' },
   },
   apply: async (events, { db, schema, rebuilding }) => {
     for (const e of events) {
@@ -62,7 +69,7 @@ async function applyOne(db: Kysely<ChatSourceDB>, e: StoredEvent<ChatEvent>, reb
       const v = event.value;
       await db
         .insertInto('channels')
-        .values({ channel_id: v.channelId, name: v.name, kind: v.kind })
+        .values({ channel_id: v.channelId, name: v.name, kind: v.kind, last_seq: e.seq })
         .onConflict((oc) => oc.column('channel_id').doNothing())
         .execute();
       return;
@@ -70,7 +77,7 @@ async function applyOne(db: Kysely<ChatSourceDB>, e: StoredEvent<ChatEvent>, reb
     case 'memberJoined':
       await db
         .insertInto('members')
-        .values({ channel_id: event.value.channelId, user_id: event.value.userId })
+        .values({ channel_id: event.value.channelId, user_id: event.value.userId, last_seq: e.seq })
         .onConflict((oc) => oc.columns(['channel_id', 'user_id']).doNothing())
         .execute();
       return;
@@ -121,7 +128,7 @@ async function applyOne(db: Kysely<ChatSourceDB>, e: StoredEvent<ChatEvent>, reb
       // Only members see the new text: who left the channel keeps the line they were told.
       await db
         .updateTable('notifications')
-        .set({ body: snippet(event.value.content) })
+        .set({ body: snippet(event.value.content), last_seq: e.seq })
         .where('subject_id', '=', event.value.messageId)
         .where('kind', 'in', ['dm', 'mention'])
         .where((eb) =>

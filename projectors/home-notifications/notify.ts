@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { NotificationKind } from '../../contracts/home.schema.ts';
 import type { StoredEvent } from '../runtime/types.ts';
-import type { NotificationRow, NotificationsDB } from './tables.ts';
+import type { NotificationsDB } from './tables.ts';
 
 export type Notice = {
   id: string;
@@ -36,7 +36,7 @@ export async function notify<DB extends NotificationsDB>(
 ): Promise<void> {
   if (notices.length === 0) return;
   const db = own(source);
-  const rows: NotificationRow[] = notices.map((n) => ({
+  const rows: NotificationsDB['notifications'][] = notices.map((n) => ({
     id: n.id,
     member_id: 'member' in n.to ? n.to.member : null,
     audience: 'audience' in n.to ? n.to.audience : null,
@@ -50,6 +50,7 @@ export async function notify<DB extends NotificationsDB>(
     at: e.occurredAt,
     added_at: rebuilding ? e.occurredAt : new Date(),
     seq: e.seq,
+    last_seq: e.seq,
   }));
   await db
     .insertInto('notifications')

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { HomeEvent } from '../../contracts/gen/hearth/home/v1/events_pb.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261206 from './migrations/20261206T2300_home_notifications.ts';
+import * as m20270401 from './migrations/20270401T1000_last_seq.ts';
 import type { InboxDB } from './tables.ts';
 
 export const HOME_NOTIFICATIONS = 'home_notifications';
@@ -14,7 +15,11 @@ export const HOME_NOTIFICATIONS = 'home_notifications';
 export const homeNotificationsProjection: Projection<InboxDB, HomeEvent> = {
   name: HOME_NOTIFICATIONS,
   domain: 'home',
-  migrations: { '20261206T2300_home_notifications': m20261206 },
+  migrations: { '20261206T2300_home_notifications': m20261206, '20270401T1000_last_seq': m20270401 },
+  lineage: {
+    inbox: { key: ['member_id'], seq: 'last_seq' },
+    reads: { key: ['member_id', 'notification_id'], seq: 'last_seq' },
+  },
   apply: async (events, { db }) => {
     for (const e of events) await applyOne(db, e);
   },
@@ -28,10 +33,11 @@ async function applyOne(db: Kysely<InboxDB>, e: StoredEvent<HomeEvent>) {
       const upTo = v.readUpTo ? timestampDate(v.readUpTo) : e.occurredAt;
       await db
         .insertInto('inbox')
-        .values({ member_id: v.memberId, read_up_to: upTo, muted: [] })
+        .values({ member_id: v.memberId, read_up_to: upTo, muted: [], last_seq: e.seq })
         .onConflict((oc) =>
           oc.column('member_id').doUpdateSet((eb) => ({
             read_up_to: eb.fn('greatest', [eb.ref('inbox.read_up_to'), eb.ref('excluded.read_up_to')]),
+            last_seq: e.seq,
           })),
         )
         .execute();
@@ -40,7 +46,11 @@ async function applyOne(db: Kysely<InboxDB>, e: StoredEvent<HomeEvent>) {
     case 'notificationRead':
       await db
         .insertInto('reads')
-        .values({ member_id: event.value.memberId, notification_id: event.value.notificationId })
+        .values({
+          member_id: event.value.memberId,
+          notification_id: event.value.notificationId,
+          last_seq: e.seq,
+        })
         .onConflict((oc) => oc.columns(['member_id', 'notification_id']).doNothing())
         .execute();
       return;
@@ -48,8 +58,8 @@ async function applyOne(db: Kysely<InboxDB>, e: StoredEvent<HomeEvent>) {
       const v = event.value;
       await db
         .insertInto('inbox')
-        .values({ member_id: v.memberId, read_up_to: null, muted: v.mutedKinds })
-        .onConflict((oc) => oc.column('member_id').doUpdateSet({ muted: v.mutedKinds }))
+        .values({ member_id: v.memberId, read_up_to: null, muted: v.mutedKinds, last_seq: e.seq })
+        .onConflict((oc) => oc.column('member_id').doUpdateSet({ muted: v.mutedKinds, last_seq: e.seq }))
         .execute();
       return;
     }

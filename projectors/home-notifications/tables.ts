@@ -25,14 +25,15 @@ export type NotificationRow = {
   seq: number;
 };
 
-export type NotificationsDB = { notifications: NotificationRow };
+/** last_seq: the last event that touched the row (the one that made it, or an edit since). */
+export type NotificationsDB = { notifications: NotificationRow & { last_seq: number } };
 
 export type InboxDB = {
-  inbox: { member_id: string; read_up_to: Date | null; muted: string[] };
-  reads: { member_id: string; notification_id: string };
+  inbox: { member_id: string; read_up_to: Date | null; muted: string[]; last_seq: number };
+  reads: { member_id: string; notification_id: string; last_seq: number };
 };
 
 export type ChatSourceDB = NotificationsDB & {
-  channels: { channel_id: string; name: string; kind: string };
-  members: { channel_id: string; user_id: string };
+  channels: { channel_id: string; name: string; kind: string; last_seq: number };
+  members: { channel_id: string; user_id: string; last_seq: number };
 };

@@ -13,6 +13,7 @@ export const identityFamilyProjection: Projection<FamilyDB, IdentityEvent> = {
   name: IDENTITY_FAMILY,
   domain: 'identity',
   migrations: { '20261206T2350_family': m20261206 },
+  lineage: { family: { key: ['id'], seq: 'last_seq' } },
   apply: async (events, { db }) => {
     for (const e of events) await applyOne(db, e);
   },

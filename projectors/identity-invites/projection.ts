@@ -12,6 +12,7 @@ export const identityInvitesProjection: Projection<InvitesDB, IdentityEvent> = {
   name: IDENTITY_INVITES,
   domain: 'identity',
   migrations: { '20261201T1000_invites': m20261201 },
+  lineage: { invites: { key: ['id'], seq: 'last_seq' } },
   apply: async (events, { db }) => {
     for (const e of events) await applyOne(db, e);
   },

@@ -12,6 +12,7 @@ export const identityKeysProjection: Projection<KeysDB, IdentityEvent> = {
   name: IDENTITY_KEYS,
   domain: 'identity',
   migrations: { '20261207T1000_keys': m20261207 },
+  lineage: { keys: { key: ['id'], seq: 'last_seq' } },
   apply: async (events, { db }) => {
     for (const e of events) await applyOne(db, e);
   },

@@ -47,6 +47,7 @@ export const identityUsersProjection: Projection<UsersDB, IdentityEvent> = {
   name: IDENTITY_USERS,
   domain: 'identity',
   migrations: { '20261122T1610_users': m20261122, '20270315T1000_erased': m20270315 },
+  lineage: { users: { key: ['id'], seq: 'last_seq' } },
   apply: async (events, ctx) => {
     const statement = compile(events, ctx, false);
     if (statement) await ctx.db.executeQuery(statement);

@@ -6,6 +6,7 @@ import type { MediaEvent } from '../../contracts/gen/hearth/media/v1/events_pb.t
 import { blankMember, type PersonalCopy } from '../runtime/erasures.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261210 from './migrations/20261210T1000_media_files.ts';
+import * as m20270401 from './migrations/20270401T1000_last_seq.ts';
 import type { MediaFilesDB } from './tables.ts';
 
 export const MEDIA_FILES = 'media_files';
@@ -13,7 +14,15 @@ export const MEDIA_FILES = 'media_files';
 export const mediaFilesProjection: Projection<MediaFilesDB, MediaEvent> = {
   name: MEDIA_FILES,
   domain: 'media',
-  migrations: { '20261210T1000_media_files': m20261210 },
+  migrations: { '20261210T1000_media_files': m20261210, '20270401T1000_last_seq': m20270401 },
+  // Albums and their files are written once; settings and avatars move their seq with each change.
+  lineage: {
+    files: { key: ['file_id'], seq: 'last_seq' },
+    albums: { key: ['album_id'], seq: 'seq' },
+    album_files: { key: ['album_id', 'file_id'], seq: 'seq' },
+    settings: { key: ['id'], seq: 'seq' },
+    avatars: { key: ['member_id'], seq: 'seq' },
+  },
   apply: async (events, { db, schema }) => {
     for (const e of events) await applyOne(db, schema, e);
   },
@@ -46,6 +55,7 @@ async function applyOne(db: Kysely<MediaFilesDB>, schema: string, e: StoredEvent
           thumbnail_note: v.thumbnailNote,
           created_at: e.occurredAt,
           deleted_seq: null,
+          last_seq: seq,
         })
         .onConflict((oc) => oc.column('file_id').doNothing())
         .execute();
@@ -54,7 +64,7 @@ async function applyOne(db: Kysely<MediaFilesDB>, schema: string, e: StoredEvent
     case 'fileDeleted':
       await db
         .updateTable('files')
-        .set({ deleted_seq: seq })
+        .set({ deleted_seq: seq, last_seq: seq })
         .where('file_id', '=', event.value.fileId)
         .where('deleted_seq', 'is', null)
         .execute();

@@ -15,6 +15,8 @@ export type MediaFilesDB = {
     thumbnail_note: string;
     created_at: Date;
     deleted_seq: string | null;
+    /** The last event that touched the row: its upload, or its deletion. */
+    last_seq: string;
   };
   albums: { album_id: string; seq: string; title: string; created_by: string; created_at: Date };
   album_files: { album_id: string; file_id: string; seq: string };

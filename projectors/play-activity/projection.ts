@@ -13,6 +13,7 @@ import { aroundErasures, blankMember, hasErasure, type PersonalCopy } from '../r
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261122 from './migrations/20261122T1900_play_activity.ts';
 import * as m20261206 from './migrations/20261206T2300_deleted_messages.ts';
+import * as m20270401 from './migrations/20270401T1000_last_seq.ts';
 import type { PlayActivityDB } from './tables.ts';
 
 export const PLAY_ACTIVITY = 'play_activity';
@@ -30,6 +31,13 @@ export const playActivityProjection: Projection<PlayActivityDB, ChatEvent> = {
   migrations: {
     '20261122T1900_play_activity': m20261122,
     '20261206T2300_deleted_messages': m20261206,
+    '20270401T1000_last_seq': m20270401,
+  },
+  // An erasure uncounts repeats and forgets fingerprints without moving last_seq, as nowhere.
+  lineage: {
+    messages: { key: ['member_id', 'seq'], seq: 'last_seq' },
+    buckets: { key: ['member_id', 'bucket'], seq: 'last_seq' },
+    last_message: { key: ['member_id'], seq: 'last_seq' },
   },
   apply: (events, { db, schema }) =>
     aroundErasures(
@@ -91,11 +99,11 @@ function batchStatement(events: StoredEvent<ChatEvent>[], schema: string) {
     channel: string;
     message: string;
   }[] = [];
-  const deletions = new Map<string, { channel: string; message: string }>();
+  const deletions = new Map<string, { channel: string; message: string; seq: number }>();
   for (const e of events) {
     if (e.event.case === 'messageDeleted') {
       const { channelId: channel, messageId: message } = e.event.value;
-      deletions.set(`${channel}\u0000${message}`, { channel, message });
+      deletions.set(`${channel}\u0000${message}`, { channel, message, seq: e.seq });
       continue;
     }
     // A line from Hearth itself (no sender: someone joined) is nobody's message.
@@ -119,7 +127,7 @@ function batchStatement(events: StoredEvent<ChatEvent>[], schema: string) {
   if (posts.length === 0 && deletions.size === 0) return null;
   // A message is deleted after it was posted, so a post whose deletion is in this batch was
   // deleted by a later event of it.
-  const deletedHere = (p: (typeof posts)[number]) => deletions.has(`${p.channel}\u0000${p.message}`);
+  const deletedHere = (p: (typeof posts)[number]) => deletions.get(`${p.channel}\u0000${p.message}`);
   const gone = [...deletions.values()];
   const t = (name: string) => sql.table(`${schema}.${name}`);
   // Only rows that are new (or newly deleted) count into their quarter hour, so a redelivered
@@ -129,38 +137,40 @@ function batchStatement(events: StoredEvent<ChatEvent>[], schema: string) {
       SELECT * FROM unnest(${numberArray(posts, (p) => p.e.seq)}::bigint[], ${textArray(posts, (p) => p.sender)}::text[],
         ${timestampArray(posts, (p) => p.e.occurredAt)}::timestamptz[], ${textArray(posts, (p) => p.fp)}::text[],
         ${textArray(posts, (p) => p.channel)}::text[], ${textArray(posts, (p) => p.message)}::text[],
-        ${booleanArray(posts, deletedHere)}::boolean[])
-        AS b(seq, member_id, at, fp, channel_id, message_id, deleted)),
+        ${booleanArray(posts, (p) => deletedHere(p) !== undefined)}::boolean[],
+        ${numberArray(posts, (p) => deletedHere(p)?.seq ?? p.e.seq)}::bigint[])
+        AS b(seq, member_id, at, fp, channel_id, message_id, deleted, last_seq)),
     p AS (
       SELECT b.*,
         coalesce(lag(b.fp) OVER (PARTITION BY b.member_id ORDER BY b.seq),
           (SELECT l.fingerprint FROM ${t('last_message')} l WHERE l.member_id = b.member_id)) AS prev
       FROM b),
     added AS (
-      INSERT INTO ${t('messages')} (member_id, seq, at, repeat, channel_id, message_id, deleted)
-      SELECT member_id, seq, at, coalesce(fp = prev, false), channel_id, message_id, deleted FROM p
+      INSERT INTO ${t('messages')} (member_id, seq, at, repeat, channel_id, message_id, deleted, last_seq)
+      SELECT member_id, seq, at, coalesce(fp = prev, false), channel_id, message_id, deleted, last_seq FROM p
       ON CONFLICT (member_id, seq) DO NOTHING
-      RETURNING member_id, at, repeat, deleted),
+      RETURNING member_id, at, repeat, deleted, last_seq),
     removed AS (
-      UPDATE ${t('messages')} m SET deleted = true
-      FROM unnest(${textArray(gone, (d) => d.channel)}::text[], ${textArray(gone, (d) => d.message)}::text[])
-        AS d(channel_id, message_id)
+      UPDATE ${t('messages')} m SET deleted = true, last_seq = d.seq
+      FROM unnest(${textArray(gone, (d) => d.channel)}::text[], ${textArray(gone, (d) => d.message)}::text[],
+        ${numberArray(gone, (d) => d.seq)}::bigint[])
+        AS d(channel_id, message_id, seq)
       WHERE m.channel_id = d.channel_id AND m.message_id = d.message_id AND NOT m.deleted
-      RETURNING m.member_id, m.at, m.repeat),
+      RETURNING m.member_id, m.at, m.repeat, d.seq AS last_seq),
     changes AS (
       SELECT member_id, at, CASE WHEN deleted THEN 0 ELSE 1 END AS n,
-        CASE WHEN deleted OR repeat THEN 0 ELSE 1 END AS u FROM added
+        CASE WHEN deleted OR repeat THEN 0 ELSE 1 END AS u, last_seq FROM added
       UNION ALL
-      SELECT member_id, at, -1, CASE WHEN repeat THEN 0 ELSE -1 END FROM removed),
+      SELECT member_id, at, -1, CASE WHEN repeat THEN 0 ELSE -1 END, last_seq FROM removed),
     counted AS (
-      INSERT INTO ${t('buckets')} AS k (member_id, bucket, messages, unique_messages, first_at)
+      INSERT INTO ${t('buckets')} AS k (member_id, bucket, messages, unique_messages, first_at, last_seq)
       SELECT member_id, date_bin('15 minutes', at, TIMESTAMPTZ '2000-01-01 00:00:00+00'), sum(n)::int,
-        sum(u)::int, min(at)
+        sum(u)::int, min(at), max(last_seq)
       FROM changes GROUP BY 1, 2
       ON CONFLICT (member_id, bucket) DO UPDATE SET messages = k.messages + excluded.messages,
         unique_messages = k.unique_messages + excluded.unique_messages,
-        first_at = least(k.first_at, excluded.first_at))
-    INSERT INTO ${t('last_message')} AS l (member_id, fingerprint)
-    SELECT DISTINCT ON (member_id) member_id, fp FROM b ORDER BY member_id, seq DESC
-    ON CONFLICT (member_id) DO UPDATE SET fingerprint = excluded.fingerprint`;
+        first_at = least(k.first_at, excluded.first_at), last_seq = greatest(k.last_seq, excluded.last_seq))
+    INSERT INTO ${t('last_message')} AS l (member_id, fingerprint, last_seq)
+    SELECT DISTINCT ON (member_id) member_id, fp, seq FROM b ORDER BY member_id, seq DESC
+    ON CONFLICT (member_id) DO UPDATE SET fingerprint = excluded.fingerprint, last_seq = excluded.last_seq`;
 }

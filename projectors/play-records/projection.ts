@@ -39,6 +39,16 @@ export const playRecordsProjection: Projection<unknown, PlayEvent> = {
   name: PLAY,
   domain: 'play',
   migrations: { '20261122T1905_play': m20261122, '20261206T2300_challenge_start': m20261206 },
+  // Every row's seq is its last event's: each fold sets it (rewards and rules are written once).
+  lineage: {
+    rules: { key: ['version'], seq: 'seq' },
+    settings: { key: ['id'], seq: 'seq' },
+    matches: { key: ['match_id'], seq: 'seq' },
+    chores: { key: ['chore_id'], seq: 'seq' },
+    completions: { key: ['chore_id', 'completion_id'], seq: 'seq' },
+    challenges: { key: ['challenge_id'], seq: 'seq' },
+    rewards: { key: ['challenge_id', 'member_id'], seq: 'seq' },
+  },
   apply: (events, { db, schema }) =>
     aroundErasures(
       events,

@@ -1,5 +1,6 @@
 // The projector runner's public shape: what the hub, the routes and /ready read of it.
 import type { DeadLetter } from './dead-letters.ts';
+import type { ReadModelLineage } from './lineage.ts';
 import type { RebuildOptions, RebuildProgress } from './rebuild.ts';
 
 export type ProjectorStatus = {
@@ -49,6 +50,8 @@ export type ProjectorRunner = {
     resolve: (input: { id: string; action: 'retry' | 'skip'; by: string }) => Promise<DeadLetter>;
   };
   names: () => string[];
+  /** The read models that declare their tables' lineage (lineage.ts). */
+  lineage: () => ReadModelLineage[];
   /** The durable consumers this process's workers follow now, by stream (for /ready). */
   consumers: () => { stream: string; name: string }[];
 };

@@ -371,6 +371,8 @@ export function createProjectorRunner({
       },
     },
     names: () => projections.map((p) => p.name),
+    lineage: () =>
+      projections.flatMap((p) => (p.lineage ? [{ name: p.name, domain: p.domain, tables: p.lineage }] : [])),
     consumers: () =>
       projections
         .filter((p) => consuming.has(p.name))

@@ -4,6 +4,7 @@ import type { Envelope } from '../../contracts/events.ts';
 import type { Domain } from '../../contracts/subjects.ts';
 import type { CommandMeta } from '../../writers/log/append.ts';
 import type { StoredEvent } from '../../writers/log/decode.ts';
+import type { Lineage } from './lineage.ts';
 
 export type { StoredEvent };
 
@@ -59,6 +60,8 @@ export type Projection<DB = unknown, E extends Envelope = Envelope> = {
   sideEffects?: boolean;
   /** Where a new one starts on a stream that already has events: a reactor starts at its end. */
   startAt?: 'beginning' | 'end';
+  /** Its event-made tables: each row's key and the column with its last event's sequence (lineage.ts). */
+  lineage?: Lineage;
 };
 
 // Projections of different domains and tables live in one list.

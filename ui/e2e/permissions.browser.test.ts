@@ -31,6 +31,7 @@ const PATHS = [
   '/admin/consumers',
   '/admin/browse',
   '/admin/aggregate',
+  '/admin/read-models/rows?model=chat_messages',
   '/admin/keys',
 ];
 

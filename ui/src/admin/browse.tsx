@@ -8,9 +8,9 @@ import { DOMAINS } from '../../../contracts/subjects.ts';
 import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import { errorMessage } from '../lib/http.ts';
-import { setSearch, useSearch } from '../lib/route.ts';
+import { navigate, setSearch, useSearch } from '../lib/route.ts';
 import { usePageTitle } from '../lib/title.ts';
-import { type BrowseFilter, getEvents } from './inspect-api.ts';
+import { aggregateAt, type BrowseFilter, getEvents } from './inspect-api.ts';
 import { Empty, ErrorText, Loading, Section, selectClass, when } from './parts.tsx';
 
 function filterOf(search: string): BrowseFilter {
@@ -180,6 +180,20 @@ function EventItem({ event: e, open: initiallyOpen }: { event: LoggedEvent; open
                   {f}
                 </code>
               ))}
+            </p>
+          )}
+          {e.aggregate && (
+            <p className="text-xs">
+              <a
+                href={aggregateAt(e.aggregate, e.seq)}
+                className="underline"
+                onClick={(click) => {
+                  click.preventDefault();
+                  if (e.aggregate) navigate(aggregateAt(e.aggregate, e.seq));
+                }}
+              >
+                History of {e.aggregate.domain}.{e.aggregate.type} {e.aggregate.id}
+              </a>
             </p>
           )}
           <table className="text-xs" aria-label={`Headers of event ${e.seq}`}>

@@ -27,6 +27,7 @@ import { DeadLettersScreen } from './dead-letters.tsx';
 import { KeysScreen } from './keys.tsx';
 import { PeopleScreen } from './people.tsx';
 import { ReadModelsScreen } from './read-models.tsx';
+import { RowsScreen } from './rows.tsx';
 import { SettingsScreen } from './settings.tsx';
 import { StreamsScreen } from './streams.tsx';
 
@@ -39,12 +40,20 @@ const go = (to: string) => (e: MouseEvent) => {
   navigate(to);
 };
 
-type Tab = { path: string; label: string; icon: ReactNode; requires: Grant };
+/** `within`: a page reached from another tab's, not listed itself (that tab shows as current). */
+type Tab = { path: string; label: string; icon: ReactNode; requires: Grant; within?: string };
 
 const TABS: Tab[] = [
   { path: '/admin', label: 'People', icon: <Users />, requires: 'user.list' },
   { path: '/admin/settings', label: 'Family settings', icon: <Settings />, requires: 'family.manage' },
   { path: '/admin/read-models', label: 'Read models', icon: <Activity />, requires: 'readModel.read' },
+  {
+    path: '/admin/read-models/rows',
+    label: 'Read model rows',
+    icon: <Activity />,
+    requires: 'stream.inspect',
+    within: '/admin/read-models',
+  },
   { path: '/admin/dead-letters', label: 'Dead letters', icon: <Inbox />, requires: 'deadLetter.read' },
   { path: '/admin/streams', label: 'Streams', icon: <Database />, requires: 'stream.read' },
   { path: '/admin/consumers', label: 'Consumers', icon: <Gauge />, requires: 'readModel.read' },
@@ -57,7 +66,7 @@ const TABS: Tab[] = [
 export function ConsolePage({ me, path }: { me: User; path: string }) {
   const { loaded, can } = usePermissions();
   const allowed = can('user.list');
-  const tabs = TABS.filter((t) => can(t.requires));
+  const tabs = TABS.filter((t) => !t.within && can(t.requires));
   const tab = TABS.find(
     (t) => t.path === path.replace(/\/+$/, '') || (t.path === '/admin' && path === '/admin/'),
   );
@@ -76,14 +85,14 @@ export function ConsolePage({ me, path }: { me: User; path: string }) {
                   <a
                     href={t.path}
                     data-requires={t.requires}
-                    aria-current={t === tab ? 'page' : undefined}
+                    aria-current={t === tab || t.path === tab?.within ? 'page' : undefined}
                     onClick={(e) => {
                       e.preventDefault();
                       navigate(t.path);
                     }}
                     className={cn(
                       'flex items-center gap-1.5 border-b-2 px-3 py-2.5 text-sm whitespace-nowrap transition-colors [&_svg]:size-4',
-                      t === tab
+                      t === tab || t.path === tab?.within
                         ? 'border-primary font-medium text-foreground'
                         : 'border-transparent text-muted-foreground hover:text-foreground',
                     )}
@@ -123,6 +132,8 @@ export function ConsolePage({ me, path }: { me: User; path: string }) {
           <SettingsScreen />
         ) : tab.path === '/admin/read-models' ? (
           <ReadModelsScreen />
+        ) : tab.path === '/admin/read-models/rows' ? (
+          <RowsScreen />
         ) : tab.path === '/admin/dead-letters' ? (
           <DeadLettersScreen />
         ) : tab.path === '/admin/streams' ? (

@@ -5,6 +5,8 @@ import type {
   AggregateTypes,
   ConsumersAnswer,
   EventsPage,
+  LineageRows,
+  LineageTables,
   StreamFigures,
 } from '../../../contracts/inspect.api.ts';
 import { api } from '../lib/http.ts';
@@ -45,3 +47,21 @@ export const domainOfStream = (stream: string) => (stream.split('_').at(-1) ?? s
 /** The browse view at one event of a stream. */
 export const browseAt = (stream: string, seq: number) =>
   `/admin/browse?domain=${part(domainOfStream(stream))}&from_seq=${seq}`;
+
+/** A read model's event-made tables, and a page of one's rows (keys and last sequences). */
+export const getLineageTables = (model: string) =>
+  api<LineageTables>(`/api/v1/admin/read-models/${part(model)}/tables`);
+
+export const getLineageRows = (model: string, table: string, after?: string) => {
+  const q = new URLSearchParams({ table });
+  if (after) q.set('after', after);
+  return api<LineageRows>(`/api/v1/admin/read-models/${part(model)}/rows?${q}`);
+};
+
+/** The rows screen of one read model (and table). */
+export const rowsOf = (model: string, table?: string) =>
+  `/admin/read-models/rows?${new URLSearchParams({ model, ...(table && { table }) })}`;
+
+/** The time-travel view of an aggregate, at one of its events. */
+export const aggregateAt = (a: { domain: string; type: string; id: string }, atSeq?: number) =>
+  `/admin/aggregate?${new URLSearchParams({ domain: a.domain, type: a.type, id: a.id, ...(atSeq !== undefined && { at_seq: String(atSeq) }) })}`;

@@ -4,9 +4,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReadModelStatus, RebuildStatus } from '../../../contracts/admin.api.ts';
 import { Button } from '../components/ui/button.tsx';
 import { useCan } from '../identity/permissions.tsx';
+import { navigate } from '../lib/route.ts';
 import { usePageTitle } from '../lib/title.ts';
 import { cancelRebuild, followRebuild, getReadModels, getRebuild, startRebuild } from './api.ts';
 import { Dialog } from './dialog.tsx';
+import { rowsOf } from './inspect-api.ts';
 import { ErrorText, LoadError, Loading, Section, useAction, useLoad } from './parts.tsx';
 import { active, Progress } from './rebuild-progress.tsx';
 
@@ -23,6 +25,7 @@ function stateOf(m: ReadModelStatus, r: RebuildStatus | undefined): string {
 export function ReadModelsScreen() {
   usePageTitle('Read models · Family console');
   const canRebuild = useCan('readModel.rebuild');
+  const canInspect = useCan('stream.inspect');
   const models = useLoad(getReadModels);
   const [rebuilds, setRebuilds] = useState(new Map<string, RebuildStatus>());
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -147,17 +150,32 @@ export function ReadModelsScreen() {
                       <span data-testid="read-model-state">{stateOf(m, r)}</span>
                     </p>
                   </div>
-                  {canRebuild && (
-                    <Button
-                      variant="outline"
-                      size="sm"
-                      data-requires="readModel.rebuild"
-                      disabled={running(r) || action.busy === m.name}
-                      onClick={() => setConfirming(m.name)}
-                    >
-                      Rebuild<span className="sr-only"> {m.name}</span>
-                    </Button>
-                  )}
+                  <div className="flex items-center gap-2">
+                    {canInspect && m.kind === 'read-model' && (
+                      <a
+                        href={rowsOf(m.name)}
+                        data-requires="stream.inspect"
+                        className="text-sm underline"
+                        onClick={(e) => {
+                          e.preventDefault();
+                          navigate(rowsOf(m.name));
+                        }}
+                      >
+                        Rows<span className="sr-only"> of {m.name}</span>
+                      </a>
+                    )}
+                    {canRebuild && (
+                      <Button
+                        variant="outline"
+                        size="sm"
+                        data-requires="readModel.rebuild"
+                        disabled={running(r) || action.busy === m.name}
+                        onClick={() => setConfirming(m.name)}
+                      >
+                        Rebuild<span className="sr-only"> {m.name}</span>
+                      </Button>
+                    )}
+                  </div>
                 </div>
                 {r && (
                   <Progress
