@@ -18,6 +18,7 @@ export const preferencesMembersProjection: Projection<PreferencesDB, Preferences
   name: PREFERENCES_MEMBERS,
   domain: 'preferences',
   migrations: { '20261207T2000_preferences_members': m20261207 },
+  lineage: { members: { key: ['member_id'], seq: 'last_seq' } },
   apply: async (events, { db, schema }) => {
     for (const e of events) await applyOne(db, schema, e);
   },

@@ -23,6 +23,7 @@ import { mediaFilesProjection } from '../media-files/projection.ts';
 import { playActivityMediaProjection } from '../play-activity/media.ts';
 import { playActivityProjection } from '../play-activity/projection.ts';
 import { playRecordsProjection } from '../play-records/projection.ts';
+import { preferencesMembersProjection } from '../preferences-members/projection.ts';
 import { findRow, pageRows } from './lineage.ts';
 import { migrateSchema } from './migrate.ts';
 import type { AnyProjection } from './types.ts';
@@ -43,6 +44,7 @@ const READ_MODELS = [
   homeNotificationsProjection,
   homeNotificationsChat,
   mediaFilesProjection,
+  preferencesMembersProjection,
   ...DOMAINS.map(auditLogProjection),
 ] as unknown as AnyProjection[];
 
