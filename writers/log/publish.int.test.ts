@@ -1,6 +1,6 @@
 // A publish on the shared reply subscription answers and fails as the client's own publish
 // does, so the appender and the link read both alike: the ack, a duplicate, a failed
-// expectation, and a subject no stream holds.
+// expectation, and a subject no stream holds; and a direct get as the client's does.
 import {
   JetStreamApiCodes,
   JetStreamApiError,
@@ -10,21 +10,23 @@ import {
 } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testNats } from '../../test/services.ts';
-import { sharedReplyPublish } from './publish.ts';
+import { sharedReplies, sharedReplyDirectGet, sharedReplyPublish } from './publish.ts';
 
 let services: Awaited<ReturnType<typeof testNats>>;
 let client: JetStreamClient;
 let shared: JetStreamClient['publish'];
 let subject: string;
+let stream: string;
+let jsm: Awaited<ReturnType<typeof jetstreamManager>>;
 
 beforeAll(async () => {
   services = await testNats();
-  const jsm = await jetstreamManager(services.nc);
-  const stream = `${services.prefix.toUpperCase()}_PUBLISH`;
+  jsm = await jetstreamManager(services.nc);
+  stream = `${services.prefix.toUpperCase()}_PUBLISH`;
   subject = `${services.prefix}.publish`;
-  await jsm.streams.add({ name: stream, subjects: [`${subject}.>`] });
+  await jsm.streams.add({ name: stream, subjects: [`${subject}.>`], allow_direct: true });
   client = jetstream(services.nc);
-  shared = sharedReplyPublish(services.nc, jetstream(services.nc));
+  shared = sharedReplyPublish(jetstream(services.nc), sharedReplies(services.nc));
 });
 afterAll(async () => {
   await services?.cleanup();
@@ -66,4 +68,27 @@ it('publishes many at once, each answered with its own sequence', async () => {
     Array.from({ length: 200 }, (_, i) => shared(`${subject}.many`, `${i}`, { msgID: `many-${i}` })),
   );
   expect(new Set(acks.map((a) => a.seq)).size).toBe(200);
+});
+
+describe('a direct get on the shared reply subscription', () => {
+  const get = () => sharedReplyDirectGet(jsm.direct, sharedReplies(services.nc));
+
+  it('answers the last message of a subject as the client does', async () => {
+    await shared(`${subject}.last`, 'one');
+    const ack = await shared(`${subject}.last`, 'two');
+    const mine = await get()(stream, { last_by_subj: `${subject}.last` });
+    const theirs = await jsm.direct.getMessage(stream, { last_by_subj: `${subject}.last` });
+    expect(mine?.seq).toBe(ack.seq);
+    expect(mine?.string()).toBe('two');
+    expect(mine?.subject).toBe(theirs?.subject);
+  });
+
+  it('answers the next message after a sequence, and null past the end', async () => {
+    const first = await shared(`${subject}.walk`, 'a');
+    await shared(`${subject}.walk`, 'b');
+    const next = await get()(stream, { seq: first.seq + 1, next_by_subj: `${subject}.walk` });
+    expect(next?.string()).toBe('b');
+    expect(await get()(stream, { seq: (next?.seq ?? 0) + 1, next_by_subj: `${subject}.walk` })).toBeNull();
+    expect(await get()(stream, { last_by_subj: `${subject}.never` })).toBeNull();
+  });
 });

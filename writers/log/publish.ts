@@ -1,15 +1,24 @@
-// JetStream publishes on one reply subscription per connection. The client's own publish is a
-// request: per call a reply token, a timer, a race of two promises, a spread of the options,
-// a backoff object, and an Error built (with its stack) to cancel a request already answered.
-// Here a publish is one PUB whose reply lands on a wildcard subscription made once, matched
-// to its caller by a counter; one sweep a quarter second ends the ones past their time. What
-// it answers and throws is what the client's publish does (the same error classes), so
-// callers and the link (link.ts) read both alike. Options it does not know go to the client.
-import type { JetStreamClient, JetStreamPublishOptions, PubAck } from '@nats-io/jetstream';
-import { JetStreamApiCodes, JetStreamApiError, jserrors } from '@nats-io/jetstream/internal';
+// JetStream publishes and direct gets on one reply subscription per connection. The client
+// makes each of them a request: per call a reply token, a timer, a race of two promises, a
+// spread of the options, a backoff object, and an Error built (with its stack) to cancel a
+// request already answered. Here a call is one PUB whose reply lands on a wildcard
+// subscription made once, matched to its caller by a counter; one sweep a quarter second ends
+// the ones past their time. What they answer and throw is what the client's do (the same
+// error classes), so callers and the link (link.ts) read both alike. Options these do not
+// know go to the client.
+import type { DirectStreamAPI, JetStreamClient, JetStreamPublishOptions, PubAck } from '@nats-io/jetstream';
+import {
+  DirectMsgImpl,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  JetStreamStatus,
+  jserrors,
+} from '@nats-io/jetstream/internal';
 import {
   createInbox,
+  Empty,
   type Msg,
+  type MsgHdrs,
   type NatsConnection,
   NoRespondersError,
   headers as natsHeaders,
@@ -17,42 +26,26 @@ import {
   TimeoutError,
 } from '@nats-io/transport-node';
 
-/** As the client's: a publish not acknowledged in five seconds has timed out. */
+/** As the client's: an answer not there in five seconds has timed out. */
 const TIMEOUT_MS = 5000;
 const SWEEP_MS = 250;
+const API = '$JS.API';
 
-type Pending = { subject: string; due: number; resolve: (ack: PubAck) => void; reject: (err: Error) => void };
-type Publish = JetStreamClient['publish'];
+type Pending = { due: number; resolve: (msg: Msg) => void; reject: (err: Error) => void };
+type Request = (
+  subject: string,
+  payload: Uint8Array | string,
+  h?: MsgHdrs,
+  timeoutMs?: number,
+) => Promise<Msg>;
 
-/** The options this path sends itself; anything else (a TTL, a schedule, retries) takes the client's. */
-const OWN = new Set(['msgID', 'headers', 'expect', 'timeout']);
-const EXPECT = new Set(['lastSubjectSequence', 'lastSequence', 'streamName', 'lastMsgID']);
-
-export function sharedReplyPublish(nc: NatsConnection, js: JetStreamClient): Publish {
-  const viaClient = js.publish.bind(js);
+/** A request as nc.request answers it (no responders: a RequestError caused by NoRespondersError). */
+export function sharedReplies(nc: NatsConnection): Request {
   const inbox = createInbox();
   const pending = new Map<string, Pending>();
   let next = 0;
   let sweeper: ReturnType<typeof setInterval> | undefined;
   let subscribed = false;
-
-  const settle = (token: string, msg: Msg) => {
-    const p = pending.get(token);
-    if (!p) return;
-    pending.delete(token);
-    try {
-      p.resolve(pubAck(msg, p.subject));
-    } catch (err) {
-      p.reject(err as Error);
-    }
-  };
-
-  const subscribe = () => {
-    subscribed = true;
-    nc.subscribe(`${inbox}.*`, {
-      callback: (_err, msg) => settle(msg.subject.slice(inbox.length + 1), msg),
-    });
-  };
 
   const sweep = () => {
     const now = performance.now();
@@ -67,9 +60,44 @@ export function sharedReplyPublish(nc: NatsConnection, js: JetStreamClient): Pub
     }
   };
 
-  return (subject, payload, options?: Partial<JetStreamPublishOptions>) => {
+  return (subject, payload, h, timeoutMs = TIMEOUT_MS) => {
+    if (!subscribed) {
+      subscribed = true;
+      nc.subscribe(`${inbox}.*`, {
+        callback: (_err, msg) => {
+          const token = msg.subject.slice(inbox.length + 1);
+          const p = pending.get(token);
+          if (!p) return;
+          pending.delete(token);
+          if (msg.data.length === 0 && msg.headers?.code === 503) {
+            const cause = new NoRespondersError(subject);
+            p.reject(new RequestError(cause.message, { cause }));
+          } else p.resolve(msg);
+        },
+      });
+    }
+    const token = `${next++}`;
+    return new Promise<Msg>((resolve, reject) => {
+      pending.set(token, { due: performance.now() + timeoutMs, resolve, reject });
+      sweeper ??= setInterval(sweep, SWEEP_MS).unref();
+      try {
+        nc.publish(subject, payload, { reply: `${inbox}.${token}`, ...(h ? { headers: h } : {}) });
+      } catch (err) {
+        pending.delete(token);
+        reject(err as Error);
+      }
+    });
+  };
+}
+
+/** The options this publish sends itself; anything else (a TTL, a schedule, retries) takes the client's. */
+const OWN = new Set(['msgID', 'headers', 'expect', 'timeout']);
+const EXPECT = new Set(['lastSubjectSequence', 'lastSequence', 'streamName', 'lastMsgID']);
+
+export function sharedReplyPublish(js: JetStreamClient, request: Request): JetStreamClient['publish'] {
+  const viaClient = js.publish.bind(js);
+  return async (subject, payload, options?: Partial<JetStreamPublishOptions>) => {
     if (!ownOptions(options)) return viaClient(subject, payload, options);
-    if (!subscribed) subscribe();
     const h = options?.headers ?? natsHeaders();
     if (options?.msgID) h.set('Nats-Msg-Id', options.msgID);
     const expect = options?.expect;
@@ -79,22 +107,44 @@ export function sharedReplyPublish(nc: NatsConnection, js: JetStreamClient): Pub
       h.set('Nats-Expected-Last-Sequence', `${expect.lastSequence}`);
     if (typeof expect?.lastSubjectSequence === 'number')
       h.set('Nats-Expected-Last-Subject-Sequence', `${expect.lastSubjectSequence}`);
-    const token = `${next++}`;
-    return new Promise<PubAck>((resolve, reject) => {
-      pending.set(token, {
-        subject,
-        due: performance.now() + (options?.timeout ?? TIMEOUT_MS),
-        resolve,
-        reject,
-      });
-      sweeper ??= setInterval(sweep, SWEEP_MS).unref();
-      try {
-        nc.publish(subject, payload, { reply: `${inbox}.${token}`, headers: h });
-      } catch (err) {
-        pending.delete(token);
-        reject(err as Error);
-      }
-    });
+    let msg: Msg;
+    try {
+      msg = await request(subject, payload ?? Empty, h, options?.timeout);
+    } catch (err) {
+      // As the client's publish words it.
+      if (err instanceof RequestError && err.isNoResponders())
+        throw new jserrors.JetStreamNotEnabled('jetstream is not enabled', { cause: err });
+      throw err;
+    }
+    const ack = apiAnswer<PubAck>(msg);
+    if (!ack.stream) throw new jserrors.JetStreamError('invalid ack response');
+    ack.duplicate = ack.duplicate ?? false;
+    return ack;
+  };
+}
+
+/** A direct get as the client's answers it: the message, null when there is none, or the status as an error. */
+export function sharedReplyDirectGet(
+  direct: DirectStreamAPI,
+  request: Request,
+): DirectStreamAPI['getMessage'] {
+  const viaClient = direct.getMessage.bind(direct);
+  return async (stream, query) => {
+    // Only the two reads the log makes (fold.ts): the last of a subject, the next after a sequence.
+    const keys = Object.keys(query);
+    const last = 'last_by_subj' in query && keys.length === 1 ? query.last_by_subj : undefined;
+    const nextBy = keys.every((k) => k === 'seq' || k === 'next_by_subj');
+    if (last === undefined && !nextBy) return viaClient(stream, query);
+    const msg = await request(
+      last === undefined ? `${API}.DIRECT.GET.${stream}` : `${API}.DIRECT.GET.${stream}.${last}`,
+      last === undefined ? JSON.stringify(query) : Empty,
+    );
+    if (msg.headers?.code !== 0) {
+      const status = new JetStreamStatus(msg);
+      if (status.isMessageNotFound()) return null;
+      throw status.toError();
+    }
+    return new DirectMsgImpl(msg);
   };
 }
 
@@ -106,28 +156,18 @@ function ownOptions(options: Partial<JetStreamPublishOptions> | undefined): bool
   return true;
 }
 
-/** The answer as the client's publish reads it (jsclient.ts, parseJsResponse). */
-function pubAck(msg: Msg, subject: string): PubAck {
-  if (msg.data.length === 0 && msg.headers?.code === 503) {
-    const cause = new RequestError(new NoRespondersError(subject).message, {
-      cause: new NoRespondersError(subject),
-    });
-    throw new jserrors.JetStreamNotEnabled('jetstream is not enabled', { cause });
-  }
-  const v = msg.json<PubAck & { error?: ConstructorParameters<typeof JetStreamApiError>[0] }>();
-  if (v.error) {
-    switch (v.error.err_code) {
-      case JetStreamApiCodes.StreamNotFound:
-        throw new jserrors.StreamNotFoundError(v.error);
-      case JetStreamApiCodes.JetStreamNotEnabledForAccount: {
-        const err = new JetStreamApiError(v.error);
-        throw new jserrors.JetStreamNotEnabled(err.message, { cause: err });
-      }
-      default:
-        throw new JetStreamApiError(v.error);
+/** An API answer as the client reads it (parseJsResponse): its error thrown as the client's class. */
+function apiAnswer<T>(msg: Msg): T {
+  const v = msg.json<T & { error?: ConstructorParameters<typeof JetStreamApiError>[0] }>();
+  if (!v.error) return v;
+  switch (v.error.err_code) {
+    case JetStreamApiCodes.StreamNotFound:
+      throw new jserrors.StreamNotFoundError(v.error);
+    case JetStreamApiCodes.JetStreamNotEnabledForAccount: {
+      const err = new JetStreamApiError(v.error);
+      throw new jserrors.JetStreamNotEnabled(err.message, { cause: err });
     }
+    default:
+      throw new JetStreamApiError(v.error);
   }
-  if (!v.stream) throw new jserrors.JetStreamError('invalid ack response');
-  v.duplicate = v.duplicate ?? false;
-  return v;
 }
