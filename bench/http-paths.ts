@@ -1,8 +1,10 @@
 // Figures: the signed-in HTTP paths beside GET /health, the framework's ceiling here, in the
 // same run. A real hub on an ephemeral port in this process; the load comes from autocannon in
-// another process (bench/load-generator.ts), 64 connections for 10 s each, so the generator takes none of
-// the hub's CPU. One more figure posts messages at a fixed 500/s, evenly spaced
-// (bench/paced-generator.ts), and bounds their p99.
+// another process (bench/load-generator.ts), 64 connections for 10 s each, so the generator
+// takes none of the hub's CPU. One more figure posts messages at a fixed 500/s, evenly spaced
+// (bench/paced-generator.ts), and bounds their p99. The POST figures are taken twice: all in
+// one process, and split as production runs it (an edge here, the read models, reactors and
+// chainer in a process of their own).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type autocannon from 'autocannon';
@@ -132,7 +134,40 @@ export async function measureHttpPaths({
   fixedRate?: number;
   step: (text: string) => void;
 }): Promise<FigureResult[]> {
-  const { hub, base, origin, stop } = await startBenchHub(ctx, 'paths');
+  const options = { ctx, connections, seconds, fixedRate, step };
+  return [
+    ...(await measureShape({ ...options, split: false })),
+    // Production's shape: the same POST figures on an edge whose read models, reactors and
+    // chainer run in a process of their own (HEARTH_ROLE=edge beside HEARTH_ROLE=projectors).
+    ...(await measureShape({ ...options, split: true })),
+  ];
+}
+
+/** One hub's figures: all in one process (every path), or split into edge and projectors (the POSTs). */
+async function measureShape({
+  ctx,
+  connections,
+  seconds,
+  fixedRate,
+  step,
+  split,
+}: {
+  ctx: BenchContext;
+  connections: number;
+  seconds: number;
+  fixedRate: number;
+  step: (text: string) => void;
+  split: boolean;
+}): Promise<FigureResult[]> {
+  const shape = split ? 'edge + projectors processes' : 'all in one process';
+  const say = (text: string) => step(`HTTP paths (${shape}): ${text}`);
+  const { hub, base, origin, stop } = await startBenchHub(
+    ctx,
+    split ? 'split' : 'paths',
+    undefined,
+    {},
+    { split },
+  );
   try {
     const headers = await signedInWithHistory(base, origin);
     const run = async (path: string, extra: Partial<autocannon.Options> = {}) =>
@@ -141,32 +176,8 @@ export async function measureHttpPaths({
         await generate({ url: `${base}${path}`, connections, duration: seconds, headers, ...extra }),
       );
 
-    step(`HTTP paths: GET /health, ${connections} connections, ${seconds} s`);
+    say(`GET /health, ${connections} connections, ${seconds} s`);
     const health = await run('/health');
-    step('HTTP paths: GET /api/v1/me');
-    const me = await run('/api/v1/me');
-    step('HTTP paths: GET /api/v1/messages?channel=family&limit=50');
-    const history = await run('/api/v1/messages?channel=family&limit=50');
-    step('HTTP paths: POST /api/v1/messages');
-    const body = JSON.stringify({ channel: 'family', content: 'Dinner is ready' });
-    const post = await run('/api/v1/messages', { method: 'POST', body });
-    // The saturating run leaves the read models a backlog; the fixed rate is the steady state.
-    step('HTTP paths: read models catching up');
-    await caughtUp(hub);
-    step(`HTTP paths: POST /api/v1/messages at a fixed ${fixedRate}/s`);
-    const fixed = checked(
-      `POST /api/v1/messages at ${fixedRate}/s`,
-      await paced({
-        url: `${base}/api/v1/messages`,
-        rate: fixedRate,
-        duration: seconds,
-        connections,
-        method: 'POST',
-        headers,
-        body,
-      }),
-    );
-
     const beside = (
       id: string,
       title: string,
@@ -180,13 +191,49 @@ export async function measureHttpPaths({
       baseline: measurement('GET /health, same run', health),
       target: { description: `≥ ${minRatio}× /health`, minRatio },
     });
-    return [
-      beside('http-me', 'GET /api/v1/me (session only), 64 connections', 'GET /api/v1/me', me, 0.5),
-      beside('http-history', 'GET /api/v1/messages, 50 a page', 'GET /api/v1/messages', history, 0.3),
-      beside('http-post', 'POST /api/v1/messages, 64 connections', 'POST /api/v1/messages', post, 0.25),
+    const figures: FigureResult[] = [];
+    if (!split) {
+      say('GET /api/v1/me');
+      const me = await run('/api/v1/me');
+      say('GET /api/v1/messages?channel=family&limit=50');
+      const history = await run('/api/v1/messages?channel=family&limit=50');
+      figures.push(
+        beside('http-me', 'GET /api/v1/me (session only), 64 connections', 'GET /api/v1/me', me, 0.5),
+        beside('http-history', 'GET /api/v1/messages, 50 a page', 'GET /api/v1/messages', history, 0.3),
+      );
+    }
+    say('POST /api/v1/messages');
+    const body = JSON.stringify({ channel: 'family', content: 'Dinner is ready' });
+    const post = await run('/api/v1/messages', { method: 'POST', body });
+    // The saturating run leaves the read models a backlog; the fixed rate is the steady state.
+    say('read models catching up');
+    await caughtUp(hub);
+    say(`POST /api/v1/messages at a fixed ${fixedRate}/s`);
+    const fixed = checked(
+      `POST /api/v1/messages at ${fixedRate}/s`,
+      await paced({
+        url: `${base}/api/v1/messages`,
+        rate: fixedRate,
+        duration: seconds,
+        connections,
+        method: 'POST',
+        headers,
+        body,
+      }),
+    );
+    const suffix = split ? '-split' : '';
+    const of = split ? ', edge and projectors in two processes' : '';
+    figures.push(
+      beside(
+        `http-post${suffix}`,
+        `POST /api/v1/messages, 64 connections${of}`,
+        'POST /api/v1/messages',
+        post,
+        0.25,
+      ),
       {
-        id: 'http-post-fixed',
-        title: `POST /api/v1/messages p99 at a fixed ${fixedRate}/s`,
+        id: `http-post-fixed${suffix}`,
+        title: `POST /api/v1/messages p99 at a fixed ${fixedRate}/s${of}`,
         figure: {
           label: `POST /api/v1/messages at ${fixedRate}/s`,
           unit: 'ms',
@@ -202,7 +249,8 @@ export async function measureHttpPaths({
           pending: `took only ${round(fixed.rps)} of ${fixedRate} requests/s (p99 ${fixed.p99Ms} ms)`,
         }),
       },
-    ];
+    );
+    return figures;
   } finally {
     await stop();
   }

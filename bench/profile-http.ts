@@ -1,4 +1,4 @@
-// `npx tsx bench/profile-http.ts [--cpu] [--rate=N] [me|history|post|health …]`: where the hub's CPU goes on each
+// `npx tsx bench/profile-http.ts [--cpu] [--rate=N] [--split] [me|history|post|health …]`: where the hub's CPU goes on each
 // signed-in HTTP path. The same bench hub and load generator as the HTTP figures; the V8 profiler
 // runs only while the load does, and the table shows self time by function and by package. Each
 // profile is written to bench/profiles/<path>.cpuprofile for Chrome's DevTools (Performance tab).
@@ -69,10 +69,12 @@ async function main() {
   // --rate=N: N requests a second, evenly spaced, instead of as many as 64 connections take;
   // the CPU a request costs then depends less on how busy the machine is.
   const rate = Number(args.find((a) => a.startsWith('--rate='))?.slice('--rate='.length) ?? 0);
+  // --split: the production shape, an edge here and the projectors in a process of their own.
+  const split = args.includes('--split');
   const names = args.filter((a) => !a.startsWith('--'));
   const wanted = (names.length ? names : Object.keys(PATHS)) as PathName[];
   const ctx = await openContext();
-  const { base, origin, stop } = await startBenchHub(ctx, 'profile');
+  const { base, origin, cpu, stop } = await startBenchHub(ctx, 'profile', undefined, {}, { split });
   const session = new Session();
   session.connect();
   await mkdir(new URL('./profiles/', import.meta.url), { recursive: true });
@@ -82,16 +84,19 @@ async function main() {
     for (const name of wanted) {
       const { path, ...extra } = PATHS[name];
       if (profiling) await session.post('Profiler.start');
-      const cpu = process.cpuUsage();
+      const before = await cpu();
       const options = { url: `${base}${path}`, connections: 64, duration: 10, headers, ...extra };
       const load = rate > 0 ? await paced({ ...options, rate }) : await generate(options);
       // The hub's own CPU per request (user + system, all its threads): steadier than requests/s
       // on a shared machine, since it does not count what other processes take.
-      const used = process.cpuUsage(cpu);
-      const perRequest = Math.round((used.user + used.system) / Math.max(1, load.total));
+      const after = await cpu();
+      const per = (us: number) => Math.round(us / Math.max(1, load.total));
+      const perRequest = split
+        ? `${per(after.edge - before.edge)} µs (edge) + ${per(after.projectors - before.projectors)} µs (projectors)`
+        : `${per(after.edge - before.edge)} µs`;
       process.stdout.write(
         `\n== ${name}: ${Math.round(load.rps)} requests/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms` +
-          ` (${load.non2xx} not 2xx, ${load.errors} errors), hub CPU ${perRequest} µs a request\n`,
+          ` (${load.non2xx} not 2xx, ${load.errors} errors), hub CPU ${perRequest} a request\n`,
       );
       if (!profiling) continue;
       const { profile } = await session.post('Profiler.stop');

@@ -15,6 +15,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { DOMAINS, type Domain, type Names } from '../../contracts/subjects.ts';
 import { type Keyring, openKeyring } from './keys.ts';
 import { createLink, type Link } from './link.ts';
+import { sharedReplies, sharedReplyDirectGet, sharedReplyPublish } from './publish.ts';
 import { isStreamNotFound } from './upkeep.ts';
 
 const NANOS_PER_MS = 1_000_000;
@@ -61,6 +62,10 @@ export async function openLog({
 }): Promise<Log> {
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
+  // Every publish and direct get of the process on one reply subscription (publish.ts), not a request each.
+  const replies = sharedReplies(nc);
+  js.publish = sharedReplyPublish(js, replies);
+  jsm.direct.getMessage = sharedReplyDirectGet(jsm.direct, replies);
   const link = createLink({ nc, jsm });
   for (const domain of DOMAINS) {
     const make = () => ensureStream({ jsm, names, domain, replicas, duplicateWindowMs, retentionMs });
