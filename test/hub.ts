@@ -193,7 +193,7 @@ export async function identityEvents(hub: Hub): Promise<LoggedEvent[]> {
 /** Polls until `probe` answers something other than undefined; a throw counts as "not yet". */
 export async function eventually<T>(
   probe: () => Promise<T | undefined>,
-  { timeoutMs = 5000, what = 'the condition' }: { timeoutMs?: number; what?: string } = {},
+  { timeoutMs = 15_000, what = 'the condition' }: { timeoutMs?: number; what?: string } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
