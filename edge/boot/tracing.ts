@@ -1,7 +1,8 @@
 // OpenTelemetry for one process: a tracer provider with the exporters the OTEL_* variables
 // name (edge/config.ts), registered with the api, and an AsyncLocalStorage context manager so
 // a request's span is the parent of what it does. No exporter: nothing is registered, the
-// api's no-op tracer answers, and writers/log/tracing.ts's helpers return at once.
+// api's no-op tracer answers, and writers/log/tracing.ts's helpers return at once. Loaded only
+// by tracing-settings.ts's import() when an exporter is configured (and by tests, the bench).
 import { context, diag, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter as OtlpJson } from '@opentelemetry/exporter-trace-otlp-http';
