@@ -32,7 +32,7 @@ export function createApp(deps: HubDeps, { people = true }: { people?: boolean }
   app.notFound(notFound);
   app.use(requestId(deps.logger));
   // Only the API is traced: probes, metrics scrapes and the SPA's files would be noise.
-  app.use('/api/*', traceRequests);
+  app.use('/api/*', traceRequests(deps.config.trustedProxies));
   app.use(accessLog);
   app.use(deps.metrics.middleware);
   app.use(securityHeaders(deps.config.trustedProxies));

@@ -3,7 +3,7 @@
 // ones (opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables); only what
 // Hearth's traces use is read.
 import type { JSONSchemaType } from 'ajv';
-import { type OtlpProtocol, PROTOCOLS, SAMPLERS, type SamplerName } from './boot/tracing.ts';
+import { type OtlpProtocol, PROTOCOLS, SAMPLERS, type SamplerName } from './boot/tracing-settings.ts';
 
 export type OtelEnvironment = {
   OTEL_SDK_DISABLED?: boolean;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import * as formats from 'ajv-formats';
 import type { InfraSettings } from './boot/infra.ts';
-import type { TracingSettings } from './boot/tracing.ts';
+import type { TracingSettings } from './boot/tracing-settings.ts';
 import { type Environment, type LogLevel, SCHEMA } from './config-schema.ts';
 import { trustedBy } from './http/client-address.ts';
 import type { HubConfig } from './http/deps.ts';

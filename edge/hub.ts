@@ -20,7 +20,7 @@ import { type AuditChain, createAuditChain } from './audit/chain.ts';
 import { auditModule } from './audit/index.ts';
 import { createRefusals, type Refusals } from './audit/refusals.ts';
 import { startVerifySchedule } from './audit/verify-schedule.ts';
-import { startTracing } from './boot/tracing.ts';
+import { startTracingIfAsked, withTracing } from './boot/tracing-settings.ts';
 import { catalogRoutes } from './catalog/routes.ts';
 import { mediaFileLookup } from './chat/files.ts';
 import { type ChatOptions, createChat } from './chat/index.ts';
@@ -65,25 +65,7 @@ export type Hub = {
   stop: () => Promise<void>;
 };
 
-export async function createHub({
-  natsUrl,
-  natsAuth,
-  databaseUrl,
-  authSecret,
-  auditSigningKey,
-  settings,
-  logger,
-  ackWaitMs,
-  lingerMs = 5,
-  duplicateWindowMs,
-  chat: chatOptions,
-  playIntervalMs,
-  homeIntervalMs,
-  retentionMs,
-  logKeeper,
-  integrators: integratorOptions,
-  tracing: tracingOptions,
-}: {
+export type HubOptions = {
   natsUrl: string;
   /** The hub's NATS user, when the server asks for one (deploy/nats/nats.conf). */
   natsAuth?: NatsAuth | undefined;
@@ -115,9 +97,40 @@ export async function createHub({
   integrators?: IntegratorOptions;
   /** Tests collect spans with an exporter of their own (settings.tracing says the rest). */
   tracing?: { exporter: SpanExporter };
-}): Promise<Hub> {
-  // First, so that the pools and the workers made below trace from their first statement.
-  const tracing = startTracing({ settings: settings.tracing, exporter: tracingOptions?.exporter, logger });
+};
+
+/**
+ * Tracing first, so that the pools and the workers made next trace from their first
+ * statement; shut down again if the hub is not made, and last when it stops.
+ */
+export async function createHub(options: HubOptions): Promise<Hub> {
+  const { settings, logger, tracing: tracingOptions } = options;
+  const tracing = await startTracingIfAsked({
+    settings: settings.tracing,
+    exporter: tracingOptions?.exporter,
+    logger,
+  });
+  return withTracing(tracing, () => assembleHub(options));
+}
+
+async function assembleHub({
+  natsUrl,
+  natsAuth,
+  databaseUrl,
+  authSecret,
+  auditSigningKey,
+  settings,
+  logger,
+  ackWaitMs,
+  lingerMs = 5,
+  duplicateWindowMs,
+  chat: chatOptions,
+  playIntervalMs,
+  homeIntervalMs,
+  retentionMs,
+  logKeeper,
+  integrators: integratorOptions,
+}: HubOptions): Promise<Hub> {
   const log = await connectLog({
     servers: natsUrl,
     auth: natsAuth,
@@ -354,8 +367,7 @@ export async function createHub({
       await refusals.stop();
       await log.nc.drain().catch(() => undefined);
       await db.destroy();
-      // Last: the spans of everything above, sent before the process ends.
-      await tracing.shutdown();
+      // Then createHub's wrapper sends the spans of everything above (withTracing).
     },
   };
 }

@@ -1,7 +1,8 @@
 // OpenTelemetry for one process: a tracer provider with the exporters the OTEL_* variables
 // name (edge/config.ts), registered with the api, and an AsyncLocalStorage context manager so
 // a request's span is the parent of what it does. No exporter: nothing is registered, the
-// api's no-op tracer answers, and writers/log/tracing.ts's helpers return at once.
+// api's no-op tracer answers, and writers/log/tracing.ts's helpers return at once. Loaded only
+// by tracing-settings.ts's import() when an exporter is configured (and by tests, the bench).
 import { context, diag, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter as OtlpJson } from '@opentelemetry/exporter-trace-otlp-http';
@@ -21,63 +22,31 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import type { Logger } from 'pino';
 import { setTracingOn, tracingOn } from '../../writers/log/tracing.ts';
-
-export const SAMPLERS = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-] as const;
-export type SamplerName = (typeof SAMPLERS)[number];
-
-export const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
-export type OtlpProtocol = (typeof PROTOCOLS)[number];
-
-export type TracingSettings = {
-  /** Where spans go; none: tracing is off. */
-  exporters: ('otlp' | 'console')[];
-  otlp: { url: string; protocol: OtlpProtocol; headers: Record<string, string> };
-  serviceName: string;
-  resourceAttributes: Record<string, string>;
-  sampler: SamplerName;
-  /** For the ratio samplers: the share of traces kept, 0 to 1. */
-  samplerRatio: number;
-};
-
-export type Tracing = {
-  /** Ends tracing in this process: sends what is buffered, then unregisters. */
-  shutdown: () => Promise<void>;
-};
-
-const OFF: Tracing = { shutdown: async () => undefined };
+import {
+  endpointForLog,
+  TRACING_OFF,
+  type Tracing,
+  type TracingOptions,
+  type TracingSettings,
+} from './tracing-settings.ts';
 
 /**
  * Turns tracing on for this process, or does nothing when no exporter is configured. Tests
  * and the bench hand their own exporter (one kept in memory, one that drops everything); it
  * gets a simple processor, so a test sees each span as it ends.
  */
-export function startTracing({
-  settings,
-  exporter,
-  logger,
-}: {
-  settings: TracingSettings;
-  exporter?: SpanExporter | undefined;
-  logger: Logger;
-}): Tracing {
+export function startTracing({ settings, exporter, logger }: TracingOptions): Tracing {
+  if (!exporter && settings.exporters.length === 0) return TRACING_OFF;
+  // The api has one provider per process: a second hub here shares the first one's. Checked
+  // before any exporter is made, so none is left open.
+  if (tracingOn()) {
+    logger.warn('tracing is already on in this process; this hub uses the provider already there');
+    return TRACING_OFF;
+  }
   const processors: SpanProcessor[] = exporter
     ? [new SimpleSpanProcessor({ exporter })]
     : settings.exporters.map((name) => new BatchSpanProcessor({ exporter: exporterFor(name, settings) }));
-  if (processors.length === 0) return OFF;
-  // The api has one provider per process: a second hub here shares the first one's.
-  if (tracingOn()) {
-    logger.warn('tracing is already on in this process; this hub uses the provider already there');
-    return OFF;
-  }
   diag.setLogger(
     {
       error: (message, ...args) => logger.warn({ args }, `opentelemetry: ${message}`),
@@ -107,7 +76,8 @@ export function startTracing({
     logger.info(
       {
         exporters: settings.exporters,
-        url: settings.exporters.includes('otlp') ? settings.otlp.url : undefined,
+        // The endpoint may carry credentials: its origin only.
+        endpoint: settings.exporters.includes('otlp') ? endpointForLog(settings.otlp.url) : undefined,
       },
       'tracing on',
     );

@@ -1,13 +1,13 @@
 // A span per Postgres statement, made from the hub's own connections (the pools' and each
 // worker's pipeline). Only while tracing is on, and only under a span already active (a
 // request, a batch): the background loops' polling starts no traces of its own. The text
-// is recorded, never the values bound to it.
+// is recorded, never the values bound to it, nor an error's message (writers/log/tracing.ts).
 //
 // @opentelemetry/instrumentation-pg patches pg as it is required, which under ESM needs a
 // loader hook (--import with import-in-the-middle); wrapping the connections we open needs none.
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import type pg from 'pg';
-import { failed, tracer, tracingOn } from '../../writers/log/tracing.ts';
+import { failed, isDatabaseError, tracer, tracingOn } from '../../writers/log/tracing.ts';
 
 const TRACED = Symbol('hearth.traced');
 const MAX_TEXT = 2000;
@@ -42,7 +42,12 @@ export function traceQueries(client: pg.ClientBase): void {
       active,
     );
     const done = (err: unknown, result?: unknown) => {
-      if (err) failed(span, err);
+      if (err) {
+        // Its SQLSTATE and a fixed message only: Postgres quotes bound values in its messages.
+        failed(span, err);
+        if (isDatabaseError(err))
+          span.setAttribute('db.response.status_code', (err as { code: string }).code);
+      }
       const rows = (result as { rowCount?: unknown } | undefined)?.rowCount;
       if (typeof rows === 'number') span.setAttribute('db.response.returned_rows', rows);
       span.end();

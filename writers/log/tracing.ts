@@ -93,12 +93,33 @@ export async function inSpan<T>(
   }
 }
 
-/** Marks a span as failed, with the error's code (a HearthError's, a SQLSTATE) when it has one. */
+/**
+ * Marks a span as failed with what names the error, never what it says: a Postgres error's
+ * message and detail quote the values bound to the statement, and other messages may quote
+ * a person's input. So no exception event, no message, no stack: the error's code (a
+ * SQLSTATE, a HearthError's code) or its class, and a fixed status message. The log has the rest.
+ */
 export function failed(span: Span, err: unknown): void {
+  const database = isDatabaseError(err);
   const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') span.setAttribute('error.type', code);
-  span.recordException(err instanceof Error ? err : String(err));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+  const type =
+    database || (typeof code === 'string' && SAFE_CODE.test(code))
+      ? (code as string)
+      : err instanceof Error
+        ? err.constructor.name
+        : typeof err;
+  span.setAttribute('error.type', type);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: database ? 'database error' : 'failed' });
+}
+
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+/** A code as the hub writes them (a SQLSTATE, `domain.some_code`, ECONNREFUSED): no free text. */
+const SAFE_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** A Postgres error (pg's DatabaseError): a SQLSTATE code beside a severity. */
+export function isDatabaseError(err: unknown): boolean {
+  const e = err as { code?: unknown; severity?: unknown } | null;
+  return typeof e?.code === 'string' && SQLSTATE.test(e.code) && typeof e.severity === 'string';
 }
 
 /** Links to the spans these traceparents name (malformed ones left out), at most `max`. */
