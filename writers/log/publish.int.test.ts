@@ -9,7 +9,8 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testNats } from '../../test/services.ts';
+import { NATS_URL, testNats } from '../../test/services.ts';
+import { connectNats } from './connect.ts';
 import { sharedReplies, sharedReplyDirectGet, sharedReplyPublish } from './publish.ts';
 
 let services: Awaited<ReturnType<typeof testNats>>;
@@ -90,5 +91,48 @@ describe('a direct get on the shared reply subscription', () => {
     expect(next?.string()).toBe('b');
     expect(await get()(stream, { seq: (next?.seq ?? 0) + 1, next_by_subj: `${subject}.walk` })).toBeNull();
     expect(await get()(stream, { last_by_subj: `${subject}.never` })).toBeNull();
+  });
+});
+
+describe('when its connection ends', () => {
+  const own = async () => {
+    const nc = await connectNats({ servers: NATS_URL, name: `test-${services.prefix}-ends` });
+    return { nc, publish: sharedReplyPublish(jetstream(nc), sharedReplies(nc)) };
+  };
+
+  it('refuses at once while the connection drains, as nc.request does, and stores nothing', async () => {
+    const { nc, publish } = await own();
+    await publish(`${subject}.drain`, 'before');
+    const before = (await jsm.streams.info(stream)).state.messages;
+    const draining = nc.drain();
+    const refused = await publish(`${subject}.drain`, 'during').catch((err: unknown) => err);
+    await draining;
+    expect((refused as Error).name).toMatch(/Draining|Closed/);
+    expect((await jsm.streams.info(stream)).state.messages).toBe(before);
+  });
+
+  it('fails a caller still waiting when the connection closes, without waiting out its time', async () => {
+    const { nc, publish } = await own();
+    // A subject someone listens on and never answers: only the close can end the wait.
+    const listener = services.nc.subscribe(`${services.prefix}.silent`);
+    await services.nc.flush();
+    const waiting = publish(`${services.prefix}.silent`, 'x', { timeout: 60_000 }).catch(
+      (err: unknown) => err,
+    );
+    const started = performance.now();
+    await nc.close();
+    const err = (await waiting) as Error;
+    expect(err).toBeInstanceOf(Error);
+    expect(performance.now() - started).toBeLessThan(30_000);
+    listener.unsubscribe();
+  });
+
+  it('names the subject that had no responders, not the first one it was asked', async () => {
+    const { nc } = await own();
+    const request = sharedReplies(nc);
+    await request(`${subject}.first`, 'x');
+    const refused = await request(`${services.prefix}.nobody.here`, 'x').catch((err: unknown) => err);
+    expect(String((refused as Error).message)).toContain(`${services.prefix}.nobody.here`);
+    await nc.close();
   });
 });

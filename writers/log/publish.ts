@@ -15,7 +15,9 @@ import {
   jserrors,
 } from '@nats-io/jetstream/internal';
 import {
+  ClosedConnectionError,
   createInbox,
+  DrainingConnectionError,
   Empty,
   type Msg,
   type MsgHdrs,
@@ -31,7 +33,12 @@ const TIMEOUT_MS = 5000;
 const SWEEP_MS = 250;
 const API = '$JS.API';
 
-type Pending = { due: number; resolve: (msg: Msg) => void; reject: (err: Error) => void };
+type Pending = {
+  due: number;
+  subject: string;
+  resolve: (msg: Msg) => void;
+  reject: (err: Error) => void;
+};
 type Request = (
   subject: string,
   payload: Uint8Array | string,
@@ -41,12 +48,25 @@ type Request = (
 
 /** A request as nc.request answers it (no responders: a RequestError caused by NoRespondersError). */
 export function sharedReplies(nc: NatsConnection): Request {
-  const inbox = createInbox();
+  // The connection's own inbox prefix: an account whose user may only subscribe under it.
+  const prefix = (nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix;
+  const inbox = createInbox(prefix);
   const pending = new Map<string, Pending>();
   let next = 0;
   let sweeper: ReturnType<typeof setInterval> | undefined;
   let subscribed = false;
 
+  const stopSweeping = () => {
+    if (sweeper) clearInterval(sweeper);
+    sweeper = undefined;
+  };
+  /** Every caller waiting gets `err` at once, as the client's requests do. */
+  const failAll = (err: Error) => {
+    const waiting = [...pending.values()];
+    pending.clear();
+    stopSweeping();
+    for (const p of waiting) p.reject(err);
+  };
   const sweep = () => {
     const now = performance.now();
     for (const [token, p] of pending) {
@@ -54,31 +74,45 @@ export function sharedReplies(nc: NatsConnection): Request {
       pending.delete(token);
       p.reject(new TimeoutError());
     }
-    if (pending.size === 0 && sweeper) {
-      clearInterval(sweeper);
-      sweeper = undefined;
-    }
+    if (pending.size === 0) stopSweeping();
+  };
+  // A closed connection answers nothing more: its callers hear so now, not at their timeout.
+  nc.closed()
+    .then(() => failAll(new RequestError('connection closed', { cause: new ClosedConnectionError() })))
+    .catch(() => undefined);
+
+  const subscribe = () => {
+    subscribed = true;
+    nc.subscribe(`${inbox}.*`, {
+      callback: (err, msg) => {
+        // A refused subscription (a permission): nothing will come, and it is made again next call.
+        if (err || !msg) {
+          subscribed = false;
+          failAll(err ?? new RequestError('reply subscription ended'));
+          return;
+        }
+        const token = msg.subject.slice(inbox.length + 1);
+        const p = pending.get(token);
+        if (!p) return;
+        pending.delete(token);
+        if (msg.data.length === 0 && msg.headers?.code === 503) {
+          const cause = new NoRespondersError(p.subject);
+          p.reject(new RequestError(cause.message, { cause }));
+        } else p.resolve(msg);
+      },
+    });
   };
 
-  return (subject, payload, h, timeoutMs = TIMEOUT_MS) => {
-    if (!subscribed) {
-      subscribed = true;
-      nc.subscribe(`${inbox}.*`, {
-        callback: (_err, msg) => {
-          const token = msg.subject.slice(inbox.length + 1);
-          const p = pending.get(token);
-          if (!p) return;
-          pending.delete(token);
-          if (msg.data.length === 0 && msg.headers?.code === 503) {
-            const cause = new NoRespondersError(subject);
-            p.reject(new RequestError(cause.message, { cause }));
-          } else p.resolve(msg);
-        },
-      });
-    }
+  return (subject, payload, h, timeoutMs) => {
+    if (nc.isClosed()) return Promise.reject(new ClosedConnectionError());
+    // As nc.request: nothing is sent once a drain has begun (its replies could not arrive).
+    if (nc.isDraining()) return Promise.reject(new DrainingConnectionError());
+    if (!subscribed) subscribe();
     const token = `${next++}`;
     return new Promise<Msg>((resolve, reject) => {
-      pending.set(token, { due: performance.now() + timeoutMs, resolve, reject });
+      // 0 or none: the default, as the client reads it.
+      const due = performance.now() + (timeoutMs || TIMEOUT_MS);
+      pending.set(token, { due, subject, resolve, reject });
       sweeper ??= setInterval(sweep, SWEEP_MS).unref();
       try {
         nc.publish(subject, payload, { reply: `${inbox}.${token}`, ...(h ? { headers: h } : {}) });
