@@ -29,6 +29,7 @@ export type ChainThread = {
   chain: (w: WireBatch, plan: ChainPlan) => Promise<Uint8Array[]>;
   /** Settles once no batch waits for room in the ring. */
   room: () => Promise<void>;
+  /** Stops the thread once it has answered every batch. */
   close: () => Promise<void>;
 };
 
@@ -42,6 +43,7 @@ export function openChainThread({ ringBytes = RING }: { ringBytes?: number } = {
   let head = 0;
   let failure: Error | undefined;
   let roomWaiters: (() => void)[] = [];
+  let idleWaiters: (() => void)[] = [];
 
   /** Where `need` bytes fit in the ring, given what the thread has yet to hash from `tail` on; -1: full. */
   const placeFor = (need: number, tail: number | undefined): number => {
@@ -106,6 +108,11 @@ export function openChainThread({ ringBytes = RING }: { ringBytes?: number } = {
     const ws = roomWaiters;
     roomWaiters = [];
     for (const wake of ws) wake();
+    if (posted.length === 0 && waiting.length === 0) {
+      const idle = idleWaiters;
+      idleWaiters = [];
+      for (const wake of idle) wake();
+    }
   };
 
   const fail = (err: Error) => {
@@ -142,6 +149,7 @@ export function openChainThread({ ringBytes = RING }: { ringBytes?: number } = {
         ? Promise.resolve()
         : new Promise<void>((wake) => roomWaiters.push(wake)),
     close: async () => {
+      if (posted.length > 0 || waiting.length > 0) await new Promise<void>((wake) => idleWaiters.push(wake));
       worker.removeAllListeners('exit');
       await worker.terminate();
     },
