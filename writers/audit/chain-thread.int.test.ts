@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NATS_URL, testNats } from '../../test/services.ts';
 import { type Log, openLog } from '../log/open.ts';
 import { chainWire, generateSigningKey, linkWire, ZERO_LINK } from './chain.ts';
-import { appendCheckpoint } from './checkpoints.ts';
 import { openChainThread } from './chain-thread.ts';
+import { appendCheckpoint } from './checkpoints.ts';
 import { readWire, WIRE_FIELDS, type WireBatch } from './read-wire.ts';
 import { type ChainPlan, chainHere, type Running } from './verify.ts';
 import { verifyStream } from './verify-stream.ts';
@@ -25,7 +25,9 @@ beforeAll(async () => {
     const h = natsHeaders();
     h.set('Hearth-Type', 'hearth.chat.v1.MessagePosted');
     if (i % 7 === 0) h.append('Hearth-Tag', `t${i}`);
-    sent.push(log.js.publish(log.names.chat.message('family', `m${i}`), new Uint8Array(i % 900), { headers: h }));
+    sent.push(
+      log.js.publish(log.names.chat.message('family', `m${i}`), new Uint8Array(i % 900), { headers: h }),
+    );
   }
   await Promise.all(sent);
 });
@@ -58,7 +60,16 @@ describe('the hashing thread', () => {
     for await (const w of readWire({ url: NATS_URL, jsm: log.jsm, stream, fromSeq: 1 }))
       for (let i = 0; i < w.count; i++) {
         const a = w.at.subarray(i * WIRE_FIELDS);
-        running = linkWire(running, w.buf, a[0] as number, a[1] as number, a[2] as number, a[3] as number, a[4] as number, a[5] as number);
+        running = linkWire(
+          running,
+          w.buf,
+          a[0] as number,
+          a[1] as number,
+          a[2] as number,
+          a[3] as number,
+          a[4] as number,
+          a[5] as number,
+        );
       }
     const range = { stream: 'CHAT', firstSeq: 1, anchor: ZERO_LINK, seq: EVENTS, link: running };
     await appendCheckpoint({ log, key, now: new Date(), range });
@@ -74,7 +85,16 @@ describe('the hashing thread', () => {
         w.count,
         (previous, i) => {
           const a = w.at.subarray(i * WIRE_FIELDS);
-          return chainWire(previous, w.buf, a[0] as number, a[1] as number, a[2] as number, a[3] as number, a[4] as number, a[5] as number);
+          return chainWire(
+            previous,
+            w.buf,
+            a[0] as number,
+            a[1] as number,
+            a[2] as number,
+            a[3] as number,
+            a[4] as number,
+            a[5] as number,
+          );
         },
         running,
         plan,
