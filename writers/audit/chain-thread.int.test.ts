@@ -110,4 +110,17 @@ describe('the hashing thread', () => {
       await thread.close();
     }
   });
+
+  it('fails the batch, not the process, when an event is larger than the ring', async () => {
+    const thread = openChainThread({ ringBytes: 256 });
+    try {
+      for await (const w of readWire({ url: NATS_URL, jsm: log.jsm, stream, fromSeq: 1 })) {
+        await expect(thread.chain(w, planOf(w))).rejects.toThrow(/larger than the ring/);
+        await expect(thread.chain(w, planOf(w))).rejects.toThrow(/larger than the ring/);
+        break;
+      }
+    } finally {
+      await thread.close();
+    }
+  });
 });

@@ -39,7 +39,6 @@ export function openChainThread({ ringBytes = RING }: { ringBytes?: number } = {
   const worker = new Worker(new URL('./hash-worker.mjs', import.meta.url), { workerData: { ring: shared } });
   const posted: Part[] = [];
   const waiting: Job[] = [];
-  let n = 0;
   let head = 0;
   let failure: Error | undefined;
   let roomWaiters: (() => void)[] = [];
@@ -66,7 +65,8 @@ export function openChainThread({ ringBytes = RING }: { ringBytes?: number } = {
       const headersEnd = a[o + 4] as number;
       const payloadEnd = a[o + 5] as number;
       const need = LINK_BYTES + wireRoom(subjectEnd - subject, headersEnd - headers, payloadEnd - headersEnd);
-      if (need > ringBytes) throw new Error(`audit verify: an event of ${need} bytes exceeds the ring`);
+      if (need > ringBytes)
+        throw new Error(`audit verify: an event of ${need} bytes is larger than the ring`);
       // The oldest bytes the thread has yet to hash: of a part posted, or of this one.
       const p = placeFor(need, posted[0]?.start ?? at[0]);
       if (p < 0) break;
@@ -88,7 +88,6 @@ export function openChainThread({ ringBytes = RING }: { ringBytes?: number } = {
     if (at.length > 0 || done) {
       posted.push({ start: at[0] ?? head, job, last: done });
       worker.postMessage({
-        n: n++,
         first,
         at: Int32Array.from(at),
         resets: plan.resets,
@@ -101,7 +100,11 @@ export function openChainThread({ ringBytes = RING }: { ringBytes?: number } = {
   const pump = () => {
     while (waiting.length > 0 && !failure) {
       const job = waiting[0] as Job;
-      if (!run(job)) return;
+      try {
+        if (!run(job)) return;
+      } catch (err) {
+        return fail(err as Error);
+      }
       waiting.shift();
       job.release?.();
     }
@@ -115,7 +118,7 @@ export function openChainThread({ ringBytes = RING }: { ringBytes?: number } = {
     }
   };
 
-  const fail = (err: Error) => {
+  function fail(err: Error): void {
     failure ??= err;
     for (const p of posted.splice(0)) p.job.reject(failure);
     for (const job of waiting.splice(0)) {
@@ -123,7 +126,7 @@ export function openChainThread({ ringBytes = RING }: { ringBytes?: number } = {
       job.reject(failure);
     }
     pump();
-  };
+  }
   worker.on('message', ({ links }: { links: Uint8Array[] }) => {
     const part = posted.shift();
     if (!part) return;
@@ -139,7 +142,12 @@ export function openChainThread({ ringBytes = RING }: { ringBytes?: number } = {
       new Promise<Uint8Array[]>((resolve, reject) => {
         if (failure) return reject(failure);
         const job: Job = { w, plan, i: 0, links: [], release: undefined, resolve, reject };
-        if (waiting.length === 0 && run(job)) return;
+        try {
+          if (waiting.length === 0 && run(job)) return;
+        } catch (err) {
+          fail(err as Error);
+          return reject(err);
+        }
         // Encoded later, from the received memory: held until then.
         job.release = w.hold();
         waiting.push(job);

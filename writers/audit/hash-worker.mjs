@@ -11,11 +11,11 @@ const ring = Buffer.from(workerData.ring);
 let running = '\0'.repeat(LINK_BYTES);
 
 /**
- * { n, first, at, resets, reports }: events first, first + 1, … lie at ring[at[2j], at[2j + 1]);
+ * { first, at, resets, reports }: events first, first + 1, … lie at ring[at[2j], at[2j + 1]);
  * before event resets[r].at the running link is resets[r].link; the links after `reports` are
- * answered, in order, as { n, links }.
+ * answered, in order, as { links }.
  */
-parentPort.on('message', ({ n, first, at, resets, reports }) => {
+parentPort.on('message', ({ first, at, resets, reports }) => {
   const links = [];
   let r = 0;
   let k = 0;
@@ -35,5 +35,5 @@ parentPort.on('message', ({ n, first, at, resets, reports }) => {
       k++;
     }
   }
-  parentPort.postMessage({ n, links });
+  parentPort.postMessage({ links });
 });
