@@ -128,6 +128,15 @@ export async function measureAuditVerify({
     throw new Error(
       `audit verify bench: the stream did not verify (${JSON.stringify(report.problems.slice(0, 3))})`,
     );
+  // The same verify hashing on its own thread (as below THREAD_FROM events): what the hashing
+  // thread (chain-thread.ts) buys on this host, in the same run.
+  step('audit verify: the same verify, hashed on one thread');
+  const oneStart = performance.now();
+  const oneCpu = process.cpuUsage();
+  const one = await verifyStream({ log, stream: 'CHAT', key, threadFrom: Number.POSITIVE_INFINITY });
+  const oneSeconds = (performance.now() - oneStart) / 1000;
+  const oneCpuSeconds = cpuSeconds(process.cpuUsage(oneCpu));
+  if (!one.ok || one.events !== events) throw new Error('audit verify bench: one thread did not verify');
   // What the server delivers to the same reader with nothing hashed: verify's ceiling here.
   step('audit verify: the same read, nothing hashed');
   const readStart = performance.now();
@@ -155,6 +164,8 @@ export async function measureAuditVerify({
         bytes: eventBytes,
         checkpoints: report.checkpoints,
         cpuSeconds: round(verifyCpuSeconds, 2),
+        oneThreadEventsPerSecond: round(events / oneSeconds),
+        oneThreadCpuSeconds: round(oneCpuSeconds, 2),
         readOnlyEventsPerSecond: round(read / readSeconds),
         readOnlyCpuSeconds: round(readCpuSeconds, 2),
       },

@@ -24,10 +24,38 @@ const head = (n: number): Buffer => {
   return v;
 };
 
+/** The most bytes encodeWire writes for a message whose subject, headers and payload take these. */
+export const wireRoom = (subject: number, headers: number, payload: number): number =>
+  16 + subject + headersRoom(headers) + payload;
+
 /**
- * link(n) of a message as it came off the wire, without decoding it: its subject, stored
- * header block (empty when it has none) and payload are ranges of `b`. The answer is a view
- * that the next call overwrites: verify only chains it on, and copies what it keeps.
+ * The canonical encoding of a message as it came off the wire, without decoding it: its
+ * subject, stored header block (empty when it has none) and payload are ranges of `b`. Written
+ * at o[p] (wireRoom bytes free there): answers the offset after it.
+ */
+export function encodeWire(
+  o: Buffer,
+  p: number,
+  b: Buffer,
+  seq: number,
+  subject: number,
+  subjectEnd: number,
+  headers: number,
+  headersEnd: number,
+  payloadEnd: number,
+): number {
+  const out = outView(o);
+  const v = inView(b);
+  out.setUint32(p, Math.floor(seq / 0x1_0000_0000));
+  p = putU32(out, p + 4, seq >>> 0);
+  p = putRange(o, out, p, b, v, subject, subjectEnd);
+  p = headersEnd > headers ? putRawHeaders(o, p, b, headers, headersEnd) : putU32(out, p, 0);
+  return putRange(o, out, p, b, v, headersEnd, payloadEnd);
+}
+
+/**
+ * link(n) of a message as it came off the wire (encodeWire). The answer is a view that the
+ * next call overwrites: verify only chains it on, and copies what it keeps.
  */
 export function chainWire(
   previous: Uint8Array,
@@ -39,21 +67,15 @@ export function chainWire(
   headersEnd: number,
   payloadEnd: number,
 ): Uint8Array {
-  const need = LINK_BYTES + 16 + (subjectEnd - subject) + headersRoom(headersEnd - headers);
-  if (need + payloadEnd - headersEnd > scratch.length) {
-    scratch = Buffer.allocUnsafe(Math.max(need + payloadEnd - headersEnd, scratch.length * 2));
+  const need = LINK_BYTES + wireRoom(subjectEnd - subject, headersEnd - headers, payloadEnd - headersEnd);
+  if (need > scratch.length) {
+    scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
     scratchLink = scratch.subarray(0, LINK_BYTES);
     views = [];
   }
   const o = scratch;
   if (previous !== scratchLink) o.set(previous, 0);
-  const out = outView(o);
-  const v = inView(b);
-  out.setUint32(LINK_BYTES, Math.floor(seq / 0x1_0000_0000));
-  let p = putU32(out, LINK_BYTES + 4, seq >>> 0);
-  p = putRange(o, out, p, b, v, subject, subjectEnd);
-  p = headersEnd > headers ? putRawHeaders(o, p, b, headers, headersEnd) : putU32(out, p, 0);
-  p = putRange(o, out, p, b, v, headersEnd, payloadEnd);
+  const p = encodeWire(o, LINK_BYTES, b, seq, subject, subjectEnd, headers, headersEnd, payloadEnd);
   // A string digest rather than a Buffer: no memory of its own to allocate per event.
   const digest = hash('sha256', head(p), 'binary');
   for (let k = 0; k < LINK_BYTES; k++) o[k] = digest.charCodeAt(k);

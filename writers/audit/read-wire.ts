@@ -10,7 +10,13 @@ import { dialWire, type Slab } from './wire-socket.ts';
 /** Offsets per message in a batch: seq, subject, subject end, headers, headers end, payload end. */
 export const WIRE_FIELDS = 6;
 
-export type WireBatch = { buf: Buffer; count: number; at: Float64Array };
+export type WireBatch = {
+  buf: Buffer;
+  count: number;
+  at: Float64Array;
+  /** Keeps the batch's memory past the next batch, until the answer is called. */
+  hold: () => () => void;
+};
 
 const CR = 13;
 const LF = 10;
@@ -174,7 +180,11 @@ export async function* readWire({
     }
     if (count > 0) {
       slab.refs++;
-      queue.push({ batch: { buf: b, count, at: at.slice(0, count * WIRE_FIELDS) }, slab });
+      const hold = () => {
+        slab.refs++;
+        return () => release(slab);
+      };
+      queue.push({ batch: { buf: b, count, at: at.slice(0, count * WIRE_FIELDS), hold }, slab });
       poke();
     }
     if (done) poke();

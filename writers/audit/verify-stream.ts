@@ -4,13 +4,16 @@ import type { StreamInfo } from '@nats-io/jetstream';
 import type { AuditStreamReport } from '../../contracts/audit.api.ts';
 import type { Log } from '../log/open.ts';
 import { type ChainEvent, chainWire, ZERO_LINK } from './chain.ts';
+import { openChainThread } from './chain-thread.ts';
 import { readCheckpoints } from './checkpoints.ts';
 import { readRaw, toChainEvent } from './read-raw.ts';
 import { readWire, WIRE_FIELDS, type WireBatch } from './read-wire.ts';
 import { checkSignatures, newestSigned, signedBy } from './signatures.ts';
 import {
+  chainHere,
   type LinkBatch,
   linkBatch,
+  type Running,
   type SignedCheckpoint,
   type StoredLinks,
   verifyEvents,
@@ -64,6 +67,7 @@ export async function verifyStream({
   fromSeq = 1,
   storedLinks,
   checkpointsFrom,
+  threadFrom,
 }: {
   log: Log;
   /** The bare name, e.g. CHAT. */
@@ -72,6 +76,8 @@ export async function verifyStream({
   fromSeq?: number;
   storedLinks?: StoredLinks | undefined;
   checkpointsFrom?: CheckpointsFrom | undefined;
+  /** From how many events to read the stream hashes on a thread of its own (THREAD_FROM). */
+  threadFrom?: number | undefined;
 }): Promise<AuditStreamReport> {
   const full = log.names.stream(stream.toLowerCase() as never);
   // Checkpoints from the one anchoring the start on (where the chainer recorded it), not from
@@ -94,7 +100,7 @@ export async function verifyStream({
   const expired = async (seq: number) => firstRetained(await log.jsm.streams.info(full)) >= seq;
   return verifyEvents({
     stream,
-    events: streamBatches({ log, stream: full, fromSeq: startSeq }),
+    events: streamBatches({ log, stream: full, fromSeq: startSeq, threadFrom }),
     checkpoints: await checkSignatures(
       checkpoints.filter((c) => c.checkpoint.seq >= startSeq),
       key,
@@ -110,43 +116,75 @@ export async function verifyStream({
   });
 }
 
-const wireLinks = (w: WireBatch): LinkBatch => ({
+/** From how many events verify hashes on a thread of its own: below it, starting one costs more than it saves. */
+export const THREAD_FROM = 20_000;
+
+/** A wire batch chained here (chainWire), from the running link the walk carries. */
+const wireHere = (w: WireBatch, running: Running): LinkBatch => ({
   count: w.count,
   seq: (i) => w.at[i * WIRE_FIELDS] as number,
-  link: (previous, i) => {
-    const o = i * WIRE_FIELDS;
-    const a = w.at;
-    return chainWire(
-      previous,
-      w.buf,
-      a[o] as number,
-      a[o + 1] as number,
-      a[o + 2] as number,
-      a[o + 3] as number,
-      a[o + 4] as number,
-      a[o + 5] as number,
-    );
-  },
+  chain: (plan) =>
+    chainHere(
+      w.count,
+      (previous, i) => {
+        const o = i * WIRE_FIELDS;
+        const a = w.at;
+        return chainWire(
+          previous,
+          w.buf,
+          a[o] as number,
+          a[o + 1] as number,
+          a[o + 2] as number,
+          a[o + 3] as number,
+          a[o + 4] as number,
+          a[o + 5] as number,
+        );
+      },
+      running,
+      plan,
+    ),
 });
 
 /**
  * The stream's events off the protocol (read-wire.ts) when the reader can connect as the
- * log's connection does (no credentials to repeat), else through nats.js.
+ * log's connection does (no credentials to repeat), else through nats.js. From `threadFrom`
+ * events on, they are hashed on a thread of its own (chain-thread.ts) while the next are read.
  */
 async function* streamBatches({
   log,
   stream,
   fromSeq,
+  threadFrom = THREAD_FROM,
 }: {
   log: Log;
   stream: string;
   fromSeq: number;
+  threadFrom?: number | undefined;
 }): AsyncGenerator<LinkBatch> {
-  if (!log.nc.info?.auth_required) {
-    const url = `nats://${log.nc.getServer()}`;
-    for await (const w of readWire({ url, jsm: log.jsm, stream, fromSeq })) yield wireLinks(w);
+  const running: Running = { link: ZERO_LINK };
+  if (log.nc.info?.auth_required) {
+    for await (const batch of readRaw({ js: log.js, jsm: log.jsm, stream, fromSeq }))
+      yield linkBatch(batch.map(toChainEvent), running);
     return;
   }
-  for await (const batch of readRaw({ js: log.js, jsm: log.jsm, stream, fromSeq }))
-    yield linkBatch(batch.map(toChainEvent));
+  const url = `nats://${log.nc.getServer()}`;
+  const { state } = await log.jsm.streams.info(stream);
+  if (state.last_seq - Math.max(fromSeq, state.first_seq) + 1 < threadFrom) {
+    for await (const w of readWire({ url, jsm: log.jsm, stream, fromSeq })) yield wireHere(w, running);
+    return;
+  }
+  const thread = openChainThread();
+  try {
+    for await (const w of readWire({ url, jsm: log.jsm, stream, fromSeq })) {
+      yield {
+        count: w.count,
+        seq: (i) => w.at[i * WIRE_FIELDS] as number,
+        chain: (plan) => thread.chain(w, plan),
+      };
+      // A batch waiting for room in the ring holds its memory: read on once it is in.
+      await thread.room();
+    }
+  } finally {
+    await thread.close();
+  }
 }

@@ -3,6 +3,7 @@
 // match, pinpoints the event with the per-event links the chainer kept.
 import type { AuditProblem, AuditProblemKind, AuditStreamReport } from '../../contracts/audit.api.ts';
 import { type ChainEvent, type Checkpoint, equalLinks, link, ZERO_LINK } from './chain.ts';
+import { pinpoint } from './pinpoint.ts';
 import { type CheckedCheckpoint, continues } from './signatures.ts';
 
 export type SignedCheckpoint = { checkpoint: Checkpoint; signature: Uint8Array };
@@ -11,20 +12,59 @@ export type SignedCheckpoint = { checkpoint: Checkpoint; signature: Uint8Array }
 export type StoredLinks = (from: number, to: number) => Promise<Map<number, Uint8Array>>;
 
 /**
- * Events as verify walks them, a batch at a time: how many, each one's sequence, and its link
- * from the one before (so a reader can hash messages where they lie, without objects). A link
- * may be a view the next call overwrites: it is only chained on or compared.
+ * What verify asks of a batch's links: the running link replaced before the events `resets`
+ * names (an anchor, a signed checkpoint's link, a restart's zero link), and the links after
+ * the events `reports` names (checkpoints), in that order.
+ */
+export type ChainPlan = { resets: { at: number; link: Uint8Array }[]; reports: number[] };
+
+/**
+ * Events as verify walks them, a batch at a time: how many, each one's sequence, and the batch
+ * chained on from the running link the batch before left (so a reader can hash messages where
+ * they lie, without objects, and elsewhere: on a thread of its own while verify reads on).
  */
 export type LinkBatch = {
   count: number;
   seq: (i: number) => number;
-  link: (previous: Uint8Array, i: number) => Uint8Array;
+  chain: (plan: ChainPlan) => Uint8Array[] | Promise<Uint8Array[]>;
 };
 
-export const linkBatch = (events: ChainEvent[]): LinkBatch => ({
+/** The running link a walk's batches carry from one to the next. */
+export type Running = { link: Uint8Array };
+
+/** A plan carried out here, event by event: `linkAt` chains event i on from the link before. */
+export function chainHere(
+  count: number,
+  linkAt: (previous: Uint8Array, i: number) => Uint8Array,
+  running: Running,
+  { resets, reports }: ChainPlan,
+): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let r = 0;
+  let k = 0;
+  let l = running.link;
+  for (let i = 0; i < count; i++) {
+    const reset = resets[r];
+    if (reset?.at === i) {
+      l = reset.link;
+      r++;
+    }
+    l = linkAt(l, i);
+    // A link may be a view the next event overwrites: a reported one is copied.
+    if (reports[k] === i) {
+      out.push(Uint8Array.from(l));
+      k++;
+    }
+  }
+  running.link = Uint8Array.from(l);
+  return out;
+}
+
+export const linkBatch = (events: ChainEvent[], running: Running = { link: ZERO_LINK }): LinkBatch => ({
   count: events.length,
   seq: (i) => (events[i] as ChainEvent).seq,
-  link: (previous, i) => link(previous, events[i] as ChainEvent),
+  chain: (plan) =>
+    chainHere(events.length, (previous, i) => link(previous, events[i] as ChainEvent), running, plan),
 });
 
 /** The events over [from, to] read again, to pinpoint a mismatch (the walk keeps none). */
@@ -32,8 +72,6 @@ export type Reread = (from: number, to: number) => Promise<ChainEvent[]>;
 
 /** The most events of one checkpoint's range read again to pinpoint a mismatch; past it, only the range is named. */
 const KEEP_MAX = 200_000;
-/** How far around an event the pinpoint looks for where it belongs. */
-const WINDOW = 16;
 
 /**
  * Checks `events` (in the order they were read, from `startSeq`) against `checkpoints` (those
@@ -125,7 +163,10 @@ export async function verifyEvents({
   if (!anchor)
     problem(startSeq, 'unanchored', `no signed checkpoint or kept link anchors the chain before ${startSeq}`);
 
-  let running: Uint8Array = anchor?.link ?? ZERO_LINK;
+  // The link the next event chains on from, when it is not the one before it: the walk decides
+  // what each event chains on from and where a checkpoint compares, the batch links (maybe on
+  // another thread), and the comparisons are made as the links come, in order.
+  let reset: Uint8Array | undefined = anchor?.link ?? ZERO_LINK;
   let anchored = anchor !== undefined;
   let expected = startSeq;
   let first = 0;
@@ -136,66 +177,102 @@ export async function verifyEvents({
   // Where the range since the last checkpoint starts, and its anchor, to pinpoint a mismatch.
   let keptFrom = startSeq;
   let rereadFrom = startSeq;
-  let keptAnchor = running;
-
-  for await (const batch of events) {
-    for (let i = 0; i < batch.count; i++) {
-      const seq = batch.seq(i);
-      if (seq < expected) continue; // a duplicate line, already reported as out of order
-      if (seq > expected && count === 0 && expired && (await expired(seq))) {
-        // Expired while verify read the checkpoints: the walk starts at the first one left.
-        const kept = storedLinks ? (await storedLinks(seq - 1, seq - 1)).get(seq - 1) : undefined;
-        const signedAnchor = [...valid.values()].find((c) => c.checkpoint.firstSeq === seq);
-        running = signedAnchor?.checkpoint.anchor ?? kept ?? ZERO_LINK;
-        anchored = signedAnchor !== undefined || kept !== undefined;
-        if (!anchored && !restarts.has(seq))
-          problem(seq, 'unanchored', `no signed checkpoint or kept link anchors the chain before ${seq}`);
-        expected = seq;
-        keptFrom = seq;
-        rereadFrom = seq;
-        keptAnchor = running;
+  let keptAnchor = reset;
+  type Check = {
+    seq: number;
+    want: Uint8Array;
+    keptFrom: number;
+    rereadFrom: number;
+    keptAnchor: Uint8Array;
+  };
+  const compare = async (links: Uint8Array[], checks: Check[]) => {
+    for (const [i, c] of checks.entries()) {
+      if (equalLinks(links[i] as Uint8Array, c.want)) continue;
+      problem(c.seq, 'chain_mismatch', `the checkpoint through ${c.seq} does not match the events`);
+      if (storedLinks && reread && c.seq - c.rereadFrom < KEEP_MAX) {
+        const kept = await reread(c.rereadFrom, c.seq);
+        if (kept.length > 0)
+          for (const p of await pinpoint({
+            kept,
+            keptFrom: c.keptFrom,
+            keptAnchor: c.keptAnchor,
+            storedLinks,
+          }))
+            problems.push(p);
       }
-      if (restarts.has(seq)) {
-        running = ZERO_LINK;
-        anchored = true;
-        keptFrom = seq;
-        rereadFrom = seq;
-        keptAnchor = running;
-      }
-      if (seq > expected && expected >= startSeq && (count > 0 || anchor !== undefined)) {
-        problem(
-          expected,
-          'missing',
-          seq - expected === 1 ? `event ${expected} is missing` : `events ${expected}–${seq - 1} are missing`,
-        );
-        // The chain is broken here: the next signed checkpoint anchors it again.
-        anchored = false;
-        rereadFrom = seq;
-      }
-      if (count === 0) first = seq;
-      count++;
-      expected = seq + 1;
-      lastSeq = seq;
-      running = batch.link(running, i);
-      const c = valid.get(seq);
-      if (!c) continue;
-      checked++;
-      if (anchored && seq >= fromSeq - 1 && !equalLinks(running, c.checkpoint.link)) {
-        problem(seq, 'chain_mismatch', `the checkpoint through ${seq} does not match the events`);
-        if (storedLinks && reread && seq - rereadFrom < KEEP_MAX) {
-          const kept = await reread(rereadFrom, seq);
-          if (kept.length > 0)
-            for (const p of await pinpoint({ kept, keptFrom, keptAnchor, storedLinks })) problems.push(p);
-        }
-      }
-      signedThrough = seq;
-      // A signed checkpoint anchors what follows, whatever came before it.
-      running = c.checkpoint.link;
-      anchored = true;
-      keptFrom = seq + 1;
-      rereadFrom = keptFrom;
-      keptAnchor = running;
     }
+  };
+  let compared: Promise<void> = Promise.resolve();
+
+  try {
+    for await (const batch of events) {
+      const plan: ChainPlan = { resets: [], reports: [] };
+      const checks: Check[] = [];
+      for (let i = 0; i < batch.count; i++) {
+        const seq = batch.seq(i);
+        if (seq < expected) continue; // a duplicate line, already reported as out of order
+        if (seq > expected && count === 0 && expired && (await expired(seq))) {
+          // Expired while verify read the checkpoints: the walk starts at the first one left.
+          const kept = storedLinks ? (await storedLinks(seq - 1, seq - 1)).get(seq - 1) : undefined;
+          const signedAnchor = [...valid.values()].find((c) => c.checkpoint.firstSeq === seq);
+          reset = signedAnchor?.checkpoint.anchor ?? kept ?? ZERO_LINK;
+          anchored = signedAnchor !== undefined || kept !== undefined;
+          if (!anchored && !restarts.has(seq))
+            problem(seq, 'unanchored', `no signed checkpoint or kept link anchors the chain before ${seq}`);
+          expected = seq;
+          keptFrom = seq;
+          rereadFrom = seq;
+          keptAnchor = reset;
+        }
+        if (restarts.has(seq)) {
+          reset = ZERO_LINK;
+          anchored = true;
+          keptFrom = seq;
+          rereadFrom = seq;
+          keptAnchor = reset;
+        }
+        if (seq > expected && expected >= startSeq && (count > 0 || anchor !== undefined)) {
+          problem(
+            expected,
+            'missing',
+            seq - expected === 1
+              ? `event ${expected} is missing`
+              : `events ${expected}–${seq - 1} are missing`,
+          );
+          // The chain is broken here: the next signed checkpoint anchors it again.
+          anchored = false;
+          rereadFrom = seq;
+        }
+        if (count === 0) first = seq;
+        count++;
+        expected = seq + 1;
+        lastSeq = seq;
+        if (reset) {
+          plan.resets.push({ at: i, link: reset });
+          reset = undefined;
+        }
+        const c = valid.get(seq);
+        if (!c) continue;
+        checked++;
+        if (anchored && seq >= fromSeq - 1) {
+          plan.reports.push(i);
+          checks.push({ seq, want: c.checkpoint.link, keptFrom, rereadFrom, keptAnchor });
+        }
+        signedThrough = seq;
+        // A signed checkpoint anchors what follows, whatever came before it.
+        reset = c.checkpoint.link;
+        anchored = true;
+        keptFrom = seq + 1;
+        rereadFrom = keptFrom;
+        keptAnchor = reset;
+      }
+      const links = batch.chain(plan);
+      compared = compared.then(async () => compare(await links, checks));
+    }
+    await compared;
+  } finally {
+    // A walk cut short (a read failed) leaves no comparison to fail unheard.
+    compared.catch(() => undefined);
   }
   for (const c of valid.values()) {
     if (c.checkpoint.seq > lastSeq && c.checkpoint.seq >= startSeq) {
@@ -219,61 +296,4 @@ export async function verifyEvents({
     ok: shown.length === 0,
     problems: shown,
   };
-}
-
-/**
- * Which events of a mismatched range differ from what the chainer linked: each event is
- * checked on its own, from the stored link before it. One that belongs elsewhere in the range
- * was moved (reordered), or stands where a removed one stood (missing); else it was altered.
- */
-async function pinpoint({
-  kept,
-  keptFrom,
-  keptAnchor,
-  storedLinks,
-}: {
-  kept: ChainEvent[];
-  keptFrom: number;
-  keptAnchor: Uint8Array;
-  storedLinks: StoredLinks;
-}): Promise<AuditProblem[]> {
-  const last = kept[kept.length - 1]?.seq ?? keptFrom;
-  const stored = await storedLinks(keptFrom - 1, last + WINDOW);
-  const prev = (seq: number) => (seq === keptFrom ? keptAnchor : stored.get(seq - 1));
-  const matchesAt = (e: ChainEvent, seq: number) => {
-    const before = prev(seq);
-    const want = stored.get(seq);
-    return before !== undefined && want !== undefined && equalLinks(link(before, { ...e, seq }), want);
-  };
-  const out: AuditProblem[] = [];
-  for (const [i, e] of kept.entries()) {
-    if (!stored.has(e.seq) || matchesAt(e, e.seq)) continue;
-    let moved = 0;
-    for (let d = 1; d <= WINDOW && moved === 0; d++) {
-      if (matchesAt(e, e.seq + d)) moved = d;
-      else if (matchesAt(e, e.seq - d)) moved = -d;
-    }
-    if (moved === 0) {
-      out.push({ seq: e.seq, kind: 'altered', detail: `event ${e.seq} differs from what was chained` });
-      continue;
-    }
-    // The event chained at this sequence: still here, further on (reordered), or gone (missing).
-    const elsewhere = kept.some((o, j) => j !== i && matchesAt(o, e.seq));
-    out.push(
-      elsewhere || moved < 0
-        ? {
-            seq: e.seq,
-            kind: 'reordered',
-            detail: `event ${e.seq} holds what was chained at ${e.seq + moved}`,
-          }
-        : {
-            seq: e.seq,
-            kind: 'missing',
-            detail: `the event chained at ${e.seq} is gone (${e.seq} holds what was chained at ${e.seq + moved})`,
-          },
-    );
-    // The rest of a shifted range says the same: one problem names where it starts.
-    if (!elsewhere && moved > 0) break;
-  }
-  return out;
 }
