@@ -49,7 +49,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('hearth audit', () => {
+describe('hearth audit', { timeout: 120_000 }, () => {
   it('verifies every stream and exits 0', async () => {
     const { stdout } = await hearth('audit', 'verify');
     expect(stdout).toMatch(/IDENTITY: ok/);

@@ -28,7 +28,7 @@ afterAll(async () => {
   await nats.cleanup();
 });
 
-describe('the hearth CLI', () => {
+describe('the hearth CLI', { timeout: 120_000 }, () => {
   it('lists the streams that hold the audit log', async () => {
     const { stdout } = await hearth('streams');
     expect(stdout).toContain(`${nats.prefix.toUpperCase()}_IDENTITY`);

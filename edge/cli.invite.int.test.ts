@@ -35,7 +35,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-describe('hearth invite', () => {
+describe('hearth invite', { timeout: 120_000 }, () => {
   it('prints a link that lets one person in as a child', async () => {
     const { stdout } = await hearth('invite', '--role', 'child', '--expires', '2d', '--uses', '1');
     const link = /https:\/\/hearth\.family\.test\/sign-up\?invite=([A-Za-z0-9_-]{43})/.exec(stdout);
