@@ -120,6 +120,7 @@ export type LineageRows = {
   /** The key columns, in order: each row's `key` holds their values as text. */
   key: string[];
   seqColumn: string;
+  /** lastSeq 0: unknown until rebuilt (see RowLineage). */
   rows: { key: string[]; lastSeq: number }[];
   /** The `after` of the next page (a JSON array of the last row's key), null at the end. */
   next: string | null;
@@ -132,7 +133,11 @@ export type RowLineage = {
   domain: string;
   stream: string;
   key: string[];
-  /** 0: written before the read model kept it (a rebuild fills it in). */
+  /**
+   * 0: unknown until rebuilt: the row was written before its table kept the column (added with
+   * DEFAULT 0, no backfill) or by a worker of the previous release during a rolling deploy. A
+   * rebuild fills it in, and verify does not count a live 0 as a difference.
+   */
   lastSeq: number;
   /** The event at lastSeq, decoded as browsing does; null when there is none (expired, or 0). */
   event: LoggedEvent | null;

@@ -2,8 +2,13 @@
 // followed to the event that last touched it and to its aggregate's history. A message posted
 // then edited: its chat_messages row names the edit, which is MessageEdited, and its
 // aggregate's history holds both. Hostile parameters are refused with the envelope.
+// The registry is held to the tables the hub's own read models' migrations made: every table is
+// declared (or named here as made by no event), its key is the primary key, and its sequence a
+// bigint never null; the read models are the hub's, so a new one cannot be left out.
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AggregateAt, LineageRows, LineageTables, RowLineage } from '../../contracts/inspect.api.ts';
+import { DOMAINS } from '../../contracts/subjects.ts';
 import { startTestHub, type TestClient, type TestHub } from '../../test/hub.ts';
 
 let t: TestHub;
@@ -42,7 +47,15 @@ beforeAll(async () => {
     }),
   );
   made.edited = edited.seq;
-  expect(await t.hub.deps.projectors.waitFor('chat_messages', made.edited, 5000)).toBe(true);
+  // Every read model the tests read has taken all of its stream written so far.
+  for (const [domain, names] of [
+    ['chat', ['chat_messages', 'chat_channels']],
+    ['identity', ['identity_users']],
+  ] as const) {
+    const { log, projectors } = t.hub.deps;
+    const { state } = await log.jsm.streams.info(log.names.stream(domain));
+    for (const name of names) expect(await projectors.waitFor(name, state.last_seq, 5000), name).toBe(true);
+  }
 });
 afterAll(async () => {
   await t?.stop();
@@ -152,5 +165,53 @@ describe('hostile parameters', () => {
 
   it('answers members 403', async () => {
     expect((await member.request('/api/v1/admin/read-models/chat_messages/tables')).status).toBe(403);
+  });
+});
+
+/** Tables no event makes: the audit log's plan is the code's. */
+const NOT_EVENT_MADE: Record<string, string[]> = Object.fromEntries(
+  DOMAINS.map((d) => [`audit_log_${d}`, ['plan']]),
+);
+
+describe('every read model’s lineage registry', () => {
+  const db = () => t.hub.deps.db as Kysely<unknown>;
+  const tablesOf = async (schema: string) => {
+    const { rows } = await sql<{ t: string }>`
+      SELECT tablename AS t FROM pg_tables WHERE schemaname = ${schema} AND tablename NOT LIKE 'kysely\\_%'
+      ORDER BY 1`.execute(db());
+    return rows.map((r) => r.t);
+  };
+  const primaryKey = async (schema: string, table: string) => {
+    const { rows } = await sql<{ name: string }>`
+      SELECT a.attname AS name FROM pg_index i
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+      WHERE i.indrelid = ${`"${schema}"."${table}"`}::regclass AND i.indisprimary
+      ORDER BY array_position(i.indkey::int2[], a.attnum)`.execute(db());
+    return rows.map((r) => r.name);
+  };
+  const column = async (schema: string, table: string, name: string) => {
+    const { rows } = await sql<{ type: string; nullable: string }>`
+      SELECT data_type AS type, is_nullable AS nullable FROM information_schema.columns
+      WHERE table_schema = ${schema} AND table_name = ${table} AND column_name = ${name}`.execute(db());
+    return rows[0];
+  };
+
+  it('declares each event-made table of each of the hub’s read models', async () => {
+    const { projectors } = t.hub.deps;
+    const models = (await projectors.status()).filter((s) => s.kind === 'read-model').map((s) => s.name);
+    expect(models).toContain('chat_messages');
+    const lineage = new Map(projectors.lineage().map((m) => [m.name, m.tables]));
+    for (const name of models) {
+      const tables = lineage.get(name) ?? {};
+      const made = (await tablesOf(name)).filter((x) => !(NOT_EVENT_MADE[name] ?? []).includes(x));
+      expect(Object.keys(tables).sort(), name).toEqual(made);
+      for (const [table, spec] of Object.entries(tables)) {
+        expect(await primaryKey(name, table), `${name}.${table}`).toEqual([...spec.key]);
+        expect(await column(name, table, spec.seq), `${name}.${table}.${spec.seq}`).toEqual({
+          type: 'bigint',
+          nullable: 'NO',
+        });
+      }
+    }
   });
 });

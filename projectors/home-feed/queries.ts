@@ -11,7 +11,7 @@ export const FEED_SOURCES = [HOME_FEED, HOME_FEED_IDENTITY, HOME_FEED_MEDIA] as 
 const WITH_THUMBNAILS: ReadonlySet<string> = new Set([HOME_FEED_MEDIA]);
 const COLUMNS = sql.raw('id, kind, actor_id, subject_id, place, detail, players, link, at');
 
-export type FeedListed = Omit<FeedRow, 'players'> & {
+export type FeedListed = Omit<FeedRow, 'players' | 'last_seq'> & {
   players: { user_id: string; place: number }[];
   /** Thumbnail URLs, for photos shared; [] for every other kind. */
   thumbnails: string[];

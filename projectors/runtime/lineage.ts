@@ -11,7 +11,11 @@ import type { Domain } from '../../contracts/subjects.ts';
 export type LineageTable = {
   /** The columns that name a row (its primary key), in the order rows are paged. */
   key: readonly string[];
-  /** The column holding the stream sequence of the last event that touched the row. */
+  /**
+   * The column holding the stream sequence of the last event that touched the row; 0 means
+   * unknown until rebuilt (a column added later, with DEFAULT 0 and no backfill): verify.ts does
+   * not count a live 0 against the rebuilt value.
+   */
   seq: string;
 };
 

@@ -77,6 +77,7 @@ export async function switchVerified(input: {
       rebuilt: target,
       atSeq,
       ...(projection.unverified ? { unverified: projection.unverified } : {}),
+      ...(projection.lineage ? { lineage: projection.lineage } : {}),
     });
     const switching = found.equal || acceptDifferences;
     const verification = { ...found, accepted: !found.equal && acceptDifferences };

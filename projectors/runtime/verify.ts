@@ -1,8 +1,18 @@
 // Compares a rebuilt version of a read model with the live one, table by table: row counts,
 // a content hash, and on a difference a small sample of the rows that differ, by primary key.
 // The hash is a sum of per-row hashes, so it needs no sort: one sequential scan per table.
+//
+// A lineage sequence column (lineage.ts) is compared row by row instead, by key, and only
+// where the live value is not 0: 0 there means "unknown until rebuilt" (a column added to rows
+// that already existed, or a row a worker of the previous release wrote during a rolling
+// deploy), and a replay always knows the real one, so a live 0 against any rebuilt value is not
+// a difference. Every lineage column is treated so, not only those added late: a stream's
+// sequences start at 1, so a live worker that wrote the row never leaves 0 there, and a live 0
+// hides at most a touch that changed nothing else (any other column that differs still shows).
+// A rebuilt 0 against a known live sequence, or two known ones that differ, are differences.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { RebuildDifference, RebuildTableCheck, RebuildVerification } from '../../contracts/admin.api.ts';
+import type { Lineage } from './lineage.ts';
 
 /** Columns left out of the comparison, per table (values that legitimately differ). */
 export type Unverified = Readonly<Record<string, readonly string[]>>;
@@ -35,7 +45,43 @@ async function primaryKeyOf(db: Kysely<unknown>, schema: string, table: string):
 }
 
 const rowOf = (alias: string, columns: string[]): RawBuilder<unknown> =>
-  sql`ROW(${sql.join(columns.map((c) => sql.ref(`${alias}.${c}`)))})`;
+  columns.length === 0 ? sql`ROW()` : sql`ROW(${sql.join(columns.map((c) => sql.ref(`${alias}.${c}`)))})`;
+
+/** True where a lineage sequence differs and the live one is known (not 0). */
+const knownSeqDiffers = (seqs: readonly string[]): RawBuilder<unknown> =>
+  seqs.length === 0
+    ? sql`false`
+    : sql.join(
+        seqs.map(
+          (c) =>
+            sql`(${sql.ref(`l.${c}`)} <> 0 AND ${sql.ref(`l.${c}`)} IS DISTINCT FROM ${sql.ref(`r.${c}`)})`,
+        ),
+        sql` OR `,
+      );
+
+const joinOn = (key: readonly string[]) =>
+  sql.join(
+    key.map((k) => sql`${sql.ref(`l.${k}`)} = ${sql.ref(`r.${k}`)}`),
+    sql` AND `,
+  );
+
+/** Whether a row of both versions has a known live sequence the rebuilt one differs from. */
+async function seqsDiffer(input: {
+  db: Kysely<unknown>;
+  live: string;
+  rebuilt: string;
+  table: string;
+  key: string[];
+  seqs: readonly string[];
+}): Promise<boolean> {
+  const { db, live, rebuilt, table, key, seqs } = input;
+  if (seqs.length === 0 || key.length === 0) return false;
+  const { rows } = await sql<{ found: boolean }>`
+    SELECT EXISTS (
+      SELECT 1 FROM ${sql.table(`${live}.${table}`)} l JOIN ${sql.table(`${rebuilt}.${table}`)} r ON ${joinOn(key)}
+      WHERE ${knownSeqDiffers(seqs)}) AS found`.execute(db);
+  return rows[0]?.found === true;
+}
 
 async function measure(db: Kysely<unknown>, schema: string, table: string, columns: string[]) {
   if (columns.length === 0) return { rows: 0, hash: '0' };
@@ -52,14 +98,12 @@ async function differences(input: {
   table: string;
   key: string[];
   columns: string[];
+  seqs: readonly string[];
 }): Promise<RebuildDifference[]> {
-  const { db, live, rebuilt, table, key, columns } = input;
+  const { db, live, rebuilt, table, key, columns, seqs } = input;
   const first = key[0];
   if (!first) return [];
-  const on = sql.join(
-    key.map((k) => sql`${sql.ref(`l.${k}`)} = ${sql.ref(`r.${k}`)}`),
-    sql` AND `,
-  );
+  const hashed = columns.filter((c) => !seqs.includes(c));
   const keyJson = sql.join(
     key.map((k) => sql`${k}::text, coalesce(${sql.ref(`l.${k}`)}, ${sql.ref(`r.${k}`)})`),
   );
@@ -73,18 +117,17 @@ async function differences(input: {
       CASE WHEN ${sql.ref(`l.${first}`)} IS NULL THEN 'rebuilt'
            WHEN ${sql.ref(`r.${first}`)} IS NULL THEN 'live' ELSE 'changed' END AS kind,
       to_jsonb(l) AS l, to_jsonb(r) AS r
-    FROM ${sql.table(`${live}.${table}`)} l FULL JOIN ${sql.table(`${rebuilt}.${table}`)} r ON ${on}
+    FROM ${sql.table(`${live}.${table}`)} l FULL JOIN ${sql.table(`${rebuilt}.${table}`)} r ON ${joinOn(key)}
     WHERE ${sql.ref(`l.${first}`)} IS NULL OR ${sql.ref(`r.${first}`)} IS NULL
-      OR ${rowOf('l', columns)} IS DISTINCT FROM ${rowOf('r', columns)}
+      OR ${rowOf('l', hashed)} IS DISTINCT FROM ${rowOf('r', hashed)} OR ${knownSeqDiffers(seqs)}
     ORDER BY 1 LIMIT ${SAMPLE}`.execute(db);
   // Which columns differ, never their values: a read model holds the family's messages.
+  const differs = (d: { l: Row; r: Row }, c: string) =>
+    JSON.stringify(d.l?.[c]) !== JSON.stringify(d.r?.[c]) && !(seqs.includes(c) && Number(d.l?.[c]) === 0);
   return rows.map((d) => ({
     key: d.key,
     kind: d.kind,
-    columns:
-      d.kind === 'changed'
-        ? columns.filter((c) => JSON.stringify(d.l?.[c]) !== JSON.stringify(d.r?.[c]))
-        : [],
+    columns: d.kind === 'changed' ? columns.filter((c) => differs(d, c)) : [],
   }));
 }
 type Row = Record<string, unknown> | null;
@@ -95,17 +138,26 @@ async function checkTable(input: {
   rebuilt: string;
   table: string;
   unverified: readonly string[];
+  /** The table's lineage sequence column, if it has one: compared by key where live knows it. */
+  seq: string | undefined;
 }): Promise<RebuildTableCheck> {
-  const { db, live, rebuilt, table } = input;
+  const { db, live, rebuilt, table, seq } = input;
   const kept = (cs: string[]) => cs.filter((c) => !input.unverified.includes(c));
   const [liveColumns, rebuiltColumns] = [
     kept(await columnsOf(db, live, table)),
     kept(await columnsOf(db, rebuilt, table)),
   ];
-  const a = await measure(db, live, table, liveColumns);
-  const b = await measure(db, rebuilt, table, rebuiltColumns);
+  const seqs = seq && liveColumns.includes(seq) && rebuiltColumns.includes(seq) ? [seq] : [];
+  const hashed = (cs: string[]) => cs.filter((c) => !seqs.includes(c));
+  const a = await measure(db, live, table, hashed(liveColumns));
+  const b = await measure(db, rebuilt, table, hashed(rebuiltColumns));
   const sameShape = liveColumns.join(',') === rebuiltColumns.join(',');
-  const equal = sameShape && a.rows === b.rows && a.hash === b.hash;
+  const key = sameShape && seqs.length > 0 ? await primaryKeyOf(db, rebuilt, table) : [];
+  const equal =
+    sameShape &&
+    a.rows === b.rows &&
+    a.hash === b.hash &&
+    !(await seqsDiffer({ db, live, rebuilt, table, key, seqs }));
   const common = liveColumns.filter((c) => rebuiltColumns.includes(c));
   const canSample = !equal && liveColumns.length > 0 && rebuiltColumns.length > 0 && common.length > 0;
   return {
@@ -121,8 +173,9 @@ async function checkTable(input: {
           live,
           rebuilt,
           table,
-          key: await primaryKeyOf(db, rebuilt, table),
+          key: key.length > 0 ? key : await primaryKeyOf(db, rebuilt, table),
           columns: common,
+          seqs,
         })
       : [],
   };
@@ -130,7 +183,8 @@ async function checkTable(input: {
 
 /**
  * Compares every table of schema `rebuilt` with the same table of schema `live` (a table only
- * one side has counts as unequal), both read at `atSeq` by the caller's transaction.
+ * one side has counts as unequal), both read at `atSeq` by the caller's transaction. `lineage`
+ * names each table's sequence column, whose live 0 ("unknown until rebuilt") is no difference.
  */
 export async function compareVersions(input: {
   db: Kysely<unknown>;
@@ -138,13 +192,23 @@ export async function compareVersions(input: {
   rebuilt: string;
   atSeq: number;
   unverified?: Unverified;
+  lineage?: Lineage;
 }): Promise<RebuildVerification> {
-  const { db, live, rebuilt, atSeq, unverified = {} } = input;
+  const { db, live, rebuilt, atSeq, unverified = {}, lineage = {} } = input;
   const names = [...new Set([...(await tablesOf(db, live)), ...(await tablesOf(db, rebuilt))])].sort();
   const tables: RebuildTableCheck[] = [];
   for (const table of names) {
     // A table only one side has reads as having no columns on the other: unequal.
-    tables.push(await checkTable({ db, live, rebuilt, table, unverified: unverified[table] ?? [] }));
+    tables.push(
+      await checkTable({
+        db,
+        live,
+        rebuilt,
+        table,
+        unverified: unverified[table] ?? [],
+        seq: lineage[table]?.seq,
+      }),
+    );
   }
   return { atSeq, equal: tables.every((t) => t.equal), accepted: false, tables };
 }

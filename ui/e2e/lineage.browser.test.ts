@@ -34,6 +34,8 @@ describe.skipIf(withoutBrowser)('lineage in the console', () => {
       data: { content: 'second thoughts' },
     });
     made.edited = ((await edited.json()) as { seq: number }).seq;
+    // The rows screen loads once: the edit must be in chat_messages before it is opened.
+    expect(await hub.hub.deps.projectors.waitFor('chat_messages', made.edited, 10_000)).toBe(true);
   }, 120_000);
 
   afterAll(async () => {

@@ -124,6 +124,12 @@ export function BrowseScreen() {
       <ErrorText message={error} />
       {busy && events.length === 0 && <Loading what="the events" />}
       {page && events.length === 0 && !busy && <Empty>No events match.</Empty>}
+      {/* Browsing from an event the log no longer holds starts at a later one: said plainly. */}
+      {filter.fromSeq && !filter.subject && (events[0]?.seq ?? 0) > Number(filter.fromSeq) && (
+        <p role="status" className="mb-2 text-sm">
+          Event {filter.fromSeq} has expired from the log; the events shown start at {events[0]?.seq}.
+        </p>
+      )}
       {events.length > 0 && (
         <ul className="flex flex-col gap-1" aria-label="Events">
           {events.map((e) => (

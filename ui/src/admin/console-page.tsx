@@ -85,7 +85,8 @@ export function ConsolePage({ me, path }: { me: User; path: string }) {
                   <a
                     href={t.path}
                     data-requires={t.requires}
-                    aria-current={t === tab || t.path === tab?.within ? 'page' : undefined}
+                    // The tab a subpage is reached from is current, but not the page itself.
+                    aria-current={t === tab ? 'page' : t.path === tab?.within ? 'true' : undefined}
                     onClick={(e) => {
                       e.preventDefault();
                       navigate(t.path);

@@ -7,6 +7,7 @@ import type {
   EventsPage,
   LineageRows,
   LineageTables,
+  RowLineage,
   StreamFigures,
 } from '../../../contracts/inspect.api.ts';
 import { api } from '../lib/http.ts';
@@ -52,11 +53,17 @@ export const browseAt = (stream: string, seq: number) =>
 export const getLineageTables = (model: string) =>
   api<LineageTables>(`/api/v1/admin/read-models/${part(model)}/tables`);
 
-export const getLineageRows = (model: string, table: string, after?: string) => {
+export const getLineageRows = (model: string, table: string, after?: string, signal?: AbortSignal) => {
   const q = new URLSearchParams({ table });
   if (after) q.set('after', after);
-  return api<LineageRows>(`/api/v1/admin/read-models/${part(model)}/rows?${q}`);
+  return api<LineageRows>(`/api/v1/admin/read-models/${part(model)}/rows?${q}`, signal ? { signal } : {});
 };
+
+/** The event that last touched one row (null when it has expired from the log). */
+export const getRowLineage = (model: string, table: string, key: string[]) =>
+  api<RowLineage>(
+    `/api/v1/admin/read-models/${part(model)}/lineage?${new URLSearchParams({ table, key: JSON.stringify(key) })}`,
+  );
 
 /** The rows screen of one read model (and table). */
 export const rowsOf = (model: string, table?: string) =>
