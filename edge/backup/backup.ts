@@ -56,7 +56,8 @@ export async function runBackup({
   now?: () => Date;
 }): Promise<{ manifest: BackupManifest }> {
   await mkdir(dir, { recursive: true });
-  if ((await readdir(dir)).length > 0) throw new Error(`${dir} is not empty: a backup goes into a new directory`);
+  if ((await readdir(dir)).length > 0)
+    throw new Error(`${dir} is not empty: a backup goes into a new directory`);
   await mkdir(path.join(dir, 'streams'));
   await mkdir(path.join(dir, 'postgres'));
   const startedAt = now().toISOString();

@@ -40,7 +40,8 @@ async function readModelRows(t: TestHub): Promise<Map<string, string[]>> {
   try {
     const { rows: tables } = await client.query<{ s: string; t: string }>(
       `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
-        WHERE table_schema = ANY($1) AND table_type = 'BASE TABLE' ORDER BY 1, 2`,
+        WHERE table_schema = ANY($1) AND table_type = 'BASE TABLE'
+          AND table_name NOT LIKE 'kysely_migration%' ORDER BY 1, 2`,
       [schemas],
     );
     const out = new Map<string, string[]>();
@@ -48,7 +49,10 @@ async function readModelRows(t: TestHub): Promise<Map<string, string[]>> {
       const { rows } = await client.query<{ r: string }>(
         `SELECT row_to_json(x)::text AS r FROM "${s}"."${table}" x ORDER BY 1`,
       );
-      out.set(`${s}.${table}`, rows.map((r) => r.r));
+      out.set(
+        `${s}.${table}`,
+        rows.map((r) => r.r),
+      );
     }
     return out;
   } finally {
@@ -97,7 +101,9 @@ beforeAll(async () => {
   for (const title of ['Dishes', 'Bins']) {
     expect((await ann.request('/api/v1/play/chores', { body: { title, points: 5 } })).status).toBe(201);
   }
-  const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } }).png().toBuffer();
+  const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } })
+    .png()
+    .toBuffer();
   const form = new FormData();
   form.append('type', 'photo');
   form.append('file', new Blob([new Uint8Array(photo)]), 'garden.png');
@@ -161,13 +167,19 @@ describe.skipIf(withoutClamd)(`the restore drill${withoutClamd ? ` (${WITHOUT_CL
     const t = second.t as TestHub;
     const restored = await readModelRows(t);
     expect([...restored.keys()]).toEqual([...original.rows.keys()]);
-    for (const [table, rows] of original.rows) expect(restored.get(table), table).toEqual(rows);
+    const differ = [...original.rows].filter(
+      ([table, rows]) => JSON.stringify(restored.get(table)) !== JSON.stringify(rows),
+    );
+    for (const [table, rows] of differ) expect(restored.get(table), table).toEqual(rows);
     expect([...original.rows.values()].some((rows) => rows.length > 0)).toBe(true);
   });
 
   it('brings back an audit chain that verifies against the same key', async () => {
     const report = await (second.t as TestHub).hub.auditChain.verify({});
-    expect(report.streams.every((s) => s.ok), JSON.stringify(report.streams)).toBe(true);
+    expect(
+      report.streams.every((s) => s.ok),
+      JSON.stringify(report.streams),
+    ).toBe(true);
     expect(report.ok).toBe(true);
   });
 

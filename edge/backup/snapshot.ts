@@ -14,7 +14,8 @@ const API_TIMEOUT_MS = 30_000;
 /** The server's default chunk; its flow-control window is a few hundred of them. */
 const CHUNK_SIZE = 128 * 1024;
 
-const decode = <T>(data: Uint8Array): T & ApiError => JSON.parse(new TextDecoder().decode(data)) as T & ApiError;
+const decode = <T>(data: Uint8Array): T & ApiError =>
+  JSON.parse(new TextDecoder().decode(data)) as T & ApiError;
 
 function refused(what: string, answer: ApiError): Error | undefined {
   if (!answer.error) return undefined;
@@ -49,7 +50,12 @@ export async function snapshotStream({
       (
         await nc.request(
           `$JS.API.STREAM.SNAPSHOT.${stream}`,
-          JSON.stringify({ deliver_subject: deliver, chunk_size: CHUNK_SIZE, jsck: true, no_consumers: true }),
+          JSON.stringify({
+            deliver_subject: deliver,
+            chunk_size: CHUNK_SIZE,
+            jsck: true,
+            no_consumers: true,
+          }),
           { timeout: API_TIMEOUT_MS },
         )
       ).data,
