@@ -14,12 +14,12 @@ import type { UploadResponse } from '../../contracts/media.api.ts';
 import { type PrivateClamd, startClamd, WITHOUT_CLAMD_REASON, withoutClamd } from '../../test/clamd.ts';
 import { eventually, startTestHub, type TestClient, type TestHub } from '../../test/hub.ts';
 import { type PrivateNats, startPrivateNats } from '../../test/private-nats.ts';
-import { testDatabase, uniquePrefix } from '../../test/services.ts';
+import { SEARCH_PATH, testDatabase, uniquePrefix } from '../../test/services.ts';
 import { connectNats } from '../../writers/log/connect.ts';
 import { runBackup } from './backup.ts';
 import { RestoreRefused, runRestore } from './restore.ts';
 
-const PATH = process.env.PATH ?? '/usr/bin:/bin';
+const PATH = SEARCH_PATH;
 const prefix = uniquePrefix();
 const env = (clamd: PrivateClamd) => ({ CLAMD_URL: clamd.url, HEARTH_COMMAND_RATE_LIMIT: '10000' });
 

@@ -2,7 +2,7 @@
 // to tell at restore whether the one at hand is the same, never the value itself (a backup
 // travels to places a secret should not). `--include-secrets` is the one way to copy values.
 import { createHash } from 'node:crypto';
-import type { Settings } from '../config.ts';
+import type { InfraSettings } from '../boot/infra.ts';
 
 export type SecretEntry = {
   name: string;
@@ -15,6 +15,13 @@ export type SecretEntry = {
   fingerprint: string | undefined;
 };
 
+/** What the manifest reads of the hub's settings (edge/config.ts's Settings has it all). */
+export type SecretSettings = {
+  infra: Pick<InfraSettings, 'dataDir' | 'authSecret' | 'auditSigningKey' | 'natsAuth'>;
+  hub: { opsToken?: string | undefined };
+  identity: { smtpUrl?: string | undefined };
+};
+
 export const fingerprint = (value: string | undefined): string | undefined =>
   value ? createHash('sha256').update(value).digest('hex').slice(0, 16) : undefined;
 
@@ -23,7 +30,7 @@ export function secretsManifest({
   authSecret,
   auditSigningKey,
 }: {
-  settings: Settings;
+  settings: SecretSettings;
   /** As resolved (the variable, else secrets.json). */
   authSecret: string | undefined;
   auditSigningKey: string | undefined;

@@ -6,10 +6,9 @@ import pino from 'pino';
 import { connectNats } from '../../writers/log/connect.ts';
 import { runBackup } from '../backup/backup.ts';
 import { RestoreRefused, runRestore } from '../backup/restore.ts';
-import { fingerprint, secretsManifest } from '../backup/secrets.ts';
-import { type Infra, resolveInfra } from '../boot/infra.ts';
+import { fingerprint, type SecretSettings, secretsManifest } from '../backup/secrets.ts';
+import { type Infra, type InfraSettings, resolveInfra } from '../boot/infra.ts';
 import { readRuntimeFile } from '../boot/runtime-file.ts';
-import type { Settings } from '../config.ts';
 
 export const BACKUP_USAGE = `  backup <dir> [--include-secrets]
                           a backup into a new directory: each stream's JetStream snapshot
@@ -18,6 +17,9 @@ export const BACKUP_USAGE = `  backup <dir> [--include-secrets]
                           only with --include-secrets) and SHA256SUMS
   restore <dir>           a backup into an empty NATS and an empty database, after checking
                           its SHA256SUMS; start the hub then: it rebuilds the read models`;
+
+/** The settings these commands read (edge/config.ts's loadSettings() gives them). */
+type Settings = SecretSettings & { namespace: string; logLevel?: string | undefined; infra: InfraSettings };
 
 type Out = { out: (line: string) => void; err: (line: string) => void };
 
