@@ -150,7 +150,7 @@ beforeAll(async () => {
   await caughtUp(second.t);
   measured = { backupMs, restoreMs, readyMs: performance.now() - restoring };
   process.stdout.write(
-    `restore drill: backup ${Math.round(backupMs)} ms; restore ${Math.round(restoreMs)} ms; restore to caught up (RTO) ${Math.round(measured.readyMs)} ms\n`,
+    `restore drill: ${original.rows.size} tables, ${[...original.rows.values()].reduce((n, r) => n + r.length, 0)} rows; backup ${Math.round(backupMs)} ms; restore ${Math.round(restoreMs)} ms; restore to caught up (RTO) ${Math.round(measured.readyMs)} ms\n`,
   );
 }, 240_000);
 
