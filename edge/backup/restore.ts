@@ -47,6 +47,12 @@ export async function runRestore({
   const corrupt = await verifyChecksums(dir);
   if (corrupt.length > 0) throw new RestoreRefused(corrupt);
   const manifest = await readManifest(dir);
+  // The manifest names the files to read: only the backup's own, never a path out of it.
+  const strange = [
+    ...manifest.streams.filter((s) => s.file !== `streams/${s.name}.snap` || !/^[\w-]+$/.test(s.name)),
+    ...(manifest.postgres.auth === 'postgres/auth.dump' ? [] : [{ file: manifest.postgres.auth }]),
+  ];
+  if (strange.length > 0) throw new RestoreRefused(strange.map((s) => `${s.file}: not a file of a backup`));
   const jsm = await jetstreamManager(nc);
   const existing = new Set<string>();
   for await (const name of jsm.streams.names()) existing.add(name);

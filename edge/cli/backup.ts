@@ -130,7 +130,8 @@ export async function restoreCommand({
         if (s.name in now && s.fingerprint && here !== s.fingerprint)
           err(`warning: ${s.name} is not the one the backup was made with (${s.source}): ${s.purpose}`);
       }
-      out('Start the hub: it replays the read models from the restored streams.');
+      const ns = manifest.namespace ? ` with HEARTH_NAMESPACE=${manifest.namespace}` : '';
+      out(`Start the hub${ns}: it replays the read models from the restored streams.`);
       return 0;
     } catch (e) {
       if (!(e instanceof RestoreRefused)) throw e;
