@@ -63,16 +63,27 @@ export async function snapshotStream({
     const error = refused(`snapshot of ${stream}`, answer);
     if (error) throw error;
     let bytes = 0;
-    for await (const msg of sub) {
-      if (msg.data.length === 0) {
-        const failed = failure(msg);
-        if (failed) throw new Error(`snapshot of ${stream}: ${failed}`);
-        break;
+    let ended = false;
+    // A server that stops sending (gone, or the snapshot lost) must not hold the backup forever.
+    let idle = setTimeout(() => sub.unsubscribe(), API_TIMEOUT_MS);
+    try {
+      for await (const msg of sub) {
+        clearTimeout(idle);
+        if (msg.data.length === 0) {
+          const failed = failure(msg);
+          if (failed) throw new Error(`snapshot of ${stream}: ${failed}`);
+          ended = true;
+          break;
+        }
+        await write(msg.data);
+        bytes += msg.data.length;
+        if (msg.reply) msg.respond();
+        idle = setTimeout(() => sub.unsubscribe(), API_TIMEOUT_MS);
       }
-      await write(msg.data);
-      bytes += msg.data.length;
-      if (msg.reply) msg.respond();
+    } finally {
+      clearTimeout(idle);
     }
+    if (!ended) throw new Error(`snapshot of ${stream}: no chunk for ${API_TIMEOUT_MS / 1000} s`);
     return { config: answer.config, state: answer.state, bytes };
   } finally {
     sub.unsubscribe();
