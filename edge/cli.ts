@@ -15,6 +15,7 @@ import { rebuildCommand } from './admin/rebuild-cli.ts';
 import { parsePublicKey, verifyKeyOf } from './audit/chain.ts';
 import { type Infra, resolveInfra } from './boot/infra.ts';
 import { readRuntimeFile } from './boot/runtime-file.ts';
+import { BACKUP_USAGE, backupCommand, restoreCommand } from './cli/backup.ts';
 import { tailCommand } from './cli/tail.ts';
 import { loadSettings } from './config.ts';
 import { createHub, type Hub } from './hub.ts';
@@ -45,6 +46,7 @@ ${INSPECT_USAGE}
   invite --role child|member|admin [--expires 7d] [--uses 1]
                           an invite into the family: prints the link to share (expiry in
                           minutes, hours or days: 30m, 12h, 7d; at most 90 days)
+${BACKUP_USAGE}
 
 Uses NATS_URL and DATABASE_URL, else the running hub's (from .hearth/runtime.json), else the
 same embedded defaults as npm start.`;
@@ -111,6 +113,7 @@ async function main(argv: string[]): Promise<number> {
       limit: { type: 'string' },
       'at-seq': { type: 'string' },
       at: { type: 'string' },
+      'include-secrets': { type: 'boolean' },
     },
   });
   const [command, arg] = positionals;
@@ -185,6 +188,21 @@ async function main(argv: string[]): Promise<number> {
       return invite(values);
     case 'audit':
       return audit(arg, positionals[2], values);
+    case 'backup':
+      return backupCommand({
+        dir: arg,
+        includeSecrets: values['include-secrets'] === true,
+        settings: loadSettings(),
+        out: line,
+        err: (text) => process.stderr.write(`${text}\n`),
+      });
+    case 'restore':
+      return restoreCommand({
+        dir: arg,
+        settings: loadSettings(),
+        out: line,
+        err: (text) => process.stderr.write(`${text}\n`),
+      });
     case 'tail':
       return tailCommand({ subject: arg, fromSeqText: values['from-seq'], settings: loadSettings() });
     default:

@@ -14,6 +14,8 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS_DIR = process.env.HEARTH_SCREENSHOTS;
 export const IN_CI = Boolean(process.env.CI);
 /** A private nats-server's binary, for tests that stop and restart NATS. */
+/** Where pg_dump and pg_restore are found (the backup tests). */
+export const SEARCH_PATH = process.env.PATH ?? '/usr/bin:/bin';
 export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 
 export function uniquePrefix(): string {
