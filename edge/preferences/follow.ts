@@ -30,7 +30,10 @@ export async function followStream({
   const stream = log.names.stream(domain);
   let lastSeq = (await log.jsm.streams.info(stream)).state.last_seq;
   let stopping = false;
-  let restarting = false;
+  /** Aborted by stop(): wakes the pause before following again. */
+  const halt = new AbortController();
+  /** Closed on purpose, to follow again at once: after a reconnect, or on a new stream. */
+  let restarting: 'again' | 'new stream' | undefined;
   const open = async () => {
     const consumer = await log.js.consumers.get(stream, {
       filter_subjects: filter,
@@ -40,18 +43,17 @@ export async function followStream({
     return consumer.consume({ max_messages: 100 });
   };
   let messages = await open();
-  log.link.onBack(() => {
+  const offBack = log.link.onBack(() => {
     if (stopping) return;
+    // Only the consumer this reconnect found is closed: one opened since is already new.
     const found = messages;
     void log.jsm.streams
       .info(stream)
-      .then(({ state }) => {
-        if (state.last_seq < lastSeq) lastSeq = 0;
-      })
-      .catch(() => undefined)
-      .then(async () => {
+      .then(({ state }) => (state.last_seq < lastSeq ? ('new stream' as const) : ('again' as const)))
+      .catch(() => 'again' as const)
+      .then(async (why) => {
         if (stopping || found !== messages) return;
-        restarting = true;
+        restarting = why;
         await found.close();
       });
   });
@@ -67,24 +69,49 @@ export async function followStream({
         }
       }
       if (stopping) break;
-      if (!restarting) {
+      // Only once this loop is done with the old stream's positions.
+      if (restarting === 'new stream') lastSeq = 0;
+      else if (!restarting) {
         logger.error({ lastSeq, stream }, 'stream follower ended; following again');
-        await new Promise((r) => setTimeout(r, 1000));
+        await pause(1000, halt.signal);
+        if (stopping) break;
       }
-      restarting = false;
-      messages = await open().catch((err) => {
+      restarting = undefined;
+      const next = await open().catch((err) => {
         logger.error({ err, stream }, 'stream follower could not restart');
-        return messages;
+        return undefined;
       });
+      // Stopped while it opened: stop() closed the one before, this one is closed here.
+      if (stopping) {
+        await next?.close();
+        break;
+      }
+      if (next) messages = next;
     }
   })();
   return {
     stop: async () => {
       stopping = true;
+      halt.abort();
+      offBack();
       await messages.close();
       await done;
     },
   };
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** The event with its personal fields opened, waiting for a key another process just made. */
