@@ -36,7 +36,13 @@ function watched() {
       },
     },
   };
-  return { log: watchedLog, back: () => listeners.forEach((l) => l()), listeners };
+  return {
+    log: watchedLog,
+    back: () => {
+      for (const l of listeners) l();
+    },
+    listeners,
+  };
 }
 
 const change = (memberId: string, theme: 'dark' | 'light') =>
