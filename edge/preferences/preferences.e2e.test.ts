@@ -68,7 +68,8 @@ describe('a member’s preferences', () => {
     const res = await patch(ann, { muted_notifications: ['dm'] });
     expect(res.status).toBe(200);
     const answer = (await res.json()) as PreferencesAnswer;
-    expect(answer.notifications_seq).toBeGreaterThan(answer.seq);
+    // Home's stream has positions of its own: ?after= alone would not wait for them.
+    expect(answer.notifications_seq).toBeGreaterThan(0);
     // The read waits for home's read model too, not only its own.
     const read = await ann.json<PreferencesAnswer>(
       `/api/v1/me/preferences?after=${answer.seq}&notifications_after=${answer.notifications_seq}`,
