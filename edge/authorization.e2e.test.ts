@@ -267,6 +267,10 @@ beforeAll(async () => {
   } finally {
     await db.end();
   }
+  // A session of its own, started after the change: the one from sign-up is kept in memory.
+  stranger = t.client();
+  expect((await stranger.signIn({ email: 'stranger@family.test' })).status).toBe(200);
+  expect((await stranger.me()).role).toBe('stranger');
   const target = t.client();
   await target.signUp({ email: 'target@family.test' });
   targetId = (await target.me()).id;

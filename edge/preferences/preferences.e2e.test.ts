@@ -77,7 +77,10 @@ describe('a member’s preferences', () => {
     expect(read.preferences.muted_notifications).toEqual(['dm']);
     const bad = await ann.request('/api/v1/me/preferences?notifications_after=x');
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ code: 'invalid_request', field: 'notifications_after' });
+    expect(await bad.json()).toMatchObject({
+      code: 'invalid_request',
+      details: { field: 'notifications_after' },
+    });
   });
 
   it('are each member’s own', async () => {
