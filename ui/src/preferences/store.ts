@@ -138,6 +138,8 @@ export const preferencesStore = {
     state = { preferences: null, error: null };
     confirmed = null;
     early = {};
+    // Changes not sent are dropped with the session: their callers are not left waiting.
+    for (const d of queued?.done ?? []) d.resolve();
     queued = null;
     applied = signedOutAt = ++started;
     applyTheme(null);
