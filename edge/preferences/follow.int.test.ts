@@ -19,11 +19,41 @@ beforeAll(async () => {
 });
 afterAll(() => nats.cleanup());
 
-/** The log with its link's reconnect listeners in the test's hands. */
-function watched() {
+/**
+ * The log with its link's reconnect listeners in the test's hands, and its consumers' opening:
+ * held, from the second one (a follow again), each waits for `release` once it has told `asked`.
+ */
+function watched({ hold = false } = {}) {
   const listeners = new Set<() => void>();
+  let opened = 0;
+  let opening = () => {};
+  const asked = new Promise<void>((resolve) => {
+    opening = resolve;
+  });
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const consumers = new Proxy(log.js.consumers, {
+    get(target, key) {
+      if (key === 'get')
+        return async (...args: Parameters<typeof target.get>) => {
+          if (++opened > 1) {
+            opening();
+            await released;
+          }
+          return target.get(...args);
+        };
+      const value = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const js = new Proxy(log.js, {
+    get: (target, key) => (key === 'consumers' ? consumers : Reflect.get(target, key)),
+  });
   const watchedLog: Log = {
     ...log,
+    ...(hold ? { js } : {}),
     link: {
       ...log.link,
       onBack: (listener) => {
@@ -42,6 +72,8 @@ function watched() {
       for (const l of listeners) l();
     },
     listeners,
+    asked,
+    release,
   };
 }
 
@@ -86,7 +118,7 @@ describe('the preferences follower', () => {
   });
 
   it('stopped while it opens again after a reconnect, it closes what it opened', async () => {
-    const w = watched();
+    const w = watched({ hold: true });
     await change('bob', 'dark');
     const before = subscriptions();
     const f = await followStream({
@@ -96,11 +128,11 @@ describe('the preferences follower', () => {
       onEvent: () => {},
     });
     w.back();
-    // The old consumer closes once the stream is looked at; stop comes while the next one opens.
-    await new Promise((r) => setTimeout(r, 5));
-    await f.stop();
-    // Whatever was opening then has opened and closed by now.
-    await new Promise((r) => setTimeout(r, 300));
+    // The old consumer closed, the next one opening: stop comes now.
+    await w.asked;
+    const stopped = f.stop();
+    w.release();
+    await stopped;
     expect(subscriptions()).toBe(before);
     expect(w.listeners.size).toBe(0);
   });

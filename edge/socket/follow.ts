@@ -92,9 +92,14 @@ export async function followLog({
         logger.error({ err, stream }, 'stream follower could not restart');
         return undefined;
       });
-      // Stopped while it opened: stop() closed the one before, this one is closed here.
+      // Stopped while it opened: stop() closed the one before, this one is closed here. Its
+      // close is queued behind what it holds, so it is read through (and dropped) to end.
       if (stopping) {
-        await next?.close();
+        if (next) {
+          const closing = next.close();
+          for await (const _dropped of next);
+          await closing;
+        }
         break;
       }
       if (next) messages = next;
