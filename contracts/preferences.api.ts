@@ -16,8 +16,13 @@ export type MemberPreferences = {
 
 export type PreferencesAnswer = {
   preferences: MemberPreferences;
-  /** The position of the member's last change on its stream (0: none), for read-after. */
+  /** The position of the member's last change on its stream (0: none), for ?after=. */
   seq: number;
+  /**
+   * A change's answer that changed the muted kinds: the position of home's settings event, for
+   * ?notifications_after= (the muted kinds are home's read model, not this one).
+   */
+  notifications_seq?: number;
 };
 
 export const DEFAULT_PREFERENCES: MemberPreferences = {

@@ -1,9 +1,11 @@
 // Every /api/v1 route × {anonymous, child, member, admin, banned} → the status it must answer.
 // A route missing from this table fails the test: nothing ships without its row.
+import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadResponse } from '../contracts/media.api.ts';
 import { DEFAULT_RULES } from '../contracts/play.schema.ts';
+import { AUTH_SCHEMA } from '../projectors/identity-access/reactor.ts';
 import { type PrivateClamd, startClamd } from '../test/clamd.ts';
 import { PASSWORD, startTestHub, type TestClient, type TestHub } from '../test/hub.ts';
 
@@ -239,6 +241,8 @@ const ROWS = (target: string, files: Seeded = { photo: 'nosuch', dm: 'nosuch' })
 let t: TestHub;
 let clamd: PrivateClamd;
 const clients = {} as Record<Who, TestClient>;
+/** Signed in with a role no release knows (a row written by hand, a downgrade): granted nothing. */
+let stranger: TestClient;
 let targetId: string;
 let seeded: Seeded;
 
@@ -252,6 +256,21 @@ beforeAll(async () => {
     clients[who] = t.client();
     await clients[who].signUp({ email: `${who}@family.test` });
   }
+  stranger = t.client();
+  await stranger.signUp({ email: 'stranger@family.test' });
+  const db = new pg.Client({ connectionString: t.databaseUrl });
+  await db.connect();
+  try {
+    await db.query(`UPDATE "${AUTH_SCHEMA}"."user" SET role = 'stranger' WHERE id = $1`, [
+      (await stranger.me()).id,
+    ]);
+  } finally {
+    await db.end();
+  }
+  // A session of its own, started after the change: the one from sign-up is kept in memory.
+  stranger = t.client();
+  expect((await stranger.signIn({ email: 'stranger@family.test' })).status).toBe(200);
+  expect((await stranger.me()).role).toBe('stranger');
   const target = t.client();
   await target.signUp({ email: 'target@family.test' });
   targetId = (await target.me()).id;
@@ -338,6 +357,34 @@ describe('the authorisation matrix', () => {
       }
     });
   }
+});
+
+// An unknown role is granted nothing: refused before its body is even read.
+describe('an unknown role', () => {
+  it('is refused every preferences and notification-settings route', async () => {
+    const rows: Row[] = [
+      ...PREFERENCES_ROWS,
+      {
+        method: 'PATCH',
+        path: '/api/v1/me/preferences',
+        body: { muted_notifications: ['mention'] },
+        admin: 200,
+      },
+      { method: 'GET', path: '/api/v1/me/preferences?after=1&notifications_after=1', admin: 200 },
+      { method: 'PUT', path: '/api/v1/notifications/settings', body: { muted: [] }, admin: 200 },
+    ];
+    for (const row of rows) {
+      const res = await stranger.request(row.path, {
+        method: row.method,
+        ...(row.body !== undefined ? { body: row.body } : {}),
+      });
+      expect({ route: `${row.method} ${row.path}`, status: res.status }).toEqual({
+        route: `${row.method} ${row.path}`,
+        status: 403,
+      });
+      expect(await res.json()).toMatchObject({ code: 'forbidden' });
+    }
+  });
 });
 
 /** Does a concrete listed route match a served pattern like /admin/users/:id/role? */

@@ -1,13 +1,13 @@
 // The two ways an edge reads chat events from the log: live, following every chat subject
 // from the current end (one ordered consumer per edge process), and back, replaying one
 // channel after a sequence for a client that reconnects.
-import { DeliverPolicy } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { decodeEvent, type RawMessage, type StoredEvent } from '../../writers/log/decode.ts';
 import { messagesAfter } from '../../writers/log/fold.ts';
 import { fetchKey, KeyPending } from '../../writers/log/keys.ts';
 import type { Log } from '../../writers/log/open.ts';
+import { followLog } from '../socket/follow.ts';
 
 export type ChatStored = StoredEvent<ChatEvent>;
 
@@ -19,7 +19,7 @@ export type ChatStored = StoredEvent<ChatEvent>;
  * consumer can ask the new one for nothing while it counts the old one's pull as pending, and
  * then waits out two missed heartbeats (30 s). A server back without its store has a new,
  * shorter stream: following it from the old position would skip everything until it grew past
- * it, so then it follows the new stream from its start.
+ * it, so then it follows the new stream from its start (edge/socket/follow.ts does all this).
  */
 export async function followChat({
   log,
@@ -40,83 +40,30 @@ export async function followChat({
   onNewStream?: () => void;
 }): Promise<{ stop: () => Promise<void>; from: number }> {
   const stream = log.names.stream('chat');
-  // From the end of the log as it stands now: every event after `from` is seen, none before.
-  const from = (await log.jsm.streams.info(stream)).state.last_seq;
-  let lastSeq = from;
-  let stopping = false;
-  /** Closed on purpose, to follow again at once: after a reconnect, or on a new stream. */
-  let restarting: 'again' | 'new stream' | undefined;
-  const open = async () => {
-    const consumer = await log.js.consumers.get(stream, {
-      filter_subjects: log.names.domainFilter('chat'),
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: lastSeq + 1,
-    });
-    return consumer.consume({ max_messages: 1000 });
-  };
-  let messages = await open();
-  log.link.onBack(() => {
-    if (stopping) return;
-    // Only the consumer this reconnect found is closed: one opened since is already new.
-    const found = messages;
-    void log.jsm.streams
-      .info(stream)
-      .then(({ state }) => {
-        if (state.last_seq >= lastSeq) return 'again' as const;
-        logger.warn(
-          { lastSeq, streamLastSeq: state.last_seq },
-          'chat stream is new; following it from its start',
-        );
-        return 'new stream' as const;
-      })
-      .catch(() => 'again' as const)
-      .then(async (why) => {
-        if (stopping || found !== messages) return;
-        restarting = why;
-        if (why === 'new stream') onNewStream?.();
-        await found.close();
-      });
-  });
-  const done = (async () => {
-    while (!stopping) {
-      for await (const m of messages) {
-        lastSeq = m.seq;
-        onSeen?.(m.subject, m.seq);
-        if (!wants(m.subject)) continue;
-        let e: ChatStored;
-        try {
-          e = await decodeReady(stream, m, () => stopping);
-        } catch (err) {
-          logger.warn({ err, seq: m.seq }, 'undecodable chat event not fanned out');
-          continue;
-        }
-        try {
-          onEvent(e);
-        } catch (err) {
-          logger.error({ err, seq: m.seq }, 'chat fan-out failed');
-        }
+  return followLog({
+    log,
+    stream,
+    filter: log.names.domainFilter('chat'),
+    logger,
+    maxMessages: 1000,
+    ...(onNewStream ? { onNewStream } : {}),
+    onMessage: async (m, stopping) => {
+      onSeen?.(m.subject, m.seq);
+      if (!wants(m.subject)) return;
+      let e: ChatStored;
+      try {
+        e = await decodeReady(stream, m, stopping);
+      } catch (err) {
+        logger.warn({ err, seq: m.seq }, 'undecodable chat event not fanned out');
+        return;
       }
-      if (stopping) break;
-      if (restarting === 'new stream') lastSeq = 0;
-      else if (!restarting) {
-        logger.error({ lastSeq }, 'chat follower ended; following again');
-        await new Promise((r) => setTimeout(r, 1000));
+      try {
+        onEvent(e);
+      } catch (err) {
+        logger.error({ err, seq: m.seq }, 'chat fan-out failed');
       }
-      restarting = undefined;
-      messages = await open().catch((err) => {
-        logger.error({ err }, 'chat follower could not restart');
-        return messages;
-      });
-    }
-  })();
-  return {
-    from,
-    stop: async () => {
-      stopping = true;
-      await messages.close();
-      await done;
     },
-  };
+  });
 }
 
 /**

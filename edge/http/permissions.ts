@@ -23,15 +23,22 @@ export const statements = {
   audit: ['read', 'checkpoint'],
   // Integrators: issue and revoke API keys (the event feed). Admins only.
   integration: ['manage'],
+  // Each member's own preferences (theme, language, assistant…): everyone keeps their own.
+  preferences: ['manage'],
 } as const;
 
 export type Statements = typeof statements;
 
 export const grants = {
   admin: statements,
-  member: { chat: ['read', 'write', 'create'], play: ['read', 'play'], media: ['read', 'upload'] },
+  member: {
+    chat: ['read', 'write', 'create'],
+    play: ['read', 'play'],
+    media: ['read', 'upload'],
+    preferences: ['manage'],
+  },
   // Children upload only when the family's media settings allow it (checked by the route).
-  child: { chat: ['read', 'write'], play: ['read', 'play'], media: ['read'] },
+  child: { chat: ['read', 'write'], play: ['read', 'play'], media: ['read'], preferences: ['manage'] },
 } satisfies Record<string, Partial<{ [K in keyof Statements]: readonly Statements[K][number][] }>>;
 
 export const PERMISSIONS = {
@@ -73,6 +80,14 @@ export const MEDIA_PERMISSIONS = {
   read: { media: ['read'] },
   upload: { media: ['upload'] },
   manage: { media: ['manage'] },
+} as const;
+
+/**
+ * Everyone keeps their own preferences; the muted kinds of notification among them are home's
+ * settings, and change only with what PUT /notifications/settings asks (chat's read).
+ */
+export const PREFERENCES_PERMISSIONS = {
+  manage: { preferences: ['manage'] },
 } as const;
 
 /** The audit log is the admins' alone. */

@@ -1,15 +1,12 @@
-// How an edge hears a stream's events as they are appended, for its sockets: an ordered
-// consumer from the stream's end (only what the stream stored, never a publish it refused),
-// after edge/chat/follow.ts. After a reconnect it follows again from the next sequence it has
-// not seen, with a consumer of its own making; on a server back without its store, from the
-// new stream's start.
-import { DeliverPolicy } from '@nats-io/jetstream';
+// How an edge hears a domain's events as they are appended, for its sockets, decoded:
+// edge/socket/follow.ts does the following (reconnects, a new stream, stopping).
 import type { Logger } from 'pino';
 import { HEADERS } from '../../contracts/events.ts';
 import type { Domain } from '../../contracts/subjects.ts';
 import { decodeEvent, type StoredEvent } from '../../writers/log/decode.ts';
 import { fetchKey, KeyPending } from '../../writers/log/keys.ts';
 import type { Log } from '../../writers/log/open.ts';
+import { followLog } from '../socket/follow.ts';
 
 export async function followStream({
   log,
@@ -28,63 +25,20 @@ export async function followStream({
   onEvent: (e: StoredEvent) => void;
 }): Promise<{ stop: () => Promise<void> }> {
   const stream = log.names.stream(domain);
-  let lastSeq = (await log.jsm.streams.info(stream)).state.last_seq;
-  let stopping = false;
-  let restarting = false;
-  const open = async () => {
-    const consumer = await log.js.consumers.get(stream, {
-      filter_subjects: filter,
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: lastSeq + 1,
-    });
-    return consumer.consume({ max_messages: 100 });
-  };
-  let messages = await open();
-  log.link.onBack(() => {
-    if (stopping) return;
-    const found = messages;
-    void log.jsm.streams
-      .info(stream)
-      .then(({ state }) => {
-        if (state.last_seq < lastSeq) lastSeq = 0;
-      })
-      .catch(() => undefined)
-      .then(async () => {
-        if (stopping || found !== messages) return;
-        restarting = true;
-        await found.close();
-      });
-  });
-  const done = (async () => {
-    while (!stopping) {
-      for await (const m of messages) {
-        lastSeq = m.seq;
-        if (!wants(m.headers?.get(HEADERS.type) ?? '')) continue;
-        try {
-          onEvent(await decodeReady(domain, stream, m, () => stopping));
-        } catch (err) {
-          logger.warn({ err, seq: m.seq, stream }, 'event not pushed to sockets');
-        }
+  return followLog({
+    log,
+    stream,
+    filter,
+    logger,
+    onMessage: async (m, stopping) => {
+      if (!wants(m.headers?.get(HEADERS.type) ?? '')) return;
+      try {
+        onEvent(await decodeReady(domain, stream, m, stopping));
+      } catch (err) {
+        logger.warn({ err, seq: m.seq, stream }, 'event not pushed to sockets');
       }
-      if (stopping) break;
-      if (!restarting) {
-        logger.error({ lastSeq, stream }, 'stream follower ended; following again');
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-      restarting = false;
-      messages = await open().catch((err) => {
-        logger.error({ err, stream }, 'stream follower could not restart');
-        return messages;
-      });
-    }
-  })();
-  return {
-    stop: async () => {
-      stopping = true;
-      await messages.close();
-      await done;
     },
-  };
+  });
 }
 
 /** The event with its personal fields opened, waiting for a key another process just made. */

@@ -51,13 +51,36 @@ describe('a member’s preferences', () => {
     };
     expect(answer.preferences).toEqual(expected);
     expect(answer.seq).toBeGreaterThan(0);
-    const read = await ann.json<PreferencesAnswer>(`/api/v1/me/preferences?after=${answer.seq}`);
+    expect(answer.notifications_seq).toBeGreaterThan(0);
+    const read = await ann.json<PreferencesAnswer>(
+      `/api/v1/me/preferences?after=${answer.seq}&notifications_after=${answer.notifications_seq}`,
+    );
     expect(read).toEqual({ preferences: expected, seq: answer.seq });
     // The muted kinds are the notification centre's own settings.
     expect((await ann.json<NotificationsPage>('/api/v1/notifications')).muted).toEqual(['dm', 'joined']);
 
     const again = (await (await patch(ann, { theme: 'light' })).json()) as PreferencesAnswer;
     expect(again.preferences).toEqual({ ...expected, theme: 'light' });
+    expect(again.notifications_seq).toBeUndefined();
+  });
+
+  it('answer a muted-only change with the position home’s read model is waited on for', async () => {
+    const res = await patch(ann, { muted_notifications: ['dm'] });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as PreferencesAnswer;
+    // Home's stream has positions of its own: ?after= alone would not wait for them.
+    expect(answer.notifications_seq).toBeGreaterThan(0);
+    // The read waits for home's read model too, not only its own.
+    const read = await ann.json<PreferencesAnswer>(
+      `/api/v1/me/preferences?after=${answer.seq}&notifications_after=${answer.notifications_seq}`,
+    );
+    expect(read.preferences.muted_notifications).toEqual(['dm']);
+    const bad = await ann.request('/api/v1/me/preferences?notifications_after=x');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      code: 'invalid_request',
+      details: { field: 'notifications_after' },
+    });
   });
 
   it('are each member’s own', async () => {
@@ -86,6 +109,7 @@ describe('a member’s preferences', () => {
   it('reach every open socket of the member on both edges, and no one else’s', async () => {
     const annOne = await ann.connect(one);
     const annTwo = await ann.connect(two);
+    const bobOne = await bob.connect(one);
     const bobTwo = await bob.connect(two);
     const res = await patch(ann, { theme: 'dark', assistant_prompt: 'Be brief.' });
     expect(res.status).toBe(200);
@@ -101,12 +125,20 @@ describe('a member’s preferences', () => {
       JSON.stringify(f.preferences) === JSON.stringify({ muted_notifications: ['mention'] });
     await annOne.waitFor(muted);
     await annTwo.waitFor(muted);
-    // Bob's socket heard both edges' frames for Ann by now, had any been sent to it.
-    await patch(bob, { language: 'fr' });
-    await bobTwo.waitFor((f) => f.type === 'preferences');
-    expect(bobTwo.frames.filter((f) => f.type === 'preferences')).toEqual([
+    // A sentinel for Bob down both streams (PREFERENCES and HOME), appended after Ann's
+    // changes: each follower delivers in stream order, so once both of Bob's sockets hold
+    // both halves, any frame of Ann's sent to them would be there too.
+    expect((await patch(bob, { language: 'fr', muted_notifications: ['dm'] })).status).toBe(200);
+    const bobs = [
       { type: 'preferences', preferences: { language: 'fr' } },
-    ]);
-    await Promise.all([annOne.close(), annTwo.close(), bobTwo.close()]);
+      { type: 'preferences', preferences: { muted_notifications: ['dm'] } },
+    ];
+    const key = (f: unknown) => JSON.stringify(f);
+    for (const socket of [bobOne, bobTwo]) {
+      for (const frame of bobs) await socket.waitFor((f) => key(f) === key(frame));
+      const got = socket.frames.filter((f) => f.type === 'preferences').map(key);
+      expect(got.sort()).toEqual(bobs.map(key).sort());
+    }
+    await Promise.all([annOne.close(), annTwo.close(), bobOne.close(), bobTwo.close()]);
   });
 });

@@ -2,6 +2,7 @@
 // their own (the session names them; there is no member id to give). The muted kinds of
 // notification are home's settings (the centre respects them), read and written through here.
 import { Hono } from 'hono';
+import { commonErrors } from '../../contracts/errors.ts';
 import type { NotificationKind } from '../../contracts/home.schema.ts';
 import type { MemberPreferences, PreferencesAnswer } from '../../contracts/preferences.api.ts';
 import { type PreferencesPatchBody, preferencesPatchBody } from '../../contracts/preferences.schema.ts';
@@ -15,7 +16,9 @@ import { canonicalTimeZone } from '../../writers/preferences/zones.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
+import { CHAT_PERMISSIONS, PREFERENCES_PERMISSIONS } from '../http/permissions.ts';
 import { READ_AFTER_TIMEOUT_MS, readAfter } from '../http/read-after.ts';
+import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
 
 export function preferencesRoutes({
@@ -27,8 +30,9 @@ export function preferencesRoutes({
   writer: PreferencesWriter;
   home: Pick<HomeWriter, 'changeSettings'>;
 }): Hono<HubEnv> {
-  const { db, projectors } = deps;
+  const { auth, db, projectors } = deps;
   const app = new Hono<HubEnv>();
+  const manage = requirePermission(auth, PREFERENCES_PERMISSIONS.manage);
 
   const current = async (memberId: string): Promise<PreferencesAnswer> => {
     const [stored, muted] = await Promise.all([memberPreferences(db, memberId), mutedKinds(db, [memberId])]);
@@ -37,16 +41,24 @@ export function preferencesRoutes({
     return { preferences: { ...rest, muted_notifications: kinds }, seq };
   };
 
-  app.get('/me/preferences', readAfter(projectors, PREFERENCES_MEMBERS), async (c) =>
-    c.json((await current(c.get('user').id)) satisfies PreferencesAnswer),
+  app.get(
+    '/me/preferences',
+    manage,
+    readAfter(projectors, PREFERENCES_MEMBERS),
+    readAfter(projectors, HOME_NOTIFICATIONS, 'notifications_after'),
+    async (c) => c.json((await current(c.get('user').id)) satisfies PreferencesAnswer),
   );
 
   // Answers the member's preferences with the change in them.
-  app.patch('/me/preferences', jsonBody(preferencesPatchBody, { nullIsAbsent: true }), async (c) => {
+  app.patch('/me/preferences', manage, jsonBody(preferencesPatchBody, { nullIsAbsent: true }), async (c) => {
     const body = c.req.valid('json');
-    const memberId = c.get('user').id;
+    const user = c.get('user');
+    const memberId = user.id;
     const meta = commandMeta(c, body);
     const { muted_notifications: muted, ...rest } = body;
+    // Home's inbox settings ask what PUT /notifications/settings asks; checked before anything
+    // is written, so a refused body changes nothing.
+    if (muted !== undefined && !auth.can(user.role, CHAT_PERMISSIONS.read)) throw commonErrors.forbidden();
     const result = await writer.change(
       {
         memberId,
@@ -59,12 +71,14 @@ export function preferencesRoutes({
       meta,
     );
     const waits = [projectors.waitFor(PREFERENCES_MEMBERS, result.seq, READ_AFTER_TIMEOUT_MS)];
+    let notificationsSeq: number | undefined;
     if (muted !== undefined) {
       // A command of its own on the member's inbox: its id told apart from the one above.
       const settings = await home.changeSettings(
         { memberId, mutedKinds: muted },
         { ...meta, commandId: `${meta.commandId}:notifications` },
       );
+      notificationsSeq = settings.seq;
       waits.push(projectors.waitFor(HOME_NOTIFICATIONS, settings.seq, READ_AFTER_TIMEOUT_MS));
     }
     await Promise.all(waits);
@@ -74,6 +88,7 @@ export function preferencesRoutes({
     return c.json({
       preferences: { ...answer.preferences, ...sent },
       seq: result.seq,
+      ...(notificationsSeq !== undefined ? { notifications_seq: notificationsSeq } : {}),
     } satisfies PreferencesAnswer);
   });
 

@@ -16,8 +16,10 @@ let tabB: Page;
 const contexts: BrowserContext[] = [];
 
 const themeOf = (page: Page) => page.evaluate(() => document.documentElement.dataset.theme ?? 'system');
-const dark = (page: Page) => page.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
+const dark = (page: Page) =>
+  page.locator('html[data-theme="dark"]').waitFor({ state: 'attached', timeout: 15_000 });
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+const WAIT = { timeout: 15_000 };
 
 describe.skipIf(withoutBrowser)('a member’s settings in a browser', () => {
   beforeAll(async () => {
@@ -57,7 +59,10 @@ describe.skipIf(withoutBrowser)('a member’s settings in a browser', () => {
     await dark(tabA);
     await dark(tabB);
     expect(reloaded).toBe(false);
-    await expect.poll(() => background(tabB)).not.toBe(lightB);
+    // The page's colours follow the attribute (a state of the page, waited on, not polled).
+    await tabB.waitForFunction((light) => getComputedStyle(document.body).backgroundColor !== light, lightB, {
+      timeout: 15_000,
+    });
     await expectAccessible(tabA, 'Settings, dark');
     // A new page load starts from the server's answer.
     await tabB.reload();
@@ -70,11 +75,17 @@ describe.skipIf(withoutBrowser)('a member’s settings in a browser', () => {
     await tabB.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     await tabA.getByLabel('Your instructions').fill('Answer in one sentence.');
     await tabA.getByRole('form', { name: 'Assistant' }).getByRole('button', { name: 'Save' }).click();
-    await tabA.getByRole('form', { name: 'Assistant' }).getByText('Saved.').waitFor();
-    await expect
-      .poll(() => tabB.getByLabel('Your instructions').inputValue())
-      .toBe('Answer in one sentence.');
+    await tabA.getByRole('form', { name: 'Assistant' }).getByText('Saved.').waitFor(WAIT);
+    // Pushed across tabs: waited on as the form's state, generously (a busy machine is slow).
+    await tabB.waitForFunction(
+      (want) => (document.getElementById('assistant-prompt') as HTMLTextAreaElement | null)?.value === want,
+      'Answer in one sentence.',
+      { timeout: 15_000 },
+    );
+    expect(await tabB.getByLabel('Your instructions').inputValue()).toBe('Answer in one sentence.');
+    // What describes the field is not its name: the name stays put as she types.
+    expect(await tabA.getByRole('textbox', { name: 'Your instructions', exact: true }).count()).toBe(1);
     await tabB.getByRole('radio', { name: 'Light' }).check();
-    await tabA.locator('html[data-theme="light"]').waitFor({ state: 'attached' });
+    await tabA.locator('html[data-theme="light"]').waitFor({ state: 'attached', ...WAIT });
   });
 });

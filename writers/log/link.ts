@@ -27,8 +27,8 @@ export type Link = {
   need: (need: Need) => void;
   /** The needed streams and buckets the server does not have (for /ready). */
   missing: () => Promise<string[]>;
-  /** After each reconnect, once what the server lost is made again. */
-  onBack: (listener: () => void) => void;
+  /** After each reconnect, once what the server lost is made again. Returns its removal. */
+  onBack: (listener: () => void) => () => void;
   /** Whenever something needed was found missing and made again. */
   onMade: (listener: (streams: string[]) => void) => void;
 };
@@ -68,7 +68,7 @@ export function createLink({ nc, jsm }: { nc: NatsConnection; jsm: JetStreamMana
     up = true;
     for (const wake of [...waiters]) wake();
     // One listener's failure must not keep the others from hearing, nor end the process.
-    for (const l of backListeners) {
+    for (const l of [...backListeners]) {
       try {
         l();
       } catch {
@@ -142,6 +142,10 @@ export function createLink({ nc, jsm }: { nc: NatsConnection; jsm: JetStreamMana
     missing: upkeep.missing,
     onBack: (listener) => {
       backListeners.push(listener);
+      return () => {
+        const at = backListeners.indexOf(listener);
+        if (at >= 0) backListeners.splice(at, 1);
+      };
     },
     onMade: (listener) => {
       madeListeners.push(listener);

@@ -66,7 +66,13 @@ export function SettingsPage() {
         </Alert>
       )}
       {!preferences ? (
-        <p className="text-sm text-muted-foreground">{loadError ?? 'Loading…'}</p>
+        loadError ? (
+          <Alert variant="destructive" role="alert">
+            {loadError}
+          </Alert>
+        ) : (
+          <p className="text-sm text-muted-foreground">Loading…</p>
+        )
       ) : (
         <div className="flex max-w-2xl flex-col gap-4">
           <ThemePicker theme={preferences.theme} onPick={(theme) => void save({ theme })} />
@@ -220,19 +226,24 @@ function AssistantForm({ preferences, save }: { preferences: MemberPreferences; 
             onChange={(e) => edit({ model: e.target.value })}
           />
         </label>
-        <label htmlFor="assistant-prompt" className="flex flex-col gap-1 text-sm">
-          Your instructions
+        <div className="flex flex-col gap-1 text-sm">
+          <label htmlFor="assistant-prompt">Your instructions</label>
           <Textarea
             id="assistant-prompt"
             value={prompt}
             maxLength={MAX_ASSISTANT_PROMPT}
             rows={5}
+            aria-describedby="assistant-prompt-count assistant-prompt-erased"
             onChange={(e) => edit({ prompt: e.target.value })}
           />
-          <span className="text-xs text-muted-foreground">
-            {prompt.length} / {MAX_ASSISTANT_PROMPT}. Erased with your other words if you ask.
-          </span>
-        </label>
+          {/* Outside the label: the field's name stays the same as the count changes. */}
+          <p className="text-xs text-muted-foreground">
+            <span id="assistant-prompt-count">
+              {prompt.length} / {MAX_ASSISTANT_PROMPT}.
+            </span>{' '}
+            <span id="assistant-prompt-erased">Erased with your other words if you ask.</span>
+          </p>
+        </div>
         <div className="flex items-center gap-3">
           <Button type="submit">Save</Button>
           <span className="text-sm text-muted-foreground" aria-live="polite">

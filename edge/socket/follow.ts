@@ -1,0 +1,132 @@
+// How an edge hears a stream's events as they are appended, for its sockets: an ordered
+// consumer from the stream's end (only what the stream stored, never a publish it refused).
+// Should the consumer end under it (the server lost it), it follows again from the next
+// sequence it has not seen, so nothing is skipped. After a reconnect it follows again the same
+// way, with a consumer of its own making: the client's own recovery of an ordered consumer can
+// ask the new one for nothing while it counts the old one's pull as pending, and then waits
+// out two missed heartbeats (30 s). A server back without its store has a new, shorter stream:
+// following it from the old position would skip everything until it grew past it, so then it
+// follows the new stream from its start. stop() leaves nothing behind: no consumer open (even
+// one opening as it is called), no pause pending, no listener on the link.
+import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import type { Log } from '../../writers/log/open.ts';
+
+export type Following = { stop: () => Promise<void>; from: number };
+
+export async function followLog({
+  log,
+  stream,
+  filter,
+  logger,
+  maxMessages = 100,
+  onMessage,
+  onNewStream,
+}: {
+  log: Log;
+  stream: string;
+  filter: string;
+  logger: Logger;
+  maxMessages?: number;
+  /** Each message in order; the next waits for it. Its failures are its own to report. */
+  onMessage: (m: JsMsg, stopping: () => boolean) => Promise<void>;
+  /** The server came back without its store: sequences start again below those seen. */
+  onNewStream?: () => void;
+}): Promise<Following> {
+  // From the end of the log as it stands now: every event after `from` is seen, none before.
+  const from = (await log.jsm.streams.info(stream)).state.last_seq;
+  let lastSeq = from;
+  let stopping = false;
+  /** Aborted by stop(): wakes the pause before following again. */
+  const halt = new AbortController();
+  /** Closed on purpose, to follow again at once: after a reconnect, or on a new stream. */
+  let restarting: 'again' | 'new stream' | undefined;
+  const open = async () => {
+    const consumer = await log.js.consumers.get(stream, {
+      filter_subjects: filter,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: lastSeq + 1,
+    });
+    return consumer.consume({ max_messages: maxMessages });
+  };
+  let messages = await open();
+  const offBack = log.link.onBack(() => {
+    if (stopping) return;
+    // Only the consumer this reconnect found is closed: one opened since is already new.
+    const found = messages;
+    void log.jsm.streams
+      .info(stream)
+      .then(({ state }) => {
+        if (state.last_seq >= lastSeq) return 'again' as const;
+        logger.warn(
+          { lastSeq, streamLastSeq: state.last_seq, stream },
+          'stream is new; following it from its start',
+        );
+        return 'new stream' as const;
+      })
+      .catch(() => 'again' as const)
+      .then(async (why) => {
+        if (stopping || found !== messages) return;
+        restarting = why;
+        if (why === 'new stream') onNewStream?.();
+        await found.close();
+      });
+  });
+  const stopped = () => stopping;
+  const done = (async () => {
+    while (!stopping) {
+      for await (const m of messages) {
+        lastSeq = m.seq;
+        await onMessage(m, stopped);
+      }
+      if (stopping) break;
+      // Only once this loop is done with the old stream's positions.
+      if (restarting === 'new stream') lastSeq = 0;
+      else if (!restarting) {
+        logger.error({ lastSeq, stream }, 'stream follower ended; following again');
+        await pause(1000, halt.signal);
+        if (stopping) break;
+      }
+      restarting = undefined;
+      const next = await open().catch((err) => {
+        logger.error({ err, stream }, 'stream follower could not restart');
+        return undefined;
+      });
+      // Stopped while it opened: stop() closed the one before, this one is closed here. Its
+      // close is queued behind what it holds, so it is read through (and dropped) to end.
+      if (stopping) {
+        if (next) {
+          const closing = next.close();
+          for await (const _dropped of next);
+          await closing;
+        }
+        break;
+      }
+      if (next) messages = next;
+    }
+  })();
+  return {
+    from,
+    stop: async () => {
+      stopping = true;
+      halt.abort();
+      offBack();
+      await messages.close();
+      await done;
+    },
+  };
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
