@@ -27,6 +27,7 @@ import { completionAggregate } from '../../writers/play/completion.ts';
 import { matchAggregate } from '../../writers/play/match.ts';
 import { rulesAggregate } from '../../writers/play/rules.ts';
 import { settingsAggregate } from '../../writers/play/settings.ts';
+import { conversationAggregate } from '../../writers/assistant/conversation.ts';
 import { preferencesAggregate } from '../../writers/preferences/member.ts';
 
 /** One aggregate type, its generics closed over: what the keeper needs of it. */
@@ -102,6 +103,7 @@ export function aggregateTypes(names: Names): Kept[] {
     kept(names, 'media.avatar', avatarAggregate),
     kept(names, 'audit.refusal', refusalAggregate),
     kept(names, 'preferences.member', preferencesAggregate),
+    kept(names, 'assistant.conversation', conversationAggregate),
   ];
 }
 

@@ -1,0 +1,24 @@
+// The assistant's commands as the edge calls them.
+import type { Appender, AppendResult, CommandMeta } from '../log/append.ts';
+import { type CompleteAnswer, conversationAggregate, type SubmitPrompt } from './conversation.ts';
+
+export type AssistantWriter = ReturnType<typeof createAssistantWriter>;
+
+export function createAssistantWriter({ appender }: { appender: Pick<Appender, 'append'> }) {
+  return {
+    submit: (input: Omit<SubmitPrompt, 'type'>, meta: CommandMeta): Promise<AppendResult> =>
+      appender.append({
+        type: conversationAggregate,
+        id: input.conversationId,
+        command: { type: 'submit', ...input },
+        meta,
+      }),
+    complete: (input: Omit<CompleteAnswer, 'type'>, meta: CommandMeta): Promise<AppendResult> =>
+      appender.append({
+        type: conversationAggregate,
+        id: input.conversationId,
+        command: { type: 'complete', ...input },
+        meta,
+      }),
+  };
+}

@@ -1,0 +1,14 @@
+import { defineErrors } from '../../contracts/errors.ts';
+
+export const assistantErrors = defineErrors('assistant', {
+  notYours: { status: 404, message: 'No such conversation.' },
+  noTurnPending: { status: 409, message: 'This conversation has no prompt waiting for an answer.' },
+  notConfigured: {
+    status: 503,
+    message:
+      'No model server is configured. An admin sets OLLAMA_URL to an Ollama server (for example http://ollama:11434; with Docker Compose, start the "full" profile).',
+  },
+  modelRefused: { status: 403, message: 'This model is not allowed for you.' },
+  overQuota: { status: 429, message: 'Your assistant quota is used up.' },
+  tooLarge: { status: 413, message: 'The prompt is too long.' },
+});
