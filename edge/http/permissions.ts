@@ -23,15 +23,23 @@ export const statements = {
   audit: ['read', 'checkpoint'],
   // Integrators: issue and revoke API keys (the event feed). Admins only.
   integration: ['manage'],
+  // The family assistant: use = ask it (the models and quotas the admins set apply); manage =
+  // its settings, the children's transcripts, the usage. Admins manage.
+  assistant: ['use', 'manage'],
 } as const;
 
 export type Statements = typeof statements;
 
 export const grants = {
   admin: statements,
-  member: { chat: ['read', 'write', 'create'], play: ['read', 'play'], media: ['read', 'upload'] },
+  member: {
+    chat: ['read', 'write', 'create'],
+    play: ['read', 'play'],
+    media: ['read', 'upload'],
+    assistant: ['use'],
+  },
   // Children upload only when the family's media settings allow it (checked by the route).
-  child: { chat: ['read', 'write'], play: ['read', 'play'], media: ['read'] },
+  child: { chat: ['read', 'write'], play: ['read', 'play'], media: ['read'], assistant: ['use'] },
 } satisfies Record<string, Partial<{ [K in keyof Statements]: readonly Statements[K][number][] }>>;
 
 export const PERMISSIONS = {
@@ -79,4 +87,10 @@ export const MEDIA_PERMISSIONS = {
 export const AUDIT_PERMISSIONS = {
   read: { audit: ['read'] },
   checkpoint: { audit: ['checkpoint'] },
+} as const;
+
+/** Every member asks the assistant; admins manage it and read the children's transcripts. */
+export const ASSISTANT_PERMISSIONS = {
+  use: { assistant: ['use'] },
+  manage: { assistant: ['manage'] },
 } as const;
