@@ -52,6 +52,8 @@ export type Names = {
   assistant: {
     /** One member's conversation with the assistant: prompts and answers, in turn. */
     conversation: (conversationId: string) => string;
+    /** The admins' settings: the models each role may ask for, each member's quota (optimistic concurrency). */
+    settings: () => string;
     /** One member's erasure, written once on this stream so its read models blank their data (personal.proto). */
     erasure: (memberId: string) => string;
   };
@@ -174,6 +176,7 @@ export function createNames(prefix = ''): Names {
     },
     assistant: {
       conversation: (conversationId) => `${root}.assistant.conversation.${token(conversationId)}`,
+      settings: () => `${root}.assistant.settings`,
       erasure: (memberId) => `${root}.assistant.erasure.${token(memberId)}`,
     },
   };

@@ -3,6 +3,7 @@
 // send. Tests of the boundary walk this table; a served route missing from it fails them.
 
 import { rebuildStartBody } from '../contracts/admin.schema.ts';
+import { chatBody } from '../contracts/assistant.schema.ts';
 import { verifyBody } from '../contracts/audit-chain.schema.ts';
 import {
   CLIENT_FRAME_TYPES,
@@ -229,6 +230,8 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
       },
       schema: preferencesPatchBody,
     }),
+    // assistant (no model server in the suites' hubs: a valid prompt is refused before anything is written)
+    row('POST', '/api/v1/assistant/chat', { body: { prompt: 'Say hello' }, schema: chatBody }),
     row('POST', '/api/v1/play/rules/preview', { body: { rules: DEFAULT_RULES }, schema: previewRulesBody }),
     row('PUT', '/api/v1/play/rules', {
       body: { expected_version: 1, rules: DEFAULT_RULES },

@@ -4,6 +4,8 @@
 // aggregate (the chain's checkpoints) match nothing.
 import type { Envelope } from '../../contracts/events.ts';
 import type { Names } from '../../contracts/subjects.ts';
+import { conversationAggregate } from '../../writers/assistant/conversation.ts';
+import { settingsAggregate as assistantSettingsAggregate } from '../../writers/assistant/settings.ts';
 import { refusalAggregate } from '../../writers/audit/refusal.ts';
 import { channelAggregate } from '../../writers/chat/channel.ts';
 import { messageAggregate } from '../../writers/chat/message.ts';
@@ -27,7 +29,6 @@ import { completionAggregate } from '../../writers/play/completion.ts';
 import { matchAggregate } from '../../writers/play/match.ts';
 import { rulesAggregate } from '../../writers/play/rules.ts';
 import { settingsAggregate } from '../../writers/play/settings.ts';
-import { conversationAggregate } from '../../writers/assistant/conversation.ts';
 import { preferencesAggregate } from '../../writers/preferences/member.ts';
 
 /** One aggregate type, its generics closed over: what the keeper needs of it. */
@@ -104,6 +105,7 @@ export function aggregateTypes(names: Names): Kept[] {
     kept(names, 'audit.refusal', refusalAggregate),
     kept(names, 'preferences.member', preferencesAggregate),
     kept(names, 'assistant.conversation', conversationAggregate),
+    kept(names, 'assistant.settings', assistantSettingsAggregate),
   ];
 }
 

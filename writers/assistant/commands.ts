@@ -1,6 +1,7 @@
 // The assistant's commands as the edge calls them.
 import type { Appender, AppendResult, CommandMeta } from '../log/append.ts';
 import { type CompleteAnswer, conversationAggregate, type SubmitPrompt } from './conversation.ts';
+import { type ChangeSettings, settingsAggregate } from './settings.ts';
 
 export type AssistantWriter = ReturnType<typeof createAssistantWriter>;
 
@@ -20,5 +21,7 @@ export function createAssistantWriter({ appender }: { appender: Pick<Appender, '
         command: { type: 'complete', ...input },
         meta,
       }),
+    changeSettings: (input: Omit<ChangeSettings, 'type'>, meta: CommandMeta): Promise<AppendResult> =>
+      appender.append({ type: settingsAggregate, id: 'family', command: { type: 'change', ...input }, meta }),
   };
 }

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/assistant/v1/events.proto.
  */
 export const file_hearth_assistant_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiBoZWFydGgvYXNzaXN0YW50L3YxL2V2ZW50cy5wcm90bxITaGVhcnRoLmFzc2lzdGFudC52MSKrAQoPUHJvbXB0U3VibWl0dGVkEh0KD2NvbnZlcnNhdGlvbl9pZBgBIAEoCUIEoLsYARIXCgltZW1iZXJfaWQYAiABKAlCBKC7GAESEgoEcm9sZRgDIAEoCUIEoLsYARITCgVtb2RlbBgEIAEoCUIEoLsYARIUCgZwcm9tcHQYBSABKAlCBKi7GAESEgoEdHVybhgGIAEoDUIEoLsYAToNsrsYCW1lbWJlcl9pZCKZAgoPQW5zd2VyQ29tcGxldGVkEh0KD2NvbnZlcnNhdGlvbl9pZBgBIAEoCUIEoLsYARIXCgltZW1iZXJfaWQYAiABKAlCBKC7GAESEgoEdHVybhgDIAEoDUIEoLsYARITCgVtb2RlbBgEIAEoCUIEoLsYARIUCgZhbnN3ZXIYBSABKAlCBKi7GAESGwoNcHJvbXB0X3Rva2VucxgGIAEoDUIEoLsYARIbCg1hbnN3ZXJfdG9rZW5zGAcgASgNQgSguxgBEhkKC2R1cmF0aW9uX21zGAggASgNQgSguxgBEhUKB2N1dF9vZmYYCSABKAlCBKC7GAESFAoGY2FjaGVkGAogASgIQgSguxgBOg2yuxgJbWVtYmVyX2lkIokCCg5Bc3Npc3RhbnRFdmVudBIxCghtZXRhZGF0YRgBIAEoCzIfLmhlYXJ0aC5jb21tb24udjEuRXZlbnRNZXRhZGF0YRJAChBwcm9tcHRfc3VibWl0dGVkGAogASgLMiQuaGVhcnRoLmFzc2lzdGFudC52MS5Qcm9tcHRTdWJtaXR0ZWRIABJAChBhbnN3ZXJfY29tcGxldGVkGAsgASgLMiQuaGVhcnRoLmFzc2lzdGFudC52MS5BbnN3ZXJDb21wbGV0ZWRIABI3Cg1tZW1iZXJfZXJhc2VkGBQgASgLMh4uaGVhcnRoLmNvbW1vbi52MS5NZW1iZXJFcmFzZWRIAEIHCgVldmVudGIGcHJvdG8z", [file_hearth_common_v1_audit, file_hearth_common_v1_metadata, file_hearth_common_v1_personal]);
+  fileDesc("CiBoZWFydGgvYXNzaXN0YW50L3YxL2V2ZW50cy5wcm90bxITaGVhcnRoLmFzc2lzdGFudC52MSKrAQoPUHJvbXB0U3VibWl0dGVkEh0KD2NvbnZlcnNhdGlvbl9pZBgBIAEoCUIEoLsYARIXCgltZW1iZXJfaWQYAiABKAlCBKC7GAESEgoEcm9sZRgDIAEoCUIEoLsYARITCgVtb2RlbBgEIAEoCUIEoLsYARIUCgZwcm9tcHQYBSABKAlCBKi7GAESEgoEdHVybhgGIAEoDUIEoLsYAToNsrsYCW1lbWJlcl9pZCKZAgoPQW5zd2VyQ29tcGxldGVkEh0KD2NvbnZlcnNhdGlvbl9pZBgBIAEoCUIEoLsYARIXCgltZW1iZXJfaWQYAiABKAlCBKC7GAESEgoEdHVybhgDIAEoDUIEoLsYARITCgVtb2RlbBgEIAEoCUIEoLsYARIUCgZhbnN3ZXIYBSABKAlCBKi7GAESGwoNcHJvbXB0X3Rva2VucxgGIAEoDUIEoLsYARIbCg1hbnN3ZXJfdG9rZW5zGAcgASgNQgSguxgBEhkKC2R1cmF0aW9uX21zGAggASgNQgSguxgBEhUKB2N1dF9vZmYYCSABKAlCBKC7GAESFAoGY2FjaGVkGAogASgIQgSguxgBOg2yuxgJbWVtYmVyX2lkIjYKClJvbGVNb2RlbHMSEgoEcm9sZRgBIAEoCUIEoLsYARIUCgZtb2RlbHMYAiADKAlCBKC7GAEiZwoLTWVtYmVyUXVvdGESFwoJbWVtYmVyX2lkGAEgASgJQgSguxgBEhwKDnRva2Vuc19wZXJfZGF5GAIgASgNQgSguxgBEiEKE3JlcXVlc3RzX3Blcl9taW51dGUYAyABKA1CBKC7GAEiqAEKGEFzc2lzdGFudFNldHRpbmdzQ2hhbmdlZBI9Cg5hbGxvd2VkX21vZGVscxgBIAMoCzIfLmhlYXJ0aC5hc3Npc3RhbnQudjEuUm9sZU1vZGVsc0IEoLsYARI2CgZxdW90YXMYAiADKAsyIC5oZWFydGguYXNzaXN0YW50LnYxLk1lbWJlclF1b3RhQgSguxgBEhUKB3ZlcnNpb24YAyABKA1CBKC7GAEi1AIKDkFzc2lzdGFudEV2ZW50EjEKCG1ldGFkYXRhGAEgASgLMh8uaGVhcnRoLmNvbW1vbi52MS5FdmVudE1ldGFkYXRhEkAKEHByb21wdF9zdWJtaXR0ZWQYCiABKAsyJC5oZWFydGguYXNzaXN0YW50LnYxLlByb21wdFN1Ym1pdHRlZEgAEkAKEGFuc3dlcl9jb21wbGV0ZWQYCyABKAsyJC5oZWFydGguYXNzaXN0YW50LnYxLkFuc3dlckNvbXBsZXRlZEgAEkkKEHNldHRpbmdzX2NoYW5nZWQYDCABKAsyLS5oZWFydGguYXNzaXN0YW50LnYxLkFzc2lzdGFudFNldHRpbmdzQ2hhbmdlZEgAEjcKDW1lbWJlcl9lcmFzZWQYFCABKAsyHi5oZWFydGguY29tbW9uLnYxLk1lbWJlckVyYXNlZEgAQgcKBWV2ZW50YgZwcm90bzM", [file_hearth_common_v1_audit, file_hearth_common_v1_metadata, file_hearth_common_v1_personal]);
 
 /**
  * A member asked the assistant something: their words, sealed as theirs.
@@ -148,6 +148,90 @@ export const AnswerCompletedSchema: GenMessage<AnswerCompleted> = /*@__PURE__*/
   messageDesc(file_hearth_assistant_v1_events, 1);
 
 /**
+ * The models one role may ask for. A role without a list may ask for any model.
+ *
+ * @generated from message hearth.assistant.v1.RoleModels
+ */
+export type RoleModels = Message<"hearth.assistant.v1.RoleModels"> & {
+  /**
+   * @generated from field: string role = 1;
+   */
+  role: string;
+
+  /**
+   * @generated from field: repeated string models = 2;
+   */
+  models: string[];
+};
+
+/**
+ * Describes the message hearth.assistant.v1.RoleModels.
+ * Use `create(RoleModelsSchema)` to create a new message.
+ */
+export const RoleModelsSchema: GenMessage<RoleModels> = /*@__PURE__*/
+  messageDesc(file_hearth_assistant_v1_events, 2);
+
+/**
+ * One member's quota; 0 is no limit.
+ *
+ * @generated from message hearth.assistant.v1.MemberQuota
+ */
+export type MemberQuota = Message<"hearth.assistant.v1.MemberQuota"> & {
+  /**
+   * @generated from field: string member_id = 1;
+   */
+  memberId: string;
+
+  /**
+   * @generated from field: uint32 tokens_per_day = 2;
+   */
+  tokensPerDay: number;
+
+  /**
+   * @generated from field: uint32 requests_per_minute = 3;
+   */
+  requestsPerMinute: number;
+};
+
+/**
+ * Describes the message hearth.assistant.v1.MemberQuota.
+ * Use `create(MemberQuotaSchema)` to create a new message.
+ */
+export const MemberQuotaSchema: GenMessage<MemberQuota> = /*@__PURE__*/
+  messageDesc(file_hearth_assistant_v1_events, 3);
+
+/**
+ * An admin set the assistant's settings: the whole new set, replacing the last.
+ *
+ * @generated from message hearth.assistant.v1.AssistantSettingsChanged
+ */
+export type AssistantSettingsChanged = Message<"hearth.assistant.v1.AssistantSettingsChanged"> & {
+  /**
+   * @generated from field: repeated hearth.assistant.v1.RoleModels allowed_models = 1;
+   */
+  allowedModels: RoleModels[];
+
+  /**
+   * @generated from field: repeated hearth.assistant.v1.MemberQuota quotas = 2;
+   */
+  quotas: MemberQuota[];
+
+  /**
+   * Counts from 1.
+   *
+   * @generated from field: uint32 version = 3;
+   */
+  version: number;
+};
+
+/**
+ * Describes the message hearth.assistant.v1.AssistantSettingsChanged.
+ * Use `create(AssistantSettingsChangedSchema)` to create a new message.
+ */
+export const AssistantSettingsChangedSchema: GenMessage<AssistantSettingsChanged> = /*@__PURE__*/
+  messageDesc(file_hearth_assistant_v1_events, 4);
+
+/**
  * The payload of every ASSISTANT message: metadata plus exactly one event.
  *
  * @generated from message hearth.assistant.v1.AssistantEvent
@@ -175,6 +259,12 @@ export type AssistantEvent = Message<"hearth.assistant.v1.AssistantEvent"> & {
     case: "answerCompleted";
   } | {
     /**
+     * @generated from field: hearth.assistant.v1.AssistantSettingsChanged settings_changed = 12;
+     */
+    value: AssistantSettingsChanged;
+    case: "settingsChanged";
+  } | {
+    /**
      * @generated from field: hearth.common.v1.MemberErased member_erased = 20;
      */
     value: MemberErased;
@@ -187,5 +277,5 @@ export type AssistantEvent = Message<"hearth.assistant.v1.AssistantEvent"> & {
  * Use `create(AssistantEventSchema)` to create a new message.
  */
 export const AssistantEventSchema: GenMessage<AssistantEvent> = /*@__PURE__*/
-  messageDesc(file_hearth_assistant_v1_events, 2);
+  messageDesc(file_hearth_assistant_v1_events, 5);
 
