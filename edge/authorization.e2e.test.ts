@@ -122,6 +122,16 @@ const ASSISTANT_ROWS: Row[] = [
   },
   { method: 'GET', path: '/api/v1/admin/assistant/children', admin: 200, member: 403, child: 403 },
   { method: 'GET', path: '/api/v1/admin/assistant/usage', admin: 200, member: 403, child: 403 },
+  { method: 'GET', path: '/api/v1/admin/assistant/settings', admin: 200, member: 403, child: 403 },
+  {
+    method: 'PUT',
+    path: '/api/v1/admin/assistant/settings',
+    // A stale version: refused after the permission check, so the matrix changes nothing.
+    body: { expected_version: 99, allowed_models: [], quotas: [] },
+    admin: 409,
+    member: 403,
+    child: 403,
+  },
 ];
 
 // Media: everyone sees the family's photos and avatars; members and admins upload and make albums; children

@@ -187,6 +187,48 @@ describe('a child’s conversation', () => {
   });
 });
 
+describe('the admins’ settings', () => {
+  it('refuse a model not allowed for children with 403, and a member over quota with 429 and when it resets', async () => {
+    const kidId = (await kid.me()).id;
+    const annId = (await ann.me()).id;
+    const set = await admin.request('/api/v1/admin/assistant/settings', {
+      method: 'PUT',
+      body: {
+        expected_version: 0,
+        allowed_models: [{ role: 'child', models: ['llama3.2'] }],
+        quotas: [
+          { member_id: annId, tokens_per_day: 1, requests_per_minute: 0 },
+          { member_id: kidId, tokens_per_day: 0, requests_per_minute: 100 },
+        ],
+      },
+    });
+    expect(set.status).toBe(200);
+    expect(await (await admin.request('/api/v1/admin/assistant/settings')).json()).toMatchObject({
+      version: 1,
+    });
+
+    const refused = await ask(kid, { prompt: 'Hi', model: 'other' });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: 'assistant.model_refused' });
+    expect((await ask(kid, { prompt: 'Hi again', model: 'llama3.2' })).status).toBe(200);
+
+    const over = await ask(ann, { prompt: 'More', model: 'llama3.2' });
+    expect(over.status).toBe(429);
+    expect(over.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await over.json()).toMatchObject({
+      code: 'assistant.over_quota',
+      details: { resetsAt: expect.any(String) },
+    });
+
+    // An admin who changed an older version is told so.
+    const stale = await admin.request('/api/v1/admin/assistant/settings', {
+      method: 'PUT',
+      body: { expected_version: 0, allowed_models: [], quotas: [] },
+    });
+    expect(stale.status).toBe(409);
+  });
+});
+
 describe('a hub without a model server', () => {
   it('says plainly that none is configured, and how to add one', async () => {
     bare = await startTestHub();

@@ -16,6 +16,7 @@ import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
 import type { PromptCache } from './cache.ts';
 import type { AssistantConfig } from './config.ts';
+import { checkLimits } from './limits.ts';
 import {
   type ChatMessage,
   openChat,
@@ -60,6 +61,7 @@ export async function chat(
   }
   messages.push({ role: 'user', content: body.prompt });
 
+  await checkLimits(deps.db, { memberId: user.id, role, model, now: new Date() });
   const meta = commandMeta(c, body);
   const submitted = await writer.submit(
     { conversationId, memberId: user.id, role, model, prompt: body.prompt },

@@ -8,9 +8,16 @@ import type {
   CutOff,
   UsageDay,
 } from '../../contracts/assistant.api.ts';
-import { chatBody, MAX_PROMPT, UUID_PATTERN } from '../../contracts/assistant.schema.ts';
-import { commonErrors } from '../../contracts/errors.ts';
 import {
+  assistantSettingsBody,
+  chatBody,
+  MAX_PROMPT,
+  UUID_PATTERN,
+} from '../../contracts/assistant.schema.ts';
+import { commonErrors } from '../../contracts/errors.ts';
+import { ASSISTANT_CONVERSATIONS } from '../../projectors/assistant-conversations/projection.ts';
+import {
+  assistantSettings,
   findConversation,
   listConversations,
   type StoredConversation,
@@ -19,9 +26,11 @@ import {
 } from '../../projectors/assistant-conversations/queries.ts';
 import type { AssistantWriter } from '../../writers/assistant/commands.ts';
 import { assistantErrors } from '../../writers/assistant/errors.ts';
+import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
 import { ASSISTANT_PERMISSIONS } from '../http/permissions.ts';
+import { READ_AFTER_TIMEOUT_MS } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
 import type { PromptCache } from './cache.ts';
@@ -93,6 +102,26 @@ export function assistantRoutes({
   app.get('/admin/assistant/children', manage, async (c) => {
     const rows = await listConversations(db, { role: 'child', limit: 200 });
     return c.json({ conversations: rows.map(summary) });
+  });
+
+  app.get('/admin/assistant/settings', manage, async (c) => c.json(await assistantSettings(db)));
+
+  app.put('/admin/assistant/settings', manage, jsonBody(assistantSettingsBody), async (c) => {
+    const body = c.req.valid('json');
+    const result = await writer.changeSettings(
+      {
+        expectedVersion: body.expected_version,
+        allowedModels: body.allowed_models,
+        quotas: body.quotas.map((q) => ({
+          memberId: q.member_id,
+          tokensPerDay: q.tokens_per_day,
+          requestsPerMinute: q.requests_per_minute,
+        })),
+      },
+      commandMeta(c, body),
+    );
+    await deps.projectors.waitFor(ASSISTANT_CONVERSATIONS, result.seq, READ_AFTER_TIMEOUT_MS);
+    return c.json({ seq: result.seq, version: body.expected_version + 1 });
   });
 
   app.get('/admin/assistant/usage', manage, async (c) => {

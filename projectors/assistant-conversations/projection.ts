@@ -96,6 +96,27 @@ async function applyOne(db: Kysely<AssistantDB>, schema: string, e: StoredEvent<
         .execute();
       return;
     }
+    case 'settingsChanged': {
+      const v = event.value;
+      const row = {
+        version: v.version,
+        allowed_models: JSON.stringify(v.allowedModels.map((r) => ({ role: r.role, models: r.models }))),
+        quotas: JSON.stringify(
+          v.quotas.map((q) => ({
+            member_id: q.memberId,
+            tokens_per_day: q.tokensPerDay,
+            requests_per_minute: q.requestsPerMinute,
+          })),
+        ),
+        last_seq: e.seq,
+      };
+      await db
+        .insertInto('settings')
+        .values({ id: 'family', ...row })
+        .onConflict((oc) => oc.column('id').doUpdateSet(row).where('settings.last_seq', '<', seq))
+        .execute();
+      return;
+    }
     case 'memberErased':
       await blankMember(
         db as Kysely<unknown>,

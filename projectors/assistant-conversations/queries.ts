@@ -100,3 +100,19 @@ export async function usageByDay(db: Kysely<unknown>, since: Date): Promise<Usag
     cached: Number(r.cached),
   }));
 }
+
+export type StoredSettings = {
+  version: number;
+  allowed_models: { role: string; models: string[] }[];
+  quotas: { member_id: string; tokens_per_day: number; requests_per_minute: number }[];
+};
+
+/** The admins' settings, or none set (any model, no quota). */
+export async function assistantSettings(db: Kysely<unknown>): Promise<StoredSettings> {
+  const row = await of(db)
+    .selectFrom('settings')
+    .select(['version', 'allowed_models', 'quotas'])
+    .where('id', '=', 'family')
+    .executeTakeFirst();
+  return row ?? { version: 0, allowed_models: [], quotas: [] };
+}

@@ -35,4 +35,18 @@ export type TurnRow = {
   last_seq: Seq;
 };
 
-export type AssistantDB = { conversations: ConversationRow; turns: TurnRow };
+export type SettingsRow = {
+  id: string;
+  version: number;
+  /** [{ role, models }] */
+  allowed_models: ColumnType<{ role: string; models: string[] }[], string, string>;
+  /** [{ member_id, tokens_per_day, requests_per_minute }] */
+  quotas: ColumnType<
+    { member_id: string; tokens_per_day: number; requests_per_minute: number }[],
+    string,
+    string
+  >;
+  last_seq: Seq;
+};
+
+export type AssistantDB = { conversations: ConversationRow; turns: TurnRow; settings: SettingsRow };

@@ -38,9 +38,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('turns_pk', ['conversation_id', 'turn'])
     .execute();
   await db.schema.createIndex('turns_member_day').on('turns').columns(['member_id', 'asked_at']).execute();
+  // The admins' settings, one row: models per role and quotas per member, as JSON.
+  await db.schema
+    .createTable('settings')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('allowed_models', 'jsonb', (c) => c.notNull())
+    .addColumn('quotas', 'jsonb', (c) => c.notNull())
+    .addColumn('last_seq', 'bigint', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('settings').execute();
   await db.schema.dropTable('turns').execute();
   await db.schema.dropTable('conversations').execute();
 }
