@@ -1,6 +1,7 @@
 // npm run bench: every figure beside its baseline, measured in the same run on this machine.
 // Not a test: it takes minutes and its numbers depend on the host. BENCH_SCALE=0.1 for a dry run.
 import { loadavg } from 'node:os';
+import { measureAssistant } from './assistant.ts';
 import { measureAuditLog } from './audit-log.ts';
 import { measureAuditVerify } from './audit-verify.ts';
 import { measureBlueGreen } from './bluegreen.ts';
@@ -28,7 +29,8 @@ const scale = Number(process.env.BENCH_SCALE ?? 1);
 // chat (or just one of its figures: fanout, history), play, restart (NATS restarted under a hub),
 // audit (verify of the hash chain),
 // audit-log (the audit read model over every stream), bluegreen (a verified rebuild of chat),
-// feed (the integrators' SSE feed), tracing (POST /messages with tracing on beside off).
+// feed (the integrators' SSE feed), tracing (POST /messages with tracing on beside off),
+// assistant (time to first token through Hearth beside straight to the model server).
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? null;
 const wants = (group: string) => only === null || only.includes(group);
 const config = {
@@ -90,6 +92,10 @@ async function main() {
     if (wants('http')) figures.push(await measureHttp({ ctx, clients: config.httpClients }));
     if (wants('tracing'))
       figures.push(await measureTracing({ ctx, seconds: Math.max(2, Math.round(10 * scale)), step }));
+    if (wants('assistant'))
+      figures.push(
+        await measureAssistant({ ctx, conversations: Math.max(32, Math.round(400 * scale)), step }),
+      );
     if (wants('chat') || wants('fanout')) {
       const fanout = await measureChatFanout({ ctx, ...config.chat.fanout, step });
       figures.push(fanout.latency, fanout.memory);

@@ -2,7 +2,16 @@
 import type { JSONSchemaType } from 'ajv';
 
 /** The streams' bare names, as checkpoints and reports name them. */
-export const CHAINED_STREAMS = ['IDENTITY', 'CHAT', 'PLAY', 'HOME', 'MEDIA', 'AUDIT', 'PREFERENCES'] as const;
+export const CHAINED_STREAMS = [
+  'IDENTITY',
+  'CHAT',
+  'PLAY',
+  'HOME',
+  'MEDIA',
+  'AUDIT',
+  'PREFERENCES',
+  'ASSISTANT',
+] as const;
 
 export type VerifyBody = { stream?: string; from_seq?: number };
 export const verifyBody: JSONSchemaType<VerifyBody> = {

@@ -1,6 +1,7 @@
 // One envelope message per domain: metadata plus a oneof of that domain's events.
 import type { Message } from '@bufbuild/protobuf';
 import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
+import { AssistantEventSchema } from './gen/hearth/assistant/v1/events_pb.ts';
 import { AuditEventSchema } from './gen/hearth/audit/v1/events_pb.ts';
 import { ChatEventSchema } from './gen/hearth/chat/v1/events_pb.ts';
 import type { EventMetadata } from './gen/hearth/common/v1/metadata_pb.ts';
@@ -27,6 +28,7 @@ export const ENVELOPES: { [D in Domain]: GenMessage<Envelope> } = {
   media: MediaEventSchema as unknown as GenMessage<Envelope>,
   audit: AuditEventSchema as unknown as GenMessage<Envelope>,
   preferences: PreferencesEventSchema as unknown as GenMessage<Envelope>,
+  assistant: AssistantEventSchema as unknown as GenMessage<Envelope>,
 };
 
 export const HEADERS = {

@@ -3,7 +3,16 @@
 
 import { commonErrors } from './errors.ts';
 
-export const DOMAINS = ['identity', 'chat', 'play', 'home', 'media', 'audit', 'preferences'] as const;
+export const DOMAINS = [
+  'identity',
+  'chat',
+  'play',
+  'home',
+  'media',
+  'audit',
+  'preferences',
+  'assistant',
+] as const;
 export type Domain = (typeof DOMAINS)[number];
 
 export type Names = {
@@ -37,6 +46,14 @@ export type Names = {
     channelMessages: (channelId: string) => string;
     /** Everything about one channel, in order. */
     channel: (channelId: string) => string;
+    /** One member's erasure, written once on this stream so its read models blank their data (personal.proto). */
+    erasure: (memberId: string) => string;
+  };
+  assistant: {
+    /** One member's conversation with the assistant: prompts and answers, in turn. */
+    conversation: (conversationId: string) => string;
+    /** The admins' settings: the models each role may ask for, each member's quota (optimistic concurrency). */
+    settings: () => string;
     /** One member's erasure, written once on this stream so its read models blank their data (personal.proto). */
     erasure: (memberId: string) => string;
   };
@@ -156,6 +173,11 @@ export function createNames(prefix = ''): Names {
     preferences: {
       member: (memberId) => `${root}.preferences.member.${token(memberId)}`,
       erasure: (memberId) => `${root}.preferences.erasure.${token(memberId)}`,
+    },
+    assistant: {
+      conversation: (conversationId) => `${root}.assistant.conversation.${token(conversationId)}`,
+      settings: () => `${root}.assistant.settings`,
+      erasure: (memberId) => `${root}.assistant.erasure.${token(memberId)}`,
     },
   };
 }

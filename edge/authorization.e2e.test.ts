@@ -111,6 +111,31 @@ const PREFERENCES_ROWS: Row[] = [
   },
 ];
 
+// The assistant: every member asks it (no model server in this hub: 503 not_configured) and
+// reads their own conversations; only admins read the children's transcripts and the usage.
+const ASSISTANT_ROWS: Row[] = [
+  { method: 'GET', path: '/api/v1/assistant/status', ...everyone(200) },
+  { method: 'POST', path: '/api/v1/assistant/chat', body: { prompt: 'hello' }, ...everyone(503) },
+  { method: 'GET', path: '/api/v1/assistant/conversations', ...everyone(200) },
+  {
+    method: 'GET',
+    path: '/api/v1/assistant/conversations/00000000-0000-4000-8000-000000000000',
+    ...everyone(404),
+  },
+  { method: 'GET', path: '/api/v1/admin/assistant/children', admin: 200, member: 403, child: 403 },
+  { method: 'GET', path: '/api/v1/admin/assistant/usage', admin: 200, member: 403, child: 403 },
+  { method: 'GET', path: '/api/v1/admin/assistant/settings', admin: 200, member: 403, child: 403 },
+  {
+    method: 'PUT',
+    path: '/api/v1/admin/assistant/settings',
+    // A stale version: refused after the permission check, so the matrix changes nothing.
+    body: { expected_version: 99, allowed_models: [], quotas: [] },
+    admin: 409,
+    member: 403,
+    child: 403,
+  },
+];
+
 // Media: everyone sees the family's photos and avatars; members and admins upload and make albums; children
 // upload only when the family allows it (not by default: 403 children_may_not_upload). A JSON
 // body is no upload (400 bad_multipart); unknown files and albums answer 404 to whoever may ask.
@@ -233,6 +258,7 @@ const ROWS = (target: string, files: Seeded = { photo: 'nosuch', dm: 'nosuch' })
   ...PLAY_ROWS,
   ...HOME_ROWS,
   ...PREFERENCES_ROWS,
+  ...ASSISTANT_ROWS,
   ...MEDIA_ROWS,
   ...AUDIT_ROWS,
   ...FILE_ROWS(files),

@@ -53,6 +53,10 @@ export type Environment = OtelEnvironment & {
   HEARTH_AUDIT_VERIFY_INTERVAL: number;
   HEARTH_LOG_KEEPER_INTERVAL: number;
   HEARTH_LOG_KEEPER_MARGIN: number;
+  OLLAMA_URL?: string;
+  HEARTH_ASSISTANT_MODEL: string;
+  HEARTH_ASSISTANT_TIMEOUT: number;
+  HEARTH_ASSISTANT_CACHE_TTL: number;
   PATH: string;
 };
 
@@ -296,6 +300,33 @@ export const SCHEMA: JSONSchemaType<Environment> = {
       default: 30,
       description: 'a whole number of days from 1 to 180',
     },
+    // The family assistant (edge/assistant/): an Ollama-compatible model server.
+    OLLAMA_URL: {
+      type: 'string',
+      pattern: '^https?://\\S+$',
+      nullable: true,
+      description: 'an http(s) URL of an Ollama server, such as http://ollama:11434',
+    },
+    HEARTH_ASSISTANT_MODEL: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9._:/-]{1,100}$',
+      default: 'llama3.2',
+      description: 'a model name, such as llama3.2',
+    },
+    HEARTH_ASSISTANT_TIMEOUT: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 600,
+      default: 60,
+      description: 'a whole number of seconds from 1 to 600',
+    },
+    HEARTH_ASSISTANT_CACHE_TTL: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 86400,
+      default: 600,
+      description: 'a whole number of seconds from 0 to 86400',
+    },
     PATH: { type: 'string', default: '', description: 'a search path' },
     // OpenTelemetry's own names: how traces leave the hub (edge/boot/tracing.ts).
     ...OTEL_PROPERTIES,
@@ -329,6 +360,9 @@ export const SCHEMA: JSONSchemaType<Environment> = {
     'HEARTH_AUDIT_VERIFY_INTERVAL',
     'HEARTH_LOG_KEEPER_INTERVAL',
     'HEARTH_LOG_KEEPER_MARGIN',
+    'HEARTH_ASSISTANT_MODEL',
+    'HEARTH_ASSISTANT_TIMEOUT',
+    'HEARTH_ASSISTANT_CACHE_TTL',
     'PATH',
   ],
 };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import * as formats from 'ajv-formats';
+import type { AssistantConfig } from './assistant/config.ts';
 import type { InfraSettings } from './boot/infra.ts';
 import type { TracingSettings } from './boot/tracing-settings.ts';
 import { type Environment, type LogLevel, SCHEMA } from './config-schema.ts';
@@ -35,6 +36,8 @@ export type HubSettings = {
   logKeeper: { intervalMs: number; marginMs: number };
   /** OpenTelemetry traces: the standard OTEL_* variables (none set: off). */
   tracing: TracingSettings;
+  /** The family assistant's model server (edge/assistant/). */
+  assistant: AssistantConfig;
 };
 
 /** What `npm start` and the CLI need beyond the hub's own settings. */
@@ -198,6 +201,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       marginMs: e.HEARTH_LOG_KEEPER_MARGIN * 24 * 60 * 60 * 1000,
     },
     tracing: tracingSettings(e),
+    assistant: {
+      ollamaUrl: e.OLLAMA_URL?.replace(/\/$/, ''),
+      defaultModel: e.HEARTH_ASSISTANT_MODEL,
+      timeoutMs: e.HEARTH_ASSISTANT_TIMEOUT * 1000,
+      cacheTtlMs: e.HEARTH_ASSISTANT_CACHE_TTL * 1000,
+    },
     infra: {
       auditSigningKey: e.HEARTH_AUDIT_SIGNING_KEY,
       natsUrl: e.NATS_URL,

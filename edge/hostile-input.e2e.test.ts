@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CommandRoute, clientFrames, commandRoutes, pathOf } from '../test/command-routes.ts';
 import { appendedSince, caughtUp, logHeads, serveHub } from '../test/hostile.ts';
 import { PASSWORD, startTestHub, type TestClient, type TestHub } from '../test/hub.ts';
+import { type FakeOllama, startFakeOllama } from '../test/ollama.ts';
 import {
   type Hostile,
   hostileValue,
@@ -34,11 +35,15 @@ let rows: CommandRoute[];
 let pools: Pools;
 let messageId: string;
 let requests = 0;
+let ollama: FakeOllama;
 
 beforeAll(async () => {
+  // The assistant's prompts are answered by a model server on loopback (test/ollama.ts).
+  ollama = await startFakeOllama();
+  ollama.pace = 0;
   t = await startTestHub({
     identity: { allowedEmailDomains: ['family.test'] },
-    env: { HEARTH_COMMAND_RATE_LIMIT: '1000000', HEARTH_AUTH_RATE_LIMIT: 'off' },
+    env: { HEARTH_COMMAND_RATE_LIMIT: '1000000', HEARTH_AUTH_RATE_LIMIT: 'off', OLLAMA_URL: ollama.url },
     chat: { rateLimit: { burst: 1_000_000, perSecond: 1_000_000 } },
   });
   server = await serveHub(t.hub);
@@ -100,6 +105,7 @@ afterAll(async () => {
   }
   await server?.close();
   await t?.stop();
+  await ollama?.stop();
 });
 
 // Path parameters: the row's own value, an id that exists, or something hostile.

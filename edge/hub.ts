@@ -15,6 +15,7 @@ import { createAppender } from '../writers/log/append.ts';
 import { connectLog, type NatsAuth } from '../writers/log/connect.ts';
 import { consumerFigures, startConsumerHistory } from './admin/consumers.ts';
 import { createApp } from './app.ts';
+import { createAssistant } from './assistant/index.ts';
 import { auditChainRoutes } from './audit/chain.routes.ts';
 import { type AuditChain, createAuditChain } from './audit/chain.ts';
 import { auditModule } from './audit/index.ts';
@@ -204,6 +205,7 @@ async function assembleHub({
     onScan: metrics.scanned,
   });
   const preferences = createPreferences({ log, appender, push: chat.push, logger });
+  const assistant = createAssistant({ appender, config: settings.assistant });
   const audit = auditModule();
   const integrators = createIntegrators({ log, appender, logger, options: integratorOptions });
   const projections = [
@@ -213,6 +215,7 @@ async function assembleHub({
     ...home.projections,
     ...media.projections,
     ...preferences.projections,
+    ...assistant.projections,
     ...audit.projections,
     ...integrators.projections,
   ];
@@ -281,6 +284,7 @@ async function assembleHub({
   deps.apiRoutes.push(home.routes(deps));
   deps.apiRoutes.push(media.routes(deps));
   deps.apiRoutes.push(preferences.routes(deps));
+  deps.apiRoutes.push(assistant.routes(deps));
   deps.apiRoutes.push(auditChainRoutes(deps, auditChain));
   deps.apiRoutes.push(audit.routes(deps));
   deps.apiRoutes.push(catalogRoutes(deps, auditChain));

@@ -3,6 +3,7 @@
 // send. Tests of the boundary walk this table; a served route missing from it fails them.
 
 import { rebuildStartBody } from '../contracts/admin.schema.ts';
+import { assistantSettingsBody, chatBody } from '../contracts/assistant.schema.ts';
 import { verifyBody } from '../contracts/audit-chain.schema.ts';
 import {
   CLIENT_FRAME_TYPES,
@@ -228,6 +229,16 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
         muted_notifications: ['joined'],
       },
       schema: preferencesPatchBody,
+    }),
+    // assistant (no model server in the suites' hubs: a valid prompt is refused before anything is written)
+    row('POST', '/api/v1/assistant/chat', { body: { prompt: 'Say hello' }, schema: chatBody }),
+    row('PUT', '/api/v1/admin/assistant/settings', {
+      body: {
+        expected_version: 0,
+        allowed_models: [{ role: 'child', models: ['llama3.2'] }],
+        quotas: [{ member_id: user, tokens_per_day: 100000, requests_per_minute: 100 }],
+      },
+      schema: assistantSettingsBody,
     }),
     row('POST', '/api/v1/play/rules/preview', { body: { rules: DEFAULT_RULES }, schema: previewRulesBody }),
     row('PUT', '/api/v1/play/rules', {

@@ -11,6 +11,7 @@ type Service = {
   image?: string;
   build?: unknown;
   volumes?: string[];
+  environment?: Record<string, string>;
   secrets?: string[];
   healthcheck?: { test: string[] | string };
   depends_on?: Record<string, { condition: string; required?: boolean }>;
@@ -50,6 +51,10 @@ describe('compose.yaml profiles', () => {
   it('runs nats, postgres and the hub in core, and adds clamav, prometheus, grafana and ollama in full', () => {
     expect(inProfile('core')).toEqual(CORE.sort());
     expect(inProfile('full')).toEqual(FULL.sort());
+  });
+
+  it('points the hub’s assistant at the full profile’s ollama, unless OLLAMA_URL says otherwise', () => {
+    expect(compose.services.hub?.environment?.OLLAMA_URL).toMatch(/^\$\{OLLAMA_URL-http:\/\/ollama:11434\}$/);
   });
 
   it('health-checks every service (the hub in its image too)', () => {

@@ -25,6 +25,9 @@ export const statements = {
   integration: ['manage'],
   // Each member's own preferences (theme, language, assistant…): everyone keeps their own.
   preferences: ['manage'],
+  // The family assistant: use = ask it (the models and quotas the admins set apply); manage =
+  // its settings, the children's transcripts, the usage. Admins manage.
+  assistant: ['use', 'manage'],
 } as const;
 
 export type Statements = typeof statements;
@@ -36,9 +39,16 @@ export const grants = {
     play: ['read', 'play'],
     media: ['read', 'upload'],
     preferences: ['manage'],
+    assistant: ['use'],
   },
   // Children upload only when the family's media settings allow it (checked by the route).
-  child: { chat: ['read', 'write'], play: ['read', 'play'], media: ['read'], preferences: ['manage'] },
+  child: {
+    chat: ['read', 'write'],
+    play: ['read', 'play'],
+    media: ['read'],
+    preferences: ['manage'],
+    assistant: ['use'],
+  },
 } satisfies Record<string, Partial<{ [K in keyof Statements]: readonly Statements[K][number][] }>>;
 
 export const PERMISSIONS = {
@@ -94,4 +104,10 @@ export const PREFERENCES_PERMISSIONS = {
 export const AUDIT_PERMISSIONS = {
   read: { audit: ['read'] },
   checkpoint: { audit: ['checkpoint'] },
+} as const;
+
+/** Every member asks the assistant; admins manage it and read the children's transcripts. */
+export const ASSISTANT_PERMISSIONS = {
+  use: { assistant: ['use'] },
+  manage: { assistant: ['manage'] },
 } as const;

@@ -4,6 +4,8 @@
 // aggregate (the chain's checkpoints) match nothing.
 import type { Envelope } from '../../contracts/events.ts';
 import type { Names } from '../../contracts/subjects.ts';
+import { conversationAggregate } from '../../writers/assistant/conversation.ts';
+import { settingsAggregate as assistantSettingsAggregate } from '../../writers/assistant/settings.ts';
 import { refusalAggregate } from '../../writers/audit/refusal.ts';
 import { channelAggregate } from '../../writers/chat/channel.ts';
 import { messageAggregate } from '../../writers/chat/message.ts';
@@ -102,6 +104,8 @@ export function aggregateTypes(names: Names): Kept[] {
     kept(names, 'media.avatar', avatarAggregate),
     kept(names, 'audit.refusal', refusalAggregate),
     kept(names, 'preferences.member', preferencesAggregate),
+    kept(names, 'assistant.conversation', conversationAggregate),
+    kept(names, 'assistant.settings', assistantSettingsAggregate),
   ];
 }
 

@@ -2,6 +2,7 @@
 import { Flame } from 'lucide-react';
 import { useEffect } from 'react';
 import { isConsolePath } from './admin/console-page.tsx';
+import { ASSISTANT_PATH } from './assistant/assistant-page.tsx';
 import { AuthPage } from './identity/auth-page.tsx';
 import { SessionProvider, useSession } from './identity/session.tsx';
 import { navigate, usePath } from './lib/route.ts';
@@ -43,6 +44,7 @@ function paneOf(path: string): Pane {
   if (channel) return { kind: 'channel', channelId: channel };
   if (path === '/home') return { kind: 'home' };
   if (path === SETTINGS_PATH) return { kind: 'settings' };
+  if (path === ASSISTANT_PATH) return { kind: 'assistant' };
   if (isPlayPath(path)) return { kind: 'play', path };
   if (isConsolePath(path)) return { kind: 'console', path };
   if (isGalleryPath(path)) return { kind: 'gallery', path };

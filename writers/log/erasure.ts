@@ -9,21 +9,23 @@ import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts'
 import { MemberErasedSchema } from '../../contracts/gen/hearth/common/v1/personal_pb.ts';
 import type { MediaEvent } from '../../contracts/gen/hearth/media/v1/events_pb.ts';
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
+import type { AssistantEvent } from '../../contracts/gen/hearth/assistant/v1/events_pb.ts';
 import type { PreferencesEvent } from '../../contracts/gen/hearth/preferences/v1/events_pb.ts';
 import type { AggregateType } from './append.ts';
 
 export type ErasureCommand = { memberId: string; requestedBy: string; requestedAtMs: number };
 type Erased = { erased: boolean };
-type ErasureDomain = 'chat' | 'media' | 'play' | 'preferences';
+type ErasureDomain = 'chat' | 'media' | 'play' | 'preferences' | 'assistant';
 type EnvelopeOf<D extends ErasureDomain> = {
   chat: ChatEvent;
   media: MediaEvent;
   play: PlayEvent;
   preferences: PreferencesEvent;
+  assistant: AssistantEvent;
 }[D];
 
 /** The domains whose streams get the member's erasure after identity's. */
-export const ERASURE_DOMAINS: ErasureDomain[] = ['chat', 'media', 'play', 'preferences'];
+export const ERASURE_DOMAINS: ErasureDomain[] = ['chat', 'media', 'play', 'preferences', 'assistant'];
 
 export function erasureAggregate<D extends ErasureDomain>(
   domain: D,

@@ -5,6 +5,7 @@
 import { House, Images, Settings2, Trophy } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { ConsolePage } from '../admin/console-page.tsx';
+import { AssistantPage } from '../assistant/assistant-page.tsx';
 import { createChatClient } from '../chat/client.ts';
 import { ConnectionBanner } from '../chat/connection-banner.tsx';
 import { Conversation } from '../chat/conversation.tsx';
@@ -43,7 +44,8 @@ export type Pane =
   | { kind: 'play'; path: string }
   | { kind: 'console'; path: string }
   | { kind: 'gallery'; path: string }
-  | { kind: 'settings' };
+  | { kind: 'settings' }
+  | { kind: 'assistant' };
 
 export function SignedInPage({ user, pane }: { user: User; pane: Pane }) {
   const { ended, roleChanged } = useSession();
@@ -142,6 +144,8 @@ function Layout({ user, pane }: { user: User; pane: Pane }) {
             <GalleryPage me={user} path={pane.path} />
           ) : pane.kind === 'settings' ? (
             <SettingsPage />
+          ) : pane.kind === 'assistant' ? (
+            <AssistantPage />
           ) : (
             <div className="flex flex-1 items-center justify-center text-sm text-muted-foreground">
               <PageTitle name="Channels" />

@@ -1,0 +1,171 @@
+// POST /assistant/chat: the member's prompt is written (PromptSubmitted), the model server is
+// asked with the conversation so far, and its answer streams back as SSE. Whatever ends it (the
+// end, Stop or a closed tab, a timeout, a failing server) the answer as far as it came is
+// written (AnswerCompleted, cut_off saying why), and the upstream request is cancelled.
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { ChatStreamEvents, CutOff } from '../../contracts/assistant.api.ts';
+import type { ChatBody } from '../../contracts/assistant.schema.ts';
+import { findConversation } from '../../projectors/assistant-conversations/queries.ts';
+import { memberPreferences } from '../../projectors/preferences-members/queries.ts';
+import type { AssistantWriter } from '../../writers/assistant/commands.ts';
+import { assistantErrors } from '../../writers/assistant/errors.ts';
+import { commandMeta } from '../http/command.ts';
+import type { HubEnv } from '../http/context.ts';
+import type { HubDeps } from '../http/deps.ts';
+import type { PromptCache } from './cache.ts';
+import type { AssistantConfig } from './config.ts';
+import { checkLimits } from './limits.ts';
+import {
+  type ChatMessage,
+  openChat,
+  UpstreamError,
+  type UpstreamFailure,
+  type UpstreamStream,
+} from './ollama.ts';
+
+const CUT: Record<UpstreamFailure, CutOff> = {
+  stopped: 'stopped',
+  timeout: 'timeout',
+  down: 'upstream',
+  garbage: 'upstream',
+  refused: 'upstream',
+};
+
+export async function chat(
+  c: Context<HubEnv>,
+  body: ChatBody,
+  {
+    deps,
+    writer,
+    config,
+    cache,
+  }: { deps: HubDeps; writer: AssistantWriter; config: AssistantConfig; cache: PromptCache },
+): Promise<Response> {
+  const url = config.ollamaUrl;
+  if (url === undefined) throw assistantErrors.notConfigured();
+  const user = c.get('user');
+  const role = user.role ?? 'member';
+  const prefs = await memberPreferences(deps.db, user.id);
+  const model = body.model ?? (prefs.assistant_model || config.defaultModel);
+  const conversationId = body.conversation_id ?? randomUUID();
+  const earlier = body.conversation_id ? await findConversation(deps.db, conversationId) : undefined;
+  if (earlier && earlier.conversation.member_id !== user.id) throw assistantErrors.notYours();
+
+  const messages: ChatMessage[] = [];
+  if (prefs.assistant_prompt) messages.push({ role: 'system', content: prefs.assistant_prompt });
+  for (const t of earlier?.turns ?? []) {
+    messages.push({ role: 'user', content: t.prompt });
+    if (t.answer) messages.push({ role: 'assistant', content: t.answer });
+  }
+  messages.push({ role: 'user', content: body.prompt });
+
+  await checkLimits(deps.db, { memberId: user.id, role, model, now: new Date() });
+  const meta = commandMeta(c, body);
+  const submitted = await writer.submit(
+    { conversationId, memberId: user.id, role, model, prompt: body.prompt },
+    meta,
+  );
+  const turn = (earlier?.conversation.turns ?? 0) + 1;
+  const startedAt = Date.now();
+  const complete = (
+    answer: string,
+    extra: { promptTokens: number; answerTokens: number; cutOff: CutOff; cached: boolean },
+  ) =>
+    writer.complete(
+      { conversationId, memberId: user.id, model, answer, durationMs: Date.now() - startedAt, ...extra },
+      { ...meta, commandId: `${meta.commandId}:answer`, now: new Date() },
+    );
+
+  const key = cache.key(model, messages);
+  const hit = cache.get(key, startedAt);
+  if (hit) {
+    await complete(hit.answer, { ...hit, cutOff: '', cached: true });
+    return streamSSE(c, async (sse) => {
+      const send = <E extends keyof ChatStreamEvents>(event: E, data: ChatStreamEvents[E]) =>
+        sse.writeSSE({ event, data: JSON.stringify(data) });
+      await send('start', { conversation_id: conversationId, turn, model, cached: true });
+      await send('token', { text: hit.answer });
+      await send('done', {
+        cut_off: '',
+        prompt_tokens: hit.promptTokens,
+        answer_tokens: hit.answerTokens,
+        duration_ms: Date.now() - startedAt,
+        cached: true,
+      });
+    });
+  }
+
+  // Cancelled when the member leaves (the request's signal) or the stream is aborted.
+  const stop = new AbortController();
+  const left = () => stop.abort();
+  c.req.raw.signal.addEventListener('abort', left, { once: true });
+  let upstream: UpstreamStream;
+  try {
+    upstream = await openChat({ url, model, messages, timeoutMs: config.timeoutMs, signal: stop.signal });
+  } catch (err) {
+    c.req.raw.signal.removeEventListener('abort', left);
+    const failure = err instanceof UpstreamError ? err.failure : 'down';
+    await complete('', { promptTokens: 0, answerTokens: 0, cutOff: CUT[failure], cached: false });
+    throw failure === 'timeout'
+      ? assistantErrors.upstreamTimeout()
+      : failure === 'refused'
+        ? assistantErrors.upstreamRefused((err as Error).message)
+        : assistantErrors.upstreamDown();
+  }
+
+  return streamSSE(c, async (sse) => {
+    sse.onAbort(left);
+    const send = <E extends keyof ChatStreamEvents>(event: E, data: ChatStreamEvents[E]) =>
+      sse.writeSSE({ event, data: JSON.stringify(data) });
+    let answer = '';
+    let tokens = { promptTokens: 0, answerTokens: 0 };
+    let cutOff: CutOff = 'upstream';
+    try {
+      await send('start', { conversation_id: conversationId, turn, model, cached: false });
+      for await (const chunk of upstream) {
+        if (chunk.kind === 'done') {
+          tokens = { promptTokens: chunk.promptTokens, answerTokens: chunk.answerTokens };
+          cutOff = '';
+          break;
+        }
+        answer += chunk.text;
+        if (!sse.aborted) await send('token', { text: chunk.text });
+      }
+      if (cutOff === '') cache.put(key, { answer, ...tokens }, Date.now());
+    } catch (err) {
+      const failure = stop.signal.aborted
+        ? 'stopped'
+        : err instanceof UpstreamError
+          ? err.failure
+          : 'garbage';
+      cutOff = CUT[failure];
+      if (!sse.aborted && failure !== 'stopped')
+        await send('error', {
+          error: (err as Error).message,
+          code: failure === 'timeout' ? 'assistant.upstream_timeout' : 'assistant.upstream_failed',
+        }).catch(() => undefined);
+    } finally {
+      c.req.raw.signal.removeEventListener('abort', left);
+      stop.abort();
+    }
+    try {
+      await complete(answer, { ...tokens, cutOff, cached: false });
+    } catch (err) {
+      deps.logger.warn({ err, conversationId, seq: submitted.seq }, 'an assistant answer was not recorded');
+    }
+    if (!sse.aborted)
+      await send('done', {
+        cut_off: cutOff,
+        ...snake(tokens),
+        duration_ms: Date.now() - startedAt,
+        cached: false,
+      }).catch(() => undefined);
+  });
+}
+
+const snake = (t: { promptTokens: number; answerTokens: number }) => ({
+  prompt_tokens: t.promptTokens,
+  answer_tokens: t.answerTokens,
+});

@@ -1,0 +1,193 @@
+// Talking to an Ollama-compatible server: POST /api/chat streams chunked NDJSON, one object per
+// line ({ message: { content }, done }), the last with done: true and the token counts.
+// Connecting is retried only before the first token (an answer already begun is never asked
+// again, it would repeat itself); each wait, for the answer to begin and between two chunks,
+// is bounded by the timeout.
+
+export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
+
+export type UpstreamChunk =
+  | { kind: 'token'; text: string }
+  | { kind: 'done'; promptTokens: number; answerTokens: number };
+
+export type UpstreamFailure = 'down' | 'timeout' | 'garbage' | 'refused' | 'stopped';
+
+export class UpstreamError extends Error {
+  readonly failure: UpstreamFailure;
+  constructor(failure: UpstreamFailure, message: string) {
+    super(message);
+    this.name = 'UpstreamError';
+    this.failure = failure;
+  }
+}
+
+const RETRY_DELAYS_MS = [100, 400];
+const MAX_LINE = 1 << 20;
+
+export type UpstreamStream = AsyncGenerator<UpstreamChunk, void, void>;
+
+/**
+ * Opens the answer: resolves once the server has answered with a 200 (retrying a refused
+ * connection or a 5xx before then), and returns its chunks. `signal` cancels it at any point.
+ */
+export async function openChat({
+  url,
+  model,
+  messages,
+  timeoutMs,
+  signal,
+}: {
+  url: string;
+  model: string;
+  messages: ChatMessage[];
+  timeoutMs: number;
+  signal: AbortSignal;
+}): Promise<UpstreamStream> {
+  const body = JSON.stringify({ model, messages, stream: true });
+  for (let attempt = 0; ; attempt++) {
+    const controller = new AbortController();
+    const cancel = () => controller.abort();
+    signal.addEventListener('abort', cancel, { once: true });
+    const timer = setTimeout(cancel, timeoutMs);
+    let res: Response;
+    try {
+      res = await fetch(`${url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: controller.signal,
+      });
+    } catch (cause) {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', cancel);
+      if (signal.aborted) throw new UpstreamError('stopped', 'The answer was stopped.');
+      if (controller.signal.aborted)
+        throw new UpstreamError('timeout', 'The model server did not answer in time.');
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (delay === undefined)
+        throw new UpstreamError('down', `The model server cannot be reached (${(cause as Error).message}).`);
+      await new Promise((r) => setTimeout(r, delay));
+      continue;
+    }
+    clearTimeout(timer);
+    if (res.status >= 500 && RETRY_DELAYS_MS[attempt] !== undefined) {
+      await res.body?.cancel().catch(() => undefined);
+      signal.removeEventListener('abort', cancel);
+      await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt]));
+      continue;
+    }
+    if (res.status !== 200 || !res.body) {
+      const said = await res.text().catch(() => '');
+      signal.removeEventListener('abort', cancel);
+      throw new UpstreamError(
+        res.status >= 500 ? 'down' : 'refused',
+        `The model server refused: ${upstreamMessage(said) ?? `HTTP ${res.status}`}.`,
+      );
+    }
+    return chunks(res.body, { controller, timeoutMs, signal, cancel });
+  }
+}
+
+function upstreamMessage(text: string): string | undefined {
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    return typeof parsed.error === 'string' ? parsed.error.slice(0, 200) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function* chunks(
+  body: ReadableStream<Uint8Array>,
+  {
+    controller,
+    timeoutMs,
+    signal,
+    cancel,
+  }: { controller: AbortController; timeoutMs: number; signal: AbortSignal; cancel: () => void },
+): UpstreamStream {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      let read: ReadableStreamReadResult<Uint8Array> | 'timeout';
+      try {
+        read = await Promise.race([reader.read(), timedOut]);
+      } catch {
+        if (signal.aborted) throw new UpstreamError('stopped', 'The answer was stopped.');
+        throw new UpstreamError('garbage', 'The model server stopped in the middle of the answer.');
+      } finally {
+        clearTimeout(timer);
+      }
+      if (read === 'timeout')
+        throw new UpstreamError('timeout', 'The model server stopped answering in time.');
+      if (read.done)
+        throw new UpstreamError('garbage', 'The model server stopped in the middle of the answer.');
+      buffer += decoder.decode(read.value, { stream: true });
+      if (buffer.length > MAX_LINE)
+        throw new UpstreamError('garbage', 'The model server sent something unreadable.');
+      for (let at = buffer.indexOf('\n'); at >= 0; at = buffer.indexOf('\n')) {
+        const line = buffer.slice(0, at).trim();
+        buffer = buffer.slice(at + 1);
+        if (line === '') continue;
+        const chunk = parseLine(line);
+        if (chunk.kind === 'done') {
+          yield chunk;
+          return;
+        }
+        if (chunk.text !== '') yield chunk;
+      }
+    }
+  } finally {
+    signal.removeEventListener('abort', cancel);
+    // Whatever ended the answer (done, a failure, the member leaving), the request is closed.
+    controller.abort();
+    reader.releaseLock();
+  }
+}
+
+function parseLine(line: string): UpstreamChunk {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    throw new UpstreamError('garbage', 'The model server sent something unreadable.');
+  }
+  if (typeof parsed !== 'object' || parsed === null)
+    throw new UpstreamError('garbage', 'The model server sent something unreadable.');
+  const o = parsed as {
+    error?: unknown;
+    done?: unknown;
+    message?: { content?: unknown };
+    prompt_eval_count?: unknown;
+    eval_count?: unknown;
+  };
+  if (typeof o.error === 'string')
+    throw new UpstreamError('garbage', `The model server failed: ${o.error.slice(0, 200)}.`);
+  if (o.done === true)
+    return { kind: 'done', promptTokens: count(o.prompt_eval_count), answerTokens: count(o.eval_count) };
+  const content = o.message?.content;
+  if (typeof content !== 'string')
+    throw new UpstreamError('garbage', 'The model server sent something unreadable.');
+  return { kind: 'token', text: content };
+}
+
+const count = (v: unknown): number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 31 ? v : 0;
+
+/** The models the server has (GET /api/tags), or undefined when it cannot be asked. */
+export async function listModels(url: string, timeoutMs: number): Promise<string[] | undefined> {
+  try {
+    const res = await fetch(`${url}/api/tags`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { models?: { name?: unknown }[] };
+    return (body.models ?? []).map((m) => m.name).filter((n): n is string => typeof n === 'string');
+  } catch {
+    return undefined;
+  }
+}

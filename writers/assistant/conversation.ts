@@ -1,0 +1,78 @@
+// One member's conversation with the assistant: a prompt opens a turn, its answer (whole, cut
+// off, or from the cache) closes it. Only its member writes to it. The sizes and strings were
+// checked at the edge (contracts/assistant.schema.ts).
+import { create } from '@bufbuild/protobuf';
+import {
+  AnswerCompletedSchema,
+  type AssistantEvent,
+  AssistantEventSchema,
+  PromptSubmittedSchema,
+} from '../../contracts/gen/hearth/assistant/v1/events_pb.ts';
+import type { AggregateType } from '../log/append.ts';
+import { assistantErrors } from './errors.ts';
+import {
+  type AssistantEventBody,
+  type ConversationState,
+  evolveConversation,
+  initialConversation,
+} from './state.ts';
+
+export type SubmitPrompt = {
+  type: 'submit';
+  conversationId: string;
+  memberId: string;
+  role: string;
+  model: string;
+  prompt: string;
+};
+
+export type CompleteAnswer = {
+  type: 'complete';
+  conversationId: string;
+  memberId: string;
+  model: string;
+  answer: string;
+  promptTokens: number;
+  answerTokens: number;
+  durationMs: number;
+  cutOff: '' | 'stopped' | 'timeout' | 'upstream';
+  cached: boolean;
+};
+
+export type ConversationCommand = SubmitPrompt | CompleteAnswer;
+
+export function decideConversation(
+  command: ConversationCommand,
+  state: ConversationState,
+): AssistantEventBody[] {
+  if (state.memberId !== '' && state.memberId !== command.memberId) throw assistantErrors.notYours();
+  switch (command.type) {
+    case 'submit': {
+      // A turn whose answer never came (the hub stopped mid-answer) does not block the next.
+      const { type: _, ...rest } = command;
+      return [
+        { case: 'promptSubmitted', value: create(PromptSubmittedSchema, { ...rest, turn: state.turns + 1 }) },
+      ];
+    }
+    case 'complete': {
+      if (!state.pending) throw assistantErrors.noTurnPending();
+      const { type: _, ...rest } = command;
+      return [
+        { case: 'answerCompleted', value: create(AnswerCompletedSchema, { ...rest, turn: state.turns }) },
+      ];
+    }
+    default: {
+      const never: never = command;
+      return never;
+    }
+  }
+}
+
+export const conversationAggregate: AggregateType<ConversationState, ConversationCommand, AssistantEvent> = {
+  domain: 'assistant',
+  envelope: AssistantEventSchema,
+  subject: (names, id) => names.assistant.conversation(id),
+  decider: { initialState: initialConversation, evolve: evolveConversation, decide: decideConversation },
+  concurrency: 'optimistic',
+  snapshot: true,
+};
