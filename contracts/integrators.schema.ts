@@ -34,7 +34,12 @@ export const feedQuery: JSONSchemaType<FeedQuery> = {
 };
 
 /** http(s) only; receivers on loopback or the LAN are allowed (docs/webhooks.md). */
-const webhookUrl = { type: 'string', minLength: 8, maxLength: 2000, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$' } as const;
+const webhookUrl = {
+  type: 'string',
+  minLength: 8,
+  maxLength: 2000,
+  pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$',
+} as const;
 const webhookSubjects = {
   type: 'array',
   minItems: 1,
@@ -43,7 +48,13 @@ const webhookSubjects = {
   items: { type: 'string', minLength: 3, maxLength: 300 },
 } as const;
 /** An admin's own secret, when not the hub's: at least 16 characters, no spaces. */
-const webhookSecret = { type: 'string', nullable: true, minLength: 16, maxLength: 256, pattern: '^\\S+$' } as const;
+const webhookSecret = {
+  type: 'string',
+  nullable: true,
+  minLength: 16,
+  maxLength: 256,
+  pattern: '^\\S+$',
+} as const;
 
 export type WebhookBody = { name: string; url: string; subjects: string[]; secret?: string };
 export const webhookBody: JSONSchemaType<WebhookBody> = {

@@ -183,7 +183,14 @@ export async function createHub({
     onScan: metrics.scanned,
   });
   const audit = auditModule();
-  const integrators = createIntegrators({ log, appender, logger, options: integratorOptions });
+  const integrators = createIntegrators({
+    log,
+    appender,
+    db,
+    hubSecret: authSecret,
+    logger,
+    options: integratorOptions,
+  });
   const projections = [
     ...identity.projections,
     ...chat.projections,
@@ -215,6 +222,7 @@ export async function createHub({
   });
   await auditChain.migrate();
   await migrateKeeper(db);
+  await integrators.migrate();
   projectors.onRewritten(chat.rewritten);
   let sweeper: { stop: () => Promise<void> } | undefined;
   let keeper: { stop: () => Promise<void> } | undefined;
@@ -283,6 +291,7 @@ export async function createHub({
         await projectors.start();
         audit.start(deps);
         auditChain.start();
+        integrators.startDeliveries();
       }
       await identity.start();
       if (people) {

@@ -21,7 +21,7 @@ export const statements = {
   // The audit log: read = the viewer, its exports, the retention, verifying the chain;
   // checkpoint = sign a checkpoint of every stream now. Admins only.
   audit: ['read', 'checkpoint'],
-  // Integrators: issue and revoke API keys (the event feed). Admins only.
+  // Integrators: API keys (the event feed) and webhooks. Admins only.
   integration: ['manage'],
 } as const;
 
@@ -49,7 +49,7 @@ export const PERMISSIONS = {
   manageFamily: { family: ['manage'] },
   /** Erasing a member's personal data on request: admins only. */
   eraseMember: { user: ['delete'] },
-  /** Issuing, listing and revoking integrators' API keys: admins only. */
+  /** Integrators' API keys and webhooks (their deliveries too): admins only. */
   manageIntegrations: { integration: ['manage'] },
 } as const;
 

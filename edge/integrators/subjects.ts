@@ -3,6 +3,7 @@ import { FEED_DOMAINS, type FeedDomain } from '../../contracts/integrators.api.t
 import type { Names } from '../../contracts/subjects.ts';
 
 export { subjectMatches } from '../../contracts/subjects.ts';
+
 import { integratorErrors } from './errors.ts';
 
 const TOKEN = /^(?:[A-Za-z0-9_-]{1,128}|\*|>)$/;

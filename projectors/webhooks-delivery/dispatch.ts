@@ -8,7 +8,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { WebhookSealer } from '../../writers/identity/webhook-secret.ts';
-import { sendDelivery, type Outcome } from './send.ts';
+import { type Outcome, sendDelivery } from './send.ts';
 import { DELIVERY_SCHEMA } from './tables.ts';
 
 export type WebhookOptions = {
@@ -87,7 +87,9 @@ export function startDeliveries({
         ) x WHERE rn <= ${options.perWebhook} ORDER BY id LIMIT ${free})
       UPDATE ${table} d SET next_at = now() + make_interval(secs => ${lease})
       FROM pick WHERE d.id = pick.id AND d.status = 'pending' AND d.next_at <= now()
-      RETURNING d.id, d.webhook_id, d.stream, d.seq, d.body, d.attempts, pick.url, pick.secret_sealed`.execute(db);
+      RETURNING d.id, d.webhook_id, d.stream, d.seq, d.body, d.attempts, pick.url, pick.secret_sealed`.execute(
+      db,
+    );
     return rows;
   };
 
@@ -103,7 +105,11 @@ export function startDeliveries({
     await sql`UPDATE ${table} SET attempts = ${attempts}, last_status = ${outcome.status},
       last_error = ${outcome.error}, status = ${dead ? 'dead' : 'pending'},
       next_at = now() + make_interval(secs => ${wait}) WHERE id = ${row.id}`.execute(db);
-    if (dead) logger.warn({ delivery: row.id, webhook: row.webhook_id, error: outcome.error }, 'webhook delivery dead');
+    if (dead)
+      logger.warn(
+        { delivery: row.id, webhook: row.webhook_id, error: outcome.error },
+        'webhook delivery dead',
+      );
   };
 
   const attempt = async (row: Claimed): Promise<void> => {

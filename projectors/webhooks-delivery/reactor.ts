@@ -4,13 +4,14 @@
 // twice and loses none (the row is unique per webhook and event). The body is the event as the
 // feed releases it to a "<domain>:read" key (writers/log/public-event.ts): personal fields
 // sealed, client fields withheld, secrets and webhook URLs never. The delivery loop sends it.
-import { type FeedDomain, FEED_DOMAINS } from '../../contracts/integrators.api.ts';
+
+import type { Kysely } from 'kysely';
+import { FEED_DOMAINS, type FeedDomain } from '../../contracts/integrators.api.ts';
 import { subjectMatches } from '../../contracts/subjects.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { toPublicEvent } from '../../writers/log/public-event.ts';
 import { IDENTITY_WEBHOOKS } from '../identity-webhooks/projection.ts';
 import { activeWebhooks } from '../identity-webhooks/queries.ts';
-import type { Kysely } from 'kysely';
 import type { Reactor } from '../runtime/types.ts';
 import { DELIVERY_SCHEMA, type DeliveryDB } from './tables.ts';
 
@@ -36,7 +37,12 @@ function webhookReactor({ log, domain }: { log: Pick<Log, 'jsm' | 'names'>; doma
         // The stored bytes, as the feed renders them: the StoredEvent has its fields opened.
         const m = await log.jsm.direct.getMessage(stream, { seq: e.seq });
         if (!m) continue;
-        const event = toPublicEvent({ domain, stream, msg: { subject: m.subject, seq: e.seq, data: m.data, time: m.time }, open: false });
+        const event = toPublicEvent({
+          domain,
+          stream,
+          msg: { subject: m.subject, seq: e.seq, data: m.data, time: m.time },
+          open: false,
+        });
         const body = JSON.stringify(event);
         for (const h of to)
           rows.push({ webhook_id: h.id, stream, seq: e.seq, subject: e.subject, type: event.type, body });

@@ -23,7 +23,12 @@ type Settings = { name: string; url: string; subjects: string[] };
 
 export type WebhookCommand =
   | ({ type: 'registerWebhook'; webhookId: string; secretSealed: Uint8Array; actorId: string } & Settings)
-  | ({ type: 'changeWebhook'; webhookId: string; secretSealed?: Uint8Array | undefined; actorId: string } & Settings)
+  | ({
+      type: 'changeWebhook';
+      webhookId: string;
+      secretSealed?: Uint8Array | undefined;
+      actorId: string;
+    } & Settings)
   | { type: 'removeWebhook'; webhookId: string; actorId: string };
 
 export function evolveWebhook(state: Webhook, event: IdentityEventBody): Webhook {
@@ -31,7 +36,13 @@ export function evolveWebhook(state: Webhook, event: IdentityEventBody): Webhook
     case 'webhookRegistered':
     case 'webhookChanged': {
       const v = event.value;
-      return { status: 'registered', webhookId: v.webhookId, name: v.name, url: v.targetUrl, subjects: v.subjects };
+      return {
+        status: 'registered',
+        webhookId: v.webhookId,
+        name: v.name,
+        url: v.targetUrl,
+        subjects: v.subjects,
+      };
     }
     case 'webhookRemoved':
       return state.status === 'none' ? state : { ...state, status: 'removed' };
