@@ -122,8 +122,8 @@ export async function createHub({
   log.link.onMade((streams) => logger.warn({ streams }, 'the log server had lost these; made them again'));
   // The pool serves requests, the live loops, batches that go the slow way, and rebuilds. The
   // leads are held on one session of their own (projectors/runtime/leader-locks.ts) and each
-  // read model this process leads (29 with their reactors) sends its batches on a connection of
-  // its own: a leading hub holds at most 16 + 1 + 29, a standby 16 + 1, beside better-auth's.
+  // read model this process leads (28 with their reactors) sends its batches on a connection of
+  // its own: a leading hub holds at most 16 + 1 + 28, a standby 16 + 1, beside better-auth's.
   const pool = openPool({ connectionString: databaseUrl, max: 16 }, (err) =>
     logger.warn({ err }, 'database connection lost'),
   );
