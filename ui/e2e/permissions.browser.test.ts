@@ -32,6 +32,7 @@ const PATHS = [
   '/admin/browse',
   '/admin/aggregate',
   '/admin/keys',
+  '/admin/webhooks',
 ];
 
 async function idOf(page: Page): Promise<string> {
