@@ -65,3 +65,49 @@ export type PublicEvent = {
    */
   personal: 'open' | 'sealed' | 'erased' | 'clear';
 };
+
+/** GET /api/v1/admin/webhooks: one webhook as the console lists it (never its secret). */
+export type AdminWebhook = {
+  id: string;
+  name: string;
+  url: string;
+  subjects: string[];
+  status: 'active' | 'removed';
+  registeredBy: string;
+  registeredAt: string;
+  changedAt: string | null;
+  removedAt: string | null;
+};
+
+/** POST /api/v1/admin/webhooks: the secret is in the answer only when the hub made it. */
+export type WebhookMade = { id: string; secret?: string; seq: number };
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** GET /api/v1/admin/webhooks/deliveries: one event on its way to one webhook. */
+export type WebhookDelivery = {
+  id: string;
+  webhookId: string;
+  /** "<stream>/<seq>", the Hearth-Event-Id header. */
+  eventId: string;
+  subject: string;
+  type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** The receiver's last HTTP status; null when none answered. */
+  lastStatus: number | null;
+  /** Why the last attempt failed (a timeout, a refused connection, a status). */
+  lastError: string | null;
+  createdAt: string;
+  nextAt: string | null;
+  deliveredAt: string | null;
+};
+
+/** The headers of every delivery. */
+export const WEBHOOK_HEADERS = {
+  signature: 'Hearth-Signature',
+  eventId: 'Hearth-Event-Id',
+  webhookId: 'Hearth-Webhook-Id',
+  attempt: 'Hearth-Delivery-Attempt',
+} as const;

@@ -32,3 +32,43 @@ export const feedQuery: JSONSchemaType<FeedQuery> = {
   required: ['subjects'],
   additionalProperties: false,
 };
+
+/** http(s) only; receivers on loopback or the LAN are allowed (docs/webhooks.md). */
+const webhookUrl = {
+  type: 'string',
+  minLength: 8,
+  maxLength: 2000,
+  pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$',
+} as const;
+const webhookSubjects = {
+  type: 'array',
+  minItems: 1,
+  maxItems: 16,
+  uniqueItems: true,
+  items: { type: 'string', minLength: 3, maxLength: 300 },
+} as const;
+/** An admin's own secret, when not the hub's: at least 16 characters. */
+const webhookSecret = { type: 'string', nullable: true, minLength: 16, maxLength: 256 } as const;
+
+export type WebhookBody = { name: string; url: string; subjects: string[]; secret?: string };
+export const webhookBody: JSONSchemaType<WebhookBody> = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 80, pattern: '\\S' },
+    url: webhookUrl,
+    subjects: webhookSubjects,
+    secret: webhookSecret,
+  },
+  required: ['name', 'url', 'subjects'],
+  additionalProperties: false,
+};
+
+export type DeliveriesQuery = { status?: string; webhook?: string };
+export const deliveriesQuery: JSONSchemaType<DeliveriesQuery> = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', nullable: true, enum: ['pending', 'delivered', 'dead'] },
+    webhook: { type: 'string', nullable: true, pattern: '^[A-Za-z0-9]{16}$' },
+  },
+  additionalProperties: false,
+};

@@ -34,6 +34,8 @@ export type Names = {
     family: () => string;
     /** One integrator's API key: issued, revoked (optimistic concurrency). */
     apiKey: (keyId: string) => string;
+    /** One integrator's webhook: registered, changed, removed (optimistic concurrency). */
+    webhook: (webhookId: string) => string;
   };
   chat: {
     /** The channel aggregate: membership and archival (optimistic concurrency). */
@@ -132,6 +134,7 @@ export function createNames(prefix = ''): Names {
       invite: (inviteId) => `${root}.identity.invite.${token(inviteId)}`,
       family: () => `${root}.identity.family`,
       apiKey: (keyId) => `${root}.identity.apikey.${token(keyId)}`,
+      webhook: (webhookId) => `${root}.identity.webhook.${token(webhookId)}`,
     },
     chat: {
       members: (channelId) => `${root}.chat.channel.${token(channelId)}.members`,
@@ -180,4 +183,15 @@ export function createNames(prefix = ''): Names {
       erasure: (memberId) => `${root}.assistant.erasure.${token(memberId)}`,
     },
   };
+}
+
+/** NATS subject matching: `*` one token, `>` one or more at the end. */
+export function subjectMatches(filter: string, subject: string): boolean {
+  const f = filter.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '>') return s.length > i;
+    if (i >= s.length || (f[i] !== '*' && f[i] !== s[i])) return false;
+  }
+  return f.length === s.length;
 }

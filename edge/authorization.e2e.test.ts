@@ -239,6 +239,23 @@ const ROWS = (target: string, files: Seeded = { photo: 'nosuch', dm: 'nosuch' })
   { method: 'GET', path: '/api/v1/admin/keys', admin: 200 },
   { method: 'POST', path: '/api/v1/admin/keys', body: { name: 'Matrix', scopes: ['chat:read'] }, admin: 201 },
   { method: 'POST', path: '/api/v1/admin/keys/nosuchnosuch0000/revoke', admin: 404 },
+  { method: 'GET', path: '/api/v1/admin/webhooks', admin: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/webhooks',
+    body: { name: 'Matrix', url: 'http://127.0.0.1:9/hook', subjects: ['hearth.chat.>'] },
+    // The subjects are of another namespace than the test hub's: refused after the permission.
+    admin: 400,
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/admin/webhooks/nosuchnosuch0000',
+    body: { name: 'Matrix', url: 'http://127.0.0.1:9/hook', subjects: ['hearth.chat.>'] },
+    admin: 400,
+  },
+  { method: 'POST', path: '/api/v1/admin/webhooks/nosuchnosuch0000/remove', admin: 404 },
+  { method: 'GET', path: '/api/v1/admin/webhooks/deliveries', admin: 200 },
+  { method: 'POST', path: '/api/v1/admin/webhooks/deliveries/1/retry', admin: 404 },
   // An API key opens the feed, never a session (edge/integrators/feed.e2e.test.ts has the keys).
   { method: 'GET', path: '/api/v1/events', admin: 401, anyone: 401 },
   { method: 'GET', path: '/api/v1/family', admin: 200, member: 200, child: 200 },

@@ -144,8 +144,8 @@ async function assembleHub({
   log.link.onMade((streams) => logger.warn({ streams }, 'the log server had lost these; made them again'));
   // The pool serves requests, the live loops, batches that go the slow way, and rebuilds. The
   // leads are held on one session of their own (projectors/runtime/leader-locks.ts) and each
-  // read model this process leads (21 with their reactors) sends its batches on a connection of
-  // its own: a leading hub holds at most 16 + 1 + 21, a standby 16 + 1, beside better-auth's.
+  // read model this process leads (28 with their reactors) sends its batches on a connection of
+  // its own: a leading hub holds at most 16 + 1 + 28, a standby 16 + 1, beside better-auth's.
   const pool = openPool({ connectionString: databaseUrl, max: 16 }, (err) =>
     logger.warn({ err }, 'database connection lost'),
   );
@@ -207,7 +207,14 @@ async function assembleHub({
   const preferences = createPreferences({ log, appender, push: chat.push, logger });
   const assistant = createAssistant({ appender, config: settings.assistant });
   const audit = auditModule();
-  const integrators = createIntegrators({ log, appender, logger, options: integratorOptions });
+  const integrators = createIntegrators({
+    log,
+    appender,
+    db,
+    hubSecret: authSecret,
+    logger,
+    options: integratorOptions,
+  });
   const projections = [
     ...identity.projections,
     ...chat.projections,
@@ -241,6 +248,7 @@ async function assembleHub({
   });
   await auditChain.migrate();
   await migrateKeeper(db);
+  await integrators.migrate();
   projectors.onRewritten(chat.rewritten);
   let sweeper: { stop: () => Promise<void> } | undefined;
   let keeper: { stop: () => Promise<void> } | undefined;
@@ -311,6 +319,7 @@ async function assembleHub({
         await projectors.start();
         audit.start(deps);
         auditChain.start();
+        integrators.startDeliveries();
       }
       await identity.start();
       if (people) {

@@ -25,7 +25,7 @@ import {
   setRoleBody,
   updateProfileBody,
 } from '../contracts/identity.schema.ts';
-import { issueKeyBody } from '../contracts/integrators.schema.ts';
+import { issueKeyBody, webhookBody } from '../contracts/integrators.schema.ts';
 import { albumFileBody, createAlbumBody, mediaSettingsBody } from '../contracts/media.schema.ts';
 import {
   approveCompletionBody,
@@ -142,6 +142,27 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
       schema: issueKeyBody,
     }),
     row('POST', '/api/v1/admin/keys/:id/revoke', { params: { id: 'nosuchnosuch0000' } }),
+    row('POST', '/api/v1/admin/webhooks', {
+      body: {
+        name: 'Home automation',
+        url: 'http://127.0.0.1:9/hook',
+        subjects: ['hearth.chat.>'],
+        secret: 'a-secret-of-16-chars-or-more',
+      },
+      schema: webhookBody,
+    }),
+    row('PUT', '/api/v1/admin/webhooks/:id', {
+      params: { id: 'nosuchnosuch0000' },
+      body: {
+        name: 'Home automation',
+        url: 'https://example.org/hook',
+        subjects: ['hearth.play.>'],
+        secret: 'a-secret-of-16-chars-or-more',
+      },
+      schema: webhookBody,
+    }),
+    row('POST', '/api/v1/admin/webhooks/:id/remove', { params: { id: 'nosuchnosuch0000' } }),
+    row('POST', '/api/v1/admin/webhooks/deliveries/:id/retry', { params: { id: '1' } }),
     row('PUT', '/api/v1/admin/family', {
       body: { name: 'The Examples', signUp: { mode: 'domains', domains: ['example.com'] } },
       schema: familyBody,

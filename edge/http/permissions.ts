@@ -21,7 +21,7 @@ export const statements = {
   // The audit log: read = the viewer, its exports, the retention, verifying the chain;
   // checkpoint = sign a checkpoint of every stream now. Admins only.
   audit: ['read', 'checkpoint'],
-  // Integrators: issue and revoke API keys (the event feed). Admins only.
+  // Integrators: API keys (the event feed) and webhooks. Admins only.
   integration: ['manage'],
   // Each member's own preferences (theme, language, assistant…): everyone keeps their own.
   preferences: ['manage'],
@@ -66,7 +66,7 @@ export const PERMISSIONS = {
   manageFamily: { family: ['manage'] },
   /** Erasing a member's personal data on request: admins only. */
   eraseMember: { user: ['delete'] },
-  /** Issuing, listing and revoking integrators' API keys: admins only. */
+  /** Integrators' API keys and webhooks (their deliveries too): admins only. */
   manageIntegrations: { integration: ['manage'] },
 } as const;
 

@@ -9,5 +9,7 @@ export const integratorErrors = defineErrors('integrators', {
     message: 'Name up to 8 subject filters of one domain, comma-separated (e.g. hearth.chat.>).',
   },
   lastEventIdInvalid: { status: 400, message: 'Last-Event-ID is "<stream>/<seq>" of this feed’s stream.' },
+  webhookUrlInvalid: { status: 400, message: 'A webhook’s URL is http:// or https://.' },
+  deliveryNotFound: { status: 404, message: 'No dead delivery has this id.' },
   tooManyFeeds: { status: 429, message: 'Too many feeds are open; close one first.' },
 });

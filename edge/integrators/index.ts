@@ -1,11 +1,22 @@
 // The integrators module: API keys (issued and revoked by admins, listed from identity_keys),
-// the event feed those keys open (GET /api/v1/events), and the audit of their use.
+// the event feed those keys open (GET /api/v1/events), the audit of their use, and webhooks
+// (registered by admins, delivered by the webhooks_<domain> reactors and the delivery loop).
 import type { Hono } from 'hono';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { identityKeysProjection } from '../../projectors/identity-keys/projection.ts';
+import { identityWebhooksProjection } from '../../projectors/identity-webhooks/projection.ts';
 import type { Projector } from '../../projectors/runtime/types.ts';
+import {
+  DEFAULT_WEBHOOKS,
+  startDeliveries,
+  type WebhookOptions,
+} from '../../projectors/webhooks-delivery/dispatch.ts';
+import { migrateDeliveries } from '../../projectors/webhooks-delivery/queries.ts';
+import { webhookReactors } from '../../projectors/webhooks-delivery/reactor.ts';
 import { createAuditWriter } from '../../writers/audit/commands.ts';
 import { createIdentityWriter } from '../../writers/identity/commands.ts';
+import { webhookSealer } from '../../writers/identity/webhook-secret.ts';
 import type { Appender } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
 import type { HubEnv } from '../http/context.ts';
@@ -16,12 +27,15 @@ import { DEFAULT_FEED, type FeedOptions } from './feed.ts';
 import { createKeyUses } from './key-use.ts';
 import { keyRoutes } from './keys.routes.ts';
 import { createFeedRegistry } from './registry.ts';
+import { webhookRoutes } from './webhooks.routes.ts';
 
 export type IntegratorOptions = Partial<FeedOptions> & {
   maxPerKey?: number;
   maxFeeds?: number;
   /** Failed key lookups per client network and window, past which it is refused (429). */
   failedKeys?: { points: number; windowMs: number };
+  /** Webhook timeouts, attempts and backoff (tests make them small). */
+  webhooks?: Partial<WebhookOptions>;
 };
 
 /** A client network's failed key lookups: each costs a read of the log. */
@@ -30,11 +44,16 @@ export const DEFAULT_FAILED_KEYS = { points: 20, windowMs: 60_000 };
 export function createIntegrators({
   log,
   appender,
+  db,
+  hubSecret,
   logger,
   options = {},
 }: {
   log: Log;
   appender: Appender;
+  db: Kysely<unknown>;
+  /** Seals webhooks' secrets (a key is derived from it). */
+  hubSecret: string;
   logger: Logger;
   options?: IntegratorOptions | undefined;
 }) {
@@ -48,10 +67,30 @@ export function createIntegrators({
   const writer = createIdentityWriter({ appender });
   const feed: FeedOptions = { ...DEFAULT_FEED, ...options };
   const failedKeys = createFailureBudget(options.failedKeys ?? DEFAULT_FAILED_KEYS);
+  const sealer = webhookSealer(hubSecret);
+  let deliveries: ReturnType<typeof startDeliveries> | undefined;
   return {
-    projections: [identityKeysProjection as unknown as Projector],
-    /** Under /api/v1 behind the session: the admin's keys. */
-    adminRoutes: (deps: HubDeps): Hono<HubEnv> => keyRoutes({ deps, writer }),
+    projections: [
+      identityKeysProjection as unknown as Projector,
+      identityWebhooksProjection as unknown as Projector,
+      ...(webhookReactors({ log }) as unknown as Projector[]),
+    ],
+    migrate: () => migrateDeliveries(db),
+    /** The delivery loop: processes that run the reactors run it too. */
+    startDeliveries: () => {
+      deliveries ??= startDeliveries({
+        db,
+        sealer,
+        logger,
+        options: { ...DEFAULT_WEBHOOKS, ...options.webhooks },
+      });
+    },
+    /** Under /api/v1 behind the session: the admin's keys and webhooks. */
+    adminRoutes: (deps: HubDeps): Hono<HubEnv> => {
+      const app = keyRoutes({ deps, writer });
+      app.route('/', webhookRoutes({ deps, writer, sealer }));
+      return app;
+    },
     /** Under /api/v1 before the session: what an API key authenticates, and nothing else. */
     keyRoutes: (deps: HubDeps): Hono<HubEnv> =>
       eventRoutes({ deps, registry, uses, options: feed, failedKeys }),
@@ -60,6 +99,8 @@ export function createIntegrators({
     /** Appends the key uses counted so far (tests). */
     flushUses: () => uses.flush(),
     stop: async () => {
+      await deliveries?.stop();
+      deliveries = undefined;
       registry.stop();
       await uses.stop();
     },

@@ -1,6 +1,9 @@
 // The subjects a feed may name: filters of one domain's stream, inside the domains its key reads.
 import { FEED_DOMAINS, type FeedDomain } from '../../contracts/integrators.api.ts';
 import type { Names } from '../../contracts/subjects.ts';
+
+export { subjectMatches } from '../../contracts/subjects.ts';
+
 import { integratorErrors } from './errors.ts';
 
 const TOKEN = /^(?:[A-Za-z0-9_-]{1,128}|\*|>)$/;
@@ -21,15 +24,4 @@ export function parseSubjects(names: Names, subjects: string): { domain: FeedDom
   }
   if (!domain) throw integratorErrors.subjectsInvalid();
   return { domain, filters: [...new Set(filters)] };
-}
-
-/** NATS subject matching: `*` one token, `>` one or more at the end. */
-export function subjectMatches(filter: string, subject: string): boolean {
-  const f = filter.split('.');
-  const s = subject.split('.');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '>') return s.length > i;
-    if (i >= s.length || (f[i] !== '*' && f[i] !== s[i])) return false;
-  }
-  return f.length === s.length;
 }

@@ -75,6 +75,9 @@ async function applyOne(db: Kysely<unknown>, { event }: StoredEvent<IdentityEven
     case 'signUpPolicySet':
     case 'apiKeyIssued':
     case 'apiKeyRevoked':
+    case 'webhookRegistered':
+    case 'webhookChanged':
+    case 'webhookRemoved':
       // The family's settings are read from the log at sign-up (edge/identity/registration.ts).
       // An invite's role reaches better-auth's tables at sign-up, in the user's own row.
       return;

@@ -153,6 +153,9 @@ export function evolveRow(row: Row | undefined, e: StoredEvent<IdentityEvent>): 
     case 'signUpPolicySet':
     case 'apiKeyIssued':
     case 'apiKeyRevoked':
+    case 'webhookRegistered':
+    case 'webhookChanged':
+    case 'webhookRemoved':
       return undefined;
     case 'memberErased':
       // Exactly what a rebuild from the shredded events leaves: UserRegistered's email and name
@@ -222,6 +225,9 @@ export function evolvePatch(p: Patch, e: StoredEvent<IdentityEvent>): void {
     case 'signUpPolicySet':
     case 'apiKeyIssued':
     case 'apiKeyRevoked':
+    case 'webhookRegistered':
+    case 'webhookChanged':
+    case 'webhookRemoved':
       return; // changes nothing, not even last_seq
     case 'memberErased':
       p.erased_at ??= e.occurredAt;

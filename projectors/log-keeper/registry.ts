@@ -15,6 +15,7 @@ import { apiKeyAggregate } from '../../writers/identity/api-key.ts';
 import { accountAggregate, sessionsAggregate } from '../../writers/identity/decide.ts';
 import { familyAggregate } from '../../writers/identity/family.ts';
 import { inviteAggregate } from '../../writers/identity/invite.ts';
+import { webhookAggregate } from '../../writers/identity/webhook.ts';
 import { type AggregateType, snapshotState } from '../../writers/log/append.ts';
 import { type Folded, foldAggregate } from '../../writers/log/fold.ts';
 import type { Log } from '../../writers/log/open.ts';
@@ -86,6 +87,7 @@ export function aggregateTypes(names: Names): Kept[] {
     // An API key lives as long as it may be used (up to MAX_KEY_DAYS, past the stream's
     // retention): its snapshot keeps the secret's hash, which is no member's personal data.
     kept(names, 'identity.apiKey', apiKeyAggregate),
+    kept(names, 'identity.webhook', webhookAggregate),
     kept(names, 'chat.channel', channelAggregate),
     kept(names, 'chat.message', messageAggregate, true),
     kept(names, 'chat.read', watermarkAggregate, true),

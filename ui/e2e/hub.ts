@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { loadSettings } from '../../edge/config.ts';
 import { createHub, type Hub } from '../../edge/hub.ts';
+import type { IntegratorOptions } from '../../edge/integrators/index.ts';
 import { NATS_URL, testDatabase, testNats, uniquePrefix } from '../../test/services.ts';
 
 export type BrowserHub = { hub: Hub; url: string; stop: () => Promise<void> };
@@ -21,8 +22,11 @@ const FAST_PRESENCE = { ttlMs: 3000, heartbeatMs: 500, graceMs: 700 };
 export async function startBrowserHub({
   openSignup = true,
   env = {},
+  integrators,
 }: {
   openSignup?: boolean;
+  /** Webhooks' timings (the webhooks test makes a dead letter in a second). */
+  integrators?: IntegratorOptions;
   /** More of the hub's settings, as the environment names them (CLAMD_URL for the media tests). */
   env?: Record<string, string>;
 } = {}): Promise<BrowserHub> {
@@ -54,6 +58,7 @@ export async function startBrowserHub({
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ackWaitMs: 2000,
     chat: { presence: FAST_PRESENCE },
+    ...(integrators && { integrators }),
   });
   await hub.start();
   hub.attach(server);

@@ -33,6 +33,7 @@ const PATHS = [
   '/admin/aggregate',
   '/admin/read-models/rows?model=chat_messages',
   '/admin/keys',
+  '/admin/webhooks',
 ];
 
 async function idOf(page: Page): Promise<string> {

@@ -7,6 +7,7 @@ import { apiKeyAggregate } from './api-key.ts';
 import { accountAggregate, sessionsAggregate } from './decide.ts';
 import { type Family, familyAggregate } from './family.ts';
 import { type Invite, inviteAggregate } from './invite.ts';
+import { webhookAggregate } from './webhook.ts';
 
 export type IdentityWriter = ReturnType<typeof createIdentityWriter>;
 
@@ -95,6 +96,39 @@ export function createIdentityWriter({ appender }: { appender: Appender }) {
         type: apiKeyAggregate,
         id: input.keyId,
         command: { type: 'revokeKey', ...input, actorId: meta.actorId },
+        meta,
+      }),
+    registerWebhook: (
+      input: { webhookId: string; name: string; url: string; subjects: string[]; secretSealed: Uint8Array },
+      meta: CommandMeta,
+    ) =>
+      appender.append({
+        type: webhookAggregate,
+        id: input.webhookId,
+        command: { type: 'registerWebhook', ...input, actorId: meta.actorId },
+        meta,
+      }),
+    changeWebhook: (
+      input: {
+        webhookId: string;
+        name: string;
+        url: string;
+        subjects: string[];
+        secretSealed?: Uint8Array | undefined;
+      },
+      meta: CommandMeta,
+    ) =>
+      appender.append({
+        type: webhookAggregate,
+        id: input.webhookId,
+        command: { type: 'changeWebhook', ...input, actorId: meta.actorId },
+        meta,
+      }),
+    removeWebhook: (input: { webhookId: string }, meta: CommandMeta) =>
+      appender.append({
+        type: webhookAggregate,
+        id: input.webhookId,
+        command: { type: 'removeWebhook', ...input, actorId: meta.actorId },
         meta,
       }),
     /** The family's name and sign-up policy as the log has them (null: never set). */

@@ -38,5 +38,8 @@ export const identityErrors = defineErrors('identity', {
   apiKeyIdTaken: { status: 409, message: 'Another API key already has this id.' },
   apiKeyExpiryOutOfRange: { status: 400, message: 'An API key expires after now and within two years.' },
   apiKeyScopes: { status: 400, message: 'Give the key one or more known scopes.' },
+  webhookNotFound: { status: 404, message: 'No such webhook.' },
+  webhookIdTaken: { status: 409, message: 'Another webhook already has this id.' },
+  webhookRemoved: { status: 409, message: 'This webhook was removed.' },
   emailDomainInvalid: { status: 400, message: 'That is not an email domain (like example.com).' },
 });

@@ -75,6 +75,9 @@ export function evolveInvite(state: Invite, event: IdentityEventBody): Invite {
     case 'signUpPolicySet':
     case 'apiKeyIssued':
     case 'apiKeyRevoked':
+    case 'webhookRegistered':
+    case 'webhookChanged':
+    case 'webhookRemoved':
     case 'memberErased':
       return state;
     default: {

@@ -49,6 +49,9 @@ export function evolveAccount(state: Account, event: IdentityEventBody): Account
     case 'signUpPolicySet':
     case 'apiKeyIssued':
     case 'apiKeyRevoked':
+    case 'webhookRegistered':
+    case 'webhookChanged':
+    case 'webhookRemoved':
       return state;
     case 'memberErased':
       return {

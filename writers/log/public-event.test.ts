@@ -2,7 +2,11 @@
 // user agent) and a key's name only with the personal scope; a key's secret hash never.
 import { create } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
-import { ApiKeyIssuedSchema, IdentityEventSchema } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
+import {
+  ApiKeyIssuedSchema,
+  IdentityEventSchema,
+  WebhookRegisteredSchema,
+} from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import { signedIn } from '../../test/events.ts';
 import { encode } from './encode.ts';
 import { toPublicEvent } from './public-event.ts';
@@ -62,5 +66,29 @@ describe('an identity event given to an integrator', () => {
     expect(open.payload).toMatchObject({ keyId: 'k1', name: 'Grandma tablet' });
     expect(open.payload).not.toHaveProperty('secretHash');
     expect(JSON.stringify(open)).not.toContain('BwcH');
+  });
+
+  it("never releases a webhook's sealed secret nor its URL, whatever the scope", () => {
+    const registered = encode(
+      IdentityEventSchema,
+      {
+        case: 'webhookRegistered',
+        value: create(WebhookRegisteredSchema, {
+          webhookId: 'w1',
+          name: 'Receiver',
+          targetUrl: 'https://example.org/hook?token=sekrit',
+          subjects: ['hearth.chat.>'],
+          secretSealed: new Uint8Array(40).fill(7),
+          registeredBy: 'admin',
+        }),
+      },
+      meta,
+    );
+    for (const open of [false, true]) {
+      const e = convert(registered, open);
+      expect(e.payload).not.toHaveProperty('secretSealed');
+      expect(e.payload).not.toHaveProperty('targetUrl');
+      expect(JSON.stringify(e)).not.toMatch(/sekrit|BwcH/);
+    }
   });
 });

@@ -60,8 +60,11 @@ export function toPublicEvent({
 
 /** Fields about the client a member used: where they were, on what device. */
 const CLIENT_FIELDS = new Set(['ip_address', 'user_agent', 'client_ip']);
-/** Fields no reader is given, whatever its scopes. */
-const NEVER_RELEASED = new Set(['secret_hash']);
+/**
+ * Fields no reader is given, whatever its scopes: a key's hash, a webhook's sealed secret and
+ * its URL (which often carries a token of its own).
+ */
+const NEVER_RELEASED = new Set(['secret_hash', 'secret_sealed', 'target_url']);
 /** Free text of a type, not sealed, given only to a reader that may have personal fields. */
 const PERSONAL_TEXT: Record<string, ReadonlySet<string>> = {
   'hearth.identity.v1.ApiKeyIssued': new Set(['name']),

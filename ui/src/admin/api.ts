@@ -12,8 +12,14 @@ import type {
   SessionsRevoked,
 } from '../../../contracts/identity.api.ts';
 import type { EraseMemberBody, FamilyBody } from '../../../contracts/identity.schema.ts';
-import type { AdminApiKey, ApiKeyMade } from '../../../contracts/integrators.api.ts';
-import type { IssueKeyBody } from '../../../contracts/integrators.schema.ts';
+import type {
+  AdminApiKey,
+  AdminWebhook,
+  ApiKeyMade,
+  WebhookDelivery,
+  WebhookMade,
+} from '../../../contracts/integrators.api.ts';
+import type { IssueKeyBody, WebhookBody } from '../../../contracts/integrators.schema.ts';
 import type { Accepted as PlayAccepted, PlaySettings, Profile } from '../../../contracts/play.api.ts';
 import { api } from '../lib/http.ts';
 
@@ -108,3 +114,11 @@ export const resolveDeadLetter = (id: string, action: 'retry' | 'skip') =>
 export const getKeys = (seq?: number) => api<AdminApiKey[]>(`/api/v1/admin/keys${after(seq)}`);
 export const issueKey = (body: IssueKeyBody) => api<ApiKeyMade>('/api/v1/admin/keys', { body });
 export const revokeKey = (id: string) => api<Accepted>(`/api/v1/admin/keys/${part(id)}/revoke`, { body: {} });
+
+export const getWebhooks = (seq?: number) => api<AdminWebhook[]>(`/api/v1/admin/webhooks${after(seq)}`);
+export const registerWebhook = (body: WebhookBody) => api<WebhookMade>('/api/v1/admin/webhooks', { body });
+export const removeWebhook = (id: string) =>
+  api<Accepted>(`/api/v1/admin/webhooks/${part(id)}/remove`, { body: {} });
+export const getDeliveries = () => api<WebhookDelivery[]>('/api/v1/admin/webhooks/deliveries');
+export const retryDelivery = (id: string) =>
+  api<{ retried: boolean }>(`/api/v1/admin/webhooks/deliveries/${part(id)}/retry`, { body: {} });

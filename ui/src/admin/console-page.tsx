@@ -1,6 +1,6 @@
 // The admin console: people and invites, family settings, read models, dead letters, the
-// streams (figures, consumers, events, time travel), the audit log, integrators' API keys. Only admins are offered
-// it; anyone else who opens its URL is told why they cannot use it.
+// streams (figures, consumers, events, time travel), the audit log, integrators' API keys and
+// webhooks. Only admins are offered it; anyone else who opens its URL is told why they cannot use it.
 import {
   Activity,
   Database,
@@ -12,6 +12,7 @@ import {
   ScrollText,
   Settings,
   Users,
+  Webhook,
 } from 'lucide-react';
 import type { MouseEvent, ReactNode } from 'react';
 import type { User } from '../identity/api.ts';
@@ -30,6 +31,7 @@ import { ReadModelsScreen } from './read-models.tsx';
 import { RowsScreen } from './rows.tsx';
 import { SettingsScreen } from './settings.tsx';
 import { StreamsScreen } from './streams.tsx';
+import { WebhooksScreen } from './webhooks.tsx';
 
 /** Whether a path is one of the console's. */
 export const isConsolePath = (path: string) => path === '/admin' || path.startsWith('/admin/');
@@ -61,6 +63,7 @@ const TABS: Tab[] = [
   { path: '/admin/aggregate', label: 'Time travel', icon: <History />, requires: 'stream.inspect' },
   { path: '/admin/audit', label: 'Audit log', icon: <ScrollText />, requires: 'audit.read' },
   { path: '/admin/keys', label: 'API keys', icon: <KeyRound />, requires: 'integration.manage' },
+  { path: '/admin/webhooks', label: 'Webhooks', icon: <Webhook />, requires: 'integration.manage' },
 ];
 
 export function ConsolePage({ me, path }: { me: User; path: string }) {
@@ -147,6 +150,8 @@ export function ConsolePage({ me, path }: { me: User; path: string }) {
           <AggregateScreen />
         ) : tab.path === '/admin/keys' ? (
           <KeysScreen />
+        ) : tab.path === '/admin/webhooks' ? (
+          <WebhooksScreen />
         ) : (
           <AuditScreen />
         )}

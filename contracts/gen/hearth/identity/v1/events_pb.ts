@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/identity/v1/events.proto.
  */
 export const file_hearth_identity_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch9oZWFydGgvaWRlbnRpdHkvdjEvZXZlbnRzLnByb3RvEhJoZWFydGguaWRlbnRpdHkudjEicQoOVXNlclJlZ2lzdGVyZWQSFQoHdXNlcl9pZBgBIAEoCUIEoLsYARITCgVlbWFpbBgCIAEoCUIEqLsYARISCgRuYW1lGAMgASgJQgSouxgBEhIKBHJvbGUYBCABKAlCBKC7GAE6C7K7GAd1c2VyX2lkIlQKC1JvbGVDaGFuZ2VkEhUKB3VzZXJfaWQYASABKAlCBKC7GAESFwoJZnJvbV9yb2xlGAIgASgJQgSguxgBEhUKB3RvX3JvbGUYAyABKAlCBKC7GAEiUAoKVXNlckJhbm5lZBIVCgd1c2VyX2lkGAEgASgJQgSguxgBEg4KBnJlYXNvbhgCIAEoCRIbCg1leHBpcmVzX2F0X21zGAMgASgDQgSguxgBIiUKDFVzZXJVbmJhbm5lZBIVCgd1c2VyX2lkGAEgASgJQgSguxgBInoKDlByb2ZpbGVVcGRhdGVkEhUKB3VzZXJfaWQYASABKAlCBKC7GAESFwoEbmFtZRgCIAEoCUIEqLsYAUgAiAEBEhgKBWltYWdlGAMgASgJQgSouxgBSAGIAQE6C7K7GAd1c2VyX2lkQgcKBV9uYW1lQggKBl9pbWFnZSIoCg9QYXNzd29yZENoYW5nZWQSFQoHdXNlcl9pZBgBIAEoCUIEoLsYASJpCghTaWduZWRJbhIVCgd1c2VyX2lkGAEgASgJQgSguxgBEhgKCnNlc3Npb25faWQYAiABKAlCBKC7GAESGAoKaXBfYWRkcmVzcxgDIAEoCUIEoLsYARISCgp1c2VyX2FnZW50GAQgASgJIncKDFNpZ25JbkZhaWxlZBIVCgd1c2VyX2lkGAEgASgJQgSguxgBEhMKBWVtYWlsGAIgASgJQgSouxgBEhgKCmlwX2FkZHJlc3MYAyABKAlCBKC7GAESFAoGcmVhc29uGAQgASgJQgSguxgBOguyuxgHdXNlcl9pZCI8CglTaWduZWRPdXQSFQoHdXNlcl9pZBgBIAEoCUIEoLsYARIYCgpzZXNzaW9uX2lkGAIgASgJQgSguxgBIlEKDlNlc3Npb25SZXZva2VkEhUKB3VzZXJfaWQYASABKAlCBKC7GAESGAoKc2Vzc2lvbl9pZBgCIAEoCUIEoLsYARIOCgZyZWFzb24YAyABKAkiiwEKDUludml0ZUNyZWF0ZWQSFwoJaW52aXRlX2lkGAEgASgJQgSguxgBEhIKBHJvbGUYAiABKAlCBKC7GAESGwoNZXhwaXJlc19hdF9tcxgDIAEoA0IEoLsYARIWCghtYXhfdXNlcxgEIAEoDUIEoLsYARIYCgpjcmVhdGVkX2J5GAUgASgJQgSguxgBIlUKCkludml0ZVVzZWQSFwoJaW52aXRlX2lkGAEgASgJQgSguxgBEhUKB3VzZXJfaWQYAiABKAlCBKC7GAESFwoJdXNlc19sZWZ0GAMgASgNQgSguxgBIkIKDUludml0ZVJldm9rZWQSFwoJaW52aXRlX2lkGAEgASgJQgSguxgBEhgKCnJldm9rZWRfYnkYAiABKAlCBKC7GAEiGwoLRmFtaWx5TmFtZWQSDAoEbmFtZRgBIAEoCSI8Cg9TaWduVXBQb2xpY3lTZXQSEgoEbW9kZRgBIAEoCUIEoLsYARIVCg1lbWFpbF9kb21haW5zGAIgAygJIpMBCgxBcGlLZXlJc3N1ZWQSFAoGa2V5X2lkGAEgASgJQgSguxgBEgwKBG5hbWUYAiABKAkSFAoGc2NvcGVzGAMgAygJQgSguxgBEhsKDWV4cGlyZXNfYXRfbXMYBCABKANCBKC7GAESEwoLc2VjcmV0X2hhc2gYBSABKAwSFwoJaXNzdWVkX2J5GAYgASgJQgSguxgBIj8KDUFwaUtleVJldm9rZWQSFAoGa2V5X2lkGAEgASgJQgSguxgBEhgKCnJldm9rZWRfYnkYAiABKAlCBKC7GAEi+AgKDUlkZW50aXR5RXZlbnQSMQoIbWV0YWRhdGEYASABKAsyHy5oZWFydGguY29tbW9uLnYxLkV2ZW50TWV0YWRhdGESPQoPdXNlcl9yZWdpc3RlcmVkGAogASgLMiIuaGVhcnRoLmlkZW50aXR5LnYxLlVzZXJSZWdpc3RlcmVkSAASNwoMcm9sZV9jaGFuZ2VkGAsgASgLMh8uaGVhcnRoLmlkZW50aXR5LnYxLlJvbGVDaGFuZ2VkSAASNQoLdXNlcl9iYW5uZWQYDCABKAsyHi5oZWFydGguaWRlbnRpdHkudjEuVXNlckJhbm5lZEgAEjkKDXVzZXJfdW5iYW5uZWQYDSABKAsyIC5oZWFydGguaWRlbnRpdHkudjEuVXNlclVuYmFubmVkSAASPQoPcHJvZmlsZV91cGRhdGVkGA4gASgLMiIuaGVhcnRoLmlkZW50aXR5LnYxLlByb2ZpbGVVcGRhdGVkSAASPwoQcGFzc3dvcmRfY2hhbmdlZBgPIAEoCzIjLmhlYXJ0aC5pZGVudGl0eS52MS5QYXNzd29yZENoYW5nZWRIABIxCglzaWduZWRfaW4YECABKAsyHC5oZWFydGguaWRlbnRpdHkudjEuU2lnbmVkSW5IABI6Cg5zaWduX2luX2ZhaWxlZBgRIAEoCzIgLmhlYXJ0aC5pZGVudGl0eS52MS5TaWduSW5GYWlsZWRIABIzCgpzaWduZWRfb3V0GBIgASgLMh0uaGVhcnRoLmlkZW50aXR5LnYxLlNpZ25lZE91dEgAEj0KD3Nlc3Npb25fcmV2b2tlZBgTIAEoCzIiLmhlYXJ0aC5pZGVudGl0eS52MS5TZXNzaW9uUmV2b2tlZEgAEjsKDmludml0ZV9jcmVhdGVkGBQgASgLMiEuaGVhcnRoLmlkZW50aXR5LnYxLkludml0ZUNyZWF0ZWRIABI1CgtpbnZpdGVfdXNlZBgVIAEoCzIeLmhlYXJ0aC5pZGVudGl0eS52MS5JbnZpdGVVc2VkSAASOwoOaW52aXRlX3Jldm9rZWQYFiABKAsyIS5oZWFydGguaWRlbnRpdHkudjEuSW52aXRlUmV2b2tlZEgAEjcKDGZhbWlseV9uYW1lZBgXIAEoCzIfLmhlYXJ0aC5pZGVudGl0eS52MS5GYW1pbHlOYW1lZEgAEkEKEnNpZ25fdXBfcG9saWN5X3NldBgYIAEoCzIjLmhlYXJ0aC5pZGVudGl0eS52MS5TaWduVXBQb2xpY3lTZXRIABI3Cg1tZW1iZXJfZXJhc2VkGBkgASgLMh4uaGVhcnRoLmNvbW1vbi52MS5NZW1iZXJFcmFzZWRIABI6Cg5hcGlfa2V5X2lzc3VlZBgaIAEoCzIgLmhlYXJ0aC5pZGVudGl0eS52MS5BcGlLZXlJc3N1ZWRIABI8Cg9hcGlfa2V5X3Jldm9rZWQYGyABKAsyIS5oZWFydGguaWRlbnRpdHkudjEuQXBpS2V5UmV2b2tlZEgAQgcKBWV2ZW50YgZwcm90bzM", [file_hearth_common_v1_audit, file_hearth_common_v1_metadata, file_hearth_common_v1_personal]);
+  fileDesc("Ch9oZWFydGgvaWRlbnRpdHkvdjEvZXZlbnRzLnByb3RvEhJoZWFydGguaWRlbnRpdHkudjEicQoOVXNlclJlZ2lzdGVyZWQSFQoHdXNlcl9pZBgBIAEoCUIEoLsYARITCgVlbWFpbBgCIAEoCUIEqLsYARISCgRuYW1lGAMgASgJQgSouxgBEhIKBHJvbGUYBCABKAlCBKC7GAE6C7K7GAd1c2VyX2lkIlQKC1JvbGVDaGFuZ2VkEhUKB3VzZXJfaWQYASABKAlCBKC7GAESFwoJZnJvbV9yb2xlGAIgASgJQgSguxgBEhUKB3RvX3JvbGUYAyABKAlCBKC7GAEiUAoKVXNlckJhbm5lZBIVCgd1c2VyX2lkGAEgASgJQgSguxgBEg4KBnJlYXNvbhgCIAEoCRIbCg1leHBpcmVzX2F0X21zGAMgASgDQgSguxgBIiUKDFVzZXJVbmJhbm5lZBIVCgd1c2VyX2lkGAEgASgJQgSguxgBInoKDlByb2ZpbGVVcGRhdGVkEhUKB3VzZXJfaWQYASABKAlCBKC7GAESFwoEbmFtZRgCIAEoCUIEqLsYAUgAiAEBEhgKBWltYWdlGAMgASgJQgSouxgBSAGIAQE6C7K7GAd1c2VyX2lkQgcKBV9uYW1lQggKBl9pbWFnZSIoCg9QYXNzd29yZENoYW5nZWQSFQoHdXNlcl9pZBgBIAEoCUIEoLsYASJpCghTaWduZWRJbhIVCgd1c2VyX2lkGAEgASgJQgSguxgBEhgKCnNlc3Npb25faWQYAiABKAlCBKC7GAESGAoKaXBfYWRkcmVzcxgDIAEoCUIEoLsYARISCgp1c2VyX2FnZW50GAQgASgJIncKDFNpZ25JbkZhaWxlZBIVCgd1c2VyX2lkGAEgASgJQgSguxgBEhMKBWVtYWlsGAIgASgJQgSouxgBEhgKCmlwX2FkZHJlc3MYAyABKAlCBKC7GAESFAoGcmVhc29uGAQgASgJQgSguxgBOguyuxgHdXNlcl9pZCI8CglTaWduZWRPdXQSFQoHdXNlcl9pZBgBIAEoCUIEoLsYARIYCgpzZXNzaW9uX2lkGAIgASgJQgSguxgBIlEKDlNlc3Npb25SZXZva2VkEhUKB3VzZXJfaWQYASABKAlCBKC7GAESGAoKc2Vzc2lvbl9pZBgCIAEoCUIEoLsYARIOCgZyZWFzb24YAyABKAkiiwEKDUludml0ZUNyZWF0ZWQSFwoJaW52aXRlX2lkGAEgASgJQgSguxgBEhIKBHJvbGUYAiABKAlCBKC7GAESGwoNZXhwaXJlc19hdF9tcxgDIAEoA0IEoLsYARIWCghtYXhfdXNlcxgEIAEoDUIEoLsYARIYCgpjcmVhdGVkX2J5GAUgASgJQgSguxgBIlUKCkludml0ZVVzZWQSFwoJaW52aXRlX2lkGAEgASgJQgSguxgBEhUKB3VzZXJfaWQYAiABKAlCBKC7GAESFwoJdXNlc19sZWZ0GAMgASgNQgSguxgBIkIKDUludml0ZVJldm9rZWQSFwoJaW52aXRlX2lkGAEgASgJQgSguxgBEhgKCnJldm9rZWRfYnkYAiABKAlCBKC7GAEiGwoLRmFtaWx5TmFtZWQSDAoEbmFtZRgBIAEoCSI8Cg9TaWduVXBQb2xpY3lTZXQSEgoEbW9kZRgBIAEoCUIEoLsYARIVCg1lbWFpbF9kb21haW5zGAIgAygJIpMBCgxBcGlLZXlJc3N1ZWQSFAoGa2V5X2lkGAEgASgJQgSguxgBEgwKBG5hbWUYAiABKAkSFAoGc2NvcGVzGAMgAygJQgSguxgBEhsKDWV4cGlyZXNfYXRfbXMYBCABKANCBKC7GAESEwoLc2VjcmV0X2hhc2gYBSABKAwSFwoJaXNzdWVkX2J5GAYgASgJQgSguxgBIj8KDUFwaUtleVJldm9rZWQSFAoGa2V5X2lkGAEgASgJQgSguxgBEhgKCnJldm9rZWRfYnkYAiABKAlCBKC7GAEimwEKEVdlYmhvb2tSZWdpc3RlcmVkEhgKCndlYmhvb2tfaWQYASABKAlCBKC7GAESDAoEbmFtZRgCIAEoCRISCgp0YXJnZXRfdXJsGAMgASgJEhYKCHN1YmplY3RzGAQgAygJQgSguxgBEhUKDXNlY3JldF9zZWFsZWQYBSABKAwSGwoNcmVnaXN0ZXJlZF9ieRgGIAEoCUIEoLsYASKVAQoOV2ViaG9va0NoYW5nZWQSGAoKd2ViaG9va19pZBgBIAEoCUIEoLsYARIMCgRuYW1lGAIgASgJEhIKCnRhcmdldF91cmwYAyABKAkSFgoIc3ViamVjdHMYBCADKAlCBKC7GAESFQoNc2VjcmV0X3NlYWxlZBgFIAEoDBIYCgpjaGFuZ2VkX2J5GAYgASgJQgSguxgBIkQKDldlYmhvb2tSZW1vdmVkEhgKCndlYmhvb2tfaWQYASABKAlCBKC7GAESGAoKcmVtb3ZlZF9ieRgCIAEoCUIEoLsYASK7CgoNSWRlbnRpdHlFdmVudBIxCghtZXRhZGF0YRgBIAEoCzIfLmhlYXJ0aC5jb21tb24udjEuRXZlbnRNZXRhZGF0YRI9Cg91c2VyX3JlZ2lzdGVyZWQYCiABKAsyIi5oZWFydGguaWRlbnRpdHkudjEuVXNlclJlZ2lzdGVyZWRIABI3Cgxyb2xlX2NoYW5nZWQYCyABKAsyHy5oZWFydGguaWRlbnRpdHkudjEuUm9sZUNoYW5nZWRIABI1Cgt1c2VyX2Jhbm5lZBgMIAEoCzIeLmhlYXJ0aC5pZGVudGl0eS52MS5Vc2VyQmFubmVkSAASOQoNdXNlcl91bmJhbm5lZBgNIAEoCzIgLmhlYXJ0aC5pZGVudGl0eS52MS5Vc2VyVW5iYW5uZWRIABI9Cg9wcm9maWxlX3VwZGF0ZWQYDiABKAsyIi5oZWFydGguaWRlbnRpdHkudjEuUHJvZmlsZVVwZGF0ZWRIABI/ChBwYXNzd29yZF9jaGFuZ2VkGA8gASgLMiMuaGVhcnRoLmlkZW50aXR5LnYxLlBhc3N3b3JkQ2hhbmdlZEgAEjEKCXNpZ25lZF9pbhgQIAEoCzIcLmhlYXJ0aC5pZGVudGl0eS52MS5TaWduZWRJbkgAEjoKDnNpZ25faW5fZmFpbGVkGBEgASgLMiAuaGVhcnRoLmlkZW50aXR5LnYxLlNpZ25JbkZhaWxlZEgAEjMKCnNpZ25lZF9vdXQYEiABKAsyHS5oZWFydGguaWRlbnRpdHkudjEuU2lnbmVkT3V0SAASPQoPc2Vzc2lvbl9yZXZva2VkGBMgASgLMiIuaGVhcnRoLmlkZW50aXR5LnYxLlNlc3Npb25SZXZva2VkSAASOwoOaW52aXRlX2NyZWF0ZWQYFCABKAsyIS5oZWFydGguaWRlbnRpdHkudjEuSW52aXRlQ3JlYXRlZEgAEjUKC2ludml0ZV91c2VkGBUgASgLMh4uaGVhcnRoLmlkZW50aXR5LnYxLkludml0ZVVzZWRIABI7Cg5pbnZpdGVfcmV2b2tlZBgWIAEoCzIhLmhlYXJ0aC5pZGVudGl0eS52MS5JbnZpdGVSZXZva2VkSAASNwoMZmFtaWx5X25hbWVkGBcgASgLMh8uaGVhcnRoLmlkZW50aXR5LnYxLkZhbWlseU5hbWVkSAASQQoSc2lnbl91cF9wb2xpY3lfc2V0GBggASgLMiMuaGVhcnRoLmlkZW50aXR5LnYxLlNpZ25VcFBvbGljeVNldEgAEjcKDW1lbWJlcl9lcmFzZWQYGSABKAsyHi5oZWFydGguY29tbW9uLnYxLk1lbWJlckVyYXNlZEgAEjoKDmFwaV9rZXlfaXNzdWVkGBogASgLMiAuaGVhcnRoLmlkZW50aXR5LnYxLkFwaUtleUlzc3VlZEgAEjwKD2FwaV9rZXlfcmV2b2tlZBgbIAEoCzIhLmhlYXJ0aC5pZGVudGl0eS52MS5BcGlLZXlSZXZva2VkSAASQwoSd2ViaG9va19yZWdpc3RlcmVkGBwgASgLMiUuaGVhcnRoLmlkZW50aXR5LnYxLldlYmhvb2tSZWdpc3RlcmVkSAASPQoPd2ViaG9va19jaGFuZ2VkGB0gASgLMiIuaGVhcnRoLmlkZW50aXR5LnYxLldlYmhvb2tDaGFuZ2VkSAASPQoPd2ViaG9va19yZW1vdmVkGB4gASgLMiIuaGVhcnRoLmlkZW50aXR5LnYxLldlYmhvb2tSZW1vdmVkSABCBwoFZXZlbnRiBnByb3RvMw", [file_hearth_common_v1_audit, file_hearth_common_v1_metadata, file_hearth_common_v1_personal]);
 
 /**
  * @generated from message hearth.identity.v1.UserRegistered
@@ -514,6 +514,128 @@ export const ApiKeyRevokedSchema: GenMessage<ApiKeyRevoked> = /*@__PURE__*/
   messageDesc(file_hearth_identity_v1_events, 16);
 
 /**
+ * An admin registered a webhook: events on the subjects it names are POSTed to its URL, signed
+ * with its secret. The secret is never logged in the clear: secret_sealed is AES-256-GCM under
+ * a key derived from the hub's secret (writers/identity/webhook-secret.ts), and neither it nor
+ * the URL (which may carry a token of its own) is given to any integrator.
+ *
+ * @generated from message hearth.identity.v1.WebhookRegistered
+ */
+export type WebhookRegistered = Message<"hearth.identity.v1.WebhookRegistered"> & {
+  /**
+   * @generated from field: string webhook_id = 1;
+   */
+  webhookId: string;
+
+  /**
+   * What the admin called it ("Home Assistant"); free text.
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * http(s) only.
+   *
+   * @generated from field: string target_url = 3;
+   */
+  targetUrl: string;
+
+  /**
+   * Subject filters, e.g. "hearth.chat.>"; several domains may be named.
+   *
+   * @generated from field: repeated string subjects = 4;
+   */
+  subjects: string[];
+
+  /**
+   * @generated from field: bytes secret_sealed = 5;
+   */
+  secretSealed: Uint8Array;
+
+  /**
+   * @generated from field: string registered_by = 6;
+   */
+  registeredBy: string;
+};
+
+/**
+ * Describes the message hearth.identity.v1.WebhookRegistered.
+ * Use `create(WebhookRegisteredSchema)` to create a new message.
+ */
+export const WebhookRegisteredSchema: GenMessage<WebhookRegistered> = /*@__PURE__*/
+  messageDesc(file_hearth_identity_v1_events, 17);
+
+/**
+ * An admin changed a webhook: its name, URL and subjects as they now are; a new secret when
+ * secret_sealed is set (empty: the secret is kept).
+ *
+ * @generated from message hearth.identity.v1.WebhookChanged
+ */
+export type WebhookChanged = Message<"hearth.identity.v1.WebhookChanged"> & {
+  /**
+   * @generated from field: string webhook_id = 1;
+   */
+  webhookId: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string target_url = 3;
+   */
+  targetUrl: string;
+
+  /**
+   * @generated from field: repeated string subjects = 4;
+   */
+  subjects: string[];
+
+  /**
+   * @generated from field: bytes secret_sealed = 5;
+   */
+  secretSealed: Uint8Array;
+
+  /**
+   * @generated from field: string changed_by = 6;
+   */
+  changedBy: string;
+};
+
+/**
+ * Describes the message hearth.identity.v1.WebhookChanged.
+ * Use `create(WebhookChangedSchema)` to create a new message.
+ */
+export const WebhookChangedSchema: GenMessage<WebhookChanged> = /*@__PURE__*/
+  messageDesc(file_hearth_identity_v1_events, 18);
+
+/**
+ * An admin removed a webhook: nothing more is delivered to it.
+ *
+ * @generated from message hearth.identity.v1.WebhookRemoved
+ */
+export type WebhookRemoved = Message<"hearth.identity.v1.WebhookRemoved"> & {
+  /**
+   * @generated from field: string webhook_id = 1;
+   */
+  webhookId: string;
+
+  /**
+   * @generated from field: string removed_by = 2;
+   */
+  removedBy: string;
+};
+
+/**
+ * Describes the message hearth.identity.v1.WebhookRemoved.
+ * Use `create(WebhookRemovedSchema)` to create a new message.
+ */
+export const WebhookRemovedSchema: GenMessage<WebhookRemoved> = /*@__PURE__*/
+  messageDesc(file_hearth_identity_v1_events, 19);
+
+/**
  * The payload of every IDENTITY message: metadata plus exactly one event.
  *
  * @generated from message hearth.identity.v1.IdentityEvent
@@ -635,6 +757,24 @@ export type IdentityEvent = Message<"hearth.identity.v1.IdentityEvent"> & {
      */
     value: ApiKeyRevoked;
     case: "apiKeyRevoked";
+  } | {
+    /**
+     * @generated from field: hearth.identity.v1.WebhookRegistered webhook_registered = 28;
+     */
+    value: WebhookRegistered;
+    case: "webhookRegistered";
+  } | {
+    /**
+     * @generated from field: hearth.identity.v1.WebhookChanged webhook_changed = 29;
+     */
+    value: WebhookChanged;
+    case: "webhookChanged";
+  } | {
+    /**
+     * @generated from field: hearth.identity.v1.WebhookRemoved webhook_removed = 30;
+     */
+    value: WebhookRemoved;
+    case: "webhookRemoved";
   } | { case: undefined; value?: undefined };
 };
 
@@ -643,5 +783,5 @@ export type IdentityEvent = Message<"hearth.identity.v1.IdentityEvent"> & {
  * Use `create(IdentityEventSchema)` to create a new message.
  */
 export const IdentityEventSchema: GenMessage<IdentityEvent> = /*@__PURE__*/
-  messageDesc(file_hearth_identity_v1_events, 17);
+  messageDesc(file_hearth_identity_v1_events, 20);
 

@@ -1,0 +1,187 @@
+// The delivery loop: claims due deliveries, POSTs them, records each outcome. A claim moves the
+// row's next_at past the attempt's timeout (a lease), in one statement that re-checks it, so
+// two processes never send the same row at once, and a process that dies mid-send leaves the
+// row due again once the lease ends (at least once on the wire; receivers dedupe on
+// Hearth-Event-Id). A row recorded delivered is never sent again. Each webhook gets at most
+// `perWebhook` attempts at a time and only when none of its own is in flight, and every
+// attempt has a timeout, so a slow or dead receiver holds up no other, nor the hub.
+import { type Kysely, sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { WebhookSealer } from '../../writers/identity/webhook-secret.ts';
+import { type Outcome, sendDelivery } from './send.ts';
+import { DELIVERY_SCHEMA } from './tables.ts';
+
+export type WebhookOptions = {
+  /** Each attempt's timeout. */
+  timeoutMs: number;
+  /** Attempts before a delivery is dead. */
+  attempts: number;
+  /** The wait after the first failure, doubled after each next one up to backoffMaxMs. */
+  backoffMs: number;
+  backoffMaxMs: number;
+  /** How often the loop looks for due deliveries. */
+  pollMs: number;
+  /** Attempts in flight at once, in all and per webhook. */
+  concurrency: number;
+  perWebhook: number;
+  /** Delivered rows are kept this long for the console. */
+  keepDeliveredMs: number;
+};
+
+export const DEFAULT_WEBHOOKS: WebhookOptions = {
+  timeoutMs: 10_000,
+  attempts: 10,
+  backoffMs: 5_000,
+  backoffMaxMs: 3_600_000,
+  pollMs: 1_000,
+  concurrency: 16,
+  perWebhook: 4,
+  keepDeliveredMs: 7 * 86_400_000,
+};
+
+type Claimed = {
+  id: string;
+  webhook_id: string;
+  stream: string;
+  seq: string;
+  body: string;
+  attempts: number;
+  url: string;
+  secret_sealed: Uint8Array;
+};
+
+/** The wait before attempt n + 1 after n failed: backoffMs · 2^(n-1), capped, ±20 %. */
+export function backoffMs(failed: number, o: Pick<WebhookOptions, 'backoffMs' | 'backoffMaxMs'>): number {
+  const base = Math.min(o.backoffMaxMs, o.backoffMs * 2 ** Math.max(0, failed - 1));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+export function startDeliveries({
+  db,
+  sealer,
+  logger,
+  options,
+}: {
+  db: Kysely<unknown>;
+  sealer: WebhookSealer;
+  logger: Logger;
+  options: WebhookOptions;
+}): { stop: () => Promise<void>; nudge: () => void } {
+  const table = sql.table(`${DELIVERY_SCHEMA}.deliveries`);
+  const inFlight = new Map<string, number>();
+  const running = new Set<Promise<void>>();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let lastPrune = 0;
+
+  const claim = async (free: number): Promise<Claimed[]> => {
+    const busy = [...inFlight.keys()];
+    const lease = (options.timeoutMs + 5_000) / 1000;
+    const { rows } = await sql<Claimed>`
+      WITH pick AS (
+        SELECT id, url, secret_sealed FROM (
+          SELECT d.id, w.url, w.secret_sealed,
+                 row_number() OVER (PARTITION BY d.webhook_id ORDER BY d.id) AS rn
+          FROM ${table} d JOIN identity_webhooks.webhooks w ON w.id = d.webhook_id AND w.removed_at IS NULL
+          WHERE d.status = 'pending' AND d.next_at <= now() AND NOT (d.webhook_id = ANY(${busy}::text[]))
+        ) x WHERE rn <= ${options.perWebhook} ORDER BY id LIMIT ${free})
+      UPDATE ${table} d SET next_at = now() + make_interval(secs => ${lease})
+      FROM pick WHERE d.id = pick.id AND d.status = 'pending' AND d.next_at <= now()
+      RETURNING d.id, d.webhook_id, d.stream, d.seq, d.body, d.attempts, pick.url, pick.secret_sealed`.execute(
+      db,
+    );
+    return rows;
+  };
+
+  const record = async (row: Claimed, outcome: Outcome): Promise<void> => {
+    const attempts = row.attempts + 1;
+    if (outcome.ok) {
+      await sql`UPDATE ${table} SET status = 'delivered', attempts = ${attempts}, delivered_at = now(),
+        last_status = ${outcome.status}, last_error = NULL WHERE id = ${row.id}`.execute(db);
+      return;
+    }
+    const dead = attempts >= options.attempts;
+    const wait = backoffMs(attempts, options) / 1000;
+    await sql`UPDATE ${table} SET attempts = ${attempts}, last_status = ${outcome.status},
+      last_error = ${outcome.error}, status = ${dead ? 'dead' : 'pending'},
+      next_at = now() + make_interval(secs => ${wait}) WHERE id = ${row.id}`.execute(db);
+    if (dead)
+      logger.warn(
+        { delivery: row.id, webhook: row.webhook_id, error: outcome.error },
+        'webhook delivery dead',
+      );
+  };
+
+  const attempt = async (row: Claimed): Promise<void> => {
+    const secret = sealer.open(row.secret_sealed);
+    const outcome: Outcome = secret
+      ? await sendDelivery(
+          {
+            webhookId: row.webhook_id,
+            url: row.url,
+            secret,
+            eventId: `${row.stream}/${row.seq}`,
+            body: row.body,
+            attempt: row.attempts + 1,
+          },
+          options,
+        )
+      : { ok: false, status: null, error: 'the secret does not open with this hub’s secret' };
+    await record(row, outcome);
+  };
+
+  const round = async (): Promise<void> => {
+    const free = options.concurrency - running.size;
+    if (free <= 0) return;
+    for (const row of await claim(free)) {
+      inFlight.set(row.webhook_id, (inFlight.get(row.webhook_id) ?? 0) + 1);
+      const p = attempt(row)
+        .catch((err) => logger.warn({ err, delivery: row.id }, 'webhook delivery not recorded'))
+        .finally(() => {
+          const n = (inFlight.get(row.webhook_id) ?? 1) - 1;
+          if (n > 0) inFlight.set(row.webhook_id, n);
+          else inFlight.delete(row.webhook_id);
+          running.delete(p);
+          // A finished attempt frees a place: look again at once.
+          schedule(0);
+        });
+      running.add(p);
+    }
+    if (Date.now() - lastPrune > 3_600_000) {
+      lastPrune = Date.now();
+      await sql`DELETE FROM ${table} WHERE status = 'delivered'
+        AND delivered_at < now() - make_interval(secs => ${options.keepDeliveredMs / 1000})`.execute(db);
+    }
+  };
+
+  let looking = false;
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(tick, ms);
+  };
+  let current: Promise<void> | undefined;
+  const tick = () => {
+    timer = undefined;
+    if (looking || stopped) return;
+    looking = true;
+    current = round()
+      .catch((err) => logger.warn({ err }, 'webhook deliveries not claimed'))
+      .finally(() => {
+        looking = false;
+        if (!timer) schedule(options.pollMs);
+      });
+  };
+  schedule(0);
+
+  return {
+    nudge: () => schedule(0),
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await current;
+      // Attempts in flight end within their timeout and are recorded: none is sent again.
+      await Promise.allSettled([...running]);
+    },
+  };
+}

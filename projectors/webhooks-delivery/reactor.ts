@@ -1,0 +1,59 @@
+// The webhooks_<domain> reactors: one per stream an integrator may read, each with its own
+// checkpoint. For every event on a subject a webhook follows, a delivery row is written in the
+// batch transaction that moves the checkpoint, so a redelivered batch or a restart writes none
+// twice and loses none (the row is unique per webhook and event). The body is the event as the
+// feed releases it to a "<domain>:read" key (writers/log/public-event.ts): personal fields
+// sealed, client fields withheld, secrets and webhook URLs never. The delivery loop sends it.
+
+import type { Kysely } from 'kysely';
+import { FEED_DOMAINS, type FeedDomain } from '../../contracts/integrators.api.ts';
+import { subjectMatches } from '../../contracts/subjects.ts';
+import type { Log } from '../../writers/log/open.ts';
+import { toPublicEvent } from '../../writers/log/public-event.ts';
+import { IDENTITY_WEBHOOKS } from '../identity-webhooks/projection.ts';
+import { activeWebhooks } from '../identity-webhooks/queries.ts';
+import type { Reactor } from '../runtime/types.ts';
+import { DELIVERY_SCHEMA, type DeliveryDB } from './tables.ts';
+
+export const webhookReactorName = (domain: FeedDomain) => `webhooks_${domain}`;
+
+export function webhookReactors({ log }: { log: Pick<Log, 'jsm' | 'names'> }): Reactor[] {
+  return FEED_DOMAINS.map((domain) => webhookReactor({ log, domain }));
+}
+
+function webhookReactor({ log, domain }: { log: Pick<Log, 'jsm' | 'names'>; domain: FeedDomain }): Reactor {
+  return {
+    name: webhookReactorName(domain),
+    domain,
+    reads: [IDENTITY_WEBHOOKS],
+    react: async (events, { db }) => {
+      const hooks = await activeWebhooks(db as Kysely<unknown>);
+      if (hooks.length === 0) return;
+      const stream = log.names.stream(domain);
+      const rows = [];
+      for (const e of events) {
+        const to = hooks.filter((h) => h.subjects.some((f) => subjectMatches(f, e.subject)));
+        if (to.length === 0) continue;
+        // The stored bytes, as the feed renders them: the StoredEvent has its fields opened.
+        const m = await log.jsm.direct.getMessage(stream, { seq: e.seq });
+        if (!m) continue;
+        const event = toPublicEvent({
+          domain,
+          stream,
+          msg: { subject: m.subject, seq: e.seq, data: m.data, time: m.time },
+          open: false,
+        });
+        const body = JSON.stringify(event);
+        for (const h of to)
+          rows.push({ webhook_id: h.id, stream, seq: e.seq, subject: e.subject, type: event.type, body });
+      }
+      if (rows.length === 0) return;
+      await (db as Kysely<DeliveryDB>)
+        .withSchema(DELIVERY_SCHEMA)
+        .insertInto('deliveries')
+        .values(rows)
+        .onConflict((oc) => oc.constraint('deliveries_once').doNothing())
+        .execute();
+    },
+  };
+}
