@@ -24,6 +24,11 @@ export const assistantConversationsProjection: Projection<AssistantDB, Assistant
   name: ASSISTANT_CONVERSATIONS,
   domain: 'assistant',
   migrations: { '20261207T2100_assistant_conversations': m20261207 },
+  lineage: {
+    conversations: { key: ['conversation_id'], seq: 'last_seq' },
+    turns: { key: ['conversation_id', 'turn'], seq: 'last_seq' },
+    settings: { key: ['id'], seq: 'last_seq' },
+  },
   apply: async (events, { db, schema }) => {
     for (const e of events) await applyOne(db, schema, e);
   },

@@ -12,6 +12,7 @@ export const identityWebhooksProjection: Projection<WebhooksDB, IdentityEvent> =
   name: IDENTITY_WEBHOOKS,
   domain: 'identity',
   migrations: { '20261207T2000_webhooks': m20261207 },
+  lineage: { webhooks: { key: ['id'], seq: 'last_seq' } },
   apply: async (events, { db }) => {
     for (const e of events) await applyOne(db, e);
   },
