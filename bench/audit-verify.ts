@@ -172,7 +172,7 @@ export async function measureAuditVerify({
         bytes: eventBytes,
         checkpoints: report.checkpoints,
         cpuSeconds: round(verifyCpuSeconds, 2),
-        hashingThread: threaded,
+        hashing: threaded ? 'own thread' : 'reader thread',
         [threaded ? 'oneThreadEventsPerSecond' : 'hashingThreadEventsPerSecond']: round(events / oneSeconds),
         [threaded ? 'oneThreadCpuSeconds' : 'hashingThreadCpuSeconds']: round(oneCpuSeconds, 2),
         readOnlyEventsPerSecond: round(read / readSeconds),
