@@ -5,11 +5,11 @@
 import { create } from '@bufbuild/protobuf';
 import type { Envelope, EventOf } from '../../contracts/events.ts';
 import { ENVELOPES } from '../../contracts/events.ts';
+import type { AssistantEvent } from '../../contracts/gen/hearth/assistant/v1/events_pb.ts';
 import type { ChatEvent } from '../../contracts/gen/hearth/chat/v1/events_pb.ts';
 import { MemberErasedSchema } from '../../contracts/gen/hearth/common/v1/personal_pb.ts';
 import type { MediaEvent } from '../../contracts/gen/hearth/media/v1/events_pb.ts';
 import type { PlayEvent } from '../../contracts/gen/hearth/play/v1/events_pb.ts';
-import type { AssistantEvent } from '../../contracts/gen/hearth/assistant/v1/events_pb.ts';
 import type { PreferencesEvent } from '../../contracts/gen/hearth/preferences/v1/events_pb.ts';
 import type { AggregateType } from './append.ts';
 
