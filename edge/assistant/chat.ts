@@ -25,6 +25,11 @@ import {
   type UpstreamStream,
 } from './ollama.ts';
 
+/** The longest answer kept, in UTF-16 units: with 3 bytes each at most, an AnswerCompleted stays far under NATS's 1 MB. */
+export const MAX_ANSWER = 64 * 1024;
+/** Asked of the model (options.num_predict): about as many tokens as MAX_ANSWER holds. */
+const NUM_PREDICT = 16 * 1024;
+
 const CUT: Record<UpstreamFailure, CutOff> = {
   stopped: 'stopped',
   timeout: 'timeout',
@@ -78,7 +83,7 @@ export async function chat(
       { ...meta, commandId: `${meta.commandId}:answer`, now: new Date() },
     );
 
-  const key = cache.key(model, messages);
+  const key = cache.key(user.id, model, messages);
   const hit = cache.get(key, startedAt);
   if (hit) {
     await complete(hit.answer, { ...hit, cutOff: '', cached: true });
@@ -97,16 +102,32 @@ export async function chat(
     });
   }
 
-  // Cancelled when the member leaves (the request's signal) or the stream is aborted.
+  // Cancelled when the member leaves (the request's signal, even if it left already), the
+  // stream is aborted, or the whole answer takes too long.
   const stop = new AbortController();
   const left = () => stop.abort();
-  c.req.raw.signal.addEventListener('abort', left, { once: true });
+  const deadline = AbortSignal.timeout(config.maxDurationMs);
+  const signal = AbortSignal.any([c.req.raw.signal, stop.signal, deadline]);
+  const failureOf = (err: unknown): UpstreamFailure =>
+    deadline.aborted
+      ? 'timeout'
+      : signal.aborted
+        ? 'stopped'
+        : err instanceof UpstreamError
+          ? err.failure
+          : 'garbage';
   let upstream: UpstreamStream;
   try {
-    upstream = await openChat({ url, model, messages, timeoutMs: config.timeoutMs, signal: stop.signal });
+    upstream = await openChat({
+      url,
+      model,
+      messages,
+      timeoutMs: config.timeoutMs,
+      signal,
+      numPredict: NUM_PREDICT,
+    });
   } catch (err) {
-    c.req.raw.signal.removeEventListener('abort', left);
-    const failure = err instanceof UpstreamError ? err.failure : 'down';
+    const failure = err instanceof UpstreamError || signal.aborted ? failureOf(err) : 'down';
     await complete('', { promptTokens: 0, answerTokens: 0, cutOff: CUT[failure], cached: false });
     throw failure === 'timeout'
       ? assistantErrors.upstreamTimeout()
@@ -130,16 +151,16 @@ export async function chat(
           cutOff = '';
           break;
         }
-        answer += chunk.text;
-        if (!sse.aborted) await send('token', { text: chunk.text });
+        const room = MAX_ANSWER - answer.length;
+        const text = chunk.text.length > room ? chunk.text.slice(0, room) : chunk.text;
+        answer += text;
+        if (!sse.aborted && text !== '') await send('token', { text });
+        if (answer.length >= MAX_ANSWER)
+          throw new UpstreamError('garbage', 'The answer was too long; it is cut off here.');
       }
       if (cutOff === '') cache.put(key, { answer, ...tokens }, Date.now());
     } catch (err) {
-      const failure = stop.signal.aborted
-        ? 'stopped'
-        : err instanceof UpstreamError
-          ? err.failure
-          : 'garbage';
+      const failure = failureOf(err);
       cutOff = CUT[failure];
       if (!sse.aborted && failure !== 'stopped')
         await send('error', {
@@ -147,7 +168,6 @@ export async function chat(
           code: failure === 'timeout' ? 'assistant.upstream_timeout' : 'assistant.upstream_failed',
         }).catch(() => undefined);
     } finally {
-      c.req.raw.signal.removeEventListener('abort', left);
       stop.abort();
     }
     try {
