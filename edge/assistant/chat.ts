@@ -7,6 +7,8 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ChatStreamEvents, CutOff } from '../../contracts/assistant.api.ts';
 import type { ChatBody } from '../../contracts/assistant.schema.ts';
+import { commonErrors } from '../../contracts/errors.ts';
+import { ASSISTANT_CONVERSATIONS } from '../../projectors/assistant-conversations/projection.ts';
 import { findConversation } from '../../projectors/assistant-conversations/queries.ts';
 import { memberPreferences } from '../../projectors/preferences-members/queries.ts';
 import type { AssistantWriter } from '../../writers/assistant/commands.ts';
@@ -14,6 +16,7 @@ import { assistantErrors } from '../../writers/assistant/errors.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
+import { READ_AFTER_TIMEOUT_MS } from '../http/read-after.ts';
 import type { PromptCache } from './cache.ts';
 import type { AssistantConfig } from './config.ts';
 import { checkLimits } from './limits.ts';
@@ -55,31 +58,36 @@ export async function chat(
   const prefs = await memberPreferences(deps.db, user.id);
   const model = body.model ?? (prefs.assistant_model || config.defaultModel);
   const conversationId = body.conversation_id ?? randomUUID();
-  const earlier = body.conversation_id ? await findConversation(deps.db, conversationId) : undefined;
+  const earlier = body.conversation_id ? await caughtUp(deps, conversationId) : undefined;
   if (earlier && earlier.conversation.member_id !== user.id) throw assistantErrors.notYours();
 
   const messages: ChatMessage[] = [];
   if (prefs.assistant_prompt) messages.push({ role: 'system', content: prefs.assistant_prompt });
-  for (const t of earlier?.turns ?? []) {
-    messages.push({ role: 'user', content: t.prompt });
-    if (t.answer) messages.push({ role: 'assistant', content: t.answer });
-  }
+  messages.push(...history(earlier?.turns ?? []));
   messages.push({ role: 'user', content: body.prompt });
 
   await checkLimits(deps.db, { memberId: user.id, role, model, now: new Date() });
   const meta = commandMeta(c, body);
+  const turn = (earlier?.conversation.turns ?? 0) + 1;
   const submitted = await writer.submit(
-    { conversationId, memberId: user.id, role, model, prompt: body.prompt },
+    { conversationId, memberId: user.id, role, model, prompt: body.prompt, turn },
     meta,
   );
-  const turn = (earlier?.conversation.turns ?? 0) + 1;
   const startedAt = Date.now();
   const complete = (
     answer: string,
     extra: { promptTokens: number; answerTokens: number; cutOff: CutOff; cached: boolean },
   ) =>
     writer.complete(
-      { conversationId, memberId: user.id, model, answer, durationMs: Date.now() - startedAt, ...extra },
+      {
+        conversationId,
+        memberId: user.id,
+        turn,
+        model,
+        answer,
+        durationMs: Date.now() - startedAt,
+        ...extra,
+      },
       { ...meta, commandId: `${meta.commandId}:answer`, now: new Date() },
     );
 
@@ -183,6 +191,34 @@ export async function chat(
         cached: false,
       }).catch(() => undefined);
   });
+}
+
+/** The conversation as read once its read model has applied its last event (else 503). */
+async function caughtUp(deps: HubDeps, conversationId: string) {
+  const { log } = deps;
+  const last = await log.jsm.direct
+    .getMessage(log.names.stream('assistant'), {
+      last_by_subj: log.names.assistant.conversation(conversationId),
+    })
+    .catch(() => null);
+  if (last && !(await deps.projectors.waitFor(ASSISTANT_CONVERSATIONS, last.seq, READ_AFTER_TIMEOUT_MS)))
+    throw commonErrors.notCaughtUp(undefined, { readModel: ASSISTANT_CONVERSATIONS, after: last.seq });
+  return findConversation(deps.db, conversationId);
+}
+
+/** The newest turns that fit: at most MAX_HISTORY_TURNS, and MAX_HISTORY characters. */
+export const MAX_HISTORY_TURNS = 20;
+const MAX_HISTORY = 200_000;
+function history(turns: { prompt: string; answer: string | null }[]): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  let size = 0;
+  for (const t of turns.slice(-MAX_HISTORY_TURNS).reverse()) {
+    size += t.prompt.length + (t.answer?.length ?? 0);
+    if (size > MAX_HISTORY) break;
+    if (t.answer) out.unshift({ role: 'assistant', content: t.answer });
+    out.unshift({ role: 'user', content: t.prompt });
+  }
+  return out;
 }
 
 const snake = (t: { promptTokens: number; answerTokens: number }) => ({

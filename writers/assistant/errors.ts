@@ -2,6 +2,10 @@ import { defineErrors } from '../../contracts/errors.ts';
 
 export const assistantErrors = defineErrors('assistant', {
   notYours: { status: 404, message: 'No such conversation.' },
+  turnTaken: {
+    status: 409,
+    message: 'Another prompt was just asked in this conversation. Reload it, then ask again.',
+  },
   noTurnPending: { status: 409, message: 'This conversation has no prompt waiting for an answer.' },
   notConfigured: {
     status: 503,
