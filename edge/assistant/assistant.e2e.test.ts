@@ -17,6 +17,8 @@ let ollama: FakeOllama;
 let admin: TestClient;
 let ann: TestClient;
 let kid: TestClient;
+/** By when the admin's first prompt was asked (the quota test's window begins there). */
+let adminAskedBy = 0;
 
 beforeAll(async () => {
   ollama = await startFakeOllama();
@@ -107,6 +109,7 @@ describe('a member asking the assistant', () => {
     expect((await transcript(ann, id)).turns[0]).toMatchObject({ cached: true, answer: ANSWER.join('') });
     // Another member asking the same is asked of the model, not given ann's answer.
     const theirs = await all(await ask(admin, { prompt: 'Cache me', model: 'llama3.2' }));
+    adminAskedBy = Date.now();
     expect(data(theirs, 'start')).toEqual([expect.objectContaining({ cached: false })]);
     expect(ollama.requests.length).toBe(before + 2);
   });
@@ -242,6 +245,7 @@ describe('the admins’ settings', () => {
         allowed_models: [{ role: 'child', models: ['llama3.2'] }],
         quotas: [
           { member_id: annId, tokens_per_day: 1, requests_per_minute: 0 },
+          { member_id: (await admin.me()).id, tokens_per_day: 0, requests_per_minute: 1 },
           { member_id: kidId, tokens_per_day: 0, requests_per_minute: 100 },
         ],
       },
@@ -263,6 +267,12 @@ describe('the admins’ settings', () => {
       code: 'assistant.over_quota',
       details: { resetsAt: expect.any(String) },
     });
+
+    // Per minute: free again when the oldest request in the window leaves it, not a minute from now.
+    const busy = await ask(admin, { prompt: 'Once more', model: 'llama3.2' });
+    expect(busy.status).toBe(429);
+    const { details } = (await busy.json()) as { details: { resetsAt: string } };
+    expect(new Date(details.resetsAt).getTime()).toBeLessThanOrEqual(adminAskedBy + 60_000);
 
     // An admin who changed an older version is told so.
     const stale = await admin.request('/api/v1/admin/assistant/settings', {

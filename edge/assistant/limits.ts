@@ -26,9 +26,10 @@ export async function checkLimits(
   const quota = settings.quotas.find((q) => q.member_id === memberId);
   if (!quota) return;
   if (quota.requests_per_minute > 0) {
-    const { requests } = await usageSince(db, memberId, new Date(now.getTime() - 60_000));
+    const { requests, oldest } = await usageSince(db, memberId, new Date(now.getTime() - 60_000));
+    // A request is free again once the oldest in the minute's window has left it.
     if (requests >= quota.requests_per_minute)
-      throw overQuota('requests per minute', new Date(now.getTime() + 60_000), now);
+      throw overQuota('requests per minute', new Date((oldest ?? now).getTime() + 60_000), now);
   }
   if (quota.tokens_per_day > 0) {
     const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));

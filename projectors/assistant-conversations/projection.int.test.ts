@@ -91,7 +91,11 @@ describe('the assistant’s conversations read model', () => {
         answer_tokens: 3,
       }),
     ]);
-    expect(await usageSince(rt.db, 'ann', new Date(0))).toEqual({ requests: 1, tokens: 10 });
+    expect(await usageSince(rt.db, 'ann', new Date(0))).toEqual({
+      requests: 1,
+      tokens: 10,
+      oldest: expect.any(Date),
+    });
   });
 
   it('never writes the words on the stream in the clear', async () => {
