@@ -10,7 +10,7 @@ export const assistantErrors = defineErrors('assistant', {
   notConfigured: {
     status: 503,
     message:
-      'No model server is configured. An admin sets OLLAMA_URL to an Ollama server (for example http://ollama:11434; with Docker Compose, start the "full" profile).',
+      'No model server is configured. An admin sets OLLAMA_URL to an Ollama server (for example http://ollama:11434; with Docker Compose, put it in .env and start the "full" profile).',
   },
   upstreamDown: {
     status: 503,
