@@ -35,7 +35,7 @@ export const MAX_QUOTAS = 200;
 export type AssistantSettingsBody = {
   /** The version the admin changed (0 before any). */
   expected_version: number;
-  /** Per role, the models allowed; a role left out may ask for any. */
+  /** Per role, the models allowed; a role left out may ask for any, except `child`: none. */
   allowed_models: { role: (typeof ROLES)[number]; models: string[] }[];
   /** Per member; 0 is no limit. */
   quotas: { member_id: string; tokens_per_day: number; requests_per_minute: number }[];

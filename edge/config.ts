@@ -205,6 +205,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       ollamaUrl: e.OLLAMA_URL?.replace(/\/$/, ''),
       defaultModel: e.HEARTH_ASSISTANT_MODEL,
       timeoutMs: e.HEARTH_ASSISTANT_TIMEOUT * 1000,
+      maxDurationMs: 5 * 60_000,
       cacheTtlMs: e.HEARTH_ASSISTANT_CACHE_TTL * 1000,
     },
     infra: {

@@ -53,8 +53,8 @@ describe('compose.yaml profiles', () => {
     expect(inProfile('full')).toEqual(FULL.sort());
   });
 
-  it('points the hub’s assistant at the full profile’s ollama, unless OLLAMA_URL says otherwise', () => {
-    expect(compose.services.hub?.environment?.OLLAMA_URL).toMatch(/^\$\{OLLAMA_URL-http:\/\/ollama:11434\}$/);
+  it('points the hub’s assistant at no model server unless OLLAMA_URL says (core has no ollama)', () => {
+    expect(compose.services.hub?.environment?.OLLAMA_URL).toMatch(/^\$\{OLLAMA_URL:-\}$/);
   });
 
   it('health-checks every service (the hub in its image too)', () => {

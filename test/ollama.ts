@@ -2,7 +2,10 @@
 // answers chunked NDJSON (one object per line, the last with done: true and the token counts),
 // GET /api/tags lists the models. The model's name picks its behaviour:
 //   any name          answers ANSWER word by word
-//   "slow"            sends one word, then waits until the request is cancelled
+//   "slow"            sends one word, then empty chunks every 100 ms until it is cancelled
+//   "nul"             answers with a NUL and a lone surrogate in its words
+//   "huge"            answers 70 000 characters, in 1 000-character words
+//   "broken"          500 with a body that never ends
 //   "silent"          never answers
 //   "garbage"         sends one word, then a line that is not JSON
 //   "cut"             sends one word, then drops the connection
@@ -15,7 +18,11 @@ export const ANSWER = ['Hello', ' from', ' the', ' family', ' model.'];
 export type FakeOllama = {
   url: string;
   /** Bodies of every POST /api/chat, in order. */
-  requests: { model: string; messages: { role: string; content: string }[] }[];
+  requests: {
+    model: string;
+    messages: { role: string; content: string }[];
+    options?: { num_predict?: number };
+  }[];
   /** Resolves once a request in flight is closed by its caller before it ended. */
   cancelled: () => Promise<void>;
   /** Delay between two words, in milliseconds. */
@@ -62,9 +69,34 @@ export async function startFakeOllama(): Promise<FakeOllama> {
       return;
     }
     if (model === 'silent') return;
+    if (model === 'broken') {
+      // An error page that never ends: the caller must read a little and let go.
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      const more = setInterval(() => res.write('x'.repeat(1024)), 5);
+      res.on('close', () => clearInterval(more));
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    if (model === 'nul') {
+      ended = true;
+      res.write(token(model, 'a\u0000b'));
+      res.write(token(model, 'c\ud800d'));
+      res.end(line({ model, message: { role: 'assistant', content: '' }, done: true, eval_count: 2 }));
+      return;
+    }
+    if (model === 'huge') {
+      ended = true;
+      for (let i = 0; i < 70; i++) res.write(token(model, 'y'.repeat(1000)));
+      res.end(line({ model, message: { role: 'assistant', content: '' }, done: true, eval_count: 70 }));
+      return;
+    }
     res.write(token(model, ANSWER[0] as string));
-    if (model === 'slow') return;
+    if (model === 'slow') {
+      // Alive but saying nothing (as a model thinking), so that only a cancel ends it.
+      const alive = setInterval(() => res.write(token(model, '')), 100);
+      res.on('close', () => clearInterval(alive));
+      return;
+    }
     if (model === 'garbage') {
       ended = true;
       res.end('this is not json\n');

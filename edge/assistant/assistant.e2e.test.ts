@@ -9,6 +9,7 @@ import { ASSISTANT_CONVERSATIONS } from '../../projectors/assistant-conversation
 import { startTestHub, type TestClient, type TestHub } from '../../test/hub.ts';
 import { ANSWER, type FakeOllama, startFakeOllama } from '../../test/ollama.ts';
 import { type SseEvent, sseReader } from '../../test/sse.ts';
+import { MAX_ANSWER } from './chat.ts';
 
 let t: TestHub;
 let bare: TestHub;
@@ -16,6 +17,8 @@ let ollama: FakeOllama;
 let admin: TestClient;
 let ann: TestClient;
 let kid: TestClient;
+/** By when the admin's first prompt was asked (the quota test's window begins there). */
+let adminAskedBy = 0;
 
 beforeAll(async () => {
   ollama = await startFakeOllama();
@@ -104,6 +107,32 @@ describe('a member asking the assistant', () => {
     ).toBe(ANSWER.join(''));
     const id = data<{ conversation_id: string }>(events, 'start')[0]?.conversation_id as string;
     expect((await transcript(ann, id)).turns[0]).toMatchObject({ cached: true, answer: ANSWER.join('') });
+    // Another member asking the same is asked of the model, not given ann's answer.
+    const theirs = await all(await ask(admin, { prompt: 'Cache me', model: 'llama3.2' }));
+    adminAskedBy = Date.now();
+    expect(data(theirs, 'start')).toEqual([expect.objectContaining({ cached: false })]);
+    expect(ollama.requests.length).toBe(before + 2);
+  });
+
+  it('keeps a NUL or a lone surrogate from the model as U+FFFD, and the answer is recorded', async () => {
+    const events = await all(await ask(ann, { prompt: 'Say something odd', model: 'nul' }));
+    expect(data(events, 'done')).toEqual([expect.objectContaining({ cut_off: '' })]);
+    const id = data<{ conversation_id: string }>(events, 'start')[0]?.conversation_id as string;
+    expect((await transcript(ann, id)).turns[0]).toMatchObject({ answer: 'a\uFFFDbc\uFFFDd', cut_off: '' });
+  });
+
+  it('cuts off an answer past MAX_ANSWER, and asks the model for a bounded answer', async () => {
+    const events = await all(await ask(ann, { prompt: 'Go on and on', model: 'huge' }));
+    expect(ollama.requests.at(-1)?.options?.num_predict).toBeGreaterThan(0);
+    expect(data(events, 'done')).toEqual([expect.objectContaining({ cut_off: 'upstream' })]);
+    const id = data<{ conversation_id: string }>(events, 'start')[0]?.conversation_id as string;
+    expect((await transcript(ann, id)).turns[0]?.answer).toHaveLength(MAX_ANSWER);
+  });
+
+  it('reads only a little of an endless error page', async () => {
+    const res = await ask(ann, { prompt: 'Are you broken?', model: 'broken' });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'assistant.upstream_down' });
   });
 
   it('stops when they leave, cancelling the upstream request, and keeps the partial answer', async () => {
@@ -163,6 +192,24 @@ describe('a member asking the assistant', () => {
 });
 
 describe('a child’s conversation', () => {
+  it('is refused any model until an admin chooses the children’s models', async () => {
+    const none = await ask(kid, { prompt: 'Hi', model: 'llama3.2' });
+    expect(none.status).toBe(403);
+    expect(await none.json()).toMatchObject({
+      code: 'assistant.model_refused',
+      error: expect.stringContaining('admin'),
+    });
+    // Settings without a child row: still none.
+    const put = (expected_version: number, allowed_models: { role: string; models: string[] }[]) =>
+      admin.request('/api/v1/admin/assistant/settings', {
+        method: 'PUT',
+        body: { expected_version, allowed_models, quotas: [] },
+      });
+    expect((await put(0, [{ role: 'admin', models: ['llama3.2'] }])).status).toBe(200);
+    expect((await ask(kid, { prompt: 'Hi', model: 'llama3.2' })).status).toBe(403);
+    expect((await put(1, [{ role: 'child', models: ['llama3.2'] }])).status).toBe(200);
+  });
+
   it('says on their screen that parents can read it, and an admin reads it; another member cannot', async () => {
     expect(await (await kid.request('/api/v1/assistant/status')).json()).toMatchObject({
       transcript_visible_to_admins: true,
@@ -194,17 +241,18 @@ describe('the admins’ settings', () => {
     const set = await admin.request('/api/v1/admin/assistant/settings', {
       method: 'PUT',
       body: {
-        expected_version: 0,
+        expected_version: 2,
         allowed_models: [{ role: 'child', models: ['llama3.2'] }],
         quotas: [
           { member_id: annId, tokens_per_day: 1, requests_per_minute: 0 },
+          { member_id: (await admin.me()).id, tokens_per_day: 0, requests_per_minute: 1 },
           { member_id: kidId, tokens_per_day: 0, requests_per_minute: 100 },
         ],
       },
     });
     expect(set.status).toBe(200);
     expect(await (await admin.request('/api/v1/admin/assistant/settings')).json()).toMatchObject({
-      version: 1,
+      version: 3,
     });
 
     const refused = await ask(kid, { prompt: 'Hi', model: 'other' });
@@ -219,6 +267,12 @@ describe('the admins’ settings', () => {
       code: 'assistant.over_quota',
       details: { resetsAt: expect.any(String) },
     });
+
+    // Per minute: free again when the oldest request in the window leaves it, not a minute from now.
+    const busy = await ask(admin, { prompt: 'Once more', model: 'llama3.2' });
+    expect(busy.status).toBe(429);
+    const { details } = (await busy.json()) as { details: { resetsAt: string } };
+    expect(new Date(details.resetsAt).getTime()).toBeLessThanOrEqual(adminAskedBy + 60_000);
 
     // An admin who changed an older version is told so.
     const stale = await admin.request('/api/v1/admin/assistant/settings', {

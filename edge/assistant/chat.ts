@@ -7,6 +7,8 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ChatStreamEvents, CutOff } from '../../contracts/assistant.api.ts';
 import type { ChatBody } from '../../contracts/assistant.schema.ts';
+import { commonErrors } from '../../contracts/errors.ts';
+import { ASSISTANT_CONVERSATIONS } from '../../projectors/assistant-conversations/projection.ts';
 import { findConversation } from '../../projectors/assistant-conversations/queries.ts';
 import { memberPreferences } from '../../projectors/preferences-members/queries.ts';
 import type { AssistantWriter } from '../../writers/assistant/commands.ts';
@@ -14,6 +16,7 @@ import { assistantErrors } from '../../writers/assistant/errors.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
+import { READ_AFTER_TIMEOUT_MS } from '../http/read-after.ts';
 import type { PromptCache } from './cache.ts';
 import type { AssistantConfig } from './config.ts';
 import { checkLimits } from './limits.ts';
@@ -24,6 +27,11 @@ import {
   type UpstreamFailure,
   type UpstreamStream,
 } from './ollama.ts';
+
+/** The longest answer kept, in UTF-16 units: with 3 bytes each at most, an AnswerCompleted stays far under NATS's 1 MB. */
+export const MAX_ANSWER = 64 * 1024;
+/** Asked of the model (options.num_predict): about as many tokens as MAX_ANSWER holds. */
+const NUM_PREDICT = 16 * 1024;
 
 const CUT: Record<UpstreamFailure, CutOff> = {
   stopped: 'stopped',
@@ -50,35 +58,40 @@ export async function chat(
   const prefs = await memberPreferences(deps.db, user.id);
   const model = body.model ?? (prefs.assistant_model || config.defaultModel);
   const conversationId = body.conversation_id ?? randomUUID();
-  const earlier = body.conversation_id ? await findConversation(deps.db, conversationId) : undefined;
+  const earlier = body.conversation_id ? await caughtUp(deps, conversationId) : undefined;
   if (earlier && earlier.conversation.member_id !== user.id) throw assistantErrors.notYours();
 
   const messages: ChatMessage[] = [];
   if (prefs.assistant_prompt) messages.push({ role: 'system', content: prefs.assistant_prompt });
-  for (const t of earlier?.turns ?? []) {
-    messages.push({ role: 'user', content: t.prompt });
-    if (t.answer) messages.push({ role: 'assistant', content: t.answer });
-  }
+  messages.push(...history(earlier?.turns ?? []));
   messages.push({ role: 'user', content: body.prompt });
 
   await checkLimits(deps.db, { memberId: user.id, role, model, now: new Date() });
   const meta = commandMeta(c, body);
+  const turn = (earlier?.conversation.turns ?? 0) + 1;
   const submitted = await writer.submit(
-    { conversationId, memberId: user.id, role, model, prompt: body.prompt },
+    { conversationId, memberId: user.id, role, model, prompt: body.prompt, turn },
     meta,
   );
-  const turn = (earlier?.conversation.turns ?? 0) + 1;
   const startedAt = Date.now();
   const complete = (
     answer: string,
     extra: { promptTokens: number; answerTokens: number; cutOff: CutOff; cached: boolean },
   ) =>
     writer.complete(
-      { conversationId, memberId: user.id, model, answer, durationMs: Date.now() - startedAt, ...extra },
+      {
+        conversationId,
+        memberId: user.id,
+        turn,
+        model,
+        answer,
+        durationMs: Date.now() - startedAt,
+        ...extra,
+      },
       { ...meta, commandId: `${meta.commandId}:answer`, now: new Date() },
     );
 
-  const key = cache.key(model, messages);
+  const key = cache.key(user.id, model, messages);
   const hit = cache.get(key, startedAt);
   if (hit) {
     await complete(hit.answer, { ...hit, cutOff: '', cached: true });
@@ -97,16 +110,32 @@ export async function chat(
     });
   }
 
-  // Cancelled when the member leaves (the request's signal) or the stream is aborted.
+  // Cancelled when the member leaves (the request's signal, even if it left already), the
+  // stream is aborted, or the whole answer takes too long.
   const stop = new AbortController();
   const left = () => stop.abort();
-  c.req.raw.signal.addEventListener('abort', left, { once: true });
+  const deadline = AbortSignal.timeout(config.maxDurationMs);
+  const signal = AbortSignal.any([c.req.raw.signal, stop.signal, deadline]);
+  const failureOf = (err: unknown): UpstreamFailure =>
+    deadline.aborted
+      ? 'timeout'
+      : signal.aborted
+        ? 'stopped'
+        : err instanceof UpstreamError
+          ? err.failure
+          : 'garbage';
   let upstream: UpstreamStream;
   try {
-    upstream = await openChat({ url, model, messages, timeoutMs: config.timeoutMs, signal: stop.signal });
+    upstream = await openChat({
+      url,
+      model,
+      messages,
+      timeoutMs: config.timeoutMs,
+      signal,
+      numPredict: NUM_PREDICT,
+    });
   } catch (err) {
-    c.req.raw.signal.removeEventListener('abort', left);
-    const failure = err instanceof UpstreamError ? err.failure : 'down';
+    const failure = err instanceof UpstreamError || signal.aborted ? failureOf(err) : 'down';
     await complete('', { promptTokens: 0, answerTokens: 0, cutOff: CUT[failure], cached: false });
     throw failure === 'timeout'
       ? assistantErrors.upstreamTimeout()
@@ -130,16 +159,16 @@ export async function chat(
           cutOff = '';
           break;
         }
-        answer += chunk.text;
-        if (!sse.aborted) await send('token', { text: chunk.text });
+        const room = MAX_ANSWER - answer.length;
+        const text = chunk.text.length > room ? chunk.text.slice(0, room) : chunk.text;
+        answer += text;
+        if (!sse.aborted && text !== '') await send('token', { text });
+        if (answer.length >= MAX_ANSWER)
+          throw new UpstreamError('garbage', 'The answer was too long; it is cut off here.');
       }
       if (cutOff === '') cache.put(key, { answer, ...tokens }, Date.now());
     } catch (err) {
-      const failure = stop.signal.aborted
-        ? 'stopped'
-        : err instanceof UpstreamError
-          ? err.failure
-          : 'garbage';
+      const failure = failureOf(err);
       cutOff = CUT[failure];
       if (!sse.aborted && failure !== 'stopped')
         await send('error', {
@@ -147,7 +176,6 @@ export async function chat(
           code: failure === 'timeout' ? 'assistant.upstream_timeout' : 'assistant.upstream_failed',
         }).catch(() => undefined);
     } finally {
-      c.req.raw.signal.removeEventListener('abort', left);
       stop.abort();
     }
     try {
@@ -163,6 +191,34 @@ export async function chat(
         cached: false,
       }).catch(() => undefined);
   });
+}
+
+/** The conversation as read once its read model has applied its last event (else 503). */
+async function caughtUp(deps: HubDeps, conversationId: string) {
+  const { log } = deps;
+  const last = await log.jsm.direct
+    .getMessage(log.names.stream('assistant'), {
+      last_by_subj: log.names.assistant.conversation(conversationId),
+    })
+    .catch(() => null);
+  if (last && !(await deps.projectors.waitFor(ASSISTANT_CONVERSATIONS, last.seq, READ_AFTER_TIMEOUT_MS)))
+    throw commonErrors.notCaughtUp(undefined, { readModel: ASSISTANT_CONVERSATIONS, after: last.seq });
+  return findConversation(deps.db, conversationId);
+}
+
+/** The newest turns that fit: at most MAX_HISTORY_TURNS, and MAX_HISTORY characters. */
+export const MAX_HISTORY_TURNS = 20;
+const MAX_HISTORY = 200_000;
+function history(turns: { prompt: string; answer: string | null }[]): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  let size = 0;
+  for (const t of turns.slice(-MAX_HISTORY_TURNS).reverse()) {
+    size += t.prompt.length + (t.answer?.length ?? 0);
+    if (size > MAX_HISTORY) break;
+    if (t.answer) out.unshift({ role: 'assistant', content: t.answer });
+    out.unshift({ role: 'user', content: t.prompt });
+  }
+  return out;
 }
 
 const snake = (t: { promptTokens: number; answerTokens: number }) => ({

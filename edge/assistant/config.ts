@@ -6,6 +6,8 @@ export type AssistantConfig = {
   defaultModel: string;
   /** How long to wait for the server's answer to begin, and between two of its chunks. */
   timeoutMs: number;
+  /** How long a whole answer may take; past it, the answer is cut off ('timeout'). */
+  maxDurationMs: number;
   /** How long an identical request is answered from the prompt cache (0: never). */
   cacheTtlMs: number;
 };

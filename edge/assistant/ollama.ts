@@ -23,6 +23,48 @@ export class UpstreamError extends Error {
 
 const RETRY_DELAYS_MS = [100, 400];
 const MAX_LINE = 1 << 20;
+/** How much of an error or a model list is read from the server; the rest is cancelled. */
+const MAX_SMALL_BODY = 4096;
+const MAX_TAGS_BODY = 256 * 1024;
+
+/** Upstream text made storable, as edge/http/validate.ts does: no lone surrogates, no NUL. */
+export const wellFormed = (text: string): string =>
+  (text as unknown as { toWellFormed: () => string }).toWellFormed().replaceAll('\0', '\uFFFD');
+
+/**
+ * At most `max` bytes of a body, within `timeoutMs`; the rest is cancelled. '' when nothing
+ * came in time.
+ */
+export async function readCapped(res: Response, max: number, timeoutMs: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    while (size < max) {
+      const read = await Promise.race([reader.read(), timedOut]);
+      if (read === 'timeout' || read.done) break;
+      parts.push(read.value);
+      size += read.value.byteLength;
+    }
+  } catch {
+    // A body that breaks off is read as far as it came.
+  } finally {
+    clearTimeout(timer);
+    await reader.cancel().catch(() => undefined);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.byteLength;
+  }
+  return new TextDecoder().decode(all.subarray(0, max));
+}
 
 export type UpstreamStream = AsyncGenerator<UpstreamChunk, void, void>;
 
@@ -36,15 +78,21 @@ export async function openChat({
   messages,
   timeoutMs,
   signal,
+  numPredict,
 }: {
   url: string;
   model: string;
   messages: ChatMessage[];
   timeoutMs: number;
   signal: AbortSignal;
+  /** The most tokens the model may answer with (options.num_predict). */
+  numPredict: number;
 }): Promise<UpstreamStream> {
-  const body = JSON.stringify({ model, messages, stream: true });
+  const body = JSON.stringify({ model, messages, stream: true, options: { num_predict: numPredict } });
+  const stopped = () => new UpstreamError('stopped', 'The answer was stopped.');
   for (let attempt = 0; ; attempt++) {
+    // A member who left before this attempt (or during the wait before it) is not asked for.
+    if (signal.aborted) throw stopped();
     const controller = new AbortController();
     const cancel = () => controller.abort();
     signal.addEventListener('abort', cancel, { once: true });
@@ -66,19 +114,20 @@ export async function openChat({
       const delay = RETRY_DELAYS_MS[attempt];
       if (delay === undefined)
         throw new UpstreamError('down', `The model server cannot be reached (${(cause as Error).message}).`);
-      await new Promise((r) => setTimeout(r, delay));
+      await backoff(delay, signal);
       continue;
     }
     clearTimeout(timer);
     if (res.status >= 500 && RETRY_DELAYS_MS[attempt] !== undefined) {
       await res.body?.cancel().catch(() => undefined);
       signal.removeEventListener('abort', cancel);
-      await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt]));
+      await backoff(RETRY_DELAYS_MS[attempt] ?? 0, signal);
       continue;
     }
     if (res.status !== 200 || !res.body) {
-      const said = await res.text().catch(() => '');
+      const said = await readCapped(res, MAX_SMALL_BODY, timeoutMs);
       signal.removeEventListener('abort', cancel);
+      if (signal.aborted) throw stopped();
       throw new UpstreamError(
         res.status >= 500 ? 'down' : 'refused',
         `The model server refused: ${upstreamMessage(said) ?? `HTTP ${res.status}`}.`,
@@ -88,10 +137,22 @@ export async function openChat({
   }
 }
 
+/** Waits `ms`, or less when the member leaves (the next attempt then sees it). */
+const backoff = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
 function upstreamMessage(text: string): string | undefined {
   try {
     const parsed = JSON.parse(text) as { error?: unknown };
-    return typeof parsed.error === 'string' ? parsed.error.slice(0, 200) : undefined;
+    return typeof parsed.error === 'string' ? wellFormed(parsed.error.slice(0, 200)) : undefined;
   } catch {
     return undefined;
   }
@@ -168,13 +229,13 @@ function parseLine(line: string): UpstreamChunk {
     eval_count?: unknown;
   };
   if (typeof o.error === 'string')
-    throw new UpstreamError('garbage', `The model server failed: ${o.error.slice(0, 200)}.`);
+    throw new UpstreamError('garbage', `The model server failed: ${wellFormed(o.error.slice(0, 200))}.`);
   if (o.done === true)
     return { kind: 'done', promptTokens: count(o.prompt_eval_count), answerTokens: count(o.eval_count) };
   const content = o.message?.content;
   if (typeof content !== 'string')
     throw new UpstreamError('garbage', 'The model server sent something unreadable.');
-  return { kind: 'token', text: content };
+  return { kind: 'token', text: wellFormed(content) };
 }
 
 const count = (v: unknown): number =>
@@ -184,9 +245,17 @@ const count = (v: unknown): number =>
 export async function listModels(url: string, timeoutMs: number): Promise<string[] | undefined> {
   try {
     const res = await fetch(`${url}/api/tags`, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as { models?: { name?: unknown }[] };
-    return (body.models ?? []).map((m) => m.name).filter((n): n is string => typeof n === 'string');
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      return undefined;
+    }
+    const body = JSON.parse(await readCapped(res, MAX_TAGS_BODY, timeoutMs)) as {
+      models?: { name?: unknown }[];
+    };
+    return (body.models ?? [])
+      .map((m) => m.name)
+      .filter((n): n is string => typeof n === 'string')
+      .map((n) => wellFormed(n.slice(0, 200)));
   } catch {
     return undefined;
   }

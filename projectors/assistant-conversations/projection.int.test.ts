@@ -45,13 +45,21 @@ beforeAll(async () => {
   runner = await rt.runner([assistantConversationsProjection as unknown as AnyProjection]);
   writer = createAssistantWriter({ appender: createAppender({ log: rt.log }) });
   await writer.submit(
-    { conversationId: c1, memberId: 'ann', role: 'child', model: 'm', prompt: 'Why is the sky blue?' },
+    {
+      conversationId: c1,
+      memberId: 'ann',
+      role: 'child',
+      model: 'm',
+      prompt: 'Why is the sky blue?',
+      turn: 1,
+    },
     meta('ann'),
   );
   const { seq } = await writer.complete(
     {
       conversationId: c1,
       memberId: 'ann',
+      turn: 1,
       model: 'm',
       answer: 'Rayleigh scattering.',
       promptTokens: 7,
@@ -83,7 +91,11 @@ describe('the assistant’s conversations read model', () => {
         answer_tokens: 3,
       }),
     ]);
-    expect(await usageSince(rt.db, 'ann', new Date(0))).toEqual({ requests: 1, tokens: 10 });
+    expect(await usageSince(rt.db, 'ann', new Date(0))).toEqual({
+      requests: 1,
+      tokens: 10,
+      oldest: expect.any(Date),
+    });
   });
 
   it('never writes the words on the stream in the clear', async () => {

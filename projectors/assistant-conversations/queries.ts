@@ -61,17 +61,22 @@ export async function usageSince(
   db: Kysely<unknown>,
   memberId: string,
   since: Date,
-): Promise<{ requests: number; tokens: number }> {
+): Promise<{ requests: number; tokens: number; oldest: Date | undefined }> {
   const row = await of(db)
     .selectFrom('turns')
     .select([
       sql<string>`count(*)`.as('requests'),
       sql<string>`coalesce(sum(prompt_tokens + answer_tokens), 0)`.as('tokens'),
+      sql<Date | null>`min(asked_at)`.as('oldest'),
     ])
     .where('member_id', '=', memberId)
     .where('asked_at', '>=', since)
     .executeTakeFirst();
-  return { requests: Number(row?.requests ?? 0), tokens: Number(row?.tokens ?? 0) };
+  return {
+    requests: Number(row?.requests ?? 0),
+    tokens: Number(row?.tokens ?? 0),
+    oldest: row?.oldest ? new Date(row.oldest) : undefined,
+  };
 }
 
 export type UsageDay = { member_id: string; day: string; requests: number; tokens: number; cached: number };

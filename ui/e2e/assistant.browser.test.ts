@@ -25,7 +25,8 @@ describe.skipIf(withoutBrowser)('the assistant in a browser', () => {
     ]);
     page = await openPage(browser, DESKTOP, contexts);
     await signUp(page, hub.url, 'Ana Example', 'ana@example.com');
-    await page.goto(`${hub.url}/assistant`);
+    // The sidebar leads there (a member may use the assistant).
+    await page.getByRole('link', { name: 'Assistant' }).click();
     await page.getByRole('heading', { level: 1, name: 'Assistant' }).waitFor();
   }, 120_000);
 
@@ -43,9 +44,14 @@ describe.skipIf(withoutBrowser)('the assistant in a browser', () => {
       .getByTestId('answer')
       .filter({ hasText: /^Hello$/ })
       .waitFor();
+    // Read out politely as it comes, and marked busy until it ends.
+    const answer = page.getByTestId('answer');
+    expect(await answer.getAttribute('aria-live')).toBe('polite');
+    expect(await answer.getAttribute('aria-busy')).toBe('true');
     const cancelled = ollama.cancelled();
     await page.getByRole('button', { name: 'Stop' }).click();
-    await page.getByText('Stopped.').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Stopped.' }).waitFor();
+    await page.locator('[data-testid="answer"][aria-busy="false"]').waitFor();
     await cancelled;
     expect(ollama.requests.at(-1)?.messages.at(-1)).toEqual({ role: 'user', content: 'Tell me a story' });
   });

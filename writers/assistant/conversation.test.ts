@@ -21,6 +21,7 @@ const asked = (turn: number, memberId = 'ann'): AssistantEventBody => ({
   }),
 });
 const answer = {
+  turn: 1,
   conversationId: 'c1',
   memberId: 'ann',
   model: 'm',
@@ -43,6 +44,7 @@ describe('a member asking the assistant', () => {
         role: 'member',
         model: 'm',
         prompt: 'hi',
+        turn: 1,
       })
       .thenEmits([asked(1)]));
 
@@ -59,6 +61,7 @@ describe('a member asking the assistant', () => {
         role: 'member',
         model: 'm',
         prompt: 'hi',
+        turn: 2,
       })
       .thenEmits([asked(2)]));
 
@@ -72,8 +75,23 @@ describe('a member asking the assistant', () => {
         role: 'member',
         model: 'm',
         prompt: 'hi',
+        turn: 2,
       })
       .thenFails('assistant.not_yours'));
+
+  it('refuses a prompt for a turn another prompt took first (two tabs at once)', () =>
+    spec
+      .given([asked(1)])
+      .when({
+        type: 'submit',
+        conversationId: 'c1',
+        memberId: 'ann',
+        role: 'member',
+        model: 'm',
+        prompt: 'hi',
+        turn: 1,
+      })
+      .thenFails('assistant.turn_taken'));
 });
 
 describe('the answer', () => {
@@ -93,4 +111,26 @@ describe('the answer', () => {
       .given([])
       .when({ type: 'complete', ...answer })
       .thenFails('assistant.no_turn_pending'));
+
+  const done = (turn: number): AssistantEventBody => ({
+    case: 'answerCompleted',
+    value: create(AnswerCompletedSchema, { ...answer, turn }),
+  });
+
+  it('closes its own turn when two prompts are in flight, whichever ends first', () =>
+    spec
+      .given([asked(1), asked(2), done(2)])
+      .when({ type: 'complete', ...answer, turn: 1 })
+      .thenEmits([done(1)]));
+
+  it('is refused for a turn already answered, or one never asked', () => {
+    spec
+      .given([asked(1), asked(2), done(2)])
+      .when({ type: 'complete', ...answer, turn: 2 })
+      .thenFails('assistant.no_turn_pending');
+    spec
+      .given([asked(1)])
+      .when({ type: 'complete', ...answer, turn: 2 })
+      .thenFails('assistant.no_turn_pending');
+  });
 });

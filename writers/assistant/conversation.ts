@@ -24,10 +24,14 @@ export type SubmitPrompt = {
   role: string;
   model: string;
   prompt: string;
+  /** The turn this prompt opens, as the edge read it: refused (409) if another came first. */
+  turn: number;
 };
 
 export type CompleteAnswer = {
   type: 'complete';
+  /** The turn it answers: the one its prompt opened. */
+  turn: number;
   conversationId: string;
   memberId: string;
   model: string;
@@ -48,18 +52,17 @@ export function decideConversation(
   if (state.memberId !== '' && state.memberId !== command.memberId) throw assistantErrors.notYours();
   switch (command.type) {
     case 'submit': {
-      // A turn whose answer never came (the hub stopped mid-answer) does not block the next.
+      // A turn whose answer never came (the hub stopped mid-answer) does not block the next;
+      // two prompts at once (two tabs) are told apart by their turn, and the later refused.
+      if (command.turn !== state.turns + 1) throw assistantErrors.turnTaken();
       const { type: _, ...rest } = command;
-      return [
-        { case: 'promptSubmitted', value: create(PromptSubmittedSchema, { ...rest, turn: state.turns + 1 }) },
-      ];
+      return [{ case: 'promptSubmitted', value: create(PromptSubmittedSchema, rest) }];
     }
     case 'complete': {
-      if (!state.pending) throw assistantErrors.noTurnPending();
+      // Each answer closes its own turn, once: another turn's, or a repeat, is refused.
+      if (!(state.pendingTurns ?? []).includes(command.turn)) throw assistantErrors.noTurnPending();
       const { type: _, ...rest } = command;
-      return [
-        { case: 'answerCompleted', value: create(AnswerCompletedSchema, { ...rest, turn: state.turns }) },
-      ];
+      return [{ case: 'answerCompleted', value: create(AnswerCompletedSchema, rest) }];
     }
     default: {
       const never: never = command;

@@ -2,11 +2,15 @@ import { defineErrors } from '../../contracts/errors.ts';
 
 export const assistantErrors = defineErrors('assistant', {
   notYours: { status: 404, message: 'No such conversation.' },
+  turnTaken: {
+    status: 409,
+    message: 'Another prompt was just asked in this conversation. Reload it, then ask again.',
+  },
   noTurnPending: { status: 409, message: 'This conversation has no prompt waiting for an answer.' },
   notConfigured: {
     status: 503,
     message:
-      'No model server is configured. An admin sets OLLAMA_URL to an Ollama server (for example http://ollama:11434; with Docker Compose, start the "full" profile).',
+      'No model server is configured. An admin sets OLLAMA_URL to an Ollama server (for example http://ollama:11434; with Docker Compose, put it in .env and start the "full" profile).',
   },
   upstreamDown: {
     status: 503,

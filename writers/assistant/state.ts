@@ -9,17 +9,25 @@ export type ConversationState = {
   /** '' until the first prompt. */
   memberId: string;
   turns: number;
-  pending: boolean;
+  /** The turns whose answer is still to come (the newest few: one never answered is let go). */
+  pendingTurns: number[];
 };
 
-export const initialConversation: ConversationState = { memberId: '', turns: 0, pending: false };
+export const initialConversation: ConversationState = { memberId: '', turns: 0, pendingTurns: [] };
+
+const MAX_PENDING = 8;
 
 export function evolveConversation(state: ConversationState, event: AssistantEventBody): ConversationState {
   switch (event.case) {
     case 'promptSubmitted':
-      return { memberId: event.value.memberId, turns: event.value.turn, pending: true };
+      return {
+        memberId: event.value.memberId,
+        turns: event.value.turn,
+        // `?? []`: a snapshot taken before pendingTurns existed.
+        pendingTurns: [...(state.pendingTurns ?? []), event.value.turn].slice(-MAX_PENDING),
+      };
     case 'answerCompleted':
-      return { ...state, pending: false };
+      return { ...state, pendingTurns: (state.pendingTurns ?? []).filter((t) => t !== event.value.turn) };
     default:
       return state;
   }

@@ -45,7 +45,7 @@ export function AssistantPage() {
     const asked = prompt;
     setPrompt('');
     try {
-      await readChatStream(
+      const ended = await readChatStream(
         { prompt: asked, ...(conversation && { conversation_id: conversation }) },
         controller.signal,
         {
@@ -60,6 +60,7 @@ export function AssistantPage() {
           error: (d) => update({ note: d.error }),
         },
       );
+      if (!ended) update({ note: 'The answer was cut off: the connection ended before it was finished.' });
     } catch (err) {
       if (controller.signal.aborted) update({ note: 'Stopped.' });
       else setError(errorMessage(err));
@@ -83,10 +84,19 @@ export function AssistantPage() {
             // biome-ignore lint/suspicious/noArrayIndexKey: turns are only appended
             <li key={i} className="flex flex-col gap-1">
               <p className="font-medium">{t.prompt}</p>
-              <p data-testid="answer" className="whitespace-pre-wrap">
+              <p
+                data-testid="answer"
+                className="whitespace-pre-wrap"
+                aria-live="polite"
+                aria-busy={busy && i === turns.length - 1}
+              >
                 {t.answer}
               </p>
-              {t.note && <p className="text-sm text-muted-foreground">{t.note}</p>}
+              {t.note && (
+                <p role="status" className="text-sm text-muted-foreground">
+                  {t.note}
+                </p>
+              )}
             </li>
           ))}
         </ol>

@@ -2,10 +2,10 @@
 // play) beside the main pane, which shows a conversation or play's screens, side by side on a
 // wide screen and one at a time on a phone (the path says which). Chat's client keeps the
 // socket; play hears it through the live connection.
-import { House, Images, Settings2, Trophy } from 'lucide-react';
+import { Bot, House, Images, Settings2, Trophy } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { ConsolePage } from '../admin/console-page.tsx';
-import { AssistantPage } from '../assistant/assistant-page.tsx';
+import { ASSISTANT_PATH, AssistantPage } from '../assistant/assistant-page.tsx';
 import { createChatClient } from '../chat/client.ts';
 import { ConnectionBanner } from '../chat/connection-banner.tsx';
 import { Conversation } from '../chat/conversation.tsx';
@@ -161,6 +161,7 @@ function Layout({ user, pane }: { user: User; pane: Pane }) {
 /** The sidebar's own pages: Home, Play and the gallery for everyone, the console for those it serves. */
 function PageLinks({ pane }: { pane: Pane }) {
   const admin = useCan('user.list');
+  const assistant = useCan('assistant.use');
   return (
     <>
       <NavLink href="/home" current={pane.kind === 'home'} icon={<House />} label="Home" />
@@ -178,6 +179,15 @@ function PageLinks({ pane }: { pane: Pane }) {
         label="Gallery"
         hint="photos, albums"
       />
+      {assistant && (
+        <NavLink
+          href={ASSISTANT_PATH}
+          current={pane.kind === 'assistant'}
+          icon={<Bot />}
+          label="Assistant"
+          requires="assistant.use"
+        />
+      )}
       {admin && (
         <NavLink
           href="/admin"
