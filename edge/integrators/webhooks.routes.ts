@@ -59,7 +59,7 @@ export function webhookRoutes({
     return c.json({ retried: true });
   });
 
-  app.post('/admin/webhooks', manage, jsonBody(webhookBody), async (c) => {
+  app.post('/admin/webhooks', manage, jsonBody(webhookBody, { nullIsAbsent: true }), async (c) => {
     const body = checked(log.names, c.req.valid('json'));
     // A secret the hub makes is shown once: a retry makes another webhook, never the first
     // one's answer, so an Idempotency-Key is not honoured here.
@@ -84,7 +84,7 @@ export function webhookRoutes({
     return c.json(made, 201, { 'Cache-Control': 'no-store' });
   });
 
-  app.put('/admin/webhooks/:id', manage, jsonBody(webhookBody), async (c) => {
+  app.put('/admin/webhooks/:id', manage, jsonBody(webhookBody, { nullIsAbsent: true }), async (c) => {
     const webhookId = c.req.param('id');
     if (!ID.test(webhookId)) throw identityErrors.webhookNotFound();
     const body = checked(log.names, c.req.valid('json'));
@@ -120,6 +120,12 @@ function checked(names: Names, body: WebhookBody): WebhookBody {
     throw integratorErrors.webhookUrlInvalid();
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw integratorErrors.webhookUrlInvalid();
-  for (const filter of body.subjects) parseSubjects(names, filter);
+  // Credentials in a URL: fetch refuses them, and they would be kept and shown. Use the secret.
+  if (url.username !== '' || url.password !== '') throw integratorErrors.webhookUrlInvalid();
+  // Each item is one filter: a comma would pass the feed's parser but match nothing.
+  for (const filter of body.subjects) {
+    if (filter.includes(',')) throw integratorErrors.webhookSubjectInvalid();
+    parseSubjects(names, filter);
+  }
   return body;
 }

@@ -42,11 +42,16 @@ export async function sendDelivery(a: Attempt, { timeoutMs }: { timeoutMs: numbe
   }
 }
 
-function describe(err: unknown): string {
+/**
+ * Why nothing answered, as a code or class name: never the error's message, which may quote
+ * the URL (with its query) and is stored and logged.
+ */
+export function describe(err: unknown): string {
   if (err instanceof DOMException && err.name === 'TimeoutError') return 'timed out';
   if (err instanceof Error) {
-    const code = (err.cause as { code?: string } | undefined)?.code;
-    return (code ?? err.message).slice(0, 200);
+    const code = (err.cause as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string' && /^[A-Z0-9_]{1,60}$/.test(code)) return code;
+    return /^[A-Za-z]{1,60}$/.test(err.name) ? err.name : 'failed';
   }
   return 'failed';
 }
