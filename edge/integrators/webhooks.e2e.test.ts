@@ -94,8 +94,13 @@ describe('a webhook', () => {
     if (event?.case !== 'webhookRegistered') return;
     expect(Buffer.from(event.value.secretSealed).toString('latin1')).not.toContain(made.secret);
     expect(event.value.secretSealed.length).toBeGreaterThan(28);
+    // The URL is sealed too: integrators' NATS accounts read the log.
+    expect(event.value.targetUrl).toBe('');
+    expect(Buffer.from(event.value.targetSealed).toString('latin1')).not.toContain('/ok');
+    expect(event.value.targetSealed.length).toBeGreaterThan(28);
     const listed = await json<AdminWebhook[]>(await admin.request('/api/v1/admin/webhooks'));
     expect(JSON.stringify(listed)).not.toContain(made.secret);
+    expect(listed.find((w) => w.id === made.id)?.url).toBe(receiver.url('/ok'));
   });
 
   it('receives each event on its subjects, signed: HMAC-SHA256 of "<t>.<body>"', async () => {

@@ -9,7 +9,7 @@ import type { AdminWebhook, WebhookDelivery, WebhookMade } from '../../contracts
 import { deliveriesQuery, type WebhookBody, webhookBody } from '../../contracts/integrators.schema.ts';
 import type { Names } from '../../contracts/subjects.ts';
 import { IDENTITY_WEBHOOKS } from '../../projectors/identity-webhooks/projection.ts';
-import { listWebhooks } from '../../projectors/identity-webhooks/queries.ts';
+import { listWebhooks, webhookTarget } from '../../projectors/identity-webhooks/queries.ts';
 import { listDeliveries, retryDelivery } from '../../projectors/webhooks-delivery/queries.ts';
 import type { IdentityWriter } from '../../writers/identity/commands.ts';
 import { identityErrors } from '../../writers/identity/errors.ts';
@@ -41,7 +41,7 @@ export function webhookRoutes({
   const manage = requirePermission(auth, PERMISSIONS.manageIntegrations);
 
   app.get('/admin/webhooks', manage, readAfter(projectors, IDENTITY_WEBHOOKS), async (c) =>
-    c.json((await listWebhooks(deps.db)) satisfies AdminWebhook[]),
+    c.json((await listWebhooks(deps.db, sealer.open)) satisfies AdminWebhook[]),
   );
 
   app.get('/admin/webhooks/deliveries', manage, queryParams(deliveriesQuery), async (c) => {
@@ -70,8 +70,9 @@ export function webhookRoutes({
       {
         webhookId,
         name: body.name,
-        url: body.url,
         subjects: body.subjects,
+        // The URL (perhaps carrying a token) never goes on the log in the clear.
+        targetSealed: sealer.seal(body.url),
         secretSealed: sealer.seal(secret),
       },
       meta,
@@ -88,12 +89,14 @@ export function webhookRoutes({
     const webhookId = c.req.param('id');
     if (!ID.test(webhookId)) throw identityErrors.webhookNotFound();
     const body = checked(log.names, c.req.valid('json'));
+    // A sealed URL differs each time: sent only when it changed (or is not known here yet).
+    const current = await webhookTarget(deps.db, webhookId, sealer.open);
     const result = await writer.changeWebhook(
       {
         webhookId,
         name: body.name,
-        url: body.url,
         subjects: body.subjects,
+        ...(current !== body.url && { targetSealed: sealer.seal(body.url) }),
         ...(body.secret !== undefined && { secretSealed: sealer.seal(body.secret) }),
       },
       commandMeta(c, { ...body, secret: undefined }),

@@ -11,6 +11,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { WebhookSealer } from '../../writers/identity/webhook-secret.ts';
+import { webhookUrl } from '../identity-webhooks/queries.ts';
 import { type Outcome, sendDelivery } from './send.ts';
 import { DELIVERY_SCHEMA } from './tables.ts';
 
@@ -50,6 +51,7 @@ type Claimed = {
   body: string;
   attempts: number;
   url: string;
+  target_sealed: Uint8Array | null;
   secret_sealed: Uint8Array;
 };
 
@@ -82,8 +84,8 @@ export function startDeliveries({
     const lease = (options.timeoutMs + 5_000) / 1000;
     const { rows } = await sql<Claimed>`
       WITH pick AS (
-        SELECT id, url, secret_sealed FROM (
-          SELECT d.id, w.url, w.secret_sealed,
+        SELECT id, url, target_sealed, secret_sealed FROM (
+          SELECT d.id, w.url, w.target_sealed, w.secret_sealed,
                  row_number() OVER (PARTITION BY d.webhook_id ORDER BY d.id) AS rn
           FROM ${table} d JOIN identity_webhooks.webhooks w ON w.id = d.webhook_id AND w.removed_at IS NULL
           WHERE d.status = 'pending' AND d.next_at <= now() AND NOT (d.webhook_id = ANY(${busy}::text[]))
@@ -93,7 +95,7 @@ export function startDeliveries({
       UPDATE ${table} d SET next_at = now() + make_interval(secs => ${lease}), attempts = d.attempts + 1
       FROM pick JOIN locked ON locked.id = pick.id
       WHERE d.id = pick.id AND d.status = 'pending' AND d.next_at <= now()
-      RETURNING d.id, d.webhook_id, d.stream, d.seq, d.body, d.attempts, pick.url, pick.secret_sealed`.execute(
+      RETURNING d.id, d.webhook_id, d.stream, d.seq, d.body, d.attempts, pick.url, pick.target_sealed, pick.secret_sealed`.execute(
       db,
     );
     return rows;
@@ -129,19 +131,21 @@ export function startDeliveries({
 
   const attempt = async (row: Claimed): Promise<void> => {
     const secret = sealer.open(row.secret_sealed);
-    const outcome: Outcome = secret
-      ? await sendDelivery(
-          {
-            webhookId: row.webhook_id,
-            url: row.url,
-            secret,
-            eventId: `${row.stream}/${row.seq}`,
-            body: row.body,
-            attempt: row.attempts,
-          },
-          options,
-        )
-      : { ok: false, status: null, error: 'the secret does not open with this hub’s secret' };
+    const url = webhookUrl(row, sealer.open);
+    const outcome: Outcome =
+      secret && url
+        ? await sendDelivery(
+            {
+              webhookId: row.webhook_id,
+              url,
+              secret,
+              eventId: `${row.stream}/${row.seq}`,
+              body: row.body,
+              attempt: row.attempts,
+            },
+            options,
+          )
+        : { ok: false, status: null, error: 'the URL or secret does not open with this hub’s secret' };
     if (!(await record(row, outcome)))
       logger.warn(
         { delivery: row.id, webhook: row.webhook_id },
