@@ -226,10 +226,30 @@ describe('when the receiver fails', () => {
 
     const retry = await admin.request(`/api/v1/admin/webhooks/deliveries/${dead.id}/retry`, { body: {} });
     expect(retry.status).toBe(200);
-    await eventually(async () => (receiver.at('/dead').length === 4 ? true : undefined));
+    // One more attempt, counted on (the fourth), and dead again with its new answer.
+    const again = await eventually(async () =>
+      (await deliveries(`?status=dead&webhook=${hook.id}`)).find((d) => d.attempts === 4),
+    );
+    expect(again).toMatchObject({ id: dead.id, lastStatus: 500 });
+    expect(receiver.at('/dead').map((r) => r.headers['hearth-delivery-attempt'])).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+    ]);
     expect(
-      (await admin.request(`/api/v1/admin/webhooks/deliveries/${dead.id}/retry`, { body: {} })).status,
+      (await admin.request('/api/v1/admin/webhooks/deliveries/999999999/retry', { body: {} })).status,
     ).toBe(404);
+    // Its webhook removed, a dead letter is not sent again: 409, not a 200 that sends nothing.
+    expect((await admin.request(`/api/v1/admin/webhooks/${hook.id}/remove`, { body: {} })).status).toBe(200);
+    await eventually(async () =>
+      (await json<AdminWebhook[]>(await admin.request('/api/v1/admin/webhooks'))).find(
+        (w) => w.id === hook.id && w.status === 'removed',
+      ),
+    );
+    const refused = await admin.request(`/api/v1/admin/webhooks/deliveries/${dead.id}/retry`, { body: {} });
+    expect(refused.status).toBe(409);
+    expect(receiver.at('/dead')).toHaveLength(4);
     // Removed: nothing more goes to it.
     await admin.request(`/api/v1/admin/webhooks/${hang.id}/remove`, { body: {} });
   });

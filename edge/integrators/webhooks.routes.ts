@@ -54,8 +54,9 @@ export function webhookRoutes({
 
   app.post('/admin/webhooks/deliveries/:id/retry', manage, async (c) => {
     const id = c.req.param('id');
-    if (!DELIVERY_ID.test(id) || !(await retryDelivery(deps.db, id)))
-      throw integratorErrors.deliveryNotFound();
+    const done = DELIVERY_ID.test(id) ? await retryDelivery(deps.db, id) : 'none';
+    if (done === 'removed') throw identityErrors.webhookRemoved();
+    if (done === 'none') throw integratorErrors.deliveryNotFound();
     return c.json({ retried: true });
   });
 

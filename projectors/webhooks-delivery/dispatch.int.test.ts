@@ -117,3 +117,26 @@ describe('a failing receiver', () => {
     }
   });
 });
+
+describe('upkeep', () => {
+  it('drops a removed webhook’s pending deliveries, and dead letters a month old', async () => {
+    await addWebhook('removed000000001', 'http://127.0.0.1:9/never');
+    await sql`UPDATE identity_webhooks.webhooks SET removed_at = now() WHERE id = 'removed000000001'`.execute(
+      db,
+    );
+    const pending = await addDelivery('removed000000001', 1);
+    await addWebhook('olddead000000001', 'http://127.0.0.1:9/never');
+    const old = await addDelivery('olddead000000001', 1);
+    const recent = await addDelivery('olddead000000001', 2);
+    await sql`UPDATE webhooks_delivery.deliveries SET status = 'dead', next_at = now() - interval '31 days'
+      WHERE id = ${old}`.execute(db);
+    await sql`UPDATE webhooks_delivery.deliveries SET status = 'dead', next_at = now() - interval '29 days'
+      WHERE id = ${recent}`.execute(db);
+    const d = startDeliveries({ db, sealer, logger, options });
+    await until(
+      async () => ((await row(pending)) === undefined && (await row(old)) === undefined) || undefined,
+    );
+    await d.stop();
+    expect(await row(recent)).toMatchObject({ status: 'dead' });
+  });
+});

@@ -30,6 +30,8 @@ export type WebhookOptions = {
   perWebhook: number;
   /** Delivered rows are kept this long for the console. */
   keepDeliveredMs: number;
+  /** Dead rows (the console's dead letters) are kept this long. */
+  keepDeadMs: number;
 };
 
 export const DEFAULT_WEBHOOKS: WebhookOptions = {
@@ -41,6 +43,7 @@ export const DEFAULT_WEBHOOKS: WebhookOptions = {
   concurrency: 16,
   perWebhook: 4,
   keepDeliveredMs: 7 * 86_400_000,
+  keepDeadMs: 30 * 86_400_000,
 };
 
 type Claimed = {
@@ -129,6 +132,18 @@ export function startDeliveries({
     return true;
   };
 
+  // Delivered rows after a week, dead ones after a month; a removed webhook's pending ones at
+  // once (they are never claimed: nothing more is sent to it).
+  const prune = async (): Promise<void> => {
+    await sql`DELETE FROM ${table} WHERE (status = 'delivered'
+        AND delivered_at < now() - make_interval(secs => ${options.keepDeliveredMs / 1000}))
+      OR (status = 'dead' AND next_at < now() - make_interval(secs => ${options.keepDeadMs / 1000}))`.execute(
+      db,
+    );
+    await sql`DELETE FROM ${table} d USING identity_webhooks.webhooks w
+      WHERE w.id = d.webhook_id AND w.removed_at IS NOT NULL AND d.status = 'pending'`.execute(db);
+  };
+
   const attempt = async (row: Claimed): Promise<void> => {
     const secret = sealer.open(row.secret_sealed);
     const url = webhookUrl(row, sealer.open);
@@ -170,10 +185,9 @@ export function startDeliveries({
         });
       running.add(p);
     }
-    if (Date.now() - lastPrune > 3_600_000) {
+    if (Date.now() - lastPrune > 60_000) {
       lastPrune = Date.now();
-      await sql`DELETE FROM ${table} WHERE status = 'delivered'
-        AND delivered_at < now() - make_interval(secs => ${options.keepDeliveredMs / 1000})`.execute(db);
+      await prune();
     }
   };
 
