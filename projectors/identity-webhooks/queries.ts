@@ -32,15 +32,21 @@ export async function listWebhooks(db: Kysely<unknown>, open: OpenUrl): Promise<
   return rows.map((r) => toEntry(r, open));
 }
 
-/** The webhooks still registered, with the filters each follows. */
-export async function activeWebhooks(db: Kysely<unknown>): Promise<{ id: string; subjects: string[] }[]> {
+export type WebhookSpan = { id: string; subjects: string[]; registered_at: Date; removed_at: Date | null };
+
+/** The webhooks registered at some time since `since` (removed or not), with their filters. */
+export async function webhooksSince(db: Kysely<unknown>, since: Date): Promise<WebhookSpan[]> {
   return (db as Kysely<WebhooksDB>)
     .withSchema('identity_webhooks')
     .selectFrom('webhooks')
-    .select(['id', 'subjects'])
-    .where('removed_at', 'is', null)
+    .select(['id', 'subjects', 'registered_at', 'removed_at'])
+    .where((eb) => eb.or([eb('removed_at', 'is', null), eb('removed_at', '>', since)]))
     .execute();
 }
+
+/** Did the event occur while the webhook existed: on or after its registration, before its removal? */
+export const heldAt = (h: WebhookSpan, at: Date): boolean =>
+  at >= h.registered_at && (h.removed_at === null || at < h.removed_at);
 
 /** One webhook's URL as it now is, opened; undefined when not (yet) listed. */
 export async function webhookTarget(
