@@ -38,7 +38,7 @@ export async function sendDelivery(a: Attempt, { timeoutMs }: { timeoutMs: numbe
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
     return { ok: false, status: res.status, error: `HTTP ${res.status}` };
   } catch (err) {
-    return { ok: false, status: null, error: describe(err) };
+    return { ok: false, status: null, error: failureCode(err) };
   }
 }
 
@@ -46,7 +46,7 @@ export async function sendDelivery(a: Attempt, { timeoutMs }: { timeoutMs: numbe
  * Why nothing answered, as a code or class name: never the error's message, which may quote
  * the URL (with its query) and is stored and logged.
  */
-export function describe(err: unknown): string {
+export function failureCode(err: unknown): string {
   if (err instanceof DOMException && err.name === 'TimeoutError') return 'timed out';
   if (err instanceof Error) {
     const code = (err.cause as { code?: unknown } | undefined)?.code;
