@@ -32,9 +32,8 @@ function webhookReactor({ log, domain }: { log: Pick<Log, 'jsm' | 'names'>; doma
     domain,
     reads: [IDENTITY_WEBHOOKS],
     react: async (events, { db, logger }) => {
-      const first = events[0];
-      if (!first) return;
-      const since = events.reduce((min, e) => (e.occurredAt < min ? e.occurredAt : min), first.occurredAt);
+      if (events.length === 0) return;
+      const since = new Date(Math.min(...events.map((e) => e.occurredAt.getTime())));
       const hooks = await webhooksSince(db as Kysely<unknown>, since);
       if (hooks.length === 0) return;
       const stream = log.names.stream(domain);
