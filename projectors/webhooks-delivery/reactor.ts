@@ -33,7 +33,9 @@ function webhookReactor({ log, domain }: { log: Pick<Log, 'jsm' | 'names'>; doma
     reads: [IDENTITY_WEBHOOKS],
     react: async (events, { db, logger }) => {
       if (events.length === 0) return;
-      const since = new Date(Math.min(...events.map((e) => e.occurredAt.getTime())));
+      let earliest = Number.POSITIVE_INFINITY;
+      for (const e of events) earliest = Math.min(earliest, e.occurredAt.getTime());
+      const since = new Date(earliest);
       const hooks = await webhooksSince(db as Kysely<unknown>, since);
       if (hooks.length === 0) return;
       const stream = log.names.stream(domain);
