@@ -363,6 +363,8 @@ async function assembleHub({
     closeSockets: chat.closeSockets,
     stop: async () => {
       draining = true;
+      // Outbound first: no webhook delivery is claimed once the hub is stopping.
+      const deliveriesStopped = integrators.stopDeliveries();
       deps.consumerHistory?.stop();
       await sweeper?.stop();
       await keeper?.stop();
@@ -371,6 +373,7 @@ async function assembleHub({
       await preferences.stop();
       await play.stop();
       await chat.stop();
+      await deliveriesStopped;
       await integrators.stop();
       await audit.stop();
       // Each worker finishes the batch in hand, commits it with its checkpoint and acks it.

@@ -69,6 +69,12 @@ export function createIntegrators({
   const failedKeys = createFailureBudget(options.failedKeys ?? DEFAULT_FAILED_KEYS);
   const sealer = webhookSealer(hubSecret);
   let deliveries: ReturnType<typeof startDeliveries> | undefined;
+  let deliveriesStopped: Promise<void> | undefined;
+  // Claims no more at once (synchronously), then waits for the attempts in flight.
+  const stopDeliveries = () => {
+    deliveriesStopped ??= deliveries?.stop() ?? Promise.resolve();
+    return deliveriesStopped;
+  };
   return {
     projections: [
       identityKeysProjection as unknown as Projector,
@@ -78,6 +84,7 @@ export function createIntegrators({
     migrate: () => migrateDeliveries(db),
     /** The delivery loop: processes that run the reactors run it too. */
     startDeliveries: () => {
+      if (deliveriesStopped) return;
       deliveries ??= startDeliveries({
         db,
         sealer,
@@ -98,8 +105,10 @@ export function createIntegrators({
     feeds: () => registry.stats(),
     /** Appends the key uses counted so far (tests). */
     flushUses: () => uses.flush(),
+    /** The delivery loop stops claiming now; the returned promise ends with its attempts in flight. */
+    stopDeliveries,
     stop: async () => {
-      await deliveries?.stop();
+      await stopDeliveries();
       deliveries = undefined;
       registry.stop();
       await uses.stop();

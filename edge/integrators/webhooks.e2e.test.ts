@@ -94,8 +94,13 @@ describe('a webhook', () => {
     if (event?.case !== 'webhookRegistered') return;
     expect(Buffer.from(event.value.secretSealed).toString('latin1')).not.toContain(made.secret);
     expect(event.value.secretSealed.length).toBeGreaterThan(28);
+    // The URL is sealed too: integrators' NATS accounts read the log.
+    expect(event.value.targetUrl).toBe('');
+    expect(Buffer.from(event.value.targetSealed).toString('latin1')).not.toContain('/ok');
+    expect(event.value.targetSealed.length).toBeGreaterThan(28);
     const listed = await json<AdminWebhook[]>(await admin.request('/api/v1/admin/webhooks'));
     expect(JSON.stringify(listed)).not.toContain(made.secret);
+    expect(listed.find((w) => w.id === made.id)?.url).toBe(receiver.url('/ok'));
   });
 
   it('receives each event on its subjects, signed: HMAC-SHA256 of "<t>.<body>"', async () => {
@@ -161,10 +166,26 @@ describe('a webhook', () => {
       { url: 'file:///etc/passwd', subjects: [chat] },
       { url: 'ftp://example.org/x', subjects: [chat] },
       { url: 'http://127.0.0.1/x', subjects: ['elsewhere.>'] },
+      // Credentials in the URL: refused, never kept (fetch would refuse them, quoting the URL).
+      { url: 'http://user:pass@127.0.0.1/x?token=1', subjects: [chat] },
+      { url: 'https://user@example.org/x', subjects: [chat] },
+      // One filter per item: two joined by a comma would match nothing.
+      { url: 'http://127.0.0.1/x', subjects: [`${chat.slice(0, -1)}a,${chat.slice(0, -1)}b`] },
     ]) {
       const res = await admin.request('/api/v1/admin/webhooks', { body: { name: 'Bad', ...body } });
       expect(res.status).toBe(400);
+      expect(await json<{ code: string }>(res)).toMatchObject({ code: expect.any(String) });
     }
+  });
+
+  it('takes a null secret as none: the hub makes one and shows it; a change with null keeps it', async () => {
+    const hook = await register({ url: receiver.url('/nullsecret'), secret: null });
+    expect(hook.secret).toMatch(/^whsec_/);
+    const put = await admin.request(`/api/v1/admin/webhooks/${hook.id}`, {
+      method: 'PUT',
+      body: { name: 'Null', url: receiver.url('/nullsecret'), subjects: [chat], secret: null },
+    });
+    expect(put.status).toBe(200);
   });
 });
 
@@ -199,16 +220,36 @@ describe('when the receiver fails', () => {
     expect(receiver.at('/dead')).toHaveLength(3);
     // A receiver that never answers held up neither that one nor the others.
     const hanging = await eventually(async () =>
-      (await deliveries(`?webhook=${hang.id}`)).find((d) => d.attempts >= 1),
+      (await deliveries(`?webhook=${hang.id}`)).find((d) => d.lastError !== null),
     );
     expect(hanging.lastError).toBe('timed out');
 
     const retry = await admin.request(`/api/v1/admin/webhooks/deliveries/${dead.id}/retry`, { body: {} });
     expect(retry.status).toBe(200);
-    await eventually(async () => (receiver.at('/dead').length === 4 ? true : undefined));
+    // One more attempt, counted on (the fourth), and dead again with its new answer.
+    const again = await eventually(async () =>
+      (await deliveries(`?status=dead&webhook=${hook.id}`)).find((d) => d.attempts === 4),
+    );
+    expect(again).toMatchObject({ id: dead.id, lastStatus: 500 });
+    expect(receiver.at('/dead').map((r) => r.headers['hearth-delivery-attempt'])).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+    ]);
     expect(
-      (await admin.request(`/api/v1/admin/webhooks/deliveries/${dead.id}/retry`, { body: {} })).status,
+      (await admin.request('/api/v1/admin/webhooks/deliveries/999999999/retry', { body: {} })).status,
     ).toBe(404);
+    // Its webhook removed, a dead letter is not sent again: 409, not a 200 that sends nothing.
+    expect((await admin.request(`/api/v1/admin/webhooks/${hook.id}/remove`, { body: {} })).status).toBe(200);
+    await eventually(async () =>
+      (await json<AdminWebhook[]>(await admin.request('/api/v1/admin/webhooks'))).find(
+        (w) => w.id === hook.id && w.status === 'removed',
+      ),
+    );
+    const refused = await admin.request(`/api/v1/admin/webhooks/deliveries/${dead.id}/retry`, { body: {} });
+    expect(refused.status).toBe(409);
+    expect(receiver.at('/dead')).toHaveLength(4);
     // Removed: nothing more goes to it.
     await admin.request(`/api/v1/admin/webhooks/${hang.id}/remove`, { body: {} });
   });

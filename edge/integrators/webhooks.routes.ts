@@ -9,7 +9,7 @@ import type { AdminWebhook, WebhookDelivery, WebhookMade } from '../../contracts
 import { deliveriesQuery, type WebhookBody, webhookBody } from '../../contracts/integrators.schema.ts';
 import type { Names } from '../../contracts/subjects.ts';
 import { IDENTITY_WEBHOOKS } from '../../projectors/identity-webhooks/projection.ts';
-import { listWebhooks } from '../../projectors/identity-webhooks/queries.ts';
+import { listWebhooks, webhookTarget } from '../../projectors/identity-webhooks/queries.ts';
 import { listDeliveries, retryDelivery } from '../../projectors/webhooks-delivery/queries.ts';
 import type { IdentityWriter } from '../../writers/identity/commands.ts';
 import { identityErrors } from '../../writers/identity/errors.ts';
@@ -41,7 +41,7 @@ export function webhookRoutes({
   const manage = requirePermission(auth, PERMISSIONS.manageIntegrations);
 
   app.get('/admin/webhooks', manage, readAfter(projectors, IDENTITY_WEBHOOKS), async (c) =>
-    c.json((await listWebhooks(deps.db)) satisfies AdminWebhook[]),
+    c.json((await listWebhooks(deps.db, sealer.open)) satisfies AdminWebhook[]),
   );
 
   app.get('/admin/webhooks/deliveries', manage, queryParams(deliveriesQuery), async (c) => {
@@ -54,12 +54,13 @@ export function webhookRoutes({
 
   app.post('/admin/webhooks/deliveries/:id/retry', manage, async (c) => {
     const id = c.req.param('id');
-    if (!DELIVERY_ID.test(id) || !(await retryDelivery(deps.db, id)))
-      throw integratorErrors.deliveryNotFound();
+    const done = DELIVERY_ID.test(id) ? await retryDelivery(deps.db, id) : 'none';
+    if (done === 'removed') throw identityErrors.webhookRemoved();
+    if (done === 'none') throw integratorErrors.deliveryNotFound();
     return c.json({ retried: true });
   });
 
-  app.post('/admin/webhooks', manage, jsonBody(webhookBody), async (c) => {
+  app.post('/admin/webhooks', manage, jsonBody(webhookBody, { nullIsAbsent: true }), async (c) => {
     const body = checked(log.names, c.req.valid('json'));
     // A secret the hub makes is shown once: a retry makes another webhook, never the first
     // one's answer, so an Idempotency-Key is not honoured here.
@@ -70,8 +71,9 @@ export function webhookRoutes({
       {
         webhookId,
         name: body.name,
-        url: body.url,
         subjects: body.subjects,
+        // The URL (perhaps carrying a token) never goes on the log in the clear.
+        targetSealed: sealer.seal(body.url),
         secretSealed: sealer.seal(secret),
       },
       meta,
@@ -84,16 +86,18 @@ export function webhookRoutes({
     return c.json(made, 201, { 'Cache-Control': 'no-store' });
   });
 
-  app.put('/admin/webhooks/:id', manage, jsonBody(webhookBody), async (c) => {
+  app.put('/admin/webhooks/:id', manage, jsonBody(webhookBody, { nullIsAbsent: true }), async (c) => {
     const webhookId = c.req.param('id');
     if (!ID.test(webhookId)) throw identityErrors.webhookNotFound();
     const body = checked(log.names, c.req.valid('json'));
+    // A sealed URL differs each time: sent only when it changed (or is not known here yet).
+    const current = await webhookTarget(deps.db, webhookId, sealer.open);
     const result = await writer.changeWebhook(
       {
         webhookId,
         name: body.name,
-        url: body.url,
         subjects: body.subjects,
+        ...(current !== body.url && { targetSealed: sealer.seal(body.url) }),
         ...(body.secret !== undefined && { secretSealed: sealer.seal(body.secret) }),
       },
       commandMeta(c, { ...body, secret: undefined }),
@@ -120,6 +124,12 @@ function checked(names: Names, body: WebhookBody): WebhookBody {
     throw integratorErrors.webhookUrlInvalid();
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw integratorErrors.webhookUrlInvalid();
-  for (const filter of body.subjects) parseSubjects(names, filter);
+  // Credentials in a URL: fetch refuses them, and they would be kept and shown. Use the secret.
+  if (url.username !== '' || url.password !== '') throw integratorErrors.webhookUrlInvalid();
+  // Each item is one filter: a comma would pass the feed's parser but match nothing.
+  for (const filter of body.subjects) {
+    if (filter.includes(',')) throw integratorErrors.webhookSubjectInvalid();
+    parseSubjects(names, filter);
+  }
   return body;
 }

@@ -3,7 +3,9 @@ import type { ColumnType } from 'kysely';
 export type WebhookRow = {
   id: string;
   name: string;
+  /** Empty since target_sealed: the URL is sealed. */
   url: string;
+  target_sealed: Uint8Array | null;
   subjects: ColumnType<string[], string, string>;
   secret_sealed: Uint8Array;
   registered_by: string;

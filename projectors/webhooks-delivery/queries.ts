@@ -34,11 +34,27 @@ export async function listDeliveries(
   return rows.map(toEntry);
 }
 
-/** A dead delivery due again at once, its attempts counted anew; false when no dead one has that id. */
-export async function retryDelivery(db: Kysely<unknown>, id: string): Promise<boolean> {
-  const { numAffectedRows } = await sql`
-    UPDATE ${sql.table(`${DELIVERY_SCHEMA}.deliveries`)}
-    SET status = 'pending', attempts = 0, next_at = now(), last_error = NULL
-    WHERE id = ${id} AND status = 'dead'`.execute(db);
-  return (numAffectedRows ?? 0n) > 0n;
+/**
+ * A dead delivery due again at once, for one more attempt (its attempts go on counting, its
+ * last answer cleared): 'retried', 'removed' when its webhook was removed (nothing would be
+ * sent), or 'none' when no dead one has that id.
+ */
+export async function retryDelivery(
+  db: Kysely<unknown>,
+  id: string,
+): Promise<'retried' | 'removed' | 'none'> {
+  const table = sql.table(`${DELIVERY_SCHEMA}.deliveries`);
+  const { rows } = await sql<{ removed: boolean; retried: boolean }>`
+    WITH dead AS (
+      SELECT d.id, w.removed_at IS NOT NULL OR w.id IS NULL AS removed FROM ${table} d
+      LEFT JOIN identity_webhooks.webhooks w ON w.id = d.webhook_id
+      WHERE d.id = ${id} AND d.status = 'dead'),
+    retried AS (
+      UPDATE ${table} d SET status = 'pending', next_at = now(), last_error = NULL, last_status = NULL
+      FROM dead WHERE d.id = dead.id AND NOT dead.removed AND d.status = 'dead' RETURNING d.id)
+    SELECT dead.removed, EXISTS (SELECT 1 FROM retried) AS retried FROM dead`.execute(db);
+  const row = rows[0];
+  if (!row) return 'none';
+  if (row.retried) return 'retried';
+  return row.removed ? 'removed' : 'none';
 }

@@ -38,15 +38,20 @@ export async function sendDelivery(a: Attempt, { timeoutMs }: { timeoutMs: numbe
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
     return { ok: false, status: res.status, error: `HTTP ${res.status}` };
   } catch (err) {
-    return { ok: false, status: null, error: describe(err) };
+    return { ok: false, status: null, error: failureCode(err) };
   }
 }
 
-function describe(err: unknown): string {
+/**
+ * Why nothing answered, as a code or class name: never the error's message, which may quote
+ * the URL (with its query) and is stored and logged.
+ */
+export function failureCode(err: unknown): string {
   if (err instanceof DOMException && err.name === 'TimeoutError') return 'timed out';
   if (err instanceof Error) {
-    const code = (err.cause as { code?: string } | undefined)?.code;
-    return (code ?? err.message).slice(0, 200);
+    const code = (err.cause as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string' && /^[A-Z0-9_]{1,60}$/.test(code)) return code;
+    return /^[A-Za-z]{1,60}$/.test(err.name) ? err.name : 'failed';
   }
   return 'failed';
 }

@@ -99,7 +99,13 @@ export function createIdentityWriter({ appender }: { appender: Appender }) {
         meta,
       }),
     registerWebhook: (
-      input: { webhookId: string; name: string; url: string; subjects: string[]; secretSealed: Uint8Array },
+      input: {
+        webhookId: string;
+        name: string;
+        subjects: string[];
+        targetSealed: Uint8Array;
+        secretSealed: Uint8Array;
+      },
       meta: CommandMeta,
     ) =>
       appender.append({
@@ -112,8 +118,8 @@ export function createIdentityWriter({ appender }: { appender: Appender }) {
       input: {
         webhookId: string;
         name: string;
-        url: string;
         subjects: string[];
+        targetSealed?: Uint8Array | undefined;
         secretSealed?: Uint8Array | undefined;
       },
       meta: CommandMeta,

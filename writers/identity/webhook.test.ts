@@ -13,15 +13,16 @@ import { newWebhookSecret, signDelivery, webhookSealer } from './webhook-secret.
 
 const spec = deciderSpec(webhookAggregate.decider);
 const sealed = new Uint8Array([1, 2, 3]);
-const settings = { name: 'Receiver', url: 'http://127.0.0.1:8080/hook', subjects: ['hearth.chat.>'] };
+const target = new Uint8Array([4, 5, 6]);
+const settings = { name: 'Receiver', subjects: ['hearth.chat.>'] };
 const registered: IdentityEventBody = {
   case: 'webhookRegistered',
   value: create(WebhookRegisteredSchema, {
     webhookId: 'w1',
     name: 'Receiver',
-    targetUrl: settings.url,
     subjects: settings.subjects,
     secretSealed: sealed,
+    targetSealed: target,
     registeredBy: 'admin1',
   }),
 };
@@ -37,6 +38,7 @@ describe('registering a webhook', () => {
       .when({
         type: 'registerWebhook',
         webhookId: 'w1',
+        targetSealed: target,
         secretSealed: sealed,
         actorId: 'admin1',
         ...settings,
@@ -48,6 +50,7 @@ describe('registering a webhook', () => {
       .when({
         type: 'registerWebhook',
         webhookId: 'w1',
+        targetSealed: target,
         secretSealed: sealed,
         actorId: 'admin1',
         ...settings,
@@ -66,9 +69,24 @@ describe('changing a webhook', () => {
           value: create(WebhookChangedSchema, {
             webhookId: 'w1',
             name: 'Renamed',
-            targetUrl: settings.url,
             subjects: settings.subjects,
             changedBy: 'admin2',
+          }),
+        },
+      ]));
+  it('records a new URL, sealed', () =>
+    spec
+      .given([registered])
+      .when({ type: 'changeWebhook', webhookId: 'w1', actorId: 'a', ...settings, targetSealed: target })
+      .thenEmits([
+        {
+          case: 'webhookChanged',
+          value: create(WebhookChangedSchema, {
+            webhookId: 'w1',
+            name: 'Receiver',
+            subjects: settings.subjects,
+            targetSealed: target,
+            changedBy: 'a',
           }),
         },
       ]));

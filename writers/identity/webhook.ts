@@ -1,7 +1,8 @@
 // One integrator's webhook: registered with a URL, subject filters and a sealed secret,
 // perhaps changed, then removed. Its own small aggregate: a change reads whether it exists.
 // The URL and subjects are checked at the boundary (contracts/integrators.schema.ts and the
-// route); the secret arrives sealed (webhook-secret.ts), so nothing here sees it in the clear.
+// route); the URL and the secret arrive sealed (webhook-secret.ts), so nothing here, and
+// nothing on the log, has them in the clear. A change without a URL keeps it.
 import { create } from '@bufbuild/protobuf';
 import {
   type IdentityEvent,
@@ -16,16 +17,24 @@ import type { IdentityEventBody } from './state.ts';
 
 export type Webhook =
   | { status: 'none' }
-  | { status: 'registered' | 'removed'; webhookId: string; name: string; url: string; subjects: string[] };
+  | { status: 'registered' | 'removed'; webhookId: string; name: string; subjects: string[] };
 export const initialWebhook: Webhook = { status: 'none' };
 
-type Settings = { name: string; url: string; subjects: string[] };
+type Settings = { name: string; subjects: string[] };
 
 export type WebhookCommand =
-  | ({ type: 'registerWebhook'; webhookId: string; secretSealed: Uint8Array; actorId: string } & Settings)
+  | ({
+      type: 'registerWebhook';
+      webhookId: string;
+      targetSealed: Uint8Array;
+      secretSealed: Uint8Array;
+      actorId: string;
+    } & Settings)
   | ({
       type: 'changeWebhook';
       webhookId: string;
+      /** The new URL, sealed; absent: the URL is kept. */
+      targetSealed?: Uint8Array | undefined;
       secretSealed?: Uint8Array | undefined;
       actorId: string;
     } & Settings)
@@ -40,7 +49,6 @@ export function evolveWebhook(state: Webhook, event: IdentityEventBody): Webhook
         status: 'registered',
         webhookId: v.webhookId,
         name: v.name,
-        url: v.targetUrl,
         subjects: v.subjects,
       };
     }
@@ -58,9 +66,9 @@ export function decideWebhook(command: WebhookCommand, state: Webhook): Identity
       const value = create(WebhookRegisteredSchema, {
         webhookId: command.webhookId,
         name: command.name,
-        targetUrl: command.url,
         subjects: [...new Set(command.subjects)],
         secretSealed: command.secretSealed,
+        targetSealed: command.targetSealed,
         registeredBy: command.actorId,
       });
       return [{ case: 'webhookRegistered', value }];
@@ -71,15 +79,15 @@ export function decideWebhook(command: WebhookCommand, state: Webhook): Identity
       const subjects = [...new Set(command.subjects)];
       const same =
         state.name === command.name &&
-        state.url === command.url &&
         state.subjects.join('\n') === subjects.join('\n') &&
+        !command.targetSealed &&
         !command.secretSealed;
       if (same) return [];
       const value = create(WebhookChangedSchema, {
         webhookId: state.webhookId,
         name: command.name,
-        targetUrl: command.url,
         subjects,
+        ...(command.targetSealed && { targetSealed: command.targetSealed }),
         ...(command.secretSealed && { secretSealed: command.secretSealed }),
         changedBy: command.actorId,
       });

@@ -79,6 +79,7 @@ describe('an identity event given to an integrator', () => {
           targetUrl: 'https://example.org/hook?token=sekrit',
           subjects: ['hearth.chat.>'],
           secretSealed: new Uint8Array(40).fill(7),
+          targetSealed: new Uint8Array(40).fill(9),
           registeredBy: 'admin',
         }),
       },
@@ -87,8 +88,28 @@ describe('an identity event given to an integrator', () => {
     for (const open of [false, true]) {
       const e = convert(registered, open);
       expect(e.payload).not.toHaveProperty('secretSealed');
+      expect(e.payload).not.toHaveProperty('targetSealed');
       expect(e.payload).not.toHaveProperty('targetUrl');
-      expect(JSON.stringify(e)).not.toMatch(/sekrit|BwcH/);
+      expect(JSON.stringify(e)).not.toMatch(/sekrit|BwcH|CQkJ/);
     }
+  });
+
+  it("gives a webhook's name only to a reader that may have personal fields", () => {
+    const registered = encode(
+      IdentityEventSchema,
+      {
+        case: 'webhookRegistered',
+        value: create(WebhookRegisteredSchema, {
+          webhookId: 'w1',
+          name: 'Grandma’s lights',
+          registeredBy: 'a',
+        }),
+      },
+      meta,
+    );
+    expect(convert(registered, true).payload).toMatchObject({ name: 'Grandma’s lights' });
+    const closed = convert(registered, false);
+    expect(closed.payload).not.toHaveProperty('name');
+    expect(closed.personal).toBe('sealed');
   });
 });

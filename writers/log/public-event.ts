@@ -62,12 +62,14 @@ export function toPublicEvent({
 const CLIENT_FIELDS = new Set(['ip_address', 'user_agent', 'client_ip']);
 /**
  * Fields no reader is given, whatever its scopes: a key's hash, a webhook's sealed secret and
- * its URL (which often carries a token of its own).
+ * sealed URL (which often carries a token of its own), and the clear URL events never carry.
  */
-const NEVER_RELEASED = new Set(['secret_hash', 'secret_sealed', 'target_url']);
+const NEVER_RELEASED = new Set(['secret_hash', 'secret_sealed', 'target_sealed', 'target_url']);
 /** Free text of a type, not sealed, given only to a reader that may have personal fields. */
 const PERSONAL_TEXT: Record<string, ReadonlySet<string>> = {
   'hearth.identity.v1.ApiKeyIssued': new Set(['name']),
+  'hearth.identity.v1.WebhookRegistered': new Set(['name']),
+  'hearth.identity.v1.WebhookChanged': new Set(['name']),
 };
 
 /**

@@ -119,6 +119,13 @@ export const getWebhooks = (seq?: number) => api<AdminWebhook[]>(`/api/v1/admin/
 export const registerWebhook = (body: WebhookBody) => api<WebhookMade>('/api/v1/admin/webhooks', { body });
 export const removeWebhook = (id: string) =>
   api<Accepted>(`/api/v1/admin/webhooks/${part(id)}/remove`, { body: {} });
-export const getDeliveries = () => api<WebhookDelivery[]>('/api/v1/admin/webhooks/deliveries');
+/** The newest deliveries of any status, and the dead letters apart (not only those among the newest). */
+export const getDeliveries = async () => {
+  const [recent, dead] = await Promise.all([
+    api<WebhookDelivery[]>('/api/v1/admin/webhooks/deliveries'),
+    api<WebhookDelivery[]>('/api/v1/admin/webhooks/deliveries?status=dead'),
+  ]);
+  return { recent, dead };
+};
 export const retryDelivery = (id: string) =>
   api<{ retried: boolean }>(`/api/v1/admin/webhooks/deliveries/${part(id)}/retry`, { body: {} });

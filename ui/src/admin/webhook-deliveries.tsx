@@ -1,6 +1,7 @@
 // A webhook's recent deliveries and its dead letters: what was sent where, how many attempts,
-// what the receiver said; a dead one is sent again on the admin's word. Refreshed every few
-// seconds while shown, since deliveries move on their own.
+// what the receiver said; a dead one is sent again on the admin's word (not one of a removed
+// webhook). The dead letters are asked for apart, so old ones show behind a busy stream.
+// Refreshed every few seconds while shown, since deliveries move on their own.
 import { useEffect } from 'react';
 import type { AdminWebhook, WebhookDelivery } from '../../../contracts/integrators.api.ts';
 import { Button } from '../components/ui/button.tsx';
@@ -23,8 +24,9 @@ export function WebhookDeliveries({ hooks }: { hooks: AdminWebhook[] }) {
     return () => clearInterval(timer);
   }, [reload]);
   const nameOf = (id: string) => hooks.find((h) => h.id === id)?.name ?? id;
-  const rows = deliveries.data ?? [];
-  const dead = rows.filter((d) => d.status === 'dead');
+  const rows = deliveries.data?.recent ?? [];
+  const dead = deliveries.data?.dead ?? [];
+  const active = (id: string) => hooks.some((h) => h.id === id && h.status === 'active');
 
   const retry = async (d: WebhookDelivery) => {
     if (await action.run('retry', () => retryDelivery(d.id))) await reload();
@@ -57,7 +59,7 @@ export function WebhookDeliveries({ hooks }: { hooks: AdminWebhook[] }) {
               <td className="py-2 pr-3">{d.lastError ?? (d.lastStatus ? `HTTP ${d.lastStatus}` : '—')}</td>
               <td className="py-2 pr-3">{when(d.deliveredAt ?? d.createdAt)}</td>
               <td className="py-2 text-right">
-                {d.status === 'dead' && (
+                {d.status === 'dead' && active(d.webhookId) && (
                   <Button
                     variant="outline"
                     size="sm"
