@@ -2,8 +2,10 @@
 // reactors' lag in events and seconds, rebuilds, sockets and chat fan-out, uploads and the
 // scanner's verdicts, audit verification, and whether NATS, Postgres and clamd answer. Each is
 // exercised on a real hub (real NATS, Postgres, clamd, WebSockets) and read from a scrape.
+
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOMAINS } from '../contracts/subjects.ts';
 import { EICAR, type PrivateClamd, startClamd } from '../test/clamd.ts';
 import { parseSamples, type Sample, samples } from '../test/metrics-text.ts';
 import { type ChatHubs, joinedSocket, type Person, type Socket, startChatHubs } from '../test/sockets.ts';
@@ -168,7 +170,8 @@ describe('dependencies and streams', () => {
     const chat = samples(all, 'hearth_stream_bytes').find((s) => s.labels.stream?.endsWith('CHAT'));
     expect(chat?.value).toBeGreaterThan(0);
     expect(samples(all, 'hearth_stream_max_bytes', { stream: chat?.labels.stream ?? '' })).toHaveLength(1);
-    expect(samples(all, 'hearth_stream_messages').length).toBe(6);
+    // One per domain's stream.
+    expect(samples(all, 'hearth_stream_messages').length).toBe(DOMAINS.length);
     expect(value(all, 'hearth_jetstream_storage_bytes')).toBeGreaterThan(0);
     expect(samples(all, 'hearth_jetstream_storage_max_bytes')).toHaveLength(1);
   });
