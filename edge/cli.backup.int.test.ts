@@ -10,7 +10,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../test/hub.ts';
 import { type PrivateNats, startPrivateNats } from '../test/private-nats.ts';
-import { NATS_URL, testDatabase } from '../test/services.ts';
+import { inheritedEnv, NATS_URL, testDatabase } from '../test/services.ts';
 import { connectNats } from '../writers/log/connect.ts';
 import type { BackupManifest } from './backup/backup.ts';
 
@@ -24,7 +24,7 @@ const prefix = `b${Date.now().toString(36)}`;
 const hearth = (env: Record<string, string>, ...args: string[]) =>
   run(process.execPath, [bin, ...args], {
     env: {
-      ...process.env,
+      ...inheritedEnv(),
       HEARTH_NAMESPACE: prefix,
       HEARTH_DATA_DIR: path.join(work, 'data'),
       HEARTH_AUTH_SECRET: 'a-test-secret-that-is-long-enough-0123456789',

@@ -13,9 +13,11 @@ export const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgr
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS_DIR = process.env.HEARTH_SCREENSHOTS;
 export const IN_CI = Boolean(process.env.CI);
-/** A private nats-server's binary, for tests that stop and restart NATS. */
 /** Where pg_dump and pg_restore are found (the backup tests). */
 export const SEARCH_PATH = process.env.PATH ?? '/usr/bin:/bin';
+/** The environment a spawned `hearth` command inherits, before the settings a test gives it. */
+export const inheritedEnv = (): NodeJS.ProcessEnv => ({ ...process.env });
+/** A private nats-server's binary, for tests that stop and restart NATS. */
 export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 
 export function uniquePrefix(): string {

@@ -189,6 +189,14 @@ describe('a member asking the assistant', () => {
     expect((await ask(ann, { prompt: 'x'.repeat(MAX_PROMPT + 1) })).status).toBe(413);
     expect((await ask(ann, { prompt: 'a\u0000b' })).status).toBe(400);
   });
+
+  it('answers a hostile conversation id with 404 in the envelope', async () => {
+    for (const id of ['%00', '%ED%A0%80', 'x'.repeat(5000), '__proto__', "1'%20OR%20'1'='1"]) {
+      const res = await ann.request(`/api/v1/assistant/conversations/${id}`);
+      expect([400, 404], id).toContain(res.status);
+      expect(await res.json()).toMatchObject({ error: expect.any(String), code: expect.any(String) });
+    }
+  });
 });
 
 describe('a child’s conversation', () => {

@@ -178,6 +178,32 @@ describe('a webhook', () => {
     }
   });
 
+  it('refuses hostile query parameters and ids with the envelope, and changes nothing', async () => {
+    const before = (await deliveries()).length;
+    for (const query of [
+      '?status=%00',
+      '?status=dead&status=dead',
+      '?webhook=%ED%A0%80',
+      `?webhook=${'a'.repeat(5000)}`,
+      '?__proto__=1',
+      '?status=nosuch',
+    ]) {
+      const res = await admin.request(`/api/v1/admin/webhooks/deliveries${query}`);
+      expect(res.status, query).toBe(400);
+      expect(await json<{ code: string }>(res)).toMatchObject({
+        error: expect.any(String),
+        code: expect.any(String),
+      });
+    }
+    for (const id of ['%00', '%ED%A0%80', 'x'.repeat(5000), '__proto__']) {
+      const retry = await admin.request(`/api/v1/admin/webhooks/deliveries/${id}/retry`, { body: {} });
+      expect([400, 404], id).toContain(retry.status);
+      const remove = await admin.request(`/api/v1/admin/webhooks/${id}/remove`, { body: {} });
+      expect([400, 404], id).toContain(remove.status);
+    }
+    expect((await deliveries()).length).toBe(before);
+  });
+
   it('takes a null secret as none: the hub makes one and shows it; a change with null keeps it', async () => {
     const hook = await register({ url: receiver.url('/nullsecret'), secret: null });
     expect(hook.secret).toMatch(/^whsec_/);
