@@ -1,4 +1,5 @@
-// `npx tsx bench/profile-http.ts [--cpu] [--rate=N] [--split] [me|history|post|health …]`: where the hub's CPU goes on each
+// `npx tsx bench/profile-http.ts [--cpu] [--alloc] [--rate=N] [--split] [me|history|post|health …]`: where the hub's CPU
+// (or, with --alloc, its memory allocated: what the collector must sweep) goes on each
 // signed-in HTTP path. The same bench hub and load generator as the HTTP figures; the V8 profiler
 // runs only while the load does, and the table shows self time by function and by package. Each
 // profile is written to bench/profiles/<path>.cpuprofile for Chrome's DevTools (Performance tab).
@@ -14,6 +15,7 @@ type Node = {
   children?: number[];
 };
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+type HeapNode = { callFrame: Node['callFrame']; selfSize: number; children: HeapNode[] };
 
 const PATHS = {
   health: { path: '/health' },
@@ -62,10 +64,35 @@ function summarise(profile: Profile, top: number) {
   return `by package:\n${rows(owners)}\nby function:\n${rows(fns)}`;
 }
 
+/** The sampled allocations by function and package, with the bytes a request allocates in all. */
+function summariseHeap(head: HeapNode, requests: number, top: number) {
+  const fns = new Map<string, number>();
+  const owners = new Map<string, number>();
+  let total = 0;
+  const walk = (n: HeapNode) => {
+    const frame = n.callFrame;
+    const where = owner(frame.url);
+    const fn = `${frame.functionName || '(anonymous)'} ${where}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
+    fns.set(fn, (fns.get(fn) ?? 0) + n.selfSize);
+    owners.set(where, (owners.get(where) ?? 0) + n.selfSize);
+    total += n.selfSize;
+    for (const c of n.children) walk(c);
+  };
+  walk(head);
+  const rows = (m: Map<string, number>) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, bytes]) => `  ${String(Math.round(bytes / Math.max(1, requests))).padStart(8)} B  ${k}`)
+      .join('\n');
+  return `allocated ≈ ${Math.round(total / Math.max(1, requests))} B a request\nby package:\n${rows(owners)}\nby function:\n${rows(fns)}`;
+}
+
 async function main() {
   const args = process.argv.slice(2);
   // --cpu: the CPU each request costs the hub, without the profiler's own overhead.
-  const profiling = !args.includes('--cpu');
+  const alloc = args.includes('--alloc');
+  const profiling = !args.includes('--cpu') && !alloc;
   // --rate=N: N requests a second, evenly spaced, instead of as many as 64 connections take;
   // the CPU a request costs then depends less on how busy the machine is.
   const rate = Number(args.find((a) => a.startsWith('--rate='))?.slice('--rate='.length) ?? 0);
@@ -81,9 +108,17 @@ async function main() {
   try {
     const headers = await signedInWithHistory(base, origin);
     await session.post('Profiler.enable');
+    if (alloc) await session.post('HeapProfiler.enable');
     for (const name of wanted) {
       const { path, ...extra } = PATHS[name];
       if (profiling) await session.post('Profiler.start');
+      // Every allocation sampled, also those the collector has swept since (the per-request garbage).
+      if (alloc)
+        await session.post('HeapProfiler.startSampling', {
+          samplingInterval: 4096,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        } as never);
       const before = await cpu();
       const options = { url: `${base}${path}`, connections: 64, duration: 10, headers, ...extra };
       const load = rate > 0 ? await paced({ ...options, rate }) : await generate(options);
@@ -98,6 +133,10 @@ async function main() {
         `\n== ${name}: ${Math.round(load.rps)} requests/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms` +
           ` (${load.non2xx} not 2xx, ${load.errors} errors), hub CPU ${perRequest} a request\n`,
       );
+      if (alloc) {
+        const { profile } = await session.post('HeapProfiler.stopSampling');
+        process.stdout.write(`${summariseHeap((profile as { head: HeapNode }).head, load.total, 25)}\n`);
+      }
       if (!profiling) continue;
       const { profile } = await session.post('Profiler.stop');
       await writeFile(new URL(`./profiles/${name}.cpuprofile`, import.meta.url), JSON.stringify(profile));

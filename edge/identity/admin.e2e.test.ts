@@ -44,10 +44,10 @@ describe('listing users', () => {
     );
   });
 
-  it('answers 503 not_caught_up when the read model cannot reach ?after in time', async () => {
+  it('answers 400 for an ?after past the end of the log, once the wait is over', async () => {
     const res = await admin.request('/api/v1/admin/users?after=999999');
-    expect(res.status).toBe(503);
-    expect(await json(res)).toMatchObject({ code: 'not_caught_up' });
+    expect(res.status).toBe(400);
+    expect(await json(res)).toMatchObject({ code: 'invalid_request', details: { field: 'after' } });
   });
 });
 

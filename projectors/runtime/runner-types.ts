@@ -27,6 +27,8 @@ export type ProjectorRunner = {
   recentStatus: (maxAgeMs?: number) => Promise<ProjectorStatus[]>;
   /** Resolves true once the read model has applied `seq`, false after `timeoutMs`. */
   waitFor: (name: string, seq: number, timeoutMs: number) => Promise<boolean>;
+  /** The last sequence of the stream the read model follows: no wait can reach past it. */
+  streamHead: (name: string) => Promise<number>;
   /** The stream sequence each of these read models has applied, as committed (0: none yet). */
   positions: (names: readonly string[]) => Promise<Map<string, number>>;
   /** At least what the read model has applied: this process's worker's report, else the checkpoint. */

@@ -317,6 +317,8 @@ export function createProjectorRunner({
     status,
     recentStatus,
     waitFor,
+    streamHead: async (name) =>
+      (await log.jsm.streams.info(log.names.stream(find(name).domain))).state.last_seq,
     positions,
     applied: async (name) => {
       const mine = leaders.has(name) ? reached.get(name) : undefined;
