@@ -135,7 +135,7 @@ export async function createPresence({
     if (log.link.up()) heartbeat();
   }, options.heartbeatMs);
   beat.unref();
-  log.link.onBack(() => {
+  const offBack = log.link.onBack(() => {
     if (stopped) return;
     backAt = Date.now();
     heartbeat();
@@ -182,6 +182,7 @@ export async function createPresence({
     stop: async () => {
       stopped = true;
       clearInterval(beat);
+      offBack();
       for (const t of leaving.values()) clearTimeout(t);
       leaving.clear();
       sub.unsubscribe();
