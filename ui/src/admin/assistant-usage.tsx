@@ -18,6 +18,8 @@ const METRICS: { value: Metric; label: string }[] = [
 const NUMBER = new Intl.NumberFormat();
 const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
 const dayLabel = (day: string) => DAY.format(new Date(`${day}T00:00:00Z`));
+/** "1 request", "1,200 tokens". */
+const amount = (n: number, metric: Metric) => `${NUMBER.format(n)} ${n === 1 ? metric.slice(0, -1) : metric}`;
 
 export function AssistantUsageScreen() {
   usePageTitle('Assistant usage · Family console');
@@ -91,13 +93,12 @@ function MemberChart({
   metric: Metric;
   max: number;
 }) {
-  const unit = metric === 'tokens' ? 'tokens' : 'requests';
   const width = W / usage.days.length;
   const busiest = usage.days.reduce<DayUsage | undefined>(
     (a, d) => (!a || d[metric] > a[metric] ? d : a),
     undefined,
   );
-  const summary = `${name}: ${NUMBER.format(usage[metric])} ${unit} over the last ${usage.days.length} days${
+  const summary = `${name}: ${amount(usage[metric], metric)} over the last ${usage.days.length} days${
     busiest && busiest[metric] > 0
       ? `, the most on ${dayLabel(busiest.day)} (${NUMBER.format(busiest[metric])})`
       : ''
@@ -107,8 +108,7 @@ function MemberChart({
       <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
         <span className="font-medium">{name}</span>
         <span className="text-muted-foreground">
-          {NUMBER.format(usage.tokens)} tokens · {NUMBER.format(usage.requests)}{' '}
-          {usage.requests === 1 ? 'request' : 'requests'}
+          {amount(usage.tokens, 'tokens')} · {amount(usage.requests, 'requests')}
         </span>
       </div>
       <svg
@@ -131,7 +131,7 @@ function MemberChart({
               data-day={d.day}
               data-value={d[metric]}
             >
-              <title>{`${dayLabel(d.day)}: ${NUMBER.format(d[metric])} ${unit}`}</title>
+              <title>{`${dayLabel(d.day)}: ${amount(d[metric], metric)}`}</title>
             </rect>
           );
         })}
