@@ -68,7 +68,15 @@ describe.skipIf(withoutBrowser)('the assistant in the console', () => {
     await expectAccessible(ana, 'console: assistant settings');
 
     await children.getByLabel('Only these models').check();
-    await ana.getByLabel('Models allowed for children').fill(MODEL);
+    // A name the edge would refuse is named before anything is sent, and its field marked.
+    const models = ana.getByLabel('Models allowed for children');
+    await models.fill('llama 3?');
+    await ana.getByRole('button', { name: 'Save assistant settings' }).click();
+    await ana.getByRole('alert').filter({ hasText: '“3?” is not a model name' }).waitFor();
+    expect(await models.getAttribute('aria-invalid')).toBe('true');
+    expect(await models.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect((await settings(ana)).version).toBe(0);
+    await models.fill(MODEL);
     await ana.getByLabel('Tokens per day for Kit Example').fill('5000');
     await ana.getByRole('button', { name: 'Save assistant settings' }).click();
     await ana.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();

@@ -38,4 +38,5 @@ export const getMembers = async () =>
   );
 export type Members = Awaited<ReturnType<typeof getMembers>>;
 /** A member's name, or what to say for an id the family no longer has. */
-export const nameOf = (members: Members | null, id: string) => members?.get(id)?.name ?? 'A former member';
+export const nameOf = (members: Members | null, id: string) =>
+  members?.get(id)?.name ?? (members ? 'A former member' : 'A member');

@@ -36,6 +36,8 @@ export function AssistantSettingsScreen() {
 
   if (settings.error && !settings.data)
     return <LoadError message={settings.error} onRetry={() => void settings.reload()} />;
+  if (members.error && !members.data)
+    return <LoadError message={members.error} onRetry={() => void members.reload()} />;
   if (!settings.data || !members.data) return <Loading what="the assistant’s settings" />;
   const version = settings.data.version;
   const current = draft ?? draftOf(settings.data);

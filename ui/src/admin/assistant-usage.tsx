@@ -28,7 +28,12 @@ export function AssistantUsageScreen() {
   const [metric, setMetric] = useState<Metric>('tokens');
   const id = useId();
   const days = useMemo(() => lastDays(new Date(), CHART_DAYS), []);
-  const rows = useMemo(() => (usage.data ? usagePerMember(usage.data.usage, days) : []), [usage.data, days]);
+  // Names first, so a chart never says "a member" and then changes its label.
+  const named = members.data !== null || members.error !== null;
+  const rows = useMemo(
+    () => (usage.data && named ? usagePerMember(usage.data.usage, days) : []),
+    [usage.data, named, days],
+  );
   const max = Math.max(1, ...rows.flatMap((m) => m.days.map((d) => d[metric])));
 
   return (
@@ -42,8 +47,8 @@ export function AssistantUsageScreen() {
       }
     >
       {usage.error && !usage.data && <LoadError message={usage.error} onRetry={() => void usage.reload()} />}
-      {!usage.data && !usage.error && <Loading what="the assistant’s usage" />}
-      {usage.data && rows.length === 0 && (
+      {(!usage.data || !named) && !usage.error && <Loading what="the assistant’s usage" />}
+      {usage.data && named && rows.length === 0 && (
         <Empty>Nobody has asked the assistant in the last {CHART_DAYS} days.</Empty>
       )}
       {rows.length > 0 && (
