@@ -34,6 +34,9 @@ const PATHS = [
   '/admin/read-models/rows?model=chat_messages',
   '/admin/keys',
   '/admin/webhooks',
+  '/admin/assistant',
+  '/admin/assistant/settings',
+  '/admin/assistant/children',
 ];
 
 async function idOf(page: Page): Promise<string> {
@@ -126,6 +129,7 @@ describe.skipIf(withoutBrowser)('the UI offers only what the server allows', () 
             'audit.checkpoint',
             'stream.inspect',
             'integration.manage',
+            'assistant.manage',
           ]),
         );
       // Fifteen pages each waited to settle: more than the default 30 s on a busy machine.

@@ -1,14 +1,18 @@
 // The admin console: people and invites, family settings, read models, dead letters, the
 // streams (figures, consumers, events, time travel), the audit log, integrators' API keys and
-// webhooks. Only admins are offered it; anyone else who opens its URL is told why they cannot use it.
+// webhooks, the assistant's usage, settings and children's conversations. Only admins are
+// offered it; anyone else who opens its URL is told why they cannot use it.
 import {
   Activity,
+  Bot,
+  ChartColumn,
   Database,
   Gauge,
   History,
   Inbox,
   KeyRound,
   ListTree,
+  MessageSquareText,
   ScrollText,
   Settings,
   Users,
@@ -21,6 +25,9 @@ import { navigate } from '../lib/route.ts';
 import { PageTitle } from '../lib/title.ts';
 import { cn } from '../lib/utils.ts';
 import { AggregateScreen } from './aggregate.tsx';
+import { AssistantSettingsScreen } from './assistant-settings.tsx';
+import { AssistantTranscriptsScreen } from './assistant-transcripts.tsx';
+import { AssistantUsageScreen } from './assistant-usage.tsx';
 import { AuditScreen } from './audit.tsx';
 import { BrowseScreen } from './browse.tsx';
 import { ConsumersScreen } from './consumers.tsx';
@@ -64,6 +71,19 @@ const TABS: Tab[] = [
   { path: '/admin/audit', label: 'Audit log', icon: <ScrollText />, requires: 'audit.read' },
   { path: '/admin/keys', label: 'API keys', icon: <KeyRound />, requires: 'integration.manage' },
   { path: '/admin/webhooks', label: 'Webhooks', icon: <Webhook />, requires: 'integration.manage' },
+  { path: '/admin/assistant', label: 'Assistant usage', icon: <ChartColumn />, requires: 'assistant.manage' },
+  {
+    path: '/admin/assistant/settings',
+    label: 'Assistant settings',
+    icon: <Bot />,
+    requires: 'assistant.manage',
+  },
+  {
+    path: '/admin/assistant/children',
+    label: 'Children’s conversations',
+    icon: <MessageSquareText />,
+    requires: 'assistant.manage',
+  },
 ];
 
 export function ConsolePage({ me, path }: { me: User; path: string }) {
@@ -152,6 +172,12 @@ export function ConsolePage({ me, path }: { me: User; path: string }) {
           <KeysScreen />
         ) : tab.path === '/admin/webhooks' ? (
           <WebhooksScreen />
+        ) : tab.path === '/admin/assistant' ? (
+          <AssistantUsageScreen />
+        ) : tab.path === '/admin/assistant/settings' ? (
+          <AssistantSettingsScreen />
+        ) : tab.path === '/admin/assistant/children' ? (
+          <AssistantTranscriptsScreen />
         ) : (
           <AuditScreen />
         )}
