@@ -77,11 +77,18 @@ describe('the production image, laid out as its final stage', () => {
     const files = (await readdir(path.join(app, 'dist'), { recursive: true })).map(String);
     expect(files.filter((f) => /\.[cm]?ts$/.test(f))).toEqual([]);
     expect(files.filter((f) => /\.(test|fixture)\.js$/.test(f))).toEqual([]);
-    for (const f of ['edge/main.js', 'edge/cli.js', 'writers/audit/hash-worker.mjs', 'contracts/catalog.comments.json'])
+    for (const f of [
+      'edge/main.js',
+      'edge/cli.js',
+      'writers/audit/hash-worker.mjs',
+      'contracts/catalog.comments.json',
+    ])
       expect(files).toContain(f);
   });
 
-  it('starts with `node dist/edge/main.js` and answers /health, then /ready', { timeout: 60_000 }, async () => {
+  it('starts with `node dist/edge/main.js` and answers /health, then /ready', {
+    timeout: 60_000,
+  }, async () => {
     const started = Date.now();
     hub = spawned(process.execPath, ['dist/edge/main.js'], env(), { cwd: app });
     const health = await answered(`http://127.0.0.1:${port}/health`, started + 50_000);
