@@ -18,6 +18,11 @@ import { LOG_KEEPER_SCHEMA, logKeeperMigrations } from '../log-keeper/tables.ts'
 import { RUNTIME_SCHEMA, runtimeMigrations } from './tables.ts';
 
 const projectors = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * The contract half: `<schema> <migration>: <finding>` lines allowed because no release still
+ * running uses what they remove (the release before stopped using it). Empty so far.
+ */
+const CONTRACTED: string[] = [];
 type MigrationSet = { schema: string; migrations: Record<string, Migration> };
 type Column = { table: string; column: string; type: string; nullable: boolean; hasDefault: boolean };
 type Constraint = { table: string; name: string; kind: string };
@@ -140,10 +145,13 @@ describe('every migration, against the release before it', () => {
         }).migrateToLatest();
         if (error) throw error;
         const after = await catalog(schema);
-        found.push(...contractions(before, after).map((f) => `${schema} ${names[i]}: ${f}`));
+        const here = contractions(before, after).map((f) => `${schema} ${names[i]}: ${f}`);
+        found.push(...here.filter((f) => !CONTRACTED.includes(f)));
       }
     }
     expect(found).toEqual([]);
+    const count = sets.reduce((n, s) => n + Object.keys(s.migrations).length, 0);
+    console.log(`expand/contract: ${count} migrations in ${sets.length} schemas applied one by one`);
   });
 
   it('catches a contraction when one is made', () => {
