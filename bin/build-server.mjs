@@ -25,6 +25,13 @@ const ASSET = /\.(mjs|json)$/;
 /** Never part of the hub: tests and their fixtures (tsconfig.build.json leaves them out too). */
 const TEST_ONLY = /\.(test|fixture)\.[cm]?[jt]s$|(^|\/)fixtures\//;
 
+// The output is removed first: never the repository or a folder holding it.
+if (path.relative(out, root) === '' || !path.relative(out, root).startsWith('..')) {
+  process.stderr.write(
+    `build:server: --out ${values.out} would hold the sources; choose a folder of its own\n`,
+  );
+  process.exit(2);
+}
 await rm(out, { recursive: true, force: true });
 const tsc = spawnSync(
   process.execPath,
@@ -57,5 +64,5 @@ const hasUi = await stat(ui).then(
 );
 if (hasUi) await cp(ui, path.join(out, 'ui/dist'), { recursive: true });
 process.stdout.write(
-  `built ${path.relative(root, out) || out}: ${copied} asset(s) copied, ${hasUi ? 'with' : 'without (run `npm run build` first)'} the SPA\n`,
+  `built ${path.relative(root, out).startsWith('..') ? out : path.relative(root, out)}: ${copied} asset(s) copied, ${hasUi ? 'with' : 'without (run `npm run build` first)'} the SPA\n`,
 );
