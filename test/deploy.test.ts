@@ -176,8 +176,23 @@ describe('deploy/Dockerfile', () => {
     expect(hostPort).toBe(expose);
   });
 
-  it('starts the edge in production mode', () => {
+  it('starts the hub compiled ahead of time, with node, in production mode', () => {
     expect(final.some((i) => i.op === 'ENV' && /NODE_ENV=production/.test(i.args))).toBe(true);
-    expect(final.find((i) => i.op === 'CMD')?.args).toBe('["npx", "tsx", "edge/main.ts"]');
+    expect(final.find((i) => i.op === 'CMD')?.args).toBe('["node", "dist/edge/main.js"]');
+    expect(all.some((i) => i.op === 'RUN' && /npm run build:server/.test(i.args))).toBe(true);
+  });
+
+  it('copies into the final stage the build and production dependencies only, no sources', () => {
+    const copies = final.filter((i) => i.op === 'COPY').map((i) => i.args);
+    const stageOf = (name: string) => {
+      const from = all.findIndex((i) => i.op === 'FROM' && new RegExp(`\\sAS\\s+${name}$`, 'i').test(i.args));
+      const next = all.findIndex((i, at) => at > from && i.op === 'FROM');
+      return all.slice(from, next < 0 ? undefined : next);
+    };
+    const modules = copies.find((c) => / \.\/node_modules$/.test(c))?.match(/--from=(\S+)/)?.[1] ?? '';
+    expect(stageOf(modules).some((i) => i.op === 'RUN' && /npm ci --omit=dev/.test(i.args))).toBe(true);
+    const targets = copies.map((c) => c.split(/\s+/).at(-1));
+    expect(targets.sort()).toEqual(['./', './bin/hearth.mjs', './dist', './node_modules']);
+    expect(copies.find((c) => c.endsWith(' ./'))).toMatch(/\/app\/package\.json \.\/$/);
   });
 });

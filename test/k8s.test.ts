@@ -3,10 +3,12 @@
 // egress, a PodDisruptionBudget, liveness and readiness probes (the hub's on /health and
 // /ready), requests and limits, a locked-down security context, and a ServiceMonitor. Prints
 // the compliance table; validates every object against the Kubernetes schemas (kubernetes-models).
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SCHEMA } from '../edge/config-schema.ts';
+import { natsAccountProblems, natsServerRefuses } from './k8s-nats.ts';
 import { validateAll } from './k8s-schemas.ts';
 import {
   type Container,
@@ -18,6 +20,7 @@ import {
   renderWithKubectl,
   renderWithSubset,
 } from './kustomize.ts';
+import { NATS_SERVER_BIN } from './services.ts';
 
 const OVERLAYS = ['dev', 'production'] as const;
 const render = (overlay: string) => (KUBECTL ? renderWithKubectl : renderWithSubset)(overlayDir(overlay));
@@ -228,6 +231,17 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     for (const i of [0, 1, 2]) expect(conf).toContain(`nats://nats-${i}.nats-cluster:6222`);
     expect(conf).toMatch(/jetstream\s*\{[^}]*store_dir:\s*\/data/);
   });
+
+  it('gives NATS the HUB and INTEGRATORS accounts of deploy/nats/nats.conf, passwords from a Secret', async () => {
+    expect(natsAccountProblems(objects, await readFile('deploy/nats/nats.conf', 'utf8'))).toEqual([]);
+  });
+
+  it.skipIf(!existsSync(NATS_SERVER_BIN))(
+    'renders a nats.conf that nats-server accepts with its pod’s env',
+    async () => {
+      expect(await natsServerRefuses(objects, NATS_SERVER_BIN)).toBeUndefined();
+    },
+  );
 
   it('runs ClamAV with a freshclam sidecar on the signatures clamd reads', () => {
     const pod = podSpecs(objects).find(({ workload }) => workload.metadata.name === 'clamav')?.spec;

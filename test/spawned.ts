@@ -10,8 +10,13 @@ export type Spawned = {
   output: () => { stdout: string; stderr: string };
 };
 
-export function spawned(command: string, args: string[], env: NodeJS.ProcessEnv): Spawned {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawned(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  { cwd }: { cwd?: string } = {},
+): Spawned {
+  const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = { stdout: '', stderr: '' };
   const waiters = new Set<() => void>();
   // 'close', not 'exit': only then has all of its output been read.
