@@ -67,7 +67,13 @@ export type SystemPrompt = {
   updated_by: string;
 };
 
-export type SystemPromptVersion = { version: number; name: string; text: string; saved_at: string; saved_by: string };
+export type SystemPromptVersion = {
+  version: number;
+  name: string;
+  text: string;
+  saved_at: string;
+  saved_by: string;
+};
 
 export type SystemPromptsAnswer = {
   prompts: SystemPrompt[];
@@ -76,7 +82,10 @@ export type SystemPromptsAnswer = {
 };
 
 /** One prompt, removed ones too, with every version, newest first. */
-export type SystemPromptAnswer = { prompt: SystemPrompt & { removed: boolean }; versions: SystemPromptVersion[] };
+export type SystemPromptAnswer = {
+  prompt: SystemPrompt & { removed: boolean };
+  versions: SystemPromptVersion[];
+};
 
 /** What a change of the prompts answers: the log's sequence and the prompt's version now. */
 export type SystemPromptSaved = { seq: number; prompt_id: string; version: number };

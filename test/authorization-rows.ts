@@ -139,7 +139,13 @@ const ASSISTANT_ROWS: Row[] = [
     member: 403,
     child: 403,
   },
-  { method: 'GET', path: '/api/v1/admin/assistant/prompts/00000000-0000-4000-8000-000000000000', admin: 404, member: 403, child: 403 },
+  {
+    method: 'GET',
+    path: '/api/v1/admin/assistant/prompts/00000000-0000-4000-8000-000000000000',
+    admin: 404,
+    member: 403,
+    child: 403,
+  },
   {
     method: 'PUT',
     path: '/api/v1/admin/assistant/prompts/00000000-0000-4000-8000-000000000000',

@@ -19,7 +19,6 @@ import { READ_AFTER_TIMEOUT_MS } from '../http/read-after.ts';
 import type { PromptCache } from './cache.ts';
 import type { AssistantConfig } from './config.ts';
 import { checkLimits } from './limits.ts';
-import { systemPromptsFor } from './system-prompts.ts';
 import {
   type ChatMessage,
   openChat,
@@ -27,6 +26,7 @@ import {
   type UpstreamFailure,
   type UpstreamStream,
 } from './ollama.ts';
+import { systemPromptsFor } from './system-prompts.ts';
 
 /** The longest answer kept, in UTF-16 units: with 3 bytes each at most, an AnswerCompleted stays far under NATS's 1 MB. */
 export const MAX_ANSWER = 64 * 1024;

@@ -16,9 +16,12 @@ import {
   savePromptBody,
   UUID_PATTERN,
 } from '../../contracts/assistant.schema.ts';
-import type { StoredPrompt } from '../../projectors/assistant-conversations/prompt-queries.ts';
-import { findSystemPrompt, listSystemPrompts } from '../../projectors/assistant-conversations/prompt-queries.ts';
 import { ASSISTANT_CONVERSATIONS } from '../../projectors/assistant-conversations/projection.ts';
+import type { StoredPrompt } from '../../projectors/assistant-conversations/prompt-queries.ts';
+import {
+  findSystemPrompt,
+  listSystemPrompts,
+} from '../../projectors/assistant-conversations/prompt-queries.ts';
 import type { AssistantWriter } from '../../writers/assistant/commands.ts';
 import { assistantErrors } from '../../writers/assistant/errors.ts';
 import type { PromptCommand } from '../../writers/assistant/prompts.ts';
@@ -114,15 +117,27 @@ export function promptRoutes({ deps, writer }: { deps: HubDeps; writer: Assistan
       { type: 'remove', promptId: id, expectedVersion: body.expected_version, by: c.get('user').id },
       commandMeta(c, body),
     );
-    return c.json({ seq: result.seq, prompt_id: id, version: body.expected_version } satisfies SystemPromptSaved);
+    return c.json({
+      seq: result.seq,
+      prompt_id: id,
+      version: body.expected_version,
+    } satisfies SystemPromptSaved);
   });
 
-  app.put('/admin/assistant/children-prompt', manage, jsonBody(childrenPromptBody, { nullIsAbsent: true }), async (c) => {
-    const body = c.req.valid('json');
-    const id = body.prompt_id ?? '';
-    const result = await change({ type: 'setChildren', promptId: id, by: c.get('user').id }, commandMeta(c, body));
-    return c.json({ seq: result.seq, children_prompt_id: id || null });
-  });
+  app.put(
+    '/admin/assistant/children-prompt',
+    manage,
+    jsonBody(childrenPromptBody, { nullIsAbsent: true }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const id = body.prompt_id ?? '';
+      const result = await change(
+        { type: 'setChildren', promptId: id, by: c.get('user').id },
+        commandMeta(c, body),
+      );
+      return c.json({ seq: result.seq, children_prompt_id: id || null });
+    },
+  );
 
   return app;
 }

@@ -3,10 +3,7 @@
 // Both are read at once, so a child's prompt costs no extra round trip before the model is asked.
 import type { Kysely } from 'kysely';
 import { childrenPrompt } from '../../projectors/assistant-conversations/prompt-queries.ts';
-import {
-  memberPreferences,
-  type StoredPreferences,
-} from '../../projectors/preferences-members/queries.ts';
+import { memberPreferences, type StoredPreferences } from '../../projectors/preferences-members/queries.ts';
 import type { ChatMessage } from './ollama.ts';
 
 export type SystemPrompts = {
@@ -17,7 +14,10 @@ export type SystemPrompts = {
   applied: { systemPromptId: string; systemPromptVersion: number };
 };
 
-export async function systemPromptsFor(db: Kysely<unknown>, user: { id: string; role: string }): Promise<SystemPrompts> {
+export async function systemPromptsFor(
+  db: Kysely<unknown>,
+  user: { id: string; role: string },
+): Promise<SystemPrompts> {
   const [prefs, family] = await Promise.all([
     memberPreferences(db, user.id),
     user.role === 'child' ? childrenPrompt(db) : undefined,

@@ -43,7 +43,11 @@ export async function findSystemPrompt(
   promptId: string,
 ): Promise<{ prompt: StoredPrompt; versions: StoredPromptVersion[] } | undefined> {
   const [prompt, versions] = await Promise.all([
-    of(db).selectFrom('system_prompts').select(PROMPT_COLUMNS).where('prompt_id', '=', promptId).executeTakeFirst(),
+    of(db)
+      .selectFrom('system_prompts')
+      .select(PROMPT_COLUMNS)
+      .where('prompt_id', '=', promptId)
+      .executeTakeFirst(),
     of(db)
       .selectFrom('system_prompt_versions')
       .select(['version', 'name', 'text', 'saved_at', 'saved_by'])

@@ -10,14 +10,19 @@ import type { PromptCommand } from '../../writers/assistant/prompts.ts';
 import { type CommandMeta, createAppender } from '../../writers/log/append.ts';
 import type { ProjectorRunner } from '../runtime/runner.ts';
 import type { AnyProjection } from '../runtime/types.ts';
-import { childrenPrompt, findSystemPrompt, listSystemPrompts } from './prompt-queries.ts';
 import { ASSISTANT_CONVERSATIONS, assistantConversationsProjection } from './projection.ts';
+import { childrenPrompt, findSystemPrompt, listSystemPrompts } from './prompt-queries.ts';
 
 let rt: TestRuntime;
 let runner: ProjectorRunner;
 let writer: AssistantWriter;
 
-const meta = (): CommandMeta => ({ commandId: randomUUID(), actorId: 'admin', correlationId: 'test', now: new Date() });
+const meta = (): CommandMeta => ({
+  commandId: randomUUID(),
+  actorId: 'admin',
+  correlationId: 'test',
+  now: new Date(),
+});
 const run = async (command: PromptCommand) => {
   const { seq } = await writer.prompts(command, meta());
   expect(await runner.waitFor(ASSISTANT_CONVERSATIONS, seq, 5000)).toBe(true);
@@ -28,9 +33,9 @@ const rows = async () =>
       ['system_prompts', 'system_prompt_versions', 'children_prompt'].map(async (table) => [
         table,
         (
-          await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(`${ASSISTANT_CONVERSATIONS}.${table}`)} ORDER BY 1, 2`.execute(
-            rt.db,
-          )
+          await sql<
+            Record<string, unknown>
+          >`SELECT * FROM ${sql.table(`${ASSISTANT_CONVERSATIONS}.${table}`)} ORDER BY 1, 2`.execute(rt.db)
         ).rows,
       ]),
     ),
@@ -75,7 +80,11 @@ describe('the system prompts read model', () => {
   it("gives a child's conversation the children's prompt at its current version", async () => {
     expect(await childrenPrompt(rt.db)).toBeUndefined();
     await run({ type: 'setChildren', promptId: kind, by: 'admin' });
-    expect(await childrenPrompt(rt.db)).toEqual({ prompt_id: kind, version: 2, text: 'Be kind and patient.' });
+    expect(await childrenPrompt(rt.db)).toEqual({
+      prompt_id: kind,
+      version: 2,
+      text: 'Be kind and patient.',
+    });
     await run(save(kind, 2, 'Be kind, patient and short.'));
     expect(await childrenPrompt(rt.db)).toEqual({
       prompt_id: kind,

@@ -73,7 +73,13 @@ export type SystemPromptVersionRow = {
 };
 
 /** One row ('family'): the prompt every child's conversation gets, '' for none. */
-export type ChildrenPromptRow = { id: string; prompt_id: string; set_at: Date; set_by: string; last_seq: Seq };
+export type ChildrenPromptRow = {
+  id: string;
+  prompt_id: string;
+  set_at: Date;
+  set_by: string;
+  last_seq: Seq;
+};
 
 export type AssistantDB = {
   conversations: ConversationRow;

@@ -32,20 +32,36 @@ const save = (expectedVersion: number, promptId = 'p1') => ({
 });
 
 describe('an admin saving a system prompt', () => {
-  it('creates it at version 1', () => spec.given([]).when(save(0)).thenEmits([saved(1)]));
+  it('creates it at version 1', () =>
+    spec
+      .given([])
+      .when(save(0))
+      .thenEmits([saved(1)]));
 
   it('saves each change as the next version', () =>
-    spec.given([saved(1), saved(2)]).when(save(2)).thenEmits([saved(3)]));
+    spec
+      .given([saved(1), saved(2)])
+      .when(save(2))
+      .thenEmits([saved(3)]));
 
   it('refuses a change against an older version than the last', () =>
-    spec.given([saved(1), saved(2)]).when(save(1)).thenFails('conflict'));
+    spec
+      .given([saved(1), saved(2)])
+      .when(save(1))
+      .thenFails('conflict'));
 
   it('refuses to create a prompt whose id exists', () =>
-    spec.given([saved(1)]).when(save(0)).thenFails('conflict'));
+    spec
+      .given([saved(1)])
+      .when(save(0))
+      .thenFails('conflict'));
 
   it('refuses to change a prompt that does not exist or was removed', () => {
     spec.given([]).when(save(1)).thenFails('assistant.no_such_prompt');
-    spec.given([saved(1), removed(1)]).when(save(1)).thenFails('assistant.no_such_prompt');
+    spec
+      .given([saved(1), removed(1)])
+      .when(save(1))
+      .thenFails('assistant.no_such_prompt');
   });
 });
 
@@ -95,7 +111,10 @@ describe("an admin choosing the children's prompt", () => {
       .thenNothing());
 
   it('refuses a prompt that does not exist or was removed', () => {
-    spec.given([]).when({ type: 'setChildren', promptId: 'p1', by: 'admin' }).thenFails('assistant.no_such_prompt');
+    spec
+      .given([])
+      .when({ type: 'setChildren', promptId: 'p1', by: 'admin' })
+      .thenFails('assistant.no_such_prompt');
     spec
       .given([saved(1), removed(1)])
       .when({ type: 'setChildren', promptId: 'p1', by: 'admin' })
