@@ -34,6 +34,7 @@ const PATHS = [
   '/admin/read-models/rows?model=chat_messages',
   '/admin/keys',
   '/admin/webhooks',
+  '/admin/prompts',
 ];
 
 async function idOf(page: Page): Promise<string> {
