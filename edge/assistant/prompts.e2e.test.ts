@@ -104,6 +104,18 @@ describe('an admin managing system prompts', () => {
     expect((await list()).prompts.map((p) => p.prompt_id)).toContain(id);
   });
 
+  it('makes one prompt of a create retried with the same Idempotency-Key', async () => {
+    const retry = () =>
+      admin.request(PROMPTS, {
+        body: { name: 'Retried', text: 'Once.' },
+        headers: { 'Idempotency-Key': 'create-retried-prompt' },
+      });
+    const first = await json<SystemPromptSaved>(await retry(), 201);
+    const second = await json<SystemPromptSaved>(await retry(), 201);
+    expect(second.prompt_id).toBe(first.prompt_id);
+    expect((await list()).prompts.filter((p) => p.name === 'Retried')).toHaveLength(1);
+  });
+
   it('refuses a change against a stale version with 409, and keeps the newer one', async () => {
     const { prompt_id: id } = await create('Stale', 'First.');
     expect((await save(id, { expected_version: 1, name: 'Stale', text: 'Second.' })).status).toBe(200);
