@@ -54,3 +54,38 @@ export type ChatStreamEvents = {
   /** The answer failed after it began: what came is kept as a partial answer. */
   error: { error: string; code: string };
 };
+
+/** A named system prompt at its current version (GET /api/v1/admin/assistant/prompts). */
+export type SystemPrompt = {
+  prompt_id: string;
+  name: string;
+  text: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  /** The admin who saved the last version (or removed it). */
+  updated_by: string;
+};
+
+export type SystemPromptVersion = {
+  version: number;
+  name: string;
+  text: string;
+  saved_at: string;
+  saved_by: string;
+};
+
+export type SystemPromptsAnswer = {
+  prompts: SystemPrompt[];
+  /** The prompt every child's conversation gets before the child's own, null for none. */
+  children_prompt_id: string | null;
+};
+
+/** One prompt, removed ones too, with every version, newest first. */
+export type SystemPromptAnswer = {
+  prompt: SystemPrompt & { removed: boolean };
+  versions: SystemPromptVersion[];
+};
+
+/** What a change of the prompts answers: the log's sequence and the prompt's version now. */
+export type SystemPromptSaved = { seq: number; prompt_id: string; version: number };

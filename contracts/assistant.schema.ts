@@ -81,3 +81,44 @@ export const assistantSettingsBody: JSONSchemaType<AssistantSettingsBody> = {
   required: ['expected_version', 'allowed_models', 'quotas'],
   additionalProperties: false,
 };
+
+/** A system prompt's text: the family's words for the assistant, bounded like a prompt. */
+export const MAX_SYSTEM_PROMPT = 8000;
+export const MAX_PROMPT_NAME = 80;
+
+const promptName = { type: 'string', minLength: 1, maxLength: MAX_PROMPT_NAME, pattern: '\\S' } as const;
+const promptText = { type: 'string', minLength: 1, maxLength: MAX_SYSTEM_PROMPT, pattern: '\\S' } as const;
+const version = { type: 'integer', minimum: 1, maximum: 2 ** 31 - 1 } as const;
+
+export type CreatePromptBody = { name: string; text: string };
+export const createPromptBody: JSONSchemaType<CreatePromptBody> = {
+  type: 'object',
+  properties: { name: promptName, text: promptText },
+  required: ['name', 'text'],
+  additionalProperties: false,
+};
+
+export type SavePromptBody = { expected_version: number; name: string; text: string };
+export const savePromptBody: JSONSchemaType<SavePromptBody> = {
+  type: 'object',
+  properties: { expected_version: version, name: promptName, text: promptText },
+  required: ['expected_version', 'name', 'text'],
+  additionalProperties: false,
+};
+
+export type RemovePromptBody = { expected_version: number };
+export const removePromptBody: JSONSchemaType<RemovePromptBody> = {
+  type: 'object',
+  properties: { expected_version: version },
+  required: ['expected_version'],
+  additionalProperties: false,
+};
+
+/** prompt_id null or left out: no prompt for the children. */
+export type ChildrenPromptBody = { prompt_id?: string };
+export const childrenPromptBody: JSONSchemaType<ChildrenPromptBody> = {
+  type: 'object',
+  properties: { prompt_id: { type: 'string', pattern: UUID_PATTERN, maxLength: 36, nullable: true } },
+  required: [],
+  additionalProperties: false,
+};

@@ -56,6 +56,8 @@ export type Names = {
     conversation: (conversationId: string) => string;
     /** The admins' settings: the models each role may ask for, each member's quota (optimistic concurrency). */
     settings: () => string;
+    /** The admins' named, versioned system prompts and the one every child's conversation gets (optimistic concurrency). */
+    prompts: () => string;
     /** One member's erasure, written once on this stream so its read models blank their data (personal.proto). */
     erasure: (memberId: string) => string;
   };
@@ -180,6 +182,7 @@ export function createNames(prefix = ''): Names {
     assistant: {
       conversation: (conversationId) => `${root}.assistant.conversation.${token(conversationId)}`,
       settings: () => `${root}.assistant.settings`,
+      prompts: () => `${root}.assistant.prompts`,
       erasure: (memberId) => `${root}.assistant.erasure.${token(memberId)}`,
     },
   };

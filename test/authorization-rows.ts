@@ -128,6 +128,48 @@ const ASSISTANT_ROWS: Row[] = [
     member: 403,
     child: 403,
   },
+  // System prompts: admins only. Changes name a prompt that does not exist (404), or clear the
+  // children's prompt (none is set: nothing is written).
+  { method: 'GET', path: '/api/v1/admin/assistant/prompts', admin: 200, member: 403, child: 403 },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/assistant/prompts',
+    body: { name: 'Matrix', text: 'Be kind.' },
+    admin: 201,
+    member: 403,
+    child: 403,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/admin/assistant/prompts/00000000-0000-4000-8000-000000000000',
+    admin: 404,
+    member: 403,
+    child: 403,
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/admin/assistant/prompts/00000000-0000-4000-8000-000000000000',
+    body: { expected_version: 1, name: 'Matrix', text: 'Be kind.' },
+    admin: 404,
+    member: 403,
+    child: 403,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/assistant/prompts/00000000-0000-4000-8000-000000000000/remove',
+    body: { expected_version: 1 },
+    admin: 404,
+    member: 403,
+    child: 403,
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/admin/assistant/children-prompt',
+    body: { prompt_id: null },
+    admin: 200,
+    member: 403,
+    child: 403,
+  },
 ];
 
 // Media: everyone sees the family's photos and avatars; members and admins upload and make albums; children

@@ -3,7 +3,14 @@
 // send. Tests of the boundary walk this table; a served route missing from it fails them.
 
 import { rebuildStartBody } from '../contracts/admin.schema.ts';
-import { assistantSettingsBody, chatBody } from '../contracts/assistant.schema.ts';
+import {
+  assistantSettingsBody,
+  chatBody,
+  childrenPromptBody,
+  createPromptBody,
+  removePromptBody,
+  savePromptBody,
+} from '../contracts/assistant.schema.ts';
 import { verifyBody } from '../contracts/audit-chain.schema.ts';
 import {
   CLIENT_FRAME_TYPES,
@@ -260,6 +267,24 @@ export function commandRoutes({ user, password }: RouteValues): CommandRoute[] {
         quotas: [{ member_id: user, tokens_per_day: 100000, requests_per_minute: 100 }],
       },
       schema: assistantSettingsBody,
+    }),
+    row('POST', '/api/v1/admin/assistant/prompts', {
+      body: { name: 'Kind', text: 'Be kind.' },
+      schema: createPromptBody,
+    }),
+    row('PUT', '/api/v1/admin/assistant/prompts/:id', {
+      params: { id: '00000000-0000-4000-8000-000000000000' },
+      body: { expected_version: 1, name: 'Kind', text: 'Be kind.' },
+      schema: savePromptBody,
+    }),
+    row('POST', '/api/v1/admin/assistant/prompts/:id/remove', {
+      params: { id: '00000000-0000-4000-8000-000000000000' },
+      body: { expected_version: 1 },
+      schema: removePromptBody,
+    }),
+    row('PUT', '/api/v1/admin/assistant/children-prompt', {
+      body: { prompt_id: '00000000-0000-4000-8000-000000000000' },
+      schema: childrenPromptBody,
     }),
     row('POST', '/api/v1/play/rules/preview', { body: { rules: DEFAULT_RULES }, schema: previewRulesBody }),
     row('PUT', '/api/v1/play/rules', {

@@ -10,7 +10,6 @@ import type { ChatBody } from '../../contracts/assistant.schema.ts';
 import { commonErrors } from '../../contracts/errors.ts';
 import { ASSISTANT_CONVERSATIONS } from '../../projectors/assistant-conversations/projection.ts';
 import { findConversation } from '../../projectors/assistant-conversations/queries.ts';
-import { memberPreferences } from '../../projectors/preferences-members/queries.ts';
 import type { AssistantWriter } from '../../writers/assistant/commands.ts';
 import { assistantErrors } from '../../writers/assistant/errors.ts';
 import { commandMeta } from '../http/command.ts';
@@ -27,6 +26,7 @@ import {
   type UpstreamFailure,
   type UpstreamStream,
 } from './ollama.ts';
+import { systemPromptsFor } from './system-prompts.ts';
 
 /** The longest answer kept, in UTF-16 units: with 3 bytes each at most, an AnswerCompleted stays far under NATS's 1 MB. */
 export const MAX_ANSWER = 64 * 1024;
@@ -55,14 +55,14 @@ export async function chat(
   if (url === undefined) throw assistantErrors.notConfigured();
   const user = c.get('user');
   const role = user.role ?? 'member';
-  const prefs = await memberPreferences(deps.db, user.id);
+  const { prefs, system, applied } = await systemPromptsFor(deps.db, { id: user.id, role });
   const model = body.model ?? (prefs.assistant_model || config.defaultModel);
   const conversationId = body.conversation_id ?? randomUUID();
   const earlier = body.conversation_id ? await caughtUp(deps, conversationId) : undefined;
   if (earlier && earlier.conversation.member_id !== user.id) throw assistantErrors.notYours();
 
   const messages: ChatMessage[] = [];
-  if (prefs.assistant_prompt) messages.push({ role: 'system', content: prefs.assistant_prompt });
+  messages.push(...system);
   messages.push(...history(earlier?.turns ?? []));
   messages.push({ role: 'user', content: body.prompt });
 
@@ -70,7 +70,7 @@ export async function chat(
   const meta = commandMeta(c, body);
   const turn = (earlier?.conversation.turns ?? 0) + 1;
   const submitted = await writer.submit(
-    { conversationId, memberId: user.id, role, model, prompt: body.prompt, turn },
+    { conversationId, memberId: user.id, role, model, prompt: body.prompt, turn, ...applied },
     meta,
   );
   const startedAt = Date.now();

@@ -1,5 +1,6 @@
 // The family assistant's routes: its status, a prompt answered as a stream, each member's own
-// conversations, and for admins the children's transcripts and everyone's usage.
+// conversations, and for admins the children's transcripts, everyone's usage, the settings and
+// the system prompts (prompts.ts).
 import { Hono, type MiddlewareHandler } from 'hono';
 import type {
   AssistantStatus,
@@ -36,6 +37,7 @@ import { jsonBody } from '../http/validate.ts';
 import type { PromptCache } from './cache.ts';
 import { chat } from './chat.ts';
 import type { AssistantConfig } from './config.ts';
+import { promptRoutes } from './prompts.ts';
 
 const HELP =
   'Set OLLAMA_URL to an Ollama server (for example http://ollama:11434) and restart the hub; with Docker Compose, start the "full" profile, which runs one.';
@@ -123,6 +125,8 @@ export function assistantRoutes({
     await deps.projectors.waitFor(ASSISTANT_CONVERSATIONS, result.seq, READ_AFTER_TIMEOUT_MS);
     return c.json({ seq: result.seq, version: body.expected_version + 1 });
   });
+
+  app.route('/', promptRoutes({ deps, writer }));
 
   app.get('/admin/assistant/usage', manage, async (c) => {
     const since = new Date(Date.now() - USAGE_DAYS * 86_400_000);

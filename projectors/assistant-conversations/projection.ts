@@ -1,11 +1,13 @@
 // The family's conversations with the assistant, from the ASSISTANT stream: one row per
 // conversation and one per turn. A member's erasure blanks their words, as a rebuild from the
-// shredded events writes them.
+// shredded events writes them. The admins' settings and system prompts (prompts.ts) live here too.
 import { type Kysely, sql } from 'kysely';
 import type { AssistantEvent } from '../../contracts/gen/hearth/assistant/v1/events_pb.ts';
 import { blankMember, type PersonalCopy } from '../runtime/erasures.ts';
 import type { Projection, StoredEvent } from '../runtime/types.ts';
 import * as m20261207 from './migrations/20261207T2100_assistant_conversations.ts';
+import * as m20261207b from './migrations/20261207T2300_system_prompts.ts';
+import { applyPromptEvent } from './prompts.ts';
 import type { AssistantDB } from './tables.ts';
 
 export const ASSISTANT_CONVERSATIONS = 'assistant_conversations';
@@ -23,11 +25,17 @@ const PERSONAL: PersonalCopy[] = [
 export const assistantConversationsProjection: Projection<AssistantDB, AssistantEvent> = {
   name: ASSISTANT_CONVERSATIONS,
   domain: 'assistant',
-  migrations: { '20261207T2100_assistant_conversations': m20261207 },
+  migrations: {
+    '20261207T2100_assistant_conversations': m20261207,
+    '20261207T2300_system_prompts': m20261207b,
+  },
   lineage: {
     conversations: { key: ['conversation_id'], seq: 'last_seq' },
     turns: { key: ['conversation_id', 'turn'], seq: 'last_seq' },
     settings: { key: ['id'], seq: 'last_seq' },
+    system_prompts: { key: ['prompt_id'], seq: 'last_seq' },
+    system_prompt_versions: { key: ['prompt_id', 'version'], seq: 'last_seq' },
+    children_prompt: { key: ['id'], seq: 'last_seq' },
   },
   apply: async (events, { db, schema }) => {
     for (const e of events) await applyOne(db, schema, e);
@@ -122,6 +130,10 @@ async function applyOne(db: Kysely<AssistantDB>, schema: string, e: StoredEvent<
         .execute();
       return;
     }
+    case 'systemPromptSaved':
+    case 'systemPromptRemoved':
+    case 'childrenPromptSet':
+      return applyPromptEvent(db, e);
     case 'memberErased':
       await blankMember(
         db as Kysely<unknown>,

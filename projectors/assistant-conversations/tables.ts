@@ -49,4 +49,43 @@ export type SettingsRow = {
   last_seq: Seq;
 };
 
-export type AssistantDB = { conversations: ConversationRow; turns: TurnRow; settings: SettingsRow };
+/** One named system prompt as its last version left it (removed ones stay, marked). */
+export type SystemPromptRow = {
+  prompt_id: string;
+  name: string;
+  text: string;
+  version: number;
+  removed: Generated<boolean>;
+  created_at: Date;
+  updated_at: Date;
+  updated_by: string;
+  last_seq: Seq;
+};
+
+export type SystemPromptVersionRow = {
+  prompt_id: string;
+  version: number;
+  name: string;
+  text: string;
+  saved_at: Date;
+  saved_by: string;
+  last_seq: Seq;
+};
+
+/** One row ('family'): the prompt every child's conversation gets, '' for none. */
+export type ChildrenPromptRow = {
+  id: string;
+  prompt_id: string;
+  set_at: Date;
+  set_by: string;
+  last_seq: Seq;
+};
+
+export type AssistantDB = {
+  conversations: ConversationRow;
+  turns: TurnRow;
+  settings: SettingsRow;
+  system_prompts: SystemPromptRow;
+  system_prompt_versions: SystemPromptVersionRow;
+  children_prompt: ChildrenPromptRow;
+};

@@ -5,6 +5,7 @@
 import type { Envelope } from '../../contracts/events.ts';
 import type { Names } from '../../contracts/subjects.ts';
 import { conversationAggregate } from '../../writers/assistant/conversation.ts';
+import { promptsAggregate } from '../../writers/assistant/prompts.ts';
 import { settingsAggregate as assistantSettingsAggregate } from '../../writers/assistant/settings.ts';
 import { refusalAggregate } from '../../writers/audit/refusal.ts';
 import { channelAggregate } from '../../writers/chat/channel.ts';
@@ -108,6 +109,7 @@ export function aggregateTypes(names: Names): Kept[] {
     kept(names, 'preferences.member', preferencesAggregate),
     kept(names, 'assistant.conversation', conversationAggregate),
     kept(names, 'assistant.settings', assistantSettingsAggregate),
+    kept(names, 'assistant.prompts', promptsAggregate),
   ];
 }
 

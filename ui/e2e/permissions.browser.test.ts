@@ -37,6 +37,7 @@ const PATHS = [
   '/admin/assistant',
   '/admin/assistant/settings',
   '/admin/assistant/children',
+  '/admin/prompts',
 ];
 
 async function idOf(page: Page): Promise<string> {

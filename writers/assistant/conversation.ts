@@ -26,6 +26,9 @@ export type SubmitPrompt = {
   prompt: string;
   /** The turn this prompt opens, as the edge read it: refused (409) if another came first. */
   turn: number;
+  /** The family's system prompt applied before the member's own, if any, and its version. */
+  systemPromptId?: string;
+  systemPromptVersion?: number;
 };
 
 export type CompleteAnswer = {

@@ -20,5 +20,6 @@ export const assistantErrors = defineErrors('assistant', {
   upstreamRefused: { status: 422, message: 'The model server refused the request.' },
   modelRefused: { status: 403, message: 'This model is not allowed for you.' },
   overQuota: { status: 429, message: 'Your assistant quota is used up.' },
+  noSuchPrompt: { status: 404, message: 'No such system prompt.' },
   tooLarge: { status: 413, message: 'The prompt is too long.' },
 });

@@ -1,4 +1,4 @@
-// The admin console: people and invites, family settings, read models, dead letters, the
+// The admin console: people and invites, family settings, the assistant's prompts, read models, dead letters, the
 // streams (figures, consumers, events, time travel), the audit log, integrators' API keys and
 // webhooks, the assistant's usage, settings and children's conversations. Only admins are
 // offered it; anyone else who opens its URL is told why they cannot use it.
@@ -34,6 +34,7 @@ import { ConsumersScreen } from './consumers.tsx';
 import { DeadLettersScreen } from './dead-letters.tsx';
 import { KeysScreen } from './keys.tsx';
 import { PeopleScreen } from './people.tsx';
+import { PromptsScreen } from './prompts.tsx';
 import { ReadModelsScreen } from './read-models.tsx';
 import { RowsScreen } from './rows.tsx';
 import { SettingsScreen } from './settings.tsx';
@@ -55,6 +56,12 @@ type Tab = { path: string; label: string; icon: ReactNode; requires: Grant; with
 const TABS: Tab[] = [
   { path: '/admin', label: 'People', icon: <Users />, requires: 'user.list' },
   { path: '/admin/settings', label: 'Family settings', icon: <Settings />, requires: 'family.manage' },
+  {
+    path: '/admin/prompts',
+    label: 'Assistant prompts',
+    icon: <MessageSquareText />,
+    requires: 'assistant.manage',
+  },
   { path: '/admin/read-models', label: 'Read models', icon: <Activity />, requires: 'readModel.read' },
   {
     path: '/admin/read-models/rows',
@@ -154,6 +161,8 @@ export function ConsolePage({ me, path }: { me: User; path: string }) {
           <PeopleScreen me={me} />
         ) : tab.path === '/admin/settings' ? (
           <SettingsScreen />
+        ) : tab.path === '/admin/prompts' ? (
+          <PromptsScreen />
         ) : tab.path === '/admin/read-models' ? (
           <ReadModelsScreen />
         ) : tab.path === '/admin/read-models/rows' ? (

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/assistant/v1/events.proto.
  */
 export const file_hearth_assistant_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiBoZWFydGgvYXNzaXN0YW50L3YxL2V2ZW50cy5wcm90bxITaGVhcnRoLmFzc2lzdGFudC52MSKrAQoPUHJvbXB0U3VibWl0dGVkEh0KD2NvbnZlcnNhdGlvbl9pZBgBIAEoCUIEoLsYARIXCgltZW1iZXJfaWQYAiABKAlCBKC7GAESEgoEcm9sZRgDIAEoCUIEoLsYARITCgVtb2RlbBgEIAEoCUIEoLsYARIUCgZwcm9tcHQYBSABKAlCBKi7GAESEgoEdHVybhgGIAEoDUIEoLsYAToNsrsYCW1lbWJlcl9pZCKZAgoPQW5zd2VyQ29tcGxldGVkEh0KD2NvbnZlcnNhdGlvbl9pZBgBIAEoCUIEoLsYARIXCgltZW1iZXJfaWQYAiABKAlCBKC7GAESEgoEdHVybhgDIAEoDUIEoLsYARITCgVtb2RlbBgEIAEoCUIEoLsYARIUCgZhbnN3ZXIYBSABKAlCBKi7GAESGwoNcHJvbXB0X3Rva2VucxgGIAEoDUIEoLsYARIbCg1hbnN3ZXJfdG9rZW5zGAcgASgNQgSguxgBEhkKC2R1cmF0aW9uX21zGAggASgNQgSguxgBEhUKB2N1dF9vZmYYCSABKAlCBKC7GAESFAoGY2FjaGVkGAogASgIQgSguxgBOg2yuxgJbWVtYmVyX2lkIjYKClJvbGVNb2RlbHMSEgoEcm9sZRgBIAEoCUIEoLsYARIUCgZtb2RlbHMYAiADKAlCBKC7GAEiZwoLTWVtYmVyUXVvdGESFwoJbWVtYmVyX2lkGAEgASgJQgSguxgBEhwKDnRva2Vuc19wZXJfZGF5GAIgASgNQgSguxgBEiEKE3JlcXVlc3RzX3Blcl9taW51dGUYAyABKA1CBKC7GAEiqAEKGEFzc2lzdGFudFNldHRpbmdzQ2hhbmdlZBI9Cg5hbGxvd2VkX21vZGVscxgBIAMoCzIfLmhlYXJ0aC5hc3Npc3RhbnQudjEuUm9sZU1vZGVsc0IEoLsYARI2CgZxdW90YXMYAiADKAsyIC5oZWFydGguYXNzaXN0YW50LnYxLk1lbWJlclF1b3RhQgSguxgBEhUKB3ZlcnNpb24YAyABKA1CBKC7GAEi1AIKDkFzc2lzdGFudEV2ZW50EjEKCG1ldGFkYXRhGAEgASgLMh8uaGVhcnRoLmNvbW1vbi52MS5FdmVudE1ldGFkYXRhEkAKEHByb21wdF9zdWJtaXR0ZWQYCiABKAsyJC5oZWFydGguYXNzaXN0YW50LnYxLlByb21wdFN1Ym1pdHRlZEgAEkAKEGFuc3dlcl9jb21wbGV0ZWQYCyABKAsyJC5oZWFydGguYXNzaXN0YW50LnYxLkFuc3dlckNvbXBsZXRlZEgAEkkKEHNldHRpbmdzX2NoYW5nZWQYDCABKAsyLS5oZWFydGguYXNzaXN0YW50LnYxLkFzc2lzdGFudFNldHRpbmdzQ2hhbmdlZEgAEjcKDW1lbWJlcl9lcmFzZWQYFCABKAsyHi5oZWFydGguY29tbW9uLnYxLk1lbWJlckVyYXNlZEgAQgcKBWV2ZW50YgZwcm90bzM", [file_hearth_common_v1_audit, file_hearth_common_v1_metadata, file_hearth_common_v1_personal]);
+  fileDesc("CiBoZWFydGgvYXNzaXN0YW50L3YxL2V2ZW50cy5wcm90bxITaGVhcnRoLmFzc2lzdGFudC52MSLwAQoPUHJvbXB0U3VibWl0dGVkEh0KD2NvbnZlcnNhdGlvbl9pZBgBIAEoCUIEoLsYARIXCgltZW1iZXJfaWQYAiABKAlCBKC7GAESEgoEcm9sZRgDIAEoCUIEoLsYARITCgVtb2RlbBgEIAEoCUIEoLsYARIUCgZwcm9tcHQYBSABKAlCBKi7GAESEgoEdHVybhgGIAEoDUIEoLsYARIeChBzeXN0ZW1fcHJvbXB0X2lkGAcgASgJQgSguxgBEiMKFXN5c3RlbV9wcm9tcHRfdmVyc2lvbhgIIAEoDUIEoLsYAToNsrsYCW1lbWJlcl9pZCKZAgoPQW5zd2VyQ29tcGxldGVkEh0KD2NvbnZlcnNhdGlvbl9pZBgBIAEoCUIEoLsYARIXCgltZW1iZXJfaWQYAiABKAlCBKC7GAESEgoEdHVybhgDIAEoDUIEoLsYARITCgVtb2RlbBgEIAEoCUIEoLsYARIUCgZhbnN3ZXIYBSABKAlCBKi7GAESGwoNcHJvbXB0X3Rva2VucxgGIAEoDUIEoLsYARIbCg1hbnN3ZXJfdG9rZW5zGAcgASgNQgSguxgBEhkKC2R1cmF0aW9uX21zGAggASgNQgSguxgBEhUKB2N1dF9vZmYYCSABKAlCBKC7GAESFAoGY2FjaGVkGAogASgIQgSguxgBOg2yuxgJbWVtYmVyX2lkIjYKClJvbGVNb2RlbHMSEgoEcm9sZRgBIAEoCUIEoLsYARIUCgZtb2RlbHMYAiADKAlCBKC7GAEiZwoLTWVtYmVyUXVvdGESFwoJbWVtYmVyX2lkGAEgASgJQgSguxgBEhwKDnRva2Vuc19wZXJfZGF5GAIgASgNQgSguxgBEiEKE3JlcXVlc3RzX3Blcl9taW51dGUYAyABKA1CBKC7GAEiqAEKGEFzc2lzdGFudFNldHRpbmdzQ2hhbmdlZBI9Cg5hbGxvd2VkX21vZGVscxgBIAMoCzIfLmhlYXJ0aC5hc3Npc3RhbnQudjEuUm9sZU1vZGVsc0IEoLsYARI2CgZxdW90YXMYAiADKAsyIC5oZWFydGguYXNzaXN0YW50LnYxLk1lbWJlclF1b3RhQgSguxgBEhUKB3ZlcnNpb24YAyABKA1CBKC7GAEidwoRU3lzdGVtUHJvbXB0U2F2ZWQSFwoJcHJvbXB0X2lkGAEgASgJQgSguxgBEgwKBG5hbWUYAiABKAkSDAoEdGV4dBgDIAEoCRIVCgd2ZXJzaW9uGAQgASgNQgSguxgBEhYKCHNhdmVkX2J5GAUgASgJQgSguxgBIl8KE1N5c3RlbVByb21wdFJlbW92ZWQSFwoJcHJvbXB0X2lkGAEgASgJQgSguxgBEhUKB3ZlcnNpb24YAiABKA1CBKC7GAESGAoKcmVtb3ZlZF9ieRgDIAEoCUIEoLsYASJCChFDaGlsZHJlblByb21wdFNldBIXCglwcm9tcHRfaWQYASABKAlCBKC7GAESFAoGc2V0X2J5GAIgASgJQgSguxgBIq0ECg5Bc3Npc3RhbnRFdmVudBIxCghtZXRhZGF0YRgBIAEoCzIfLmhlYXJ0aC5jb21tb24udjEuRXZlbnRNZXRhZGF0YRJAChBwcm9tcHRfc3VibWl0dGVkGAogASgLMiQuaGVhcnRoLmFzc2lzdGFudC52MS5Qcm9tcHRTdWJtaXR0ZWRIABJAChBhbnN3ZXJfY29tcGxldGVkGAsgASgLMiQuaGVhcnRoLmFzc2lzdGFudC52MS5BbnN3ZXJDb21wbGV0ZWRIABJJChBzZXR0aW5nc19jaGFuZ2VkGAwgASgLMi0uaGVhcnRoLmFzc2lzdGFudC52MS5Bc3Npc3RhbnRTZXR0aW5nc0NoYW5nZWRIABJFChNzeXN0ZW1fcHJvbXB0X3NhdmVkGA0gASgLMiYuaGVhcnRoLmFzc2lzdGFudC52MS5TeXN0ZW1Qcm9tcHRTYXZlZEgAEkkKFXN5c3RlbV9wcm9tcHRfcmVtb3ZlZBgOIAEoCzIoLmhlYXJ0aC5hc3Npc3RhbnQudjEuU3lzdGVtUHJvbXB0UmVtb3ZlZEgAEkUKE2NoaWxkcmVuX3Byb21wdF9zZXQYDyABKAsyJi5oZWFydGguYXNzaXN0YW50LnYxLkNoaWxkcmVuUHJvbXB0U2V0SAASNwoNbWVtYmVyX2VyYXNlZBgUIAEoCzIeLmhlYXJ0aC5jb21tb24udjEuTWVtYmVyRXJhc2VkSABCBwoFZXZlbnRiBnByb3RvMw", [file_hearth_common_v1_audit, file_hearth_common_v1_metadata, file_hearth_common_v1_personal]);
 
 /**
  * A member asked the assistant something: their words, sealed as theirs.
@@ -61,6 +61,19 @@ export type PromptSubmitted = Message<"hearth.assistant.v1.PromptSubmitted"> & {
    * @generated from field: uint32 turn = 6;
    */
   turn: number;
+
+  /**
+   * The family's system prompt applied before the member's own ("" when none: a child's
+   * conversation gets the children's prompt), and its version.
+   *
+   * @generated from field: string system_prompt_id = 7;
+   */
+  systemPromptId: string;
+
+  /**
+   * @generated from field: uint32 system_prompt_version = 8;
+   */
+  systemPromptVersion: number;
 };
 
 /**
@@ -232,6 +245,107 @@ export const AssistantSettingsChangedSchema: GenMessage<AssistantSettingsChanged
   messageDesc(file_hearth_assistant_v1_events, 4);
 
 /**
+ * An admin saved a named system prompt: its first version, or a new one. Every version stays
+ * in the log and the read model. Not personal: the family's words for the assistant, not a member's.
+ *
+ * @generated from message hearth.assistant.v1.SystemPromptSaved
+ */
+export type SystemPromptSaved = Message<"hearth.assistant.v1.SystemPromptSaved"> & {
+  /**
+   * @generated from field: string prompt_id = 1;
+   */
+  promptId: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string text = 3;
+   */
+  text: string;
+
+  /**
+   * Counts from 1 for each prompt.
+   *
+   * @generated from field: uint32 version = 4;
+   */
+  version: number;
+
+  /**
+   * The admin who saved it.
+   *
+   * @generated from field: string saved_by = 5;
+   */
+  savedBy: string;
+};
+
+/**
+ * Describes the message hearth.assistant.v1.SystemPromptSaved.
+ * Use `create(SystemPromptSavedSchema)` to create a new message.
+ */
+export const SystemPromptSavedSchema: GenMessage<SystemPromptSaved> = /*@__PURE__*/
+  messageDesc(file_hearth_assistant_v1_events, 5);
+
+/**
+ * An admin removed a system prompt; its versions stay readable. If it was the children's
+ * prompt, a ChildrenPromptSet to none follows.
+ *
+ * @generated from message hearth.assistant.v1.SystemPromptRemoved
+ */
+export type SystemPromptRemoved = Message<"hearth.assistant.v1.SystemPromptRemoved"> & {
+  /**
+   * @generated from field: string prompt_id = 1;
+   */
+  promptId: string;
+
+  /**
+   * The version it had when removed.
+   *
+   * @generated from field: uint32 version = 2;
+   */
+  version: number;
+
+  /**
+   * @generated from field: string removed_by = 3;
+   */
+  removedBy: string;
+};
+
+/**
+ * Describes the message hearth.assistant.v1.SystemPromptRemoved.
+ * Use `create(SystemPromptRemovedSchema)` to create a new message.
+ */
+export const SystemPromptRemovedSchema: GenMessage<SystemPromptRemoved> = /*@__PURE__*/
+  messageDesc(file_hearth_assistant_v1_events, 6);
+
+/**
+ * An admin chose the system prompt applied (its current version) to every child's
+ * conversation, or none ("").
+ *
+ * @generated from message hearth.assistant.v1.ChildrenPromptSet
+ */
+export type ChildrenPromptSet = Message<"hearth.assistant.v1.ChildrenPromptSet"> & {
+  /**
+   * @generated from field: string prompt_id = 1;
+   */
+  promptId: string;
+
+  /**
+   * @generated from field: string set_by = 2;
+   */
+  setBy: string;
+};
+
+/**
+ * Describes the message hearth.assistant.v1.ChildrenPromptSet.
+ * Use `create(ChildrenPromptSetSchema)` to create a new message.
+ */
+export const ChildrenPromptSetSchema: GenMessage<ChildrenPromptSet> = /*@__PURE__*/
+  messageDesc(file_hearth_assistant_v1_events, 7);
+
+/**
  * The payload of every ASSISTANT message: metadata plus exactly one event.
  *
  * @generated from message hearth.assistant.v1.AssistantEvent
@@ -265,6 +379,24 @@ export type AssistantEvent = Message<"hearth.assistant.v1.AssistantEvent"> & {
     case: "settingsChanged";
   } | {
     /**
+     * @generated from field: hearth.assistant.v1.SystemPromptSaved system_prompt_saved = 13;
+     */
+    value: SystemPromptSaved;
+    case: "systemPromptSaved";
+  } | {
+    /**
+     * @generated from field: hearth.assistant.v1.SystemPromptRemoved system_prompt_removed = 14;
+     */
+    value: SystemPromptRemoved;
+    case: "systemPromptRemoved";
+  } | {
+    /**
+     * @generated from field: hearth.assistant.v1.ChildrenPromptSet children_prompt_set = 15;
+     */
+    value: ChildrenPromptSet;
+    case: "childrenPromptSet";
+  } | {
+    /**
      * @generated from field: hearth.common.v1.MemberErased member_erased = 20;
      */
     value: MemberErased;
@@ -277,5 +409,5 @@ export type AssistantEvent = Message<"hearth.assistant.v1.AssistantEvent"> & {
  * Use `create(AssistantEventSchema)` to create a new message.
  */
 export const AssistantEventSchema: GenMessage<AssistantEvent> = /*@__PURE__*/
-  messageDesc(file_hearth_assistant_v1_events, 5);
+  messageDesc(file_hearth_assistant_v1_events, 8);
 
