@@ -31,7 +31,7 @@ import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
 import { ASSISTANT_PERMISSIONS } from '../http/permissions.ts';
-import { READ_AFTER_TIMEOUT_MS } from '../http/read-after.ts';
+import { READ_AFTER_TIMEOUT_MS, readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
 import type { PromptCache } from './cache.ts';
@@ -106,7 +106,12 @@ export function assistantRoutes({
     return c.json({ conversations: rows.map(summary) });
   });
 
-  app.get('/admin/assistant/settings', manage, async (c) => c.json(await assistantSettings(db)));
+  app.get(
+    '/admin/assistant/settings',
+    manage,
+    readAfter(deps.projectors, ASSISTANT_CONVERSATIONS),
+    async (c) => c.json(await assistantSettings(db)),
+  );
 
   app.put('/admin/assistant/settings', manage, jsonBody(assistantSettingsBody), async (c) => {
     const body = c.req.valid('json');
@@ -122,8 +127,9 @@ export function assistantRoutes({
       },
       commandMeta(c, body),
     );
-    await deps.projectors.waitFor(ASSISTANT_CONVERSATIONS, result.seq, READ_AFTER_TIMEOUT_MS);
-    return c.json({ seq: result.seq, version: body.expected_version + 1 });
+    // Saved either way; 202 when the read model has not applied it yet (GET ?after=seq waits).
+    const applied = await deps.projectors.waitFor(ASSISTANT_CONVERSATIONS, result.seq, READ_AFTER_TIMEOUT_MS);
+    return c.json({ seq: result.seq, version: body.expected_version + 1 }, applied ? 200 : 202);
   });
 
   app.route('/', promptRoutes({ deps, writer }));

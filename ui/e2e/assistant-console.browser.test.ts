@@ -105,6 +105,50 @@ describe.skipIf(withoutBrowser)('the assistant in the console', () => {
     expect(await ana.getByLabel('Requests per minute for Kit Example').inputValue()).toBe('');
     expect((await settings(ana)).version).toBe(2);
     await expectAccessible(ana, 'console: assistant settings, saved over');
+
+    // A field the edge refuses is marked, found from the path it names in the body sent.
+    const put = /\/api\/v1\/admin\/assistant\/settings$/;
+    await ana.route(put, (route) =>
+      route.request().method() === 'PUT'
+        ? route.fulfill({
+            status: 400,
+            json: {
+              error: "Field 'quotas.0.tokens_per_day' must be <= 100000000.",
+              code: 'invalid_request',
+              details: { field: 'quotas.0.tokens_per_day' },
+            },
+          })
+        : route.fallback(),
+    );
+    await ana.getByLabel('Requests per minute for Kit Example').fill('10');
+    await ana.getByRole('button', { name: 'Save assistant settings' }).click();
+    await ana.getByRole('alert').filter({ hasText: 'quotas.0.tokens_per_day' }).waitFor();
+    const tokens = ana.getByLabel('Tokens per day for Kit Example');
+    expect(await tokens.getAttribute('aria-invalid')).toBe('true');
+    expect(await tokens.evaluate((el) => el === document.activeElement)).toBe(true);
+    await ana.unroute(put);
+
+    // Saved, but not read back yet: the change stays in the form until it is.
+    const readBack = /\/api\/v1\/admin\/assistant\/settings\?after=\d+$/;
+    await ana.route(readBack, (route) =>
+      route.fulfill({
+        status: 503,
+        json: { error: 'The read model has not caught up yet.', code: 'not_caught_up' },
+      }),
+    );
+    await ana.getByRole('button', { name: 'Save assistant settings' }).click();
+    const unread = ana
+      .getByRole('alert')
+      .filter({ hasText: 'Saved, but the settings could not be read back yet' });
+    await unread.waitFor();
+    expect(await ana.getByLabel('Requests per minute for Kit Example').inputValue()).toBe('10');
+    await ana.unroute(readBack);
+    await unread.getByRole('button', { name: 'Try again' }).click();
+    await ana.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(await settings(ana)).toMatchObject({
+      version: 3,
+      quotas: [{ member_id: kitId, tokens_per_day: 6000, requests_per_minute: 10 }],
+    });
   });
 
   it('tells the child plainly that parents can read the conversation', async () => {
@@ -124,21 +168,24 @@ describe.skipIf(withoutBrowser)('the assistant in the console', () => {
     await tab(ana, 'Assistant usage');
     await ana.waitForURL(/\/admin\/assistant$/);
     const member = ana.locator(`[data-testid="usage-member"][data-member="${kitId}"]`);
-    // The read model catches up with Kit's answer within moments.
+    // Kit's tokens count once the read model has the answer: Refresh until today's bar has them.
+    const today = new Date().toISOString().slice(0, 10);
+    const bar = member.locator(`rect[data-day="${today}"]`);
     await expect
-      .poll(async () => {
-        await ana.getByRole('button', { name: 'Refresh' }).click();
-        return member.count();
-      })
-      .toBe(1);
+      .poll(
+        async () => {
+          const answered = ana.waitForResponse(/\/admin\/assistant\/usage$/);
+          await ana.getByRole('button', { name: 'Refresh' }).click();
+          await answered;
+          return (await bar.count()) === 0 ? 0 : Number(await bar.getAttribute('data-value'));
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toBeGreaterThan(0);
     const chart = member.getByRole('img');
     expect(await chart.getAttribute('aria-label')).toMatch(
       /^Kit Example: [\d,]+ tokens over the last 14 days/,
     );
-    const today = new Date().toISOString().slice(0, 10);
-    expect(
-      Number(await member.locator(`rect[data-day="${today}"]`).getAttribute('data-value')),
-    ).toBeGreaterThan(0);
     await ana.getByLabel('Requests').check();
     await member.locator('[data-metric="requests"]').waitFor();
     expect(await chart.getAttribute('aria-label')).toMatch(/^Kit Example: 1 request over the last 14 days/);
@@ -149,6 +196,28 @@ describe.skipIf(withoutBrowser)('the assistant in the console', () => {
     await row.waitFor();
     expect(await row.locator('td').nth(2).textContent()).toBe('1');
     await expectAccessible(ana, 'console: assistant usage table');
+
+    // A failed Refresh is said, the figures stay; names that cannot be had are said too.
+    const usage = /\/api\/v1\/admin\/assistant\/usage$/;
+    await ana.route(usage, (route) =>
+      route.fulfill({ status: 500, json: { error: 'Usage is down.', code: 'internal' } }),
+    );
+    await ana.getByRole('button', { name: 'Refresh' }).click();
+    await ana.getByRole('alert').filter({ hasText: 'Usage is down.' }).waitFor();
+    expect(await member.count()).toBe(1);
+    await ana.unroute(usage);
+    const users = /\/api\/v1\/admin\/users$/;
+    await ana.route(users, (route) =>
+      route.fulfill({ status: 500, json: { error: 'Names are down.', code: 'internal' } }),
+    );
+    await ana.reload();
+    const names = ana.getByRole('alert').filter({ hasText: 'names could not be loaded' });
+    await names.waitFor();
+    expect(await member.locator('figure').textContent()).toContain('A member');
+    await ana.unroute(users);
+    await names.getByRole('button', { name: 'Try again' }).click();
+    await member.getByText('Kit Example').waitFor();
+    expect(await names.count()).toBe(0);
   });
 
   it('opens a child’s transcript read-only', async () => {
@@ -160,13 +229,36 @@ describe.skipIf(withoutBrowser)('the assistant in the console', () => {
     await row.getByRole('link').click();
     await ana.waitForURL(/\/admin\/assistant\/children\?conversation=[0-9a-f-]{36}$/);
     const transcript = ana.getByTestId('transcript');
-    await transcript.getByTestId('transcript-prompt').filter({ hasText: PROMPT }).waitFor();
-    expect(await transcript.getByTestId('transcript-answer').textContent()).toBe(ANSWER.join(''));
+    const prompt = transcript.getByTestId('transcript-prompt').filter({ hasText: PROMPT });
+    await prompt.waitFor();
+    // Focus moves to the transcript's heading once it is shown.
+    await expect.poll(() => ana.evaluate(() => document.activeElement?.id)).toBe('transcript-title');
+    // The whole answer is there once the read model has it: reload until it is.
+    await expect
+      .poll(
+        async () => {
+          await ana.reload();
+          await prompt.waitFor();
+          return (await transcript.getByTestId('transcript-answer').allTextContents()).join('');
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toBe(ANSWER.join(''));
     expect(await ana.locator('main').locator('input, textarea, button, select').count()).toBe(0);
     await expectAccessible(ana, 'console: a child’s transcript');
-    // Back returns to the list.
+    // Back (the link, or the browser's) returns to the list, focus on its heading.
+    await ana.getByRole('link', { name: 'All the children’s conversations' }).click();
+    await row.waitFor();
+    await expect
+      .poll(() => ana.evaluate(() => document.activeElement?.id))
+      .toBe('children-conversations-title');
+    await row.getByRole('link').click();
+    await prompt.waitFor();
     await ana.goBack();
     await row.waitFor();
+    await expect
+      .poll(() => ana.evaluate(() => document.activeElement?.id))
+      .toBe('children-conversations-title');
   });
 
   it('offers a child none of it', async () => {

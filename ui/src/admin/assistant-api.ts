@@ -18,7 +18,10 @@ export type AssistantSettings = {
 };
 
 export const getAssistantUsage = () => api<{ usage: UsageDay[] }>('/api/v1/admin/assistant/usage');
-export const getAssistantSettings = () => api<AssistantSettings>('/api/v1/admin/assistant/settings');
+/** `seq`: a save's, so the answer includes it (the edge waits, else 503). */
+export const getAssistantSettings = (seq?: number) =>
+  api<AssistantSettings>(`/api/v1/admin/assistant/settings${seq ? `?after=${seq}` : ''}`);
+/** 200 once the settings read back include the change, 202 when they may not yet. */
 export const saveAssistantSettings = (body: AssistantSettingsBody) =>
   api<{ seq: number; version: number }>('/api/v1/admin/assistant/settings', { method: 'PUT', body });
 /** For the hub's default model, named beside the models' fields. */

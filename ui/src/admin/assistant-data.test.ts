@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyOf, draftOf, lastDays, modelsIn, usagePerMember } from './assistant-data.ts';
+import { bodyOf, draftOf, fieldOf, lastDays, modelsIn, usagePerMember } from './assistant-data.ts';
 
 describe('the usage chart’s days', () => {
   it('are the last n UTC days up to today’s, oldest first, across a month’s end', () => {
@@ -83,5 +83,54 @@ describe('the settings draft', () => {
         problem: { field: 'models-admin', message: expect.stringContaining('3?') },
       },
     );
+  });
+});
+
+describe('a field the edge refused', () => {
+  const body = {
+    expected_version: 2,
+    allowed_models: [
+      { role: 'member' as const, models: ['llama3.2'] },
+      { role: 'child' as const, models: ['phi3', 'llama3.2'] },
+    ],
+    quotas: [
+      { member_id: 'kit', tokens_per_day: 5000, requests_per_minute: 0 },
+      { member_id: 'ana', tokens_per_day: 0, requests_per_minute: 3 },
+    ],
+  };
+
+  it('is the form’s field for the same role or member, found in the body sent', () => {
+    expect(fieldOf('quotas.0.tokens_per_day', body)).toBe('tokens-kit');
+    expect(fieldOf('quotas.1.requests_per_minute', body)).toBe('requests-ana');
+    expect(fieldOf('quotas.1.member_id', body)).toBe('tokens-ana');
+    expect(fieldOf('allowed_models.1', body)).toBe('models-child');
+    expect(fieldOf('allowed_models.1.models.0', body)).toBe('models-child');
+    expect(fieldOf('allowed_models.0.role', body)).toBe('models-member');
+  });
+
+  it('is none for a path the form has no field for', () => {
+    for (const path of [
+      'expected_version',
+      'quotas',
+      'quotas.9.tokens_per_day',
+      'allowed_models.x',
+      '',
+      '__proto__.0',
+    ])
+      expect(fieldOf(path, body), path).toBeUndefined();
+  });
+});
+
+describe('an empty list of models', () => {
+  const draft = draftOf({ version: 0, allowed_models: [], quotas: [] });
+  const problem = (role: 'admin' | 'member' | 'child') =>
+    bodyOf({ ...draft, models: { ...draft.models, [role]: { mode: 'only', models: '' } } }, 0);
+
+  it('points admins and members to “Any model”, children to “No model”', () => {
+    expect(problem('admin')).toMatchObject({ problem: { message: expect.stringContaining('“Any model”') } });
+    expect(problem('member')).toMatchObject({ problem: { message: expect.stringContaining('for members') } });
+    expect(problem('child')).toMatchObject({
+      problem: { message: expect.stringMatching(/for children, or choose “No model”/) },
+    });
   });
 });

@@ -79,6 +79,12 @@ export function draftOf(settings: AssistantSettings): SettingsDraft {
 }
 
 const MODEL = new RegExp(MODEL_PATTERN);
+/** What to say of an empty list: children may be allowed none, the others any. */
+const NO_MODELS: Record<Role, string> = {
+  admin: 'Name at least one model for admins, or choose “Any model”.',
+  member: 'Name at least one model for members, or choose “Any model”.',
+  child: 'Name at least one model for children, or choose “No model”.',
+};
 
 /** The names in a list typed by hand: commas or spaces between, each once. */
 export const modelsIn = (text: string) => [...new Set(text.split(/[\s,]+/).filter(Boolean))];
@@ -102,8 +108,7 @@ export function bodyOf(
     if (rule.mode === 'any') continue;
     const models = modelsIn(rule.models);
     const field = `models-${role}`;
-    if (models.length === 0)
-      return { problem: { field, message: `Name at least one model for ${role}s, or allow none.` } };
+    if (models.length === 0) return { problem: { field, message: NO_MODELS[role] } };
     if (models.length > MAX_MODELS)
       return { problem: { field, message: `At most ${MAX_MODELS} models for one role.` } };
     const bad = models.find((m) => m.length > MAX_MODEL || !MODEL.test(m));
@@ -139,4 +144,23 @@ export function bodyOf(
       quotas.push({ member_id: memberId, tokens_per_day: tokens, requests_per_minute: requests });
   }
   return { body: { expected_version: expectedVersion, allowed_models: allowed, quotas } };
+}
+
+/**
+ * The form's field for a path the edge refused in `body` (the schema's, e.g.
+ * quotas.0.tokens_per_day or allowed_models.1.models.0), or undefined for one it has none of.
+ */
+export function fieldOf(path: string, body: AssistantSettingsBody): string | undefined {
+  const [list, index, key] = path.split('.');
+  if (index === undefined || !/^\d+$/.test(index)) return undefined;
+  if (list === 'allowed_models') {
+    const role = body.allowed_models[Number(index)]?.role;
+    return role && `models-${role}`;
+  }
+  if (list === 'quotas') {
+    const memberId = body.quotas[Number(index)]?.member_id;
+    if (memberId === undefined) return undefined;
+    return key === 'requests_per_minute' ? `requests-${memberId}` : `tokens-${memberId}`;
+  }
+  return undefined;
 }

@@ -9,12 +9,20 @@ import { Input } from '../components/ui/input.tsx';
 import { ApiError, errorMessage } from '../lib/http.ts';
 import { usePageTitle } from '../lib/title.ts';
 import {
+  type AssistantSettings,
   getAssistantSettings,
   getAssistantStatus,
   getMembers,
   saveAssistantSettings,
 } from './assistant-api.ts';
-import { bodyOf, draftOf, type QuotaDraft, type Role, type SettingsDraft } from './assistant-data.ts';
+import {
+  bodyOf,
+  draftOf,
+  fieldOf,
+  type QuotaDraft,
+  type Role,
+  type SettingsDraft,
+} from './assistant-data.ts';
 import { ErrorText, LoadError, Loading, roleLabel, Section, useLoad } from './parts.tsx';
 
 const ROLE_NAMES: Record<Role, string> = { admin: 'Admins', member: 'Members', child: 'Children' };
@@ -22,7 +30,10 @@ const STALE =
   'Another admin changed the assistant settings while you were editing. They are shown below as saved now: make your change again and save.';
 const NO_QUOTA: QuotaDraft = { tokens: '', requests: '' };
 
-type Outcome = { kind: 'saved' | 'failed'; message: string; field?: string };
+const UNREAD =
+  'Saved, but the settings could not be read back yet: the form shows your change as sent. Try again to see them as saved.';
+
+type Outcome = { kind: 'saved' | 'failed'; message: string; field?: string; retry?: () => void };
 
 export function AssistantSettingsScreen() {
   usePageTitle('Assistant settings · Family console');
@@ -33,13 +44,15 @@ export function AssistantSettingsScreen() {
   const [draft, setDraft] = useState<SettingsDraft | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
+  const [ahead, setAhead] = useState<number | null>(null);
 
   if (settings.error && !settings.data)
     return <LoadError message={settings.error} onRetry={() => void settings.reload()} />;
   if (members.error && !members.data)
     return <LoadError message={members.error} onRetry={() => void members.reload()} />;
   if (!settings.data || !members.data) return <Loading what="the assistant’s settings" />;
-  const version = settings.data.version;
+  // After a save not yet read back, the version the form's settings now have.
+  const version = Math.max(settings.data.version, ahead ?? 0);
   const current = draft ?? draftOf(settings.data);
   const edit = (change: Partial<SettingsDraft>) => {
     setOutcome(null);
@@ -53,6 +66,24 @@ export function AssistantSettingsScreen() {
   const invalid = (field: string) =>
     outcome?.field === field ? { 'aria-invalid': true, 'aria-describedby': `${id}-outcome` } : {};
 
+  /** Shows the settings as saved, once the edge reads back version `saved` or later. */
+  const readBack = async (seq: number, saved: number) => {
+    let fresh: AssistantSettings | undefined;
+    try {
+      fresh = await getAssistantSettings(seq);
+    } catch {
+      // Said below: the change is kept in the form.
+    }
+    if (fresh && fresh.version >= saved) {
+      settings.setData(fresh);
+      setAhead(null);
+      setDraft(null);
+      setOutcome({ kind: 'saved', message: 'Saved.' });
+    } else {
+      setOutcome({ kind: 'failed', message: UNREAD, retry: () => void readBack(seq, saved) });
+    }
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const made = bodyOf(current, version);
@@ -64,22 +95,22 @@ export function AssistantSettingsScreen() {
     setBusy(true);
     setOutcome(null);
     try {
-      await saveAssistantSettings(made.body);
-      await settings.reload();
-      setDraft(null);
-      setOutcome({ kind: 'saved', message: 'Saved.' });
+      const saved = await saveAssistantSettings(made.body);
+      // The form is now the settings at this version, whether or not they read back yet.
+      setAhead(saved.version);
+      setDraft(current);
+      await readBack(saved.seq, saved.version);
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         await settings.reload();
+        setAhead(null);
         setDraft(null);
         setOutcome({ kind: 'failed', message: STALE });
       } else {
-        const field = err instanceof ApiError ? err.details?.field : undefined;
-        setOutcome({
-          kind: 'failed',
-          message: errorMessage(err),
-          ...(typeof field === 'string' && { field }),
-        });
+        const path = err instanceof ApiError ? err.details?.field : undefined;
+        const field = typeof path === 'string' ? fieldOf(path, made.body) : undefined;
+        setOutcome({ kind: 'failed', message: errorMessage(err), ...(field && { field }) });
+        if (field) document.getElementById(`${id}-${field}`)?.focus();
       }
     } finally {
       setBusy(false);
@@ -197,7 +228,14 @@ export function AssistantSettingsScreen() {
           </table>
         </div>
       </Section>
-      <div id={`${id}-outcome`}>{outcome?.kind === 'failed' && <ErrorText message={outcome.message} />}</div>
+      <div id={`${id}-outcome`}>
+        {outcome?.kind === 'failed' &&
+          (outcome.retry ? (
+            <LoadError message={outcome.message} onRetry={outcome.retry} />
+          ) : (
+            <ErrorText message={outcome.message} />
+          ))}
+      </div>
       <div className="flex items-center gap-3">
         <Button type="submit" data-requires="assistant.manage" disabled={busy}>
           Save assistant settings

@@ -2,11 +2,12 @@
 // (?conversation=<id>, so it can be linked and Back returns to the list). Children are told
 // on their assistant screen that their parents can read these.
 import { ArrowLeft } from 'lucide-react';
-import { type MouseEvent, useCallback } from 'react';
+import { type MouseEvent, useCallback, useEffect, useRef } from 'react';
 import type { CutOff, Turn } from '../../../contracts/assistant.api.ts';
 import { setSearch, useSearch } from '../lib/route.ts';
 import { usePageTitle } from '../lib/title.ts';
-import { getChildrenConversations, getConversation, getMembers, nameOf } from './assistant-api.ts';
+import { getChildrenConversations, getConversation, nameOf } from './assistant-api.ts';
+import { NamesError, useMembers } from './assistant-members.tsx';
 import { Empty, LoadError, Loading, Section, useLoad, when } from './parts.tsx';
 
 const UNTITLED = 'Untitled conversation';
@@ -21,24 +22,46 @@ const open = (search: string) => (e: MouseEvent) => {
   setSearch(search);
 };
 
+const LIST_TITLE = 'children-conversations-title';
+const TRANSCRIPT_TITLE = 'transcript-title';
+const focus = (id: string) => document.getElementById(id)?.focus();
+
 export function AssistantTranscriptsScreen() {
   const conversation = new URLSearchParams(useSearch()).get('conversation');
-  return conversation ? <Transcript id={conversation} /> : <ChildrenConversations />;
+  // Back from a transcript (its link or the browser's), focus returns to the list's heading.
+  const shown = useRef(conversation);
+  const back = shown.current !== null && conversation === null;
+  useEffect(() => {
+    shown.current = conversation;
+  });
+  return conversation ? (
+    <Transcript key={conversation} id={conversation} />
+  ) : (
+    <ChildrenConversations back={back} />
+  );
 }
 
-function ChildrenConversations() {
+function ChildrenConversations({ back }: { back: boolean }) {
   usePageTitle('Children’s conversations · Family console');
   const list = useLoad(getChildrenConversations);
-  const members = useLoad(getMembers);
+  const { members, named } = useMembers();
+  useEffect(() => {
+    if (back) focus(LIST_TITLE);
+  }, [back]);
   return (
     <Section
       title="Children’s conversations"
+      labelledBy={LIST_TITLE}
+      focusable
       description="What the children asked the assistant and what it answered. They are told on their assistant screen that you can read this."
     >
       {list.error && !list.data && <LoadError message={list.error} onRetry={() => void list.reload()} />}
-      {!list.data && !list.error && <Loading what="the children’s conversations" />}
-      {list.data?.conversations.length === 0 && <Empty>No child has talked with the assistant yet.</Empty>}
-      {list.data && list.data.conversations.length > 0 && (
+      <NamesError members={members} />
+      {(!list.data || !named) && !list.error && <Loading what="the children’s conversations" />}
+      {named && list.data?.conversations.length === 0 && (
+        <Empty>No child has talked with the assistant yet.</Empty>
+      )}
+      {named && list.data && list.data.conversations.length > 0 && (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm" aria-label="Children’s conversations">
             <thead className="text-xs text-muted-foreground">
@@ -77,10 +100,14 @@ function ChildrenConversations() {
 function Transcript({ id }: { id: string }) {
   const load = useCallback(() => getConversation(id), [id]);
   const found = useLoad(load);
-  const members = useLoad(getMembers);
+  const { members, named } = useMembers();
   const title = found.data?.conversation.title || UNTITLED;
   usePageTitle(`${found.data ? title : 'A conversation'} · Family console`);
-  const child = found.data ? nameOf(members.data, found.data.conversation.member_id) : '';
+  const loaded = found.data !== null && named;
+  const child = loaded ? nameOf(members.data, found.data?.conversation.member_id ?? '') : '';
+  useEffect(() => {
+    if (loaded) focus(TRANSCRIPT_TITLE);
+  }, [loaded]);
 
   return (
     <div className="flex flex-col gap-3">
@@ -90,11 +117,13 @@ function Transcript({ id }: { id: string }) {
         </a>
       </p>
       {found.error && !found.data && <LoadError message={found.error} onRetry={() => void found.reload()} />}
-      {!found.data && !found.error && <Loading what="the conversation" />}
-      {found.data && (
+      <NamesError members={members} />
+      {!loaded && !found.error && <Loading what="the conversation" />}
+      {loaded && found.data && (
         <Section
           title={title}
-          labelledBy="transcript-title"
+          labelledBy={TRANSCRIPT_TITLE}
+          focusable
           description={`${child}’s conversation with the assistant, begun ${when(found.data.conversation.started_at)}. Read-only.`}
         >
           <ol className="flex flex-col gap-4" aria-label="Transcript" data-testid="transcript">

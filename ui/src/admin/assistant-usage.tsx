@@ -5,8 +5,9 @@ import { RotateCw } from 'lucide-react';
 import { useId, useMemo, useState } from 'react';
 import { Button } from '../components/ui/button.tsx';
 import { usePageTitle } from '../lib/title.ts';
-import { getAssistantUsage, getMembers, nameOf } from './assistant-api.ts';
+import { getAssistantUsage, nameOf } from './assistant-api.ts';
 import { CHART_DAYS, type DayUsage, lastDays, type MemberUsage, usagePerMember } from './assistant-data.ts';
+import { NamesError, useMembers } from './assistant-members.tsx';
 import { Empty, LoadError, Loading, Section, useLoad } from './parts.tsx';
 
 type Metric = 'tokens' | 'requests';
@@ -24,12 +25,11 @@ const amount = (n: number, metric: Metric) => `${NUMBER.format(n)} ${n === 1 ? m
 export function AssistantUsageScreen() {
   usePageTitle('Assistant usage · Family console');
   const usage = useLoad(getAssistantUsage);
-  const members = useLoad(getMembers);
+  const { members, named } = useMembers();
   const [metric, setMetric] = useState<Metric>('tokens');
   const id = useId();
   const days = useMemo(() => lastDays(new Date(), CHART_DAYS), []);
   // Names first, so a chart never says "a member" and then changes its label.
-  const named = members.data !== null || members.error !== null;
   const rows = useMemo(
     () => (usage.data && named ? usagePerMember(usage.data.usage, days) : []),
     [usage.data, named, days],
@@ -46,7 +46,9 @@ export function AssistantUsageScreen() {
         </Button>
       }
     >
-      {usage.error && !usage.data && <LoadError message={usage.error} onRetry={() => void usage.reload()} />}
+      {/* A failed Refresh is said too; the figures from before stay below it. */}
+      {usage.error && <LoadError message={usage.error} onRetry={() => void usage.reload()} />}
+      <NamesError members={members} />
       {(!usage.data || !named) && !usage.error && <Loading what="the assistant’s usage" />}
       {usage.data && named && rows.length === 0 && (
         <Empty>Nobody has asked the assistant in the last {CHART_DAYS} days.</Empty>
