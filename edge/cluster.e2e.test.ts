@@ -97,13 +97,17 @@ async function heldBy(monitor: string): Promise<Map<string, number>> {
   return held;
 }
 
-/** The backend holding the read models' leads (advisory locks), and how many it holds. */
-async function leads(): Promise<{ pid: number; n: number }[]> {
-  const { rows } = await db.query<{ pid: number; n: number }>(`
-    SELECT pid, count(*)::int AS n FROM pg_locks
-    WHERE locktype = 'advisory' AND granted AND objsubid = 1
-      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-    GROUP BY pid`);
+/** Which database sessions hold the read models' and reactors' leads, and how many each. */
+async function leads(names: string[]): Promise<{ pid: number; n: number }[]> {
+  // pg_try_advisory_lock(hashtext(key)): the key's low 32 bits are the lock's objid.
+  const { rows } = await db.query<{ pid: number; n: number }>(
+    `SELECT l.pid, count(*)::int AS n FROM pg_locks l
+     JOIN unnest($1::text[]) AS k(key) ON l.objid = (hashtext(k.key)::bigint & 4294967295)::oid
+     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+     GROUP BY l.pid`,
+    [names.map((name) => `hearth.projector.${name}`)],
+  );
   return rows;
 }
 
@@ -174,9 +178,10 @@ describe('a three-node R3 cluster losing a node mid-load', () => {
 
 describe('the leading projectors process killed mid-load', () => {
   it('has its standby take every lead within seconds, with no gap and nothing twice', async () => {
+    const names = (await readModels()).map((m) => m.name);
     const before = await until(async () => {
-      const held = await leads();
-      return held.length === 1 ? held[0] : undefined;
+      const held = await leads(names);
+      return held.length === 1 && held[0]?.n === names.length ? held[0] : undefined;
     }, 'one process holding every lead');
     const load = startLoad({ senders: lanes(), from: 0, prefix: 'lead' });
     loads.push(load);
@@ -185,8 +190,8 @@ describe('the leading projectors process killed mid-load', () => {
     await leader.kill();
     const after = await until(
       async () => {
-        const held = await leads();
-        return held.length === 1 && held[0]?.pid !== before?.pid && held[0]?.n === before?.n
+        const held = await leads(names);
+        return held.length === 1 && held[0]?.pid !== before.pid && held[0]?.n === names.length
           ? held[0]
           : undefined;
       },
