@@ -68,7 +68,11 @@ export type Member = {
   id: string;
   email: string;
   /** A request on the given edge, with this person's session. */
-  request: (edge: string, path: string, init?: { method?: string; body?: unknown; key?: string }) => Promise<Response>;
+  request: (
+    edge: string,
+    path: string,
+    init?: { method?: string; body?: unknown; key?: string },
+  ) => Promise<Response>;
 };
 
 export async function signUp(edge: string, email: string): Promise<Member> {
