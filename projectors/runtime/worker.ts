@@ -277,6 +277,9 @@ async function consume({
     max_messages: options.batchSize * 4,
     threshold_messages: options.batchSize * 2,
     expires: 30_000,
+    // The pull is re-sent after two missed heartbeats. Left to default (half of expires), a
+    // pull lost with its consumer's leader (a cluster node killed) stalls the read model 30 s.
+    idle_heartbeat: 2_000,
     // A consumer (or stream) the server lost ends the worker, so the runner starts another,
     // which makes it again from the checkpoint; left to itself, consume only waits for it.
     abort_on_missing_resource: true,
