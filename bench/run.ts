@@ -7,6 +7,7 @@ import { measureAuditVerify } from './audit-verify.ts';
 import { measureBlueGreen } from './bluegreen.ts';
 import { measureChatFanout } from './chat-fanout.ts';
 import { measureChatHistory } from './chat-history.ts';
+import { measureClusterWriter } from './cluster-writer.ts';
 import { openContext } from './context.ts';
 import { measureFeed } from './feed.ts';
 import { measureHttp } from './http.ts';
@@ -25,7 +26,8 @@ import { measureWriterFigure } from './writer-figure.ts';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 // BENCH_ONLY=projector,http runs just those figure groups (a quick loop while tuning one);
-// unset, every figure runs. Groups: writer, projector (with jetstream), http (or just ban),
+// unset, every figure runs. Groups: writer, cluster (the writer on a 3-node R3 cluster beside
+// one node), projector (with jetstream), http (or just ban),
 // chat (or just one of its figures: fanout, history), play, restart (NATS restarted under a hub),
 // audit (verify of the hash chain),
 // audit-log (the audit read model over every stream), bluegreen (a verified rebuild of chat),
@@ -69,6 +71,11 @@ async function main() {
       const commands = config.writer.users * config.writer.commandsPerUser;
       step(`run ${ctx.runId}: writer append vs Emmett, ${commands} commands each, taking turns`);
       figures.push(await measureWriterFigure({ ctx, workload: config.writer }));
+    }
+    if (wants('cluster')) {
+      const commands = config.writer.users * config.writer.commandsPerUser;
+      step(`writer append on a 3-node R3 cluster vs one node, ${commands} commands each, taking turns`);
+      figures.push(await measureClusterWriter({ ctx, workload: config.writer, step }));
     }
     if (wants('projector')) {
       const { jetstream, projector } = await measureProjectorFigures({

@@ -88,10 +88,16 @@ export async function followLog({
         if (stopping) break;
       }
       restarting = undefined;
-      const next = await open().catch((err) => {
-        logger.error({ err, stream }, 'stream follower could not restart');
-        return undefined;
-      });
+      // Until it opens: the ended one cannot be read again, and a cluster electing a new
+      // leader for the stream (a node killed) refuses the new consumer for a few seconds.
+      let next: Awaited<ReturnType<typeof open>> | undefined;
+      while (!stopping && !next) {
+        next = await open().catch((err) => {
+          logger.error({ err, stream }, 'stream follower could not restart; trying again');
+          return undefined;
+        });
+        if (!next) await pause(1000, halt.signal);
+      }
       // Stopped while it opened: stop() closed the one before, this one is closed here. Its
       // close is queued behind what it holds, so it is read through (and dropped) to end.
       if (stopping) {

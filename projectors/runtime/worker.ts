@@ -276,7 +276,11 @@ async function consume({
     // batches and top up at two (the default tops up every quarter of max_messages).
     max_messages: options.batchSize * 4,
     threshold_messages: options.batchSize * 2,
-    expires: 30_000,
+    // A pull lost with its consumer's leader (a cluster node killed) is sent again after two
+    // missed heartbeats, once the consumer answers; between tries the client waits up to
+    // `expires`. At 30 s (and heartbeats at half of it) a read model stood still for 30-50 s.
+    expires: 5_000,
+    idle_heartbeat: 2_000,
     // A consumer (or stream) the server lost ends the worker, so the runner starts another,
     // which makes it again from the checkpoint; left to itself, consume only waits for it.
     abort_on_missing_resource: true,

@@ -25,12 +25,15 @@ export function connectNats({
   name,
   auth,
 }: {
+  /** One URL, a list, or a comma-separated list (NATS_URL names a cluster's nodes so). */
   servers: string | string[];
   /** Shown by the server (connz), so an operator sees which process holds a connection. */
   name: string;
   auth?: NatsAuth | undefined;
 }): Promise<NatsConnection> {
-  return connect({ servers, name, ...auth, ...CONNECTION_OPTIONS });
+  // nats.js reads a comma-separated string as one address: split, so a client fails over.
+  const list = (typeof servers === 'string' ? [servers] : servers).flatMap((s) => s.split(','));
+  return connect({ servers: list, name, ...auth, ...CONNECTION_OPTIONS });
 }
 
 /** Connects and opens the log of one namespace; `log.nc.drain()` closes it. */

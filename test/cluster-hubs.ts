@@ -1,0 +1,120 @@
+// Hub processes as a cluster runs them: each spawned on its own (edge/crash-hub.fixture.ts,
+// settings from the environment as `npm start` reads them), in a role (edge or projectors),
+// on one namespace and one database, given every NATS node's URL so its client fails over.
+// People who sign up over HTTP and then talk to whichever edge they are given.
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../edge/boot/infra.ts';
+import { inheritedEnv } from './services.ts';
+import { type Spawned, spawned } from './spawned.ts';
+
+export const PASSWORD = 'correct horse battery';
+/** Every hub answers for this address, whichever port it listens on. */
+export const ORIGIN = 'http://hearth.test';
+const FIXTURE = fileURLToPath(new URL('../edge/crash-hub.fixture.ts', import.meta.url));
+
+export type HubProcess = {
+  role: 'edge' | 'projectors';
+  url: string;
+  process: Spawned;
+  /** SIGKILL: no checkpoint committed on the way out, no lock released but by the database. */
+  kill: () => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+export async function startHubProcess({
+  role,
+  natsUrls,
+  databaseUrl,
+  namespace,
+  replicas,
+}: {
+  role: 'edge' | 'projectors';
+  natsUrls: string[];
+  databaseUrl: string;
+  namespace: string;
+  replicas: number;
+}): Promise<HubProcess> {
+  const port = await freePort();
+  const child = spawned(process.execPath, ['--import', 'tsx', FIXTURE], {
+    ...inheritedEnv(),
+    NATS_URL: natsUrls.join(','),
+    DATABASE_URL: databaseUrl,
+    HEARTH_AUTH_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
+    HEARTH_NAMESPACE: namespace,
+    HEARTH_ROLE: role,
+    HEARTH_STREAM_REPLICAS: String(replicas),
+    HEARTH_PUBLIC_URL: ORIGIN,
+    HEARTH_OPEN_SIGNUP: 'true',
+    HEARTH_COMMAND_RATE_LIMIT: '100000',
+    HEARTH_AUTH_RATE_LIMIT: 'off',
+    PORT: String(port),
+    LOG_LEVEL: 'error',
+  });
+  await child.waitFor(/listening/);
+  return {
+    role,
+    url: `http://127.0.0.1:${port}`,
+    process: child,
+    kill: async () => {
+      await child.stop('SIGKILL');
+    },
+    stop: async () => {
+      await child.stop('SIGTERM');
+    },
+  };
+}
+
+export type Member = {
+  id: string;
+  email: string;
+  /** A request on the given edge, with this person's session. */
+  request: (
+    edge: string,
+    path: string,
+    init?: { method?: string; body?: unknown; key?: string },
+  ) => Promise<Response>;
+};
+
+export async function signUp(edge: string, email: string): Promise<Member> {
+  const cookies = new Map<string, string>();
+  const request: Member['request'] = async (base, path, init = {}) => {
+    const headers: Record<string, string> = { Origin: ORIGIN };
+    if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (init.key) headers['Idempotency-Key'] = init.key;
+    if (cookies.size) headers.Cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(`${base}${path}`, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers,
+      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (/max-age=0\b/i.test(line) || eq === pair.length - 1) cookies.delete(pair.slice(0, eq));
+      else cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    return res;
+  };
+  const signed = await request(edge, '/api/auth/sign-up/email', {
+    body: { email, password: PASSWORD, name: email.split('@')[0] },
+  });
+  if (!signed.ok) throw new Error(`sign-up failed: ${signed.status} ${await signed.text()}`);
+  const session = await request(edge, '/api/auth/get-session');
+  const { user } = (await session.json()) as { user: { id: string } };
+  return { id: user.id, email, request };
+}
+
+/** Until `probe` answers something truthy; a throw counts as "not yet". */
+export async function until<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
