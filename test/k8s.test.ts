@@ -241,7 +241,9 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     async () => {
       expect(await natsServerRefuses(objects, NATS_SERVER_BIN)).toBeUndefined();
       // Why the recipes lead with a letter: a digit-first hex value parses as a number.
-      expect(await natsServerRefuses(objects, NATS_SERVER_BIN, () => '1e1abc')).toMatch(/could not be parsed/);
+      expect(await natsServerRefuses(objects, NATS_SERVER_BIN, () => '1e1abc')).toMatch(
+        /could not be parsed/,
+      );
       expect(await natsServerRefuses(objects, NATS_SERVER_BIN, () => 'p1e1abc')).toBeUndefined();
     },
   );

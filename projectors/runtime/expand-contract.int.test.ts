@@ -11,8 +11,8 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import { getMigrations } from 'better-auth/db/migration';
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuth } from '../../edge/identity/auth.ts';
@@ -21,9 +21,9 @@ import { authMigrations } from '../../edge/identity/migrate.ts';
 import { openDb } from '../../test/db.ts';
 import { testDatabase } from '../../test/services.ts';
 import { AUDIT_CHAIN_SCHEMA, auditChainMigrations } from '../audit-chain/tables.ts';
-import { LOG_KEEPER_SCHEMA, logKeeperMigrations } from '../log-keeper/tables.ts';
 import { AUTH_SCHEMA } from '../identity-access/reactor.ts';
-import { type Catalog, type Column, catalog as catalogOf, contractions } from './schema-catalog.fixture.ts';
+import { LOG_KEEPER_SCHEMA, logKeeperMigrations } from '../log-keeper/tables.ts';
+import { type Column, catalog as catalogOf, contractions } from './schema-catalog.fixture.ts';
 import { RUNTIME_SCHEMA, runtimeMigrations } from './tables.ts';
 
 const projectors = fileURLToPath(new URL('..', import.meta.url));
@@ -102,7 +102,9 @@ async function allSets(): Promise<{ sets: MigrationSet[]; files: string[] }> {
 describe('every migration, against the release before it', () => {
   it('finds every migration file in a schema the hub migrates', async () => {
     const { sets, files } = await allSets();
-    const used = new Set([...sets, { migrations: authMigrations }].flatMap((s) => Object.values(s.migrations)));
+    const used = new Set(
+      [...sets, { migrations: authMigrations }].flatMap((s) => Object.values(s.migrations)),
+    );
     const modules = await Promise.all(files.map(async (f) => [f, await import(path.join(projectors, f))]));
     // webhooks-delivery and the baselines migrate their schemas from a function of their own.
     const elsewhere = /^(webhooks-delivery|runtime\/baseline-migrations)\//;
@@ -192,7 +194,9 @@ describe('every migration, against the release before it', () => {
       k('items_slug', 'unique index'),
     ];
     const withDefault = { columns: [col('id', false), col('state', false, true)], constraints: keys };
-    expect(contractions(withDefault, { columns: [col('id', false), col('state', false)], constraints: [] })).toEqual([
+    expect(
+      contractions(withDefault, { columns: [col('id', false), col('state', false)], constraints: [] }),
+    ).toEqual([
       'column items.state (NOT NULL) lost its default',
       'primary key items_pkey dropped from items',
       'unique index items_pkey dropped from items',
@@ -210,6 +214,8 @@ describe('every migration, against the release before it', () => {
       'unique index items_slug added to items',
     ]);
     // A dropped table is said once, not once per key it had.
-    expect(contractions(withDefault, { columns: [], constraints: [] })).toEqual(['table items dropped or renamed']);
+    expect(contractions(withDefault, { columns: [], constraints: [] })).toEqual([
+      'table items dropped or renamed',
+    ]);
   });
 });

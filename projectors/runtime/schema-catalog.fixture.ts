@@ -67,8 +67,10 @@ export function contractions(before: Catalog, after: Catalog): string[] {
   const had = new Set(before.constraints.map(id));
   const has = new Set(after.constraints.map(id));
   for (const k of before.constraints)
-    if (kept.has(k.table) && !has.has(id(k))) found.push(`${kindName(k.kind)} ${k.name} dropped from ${k.table}`);
+    if (kept.has(k.table) && !has.has(id(k)))
+      found.push(`${kindName(k.kind)} ${k.name} dropped from ${k.table}`);
   for (const k of after.constraints)
-    if (tables.has(k.table) && !had.has(id(k))) found.push(`${kindName(k.kind)} ${k.name} added to ${k.table}`);
+    if (tables.has(k.table) && !had.has(id(k)))
+      found.push(`${kindName(k.kind)} ${k.name} added to ${k.table}`);
   return found;
 }
