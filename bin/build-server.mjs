@@ -2,14 +2,16 @@
 // `npm run build:server`: the hub compiled ahead of time, so production runs `node
 // dist/edge/main.js` and loads no TypeScript compiler. tsc (tsconfig.build.json) emits edge/,
 // writers/, projectors/ and contracts/ with their relative `.ts` imports rewritten to `.js`;
-// this copies beside them what the hub reads at run time that tsc does not emit: plain
-// JavaScript files (the audit hash worker) and the built SPA (`npm run build`), which
-// edge/http/static.ts finds at ../../ui/dist from its own file, in the source tree and in dist.
+// this copies beside them every other file of those folders (not tests or fixtures), since the
+// hub may read any at run time (the audit hash worker, JSON, protos), and the built SPA
+// (`npm run build`), which edge/http/static.ts finds at ../../ui/dist from its own file, in the
+// source tree and in dist.
 //
-// --out <dir>   where to write (default dist); relative to the repository
+// --out <dir>   where to write (default dist); relative to the repository. It is emptied
+//               first, so it must not exist, be empty, or be an earlier build (its MARKER file).
 // --no-check    emit without type checking (the typecheck runs on its own: `npm run typecheck`)
 import { spawnSync } from 'node:child_process';
-import { cp, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,19 +22,23 @@ const { values } = parseArgs({
 });
 const out = path.resolve(root, values.out);
 const SOURCES = ['edge', 'writers', 'projectors', 'contracts'];
-/** Read at run time and not emitted by tsc (it emits only the JSON files that code imports). */
-const ASSET = /\.(mjs|json)$/;
+/** What tsc compiles; everything else is copied as it is. */
+const COMPILED = /\.[cm]?tsx?$/;
+/** Written into every build, so that a rebuild knows the folder it empties is one. */
+const MARKER = '.hearth-build-server';
 /** Never part of the hub: tests and their fixtures (tsconfig.build.json leaves them out too). */
 const TEST_ONLY = /\.(test|fixture)\.[cm]?[jt]s$|(^|\/)fixtures\//;
 
-// The output is removed first: never the repository or a folder holding it.
-if (path.relative(out, root) === '' || !path.relative(out, root).startsWith('..')) {
-  process.stderr.write(
-    `build:server: --out ${values.out} would hold the sources; choose a folder of its own\n`,
-  );
+// The output is emptied first: only a folder that is new, empty or an earlier build, and
+// never inside one of the repository's tracked folders (`--out edge` would delete sources).
+const refusal = await outRefusal();
+if (refusal) {
+  process.stderr.write(`build:server: --out ${values.out} ${refusal}; choose a folder of its own\n`);
   process.exit(2);
 }
 await rm(out, { recursive: true, force: true });
+await mkdir(out, { recursive: true });
+await writeFile(path.join(out, MARKER), 'bin/build-server.mjs empties this folder on every build\n');
 const tsc = spawnSync(
   process.execPath,
   [
@@ -52,7 +58,7 @@ for (const dir of SOURCES) {
   const entries = await readdir(path.join(root, dir), { recursive: true, withFileTypes: true });
   for (const e of entries) {
     const rel = path.relative(root, path.join(e.parentPath, e.name));
-    if (!e.isFile() || !ASSET.test(e.name) || TEST_ONLY.test(rel)) continue;
+    if (!e.isFile() || COMPILED.test(e.name) || TEST_ONLY.test(rel)) continue;
     await cp(path.join(root, rel), path.join(out, rel));
     copied++;
   }
@@ -66,3 +72,25 @@ if (hasUi) await cp(ui, path.join(out, 'ui/dist'), { recursive: true });
 process.stdout.write(
   `built ${path.relative(root, out).startsWith('..') ? out : path.relative(root, out)}: ${copied} asset(s) copied, ${hasUi ? 'with' : 'without (run `npm run build` first)'} the SPA\n`,
 );
+
+/** Why `out` may not be emptied, or undefined when it may. */
+async function outRefusal() {
+  const rel = path.relative(root, out);
+  if (rel === '' || !path.relative(out, root).startsWith('..')) return 'would hold the sources';
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
+    const first = rel.split(path.sep)[0];
+    const isDir = await stat(path.join(root, first)).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    // Without git (the image's build stage has no .git), any existing folder counts as tracked
+    // unless it is the output itself.
+    const git = spawnSync('git', ['ls-files', '--', first], { cwd: root, encoding: 'utf8' });
+    const tracked = git.status === 0 ? git.stdout.trim() !== '' : isDir && first !== rel;
+    if (tracked) return `lies in ${first}/, a folder of the repository`;
+  }
+  const entries = await readdir(out).catch((e) => (e.code === 'ENOENT' ? [] : undefined));
+  if (!entries) return 'is not a folder';
+  if (entries.length > 0 && !entries.includes(MARKER)) return `is not empty and holds no ${MARKER}`;
+  return undefined;
+}

@@ -2,6 +2,7 @@
 // accounts as deploy/nats/nats.conf (the one compose runs and deploy/nats/nats.int.test.ts
 // proves), every password from a Secret, and the hubs signing in as HUB's user with HUB's password.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -75,20 +76,43 @@ export function natsAccountProblems(objects: K8sObject[], source: string): strin
   return problems;
 }
 
+/** A password as the READMEs make one: `p$(openssl rand -hex 24)`. */
+export const recipePassword = () => `p${randomBytes(24).toString('hex')}`;
+
 /**
  * `nats-server -t`: does the server accept the configuration, with exactly the variables its
- * container's env provides (any value)? Returns its output when it does not.
+ * container's env provides (values from `value`)? Returns its output when it does not.
  */
-export async function natsServerRefuses(objects: K8sObject[], bin: string): Promise<string | undefined> {
+export async function natsServerRefuses(
+  objects: K8sObject[],
+  bin: string,
+  value: (name: string) => string = recipePassword,
+): Promise<string | undefined> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hearth-k8s-nats-'));
   try {
     const file = path.join(dir, 'nats.conf');
     await writeFile(file, natsConfOf(objects));
     const nats = containers(objects, 'nats').find((c) => c.name === 'nats');
-    const env = Object.fromEntries((nats?.env ?? []).map((e) => [e.name, `a-value-for-${e.name}`]));
+    const env = Object.fromEntries((nats?.env ?? []).map((e) => [e.name, value(e.name)]));
     const run = spawnSync(bin, ['-t', '-c', file], { env, encoding: 'utf8' });
     return run.status === 0 ? undefined : `${run.stdout}${run.stderr}`;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * nats-server parses a `$VAR`'s value as a configuration value, and a quoted "$VAR" is the
+ * literal text: a hex password such as 3e7a… reads as a number and is refused, so every
+ * recipe for a NATS password must start with a letter. The recipes that do not, by line.
+ */
+export function passwordRecipeProblems(files: Record<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [file, text] of Object.entries(files))
+    text.split('\n').forEach((line, i) => {
+      if (!/NATS_\w*PASSWORD|-password=/.test(line)) return;
+      for (const m of line.matchAll(/(.)\$\(openssl rand -hex/g))
+        if (!/[a-z]/i.test(m[1] ?? '')) problems.push(`${file}:${i + 1}: ${line.trim()}`);
+    });
+  return problems;
 }

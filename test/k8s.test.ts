@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SCHEMA } from '../edge/config-schema.ts';
-import { natsAccountProblems, natsServerRefuses } from './k8s-nats.ts';
+import { natsAccountProblems, natsServerRefuses, passwordRecipeProblems } from './k8s-nats.ts';
 import { validateAll } from './k8s-schemas.ts';
 import {
   type Container,
@@ -240,6 +240,11 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     'renders a nats.conf that nats-server accepts with its pod’s env',
     async () => {
       expect(await natsServerRefuses(objects, NATS_SERVER_BIN)).toBeUndefined();
+      // Why the recipes lead with a letter: a digit-first hex value parses as a number.
+      expect(await natsServerRefuses(objects, NATS_SERVER_BIN, () => '1e1abc')).toMatch(
+        /could not be parsed/,
+      );
+      expect(await natsServerRefuses(objects, NATS_SERVER_BIN, () => 'p1e1abc')).toBeUndefined();
     },
   );
 
@@ -283,4 +288,11 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
       expect(mine?.metadata.namespace).toBe(o.metadata.namespace);
     }
   });
+});
+
+it('documents NATS passwords that nats-server reads as strings (a letter first)', async () => {
+  const files = ['README.md', 'deploy/k8s/README.md', 'compose.yaml', 'docs/operations.md'];
+  const texts = Object.fromEntries(await Promise.all(files.map(async (f) => [f, await readFile(f, 'utf8')])));
+  expect(passwordRecipeProblems(texts)).toEqual([]);
+  expect(passwordRecipeProblems({ x: 'NATS_HUB_PASSWORD=$(openssl rand -hex 24)' })).toHaveLength(1);
 });

@@ -1,36 +1,46 @@
 // Upgrades are expand/contract (docs/operations.md): during a rolling deploy the new release
 // migrates a schema while the previous release's projector may still write to it, so every
 // migration must leave what the release before it wrote working. Checked on real Postgres, by
-// the catalog: each migration of every schema applied in order, one at a time, and the tables,
-// columns and constraints after it compared with those before it. A table or column gone or
-// renamed, a type changed, a column made NOT NULL, a NOT NULL column without a default added to
-// an existing table (the old INSERT names no value for it), or a new unique or check constraint
-// on an existing table (old rows or old writes may break it) fails, naming the migration.
+// the catalog: each migration of every schema (auth's too, with better-auth's own migrations)
+// applied in order, one at a time, and compared with the catalog before it. A table or column
+// gone or renamed, a type changed, a column made NOT NULL or a NOT NULL one losing its default,
+// a NOT NULL column without a default added to an existing table (the old INSERT names no value
+// for it), a primary, foreign or unique key, check or unique index gone (an old ON CONFLICT
+// needs it) or added to an existing table (old rows or old writes may break it) fails, naming
+// the migration (schema-catalog.fixture.ts).
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getMigrations } from 'better-auth/db/migration';
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuth } from '../../edge/identity/auth.ts';
+import { openAuthDatabase } from '../../edge/identity/db.ts';
+import { authMigrations } from '../../edge/identity/migrate.ts';
 import { openDb } from '../../test/db.ts';
 import { testDatabase } from '../../test/services.ts';
 import { AUDIT_CHAIN_SCHEMA, auditChainMigrations } from '../audit-chain/tables.ts';
+import { AUTH_SCHEMA } from '../identity-access/reactor.ts';
 import { LOG_KEEPER_SCHEMA, logKeeperMigrations } from '../log-keeper/tables.ts';
+import { type Column, catalog as catalogOf, contractions } from './schema-catalog.fixture.ts';
 import { RUNTIME_SCHEMA, runtimeMigrations } from './tables.ts';
 
 const projectors = fileURLToPath(new URL('..', import.meta.url));
+const authFolder = fileURLToPath(new URL('../../edge/identity/migrations', import.meta.url));
 /**
  * The contract half: `<schema> <migration>: <finding>` lines allowed because no release still
  * running uses what they remove (the release before stopped using it). Empty so far.
  */
 const CONTRACTED: string[] = [];
 type MigrationSet = { schema: string; migrations: Record<string, Migration> };
-type Column = { table: string; column: string; type: string; nullable: boolean; hasDefault: boolean };
-type Constraint = { table: string; name: string; kind: string };
 
 let db: Kysely<unknown>;
+let databaseUrl: string;
 let cleanup: () => Promise<void>;
 beforeAll(async () => {
   const database = await testDatabase();
+  databaseUrl = database.url;
   db = openDb(database.url).db;
   cleanup = async () => {
     await db.destroy();
@@ -38,6 +48,27 @@ beforeAll(async () => {
   };
 });
 afterAll(() => cleanup?.());
+const catalog = (schema: string) => catalogOf(db, schema);
+/** A folder of frozen migration files: `migrations/`, or named so (`baseline-migrations/`). */
+const inMigrations = (file: string) => file.split(path.sep).some((p) => /(^|-)migrations$/.test(p));
+
+/** Applies `migrations` one by one, each checked against the catalog before it. */
+async function stepByStep(schema: string, migrations: Record<string, Migration>): Promise<string[]> {
+  const found: string[] = [];
+  const names = Object.keys(migrations).sort();
+  for (let i = 0; i < names.length; i++) {
+    const before = await catalog(schema);
+    const upTo = Object.fromEntries(names.slice(0, i + 1).map((n) => [n, migrations[n] as Migration]));
+    const { error } = await new Migrator({
+      db: db.withSchema(schema),
+      provider: { getMigrations: async () => upTo },
+      migrationTableSchema: schema,
+    }).migrateToLatest();
+    if (error) throw error;
+    found.push(...contractions(before, await catalog(schema)).map((f) => `${schema} ${names[i]}: ${f}`));
+  }
+  return found;
+}
 
 const isMigration = (v: unknown): v is Migration => typeof (v as Migration | undefined)?.up === 'function';
 const isSet = (v: unknown): v is { name: string; migrations: Record<string, Migration> } =>
@@ -55,7 +86,7 @@ async function allSets(): Promise<{ sets: MigrationSet[]; files: string[] }> {
   for (const rel of await readdir(projectors, { recursive: true })) {
     const file = String(rel);
     if (!file.endsWith('.ts') || /\.(test|fixture)\.ts$/.test(file)) continue;
-    if (file.split(path.sep).includes('migrations')) {
+    if (inMigrations(file)) {
       files.push(file);
       continue;
     }
@@ -64,94 +95,69 @@ async function allSets(): Promise<{ sets: MigrationSet[]; files: string[] }> {
       if (value && typeof value === 'object' && isSet(value) && !sets.some((s) => s.schema === value.name))
         sets.push({ schema: value.name, migrations: value.migrations });
   }
+  for (const rel of await readdir(authFolder)) files.push(path.join('../edge/identity/migrations', rel));
   return { sets, files };
-}
-
-async function catalog(schema: string): Promise<{ columns: Column[]; constraints: Constraint[] }> {
-  const { rows: columns } = await sql<Column>`
-    SELECT c.table_name AS "table", c.column_name AS "column", c.data_type || coalesce('(' ||
-      c.character_maximum_length || ')', '') AS "type", c.is_nullable = 'YES' AS nullable,
-      c.column_default IS NOT NULL OR c.is_identity = 'YES' AS "hasDefault"
-    FROM information_schema.columns c JOIN information_schema.tables t
-      ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-    WHERE c.table_schema = ${schema} AND t.table_type = 'BASE TABLE'`.execute(db);
-  const { rows: constraints } = await sql<Constraint>`
-    SELECT r.relname AS "table", k.conname AS name, k.contype AS kind
-    FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace
-    WHERE n.nspname = ${schema} AND k.contype IN ('u', 'c', 'x')
-    UNION ALL
-    SELECT t.relname, i.relname, 'unique index'
-    FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-      JOIN pg_namespace n ON n.oid = t.relnamespace
-    WHERE n.nspname = ${schema} AND x.indisunique AND NOT x.indisprimary`.execute(db);
-  return { columns, constraints };
-}
-
-type Catalog = Awaited<ReturnType<typeof catalog>>;
-
-/** What a projector written for `before` could no longer do against `after`. */
-function contractions(before: Catalog, after: Catalog): string[] {
-  const found: string[] = [];
-  const tables = new Set(before.columns.map((c) => c.table));
-  const key = (c: { table: string; column: string }) => `${c.table}.${c.column}`;
-  const now = new Map(after.columns.map((c) => [key(c), c]));
-  for (const t of tables)
-    if (!after.columns.some((c) => c.table === t)) found.push(`table ${t} dropped or renamed`);
-  for (const c of before.columns) {
-    const a = now.get(key(c));
-    if (!a) {
-      if (after.columns.some((x) => x.table === c.table)) found.push(`column ${key(c)} dropped or renamed`);
-      continue;
-    }
-    if (a.type !== c.type) found.push(`column ${key(c)} changed type ${c.type} → ${a.type}`);
-    if (c.nullable && !a.nullable) found.push(`column ${key(c)} made NOT NULL`);
-  }
-  const old = new Set(before.columns.map(key));
-  for (const a of after.columns)
-    if (tables.has(a.table) && !old.has(key(a)) && !a.nullable && !a.hasDefault)
-      found.push(`column ${key(a)} added NOT NULL without a default`);
-  const had = new Set(before.constraints.map((k) => `${k.table}.${k.name}`));
-  for (const k of after.constraints)
-    if (tables.has(k.table) && !had.has(`${k.table}.${k.name}`))
-      found.push(`${k.kind === 'c' ? 'check' : 'unique'} constraint ${k.name} added to ${k.table}`);
-  return found;
 }
 
 describe('every migration, against the release before it', () => {
   it('finds every migration file in a schema the hub migrates', async () => {
     const { sets, files } = await allSets();
-    const used = new Set(sets.flatMap((s) => Object.values(s.migrations)));
+    const used = new Set(
+      [...sets, { migrations: authMigrations }].flatMap((s) => Object.values(s.migrations)),
+    );
     const modules = await Promise.all(files.map(async (f) => [f, await import(path.join(projectors, f))]));
     // webhooks-delivery and the baselines migrate their schemas from a function of their own.
-    const elsewhere = /^(webhooks-delivery|runtime\/migrations\/20261207T1400_baselines)/;
+    const elsewhere = /^(webhooks-delivery|runtime\/baseline-migrations)\//;
     const orphans = modules.filter(([f, m]) => !used.has(m) && !elsewhere.test(f)).map(([f]) => f);
     expect(orphans).toEqual([]);
+    expect(files.filter((f) => elsewhere.test(f))).toHaveLength(2);
     expect(sets.length).toBeGreaterThan(20);
+    console.log(`expand/contract: ${files.length} migration files`);
   });
 
   it('only expands: nothing the previous migration left is dropped, renamed, retyped or tightened', async () => {
     const { sets } = await allSets();
-    const found: string[] = [];
+    let found: string[] = [];
     for (const { schema, migrations } of sets) {
       await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
-      const names = Object.keys(migrations).sort();
-      for (let i = 0; i < names.length; i++) {
-        const before = await catalog(schema);
-        const upTo = Object.fromEntries(names.slice(0, i + 1).map((n) => [n, migrations[n] as Migration]));
-        const { error } = await new Migrator({
-          db: db.withSchema(schema),
-          provider: { getMigrations: async () => upTo },
-          migrationTableSchema: schema,
-        }).migrateToLatest();
-        if (error) throw error;
-        const after = await catalog(schema);
-        const here = contractions(before, after).map((f) => `${schema} ${names[i]}: ${f}`);
-        found.push(...here.filter((f) => !CONTRACTED.includes(f)));
-      }
+      found.push(...(await stepByStep(schema, migrations)));
     }
+    found = found.filter((f) => !CONTRACTED.includes(f));
     expect(found).toEqual([]);
     const count = sets.reduce((n, s) => n + Object.keys(s.migrations).length, 0);
     console.log(`expand/contract: ${count} migrations in ${sets.length} schemas applied one by one`);
+  });
+
+  it('only expands auth: better-auth’s tables, then the outbox’s migrations, then better-auth again', async () => {
+    const logger = pino({ level: 'silent' });
+    const authDb = await openAuthDatabase({ databaseUrl, logger });
+    try {
+      const settings = {
+        secret: 'a-test-secret-that-is-long-enough-0123456789',
+        baseURL: 'http://localhost:3000',
+        trustedOrigins: [],
+        allowedEmailDomains: [],
+        rateLimit: { enabled: false, window: 60, max: 30 },
+      };
+      const auth = createAuth({ settings, authDb, logger });
+      // As edge/identity/migrate.ts runs them, at every start: better-auth's own first, which
+      // a better-auth upgrade may change, so they are checked like ours, on both sides.
+      const betterAuth = async (step: string) => {
+        const before = await catalog(AUTH_SCHEMA);
+        await (await getMigrations(auth.options)).runMigrations();
+        return contractions(before, await catalog(AUTH_SCHEMA)).map((f) => `${AUTH_SCHEMA} ${step}: ${f}`);
+      };
+      const found = [
+        ...(await betterAuth('better-auth')),
+        ...(await stepByStep(AUTH_SCHEMA, authMigrations)),
+        ...(await betterAuth('better-auth, next start')),
+      ];
+      expect(found.filter((f) => !CONTRACTED.includes(f))).toEqual([]);
+      const tables = new Set((await catalog(AUTH_SCHEMA)).columns.map((c) => c.table));
+      expect([...tables].sort()).toEqual(expect.arrayContaining(['account', 'outbox', 'session', 'user']));
+    } finally {
+      await authDb.close();
+    }
   });
 
   it('catches a contraction when one is made', () => {
@@ -178,5 +184,38 @@ describe('every migration, against the release before it', () => {
         constraints: [],
       }),
     ).toEqual([]);
+    const k = (name: string, kind: string) => ({ table: 'items', name, kind });
+    const keys = [
+      k('items_pkey', 'p'),
+      k('items_pkey', 'unique index'),
+      k('items_owner_fkey', 'f'),
+      k('items_title_key', 'u'),
+      k('items_title_key', 'unique index'),
+      k('items_slug', 'unique index'),
+    ];
+    const withDefault = { columns: [col('id', false), col('state', false, true)], constraints: keys };
+    expect(
+      contractions(withDefault, { columns: [col('id', false), col('state', false)], constraints: [] }),
+    ).toEqual([
+      'column items.state (NOT NULL) lost its default',
+      'primary key items_pkey dropped from items',
+      'unique index items_pkey dropped from items',
+      'foreign key items_owner_fkey dropped from items',
+      'unique constraint items_title_key dropped from items',
+      'unique index items_title_key dropped from items',
+      'unique index items_slug dropped from items',
+    ]);
+    expect(contractions({ ...withDefault, constraints: [] }, withDefault)).toEqual([
+      'primary key items_pkey added to items',
+      'unique index items_pkey added to items',
+      'foreign key items_owner_fkey added to items',
+      'unique constraint items_title_key added to items',
+      'unique index items_title_key added to items',
+      'unique index items_slug added to items',
+    ]);
+    // A dropped table is said once, not once per key it had.
+    expect(contractions(withDefault, { columns: [], constraints: [] })).toEqual([
+      'table items dropped or renamed',
+    ]);
   });
 });
