@@ -205,7 +205,7 @@ async function assembleHub({
     onScan: metrics.scanned,
   });
   const preferences = createPreferences({ log, appender, push: chat.push, logger });
-  const assistant = createAssistant({ appender, config: settings.assistant });
+  const assistant = createAssistant({ log, db, appender, config: settings.assistant, logger });
   const audit = auditModule();
   const integrators = createIntegrators({
     log,
@@ -327,6 +327,7 @@ async function assembleHub({
         play.start();
         home.start();
         await preferences.start();
+        await assistant.start();
       }
       if (!background) return;
       sweeper = startMediaSweeper({
@@ -371,6 +372,7 @@ async function assembleHub({
       await verifier?.stop();
       await home.stop();
       await preferences.stop();
+      await assistant.stop();
       await play.stop();
       await chat.stop();
       await deliveriesStopped;

@@ -36,6 +36,8 @@ import { jsonBody } from '../http/validate.ts';
 import type { PromptCache } from './cache.ts';
 import { chat } from './chat.ts';
 import type { AssistantConfig } from './config.ts';
+import type { Admissions } from './limits.ts';
+import type { SettingsMemory } from './settings-memory.ts';
 
 const HELP =
   'Set OLLAMA_URL to an Ollama server (for example http://ollama:11434) and restart the hub; with Docker Compose, start the "full" profile, which runs one.';
@@ -55,11 +57,15 @@ export function assistantRoutes({
   writer,
   config,
   cache,
+  settings,
+  admissions,
 }: {
   deps: HubDeps;
   writer: AssistantWriter;
   config: AssistantConfig;
   cache: PromptCache;
+  settings: SettingsMemory;
+  admissions: Admissions;
 }): Hono<HubEnv> {
   const { db, auth } = deps;
   const use = requirePermission(auth, ASSISTANT_PERMISSIONS.use);
@@ -76,7 +82,7 @@ export function assistantRoutes({
   );
 
   app.post('/assistant/chat', use, promptSize, jsonBody(chatBody), (c) =>
-    chat(c, c.req.valid('json'), { deps, writer, config, cache }),
+    chat(c, c.req.valid('json'), { deps, writer, config, cache, settings, admissions }),
   );
 
   app.get('/assistant/conversations', use, async (c) => {
@@ -120,6 +126,12 @@ export function assistantRoutes({
       },
       commandMeta(c, body),
     );
+    // Held here at once; other edges hear it on the log (settings-memory.ts).
+    settings.changed({
+      version: body.expected_version + 1,
+      allowed_models: body.allowed_models,
+      quotas: body.quotas,
+    });
     await deps.projectors.waitFor(ASSISTANT_CONVERSATIONS, result.seq, READ_AFTER_TIMEOUT_MS);
     return c.json({ seq: result.seq, version: body.expected_version + 1 });
   });

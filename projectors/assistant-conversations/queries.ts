@@ -79,6 +79,33 @@ export async function usageSince(
   };
 }
 
+/**
+ * A member's requests since `minute` (and the oldest of them) and tokens since `day`, in one
+ * read: what a quota checks.
+ */
+export async function usageWindows(
+  db: Kysely<unknown>,
+  { memberId, minute, day }: { memberId: string; minute: Date; day: Date },
+): Promise<{ requests: number; oldest: Date | undefined; tokens: number }> {
+  const row = await of(db)
+    .selectFrom('turns')
+    .select([
+      sql<string>`count(*) FILTER (WHERE asked_at >= ${minute})`.as('requests'),
+      sql<Date | null>`min(asked_at) FILTER (WHERE asked_at >= ${minute})`.as('oldest'),
+      sql<string>`coalesce(sum(prompt_tokens + answer_tokens) FILTER (WHERE asked_at >= ${day}), 0)`.as(
+        'tokens',
+      ),
+    ])
+    .where('member_id', '=', memberId)
+    .where('asked_at', '>=', minute < day ? minute : day)
+    .executeTakeFirst();
+  return {
+    requests: Number(row?.requests ?? 0),
+    oldest: row?.oldest ? new Date(row.oldest) : undefined,
+    tokens: Number(row?.tokens ?? 0),
+  };
+}
+
 export type UsageDay = { member_id: string; day: string; requests: number; tokens: number; cached: number };
 
 /** Every member's usage per UTC day since a moment, for the console's chart. */
