@@ -12,8 +12,8 @@ import { ASSISTANT_CONVERSATIONS } from '../../projectors/assistant-conversation
 import { findConversation } from '../../projectors/assistant-conversations/queries.ts';
 import { memberPreferences } from '../../projectors/preferences-members/queries.ts';
 import type { AssistantWriter } from '../../writers/assistant/commands.ts';
-import type { AppendResult } from '../../writers/log/append.ts';
 import { assistantErrors } from '../../writers/assistant/errors.ts';
+import type { AppendResult } from '../../writers/log/append.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
@@ -21,12 +21,7 @@ import { READ_AFTER_TIMEOUT_MS } from '../http/read-after.ts';
 import type { PromptCache } from './cache.ts';
 import type { AssistantConfig } from './config.ts';
 import { type Admissions, checkModel, quotaOf, readUsage } from './limits.ts';
-import {
-  type ChatMessage,
-  openChat,
-  UpstreamError,
-  type UpstreamFailure,
-} from './ollama.ts';
+import { type ChatMessage, openChat, UpstreamError, type UpstreamFailure } from './ollama.ts';
 import type { SettingsMemory } from './settings-memory.ts';
 
 /** The longest answer kept, in UTF-16 units: with 3 bytes each at most, an AnswerCompleted stays far under NATS's 1 MB. */

@@ -18,7 +18,9 @@ export type Usage = { requests: number; oldest: Date | undefined; tokens: number
 
 /** The member's quota, when one limits them at all. */
 export const quotaOf = (settings: StoredSettings, memberId: string): Quota | undefined =>
-  settings.quotas.find((q) => q.member_id === memberId && (q.requests_per_minute > 0 || q.tokens_per_day > 0));
+  settings.quotas.find(
+    (q) => q.member_id === memberId && (q.requests_per_minute > 0 || q.tokens_per_day > 0),
+  );
 
 /** Refuses a model the member's role may not ask for. */
 export function checkModel(settings: StoredSettings, { role, model }: { role: string; model: string }): void {
@@ -34,7 +36,8 @@ export function checkModel(settings: StoredSettings, { role, model }: { role: st
     });
 }
 
-const startOfDay = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+const startOfDay = (now: Date) =>
+  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 
 /** What a quota checks: the minute's requests and the day's tokens, in one read. */
 export const readUsage = (db: Kysely<unknown>, { memberId, now }: { memberId: string; now: Date }) =>
