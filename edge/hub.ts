@@ -204,8 +204,15 @@ async function assembleHub({
     replicas: settings.streamReplicas,
     onScan: metrics.scanned,
   });
-  const preferences = createPreferences({ log, appender, push: chat.push, logger });
-  const assistant = createAssistant({ log, db, appender, config: settings.assistant, logger });
+  const preferences = createPreferences({ log, appender, push: chat.push, db, logger });
+  const assistant = createAssistant({
+    log,
+    db,
+    appender,
+    config: settings.assistant,
+    preferences: preferences.memory,
+    logger,
+  });
   const audit = auditModule();
   const integrators = createIntegrators({
     log,

@@ -10,7 +10,6 @@ import type { ChatBody } from '../../contracts/assistant.schema.ts';
 import { commonErrors } from '../../contracts/errors.ts';
 import { ASSISTANT_CONVERSATIONS } from '../../projectors/assistant-conversations/projection.ts';
 import { findConversation } from '../../projectors/assistant-conversations/queries.ts';
-import { memberPreferences } from '../../projectors/preferences-members/queries.ts';
 import type { AssistantWriter } from '../../writers/assistant/commands.ts';
 import { assistantErrors } from '../../writers/assistant/errors.ts';
 import type { AppendResult } from '../../writers/log/append.ts';
@@ -18,6 +17,7 @@ import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
 import { READ_AFTER_TIMEOUT_MS } from '../http/read-after.ts';
+import type { PreferencesMemory } from '../preferences/memory.ts';
 import type { PromptCache } from './cache.ts';
 import type { AssistantConfig } from './config.ts';
 import { type Admissions, checkModel, quotaOf, readUsage } from './limits.ts';
@@ -47,6 +47,7 @@ export async function chat(
     cache,
     settings,
     admissions,
+    preferences,
   }: {
     deps: HubDeps;
     writer: AssistantWriter;
@@ -54,6 +55,7 @@ export async function chat(
     cache: PromptCache;
     settings: SettingsMemory;
     admissions: Admissions;
+    preferences: PreferencesMemory;
   },
 ): Promise<Response> {
   const url = config.ollamaUrl;
@@ -62,12 +64,12 @@ export async function chat(
   const role = user.role ?? 'member';
   const now = new Date();
   const conversationId = body.conversation_id ?? randomUUID();
-  // Everything the prompt needs is read at once: the admins' settings (from memory), the
-  // member's preferences, the conversation so far and, under a quota, their usage.
+  // Everything the prompt needs is read at once: the admins' settings and the member's
+  // preferences (from memory), the conversation so far and, under a quota, their usage.
   const allowed = await settings.get();
   const quota = quotaOf(allowed, user.id);
   const [prefs, earlier, usage] = await Promise.all([
-    memberPreferences(deps.db, user.id),
+    preferences.get(user.id),
     body.conversation_id ? caughtUp(deps, conversationId) : undefined,
     quota ? readUsage(deps.db, { memberId: user.id, now }) : undefined,
   ]);

@@ -11,6 +11,7 @@ import type { Appender } from '../../writers/log/append.ts';
 import type { Log } from '../../writers/log/open.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
+import type { PreferencesMemory } from '../preferences/memory.ts';
 import { createPromptCache } from './cache.ts';
 import type { AssistantConfig } from './config.ts';
 import { createAdmissions } from './limits.ts';
@@ -30,12 +31,15 @@ export function createAssistant({
   db,
   appender,
   config,
+  preferences,
   logger,
 }: {
   log: Log;
   db: Kysely<unknown>;
   appender: Appender;
   config: AssistantConfig;
+  /** Members' preferences (their model, their instructions), held in memory. */
+  preferences: PreferencesMemory;
   logger: Logger;
 }): Assistant {
   const writer = createAssistantWriter({ appender });
@@ -45,7 +49,7 @@ export function createAssistant({
   let following: { stop: () => Promise<void> } | undefined;
   return {
     projections: [assistantConversationsProjection] as unknown as Projector[],
-    routes: (deps) => assistantRoutes({ deps, writer, config, cache, settings, admissions }),
+    routes: (deps) => assistantRoutes({ deps, writer, config, cache, settings, admissions, preferences }),
     start: async () => {
       following ??= await followSettings({ log, logger, memory: settings });
     },

@@ -33,6 +33,7 @@ import { ASSISTANT_PERMISSIONS } from '../http/permissions.ts';
 import { READ_AFTER_TIMEOUT_MS } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
+import type { PreferencesMemory } from '../preferences/memory.ts';
 import type { PromptCache } from './cache.ts';
 import { chat } from './chat.ts';
 import type { AssistantConfig } from './config.ts';
@@ -59,6 +60,7 @@ export function assistantRoutes({
   cache,
   settings,
   admissions,
+  preferences,
 }: {
   deps: HubDeps;
   writer: AssistantWriter;
@@ -66,6 +68,7 @@ export function assistantRoutes({
   cache: PromptCache;
   settings: SettingsMemory;
   admissions: Admissions;
+  preferences: PreferencesMemory;
 }): Hono<HubEnv> {
   const { db, auth } = deps;
   const use = requirePermission(auth, ASSISTANT_PERMISSIONS.use);
@@ -82,7 +85,7 @@ export function assistantRoutes({
   );
 
   app.post('/assistant/chat', use, promptSize, jsonBody(chatBody), (c) =>
-    chat(c, c.req.valid('json'), { deps, writer, config, cache, settings, admissions }),
+    chat(c, c.req.valid('json'), { deps, writer, config, cache, settings, admissions, preferences }),
   );
 
   app.get('/assistant/conversations', use, async (c) => {

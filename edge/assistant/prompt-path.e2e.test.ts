@@ -1,7 +1,8 @@
-// The model server is asked while the prompt is written, never instead of it: a prompt whose
-// append is refused (here a second prompt at once in one conversation, as from two tabs) is
-// answered with an error, its request to the model server is cancelled, and nothing of it is
-// recorded; the other prompt is answered as usual.
+// What a prompt reads before it is asked, and how: the member's preferences and the admins'
+// settings come from memory, yet a change reaches the very next prompt; and the model server is
+// asked while the prompt is written, never instead of it: a prompt whose append is refused
+// (here a second prompt at once in one conversation, as from two tabs) is answered with an
+// error, its request to the model server is cancelled, and nothing of it is recorded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationAnswer } from '../../contracts/assistant.api.ts';
 import { ASSISTANT_CONVERSATIONS } from '../../projectors/assistant-conversations/projection.ts';
@@ -43,6 +44,61 @@ const asked = (body: Record<string, unknown>, signal: AbortSignal) =>
     body: JSON.stringify(body),
     signal,
   });
+
+const finished = async (res: Response) => {
+  const reader = sseReader(res);
+  while (await reader.next());
+};
+
+describe('a member who changes their assistant preferences', () => {
+  it('is asked with the new model and instructions on their very next prompt', async () => {
+    await finished(await ann.request('/api/v1/assistant/chat', { body: { prompt: 'Before' } }));
+    for (const [model, prompt] of [
+      ['mistral', 'Be brief.'],
+      ['llama3.2', 'Antworte kurz.'],
+    ] as const) {
+      const patched = await ann.request('/api/v1/me/preferences', {
+        method: 'PATCH',
+        body: { assistant_model: model, assistant_prompt: prompt },
+      });
+      expect(patched.status).toBe(200);
+      await finished(await ann.request('/api/v1/assistant/chat', { body: { prompt: `With ${model}` } }));
+      expect(ollama.requests.at(-1)).toMatchObject({
+        model,
+        messages: [
+          { role: 'system', content: prompt },
+          { role: 'user', content: `With ${model}` },
+        ],
+      });
+    }
+  });
+});
+
+describe('an admin who changes the assistant settings', () => {
+  it('has them applied to the very next prompt', async () => {
+    const annId = (await ann.me()).id;
+    const put = await ann.request('/api/v1/admin/assistant/settings', {
+      method: 'PUT',
+      body: {
+        expected_version: 0,
+        allowed_models: [{ role: 'admin', models: ['llama3.2'] }],
+        quotas: [{ member_id: annId, tokens_per_day: 0, requests_per_minute: 100 }],
+      },
+    });
+    expect(put.status).toBe(200);
+    const refused = await ann.request('/api/v1/assistant/chat', { body: { prompt: 'Hi', model: 'mistral' } });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: 'assistant.model_refused' });
+    const back = await ann.request('/api/v1/admin/assistant/settings', {
+      method: 'PUT',
+      body: { expected_version: 1, allowed_models: [], quotas: [] },
+    });
+    expect(back.status).toBe(200);
+    const asked = await ann.request('/api/v1/assistant/chat', { body: { prompt: 'Hi', model: 'mistral' } });
+    expect(asked.status).toBe(200);
+    await finished(asked);
+  });
+});
 
 describe('two prompts at once in one conversation', () => {
   it('answers one; the other is refused, its model request cancelled, and nothing of it recorded', async () => {
