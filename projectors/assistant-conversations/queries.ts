@@ -27,32 +27,35 @@ export async function findConversation(
   db: Kysely<unknown>,
   conversationId: string,
 ): Promise<{ conversation: StoredConversation; turns: StoredTurn[] } | undefined> {
-  const conversation = await of(db)
-    .selectFrom('conversations')
-    .select(['conversation_id', 'member_id', 'role', 'title', 'turns', 'started_at', 'updated_at'])
-    .where('conversation_id', '=', conversationId)
-    .executeTakeFirst();
+  // Both at once: a prompt in a conversation waits for this before it is asked.
+  const [conversation, turns] = await Promise.all([
+    of(db)
+      .selectFrom('conversations')
+      .select(['conversation_id', 'member_id', 'role', 'title', 'turns', 'started_at', 'updated_at'])
+      .where('conversation_id', '=', conversationId)
+      .executeTakeFirst(),
+    of(db)
+      .selectFrom('turns')
+      .select([
+        'conversation_id',
+        'turn',
+        'member_id',
+        'model',
+        'prompt',
+        'answer',
+        'prompt_tokens',
+        'answer_tokens',
+        'duration_ms',
+        'cut_off',
+        'cached',
+        'asked_at',
+        'answered_at',
+      ])
+      .where('conversation_id', '=', conversationId)
+      .orderBy('turn')
+      .execute(),
+  ]);
   if (!conversation) return undefined;
-  const turns = await of(db)
-    .selectFrom('turns')
-    .select([
-      'conversation_id',
-      'turn',
-      'member_id',
-      'model',
-      'prompt',
-      'answer',
-      'prompt_tokens',
-      'answer_tokens',
-      'duration_ms',
-      'cut_off',
-      'cached',
-      'asked_at',
-      'answered_at',
-    ])
-    .where('conversation_id', '=', conversationId)
-    .orderBy('turn')
-    .execute();
   return { conversation, turns };
 }
 
