@@ -1,7 +1,10 @@
-// POST /assistant/chat: the member's prompt is written (PromptSubmitted), the model server is
-// asked with the conversation so far, and its answer streams back as SSE. Whatever ends it (the
-// end, Stop or a closed tab, a timeout, a failing server) the answer as far as it came is
-// written (AnswerCompleted, cut_off saying why), and the upstream request is cancelled.
+// POST /assistant/chat: the member's prompt is written (PromptSubmitted) while the model server
+// is asked with the conversation so far, and its answer streams back as SSE once the prompt is
+// written (a prompt that could not be written cancels the request and is answered an error).
+// Whatever ends it (the end, Stop or a closed tab, a timeout, a failing server) the answer as
+// far as it came is written (AnswerCompleted, cut_off saying why), and the upstream request is
+// cancelled. The time to the first token is what a member waits on: nothing is read one after
+// another before the model server is asked (settings and preferences come from memory).
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';

@@ -1,6 +1,7 @@
 // Preferences, live: every edge follows the PREFERENCES stream and home's inboxes (where the
 // muted kinds live) and sends each change to the sockets of its member open here, so their
-// other tabs and devices follow at once (contracts/preferences.frames.ts).
+// other tabs and devices follow at once (contracts/preferences.frames.ts). The changes of the
+// PREFERENCES stream also keep the preferences this edge holds in memory up to date (memory.ts).
 import type { Logger } from 'pino';
 import type { NotificationKind } from '../../contracts/home.schema.ts';
 import type { MemberPreferences } from '../../contracts/preferences.api.ts';
