@@ -204,8 +204,15 @@ async function assembleHub({
     replicas: settings.streamReplicas,
     onScan: metrics.scanned,
   });
-  const preferences = createPreferences({ log, appender, push: chat.push, logger });
-  const assistant = createAssistant({ appender, config: settings.assistant });
+  const preferences = createPreferences({ log, appender, push: chat.push, db, logger });
+  const assistant = createAssistant({
+    log,
+    db,
+    appender,
+    config: settings.assistant,
+    preferences: preferences.memory,
+    logger,
+  });
   const audit = auditModule();
   const integrators = createIntegrators({
     log,
@@ -327,6 +334,7 @@ async function assembleHub({
         play.start();
         home.start();
         await preferences.start();
+        await assistant.start();
       }
       if (!background) return;
       sweeper = startMediaSweeper({
@@ -371,6 +379,7 @@ async function assembleHub({
       await verifier?.stop();
       await home.stop();
       await preferences.stop();
+      await assistant.stop();
       await play.stop();
       await chat.stop();
       await deliveriesStopped;

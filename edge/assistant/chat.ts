@@ -1,7 +1,10 @@
-// POST /assistant/chat: the member's prompt is written (PromptSubmitted), the model server is
-// asked with the conversation so far, and its answer streams back as SSE. Whatever ends it (the
-// end, Stop or a closed tab, a timeout, a failing server) the answer as far as it came is
-// written (AnswerCompleted, cut_off saying why), and the upstream request is cancelled.
+// POST /assistant/chat: the member's prompt is written (PromptSubmitted) while the model server
+// is asked with the conversation so far, and its answer streams back as SSE once the prompt is
+// written (a prompt that could not be written cancels the request and is answered an error).
+// Whatever ends it (the end, Stop or a closed tab, a timeout, a failing server) the answer as
+// far as it came is written (AnswerCompleted, cut_off saying why), and the upstream request is
+// cancelled. The time to the first token is what a member waits on: nothing is read one after
+// another before the model server is asked (settings and preferences come from memory).
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -12,21 +15,18 @@ import { ASSISTANT_CONVERSATIONS } from '../../projectors/assistant-conversation
 import { findConversation } from '../../projectors/assistant-conversations/queries.ts';
 import type { AssistantWriter } from '../../writers/assistant/commands.ts';
 import { assistantErrors } from '../../writers/assistant/errors.ts';
+import type { AppendResult } from '../../writers/log/append.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
 import type { HubDeps } from '../http/deps.ts';
 import { READ_AFTER_TIMEOUT_MS } from '../http/read-after.ts';
+import type { PreferencesMemory } from '../preferences/memory.ts';
 import type { PromptCache } from './cache.ts';
 import type { AssistantConfig } from './config.ts';
-import { checkLimits } from './limits.ts';
-import {
-  type ChatMessage,
-  openChat,
-  UpstreamError,
-  type UpstreamFailure,
-  type UpstreamStream,
-} from './ollama.ts';
-import { systemPromptsFor } from './system-prompts.ts';
+import { type Admissions, checkModel, quotaOf, readUsage } from './limits.ts';
+import { type ChatMessage, openChat, UpstreamError, type UpstreamFailure } from './ollama.ts';
+import type { SettingsMemory } from './settings-memory.ts';
+import { familyPromptFor, systemMessages } from './system-prompts.ts';
 
 /** The longest answer kept, in UTF-16 units: with 3 bytes each at most, an AnswerCompleted stays far under NATS's 1 MB. */
 export const MAX_ANSWER = 64 * 1024;
@@ -49,31 +49,55 @@ export async function chat(
     writer,
     config,
     cache,
-  }: { deps: HubDeps; writer: AssistantWriter; config: AssistantConfig; cache: PromptCache },
+    settings,
+    admissions,
+    preferences,
+  }: {
+    deps: HubDeps;
+    writer: AssistantWriter;
+    config: AssistantConfig;
+    cache: PromptCache;
+    settings: SettingsMemory;
+    admissions: Admissions;
+    preferences: PreferencesMemory;
+  },
 ): Promise<Response> {
   const url = config.ollamaUrl;
   if (url === undefined) throw assistantErrors.notConfigured();
   const user = c.get('user');
   const role = user.role ?? 'member';
-  const { prefs, system, applied } = await systemPromptsFor(deps.db, { id: user.id, role });
-  const model = body.model ?? (prefs.assistant_model || config.defaultModel);
+  const now = new Date();
   const conversationId = body.conversation_id ?? randomUUID();
-  const earlier = body.conversation_id ? await caughtUp(deps, conversationId) : undefined;
+  // Everything the prompt needs is read at once: the admins' settings and the member's
+  // preferences (from memory), the conversation so far and, under a quota, their usage.
+  const allowed = await settings.get();
+  const quota = quotaOf(allowed, user.id);
+  const [prefs, earlier, usage, family] = await Promise.all([
+    preferences.get(user.id),
+    body.conversation_id ? caughtUp(deps, conversationId) : undefined,
+    quota ? readUsage(deps.db, { memberId: user.id, now }) : undefined,
+    familyPromptFor(deps.db, role),
+  ]);
   if (earlier && earlier.conversation.member_id !== user.id) throw assistantErrors.notYours();
+  const model = body.model ?? (prefs.assistant_model || config.defaultModel);
+  checkModel(allowed, { role, model });
 
+  const { system, applied } = systemMessages(prefs, family);
   const messages: ChatMessage[] = [];
   messages.push(...system);
   messages.push(...history(earlier?.turns ?? []));
   messages.push({ role: 'user', content: body.prompt });
 
-  await checkLimits(deps.db, { memberId: user.id, role, model, now: new Date() });
+  admissions.admit({ quota, usage, now });
   const meta = commandMeta(c, body);
   const turn = (earlier?.conversation.turns ?? 0) + 1;
-  const submitted = await writer.submit(
+  const startedAt = Date.now();
+  // The prompt is written while the model server is asked (below): nothing of the answer is
+  // sent or recorded before the prompt's append has succeeded.
+  const submitting = writer.submit(
     { conversationId, memberId: user.id, role, model, prompt: body.prompt, turn, ...applied },
     meta,
   );
-  const startedAt = Date.now();
   const complete = (
     answer: string,
     extra: { promptTokens: number; answerTokens: number; cutOff: CutOff; cached: boolean },
@@ -94,6 +118,7 @@ export async function chat(
   const key = cache.key(user.id, model, messages);
   const hit = cache.get(key, startedAt);
   if (hit) {
+    await submitting;
     await complete(hit.answer, { ...hit, cutOff: '', cached: true });
     return streamSSE(c, async (sse) => {
       const send = <E extends keyof ChatStreamEvents>(event: E, data: ChatStreamEvents[E]) =>
@@ -124,17 +149,30 @@ export async function chat(
         : err instanceof UpstreamError
           ? err.failure
           : 'garbage';
-  let upstream: UpstreamStream;
+  const opening = openChat({
+    url,
+    model,
+    messages,
+    timeoutMs: config.timeoutMs,
+    signal,
+    numPredict: NUM_PREDICT,
+  }).then(
+    (stream) => ({ stream }),
+    (err: unknown) => ({ err }),
+  );
+  let submitted: AppendResult;
   try {
-    upstream = await openChat({
-      url,
-      model,
-      messages,
-      timeoutMs: config.timeoutMs,
-      signal,
-      numPredict: NUM_PREDICT,
-    });
+    submitted = await submitting;
   } catch (err) {
+    // A prompt that was not written is not answered: the model server's request is cancelled.
+    stop.abort();
+    const opened = await opening;
+    if ('stream' in opened) await opened.stream.return();
+    throw err;
+  }
+  const opened = await opening;
+  if ('err' in opened) {
+    const { err } = opened;
     const failure = err instanceof UpstreamError || signal.aborted ? failureOf(err) : 'down';
     await complete('', { promptTokens: 0, answerTokens: 0, cutOff: CUT[failure], cached: false });
     throw failure === 'timeout'
@@ -143,6 +181,7 @@ export async function chat(
         ? assistantErrors.upstreamRefused((err as Error).message)
         : assistantErrors.upstreamDown();
   }
+  const upstream = opened.stream;
 
   return streamSSE(c, async (sse) => {
     sse.onAbort(left);

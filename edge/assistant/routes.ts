@@ -34,10 +34,13 @@ import { ASSISTANT_PERMISSIONS } from '../http/permissions.ts';
 import { READ_AFTER_TIMEOUT_MS, readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
+import type { PreferencesMemory } from '../preferences/memory.ts';
 import type { PromptCache } from './cache.ts';
 import { chat } from './chat.ts';
 import type { AssistantConfig } from './config.ts';
+import type { Admissions } from './limits.ts';
 import { promptRoutes } from './prompts.ts';
+import type { SettingsMemory } from './settings-memory.ts';
 
 const HELP =
   'Set OLLAMA_URL to an Ollama server (for example http://ollama:11434) and restart the hub; with Docker Compose, start the "full" profile, which runs one.';
@@ -57,11 +60,17 @@ export function assistantRoutes({
   writer,
   config,
   cache,
+  settings,
+  admissions,
+  preferences,
 }: {
   deps: HubDeps;
   writer: AssistantWriter;
   config: AssistantConfig;
   cache: PromptCache;
+  settings: SettingsMemory;
+  admissions: Admissions;
+  preferences: PreferencesMemory;
 }): Hono<HubEnv> {
   const { db, auth } = deps;
   const use = requirePermission(auth, ASSISTANT_PERMISSIONS.use);
@@ -78,7 +87,7 @@ export function assistantRoutes({
   );
 
   app.post('/assistant/chat', use, promptSize, jsonBody(chatBody), (c) =>
-    chat(c, c.req.valid('json'), { deps, writer, config, cache }),
+    chat(c, c.req.valid('json'), { deps, writer, config, cache, settings, admissions, preferences }),
   );
 
   app.get('/assistant/conversations', use, async (c) => {
@@ -127,6 +136,12 @@ export function assistantRoutes({
       },
       commandMeta(c, body),
     );
+    // Held here at once; other edges hear it on the log (settings-memory.ts).
+    settings.changed({
+      version: body.expected_version + 1,
+      allowed_models: body.allowed_models,
+      quotas: body.quotas,
+    });
     // Saved either way; 202 when the read model has not applied it yet (GET ?after=seq waits).
     const applied = await deps.projectors.waitFor(ASSISTANT_CONVERSATIONS, result.seq, READ_AFTER_TIMEOUT_MS);
     return c.json({ seq: result.seq, version: body.expected_version + 1 }, applied ? 200 : 202);

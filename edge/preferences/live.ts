@@ -1,6 +1,7 @@
 // Preferences, live: every edge follows the PREFERENCES stream and home's inboxes (where the
 // muted kinds live) and sends each change to the sockets of its member open here, so their
-// other tabs and devices follow at once (contracts/preferences.frames.ts).
+// other tabs and devices follow at once (contracts/preferences.frames.ts). The changes of the
+// PREFERENCES stream also keep the preferences this edge holds in memory up to date (memory.ts).
 import type { Logger } from 'pino';
 import type { NotificationKind } from '../../contracts/home.schema.ts';
 import type { MemberPreferences } from '../../contracts/preferences.api.ts';
@@ -9,6 +10,7 @@ import type { Language, Theme } from '../../contracts/preferences.schema.ts';
 import type { StoredEvent } from '../../writers/log/decode.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { followStream } from './follow.ts';
+import type { PreferencesChange, PreferencesMemory } from './memory.ts';
 
 export type PreferencesPush = { toUser: (userId: string, frame: PreferencesFrame) => void };
 
@@ -42,26 +44,47 @@ export function changeOf(
   return Object.keys(p).length > 0 ? { memberId: v.memberId, preferences: p } : null;
 }
 
+/** The fields of a change that the read model of preferences stores. */
+export function pickStored(p: Partial<MemberPreferences>): PreferencesChange {
+  const { muted_notifications: _, ...stored } = p;
+  return stored;
+}
+
 export function createPreferencesLive({
   log,
   logger,
   push,
+  memory,
 }: {
   log: Log;
   logger: Logger;
   push?: PreferencesPush | undefined;
+  /** Kept up to date with every change of the PREFERENCES stream (memory.ts). */
+  memory?: PreferencesMemory | undefined;
 }) {
   const followers: { stop: () => Promise<void> }[] = [];
   const onEvent = (e: StoredEvent) => {
     const change = changeOf(e);
     if (change) push?.toUser(change.memberId, { type: 'preferences', preferences: change.preferences });
   };
+  const onPreferences = (e: StoredEvent) => {
+    const event = e.event as { case?: string; value?: { memberId?: string } };
+    const memberId = event.value?.memberId ?? '';
+    if (event.case === 'memberErased') memory?.erased(memberId);
+    const change = changeOf(e);
+    if (change) memory?.changed(change.memberId, e.seq, pickStored(change.preferences));
+    onEvent(e);
+  };
   return {
-    /** Resolves once both are followed: every change appended later is pushed. */
+    /** Resolves once both are followed: every change appended later is pushed (and held). */
     start: async () => {
-      if (!push || followers.length > 0) return;
+      if (followers.length > 0) return;
+      if (push || memory) {
+        followers.push(await followStream({ log, domain: 'preferences', logger, onEvent: onPreferences }));
+        memory?.hearing(true);
+      }
+      if (!push) return;
       followers.push(
-        await followStream({ log, domain: 'preferences', logger, onEvent }),
         await followStream({
           log,
           domain: 'home',
@@ -73,6 +96,7 @@ export function createPreferencesLive({
       );
     },
     stop: async () => {
+      memory?.hearing(false);
       await Promise.all(followers.splice(0).map((f) => f.stop()));
     },
   };

@@ -20,15 +20,19 @@ import { CHAT_PERMISSIONS, PREFERENCES_PERMISSIONS } from '../http/permissions.t
 import { READ_AFTER_TIMEOUT_MS, readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
+import { pickStored } from './live.ts';
+import type { PreferencesMemory } from './memory.ts';
 
 export function preferencesRoutes({
   deps,
   writer,
   home,
+  memory,
 }: {
   deps: HubDeps;
   writer: PreferencesWriter;
   home: Pick<HomeWriter, 'changeSettings'>;
+  memory: PreferencesMemory;
 }): Hono<HubEnv> {
   const { auth, db, projectors } = deps;
   const app = new Hono<HubEnv>();
@@ -70,6 +74,9 @@ export function preferencesRoutes({
       },
       meta,
     );
+    const sent = sentChange(rest, muted);
+    // This edge's next prompt reads the change at once (other edges hear it on the log).
+    memory.changed(memberId, result.seq, pickStored(sent));
     const waits = [projectors.waitFor(PREFERENCES_MEMBERS, result.seq, READ_AFTER_TIMEOUT_MS)];
     let notificationsSeq: number | undefined;
     if (muted !== undefined) {
@@ -84,7 +91,6 @@ export function preferencesRoutes({
     await Promise.all(waits);
     // What the read models may not have yet, the command just decided.
     const answer = await current(memberId);
-    const sent = sentChange(rest, muted);
     return c.json({
       preferences: { ...answer.preferences, ...sent },
       seq: result.seq,

@@ -27,32 +27,35 @@ export async function findConversation(
   db: Kysely<unknown>,
   conversationId: string,
 ): Promise<{ conversation: StoredConversation; turns: StoredTurn[] } | undefined> {
-  const conversation = await of(db)
-    .selectFrom('conversations')
-    .select(['conversation_id', 'member_id', 'role', 'title', 'turns', 'started_at', 'updated_at'])
-    .where('conversation_id', '=', conversationId)
-    .executeTakeFirst();
+  // Both at once: a prompt in a conversation waits for this before it is asked.
+  const [conversation, turns] = await Promise.all([
+    of(db)
+      .selectFrom('conversations')
+      .select(['conversation_id', 'member_id', 'role', 'title', 'turns', 'started_at', 'updated_at'])
+      .where('conversation_id', '=', conversationId)
+      .executeTakeFirst(),
+    of(db)
+      .selectFrom('turns')
+      .select([
+        'conversation_id',
+        'turn',
+        'member_id',
+        'model',
+        'prompt',
+        'answer',
+        'prompt_tokens',
+        'answer_tokens',
+        'duration_ms',
+        'cut_off',
+        'cached',
+        'asked_at',
+        'answered_at',
+      ])
+      .where('conversation_id', '=', conversationId)
+      .orderBy('turn')
+      .execute(),
+  ]);
   if (!conversation) return undefined;
-  const turns = await of(db)
-    .selectFrom('turns')
-    .select([
-      'conversation_id',
-      'turn',
-      'member_id',
-      'model',
-      'prompt',
-      'answer',
-      'prompt_tokens',
-      'answer_tokens',
-      'duration_ms',
-      'cut_off',
-      'cached',
-      'asked_at',
-      'answered_at',
-    ])
-    .where('conversation_id', '=', conversationId)
-    .orderBy('turn')
-    .execute();
   return { conversation, turns };
 }
 
@@ -76,6 +79,33 @@ export async function usageSince(
     requests: Number(row?.requests ?? 0),
     tokens: Number(row?.tokens ?? 0),
     oldest: row?.oldest ? new Date(row.oldest) : undefined,
+  };
+}
+
+/**
+ * A member's requests since `minute` (and the oldest of them) and tokens since `day`, in one
+ * read: what a quota checks.
+ */
+export async function usageWindows(
+  db: Kysely<unknown>,
+  { memberId, minute, day }: { memberId: string; minute: Date; day: Date },
+): Promise<{ requests: number; oldest: Date | undefined; tokens: number }> {
+  const row = await of(db)
+    .selectFrom('turns')
+    .select([
+      sql<string>`count(*) FILTER (WHERE asked_at >= ${minute})`.as('requests'),
+      sql<Date | null>`min(asked_at) FILTER (WHERE asked_at >= ${minute})`.as('oldest'),
+      sql<string>`coalesce(sum(prompt_tokens + answer_tokens) FILTER (WHERE asked_at >= ${day}), 0)`.as(
+        'tokens',
+      ),
+    ])
+    .where('member_id', '=', memberId)
+    .where('asked_at', '>=', minute < day ? minute : day)
+    .executeTakeFirst();
+  return {
+    requests: Number(row?.requests ?? 0),
+    oldest: row?.oldest ? new Date(row.oldest) : undefined,
+    tokens: Number(row?.tokens ?? 0),
   };
 }
 

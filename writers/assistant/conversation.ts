@@ -81,4 +81,6 @@ export const conversationAggregate: AggregateType<ConversationState, Conversatio
   decider: { initialState: initialConversation, evolve: evolveConversation, decide: decideConversation },
   concurrency: 'optimistic',
   snapshot: true,
+  // A new conversation's first prompt (a fresh id): its subject is not loaded before the append.
+  expectsNew: (command) => command.type === 'submit' && command.turn === 1,
 };
