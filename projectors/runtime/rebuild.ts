@@ -10,6 +10,7 @@ import { commonErrors } from '../../contracts/errors.ts';
 import type { RawMessage } from '../../writers/log/decode.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { rebuildStart } from './baseline.ts';
+import { dropRebuiltLetters } from './dead-letters.ts';
 import { migrateSchema } from './migrate.ts';
 import { applyToVersion, openReplay } from './rebuild-replay.ts';
 import { claimRow, lockKey, type RebuildProgress } from './rebuild-status.ts';
@@ -126,6 +127,7 @@ async function rebuildHoldingLock(
 
   try {
     await sql`DROP SCHEMA IF EXISTS ${sql.id(target)} CASCADE`.execute(db);
+    await dropRebuiltLetters(db, target);
     await migrateSchema({ db: anyDb, schema: target, migrations: projection.migrations });
     const first = (await log.jsm.streams.info(stream)).state.first_seq;
     // Once old events have expired, from the baseline that sums them up.
@@ -195,5 +197,6 @@ async function rebuildHoldingLock(
   } finally {
     // Switched, it has taken the live name; otherwise the new version is of no more use.
     await sql`DROP SCHEMA IF EXISTS ${sql.id(target)} CASCADE`.execute(db).catch(() => undefined);
+    await dropRebuiltLetters(db, target).catch(() => undefined);
   }
 }

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { commonErrors } from '../../contracts/errors.ts';
 import { toUnavailable } from '../../writers/log/link.ts';
 import type { Log } from '../../writers/log/open.ts';
-import { countParked, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
+import { countParked, dropRebuiltLetters, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
 import { leaderLocks } from './leader-locks.ts';
 import { refuseLogBehind } from './log-behind.ts';
 import { migrateSchema } from './migrate.ts';
@@ -115,7 +115,9 @@ export function createProjectorRunner({
     await rdb.transaction().execute(async (tx) => {
       const { rows } = await sql<{ ok: boolean }>`
         SELECT pg_try_advisory_xact_lock(${lockKey(name)}) AS ok`.execute(tx);
-      if (rows[0]?.ok) await sql`DROP SCHEMA IF EXISTS ${sql.id(`${name}__next`)} CASCADE`.execute(tx);
+      if (!rows[0]?.ok) return;
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(`${name}__next`)} CASCADE`.execute(tx);
+      await dropRebuiltLetters(tx, `${name}__next`);
     });
   }
 
