@@ -35,6 +35,9 @@ export type RebuildOptions = {
   onClaimed?: () => void;
 };
 
+/** The most batches a rebuild leaves for its switch to read while the live worker waits. */
+export const CHASE_BATCHES = 4;
+
 /** Thrown inside the rebuild when it is cancelled; it ends as `cancelled`, not failed. */
 const CANCELLED = Symbol('cancelled');
 
@@ -139,16 +142,17 @@ async function rebuildHoldingLock(
     state.targetSeq = await liveCheckpoint();
     await report('running');
 
-    // Up to the live version's checkpoint, never past it, chasing it while it moves; the
-    // last stretch is read under the switch's lock. The next batch is read while this one
-    // is written, so the log and the decoding overlap the database's work.
+    // Up to the live version's checkpoint, never past it, chasing it while it moves, until
+    // what is left is small: the last stretch is read under the switch's lock, with the live
+    // worker waiting. The next batch is read while this one is written, so the log and the
+    // decoding overlap the database's work.
     let lastReport = Date.now();
     let next = replay.pull(state.targetSeq);
-    for (let chases = 0; ; ) {
+    for (;;) {
       const { batch, done } = await next;
       if (batch.length === 0 && done) {
         const live = await liveCheckpoint();
-        if (live - state.targetSeq <= batchSize * 4 || ++chases > 20) break;
+        if (live - state.targetSeq <= batchSize * CHASE_BATCHES) break;
         state.targetSeq = live;
         next = replay.pull(state.targetSeq);
         next.catch(() => undefined);
