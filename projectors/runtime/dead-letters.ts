@@ -158,7 +158,11 @@ export async function dropRebuiltLetters(db: Kysely<RuntimeDB>, rebuilt: string)
  * version's parked events the new one applied are resolved (by the rebuild); those it parked
  * again stay parked, with its error; an event an admin already resolved stays resolved.
  */
-export async function adoptRebuiltLetters(tx: Kysely<RuntimeDB>, live: string, rebuilt: string): Promise<void> {
+export async function adoptRebuiltLetters(
+  tx: Kysely<RuntimeDB>,
+  live: string,
+  rebuilt: string,
+): Promise<void> {
   await sql`
     UPDATE ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} l SET error = r.error, attempts = l.attempts + 1
     FROM ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} r

@@ -26,9 +26,9 @@ const chase = { rounds: 0, underSwitch: 0 };
 const checkpoint = async () =>
   Number(
     (
-      await sql<{ n: string }>`SELECT last_seq AS n FROM hearth.checkpoints WHERE read_model = ${NAME}`.execute(
-        db,
-      )
+      await sql<{
+        n: string;
+      }>`SELECT last_seq AS n FROM hearth.checkpoints WHERE read_model = ${NAME}`.execute(db)
     ).rows[0]?.n,
   );
 
@@ -44,7 +44,10 @@ const seenProjection: Projection<{ seen: { seq: number } }, IdentityEvent> = {
   migrations: {
     '20261207T2310_seen': {
       up: async (db) => {
-        await db.schema.createTable('seen').addColumn('seq', 'bigint', (c) => c.primaryKey()).execute();
+        await db.schema
+          .createTable('seen')
+          .addColumn('seq', 'bigint', (c) => c.primaryKey())
+          .execute();
       },
     },
   },

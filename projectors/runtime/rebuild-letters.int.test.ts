@@ -46,7 +46,13 @@ const seqs = new Map<string, number>();
 /** Every letter of the read model and of its new version: seq, where filed, status, attempts. */
 const letters = async () =>
   (
-    await sql<{ read_model: string; seq: string; status: string; attempts: number; resolved_by: string | null }>`
+    await sql<{
+      read_model: string;
+      seq: string;
+      status: string;
+      attempts: number;
+      resolved_by: string | null;
+    }>`
       SELECT read_model, seq, status, attempts, resolved_by FROM hearth.dead_letters
       WHERE read_model IN (${NAME}, ${`${NAME}__next`}) ORDER BY seq`.execute(db)
   ).rows.map((r) => ({ ...r, seq: Number(r.seq) }));
@@ -55,7 +61,8 @@ beforeAll(async () => {
   rt = await openTestRuntime();
   db = rt.db;
   runner = await rt.runner([seenProjection as unknown as AnyProjection]);
-  for (const s of ['a', 'p1', 'b', 'p2', 'p3', 'c']) seqs.set(s, await publishIdentity(rt.log, signedIn('u', s)));
+  for (const s of ['a', 'p1', 'b', 'p2', 'p3', 'c'])
+    seqs.set(s, await publishIdentity(rt.log, signedIn('u', s)));
   expect(await runner.waitFor(NAME, seqs.get('c') as number, 15_000)).toBe(true);
   const parked = await runner.deadLetters.list({ readModel: NAME });
   expect(parked.map((d) => d.seq)).toEqual([seqs.get('p1'), seqs.get('p2'), seqs.get('p3')]);

@@ -59,7 +59,7 @@ export async function switchVerified(input: {
     // The live worker waits on this lock: a replay that keeps coming back empty gives up
     // rather than hold it (the pull itself fails when the stream ends before `atSeq`).
     for (let empty = 0; ; ) {
-      const { batch, done } = await replay.pull(atSeq);
+      const { batch, done } = await replay.pull(atSeq, { hurry: true });
       if (batch.length > 0) {
         await applyIsolating({ tx, projection, stream, messages: batch, schema: target, rebuilding: true });
         onApplied(batch);

@@ -12,7 +12,7 @@ import type { Log } from '../../writers/log/open.ts';
 import { rebuildStart } from './baseline.ts';
 import { dropRebuiltLetters } from './dead-letters.ts';
 import { migrateSchema } from './migrate.ts';
-import { applyToVersion, openReplay } from './rebuild-replay.ts';
+import { applyToVersion, type ReplayMember, replayGroup } from './rebuild-replay.ts';
 import { claimRow, lockKey, type RebuildProgress } from './rebuild-status.ts';
 import { switchVerified } from './rebuild-switch.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
@@ -33,6 +33,8 @@ export type RebuildOptions = {
   signal?: AbortSignal;
   /** Called once this rebuild holds its lock and its row says so (errors before it are thrown). */
   onClaimed?: () => void;
+  /** Its place in a group of rebuilds that read the stream once (runner.rebuildTogether). */
+  together?: ReplayMember;
 };
 
 /** The most batches a rebuild leaves for its switch to read while the live worker waits. */
@@ -48,6 +50,25 @@ export async function rebuild(
   if (projection.rebuildable === false) {
     throw commonErrors.invalidRequest(`Read model ${projection.name} cannot be rebuilt beside itself.`);
   }
+  const member =
+    input.together ??
+    replayGroup({
+      log: input.log,
+      domain: projection.domain,
+      size: 1,
+      batchSize: input.batchSize ?? 500,
+    }).join(projection.name);
+  try {
+    return await rebuildLocked({ ...input, together: member });
+  } finally {
+    member.leave();
+  }
+}
+
+function rebuildLocked(
+  input: { db: Kysely<RuntimeDB>; log: Log; projection: AnyProjection; batchSize?: number } & RebuildOptions,
+): Promise<RebuildProgress> {
+  const { db, projection } = input;
   return db.connection().execute(async (owner) => {
     const { rows } = await sql<{ ok: boolean }>`
       SELECT pg_try_advisory_lock(${lockKey(projection.name)}) AS ok`.execute(owner);
@@ -63,7 +84,7 @@ export async function rebuild(
 async function rebuildHoldingLock(
   input: { db: Kysely<RuntimeDB>; log: Log; projection: AnyProjection; batchSize?: number } & RebuildOptions,
 ): Promise<RebuildProgress> {
-  const { db, log, projection, batchSize = 500, onProgress, signal, onClaimed } = input;
+  const { db, log, projection, batchSize = 500, onProgress, signal, onClaimed, together } = input;
   const acceptDifferences = input.acceptDifferences === true;
   const stream = log.names.stream(projection.domain);
   const target = `${projection.name}__next`;
@@ -138,7 +159,8 @@ async function rebuildHoldingLock(
       ? 0
       : await rebuildStart({ db: anyDb, readModel: projection.name, target, firstSeq: first });
     await projection.prepareRebuild?.({ db: anyDb, schema: target });
-    const replay = await openReplay({ log, projection, from: state.position, batchSize });
+    if (!together) throw new Error('a rebuild reads the log through its replay group');
+    const replay = await together.open({ from: state.position });
     state.targetSeq = await liveCheckpoint();
     await report('running');
 

@@ -163,7 +163,13 @@ async function checkTable(input: {
   const both = liveAll.length > 0 && rebuiltAll.length > 0;
   const seqs = seq && liveColumns.includes(seq) && rebuiltColumns.includes(seq) ? [seq] : [];
   const hashed = (cs: string[]) => cs.filter((c) => !seqs.includes(c));
-  const a = await measure({ db, schema: live, table, present: liveAll.length > 0, columns: hashed(liveColumns) });
+  const a = await measure({
+    db,
+    schema: live,
+    table,
+    present: liveAll.length > 0,
+    columns: hashed(liveColumns),
+  });
   const b = await measure({
     db,
     schema: rebuilt,
