@@ -46,10 +46,7 @@ const CANCELLED = Symbol('cancelled');
 export async function rebuild(
   input: { db: Kysely<RuntimeDB>; log: Log; projection: AnyProjection; batchSize?: number } & RebuildOptions,
 ): Promise<RebuildProgress> {
-  const { db, projection } = input;
-  if (projection.rebuildable === false) {
-    throw commonErrors.invalidRequest(`Read model ${projection.name} cannot be rebuilt beside itself.`);
-  }
+  const { projection } = input;
   const member =
     input.together ??
     replayGroup({
@@ -58,7 +55,11 @@ export async function rebuild(
       size: 1,
       batchSize: input.batchSize ?? 500,
     }).join(projection.name);
+  // Whatever ends it, its group no longer waits for it.
   try {
+    if (projection.rebuildable === false) {
+      throw commonErrors.invalidRequest(`Read model ${projection.name} cannot be rebuilt beside itself.`);
+    }
     return await rebuildLocked({ ...input, together: member });
   } finally {
     member.leave();
