@@ -94,6 +94,14 @@ describe('read models rebuilt together', () => {
       expect(await count(name)).toBe(sessions);
       expect(await count(name, true)).toBe(sessions);
     }
+    // The new versions were written without waiting for the disk; no pooled session still is.
+    const clients = await Promise.all(Array.from({ length: rt.pool.totalCount }, () => rt.pool.connect()));
+    try {
+      for (const c of clients)
+        expect((await c.query('SHOW synchronous_commit')).rows[0]).toEqual({ synchronous_commit: 'on' });
+    } finally {
+      for (const c of clients) c.release();
+    }
   }, 120_000);
 
   it('go on without one that cannot start', async () => {

@@ -75,15 +75,27 @@ function rebuildLocked(
       SELECT pg_try_advisory_lock(${lockKey(projection.name)}) AS ok`.execute(owner);
     if (!rows[0]?.ok) throw commonErrors.conflict(`A rebuild of ${projection.name} is already running.`);
     try {
-      return await rebuildHoldingLock(input);
+      // The new version is written on this session without waiting for each commit to reach
+      // the disk: a crash loses it anyway (a rebuild starts over), and the switch's own commit,
+      // made as every other, flushes all that came before it in the log.
+      await sql`SET synchronous_commit = off`.execute(owner);
+      return await rebuildHoldingLock({ ...input, writer: owner });
     } finally {
+      await sql`RESET synchronous_commit`.execute(owner).catch(() => undefined);
       await sql`SELECT pg_advisory_unlock(${lockKey(projection.name)})`.execute(owner).catch(() => undefined);
     }
   });
 }
 
 async function rebuildHoldingLock(
-  input: { db: Kysely<RuntimeDB>; log: Log; projection: AnyProjection; batchSize?: number } & RebuildOptions,
+  input: {
+    db: Kysely<RuntimeDB>;
+    /** The session that holds the rebuild's lock: the new version is written on it. */
+    writer: Kysely<RuntimeDB>;
+    log: Log;
+    projection: AnyProjection;
+    batchSize?: number;
+  } & RebuildOptions,
 ): Promise<RebuildProgress> {
   const { db, log, projection, batchSize = 500, onProgress, signal, onClaimed, together } = input;
   const acceptDifferences = input.acceptDifferences === true;
@@ -184,7 +196,7 @@ async function rebuildHoldingLock(
       next = replay.pull(state.targetSeq);
       next.catch(() => undefined); // awaited above; never left unhandled if this batch fails first
       if (batch.length > 0) {
-        await applyToVersion({ db, projection, stream, schema: target, batch });
+        await applyToVersion({ db: input.writer, projection, stream, schema: target, batch });
         state.processed += batch.length;
         state.position = (batch.at(-1) as RawMessage).seq;
       }
