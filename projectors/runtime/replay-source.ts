@@ -39,6 +39,8 @@ export const beyondStream = (readModel: string, checkpoint: number, last: number
 
 /** How far, in batches, the fastest rebuild of a group may read ahead of the slowest. */
 const AHEAD_BATCHES = 16;
+/** Batches fetched ahead of the rebuild furthest on, unasked. */
+const READ_AHEAD = 2;
 
 type Reader = { name: string; from: number; at: number; open: boolean; idle: boolean };
 
@@ -178,6 +180,20 @@ async function openSource(input: {
     for (const m of out) window.push(m);
   };
 
+  // The next batch fetched and decoded while the rebuilds write this one, so the log's round
+  // trip overlaps the database's. Never on the last stretch, whose end pull() works out.
+  const readAhead = (reader: Reader, upTo: number) => {
+    if (fetching || upTo - fetched <= batchSize) return;
+    const leading = Math.max(...readers.filter((r) => r.open).map((r) => r.at));
+    if (end() - leading >= batchSize * READ_AHEAD) return;
+    if (end() - slowest(true) >= batchSize * AHEAD_BATCHES) return;
+    fetching = fetchMore(reader, upTo).finally(() => {
+      fetching = undefined;
+      wake();
+    });
+    fetching.catch(() => undefined); // the next pull fetches again, and meets the error itself
+  };
+
   const pull = async (reader: Reader, upTo: number, hurry: boolean): Promise<Pulled> => {
     reader.idle = false;
     for (;;) {
@@ -195,6 +211,7 @@ async function openSource(input: {
         reader.idle = done;
         trim();
         wake();
+        if (!done) readAhead(reader, upTo);
         return { batch, done };
       }
       if (fetched >= upTo) {
