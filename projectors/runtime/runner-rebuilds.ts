@@ -9,6 +9,9 @@ import { type ReplayMember, replayGroup } from './replay-source.ts';
 import type { RuntimeDB } from './tables.ts';
 import type { AnyProjection } from './types.ts';
 
+/** The most read models one group rebuilds together. */
+const MAX_TOGETHER = 4;
+
 export function runnerRebuilds(input: {
   db: Kysely<RuntimeDB>;
   log: Log;
@@ -67,6 +70,9 @@ export function runnerRebuilds(input: {
     if (!domain) throw commonErrors.invalidRequest('Name at least one read model to rebuild.');
     if (projections.some((p) => p.domain !== domain))
       throw commonErrors.invalidRequest('Read models rebuilt together must follow the same stream.');
+    // Each holds a pooled session (its lock and its writes) while it waits for the others.
+    if (projections.length > MAX_TOGETHER)
+      throw commonErrors.invalidRequest(`Rebuild at most ${MAX_TOGETHER} read models together.`);
     const group = replayGroup({ log, domain, size: projections.length, batchSize });
     const members: ReplayMember[] = projections.map((p) => group.join(p.name));
     const ended = await Promise.allSettled(
