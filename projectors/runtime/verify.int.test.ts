@@ -124,6 +124,18 @@ describe('a table whose columns are all unverified', () => {
     expect(found.tables[0]).toMatchObject({ liveRows: 1, rebuiltRows: 1 });
   });
 
+  it("leaves a table out whole, row count too, when told ['*']", async () => {
+    await versions([{ id: 'a', title: 'A', last_seq: 1 }], []);
+    const found = await compareVersions({
+      db,
+      live: LIVE,
+      rebuilt: REBUILT,
+      atSeq: 9,
+      unverified: { items: ['*'] },
+    });
+    expect(found).toMatchObject({ equal: true, tables: [] });
+  });
+
   it('is unequal when only one side has the table', async () => {
     await versions([{ id: 'a', title: 'A', last_seq: 1 }], [{ id: 'a', title: 'A', last_seq: 1 }]);
     await sql`DROP TABLE ${sql.id(REBUILT, 'items')}`.execute(db);

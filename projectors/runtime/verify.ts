@@ -14,8 +14,14 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { RebuildDifference, RebuildTableCheck, RebuildVerification } from '../../contracts/admin.api.ts';
 import type { Lineage } from './lineage.ts';
 
-/** Columns left out of the comparison, per table (values that legitimately differ). */
+/**
+ * Columns left out of the comparison, per table (values that legitimately differ). Their rows
+ * are still counted; `['*']` leaves the table out whole, its rows too.
+ */
 export type Unverified = Readonly<Record<string, readonly string[]>>;
+
+/** The `unverified` entry of a table left out whole. */
+export const WHOLE_TABLE = '*';
 
 /** Kysely's own bookkeeping in every read model's schema: when each migration ran differs. */
 const BOOKKEEPING = new Set(['kysely_migration', 'kysely_migration_lock']);
@@ -224,7 +230,7 @@ export async function compareVersions(input: {
   const { db, live, rebuilt, atSeq, unverified = {}, lineage = {} } = input;
   const names = [...new Set([...(await tablesOf(db, live)), ...(await tablesOf(db, rebuilt))])].sort();
   const tables: RebuildTableCheck[] = [];
-  for (const table of names) {
+  for (const table of names.filter((t) => !unverified[t]?.includes(WHOLE_TABLE))) {
     // A table only one side has reads as having no columns on the other: unequal.
     tables.push(
       await checkTable({
