@@ -27,11 +27,12 @@ Commands:
 ${INSPECT_USAGE}
   users                   the family's accounts, from the users read model
   read-models             each read model's position, lag and dead letters
-  rebuild <read-model> [--accept-differences] [--cancel]
+  rebuild <read-model>... [--accept-differences] [--cancel]
                           replay a read model from the log beside the live one, compare
                           the two at the same sequence and switch only when equal (or
                           when the differences are accepted: the rules changed); Ctrl-C
-                          or --cancel stops it and leaves the live one as it was
+                          or --cancel stops it and leaves the live one as it was. Several
+                          read models of one stream are rebuilt together, from one read
   dead-letters            events a read model could not apply
   audit verify [--stream S] [--from-seq N] [--file F] [--public-key K]
                           check the hash chain of every stream (or S) against its signed
@@ -167,16 +168,18 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write('hearth rebuild: name a read model (see `hearth read-models`)\n');
         return 1;
       }
+      const names = positionals.slice(1);
       return withHub(async ({ deps }) => {
-        if (!deps.projectors.names().includes(arg)) {
+        const unknown = names.find((n) => !deps.projectors.names().includes(n));
+        if (unknown !== undefined) {
           process.stderr.write(
-            `hearth rebuild: no read model named ${arg}; known: ${deps.projectors.names().join(', ')}\n`,
+            `hearth rebuild: no read model named ${unknown}; known: ${deps.projectors.names().join(', ')}\n`,
           );
           return 1;
         }
         return rebuildCommand({
           projectors: deps.projectors,
-          name: arg,
+          names,
           cancel: values.cancel === true,
           acceptDifferences: values['accept-differences'] === true,
           out: process.stdout,

@@ -17,7 +17,7 @@ export type TestRuntime = {
   /** A runner over these projections (migrated, not started unless asked). */
   runner: (
     projections: AnyProjection[],
-    opts?: { ackWaitMs?: number; lingerMs?: number; start?: boolean },
+    opts?: { ackWaitMs?: number; lingerMs?: number; batchSize?: number; start?: boolean },
   ) => Promise<ProjectorRunner>;
   cleanup: () => Promise<void>;
 };
@@ -34,7 +34,7 @@ export async function openTestRuntime(): Promise<TestRuntime> {
     log,
     prefix: nats.prefix,
     databaseUrl: database.url,
-    runner: async (projections, { ackWaitMs, lingerMs, start = true } = {}) => {
+    runner: async (projections, { ackWaitMs, lingerMs, batchSize, start = true } = {}) => {
       const runner = createProjectorRunner({
         db,
         pool,
@@ -43,6 +43,7 @@ export async function openTestRuntime(): Promise<TestRuntime> {
         logger: pino({ level: 'silent' }),
         ...(ackWaitMs ? { ackWaitMs } : {}),
         ...(lingerMs ? { lingerMs } : {}),
+        ...(batchSize ? { batchSize } : {}),
       });
       runners.push(runner);
       await runner.migrate();

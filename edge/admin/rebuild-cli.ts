@@ -37,48 +37,71 @@ export function mismatchLines(p: RebuildStatus | Awaited<ReturnType<ProjectorRun
     ]);
 }
 
+type Ended = Awaited<ReturnType<ProjectorRunner['rebuild']>>;
+
 export async function rebuildCommand(input: {
   projectors: ProjectorRunner;
-  name: string;
+  /** One read model, or several of one stream, rebuilt together from one read of the log. */
+  names: string[];
   cancel: boolean;
   acceptDifferences: boolean;
   out: NodeJS.WriteStream;
   err: NodeJS.WriteStream;
 }): Promise<number> {
-  const { projectors, name, out, err } = input;
+  const { projectors, names, out, err } = input;
   if (input.cancel) {
-    await projectors.cancelRebuild(name);
-    out.write(`asked the rebuild of ${name} to stop\n`);
+    for (const name of names) {
+      await projectors.cancelRebuild(name);
+      out.write(`asked the rebuild of ${name} to stop\n`);
+    }
     return 0;
   }
   const stop = new AbortController();
   const onInt = () => stop.abort();
   process.once('SIGINT', onInt);
   // A terminal gets one line redrawn in place; a pipe or a log file a line per report.
-  const tty = err.isTTY === true;
-  try {
-    const ended = await projectors.rebuild(name, {
-      acceptDifferences: input.acceptDifferences,
-      signal: stop.signal,
-      onProgress: (p) => err.write(tty ? `\r${progressLine(p)}\x1b[K` : `${progressLine(p)}\n`),
-    });
-    if (tty) err.write('\n');
-    if (ended.status === 'cancelled') {
-      err.write(`cancelled: ${name} is as it was\n`);
-      return 130;
-    }
-    if (ended.status === 'mismatch') {
+  // Several rebuilds at once write a line each, named.
+  const tty = err.isTTY === true && names.length === 1;
+  const options = {
+    acceptDifferences: input.acceptDifferences,
+    signal: stop.signal,
+    onProgress: (p: Ended) =>
       err.write(
-        `not switched: the rebuilt ${name} differs from the live one at seq ${ended.verification?.atSeq}\n`,
-      );
-      err.write(`${mismatchLines(ended).join('\n')}\n`);
-      err.write('rebuild again with --accept-differences if the rules changed on purpose\n');
-      return 2;
-    }
-    const accepted = ended.verification?.accepted ? ' (differences accepted)' : ', verified';
-    out.write(`rebuilt ${name}: ${ended.processed} events at ${ended.eventsPerSecond}/s${accepted}\n`);
-    return 0;
+        tty
+          ? `\r${progressLine(p)}\x1b[K`
+          : `${names.length > 1 ? `${p.readModel} ` : ''}${progressLine(p)}\n`,
+      ),
+  };
+  try {
+    const [only] = names;
+    const ended =
+      names.length === 1 && only !== undefined
+        ? [await projectors.rebuild(only, options)]
+        : await projectors.rebuildTogether(names, options);
+    if (tty) err.write('\n');
+    // The worst outcome is the exit code: cancelled, then not switched, then done.
+    const codes = ended.map((e) => outcome(e, { out, err }));
+    return codes.includes(130) ? 130 : Math.max(0, ...codes);
   } finally {
     process.off('SIGINT', onInt);
   }
+}
+
+function outcome(ended: Ended, { out, err }: { out: NodeJS.WriteStream; err: NodeJS.WriteStream }): number {
+  const name = ended.readModel;
+  if (ended.status === 'cancelled') {
+    err.write(`cancelled: ${name} is as it was\n`);
+    return 130;
+  }
+  if (ended.status === 'mismatch') {
+    err.write(
+      `not switched: the rebuilt ${name} differs from the live one at seq ${ended.verification?.atSeq}\n`,
+    );
+    err.write(`${mismatchLines(ended).join('\n')}\n`);
+    err.write('rebuild again with --accept-differences if the rules changed on purpose\n');
+    return 2;
+  }
+  const accepted = ended.verification?.accepted ? ' (differences accepted)' : ', verified';
+  out.write(`rebuilt ${name}: ${ended.processed} events at ${ended.eventsPerSecond}/s${accepted}\n`);
+  return 0;
 }

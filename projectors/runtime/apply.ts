@@ -163,7 +163,7 @@ export async function applyCareful(target: Target): Promise<number> {
     const event = decoded(projection.domain, stream, msg);
     if (event instanceof Error) {
       if (isTransient(event)) throw event;
-      await park({ tx, projection, stream, msg, type: '', error: event });
+      await park({ target, msg, type: '', error: event });
       parked++;
       continue;
     }
@@ -174,7 +174,7 @@ export async function applyCareful(target: Target): Promise<number> {
     } catch (err) {
       if (isTransient(err)) throw err;
       await sql`ROLLBACK TO SAVEPOINT one`.execute(tx);
-      await park({ tx, projection, stream, msg, type: event.type, error: err });
+      await park({ target, msg, type: event.type, error: err });
       parked++;
     }
   }
@@ -215,27 +215,29 @@ function decodeOrError(domain: Domain, stream: string, msg: RawMessage): StoredE
   }
 }
 
+/**
+ * Files the event under the version it failed in: a rebuild's go under its new version's name
+ * (rebuild-switch.ts hands them to the live name when it switches). Parked again, a parked
+ * one counts another attempt; one an admin resolved stays resolved.
+ */
 async function park({
-  tx,
-  projection,
-  stream,
+  target,
   msg,
   type,
   error,
 }: {
-  tx: Kysely<RuntimeDB>;
-  projection: AnyProjection;
-  stream: string;
+  target: Target;
   msg: RawMessage;
   type: string;
   error: unknown;
 }): Promise<void> {
+  const { tx, projection, stream, rebuilding, schema } = target;
   const text = error instanceof Error ? error.message : String(error);
   await tx
     .withSchema(RUNTIME_SCHEMA)
     .insertInto('dead_letters')
     .values({
-      read_model: projection.name,
+      read_model: rebuilding ? schema : projection.name,
       stream,
       seq: msg.seq,
       subject: msg.subject,
@@ -243,11 +245,10 @@ async function park({
       error: text.slice(0, 2000),
     })
     .onConflict((oc) =>
-      oc.columns(['read_model', 'seq']).doUpdateSet({
-        error: text.slice(0, 2000),
-        status: 'parked',
-        attempts: sql`dead_letters.attempts + 1`,
-      }),
+      oc
+        .columns(['read_model', 'seq'])
+        .doUpdateSet({ error: text.slice(0, 2000), attempts: sql`dead_letters.attempts + 1` })
+        .where('dead_letters.status', '=', 'parked'),
     )
     .execute();
 }

@@ -106,6 +106,8 @@ export async function resolveDeadLetter({
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw commonErrors.notFound('No such dead letter.');
+    if (row.read_model.endsWith(NEXT))
+      throw commonErrors.conflict('A rebuild under way parked this event; it is resolved once it switches.');
     if (row.status !== 'parked') throw commonErrors.conflict(`This dead letter was already ${row.status}.`);
     if (action === 'retry') {
       const projection = projections.find((p) => p.name === row.read_model);
@@ -141,4 +143,44 @@ export async function resolveDeadLetter({
   const [after] = await listDeadLetters({ db, id });
   if (!after) throw commonErrors.notFound('No such dead letter.');
   return after;
+}
+
+/** The suffix of a rebuild's new version (rebuild.ts): what it parks is filed under that name. */
+const NEXT = '__next';
+
+/** Drops what a rebuild's new version parked: it did not switch, or starts over. */
+export async function dropRebuiltLetters(db: Kysely<RuntimeDB>, rebuilt: string): Promise<void> {
+  await db.withSchema(RUNTIME_SCHEMA).deleteFrom('dead_letters').where('read_model', '=', rebuilt).execute();
+}
+
+/**
+ * At the switch, in its transaction: the new version's letters become the live name's. The old
+ * version's parked events the new one applied are resolved (by the rebuild); those it parked
+ * again stay parked, with its error; an event an admin already resolved stays resolved.
+ */
+export async function adoptRebuiltLetters(
+  tx: Kysely<RuntimeDB>,
+  live: string,
+  rebuilt: string,
+): Promise<void> {
+  await sql`
+    UPDATE ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} l SET error = r.error, attempts = l.attempts + 1
+    FROM ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} r
+    WHERE l.read_model = ${live} AND r.read_model = ${rebuilt} AND r.seq = l.seq AND l.status = 'parked'`.execute(
+    tx,
+  );
+  await sql`
+    UPDATE ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} l
+    SET status = 'retried', resolved_at = now(), resolved_by = 'rebuild'
+    WHERE l.read_model = ${live} AND l.status = 'parked' AND NOT EXISTS (
+      SELECT 1 FROM ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} r WHERE r.read_model = ${rebuilt} AND r.seq = l.seq)`.execute(
+    tx,
+  );
+  await sql`
+    UPDATE ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} r SET read_model = ${live}
+    WHERE r.read_model = ${rebuilt} AND NOT EXISTS (
+      SELECT 1 FROM ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} l WHERE l.read_model = ${live} AND l.seq = r.seq)`.execute(
+    tx,
+  );
+  await dropRebuiltLetters(tx, rebuilt);
 }

@@ -7,6 +7,7 @@ import type { RebuildVerification } from '../../contracts/admin.api.ts';
 import { commonErrors } from '../../contracts/errors.ts';
 import type { RawMessage } from '../../writers/log/decode.ts';
 import { applyIsolating } from './apply.ts';
+import { adoptRebuiltLetters } from './dead-letters.ts';
 import type { Replay } from './rebuild-replay.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
 import type { AnyProjection } from './types.ts';
@@ -58,7 +59,7 @@ export async function switchVerified(input: {
     // The live worker waits on this lock: a replay that keeps coming back empty gives up
     // rather than hold it (the pull itself fails when the stream ends before `atSeq`).
     for (let empty = 0; ; ) {
-      const { batch, done } = await replay.pull(atSeq);
+      const { batch, done } = await replay.pull(atSeq, { hurry: true });
       if (batch.length > 0) {
         await applyIsolating({ tx, projection, stream, messages: batch, schema: target, rebuilding: true });
         onApplied(batch);
@@ -89,6 +90,7 @@ export async function switchVerified(input: {
     if (!switching) return { kind: 'mismatch', verification };
     await sql`DROP SCHEMA ${sql.id(name)} CASCADE`.execute(tx);
     await sql`ALTER SCHEMA ${sql.id(target)} RENAME TO ${sql.id(name)}`.execute(tx);
+    await adoptRebuiltLetters(tx, name, target);
     await runtime
       .updateTable('checkpoints')
       .set({ updated_at: sql`now()` })

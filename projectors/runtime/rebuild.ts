@@ -10,8 +10,9 @@ import { commonErrors } from '../../contracts/errors.ts';
 import type { RawMessage } from '../../writers/log/decode.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { rebuildStart } from './baseline.ts';
+import { dropRebuiltLetters } from './dead-letters.ts';
 import { migrateSchema } from './migrate.ts';
-import { applyToVersion, openReplay } from './rebuild-replay.ts';
+import { applyToVersion, type ReplayMember, replayGroup } from './rebuild-replay.ts';
 import { claimRow, lockKey, type RebuildProgress } from './rebuild-status.ts';
 import { switchVerified } from './rebuild-switch.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB } from './tables.ts';
@@ -32,7 +33,12 @@ export type RebuildOptions = {
   signal?: AbortSignal;
   /** Called once this rebuild holds its lock and its row says so (errors before it are thrown). */
   onClaimed?: () => void;
+  /** Its place in a group of rebuilds that read the stream once (runner.rebuildTogether). */
+  together?: ReplayMember;
 };
+
+/** The most batches a rebuild leaves for its switch to read while the live worker waits. */
+export const CHASE_BATCHES = 4;
 
 /** Thrown inside the rebuild when it is cancelled; it ends as `cancelled`, not failed. */
 const CANCELLED = Symbol('cancelled');
@@ -40,26 +46,58 @@ const CANCELLED = Symbol('cancelled');
 export async function rebuild(
   input: { db: Kysely<RuntimeDB>; log: Log; projection: AnyProjection; batchSize?: number } & RebuildOptions,
 ): Promise<RebuildProgress> {
-  const { db, projection } = input;
-  if (projection.rebuildable === false) {
-    throw commonErrors.invalidRequest(`Read model ${projection.name} cannot be rebuilt beside itself.`);
+  const { projection } = input;
+  const member =
+    input.together ??
+    replayGroup({
+      log: input.log,
+      domain: projection.domain,
+      size: 1,
+      batchSize: input.batchSize ?? 500,
+    }).join(projection.name);
+  // Whatever ends it, its group no longer waits for it.
+  try {
+    if (projection.rebuildable === false) {
+      throw commonErrors.invalidRequest(`Read model ${projection.name} cannot be rebuilt beside itself.`);
+    }
+    return await rebuildLocked({ ...input, together: member });
+  } finally {
+    member.leave();
   }
+}
+
+function rebuildLocked(
+  input: { db: Kysely<RuntimeDB>; log: Log; projection: AnyProjection; batchSize?: number } & RebuildOptions,
+): Promise<RebuildProgress> {
+  const { db, projection } = input;
   return db.connection().execute(async (owner) => {
     const { rows } = await sql<{ ok: boolean }>`
       SELECT pg_try_advisory_lock(${lockKey(projection.name)}) AS ok`.execute(owner);
     if (!rows[0]?.ok) throw commonErrors.conflict(`A rebuild of ${projection.name} is already running.`);
     try {
-      return await rebuildHoldingLock(input);
+      // The new version is written on this session without waiting for each commit to reach
+      // the disk: a crash loses it anyway (a rebuild starts over), and the switch's own commit,
+      // made as every other, flushes all that came before it in the log.
+      await sql`SET synchronous_commit = off`.execute(owner);
+      return await rebuildHoldingLock({ ...input, writer: owner });
     } finally {
+      await sql`RESET synchronous_commit`.execute(owner).catch(() => undefined);
       await sql`SELECT pg_advisory_unlock(${lockKey(projection.name)})`.execute(owner).catch(() => undefined);
     }
   });
 }
 
 async function rebuildHoldingLock(
-  input: { db: Kysely<RuntimeDB>; log: Log; projection: AnyProjection; batchSize?: number } & RebuildOptions,
+  input: {
+    db: Kysely<RuntimeDB>;
+    /** The session that holds the rebuild's lock: the new version is written on it. */
+    writer: Kysely<RuntimeDB>;
+    log: Log;
+    projection: AnyProjection;
+    batchSize?: number;
+  } & RebuildOptions,
 ): Promise<RebuildProgress> {
-  const { db, log, projection, batchSize = 500, onProgress, signal, onClaimed } = input;
+  const { db, log, projection, batchSize = 500, onProgress, signal, onClaimed, together } = input;
   const acceptDifferences = input.acceptDifferences === true;
   const stream = log.names.stream(projection.domain);
   const target = `${projection.name}__next`;
@@ -126,6 +164,7 @@ async function rebuildHoldingLock(
 
   try {
     await sql`DROP SCHEMA IF EXISTS ${sql.id(target)} CASCADE`.execute(db);
+    await dropRebuiltLetters(db, target);
     await migrateSchema({ db: anyDb, schema: target, migrations: projection.migrations });
     const first = (await log.jsm.streams.info(stream)).state.first_seq;
     // Once old events have expired, from the baseline that sums them up.
@@ -133,20 +172,22 @@ async function rebuildHoldingLock(
       ? 0
       : await rebuildStart({ db: anyDb, readModel: projection.name, target, firstSeq: first });
     await projection.prepareRebuild?.({ db: anyDb, schema: target });
-    const replay = await openReplay({ log, projection, from: state.position, batchSize });
+    if (!together) throw new Error('a rebuild reads the log through its replay group');
+    const replay = await together.open({ from: state.position });
     state.targetSeq = await liveCheckpoint();
     await report('running');
 
-    // Up to the live version's checkpoint, never past it, chasing it while it moves; the
-    // last stretch is read under the switch's lock. The next batch is read while this one
-    // is written, so the log and the decoding overlap the database's work.
+    // Up to the live version's checkpoint, never past it, chasing it while it moves, until
+    // what is left is small: the last stretch is read under the switch's lock, with the live
+    // worker waiting. The next batch is read while this one is written, so the log and the
+    // decoding overlap the database's work.
     let lastReport = Date.now();
     let next = replay.pull(state.targetSeq);
-    for (let chases = 0; ; ) {
+    for (;;) {
       const { batch, done } = await next;
       if (batch.length === 0 && done) {
         const live = await liveCheckpoint();
-        if (live - state.targetSeq <= batchSize * 4 || ++chases > 20) break;
+        if (live - state.targetSeq <= batchSize * CHASE_BATCHES) break;
         state.targetSeq = live;
         next = replay.pull(state.targetSeq);
         next.catch(() => undefined);
@@ -155,7 +196,7 @@ async function rebuildHoldingLock(
       next = replay.pull(state.targetSeq);
       next.catch(() => undefined); // awaited above; never left unhandled if this batch fails first
       if (batch.length > 0) {
-        await applyToVersion({ db, projection, stream, schema: target, batch });
+        await applyToVersion({ db: input.writer, projection, stream, schema: target, batch });
         state.processed += batch.length;
         state.position = (batch.at(-1) as RawMessage).seq;
       }
@@ -195,5 +236,6 @@ async function rebuildHoldingLock(
   } finally {
     // Switched, it has taken the live name; otherwise the new version is of no more use.
     await sql`DROP SCHEMA IF EXISTS ${sql.id(target)} CASCADE`.execute(db).catch(() => undefined);
+    await dropRebuiltLetters(db, target).catch(() => undefined);
   }
 }

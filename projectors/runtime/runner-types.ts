@@ -40,6 +40,14 @@ export type ProjectorRunner = {
   onRewritten: (listener: (name: string) => void) => void;
   /** Resolves with the outcome: done, mismatch (nothing switched) or cancelled. */
   rebuild: (name: string, options?: RebuildOptions) => Promise<RebuildProgress>;
+  /**
+   * Rebuilds read models of one stream side by side from one read of the log, each verified
+   * and switched on its own: resolves with each one's outcome, in order; throws a failure.
+   */
+  rebuildTogether: (
+    names: readonly string[],
+    options?: Omit<RebuildOptions, 'together' | 'onClaimed'>,
+  ) => Promise<RebuildProgress[]>;
   rebuildStatus: (name: string) => Promise<RebuildProgress | null>;
   /** Asks the rebuild of `name` to stop, in whichever process it runs. */
   cancelRebuild: (name: string) => Promise<void>;

@@ -7,14 +7,15 @@ import type { Logger } from 'pino';
 import { commonErrors } from '../../contracts/errors.ts';
 import { toUnavailable } from '../../writers/log/link.ts';
 import type { Log } from '../../writers/log/open.ts';
-import { countParked, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
+import { countParked, dropRebuiltLetters, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
 import { leaderLocks } from './leader-locks.ts';
 import { refuseLogBehind } from './log-behind.ts';
 import { migrateSchema } from './migrate.ts';
 import { RENAMED } from './migrations/20261206T2100_read_model_names.ts';
 import { isReactor, reactorProjection } from './reactor.ts';
-import { type RebuildProgress, rebuild, rebuildStatus, requestCancel } from './rebuild.ts';
+import { type RebuildProgress, rebuildStatus, requestCancel } from './rebuild.ts';
 import { lockKey } from './rebuild-status.ts';
+import { runnerRebuilds } from './runner-rebuilds.ts';
 import type { ProjectorRunner, ProjectorStatus } from './runner-types.ts';
 import { sleep } from './sleep.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
@@ -62,8 +63,6 @@ export function createProjectorRunner({
   // listeners as there are read models and reactors, which is no leak.
   setMaxListeners(4 * projectors.length + 10, controller.signal);
   const running: Promise<void>[] = [];
-  /** Rebuilds under way in this process: stopping cancels them and waits for their end. */
-  const rebuilds = new Set<Promise<RebuildProgress>>();
   const reactorNames = new Set(projectors.filter(isReactor).map((p) => p.name));
   // A reactor runs as a projection with no tables (reactor.ts), lent this runner's waits.
   const projections = projectors.map((p) =>
@@ -115,7 +114,9 @@ export function createProjectorRunner({
     await rdb.transaction().execute(async (tx) => {
       const { rows } = await sql<{ ok: boolean }>`
         SELECT pg_try_advisory_xact_lock(${lockKey(name)}) AS ok`.execute(tx);
-      if (rows[0]?.ok) await sql`DROP SCHEMA IF EXISTS ${sql.id(`${name}__next`)} CASCADE`.execute(tx);
+      if (!rows[0]?.ok) return;
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(`${name}__next`)} CASCADE`.execute(tx);
+      await dropRebuiltLetters(tx, `${name}__next`);
     });
   }
 
@@ -197,6 +198,18 @@ export function createProjectorRunner({
       }
     }
   };
+
+  const rebuilds = runnerRebuilds({
+    db: rdb,
+    log,
+    batchSize,
+    find,
+    stopping: controller.signal,
+    onRebuildProgress,
+    reached,
+    applied,
+    rewritten,
+  });
 
   async function checkpoint(name: string): Promise<number> {
     const row = await rdb
@@ -311,7 +324,7 @@ export function createProjectorRunner({
     },
     stop: async () => {
       controller.abort();
-      await Promise.allSettled([...running, ...rebuilds]);
+      await Promise.allSettled([...running, ...rebuilds.running()]);
       await locks.close();
     },
     status,
@@ -324,35 +337,8 @@ export function createProjectorRunner({
       const mine = leaders.has(name) ? reached.get(name) : undefined;
       return mine ?? (await checkpoint(name));
     },
-    rebuild: async (name, options = {}) => {
-      const report = (p: RebuildProgress) => {
-        onRebuildProgress?.(p);
-        options.onProgress?.(p);
-      };
-      // Stopping the hub cancels its rebuilds too (they drop their new version and end).
-      const signal = options.signal
-        ? AbortSignal.any([options.signal, controller.signal])
-        : controller.signal;
-      const run = rebuild({
-        db: rdb,
-        log,
-        projection: find(name),
-        batchSize,
-        ...options,
-        signal,
-        onProgress: report,
-      });
-      rebuilds.add(run);
-      const done = await run.finally(() => rebuilds.delete(run));
-      if (done.status !== 'done') return done;
-      // The switch moved the checkpoint; waiters on this process learn it here.
-      if (done.targetSeq > (reached.get(name) ?? 0)) {
-        reached.set(name, done.targetSeq);
-        applied.emit(name, done.targetSeq);
-      }
-      rewritten(name);
-      return done;
-    },
+    rebuild: rebuilds.one,
+    rebuildTogether: rebuilds.together,
     onRewritten: (listener) => {
       rewriteListeners.push(listener);
     },

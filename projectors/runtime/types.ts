@@ -48,7 +48,8 @@ export type Projection<DB = unknown, E extends Envelope = Envelope> = {
   retainedOnly?: boolean;
   /**
    * Columns a rebuild may fill differently from the live worker (a time of arrival), per
-   * table: left out when a rebuild is compared with the live version before it switches.
+   * table: left out when a rebuild is compared with the live version before it switches (the
+   * rows are still counted). `['*']` leaves a table out whole, its row count too.
    */
   unverified?: Readonly<Record<string, readonly string[]>>;
   /** False when the projection writes outside its own schema and cannot be rebuilt beside itself. */

@@ -1,6 +1,7 @@
 // Verify against real Postgres: a lineage sequence the live version holds as 0 (unknown until
 // rebuilt: a column added late, a row an older worker wrote) is no difference whatever the
-// rebuild found; a known live sequence that differs, or any other column, still is.
+// rebuild found; a known live sequence that differs, or any other column, still is. A table
+// whose columns are all unverified still has its rows counted.
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../test/db.ts';
@@ -95,5 +96,49 @@ describe('verify and lineage sequences', () => {
     const found = await compare();
     expect(found.equal).toBe(false);
     expect(found.tables[0]?.differences).toEqual([{ key: { id: 'a' }, kind: 'live', columns: [] }]);
+  });
+});
+
+describe('a table whose columns are all unverified', () => {
+  const unverified = { items: ['id', 'title', 'last_seq'] };
+  const all = () => compareVersions({ db, live: LIVE, rebuilt: REBUILT, atSeq: 9, unverified });
+
+  it('still counts its rows, and names a row only one side has', async () => {
+    await versions(
+      [
+        { id: 'a', title: 'A', last_seq: 1 },
+        { id: 'b', title: 'B', last_seq: 2 },
+      ],
+      [{ id: 'a', title: 'Z', last_seq: 5 }],
+    );
+    const found = await all();
+    expect(found.equal).toBe(false);
+    expect(found.tables[0]).toMatchObject({ liveRows: 2, rebuiltRows: 1, equal: false });
+    expect(found.tables[0]?.differences).toEqual([{ key: { id: 'b' }, kind: 'live', columns: [] }]);
+  });
+
+  it('is equal when both sides hold as many rows, whatever is in them', async () => {
+    await versions([{ id: 'a', title: 'A', last_seq: 1 }], [{ id: 'a', title: 'Z', last_seq: 5 }]);
+    const found = await all();
+    expect(found.equal).toBe(true);
+    expect(found.tables[0]).toMatchObject({ liveRows: 1, rebuiltRows: 1 });
+  });
+
+  it("leaves a table out whole, row count too, when told ['*']", async () => {
+    await versions([{ id: 'a', title: 'A', last_seq: 1 }], []);
+    const found = await compareVersions({
+      db,
+      live: LIVE,
+      rebuilt: REBUILT,
+      atSeq: 9,
+      unverified: { items: ['*'] },
+    });
+    expect(found).toMatchObject({ equal: true, tables: [] });
+  });
+
+  it('is unequal when only one side has the table', async () => {
+    await versions([{ id: 'a', title: 'A', last_seq: 1 }], [{ id: 'a', title: 'A', last_seq: 1 }]);
+    await sql`DROP TABLE ${sql.id(REBUILT, 'items')}`.execute(db);
+    expect((await all()).equal).toBe(false);
   });
 });

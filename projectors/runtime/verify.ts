@@ -14,8 +14,14 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { RebuildDifference, RebuildTableCheck, RebuildVerification } from '../../contracts/admin.api.ts';
 import type { Lineage } from './lineage.ts';
 
-/** Columns left out of the comparison, per table (values that legitimately differ). */
+/**
+ * Columns left out of the comparison, per table (values that legitimately differ). Their rows
+ * are still counted; `['*']` leaves the table out whole, its rows too.
+ */
 export type Unverified = Readonly<Record<string, readonly string[]>>;
+
+/** The `unverified` entry of a table left out whole. */
+export const WHOLE_TABLE = '*';
 
 /** Kysely's own bookkeeping in every read model's schema: when each migration ran differs. */
 const BOOKKEEPING = new Set(['kysely_migration', 'kysely_migration_lock']);
@@ -83,11 +89,25 @@ async function seqsDiffer(input: {
   return rows[0]?.found === true;
 }
 
-async function measure(db: Kysely<unknown>, schema: string, table: string, columns: string[]) {
-  if (columns.length === 0) return { rows: 0, hash: '0' };
+/**
+ * Rows and a content hash over `columns`. A table this side lacks has neither; one whose
+ * columns are all unverified still has its rows counted (its hash is then of nothing).
+ */
+async function measure(input: {
+  db: Kysely<unknown>;
+  schema: string;
+  table: string;
+  present: boolean;
+  columns: string[];
+}) {
+  const { db, schema, table, present, columns } = input;
+  if (!present) return { rows: 0, hash: '0' };
+  const hash =
+    columns.length === 0
+      ? sql`'0'`
+      : sql`coalesce(sum(hashtextextended(${rowOf('t', columns)}::text, 0)::numeric), 0)::text`;
   const { rows } = await sql<{ n: string; h: string }>`
-    SELECT count(*) AS n, coalesce(sum(hashtextextended(${rowOf('t', columns)}::text, 0)::numeric), 0)::text AS h
-    FROM ${sql.table(`${schema}.${table}`)} t`.execute(db);
+    SELECT count(*) AS n, ${hash} AS h FROM ${sql.table(`${schema}.${table}`)} t`.execute(db);
   return { rows: Number(rows[0]?.n ?? 0), hash: rows[0]?.h ?? '0' };
 }
 
@@ -143,15 +163,27 @@ async function checkTable(input: {
 }): Promise<RebuildTableCheck> {
   const { db, live, rebuilt, table, seq } = input;
   const kept = (cs: string[]) => cs.filter((c) => !input.unverified.includes(c));
-  const [liveColumns, rebuiltColumns] = [
-    kept(await columnsOf(db, live, table)),
-    kept(await columnsOf(db, rebuilt, table)),
-  ];
+  const [liveAll, rebuiltAll] = [await columnsOf(db, live, table), await columnsOf(db, rebuilt, table)];
+  const [liveColumns, rebuiltColumns] = [kept(liveAll), kept(rebuiltAll)];
+  // A table only one side has reads as having no columns on the other.
+  const both = liveAll.length > 0 && rebuiltAll.length > 0;
   const seqs = seq && liveColumns.includes(seq) && rebuiltColumns.includes(seq) ? [seq] : [];
   const hashed = (cs: string[]) => cs.filter((c) => !seqs.includes(c));
-  const a = await measure(db, live, table, hashed(liveColumns));
-  const b = await measure(db, rebuilt, table, hashed(rebuiltColumns));
-  const sameShape = liveColumns.join(',') === rebuiltColumns.join(',');
+  const a = await measure({
+    db,
+    schema: live,
+    table,
+    present: liveAll.length > 0,
+    columns: hashed(liveColumns),
+  });
+  const b = await measure({
+    db,
+    schema: rebuilt,
+    table,
+    present: rebuiltAll.length > 0,
+    columns: hashed(rebuiltColumns),
+  });
+  const sameShape = both && liveColumns.join(',') === rebuiltColumns.join(',');
   const key = sameShape && seqs.length > 0 ? await primaryKeyOf(db, rebuilt, table) : [];
   const equal =
     sameShape &&
@@ -159,7 +191,8 @@ async function checkTable(input: {
     a.hash === b.hash &&
     !(await seqsDiffer({ db, live, rebuilt, table, key, seqs }));
   const common = liveColumns.filter((c) => rebuiltColumns.includes(c));
-  const canSample = !equal && liveColumns.length > 0 && rebuiltColumns.length > 0 && common.length > 0;
+  // With every column unverified the key still names rows only one side has.
+  const canSample = !equal && both;
   return {
     table,
     liveRows: a.rows,
@@ -197,7 +230,7 @@ export async function compareVersions(input: {
   const { db, live, rebuilt, atSeq, unverified = {}, lineage = {} } = input;
   const names = [...new Set([...(await tablesOf(db, live)), ...(await tablesOf(db, rebuilt))])].sort();
   const tables: RebuildTableCheck[] = [];
-  for (const table of names) {
+  for (const table of names.filter((t) => !unverified[t]?.includes(WHOLE_TABLE))) {
     // A table only one side has reads as having no columns on the other: unequal.
     tables.push(
       await checkTable({
