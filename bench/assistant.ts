@@ -1,8 +1,12 @@
 // Figure: the assistant's time to first token through Hearth beside talking directly to the
 // same local streaming server (test/ollama.ts, Ollama's NDJSON protocol), `concurrency`
 // conversations at a time, in rounds that take turns. Each prompt is new, so the prompt cache
-// never answers. Through Hearth a prompt also writes PromptSubmitted before asking upstream.
-import { startFakeOllama } from '../test/ollama.ts';
+// never answers. Through Hearth a prompt also writes PromptSubmitted while asking upstream.
+// The figure's model server answers as a local model does: a 60-word answer at 50 words a
+// second, so 16 conversations are 16 people waiting on answers. Beside it, the same with a
+// server that answers five words at once (pace 0): no time between conversations, a measure of
+// how many prompts a second the hub takes rather than of the wait it adds.
+import { ANSWER, startFakeOllama } from '../test/ollama.ts';
 import { startBenchHub } from './bench-hub.ts';
 import type { BenchContext } from './context.ts';
 import { round } from './lanes.ts';
@@ -30,21 +34,28 @@ async function firstToken(url: string, init: RequestInit, marker: string): Promi
   return at;
 }
 
+/** A local model's answer: 60 words, one every 20 ms. */
+const PACED = { words: 60, paceMs: 20 };
+
 export async function measureAssistant({
   ctx,
   conversations,
+  saturated,
   concurrency = 16,
   rounds = 2,
   step,
 }: {
   ctx: BenchContext;
+  /** Conversations a round with the paced model server. */
   conversations: number;
+  /** Conversations a round with the model server that answers at once. */
+  saturated: number;
   concurrency?: number;
   rounds?: number;
   step: (text: string) => void;
 }): Promise<FigureResult> {
   const ollama = await startFakeOllama();
-  ollama.pace = 0;
+  const paced = Array.from({ length: PACED.words }, (_, i) => (i === 0 ? 'Word' : ` word${i}`));
   const { base, origin, stop } = await startBenchHub(ctx, 'assistant', undefined, {
     OLLAMA_URL: ollama.url,
     HEARTH_COMMAND_RATE_LIMIT: '1000000',
@@ -81,9 +92,9 @@ export async function measureAssistant({
         },
         '"content"',
       );
-    const run = async (ask: () => Promise<number>) => {
+    const run = async (ask: () => Promise<number>, count: number) => {
       const times: number[] = [];
-      let left = conversations;
+      let left = count;
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
           while (left-- > 0) times.push(await ask());
@@ -92,12 +103,22 @@ export async function measureAssistant({
       return times;
     };
     const totals = { hearth: [] as number[], direct: [] as number[] };
+    const fast = { hearth: [] as number[], direct: [] as number[] };
     for (let i = 0; i < rounds; i++) {
       step(
-        `assistant: ${conversations} conversations, ${concurrency} at a time, direct then through Hearth (round ${i + 1})`,
+        `assistant: ${conversations} conversations, ${concurrency} at a time, a local model's pace, direct then through Hearth (round ${i + 1})`,
       );
-      totals.direct.push(...(await run(direct)));
-      totals.hearth.push(...(await run(viaHearth)));
+      ollama.answer = paced;
+      ollama.pace = PACED.paceMs;
+      totals.direct.push(...(await run(direct, conversations)));
+      totals.hearth.push(...(await run(viaHearth, conversations)));
+      step(
+        `assistant: ${saturated} conversations, ${concurrency} at a time, answered at once (round ${i + 1})`,
+      );
+      ollama.answer = ANSWER;
+      ollama.pace = 0;
+      fast.direct.push(...(await run(direct, saturated)));
+      fast.hearth.push(...(await run(viaHearth, saturated)));
     }
     const measured = (label: string, times: number[]): Measurement => {
       const sorted = [...times].sort((a, b) => a - b);
@@ -113,14 +134,24 @@ export async function measureAssistant({
     const hearth = measured('time to first token through Hearth (p50)', totals.hearth);
     const straight = measured('straight to the model server (p50), same run', totals.direct);
     const overhead = round(hearth.value - straight.value, 2);
+    const fastHearth = measured('through Hearth, answered at once', fast.hearth);
+    const fastDirect = measured('straight, answered at once', fast.direct);
     return {
       id: 'assistant',
-      title: `Assistant time to first token, ${concurrency} concurrent conversations`,
+      title: `Assistant time to first token, ${concurrency} concurrent conversations with a local model's pace`,
       figure: {
         ...hearth,
         label: 'added by Hearth at p50',
         value: overhead,
-        details: { ...hearth.details, hearthP50Ms: hearth.value },
+        details: {
+          ...hearth.details,
+          hearthP50Ms: hearth.value,
+          answer: `${PACED.words} words, ${PACED.paceMs} ms apart`,
+          atOnceAddedP50Ms: round(fastHearth.value - fastDirect.value, 2),
+          atOnceHearthP50Ms: fastHearth.value,
+          atOnceHearthP99Ms: fastHearth.details?.p99Ms ?? 0,
+          atOnceDirectP50Ms: fastDirect.value,
+        },
       },
       baseline: straight,
       target: { description: 'at most 10 ms added at p50', below: 10 },

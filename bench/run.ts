@@ -101,7 +101,12 @@ async function main() {
       figures.push(await measureTracing({ ctx, seconds: Math.max(2, Math.round(10 * scale)), step }));
     if (wants('assistant'))
       figures.push(
-        await measureAssistant({ ctx, conversations: Math.max(32, Math.round(400 * scale)), step }),
+        await measureAssistant({
+          ctx,
+          conversations: Math.max(32, Math.round(128 * scale)),
+          saturated: Math.max(32, Math.round(400 * scale)),
+          step,
+        }),
       );
     if (wants('chat') || wants('fanout')) {
       const fanout = await measureChatFanout({ ctx, ...config.chat.fanout, step });

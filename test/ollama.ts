@@ -27,6 +27,8 @@ export type FakeOllama = {
   cancelled: () => Promise<void>;
   /** Delay between two words, in milliseconds. */
   pace: number;
+  /** The words of an answer (ANSWER unless set; the bench sets a longer one). */
+  answer: readonly string[];
   /** While true, every connection is dropped at once, as by a server that is down. */
   down: boolean;
   stop: () => Promise<void>;
@@ -43,6 +45,7 @@ export async function startFakeOllama(): Promise<FakeOllama> {
     url: '',
     requests,
     pace: 5,
+    answer: ANSWER,
     down: false,
     cancelled: () => new Promise<void>((resolve) => onCancel.push(resolve)),
     stop: async () => undefined,
@@ -90,7 +93,8 @@ export async function startFakeOllama(): Promise<FakeOllama> {
       res.end(line({ model, message: { role: 'assistant', content: '' }, done: true, eval_count: 70 }));
       return;
     }
-    res.write(token(model, ANSWER[0] as string));
+    const words = fake.answer;
+    res.write(token(model, words[0] as string));
     if (model === 'slow') {
       // Alive but saying nothing (as a model thinking), so that only a cancel ends it.
       const alive = setInterval(() => res.write(token(model, '')), 100);
@@ -109,7 +113,7 @@ export async function startFakeOllama(): Promise<FakeOllama> {
       res.socket?.destroy();
       return;
     }
-    for (const word of ANSWER.slice(1)) {
+    for (const word of words.slice(1)) {
       await new Promise((r) => setTimeout(r, fake.pace));
       res.write(token(model, word));
     }
@@ -122,7 +126,7 @@ export async function startFakeOllama(): Promise<FakeOllama> {
         done: true,
         done_reason: 'stop',
         prompt_eval_count: 12,
-        eval_count: ANSWER.length,
+        eval_count: words.length,
       }),
     );
   };
