@@ -55,7 +55,7 @@ export async function chat(
   if (url === undefined) throw assistantErrors.notConfigured();
   const user = c.get('user');
   const role = user.role ?? 'member';
-  const { prefs, system, applied } = await systemPromptsFor(deps.db, { id: user.id, role });
+  const { prefs, system, applied } = await systemPromptsFor(deps, { id: user.id, role });
   const model = body.model ?? (prefs.assistant_model || config.defaultModel);
   const conversationId = body.conversation_id ?? randomUUID();
   const earlier = body.conversation_id ? await caughtUp(deps, conversationId) : undefined;

@@ -1,9 +1,15 @@
-// The system messages a member's prompt is sent with: for a child, the family's children's
-// prompt (its current version) first, then the member's own prompt from their preferences.
-// Both are read at once, so a child's prompt costs no extra round trip before the model is asked.
-import type { Kysely } from 'kysely';
+// The system messages a member's prompt is sent with: the member's own prompt from their
+// preferences, then for a child the family's children's prompt (its current version) last, so
+// the family's rules have the last word over whatever a child writes in their own. For a child the
+// children's prompt is read only as of the last prompts event in the log (else 503): a read
+// model behind must not let a child's chat go out without it. The log's last sequence and both
+// reads go at once, so a child's prompt costs no extra round trip while the model is caught up.
+import { commonErrors } from '../../contracts/errors.ts';
+import { ASSISTANT_CONVERSATIONS } from '../../projectors/assistant-conversations/projection.ts';
 import { childrenPrompt } from '../../projectors/assistant-conversations/prompt-queries.ts';
 import { memberPreferences, type StoredPreferences } from '../../projectors/preferences-members/queries.ts';
+import type { HubDeps } from '../http/deps.ts';
+import { READ_AFTER_TIMEOUT_MS } from '../http/read-after.ts';
 import type { ChatMessage } from './ollama.ts';
 
 export type SystemPrompts = {
@@ -15,19 +21,34 @@ export type SystemPrompts = {
 };
 
 export async function systemPromptsFor(
-  db: Kysely<unknown>,
+  deps: Pick<HubDeps, 'db' | 'log' | 'projectors'>,
   user: { id: string; role: string },
 ): Promise<SystemPrompts> {
   const [prefs, family] = await Promise.all([
-    memberPreferences(db, user.id),
-    user.role === 'child' ? childrenPrompt(db) : undefined,
+    memberPreferences(deps.db, user.id),
+    user.role === 'child' ? caughtUpChildrenPrompt(deps) : undefined,
   ]);
   const system: ChatMessage[] = [];
-  if (family) system.push({ role: 'system', content: family.text });
   if (prefs.assistant_prompt) system.push({ role: 'system', content: prefs.assistant_prompt });
+  if (family) system.push({ role: 'system', content: family.text });
   return {
     prefs,
     system,
     applied: { systemPromptId: family?.prompt_id ?? '', systemPromptVersion: family?.version ?? 0 },
   };
+}
+
+/** The children's prompt as of the log's last prompts event: waits (bounded) for it, else 503. */
+async function caughtUpChildrenPrompt({ db, log, projectors }: Pick<HubDeps, 'db' | 'log' | 'projectors'>) {
+  const [last, read] = await Promise.all([
+    log.jsm.direct
+      .getMessage(log.names.stream('assistant'), { last_by_subj: log.names.assistant.prompts() })
+      .then((m) => m?.seq ?? 0)
+      .catch(() => 0),
+    childrenPrompt(db),
+  ]);
+  if (read.appliedSeq >= last) return read.prompt;
+  if (!(await projectors.waitFor(ASSISTANT_CONVERSATIONS, last, READ_AFTER_TIMEOUT_MS)))
+    throw commonErrors.notCaughtUp(undefined, { readModel: ASSISTANT_CONVERSATIONS, after: last });
+  return (await childrenPrompt(db)).prompt;
 }
