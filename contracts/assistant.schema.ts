@@ -85,6 +85,8 @@ export const assistantSettingsBody: JSONSchemaType<AssistantSettingsBody> = {
 /** A system prompt's text: the family's words for the assistant, bounded like a prompt. */
 export const MAX_SYSTEM_PROMPT = 8000;
 export const MAX_PROMPT_NAME = 80;
+/** The most prompts a family keeps (removed ones not counted): a create past it is refused. */
+export const MAX_SYSTEM_PROMPTS = 100;
 
 const promptName = { type: 'string', minLength: 1, maxLength: MAX_PROMPT_NAME, pattern: '\\S' } as const;
 const promptText = { type: 'string', minLength: 1, maxLength: MAX_SYSTEM_PROMPT, pattern: '\\S' } as const;

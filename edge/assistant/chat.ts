@@ -76,7 +76,7 @@ export async function chat(
     preferences.get(user.id),
     body.conversation_id ? caughtUp(deps, conversationId) : undefined,
     quota ? readUsage(deps.db, { memberId: user.id, now }) : undefined,
-    familyPromptFor(deps.db, role),
+    familyPromptFor(deps, role),
   ]);
   if (earlier && earlier.conversation.member_id !== user.id) throw assistantErrors.notYours();
   const model = body.model ?? (prefs.assistant_model || config.defaultModel);

@@ -1,7 +1,9 @@
 // The admins' system prompts over a whole hub: created, saved as new versions with the old ones
-// readable, a stale change refused (409), removed; the children's prompt sent upstream before a
-// child's own prompt and recorded on the prompt's event; hostile ids and bodies refused with the
-// envelope, and none of it open to members or children.
+// readable, a stale change refused (409), removed; the children's prompt sent upstream after a
+// child's own prompt (the family's rules have the last word) and recorded on the prompt's event,
+// and never left out while its read model is behind (503); hostile ids and bodies refused with
+// the envelope, and none of it open to members or children.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   SystemPromptAnswer,
@@ -10,6 +12,7 @@ import type {
 } from '../../contracts/assistant.api.ts';
 import { MAX_SYSTEM_PROMPT } from '../../contracts/assistant.schema.ts';
 import { AssistantEventSchema } from '../../contracts/gen/hearth/assistant/v1/events_pb.ts';
+import { ASSISTANT_CONVERSATIONS } from '../../projectors/assistant-conversations/projection.ts';
 import { startTestHub, type TestClient, type TestHub } from '../../test/hub.ts';
 import { type FakeOllama, startFakeOllama } from '../../test/ollama.ts';
 import { sseReader } from '../../test/sse.ts';
@@ -173,7 +176,7 @@ describe('an admin managing system prompts', () => {
 });
 
 describe("the children's prompt", () => {
-  it('is sent before the child’s own prompt, at its current version, and recorded on the prompt', async () => {
+  it('is sent after the child’s own prompt, at its current version, and recorded on the prompt', async () => {
     const { prompt_id: id } = await create('Children', 'Speak simply; never share addresses.');
     expect((await json<SystemPromptsAnswer>(await forChildren(id))).children_prompt_id).toBe(id);
     expect((await list()).children_prompt_id).toBe(id);
@@ -185,8 +188,8 @@ describe("the children's prompt", () => {
 
     const first = await ask(kid, 'What is a volcano?');
     expect(first.sent).toEqual([
-      { role: 'system', content: 'Speak simply; never share addresses.' },
       { role: 'system', content: 'Call me Captain.' },
+      { role: 'system', content: 'Speak simply; never share addresses.' },
       { role: 'user', content: 'What is a volcano?' },
     ]);
     expect(await submitted(first.conversationId)).toMatchObject({
@@ -198,7 +201,10 @@ describe("the children's prompt", () => {
       200,
     );
     const second = await ask(kid, 'What is a volcano?');
-    expect(second.sent[0]).toEqual({ role: 'system', content: 'Speak simply.' });
+    expect(second.sent.slice(0, 2)).toEqual([
+      { role: 'system', content: 'Call me Captain.' },
+      { role: 'system', content: 'Speak simply.' },
+    ]);
     expect(await submitted(second.conversationId)).toMatchObject({
       systemPromptId: id,
       systemPromptVersion: 2,
@@ -218,12 +224,56 @@ describe("the children's prompt", () => {
 
     const { prompt_id: id } = await create('Brief', 'Be brief.');
     expect((await forChildren(id)).status).toBe(200);
-    expect((await ask(kid, 'Hello again?')).sent[0]).toEqual({ role: 'system', content: 'Be brief.' });
+    expect((await ask(kid, 'Hello again?')).sent[1]).toEqual({ role: 'system', content: 'Be brief.' });
     expect((await admin.request(`${PROMPTS}/${id}/remove`, { body: { expected_version: 1 } })).status).toBe(
       200,
     );
     expect((await list()).children_prompt_id).toBeNull();
     expect((await ask(kid, 'And now?')).sent[0]).toEqual({ role: 'system', content: 'Call me Captain.' });
+  });
+
+  it('is never left out while its read model is behind: the change and a child’s chat answer 503', async () => {
+    const { prompt_id: id } = await create('Careful', 'Be careful.');
+    const { db, projectors } = t.hub.deps;
+    const waitFor = projectors.waitFor;
+    projectors.waitFor = (name, seq) => waitFor(name, seq, 100); // keep the waits short
+    // A transaction holding the children's row keeps the read model from applying their prompt.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const lock = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holding = db.transaction().execute(async (trx) => {
+      await sql`SELECT * FROM ${sql.table(`${ASSISTANT_CONVERSATIONS}.children_prompt`)} FOR UPDATE`.execute(
+        trx,
+      );
+      locked();
+      await held;
+    });
+    try {
+      await lock;
+      const lagging = await forChildren(id);
+      expect(lagging.status).toBe(503);
+      expect(await lagging.json()).toMatchObject({ code: 'not_caught_up', error: expect.any(String) });
+      const asked = ollama.requests.length;
+      const chat = await kid.request('/api/v1/assistant/chat', {
+        body: { prompt: 'Hi?', model: 'llama3.2' },
+      });
+      expect(chat.status).toBe(503);
+      expect(await chat.json()).toMatchObject({ code: 'not_caught_up' });
+      expect(ollama.requests).toHaveLength(asked);
+      // Members have no children's prompt to wait for.
+      expect((await ask(ann, 'Hi?')).sent).toEqual([{ role: 'user', content: 'Hi?' }]);
+    } finally {
+      release();
+      await holding;
+      projectors.waitFor = waitFor;
+    }
+    expect((await ask(kid, 'Hi again?')).sent[1]).toEqual({ role: 'system', content: 'Be careful.' });
+    expect((await list()).children_prompt_id).toBe(id);
   });
 
   it('can only be a prompt that exists', async () => {

@@ -16,6 +16,7 @@ import {
   savePromptBody,
   UUID_PATTERN,
 } from '../../contracts/assistant.schema.ts';
+import { commonErrors } from '../../contracts/errors.ts';
 import { ASSISTANT_CONVERSATIONS } from '../../projectors/assistant-conversations/projection.ts';
 import type { StoredPrompt } from '../../projectors/assistant-conversations/prompt-queries.ts';
 import {
@@ -47,10 +48,14 @@ export function promptRoutes({ deps, writer }: { deps: HubDeps; writer: Assistan
   const manage = requirePermission(auth, ASSISTANT_PERMISSIONS.manage);
   const app = new Hono<HubEnv>();
 
-  /** Appends, then waits (bounded) until the read model has it, as the settings do. */
+  /**
+   * Appends, then waits (bounded) until the read model has it; 503 not_caught_up when it does not
+   * in time (the change is written: a retry with the same Idempotency-Key answers it again).
+   */
   const change = async (command: PromptCommand, meta: ReturnType<typeof commandMeta>) => {
     const result = await writer.prompts(command, meta);
-    await deps.projectors.waitFor(ASSISTANT_CONVERSATIONS, result.seq, READ_AFTER_TIMEOUT_MS);
+    if (!(await deps.projectors.waitFor(ASSISTANT_CONVERSATIONS, result.seq, READ_AFTER_TIMEOUT_MS)))
+      throw commonErrors.notCaughtUp(undefined, { readModel: ASSISTANT_CONVERSATIONS, after: result.seq });
     return result;
   };
 

@@ -1,6 +1,8 @@
 // Reading the admins' system prompts: the list, one with its versions, and the children's
 // prompt as a child's conversation applies it.
 import type { Kysely, Selectable } from 'kysely';
+import { jsonObjectFrom } from 'kysely/helpers/postgres';
+import { MAX_SYSTEM_PROMPTS } from '../../contracts/assistant.schema.ts';
 import { ASSISTANT_CONVERSATIONS } from './projection.ts';
 import type { AssistantDB, SystemPromptRow, SystemPromptVersionRow } from './tables.ts';
 
@@ -31,6 +33,7 @@ export async function listSystemPrompts(
       .where('removed', '=', false)
       .orderBy('name')
       .orderBy('prompt_id')
+      .limit(MAX_SYSTEM_PROMPTS)
       .execute(),
     of(db).selectFrom('children_prompt').select('prompt_id').where('id', '=', 'family').executeTakeFirst(),
   ]);
@@ -60,13 +63,33 @@ export async function findSystemPrompt(
 
 export type AppliedPrompt = { prompt_id: string; version: number; text: string };
 
-/** The current version of the prompt every child's conversation gets, if any: one read. */
-export async function childrenPrompt(db: Kysely<unknown>): Promise<AppliedPrompt | undefined> {
-  return of(db)
-    .selectFrom('children_prompt as c')
-    .innerJoin('system_prompts as p', 'p.prompt_id', 'c.prompt_id')
-    .select(['p.prompt_id', 'p.version', 'p.text'])
-    .where('c.id', '=', 'family')
-    .where('p.removed', '=', false)
-    .executeTakeFirst();
+/**
+ * The current version of the prompt every child's conversation gets, if any, and the last
+ * prompts event the read model had applied when it was read (each one stamps a row's last_seq),
+ * so a caller can tell whether the answer is older than the log: one read.
+ */
+export async function childrenPrompt(
+  db: Kysely<unknown>,
+): Promise<{ prompt: AppliedPrompt | undefined; appliedSeq: number }> {
+  const row = await of(db)
+    .selectNoFrom((eb) => [
+      jsonObjectFrom(
+        eb
+          .selectFrom('children_prompt as c')
+          .innerJoin('system_prompts as p', 'p.prompt_id', 'c.prompt_id')
+          .select(['p.prompt_id', 'p.version', 'p.text'])
+          .where('c.id', '=', 'family')
+          .where('p.removed', '=', false),
+      ).as('prompt'),
+      eb
+        .selectFrom('system_prompts')
+        .select((s) => s.fn.max('last_seq').as('seq'))
+        .as('prompts_seq'),
+      eb.selectFrom('children_prompt').select('last_seq').where('id', '=', 'family').as('children_seq'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    prompt: row.prompt ?? undefined,
+    appliedSeq: Math.max(Number(row.prompts_seq ?? 0), Number(row.children_seq ?? 0)),
+  };
 }

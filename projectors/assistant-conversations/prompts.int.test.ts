@@ -26,6 +26,13 @@ const meta = (): CommandMeta => ({
 const run = async (command: PromptCommand) => {
   const { seq } = await writer.prompts(command, meta());
   expect(await runner.waitFor(ASSISTANT_CONVERSATIONS, seq, 5000)).toBe(true);
+  return seq;
+};
+/** The children's prompt, checking the read says it has applied the last prompts event. */
+const childrens = async (last: number) => {
+  const { prompt, appliedSeq } = await childrenPrompt(rt.db);
+  expect(appliedSeq).toBe(last);
+  return prompt;
 };
 const rows = async () =>
   Object.fromEntries(
@@ -78,15 +85,17 @@ describe('the system prompts read model', () => {
   });
 
   it("gives a child's conversation the children's prompt at its current version", async () => {
-    expect(await childrenPrompt(rt.db)).toBeUndefined();
-    await run({ type: 'setChildren', promptId: kind, by: 'admin' });
-    expect(await childrenPrompt(rt.db)).toEqual({
+    const before = await childrenPrompt(rt.db);
+    expect(before.prompt).toBeUndefined();
+    expect(before.appliedSeq).toBeGreaterThan(0);
+    const chosen = await run({ type: 'setChildren', promptId: kind, by: 'admin' });
+    expect(await childrens(chosen)).toEqual({
       prompt_id: kind,
       version: 2,
       text: 'Be kind and patient.',
     });
-    await run(save(kind, 2, 'Be kind, patient and short.'));
-    expect(await childrenPrompt(rt.db)).toEqual({
+    const saved = await run(save(kind, 2, 'Be kind, patient and short.'));
+    expect(await childrens(saved)).toEqual({
       prompt_id: kind,
       version: 3,
       text: 'Be kind, patient and short.',
@@ -95,19 +104,21 @@ describe('the system prompts read model', () => {
   });
 
   it('removes a prompt from the list, keeps its versions, and the children then have none', async () => {
-    await run({ type: 'remove', promptId: kind, expectedVersion: 3, by: 'admin' });
+    const removed = await run({ type: 'remove', promptId: kind, expectedVersion: 3, by: 'admin' });
     expect((await listSystemPrompts(rt.db)).prompts.map((p) => p.name)).toEqual(['Brief']);
     expect((await listSystemPrompts(rt.db)).childrenPromptId).toBe('');
     const found = await findSystemPrompt(rt.db, kind);
     expect(found?.prompt.removed).toBe(true);
     expect(found?.versions).toHaveLength(3);
-    expect(await childrenPrompt(rt.db)).toBeUndefined();
+    expect(await childrens(removed)).toBeUndefined();
   });
 
   it('rebuilds from the log into the same rows', async () => {
     const before = await rows();
     expect(before.system_prompt_versions).toHaveLength(4);
+    const { appliedSeq } = await childrenPrompt(rt.db);
     expect(await runner.rebuild(ASSISTANT_CONVERSATIONS)).toMatchObject({ status: 'done', remaining: 0 });
     expect(await rows()).toEqual(before);
+    expect((await childrenPrompt(rt.db)).appliedSeq).toBe(appliedSeq);
   });
 });

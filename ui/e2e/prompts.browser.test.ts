@@ -1,6 +1,6 @@
 // The assistant's system prompts in the console, in a real browser: the admin adds prompts,
 // edits one into a new version and reads both versions, is told when someone saved a newer
-// version first, chooses the children's prompt, and removes it after a confirmation (the
+// version first and then shown it (no page reload), chooses the children's prompt, and removes it after a confirmation (the
 // children then have none). Axe on each state.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,26 +76,35 @@ describe.skipIf(withoutBrowser)('system prompts in the console', () => {
     // Another admin saves version 3 while this one edits version 2: refused, and said so.
     await ana.getByRole('button', { name: 'Edit the prompt Kind' }).click();
     await editor.waitFor();
-    const id = await ana.evaluate(async () => {
+    const other = await ana.evaluate(async () => {
       const list = (await (await fetch('/api/v1/admin/assistant/prompts')).json()) as {
         prompts: { prompt_id: string; name: string }[];
       };
       const found = list.prompts.find((p) => p.name === 'Kind')?.prompt_id ?? '';
-      await fetch(`/api/v1/admin/assistant/prompts/${found}`, {
+      const res = await fetch(`/api/v1/admin/assistant/prompts/${found}`, {
         method: 'PUT',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ expected_version: 2, name: 'Kind', text: 'Someone else’s words.' }),
       });
-      return found;
+      return { id: found, status: res.status };
     });
-    expect(id).not.toBe('');
+    expect(other).toEqual({ id: expect.stringMatching(/./), status: 200 });
     await editor.getByLabel('Prompt').fill('Mine.');
     await editor.getByRole('button', { name: 'Save version 3' }).click();
     await editor.getByText(/version 3, not 2/).waitFor();
+    // Refused, the prompts are reloaded: the editor offers the version after the newer one,
+    // keeps what this admin wrote, and the list shows the other admin's words.
+    await editor.getByRole('button', { name: 'Save version 4' }).waitFor();
+    expect(await editor.getByLabel('Prompt').inputValue()).toBe('Mine.');
+    await kind.filter({ hasText: 'Someone else’s words.' }).waitFor();
+    await editor.getByRole('button', { name: 'Cancel' }).click();
+    expect(await kind.getByRole('cell').nth(2).textContent()).toBe('3');
+    await ana.getByRole('button', { name: 'Edit the prompt Kind' }).click();
+    await editor.getByRole('button', { name: 'Save version 4' }).waitFor();
+    expect(await editor.getByLabel('Prompt').inputValue()).toBe('Someone else’s words.');
     await editor.getByRole('button', { name: 'Cancel' }).click();
 
     const children = ana.getByLabel('Children’s prompt');
-    await ana.reload();
     await children.selectOption({ label: 'Kind' });
     await kind.getByText('children').waitFor();
     await expectAccessible(ana, 'a children’s prompt chosen');

@@ -21,5 +21,9 @@ export const assistantErrors = defineErrors('assistant', {
   modelRefused: { status: 403, message: 'This model is not allowed for you.' },
   overQuota: { status: 429, message: 'Your assistant quota is used up.' },
   noSuchPrompt: { status: 404, message: 'No such system prompt.' },
+  tooManyPrompts: {
+    status: 409,
+    message: 'The family has as many system prompts as it may keep. Remove one, then create another.',
+  },
   tooLarge: { status: 413, message: 'The prompt is too long.' },
 });

@@ -1,12 +1,13 @@
 import { create } from '@bufbuild/protobuf';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { MAX_SYSTEM_PROMPTS } from '../../contracts/assistant.schema.ts';
 import {
   ChildrenPromptSetSchema,
   SystemPromptRemovedSchema,
   SystemPromptSavedSchema,
 } from '../../contracts/gen/hearth/assistant/v1/events_pb.ts';
 import { deciderSpec } from '../../test/decider.ts';
-import { promptsAggregate } from './prompts.ts';
+import { type PromptsState, promptsAggregate } from './prompts.ts';
 import type { AssistantEventBody } from './state.ts';
 
 const spec = deciderSpec(promptsAggregate.decider);
@@ -119,5 +120,64 @@ describe("an admin choosing the children's prompt", () => {
       .given([saved(1), removed(1)])
       .when({ type: 'setChildren', promptId: 'p1', by: 'admin' })
       .thenFails('assistant.no_such_prompt');
+  });
+});
+
+describe('a removal cut short between its two events', () => {
+  it('finishes when retried: the children are left without the removed prompt', () =>
+    spec
+      .given([saved(1), children('p1'), removed(1)])
+      .when({ type: 'remove', promptId: 'p1', expectedVersion: 1, by: 'admin' })
+      .thenEmits([children('')]));
+
+  it('is done once the children are cleared', () =>
+    spec
+      .given([saved(1), children('p1'), removed(1), children('')])
+      .when({ type: 'remove', promptId: 'p1', expectedVersion: 1, by: 'admin' })
+      .thenFails('assistant.no_such_prompt'));
+});
+
+describe('how many prompts a family keeps', () => {
+  const ids = Array.from({ length: MAX_SYSTEM_PROMPTS }, (_, i) => `p${i}`);
+  const full = ids.map((id) => saved(1, id));
+
+  it(`refuses a create past ${MAX_SYSTEM_PROMPTS} live prompts`, () =>
+    spec.given(full).when(save(0, 'new')).thenFails('assistant.too_many_prompts'));
+
+  it('still saves a new version of one when full', () =>
+    spec
+      .given(full)
+      .when(save(1, 'p3'))
+      .thenEmits([saved(2, 'p3')]));
+
+  it('creates again once one is removed', () =>
+    spec
+      .given([...full, removed(1, 'p0')])
+      .when(save(0, 'new'))
+      .thenEmits([saved(1, 'new')]));
+
+  it('keeps no removed prompt in its list, and refuses to bring one back by its id', () => {
+    const { initialState, evolve } = promptsAggregate.decider;
+    const state = [saved(1), saved(1, 'p2'), removed(1)].reduce(evolve, initialState);
+    expect(state.prompts).toEqual([{ id: 'p2', version: 1 }]);
+    spec
+      .given([saved(1), removed(1)])
+      .when(save(0))
+      .thenFails('conflict');
+  });
+
+  it('reads a snapshot that kept removed prompts, marked', () => {
+    const old = {
+      prompts: [
+        { id: 'p1', version: 2, removed: true },
+        { id: 'p2', version: 1, removed: false },
+      ],
+      children: '',
+    };
+    const state = promptsAggregate.decider.evolve(old as unknown as PromptsState, children('p2'));
+    expect(state).toEqual({ prompts: [{ id: 'p2', version: 1 }], removed: ['p1'], children: 'p2' });
+    expect(() => promptsAggregate.decider.decide(save(2), old as unknown as PromptsState)).toThrow(
+      /no such/i,
+    );
   });
 });

@@ -1,8 +1,9 @@
 // The admins' named system prompts: each save is a new version (old ones stay in the log), a
 // change against an older version than the last is told so (409), and one prompt may be the
 // children's, applied to every child's conversation. One aggregate for the family: the
-// children's choice must name a live prompt, and a family keeps a handful of prompts.
+// children's choice must name a live prompt, and a family keeps at most MAX_SYSTEM_PROMPTS.
 import { create } from '@bufbuild/protobuf';
+import { MAX_SYSTEM_PROMPTS } from '../../contracts/assistant.schema.ts';
 import { commonErrors } from '../../contracts/errors.ts';
 import {
   type AssistantEvent,
@@ -15,12 +16,18 @@ import type { AggregateType } from '../log/append.ts';
 import { assistantErrors } from './errors.ts';
 import type { AssistantEventBody } from './state.ts';
 
-/** No words: decisions need only which prompts exist and at which version. */
+/** No words: decisions need only which prompts are live and at which version. */
 export type PromptsState = {
-  prompts: { id: string; version: number; removed: boolean }[];
+  /** The live prompts (at most MAX_SYSTEM_PROMPTS). */
+  prompts: { id: string; version: number }[];
+  /** The newest removed prompts' ids, so a late retried create cannot bring one back. */
+  removed: string[];
   /** The children's prompt's id, '' for none. */
   children: string;
 };
+
+/** How many removed ids the state remembers. */
+const REMEMBER_REMOVED = 100;
 
 export type SavePrompt = {
   type: 'save';
@@ -36,20 +43,35 @@ export type RemovePrompt = { type: 'remove'; promptId: string; expectedVersion: 
 export type SetChildrenPrompt = { type: 'setChildren'; promptId: string; by: string };
 export type PromptCommand = SavePrompt | RemovePrompt | SetChildrenPrompt;
 
-export const initialPrompts: PromptsState = { prompts: [], children: '' };
+export const initialPrompts: PromptsState = { prompts: [], removed: [], children: '' };
 
-export function evolvePrompts(state: PromptsState, event: AssistantEventBody): PromptsState {
+/** A snapshot taken when removed prompts stayed in the list, marked, reads as today's state. */
+function current(state: PromptsState): PromptsState {
+  if (state.removed) return state;
+  const old = state.prompts as { id: string; version: number; removed?: boolean }[];
+  return {
+    prompts: old.filter((p) => !p.removed).map(({ id, version }) => ({ id, version })),
+    removed: old.filter((p) => p.removed).map((p) => p.id),
+    children: state.children,
+  };
+}
+
+export function evolvePrompts(before: PromptsState, event: AssistantEventBody): PromptsState {
+  const state = current(before);
   switch (event.case) {
     case 'systemPromptSaved': {
       const { promptId: id, version } = event.value;
       const others = state.prompts.filter((p) => p.id !== id);
-      return { ...state, prompts: [...others, { id, version, removed: false }] };
+      return { ...state, prompts: [...others, { id, version }] };
     }
-    case 'systemPromptRemoved':
+    case 'systemPromptRemoved': {
+      const id = event.value.promptId;
       return {
         ...state,
-        prompts: state.prompts.map((p) => (p.id === event.value.promptId ? { ...p, removed: true } : p)),
+        prompts: state.prompts.filter((p) => p.id !== id),
+        removed: [...state.removed.filter((r) => r !== id), id].slice(-REMEMBER_REMOVED),
       };
+    }
     case 'childrenPromptSet':
       return { ...state, children: event.value.promptId };
     default:
@@ -57,14 +79,16 @@ export function evolvePrompts(state: PromptsState, event: AssistantEventBody): P
   }
 }
 
-export function decidePrompts(command: PromptCommand, state: PromptsState): AssistantEventBody[] {
-  const found = state.prompts.find((p) => p.id === command.promptId);
-  const live = found && !found.removed ? found : undefined;
+export function decidePrompts(command: PromptCommand, before: PromptsState): AssistantEventBody[] {
+  const state = current(before);
+  const live = state.prompts.find((p) => p.id === command.promptId);
   switch (command.type) {
     case 'save': {
-      if (command.expectedVersion === 0 && found)
+      if (command.expectedVersion === 0 && (live || state.removed.includes(command.promptId)))
         throw commonErrors.conflict('A prompt with this id exists already.');
       if (command.expectedVersion !== 0 && !live) throw assistantErrors.noSuchPrompt();
+      if (!live && state.prompts.length >= MAX_SYSTEM_PROMPTS)
+        throw assistantErrors.tooManyPrompts(undefined, { max: MAX_SYSTEM_PROMPTS });
       const version = live?.version ?? 0;
       if (command.expectedVersion !== version) throw stale(version, command.expectedVersion);
       return [
@@ -81,6 +105,9 @@ export function decidePrompts(command: PromptCommand, state: PromptsState): Assi
       ];
     }
     case 'remove': {
+      // Removed, but the children's still (a crash between the two appends): finish the removal.
+      if (!live && command.promptId !== '' && state.children === command.promptId)
+        return [childrenSet('', command.by)];
       if (!live) throw assistantErrors.noSuchPrompt();
       if (command.expectedVersion !== live.version) throw stale(live.version, command.expectedVersion);
       const removed: AssistantEventBody = {

@@ -1,5 +1,6 @@
 // The dialogs of the prompts screen: editing a prompt (saved as its next version, refused when
-// someone saved a newer one first) and reading its versions, newest first.
+// someone saved a newer one first: the prompts are reloaded, and the editor then offers the
+// version after the newer one, keeping what the admin wrote) and reading its versions.
 import { type FormEvent, useCallback, useId, useState } from 'react';
 import type { SystemPrompt } from '../../../contracts/assistant.api.ts';
 import { MAX_PROMPT_NAME, MAX_SYSTEM_PROMPT } from '../../../contracts/assistant.schema.ts';
@@ -15,10 +16,14 @@ export function PromptEditor({
   prompt,
   onClose,
   onSaved,
+  onRefused,
 }: {
+  /** As last loaded: a reload after a refusal brings its newest version. */
   prompt: SystemPrompt;
   onClose: () => void;
   onSaved: () => Promise<void>;
+  /** The save was refused (a newer version, or the prompt gone): reload the prompts. */
+  onRefused: () => Promise<unknown>;
 }) {
   const id = useId();
   const [name, setName] = useState(prompt.name);
@@ -30,13 +35,18 @@ export function PromptEditor({
       savePrompt(prompt.prompt_id, { expected_version: prompt.version, name: name.trim(), text }),
     );
     if (done) await onSaved();
+    else await onRefused();
   };
   return (
     <Dialog
       open
       title={`Edit “${prompt.name}”`}
       description={`Saving makes version ${prompt.version + 1}; version ${prompt.version} stays readable.`}
-      onClose={onClose}
+      onClose={() => {
+        // Closed after a refusal: the prompts are reloaded again, should that reload have failed.
+        if (action.error) void onRefused();
+        onClose();
+      }}
       actions={
         <Button
           type="submit"

@@ -1,6 +1,7 @@
 // The assistant's system prompts: the family's named prompts (each save a new version, the old
-// ones readable), and the one every child's conversation gets before the child's own prompt.
-// A change against a prompt someone else changed first is refused; the admin reloads it.
+// ones readable), and the one every child's conversation gets after the child's own prompt (the
+// family's rules have the last word). A change against a prompt someone else changed first is
+// refused, and the prompts are reloaded so the editor shows the newer version.
 import { type FormEvent, useId, useState } from 'react';
 import type { SystemPrompt } from '../../../contracts/assistant.api.ts';
 import { MAX_PROMPT_NAME, MAX_SYSTEM_PROMPT } from '../../../contracts/assistant.schema.ts';
@@ -32,11 +33,14 @@ export function PromptsScreen() {
   const prompts = useLoad(getPrompts);
   const [name, setName] = useState('');
   const [text, setText] = useState('');
-  const [editing, setEditing] = useState<SystemPrompt | null>(null);
+  const [opened, setOpened] = useState<SystemPrompt | null>(null);
   const [viewing, setViewing] = useState<SystemPrompt | null>(null);
   const [removing, setRemoving] = useState<SystemPrompt | null>(null);
   const action = useAction();
   const list = prompts.data?.prompts ?? [];
+  // The editor shows the prompt as last loaded (after a reload, its newest version); one removed
+  // meanwhile stays as it was opened, so the refusal can be read.
+  const editing = opened && (list.find((p) => p.prompt_id === opened.prompt_id) ?? opened);
   const children = prompts.data?.children_prompt_id ?? null;
 
   const add = async (e: FormEvent) => {
@@ -64,7 +68,7 @@ export function PromptsScreen() {
     <div className="flex flex-col gap-4">
       <Section
         title="Assistant prompts"
-        description="System prompts tell the family assistant how to answer. Each save keeps the earlier versions. The children's prompt comes first in every child's conversation, before the child's own prompt."
+        description="System prompts tell the family assistant how to answer. Each save keeps the earlier versions. The children's prompt comes last in every child's conversation, after the child's own prompt, so the family's rules win."
       >
         {prompts.error && !prompts.data && (
           <LoadError message={prompts.error} onRetry={() => void prompts.reload()} />
@@ -125,7 +129,7 @@ export function PromptsScreen() {
                           variant="outline"
                           size="sm"
                           data-requires={MANAGE}
-                          onClick={() => setEditing(p)}
+                          onClick={() => setOpened(p)}
                         >
                           Edit<span className="sr-only"> the prompt {p.name}</span>
                         </Button>
@@ -190,11 +194,12 @@ export function PromptsScreen() {
       {editing && (
         <PromptEditor
           prompt={editing}
-          onClose={() => setEditing(null)}
+          onClose={() => setOpened(null)}
           onSaved={async () => {
-            setEditing(null);
+            setOpened(null);
             await prompts.reload();
           }}
+          onRefused={() => prompts.reload()}
         />
       )}
       {viewing && <PromptVersions prompt={viewing} onClose={() => setViewing(null)} />}

@@ -63,7 +63,7 @@ export type PromptSubmitted = Message<"hearth.assistant.v1.PromptSubmitted"> & {
   turn: number;
 
   /**
-   * The family's system prompt applied before the member's own ("" when none: a child's
+   * The family's system prompt applied after the member's own ("" when none: a child's
    * conversation gets the children's prompt), and its version.
    *
    * @generated from field: string system_prompt_id = 7;
