@@ -7,6 +7,8 @@ export type AssistantStatus = {
   default_model: string;
   /** Children's conversations are readable by the family's admins; the child's screen says so. */
   transcript_visible_to_admins: boolean;
+  /** The models this member may choose; null when they cannot be listed (any name is checked when asked). */
+  models: string[] | null;
 };
 
 export type ConversationSummary = {

@@ -39,6 +39,7 @@ import type { PromptCache } from './cache.ts';
 import { chat } from './chat.ts';
 import type { AssistantConfig } from './config.ts';
 import type { Admissions } from './limits.ts';
+import { modelChoices } from './models.ts';
 import { promptRoutes } from './prompts.ts';
 import type { SettingsMemory } from './settings-memory.ts';
 
@@ -77,14 +78,17 @@ export function assistantRoutes({
   const manage = requirePermission(auth, ASSISTANT_PERMISSIONS.manage);
   const app = new Hono<HubEnv>();
 
-  app.get('/assistant/status', use, (c) =>
-    c.json({
+  const choices = modelChoices({ config, settings });
+  app.get('/assistant/status', use, async (c) => {
+    const role = c.get('user').role ?? 'member';
+    return c.json({
       configured: config.ollamaUrl !== undefined,
       help: config.ollamaUrl === undefined ? `No model server is configured. ${HELP}` : '',
       default_model: config.defaultModel,
-      transcript_visible_to_admins: c.get('user').role === 'child',
-    } satisfies AssistantStatus),
-  );
+      transcript_visible_to_admins: role === 'child',
+      models: await choices(role),
+    } satisfies AssistantStatus);
+  });
 
   app.post('/assistant/chat', use, promptSize, jsonBody(chatBody), (c) =>
     chat(c, c.req.valid('json'), { deps, writer, config, cache, settings, admissions, preferences }),

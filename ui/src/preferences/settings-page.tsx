@@ -8,19 +8,16 @@ import {
   LANGUAGE_TAGS,
   LANGUAGES,
   type Language,
-  MAX_ASSISTANT_MODEL,
-  MAX_ASSISTANT_PROMPT,
   THEMES,
   type Theme,
 } from '../../../contracts/preferences.schema.ts';
 import { Section } from '../components/section.tsx';
 import { Alert } from '../components/ui/alert.tsx';
 import { Button } from '../components/ui/button.tsx';
-import { Input } from '../components/ui/input.tsx';
-import { Textarea } from '../components/ui/textarea.tsx';
 import { KIND_LABELS } from '../home/words.ts';
 import { errorMessage } from '../lib/http.ts';
 import { usePageTitle } from '../lib/title.ts';
+import { AssistantForm } from './assistant-form.tsx';
 import { preferencesStore, usePreferences } from './store.ts';
 
 export const SETTINGS_PATH = '/settings';
@@ -92,7 +89,7 @@ export function SettingsPage() {
   );
 }
 
-type Save = (change: Parameters<typeof preferencesStore.save>[0]) => Promise<boolean>;
+export type Save = (change: Parameters<typeof preferencesStore.save>[0]) => Promise<boolean>;
 
 function ThemePicker({ theme, onPick }: { theme: Theme; onPick: (t: Theme) => void }) {
   return (
@@ -191,66 +188,6 @@ function NotificationsPicker({
           </label>
         ))}
       </fieldset>
-    </Section>
-  );
-}
-
-function AssistantForm({ preferences, save }: { preferences: MemberPreferences; save: Save }) {
-  const [draft, setDraft] = useState<{ model: string; prompt: string } | null>(null);
-  const [said, setSaid] = useState('');
-  const { model, prompt } = draft ?? {
-    model: preferences.assistant_model,
-    prompt: preferences.assistant_prompt,
-  };
-  const edit = (change: Partial<{ model: string; prompt: string }>) => {
-    setSaid('');
-    setDraft({ model, prompt, ...change });
-  };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (await save({ assistant_model: model.trim(), assistant_prompt: prompt })) {
-      setDraft(null);
-      setSaid('Saved.');
-    }
-  };
-  return (
-    <Section title="Assistant" description="Which model answers you, and what it should always know.">
-      <form className="flex flex-col gap-3" onSubmit={submit} aria-label="Assistant">
-        <label htmlFor="assistant-model" className="flex flex-col gap-1 text-sm">
-          Model
-          <Input
-            id="assistant-model"
-            value={model}
-            maxLength={MAX_ASSISTANT_MODEL}
-            placeholder="The family’s default"
-            onChange={(e) => edit({ model: e.target.value })}
-          />
-        </label>
-        <div className="flex flex-col gap-1 text-sm">
-          <label htmlFor="assistant-prompt">Your instructions</label>
-          <Textarea
-            id="assistant-prompt"
-            value={prompt}
-            maxLength={MAX_ASSISTANT_PROMPT}
-            rows={5}
-            aria-describedby="assistant-prompt-count assistant-prompt-erased"
-            onChange={(e) => edit({ prompt: e.target.value })}
-          />
-          {/* Outside the label: the field's name stays the same as the count changes. */}
-          <p className="text-xs text-muted-foreground">
-            <span id="assistant-prompt-count">
-              {prompt.length} / {MAX_ASSISTANT_PROMPT}.
-            </span>{' '}
-            <span id="assistant-prompt-erased">Erased with your other words if you ask.</span>
-          </p>
-        </div>
-        <div className="flex items-center gap-3">
-          <Button type="submit">Save</Button>
-          <span className="text-sm text-muted-foreground" aria-live="polite">
-            {said}
-          </span>
-        </div>
-      </form>
     </Section>
   );
 }
