@@ -63,7 +63,7 @@ export async function measureFeed({
         filters: [log.names.domainFilter('identity')],
         startSeq: 1,
         feed: { keyId: 'bench', buffered: 0, close: () => undefined },
-        canOpen: async () => false,
+        canOpen: () => false,
         write: (chunk) => sse.write(chunk).then(() => undefined),
         ended: () => ended || sse.aborted,
         options: DEFAULT_FEED,
