@@ -93,7 +93,12 @@ export function eventRoutes({
       if (!personal) return false;
       if (domain !== 'chat') return true;
       const dm = isDm(subject);
-      return typeof dm === 'boolean' ? !dm : dm.then((d) => !d, () => false);
+      return typeof dm === 'boolean'
+        ? !dm
+        : dm.then(
+            (d) => !d,
+            () => false,
+          );
     };
     let closed = false;
     let cut = (): void => undefined;

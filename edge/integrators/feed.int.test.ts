@@ -46,9 +46,23 @@ describe('a feed asking what a reader may open', () => {
       options: { batch: 16, heartbeatMs: 200 },
     });
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(events.map((e) => e.payload.userId)).toEqual(['plain', 'promised', 'plain', 'promised', 'plain', 'promised']);
+    expect(events.map((e) => e.payload.userId)).toEqual([
+      'plain',
+      'promised',
+      'plain',
+      'promised',
+      'plain',
+      'promised',
+    ]);
     expect(events.map((e) => e.personal)).toEqual(['clear', 'sealed', 'clear', 'sealed', 'clear', 'sealed']);
-    expect(events.map((e) => e.payload.ipAddress ?? '')).toEqual(['127.0.0.1', '', '127.0.0.1', '', '127.0.0.1', '']);
+    expect(events.map((e) => e.payload.ipAddress ?? '')).toEqual([
+      '127.0.0.1',
+      '',
+      '127.0.0.1',
+      '',
+      '127.0.0.1',
+      '',
+    ]);
     // Six events in one batch (two at most, should the server split them): two or four asks.
     expect([...asked.values()].every((n) => n <= 2)).toBe(true);
   });

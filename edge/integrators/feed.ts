@@ -134,35 +134,42 @@ async function render(ctx: RenderContext, batch: JsMsg[]): Promise<string> {
       open = typeof answer === 'boolean' ? answer : await answer;
       opens.set(subject, open);
     }
-    const msg = { subject, seq: streamSeq(m), data: m.data };
-    const frame = publicFrame(ctx, msg, open);
+    const msg: Source = { subject, seq: streamSeq(m), data: m.data, open };
+    const frame = publicFrame(ctx, msg);
     out += typeof frame === 'string' ? frame : await frame(missing);
   }
   return out;
 }
 
-type Source = { subject: string; seq: number; data: Uint8Array };
+/** A message to send, and whether this reader may have its personal fields. */
+type Source = { subject: string; seq: number; data: Uint8Array; open: boolean };
 
 /**
  * The event's SSE frame, or, for an event sealed under a key not loaded yet, a function that
  * waits for the key (or gives up on it) and then makes the frame. Empty for an undecodable one.
  */
-function publicFrame(
-  ctx: RenderContext,
-  msg: Source,
-  open: boolean,
-): string | ((missing: Set<string>) => Promise<string>) {
+function publicFrame(ctx: RenderContext, msg: Source): string | ((missing: Set<string>) => Promise<string>) {
   try {
-    return frameOf(toPublicEvent({ domain: ctx.domain, stream: ctx.stream, msg, open }));
+    return frameOf(toPublicEvent({ domain: ctx.domain, stream: ctx.stream, msg, open: msg.open }));
   } catch (err) {
-    if (err instanceof KeyPending) return (missing) => waitForKey(ctx, msg, open, missing);
+    if (err instanceof KeyPending) return (missing) => waitForKey({ ctx, msg, missing });
     skipped(ctx, msg, err);
     return '';
   }
 }
 
-async function waitForKey(ctx: RenderContext, msg: Source, open: boolean, missing: Set<string>): Promise<string> {
+async function waitForKey({
+  ctx,
+  msg,
+  missing,
+}: {
+  ctx: RenderContext;
+  msg: Source;
+  /** Keys looked for long enough in this batch. */
+  missing: Set<string>;
+}): Promise<string> {
   const { domain, stream, logger, ended } = ctx;
+  let open = msg.open;
   for (let attempt = 0; ; attempt++) {
     try {
       return frameOf(toPublicEvent({ domain, stream, msg, open }));
