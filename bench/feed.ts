@@ -50,24 +50,29 @@ export async function measureFeed({
   step('feed: the SSE feed over HTTP');
   const app = new Hono();
   const logger = pino({ level: 'silent' });
+  // The feed ends a pull after its reader left; the stream is deleted only then, or the pull
+  // in flight fails with "consumer deleted".
+  const feeds = new Set<Promise<void>>();
   app.get('/events', (c) =>
     streamSSE(c, async (sse) => {
       let ended = false;
       sse.onAbort(() => {
         ended = true;
       });
-      await runFeed({
+      const running = runFeed({
         log,
         logger,
         domain: 'identity',
         filters: [log.names.domainFilter('identity')],
         startSeq: 1,
         feed: { keyId: 'bench', buffered: 0, close: () => undefined },
-        canOpen: async () => false,
+        canOpen: () => false,
         write: (chunk) => sse.write(chunk).then(() => undefined),
         ended: () => ended || sse.aborted,
         options: DEFAULT_FEED,
       });
+      feeds.add(running);
+      await running.finally(() => feeds.delete(running));
     }),
   );
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
@@ -120,6 +125,7 @@ export async function measureFeed({
     };
   } finally {
     server.close();
+    await Promise.allSettled([...feeds]);
     await log.jsm.streams.delete(stream).catch(() => undefined);
   }
 }

@@ -88,8 +88,18 @@ export function eventRoutes({
       startSeq = Number(m[2]) + 1;
     }
     const personal = holder.scopes.has(`${domain}:personal`);
-    const canOpen = async (subject: string) =>
-      personal && !(domain === 'chat' && (await isDm(subject).catch(() => true)));
+    // Answered at once where it can be: a feed asks for every subject it sends.
+    const canOpen = (subject: string): boolean | Promise<boolean> => {
+      if (!personal) return false;
+      if (domain !== 'chat') return true;
+      const dm = isDm(subject);
+      return typeof dm === 'boolean'
+        ? !dm
+        : dm.then(
+            (d) => !d,
+            () => false,
+          );
+    };
     let closed = false;
     let cut = (): void => undefined;
     // A revoke ends the response at once, even one waiting on a reader that stopped reading.
@@ -141,17 +151,19 @@ export function eventRoutes({
 function dmChannels(db: Kysely<unknown>, names: Names) {
   const kinds = new LRUCache<string, string>({ max: 10_000 });
   const depth = names.chat.members('x').split('.').length - 2; // index of the channel id
-  return async (subject: string): Promise<boolean> => {
+  const lookUp = async (id: string): Promise<boolean> => {
+    const { rows } = await sql<{ kind: string }>`
+      SELECT kind FROM chat_channels.channels WHERE id = ${id}`.execute(db);
+    const kind = rows[0]?.kind;
+    if (kind === undefined) return true;
+    kinds.set(id, kind);
+    return kind === 'dm';
+  };
+  // A channel seen before is answered without a promise.
+  return (subject: string): boolean | Promise<boolean> => {
     const id = subject.split('.')[depth];
     if (!id || !subject.includes('.chat.channel.')) return false;
-    let kind = kinds.get(id);
-    if (kind === undefined) {
-      const { rows } = await sql<{ kind: string }>`
-        SELECT kind FROM chat_channels.channels WHERE id = ${id}`.execute(db);
-      kind = rows[0]?.kind;
-      if (kind === undefined) return true;
-      kinds.set(id, kind);
-    }
-    return kind === 'dm';
+    const kind = kinds.get(id);
+    return kind === undefined ? lookUp(id) : kind === 'dm';
   };
 }

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import type { FeedDomain } from '../../contracts/integrators.api.ts';
+import type { FeedDomain, PublicEvent } from '../../contracts/integrators.api.ts';
 import { streamSeq } from '../../writers/log/decode.ts';
 import { fetchKey, KeyPending } from '../../writers/log/keys.ts';
 import type { Log } from '../../writers/log/open.ts';
@@ -24,7 +24,7 @@ export type FeedOptions = {
 /** Pauses before looking again for a sealing key not loaded yet (about 3.5 s in all). */
 const KEY_WAITS_MS = [20, 50, 100, 200, 400, 800, 1000, 1000];
 
-export const DEFAULT_FEED: FeedOptions = { batch: 256, heartbeatMs: 15_000 };
+export const DEFAULT_FEED: FeedOptions = { batch: 1024, heartbeatMs: 15_000 };
 
 export async function runFeed({
   log,
@@ -45,8 +45,11 @@ export async function runFeed({
   /** First sequence to send; undefined: only what is appended from now. */
   startSeq: number | undefined;
   feed: OpenFeed;
-  /** May this reader have the personal fields of the event on this subject? */
-  canOpen: (subject: string) => Promise<boolean>;
+  /**
+   * May this reader have the personal fields of the event on this subject? A plain boolean
+   * when known at once, so most events cost no promise.
+   */
+  canOpen: (subject: string) => boolean | Promise<boolean>;
   /** Writes a chunk, resolving once the reader has taken it. */
   write: (chunk: string) => Promise<void>;
   /** True once the reader left, the key was revoked or expired. */
@@ -63,34 +66,34 @@ export async function runFeed({
       : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, startSeq) }),
     ...(serverFilter ? { filter_subjects: serverFilter } : {}),
   });
+  const ctx: RenderContext = { log, logger, domain, stream, filters, canOpen, ended };
   let idleSince = Date.now();
   try {
     while (!ended()) {
-      const batch: JsMsg[] = [];
       const iter = await consumer.fetch({
         max_messages: options.batch,
         // nats.js asks at least a second of a pull.
         expires: Math.max(1000, Math.min(options.heartbeatMs, 5000)),
       });
-      let chunk = '';
+      const batch: JsMsg[] = [];
       for await (const m of iter) {
         batch.push(m);
-        feed.buffered = batch.length;
         // Everything in hand is written in one chunk; under load that is a whole batch.
         if (iter.getPending() > 0 && batch.length < options.batch) continue;
-        chunk += await render({ log, logger, domain, stream, filters, batch, canOpen, ended });
+        feed.buffered = batch.length;
+        const chunk = await render(ctx, batch);
         batch.length = 0;
         if (chunk.length > 0) {
           await write(chunk);
-          chunk = '';
           idleSince = Date.now();
         }
         feed.buffered = 0;
         if (ended()) break;
       }
       if (batch.length > 0) {
-        chunk += await render({ log, logger, domain, stream, filters, batch, canOpen, ended });
-        if (chunk) await write(chunk);
+        feed.buffered = batch.length;
+        const chunk = await render(ctx, batch);
+        if (chunk.length > 0) await write(chunk);
         feed.buffered = 0;
       }
       if (Date.now() - idleSince >= options.heartbeatMs && !ended()) {
@@ -104,64 +107,102 @@ export async function runFeed({
   }
 }
 
-async function render({
-  log,
-  logger,
-  domain,
-  stream,
-  filters,
-  batch,
-  canOpen,
-  ended,
-}: {
+type RenderContext = {
   log: Log;
   logger: Logger;
   domain: FeedDomain;
   stream: string;
   filters: string[];
-  batch: JsMsg[];
-  canOpen: (subject: string) => Promise<boolean>;
+  canOpen: (subject: string) => boolean | Promise<boolean>;
   ended: () => boolean;
-}): Promise<string> {
+};
+
+/** The batch as one string of SSE frames; awaits only a subject's first asynchronous answer. */
+async function render(ctx: RenderContext, batch: JsMsg[]): Promise<string> {
+  const { filters, canOpen } = ctx;
   let out = '';
   // Keys looked for long enough in this batch: their other events go out withheld at once.
   const missing = new Set<string>();
+  // One question per subject and batch; most batches carry few subjects.
+  const opens = new Map<string, boolean>();
   for (const m of batch) {
-    if (filters.length > 1 && !filters.some((f) => subjectMatches(f, m.subject))) continue;
-    const msg = { subject: m.subject, seq: streamSeq(m), data: m.data };
-    let open = await canOpen(m.subject);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const event = toPublicEvent({ domain, stream, msg, open });
-        out += `id: ${event.id}\nevent: event\ndata: ${JSON.stringify(event)}\n\n`;
-        break;
-      } catch (err) {
-        if (err instanceof KeyPending) {
-          // Made by another process a moment ago: look again, a little later each time. A key
-          // still nowhere (or a reader gone) does not hold the feed up, nor leave a gap in it:
-          // the event goes out with its personal fields withheld.
-          const wait = KEY_WAITS_MS[attempt];
-          if (wait !== undefined && !missing.has(err.keyId) && !ended()) {
-            await fetchKey(err.keyId);
-            await sleep(wait);
-            await fetchKey(err.keyId);
-            continue;
-          }
-          missing.add(err.keyId);
-          logger.warn(
-            { stream, seq: msg.seq, keyId: err.keyId },
-            'feed withheld the fields of a key not loaded',
-          );
-          open = false;
-          continue;
-        }
-        logger.warn(
-          { err, stream, seq: msg.seq, ns: log.names.stream(domain) },
-          'feed skipped an undecodable event',
-        );
-        break;
-      }
+    const subject = m.subject;
+    if (filters.length > 1 && !filters.some((f) => subjectMatches(f, subject))) continue;
+    let open = opens.get(subject);
+    if (open === undefined) {
+      const answer = canOpen(subject);
+      open = typeof answer === 'boolean' ? answer : await answer;
+      opens.set(subject, open);
     }
+    const msg: Source = { subject, seq: streamSeq(m), data: m.data, open };
+    const frame = publicFrame(ctx, msg);
+    out += typeof frame === 'string' ? frame : await frame(missing);
   }
   return out;
+}
+
+/** A message to send, and whether this reader may have its personal fields. */
+type Source = { subject: string; seq: number; data: Uint8Array; open: boolean };
+
+/**
+ * The event's SSE frame, or, for an event sealed under a key not loaded yet, a function that
+ * waits for the key (or gives up on it) and then makes the frame. Empty for an undecodable one.
+ */
+function publicFrame(ctx: RenderContext, msg: Source): string | ((missing: Set<string>) => Promise<string>) {
+  try {
+    return frameOf(toPublicEvent({ domain: ctx.domain, stream: ctx.stream, msg, open: msg.open }));
+  } catch (err) {
+    if (err instanceof KeyPending) return (missing) => waitForKey({ ctx, msg, missing });
+    skipped(ctx, msg, err);
+    return '';
+  }
+}
+
+async function waitForKey({
+  ctx,
+  msg,
+  missing,
+}: {
+  ctx: RenderContext;
+  msg: Source;
+  /** Keys looked for long enough in this batch. */
+  missing: Set<string>;
+}): Promise<string> {
+  const { domain, stream, logger, ended } = ctx;
+  let open = msg.open;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return frameOf(toPublicEvent({ domain, stream, msg, open }));
+    } catch (err) {
+      if (!(err instanceof KeyPending)) {
+        skipped(ctx, msg, err);
+        return '';
+      }
+      // Made by another process a moment ago: look again, a little later each time. A key
+      // still nowhere (or a reader gone) does not hold the feed up, nor leave a gap in it:
+      // the event goes out with its personal fields withheld.
+      const wait = KEY_WAITS_MS[attempt];
+      if (wait !== undefined && !missing.has(err.keyId) && !ended()) {
+        await fetchKey(err.keyId);
+        await sleep(wait);
+        await fetchKey(err.keyId);
+        continue;
+      }
+      missing.add(err.keyId);
+      logger.warn({ stream, seq: msg.seq, keyId: err.keyId }, 'feed withheld the fields of a key not loaded');
+      open = false;
+    }
+  }
+}
+
+function skipped(ctx: RenderContext, msg: Source, err: unknown): void {
+  ctx.logger.warn(
+    { err, stream: ctx.stream, seq: msg.seq, ns: ctx.log.names.stream(ctx.domain) },
+    'feed skipped an undecodable event',
+  );
+}
+
+/** One SSE frame: the event's id, then the event as JSON on one data line. */
+function frameOf(event: PublicEvent): string {
+  return `id: ${event.id}\nevent: event\ndata: ${JSON.stringify(event)}\n\n`;
 }
