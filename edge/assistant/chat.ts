@@ -68,6 +68,7 @@ export async function chat(
   const role = user.role ?? 'member';
   const now = new Date();
   const conversationId = body.conversation_id ?? randomUUID();
+  const fresh = body.conversation_id === undefined;
   // Everything the prompt needs is read at once: the admins' settings and the member's
   // preferences (from memory), the conversation so far and, under a quota, their usage.
   const allowed = await settings.get();
@@ -95,7 +96,7 @@ export async function chat(
   // The prompt is written while the model server is asked (below): nothing of the answer is
   // sent or recorded before the prompt's append has succeeded.
   const submitting = writer.submit(
-    { conversationId, memberId: user.id, role, model, prompt: body.prompt, turn, ...applied },
+    { conversationId, memberId: user.id, role, model, prompt: body.prompt, turn, ...applied, fresh },
     meta,
   );
   const complete = (
