@@ -257,6 +257,8 @@ async function assembleHub({
   await migrateKeeper(db);
   await integrators.migrate();
   projectors.onRewritten(chat.rewritten);
+  projectors.onRewritten(preferences.rewritten);
+  projectors.onRewritten(assistant.rewritten);
   let sweeper: { stop: () => Promise<void> } | undefined;
   let keeper: { stop: () => Promise<void> } | undefined;
   let verifier: { stop: () => Promise<void> } | undefined;
