@@ -87,7 +87,15 @@ export function createAdmissions() {
     }
   };
   return {
-    admit({ quota, usage, now }: { quota: Quota | undefined; usage: Usage | undefined; now: Date }): Admission {
+    admit({
+      quota,
+      usage,
+      now,
+    }: {
+      quota: Quota | undefined;
+      usage: Usage | undefined;
+      now: Date;
+    }): Admission {
       if (!quota || !usage) return untracked;
       const at = now.getTime();
       prune(at);

@@ -78,7 +78,10 @@ describe('members’ preferences held in memory', () => {
     rm.rows.set('ann', { ...row(5, 'mistral'), assistant_prompt: 'Be brief.' });
     expect((await memory.get('ann')).seq).toBe(5);
     rm.rows.set('ann', { ...row(6, 'mistral'), assistant_prompt: 'Be long.' });
-    expect(await memory.get('ann')).toMatchObject({ assistant_model: 'mistral', assistant_prompt: 'Be long.' });
+    expect(await memory.get('ann')).toMatchObject({
+      assistant_model: 'mistral',
+      assistant_prompt: 'Be long.',
+    });
     await memory.get('ann');
     expect(rm.state.reads).toBe(3);
   });

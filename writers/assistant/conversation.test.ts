@@ -154,5 +154,8 @@ describe('whether a prompt’s subject is loaded before its append', () => {
   });
 
   it('keeps `fresh` out of the event', () =>
-    spec.given([]).when(submit({ fresh: true })).thenEmits([asked(1)]));
+    spec
+      .given([])
+      .when(submit({ fresh: true }))
+      .thenEmits([asked(1)]));
 });
