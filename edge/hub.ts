@@ -256,7 +256,8 @@ async function assembleHub({
   await auditChain.migrate();
   await migrateKeeper(db);
   await integrators.migrate();
-  projectors.onRewritten(chat.rewritten);
+  for (const rewritten of [chat.rewritten, preferences.rewritten, assistant.rewritten])
+    projectors.onRewritten(rewritten);
   let sweeper: { stop: () => Promise<void> } | undefined;
   let keeper: { stop: () => Promise<void> } | undefined;
   let verifier: { stop: () => Promise<void> } | undefined;

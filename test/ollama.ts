@@ -17,11 +17,13 @@ export const ANSWER = ['Hello', ' from', ' the', ' family', ' model.'];
 
 export type FakeOllama = {
   url: string;
-  /** Bodies of every POST /api/chat, in order. */
+  /** Bodies of every POST /api/chat, in order, each with whether its connection closed yet. */
   requests: {
     model: string;
     messages: { role: string; content: string }[];
     options?: { num_predict?: number };
+    /** Its connection closed: answered, or (a "slow" one, which never ends) cancelled by its caller. */
+    closed: boolean;
   }[];
   /** Resolves once a request in flight is closed by its caller before it ended. */
   cancelled: () => Promise<void>;
@@ -53,11 +55,12 @@ export async function startFakeOllama(): Promise<FakeOllama> {
   const answer = async (req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
-    const body = JSON.parse(raw) as FakeOllama['requests'][number];
+    const body = { ...(JSON.parse(raw) as Omit<FakeOllama['requests'][number], 'closed'>), closed: false };
     requests.push(body);
     const { model } = body;
     let ended = false;
     res.on('close', () => {
+      body.closed = true;
       if (!ended) {
         const waiting = onCancel;
         onCancel = [];

@@ -68,6 +68,7 @@ export async function chat(
   const role = user.role ?? 'member';
   const now = new Date();
   const conversationId = body.conversation_id ?? randomUUID();
+  const fresh = body.conversation_id === undefined;
   // Everything the prompt needs is read at once: the admins' settings and the member's
   // preferences (from memory), the conversation so far and, under a quota, their usage.
   const allowed = await settings.get();
@@ -75,7 +76,7 @@ export async function chat(
   const [prefs, earlier, usage, family] = await Promise.all([
     preferences.get(user.id),
     body.conversation_id ? caughtUp(deps, conversationId) : undefined,
-    quota ? readUsage(deps.db, { memberId: user.id, now }) : undefined,
+    quota ? readUsage(deps, { memberId: user.id, now }) : undefined,
     familyPromptFor(deps, role),
   ]);
   if (earlier && earlier.conversation.member_id !== user.id) throw assistantErrors.notYours();
@@ -88,15 +89,17 @@ export async function chat(
   messages.push(...history(earlier?.turns ?? []));
   messages.push({ role: 'user', content: body.prompt });
 
-  admissions.admit({ quota, usage, now });
+  const admission = admissions.admit({ quota, usage, now });
   const meta = commandMeta(c, body);
   const turn = (earlier?.conversation.turns ?? 0) + 1;
   const startedAt = Date.now();
   // The prompt is written while the model server is asked (below): nothing of the answer is
   // sent or recorded before the prompt's append has succeeded.
-  const submitting = writer.submit(
-    { conversationId, memberId: user.id, role, model, prompt: body.prompt, turn, ...applied },
-    meta,
+  const submitting = admission.follow(
+    writer.submit(
+      { conversationId, memberId: user.id, role, model, prompt: body.prompt, turn, ...applied, fresh },
+      meta,
+    ),
   );
   const complete = (
     answer: string,

@@ -3,7 +3,10 @@
 import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { assistantConversationsProjection } from '../../projectors/assistant-conversations/projection.ts';
+import {
+  ASSISTANT_CONVERSATIONS,
+  assistantConversationsProjection,
+} from '../../projectors/assistant-conversations/projection.ts';
 import { assistantSettings } from '../../projectors/assistant-conversations/queries.ts';
 import type { Projector } from '../../projectors/runtime/types.ts';
 import { createAssistantWriter } from '../../writers/assistant/commands.ts';
@@ -24,6 +27,8 @@ export type Assistant = {
   /** Follows the admins' settings on the log (an edge that serves people). */
   start: () => Promise<void>;
   stop: () => Promise<void>;
+  /** A read model changed with no new event (projectors.onRewritten): the settings are read again. */
+  rewritten: (readModel: string) => void;
 };
 
 export function createAssistant({
@@ -56,6 +61,9 @@ export function createAssistant({
     stop: async () => {
       await following?.stop();
       following = undefined;
+    },
+    rewritten: (readModel) => {
+      if (readModel === ASSISTANT_CONVERSATIONS) settings.reset();
     },
   };
 }

@@ -60,6 +60,53 @@ describe('the assistant settings held in memory', () => {
     expect(rm.state.reads).toBe(1);
   });
 
+  it('reads again after a missed change, still never going back a version', async () => {
+    const rm = readModel(at(2, ['read']));
+    const memory = createSettingsMemory({ load: rm.load, maxAgeMs: 60_000, now: () => 0 });
+    memory.changed(at(3, ['heard']));
+    memory.stale();
+    expect(await memory.get()).toEqual(at(3, ['heard']));
+    rm.state.answer = at(4, ['missed']);
+    memory.stale();
+    expect(await memory.get()).toEqual(at(4, ['missed']));
+    expect(rm.state.reads).toBe(2);
+  });
+
+  it('on a reset (a new stream, a rewritten read model) holds nothing, not even its version', async () => {
+    const rm = readModel(at(1, ['new stream']));
+    const memory = createSettingsMemory({ load: rm.load, maxAgeMs: 60_000, now: () => 0 });
+    memory.changed(at(7, ['old stream']));
+    memory.reset();
+    expect(await memory.get()).toEqual(at(1, ['new stream']));
+    expect(await memory.get()).toEqual(at(1, ['new stream']));
+    expect(rm.state.reads).toBe(1);
+  });
+
+  it('does not keep a read begun before a reset', async () => {
+    let answer = (_: StoredSettings) => {};
+    const answers = [at(5, ['before'])];
+    let reads = 0;
+    const memory = createSettingsMemory({
+      load: () => {
+        reads++;
+        const next = answers.shift();
+        if (next) return Promise.resolve(next);
+        return new Promise<StoredSettings>((resolve) => {
+          answer = resolve;
+        });
+      },
+      maxAgeMs: 60_000,
+      now: () => 0,
+    });
+    const early = memory.get();
+    memory.reset();
+    expect(await early).toEqual(at(5, ['before']));
+    const late = memory.get();
+    answer(at(1, ['after']));
+    expect(await late).toEqual(at(1, ['after']));
+    expect(reads).toBe(2);
+  });
+
   it('lets a failed read fail the prompt, and asks again for the next', async () => {
     let fail = true;
     const memory = createSettingsMemory({

@@ -30,6 +30,8 @@ export function createSettingsMemory({
   let freshUntil = Number.NEGATIVE_INFINITY;
   /** One read at a time: a burst of prompts after the settings went stale waits for the same one. */
   let loading: Promise<StoredSettings> | undefined;
+  /** Counts resets: a read begun before one is answered to its callers but not kept. */
+  let generation = 0;
 
   const keep = (settings: StoredSettings) => {
     if (held && settings.version < held.version) return held;
@@ -42,16 +44,33 @@ export function createSettingsMemory({
     /** The newest settings known here: from memory while fresh, else from the read model. */
     get(): Promise<StoredSettings> {
       if (held && now() < freshUntil) return Promise.resolve(held);
-      loading ??= load()
-        .then(keep)
+      if (loading) return loading;
+      const began = generation;
+      const read: Promise<StoredSettings> = load()
+        .then((settings) => (began === generation ? keep(settings) : settings))
         .finally(() => {
-          loading = undefined;
+          if (loading === read) loading = undefined;
         });
-      return loading;
+      loading = read;
+      return read;
     },
     /** A change heard on the log or appended here: the whole new set, at its version. */
     changed(settings: StoredSettings): void {
       keep(settings);
+    },
+    /** A change may have been missed (follow.ts onLost): the read model is asked again. */
+    stale(): void {
+      freshUntil = Number.NEGATIVE_INFINITY;
+    },
+    /**
+     * The stream is new (its versions start again) or the read model was rewritten: nothing
+     * held stands, not even its version, and a read under way is not kept.
+     */
+    reset(): void {
+      generation++;
+      held = undefined;
+      freshUntil = Number.NEGATIVE_INFINITY;
+      loading = undefined;
     },
   };
 }
@@ -96,5 +115,7 @@ export function followSettings({
       const settings = settingsOf(e);
       if (settings) memory.changed(settings);
     },
+    onLost: () => memory.stale(),
+    onNewStream: () => memory.reset(),
   });
 }

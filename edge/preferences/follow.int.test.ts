@@ -2,8 +2,10 @@
 // nothing behind, even when it comes while the follower opens its next consumer: no consumer
 // on the server, no listener on the link.
 import { randomUUID } from 'node:crypto';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEADERS } from '../../contracts/events.ts';
 import { testNats } from '../../test/services.ts';
 import { createAppender } from '../../writers/log/append.ts';
 import type { StoredEvent } from '../../writers/log/decode.ts';
@@ -97,6 +99,7 @@ describe('the preferences follower', () => {
   it('follows again after a reconnect; stopped, it leaves no consumer and no listener', async () => {
     const w = watched();
     const seen: StoredEvent[] = [];
+    let lost = 0;
     await change('ann', 'dark'); // makes the stream
     const before = subscriptions();
     const f = await followStream({
@@ -104,13 +107,17 @@ describe('the preferences follower', () => {
       domain: 'preferences',
       logger: pino({ level: 'silent' }),
       onEvent: (e) => seen.push(e),
+      onLost: () => lost++,
     });
     const first = await change('ann', 'light');
     await until(() => seen.some((e) => e.seq === first.seq));
+    expect(lost).toBe(0);
     w.back();
     const second = await change('ann', 'dark');
     await until(() => seen.some((e) => e.seq === second.seq));
     expect(seen.map((e) => e.seq)).toEqual([first.seq, second.seq]);
+    // It stopped hearing while it followed again: what was held from it is let go.
+    expect(lost).toBe(1);
     expect(w.listeners.size).toBe(1);
     await f.stop();
     expect(w.listeners.size).toBe(0);
@@ -135,5 +142,28 @@ describe('the preferences follower', () => {
     await stopped;
     expect(subscriptions()).toBe(before);
     expect(w.listeners.size).toBe(0);
+  });
+
+  it('tells of an event it could not decode, and goes on with the next', async () => {
+    const seen: StoredEvent[] = [];
+    let lost = 0;
+    await change('cid', 'dark');
+    const f = await followStream({
+      log,
+      domain: 'preferences',
+      logger: pino({ level: 'silent' }),
+      onEvent: (e) => seen.push(e),
+      onLost: () => lost++,
+    });
+    const headers = natsHeaders();
+    headers.set(HEADERS.type, 'hearth.preferences.v1.PreferencesChanged');
+    await log.js.publish(log.names.preferences.member('cid-garbage'), new Uint8Array([0xff, 0xff, 0xff]), {
+      headers,
+    });
+    const after = await change('cid', 'light');
+    await until(() => seen.some((e) => e.seq === after.seq));
+    expect(seen.map((e) => e.seq)).toEqual([after.seq]);
+    expect(lost).toBe(1);
+    await f.stop();
   });
 });

@@ -15,6 +15,8 @@ export async function followStream({
   logger,
   wants = () => true,
   onEvent,
+  onLost,
+  onNewStream,
 }: {
   log: Log;
   domain: Domain;
@@ -23,6 +25,13 @@ export async function followStream({
   /** False for an event type (its Hearth-Type header) nobody here needs: it is not decoded. */
   wants?: (type: string) => boolean;
   onEvent: (e: StoredEvent) => void;
+  /**
+   * An event may not have been heard in time: one dropped (undecodable), or the follower
+   * stalled and follows again. What is held from the stream may be stale.
+   */
+  onLost?: () => void;
+  /** The server came back without its store: the sequences held from the old stream mean nothing. */
+  onNewStream?: () => void;
 }): Promise<{ stop: () => Promise<void> }> {
   const stream = log.names.stream(domain);
   return followLog({
@@ -30,12 +39,15 @@ export async function followStream({
     stream,
     filter,
     logger,
+    ...(onNewStream ? { onNewStream } : {}),
+    ...(onLost ? { onRestart: onLost } : {}),
     onMessage: async (m, stopping) => {
       if (!wants(m.headers?.get(HEADERS.type) ?? '')) return;
       try {
         onEvent(await decodeReady(domain, stream, m, stopping));
       } catch (err) {
         logger.warn({ err, seq: m.seq, stream }, 'event not pushed to sockets');
+        onLost?.();
       }
     },
   });

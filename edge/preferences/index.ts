@@ -2,7 +2,10 @@
 import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { preferencesMembersProjection } from '../../projectors/preferences-members/projection.ts';
+import {
+  PREFERENCES_MEMBERS,
+  preferencesMembersProjection,
+} from '../../projectors/preferences-members/projection.ts';
 import { memberPreferences } from '../../projectors/preferences-members/queries.ts';
 import type { Projector } from '../../projectors/runtime/types.ts';
 import { createHomeWriter } from '../../writers/home/commands.ts';
@@ -22,6 +25,8 @@ export type Preferences = {
   memory: PreferencesMemory;
   start: () => Promise<void>;
   stop: () => Promise<void>;
+  /** A read model changed with no new event (projectors.onRewritten): what memory read of it goes. */
+  rewritten: (readModel: string) => void;
 };
 
 export function createPreferences({
@@ -47,5 +52,8 @@ export function createPreferences({
     memory,
     start: live.start,
     stop: live.stop,
+    rewritten: (readModel) => {
+      if (readModel === PREFERENCES_MEMBERS) memory.reset();
+    },
   };
 }

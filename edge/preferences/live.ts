@@ -80,7 +80,16 @@ export function createPreferencesLive({
     start: async () => {
       if (followers.length > 0) return;
       if (push || memory) {
-        followers.push(await followStream({ log, domain: 'preferences', logger, onEvent: onPreferences }));
+        followers.push(
+          await followStream({
+            log,
+            domain: 'preferences',
+            logger,
+            onEvent: onPreferences,
+            onLost: () => memory?.lost(),
+            onNewStream: () => memory?.reset({ newStream: true }),
+          }),
+        );
         memory?.hearing(true);
       }
       if (!push) return;

@@ -65,6 +65,56 @@ describe('members’ preferences held in memory', () => {
     expect(rm.state.reads).toBe(2);
   });
 
+  it('lets go of an entry it wrote, so a change through another edge heard after it is not lost', async () => {
+    const rm = readModel();
+    rm.rows.set('ann', { ...row(3, 'llama3.2'), assistant_prompt: 'Be brief.' });
+    const memory = createPreferencesMemory({ load: rm.load, now: () => 0 });
+    memory.hearing(true);
+    await memory.get('ann');
+    // This edge's PATCH stored at 6; another edge's change, stored at 5, is heard only now.
+    memory.wrote('ann', 6);
+    memory.changed('ann', 5, { assistant_model: 'mistral' });
+    // The read model still lags the write: read, used, not kept.
+    rm.rows.set('ann', { ...row(5, 'mistral'), assistant_prompt: 'Be brief.' });
+    expect((await memory.get('ann')).seq).toBe(5);
+    rm.rows.set('ann', { ...row(6, 'mistral'), assistant_prompt: 'Be long.' });
+    expect(await memory.get('ann')).toMatchObject({
+      assistant_model: 'mistral',
+      assistant_prompt: 'Be long.',
+    });
+    await memory.get('ann');
+    expect(rm.state.reads).toBe(3);
+  });
+
+  it('reads everyone again after a missed event or a rewritten read model', async () => {
+    const rm = readModel();
+    rm.rows.set('ann', row(3, 'a'));
+    const memory = createPreferencesMemory({ load: rm.load, now: () => 0 });
+    memory.hearing(true);
+    await memory.get('ann');
+    rm.rows.set('ann', row(4, 'b'));
+    memory.lost();
+    expect((await memory.get('ann')).assistant_model).toBe('b');
+    rm.rows.set('ann', row(5, 'c'));
+    memory.reset();
+    expect((await memory.get('ann')).assistant_model).toBe('c');
+    await memory.get('ann');
+    expect(rm.state.reads).toBe(3);
+  });
+
+  it('on a new stream forgets the sequences heard on the old one', async () => {
+    const rm = readModel();
+    const memory = createPreferencesMemory({ load: rm.load, now: () => 0 });
+    memory.hearing(true);
+    memory.changed('ann', 900, { assistant_model: 'old stream' });
+    rm.rows.set('ann', row(2, 'new stream'));
+    memory.reset({ newStream: true });
+    await memory.get('ann');
+    // Kept: 2 is not below anything heard on this stream.
+    expect((await memory.get('ann')).assistant_model).toBe('new stream');
+    expect(rm.state.reads).toBe(1);
+  });
+
   it('keeps nothing of an erased member, and nothing while it does not hear the log', async () => {
     const rm = readModel();
     rm.rows.set('ann', { ...row(3, 'm'), assistant_prompt: 'Private words' });

@@ -1,9 +1,10 @@
 // Members' preferences held in this edge's memory, for the assistant (each prompt reads the
 // member's model and instructions) without a database round trip. An entry is read from the
 // read model once, then kept up to date by the member's changes: those this edge hears on the
-// PREFERENCES stream (live.ts) and those it appends itself (the PATCH route, at once). Each
-// change carries the stream sequence it was stored at, so a read of the read model older than a
-// change heard meanwhile is used once but never kept, and an erasure ends what was kept.
+// PREFERENCES stream (live.ts), in order; one it appends itself (the PATCH route) lets the entry
+// go, to be read again. Each change carries the stream sequence it was stored at, so a read of
+// the read model older than a change heard meanwhile is used once but never kept, and an erasure
+// ends what was kept. A missed event, a new stream or a rewritten read model let everything go.
 import { LRUCache } from 'lru-cache';
 import type { StoredPreferences } from '../../projectors/preferences-members/queries.ts';
 
@@ -45,7 +46,16 @@ export function createPreferencesMemory({
       if (hearing && prefs.seq >= newest) entries.set(memberId, { prefs, freshUntil: now() + maxAgeMs });
       return prefs;
     },
-    /** A change of the member's, stored at `seq`: only the fields it carries. */
+    /**
+     * A change this edge appended, stored at `seq`: what it held of the member is let go (not
+     * merged: a change through another edge stored before it may not be heard yet), and a read
+     * of the read model older than it is not kept.
+     */
+    wrote(memberId: string, seq: number): void {
+      heard.set(memberId, Math.max(seq, heard.get(memberId) ?? 0));
+      entries.delete(memberId);
+    },
+    /** A change of the member's heard on the stream, stored at `seq`: only the fields it carries. */
     changed(memberId: string, seq: number, change: PreferencesChange): void {
       heard.set(memberId, Math.max(seq, heard.get(memberId) ?? 0));
       const hit = entries.peek(memberId);
@@ -55,6 +65,19 @@ export function createPreferencesMemory({
     hearing(on: boolean): void {
       hearing = on;
       if (!on) entries.clear();
+    },
+    /** An event of the stream may have been missed (follow.ts onLost): what is held is read again. */
+    lost(): void {
+      entries.clear();
+    },
+    /**
+     * The read model was rewritten (what was read of it is stale), or the stream is new: then
+     * its sequences start again, so nothing heard stands either (an erasure heard before is the
+     * new stream's read model's to answer).
+     */
+    reset({ newStream = false }: { newStream?: boolean } = {}): void {
+      entries.clear();
+      if (newStream) heard.clear();
     },
     /** Their erasure: nothing of theirs is kept from now on (the read model answers for them). */
     erased(memberId: string): void {

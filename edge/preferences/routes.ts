@@ -20,7 +20,6 @@ import { CHAT_PERMISSIONS, PREFERENCES_PERMISSIONS } from '../http/permissions.t
 import { READ_AFTER_TIMEOUT_MS, readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
-import { pickStored } from './live.ts';
 import type { PreferencesMemory } from './memory.ts';
 
 export function preferencesRoutes({
@@ -75,8 +74,9 @@ export function preferencesRoutes({
       meta,
     );
     const sent = sentChange(rest, muted);
-    // This edge's next prompt reads the change at once (other edges hear it on the log).
-    memory.changed(memberId, result.seq, pickStored(sent));
+    // This edge's next prompt reads the read model again, at least at this change (the answer
+    // waits for it below; other edges hear the change on the log).
+    memory.wrote(memberId, result.seq);
     const waits = [projectors.waitFor(PREFERENCES_MEMBERS, result.seq, READ_AFTER_TIMEOUT_MS)];
     let notificationsSeq: number | undefined;
     if (muted !== undefined) {

@@ -22,6 +22,7 @@ export async function followLog({
   maxMessages = 100,
   onMessage,
   onNewStream,
+  onRestart,
 }: {
   log: Log;
   stream: string;
@@ -32,6 +33,11 @@ export async function followLog({
   onMessage: (m: JsMsg, stopping: () => boolean) => Promise<void>;
   /** The server came back without its store: sequences start again below those seen. */
   onNewStream?: () => void;
+  /**
+   * The consumer ended (a reconnect, a new stream, or lost under it): until it follows again,
+   * what is appended is not heard here.
+   */
+  onRestart?: () => void;
 }): Promise<Following> {
   // From the end of the log as it stands now: every event after `from` is seen, none before.
   const from = (await log.jsm.streams.info(stream)).state.last_seq;
@@ -80,6 +86,7 @@ export async function followLog({
         await onMessage(m, stopped);
       }
       if (stopping) break;
+      onRestart?.();
       // Only once this loop is done with the old stream's positions.
       if (restarting === 'new stream') lastSeq = 0;
       else if (!restarting) {

@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AnswerCompletedSchema,
   PromptSubmittedSchema,
@@ -133,4 +133,29 @@ describe('the answer', () => {
       .when({ type: 'complete', ...answer, turn: 2 })
       .thenFails('assistant.no_turn_pending');
   });
+});
+
+describe('whether a prompt’s subject is loaded before its append', () => {
+  const submit = (over: { turn?: number; fresh?: boolean }) => ({
+    type: 'submit' as const,
+    conversationId: 'c1',
+    memberId: 'ann',
+    role: 'member',
+    model: 'm',
+    prompt: 'hi',
+    turn: 1,
+    ...over,
+  });
+  it('is skipped only for the first prompt under an id the edge generated', () => {
+    expect(conversationAggregate.expectsNew?.(submit({ fresh: true }))).toBe(true);
+    expect(conversationAggregate.expectsNew?.(submit({}))).toBe(false);
+    expect(conversationAggregate.expectsNew?.(submit({ fresh: false }))).toBe(false);
+    expect(conversationAggregate.expectsNew?.(submit({ fresh: true, turn: 2 }))).toBe(false);
+  });
+
+  it('keeps `fresh` out of the event', () =>
+    spec
+      .given([])
+      .when(submit({ fresh: true }))
+      .thenEmits([asked(1)]));
 });

@@ -29,6 +29,11 @@ export type SubmitPrompt = {
   /** The family's system prompt applied before the member's own, if any, and its version. */
   systemPromptId?: string;
   systemPromptVersion?: number;
+  /**
+   * The edge generated the conversation's id for this prompt, so its subject cannot exist yet.
+   * A client's id is never trusted so: its subject may hold only a snapshot of its owner.
+   */
+  fresh?: boolean;
 };
 
 export type CompleteAnswer = {
@@ -58,7 +63,7 @@ export function decideConversation(
       // A turn whose answer never came (the hub stopped mid-answer) does not block the next;
       // two prompts at once (two tabs) are told apart by their turn, and the later refused.
       if (command.turn !== state.turns + 1) throw assistantErrors.turnTaken();
-      const { type: _, ...rest } = command;
+      const { type: _, fresh: __, ...rest } = command;
       return [{ case: 'promptSubmitted', value: create(PromptSubmittedSchema, rest) }];
     }
     case 'complete': {
@@ -81,6 +86,7 @@ export const conversationAggregate: AggregateType<ConversationState, Conversatio
   decider: { initialState: initialConversation, evolve: evolveConversation, decide: decideConversation },
   concurrency: 'optimistic',
   snapshot: true,
-  // A new conversation's first prompt (a fresh id): its subject is not loaded before the append.
-  expectsNew: (command) => command.type === 'submit' && command.turn === 1,
+  // A new conversation's first prompt under an id the edge generated: its subject is not loaded
+  // before the append. A client's id is loaded: its events may be gone with its snapshot left.
+  expectsNew: (command) => command.type === 'submit' && command.fresh === true && command.turn === 1,
 };
