@@ -25,7 +25,8 @@ function delivered(block: Uint8Array): JsMsg {
 const block = (pairs: [string, string][]) => {
   const h = natsHeaders();
   for (const [k, v] of pairs) h.set(k, v);
-  return h.encode();
+  // MsgHdrsImpl's encode: the block as the client writes it.
+  return (h as unknown as { encode: () => Uint8Array }).encode();
 };
 
 describe('headerTraceparent', () => {
