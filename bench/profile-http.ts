@@ -1,13 +1,20 @@
-// `npx tsx bench/profile-http.ts [--cpu] [--alloc] [--rate=N] [--split] [me|history|post|health …]`: where the hub's CPU
+// `npx tsx bench/profile-http.ts [--cpu] [--alloc] [--rate=N] [--split] [--tracing] [me|history|post|health …]`: where the hub's CPU
 // (or, with --alloc, its memory allocated: what the collector must sweep) goes on each
 // signed-in HTTP path. The same bench hub and load generator as the HTTP figures; the V8 profiler
 // runs only while the load does, and the table shows self time by function and by package. Each
 // profile is written to bench/profiles/<path>.cpuprofile for Chrome's DevTools (Performance tab).
+// --tracing: each path twice, tracing off and then on (spans made and dropped, as the tracing
+// figure does), each run counting the CPU until the read models have caught up.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
+import { startTracing } from '../edge/boot/tracing.ts';
+import type { Tracing } from '../edge/boot/tracing-settings.ts';
+import { loadSettings } from '../edge/config.ts';
+import { createLogger } from '../edge/logger.ts';
 import { startBenchHub } from './bench-hub.ts';
 import { openContext } from './context.ts';
-import { generate, paced, signedInWithHistory } from './http-paths.ts';
+import { caughtUp, generate, paced, signedInWithHistory } from './http-paths.ts';
+import { droppingExporter } from './tracing.ts';
 
 type Node = {
   id: number;
@@ -98,10 +105,22 @@ async function main() {
   const rate = Number(args.find((a) => a.startsWith('--rate='))?.slice('--rate='.length) ?? 0);
   // --split: the production shape, an edge here and the projectors in a process of their own.
   const split = args.includes('--split');
+  // --simple-spans: with --tracing, a simple span processor (an export per span) as tests use.
+  const simpleSpans = args.includes('--simple-spans');
+  const tracing = args.includes('--tracing') || simpleSpans;
   const names = args.filter((a) => !a.startsWith('--'));
   const wanted = (names.length ? names : Object.keys(PATHS)) as PathName[];
   const ctx = await openContext();
-  const { base, origin, cpu, stop } = await startBenchHub(ctx, 'profile', undefined, {}, { split });
+  const { hub, base, origin, cpu, stop } = await startBenchHub(ctx, 'profile', undefined, {}, { split });
+  const exporter = droppingExporter();
+  // Spans by name, to see which part of the trace a request's spans come from.
+  const spanNames = new Map<string, number>();
+  const drop = exporter.export;
+  exporter.export = (spans, done) => {
+    for (const s of spans) spanNames.set(s.name, (spanNames.get(s.name) ?? 0) + 1);
+    drop(spans, done);
+  };
+  const traceLogger = createLogger({ level: 'warn', destination: '/dev/null' });
   const session = new Session();
   session.connect();
   await mkdir(new URL('./profiles/', import.meta.url), { recursive: true });
@@ -109,8 +128,27 @@ async function main() {
     const headers = await signedInWithHistory(base, origin);
     await session.post('Profiler.enable');
     if (alloc) await session.post('HeapProfiler.enable');
-    for (const name of wanted) {
+    const runs = wanted.flatMap((name) =>
+      tracing
+        ? [
+            { name, traced: false },
+            { name, traced: true },
+          ]
+        : [{ name, traced: false }],
+    );
+    for (const { name, traced } of runs) {
       const { path, ...extra } = PATHS[name];
+      const label = tracing ? `${name}, tracing ${traced ? 'on' : 'off'}` : name;
+      if (tracing) await caughtUp(hub);
+      const spansBefore = exporter.spans;
+      const on: Tracing | undefined = traced
+        ? startTracing({
+            settings: loadSettings({}).tracing,
+            exporter,
+            batched: !simpleSpans,
+            logger: traceLogger,
+          })
+        : undefined;
       if (profiling) await session.post('Profiler.start');
       // Every allocation sampled, also those the collector has swept since (the per-request garbage).
       if (alloc)
@@ -122,6 +160,18 @@ async function main() {
       const before = await cpu();
       const options = { url: `${base}${path}`, connections: 64, duration: 10, headers, ...extra };
       const load = rate > 0 ? await paced({ ...options, rate }) : await generate(options);
+      // The backlog the load left counts too: with tracing on, its spans are part of the cost.
+      if (tracing) await caughtUp(hub);
+      await on?.shutdown();
+      const spans = traced
+        ? `, ${((exporter.spans - spansBefore) / Math.max(1, load.total)).toFixed(1)} spans a request (${[
+            ...spanNames.entries(),
+          ]
+            .sort((a, b) => b[1] - a[1])
+            .map(([n, c]) => `${n} ${(c / Math.max(1, load.total)).toFixed(2)}`)
+            .join(', ')})`
+        : '';
+      spanNames.clear();
       // The hub's own CPU per request (user + system, all its threads): steadier than requests/s
       // on a shared machine, since it does not count what other processes take.
       const after = await cpu();
@@ -130,8 +180,8 @@ async function main() {
         ? `${per(after.edge - before.edge)} µs (edge) + ${per(after.projectors - before.projectors)} µs (projectors)`
         : `${per(after.edge - before.edge)} µs`;
       process.stdout.write(
-        `\n== ${name}: ${Math.round(load.rps)} requests/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms` +
-          ` (${load.non2xx} not 2xx, ${load.errors} errors), hub CPU ${perRequest} a request\n`,
+        `\n== ${label}: ${Math.round(load.rps)} requests/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms` +
+          ` (${load.non2xx} not 2xx, ${load.errors} errors), hub CPU ${perRequest} a request${spans}\n`,
       );
       if (alloc) {
         const { profile } = await session.post('HeapProfiler.stopSampling');
@@ -139,7 +189,10 @@ async function main() {
       }
       if (!profiling) continue;
       const { profile } = await session.post('Profiler.stop');
-      await writeFile(new URL(`./profiles/${name}.cpuprofile`, import.meta.url), JSON.stringify(profile));
+      await writeFile(
+        new URL(`./profiles/${name}${traced ? '-traced' : ''}.cpuprofile`, import.meta.url),
+        JSON.stringify(profile),
+      );
       process.stdout.write(`${summarise(profile as Profile, 25)}\n`);
     }
   } finally {

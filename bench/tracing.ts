@@ -1,6 +1,7 @@
 // Figure: what tracing costs. POST /api/v1/messages at 64 connections on one hub, in rounds
 // that take turns: tracing off (no provider: the api's no-op tracer), then on (a provider
-// registered, every span made and handed to an exporter that drops it), and so on. Each
+// registered, every span made and handed, through the batch processor a configured exporter
+// gets, to an exporter that drops it), and so on. Each
 // round starts with the read models caught up, so no round pays for the one before.
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
@@ -14,7 +15,7 @@ import { round } from './lanes.ts';
 import type { FigureResult, Measurement } from './types.ts';
 
 /** Spans counted and dropped: the cost of making them, none of sending them. */
-function droppingExporter(): SpanExporter & { spans: number } {
+export function droppingExporter(): SpanExporter & { spans: number } {
   const exporter = {
     spans: 0,
     export: (spans: ReadableSpan[], done: (result: { code: ExportResultCode }) => void) => {
@@ -51,7 +52,9 @@ export async function measureTracing({
         await caughtUp(hub);
         step(`tracing: POST /api/v1/messages, tracing ${mode}, round ${i + 1} of ${rounds}, ${seconds} s`);
         const tracing =
-          mode === 'on' ? startTracing({ settings: loadSettings({}).tracing, exporter, logger }) : undefined;
+          mode === 'on'
+            ? startTracing({ settings: loadSettings({}).tracing, exporter, batched: true, logger })
+            : undefined;
         try {
           const url = `${base}/api/v1/messages`;
           const load = await generate({ url, connections, duration: seconds, method: 'POST', headers, body });

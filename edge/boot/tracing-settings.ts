@@ -39,6 +39,11 @@ export type TracingOptions = {
   settings: TracingSettings;
   /** Tests' and the bench's own exporter (kept in memory, or dropping everything). */
   exporter?: SpanExporter | undefined;
+  /**
+   * That exporter behind a batch processor, as configured exporters are (the bench: what a
+   * traced hub pays); by default a simple one, so a test sees each span as it ends.
+   */
+  batched?: boolean;
   logger: Logger;
 };
 

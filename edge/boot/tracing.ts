@@ -34,9 +34,10 @@ import {
 /**
  * Turns tracing on for this process, or does nothing when no exporter is configured. Tests
  * and the bench hand their own exporter (one kept in memory, one that drops everything); it
- * gets a simple processor, so a test sees each span as it ends.
+ * gets a simple processor, so a test sees each span as it ends, unless `batched` (the bench:
+ * a simple processor's export per span, with its promises, is a cost no configured hub pays).
  */
-export function startTracing({ settings, exporter, logger }: TracingOptions): Tracing {
+export function startTracing({ settings, exporter, batched = false, logger }: TracingOptions): Tracing {
   if (!exporter && settings.exporters.length === 0) return TRACING_OFF;
   // The api has one provider per process: a second hub here shares the first one's. Checked
   // before any exporter is made, so none is left open.
@@ -45,7 +46,7 @@ export function startTracing({ settings, exporter, logger }: TracingOptions): Tr
     return TRACING_OFF;
   }
   const processors: SpanProcessor[] = exporter
-    ? [new SimpleSpanProcessor({ exporter })]
+    ? [batched ? new BatchSpanProcessor({ exporter }) : new SimpleSpanProcessor({ exporter })]
     : settings.exporters.map((name) => new BatchSpanProcessor({ exporter: exporterFor(name, settings) }));
   diag.setLogger(
     {

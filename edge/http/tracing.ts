@@ -24,8 +24,10 @@ export function traceRequests(trustedProxies: string[], { trustLoopback = true }
       kind: SpanKind.SERVER,
       attributes: { 'http.request.method': method, 'hearth.request_id': c.get('requestId') },
     };
-    const peer = peerAddress(c);
-    const caller = peer === undefined || trusted(peer) ? c.req.header('traceparent') : undefined;
+    // The peer is looked at only when there is a traceparent to trust or not.
+    const header = c.req.header('traceparent');
+    const peer = header === undefined ? undefined : peerAddress(c);
+    const caller = header !== undefined && (peer === undefined || trusted(peer)) ? header : undefined;
     await inSpan(method, options, remoteParent(caller), async (span) => {
       await next();
       const route = routeOf(c);

@@ -23,10 +23,11 @@ export function traceQueries(client: pg.ClientBase): void {
   target.query = (...args: unknown[]) => {
     if (!tracingOn()) return query(...args);
     const active = context.active();
-    const parent = trace.getSpan(active);
+    // Under no span (the background loops' polls), or a span not recording: no span of its own.
+    if (!trace.getSpan(active)?.isRecording()) return query(...args);
     const text = statementText(args);
     // A cursor or a stream (anything with submit) is left as it is.
-    if (!parent?.isRecording() || text === undefined) return query(...args);
+    if (text === undefined) return query(...args);
     const operation = /^\s*([a-z]+)/i.exec(text)?.[1]?.toUpperCase() ?? 'postgresql';
     const span = tracer().startSpan(
       operation,

@@ -12,6 +12,7 @@ import { eventDesc } from './encode.ts';
 import { decodeMessage } from './fast-decode.ts';
 import { fetchKey, KeyPending } from './keys.ts';
 import { openEvent } from './seal.ts';
+import { headerTraceparent } from './tracing.ts';
 
 /** An event as read back from the log: where it stands, what it is, who did it. */
 export type StoredEvent<E extends Envelope = Envelope> = {
@@ -37,6 +38,8 @@ export type RawMessage = {
   subject: string;
   data: Uint8Array;
   header?: { get: (k: string) => string } | undefined;
+  /** The traceparent header without decoding the others (a delivered message has it). */
+  traceparent?: () => string | undefined;
   time?: Date;
   /** Filled once, ahead of the transaction (see applyFast). */
   decoded?: StoredEvent | Error;
@@ -61,6 +64,9 @@ class Delivered implements RawMessage {
   }
   get header() {
     return this.#m.headers;
+  }
+  traceparent() {
+    return headerTraceparent(this.#m);
   }
   get time() {
     return this.#m.time;

@@ -2,6 +2,8 @@
 // when the edge registered a provider (edge/boot/tracing.ts, from the OTEL_* variables); off,
 // every helper here returns at its first line, so an untraced hub pays a boolean per call.
 // The W3C traceparent the log carries in its headers links the spans across processes.
+
+import type { JsMsg } from '@nats-io/jetstream';
 import {
   type Context,
   context,
@@ -11,8 +13,10 @@ import {
   type SpanContext,
   type SpanOptions,
   SpanStatusCode,
+  type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { HEADERS } from '../../contracts/events.ts';
 
 let on = false;
 
@@ -24,13 +28,20 @@ export function tracingOn(): boolean {
 /** Only edge/boot/tracing.ts calls this, as it registers or removes its provider. */
 export function setTracingOn(value: boolean): void {
   on = value;
+  current = undefined;
 }
 
+let current: Tracer | undefined;
+
 /**
- * Looked up at each use: a tracer kept from an earlier provider would outlive it (the bench
- * and the tests register one, remove it and register another in the same process).
+ * The provider's tracer, looked up again whenever tracing is turned on or off: one kept from
+ * an earlier provider would outlive it (the bench and the tests register one, remove it and
+ * register another in the same process).
  */
-export const tracer = () => trace.getTracer('hearth');
+export const tracer = (): Tracer => {
+  current ??= trace.getTracer('hearth');
+  return current;
+};
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
@@ -42,6 +53,39 @@ export function parseTraceparent(traceparent: string | undefined | null): SpanCo
   const [, traceId = '', spanId = '', flags = '00'] = m;
   if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return undefined;
   return { traceId, spanId, traceFlags: Number.parseInt(flags, 16) & 1, isRemote: true };
+}
+
+const NEEDLE = new TextEncoder().encode(`\r\n${HEADERS.traceparent}:`);
+const utf8 = new TextDecoder();
+
+/**
+ * A delivered message's traceparent header, read from the header block's bytes: decoding the
+ * block (nats's headers getter) splits every line and builds a map of them, for each message
+ * and each read model that reads it. The key is matched exactly, as headers.get does; the
+ * value trimmed as it trims. Falls back on the getter if the client's message is not shaped
+ * as expected.
+ */
+export function headerTraceparent(m: JsMsg): string | undefined {
+  const inner = (m as { msg?: { _rdata?: unknown; _msg?: { hdr?: unknown } } }).msg;
+  const raw = inner?._rdata;
+  const hdr = inner?._msg?.hdr;
+  if (!(raw instanceof Uint8Array) || typeof hdr !== 'number' || hdr > raw.length)
+    return m.headers?.get(HEADERS.traceparent) || undefined;
+  // The header is written last (encode.ts): look from the end of the block.
+  const n = NEEDLE.length;
+  let at = hdr - n;
+  for (; at >= 0; at--) {
+    let i = 0;
+    while (i < n && raw[at + i] === NEEDLE[i]) i++;
+    if (i === n) break;
+  }
+  if (at < 0) return undefined;
+  let start = at + n;
+  let end = start;
+  while (end < hdr && raw[end] !== 0x0d) end++;
+  while (start < end && (raw[start] === 0x20 || raw[start] === 0x09)) start++;
+  while (end > start && (raw[end - 1] === 0x20 || raw[end - 1] === 0x09)) end--;
+  return end > start ? utf8.decode(raw.subarray(start, end)) : undefined;
 }
 
 export function formatTraceparent(sc: SpanContext): string {
