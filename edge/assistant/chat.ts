@@ -41,26 +41,21 @@ const CUT: Record<UpstreamFailure, CutOff> = {
   refused: 'upstream',
 };
 
+/** What a prompt is answered with (the assistant's routes hold the same). */
+export type ChatParts = {
+  deps: HubDeps;
+  writer: AssistantWriter;
+  config: AssistantConfig;
+  cache: PromptCache;
+  settings: SettingsMemory;
+  admissions: Admissions;
+  preferences: PreferencesMemory;
+};
+
 export async function chat(
   c: Context<HubEnv>,
   body: ChatBody,
-  {
-    deps,
-    writer,
-    config,
-    cache,
-    settings,
-    admissions,
-    preferences,
-  }: {
-    deps: HubDeps;
-    writer: AssistantWriter;
-    config: AssistantConfig;
-    cache: PromptCache;
-    settings: SettingsMemory;
-    admissions: Admissions;
-    preferences: PreferencesMemory;
-  },
+  { deps, writer, config, cache, settings, admissions, preferences }: ChatParts,
 ): Promise<Response> {
   const url = config.ollamaUrl;
   if (url === undefined) throw assistantErrors.notConfigured();

@@ -25,23 +25,16 @@ import {
   type StoredTurn,
   usageByDay,
 } from '../../projectors/assistant-conversations/queries.ts';
-import type { AssistantWriter } from '../../writers/assistant/commands.ts';
 import { assistantErrors } from '../../writers/assistant/errors.ts';
 import { commandMeta } from '../http/command.ts';
 import type { HubEnv } from '../http/context.ts';
-import type { HubDeps } from '../http/deps.ts';
 import { ASSISTANT_PERMISSIONS } from '../http/permissions.ts';
 import { READ_AFTER_TIMEOUT_MS, readAfter } from '../http/read-after.ts';
 import { requirePermission } from '../http/session.ts';
 import { jsonBody } from '../http/validate.ts';
-import type { PreferencesMemory } from '../preferences/memory.ts';
-import type { PromptCache } from './cache.ts';
-import { chat } from './chat.ts';
-import type { AssistantConfig } from './config.ts';
-import type { Admissions } from './limits.ts';
+import { type ChatParts, chat } from './chat.ts';
 import { modelChoices } from './models.ts';
 import { promptRoutes } from './prompts.ts';
-import type { SettingsMemory } from './settings-memory.ts';
 
 const HELP =
   'Set OLLAMA_URL to an Ollama server (for example http://ollama:11434) and restart the hub; with Docker Compose, start the "full" profile, which runs one.';
@@ -64,15 +57,7 @@ export function assistantRoutes({
   settings,
   admissions,
   preferences,
-}: {
-  deps: HubDeps;
-  writer: AssistantWriter;
-  config: AssistantConfig;
-  cache: PromptCache;
-  settings: SettingsMemory;
-  admissions: Admissions;
-  preferences: PreferencesMemory;
-}): Hono<HubEnv> {
+}: ChatParts): Hono<HubEnv> {
   const { db, auth } = deps;
   const use = requirePermission(auth, ASSISTANT_PERMISSIONS.use);
   const manage = requirePermission(auth, ASSISTANT_PERMISSIONS.manage);
