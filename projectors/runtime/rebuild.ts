@@ -39,6 +39,11 @@ export type RebuildOptions = {
 
 /** The most batches a rebuild leaves for its switch to read while the live worker waits. */
 export const CHASE_BATCHES = 4;
+/**
+ * Rounds of the chase in which the gap to the live version did not shrink (writes outpace the
+ * replay), after which the switch reads what is left under its lock rather than chase forever.
+ */
+export const CHASE_STALE_ROUNDS = 20;
 
 /** Thrown inside the rebuild when it is cancelled; it ends as `cancelled`, not failed. */
 const CANCELLED = Symbol('cancelled');
@@ -180,14 +185,20 @@ async function rebuildHoldingLock(
     // Up to the live version's checkpoint, never past it, chasing it while it moves, until
     // what is left is small: the last stretch is read under the switch's lock, with the live
     // worker waiting. The next batch is read while this one is written, so the log and the
-    // decoding overlap the database's work.
+    // decoding overlap the database's work. Writes that outpace the replay would keep it
+    // chasing forever: after enough rounds that did not close the gap, the switch reads it.
     let lastReport = Date.now();
+    const chase = { gap: Number.POSITIVE_INFINITY, stale: 0 };
     let next = replay.pull(state.targetSeq);
     for (;;) {
       const { batch, done } = await next;
       if (batch.length === 0 && done) {
         const live = await liveCheckpoint();
-        if (live - state.targetSeq <= batchSize * CHASE_BATCHES) break;
+        const gap = live - state.targetSeq;
+        if (gap <= batchSize * CHASE_BATCHES) break;
+        if (gap >= chase.gap) chase.stale++;
+        chase.gap = gap;
+        if (chase.stale >= CHASE_STALE_ROUNDS) break;
         state.targetSeq = live;
         next = replay.pull(state.targetSeq);
         next.catch(() => undefined);
