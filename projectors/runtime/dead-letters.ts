@@ -156,31 +156,36 @@ export async function dropRebuiltLetters(db: Kysely<RuntimeDB>, rebuilt: string)
 /**
  * At the switch, in its transaction: the new version's letters become the live name's. The old
  * version's parked events the new one applied are resolved (by the rebuild); those it parked
- * again stay parked, with its error; an event an admin already resolved stays resolved.
+ * again stay parked, with its error; an event an admin already resolved stays resolved. Events
+ * at or below `replayedFrom` the rebuild never read (a baseline sums them up, or they expired):
+ * their letters stay as they are.
  */
-export async function adoptRebuiltLetters(
-  tx: Kysely<RuntimeDB>,
-  live: string,
-  rebuilt: string,
-): Promise<void> {
+export async function adoptRebuiltLetters({
+  tx,
+  live,
+  rebuilt,
+  replayedFrom,
+}: {
+  tx: Kysely<RuntimeDB>;
+  live: string;
+  rebuilt: string;
+  replayedFrom: number;
+}): Promise<void> {
+  const letters = sql.table(`${RUNTIME_SCHEMA}.dead_letters`);
   await sql`
-    UPDATE ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} l SET error = r.error, attempts = l.attempts + 1
-    FROM ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} r
+    UPDATE ${letters} l SET error = r.error, attempts = l.attempts + 1
+    FROM ${letters} r
     WHERE l.read_model = ${live} AND r.read_model = ${rebuilt} AND r.seq = l.seq AND l.status = 'parked'`.execute(
     tx,
   );
   await sql`
-    UPDATE ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} l
+    UPDATE ${letters} l
     SET status = 'retried', resolved_at = now(), resolved_by = 'rebuild'
-    WHERE l.read_model = ${live} AND l.status = 'parked' AND NOT EXISTS (
-      SELECT 1 FROM ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} r WHERE r.read_model = ${rebuilt} AND r.seq = l.seq)`.execute(
-    tx,
-  );
+    WHERE l.read_model = ${live} AND l.status = 'parked' AND l.seq > ${replayedFrom} AND NOT EXISTS (
+      SELECT 1 FROM ${letters} r WHERE r.read_model = ${rebuilt} AND r.seq = l.seq)`.execute(tx);
   await sql`
-    UPDATE ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} r SET read_model = ${live}
+    UPDATE ${letters} r SET read_model = ${live}
     WHERE r.read_model = ${rebuilt} AND NOT EXISTS (
-      SELECT 1 FROM ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} l WHERE l.read_model = ${live} AND l.seq = r.seq)`.execute(
-    tx,
-  );
+      SELECT 1 FROM ${letters} l WHERE l.read_model = ${live} AND l.seq = r.seq)`.execute(tx);
   await dropRebuiltLetters(tx, rebuilt);
 }

@@ -176,6 +176,9 @@ async function rebuildHoldingLock(
     state.position = projection.retainedOnly
       ? 0
       : await rebuildStart({ db: anyDb, readModel: projection.name, target, firstSeq: first });
+    // Parked events at or below this were never replayed (expired, or summed up by the
+    // baseline): the switch leaves their letters as they are.
+    const replayedFrom = Math.max(state.position, first - 1);
     await projection.prepareRebuild?.({ db: anyDb, schema: target });
     if (!together) throw new Error('a rebuild reads the log through its replay group');
     const replay = await together.open({ from: state.position });
@@ -227,6 +230,7 @@ async function rebuildHoldingLock(
       stream,
       target,
       replay,
+      replayedFrom,
       acceptDifferences,
       signal,
       onApplied: (batch) => {
