@@ -69,7 +69,8 @@ describe('baselines', () => {
     expect(live.map((u) => u.id).sort()).toEqual(['ann', 'bob', 'cat']);
 
     // A letter parked below the baseline the rebuild never replays; one above it, it applies.
-    const park = (seq: number) => sql<{ id: string }>`
+    const park = (seq: number) =>
+      sql<{ id: string }>`
       INSERT INTO hearth.dead_letters (read_model, stream, seq, subject, type, error)
       VALUES (${USERS}, ${stream()}, ${seq}, 'x', 'x', 'failed') RETURNING id`.execute(rt.db);
     const below = (await park(bob)).rows[0]?.id as string;

@@ -104,4 +104,3 @@ describe('a rebuild under a live version that keeps moving', () => {
     expect(chase.underSwitch).toBeLessThanOrEqual(PER_ROUND);
   }, 120_000);
 });
-

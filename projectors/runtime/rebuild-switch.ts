@@ -33,7 +33,8 @@ export async function switchVerified(input: {
   signal: AbortSignal | undefined;
   onApplied: (batch: RawMessage[]) => void;
 }): Promise<SwitchOutcome> {
-  const { db, projection, stream, target, replay, replayedFrom, acceptDifferences, signal, onApplied } = input;
+  const { db, projection, stream, target, replay, replayedFrom, acceptDifferences, signal, onApplied } =
+    input;
   const name = projection.name;
   return db.transaction().execute(async (tx) => {
     const runtime = tx.withSchema(RUNTIME_SCHEMA);
