@@ -181,7 +181,7 @@ async function rebuildHoldingLock(
     const replayedFrom = Math.max(state.position, first - 1);
     await projection.prepareRebuild?.({ db: anyDb, schema: target });
     if (!together) throw new Error('a rebuild reads the log through its replay group');
-    const replay = await together.open({ from: state.position });
+    const replay = await together.open({ from: state.position, signal });
     state.targetSeq = await liveCheckpoint();
     await report('running');
 
@@ -243,7 +243,8 @@ async function rebuildHoldingLock(
     state.position = Math.max(state.position, outcome.verification.atSeq);
     return await report(outcome.kind === 'switched' ? 'done' : 'mismatch');
   } catch (err) {
-    if (err === CANCELLED) return await report('cancelled');
+    // An abort ends a wait on the log (or on the group) at once, with the signal's reason.
+    if (err === CANCELLED || signal?.aborted) return await report('cancelled');
     const failed = await report('failed', err instanceof Error ? err.message : String(err)).catch(() => null);
     if (failed)
       throw Object.assign(err instanceof Error ? err : new Error(String(err)), { progress: failed });
