@@ -83,13 +83,30 @@ function rebuildLocked(
       // The new version is written on this session without waiting for each commit to reach
       // the disk: a crash loses it anyway (a rebuild starts over), and the switch's own commit,
       // made as every other, flushes all that came before it in the log.
+      // Set for the session, not per transaction: a batch that is one statement runs in none.
       await sql`SET synchronous_commit = off`.execute(owner);
       return await rebuildHoldingLock({ ...input, writer: owner });
     } finally {
-      await sql`RESET synchronous_commit`.execute(owner).catch(() => undefined);
-      await sql`SELECT pg_advisory_unlock(${lockKey(projection.name)})`.execute(owner).catch(() => undefined);
+      await release(owner, projection.name);
     }
   });
+}
+
+/**
+ * Gives the session back as the pool lends it: committing as every other, its lock released.
+ * One whose setting cannot be reset is ended instead (its lock goes with it), so no later
+ * borrower writes on it without waiting for the disk.
+ */
+async function release(owner: Kysely<RuntimeDB>, name: string): Promise<void> {
+  const reset = await sql`RESET synchronous_commit`.execute(owner).then(
+    () => true,
+    () => false,
+  );
+  if (!reset) {
+    await sql`SELECT pg_terminate_backend(pg_backend_pid())`.execute(owner).catch(() => undefined);
+    return;
+  }
+  await sql`SELECT pg_advisory_unlock(${lockKey(name)})`.execute(owner).catch(() => undefined);
 }
 
 async function rebuildHoldingLock(
