@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { progressLine } from './rebuild-cli.ts';
+import type { ProjectorRunner } from '../../projectors/runtime/runner.ts';
+import { outcome, progressLine, rebuildCommand } from './rebuild-cli.ts';
 
 const at = (processed: number, remaining: number, status: 'running' | 'done' = 'running') => ({
   status,
@@ -23,5 +24,43 @@ describe('the rebuild progress bar', () => {
 
   it('says the ETA is unknown before any rate is measured', () => {
     expect(progressLine({ ...at(0, 10), eventsPerSecond: 0, etaSeconds: null })).toContain('ETA —');
+  });
+});
+
+describe('the outcome of one rebuild of several', () => {
+  const sink = () => {
+    const lines: string[] = [];
+    return { lines, write: (s: string) => lines.push(s) > 0 };
+  };
+
+  it('names the one that failed and why, and exits 1', () => {
+    const out = sink();
+    const err = sink();
+    const failed = Object.assign(new Error('A rebuild of b is already running.'), { code: 'conflict' });
+    expect(outcome({ readModel: 'b', failed }, { out, err })).toBe(1);
+    expect(err.lines).toEqual(['failed: b is as it was: A rebuild of b is already running.\n']);
+    expect(out.lines).toEqual([]);
+  });
+
+  const ended = (readModel: string, status: 'done' | 'mismatch' | 'cancelled') => ({
+    readModel,
+    ended: { ...at(1, 0, 'done'), status, readModel, verification: null, accepted: false },
+  });
+  const run = (results: unknown[]) =>
+    rebuildCommand({
+      projectors: { rebuildTogether: async () => results } as unknown as ProjectorRunner,
+      names: ['a', 'b', 'c'],
+      cancel: false,
+      acceptDifferences: false,
+      out: sink() as unknown as NodeJS.WriteStream,
+      err: sink() as unknown as NodeJS.WriteStream,
+    });
+
+  it('exits with the worst of them: cancelled, then failed, then not switched', async () => {
+    const failed = { readModel: 'c', failed: new Error('boom') };
+    expect(await run([ended('a', 'done'), ended('b', 'mismatch')])).toBe(2);
+    expect(await run([ended('a', 'done'), ended('b', 'mismatch'), failed])).toBe(1);
+    expect(await run([ended('a', 'cancelled'), ended('b', 'mismatch'), failed])).toBe(130);
+    expect(await run([ended('a', 'done'), ended('b', 'done')])).toBe(0);
   });
 });

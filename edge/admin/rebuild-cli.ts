@@ -38,6 +38,10 @@ export function mismatchLines(p: RebuildStatus | Awaited<ReturnType<ProjectorRun
 }
 
 type Ended = Awaited<ReturnType<ProjectorRunner['rebuild']>>;
+type Result = Awaited<ReturnType<ProjectorRunner['rebuildTogether']>>[number];
+
+/** Exit codes, the worst last: done, not switched, failed, cancelled. */
+const WORST_LAST = [0, 2, 1, 130];
 
 export async function rebuildCommand(input: {
   projectors: ProjectorRunner;
@@ -76,19 +80,27 @@ export async function rebuildCommand(input: {
     const [only] = names;
     const ended =
       names.length === 1 && only !== undefined
-        ? [await projectors.rebuild(only, options)]
+        ? [{ readModel: only, ended: await projectors.rebuild(only, options) }]
         : await projectors.rebuildTogether(names, options);
     if (tty) err.write('\n');
-    // The worst outcome is the exit code: cancelled, then not switched, then done.
+    // Each says how it ended; the worst of them is the exit code.
     const codes = ended.map((e) => outcome(e, { out, err }));
-    return codes.includes(130) ? 130 : Math.max(0, ...codes);
+    return WORST_LAST[Math.max(0, ...codes.map((c) => WORST_LAST.indexOf(c)))] as number;
   } finally {
     process.off('SIGINT', onInt);
   }
 }
 
-function outcome(ended: Ended, { out, err }: { out: NodeJS.WriteStream; err: NodeJS.WriteStream }): number {
-  const name = ended.readModel;
+export function outcome(
+  result: Result,
+  { out, err }: { out: Pick<NodeJS.WriteStream, 'write'>; err: Pick<NodeJS.WriteStream, 'write'> },
+): number {
+  const name = result.readModel;
+  if ('failed' in result) {
+    err.write(`failed: ${name} is as it was: ${result.failed.message}\n`);
+    return 1;
+  }
+  const { ended } = result;
   if (ended.status === 'cancelled') {
     err.write(`cancelled: ${name} is as it was\n`);
     return 130;

@@ -68,8 +68,18 @@ describe('baselines', () => {
     const live = await users();
     expect(live.map((u) => u.id).sort()).toEqual(['ann', 'bob', 'cat']);
 
+    // A letter parked below the baseline the rebuild never replays; one above it, it applies.
+    const park = (seq: number) =>
+      sql<{ id: string }>`
+      INSERT INTO hearth.dead_letters (read_model, stream, seq, subject, type, error)
+      VALUES (${USERS}, ${stream()}, ${seq}, 'x', 'x', 'failed') RETURNING id`.execute(rt.db);
+    const below = (await park(bob)).rows[0]?.id as string;
+    const above = (await park(cat)).rows[0]?.id as string;
     const progress = await runner.rebuild(USERS);
     expect(progress).toMatchObject({ status: 'done', remaining: 0 });
+    const letters = await runner.deadLetters.list({ readModel: USERS });
+    expect(letters.find((d) => d.id === below)).toMatchObject({ status: 'parked', resolvedBy: null });
+    expect(letters.find((d) => d.id === above)).toMatchObject({ status: 'retried', resolvedBy: 'rebuild' });
     // Only cat was replayed; ann and bob came from the baseline.
     expect(progress.processed).toBe(1);
     expect(await users()).toEqual(live);

@@ -34,7 +34,15 @@ export async function listDeadLetters({
   status?: DeadLetter['status'] | undefined;
   limit?: number;
 }): Promise<DeadLetter[]> {
-  let q = db.withSchema(RUNTIME_SCHEMA).selectFrom('dead_letters').selectAll().orderBy('id').limit(limit);
+  // A rebuild's new version files its letters under its own name until it switches: they are
+  // no admin's to retry or skip, so they are left out.
+  let q = db
+    .withSchema(RUNTIME_SCHEMA)
+    .selectFrom('dead_letters')
+    .selectAll()
+    .where('read_model', 'not like', `%${NEXT_PATTERN}`)
+    .orderBy('id')
+    .limit(limit);
   if (readModel) q = q.where('read_model', '=', readModel);
   if (status) q = q.where('status', '=', status);
   if (id) q = q.where('id', '=', id);
@@ -106,6 +114,9 @@ export async function resolveDeadLetter({
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw commonErrors.notFound('No such dead letter.');
+    // A switch handed it to another name meanwhile: the lock taken above is not its read model's.
+    if (row.read_model !== owner.read_model)
+      throw commonErrors.conflict('A rebuild switched this read model meanwhile; look at the letter again.');
     if (row.read_model.endsWith(NEXT))
       throw commonErrors.conflict('A rebuild under way parked this event; it is resolved once it switches.');
     if (row.status !== 'parked') throw commonErrors.conflict(`This dead letter was already ${row.status}.`);
@@ -147,6 +158,8 @@ export async function resolveDeadLetter({
 
 /** The suffix of a rebuild's new version (rebuild.ts): what it parks is filed under that name. */
 const NEXT = '__next';
+/** NEXT as a LIKE pattern (an underscore alone matches any character). */
+const NEXT_PATTERN = '\\_\\_next';
 
 /** Drops what a rebuild's new version parked: it did not switch, or starts over. */
 export async function dropRebuiltLetters(db: Kysely<RuntimeDB>, rebuilt: string): Promise<void> {
@@ -156,31 +169,36 @@ export async function dropRebuiltLetters(db: Kysely<RuntimeDB>, rebuilt: string)
 /**
  * At the switch, in its transaction: the new version's letters become the live name's. The old
  * version's parked events the new one applied are resolved (by the rebuild); those it parked
- * again stay parked, with its error; an event an admin already resolved stays resolved.
+ * again stay parked, with its error; an event an admin already resolved stays resolved. Events
+ * at or below `replayedFrom` the rebuild never read (a baseline sums them up, or they expired):
+ * their letters stay as they are.
  */
-export async function adoptRebuiltLetters(
-  tx: Kysely<RuntimeDB>,
-  live: string,
-  rebuilt: string,
-): Promise<void> {
+export async function adoptRebuiltLetters({
+  tx,
+  live,
+  rebuilt,
+  replayedFrom,
+}: {
+  tx: Kysely<RuntimeDB>;
+  live: string;
+  rebuilt: string;
+  replayedFrom: number;
+}): Promise<void> {
+  const letters = sql.table(`${RUNTIME_SCHEMA}.dead_letters`);
   await sql`
-    UPDATE ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} l SET error = r.error, attempts = l.attempts + 1
-    FROM ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} r
+    UPDATE ${letters} l SET error = r.error, attempts = l.attempts + 1
+    FROM ${letters} r
     WHERE l.read_model = ${live} AND r.read_model = ${rebuilt} AND r.seq = l.seq AND l.status = 'parked'`.execute(
     tx,
   );
   await sql`
-    UPDATE ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} l
+    UPDATE ${letters} l
     SET status = 'retried', resolved_at = now(), resolved_by = 'rebuild'
-    WHERE l.read_model = ${live} AND l.status = 'parked' AND NOT EXISTS (
-      SELECT 1 FROM ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} r WHERE r.read_model = ${rebuilt} AND r.seq = l.seq)`.execute(
-    tx,
-  );
+    WHERE l.read_model = ${live} AND l.status = 'parked' AND l.seq > ${replayedFrom} AND NOT EXISTS (
+      SELECT 1 FROM ${letters} r WHERE r.read_model = ${rebuilt} AND r.seq = l.seq)`.execute(tx);
   await sql`
-    UPDATE ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} r SET read_model = ${live}
+    UPDATE ${letters} r SET read_model = ${live}
     WHERE r.read_model = ${rebuilt} AND NOT EXISTS (
-      SELECT 1 FROM ${sql.table(`${RUNTIME_SCHEMA}.dead_letters`)} l WHERE l.read_model = ${live} AND l.seq = r.seq)`.execute(
-    tx,
-  );
+      SELECT 1 FROM ${letters} l WHERE l.read_model = ${live} AND l.seq = r.seq)`.execute(tx);
   await dropRebuiltLetters(tx, rebuilt);
 }

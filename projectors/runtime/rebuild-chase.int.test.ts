@@ -1,27 +1,30 @@
-// A rebuild chases a live version that keeps moving for as many rounds as it takes: it goes
-// to its switch only once what is left is a few batches, so the switch never holds the live
-// worker while it reads a long stretch, however many rounds the chase took.
+// A rebuild chases a live version that keeps moving for as long as it closes the gap: it goes
+// to its switch only once what is left is a few batches, however many rounds that took. Writes
+// that keep the gap from shrinking end the chase after a bounded number of rounds instead; the
+// switch then reads the last gap under its lock.
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityEvent } from '../../contracts/gen/hearth/identity/v1/events_pb.ts';
 import { publishIdentity, signedIn } from '../../test/events.ts';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
-import { CHASE_BATCHES } from './rebuild.ts';
+import { CHASE_BATCHES, CHASE_STALE_ROUNDS } from './rebuild.ts';
 import type { ProjectorRunner } from './runner.ts';
 import type { AnyProjection, Projection } from './types.ts';
 
 const NAME = 'rc_seen';
 const BATCH = 2;
 /** Rounds in which the live version moves on as soon as the rebuild has caught up with it. */
-const ROUNDS = 25;
-/** Events published each round: more than the switch may be left to read. */
+const ROUNDS = CHASE_STALE_ROUNDS + 5;
+/** Events published each round, at the least: more than the switch may be left to read. */
 const PER_ROUND = BATCH * CHASE_BATCHES + 2;
 
 let rt: TestRuntime;
 let db: Kysely<unknown>;
 let runner: ProjectorRunner;
 let published = 0;
-const chase = { rounds: 0, underSwitch: 0 };
+/** `shrinking`: each round publishes one event fewer than the one before; `steady`: as many. */
+const chase = { rounds: 0, underSwitch: 0, mode: 'shrinking' as 'shrinking' | 'steady' };
+const perRound = () => (chase.mode === 'steady' ? PER_ROUND : PER_ROUND + ROUNDS - chase.rounds);
 
 const checkpoint = async () =>
   Number(
@@ -34,7 +37,8 @@ const checkpoint = async () =>
 
 async function moveLive() {
   let last = 0;
-  for (let i = 0; i < PER_ROUND; i++) last = await publishIdentity(rt.log, signedIn('u', `s${published++}`));
+  const n = perRound();
+  for (let i = 0; i < n; i++) last = await publishIdentity(rt.log, signedIn('u', `s${published++}`));
   expect(await runner.waitFor(NAME, last, 15_000)).toBe(true);
 }
 
@@ -77,13 +81,26 @@ beforeAll(async () => {
 });
 afterAll(() => rt.cleanup());
 
+const rebuildWhile = async (mode: typeof chase.mode) => {
+  Object.assign(chase, { rounds: 0, underSwitch: 0, mode });
+  const done = await runner.rebuild(NAME);
+  expect(done).toMatchObject({ status: 'done' });
+  expect(done.verification?.equal).toBe(true);
+  expect(done.targetSeq).toBe(await checkpoint());
+};
+
 describe('a rebuild under a live version that keeps moving', () => {
-  it('chases it round after round, and leaves its switch only a few batches', async () => {
-    const done = await runner.rebuild(NAME);
-    expect(done).toMatchObject({ status: 'done' });
-    expect(done.verification?.equal).toBe(true);
+  it('chases it while the gap shrinks, past the stale bound, and leaves its switch a few batches', async () => {
+    await rebuildWhile('shrinking');
     expect(chase.rounds).toBe(ROUNDS);
     expect(chase.underSwitch).toBeLessThanOrEqual(BATCH * CHASE_BATCHES);
-    expect(done.targetSeq).toBe(await checkpoint());
+  }, 120_000);
+
+  it('stops chasing writes that keep the gap from shrinking; the switch reads the last gap', async () => {
+    await rebuildWhile('steady');
+    // The first round closes the gap from nothing; each one after it leaves it as it was.
+    expect(chase.rounds).toBe(CHASE_STALE_ROUNDS + 1);
+    expect(chase.underSwitch).toBeGreaterThan(BATCH * CHASE_BATCHES);
+    expect(chase.underSwitch).toBeLessThanOrEqual(PER_ROUND);
   }, 120_000);
 });

@@ -71,6 +71,14 @@ beforeAll(async () => {
 });
 afterAll(() => rt.cleanup());
 
+const strayId = async () =>
+  String(
+    (
+      await sql<{ id: string }>`
+        SELECT id FROM hearth.dead_letters WHERE read_model = ${`${NAME}__next`}`.execute(db)
+    ).rows[0]?.id,
+  );
+
 describe('the dead letters of a rebuild', () => {
   it('never touch the live ones when it does not switch, nor reopen one an admin resolved', async () => {
     const before = await letters();
@@ -102,11 +110,45 @@ describe('the dead letters of a rebuild', () => {
   it('left by a rebuild whose process died are dropped with its new version', async () => {
     await sql`INSERT INTO hearth.dead_letters (read_model, stream, seq, subject, type, error)
       VALUES (${`${NAME}__next`}, 'x', 1, 'x', 'x', 'x')`.execute(db);
-    const [stray] = await runner.deadLetters.list({ readModel: `${NAME}__next` });
+    // No admin lists them, nor resolves them.
+    expect(await runner.deadLetters.list({ readModel: `${NAME}__next` })).toEqual([]);
+    expect((await runner.deadLetters.list({})).map((d) => d.readModel)).not.toContain(`${NAME}__next`);
+    const stray = await strayId();
     await expect(
-      runner.deadLetters.resolve({ id: stray?.id as string, action: 'skip', by: 'admin1' }),
-    ).rejects.toMatchObject({ code: 'conflict' });
+      runner.deadLetters.resolve({ id: stray, action: 'skip', by: 'admin1' }),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+    });
     await runner.migrate();
     expect((await letters()).filter((d) => d.read_model !== NAME)).toEqual([]);
+  });
+
+  it('resolved while a switch hands them to the live name are refused, and stay parked', async () => {
+    await sql`INSERT INTO hearth.dead_letters (read_model, stream, seq, subject, type, error)
+      VALUES (${`${NAME}__next`}, 'x', 999999, 'x', 'x', 'x')`.execute(db);
+    const stray = await strayId();
+    // A switch's transaction, held open: it has moved the letter, not yet committed.
+    const switching = await rt.pool.connect();
+    try {
+      await switching.query('BEGIN');
+      await switching.query('UPDATE hearth.dead_letters SET read_model = $1 WHERE id = $2', [NAME, stray]);
+      const resolving = runner.deadLetters.resolve({ id: stray, action: 'skip', by: 'admin1' });
+      resolving.catch(() => undefined);
+      // The resolve has read the letter's old name and waits for the row.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await switching.query(
+          `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+        if (rows.length > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await switching.query('COMMIT');
+      await expect(resolving).rejects.toMatchObject({ code: 'conflict' });
+    } finally {
+      switching.release();
+    }
+    const [after] = (await letters()).filter((d) => d.seq === 999999 && d.read_model === NAME);
+    expect(after).toMatchObject({ status: 'parked', resolved_by: null });
+    await sql`DELETE FROM hearth.dead_letters WHERE id = ${stray}`.execute(db);
   });
 });

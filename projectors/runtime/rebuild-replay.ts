@@ -3,26 +3,11 @@
 // and each batch written into the new version's schema.
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { RawMessage } from '../../writers/log/decode.ts';
-import type { Log } from '../../writers/log/open.ts';
 import { applyCareful, applyFast, decoded, isTransient } from './apply.ts';
-import { type Replay, replayGroup } from './replay-source.ts';
 import type { RuntimeDB } from './tables.ts';
 import type { AnyProjection } from './types.ts';
 
 export { beyondStream, type Pulled, type Replay, type ReplayMember, replayGroup } from './replay-source.ts';
-
-/** A replay of one read model's stream on its own (a group of one). */
-export function openReplay(input: {
-  log: Log;
-  projection: AnyProjection;
-  from: number;
-  batchSize: number;
-}): Promise<Replay> {
-  const { log, projection, from, batchSize } = input;
-  return replayGroup({ log, domain: projection.domain, size: 1, batchSize })
-    .join(projection.name)
-    .open({ from });
-}
 
 /** Writes one batch into the new version's schema, the fast way when it can. */
 export async function applyToVersion(input: {

@@ -27,11 +27,14 @@ export async function switchVerified(input: {
   stream: string;
   target: string;
   replay: Replay;
+  /** Where the replay began: the letters of events at or below it are not the rebuild's to resolve. */
+  replayedFrom: number;
   acceptDifferences: boolean;
   signal: AbortSignal | undefined;
   onApplied: (batch: RawMessage[]) => void;
 }): Promise<SwitchOutcome> {
-  const { db, projection, stream, target, replay, acceptDifferences, signal, onApplied } = input;
+  const { db, projection, stream, target, replay, replayedFrom, acceptDifferences, signal, onApplied } =
+    input;
   const name = projection.name;
   return db.transaction().execute(async (tx) => {
     const runtime = tx.withSchema(RUNTIME_SCHEMA);
@@ -90,7 +93,7 @@ export async function switchVerified(input: {
     if (!switching) return { kind: 'mismatch', verification };
     await sql`DROP SCHEMA ${sql.id(name)} CASCADE`.execute(tx);
     await sql`ALTER SCHEMA ${sql.id(target)} RENAME TO ${sql.id(name)}`.execute(tx);
-    await adoptRebuiltLetters(tx, name, target);
+    await adoptRebuiltLetters({ tx, live: name, rebuilt: target, replayedFrom });
     await runtime
       .updateTable('checkpoints')
       .set({ updated_at: sql`now()` })

@@ -39,6 +39,11 @@ export type RebuildOptions = {
 
 /** The most batches a rebuild leaves for its switch to read while the live worker waits. */
 export const CHASE_BATCHES = 4;
+/**
+ * Rounds of the chase in which the gap to the live version did not shrink (writes outpace the
+ * replay), after which the switch reads what is left under its lock rather than chase forever.
+ */
+export const CHASE_STALE_ROUNDS = 20;
 
 /** Thrown inside the rebuild when it is cancelled; it ends as `cancelled`, not failed. */
 const CANCELLED = Symbol('cancelled');
@@ -78,13 +83,30 @@ function rebuildLocked(
       // The new version is written on this session without waiting for each commit to reach
       // the disk: a crash loses it anyway (a rebuild starts over), and the switch's own commit,
       // made as every other, flushes all that came before it in the log.
+      // Set for the session, not per transaction: a batch that is one statement runs in none.
       await sql`SET synchronous_commit = off`.execute(owner);
       return await rebuildHoldingLock({ ...input, writer: owner });
     } finally {
-      await sql`RESET synchronous_commit`.execute(owner).catch(() => undefined);
-      await sql`SELECT pg_advisory_unlock(${lockKey(projection.name)})`.execute(owner).catch(() => undefined);
+      await release(owner, projection.name);
     }
   });
+}
+
+/**
+ * Gives the session back as the pool lends it: committing as every other, its lock released.
+ * One whose setting cannot be reset is ended instead (its lock goes with it), so no later
+ * borrower writes on it without waiting for the disk.
+ */
+async function release(owner: Kysely<RuntimeDB>, name: string): Promise<void> {
+  const reset = await sql`RESET synchronous_commit`.execute(owner).then(
+    () => true,
+    () => false,
+  );
+  if (!reset) {
+    await sql`SELECT pg_terminate_backend(pg_backend_pid())`.execute(owner).catch(() => undefined);
+    return;
+  }
+  await sql`SELECT pg_advisory_unlock(${lockKey(name)})`.execute(owner).catch(() => undefined);
 }
 
 async function rebuildHoldingLock(
@@ -171,23 +193,32 @@ async function rebuildHoldingLock(
     state.position = projection.retainedOnly
       ? 0
       : await rebuildStart({ db: anyDb, readModel: projection.name, target, firstSeq: first });
+    // Parked events at or below this were never replayed (expired, or summed up by the
+    // baseline): the switch leaves their letters as they are.
+    const replayedFrom = Math.max(state.position, first - 1);
     await projection.prepareRebuild?.({ db: anyDb, schema: target });
     if (!together) throw new Error('a rebuild reads the log through its replay group');
-    const replay = await together.open({ from: state.position });
+    const replay = await together.open({ from: state.position, signal });
     state.targetSeq = await liveCheckpoint();
     await report('running');
 
     // Up to the live version's checkpoint, never past it, chasing it while it moves, until
     // what is left is small: the last stretch is read under the switch's lock, with the live
     // worker waiting. The next batch is read while this one is written, so the log and the
-    // decoding overlap the database's work.
+    // decoding overlap the database's work. Writes that outpace the replay would keep it
+    // chasing forever: after enough rounds that did not close the gap, the switch reads it.
     let lastReport = Date.now();
+    const chase = { gap: Number.POSITIVE_INFINITY, stale: 0 };
     let next = replay.pull(state.targetSeq);
     for (;;) {
       const { batch, done } = await next;
       if (batch.length === 0 && done) {
         const live = await liveCheckpoint();
-        if (live - state.targetSeq <= batchSize * CHASE_BATCHES) break;
+        const gap = live - state.targetSeq;
+        if (gap <= batchSize * CHASE_BATCHES) break;
+        if (gap >= chase.gap) chase.stale++;
+        chase.gap = gap;
+        if (chase.stale >= CHASE_STALE_ROUNDS) break;
         state.targetSeq = live;
         next = replay.pull(state.targetSeq);
         next.catch(() => undefined);
@@ -216,6 +247,7 @@ async function rebuildHoldingLock(
       stream,
       target,
       replay,
+      replayedFrom,
       acceptDifferences,
       signal,
       onApplied: (batch) => {
@@ -228,7 +260,8 @@ async function rebuildHoldingLock(
     state.position = Math.max(state.position, outcome.verification.atSeq);
     return await report(outcome.kind === 'switched' ? 'done' : 'mismatch');
   } catch (err) {
-    if (err === CANCELLED) return await report('cancelled');
+    // An abort ends a wait on the log (or on the group) at once, with the signal's reason.
+    if (err === CANCELLED || signal?.aborted) return await report('cancelled');
     const failed = await report('failed', err instanceof Error ? err.message : String(err)).catch(() => null);
     if (failed)
       throw Object.assign(err instanceof Error ? err : new Error(String(err)), { progress: failed });

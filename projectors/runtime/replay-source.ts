@@ -1,18 +1,12 @@
 // One read of a domain's stream for the rebuilds that replay it together: each message is
 // fetched and decoded once, into a window every rebuild reads at its own pace, up to its own
 // bound (its live version's checkpoint). A rebuild alone is a group of one.
-import { DeliverPolicy } from '@nats-io/jetstream';
-import { commonErrors } from '../../contracts/errors.ts';
 import type { Domain } from '../../contracts/subjects.ts';
-import { type RawMessage, toRaw } from '../../writers/log/decode.ts';
 import type { Log } from '../../writers/log/open.ts';
-import { decoded } from './apply.ts';
+import { openSource, type Pulled, type Reader, reader, type Source } from './replay-window.ts';
+import { abortable } from './sleep.ts';
 
-export type Pulled = {
-  batch: RawMessage[];
-  /** True when nothing more at or below the bound is left to read. */
-  done: boolean;
-};
+export { beyondStream, type Pulled, WINDOW_BATCHES } from './replay-window.ts';
 
 export type Replay = {
   /**
@@ -22,27 +16,18 @@ export type Replay = {
   pull: (upTo: number, opts?: { hurry?: boolean }) => Promise<Pulled>;
   /** This rebuild reads no more: the others no longer wait for it. */
   close: () => void;
+  /** Messages the group holds in memory for its rebuilds. */
+  buffered: () => number;
 };
 
-/** One rebuild's place in a group: it opens its replay from where its version starts, or leaves. */
+/**
+ * One rebuild's place in a group: it opens its replay from where its version starts, or leaves.
+ * Once `signal` aborts, the open and every pull reject at once, and the member leaves the group.
+ */
 export type ReplayMember = {
-  open: (input: { from: number }) => Promise<Replay>;
+  open: (input: { from: number; signal?: AbortSignal | undefined }) => Promise<Replay>;
   leave: () => void;
 };
-
-/** The live checkpoint is past the stream's end: the rebuild fails instead of waiting forever. */
-export const beyondStream = (readModel: string, checkpoint: number, last: number) =>
-  commonErrors.invalidRequest(
-    `Read model ${readModel} stands at sequence ${checkpoint}, past the last one its stream holds (${last}): ` +
-      'the stream was restored or recreated, so no replay can reach it.',
-  );
-
-/** How far, in batches, the fastest rebuild of a group may read ahead of the slowest. */
-const AHEAD_BATCHES = 16;
-/** Batches fetched ahead of the rebuild furthest on, unasked. */
-const READ_AHEAD = 2;
-
-type Reader = { name: string; from: number; at: number; open: boolean; idle: boolean };
 
 /**
  * A group of `size` rebuilds of read models on `domain`'s stream. The log is read once all of
@@ -58,8 +43,9 @@ export function replayGroup(input: { log: Log; domain: Domain; size: number; bat
   let opened: Promise<Source> | undefined;
   const ready: ((source: Promise<Source>) => void)[] = [];
   const startIfAll = () => {
-    if (waiting > 0 || opened || ready.length === 0) return;
-    const from = Math.min(...readers.map((r) => r.from));
+    const open = readers.filter((r) => r.open);
+    if (waiting > 0 || opened || ready.length === 0 || open.length === 0) return;
+    const from = Math.min(...open.map((r) => r.from));
     opened = openSource({ log, stream, domain, from, batchSize, readers });
     opened.catch(() => undefined);
     for (const go of ready.splice(0)) go(opened);
@@ -67,10 +53,10 @@ export function replayGroup(input: { log: Log; domain: Domain; size: number; bat
   return {
     join: (readModel) => {
       let state: 'joined' | 'open' | 'left' = 'joined';
-      let reader: Reader | undefined;
+      let me: Reader | undefined;
       const leave = () => {
         if (state === 'joined') waiting--;
-        if (reader) reader.open = false;
+        if (me) me.open = false;
         state = 'left';
         opened?.then(
           (s) => s.wake(),
@@ -80,164 +66,32 @@ export function replayGroup(input: { log: Log; domain: Domain; size: number; bat
       };
       return {
         leave,
-        open: async ({ from }) => {
+        open: async ({ from, signal }) => {
           if (state !== 'joined') throw new Error(`the replay of ${readModel} was opened or left already`);
           state = 'open';
           waiting--;
-          const r: Reader = { name: readModel, from, at: 0, open: true, idle: false };
-          reader = r;
+          const r = reader(readModel, from);
+          me = r;
           readers.push(r);
-          const source = await new Promise<Promise<Source>>((go) => {
+          let started: ((source: Promise<Source>) => void) | undefined;
+          const stop = () => {
+            const i = ready.indexOf(started as never);
+            if (i >= 0) ready.splice(i, 1);
+            leave();
+          };
+          const waited = new Promise<Promise<Source>>((go) => {
+            started = go;
             ready.push(go);
             startIfAll();
           });
-          const s = await source;
-          return { pull: (upTo, opts) => s.pull(r, upTo, opts?.hurry === true), close: leave };
+          const s = await abortable(waited, signal, stop);
+          return {
+            pull: (upTo, opts) => abortable(s.pull(r, upTo, opts?.hurry === true), signal, leave),
+            close: leave,
+            buffered: s.buffered,
+          };
         },
       };
     },
   };
-}
-
-type Source = {
-  pull: (reader: Reader, upTo: number, hurry: boolean) => Promise<Pulled>;
-  /** Something changed for the readers waiting on a slower one. */
-  wake: () => void;
-};
-
-async function openSource(input: {
-  log: Log;
-  stream: string;
-  domain: Domain;
-  from: number;
-  batchSize: number;
-  readers: Reader[];
-}): Promise<Source> {
-  const { log, stream, domain, from, batchSize, readers } = input;
-  const info = await log.jsm.streams.info(stream);
-  // No filter when it is all the stream holds: nats-server 2.9 walks every subject of the
-  // stream for a filtered consumer's pending count (see ensureConsumer in worker.ts).
-  const filter = log.names.domainFilter(domain);
-  const { subjects = [] } = info.config;
-  const whole = subjects.length === 1 && subjects[0] === filter;
-  const consumer = await log.js.consumers.get(stream, {
-    ...(whole ? {} : { filter_subjects: filter }),
-    ...(from === 0
-      ? { deliver_policy: DeliverPolicy.All }
-      : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from + 1 }),
-  });
-  // The window: messages fetched and not yet read by every open reader. `base` is the index,
-  // counted from the first message ever fetched, of window[0]; a reader's `at` counts alike.
-  let window: RawMessage[] = [];
-  let base = 0;
-  // The highest sequence known read: every message of the stream at or below it is fetched.
-  let fetched = from;
-  let fetching: Promise<void> | undefined;
-  const waiters: (() => void)[] = [];
-  const wake = () => {
-    for (const w of waiters.splice(0)) w();
-  };
-  const end = () => base + window.length;
-  // A reader that has reached its bound (it verifies, say) holds its place in the window but
-  // keeps no one waiting: when it reads again the window is only a little longer.
-  const slowest = (reading = false) =>
-    Math.min(end(), ...readers.filter((r) => r.open && !(reading && r.idle)).map((r) => r.at));
-  const trim = () => {
-    const drop = slowest() - base;
-    if (drop >= batchSize * 4 || (drop > 0 && drop === window.length)) {
-      window = window.slice(drop);
-      base += drop;
-    }
-  };
-
-  // Nothing left to read below the bound. Sequences up to it that never come are other
-  // subjects' or expired, unless the stream ends before the bound: the live checkpoint is past
-  // what the stream holds (a stream restored or recreated), and no replay can reach it.
-  const exhausted = async (reader: Reader, upTo: number) => {
-    const last = (await log.jsm.streams.info(stream)).state.last_seq;
-    if (last < upTo) throw beyondStream(reader.name, upTo, last);
-    fetched = Math.max(fetched, upTo);
-  };
-  const fetchMore = async (reader: Reader, upTo: number) => {
-    // Asking for no more than remains lets the last fetch return at once instead of expiring.
-    let max = Math.max(1, Math.min(batchSize, upTo - fetched));
-    // On the last stretch the sequences left overcount the messages (expired ones, other
-    // subjects'): the consumer says how many there are, so the fetch ends when they are in.
-    if (upTo - fetched <= batchSize) {
-      const pending = (await consumer.info()).num_pending;
-      if (pending === 0) return exhausted(reader, upTo);
-      max = Math.min(max, pending);
-    }
-    const out: RawMessage[] = [];
-    const iter = await consumer.fetch({ max_messages: max, expires: 1000 });
-    for await (const m of iter) out.push(toRaw(m));
-    // Nothing came: either nothing is left to read (then the bound must be within the stream)
-    // or the fetch expired first (the caller tries again, and may be cancelled meanwhile).
-    if (out.length === 0 && (await consumer.info()).num_pending === 0) return exhausted(reader, upTo);
-    // Decoded once here, for every rebuild of the group.
-    for (const m of out) decoded(domain, stream, m);
-    if (out.length > 0) fetched = Math.max(fetched, (out.at(-1) as RawMessage).seq);
-    for (const m of out) window.push(m);
-  };
-
-  // The next batch fetched and decoded while the rebuilds write this one, so the log's round
-  // trip overlaps the database's. Never on the last stretch, whose end pull() works out.
-  const readAhead = (reader: Reader, upTo: number) => {
-    if (fetching || upTo - fetched <= batchSize) return;
-    const leading = Math.max(...readers.filter((r) => r.open).map((r) => r.at));
-    if (end() - leading >= batchSize * READ_AHEAD) return;
-    if (end() - slowest(true) >= batchSize * AHEAD_BATCHES) return;
-    fetching = fetchMore(reader, upTo).finally(() => {
-      fetching = undefined;
-      wake();
-    });
-    fetching.catch(() => undefined); // the next pull fetches again, and meets the error itself
-  };
-
-  const pull = async (reader: Reader, upTo: number, hurry: boolean): Promise<Pulled> => {
-    reader.idle = false;
-    for (;;) {
-      let i = reader.at - base;
-      while (i < window.length && (window[i] as RawMessage).seq <= reader.from) i++;
-      reader.at = base + i;
-      if (i < window.length) {
-        const batch: RawMessage[] = [];
-        while (i < window.length && batch.length < batchSize && (window[i] as RawMessage).seq <= upTo)
-          batch.push(window[i++] as RawMessage);
-        reader.at = base + i;
-        const done =
-          (i < window.length && (window[i] as RawMessage).seq > upTo) ||
-          (reader.at === end() && fetched >= upTo);
-        reader.idle = done;
-        trim();
-        wake();
-        if (!done) readAhead(reader, upTo);
-        return { batch, done };
-      }
-      if (fetched >= upTo) {
-        reader.idle = true;
-        wake();
-        return { batch: [], done: true };
-      }
-      // One fetch at a time: whoever comes while it runs reads what it brings.
-      if (fetching) {
-        await fetching.catch(() => undefined);
-        continue;
-      }
-      // Far ahead of the slowest reader still reading: wait for it rather than hold the stream.
-      if (!hurry && end() - slowest(true) >= batchSize * AHEAD_BATCHES) {
-        await new Promise<void>((resolve) => waiters.push(resolve));
-        continue;
-      }
-      const before = end();
-      fetching = fetchMore(reader, upTo).finally(() => {
-        fetching = undefined;
-      });
-      await fetching;
-      wake();
-      // A fetch that expired with nothing comes back empty, so a cancel is heard between tries.
-      if (end() === before && fetched < upTo) return { batch: [], done: false };
-    }
-  };
-  return { pull, wake };
 }

@@ -9,6 +9,11 @@ import { type ReplayMember, replayGroup } from './replay-source.ts';
 import type { RuntimeDB } from './tables.ts';
 import type { AnyProjection } from './types.ts';
 
+/** How one rebuild of a group ended: its last report, or the error that ended it. */
+export type RebuildResult =
+  | { readModel: string; ended: RebuildProgress }
+  | { readModel: string; failed: Error & { code?: string } };
+
 /** The most read models one group rebuilds together. */
 const MAX_TOGETHER = 4;
 
@@ -59,12 +64,12 @@ export function runnerRebuilds(input: {
 
   /**
    * Rebuilds read models of one stream side by side, each verified and switched on its own,
-   * from one read of the log. Resolves when all have ended; throws the first failure then.
+   * from one read of the log. Resolves when all have ended, with how each did, in order.
    */
   async function together(
     names: readonly string[],
     options: Omit<RebuildOptions, 'together' | 'onClaimed'> = {},
-  ): Promise<RebuildProgress[]> {
+  ): Promise<RebuildResult[]> {
     const projections = [...new Set(names)].map(find);
     const domain = projections[0]?.domain;
     if (!domain) throw commonErrors.invalidRequest('Name at least one read model to rebuild.');
@@ -78,9 +83,11 @@ export function runnerRebuilds(input: {
     const ended = await Promise.allSettled(
       projections.map((p, i) => one(p.name, { ...options, together: members[i] as ReplayMember })),
     );
-    const failed = ended.find((e) => e.status === 'rejected');
-    if (failed) throw failed.reason;
-    return ended.map((e) => (e as PromiseFulfilledResult<RebuildProgress>).value);
+    return ended.map((e, i) => {
+      const readModel = (projections[i] as AnyProjection).name;
+      if (e.status === 'fulfilled') return { readModel, ended: e.value };
+      return { readModel, failed: e.reason instanceof Error ? e.reason : new Error(String(e.reason)) };
+    });
   }
 
   return { one, together, running: () => [...running] };

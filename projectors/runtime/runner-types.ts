@@ -2,6 +2,7 @@
 import type { DeadLetter } from './dead-letters.ts';
 import type { ReadModelLineage } from './lineage.ts';
 import type { RebuildOptions, RebuildProgress } from './rebuild.ts';
+import type { RebuildResult } from './runner-rebuilds.ts';
 
 export type ProjectorStatus = {
   name: string;
@@ -47,7 +48,7 @@ export type ProjectorRunner = {
   rebuildTogether: (
     names: readonly string[],
     options?: Omit<RebuildOptions, 'together' | 'onClaimed'>,
-  ) => Promise<RebuildProgress[]>;
+  ) => Promise<RebuildResult[]>;
   rebuildStatus: (name: string) => Promise<RebuildProgress | null>;
   /** Asks the rebuild of `name` to stop, in whichever process it runs. */
   cancelRebuild: (name: string) => Promise<void>;

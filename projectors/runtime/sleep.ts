@@ -15,3 +15,24 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, { once: true });
   });
 }
+
+/**
+ * `work`, or a rejection with the signal's reason as soon as `signal` aborts (then `onAbort`
+ * runs first); the work itself goes on, and the listener is removed once either settles.
+ */
+export function abortable<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  onAbort: () => void,
+): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => {
+      onAbort();
+      reject(signal.reason ?? new Error('aborted'));
+    };
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
