@@ -35,7 +35,8 @@ export async function startHubProcess({
   replicas: number;
 }): Promise<HubProcess> {
   const port = await freePort();
-  const child = spawned(process.execPath, ['--import', 'tsx', FIXTURE], {
+  // At the production ack wait: a delivery lost with a killed node must not hide behind 1 s.
+  const child = spawned(process.execPath, ['--import', 'tsx', FIXTURE, '--production-ack-wait'], {
     ...inheritedEnv(),
     NATS_URL: natsUrls.join(','),
     DATABASE_URL: databaseUrl,

@@ -20,12 +20,13 @@ const recorded: Projection<Record<string, never>, IdentityEvent> = {
   },
 };
 
+const projection = recorded as unknown as AnyProjection;
 let rt: TestRuntime;
 let runner: ProjectorRunner;
 
 beforeAll(async () => {
   rt = await openTestRuntime();
-  runner = await rt.runner([recorded as unknown as AnyProjection], { ackWaitMs: 30_000 });
+  runner = await rt.runner([projection], { ackWaitMs: 30_000 });
 });
 afterAll(() => rt.cleanup());
 
@@ -33,7 +34,7 @@ describe('a worker whose deliveries skip some', () => {
   it('follows again from the checkpoint and applies the ones it never received, in order', async () => {
     const first = await publishIdentity(rt.log, signedIn('u', 'first'));
     expect(await runner.waitFor(recorded.name, first, 10_000)).toBe(true);
-    const consumer = await rt.log.js.consumers.get(rt.log.names.stream('identity'), consumerName(recorded));
+    const consumer = await rt.log.js.consumers.get(rt.log.names.stream('identity'), consumerName(projection));
     // A puller beside the worker: what it takes, it never acknowledges.
     const stolen: number[] = [];
     // The worker, seeing the jump, makes the consumer again: the puller's fetch then ends.
