@@ -10,6 +10,8 @@ import { type Spawned, spawned } from './spawned.ts';
 export const PASSWORD = 'correct horse battery';
 /** Every hub answers for this address, whichever port it listens on. */
 export const ORIGIN = 'http://hearth.test';
+/** Migrations, streams and a first lead on a busy 2-core box take seconds, not a minute. */
+const LISTEN_TIMEOUT_MS = 60_000;
 const FIXTURE = fileURLToPath(new URL('../edge/crash-hub.fixture.ts', import.meta.url));
 
 export type HubProcess = {
@@ -27,12 +29,15 @@ export async function startHubProcess({
   databaseUrl,
   namespace,
   replicas,
+  spawnedAs,
 }: {
   role: 'edge' | 'projectors';
   natsUrls: string[];
   databaseUrl: string;
   namespace: string;
   replicas: number;
+  /** Called as soon as the process is spawned, before it listens: its owner can always kill it. */
+  spawnedAs?: (hub: HubProcess) => void;
 }): Promise<HubProcess> {
   const port = await freePort();
   // At the production ack wait: a delivery lost with a killed node must not hide behind 1 s.
@@ -51,8 +56,7 @@ export async function startHubProcess({
     PORT: String(port),
     LOG_LEVEL: 'error',
   });
-  await child.waitFor(/listening/);
-  return {
+  const hub: HubProcess = {
     role,
     url: `http://127.0.0.1:${port}`,
     process: child,
@@ -63,6 +67,24 @@ export async function startHubProcess({
       await child.stop('SIGTERM');
     },
   };
+  spawnedAs?.(hub);
+  // A hub that never listens is killed here, not left behind.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${role} hub not listening in ${LISTEN_TIMEOUT_MS} ms`)),
+      LISTEN_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([child.waitFor(/listening/), late]);
+  } catch (err) {
+    await hub.kill();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  return hub;
 }
 
 export type Member = {
@@ -72,7 +94,7 @@ export type Member = {
   request: (
     edge: string,
     path: string,
-    init?: { method?: string; body?: unknown; key?: string },
+    init?: { method?: string; body?: unknown; key?: string; signal?: AbortSignal },
   ) => Promise<Response>;
 };
 
@@ -87,6 +109,7 @@ export async function signUp(edge: string, email: string): Promise<Member> {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
       headers,
       ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+      ...(init.signal && { signal: init.signal }),
     });
     for (const line of res.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
