@@ -7,16 +7,23 @@
 // production ack wait, so a delivery lost with the node would show as a lasting gap. Then the leading projectors process is
 // killed: the standby takes every lead within seconds, with no gap and nothing applied twice.
 // Last, every read model equals a clean rebuild of it from the log.
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNames } from '../contracts/subjects.ts';
-import { type HubProcess, type Member, signUp, startHubProcess, until } from '../test/cluster-hubs.ts';
-import { exactlyOnce, familyHistory, type Load, startLoad } from '../test/cluster-load.ts';
+import {
+  familySocket,
+  type HubProcess,
+  type Member,
+  signUp,
+  startHubProcess,
+  until,
+} from '../test/cluster-hubs.ts';
+import { exactlyOnce, familyHistory, type Load, onTheLog, startLoad } from '../test/cluster-load.ts';
 import { type PrivateCluster, startPrivateCluster } from '../test/private-cluster.ts';
 import { testDatabase, uniquePrefix } from '../test/services.ts';
-import { openSocket, type Socket } from '../test/sockets.ts';
+import type { Socket } from '../test/sockets.ts';
 
 const REPLICAS = 3;
 /** Answered before a kill, and after it before anything else happens. */
@@ -148,35 +155,6 @@ async function leadingBoth(name: string, consumer: string): Promise<string> {
   throw new Error(`the leader of ${name} never moved to its consumer's`);
 }
 
-/** Ann's socket on `edge`, joined to the family channel. */
-async function familySocket(edge: string): Promise<Socket> {
-  const res = await ann.request(edge, '/api/v1/ws-token', { method: 'POST' });
-  const { token } = (await res.json()) as { token: string };
-  const ws = await openSocket(`${edge.replace(/^http/, 'ws')}/ws?token=${token}`);
-  sockets.push(ws);
-  ws.send({ type: 'join', channel: 'family' });
-  await ws.waitFor((f) => f.type === 'joined');
-  return ws;
-}
-
-/** How many times each id is on the namespace's CHAT stream, as a message's subject. */
-async function onTheLog(ids: string[]): Promise<Map<string, number>> {
-  const names = createNames(prefix);
-  const bySubject = new Map(ids.map((id) => [names.chat.message('family', id), id]));
-  const counts = new Map(ids.map((id) => [id, 0]));
-  const consumer = await jetstream(nc).consumers.get(stream('chat'));
-  const pending = (await consumer.info()).num_pending;
-  if (pending === 0) return counts;
-  const messages = await consumer.consume();
-  for await (const m of messages) {
-    const id = bySubject.get(m.subject);
-    if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
-    if (m.info.pending === 0) break;
-  }
-  await messages.close();
-  return counts;
-}
-
 type ReadModel = { name: string; lag: number; deadLetters: number; reactor: boolean };
 const readModels = async () =>
   (await (await ann.request(edges[1], '/api/v1/admin/read-models')).json()) as ReadModel[];
@@ -206,7 +184,8 @@ describe('a three-node R3 cluster losing a node mid-load', () => {
     const index = cluster.nodes.findIndex((n) => n.name === victim);
     expect(index).toBeGreaterThanOrEqual(0);
     // Open throughout: one on each edge.
-    const watching = await Promise.all(edges.map(familySocket));
+    const watching = await Promise.all(edges.map((edge) => familySocket(ann, edge)));
+    sockets.push(...watching);
     const load = startLoad({ senders: lanes(), from: 0, prefix: 'node' });
     loads.push(load);
     await load.answered(BEFORE_KILL, `${BEFORE_KILL} answers before the kill`);
@@ -243,7 +222,7 @@ describe('a three-node R3 cluster losing a node mid-load', () => {
 
     // Exactly once on the log too: the read model upserts, and would hide a second event.
     const answeredIds = [...load.answers.values()].map((a) => a.id);
-    const logged = await onTheLog(answeredIds);
+    const logged = await onTheLog(nc, prefix, answeredIds);
     expect([...logged].filter(([, n]) => n !== 1)).toEqual([]);
 
     // Each socket got every answered message once, in the log's order.

@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../edge/boot/infra.ts';
 import { inheritedEnv } from './services.ts';
+import { openSocket, type Socket } from './sockets.ts';
 import { type Spawned, spawned } from './spawned.ts';
 
 export const PASSWORD = 'correct horse battery';
@@ -141,4 +142,14 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The member's socket on `edge`, joined to the family channel. */
+export async function familySocket(member: Member, edge: string): Promise<Socket> {
+  const res = await member.request(edge, '/api/v1/ws-token', { method: 'POST' });
+  const { token } = (await res.json()) as { token: string };
+  const ws = await openSocket(`${edge.replace(/^http/, 'ws')}/ws?token=${token}`);
+  ws.send({ type: 'join', channel: 'family' });
+  await ws.waitFor((f) => f.type === 'joined');
+  return ws;
 }

@@ -1,6 +1,9 @@
 // Chat messages sent through the edges until told to stop, each retried with its own
 // Idempotency-Key while it is answered 503 (or not at all), as a well-behaved client would,
 // and what the read model then holds of them.
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { createNames } from '../contracts/subjects.ts';
 import type { Member } from './cluster-hubs.ts';
 import { until } from './cluster-hubs.ts';
 
@@ -131,4 +134,28 @@ export function exactlyOnce(load: Load, history: Answer[], prefix: string) {
     lost: [...load.answers].filter(([i, a]) => byId.get(a.id) !== `${prefix} ${i}`).map(([i]) => i),
     stray: sent.filter((m) => !accounted.has(m.content)).map((m) => m.content),
   };
+}
+
+/**
+ * How many times each message id is on the namespace's CHAT stream, as a message's subject:
+ * the read model upserts, and would hide a second event of one message.
+ */
+export async function onTheLog(
+  nc: NatsConnection,
+  prefix: string,
+  ids: string[],
+): Promise<Map<string, number>> {
+  const names = createNames(prefix);
+  const bySubject = new Map(ids.map((id) => [names.chat.message('family', id), id]));
+  const counts = new Map(ids.map((id) => [id, 0]));
+  const consumer = await jetstream(nc).consumers.get(names.stream('chat'));
+  if ((await consumer.info()).num_pending === 0) return counts;
+  const messages = await consumer.consume();
+  for await (const m of messages) {
+    const id = bySubject.get(m.subject);
+    if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+    if (m.info.pending === 0) break;
+  }
+  await messages.close();
+  return counts;
 }
