@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../edge/boot/infra.ts';
 import { inheritedEnv } from './services.ts';
-import { openSocket, type Socket } from './sockets.ts';
+import { type Frame, openSocket, type Socket } from './sockets.ts';
 import { type Spawned, spawned } from './spawned.ts';
 
 export const PASSWORD = 'correct horse battery';
@@ -144,12 +144,38 @@ export async function until<T>(
   }
 }
 
-/** The member's socket on `edge`, joined to the family channel. */
-export async function familySocket(member: Member, edge: string): Promise<Socket> {
-  const res = await member.request(edge, '/api/v1/ws-token', { method: 'POST' });
-  const { token } = (await res.json()) as { token: string };
-  const ws = await openSocket(`${edge.replace(/^http/, 'ws')}/ws?token=${token}`);
-  ws.send({ type: 'join', channel: 'family' });
-  await ws.waitFor((f) => f.type === 'joined');
-  return ws;
+/**
+ * The member's socket on `edge`, joined to the family channel, as a client keeps it: closed by
+ * the edge (1012 once its NATS connection came back), it opens another and joins with
+ * after_seq, the last seq it has. `frames`: every frame of every socket, in arrival order.
+ */
+export async function familyWatch(member: Member, edge: string) {
+  const frames: Frame[] = [];
+  const closes: number[] = [];
+  let stopped = false;
+  let current: Socket | undefined;
+  const open = async (afterSeq?: number) => {
+    const res = await member.request(edge, '/api/v1/ws-token', { method: 'POST' });
+    const { token } = (await res.json()) as { token: string };
+    const ws = await openSocket(`${edge.replace(/^http/, 'ws')}/ws?token=${token}`);
+    current = ws;
+    ws.ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as Frame));
+    ws.send({ type: 'join', channel: 'family', ...(afterSeq === undefined ? {} : { after_seq: afterSeq }) });
+    await ws.waitFor((f) => f.type === 'joined');
+    void ws.closed.then(async ({ code }) => {
+      closes.push(code);
+      if (stopped) return;
+      const seqs = frames.filter((f) => f.type === 'message').map((f) => Number(f.seq));
+      await until(() => open(Math.max(0, ...seqs)).then(() => true), 'the socket again');
+    });
+  };
+  await open();
+  return {
+    frames,
+    closes,
+    stop: async () => {
+      stopped = true;
+      await current?.close();
+    },
+  };
 }
