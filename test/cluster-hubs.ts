@@ -166,7 +166,10 @@ export async function familyWatch(member: Member, edge: string) {
       closes.push(code);
       if (stopped) return;
       const seqs = frames.filter((f) => f.type === 'message').map((f) => Number(f.seq));
-      await until(() => open(Math.max(0, ...seqs)).then(() => true), 'the socket again');
+      // Given up on (the edge gone): the frames then miss what came after, and the test says so.
+      await until(() => open(Math.max(0, ...seqs)).then(() => true), 'the socket again').catch(
+        () => undefined,
+      );
     });
   };
   await open();
