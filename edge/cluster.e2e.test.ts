@@ -208,7 +208,8 @@ describe('a three-node R3 cluster losing a node mid-load', () => {
     console.info(
       `node ${victim} killed: ${AFTER_KILL} answered ${servedWithout} ms later, ` +
         `the history read model following ${followed} ms later; ` +
-        `${refused.length} refusals; longest command ${Math.max(...load.spans)} ms`,
+        `${refused.length} refusals; longest command ${Math.max(...load.spans)} ms; ` +
+        `sockets closed by the edges: ${JSON.stringify(watching.map((w) => w.closes))}`,
     );
     expectShortOutage(load);
     expect(followed).toBeLessThan(LONGEST_RETRY_MS);
