@@ -30,13 +30,16 @@ export async function measureClusterWriter({
     throw err;
   });
   const namespace = `b${ctx.runId}cw`;
-  const logs = [
-    await connectLog({ servers: single.url, namespace, name: 'bench-r1', replicas: 1 }),
-    await connectLog({ servers: cluster.urls, namespace, name: 'bench-r3', replicas: 3 }),
-  ] as const;
+  const logs: Awaited<ReturnType<typeof connectLog>>[] = [];
   try {
-    const one = await prepareHearth({ log: logs[0], users });
-    const three = await prepareHearth({ log: logs[1], users });
+    const r1 = await connectLog({ servers: single.url, namespace, name: 'bench-r1', replicas: 1 });
+    logs.push(r1);
+    const r3 = await connectLog({ servers: cluster.urls, namespace, name: 'bench-r3', replicas: 3 });
+    logs.push(r3);
+    // The node the cluster's client sat on: its appends go through it to each stream's leader.
+    const node = cluster.nodes.find((n) => n.port === Number(r3.nc.info?.port))?.name;
+    const one = await prepareHearth({ log: r1, users });
+    const three = await prepareHearth({ log: r3, users });
     const half = Math.ceil(workload.commandsPerUser / 2);
     const first: Phase = { firstRound: 0, rounds: half };
     const second: Phase = { firstRound: half, rounds: workload.commandsPerUser - half };
@@ -56,7 +59,11 @@ export async function measureClusterWriter({
       users,
     });
     const baseline = summarize(`the same, R1 on one node, ${lanes} in flight`, stats.one, { users });
-    figure.details = { ...figure.details, ofOneNode: round(figure.value / baseline.value, 2) };
+    figure.details = {
+      ...figure.details,
+      ofOneNode: round(figure.value / baseline.value, 2),
+      clientNode: node ?? 'unknown',
+    };
     return {
       id: 'cluster-writer',
       title: 'writer append on a 3-node R3 cluster (the cost of replication)',

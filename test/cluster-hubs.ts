@@ -5,11 +5,14 @@
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../edge/boot/infra.ts';
 import { inheritedEnv } from './services.ts';
+import { type Frame, openSocket, type Socket } from './sockets.ts';
 import { type Spawned, spawned } from './spawned.ts';
 
 export const PASSWORD = 'correct horse battery';
 /** Every hub answers for this address, whichever port it listens on. */
 export const ORIGIN = 'http://hearth.test';
+/** Migrations, streams and a first lead on a busy 2-core box take seconds, not a minute. */
+const LISTEN_TIMEOUT_MS = 60_000;
 const FIXTURE = fileURLToPath(new URL('../edge/crash-hub.fixture.ts', import.meta.url));
 
 export type HubProcess = {
@@ -27,15 +30,19 @@ export async function startHubProcess({
   databaseUrl,
   namespace,
   replicas,
+  spawnedAs,
 }: {
   role: 'edge' | 'projectors';
   natsUrls: string[];
   databaseUrl: string;
   namespace: string;
   replicas: number;
+  /** Called as soon as the process is spawned, before it listens: its owner can always kill it. */
+  spawnedAs?: (hub: HubProcess) => void;
 }): Promise<HubProcess> {
   const port = await freePort();
-  const child = spawned(process.execPath, ['--import', 'tsx', FIXTURE], {
+  // At the production ack wait: a delivery lost with a killed node must not hide behind 1 s.
+  const child = spawned(process.execPath, ['--import', 'tsx', FIXTURE, '--production-ack-wait'], {
     ...inheritedEnv(),
     NATS_URL: natsUrls.join(','),
     DATABASE_URL: databaseUrl,
@@ -50,8 +57,7 @@ export async function startHubProcess({
     PORT: String(port),
     LOG_LEVEL: 'error',
   });
-  await child.waitFor(/listening/);
-  return {
+  const hub: HubProcess = {
     role,
     url: `http://127.0.0.1:${port}`,
     process: child,
@@ -62,6 +68,24 @@ export async function startHubProcess({
       await child.stop('SIGTERM');
     },
   };
+  spawnedAs?.(hub);
+  // A hub that never listens is killed here, not left behind.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${role} hub not listening in ${LISTEN_TIMEOUT_MS} ms`)),
+      LISTEN_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([child.waitFor(/listening/), late]);
+  } catch (err) {
+    await hub.kill();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  return hub;
 }
 
 export type Member = {
@@ -71,7 +95,7 @@ export type Member = {
   request: (
     edge: string,
     path: string,
-    init?: { method?: string; body?: unknown; key?: string },
+    init?: { method?: string; body?: unknown; key?: string; signal?: AbortSignal },
   ) => Promise<Response>;
 };
 
@@ -86,6 +110,7 @@ export async function signUp(edge: string, email: string): Promise<Member> {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
       headers,
       ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+      ...(init.signal && { signal: init.signal }),
     });
     for (const line of res.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
@@ -117,4 +142,43 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * The member's socket on `edge`, joined to the family channel, as a client keeps it: closed by
+ * the edge (1012 once its NATS connection came back), it opens another and joins with
+ * after_seq, the last seq it has. `frames`: every frame of every socket, in arrival order.
+ */
+export async function familyWatch(member: Member, edge: string) {
+  const frames: Frame[] = [];
+  const closes: number[] = [];
+  let stopped = false;
+  let current: Socket | undefined;
+  const open = async (afterSeq?: number) => {
+    const res = await member.request(edge, '/api/v1/ws-token', { method: 'POST' });
+    const { token } = (await res.json()) as { token: string };
+    const ws = await openSocket(`${edge.replace(/^http/, 'ws')}/ws?token=${token}`);
+    current = ws;
+    ws.ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as Frame));
+    ws.send({ type: 'join', channel: 'family', ...(afterSeq === undefined ? {} : { after_seq: afterSeq }) });
+    await ws.waitFor((f) => f.type === 'joined');
+    void ws.closed.then(async ({ code }) => {
+      closes.push(code);
+      if (stopped) return;
+      const seqs = frames.filter((f) => f.type === 'message').map((f) => Number(f.seq));
+      // Given up on (the edge gone): the frames then miss what came after, and the test says so.
+      await until(() => open(Math.max(0, ...seqs)).then(() => true), 'the socket again').catch(
+        () => undefined,
+      );
+    });
+  };
+  await open();
+  return {
+    frames,
+    closes,
+    stop: async () => {
+      stopped = true;
+      await current?.close();
+    },
+  };
 }

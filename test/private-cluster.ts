@@ -33,10 +33,20 @@ export type PrivateCluster = {
   kill: (i: number) => Promise<void>;
   /** Starts node i again on its ports and store; resolves once it accepts connections. */
   start: (i: number) => Promise<void>;
-  /** Resolves once JetStream answers through node i (a meta leader is elected and known to it). */
+  /**
+   * Resolves once every node's /jsz shows the whole cluster: `size` peers, a meta leader, each
+   * peer current and online; and JetStream answers through node i.
+   */
   ready: (i?: number) => Promise<void>;
   /** Kills every node and removes their store dirs. */
   cleanup: () => Promise<void>;
+};
+
+/** /jsz's view of the meta group (nats-server 2.9): the leader, and the other peers. */
+type MetaCluster = {
+  cluster_size?: number;
+  leader?: string;
+  replicas?: { name: string; current: boolean; offline?: boolean }[];
 };
 
 type Slot = ClusterNode & { routePort: number; monitorPort: number; storeDir: string; output: string };
@@ -115,11 +125,40 @@ export async function startPrivateCluster({ size = 3 }: { size?: number } = {}):
     await exited;
   };
 
+  const metaOf = async (s: Slot) => {
+    const res = await fetch(`${s.monitor}/jsz`, { signal: AbortSignal.timeout(1000) });
+    return ((await res.json()) as { meta_cluster?: MetaCluster }).meta_cluster;
+  };
+  /** Why node `s` does not yet see a whole cluster, or undefined once it does. */
+  const notWhole = async (s: Slot, leaderOf: string | undefined): Promise<string | undefined> => {
+    const meta = await metaOf(s);
+    if (!meta) return `${s.name}: no meta cluster`;
+    if (meta.cluster_size !== size) return `${s.name}: cluster size ${meta.cluster_size}`;
+    if (!meta.leader) return `${s.name}: no meta leader`;
+    if (meta.leader !== leaderOf) return `${s.name}: meta leader ${meta.leader}, not ${leaderOf}`;
+    // Only the leader lists the other peers (nats-server 2.9).
+    if (meta.leader !== s.name) return undefined;
+    const peers = meta.replicas ?? [];
+    if (peers.length !== size - 1) return `${s.name}: ${peers.length} peers`;
+    const behind = peers.filter((p) => !p.current || p.offline).map((p) => p.name);
+    return behind.length > 0 ? `${s.name}: peers not current: ${behind.join(', ')}` : undefined;
+  };
+
   const ready = async (i = 0) => {
     const s = slot(i);
     const deadline = Date.now() + READY_TIMEOUT_MS;
     let last: unknown;
     while (Date.now() < deadline) {
+      // Every node agrees on the leader the first one names, and the leader sees every peer.
+      const first = await metaOf(slots[0] as Slot).catch(() => undefined);
+      const why = await Promise.all(
+        slots.map((node) => notWhole(node, first?.leader).catch((err) => String(err))),
+      );
+      last = why.filter(Boolean).join('; ');
+      if (last) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
       const nc = await connect({ servers: s.url, reconnect: false, timeout: 1000 }).catch(() => undefined);
       if (nc) {
         try {

@@ -7,8 +7,8 @@ import { connect as dial } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../edge/boot/infra.ts';
+import { NATS_SERVER_BIN } from './services.ts';
 
-const BIN = '/usr/sbin/nats-server';
 const START_TIMEOUT_MS = 20_000;
 
 export type PrivateNats = {
@@ -62,7 +62,10 @@ export async function startPrivateNats({
       await writeFile(file, config.replace(/store_dir:.*$/m, `store_dir: ${JSON.stringify(storeDir)}`));
       args = ['-c', file, '-m', String(await freePort()), ...where];
     }
-    const started = spawn(BIN, args, { stdio: ['ignore', 'ignore', 'pipe'], ...(env ? { env } : {}) });
+    const started = spawn(NATS_SERVER_BIN, args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      ...(env ? { env } : {}),
+    });
     started.stderr?.on('data', (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-2000);
     });

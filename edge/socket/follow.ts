@@ -8,7 +8,7 @@
 // following it from the old position would skip everything until it grew past it, so then it
 // follows the new stream from its start. stop() leaves nothing behind: no consumer open (even
 // one opening as it is called), no pause pending, no listener on the link.
-import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
+import { type ConsumerMessages, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { Log } from '../../writers/log/open.ts';
 
@@ -56,11 +56,9 @@ export async function followLog({
     return consumer.consume({ max_messages: maxMessages });
   };
   let messages = await open();
-  const offBack = log.link.onBack(() => {
-    if (stopping) return;
-    // Only the consumer this reconnect found is closed: one opened since is already new.
-    const found = messages;
-    void log.jsm.streams
+  /** A stream shorter than what was seen of it is new: made again, or a server's lost store. */
+  const judge = () =>
+    log.jsm.streams
       .info(stream)
       .then(({ state }) => {
         if (state.last_seq >= lastSeq) return 'again' as const;
@@ -70,13 +68,17 @@ export async function followLog({
         );
         return 'new stream' as const;
       })
-      .catch(() => 'again' as const)
-      .then(async (why) => {
-        if (stopping || found !== messages) return;
-        restarting = why;
-        if (why === 'new stream') onNewStream?.();
-        await found.close();
-      });
+      .catch(() => 'again' as const);
+  const offBack = log.link.onBack(() => {
+    if (stopping) return;
+    // Only the consumer this reconnect found is closed: one opened since is already new.
+    const found = messages;
+    void judge().then(async (why) => {
+      if (stopping || found !== messages) return;
+      restarting = why;
+      if (why === 'new stream') onNewStream?.();
+      await found.close();
+    });
   });
   const stopped = () => stopping;
   const done = (async () => {
@@ -87,32 +89,40 @@ export async function followLog({
       }
       if (stopping) break;
       onRestart?.();
-      // Only once this loop is done with the old stream's positions.
-      if (restarting === 'new stream') lastSeq = 0;
-      else if (!restarting) {
+      if (!restarting) {
         logger.error({ lastSeq, stream }, 'stream follower ended; following again');
         await pause(1000, halt.signal);
         if (stopping) break;
       }
-      restarting = undefined;
       // Until it opens: the ended one cannot be read again, and a cluster electing a new
       // leader for the stream (a node killed) refuses the new consumer for a few seconds.
       let next: Awaited<ReturnType<typeof open>> | undefined;
       while (!stopping && !next) {
+        // Read before each try: a reconnect meanwhile may have found a new stream. Only here,
+        // once this loop is done with the old stream's positions.
+        if (restarting === 'new stream') lastSeq = 0;
+        restarting = undefined;
+        // A stream deleted and made again (no reconnect to tell) is judged here.
+        if (lastSeq > 0 && (await judge()) === 'new stream') {
+          onNewStream?.();
+          lastSeq = 0;
+        }
+        if (stopping) break;
         next = await open().catch((err) => {
           logger.error({ err, stream }, 'stream follower could not restart; trying again');
           return undefined;
         });
+        // Opened from a position a reconnect during the open has since judged: again.
+        if (next && restarting) {
+          await drop(next);
+          next = undefined;
+          continue;
+        }
         if (!next) await pause(1000, halt.signal);
       }
-      // Stopped while it opened: stop() closed the one before, this one is closed here. Its
-      // close is queued behind what it holds, so it is read through (and dropped) to end.
+      // Stopped while it opened: stop() closed the one before, this one is closed here.
       if (stopping) {
-        if (next) {
-          const closing = next.close();
-          for await (const _dropped of next);
-          await closing;
-        }
+        if (next) await drop(next);
         break;
       }
       if (next) messages = next;
@@ -128,6 +138,13 @@ export async function followLog({
       await done;
     },
   };
+}
+
+/** Closes a consumer; its close is queued behind what it holds, so that is read (and dropped). */
+async function drop(messages: ConsumerMessages) {
+  const closing = messages.close();
+  for await (const _dropped of messages);
+  await closing;
 }
 
 /** Waits `ms`, or less when `signal` aborts. */

@@ -2,8 +2,8 @@ import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishIdentity, signedIn } from '../../test/events.ts';
 import { openTestRuntime, type TestRuntime } from '../../test/runtime.ts';
+import { consumerName, ensureConsumer } from './consumer.ts';
 import type { AnyProjection } from './types.ts';
-import { consumerName, ensureConsumer } from './worker.ts';
 
 const projection = { name: 'consumer_check', domain: 'identity' } as AnyProjection;
 const options = { ackWaitMs: 30_000, batchSize: 500 };

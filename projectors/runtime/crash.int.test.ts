@@ -8,8 +8,8 @@ import { NATS_URL } from '../../test/services.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { identityUsersProjection } from '../identity-users/projection.ts';
 import { findUser } from '../identity-users/queries.ts';
+import { consumerName } from './consumer.ts';
 import type { AnyProjection } from './types.ts';
-import { consumerName } from './worker.ts';
 
 let rt: TestRuntime;
 let db: Kysely<unknown>;

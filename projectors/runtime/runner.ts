@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { commonErrors } from '../../contracts/errors.ts';
 import { toUnavailable } from '../../writers/log/link.ts';
 import type { Log } from '../../writers/log/open.ts';
+import { consumerName } from './consumer.ts';
 import { countParked, dropRebuiltLetters, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
 import { leaderLocks } from './leader-locks.ts';
 import { refuseLogBehind } from './log-behind.ts';
@@ -20,7 +21,7 @@ import type { ProjectorRunner, ProjectorStatus } from './runner-types.ts';
 import { sleep } from './sleep.ts';
 import { RUNTIME_SCHEMA, type RuntimeDB, runtimeMigrations } from './tables.ts';
 import type { AnyProjection, Projector } from './types.ts';
-import { consumerName, runWorker } from './worker.ts';
+import { runWorker } from './worker.ts';
 
 /** How long a status read for a scrape or /ready is shared with the next asker. */
 const RECENT_STATUS_MS = 2000;
@@ -153,7 +154,7 @@ export function createProjectorRunner({
           // log away alike, and handing leads around would only churn database connections.
           for (;;) {
             const connection = log.link.signal();
-            await runWorker({
+            const ended = await runWorker({
               log,
               pool,
               projection: p,
@@ -172,6 +173,8 @@ export function createProjectorRunner({
               },
             });
             consuming.delete(p.name);
+            // Deliveries lost on their way (delivery-gap.ts): again, from the checkpoint.
+            if (ended === 'gap' && !stopping.aborted) continue;
             if (stopping.aborted || !connection.aborted) break;
             await log.link.whenUp(stopping);
             if (stopping.aborted) break;

@@ -2,7 +2,7 @@
 // Messages are decoded as they arrive and cut into batches; each batch goes to the pipeline
 // (pipeline.ts), which sends it behind the one before on the worker's own connection, and
 // any batch the pipeline gives back takes applyBatch, one batch at a time, with retries.
-import { AckPolicy, type Consumer, type ConsumerInfo, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
+import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import pRetry from 'p-retry';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -10,6 +10,8 @@ import { type RawMessage, toRaw } from '../../writers/log/decode.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { applyBatch, type BatchOutcome, decoded, isTransient } from './apply.ts';
 import { inBatchSpan } from './batch-trace.ts';
+import { ensureConsumer } from './consumer.ts';
+import { type DeliveryGap, watchDeliveries } from './delivery-gap.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { sleep } from './sleep.ts';
 import type { AnyProjection } from './types.ts';
@@ -28,73 +30,6 @@ export type WorkerOptions = {
   /** The worker has its durable consumer and follows it (until the worker ends). */
   onConsuming?: ((name: string) => void) | undefined;
 };
-
-const NANOS = 1_000_000;
-
-export function consumerName(projection: AnyProjection): string {
-  return `rm_${projection.name}`;
-}
-
-/**
- * Makes the durable consumer agree with the checkpoint and with the configuration this code
- * gives it: the checkpoint is the truth, so a consumer whose ack floor ran ahead of it (a
- * restored database), that delivered past it (to a worker that died before applying), or that
- * was made with other settings (an older release's filter, say), is recreated to deliver from
- * just after the checkpoint. Returns its info, which the worker
- * consumes with (a consumer info is not free: see below).
- */
-export async function ensureConsumer({
-  log,
-  projection,
-  ackWaitMs,
-  batchSize,
-  checkpoint,
-}: {
-  log: Log;
-  projection: AnyProjection;
-  ackWaitMs: number;
-  batchSize: number;
-  checkpoint: number;
-}): Promise<ConsumerInfo> {
-  const stream = log.names.stream(projection.domain);
-  const name = consumerName(projection);
-  // A filter that is all the stream holds selects nothing less, yet nats-server 2.9 walks
-  // every subject of the stream for a filtered consumer's pending count, on creation and on
-  // each info: a tenth of a second on a stream of 200k events. Leave it off then.
-  const filter = log.names.domainFilter(projection.domain);
-  const { subjects = [] } = (await log.jsm.streams.info(stream)).config;
-  const whole = subjects.length === 1 && subjects[0] === filter;
-  const settings = {
-    ack_policy: AckPolicy.All,
-    ack_wait: ackWaitMs * NANOS,
-    max_ack_pending: Math.max(batchSize * 4, 1000),
-    ...(whole ? {} : { filter_subject: filter }),
-  };
-  const existing = await log.jsm.consumers.info(stream, name).catch(() => null);
-  if (existing) {
-    const { config } = existing;
-    const same =
-      config.ack_policy === settings.ack_policy &&
-      config.ack_wait === settings.ack_wait &&
-      config.max_ack_pending === settings.max_ack_pending &&
-      (config.filter_subject || undefined) === settings.filter_subject &&
-      (config.filter_subjects ?? []).length === 0;
-    // Delivered past the checkpoint: a worker before this one (a process killed mid-batch)
-    // took messages it never applied. Kept, the consumer would redeliver them only after the
-    // ack wait, behind newer ones; applying a newer one first moves the checkpoint past them,
-    // and acknowledging it (AckAll) acknowledges them: they would never be applied.
-    if (same && existing.ack_floor.stream_seq <= checkpoint && existing.delivered.stream_seq <= checkpoint)
-      return existing;
-    await log.jsm.consumers.delete(stream, name);
-  }
-  return log.jsm.consumers.add(stream, {
-    durable_name: name,
-    ...settings,
-    ...(checkpoint > 0
-      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: checkpoint + 1 }
-      : { deliver_policy: DeliverPolicy.All }),
-  });
-}
 
 type Pending = { raw: RawMessage[]; last: JsMsg };
 
@@ -124,7 +59,7 @@ export async function runWorker({
   logger: Logger;
   options: WorkerOptions;
   signal: AbortSignal;
-}): Promise<void> {
+}): Promise<'gap' | undefined> {
   const stream = log.names.stream(projection.domain);
   const pipeline = createPipeline({ pool, projection, stream });
   try {
@@ -135,7 +70,25 @@ export async function runWorker({
     const info = await ensureConsumer({ log, projection, ackWaitMs, batchSize, checkpoint: checkpoint ?? 0 });
     const consumer = log.js.consumers.getConsumerFromInfo(info);
     options.onConsuming?.(projection.name);
-    await consume({ pool, projection, logger, options, signal, stream, pipeline, checkpoint, consumer });
+    const delivered = info.delivered.consumer_seq;
+    const gap = await consume({
+      pool,
+      projection,
+      logger,
+      options,
+      signal,
+      stream,
+      pipeline,
+      checkpoint,
+      consumer,
+      delivered,
+    });
+    if (!gap) return undefined;
+    logger.warn(
+      { readModel: projection.name, ...gap },
+      'deliveries lost on their way; following again from the checkpoint',
+    );
+    return 'gap';
   } finally {
     await pipeline.close();
   }
@@ -151,6 +104,7 @@ async function consume({
   stream,
   pipeline,
   checkpoint,
+  delivered,
 }: {
   pool: pg.Pool;
   projection: AnyProjection;
@@ -161,7 +115,9 @@ async function consume({
   pipeline: Pipeline;
   checkpoint: number | undefined;
   consumer: Consumer;
-}): Promise<void> {
+  /** The consumer sequence of the consumer's last delivery before this worker. */
+  delivered: number;
+}): Promise<DeliveryGap | undefined> {
   const start = (previous: Flight, raw: RawMessage[], last: JsMsg): Flight => {
     let markSent = () => {};
     const flight: Flight = {
@@ -269,6 +225,11 @@ async function consume({
     });
   };
 
+  // Deliveries that skip some (delivery-gap.ts) end the worker: none from the jump on is taken.
+  const next = watchDeliveries(delivered);
+  let gap: DeliveryGap | undefined;
+  let stopConsuming = () => {};
+
   // Messages arrive through a callback, in bursts as the socket reads them: no async
   // iteration per message. The consumer's max_ack_pending bounds how many wait unacknowledged.
   const messages = await consumer.consume({
@@ -285,6 +246,13 @@ async function consume({
     // which makes it again from the checkpoint; left to itself, consume only waits for it.
     abort_on_missing_resource: true,
     callback: (m) => {
+      if (gap) return;
+      gap = next(m.info.deliverySequence);
+      if (gap) {
+        stopped = true;
+        stopConsuming();
+        return;
+      }
       // Decoded on arrival, while the batches ahead are in the database.
       const msg = toRaw(m);
       decoded(projection.domain, stream, msg);
@@ -295,13 +263,15 @@ async function consume({
       schedulePump();
     },
   });
-  signal.addEventListener('abort', () => messages.stop(), { once: true });
-  if (signal.aborted) messages.stop();
+  stopConsuming = () => messages.stop();
+  signal.addEventListener('abort', stopConsuming, { once: true });
+  if (signal.aborted || gap) messages.stop();
   const closed = await messages.closed();
   stopped = true;
   await pumping;
   await previous.done;
-  if (closed instanceof Error) throw closed;
+  if (closed instanceof Error && !gap) throw closed;
+  return gap;
 }
 
 /** One batch on its own (applyBatch), retried in place until it commits or the worker stops. */
