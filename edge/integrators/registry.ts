@@ -14,6 +14,8 @@ export type OpenFeed = {
   close: () => void;
   /** Events fetched and not yet written to the reader (the back-pressure test reads it). */
   buffered: number;
+  /** Stream seq of the last event the reader's response took (the revoke test reads it). */
+  sent?: number;
 };
 
 export type FeedRegistry = ReturnType<typeof createFeedRegistry>;
