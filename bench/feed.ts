@@ -113,7 +113,7 @@ export async function measureFeed({
         value: sse.result / sse.seconds,
         count: sse.result,
         seconds: sse.seconds,
-        details: { batch: DEFAULT_FEED.batch },
+        details: { batch: DEFAULT_FEED.batch, maxBytes: DEFAULT_FEED.maxBytes },
       },
       baseline: {
         label: 'JetStream ordered consumer (raw messages)',

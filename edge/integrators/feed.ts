@@ -1,7 +1,7 @@
-// One integrator's feed: an ordered consumer on one stream, read in batches bounded in count
-// and bytes, each batch written as chunks of Server-Sent Events of about a MiB at most, each
-// chunk's drain awaited before the next. A reader that stops reading stops the fetching: the
-// hub holds at most one batch per feed, whatever the reader's pace.
+// One integrator's feed: an ordered consumer on one stream, read in pulls of about maxBytes,
+// rendered in batches bounded in count, written in chunks of about a MiB at most, each chunk's
+// drain awaited before the next. A reader that stops reading stops the fetching: the hub holds
+// at most one pull per feed, whatever the reader's pace.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
@@ -15,8 +15,10 @@ import type { OpenFeed } from './registry.ts';
 import { subjectMatches } from './subjects.ts';
 
 export type FeedOptions = {
-  /** Events fetched at once (and so held at most per feed). */
+  /** Events rendered and written at once. */
   batch: number;
+  /** Bytes of events fetched at once (about what one feed holds), by the sizes seen last pull. */
+  maxBytes: number;
   /** A comment line after this long with nothing to send. */
   heartbeatMs: number;
 };
@@ -24,12 +26,12 @@ export type FeedOptions = {
 /** Pauses before looking again for a sealing key not loaded yet (about 3.5 s in all). */
 const KEY_WAITS_MS = [20, 50, 100, 200, 400, 800, 1000, 1000];
 
-/** Bytes fetched at once: with the batch's count, what one feed holds at most. */
-const FETCH_MAX_BYTES = 2 * 1024 * 1024;
+/** Events in a feed's first pull, before their size is known. */
+const FIRST_PULL = 16;
 /** Rendered text is written once it is this long, so no chunk (nor V8 string) grows past it. */
 const FLUSH_CHARS = 1024 * 1024;
 
-export const DEFAULT_FEED: FeedOptions = { batch: 1024, heartbeatMs: 15_000 };
+export const DEFAULT_FEED: FeedOptions = { batch: 1024, maxBytes: 2 * 1024 * 1024, heartbeatMs: 15_000 };
 
 export async function runFeed({
   log,
@@ -71,6 +73,8 @@ export async function runFeed({
       : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, startSeq) }),
     ...(serverFilter ? { filter_subjects: serverFilter } : {}),
   });
+  // Events asked for at once; a first pull of a few learns their size.
+  let pull = Math.min(options.batch, FIRST_PULL);
   let idleSince = Date.now();
   let pending = '';
   let pendingSeq = 0;
@@ -104,9 +108,11 @@ export async function runFeed({
   };
   try {
     while (!ended()) {
+      // Bounded by count, sized from the largest event of the last pull so that a pull holds
+      // about maxBytes. (A max_bytes pull ends in a 409 on nats-server 2.9, which nats.js's
+      // fetch turns into an error that drops the messages it had not yielded yet: a gap.)
       const iter = await consumer.fetch({
-        max_messages: options.batch,
-        max_bytes: FETCH_MAX_BYTES,
+        max_messages: pull,
         // nats.js asks at least a second of a pull.
         expires: Math.max(1000, Math.min(options.heartbeatMs, 5000)),
       });
@@ -120,14 +126,17 @@ export async function runFeed({
         await flush(false);
         feed.buffered = 0;
       };
+      let largest = 0;
       for await (const m of iter) {
         batch.push(m);
+        largest = Math.max(largest, m.data.length + (m.headers?.toString().length ?? 0));
         // Everything in hand is written at once; under load that is a whole batch.
         if (iter.getPending() > 0 && batch.length < options.batch) continue;
         await renderHeld();
         if (ended()) break;
       }
       if (batch.length > 0) await renderHeld();
+      if (largest > 0) pull = Math.max(1, Math.min(options.batch, Math.floor(options.maxBytes / largest)));
       if (Date.now() - idleSince >= options.heartbeatMs && !ended()) {
         await write(': heartbeat\n\n');
         idleSince = Date.now();

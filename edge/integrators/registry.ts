@@ -88,6 +88,8 @@ export function createFeedRegistry({
     stats: () => ({
       open: count,
       buffered: [...feeds.values()].reduce((n, set) => n + [...set].reduce((m, f) => m + f.buffered, 0), 0),
+      /** The highest seq any open feed's response took. */
+      sent: [...feeds.values()].reduce((n, set) => [...set].reduce((m, f) => Math.max(m, f.sent ?? 0), n), 0),
     }),
     stop: () => {
       sub.unsubscribe();
