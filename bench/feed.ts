@@ -2,6 +2,7 @@
 // to one reader over HTTP on loopback, beside a raw JetStream ordered consumer over the same
 // events in the same run. Target: at least 0.3x. The events are identity events whose personal
 // fields are sealed, read without the personal scope, as most keys read them.
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -75,12 +76,12 @@ export async function measureFeed({
       await running.finally(() => feeds.delete(running));
     }),
   );
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   await new Promise((r) => server.once('listening', r));
   const { port } = server.address() as { port: number };
+  const controller = new AbortController();
   try {
     const sse = await timed(async () => {
-      const controller = new AbortController();
       const res = await fetch(`http://127.0.0.1:${port}/events`, { signal: controller.signal });
       if (!res.body) throw new Error('no body');
       const reader = res.body.getReader();
@@ -112,7 +113,7 @@ export async function measureFeed({
         value: sse.result / sse.seconds,
         count: sse.result,
         seconds: sse.seconds,
-        details: { batch: DEFAULT_FEED.batch },
+        details: { batch: DEFAULT_FEED.batch, maxBytes: DEFAULT_FEED.maxBytes },
       },
       baseline: {
         label: 'JetStream ordered consumer (raw messages)',
@@ -124,7 +125,10 @@ export async function measureFeed({
       target: { description: 'at least 0.3x the raw ordered consumer', minRatio: 0.3 },
     };
   } finally {
+    controller.abort();
     server.close();
+    // A feed waiting on a reader gone would otherwise hold the awaiting below forever.
+    server.closeAllConnections();
     await Promise.allSettled([...feeds]);
     await log.jsm.streams.delete(stream).catch(() => undefined);
   }

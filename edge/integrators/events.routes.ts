@@ -2,6 +2,7 @@
 // integrators without NATS access. Authenticated by an API key only (never a session), whose
 // scopes must cover the subjects' domain; each event's id is "<stream>/<seq>", so a reader that
 // reconnects with Last-Event-ID gets what follows it, with no gap and no duplicate.
+import type { Socket } from 'node:net';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { streamSSE } from 'hono/streaming';
@@ -114,8 +115,13 @@ export function eventRoutes({
     const release = registry.open(feed);
     audit(200);
     return streamSSE(c, async (sse) => {
-      cut = () => sse.abort();
-      if (closed) sse.abort();
+      // Aborting the stream alone would still let a slow reader take what sits in the
+      // response's buffers: the connection is dropped too, kernel buffer included.
+      cut = () => {
+        sse.abort();
+        dropConnection(c.env);
+      };
+      if (closed) cut();
       sse.onAbort(() => {
         closed = true;
       });
@@ -145,6 +151,14 @@ export function eventRoutes({
   });
 
   return app;
+}
+
+/** Resets the request's socket under @hono/node-server (nothing to drop in-process). */
+function dropConnection(env: unknown): void {
+  const socket = (env as { incoming?: { socket?: Socket } } | undefined)?.incoming?.socket;
+  if (!socket || socket.destroyed) return;
+  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+  else socket.destroy();
 }
 
 /** Whether a chat subject's channel is a direct message (unknown yet: yes, so nothing opens). */

@@ -50,7 +50,7 @@ describe('a feed meeting a key it cannot find', () => {
         for (const m of chunk.matchAll(/^data: (.*)$/gm)) events.push(JSON.parse(m[1] ?? '') as PublicEvent);
       },
       ended: () => events.length >= 3,
-      options: { batch: 8, heartbeatMs: 200 },
+      options: { batch: 8, maxBytes: 64 * 1024, heartbeatMs: 200 },
     });
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(events.map((e) => e.personal)).toEqual(['open', 'sealed', 'open']);

@@ -9,6 +9,7 @@ import { eventually, identityEvents, startTestHub, type TestClient, type TestHub
 import { type SseReader, sseReader } from '../../test/sse.ts';
 
 const BATCH = 8;
+const MAX_BYTES = 8 * 1024;
 let t: TestHub;
 let admin: TestClient;
 let member: TestClient;
@@ -49,7 +50,7 @@ const post = async (who: TestClient, to: string, content: string) => {
 
 beforeAll(async () => {
   t = await startTestHub({
-    integrators: { batch: BATCH, heartbeatMs: 200 },
+    integrators: { batch: BATCH, maxBytes: MAX_BYTES, heartbeatMs: 200 },
     env: { HEARTH_COMMAND_RATE_LIMIT: '10000' },
   });
   admin = t.client();

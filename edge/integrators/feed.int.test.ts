@@ -43,7 +43,7 @@ describe('a feed asking what a reader may open', () => {
         for (const m of chunk.matchAll(/^data: (.*)$/gm)) events.push(JSON.parse(m[1] ?? '') as PublicEvent);
       },
       ended: () => events.length >= 6,
-      options: { batch: 16, heartbeatMs: 200 },
+      options: { batch: 16, maxBytes: 64 * 1024, heartbeatMs: 200 },
     });
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(events.map((e) => e.payload.userId)).toEqual([

@@ -1,7 +1,7 @@
-// One integrator's feed: an ordered consumer on one stream, read in bounded batches, each
-// batch written as one chunk of Server-Sent Events and its drain awaited before the next is
-// fetched. A reader that stops reading stops the fetching: the hub holds at most one batch
-// per feed, whatever the reader's pace.
+// One integrator's feed: an ordered consumer on one stream, read in pulls of about maxBytes,
+// rendered in batches bounded in count, written in chunks of about a MiB at most, each chunk's
+// drain awaited before the next. A reader that stops reading stops the fetching: the hub holds
+// at most one pull per feed, whatever the reader's pace.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
@@ -15,8 +15,10 @@ import type { OpenFeed } from './registry.ts';
 import { subjectMatches } from './subjects.ts';
 
 export type FeedOptions = {
-  /** Events fetched at once (and so held at most per feed). */
+  /** Events rendered and written at once. */
   batch: number;
+  /** Bytes of events fetched at once (about what one feed holds), by the sizes seen last pull. */
+  maxBytes: number;
   /** A comment line after this long with nothing to send. */
   heartbeatMs: number;
 };
@@ -24,7 +26,12 @@ export type FeedOptions = {
 /** Pauses before looking again for a sealing key not loaded yet (about 3.5 s in all). */
 const KEY_WAITS_MS = [20, 50, 100, 200, 400, 800, 1000, 1000];
 
-export const DEFAULT_FEED: FeedOptions = { batch: 1024, heartbeatMs: 15_000 };
+/** Events in a feed's first pull, before their size is known. */
+const FIRST_PULL = 16;
+/** Rendered text is written once it is this long, so no chunk (nor V8 string) grows past it. */
+const FLUSH_CHARS = 1024 * 1024;
+
+export const DEFAULT_FEED: FeedOptions = { batch: 1024, maxBytes: 2 * 1024 * 1024, heartbeatMs: 15_000 };
 
 export async function runFeed({
   log,
@@ -66,36 +73,70 @@ export async function runFeed({
       : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, startSeq) }),
     ...(serverFilter ? { filter_subjects: serverFilter } : {}),
   });
-  const ctx: RenderContext = { log, logger, domain, stream, filters, canOpen, ended };
+  // Events asked for at once; a first pull of a few learns their size.
+  let pull = Math.min(options.batch, FIRST_PULL);
   let idleSince = Date.now();
+  let pending = '';
+  let pendingSeq = 0;
+  /** Writes what is rendered; with nothing rendered, a heartbeat once half its time passed. */
+  const flush = async (beat: boolean): Promise<void> => {
+    if (pending.length === 0) {
+      if (!beat || Date.now() - idleSince < options.heartbeatMs / 2 || ended()) return;
+      pending = ': heartbeat\n\n';
+    }
+    const chunk = pending;
+    pending = '';
+    await write(chunk);
+    feed.sent = Math.max(feed.sent ?? 0, pendingSeq);
+    idleSince = Date.now();
+  };
+  const ctx: RenderContext = {
+    log,
+    logger,
+    domain,
+    stream,
+    filters,
+    canOpen,
+    ended,
+    keyDeadline: 0,
+    emit: async (frame, seq) => {
+      pending += frame;
+      pendingSeq = seq;
+      if (pending.length >= FLUSH_CHARS) await flush(false);
+    },
+    beforeWait: () => flush(true),
+  };
   try {
     while (!ended()) {
+      // Bounded by count, sized from the largest event of the last pull so that a pull holds
+      // about maxBytes. (A max_bytes pull ends in a 409 on nats-server 2.9, which nats.js's
+      // fetch turns into an error that drops the messages it had not yielded yet: a gap.)
       const iter = await consumer.fetch({
-        max_messages: options.batch,
+        max_messages: pull,
         // nats.js asks at least a second of a pull.
         expires: Math.max(1000, Math.min(options.heartbeatMs, 5000)),
       });
       const batch: JsMsg[] = [];
+      const renderHeld = async () => {
+        feed.buffered = batch.length;
+        // Waiting for keys stays under half the heartbeat per batch; the rest goes out withheld.
+        ctx.keyDeadline = Date.now() + options.heartbeatMs / 2;
+        await render(ctx, batch);
+        batch.length = 0;
+        await flush(false);
+        feed.buffered = 0;
+      };
+      let largest = 0;
       for await (const m of iter) {
         batch.push(m);
-        // Everything in hand is written in one chunk; under load that is a whole batch.
+        largest = Math.max(largest, m.data.length + (m.headers?.toString().length ?? 0));
+        // Everything in hand is written at once; under load that is a whole batch.
         if (iter.getPending() > 0 && batch.length < options.batch) continue;
-        feed.buffered = batch.length;
-        const chunk = await render(ctx, batch);
-        batch.length = 0;
-        if (chunk.length > 0) {
-          await write(chunk);
-          idleSince = Date.now();
-        }
-        feed.buffered = 0;
+        await renderHeld();
         if (ended()) break;
       }
-      if (batch.length > 0) {
-        feed.buffered = batch.length;
-        const chunk = await render(ctx, batch);
-        if (chunk.length > 0) await write(chunk);
-        feed.buffered = 0;
-      }
+      if (batch.length > 0) await renderHeld();
+      if (largest > 0) pull = Math.max(1, Math.min(options.batch, Math.floor(options.maxBytes / largest)));
       if (Date.now() - idleSince >= options.heartbeatMs && !ended()) {
         await write(': heartbeat\n\n');
         idleSince = Date.now();
@@ -115,12 +156,17 @@ type RenderContext = {
   filters: string[];
   canOpen: (subject: string) => boolean | Promise<boolean>;
   ended: () => boolean;
+  /** Past this time no key is waited for in this batch. */
+  keyDeadline: number;
+  /** Takes an event's frame; writes what is rendered once it is long enough. */
+  emit: (frame: string, seq: number) => Promise<void>;
+  /** Called before waiting on a key: what is rendered goes out first. */
+  beforeWait: () => Promise<void>;
 };
 
-/** The batch as one string of SSE frames; awaits only a subject's first asynchronous answer. */
-async function render(ctx: RenderContext, batch: JsMsg[]): Promise<string> {
+/** The batch's SSE frames, in order; awaits only a subject's first asynchronous answer. */
+async function render(ctx: RenderContext, batch: JsMsg[]): Promise<void> {
   const { filters, canOpen } = ctx;
-  let out = '';
   // Keys looked for long enough in this batch: their other events go out withheld at once.
   const missing = new Set<string>();
   // One question per subject and batch; most batches carry few subjects.
@@ -136,9 +182,8 @@ async function render(ctx: RenderContext, batch: JsMsg[]): Promise<string> {
     }
     const msg: Source = { subject, seq: streamSeq(m), data: m.data, open };
     const frame = publicFrame(ctx, msg);
-    out += typeof frame === 'string' ? frame : await frame(missing);
+    await ctx.emit(typeof frame === 'string' ? frame : await frame(missing), msg.seq);
   }
-  return out;
 }
 
 /** A message to send, and whether this reader may have its personal fields. */
@@ -182,9 +227,11 @@ async function waitForKey({
       // still nowhere (or a reader gone) does not hold the feed up, nor leave a gap in it:
       // the event goes out with its personal fields withheld.
       const wait = KEY_WAITS_MS[attempt];
-      if (wait !== undefined && !missing.has(err.keyId) && !ended()) {
+      const left = ctx.keyDeadline - Date.now();
+      if (wait !== undefined && left > 0 && !missing.has(err.keyId) && !ended()) {
+        if (attempt === 0) await ctx.beforeWait();
         await fetchKey(err.keyId);
-        await sleep(wait);
+        await sleep(Math.min(wait, left));
         await fetchKey(err.keyId);
         continue;
       }

@@ -14,6 +14,8 @@ export type OpenFeed = {
   close: () => void;
   /** Events fetched and not yet written to the reader (the back-pressure test reads it). */
   buffered: number;
+  /** Stream seq of the last event the reader's response took (the revoke test reads it). */
+  sent?: number;
 };
 
 export type FeedRegistry = ReturnType<typeof createFeedRegistry>;
@@ -86,6 +88,8 @@ export function createFeedRegistry({
     stats: () => ({
       open: count,
       buffered: [...feeds.values()].reduce((n, set) => n + [...set].reduce((m, f) => m + f.buffered, 0), 0),
+      /** The highest seq any open feed's response took. */
+      sent: [...feeds.values()].reduce((n, set) => [...set].reduce((m, f) => Math.max(m, f.sent ?? 0), n), 0),
     }),
     stop: () => {
       sub.unsubscribe();
