@@ -53,7 +53,9 @@ export async function followLog({
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: lastSeq + 1,
     });
-    return consumer.consume({ max_messages: maxMessages });
+    // Short pulls and heartbeats: a consumer lost with a cluster node (the edge's own connection
+    // still up, so no reconnect tells) is noticed after two missed heartbeats (4 s), not 30 s.
+    return consumer.consume({ max_messages: maxMessages, expires: 5_000, idle_heartbeat: 2_000 });
   };
   let messages = await open();
   /** A stream shorter than what was seen of it is new: made again, or a server's lost store. */
