@@ -154,27 +154,38 @@ export function createProjectorRunner({
           // log away alike, and handing leads around would only churn database connections.
           for (;;) {
             const connection = log.link.signal();
-            const ended = await runWorker({
-              log,
-              pool,
-              projection: p,
-              logger,
-              signal: AbortSignal.any([stopping, connection]),
-              options: {
-                batchSize,
-                ackWaitMs,
-                lingerMs,
-                afterCommit,
-                onApplied: (name, seq) => {
-                  reached.set(name, seq);
-                  applied.emit(name, seq);
+            let ended: Awaited<ReturnType<typeof runWorker>> | 'failed';
+            try {
+              ended = await runWorker({
+                log,
+                pool,
+                projection: p,
+                logger,
+                signal: AbortSignal.any([stopping, connection]),
+                options: {
+                  batchSize,
+                  ackWaitMs,
+                  lingerMs,
+                  afterCommit,
+                  onApplied: (name, seq) => {
+                    reached.set(name, seq);
+                    applied.emit(name, seq);
+                  },
+                  onConsuming: (name) => consuming.add(name),
                 },
-                onConsuming: (name) => consuming.add(name),
-              },
-            });
+              });
+            } catch (err) {
+              // The lead is kept: the other process would meet the same trouble (a log node
+              // away, a consumer being moved), and handing leads around only churns them.
+              logger.error({ err, readModel: p.name }, 'projector worker stopped; restarting');
+              ended = 'failed';
+            }
             consuming.delete(p.name);
             // Deliveries lost on their way (delivery-gap.ts): again, from the checkpoint.
-            if (ended === 'gap' && !stopping.aborted) continue;
+            if ((ended === 'gap' || ended === 'failed') && !stopping.aborted) {
+              if (ended === 'failed') await sleep(500, stopping);
+              continue;
+            }
             if (stopping.aborted || !connection.aborted) break;
             await log.link.whenUp(stopping);
             if (stopping.aborted) break;

@@ -23,23 +23,36 @@ export async function expectAccessible(page: Page, state: string, include?: stri
   // 'self') blocks inline scripts, as it should.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await source);
   // Colours are judged as they settle: a toast fading in is half its colour for a moment.
-  // Endless animations (a spinner's pulse) never finish, and are not waited for.
-  await page.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
-        .map((a) => a.finished.catch(() => undefined)),
-    ),
-  );
+  // Endless animations (a spinner's pulse) never finish, and are not waited for. Something
+  // that starts to move while axe runs (a toast arriving) makes the run count for nothing:
+  // it is run again once that has settled.
   const violations = await page.evaluate(async (selector) => {
     const axe = (
       window as unknown as {
         axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: Violation[] }> };
       }
     ).axe;
-    const result = await axe.run(selector ?? document, { resultTypes: ['violations'] });
-    return result.violations;
+    const settled = () =>
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
+          .map((a) => a.finished.catch(() => undefined)),
+      );
+    for (let attempt = 0; ; attempt++) {
+      await settled();
+      let moved = false;
+      const began = () => {
+        moved = true;
+      };
+      for (const type of ['animationstart', 'transitionstart', 'transitionrun'])
+        document.addEventListener(type, began, true);
+      const result = await axe.run(selector ?? document, { resultTypes: ['violations'] });
+      await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+      for (const type of ['animationstart', 'transitionstart', 'transitionrun'])
+        document.removeEventListener(type, began, true);
+      if (!moved || attempt >= 4) return result.violations;
+    }
   }, include ?? null);
   const serious = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
