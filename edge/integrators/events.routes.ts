@@ -115,11 +115,12 @@ export function eventRoutes({
     const release = registry.open(feed);
     audit(200);
     return streamSSE(c, async (sse) => {
-      // Aborting the stream alone would still let a slow reader take what sits in the
-      // response's buffers: the connection is dropped too, kernel buffer included.
+      // Aborting the stream alone would end the response gracefully, and a slow reader would
+      // still take what sits in its buffers: the connection is reset first, kernel's included.
+      // The abort then wakes a feed waiting on a drain.
       cut = () => {
-        sse.abort();
         dropConnection(c.env);
+        sse.abort();
       };
       if (closed) cut();
       sse.onAbort(() => {
@@ -153,12 +154,18 @@ export function eventRoutes({
   return app;
 }
 
-/** Resets the request's socket under @hono/node-server (nothing to drop in-process). */
+/**
+ * Resets the request's socket under @hono/node-server (nothing to drop in-process). A socket
+ * Node cannot reset (TLS ended in-process) is destroyed: its buffers go, the kernel's may not.
+ */
 function dropConnection(env: unknown): void {
   const socket = (env as { incoming?: { socket?: Socket } } | undefined)?.incoming?.socket;
   if (!socket || socket.destroyed) return;
-  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
-  else socket.destroy();
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
 }
 
 /** Whether a chat subject's channel is a direct message (unknown yet: yes, so nothing opens). */

@@ -33,8 +33,7 @@ afterAll(async () => {
 });
 
 describe('a revoked key with a reader that stopped reading', () => {
-  // Skipped: the paused client never sees the drop (its 'close' never comes), to be looked into.
-  it.skip('gets nothing the hub queued for it before the revoke', async () => {
+  it('gets nothing the hub queued for it before the revoke', async () => {
     const res = await admin.request('/api/v1/admin/keys', {
       body: { name: 'Slow', scopes: ['identity:read', 'identity:personal'] },
     });
@@ -73,12 +72,20 @@ describe('a revoked key with a reader that stopped reading', () => {
     response.on('data', (b: Buffer) => {
       text += b.toString('utf8');
     });
+    // A 'data' listener does not resume a stream paused by hand, and a socket that does not
+    // read never learns of the reset.
+    response.resume();
     await ended;
     const seqs = [...text.matchAll(/^id: [A-Z0-9_]+\/([0-9]+)$/gm)].map((m) => Number(m[1]));
     const received = Math.max(0, ...seqs);
     // Dropped, not ended.
     expect(response.complete).toBe(false);
-    // What the hub had taken for this reader and not yet handed the kernel is gone with it.
-    expect(received).toBeLessThan(sentBefore);
+    // Reset, not closed: a close would still deliver the hub's kernel send queue (MiBs on
+    // loopback), where a reset leaves the reader its own receive buffer (a few dozen events).
+    expect(received).toBeLessThan(sentBefore / 2);
+    // The feed waiting on a drain was woken, and gave its place back.
+    await eventually(async () => (t.hub.integrators.feeds().open === 0 ? true : undefined), {
+      what: 'the revoked feed released',
+    });
   }, 120_000);
 });
