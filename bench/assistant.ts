@@ -6,33 +6,16 @@
 // second, so 16 conversations are 16 people waiting on answers. Beside it, the same with a
 // server that answers five words at once (pace 0): no time between conversations, a measure of
 // how many prompts a second the hub takes rather than of the wait it adds.
-import { ANSWER, startFakeOllama } from '../test/ollama.ts';
+import { ANSWER } from '../test/ollama.ts';
+import type { Ask, Shape } from './assistant-peer.ts';
 import { startBenchHub } from './bench-hub.ts';
 import type { BenchContext } from './context.ts';
+import { forkHelper } from './ipc.ts';
 import { round } from './lanes.ts';
 import type { FigureResult, Measurement } from './types.ts';
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-
-/** Milliseconds from sending the request to the first chunk that carries a token. */
-async function firstToken(url: string, init: RequestInit, marker: string): Promise<number> {
-  const started = performance.now();
-  const res = await fetch(url, init);
-  if (!res.ok || !res.body) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let seen = '';
-  let at = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    seen += decoder.decode(value, { stream: true });
-    if (at === 0 && seen.includes(marker)) at = performance.now() - started;
-  }
-  if (at === 0) throw new Error(`${url}: no token`);
-  return at;
-}
 
 /** A local model's answer: 60 words, one every 20 ms. */
 const PACED = { words: 60, paceMs: 20 };
@@ -54,10 +37,14 @@ export async function measureAssistant({
   rounds?: number;
   step: (text: string) => void;
 }): Promise<FigureResult> {
-  const ollama = await startFakeOllama();
+  // The model server and the people asking it each run in a process of their own, as a model
+  // server and browsers do, so the hub's event loop does only the hub's work.
+  const model = forkHelper('./assistant-peer.ts');
+  const people = forkHelper('./assistant-peer.ts');
+  const ollamaUrl = await model.call<string>('start');
   const paced = Array.from({ length: PACED.words }, (_, i) => (i === 0 ? 'Word' : ` word${i}`));
   const { base, origin, stop } = await startBenchHub(ctx, 'assistant', undefined, {
-    OLLAMA_URL: ollama.url,
+    OLLAMA_URL: ollamaUrl,
     HEARTH_COMMAND_RATE_LIMIT: '1000000',
   });
   try {
@@ -70,37 +57,27 @@ export async function measureAssistant({
       .getSetCookie()
       .map((c) => c.split(';')[0])
       .join('; ');
-    const headers = { cookie, origin, 'content-type': 'application/json' };
-    let n = 0;
-    const viaHearth = () =>
-      firstToken(
-        `${base}/api/v1/assistant/chat`,
-        { method: 'POST', headers, body: JSON.stringify({ prompt: `Question ${n++}`, model: 'bench' }) },
-        'event: token',
-      );
-    const direct = () =>
-      firstToken(
-        `${ollama.url}/api/chat`,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            model: 'bench',
-            messages: [{ role: 'user', content: `Question ${n++}` }],
-            stream: true,
-          }),
-        },
-        '"content"',
-      );
-    const run = async (ask: () => Promise<number>, count: number) => {
-      const times: number[] = [];
-      let left = count;
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (left-- > 0) times.push(await ask());
-        }),
-      );
-      return times;
+    const json = { 'content-type': 'application/json' };
+    const through = {
+      url: `${base}/api/v1/assistant/chat`,
+      headers: { ...json, cookie, origin },
+      via: 'hearth',
+      marker: 'event: token',
+    } as const;
+    const direct = {
+      url: `${ollamaUrl}/api/chat`,
+      headers: json,
+      via: 'direct',
+      marker: '"content"',
+    } as const;
+    const run = async (
+      to: typeof through | typeof direct,
+      count: number,
+      words: readonly string[],
+      paceMs: number,
+    ) => {
+      await model.call('shape', { words, paceMs } satisfies Shape);
+      return people.call<number[]>('ask', { ...to, count, concurrency } satisfies Ask);
     };
     const totals = { hearth: [] as number[], direct: [] as number[] };
     const fast = { hearth: [] as number[], direct: [] as number[] };
@@ -108,17 +85,13 @@ export async function measureAssistant({
       step(
         `assistant: ${conversations} conversations, ${concurrency} at a time, a local model's pace, direct then through Hearth (round ${i + 1})`,
       );
-      ollama.answer = paced;
-      ollama.pace = PACED.paceMs;
-      totals.direct.push(...(await run(direct, conversations)));
-      totals.hearth.push(...(await run(viaHearth, conversations)));
+      totals.direct.push(...(await run(direct, conversations, paced, PACED.paceMs)));
+      totals.hearth.push(...(await run(through, conversations, paced, PACED.paceMs)));
       step(
         `assistant: ${saturated} conversations, ${concurrency} at a time, answered at once (round ${i + 1})`,
       );
-      ollama.answer = ANSWER;
-      ollama.pace = 0;
-      fast.direct.push(...(await run(direct, saturated)));
-      fast.hearth.push(...(await run(viaHearth, saturated)));
+      fast.direct.push(...(await run(direct, saturated, ANSWER, 0)));
+      fast.hearth.push(...(await run(through, saturated, ANSWER, 0)));
     }
     const measured = (label: string, times: number[]): Measurement => {
       const sorted = [...times].sort((a, b) => a - b);
@@ -158,6 +131,6 @@ export async function measureAssistant({
     };
   } finally {
     await stop();
-    await ollama.stop();
+    await Promise.all([people.close(), model.close()]);
   }
 }

@@ -88,14 +88,6 @@ export async function chat(
   const meta = commandMeta(c, body);
   const turn = (earlier?.conversation.turns ?? 0) + 1;
   const startedAt = Date.now();
-  // The prompt is written while the model server is asked (below): nothing of the answer is
-  // sent or recorded before the prompt's append has succeeded.
-  const submitting = admission.follow(
-    writer.submit(
-      { conversationId, memberId: user.id, role, model, prompt: body.prompt, turn, ...applied, fresh },
-      meta,
-    ),
-  );
   const complete = (
     answer: string,
     extra: { promptTokens: number; answerTokens: number; cutOff: CutOff; cached: boolean },
@@ -115,8 +107,17 @@ export async function chat(
 
   const key = cache.key(user.id, model, messages);
   const hit = cache.get(key, startedAt);
+  // The prompt is written while the model server is asked: nothing of the answer is sent or
+  // recorded before the prompt's append has succeeded.
+  const submit = () =>
+    admission.follow(
+      writer.submit(
+        { conversationId, memberId: user.id, role, model, prompt: body.prompt, turn, ...applied, fresh },
+        meta,
+      ),
+    );
   if (hit) {
-    await submitting;
+    await submit();
     await complete(hit.answer, { ...hit, cutOff: '', cached: true });
     return streamSSE(c, async (sse) => {
       const send = <E extends keyof ChatStreamEvents>(event: E, data: ChatStreamEvents[E]) =>
@@ -147,6 +148,7 @@ export async function chat(
         : err instanceof UpstreamError
           ? err.failure
           : 'garbage';
+  // Asked first: its request is on its way to the model server while the prompt is written.
   const opening = openChat({
     url,
     model,
@@ -158,6 +160,7 @@ export async function chat(
     (stream) => ({ stream }),
     (err: unknown) => ({ err }),
   );
+  const submitting = submit();
   let submitted: AppendResult;
   try {
     submitted = await submitting;
