@@ -84,7 +84,6 @@ export async function chat(
   messages.push(...history(earlier?.turns ?? []));
   messages.push({ role: 'user', content: body.prompt });
 
-  const admission = admissions.admit({ quota, usage, now });
   const meta = commandMeta(c, body);
   const turn = (earlier?.conversation.turns ?? 0) + 1;
   const startedAt = Date.now();
@@ -107,14 +106,16 @@ export async function chat(
 
   const key = cache.key(user.id, model, messages);
   const hit = cache.get(key, startedAt);
+  const admission = admissions.admit({ quota, usage, now });
   // The prompt is written while the model server is asked: nothing of the answer is sent or
   // recorded before the prompt's append has succeeded.
   const submit = () =>
     admission.follow(
-      writer.submit(
-        { conversationId, memberId: user.id, role, model, prompt: body.prompt, turn, ...applied, fresh },
-        meta,
-      ),
+      (async () =>
+        writer.submit(
+          { conversationId, memberId: user.id, role, model, prompt: body.prompt, turn, ...applied, fresh },
+          meta,
+        ))(),
     );
   if (hit) {
     await submit();
@@ -160,10 +161,9 @@ export async function chat(
     (stream) => ({ stream }),
     (err: unknown) => ({ err }),
   );
-  const submitting = submit();
   let submitted: AppendResult;
   try {
-    submitted = await submitting;
+    submitted = await submit();
   } catch (err) {
     // A prompt that was not written is not answered: the model server's request is cancelled.
     stop.abort();

@@ -102,27 +102,29 @@ export function eventRoutes({
           );
     };
     let closed = false;
-    let cut = (): void => undefined;
+    let revoked = false;
+    let cut = (_revoked: boolean): void => undefined;
     // A revoke ends the response at once, even one waiting on a reader that stopped reading.
     const feed: OpenFeed = {
       keyId: holder.keyId,
       buffered: 0,
-      close: () => {
+      close: (byRevoke) => {
         closed = true;
-        cut();
+        revoked ||= byRevoke;
+        cut(byRevoke);
       },
     };
     const release = registry.open(feed);
     audit(200);
     return streamSSE(c, async (sse) => {
-      // Aborting the stream alone would end the response gracefully, and a slow reader would
-      // still take what sits in its buffers: the connection is reset first, kernel's included.
-      // The abort then wakes a feed waiting on a drain.
-      cut = () => {
-        dropConnection(c.env);
+      // Aborting the stream alone ends the response gracefully, and a slow reader would still
+      // take what sits in its buffers: on a revoke the connection is reset first, kernel's
+      // included. The abort then wakes a feed waiting on a drain.
+      cut = (reset) => {
+        if (reset) dropConnection(c.env);
         sse.abort();
       };
-      if (closed) cut();
+      if (closed) cut(revoked);
       sse.onAbort(() => {
         closed = true;
       });

@@ -10,8 +10,11 @@ import { integratorErrors } from './errors.ts';
 
 export type OpenFeed = {
   keyId: string;
-  /** Ends the feed (revoked, or this edge deaf to revokes). */
-  close: () => void;
+  /**
+   * Ends the feed: revoked (`revoked`: its connection is reset, so nothing queued for it
+   * arrives), or this edge deaf to revokes, or stopping (ended gracefully; the reader comes back).
+   */
+  close: (revoked: boolean) => void;
   /** Events fetched and not yet written to the reader (the back-pressure test reads it). */
   buffered: number;
   /** Stream seq of the last event the reader's response took (the revoke test reads it). */
@@ -39,7 +42,7 @@ export function createFeedRegistry({
   const closeAll = (keyId?: string) => {
     for (const [id, set] of feeds) {
       if (keyId !== undefined && id !== keyId) continue;
-      for (const f of set) f.close();
+      for (const f of set) f.close(keyId !== undefined);
     }
   };
   const root = log.names.domainFilter('identity').slice(0, -1);

@@ -9,6 +9,7 @@ import { toUnavailable } from '../../writers/log/link.ts';
 import type { Log } from '../../writers/log/open.ts';
 import { consumerName } from './consumer.ts';
 import { countParked, dropRebuiltLetters, listDeadLetters, resolveDeadLetter } from './dead-letters.ts';
+import { workWhileLeading } from './held-worker.ts';
 import { leaderLocks } from './leader-locks.ts';
 import { refuseLogBehind } from './log-behind.ts';
 import { migrateSchema } from './migrate.ts';
@@ -131,6 +132,7 @@ export function createProjectorRunner({
       await log.link.whenUp(signal);
       if (signal.aborted) break;
       const held = await locks.tryLead(key).catch(() => null);
+      let handedOn = false;
       if (held) {
         try {
           leaders.add(p.name);
@@ -147,49 +149,40 @@ export function createProjectorRunner({
             { once: true },
           );
           const stopping = AbortSignal.any([signal, held.lost]);
-          // A worker lives as long as the NATS connection it started on: after a reconnect its
-          // consumer is checked against the checkpoint again (what a dying server sent may never
-          // have arrived; left alone, the next ack would acknowledge it unapplied), and made
-          // again if the server lost it. The lead is kept meanwhile: every process finds the
-          // log away alike, and handing leads around would only churn database connections.
-          for (;;) {
-            const connection = log.link.signal();
-            let ended: Awaited<ReturnType<typeof runWorker>> | 'failed';
-            try {
-              ended = await runWorker({
-                log,
-                pool,
-                projection: p,
-                logger,
-                signal: AbortSignal.any([stopping, connection]),
-                options: {
-                  batchSize,
-                  ackWaitMs,
-                  lingerMs,
-                  afterCommit,
-                  onApplied: (name, seq) => {
-                    reached.set(name, seq);
-                    applied.emit(name, seq);
-                  },
-                  onConsuming: (name) => consuming.add(name),
-                },
-              });
-            } catch (err) {
-              // The lead is kept: the other process would meet the same trouble (a log node
-              // away, a consumer being moved), and handing leads around only churns them.
-              logger.error({ err, readModel: p.name }, 'projector worker stopped; restarting');
-              ended = 'failed';
-            }
-            consuming.delete(p.name);
-            // Deliveries lost on their way (delivery-gap.ts): again, from the checkpoint.
-            if ((ended === 'gap' || ended === 'failed') && !stopping.aborted) {
-              if (ended === 'failed') await sleep(500, stopping);
-              continue;
-            }
-            if (stopping.aborted || !connection.aborted) break;
-            await log.link.whenUp(stopping);
-            if (stopping.aborted) break;
-          }
+          handedOn =
+            (await workWhileLeading({
+              link: log.link,
+              stopping,
+              logger,
+              readModel: p.name,
+              run: async (workerSignal, consumingNow) => {
+                try {
+                  return await runWorker({
+                    log,
+                    pool,
+                    projection: p,
+                    logger,
+                    signal: workerSignal,
+                    options: {
+                      batchSize,
+                      ackWaitMs,
+                      lingerMs,
+                      afterCommit,
+                      onApplied: (name, seq) => {
+                        reached.set(name, seq);
+                        applied.emit(name, seq);
+                      },
+                      onConsuming: (name) => {
+                        consuming.add(name);
+                        consumingNow();
+                      },
+                    },
+                  });
+                } finally {
+                  consuming.delete(p.name);
+                }
+              },
+            })) === 'handed on';
         } catch (err) {
           logger.error({ err, readModel: p.name }, 'projector worker stopped; restarting');
         } finally {
@@ -198,7 +191,8 @@ export function createProjectorRunner({
           await held.release();
         }
       }
-      await sleep(held ? 500 : 2000, signal);
+      // One handed on waits longer than a standby does between tries, so another process takes it.
+      await sleep(handedOn ? 5000 : held ? 500 : 2000, signal);
     }
   }
 

@@ -24,34 +24,38 @@ export async function expectAccessible(page: Page, state: string, include?: stri
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await source);
   // Colours are judged as they settle: a toast fading in is half its colour for a moment.
   // Endless animations (a spinner's pulse) never finish, and are not waited for. Something
-  // that starts to move while axe runs (a toast arriving) makes the run count for nothing:
-  // it is run again once that has settled.
+  // that starts to move meanwhile (a toast arriving) is waited for too, and a run of axe it
+  // overlapped is run again.
   const violations = await page.evaluate(async (selector) => {
     const axe = (
       window as unknown as {
         axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: Violation[] }> };
       }
     ).axe;
-    const settled = () =>
-      Promise.all(
-        document
-          .getAnimations()
-          .filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
-          .map((a) => a.finished.catch(() => undefined)),
-      );
-    for (let attempt = 0; ; attempt++) {
-      await settled();
-      let moved = false;
-      const began = () => {
-        moved = true;
-      };
-      for (const type of ['animationstart', 'transitionstart', 'transitionrun'])
-        document.addEventListener(type, began, true);
-      const result = await axe.run(selector ?? document, { resultTypes: ['violations'] });
-      await new Promise((r) => requestAnimationFrame(() => r(undefined)));
-      for (const type of ['animationstart', 'transitionstart', 'transitionrun'])
-        document.removeEventListener(type, began, true);
-      if (!moved || attempt >= 4) return result.violations;
+    const finite = () =>
+      document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY);
+    let moved = false;
+    const began = (e: Event) => {
+      const endless =
+        e.type === 'animationstart' &&
+        e.target instanceof Element &&
+        getComputedStyle(e.target).animationIterationCount === 'infinite';
+      if (!endless) moved = true;
+    };
+    const types = ['animationstart', 'transitionrun', 'transitionstart'];
+    for (const type of types) document.addEventListener(type, began, true);
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        moved = false;
+        await Promise.all(finite().map((a) => a.finished.catch(() => undefined)));
+        if (moved) continue;
+        const result = await axe.run(selector ?? document, { resultTypes: ['violations'] });
+        await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+        if (!moved && !finite().some((a) => a.playState === 'running')) return result.violations;
+      }
+      throw new Error('the page never stopped moving long enough to be judged');
+    } finally {
+      for (const type of types) document.removeEventListener(type, began, true);
     }
   }, include ?? null);
   const serious = violations
