@@ -4,6 +4,9 @@
 // again, it would repeat itself); each wait, for the answer to begin and between two chunks,
 // is bounded by the timeout.
 
+import type { IncomingMessage } from 'node:http';
+import { nextChunk, postJson, readCapped as readCappedResponse } from './upstream-http.ts';
+
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 
 export type UpstreamChunk =
@@ -97,14 +100,9 @@ export async function openChat({
     const cancel = () => controller.abort();
     signal.addEventListener('abort', cancel, { once: true });
     const timer = setTimeout(cancel, timeoutMs);
-    let res: Response;
+    let res: IncomingMessage;
     try {
-      res = await fetch(`${url}/api/chat`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        signal: controller.signal,
-      });
+      res = await postJson(`${url}/api/chat`, body, controller.signal);
     } catch (cause) {
       clearTimeout(timer);
       signal.removeEventListener('abort', cancel);
@@ -118,22 +116,23 @@ export async function openChat({
       continue;
     }
     clearTimeout(timer);
-    if (res.status >= 500 && RETRY_DELAYS_MS[attempt] !== undefined) {
-      await res.body?.cancel().catch(() => undefined);
+    const status = res.statusCode ?? 0;
+    if (status >= 500 && RETRY_DELAYS_MS[attempt] !== undefined) {
+      res.destroy();
       signal.removeEventListener('abort', cancel);
       await backoff(RETRY_DELAYS_MS[attempt] ?? 0, signal);
       continue;
     }
-    if (res.status !== 200 || !res.body) {
-      const said = await readCapped(res, MAX_SMALL_BODY, timeoutMs);
+    if (status !== 200) {
+      const said = await readCappedResponse(res, MAX_SMALL_BODY, timeoutMs);
       signal.removeEventListener('abort', cancel);
       if (signal.aborted) throw stopped();
       throw new UpstreamError(
-        res.status >= 500 ? 'down' : 'refused',
-        `The model server refused: ${upstreamMessage(said) ?? `HTTP ${res.status}`}.`,
+        status >= 500 ? 'down' : 'refused',
+        `The model server refused: ${upstreamMessage(said) ?? `HTTP ${status}`}.`,
       );
     }
-    return chunks(res.body, { controller, timeoutMs, signal, cancel });
+    return chunks(res, { controller, timeoutMs, signal, cancel });
   }
 }
 
@@ -159,7 +158,7 @@ function upstreamMessage(text: string): string | undefined {
 }
 
 async function* chunks(
-  body: ReadableStream<Uint8Array>,
+  res: IncomingMessage,
   {
     controller,
     timeoutMs,
@@ -167,29 +166,23 @@ async function* chunks(
     cancel,
   }: { controller: AbortController; timeoutMs: number; signal: AbortSignal; cancel: () => void },
 ): UpstreamStream {
-  const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
+  let finished = false;
   try {
     for (;;) {
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timeoutMs);
-      });
-      let read: ReadableStreamReadResult<Uint8Array> | 'timeout';
+      let read: Buffer | null | 'timeout';
       try {
-        read = await Promise.race([reader.read(), timedOut]);
+        read = await nextChunk(res, timeoutMs);
       } catch {
         if (signal.aborted) throw new UpstreamError('stopped', 'The answer was stopped.');
         throw new UpstreamError('garbage', 'The model server stopped in the middle of the answer.');
-      } finally {
-        clearTimeout(timer);
       }
       if (read === 'timeout')
         throw new UpstreamError('timeout', 'The model server stopped answering in time.');
-      if (read.done)
+      if (read === null)
         throw new UpstreamError('garbage', 'The model server stopped in the middle of the answer.');
-      buffer += decoder.decode(read.value, { stream: true });
+      buffer += decoder.decode(read, { stream: true });
       if (buffer.length > MAX_LINE)
         throw new UpstreamError('garbage', 'The model server sent something unreadable.');
       for (let at = buffer.indexOf('\n'); at >= 0; at = buffer.indexOf('\n')) {
@@ -198,6 +191,7 @@ async function* chunks(
         if (line === '') continue;
         const chunk = parseLine(line);
         if (chunk.kind === 'done') {
+          finished = true;
           yield chunk;
           return;
         }
@@ -206,10 +200,32 @@ async function* chunks(
     }
   } finally {
     signal.removeEventListener('abort', cancel);
-    // Whatever ended the answer (done, a failure, the member leaving), the request is closed.
-    controller.abort();
-    reader.releaseLock();
+    // Whatever else ended the answer (a failure, the member leaving), the request is closed.
+    // A whole answer's response is read to its end (it ends right after its last line), so
+    // its connection is kept for the next prompt: a new one costs that prompt's first token.
+    if (!finished) controller.abort();
+    else if (!res.readableEnded)
+      void endOf(res).then((ended) => {
+        if (!ended) controller.abort();
+      });
   }
+}
+
+/** True once the response has ended within a second and a few bytes more. */
+async function endOf(res: IncomingMessage): Promise<boolean> {
+  const deadline = Date.now() + 1000;
+  let left = MAX_SMALL_BODY;
+  try {
+    while (left > 0) {
+      const chunk = await nextChunk(res, Math.max(0, deadline - Date.now()));
+      if (chunk === null) return true;
+      if (chunk === 'timeout') return false;
+      left -= chunk.byteLength;
+    }
+  } catch {
+    // Broken off: nothing to keep.
+  }
+  return false;
 }
 
 function parseLine(line: string): UpstreamChunk {
