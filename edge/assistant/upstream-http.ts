@@ -5,23 +5,40 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-/** POSTs `body` as JSON; resolves with the response once its head has come. `signal` destroys it. */
-export function postJson(url: string, body: string, signal: AbortSignal): Promise<IncomingMessage> {
+/**
+ * POSTs `body` as JSON; resolves with the response once its head has come. `signal` destroys
+ * it. A kept connection the server had closed meanwhile is not the server being down: the
+ * request goes once more, at once, on a new one.
+ */
+export async function postJson(url: string, body: string, signal: AbortSignal): Promise<IncomingMessage> {
   const target = new URL(url);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = send(
-      target,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        signal,
-      },
-      resolve,
-    );
-    req.once('error', reject);
-    req.end(body);
-  });
+  const once = () =>
+    new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(
+        target,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          signal,
+        },
+        (res) => {
+          // Settled: a later error (the connection dropped under the response) is the response's.
+          req.on('error', () => undefined);
+          resolve(res);
+        },
+      );
+      req.once('error', (err: NodeJS.ErrnoException) =>
+        reject(Object.assign(err, { stale: req.reusedSocket && err.code === 'ECONNRESET' })),
+      );
+      req.end(body);
+    });
+  try {
+    return await once();
+  } catch (err) {
+    if ((err as { stale?: boolean }).stale && !signal.aborted) return once();
+    throw err;
+  }
 }
 
 /**

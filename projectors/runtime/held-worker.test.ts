@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FIRST_BACKOFF_MS, HAND_ON_AFTER_MS, workWhileLeading } from './held-worker.ts';
+import { FIRST_BACKOFF_MS, HAND_ON_AFTER_MS, HEALTHY_RUN_MS, workWhileLeading } from './held-worker.ts';
 
 const quiet = { error: () => undefined };
 
@@ -35,7 +35,7 @@ describe('a read model worker while its lead is held', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('starts again after each failure, waiting longer each time, and sooner once it consumed', async () => {
+  it('starts again after each failure, waiting longer each time, and sooner after a long run', async () => {
     const { link } = upLink();
     const stopping = new AbortController();
     const starts: number[] = [];
@@ -45,17 +45,22 @@ describe('a read model worker while its lead is held', () => {
       stopping: stopping.signal,
       logger: quiet,
       readModel: 'rm',
-      run: async (_signal, consuming) => {
+      run: async () => {
         starts.push(Date.now());
         calls++;
-        if (calls === 4) consuming();
+        if (calls === 4) await new Promise((r) => setTimeout(r, HEALTHY_RUN_MS));
         throw new Error('log node away');
       },
     });
-    await vi.advanceTimersByTimeAsync(FIRST_BACKOFF_MS * (1 + 2 + 4) + FIRST_BACKOFF_MS);
+    await vi.advanceTimersByTimeAsync(FIRST_BACKOFF_MS * (1 + 2 + 4) + HEALTHY_RUN_MS + FIRST_BACKOFF_MS);
     const gaps = starts.slice(1).map((t, i) => t - (starts[i] as number));
-    // 500, 1000, 2000, then (it consumed before failing) 500 again.
-    expect(gaps).toEqual([FIRST_BACKOFF_MS, 2 * FIRST_BACKOFF_MS, 4 * FIRST_BACKOFF_MS, FIRST_BACKOFF_MS]);
+    // 500, 1000, 2000, then (it ran a while before failing) 500 again.
+    expect(gaps).toEqual([
+      FIRST_BACKOFF_MS,
+      2 * FIRST_BACKOFF_MS,
+      4 * FIRST_BACKOFF_MS,
+      HEALTHY_RUN_MS + FIRST_BACKOFF_MS,
+    ]);
     stopping.abort();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(await done).toBe('stopped');
@@ -72,6 +77,28 @@ describe('a read model worker while its lead is held', () => {
         throw new Error('broken here');
       },
     });
+    await vi.advanceTimersByTimeAsync(HAND_ON_AFTER_MS + 30_000);
+    expect(await done).toBe('handed on');
+  });
+
+  it('does not count a wait for the log as failing', async () => {
+    const { link, drop, restore } = upLink();
+    let calls = 0;
+    const done = workWhileLeading({
+      link,
+      stopping: new AbortController().signal,
+      logger: quiet,
+      readModel: 'rm',
+      run: async () => {
+        calls++;
+        if (calls === 1) drop();
+        throw new Error('failing');
+      },
+    });
+    await vi.advanceTimersByTimeAsync(HAND_ON_AFTER_MS * 2);
+    restore();
+    await vi.advanceTimersByTimeAsync(FIRST_BACKOFF_MS * 8);
+    expect(calls).toBeGreaterThan(2);
     await vi.advanceTimersByTimeAsync(HAND_ON_AFTER_MS + 30_000);
     expect(await done).toBe('handed on');
   });

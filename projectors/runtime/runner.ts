@@ -155,7 +155,7 @@ export function createProjectorRunner({
               stopping,
               logger,
               readModel: p.name,
-              run: async (workerSignal, consumingNow) => {
+              run: async (workerSignal) => {
                 try {
                   return await runWorker({
                     log,
@@ -172,10 +172,7 @@ export function createProjectorRunner({
                         reached.set(name, seq);
                         applied.emit(name, seq);
                       },
-                      onConsuming: (name) => {
-                        consuming.add(name);
-                        consumingNow();
-                      },
+                      onConsuming: (name) => consuming.add(name),
                     },
                   });
                 } finally {
