@@ -132,7 +132,12 @@ export async function openChat({
         `The model server refused: ${upstreamMessage(said) ?? `HTTP ${status}`}.`,
       );
     }
-    return chunks(res, { controller, timeoutMs, signal, cancel });
+    // Cancelled (the member left, the deadline, a prompt not written) the response is
+    // destroyed, and its connection with it, whether or not its chunks are being read.
+    const drop = () => res.destroy();
+    controller.signal.addEventListener('abort', drop, { once: true });
+    if (controller.signal.aborted) drop();
+    return chunks(res, { controller, drop, timeoutMs, signal, cancel });
   }
 }
 
@@ -161,10 +166,17 @@ async function* chunks(
   res: IncomingMessage,
   {
     controller,
+    drop,
     timeoutMs,
     signal,
     cancel,
-  }: { controller: AbortController; timeoutMs: number; signal: AbortSignal; cancel: () => void },
+  }: {
+    controller: AbortController;
+    drop: () => void;
+    timeoutMs: number;
+    signal: AbortSignal;
+    cancel: () => void;
+  },
 ): UpstreamStream {
   const decoder = new TextDecoder();
   let buffer = '';
@@ -203,10 +215,11 @@ async function* chunks(
     // Whatever else ended the answer (a failure, the member leaving), the request is closed.
     // A whole answer's response is read to its end (it ends right after its last line), so
     // its connection is kept for the next prompt: a new one costs that prompt's first token.
-    if (!finished) controller.abort();
+    controller.signal.removeEventListener('abort', drop);
+    if (!finished) res.destroy();
     else if (!res.readableEnded)
       void endOf(res).then((ended) => {
-        if (!ended) controller.abort();
+        if (!ended) res.destroy();
       });
   }
 }

@@ -25,6 +25,14 @@ beforeAll(async () => {
         socket.resetAndDestroy();
         return;
       }
+      if (data.includes('"cut"')) {
+        // Half an answer, then the connection dropped.
+        socket.write(
+          'HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{}\n\r\n',
+          () => setTimeout(() => socket.destroy(), 20),
+        );
+        return;
+      }
       socket.write(
         'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n{}',
       );
@@ -55,5 +63,17 @@ describe('the model server over HTTP', () => {
     expect(await read(await postJson(url, '{}', signal))).toBe('{}');
     expect(await read(await postJson(url, '{}', signal))).toBe('{}');
     expect(connections).toBe(2);
+  });
+
+  it('lets go of an answer cut off midway and then cancelled, with nothing left unheard', async () => {
+    const controller = new AbortController();
+    const res = await postJson(url, '"cut"', controller.signal);
+    expect(await nextChunk(res, 1000)).toEqual(Buffer.from('{}\n'));
+    await expect(nextChunk(res, 1000)).rejects.toThrow();
+    // As the assistant does whatever ended the answer: the request is cancelled. An 'error'
+    // nobody listens to would end the process.
+    controller.abort();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(res.destroyed).toBe(true);
   });
 });

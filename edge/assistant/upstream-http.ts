@@ -6,31 +6,36 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 /**
- * POSTs `body` as JSON; resolves with the response once its head has come. `signal` destroys
- * it. A kept connection the server had closed meanwhile is not the server being down: the
- * request goes once more, at once, on a new one.
+ * POSTs `body` as JSON; resolves with the response once its head has come. `signal` ends the
+ * request until then; the response, once here, is the caller's to destroy (a request ended
+ * through its signal after its response came could destroy the connection under whatever
+ * uses it next). A kept connection the server had closed meanwhile is not the server being
+ * down: the request goes once more, at once, on a new one.
  */
 export async function postJson(url: string, body: string, signal: AbortSignal): Promise<IncomingMessage> {
   const target = new URL(url);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const once = () =>
     new Promise<IncomingMessage>((resolve, reject) => {
-      const req = send(
-        target,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-          signal,
-        },
-        (res) => {
-          // Settled: a later error (the connection dropped under the response) is the response's.
-          req.on('error', () => undefined);
-          resolve(res);
-        },
-      );
-      req.once('error', (err: NodeJS.ErrnoException) =>
-        reject(Object.assign(err, { stale: req.reusedSocket && err.code === 'ECONNRESET' })),
-      );
+      if (signal.aborted) return reject(new Error('The request was cancelled.'));
+      const req = send(target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      });
+      const cancel = () => req.destroy(new Error('The request was cancelled.'));
+      signal.addEventListener('abort', cancel, { once: true });
+      req.once('response', (res) => {
+        signal.removeEventListener('abort', cancel);
+        // A failure from here on (the connection dropped) destroys the response too, and
+        // nextChunk reads it off `errored`: neither stream's 'error' may go unheard.
+        req.on('error', () => undefined);
+        res.on('error', () => undefined);
+        resolve(res);
+      });
+      req.once('error', (err: NodeJS.ErrnoException) => {
+        signal.removeEventListener('abort', cancel);
+        reject(Object.assign(err, { stale: req.reusedSocket && err.code === 'ECONNRESET' }));
+      });
       req.end(body);
     });
   try {

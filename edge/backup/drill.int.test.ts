@@ -11,6 +11,7 @@ import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadResponse } from '../../contracts/media.api.ts';
+import { findUser } from '../../projectors/identity-users/queries.ts';
 import { type PrivateClamd, startClamd, WITHOUT_CLAMD_REASON, withoutClamd } from '../../test/clamd.ts';
 import { eventually, startTestHub, type TestClient, type TestHub } from '../../test/hub.ts';
 import { type PrivateNats, startPrivateNats } from '../../test/private-nats.ts';
@@ -86,7 +87,11 @@ beforeAll(async () => {
   const bob = t.client();
   await bob.signUp({ email: 'bob@family.test', name: 'Bob' });
   const bobId = (await bob.me()).id;
-  // Bob in the users read model, so a channel can name him.
+  // Bob in the users read model, so a channel can name him. His registration reaches the log
+  // through the outbox, so read models at the end of the log may not have it yet.
+  await eventually(async () => (await findUser(t.hub.deps.db, bobId)) ?? undefined, {
+    what: 'Bob in the users read model',
+  });
   await caughtUp(t);
   const made = await ann.request('/api/v1/channels', { body: { name: 'Garden', members: [bobId] } });
   expect(made.status, await made.clone().text()).toBe(201);
