@@ -64,12 +64,13 @@ export async function openContext(): Promise<BenchContext> {
           'unknown',
       ),
     cleanup: async () => {
-      // Every stream and KV bucket of this run starts with B<runId> (see createNames).
+      // Every stream, KV bucket and object store of this run is named after B<runId> (see createNames).
       const upper = `B${runId.toUpperCase()}`;
       const jsm = await jetstreamManager(nc);
       for await (const s of jsm.streams.list()) {
         const name = s.config.name;
-        if (name.startsWith(upper) || name.startsWith(`KV_${upper}`)) await jsm.streams.delete(name);
+        if ([upper, `KV_${upper}`, `OBJ_${upper}`].some((p) => name.startsWith(p)))
+          await jsm.streams.delete(name);
       }
       await nc.drain();
       await admin(async (c) => {

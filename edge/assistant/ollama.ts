@@ -5,7 +5,7 @@
 // is bounded by the timeout.
 
 import type { IncomingMessage } from 'node:http';
-import { nextChunk, postJson, readCapped as readCappedResponse } from './upstream-http.ts';
+import { nextChunk, postJson, readCapped as readCappedResponse, readUpTo } from './upstream-http.ts';
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 
@@ -218,27 +218,11 @@ async function* chunks(
     controller.signal.removeEventListener('abort', drop);
     if (!finished) res.destroy();
     else if (!res.readableEnded)
-      void endOf(res).then((ended) => {
+      // Within a second and a few bytes more.
+      void readUpTo(res, MAX_SMALL_BODY, 1000).then(({ ended }) => {
         if (!ended) res.destroy();
       });
   }
-}
-
-/** True once the response has ended within a second and a few bytes more. */
-async function endOf(res: IncomingMessage): Promise<boolean> {
-  const deadline = Date.now() + 1000;
-  let left = MAX_SMALL_BODY;
-  try {
-    while (left > 0) {
-      const chunk = await nextChunk(res, Math.max(0, deadline - Date.now()));
-      if (chunk === null) return true;
-      if (chunk === 'timeout') return false;
-      left -= chunk.byteLength;
-    }
-  } catch {
-    // Broken off: nothing to keep.
-  }
-  return false;
 }
 
 function parseLine(line: string): UpstreamChunk {

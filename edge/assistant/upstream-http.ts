@@ -81,22 +81,35 @@ export function nextChunk(res: IncomingMessage, ms: number): Promise<Buffer | nu
   });
 }
 
-/** At most `max` bytes of a body, within `timeoutMs`; the rest is let go. '' when nothing came in time. */
-export async function readCapped(res: IncomingMessage, max: number, timeoutMs: number): Promise<string> {
+/**
+ * What comes of the body within `timeoutMs`, up to about `max` bytes: its chunks, and whether
+ * the body ended (false: it went on, broke off or was too slow).
+ */
+export async function readUpTo(
+  res: IncomingMessage,
+  max: number,
+  timeoutMs: number,
+): Promise<{ parts: Buffer[]; ended: boolean }> {
   const parts: Buffer[] = [];
   let size = 0;
   const deadline = Date.now() + timeoutMs;
   try {
     while (size < max) {
       const chunk = await nextChunk(res, Math.max(0, deadline - Date.now()));
-      if (chunk === null || chunk === 'timeout') break;
+      if (chunk === null) return { parts, ended: true };
+      if (chunk === 'timeout') break;
       parts.push(chunk);
       size += chunk.byteLength;
     }
   } catch {
     // A body that breaks off is read as far as it came.
-  } finally {
-    res.destroy();
   }
+  return { parts, ended: false };
+}
+
+/** At most `max` bytes of a body, within `timeoutMs`; the rest is let go. '' when nothing came in time. */
+export async function readCapped(res: IncomingMessage, max: number, timeoutMs: number): Promise<string> {
+  const { parts } = await readUpTo(res, max, timeoutMs);
+  res.destroy();
   return Buffer.concat(parts).subarray(0, max).toString('utf8');
 }

@@ -103,7 +103,7 @@ export function eventRoutes({
     };
     let closed = false;
     let revoked = false;
-    let cut = (_revoked: boolean): void => undefined;
+    let cut = (): void => undefined;
     // A revoke ends the response at once, even one waiting on a reader that stopped reading.
     const feed: OpenFeed = {
       keyId: holder.keyId,
@@ -111,7 +111,7 @@ export function eventRoutes({
       close: (byRevoke) => {
         closed = true;
         revoked ||= byRevoke;
-        cut(byRevoke);
+        cut();
       },
     };
     const release = registry.open(feed);
@@ -120,11 +120,11 @@ export function eventRoutes({
       // Aborting the stream alone ends the response gracefully, and a slow reader would still
       // take what sits in its buffers: on a revoke the connection is reset first, kernel's
       // included. The abort then wakes a feed waiting on a drain.
-      cut = (reset) => {
-        if (reset) dropConnection(c.env);
+      cut = () => {
+        if (revoked) dropConnection(c.env);
         sse.abort();
       };
-      if (closed) cut(revoked);
+      if (closed) cut();
       sse.onAbort(() => {
         closed = true;
       });

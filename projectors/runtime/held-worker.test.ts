@@ -3,6 +3,16 @@ import { FIRST_BACKOFF_MS, HAND_ON_AFTER_MS, HEALTHY_RUN_MS, workWhileLeading } 
 
 const quiet = { error: () => undefined };
 
+/** Never aborts: a worker stopped by nothing. */
+const NEVER = new AbortController().signal;
+
+/** The worker under a held lead, on `link`, until `stopping`. */
+const lead = (
+  link: Parameters<typeof workWhileLeading>[0]['link'],
+  stopping: AbortSignal,
+  run: () => Promise<'gap' | undefined>,
+) => workWhileLeading({ link, stopping, logger: quiet, readModel: 'rm', run });
+
 function upLink() {
   let connection = new AbortController();
   let up = true;
@@ -40,17 +50,11 @@ describe('a read model worker while its lead is held', () => {
     const stopping = new AbortController();
     const starts: number[] = [];
     let calls = 0;
-    const done = workWhileLeading({
-      link,
-      stopping: stopping.signal,
-      logger: quiet,
-      readModel: 'rm',
-      run: async () => {
-        starts.push(Date.now());
-        calls++;
-        if (calls === 4) await new Promise((r) => setTimeout(r, HEALTHY_RUN_MS));
-        throw new Error('log node away');
-      },
+    const done = lead(link, stopping.signal, async () => {
+      starts.push(Date.now());
+      calls++;
+      if (calls === 4) await new Promise((r) => setTimeout(r, HEALTHY_RUN_MS));
+      throw new Error('log node away');
     });
     await vi.advanceTimersByTimeAsync(FIRST_BACKOFF_MS * (1 + 2 + 4) + HEALTHY_RUN_MS + FIRST_BACKOFF_MS);
     const gaps = starts.slice(1).map((t, i) => t - (starts[i] as number));
@@ -68,14 +72,8 @@ describe('a read model worker while its lead is held', () => {
 
   it('hands its lead on after a minute of failures without consuming', async () => {
     const { link } = upLink();
-    const done = workWhileLeading({
-      link,
-      stopping: new AbortController().signal,
-      logger: quiet,
-      readModel: 'rm',
-      run: async () => {
-        throw new Error('broken here');
-      },
+    const done = lead(link, NEVER, async () => {
+      throw new Error('broken here');
     });
     await vi.advanceTimersByTimeAsync(HAND_ON_AFTER_MS + 30_000);
     expect(await done).toBe('handed on');
@@ -84,16 +82,10 @@ describe('a read model worker while its lead is held', () => {
   it('does not count a wait for the log as failing', async () => {
     const { link, drop, restore } = upLink();
     let calls = 0;
-    const done = workWhileLeading({
-      link,
-      stopping: new AbortController().signal,
-      logger: quiet,
-      readModel: 'rm',
-      run: async () => {
-        calls++;
-        if (calls === 1) drop();
-        throw new Error('failing');
-      },
+    const done = lead(link, NEVER, async () => {
+      calls++;
+      if (calls === 1) drop();
+      throw new Error('failing');
     });
     await vi.advanceTimersByTimeAsync(HAND_ON_AFTER_MS * 2);
     restore();
@@ -107,19 +99,13 @@ describe('a read model worker while its lead is held', () => {
     const { link, drop, restore } = upLink();
     let calls = 0;
     const stopping = new AbortController();
-    const done = workWhileLeading({
-      link,
-      stopping: stopping.signal,
-      logger: quiet,
-      readModel: 'rm',
-      run: async () => {
-        calls++;
-        if (calls === 1) {
-          drop();
-          throw new Error('connection closed');
-        }
-        return undefined;
-      },
+    const done = lead(link, stopping.signal, async () => {
+      calls++;
+      if (calls === 1) {
+        drop();
+        throw new Error('connection closed');
+      }
+      return undefined;
     });
     await vi.advanceTimersByTimeAsync(10 * FIRST_BACKOFF_MS);
     expect(calls).toBe(1);
@@ -134,15 +120,9 @@ describe('a read model worker while its lead is held', () => {
     const { link } = upLink();
     const stopping = new AbortController();
     let calls = 0;
-    const done = workWhileLeading({
-      link,
-      stopping: stopping.signal,
-      logger: quiet,
-      readModel: 'rm',
-      run: async () => {
-        calls++;
-        throw new Error('failing');
-      },
+    const done = lead(link, stopping.signal, async () => {
+      calls++;
+      throw new Error('failing');
     });
     await vi.advanceTimersByTimeAsync(FIRST_BACKOFF_MS / 2);
     stopping.abort();
@@ -154,13 +134,7 @@ describe('a read model worker while its lead is held', () => {
     const { link } = upLink();
     const results: ('gap' | undefined)[] = ['gap', 'gap', undefined];
     let calls = 0;
-    const done = workWhileLeading({
-      link,
-      stopping: new AbortController().signal,
-      logger: quiet,
-      readModel: 'rm',
-      run: async () => results[calls++],
-    });
+    const done = lead(link, NEVER, async () => results[calls++]);
     expect(await done).toBe('stopped');
     expect(calls).toBe(3);
   });
